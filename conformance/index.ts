@@ -1,0 +1,2 @@
+/** The relying-party conformance kit: planned (see the README roadmap). */
+export {};

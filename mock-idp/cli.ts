@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, ENV_VARS } from './config/load.js';
+import { renderBanner } from './banner.js';
+import { profileNames } from './profiles/index.js';
+import { startMockIdp } from './server/start.js';
+
+const program = new Command('mock-idp')
+  .description('A local OAuth 2.0 / OpenID Connect identity provider that imitates real providers, for testing clients.')
+  .showHelpAfterError()
+  .addHelpText('after', `
+Environment variables (a flag wins over its variable, a variable over the config file):
+${Object.entries(ENV_VARS).map(([name, field]) => `  ${name.padEnd(22)} ${field}`).join('\n')}
+
+Examples:
+  $ mock-idp serve                                  every profile on http://127.0.0.1:9400
+  $ mock-idp serve --profile generic --port 0       one issuer on a free port
+  $ mock-idp serve --host 0.0.0.0 --public-url http://localhost:9400 --admin-token "$TOKEN"`);
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the identity provider (the default command)')
+  .addOption(new Option('-p, --port <port>', 'port to listen on; 0 picks a free one (default: 9400)').argParser(parsePort))
+  .option('-H, --host <address>', 'address to bind; use 0.0.0.0 only when other machines must reach it (default: 127.0.0.1)')
+  .option('-c, --config <file>', 'YAML or JSON config file')
+  .addOption(new Option('--profile <name...>', `serve only these profiles (${profileNames().join(', ')})`))
+  .option('--public-url <url>', 'base URL browsers and tokens use, e.g. http://localhost:9400')
+  .addOption(new Option('--login <mode>', 'headless: log in without a page; page: show the login page').choices(['headless', 'page']))
+  .option('--admin-token <token>', 'bearer token for /_admin (required when bound beyond loopback)')
+  .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  .addOption(new Option('--log-format <format>', 'log format; auto is pretty on a terminal, JSON otherwise').choices(['auto', 'json', 'pretty']))
+  .action(async (opts: {
+    port?: number; host?: string; config?: string; profile?: string[]; publicUrl?: string;
+    login?: 'headless' | 'page'; adminToken?: string; logLevel?: 'info'; logFormat?: 'auto';
+  }) => {
+    const idp = await startMockIdp({
+      configFile: opts.config ?? process.env.MOCK_IDP_CONFIG,
+      env: process.env,
+      port: opts.port,
+      host: opts.host,
+      profiles: opts.profile,
+      publicBaseUrl: opts.publicUrl,
+      login: opts.login,
+      adminToken: opts.adminToken,
+      logLevel: opts.logLevel ?? (process.env.MOCK_IDP_LOG_LEVEL ? undefined : 'info'),
+      logFormat: opts.logFormat,
+    });
+    const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(idp.config.host);
+    process.stdout.write(`${renderBanner(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`);
+    const stop = () => {
+      idp.close().finally(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`invalid port "${value}": expected 0-65535`);
+  return port;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`mock-idp: ${error.message}\n`);
+    process.exit(2);
+  }
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') {
+    process.stderr.write(`mock-idp: port already in use (${err.message}); pick another with --port\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`mock-idp: ${err.stack ?? String(err)}\n`);
+  process.exit(1);
+});

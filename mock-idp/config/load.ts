@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(message: string, readonly issues: readonly string[] = []) {
+    super(issues.length ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message);
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+}
+
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
+}
+
+export function validateConfig(input: unknown, source = 'configuration'): MockIdpConfig {
+  const result = ConfigSchema.safeParse(input ?? {});
+  if (!result.success) throw new ConfigError(`Invalid ${source}:`, formatIssues(result.error));
+  return result.data;
+}
+
+export async function readConfigFile(file: string): Promise<MockIdpConfigInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`Cannot read config file ${file}: ${(cause as Error).message}`);
+  }
+  try {
+    const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    if (parsed !== null && typeof parsed !== 'object') throw new Error('the top level must be a mapping');
+    return (parsed ?? {}) as MockIdpConfigInput;
+  } catch (cause) {
+    throw new ConfigError(`Cannot parse config file ${file}: ${(cause as Error).message}`);
+  }
+}
+
+/** The environment variables mock-idp reads, with the config field each sets. */
+export const ENV_VARS = {
+  MOCK_IDP_PORT: 'port',
+  MOCK_IDP_HOST: 'host',
+  MOCK_IDP_PUBLIC_URL: 'publicBaseUrl',
+  MOCK_IDP_ADMIN_TOKEN: 'adminToken',
+  MOCK_IDP_LOGIN: 'login',
+  MOCK_IDP_PROFILES: 'profiles',
+  MOCK_IDP_LOG_LEVEL: 'logLevel',
+  MOCK_IDP_LOG_FORMAT: 'logFormat',
+} as const satisfies Record<string, keyof MockIdpConfigInput>;
+
+export function configFromEnv(env: NodeJS.ProcessEnv): Partial<MockIdpConfigInput> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (field === 'port') out[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
+    else if (field === 'profiles') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    else out[field] = raw;
+  }
+  return out as Partial<MockIdpConfigInput>;
+}
+
+/** Defaults < file < environment < explicit overrides (CLI flags or code), then validated once. */
+export async function loadConfig(options: {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  defaults?: Partial<MockIdpConfigInput>;
+  overrides?: Partial<MockIdpConfigInput>;
+} = {}): Promise<MockIdpConfig> {
+  const fromFile = options.file ? await readConfigFile(options.file) : {};
+  const fromEnv = options.env ? configFromEnv(options.env) : {};
+  const merged = { ...options.defaults, ...fromFile, ...fromEnv, ...stripUndefined(options.overrides ?? {}) };
+  return validateConfig(merged, options.file ? `config (${options.file})` : 'configuration');
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { Middleware } from '../profiles/types.js';
+import { decodeAssertion, maskParams } from '../log/mask.js';
+import type { RequestRecord } from '../log/request-log.js';
+
+const RECORD = Symbol.for('mock-idp.request-record');
+
+export function attachRecord(req: IncomingMessage, record: RequestRecord): void {
+  (req as IncomingMessage & { [RECORD]?: RequestRecord })[RECORD] = record;
+}
+
+export function recordOf(req: IncomingMessage): RequestRecord | undefined {
+  return (req as IncomingMessage & { [RECORD]?: RequestRecord })[RECORD];
+}
+
+function basicClientId(authorization: string | undefined): string | undefined {
+  if (!authorization?.toLowerCase().startsWith('basic ')) return undefined;
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
+  } catch {
+    return decoded.slice(0, colon);
+  }
+}
+
+/** How the client presented its credentials, read from the request rather than from the client's registration. */
+function presentedAuthMethod(body: Record<string, unknown>, authorization: string | undefined): string | undefined {
+  if (authorization?.toLowerCase().startsWith('basic ')) return 'client_secret_basic';
+  if (typeof body.client_assertion === 'string') {
+    const alg = decodeAssertion(body.client_assertion)?.header.alg;
+    return typeof alg === 'string' && alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt';
+  }
+  if (typeof body.client_secret === 'string') return 'client_secret_post';
+  if (typeof body.client_id === 'string') return 'none';
+  return undefined;
+}
+
+/**
+ * Fills the request record with what oidc-provider parsed: route, client, body
+ * parameters and client authentication. It runs first and reads after the
+ * response, so it sees the final status and error of every route.
+ */
+export function evidenceMiddleware(issuerName: string): Middleware {
+  return async (ctx, next) => {
+    const record = recordOf(ctx.req);
+    try {
+      await next();
+    } finally {
+      if (record) {
+        const oidc = ctx.oidc as (typeof ctx.oidc | undefined);
+        const body = (oidc?.body ?? {}) as Record<string, unknown>;
+        const authorization = ctx.get('authorization') || undefined;
+        record.issuer = issuerName;
+        record.route = oidc?.route ?? record.route;
+        if (Object.keys(body).length) record.body = maskParams(body);
+        record.clientId = oidc?.client?.clientId
+          ?? (typeof body.client_id === 'string' ? body.client_id : undefined)
+          ?? (typeof ctx.query.client_id === 'string' ? ctx.query.client_id : undefined)
+          ?? basicClientId(authorization);
+        const method = presentedAuthMethod(body, authorization);
+        if (method && (record.route === 'token' || record.route === 'introspection' || record.route === 'revocation'
+          || record.route === 'device_authorization' || record.route === 'pushed_authorization_request')) {
+          record.clientAuth = { method, assertion: decodeAssertion(body.client_assertion) };
+        }
+        const responseBody = ctx.body as { error?: unknown } | undefined;
+        if (ctx.status >= 400 && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
+          record.error = responseBody.error;
+        }
+      }
+    }
+  };
+}

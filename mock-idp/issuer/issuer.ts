@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { type ClientMetadata } from 'oidc-provider';
+import type { IssuerConfig } from '../config/schema.js';
+import type { SigningKey } from '../keys/key-set.js';
+import type { Profile, ProfileContext } from '../profiles/types.js';
+import type { UserStore } from '../users/user-store.js';
+import { evidenceMiddleware } from './evidence.js';
+import { frontChannelMiddleware } from './front-channel.js';
+import { interactionRoutes } from './interactions.js';
+import { buildProviderConfig } from './provider-config.js';
+import { IssuerStore } from './store.js';
+
+export interface IssuerInit {
+  config: IssuerConfig;
+  profile: Profile;
+  /** Issuer identifier, e.g. http://localhost:9400/generic (or .../auth0/ with its slash). */
+  issuer: string;
+  /** Mount path without a trailing slash. */
+  mountPath: string;
+  publicOrigin: string;
+  clients: ClientMetadata[];
+  users: UserStore;
+  keys: SigningKey[];
+  loginMode: 'headless' | 'page';
+  storeSize: number;
+}
+
+export interface IssuerSummary {
+  name: string;
+  profile: string;
+  issuer: string;
+  discovery: string;
+  login: 'headless' | 'page';
+  clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
+  users: { sub: string; username?: string | undefined; email?: unknown }[];
+}
+
+/**
+ * One issuer: an oidc-provider instance behind a stable handle. The instance can
+ * be rebuilt (new claim names, new keys) while codes, sessions and tokens live on
+ * in the issuer's own store, so in-flight logins survive the swap.
+ */
+export class Issuer {
+  readonly name: string;
+  readonly profile: Profile;
+  readonly issuer: string;
+  readonly mountPath: string;
+  readonly users: UserStore;
+  readonly store: IssuerStore;
+  readonly profileContext: ProfileContext;
+  clients: ClientMetadata[];
+  keys: SigningKey[];
+  loginMode: 'headless' | 'page';
+  readonly #config: IssuerConfig;
+  readonly #publicOrigin: string;
+  readonly #cookieKeys = [randomBytes(32).toString('hex')];
+  #provider!: Provider;
+  #callback!: (req: IncomingMessage, res: ServerResponse) => void;
+  #releasedClaims = new Set<string>();
+
+  constructor(init: IssuerInit) {
+    this.name = init.config.name;
+    this.profile = init.profile;
+    this.issuer = init.issuer;
+    this.mountPath = init.mountPath;
+    this.users = init.users;
+    this.clients = init.clients;
+    this.keys = init.keys;
+    this.loginMode = init.loginMode;
+    this.store = new IssuerStore(init.storeSize);
+    this.#config = init.config;
+    this.#publicOrigin = init.publicOrigin;
+    this.profileContext = { issuer: init.issuer, mountPath: init.mountPath, tenant: init.config.tenant, lenient: init.config.lenient };
+    this.rebuild();
+  }
+
+  get provider(): Provider {
+    return this.#provider;
+  }
+
+  /** Serves a request whose url has already been stripped of the mount path. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.#callback(req, res);
+  }
+
+  /** Builds a fresh oidc-provider instance from the current clients, users and keys. */
+  rebuild(): void {
+    const configuration = buildProviderConfig({
+      profile: this.profile,
+      profileContext: this.profileContext,
+      clients: this.clients,
+      users: this.users,
+      keys: this.keys,
+      store: this.store,
+      cookieKeys: this.#cookieKeys,
+      cookiePrefix: `mockidp_${this.name.replace(/-/g, '_')}`,
+      features: this.#config.features,
+      ttl: this.#config.ttl,
+      loginMode: () => this.loginMode,
+    });
+    const provider = new Provider(this.issuer, configuration);
+    provider.proxy = true;
+    // Middleware must be registered before callback(): koa snapshots the list.
+    provider.use(evidenceMiddleware(this.name));
+    for (const quirk of this.profile.quirks ?? []) {
+      if (quirk.strict && this.profileContext.lenient) continue;
+      provider.use(quirk.middleware(this.profileContext));
+    }
+    provider.use(frontChannelMiddleware(this.#publicOrigin));
+    provider.use(interactionRoutes({
+      name: this.name,
+      users: this.users,
+      loginMode: () => this.loginMode,
+      provider: () => this.#provider,
+      ensureClaimNames: (names) => this.ensureClaimNames(names),
+    }));
+    provider.on('server_error', () => { /* logged by the dispatcher from the response status */ });
+    this.#provider = provider;
+    this.#callback = provider.callback();
+    this.#releasedClaims = this.users.claimNames();
+  }
+
+  /**
+   * oidc-provider validates static clients lazily, at their first request; doing
+   * it now turns a bad registration into a start-up error instead of a 500 later.
+   */
+  async verifyClients(): Promise<void> {
+    for (const client of this.clients) {
+      try {
+        await this.#provider.Client.find(client.client_id);
+      } catch (cause) {
+        const error = cause as { error_description?: string; message: string };
+        throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);
+      }
+    }
+  }
+
+  /** Custom claims are released only if the provider was built knowing their names. */
+  ensureClaimNames(names: Iterable<string>): void {
+    for (const name of names) {
+      if (!this.#releasedClaims.has(name)) {
+        this.rebuild();
+        return;
+      }
+    }
+  }
+
+  summary(): IssuerSummary {
+    return {
+      name: this.name,
+      profile: this.profile.name,
+      issuer: this.issuer,
+      discovery: `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      login: this.loginMode,
+      clients: this.clients.map((c) => ({
+        client_id: c.client_id,
+        token_endpoint_auth_method: c.token_endpoint_auth_method ?? 'client_secret_basic',
+        redirect_uris: (c.redirect_uris ?? []) as string[],
+      })),
+      users: this.users.list().map((u) => ({ sub: u.sub, username: u.username, email: u.claims.email })),
+    };
+  }
+}

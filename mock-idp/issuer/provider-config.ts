@@ -1,0 +1,192 @@
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { interactionPolicy } from 'oidc-provider';
+import type { IssuerConfig } from '../config/schema.js';
+import type { SigningKey } from '../keys/key-set.js';
+import type { Profile, ProfileContext } from '../profiles/types.js';
+import type { UserStore } from '../users/user-store.js';
+import { claimsConfig, claimsForScope } from './claims.js';
+import { escapeHtml, page } from './html.js';
+import type { IssuerStore } from './store.js';
+
+export interface ProviderConfigInput {
+  profile: Profile;
+  profileContext: ProfileContext;
+  clients: ClientMetadata[];
+  users: UserStore;
+  keys: SigningKey[];
+  store: IssuerStore;
+  cookieKeys: string[];
+  cookiePrefix: string;
+  features: IssuerConfig['features'];
+  ttl: IssuerConfig['ttl'];
+  loginMode: () => 'headless' | 'page';
+}
+
+/**
+ * A login_hint naming someone other than the signed-in user asks for a new
+ * login: tests switch users by hint without clearing cookies.
+ */
+function loginPolicy(users: UserStore) {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login')!;
+  login.checks.add(new interactionPolicy.Check('login_hint_other_user', 'login_hint names another user', (ctx: KoaContextWithOIDC) => {
+    const hint = ctx.oidc.params?.login_hint;
+    const current = ctx.oidc.session?.accountId;
+    if (typeof hint !== 'string' || !current) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    const hinted = users.findByHint(hint);
+    return hinted && hinted.sub !== current ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+  }));
+  return policy;
+}
+
+/** Consent is implied: a mock grants whatever the client asked for (scopes, claims, resources). */
+async function impliedGrant(ctx: KoaContextWithOIDC) {
+  const { client, session, params, provider } = ctx.oidc;
+  if (!client || !session?.accountId) return undefined;
+  const grantId = (ctx.oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
+  const grant = (grantId && (await provider.Grant.find(grantId))) || new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+  if (typeof params?.scope === 'string') grant.addOIDCScope(params.scope);
+  if (typeof params?.claims === 'string') {
+    try {
+      const requested = JSON.parse(params.claims) as Record<string, Record<string, unknown> | undefined>;
+      grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
+    } catch { /* oidc-provider rejects a malformed claims parameter itself */ }
+  }
+  for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
+    if (server.scope) grant.addResourceScope(indicator, server.scope);
+  }
+  await grant.save();
+  return grant;
+}
+
+export function buildProviderConfig(input: ProviderConfigInput): Configuration {
+  const { profile, users, store } = input;
+  const claims = claimsConfig(profile.claims, users.claimNames());
+  const scopes = [...new Set([...profile.scopes, 'openid'])];
+  const mountPath = input.profileContext.mountPath;
+  const headless = () => input.loginMode() === 'headless';
+
+  const base: Configuration = {
+    adapter: (name: string) => store.adapterFor(name),
+    clients: input.clients,
+    jwks: { keys: input.keys as never },
+    cookies: {
+      names: {
+        session: `${input.cookiePrefix}_session`,
+        interaction: `${input.cookiePrefix}_interaction`,
+        resume: `${input.cookiePrefix}_resume`,
+      },
+      keys: input.cookieKeys,
+    },
+    claims,
+    scopes,
+    conformIdTokenClaims: false,
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientBasedCORS: () => true,
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    interactions: {
+      url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`,
+      policy: loginPolicy(users),
+    },
+    loadExistingGrant: impliedGrant,
+    async findAccount(_ctx, sub) {
+      const user = users.get(sub);
+      if (!user) return undefined;
+      return { accountId: sub, claims: () => ({ ...user.claims, sub }) };
+    },
+    async extraTokenClaims(ctx, token) {
+      // Only structured (JWT) access tokens carry profile claims; opaque ones stay opaque.
+      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
+      const user = users.get(token.accountId);
+      if (!user) return undefined;
+      const released = claimsForScope(user.claims, token.scope ?? '', claims);
+      void ctx;
+      return released;
+    },
+    ttl: {
+      AccessToken: input.ttl.accessToken ?? 3600,
+      AuthorizationCode: input.ttl.authorizationCode ?? 60,
+      IdToken: input.ttl.idToken ?? 3600,
+      RefreshToken: input.ttl.refreshToken ?? 14 * 24 * 3600,
+      ClientCredentials: input.ttl.clientCredentials ?? 3600,
+      DeviceCode: 600,
+      Interaction: 600,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      BackchannelAuthenticationRequest: 600,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      claimsParameter: { enabled: true },
+      backchannelLogout: { enabled: input.features.backchannelLogout },
+      pushedAuthorizationRequests: { enabled: input.features.pushedAuthorizationRequests, requirePushedAuthorizationRequests: false },
+      registration: { enabled: input.features.registration },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resourceIndicator) => ({
+          scope: scopes.filter((s) => s !== 'openid' && s !== 'offline_access').join(' '),
+          audience: resourceIndicator,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: input.ttl.accessToken ?? 3600,
+        }),
+      },
+      deviceFlow: {
+        enabled: true,
+        userCodeInputSource: (ctx, form, _out, err) => {
+          ctx.body = page('Connect a device', `<div class="card"><h1>Connect a device</h1>
+            ${err ? `<div class="error" role="alert">${escapeHtml(err.message)}</div>` : ''}
+            <p class="sub">Enter the code shown on your device.</p>${form}
+            <p><input type="text" name="user_code" form="op.deviceInputForm" autocomplete="off" autofocus aria-label="Code"></p>
+            <div class="row"><button type="submit" class="primary" form="op.deviceInputForm">Continue</button></div></div>`);
+        },
+        userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
+          const autosubmit = headless();
+          const confirmForm = form.replace('<form ', `<form ${autosubmit ? 'data-autosubmit ' : ''}`)
+            .replace('</form>', `${autosubmit ? '<input type="hidden" name="confirm" value="yes">' : ''}</form>`);
+          ctx.body = page('Confirm device', `<div class="card"><h1>Connect ${escapeHtml(client.clientName ?? client.clientId)}?</h1>
+            <p class="sub">Check that your device shows <code>${escapeHtml(userCode)}</code>.</p>${confirmForm}
+            <div class="row"><button type="submit" class="primary" form="op.deviceConfirmForm" name="confirm" value="yes">Continue</button>
+            <button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Cancel</button></div></div>`, { autosubmit });
+        },
+        successSource: (ctx) => {
+          ctx.body = page('Device connected', '<div class="card"><h1>Device connected</h1><p class="sub">You can return to your device.</p></div>');
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          const autosubmit = headless();
+          const logoutForm = form.replace('<form ', `<form ${autosubmit ? 'data-autosubmit ' : ''}`)
+            .replace('</form>', `${autosubmit ? '<input type="hidden" name="logout" value="yes">' : ''}</form>`);
+          ctx.body = page('Sign out', `<div class="card"><h1>Sign out?</h1>${logoutForm}
+            <div class="row"><button type="submit" class="primary" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+            <button type="submit" form="op.logoutForm">No, stay signed in</button></div></div>`, { autosubmit });
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.body = page('Signed out', '<div class="card"><h1>Signed out</h1><p class="sub">You have been signed out.</p></div>');
+        },
+      },
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = page('Error', `<div class="card"><h1>${escapeHtml(out.error)}</h1>
+        <p class="sub">${escapeHtml(out.error_description ?? '')}</p></div>`);
+    },
+  };
+
+  const overrides = profile.providerConfig?.(input.profileContext) ?? {};
+  return {
+    ...base,
+    ...overrides,
+    features: { ...base.features, ...overrides.features } as Configuration['features'],
+    ttl: { ...base.ttl, ...overrides.ttl },
+  };
+}

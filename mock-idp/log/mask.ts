@@ -1,0 +1,67 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+
+/** Parameter names whose values are credentials and never stored in full. */
+export const SECRET_PARAMS = new Set([
+  'client_secret', 'client_assertion', 'code', 'code_verifier', 'refresh_token', 'access_token',
+  'token', 'id_token_hint', 'device_code', 'password', 'assertion', 'subject_token', 'logout_token',
+]);
+
+/** Keeps enough of a secret to tell two apart in a log, never enough to reuse it. */
+export function maskSecret(value: string): string {
+  if (value.length <= 8) return `***(${value.length})`;
+  return `${value.slice(0, 4)}…(${value.length})`;
+}
+
+export type Params = Record<string, string | string[]>;
+
+export function maskParams(params: Record<string, unknown> | undefined): Params {
+  const out: Params = {};
+  if (!params) return out;
+  for (const [name, raw] of Object.entries(params)) {
+    if (raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.map(String) : String(raw);
+    out[name] = SECRET_PARAMS.has(name)
+      ? (Array.isArray(value) ? value.map(maskSecret) : maskSecret(value))
+      : value;
+  }
+  return out;
+}
+
+export function maskHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers)) {
+    if (raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (name === 'authorization') out[name] = maskAuthorization(value);
+    else if (name === 'cookie') out[name] = value.split(';').map((c) => `${c.split('=')[0]!.trim()}=***`).join('; ');
+    else if (name === 'dpop' || name === 'x-admin-token') out[name] = maskSecret(value);
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** Basic credentials keep the client_id in clear: it is evidence, the secret is not. */
+function maskAuthorization(value: string): string {
+  const [scheme = '', credentials = ''] = value.split(/\s+/, 2);
+  if (scheme.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon === -1 ? `Basic ${maskSecret(credentials)}` : `Basic ${decoded.slice(0, colon)}:***`;
+  }
+  return `${scheme} ${maskSecret(credentials)}`;
+}
+
+export interface DecodedAssertion {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+/** A client assertion's claims are evidence (aud, jti, exp); its signature is the secret part. */
+export function decodeAssertion(assertion: unknown): DecodedAssertion | undefined {
+  if (typeof assertion !== 'string') return undefined;
+  try {
+    return { header: decodeProtectedHeader(assertion) as Record<string, unknown>, payload: decodeJwt(assertion) as Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
+}

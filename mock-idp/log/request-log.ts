@@ -1,0 +1,71 @@
+import type { DecodedAssertion, Params } from './mask.js';
+
+/** What mock-idp saw of one request: the evidence tests and the conformance kit assert on. */
+export interface RequestRecord {
+  id: number;
+  time: string;
+  method: string;
+  path: string;
+  /** Name of the issuer that served it, when one did. */
+  issuer?: string | undefined;
+  /** Route name, e.g. "token", "authorization", "userinfo", "jwks", "discovery", "interaction". */
+  route?: string | undefined;
+  clientId?: string | undefined;
+  /** Client authentication as presented: the method used and, for JWT methods, the decoded assertion. */
+  clientAuth?: { method?: string | undefined; assertion?: DecodedAssertion | undefined } | undefined;
+  query: Params;
+  /** Parsed body parameters (form or JSON), secrets masked. */
+  body: Params;
+  bodyType: 'none' | 'form' | 'json' | 'other';
+  headers: Record<string, string>;
+  status?: number | undefined;
+  durationMs?: number | undefined;
+  /** OAuth error code of the response, if it was an error. */
+  error?: string | undefined;
+  /** Free-form markers set by quirks and scenarios. */
+  notes?: string[] | undefined;
+}
+
+export interface RequestLogFilter {
+  issuer?: string | undefined;
+  route?: string | undefined;
+  clientId?: string | undefined;
+  sinceId?: number | undefined;
+}
+
+/** A bounded ring of recent requests: old entries drop off, memory stays flat. */
+export class RequestLog {
+  readonly #entries: RequestRecord[] = [];
+  #nextId = 1;
+
+  constructor(readonly capacity: number) {}
+
+  open(partial: Omit<RequestRecord, 'id'>): RequestRecord {
+    const record: RequestRecord = { id: this.#nextId++, ...partial };
+    if (this.capacity === 0) return record;
+    this.#entries.push(record);
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    return record;
+  }
+
+  list(filter: RequestLogFilter = {}): RequestRecord[] {
+    return this.#entries.filter((r) =>
+      (filter.issuer === undefined || r.issuer === filter.issuer)
+      && (filter.route === undefined || r.route === filter.route)
+      && (filter.clientId === undefined || r.clientId === filter.clientId)
+      && (filter.sinceId === undefined || r.id > filter.sinceId));
+  }
+
+  clear(filter: Pick<RequestLogFilter, 'issuer' | 'clientId'> = {}): number {
+    const before = this.#entries.length;
+    const keep = this.#entries.filter((r) =>
+      !((filter.issuer === undefined || r.issuer === filter.issuer) && (filter.clientId === undefined || r.clientId === filter.clientId)));
+    this.#entries.splice(0, this.#entries.length, ...keep);
+    return before - keep.length;
+  }
+
+  /** The id of the newest record: pass it as sinceId to see only what follows. */
+  get lastId(): number {
+    return this.#nextId - 1;
+  }
+}

@@ -1,0 +1,17 @@
+import { defineProfile } from './types.js';
+
+/**
+ * The standards-complete issuer: OpenID Connect Core, Discovery, RFC 7636 PKCE,
+ * RFC 7662 introspection, RFC 7009 revocation, RFC 8628 device flow, RFC 9126 PAR,
+ * RFC 9207 iss, RP-initiated and back-channel logout. No provider quirks.
+ */
+export default defineProfile({
+  name: 'generic',
+  title: 'Generic OpenID Connect',
+  description: 'Standards-complete OpenID Connect provider, no vendor quirks',
+  defaultPath: '/generic',
+  keySet: 'generic',
+  fixture: 'generic',
+  defaultUser: 'alice',
+  scopes: ['openid', 'offline_access', 'profile', 'email', 'address', 'phone', 'api:read', 'api:write'],
+});

@@ -1,0 +1,16 @@
+import generic from './generic.js';
+import type { Profile } from './types.js';
+
+export type { Profile, Quirk, ProfileContext } from './types.js';
+export { defineProfile } from './types.js';
+
+/** Every built-in profile, in banner order. Adding a provider means adding its file here. */
+export const builtinProfiles: readonly Profile[] = [generic];
+
+export function findProfile(name: string): Profile | undefined {
+  return builtinProfiles.find((p) => p.name === name);
+}
+
+export function profileNames(): string[] {
+  return builtinProfiles.map((p) => p.name);
+}

@@ -1,0 +1,54 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+
+/** Middleware run inside an issuer's oidc-provider app, with ctx.oidc available after next(). */
+export type Middleware = (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>;
+
+/** What a profile knows about the issuer it is configuring. */
+export interface ProfileContext {
+  /** Issuer identifier, exactly as it appears in `iss`. */
+  issuer: string;
+  /** Path the issuer is mounted at, without a trailing slash. */
+  mountPath: string;
+  tenant?: string | undefined;
+  /** True when the issuer's config turned the provider's strict rejections off. */
+  lenient: boolean;
+}
+
+/**
+ * A named, reusable piece of provider behaviour (e.g. "token params may come in
+ * the query string"). It is installed as oidc-provider middleware, ahead of the
+ * provider's own router, in the order the profile lists it.
+ */
+export interface Quirk {
+  name: string;
+  description: string;
+  /** Strict rules are skipped when the issuer is lenient; behavioural quirks are not. */
+  strict?: boolean;
+  middleware(ctx: ProfileContext): Middleware;
+}
+
+/** A provider imitation: data, plus the quirks that make it behave like the real one. */
+export interface Profile {
+  name: string;
+  title: string;
+  /** One line on what it imitates, shown in the banner and README. */
+  description: string;
+  /** Default mount path; a trailing slash makes the issuer end with one. */
+  defaultPath: string;
+  /** Fixture key set in fixtures/keys/. */
+  keySet: string;
+  /** Default clients and users: fixtures/clients/<fixture>.json and fixtures/users/<fixture>.json. */
+  fixture: string;
+  /** sub of the user picked when no login_hint is given. */
+  defaultUser?: string;
+  scopes: readonly string[];
+  /** Claims released per scope, merged over the OIDC standard mapping. */
+  claims?: Readonly<Record<string, readonly string[]>>;
+  /** oidc-provider configuration this provider differs by (routes, ttl, features...). */
+  providerConfig?(ctx: ProfileContext): Partial<Configuration>;
+  quirks?: readonly Quirk[];
+}
+
+export function defineProfile(profile: Profile): Profile {
+  return profile;
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError, formatIssues } from '../config/load.js';
+import { ClientSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
+import { toClientMetadata } from '../clients/normalize.js';
+import { Issuer } from '../issuer/issuer.js';
+import { loadKeys } from '../keys/key-set.js';
+import { fixturePath } from '../paths.js';
+import { builtinProfiles, findProfile, profileNames } from '../profiles/index.js';
+import type { Profile } from '../profiles/types.js';
+import { UserStore } from '../users/user-store.js';
+
+async function readFixture<T>(kind: 'clients' | 'users', name: string, schema: z.ZodType<T>): Promise<T[]> {
+  const file = fixturePath(kind, `${name}.json`);
+  const parsed = z.array(schema).safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) throw new ConfigError(`Invalid fixture ${file}:`, formatIssues(parsed.error));
+  return parsed.data;
+}
+
+/** The issuers to serve: the config's list, or every (selected) profile at its default path. */
+export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
+  if (config.issuers?.length) return config.issuers;
+  const selected = config.profiles?.length ? config.profiles : profileNames();
+  const unknown = selected.filter((name) => !findProfile(name));
+  if (unknown.length) {
+    throw new ConfigError(`Unknown profile(s): ${unknown.join(', ')}. Available: ${profileNames().join(', ')}`);
+  }
+  return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => ({
+    name: p.name, profile: p.name, extraClients: [], extraUsers: [], features: { backchannelLogout: true, pushedAuthorizationRequests: true, registration: false }, ttl: {}, lenient: false,
+  }));
+}
+
+function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
+  const names = new Set<string>();
+  issuers.forEach((issuer, i) => {
+    if (names.has(issuer.name)) throw new ConfigError('Invalid configuration:', [`issuers[${i}].name: "${issuer.name}" is used twice`]);
+    names.add(issuer.name);
+  });
+  const seen = new Map<string, number>();
+  paths.forEach((path, i) => {
+    const other = seen.get(path);
+    if (other !== undefined) throw new ConfigError('Invalid configuration:', [`issuers[${i}].path: "${path}" is already used by issuers[${other}]`]);
+    seen.set(path, i);
+  });
+}
+
+export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string): Promise<Issuer[]> {
+  const issuerConfigs = resolveIssuerConfigs(config);
+  const origin = new URL(publicBaseUrl).origin;
+  const profiles = issuerConfigs.map((c, i) => {
+    const profile = findProfile(c.profile);
+    if (!profile) throw new ConfigError('Invalid configuration:', [`issuers[${i}].profile: unknown profile "${c.profile}" (available: ${profileNames().join(', ')})`]);
+    return profile;
+  });
+  const paths = issuerConfigs.map((c, i) => c.path ?? profiles[i]!.defaultPath);
+  checkUnique(issuerConfigs, paths.map((p) => p.replace(/\/$/, '')));
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config)));
+}
+
+async function buildIssuer(config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig): Promise<Issuer> {
+  const mountPath = path.replace(/\/+$/, '');
+  const issuer = `${origin}${path === '/' ? '' : path}`;
+  const clients = [...(config.clients ?? (await readFixture('clients', profile.fixture, ClientSchema))), ...config.extraClients];
+  const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];
+  const defaultUser = config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
+  let metadata;
+  try {
+    metadata = await Promise.all(clients.map(toClientMetadata));
+  } catch (cause) {
+    throw new ConfigError(`Issuer ${config.name}: a client could not be read: ${(cause as Error).message}`);
+  }
+  let store: UserStore;
+  try {
+    store = new UserStore(users, defaultUser);
+  } catch (cause) {
+    throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);
+  }
+  const keys = await loadKeys(config.keys ?? { set: profile.keySet }).catch((cause: Error) => {
+    throw new ConfigError(`Issuer ${config.name}: ${cause.message}`);
+  });
+  try {
+    const built = new Issuer({
+      config, profile, issuer, mountPath, publicOrigin: origin, clients: metadata, users: store, keys,
+      loginMode: config.login ?? global.login, storeSize: global.storeSize,
+    });
+    await built.verifyClients();
+    return built;
+  } catch (cause) {
+    throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);
+  }
+}

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Issuer } from '../issuer/issuer.js';
+import { attachRecord } from '../issuer/evidence.js';
+import type { Logger } from '../log/logger.js';
+import { maskHeaders, maskParams } from '../log/mask.js';
+import type { RequestLog, RequestRecord } from '../log/request-log.js';
+import { handleAdmin, type AdminOptions } from './admin.js';
+import { renderIndex } from './index-page.js';
+import { sendHtml, sendJson } from './respond.js';
+
+export interface DispatcherOptions {
+  issuers: readonly Issuer[];
+  requestLog: RequestLog;
+  logger: Logger;
+  admin: AdminOptions;
+}
+
+function bodyTypeOf(contentType: string | undefined): RequestRecord['bodyType'] {
+  if (!contentType) return 'none';
+  if (contentType.includes('application/x-www-form-urlencoded')) return 'form';
+  if (contentType.includes('json')) return 'json';
+  return 'other';
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/** Routes by path to the issuer mounted there (longest mount first), plus health, admin and the index page. */
+export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const issuers = [...options.issuers].sort((a, b) => b.mountPath.length - a.mountPath.length);
+  const { requestLog, logger } = options;
+
+  return (req, res) => {
+    const started = performance.now();
+    const raw = req.url ?? '/';
+    let url: URL;
+    try {
+      url = new URL(raw.startsWith('/') ? `http://mock-idp.invalid${raw}` : raw);
+    } catch {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'malformed request target' });
+      return;
+    }
+    const path = url.pathname;
+    const issuer = issuers.find((i) => path === i.mountPath || path.startsWith(`${i.mountPath}/`));
+    const record = requestLog.open({
+      time: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      path,
+      issuer: issuer?.name,
+      query: maskParams(queryObject(url)),
+      body: {},
+      bodyType: bodyTypeOf(req.headers['content-type']),
+      headers: maskHeaders(req.headers),
+    });
+    attachRecord(req, record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+      record.durationMs = Math.round((performance.now() - started) * 100) / 100;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      logger[level]({
+        method: record.method, path, status: record.status, ms: record.durationMs,
+        issuer: record.issuer, route: record.route, client_id: record.clientId, error: record.error,
+      }, `${record.method} ${path} ${record.status}`);
+    });
+
+    if (path === '/health' || path === '/healthz') {
+      sendJson(res, 200, { status: 'ok', issuers: issuers.length });
+      return;
+    }
+    if (path === '/_admin' || path.startsWith('/_admin/')) {
+      handleAdmin(req, res, url, options.admin);
+      return;
+    }
+    if (!issuer) {
+      if (path === '/' && req.method === 'GET') {
+        sendHtml(res, 200, renderIndex(options.issuers.map((i) => i.summary())));
+        return;
+      }
+      sendJson(res, 404, {
+        error: 'not_found',
+        error_description: `no issuer is mounted at ${path}; issuers: ${options.issuers.map((i) => i.mountPath || '/').join(', ')}`,
+      });
+      return;
+    }
+    // oidc-provider derives endpoint URLs from originalUrl minus url, i.e. from the mount path.
+    (req as IncomingMessage & { originalUrl?: string }).originalUrl = raw;
+    const rest = raw.slice(issuer.mountPath.length);
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    issuer.handle(req, res);
+  };
+}

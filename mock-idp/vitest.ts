@@ -1,0 +1,2 @@
+/** vitest helpers (globalSetup, per-test isolation, describeConformance): planned (see the README roadmap). */
+export {};
