@@ -5,3 +5,4 @@ export type { MockIdpConfig, MockIdpConfigInput, IssuerConfig, IssuerInput, Clie
 export type { RequestRecord, RequestLogFilter } from './log/request-log.js';
 export type { IssuerSummary } from './issuer/issuer.js';
 export { builtinProfiles, findProfile, profileNames, defineProfile, type Profile, type Quirk, type ProfileContext } from './profiles/index.js';
+export { UserAgent, type NavigateOptions, type NavigateResult } from './agent.js';

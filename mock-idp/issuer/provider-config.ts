@@ -149,11 +149,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
         },
         userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
           const autosubmit = headless();
-          const confirmForm = form.replace('<form ', `<form ${autosubmit ? 'data-autosubmit ' : ''}`)
-            .replace('</form>', `${autosubmit ? '<input type="hidden" name="confirm" value="yes">' : ''}</form>`);
+          // oidc-provider's form already carries confirm=yes; headless mode only marks it for submission.
+          const confirmForm = autosubmit ? form.replace('<form ', '<form data-autosubmit ') : form;
           ctx.body = page('Confirm device', `<div class="card"><h1>Connect ${escapeHtml(client.clientName ?? client.clientId)}?</h1>
             <p class="sub">Check that your device shows <code>${escapeHtml(userCode)}</code>.</p>${confirmForm}
-            <div class="row"><button type="submit" class="primary" form="op.deviceConfirmForm" name="confirm" value="yes">Continue</button>
+            <div class="row"><button type="submit" class="primary" form="op.deviceConfirmForm">Continue</button>
             <button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Cancel</button></div></div>`, { autosubmit });
         },
         successSource: (ctx) => {
