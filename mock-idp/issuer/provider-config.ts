@@ -101,9 +101,9 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const user = users.get(token.accountId);
       if (!user) return undefined;
-      const released = claimsForScope(user.claims, token.scope ?? '', claims);
+      // Resource-bound tokens carry resource scopes only; custom claims ride with openid either way.
       void ctx;
-      return released;
+      return claimsForScope(user.claims, `openid ${token.scope ?? ''}`, claims);
     },
     ttl: {
       AccessToken: input.ttl.accessToken ?? 3600,
