@@ -5,6 +5,8 @@ import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import type { Profile, ProfileContext } from '../profiles/types.js';
 import type { UserStore } from '../users/user-store.js';
+import type { Logger } from '../log/logger.js';
+import { explainErrors } from './error-detail.js';
 import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { interactionRoutes } from './interactions.js';
@@ -24,6 +26,7 @@ export interface IssuerInit {
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
   storeSize: number;
+  logger: Logger;
 }
 
 export interface IssuerSummary {
@@ -54,6 +57,7 @@ export class Issuer {
   loginMode: 'headless' | 'page';
   readonly #config: IssuerConfig;
   readonly #publicOrigin: string;
+  readonly #logger: Logger;
   readonly #cookieKeys = [randomBytes(32).toString('hex')];
   #provider!: Provider;
   #callback!: (req: IncomingMessage, res: ServerResponse) => void;
@@ -71,6 +75,7 @@ export class Issuer {
     this.store = new IssuerStore(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
+    this.#logger = init.logger;
     this.profileContext = { issuer: init.issuer, mountPath: init.mountPath, tenant: init.config.tenant, lenient: init.config.lenient };
     this.rebuild();
   }
@@ -115,7 +120,7 @@ export class Issuer {
       provider: () => this.#provider,
       ensureClaimNames: (names) => this.ensureClaimNames(names),
     }));
-    provider.on('server_error', () => { /* logged by the dispatcher from the response status */ });
+    explainErrors(provider, this.#logger);
     this.#provider = provider;
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();

@@ -5,6 +5,7 @@ import { ClientSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from 
 import { toClientMetadata } from '../clients/normalize.js';
 import { Issuer } from '../issuer/issuer.js';
 import { loadKeys } from '../keys/key-set.js';
+import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
 import { builtinProfiles, findProfile, profileNames } from '../profiles/index.js';
 import type { Profile } from '../profiles/types.js';
@@ -44,7 +45,7 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
   });
 }
 
-export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string): Promise<Issuer[]> {
+export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger): Promise<Issuer[]> {
   const issuerConfigs = resolveIssuerConfigs(config);
   const origin = new URL(publicBaseUrl).origin;
   const profiles = issuerConfigs.map((c, i) => {
@@ -54,10 +55,10 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string)
   });
   const paths = issuerConfigs.map((c, i) => c.path ?? profiles[i]!.defaultPath);
   checkUnique(issuerConfigs, paths.map((p) => p.replace(/\/$/, '')));
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config)));
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger)));
 }
 
-async function buildIssuer(config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig): Promise<Issuer> {
+async function buildIssuer(config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger): Promise<Issuer> {
   const mountPath = path.replace(/\/+$/, '');
   const issuer = `${origin}${path === '/' ? '' : path}`;
   const clients = [...(config.clients ?? (await readFixture('clients', profile.fixture, ClientSchema))), ...config.extraClients];
@@ -81,7 +82,7 @@ async function buildIssuer(config: IssuerConfig, profile: Profile, path: string,
   try {
     const built = new Issuer({
       config, profile, issuer, mountPath, publicOrigin: origin, clients: metadata, users: store, keys,
-      loginMode: config.login ?? global.login, storeSize: global.storeSize,
+      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
     });
     await built.verifyClients();
     return built;

@@ -76,7 +76,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
 
   let issuers: Issuer[];
   try {
-    issuers = await buildIssuers(config, url);
+    issuers = await buildIssuers(config, url, logger);
   } catch (error) {
     server.close();
     throw error;

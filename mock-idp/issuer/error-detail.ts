@@ -1,0 +1,42 @@
+import type { EventEmitter } from 'node:events';
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { Logger } from '../log/logger.js';
+import { recordOf } from './evidence.js';
+
+const ERROR_EVENTS = [
+  'grant.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'device_authorization.error',
+  'pushed_authorization_request.error', 'registration_create.error', 'registration_read.error',
+  'end_session.error', 'check_session.error', 'jwks.error', 'discovery.error', 'authorization.error',
+] as const;
+
+interface ProviderError extends Error {
+  error?: string;
+  error_description?: string;
+  error_detail?: string;
+}
+
+/**
+ * oidc-provider keeps the precise reason for a rejection (expired assertion,
+ * replayed jti, verifier mismatch) in error_detail and answers a generic
+ * description. A test double should say why, so the detail is appended to the
+ * JSON error_description and noted in the request log.
+ */
+export function explainErrors(provider: Provider, logger: Logger): void {
+  // The event names are typed one overload each; a plain emitter view keeps this a loop.
+  const events = provider as unknown as EventEmitter;
+  for (const event of ERROR_EVENTS) {
+    events.on(event, (ctx: KoaContextWithOIDC, err: ProviderError) => {
+      const detail = err.error_detail;
+      if (!detail) return;
+      const record = recordOf(ctx.req);
+      if (record) record.notes = [...(record.notes ?? []), `${err.error ?? 'error'}: ${detail}`];
+      const body = ctx.body as { error?: string; error_description?: string } | undefined;
+      if (body && typeof body === 'object' && !Buffer.isBuffer(body) && typeof body.error === 'string' && !body.error_description?.includes(detail)) {
+        body.error_description = body.error_description ? `${body.error_description} (${detail})` : detail;
+      }
+    });
+  }
+  events.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    logger.error({ err, path: ctx.path, issuer: provider.issuer }, 'oidc-provider server_error');
+  });
+}
