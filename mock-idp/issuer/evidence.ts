@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from '../profiles/types.js';
-import { decodeAssertion, maskParams } from '../log/mask.js';
+import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
 
 const RECORD = Symbol.for('mock-idp.request-record');
@@ -11,18 +11,6 @@ export function attachRecord(req: IncomingMessage, record: RequestRecord): void 
 
 export function recordOf(req: IncomingMessage): RequestRecord | undefined {
   return (req as IncomingMessage & { [RECORD]?: RequestRecord })[RECORD];
-}
-
-function basicClientId(authorization: string | undefined): string | undefined {
-  if (!authorization?.toLowerCase().startsWith('basic ')) return undefined;
-  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 1) return undefined;
-  try {
-    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
-  } catch {
-    return decoded.slice(0, colon);
-  }
 }
 
 /** How the client presented its credentials, read from the request rather than from the client's registration. */

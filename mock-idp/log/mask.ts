@@ -40,13 +40,27 @@ export function maskHeaders(headers: Record<string, string | string[] | undefine
   return out;
 }
 
+/** The client_id of HTTP Basic client credentials, form-decoded as RFC 6749 2.3.1 requires. */
+export function basicClientId(authorization: string | undefined): string | undefined {
+  const match = /^basic\s+(\S+)/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  const raw = decoded.slice(0, colon);
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, '%20'));
+  } catch {
+    return raw;
+  }
+}
+
 /** Basic credentials keep the client_id in clear: it is evidence, the secret is not. */
 function maskAuthorization(value: string): string {
   const [scheme = '', credentials = ''] = value.split(/\s+/, 2);
   if (scheme.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon === -1 ? `Basic ${maskSecret(credentials)}` : `Basic ${decoded.slice(0, colon)}:***`;
+    const clientId = basicClientId(value);
+    return clientId === undefined ? `Basic ${maskSecret(credentials)}` : `Basic ${clientId}:***`;
   }
   return `${scheme} ${maskSecret(credentials)}`;
 }
