@@ -8,6 +8,8 @@ import { renderLoginPage } from './login-page.js';
 
 export interface InteractionHost {
   name: string;
+  /** The issuer's mount path: form actions must carry it, the provider only sees the stripped path. */
+  mountPath: string;
   users: UserStore;
   loginMode: () => 'headless' | 'page';
   provider: () => Provider;
@@ -36,7 +38,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
     const params = details.params as Record<string, string | undefined>;
 
     if (ctx.method === 'GET' && !action) {
-      if (host.loginMode() === 'page') return renderPage(ctx, host, params);
+      if (host.loginMode() === 'page') return renderPage(ctx, host, details.uid, params);
       const hint = params.login_hint;
       const user = hint ? host.users.findByHint(hint) : host.users.defaultUser();
       if (!user) {
@@ -60,7 +62,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
       const custom = parseCustomUser(form.custom_sub, form.custom_claims);
       if ('error' in custom) {
         ctx.status = 400;
-        return renderPage(ctx, host, params, { customSub: form.custom_sub, customClaims: form.custom_claims, error: custom.error });
+        return renderPage(ctx, host, details.uid, params, { customSub: form.custom_sub, customClaims: form.custom_claims, error: custom.error });
       }
       const user = host.users.upsert(custom.user);
       host.ensureClaimNames(Object.keys(user.claims));
@@ -102,11 +104,12 @@ function parseCustomUser(sub: string | undefined, claimsText: string | undefined
 async function renderPage(
   ctx: KoaContextWithOIDC,
   host: InteractionHost,
+  uid: string,
   params: Record<string, string | undefined>,
   extra: { customSub?: string | undefined; customClaims?: string | undefined; error?: string | undefined } = {},
 ): Promise<void> {
   const client = params.client_id ? await host.provider().Client.find(params.client_id) : undefined;
-  const base = `${ctx.originalUrl.split('?')[0]!.replace(/\/(login|abort)$/, '')}`;
+  const base = `${host.mountPath}/interaction/${uid}`;
   const hinted = params.login_hint ? host.users.findByHint(params.login_hint) : undefined;
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');

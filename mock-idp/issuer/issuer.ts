@@ -115,6 +115,7 @@ export class Issuer {
     provider.use(frontChannelMiddleware(this.#publicOrigin));
     provider.use(interactionRoutes({
       name: this.name,
+      mountPath: this.mountPath,
       users: this.users,
       loginMode: () => this.loginMode,
       provider: () => this.#provider,

@@ -41,7 +41,7 @@ export function renderLoginPage(model: LoginPageModel): string {
       <label class="user"><input type="radio" name="sub" value=""${model.customSub || !model.users.length ? ' checked' : ''}>
         <span><strong>Someone else</strong><small>type a subject and claims below</small></span></label>
     </fieldset>
-    <details${model.customSub || model.error || !model.users.length ? ' open' : ''}><summary>Custom user</summary>
+    <details id="custom"${model.customSub || model.error || !model.users.length ? ' open' : ''}><summary>Custom user</summary>
       <label for="custom_sub">Subject (sub)</label>
       <input type="text" id="custom_sub" name="custom_sub" value="${escapeHtml(model.customSub ?? '')}" autocomplete="off" placeholder="carol">
       <label for="custom_claims">Claims (JSON object)</label>
@@ -52,5 +52,14 @@ export function renderLoginPage(model: LoginPageModel): string {
       <button type="submit" formaction="${escapeHtml(model.abortAction)}" name="decision" value="deny">Deny</button>
     </div>
   </form>
-</div>`);
+</div>
+<script>
+  // Choosing "Someone else" opens the custom fields; typing in them chooses "Someone else".
+  (function () {
+    var form = document.getElementById('login'), custom = document.getElementById('custom');
+    var someone = form.querySelector('input[name=sub][value=""]');
+    form.addEventListener('change', function (e) { if (e.target === someone) custom.open = true; });
+    custom.addEventListener('input', function () { someone.checked = true; });
+  })();
+</script>`);
 }
