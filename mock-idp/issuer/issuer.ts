@@ -3,7 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type ClientMetadata } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
-import type { Profile, ProfileContext } from '../profiles/types.js';
+import { importJWK, SignJWT, type JWTPayload } from 'jose';
+import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
+import type { Routes } from './routes.js';
+import { TokenFacade } from './token-facade.js';
+import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
 import { explainErrors } from './error-detail.js';
@@ -52,6 +56,8 @@ export class Issuer {
   readonly users: UserStore;
   readonly store: IssuerStore;
   readonly profileContext: ProfileContext;
+  readonly tokens: TokenFacade;
+  routes!: Routes;
   clients: ClientMetadata[];
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
@@ -73,6 +79,7 @@ export class Issuer {
     this.keys = init.keys;
     this.loginMode = init.loginMode;
     this.store = new IssuerStore(init.storeSize);
+    this.tokens = new TokenFacade(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
@@ -106,12 +113,22 @@ export class Issuer {
     });
     const provider = new Provider(this.issuer, configuration);
     provider.proxy = true;
+    this.routes = configuration.routes as Routes;
+    const quirkContext: QuirkContext = {
+      ...this.profileContext,
+      routes: this.routes,
+      users: this.users,
+      tokens: this.tokens,
+      provider: () => this.#provider,
+      sign: (payload, options) => this.sign(payload, options),
+    };
     // Middleware must be registered before callback(): koa snapshots the list.
     provider.use(evidenceMiddleware(this.name));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
-      provider.use(quirk.middleware(this.profileContext));
+      provider.use(quirk.middleware(quirkContext));
     }
+    provider.use(unwrapPresentedTokens(quirkContext));
     provider.use(frontChannelMiddleware(this.#publicOrigin));
     provider.use(interactionRoutes({
       name: this.name,
@@ -125,6 +142,22 @@ export class Issuer {
     this.#provider = provider;
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
+  }
+
+  readonly #signingKeys = new Map<string, Promise<CryptoKey>>();
+
+  /** Signs with the issuer's first key of the algorithm: the same key oidc-provider signs with. */
+  async sign(payload: JWTPayload, options: SignOptions = {}): Promise<string> {
+    const alg = options.alg ?? (this.keys.some((k) => k.alg === 'RS256') ? 'RS256' : this.keys[0]!.alg);
+    const jwk = this.keys.find((k) => k.alg === alg);
+    if (!jwk) throw new Error(`issuer ${this.name} has no ${alg} key`);
+    let key = this.#signingKeys.get(jwk.kid);
+    if (!key) {
+      key = importJWK(jwk, alg) as Promise<CryptoKey>;
+      this.#signingKeys.set(jwk.kid, key);
+    }
+    const header = { alg, kid: jwk.kid, ...(options.typ ? { typ: options.typ } : {}) };
+    return new SignJWT(payload).setProtectedHeader(header).sign(await key);
   }
 
   /**

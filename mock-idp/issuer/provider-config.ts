@@ -6,6 +6,7 @@ import type { Profile, ProfileContext } from '../profiles/types.js';
 import type { UserStore } from '../users/user-store.js';
 import { claimsConfig, claimsForScope } from './claims.js';
 import { escapeHtml, page } from './html.js';
+import { DEFAULT_ROUTES } from './routes.js';
 import type { IssuerStore } from './store.js';
 
 export interface ProviderConfigInput {
@@ -184,6 +185,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
 
   const overrides = profile.providerConfig?.(input.profileContext) ?? {};
   return {
+    routes: { ...DEFAULT_ROUTES, ...overrides.routes },
     ...base,
     ...overrides,
     features: { ...base.features, ...overrides.features } as Configuration['features'],

@@ -1,7 +1,7 @@
 import generic from './generic.js';
 import type { Profile } from './types.js';
 
-export type { Profile, Quirk, ProfileContext } from './types.js';
+export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from './types.js';
 export { defineProfile } from './types.js';
 
 /** Every built-in profile, in banner order. Adding a provider means adding its file here. */

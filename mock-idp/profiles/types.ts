@@ -1,4 +1,8 @@
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { JWTPayload } from 'jose';
+import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { Routes } from '../issuer/routes.js';
+import type { TokenFacade } from '../issuer/token-facade.js';
+import type { UserStore } from '../users/user-store.js';
 
 /** Middleware run inside an issuer's oidc-provider app, with ctx.oidc available after next(). */
 export type Middleware = (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>;
@@ -14,6 +18,24 @@ export interface ProfileContext {
   lenient: boolean;
 }
 
+export interface SignOptions {
+  /** Defaults to RS256 (or the issuer's first key's alg). */
+  alg?: string;
+  /** The JOSE `typ` header; omitted when not given. */
+  typ?: string;
+}
+
+/** What a quirk can use at run time: the issuer's routes, users, keys and token map. */
+export interface QuirkContext extends ProfileContext {
+  /** Endpoint paths relative to the mount (what `ctx.path` shows inside the issuer). */
+  routes: Routes;
+  users: UserStore;
+  tokens: TokenFacade;
+  provider(): Provider;
+  /** Signs a JWT with the issuer's current key for the algorithm. */
+  sign(payload: JWTPayload, options?: SignOptions): Promise<string>;
+}
+
 /**
  * A named, reusable piece of provider behaviour (e.g. "token params may come in
  * the query string"). It is installed as oidc-provider middleware, ahead of the
@@ -24,7 +46,7 @@ export interface Quirk {
   description: string;
   /** Strict rules are skipped when the issuer is lenient; behavioural quirks are not. */
   strict?: boolean;
-  middleware(ctx: ProfileContext): Middleware;
+  middleware(ctx: QuirkContext): Middleware;
 }
 
 /** A provider imitation: data, plus the quirks that make it behave like the real one. */
