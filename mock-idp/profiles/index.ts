@@ -1,11 +1,16 @@
+import auth0 from './auth0.js';
 import generic from './generic.js';
+import gitlab from './gitlab.js';
+import okta from './okta.js';
+import stackexchange from './stackexchange.js';
+import stitch from './stitch.js';
 import type { Profile } from './types.js';
 
 export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from './types.js';
 export { defineProfile } from './types.js';
 
 /** Every built-in profile, in banner order. Adding a provider means adding its file here. */
-export const builtinProfiles: readonly Profile[] = [generic];
+export const builtinProfiles: readonly Profile[] = [stitch, okta, gitlab, stackexchange, auth0, generic];
 
 export function findProfile(name: string): Profile | undefined {
   return builtinProfiles.find((p) => p.name === name);
