@@ -108,6 +108,15 @@ describe('the other grants and endpoints', () => {
     expect(back.searchParams.get('error')).toBe('login_required');
   });
 
+  it('completes an explicit prompt=consent headlessly, for a new and a signed-in user', async () => {
+    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const first = await codeFlow(config, { scope: 'openid offline_access', extra: { prompt: 'consent' } });
+    expect(first.tokens.refresh_token).toBeTruthy();
+    expect(first.tokens.scope?.split(' ')).toContain('offline_access');
+    const again = await codeFlow(config, { agent: first.agent, extra: { prompt: 'consent' } });
+    expect(again.tokens.claims()!.sub).toBe('alice');
+  });
+
   it('reuses the browser session for a second login without a new interaction', async () => {
     const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
     const agent = new UserAgent();

@@ -39,6 +39,9 @@ export function interactionRoutes(host: InteractionHost): Middleware {
 
     if (ctx.method === 'GET' && !action) {
       if (host.loginMode() === 'page') return renderPage(ctx, host, details.uid, params);
+      // A consent prompt (prompt=consent, or scopes not yet granted) for a signed-in user: consent is implied.
+      const signedIn = details.session?.accountId;
+      if (details.prompt.name !== 'login' && signedIn) return finish(ctx, provider, await loginResult(provider, details, signedIn, false));
       const hint = params.login_hint;
       const user = hint ? host.users.findByHint(hint) : host.users.defaultUser();
       if (!user) {
@@ -47,7 +50,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
           error_description: hint ? `login_hint "${hint}" matches no user of issuer ${host.name}` : `issuer ${host.name} has no users`,
         });
       }
-      return finish(ctx, provider, loginResult(user));
+      return finish(ctx, provider, await loginResult(provider, details, user.sub));
     }
 
     if (ctx.method === 'POST' && action === 'abort') {
@@ -58,7 +61,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
       await parseForm(ctx as never, async () => {});
       const form = ((ctx.request as { body?: Record<string, unknown> }).body ?? {}) as Record<string, string | undefined>;
       const chosen = form.sub ? host.users.get(form.sub) : undefined;
-      if (chosen) return finish(ctx, provider, loginResult(chosen));
+      if (chosen) return finish(ctx, provider, await loginResult(provider, details, chosen.sub));
       const custom = parseCustomUser(form.custom_sub, form.custom_claims);
       if ('error' in custom) {
         ctx.status = 400;
@@ -66,7 +69,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
       }
       const user = host.users.upsert(custom.user);
       host.ensureClaimNames(Object.keys(user.claims));
-      return finish(ctx, provider, loginResult(user));
+      return finish(ctx, provider, await loginResult(provider, details, user.sub));
     }
 
     ctx.status = 405;
@@ -74,8 +77,26 @@ export function interactionRoutes(host: InteractionHost): Middleware {
   };
 }
 
-function loginResult(user: User) {
-  return { login: { accountId: user.sub, amr: ['pwd'], remember: true } };
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/**
+ * The interaction result: the login (unless only consent was asked) and a grant
+ * for everything requested, so an explicit prompt=consent completes in one hop.
+ */
+async function loginResult(provider: Provider, details: Details, accountId: string, login = true) {
+  const params = details.params as Record<string, unknown>;
+  const clientId = String(params.client_id);
+  const existing = details.grantId && details.session?.accountId === accountId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId, clientId });
+  if (typeof params.scope === 'string') grant.addOIDCScope(params.scope);
+  const missing = details.prompt.details as { missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  return {
+    ...(login ? { login: { accountId, amr: ['pwd'], remember: true } } : {}),
+    consent: { grantId },
+  };
 }
 
 async function finish(ctx: KoaContextWithOIDC, provider: Provider, result: Record<string, unknown>): Promise<void> {
