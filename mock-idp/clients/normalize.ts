@@ -20,7 +20,16 @@ export async function jwkFromPem(pem: string, alg = 'RS256'): Promise<JWK> {
   else if (pkcs8) key = await importPKCS8(pkcs8.text, alg, { extractable: true });
   else throw new Error('no CERTIFICATE, PUBLIC KEY or PRIVATE KEY block found in the PEM');
   const jwk = publicJwk(await exportJWK(key));
-  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg, use: 'sig' };
+  return { ...jwk, kid: localKeyId(pem) ?? (await calculateJwkThumbprint(jwk)), alg, use: 'sig' };
+}
+
+/**
+ * A PKCS#12 export names its key with "localKeyID: 0D 5E ..."; Stitch's samples
+ * send that, as uppercase hex without spaces, as the assertion kid.
+ */
+function localKeyId(pem: string): string | undefined {
+  const match = /localKeyID:\s*([0-9A-Fa-f]{2}(?:\s+[0-9A-Fa-f]{2})*)/.exec(pem);
+  return match ? match[1]!.replace(/\s+/g, '').toUpperCase() : undefined;
 }
 
 /** Turns a client from config into oidc-provider client metadata. */

@@ -123,6 +123,13 @@ export class Issuer {
       sign: (payload, options) => this.sign(payload, options),
     };
     // Middleware must be registered before callback(): koa snapshots the list.
+    // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
+    // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
+    const mountPath = this.mountPath;
+    provider.use(async (ctx, next) => {
+      (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;
+      return next();
+    });
     provider.use(evidenceMiddleware(this.name));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, graphql, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { fixturePath } from '../paths.js';
+import type { Quirk } from '../profiles/types.js';
+import { peekFormBody } from './form-body.js';
+import { resourceApi, type ResourceToken } from './resource-api.js';
+
+interface BankAccount {
+  id: string;
+  name: string;
+  accountType: string;
+  accountNumber: string;
+  bankId: string;
+  branchCode: string;
+  currency: string;
+  availableBalance: { quantity: string; currency: string };
+  currentBalance: { quantity: string; currency: string };
+  accountHolder: Record<string, unknown>;
+}
+
+// Money and AccountHolder are JSON-valued scalars so Stitch's documented query
+// (`availableBalance` and `accountHolder` without a selection) stays valid.
+const SDL = `
+  scalar Money
+  scalar AccountHolder
+  type BankAccount {
+    id: ID!
+    name: String!
+    accountType: String!
+    accountNumber: String!
+    bankId: String!
+    branchCode: String!
+    currency: String!
+    availableBalance: Money
+    currentBalance: Money
+    accountHolder: AccountHolder
+  }
+  type User { id: ID! bankAccounts: [BankAccount!]! }
+  type Query { user: User }
+`;
+
+const UNAUTHENTICATED = {
+  errors: [{ message: 'UNAUTHENTICATED: Token is expired or malformed' }],
+  extensions: { code: 'UNAUTHENTICATED' },
+};
+
+function buildStitchSchema(): GraphQLSchema {
+  const schema = buildSchema(SDL);
+  for (const name of ['Money', 'AccountHolder']) {
+    const type = schema.getType(name) as GraphQLScalarType;
+    type.serialize = (value) => value;
+  }
+  return schema;
+}
+
+function loadAccounts(): Record<string, BankAccount[]> {
+  return JSON.parse(readFileSync(fixturePath('profiles', 'stitch-bank-accounts.json'), 'utf8')) as Record<string, BankAccount[]>;
+}
+
+/** Forbidden in a field resolver becomes a GraphQL error on that field, as Stitch reports missing scopes. */
+class ScopeError extends Error {}
+
+function resolversFor(token: ResourceToken, accounts: Record<string, BankAccount[]>) {
+  const requireScope = (scope: string) => {
+    if (!token.scopes.has(scope)) throw new ScopeError(`FORBIDDEN: the access token lacks the ${scope} scope`);
+  };
+  return {
+    user: () => {
+      if (!token.accountId) throw new ScopeError('FORBIDDEN: a user token is required');
+      return {
+        id: token.accountId,
+        bankAccounts: () => {
+          requireScope('accounts');
+          return (accounts[token.accountId!] ?? []).map((account) => ({
+            ...account,
+            availableBalance: () => (requireScope('balances'), account.availableBalance),
+            currentBalance: () => (requireScope('balances'), account.currentBalance),
+          }));
+        },
+      };
+    },
+  };
+}
+
+/** Stitch's GraphQL API (api.stitch.money/graphql): bank accounts from fixtures, guarded by token scopes. */
+export function stitchGraphql(): Quirk {
+  const schema = buildStitchSchema();
+  const accounts = loadAccounts();
+  return resourceApi({
+    name: 'graphql',
+    description: 'GraphQL API with user { bankAccounts } (scopes accounts, balances)',
+    path: '/graphql',
+    methods: ['POST', 'GET'],
+    unauthenticated(_problem, koa) {
+      koa.status = 401;
+      koa.body = UNAUTHENTICATED;
+    },
+    async handle(koa, token) {
+      let source: unknown;
+      let variables: unknown;
+      if (koa.method === 'GET') {
+        source = koa.query.query;
+      } else if ((koa.get('content-type') || '').includes('json')) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of koa.req) chunks.push(chunk as Buffer);
+        try {
+          ({ query: source, variables } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query?: unknown; variables?: unknown });
+        } catch {
+          koa.status = 400;
+          koa.body = { errors: [{ message: 'Request body is not valid JSON' }] };
+          return;
+        }
+      } else {
+        source = (await peekFormBody(koa)).get('query');
+      }
+      if (typeof source !== 'string' || !source.trim()) {
+        koa.status = 400;
+        koa.body = { errors: [{ message: 'Must provide query string.' }] };
+        return;
+      }
+      const result = await graphql({
+        schema,
+        source,
+        rootValue: resolversFor(token, accounts),
+        variableValues: (variables && typeof variables === 'object' ? variables : undefined) as Record<string, unknown> | undefined,
+      });
+      koa.status = 200;
+      koa.body = result;
+    },
+  });
+}
