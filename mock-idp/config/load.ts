@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.js';
 
@@ -33,7 +32,8 @@ export async function readConfigFile(file: string): Promise<MockIdpConfigInput> 
     throw new ConfigError(`Cannot read config file ${file}: ${(cause as Error).message}`);
   }
   try {
-    const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    // yaml is loaded only for YAML files, to keep it off the start-up path.
+    const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
     if (parsed !== null && typeof parsed !== 'object') throw new Error('the top level must be a mapping');
     return (parsed ?? {}) as MockIdpConfigInput;
   } catch (cause) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, graphql, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { fixturePath } from '../paths.js';
 import type { Quirk } from '../profiles/types.js';
 import { peekFormBody } from './form-body.js';
@@ -44,7 +44,9 @@ const UNAUTHENTICATED = {
   extensions: { code: 'UNAUTHENTICATED' },
 };
 
-function buildStitchSchema(): GraphQLSchema {
+type GraphqlModule = typeof import('graphql');
+
+function buildStitchSchema({ buildSchema }: GraphqlModule): GraphQLSchema {
   const schema = buildSchema(SDL);
   for (const name of ['Money', 'AccountHolder']) {
     const type = schema.getType(name) as GraphQLScalarType;
@@ -84,8 +86,9 @@ function resolversFor(token: ResourceToken, accounts: Record<string, BankAccount
 
 /** Stitch's GraphQL API (api.stitch.money/graphql): bank accounts from fixtures, guarded by token scopes. */
 export function stitchGraphql(): Quirk {
-  const schema = buildStitchSchema();
-  const accounts = loadAccounts();
+  // graphql-js is loaded on the first API call: most runs never query it, and it is costly at start-up.
+  let loaded: Promise<{ graphql: GraphqlModule['graphql']; schema: GraphQLSchema; accounts: Record<string, BankAccount[]> }> | undefined;
+  const load = () => (loaded ??= import('graphql').then((mod) => ({ graphql: mod.graphql, schema: buildStitchSchema(mod), accounts: loadAccounts() })));
   return resourceApi({
     name: 'graphql',
     description: 'GraphQL API with user { bankAccounts } (scopes accounts, balances)',
@@ -118,6 +121,7 @@ export function stitchGraphql(): Quirk {
         koa.body = { errors: [{ message: 'Must provide query string.' }] };
         return;
       }
+      const { graphql, schema, accounts } = await load();
       const result = await graphql({
         schema,
         source,

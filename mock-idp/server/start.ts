@@ -64,7 +64,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
   const { configFile, env, logger: givenLogger, ...overrides } = options;
   // Code that embeds mock-idp wants quiet tests; the CLI passes logLevel explicitly.
   const config = await loadConfig({ file: configFile, env, defaults: { logLevel: 'warn' }, overrides });
-  const logger = givenLogger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const logger = givenLogger ?? (await createLogger({ level: config.logLevel, format: config.logFormat }));
   const requestLog = new RequestLog(config.requestLogSize);
 
   let dispatch = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
