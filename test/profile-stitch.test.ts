@@ -233,3 +233,11 @@ describe('Stitch: GraphQL API', () => {
     expect(r.body.errors?.[0]?.message).toMatch(/Cannot query field "nope"/);
   });
 });
+
+describe('Stitch: oversized input', () => {
+  it('answers an oversized token request with a 400, not a 500', async () => {
+    const r = await formPost(tokenUrl, { grant_type: 'client_credentials', client_id: CLIENT_ID, client_assertion_type: ASSERTION, client_assertion: 'x'.repeat(80_000) });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ error: 'invalid_request' });
+  });
+});

@@ -1,9 +1,9 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Middleware } from '../profiles/types.js';
 import { UserSchema } from '../config/schema.js';
 import { formatIssues } from '../config/load.js';
 import type { User, UserStore } from '../users/user-store.js';
+import { peekFormBody } from '../quirks/form-body.js';
 import { renderLoginPage } from './login-page.js';
 
 export interface InteractionHost {
@@ -21,7 +21,6 @@ export interface InteractionHost {
 const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid', 'jti', 'auth_time', 'acr', 'amr', 'cnf']);
 
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
-const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '64kb' });
 
 /**
  * Completes the login prompt: headlessly from login_hint (or the default user),
@@ -58,8 +57,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
     }
 
     if (ctx.method === 'POST' && action === 'login') {
-      await parseForm(ctx as never, async () => {});
-      const form = ((ctx.request as { body?: Record<string, unknown> }).body ?? {}) as Record<string, string | undefined>;
+      const form = Object.fromEntries(await peekFormBody(ctx)) as Record<string, string | undefined>;
       const chosen = form.sub ? host.users.get(form.sub) : undefined;
       if (chosen) return finish(ctx, provider, await loginResult(provider, details, chosen.sub));
       const custom = parseCustomUser(form.custom_sub, form.custom_claims);

@@ -10,6 +10,7 @@ import { TokenFacade } from './token-facade.js';
 import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
+import { guarded } from './error-boundary.js';
 import { explainErrors } from './error-detail.js';
 import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
@@ -133,18 +134,18 @@ export class Issuer {
     provider.use(evidenceMiddleware(this.name));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
-      provider.use(quirk.middleware(quirkContext));
+      provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
     }
-    provider.use(unwrapPresentedTokens(quirkContext));
+    provider.use(guarded(unwrapPresentedTokens(quirkContext), this.#logger));
     provider.use(frontChannelMiddleware(this.#publicOrigin));
-    provider.use(interactionRoutes({
+    provider.use(guarded(interactionRoutes({
       name: this.name,
       mountPath: this.mountPath,
       users: this.users,
       loginMode: () => this.loginMode,
       provider: () => this.#provider,
       ensureClaimNames: (names) => this.ensureClaimNames(names),
-    }));
+    }), this.#logger));
     explainErrors(provider, this.#logger);
     this.#provider = provider;
     this.#callback = provider.callback();

@@ -60,7 +60,7 @@ export default defineProfile({
       routes: ['token', 'introspection', 'revocation', 'device_authorization', 'pushed_authorization_request'],
       // IdentityServer reports every client-authentication failure as invalid_client.
       map: (error, _status, koa) => {
-        const assertionRejected = error.error === 'invalid_request' && typeof (koa.oidc.body as Record<string, unknown> | undefined)?.client_assertion === 'string';
+        const assertionRejected = error.error === 'invalid_request' && typeof (koa.oidc?.body as Record<string, unknown> | undefined)?.client_assertion === 'string';
         return { status: 400, body: { error: assertionRejected ? 'invalid_client' : error.error } };
       },
     }),

@@ -1,0 +1,34 @@
+import type { Logger } from '../log/logger.js';
+import type { Middleware } from '../profiles/types.js';
+import { BodyTooLarge } from '../quirks/form-body.js';
+
+/**
+ * oidc-provider turns its own failures into OAuth errors, but quirks and the
+ * interaction routes run before it. This gives their failures the same JSON
+ * shape: a body over the limit is the client's fault (400), anything else is
+ * logged and answered as server_error rather than Koa's plain-text 500.
+ * Each quirk is guarded on its own, so the quirks outside it (a profile's error
+ * shape) still see and reshape the answer.
+ */
+export function guarded(middleware: Middleware, logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await middleware(ctx, next);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        ctx.status = 400;
+        ctx.body = { error: 'invalid_request', error_description: 'request entity too large' };
+        return;
+      }
+      const status = (error as { status?: number; expose?: boolean }).status;
+      if (status && status < 500 && (error as { expose?: boolean }).expose) {
+        ctx.status = status;
+        ctx.body = { error: 'invalid_request', error_description: (error as Error).message };
+        return;
+      }
+      logger.error({ err: error, path: ctx.path }, 'unhandled error before oidc-provider');
+      ctx.status = 500;
+      ctx.body = { error: 'server_error', error_description: 'mock-idp failed to handle this request; see its log' };
+    }
+  };
+}
