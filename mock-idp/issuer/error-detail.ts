@@ -36,6 +36,10 @@ export function explainErrors(provider: Provider, logger: Logger): void {
       }
     });
   }
+  // A relying party that fails to accept a logout token is worth a warning: it is the client under test.
+  events.on('backchannel.error', (_ctx: KoaContextWithOIDC, err: Error, client: { clientId: string }) => {
+    logger.warn({ err, client_id: client.clientId, issuer: provider.issuer }, 'back-channel logout delivery failed');
+  });
   events.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
     logger.error({ err, path: ctx.path, issuer: provider.issuer }, 'oidc-provider server_error');
   });

@@ -84,6 +84,13 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     conformIdTokenClaims: false,
     allowOmittingSingleRegisteredRedirectUri: false,
     clientBasedCORS: () => true,
+    // oidc-provider refuses outgoing requests to loopback and private addresses (SSRF
+    // protection). A local test IdP must reach exactly those: a client's jwks_uri or
+    // back-channel logout endpoint on 127.0.0.1 or a compose network.
+    fetch: (url, options) => {
+      const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
+    },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
