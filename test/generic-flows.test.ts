@@ -117,6 +117,16 @@ describe('the other grants and endpoints', () => {
     expect(again.tokens.claims()!.sub).toBe('alice');
   });
 
+  it('logs in headlessly in one redirect, and sets the session cookie', async () => {
+    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const agent = new UserAgent();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', login_hint: 'bob', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const { url: callback, hops } = await agent.navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    expect(hops).toHaveLength(1);
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    expect(await agent.jar.getCookieString(issuer)).toMatch(/mockidp_generic_session=/);
+  });
+
   it('reuses the browser session for a second login without a new interaction', async () => {
     const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
     const agent = new UserAgent();

@@ -14,6 +14,7 @@ import { guarded } from './error-boundary.js';
 import { explainErrors } from './error-detail.js';
 import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
+import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
 import { buildProviderConfig } from './provider-config.js';
 import { IssuerStore } from './store.js';
@@ -137,6 +138,13 @@ export class Issuer {
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
     }
     provider.use(guarded(unwrapPresentedTokens(quirkContext), this.#logger));
+    provider.use(guarded(headlessLogin({
+      users: this.users,
+      loginMode: () => this.loginMode,
+      provider: () => this.#provider,
+      authorizationPath: () => this.routes.authorization,
+      sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
+    }), this.#logger));
     provider.use(frontChannelMiddleware(this.#publicOrigin));
     provider.use(guarded(interactionRoutes({
       name: this.name,

@@ -15,7 +15,9 @@ export class IssuerStore {
   readonly #cache: LRUCache<string, Entry>;
 
   constructor(maxEntries: number) {
-    this.#cache = new LRUCache<string, Entry>({ max: maxEntries, ttlAutopurge: false, allowStale: false });
+    // maxSize with a unit size instead of max: `max` preallocates arrays of that length
+    // for every issuer, which costs start-up time and resident memory for entries never used.
+    this.#cache = new LRUCache<string, Entry>({ maxSize: maxEntries, sizeCalculation: () => 1, ttlAutopurge: false, allowStale: false });
   }
 
   get size(): number {

@@ -11,7 +11,7 @@ export class TokenFacade {
   readonly #byPresented: LRUCache<string, string>;
 
   constructor(max: number) {
-    this.#byPresented = new LRUCache({ max });
+    this.#byPresented = new LRUCache({ maxSize: max, sizeCalculation: () => 1 });
   }
 
   present(opaque: string, presented: string, ttlSeconds: number): string {

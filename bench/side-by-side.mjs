@@ -1,0 +1,190 @@
+// Side-by-side benchmark: mock-idp (every profile mounted) against
+// oauth2-mock-server, driven by the same load driver. Run: npm run bench.
+// Prints figures only; nothing here asserts, so a slow CI machine never fails a build.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { UserAgent } from '../dist/mock-idp/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
+const CONCURRENCY = 8;
+const STARTUP_RUNS = 5;
+const TOKEN_REQUESTS = Number(process.env.BENCH_TOKENS ?? 4000);
+const FLOWS = Number(process.env.BENCH_FLOWS ?? 1500);
+const RSS_FLOWS = Number(process.env.BENCH_RSS_FLOWS ?? 10_000);
+
+// oauth2-mock-server gets a fixed key too, so neither side pays for RSA generation.
+const keyFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-bench-')), 'key.json');
+writeFileSync(keyFile, JSON.stringify(JSON.parse(readFileSync(join(root, 'fixtures/keys/generic.json'), 'utf8')).keys[0]));
+
+const servers = {
+  'mock-idp': {
+    command: (port) => [join(root, 'dist/mock-idp/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'],
+    issuer: (port) => `http://127.0.0.1:${port}/generic`,
+    authorize: (issuer) => `${issuer}/auth`,
+    token: (issuer) => `${issuer}/token`,
+    // The ready line of the banner; oauth2-mock-server prints its own.
+    ready: /listening on/,
+    tokenAuth: { authorization: `Basic ${Buffer.from('generic-service:generic-service-secret').toString('base64')}` },
+    flowAuth: { authorization: `Basic ${Buffer.from('generic-basic:generic-basic-secret').toString('base64')}` },
+    clientId: 'generic-basic',
+  },
+  'oauth2-mock-server': {
+    command: (port) => [join(root, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'), '-a', '127.0.0.1', '-p', String(port), '--jwk', keyFile],
+    issuer: (port) => `http://127.0.0.1:${port}`,
+    authorize: (issuer) => `${issuer}/authorize`,
+    token: (issuer) => `${issuer}/token`,
+    ready: /listening|started/i,
+    tokenAuth: { authorization: `Basic ${Buffer.from('any-client:any-secret').toString('base64')}` },
+    flowAuth: { authorization: `Basic ${Buffer.from('any-client:any-secret').toString('base64')}` },
+    clientId: 'any-client',
+  },
+};
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const children = new Set();
+process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+
+async function spawnServer(server) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, server.command(port), { stdio: ['ignore', 'ignore', 'ignore'] });
+  children.add(child);
+  const discovery = `${server.issuer(port)}/.well-known/openid-configuration`;
+  const deadline = started + 15_000;
+  for (;;) {
+    if (performance.now() > deadline) throw new Error(`no discovery 200 from ${discovery} within 15 s`);
+    try {
+      const response = await fetch(discovery);
+      await response.arrayBuffer();
+      if (response.status === 200) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { child, port, issuer: server.issuer(port), readyMs: performance.now() - started };
+}
+
+async function stop(child) {
+  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  children.delete(child);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs `task` `total` times with `CONCURRENCY` in flight; returns operations per second. */
+async function drive(total, task) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < total) {
+      next += 1;
+      await task();
+    }
+  }));
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function clientCredentials(server, issuer) {
+  const response = await fetch(server.token(issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...server.tokenAuth },
+    body: 'grant_type=client_credentials',
+  });
+  const body = await response.json();
+  if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
+}
+
+/** One full authorization code + PKCE flow: every redirect hop with a fresh cookie jar, then the token request. */
+async function codeFlow(server, issuer) {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(server.authorize(issuer));
+  url.search = new URLSearchParams({
+    client_id: server.clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI,
+    state: randomBytes(8).toString('hex'), code_challenge_method: 'S256',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+  }).toString();
+  const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code at ${callback.href}`);
+  const response = await fetch(server.token(issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...server.flowAuth },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
+  });
+  const body = await response.json();
+  if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function measure(name) {
+  const server = servers[name];
+  const startups = [];
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    const run = await spawnServer(server);
+    startups.push(run.readyMs);
+    await stop(run.child);
+  }
+
+  const { child, issuer } = await spawnServer(server);
+  // Warm-up: JIT, connection pools, key imports.
+  await drive(200, () => clientCredentials(server, issuer));
+  await drive(100, () => codeFlow(server, issuer));
+  const tokensPerSecond = await drive(TOKEN_REQUESTS, () => clientCredentials(server, issuer));
+  const flowsPerSecond = await drive(FLOWS, () => codeFlow(server, issuer));
+  await stop(child);
+
+  // RSS on a fresh server process so it is the server's alone, sampled as flows accumulate.
+  const fresh = await spawnServer(server);
+  const rss = [];
+  const step = RSS_FLOWS / 4;
+  for (let done = 0; done < RSS_FLOWS; done += step) {
+    await drive(step, () => codeFlow(server, fresh.issuer));
+    rss.push(rssMb(fresh.child.pid));
+  }
+  await stop(fresh.child);
+  return { startupMs: median(startups), startups, tokensPerSecond, flowsPerSecond, rss };
+}
+
+const results = {};
+for (const name of Object.keys(servers)) {
+  process.stderr.write(`measuring ${name}...\n`);
+  results[name] = await measure(name);
+}
+
+const ours = results['mock-idp'];
+const theirs = results['oauth2-mock-server'];
+const fmt = (n, digits = 0) => n.toFixed(digits);
+const rssGrowth = ours.rss.at(-1) - ours.rss[0];
+const rows = [
+  ['cold start to first discovery 200, median of 5 (ms)', fmt(ours.startupMs), fmt(theirs.startupMs), fmt(theirs.startupMs / ours.startupMs, 2), '>= 0.8 (other / mock-idp)', theirs.startupMs / ours.startupMs >= 0.8],
+  [`client_credentials tokens/s, concurrency ${CONCURRENCY}`, fmt(ours.tokensPerSecond), fmt(theirs.tokensPerSecond), fmt(ours.tokensPerSecond / theirs.tokensPerSecond, 2), '>= 1.5 (mock-idp / other)', ours.tokensPerSecond / theirs.tokensPerSecond >= 1.5],
+  [`code + PKCE flows/s incl. login, concurrency ${CONCURRENCY}`, fmt(ours.flowsPerSecond), fmt(theirs.flowsPerSecond), fmt(ours.flowsPerSecond / theirs.flowsPerSecond, 2), '>= 1.0 (mock-idp / other)', ours.flowsPerSecond / theirs.flowsPerSecond >= 1.0],
+  [`RSS after ${RSS_FLOWS} flows (MB)`, fmt(ours.rss.at(-1), 1), fmt(theirs.rss.at(-1), 1), fmt(ours.rss.at(-1) / theirs.rss.at(-1), 2), '<= 120 MB, not growing', ours.rss.at(-1) <= 120 && rssGrowth < 10],
+];
+
+console.log(`\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
+console.log('| figure | mock-idp | oauth2-mock-server | ratio | target | |');
+console.log('|---|---:|---:|---:|---|---|');
+for (const [label, a, b, ratio, target, pass] of rows) console.log(`| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass ? 'PASS' : 'FAIL'} |`);
+console.log(`\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`);
+console.log(`Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.startups.map((v) => fmt(v)).join(', ')}`);
+process.exit(0);
