@@ -25,7 +25,7 @@ writeFileSync(keyFile, JSON.stringify(JSON.parse(readFileSync(join(root, 'fixtur
 
 const servers = {
   'mock-idp': {
-    command: (port) => [join(root, 'dist/mock-idp/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'],
+    command: (port) => [join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['mock-idp']), 'serve', '--port', String(port), '--log-level', 'silent'],
     issuer: (port) => `http://127.0.0.1:${port}/generic`,
     authorize: (issuer) => `${issuer}/auth`,
     token: (issuer) => `${issuer}/token`,

@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 describe('the npm package', () => {
   it('is one ESM package named mock-idp for Node >= 20.19 with a mock-idp bin', () => {
     expect(pkg).toMatchObject({ name: 'mock-idp', type: 'module', engines: { node: '>=20.19' } });
-    expect(pkg.bin['mock-idp']).toBe('./dist/mock-idp/cli.js');
+    expect(pkg.bin['mock-idp']).toBe('./dist/bin/mock-idp.js');
     expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
   });
 

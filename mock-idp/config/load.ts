@@ -24,6 +24,15 @@ export function validateConfig(input: unknown, source = 'configuration'): MockId
   return result.data;
 }
 
+/**
+ * yaml is loaded only for YAML files, to keep it off the start-up path. Bundled,
+ * the CommonJS module arrives under `default`; unbundled, its named export works.
+ */
+async function yamlParser(): Promise<(text: string) => unknown> {
+  const mod = await import('yaml') as typeof import('yaml') & { default?: typeof import('yaml') };
+  return mod.parse ?? mod.default!.parse;
+}
+
 export async function readConfigFile(file: string): Promise<MockIdpConfigInput> {
   let text: string;
   try {
@@ -32,8 +41,7 @@ export async function readConfigFile(file: string): Promise<MockIdpConfigInput> 
     throw new ConfigError(`Cannot read config file ${file}: ${(cause as Error).message}`);
   }
   try {
-    // yaml is loaded only for YAML files, to keep it off the start-up path.
-    const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
+    const parsed: unknown = extname(file) === '.json' ? JSON.parse(text) : (await yamlParser())(text);
     if (parsed !== null && typeof parsed !== 'object') throw new Error('the top level must be a mapping');
     return (parsed ?? {}) as MockIdpConfigInput;
   } catch (cause) {

@@ -9,5 +9,5 @@ export async function createLogger(options: { level: LevelWithSilent; format: 'a
   // Loaded only for terminals: it is a noticeable share of start-up. As a stream,
   // not a transport: no worker thread, so short-lived CLI runs flush their lines.
   const { default: pretty } = await import('pino-pretty');
-  return pino({ level: options.level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  return pino({ level: options.level }, pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/mock-idp/cli.js', import.meta.url));
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
+/** The published bin (the bundled CLI), so tests run exactly what `npx mock-idp` runs. */
+export const CLI = fileURLToPath(new URL(`../../${pkg.bin['mock-idp']}`, import.meta.url));
 
 export interface RunResult { code: number | null; stdout: string; stderr: string }
 
