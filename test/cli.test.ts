@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as client from 'openid-client';
 import { runCli, serveCli } from './helpers/cli.js';
+import { codeFlow, discover } from './helpers/idp.js';
 
 describe('mock-idp CLI', () => {
   it('--help documents every serve flag and the environment variables', async () => {
@@ -29,6 +31,19 @@ describe('mock-idp CLI', () => {
       expect(served.banner).not.toContain('generic-basic-secret');
       const health = await fetch(`${served.url}/health`);
       expect(await health.json()).toMatchObject({ status: 'ok' });
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it('completes a login, a refresh and userinfo through the bundled CLI', async () => {
+    const served = await serveCli(['--port', '0', '--log-level', 'silent']);
+    try {
+      const config = await discover(`${served.url}/generic`, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+      const { tokens } = await codeFlow(config, { scope: 'openid email offline_access', extra: { prompt: 'consent' } });
+      expect(tokens.claims()!.email).toBe('alice@example.com');
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect((await client.fetchUserInfo(config, refreshed.access_token, 'alice')).email).toBe('alice@example.com');
     } finally {
       await served.stop();
     }
