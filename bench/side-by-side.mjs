@@ -25,7 +25,9 @@ writeFileSync(keyFile, JSON.stringify(JSON.parse(readFileSync(join(root, 'fixtur
 
 const servers = {
   'mock-idp': {
-    command: (port) => [join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['mock-idp']), 'serve', '--port', String(port), '--log-level', 'silent'],
+    // The bin itself, so its shebang's node flags apply as they do under npx.
+    executable: join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['mock-idp']),
+    command: (port) => ['serve', '--port', String(port), '--log-level', 'silent'],
     issuer: (port) => `http://127.0.0.1:${port}/generic`,
     authorize: (issuer) => `${issuer}/auth`,
     token: (issuer) => `${issuer}/token`,
@@ -63,7 +65,9 @@ process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); 
 async function spawnServer(server) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, server.command(port), { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = server.executable
+    ? spawn(server.executable, server.command(port), { stdio: ['ignore', 'ignore', 'ignore'] })
+    : spawn(process.execPath, server.command(port), { stdio: ['ignore', 'ignore', 'ignore'] });
   children.add(child);
   const discovery = `${server.issuer(port)}/.well-known/openid-configuration`;
   const deadline = started + 15_000;
