@@ -9,7 +9,7 @@ describe('the npm package', () => {
   it('is one ESM package named mock-idp for Node >= 20.19 with a mock-idp bin', () => {
     expect(pkg).toMatchObject({ name: 'mock-idp', type: 'module', engines: { node: '>=20.19' } });
     expect(pkg.bin['mock-idp']).toBe('./dist/bin/mock-idp.js');
-    expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S node ')).toBe(true);
   });
 
   it.each(['mock-idp', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
