@@ -58,6 +58,14 @@ program
     process.once('SIGTERM', stop);
   });
 
+program
+  .command('schema')
+  .description('print the JSON Schema of the config file (for editor completion of YAML and JSON config)')
+  .action(async () => {
+    const { configJsonSchema } = await import('./config/json-schema.js');
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  });
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new Error(`invalid port "${value}": expected 0-65535`);
