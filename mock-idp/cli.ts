@@ -14,6 +14,7 @@ const program = new Command('mock-idp')
   .showHelpAfterError()
   .addHelpText('after', `
 Environment variables (a flag wins over its variable, a variable over the config file):
+  MOCK_IDP_CONFIG        the config file (as --config)
 ${Object.entries(ENV_VARS).map(([name, field]) => `  ${name.padEnd(22)} ${field}`).join('\n')}
 
 Examples:

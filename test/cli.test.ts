@@ -11,7 +11,7 @@ describe('mock-idp CLI', () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('serve');
-    for (const name of ['MOCK_IDP_PORT', 'MOCK_IDP_HOST', 'MOCK_IDP_PUBLIC_URL', 'MOCK_IDP_ADMIN_TOKEN', 'MOCK_IDP_LOGIN', 'MOCK_IDP_PROFILES']) {
+    for (const name of ['MOCK_IDP_CONFIG', 'MOCK_IDP_PORT', 'MOCK_IDP_HOST', 'MOCK_IDP_PUBLIC_URL', 'MOCK_IDP_ADMIN_TOKEN', 'MOCK_IDP_LOGIN', 'MOCK_IDP_PROFILES']) {
       expect(top.stdout).toContain(name);
     }
     const serve = await runCli(['serve', '--help']);
