@@ -70,6 +70,7 @@ export class Issuer {
   #provider!: Provider;
   #callback!: (req: IncomingMessage, res: ServerResponse) => void;
   #releasedClaims = new Set<string>();
+  readonly #initial: { clients: ClientMetadata[]; users: ReturnType<UserStore['list']>; keys: SigningKey[]; defaultUser: string | undefined };
 
   constructor(init: IssuerInit) {
     this.name = init.config.name;
@@ -86,6 +87,22 @@ export class Issuer {
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
     this.profileContext = { issuer: init.issuer, mountPath: init.mountPath, tenant: init.config.tenant, lenient: init.config.lenient };
+    this.#initial = {
+      clients: [...init.clients],
+      users: init.users.list().map((u) => ({ ...u, claims: structuredClone(u.claims) })),
+      keys: [...init.keys],
+      defaultUser: init.users.defaultUser()?.sub,
+    };
+    this.rebuild();
+  }
+
+  /** Back to the configured clients, users and keys, with every code, session and token dropped. */
+  reset(): void {
+    this.clients = [...this.#initial.clients];
+    this.keys = [...this.#initial.keys];
+    this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
+    this.store.clear();
+    this.tokens.clear();
     this.rebuild();
   }
 

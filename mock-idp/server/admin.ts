@@ -1,10 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import type { Issuer } from '../issuer/issuer.js';
+import {
+  AdminInputError, publicKeys, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
+} from '../issuer/issuer-admin.js';
 import type { RequestLog, RequestLogFilter } from '../log/request-log.js';
 import { sendJson } from './respond.js';
 
 export interface AdminOptions {
   requestLog: RequestLog;
+  issuers: ReadonlyMap<string, Issuer>;
   adminToken?: string | undefined;
   /** True when the server listens only on a loopback address. */
   loopbackOnly: boolean;
@@ -41,22 +46,117 @@ function filterFrom(url: URL): RequestLogFilter {
   };
 }
 
-export function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, options: AdminOptions): void {
+const BODY_LIMIT = 1024 * 1024;
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) throw new AdminInputError('request body over 1 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new AdminInputError(`body is not JSON: ${(cause as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AdminInputError('body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+type Handler = (req: IncomingMessage, params: string[], url: URL) => Promise<[number, unknown]>;
+
+/** The admin routes: method, path pattern (segments after /_admin), handler. */
+function routes(options: AdminOptions): [string, RegExp, Handler][] {
+  const issuerOf = (name: string) => {
+    const issuer = options.issuers.get(decodeURIComponent(name));
+    if (!issuer) throw new NotFound(`no issuer named "${decodeURIComponent(name)}" (have: ${[...options.issuers.keys()].join(', ')})`);
+    return issuer;
+  };
+  const seg = '([^/]+)';
+  return [
+    ['GET', /^\/requests$/, async (_req, _p, url) => [200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) }]],
+    ['DELETE', /^\/requests$/, async (_req, _p, url) => {
+      const { issuer, clientId } = filterFrom(url);
+      return [200, { cleared: options.requestLog.clear({ issuer, clientId }) }];
+    }],
+    ['GET', /^\/issuers$/, async () => [200, { issuers: [...options.issuers.values()].map((i) => i.summary()) }]],
+    ['GET', new RegExp(`^/issuers/${seg}$`), async (_req, [name]) => [200, issuerOf(name!).summary()]],
+    ['PUT', new RegExp(`^/issuers/${seg}/users/${seg}$`), async (req, [name, sub]) => {
+      const body = await readJson(req);
+      return [200, upsertUser(issuerOf(name!), { ...body, sub: decodeURIComponent(sub!) })];
+    }],
+    ['PUT', new RegExp(`^/issuers/${seg}/users/${seg}/claims$`), async (req, [name, sub]) => {
+      const user = setClaims(issuerOf(name!), decodeURIComponent(sub!), await readJson(req));
+      if (!user) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
+      return [200, user];
+    }],
+    ['DELETE', new RegExp(`^/issuers/${seg}/users/${seg}$`), async (_req, [name, sub]) => {
+      if (!removeUser(issuerOf(name!), decodeURIComponent(sub!))) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
+      return [200, { removed: decodeURIComponent(sub!) }];
+    }],
+    ['PUT', new RegExp(`^/issuers/${seg}/clients/${seg}$`), async (req, [name, id]) => {
+      const body = await readJson(req);
+      const metadata = await upsertClient(issuerOf(name!), { ...body, client_id: decodeURIComponent(id!) });
+      const { client_secret: _secret, ...shown } = metadata;
+      return [200, shown];
+    }],
+    ['DELETE', new RegExp(`^/issuers/${seg}/clients/${seg}$`), async (_req, [name, id]) => {
+      if (!removeClient(issuerOf(name!), decodeURIComponent(id!))) throw new NotFound(`no client "${decodeURIComponent(id!)}"`);
+      return [200, { removed: decodeURIComponent(id!) }];
+    }],
+    ['GET', new RegExp(`^/issuers/${seg}/keys$`), async (_req, [name]) => [200, { keys: publicKeys(issuerOf(name!)) }]],
+    ['POST', new RegExp(`^/issuers/${seg}/keys/rotate$`), async (req, [name]) => {
+      const body = await readJson(req);
+      const alg = typeof body.alg === 'string' ? body.alg : undefined;
+      return [200, await rotateKey(issuerOf(name!), { alg, retirePrevious: body.retirePrevious === true })];
+    }],
+    ['DELETE', new RegExp(`^/issuers/${seg}/keys/${seg}$`), async (_req, [name, kid]) => {
+      if (!retireKey(issuerOf(name!), decodeURIComponent(kid!))) throw new NotFound(`no key "${decodeURIComponent(kid!)}"`);
+      return [200, { retired: decodeURIComponent(kid!) }];
+    }],
+    ['POST', new RegExp(`^/issuers/${seg}/reset$`), async (_req, [name]) => {
+      issuerOf(name!).reset();
+      return [200, { reset: decodeURIComponent(name!) }];
+    }],
+    ['POST', /^\/reset$/, async () => {
+      for (const issuer of options.issuers.values()) issuer.reset();
+      options.requestLog.clear();
+      return [200, { reset: [...options.issuers.keys()] }];
+    }],
+  ];
+}
+
+class NotFound extends Error {}
+
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, options: AdminOptions): Promise<void> {
   const denied = authorizeAdmin(req, options);
   if (denied) {
     res.setHeader('www-authenticate', 'Bearer realm="mock-idp-admin"');
     sendJson(res, options.adminToken ? 401 : 403, { error: options.adminToken ? 'invalid_token' : 'access_denied', error_description: denied });
     return;
   }
-  const route = url.pathname.replace(/^\/_admin/, '');
-  if (route === '/requests' && req.method === 'GET') {
-    sendJson(res, 200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) });
+  const path = url.pathname.replace(/^\/_admin/, '');
+  const matching = routes(options).filter(([, pattern]) => pattern.test(path));
+  const route = matching.find(([method]) => method === req.method);
+  if (!route) {
+    if (matching.length) {
+      sendJson(res, 405, { error: 'invalid_request', error_description: `${req.method} is not allowed on ${path}` }, { allow: matching.map(([m]) => m).join(', ') });
+    } else {
+      sendJson(res, 404, { error: 'not_found', error_description: `no admin route ${req.method} ${path}` });
+    }
     return;
   }
-  if (route === '/requests' && req.method === 'DELETE') {
-    const { issuer, clientId } = filterFrom(url);
-    sendJson(res, 200, { cleared: options.requestLog.clear({ issuer, clientId }) });
-    return;
+  try {
+    const [status, body] = await route[2](req, route[1].exec(path)!.slice(1), url);
+    sendJson(res, status, body);
+  } catch (error) {
+    if (error instanceof AdminInputError) sendJson(res, 400, { error: 'invalid_request', error_description: error.message });
+    else if (error instanceof NotFound) sendJson(res, 404, { error: 'not_found', error_description: error.message });
+    else throw error;
   }
-  sendJson(res, 404, { error: 'not_found', error_description: `no admin route ${req.method} ${route}` });
 }

@@ -75,7 +75,10 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       return;
     }
     if (path === '/_admin' || path.startsWith('/_admin/')) {
-      handleAdmin(req, res, url, options.admin);
+      handleAdmin(req, res, url, options.admin).catch((error: unknown) => {
+        logger.error({ err: error, path }, 'admin request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'the admin request failed; see the log' });
+      });
       return;
     }
     if (!issuer) {

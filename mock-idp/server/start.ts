@@ -1,13 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/load.js';
-import type { MockIdpConfig, MockIdpConfigInput } from '../config/schema.js';
+import type { ClientMetadata } from 'oidc-provider';
+import type { MockIdpConfig, MockIdpConfigInput, ClientSchema, UserSchema } from '../config/schema.js';
+import { removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser } from '../issuer/issuer-admin.js';
+import type { User } from '../users/user-store.js';
 import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { RequestLog, type RequestLogFilter, type RequestRecord } from '../log/request-log.js';
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
+
+type UserInput = import('zod').input<typeof UserSchema>;
+type ClientInput = import('zod').input<typeof ClientSchema>;
 
 export interface StartOptions extends Partial<MockIdpConfigInput> {
   /** A YAML or JSON config file; explicit options win over it. */
@@ -36,6 +42,18 @@ export interface MockIdp {
   describe(): IssuerSummary[];
   /** The live issuer runtime, for advanced control. */
   issuer(name: string): Issuer;
+  /** Runtime changes, the same as the /_admin HTTP API. Invalid input throws AdminInputError. */
+  readonly admin: {
+    upsertUser(issuer: string, user: UserInput): User;
+    setClaims(issuer: string, sub: string, claims: Record<string, unknown>): User | undefined;
+    removeUser(issuer: string, sub: string): boolean;
+    upsertClient(issuer: string, client: ClientInput): Promise<ClientMetadata>;
+    removeClient(issuer: string, clientId: string): boolean;
+    rotateKey(issuer: string, options?: { alg?: string; retirePrevious?: boolean }): Promise<{ kid: string; retired: string[] }>;
+    retireKey(issuer: string, kid: string): boolean;
+    /** One issuer, or every issuer and the request log. */
+    reset(issuer?: string): void;
+  };
   close(): Promise<void>;
 }
 
@@ -85,10 +103,15 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     issuers,
     requestLog,
     logger,
-    admin: { requestLog, adminToken: config.adminToken, loopbackOnly: isLoopbackHost(config.host) },
+    admin: { requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken, loopbackOnly: isLoopbackHost(config.host) },
   });
 
   const byName = new Map(issuers.map((i) => [i.name, i]));
+  const issuerNamed = (name: string) => {
+    const found = byName.get(name);
+    if (!found) throw new Error(`no issuer named "${name}" (have: ${[...byName.keys()].join(', ')})`);
+    return found;
+  };
   return {
     url,
     port,
@@ -100,10 +123,19 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
       get lastId() { return requestLog.lastId; },
     },
     describe: () => issuers.map((i) => i.summary()),
-    issuer(name) {
-      const found = byName.get(name);
-      if (!found) throw new Error(`no issuer named "${name}" (have: ${[...byName.keys()].join(', ')})`);
-      return found;
+    issuer: issuerNamed,
+    admin: {
+      upsertUser: (issuer, user) => upsertUser(issuerNamed(issuer), user),
+      setClaims: (issuer, sub, claims) => setClaims(issuerNamed(issuer), sub, claims),
+      removeUser: (issuer, sub) => removeUser(issuerNamed(issuer), sub),
+      upsertClient: (issuer, client) => upsertClient(issuerNamed(issuer), client),
+      removeClient: (issuer, clientId) => removeClient(issuerNamed(issuer), clientId),
+      rotateKey: (issuer, options) => rotateKey(issuerNamed(issuer), options),
+      retireKey: (issuer, kid) => retireKey(issuerNamed(issuer), kid),
+      reset: (issuer) => {
+        for (const target of issuer ? [issuerNamed(issuer)] : issuers) target.reset();
+        if (!issuer) requestLog.clear();
+      },
     },
     close: () => new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));

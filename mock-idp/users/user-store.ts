@@ -50,6 +50,12 @@ export class UserStore {
     return stored;
   }
 
+  replaceAll(users: readonly User[], defaultSub: string | undefined): void {
+    this.#users.clear();
+    for (const user of users) this.upsert(user);
+    this.#defaultSub = defaultSub;
+  }
+
   remove(sub: string): boolean {
     if (this.#defaultSub === sub) this.#defaultSub = undefined;
     return this.#users.delete(sub);

@@ -1,0 +1,90 @@
+import type { ClientMetadata } from 'oidc-provider';
+import { formatIssues } from '../config/load.js';
+import { ClientSchema, UserSchema } from '../config/schema.js';
+import { toClientMetadata } from '../clients/normalize.js';
+import { generateSigningKey, publicJwk } from '../keys/key-set.js';
+import type { User } from '../users/user-store.js';
+import type { Issuer } from './issuer.js';
+
+/** A rejected admin change: the message names the field and why, like start-up config errors. */
+export class AdminInputError extends Error {
+  override name = 'AdminInputError';
+}
+
+function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new AdminInputError(`invalid ${what}: ${formatIssues(result.error).join('; ')}`);
+  return result.data;
+}
+
+/** Adds or replaces a client; oidc-provider validates it before the change takes effect. */
+export async function upsertClient(issuer: Issuer, input: unknown): Promise<ClientMetadata> {
+  const metadata = await toClientMetadata(parse(ClientSchema, input, 'client'));
+  const previous = issuer.clients;
+  issuer.clients = [...previous.filter((c) => c.client_id !== metadata.client_id), metadata];
+  issuer.rebuild();
+  try {
+    await issuer.provider.Client.find(metadata.client_id);
+  } catch (cause) {
+    issuer.clients = previous;
+    issuer.rebuild();
+    throw new AdminInputError(`invalid client: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`);
+  }
+  return metadata;
+}
+
+export function removeClient(issuer: Issuer, clientId: string): boolean {
+  const before = issuer.clients.length;
+  issuer.clients = issuer.clients.filter((c) => c.client_id !== clientId);
+  if (issuer.clients.length === before) return false;
+  issuer.rebuild();
+  return true;
+}
+
+export function upsertUser(issuer: Issuer, input: unknown): User {
+  const user = issuer.users.upsert(parse(UserSchema, input, 'user'));
+  issuer.ensureClaimNames(Object.keys(user.claims));
+  return user;
+}
+
+/** Replaces a user's claims; the next token and userinfo carry them. */
+export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | undefined {
+  const user = issuer.users.get(sub);
+  if (!user) return undefined;
+  return upsertUser(issuer, { sub, username: user.username, claims });
+}
+
+export function removeUser(issuer: Issuer, sub: string): boolean {
+  return issuer.users.remove(sub);
+}
+
+/**
+ * Key rotation as providers do it: the new key is published and signs from now
+ * on; the old one stays published (tokens it signed still verify) until retired.
+ */
+export async function rotateKey(issuer: Issuer, options: { alg?: string; retirePrevious?: boolean } = {}): Promise<{ kid: string; retired: string[] }> {
+  const alg = options.alg ?? 'RS256';
+  let key;
+  try {
+    key = await generateSigningKey(alg);
+  } catch (cause) {
+    throw new AdminInputError(`cannot generate a ${alg} key: ${(cause as Error).message}`);
+  }
+  const retired = options.retirePrevious ? issuer.keys.filter((k) => k.alg === alg).map((k) => k.kid) : [];
+  issuer.keys = [key, ...issuer.keys.filter((k) => !retired.includes(k.kid))];
+  issuer.rebuild();
+  return { kid: key.kid, retired };
+}
+
+export function retireKey(issuer: Issuer, kid: string): boolean {
+  const remaining = issuer.keys.filter((k) => k.kid !== kid);
+  if (remaining.length === issuer.keys.length) return false;
+  if (remaining.length === 0) throw new AdminInputError('cannot retire the last signing key');
+  issuer.keys = remaining;
+  issuer.rebuild();
+  return true;
+}
+
+export function publicKeys(issuer: Issuer) {
+  return issuer.keys.map((k) => publicJwk(k));
+}

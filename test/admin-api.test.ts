@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as client from 'openid-client';
+import { decodeProtectedHeader } from 'jose';
+import { AdminInputError, type MockIdp } from '../mock-idp/index.js';
+import { codeFlow, discover, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
+
+let idp: MockIdp;
+let issuer: string;
+beforeAll(async () => {
+  idp = await startTestIdp({ profiles: ['generic'] });
+  issuer = idp.issuers.generic!;
+});
+afterAll(() => idp.close());
+
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${idp.url}/_admin${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() as Record<string, unknown> };
+}
+
+const basic = () => discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+
+describe('admin API over HTTP', () => {
+  it('adds a user whose claims reach the tokens, then changes and removes them', async () => {
+    expect((await admin('PUT', '/issuers/generic/users/carol', { username: 'carol', claims: { email: 'carol@example.com', team: 'qa' } })).status).toBe(200);
+    const config = await basic();
+    const first = await codeFlow(config, { loginHint: 'carol', scope: 'openid email' });
+    expect(first.tokens.claims()).toMatchObject({ sub: 'carol', email: 'carol@example.com', team: 'qa' });
+    expect((await admin('PUT', '/issuers/generic/users/carol/claims', { email: 'carol@new.example', team: 'ops' })).status).toBe(200);
+    expect(await client.fetchUserInfo(config, first.tokens.access_token, 'carol')).toMatchObject({ email: 'carol@new.example', team: 'ops' });
+    expect((await admin('DELETE', '/issuers/generic/users/carol')).status).toBe(200);
+    await expect(codeFlow(config, { loginHint: 'carol' })).rejects.toMatchObject({ error: 'access_denied' });
+  });
+
+  it('adds a client that works at once, rejects an invalid one with the field, and removes it', async () => {
+    const added = await admin('PUT', '/issuers/generic/clients/runtime-app', { client_secret: 'runtime-secret', redirect_uris: [REDIRECT_URI] });
+    expect(added.status).toBe(200);
+    expect(added.body.client_secret).toBeUndefined();
+    const config = await discover(issuer, 'runtime-app', client.ClientSecretBasic('runtime-secret'));
+    expect((await codeFlow(config)).tokens.claims()!.aud).toBe('runtime-app');
+    const invalid = await admin('PUT', '/issuers/generic/clients/bad-app', { client_secret: 's', redirect_uris: ['not a url'] });
+    expect(invalid).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringContaining('redirect_uris[0]') } });
+    expect((await admin('DELETE', '/issuers/generic/clients/runtime-app')).status).toBe(200);
+    const gone = await fetch(`${issuer}/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('runtime-app:runtime-secret').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+    expect(gone.status).toBe(401);
+    expect(await gone.json()).toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('rotates the signing key: the new kid signs at once, the old stays published until retired', async () => {
+    const before = (await admin('GET', '/issuers/generic/keys')).body.keys as { kid: string }[];
+    const rotated = await admin('POST', '/issuers/generic/keys/rotate', { alg: 'RS256' });
+    const kid = rotated.body.kid as string;
+    const jwks = await (await fetch(`${issuer}/jwks`)).json() as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual([kid, ...before.map((k) => k.kid)]);
+    const { tokens } = await codeFlow(await basic());
+    expect(decodeProtectedHeader(tokens.id_token!).kid).toBe(kid);
+    const old = before.find((k) => k.kid !== kid)!.kid;
+    expect((await admin('DELETE', `/issuers/generic/keys/${old}`)).status).toBe(200);
+    const after = await (await fetch(`${issuer}/jwks`)).json() as { keys: { kid: string }[] };
+    expect(after.keys.map((k) => k.kid)).not.toContain(old);
+  });
+
+  it('resets an issuer to its configuration', async () => {
+    await admin('PUT', '/issuers/generic/users/temp', { claims: {} });
+    await admin('POST', '/issuers/generic/keys/rotate', {});
+    expect((await admin('POST', '/issuers/generic/reset')).status).toBe(200);
+    const summary = (await admin('GET', '/issuers/generic')).body as { users: { sub: string }[] };
+    expect(summary.users.map((u) => u.sub)).toEqual(['alice', 'bob']);
+    const jwks = await (await fetch(`${issuer}/jwks`)).json() as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(2);
+  });
+
+  it('answers bad requests with OAuth-style errors', async () => {
+    expect(await admin('PUT', '/issuers/nope/users/x', {})).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await admin('PUT', '/issuers/generic/users/x', '{not json')).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await admin('PUT', '/issuers/generic/users/x', { claims: { updated_at: 'soon' } })).toMatchObject({ status: 400, body: { error_description: expect.stringContaining('claims.updated_at') } });
+    expect((await admin('PATCH', '/issuers/generic/users/x', {})).status).toBe(405);
+    expect(await admin('POST', '/issuers/generic/keys/rotate', { alg: 'XX999' })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('admin API in code', () => {
+  it('mirrors the HTTP API and throws AdminInputError on bad input', async () => {
+    idp.admin.upsertUser('generic', { sub: 'dave', claims: { email: 'dave@example.com' } });
+    const { tokens } = await codeFlow(await basic(), { loginHint: 'dave', scope: 'openid email' });
+    expect(tokens.claims()!.email).toBe('dave@example.com');
+    expect(() => idp.admin.upsertUser('generic', { sub: '' } as never)).toThrow(AdminInputError);
+    idp.admin.reset('generic');
+    expect(idp.issuer('generic').users.get('dave')).toBeUndefined();
+  });
+});
