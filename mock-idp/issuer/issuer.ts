@@ -8,6 +8,8 @@ import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../prof
 import type { Routes } from './routes.js';
 import { TokenFacade } from './token-facade.js';
 import { unwrapPresentedTokens } from './unwrap-tokens.js';
+import { scenarioMiddleware } from '../scenarios/engine.js';
+import { findScenario, scenarios, type Scenario } from '../scenarios/index.js';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
 import { guarded } from './error-boundary.js';
@@ -96,8 +98,30 @@ export class Issuer {
     this.rebuild();
   }
 
+  readonly #armed = new Map<string, Scenario>();
+
+  /**
+   * Binds a named scenario to one client of this issuer: only that client's
+   * requests misbehave, so tests using other clients run alongside unaffected.
+   */
+  arm(clientId: string, scenarioName: string): Scenario {
+    const scenario = findScenario(scenarioName);
+    if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known: see GET /_admin/scenarios)`);
+    this.#armed.set(clientId, scenario);
+    return scenario;
+  }
+
+  disarm(clientId: string): boolean {
+    return this.#armed.delete(clientId);
+  }
+
+  scenarioFor(clientId: string | undefined): Scenario | undefined {
+    return clientId === undefined ? undefined : this.#armed.get(clientId);
+  }
+
   /** Back to the configured clients, users and keys, with every code, session and token dropped. */
   reset(): void {
+    this.#armed.clear();
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
     this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
@@ -150,6 +174,7 @@ export class Issuer {
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
+    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, scenarioFor: (clientId) => this.scenarioFor(clientId) }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));

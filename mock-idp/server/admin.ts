@@ -5,6 +5,7 @@ import {
   AdminInputError, publicKeys, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
 } from '../issuer/issuer-admin.js';
 import type { RequestLog, RequestLogFilter } from '../log/request-log.js';
+import { scenarios } from '../scenarios/index.js';
 import { sendJson } from './respond.js';
 
 export interface AdminOptions {
@@ -119,6 +120,18 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       if (!retireKey(issuerOf(name!), decodeURIComponent(kid!))) throw new NotFound(`no key "${decodeURIComponent(kid!)}"`);
       return [200, { retired: decodeURIComponent(kid!) }];
     }],
+    ['GET', /^\/scenarios$/, async () => [200, { scenarios: [...scenarios.values()] }]],
+    ['PUT', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (req, [name, id]) => {
+      const body = await readJson(req);
+      if (typeof body.name !== 'string') throw new AdminInputError('body must name the scenario: {"name": "..."}');
+      try {
+        issuerOf(name!).arm(decodeURIComponent(id!), body.name);
+      } catch (cause) {
+        throw new AdminInputError((cause as Error).message);
+      }
+      return [200, { client_id: decodeURIComponent(id!), scenario: body.name }];
+    }],
+    ['DELETE', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (_req, [name, id]) => [200, { disarmed: issuerOf(name!).disarm(decodeURIComponent(id!)) }]],
     ['POST', new RegExp(`^/issuers/${seg}/reset$`), async (_req, [name]) => {
       issuerOf(name!).reset();
       return [200, { reset: decodeURIComponent(name!) }];

@@ -51,6 +51,9 @@ export interface MockIdp {
     removeClient(issuer: string, clientId: string): boolean;
     rotateKey(issuer: string, options?: { alg?: string; retirePrevious?: boolean }): Promise<{ kid: string; retired: string[] }>;
     retireKey(issuer: string, kid: string): boolean;
+    /** Makes one client's requests misbehave as the named scenario says (see scenarios in the README). */
+    arm(issuer: string, clientId: string, scenario: string): void;
+    disarm(issuer: string, clientId: string): boolean;
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
   };
@@ -132,6 +135,8 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
       removeClient: (issuer, clientId) => removeClient(issuerNamed(issuer), clientId),
       rotateKey: (issuer, options) => rotateKey(issuerNamed(issuer), options),
       retireKey: (issuer, kid) => retireKey(issuerNamed(issuer), kid),
+      arm: (issuer, clientId, scenario) => { issuerNamed(issuer).arm(clientId, scenario); },
+      disarm: (issuer, clientId) => issuerNamed(issuer).disarm(clientId),
       reset: (issuer) => {
         for (const target of issuer ? [issuerNamed(issuer)] : issuers) target.reset();
         if (!issuer) requestLog.clear();

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import {
+  decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTHeaderParameters, type JWTPayload,
+} from 'jose';
+import type { SigningKey } from '../keys/key-set.js';
+import { publicJwk } from '../keys/key-set.js';
+import { fixturePath } from '../paths.js';
+import type { IdTokenFault } from './types.js';
+import { evaluate } from './values.js';
+
+const attackerKey = (JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }).keys.find((k) => k.alg === 'RS256')!;
+const attackerJwk = publicJwk(attackerKey);
+
+async function sign(payload: JWTPayload, header: JWTHeaderParameters, jwk: JWK): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(jwk, header.alg));
+}
+
+function flipSignatureByte(jwt: string): string {
+  const [head, body, signature] = jwt.split('.') as [string, string, string];
+  const bytes = Buffer.from(signature, 'base64url');
+  bytes[0] = bytes[0]! ^ 0x5a;
+  return `${head}.${body}.${bytes.toString('base64url')}`;
+}
+
+/**
+ * Applies one ID token fault: claims and header changed as the fault says, then
+ * signed as it says (by default re-signed with the issuer's own key, so only the
+ * named defect differs from a valid token).
+ */
+export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[]): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
+  const original = decodeProtectedHeader(idToken);
+  const header: Record<string, unknown> = { ...original };
+  const claimsBefore = { ...payload };
+  for (const [name, spec] of Object.entries(fault.set ?? {})) payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk });
+  for (const name of fault.remove ?? []) delete payload[name];
+  for (const [name, spec] of Object.entries(fault.header?.set ?? {})) header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk });
+  for (const name of fault.header?.remove ?? []) delete header[name];
+
+  const alg = String(original.alg);
+  const issuerKey = issuerKeys.find((k) => k.kid === original.kid) ?? issuerKeys.find((k) => k.alg === alg) ?? issuerKeys[0]!;
+  const withAlg = (overrides: Record<string, unknown>) => ({ ...header, ...overrides }) as JWTHeaderParameters;
+  switch (fault.sign ?? 'issuer') {
+    case 'none':
+      return new UnsecuredJWT(payload).encode();
+    case 'hs256-public-key': {
+      const rsa = issuerKeys.find((k) => k.kty === 'RSA')!;
+      const pem = await exportSPKI((await importJWK(publicJwk(rsa), 'RS256', { extractable: true })) as CryptoKey);
+      return new SignJWT(payload).setProtectedHeader(withAlg({ alg: 'HS256' })).sign(new TextEncoder().encode(pem));
+    }
+    case 'unpublished-key':
+      return sign(payload, withAlg({ alg: 'RS256', kid: attackerKey.kid }), attackerKey);
+    case 'unpublished-key-same-kid':
+      return sign(payload, withAlg({ alg: 'RS256', kid: original.kid }), attackerKey);
+    case 'corrupt':
+      return flipSignatureByte(await sign(payload, withAlg({ alg }), issuerKey));
+    case 'issuer':
+      return sign(payload, withAlg({ alg }), issuerKey);
+  }
+}

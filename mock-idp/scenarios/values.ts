@@ -1,0 +1,30 @@
+import type { JWK } from 'jose';
+import type { ValueSpec } from './types.js';
+
+export interface ValueContext {
+  now: number;
+  current: unknown;
+  claims: Record<string, unknown>;
+  attackerJwk: JWK;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Evaluates a ValueSpec against the token being changed. */
+export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
+  if (!isObject(spec)) return spec;
+  if ('$now' in spec && typeof spec.$now === 'number') return ctx.now + spec.$now;
+  if ('$append' in spec) {
+    const current = ctx.current === undefined ? [] : Array.isArray(ctx.current) ? ctx.current : [ctx.current];
+    return [...current, spec.$append];
+  }
+  if ('$template' in spec && typeof spec.$template === 'string') {
+    const aud = ctx.claims.aud;
+    const fields: Record<string, unknown> = { iss: ctx.claims.iss, sub: ctx.claims.sub, client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud) };
+    return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) => String(fields[name] ?? ''));
+  }
+  if ('$attackerJwk' in spec) return ctx.attackerJwk;
+  return spec;
+}
