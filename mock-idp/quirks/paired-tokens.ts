@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import type { TokenFacade } from '../issuer/token-facade.js';
+import type { Quirk } from '../profiles/types.js';
+import { peekFormBody } from './form-body.js';
+
+interface Pairs {
+  accessByRefresh: LRUCache<string, string>;
+  refreshByAccess: LRUCache<string, string>;
+}
+
+// Keyed by the issuer's token facade, which outlives provider rebuilds: pairs
+// made before a rebuild (new claim names from the login page) still count.
+const pairsByIssuer = new WeakMap<TokenFacade, Pairs>();
+
+function pairsFor(tokens: TokenFacade): Pairs {
+  let pairs = pairsByIssuer.get(tokens);
+  if (!pairs) {
+    const options = { maxSize: 20_000, sizeCalculation: () => 1 };
+    pairs = { accessByRefresh: new LRUCache(options), refreshByAccess: new LRUCache(options) };
+    pairsByIssuer.set(tokens, pairs);
+  }
+  return pairs;
+}
+
+/**
+ * Doorkeeper (GitLab) stores an access token and its refresh token as one
+ * record, so they die together: a refresh revokes the previous access token
+ * along with the refresh token it consumed, and revoking either one revokes
+ * the other. oidc-provider keeps old access tokens alive until they expire.
+ */
+export function pairedTokens(): Quirk {
+  return {
+    name: 'paired-tokens',
+    description: 'an access token and its refresh token are revoked together, also by a refresh',
+    middleware: (ctx) => {
+      const { accessByRefresh, refreshByAccess } = pairsFor(ctx.tokens);
+      const destroyAccess = async (token: string | undefined) => {
+        if (!token) return;
+        await (await ctx.provider().AccessToken.find(token).catch(() => undefined))?.destroy();
+      };
+      const destroyRefresh = async (token: string | undefined) => {
+        if (!token) return;
+        await (await ctx.provider().RefreshToken.find(token).catch(() => undefined))?.destroy();
+      };
+      return async (koa, next) => {
+        const isToken = koa.path === ctx.routes.token;
+        const isRevocation = koa.path === ctx.routes.revocation;
+        if (koa.method !== 'POST' || (!isToken && !isRevocation)) return next();
+        const params = await peekFormBody(koa);
+        await next();
+        if (koa.status !== 200) return;
+        if (isRevocation) {
+          const token = ctx.tokens.resolve(params.get('token') ?? '');
+          await destroyAccess(accessByRefresh.get(token));
+          await destroyRefresh(refreshByAccess.get(token));
+          return;
+        }
+        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''));
+        const body = koa.body as { access_token?: unknown; refresh_token?: unknown } | undefined;
+        if (typeof body?.access_token === 'string' && typeof body.refresh_token === 'string') {
+          const access = ctx.tokens.resolve(body.access_token);
+          accessByRefresh.set(body.refresh_token, access);
+          refreshByAccess.set(access, body.refresh_token);
+        }
+      };
+    },
+  };
+}

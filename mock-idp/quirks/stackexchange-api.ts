@@ -1,0 +1,156 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { recordOf } from '../issuer/evidence.js';
+import { maskSecret } from '../log/mask.js';
+import type { Quirk, QuirkContext } from '../profiles/types.js';
+import type { User } from '../users/user-store.js';
+import { resourceApi } from './resource-api.js';
+
+export const API_PREFIX = '/2.3/';
+const QUOTA = { quota_max: 10000, quota_remaining: 9999 };
+
+/** API errors: always HTTP 400, the real status in error_id (api.stackexchange.com/docs/error-handling). */
+function apiError(koa: KoaContextWithOIDC, id: number, name: string, message: string): void {
+  koa.status = 400;
+  koa.body = { error_id: id, error_message: message, error_name: name };
+  const record = recordOf(koa.req);
+  if (record) record.error = name;
+}
+
+function wrapper(items: unknown[]) {
+  return { items, has_more: false, ...QUOTA };
+}
+
+function siteDomain(site: string): string {
+  if (site.includes('.')) return site;
+  const own: Record<string, string> = {
+    stackoverflow: 'stackoverflow.com', serverfault: 'serverfault.com', superuser: 'superuser.com',
+    askubuntu: 'askubuntu.com', stackapps: 'stackapps.com', mathoverflow: 'mathoverflow.net',
+  };
+  return own[site] ?? `${site}.stackexchange.com`;
+}
+
+const USER_FIELDS = [
+  'badge_counts', 'is_employee', 'last_modified_date', 'last_access_date', 'reputation_change_year', 'reputation_change_quarter',
+  'reputation_change_month', 'reputation_change_week', 'reputation_change_day', 'reputation', 'creation_date', 'user_type',
+  'accept_rate', 'location', 'website_url', 'profile_image', 'display_name',
+];
+
+/** A `user` as /2.3/me returns it with the default filter; the fixture's claims fill the fields. */
+function seUser(user: User, site: string) {
+  const c = user.claims;
+  const accountId = /^\d+$/.test(user.sub) ? Number(user.sub) : user.sub;
+  const userId = typeof c.user_id === 'number' ? c.user_id : accountId;
+  const displayName = typeof c.display_name === 'string' ? c.display_name : (user.username ?? user.sub);
+  const slug = displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const given = Object.fromEntries(USER_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]]));
+  return {
+    badge_counts: { bronze: 0, silver: 0, gold: 0 },
+    account_id: accountId,
+    is_employee: false,
+    reputation: 1,
+    user_type: 'registered',
+    display_name: displayName,
+    profile_image: `https://www.gravatar.com/avatar/${user.sub}?s=256&d=identicon&r=PG`,
+    ...given,
+    user_id: userId,
+    link: `https://${siteDomain(site)}/users/${userId}/${slug}`,
+  };
+}
+
+/** The access_token object of /2.3/access-tokens. */
+async function describeToken(ctx: QuirkContext, presented: string, noExpiryScope: string) {
+  const stored = await ctx.provider().AccessToken.find(ctx.tokens.resolve(presented)).catch(() => undefined);
+  if (!stored || stored.isExpired) return undefined;
+  const scopes = (stored.scope ?? '').split(' ').filter(Boolean);
+  const accountId = stored.accountId && /^\d+$/.test(stored.accountId) ? Number(stored.accountId) : stored.accountId;
+  return {
+    stored,
+    item: {
+      access_token: presented,
+      ...(scopes.includes(noExpiryScope) ? {} : { expires_on_date: stored.exp }),
+      account_id: accountId,
+      ...(scopes.length ? { scope: scopes } : {}),
+    },
+  };
+}
+
+/**
+ * The Stack Exchange API methods an OAuth client calls: /2.3/me (needs `site`,
+ * and `key` whenever a token is passed; the token as `access_token` or a bearer
+ * header) and /2.3/access-tokens/{tokens}[/invalidate]. Always listed after
+ * always-gzip, which compresses what these answer.
+ */
+export function stackexchangeApi(options: { noExpiryScope: string }): Quirk {
+  const me = resourceApi({
+    name: 'stackexchange_me',
+    description: 'GET /2.3/me',
+    path: `${API_PREFIX}me`,
+    queryParams: ['access_token'],
+    unauthenticated(problem, koa) {
+      if (problem === 'missing') apiError(koa, 401, 'access_token_required', '`access_token` is required for this method');
+      else apiError(koa, 402, 'invalid_access_token', '`access_token` is invalid, expired or revoked');
+    },
+    async handle(koa, token, ctx) {
+      const client = await ctx.provider().Client.find(token.clientId);
+      const appKey = client?.metadata().key;
+      if (typeof appKey === 'string' && koa.query.key !== appKey) {
+        apiError(koa, 402, 'invalid_access_token', '`key` is not valid for passed `access_token`, token not found.');
+        return;
+      }
+      const user = token.accountId ? ctx.users.get(token.accountId) : undefined;
+      koa.status = 200;
+      koa.body = wrapper(user ? [seUser(user, String(koa.query.site))] : []);
+    },
+  });
+
+  return {
+    name: 'stackexchange-api',
+    description: 'API 2.3: /me and /access-tokens, errors as 400 with error_id',
+    middleware: (ctx) => {
+      const meHandler = me.middleware(ctx);
+      return async (koa, next) => {
+        if (!koa.path.startsWith(API_PREFIX)) return next();
+        const method = koa.path.slice(API_PREFIX.length);
+        if (koa.method !== 'GET') return apiError(koa, 404, 'no_method', `${koa.method} is not a method of the API; use GET`);
+
+        if (method === 'me') {
+          const bearer = /^Bearer\s+\S+$/i.test(koa.get('authorization'));
+          if ((bearer || typeof koa.query.access_token === 'string') && typeof koa.query.key !== 'string') {
+            return apiError(koa, 405, 'key_required', '`key` is required when `access_token` is passed');
+          }
+          if (typeof koa.query.site !== 'string' || !koa.query.site) return apiError(koa, 400, 'bad_parameter', 'site is required');
+          return meHandler(koa, next);
+        }
+
+        const tokens = /^access-tokens\/([^/]+)(\/invalidate)?$/.exec(method);
+        if (tokens) {
+          const record = recordOf(koa.req);
+          const presented = tokens[1]!.split(';').map((t) => {
+            try {
+              return decodeURIComponent(t);
+            } catch {
+              return t;
+            }
+          }).filter(Boolean);
+          if (record) {
+            record.route = tokens[2] ? 'stackexchange_invalidate_tokens' : 'stackexchange_access_tokens';
+            record.path = `${API_PREFIX}access-tokens/${presented.map(maskSecret).join(';')}${tokens[2] ?? ''}`;
+          }
+          if (presented.length > 20) return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
+          const items = [];
+          for (const token of presented) {
+            const found = await describeToken(ctx, token, options.noExpiryScope);
+            if (!found) continue;
+            if (tokens[2]) await found.stored.destroy();
+            items.push(found.item);
+          }
+          koa.status = 200;
+          koa.body = wrapper(items);
+          return;
+        }
+
+        return apiError(koa, 404, 'no_method', `no method found with this name: /${method}`);
+      };
+    },
+  };
+}
