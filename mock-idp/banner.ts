@@ -6,7 +6,8 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: { adm
   for (const issuer of issuers) {
     lines.push(`● ${issuer.name} (${issuer.profile}, login: ${issuer.login})`);
     lines.push(`  issuer     ${issuer.issuer}`);
-    lines.push(`  discovery  ${issuer.discovery}`);
+    if (issuer.discovery) lines.push(`  discovery  ${issuer.discovery}`);
+    if (issuer.endpoints) lines.push(`  authorize  ${issuer.endpoints.authorization}`, `  token      ${issuer.endpoints.token}`);
     lines.push('  clients');
     for (const c of issuer.clients) {
       const redirects = c.redirect_uris.length ? `  → ${c.redirect_uris.join(', ')}` : '';

@@ -80,10 +80,10 @@ export const IssuerSchema = z.strictObject({
     z.strictObject({ generate: z.array(z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1) }),
   ]).optional().describe("Signing keys: a fixture set, a JWKS file, or freshly generated (opt-in); default: the profile's set"),
   features: z.strictObject({
-    backchannelLogout: z.boolean().default(true),
-    pushedAuthorizationRequests: z.boolean().default(true),
-    registration: z.boolean().default(false),
-  }).prefault({}),
+    backchannelLogout: z.boolean().optional().describe('default on (off where the profile\'s provider lacks it)'),
+    pushedAuthorizationRequests: z.boolean().optional().describe('default on (off where the profile\'s provider lacks it)'),
+    registration: z.boolean().optional().describe('default off'),
+  }).prefault({}).describe('Set explicitly, these win over the profile'),
   ttl: z.strictObject({
     accessToken: z.number().int().positive().optional(),
     idToken: z.number().int().positive().optional(),

@@ -41,7 +41,9 @@ export interface IssuerSummary {
   name: string;
   profile: string;
   issuer: string;
-  discovery: string;
+  /** The discovery URL; plain OAuth 2 profiles have none and list their endpoints instead. */
+  discovery?: string | undefined;
+  endpoints?: { authorization: string; token: string } | undefined;
   login: 'headless' | 'page';
   clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
   users: { sub: string; username?: string | undefined; email?: unknown }[];
@@ -244,11 +246,14 @@ export class Issuer {
   }
 
   summary(): IssuerSummary {
+    const base = this.issuer.replace(/\/$/, '');
     return {
       name: this.name,
       profile: this.profile.name,
       issuer: this.issuer,
-      discovery: `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      ...(this.profile.discovery === false
+        ? { endpoints: { authorization: `${base}${this.routes.authorization}`, token: `${base}${this.routes.token}` } }
+        : { discovery: `${base}/.well-known/openid-configuration` }),
       login: this.loginMode,
       clients: this.clients.map((c) => ({
         client_id: c.client_id,

@@ -66,6 +66,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const scopes = [...new Set([...profile.scopes, 'openid'])];
   const mountPath = input.profileContext.mountPath;
   const headless = () => input.loginMode() === 'headless';
+  const overrides = profile.providerConfig?.(input.profileContext) ?? {};
 
   const base: Configuration = {
     adapter: (name: string) => store.adapterFor(name),
@@ -114,11 +115,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       return claimsForScope(user.claims, `openid ${token.scope ?? ''}`, claims);
     },
     ttl: {
-      AccessToken: input.ttl.accessToken ?? 3600,
-      AuthorizationCode: input.ttl.authorizationCode ?? 60,
-      IdToken: input.ttl.idToken ?? 3600,
-      RefreshToken: input.ttl.refreshToken ?? 14 * 24 * 3600,
-      ClientCredentials: input.ttl.clientCredentials ?? 3600,
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+      ClientCredentials: 3600,
       DeviceCode: 600,
       Interaction: 600,
       Session: 14 * 24 * 3600,
@@ -132,9 +133,9 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       claimsParameter: { enabled: true },
-      backchannelLogout: { enabled: input.features.backchannelLogout },
-      pushedAuthorizationRequests: { enabled: input.features.pushedAuthorizationRequests, requirePushedAuthorizationRequests: false },
-      registration: { enabled: input.features.registration },
+      backchannelLogout: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      registration: { enabled: false },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
@@ -143,7 +144,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
           scope: scopes.filter((s) => s !== 'openid' && s !== 'offline_access').join(' '),
           audience: resourceIndicator,
           accessTokenFormat: 'jwt',
-          accessTokenTTL: input.ttl.accessToken ?? 3600,
+          accessTokenTTL: input.ttl.accessToken ?? (typeof overrides.ttl?.AccessToken === 'number' ? overrides.ttl.AccessToken : 3600),
         }),
       },
       deviceFlow: {
@@ -190,12 +191,25 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     },
   };
 
-  const overrides = profile.providerConfig?.(input.profileContext) ?? {};
+  // Precedence: mock-idp's defaults, then the profile's, then what the issuer's
+  // config says explicitly (a person setting a TTL means it, whatever the profile).
+  const explicitTtl = Object.fromEntries(Object.entries({
+    AccessToken: input.ttl.accessToken,
+    AuthorizationCode: input.ttl.authorizationCode,
+    IdToken: input.ttl.idToken,
+    RefreshToken: input.ttl.refreshToken,
+    ClientCredentials: input.ttl.clientCredentials,
+  }).filter(([, v]) => v !== undefined));
+  const explicitFeatures = Object.fromEntries(Object.entries({
+    backchannelLogout: input.features.backchannelLogout,
+    pushedAuthorizationRequests: input.features.pushedAuthorizationRequests,
+    registration: input.features.registration,
+  }).filter(([, v]) => v !== undefined).map(([name, enabled]) => [name, { ...(base.features as Record<string, object>)[name], ...(overrides.features as Record<string, object> | undefined)?.[name], enabled }]));
   return {
     routes: { ...DEFAULT_ROUTES, ...overrides.routes },
     ...base,
     ...overrides,
-    features: { ...base.features, ...overrides.features } as Configuration['features'],
-    ttl: { ...base.ttl, ...overrides.ttl },
+    features: { ...base.features, ...overrides.features, ...explicitFeatures } as Configuration['features'],
+    ttl: { ...base.ttl, ...overrides.ttl, ...explicitTtl },
   };
 }

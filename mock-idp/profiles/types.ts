@@ -55,6 +55,8 @@ export interface Profile {
   title: string;
   /** One line on what it imitates, shown in the banner and README. */
   description: string;
+  /** False for plain OAuth 2 providers that publish no discovery document (Stack Exchange). */
+  discovery?: boolean;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
   /** Fixture key set in fixtures/keys/. */

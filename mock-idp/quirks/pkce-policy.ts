@@ -30,7 +30,8 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
   return {
     name: 'pkce-policy',
     description: `PKCE ${policy.methods.join('/')} with ${min}-${max} characters`,
-    strict: true,
+    // Only the rejections are strict: a lenient issuer still translates plain
+    // challenges, or plain PKCE (GitLab's happy path) would fail there.
     middleware: (ctx) => async (koa, next) => {
       if (koa.path === ctx.routes.authorization && koa.method === 'GET' && koa.query.code_challenge !== undefined) {
         const challenge = String(koa.query.code_challenge);
@@ -39,7 +40,7 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
         if (!policy.methods.includes(method as 'S256')) reason = `code_challenge_method ${method} is not supported`;
         else if (challenge.length < min || challenge.length > max) reason = `code_challenge must be ${min} to ${max} characters`;
         else if (!UNRESERVED.test(challenge)) reason = 'code_challenge must be base64url without padding';
-        if (reason) return authorizationError(koa, ctx.provider(), challengeError(reason));
+        if (reason && !ctx.lenient) return authorizationError(koa, ctx.provider(), challengeError(reason));
         if (method === 'plain') {
           const query = new URLSearchParams(koa.querystring);
           query.set('code_challenge', createHash('sha256').update(challenge).digest('base64url'));
@@ -47,7 +48,7 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
           koa.querystring = query.toString();
         }
       }
-      if (koa.path === ctx.routes.token && koa.method === 'POST' && policy.verifierLengthError) {
+      if (koa.path === ctx.routes.token && koa.method === 'POST' && policy.verifierLengthError && !ctx.lenient) {
         const verifier = (await peekFormBody(koa)).get('code_verifier');
         if (verifier !== null && (verifier.length < min || verifier.length > max)) {
           koa.status = 400;

@@ -27,7 +27,7 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
     throw new ConfigError(`Unknown profile(s): ${unknown.join(', ')}. Available: ${profileNames().join(', ')}`);
   }
   return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => ({
-    name: p.name, profile: p.name, extraClients: [], extraUsers: [], features: { backchannelLogout: true, pushedAuthorizationRequests: true, registration: false }, ttl: {}, lenient: false,
+    name: p.name, profile: p.name, extraClients: [], extraUsers: [], features: {}, ttl: {}, lenient: false,
   }));
 }
 
