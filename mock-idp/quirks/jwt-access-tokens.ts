@@ -15,7 +15,7 @@ export interface IssuedAccessToken {
   iat: number;
   exp: number;
   grantType: string;
-  /** Request parameters of the token request (e.g. Auth0's `audience`). */
+  /** Token request parameters oidc-provider kept for the grant; extra ones (Auth0's `audience`) are stripped, so read them with peekFormBody before next(). */
   params: Record<string, unknown>;
 }
 
@@ -26,6 +26,8 @@ export interface IssuedAccessToken {
  */
 export function jwtAccessTokens(options: {
   description: string;
+  /** JOSE typ header of the access token (Auth0: "JWT"; RFC 9068: "at+jwt"); omitted when not given. */
+  typ?: string;
   claims(token: IssuedAccessToken, ctx: QuirkContext, koa: KoaContextWithOIDC): JWTPayload | undefined | Promise<JWTPayload | undefined>;
 }): Quirk {
   return reshapeResponse({
@@ -52,7 +54,7 @@ export function jwtAccessTokens(options: {
       };
       const payload = await options.claims(issued, ctx, koa);
       if (!payload) return;
-      const jwt = await ctx.sign(payload);
+      const jwt = await ctx.sign(payload, options.typ ? { typ: options.typ } : {});
       ctx.tokens.present(opaque, jwt, issued.exp - issued.iat);
       body.access_token = jwt;
       if (typeof body.id_token === 'string') body.id_token = await resignIdToken(body.id_token, jwt, ctx);
