@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // Our own tests use the vitest integration we ship: one mock-idp for the run.
+    globalSetup: ['./mock-idp/vitest.ts'],
   },
 });
