@@ -1,5 +1,5 @@
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import { interactionPolicy } from 'oidc-provider';
+import { errors, interactionPolicy } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import type { Profile, ProfileContext } from '../profiles/types.js';
@@ -129,8 +129,20 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Any confidential client may introspect (a resource server's role); a public client
+      // only its own tokens. Only the client a token was issued to may revoke it (RFC 7009 2.1).
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       userinfo: { enabled: true },
       claimsParameter: { enabled: true },
       backchannelLogout: { enabled: true },
