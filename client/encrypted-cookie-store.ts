@@ -1,0 +1,174 @@
+import { base64url, EncryptJWT, jwtDecrypt } from 'jose';
+import { ConfigurationError, CookieStoreError } from './errors.js';
+import { systemClock, type Clock, type StateStore } from './state-store.js';
+
+export interface EncryptedCookieStoreOptions {
+  /**
+   * 32 random bytes (or their base64url form). An array rotates secrets: the
+   * first encrypts, all of them decrypt.
+   */
+  secret: Uint8Array | string | (Uint8Array | string)[];
+  /** Cookie name prefix; each stored key becomes one cookie. */
+  prefix?: string;
+  /** Default true. Turn off only for plain-http development on localhost. */
+  secure?: boolean;
+  /** Lax (default) lets the cookie ride along the top-level redirect back from the provider. */
+  sameSite?: 'Lax' | 'Strict' | 'None';
+  path?: string;
+  domain?: string;
+  /** No cookie lives longer than this, whatever TTL a caller asks for. Default 7 days. */
+  maxTtlSeconds?: number;
+  clock?: Clock;
+}
+
+// Browsers drop cookies over 4096 bytes (name, value and attributes) silently:
+// failing loudly at set() time is better than a login that never finishes.
+const MAX_COOKIE_BYTES = 4096;
+
+const DECRYPT_OPTIONS = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] };
+
+function secretBytes(secret: Uint8Array | string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = typeof secret === 'string' ? base64url.decode(secret) : secret;
+  } catch (cause) {
+    throw new ConfigurationError('cookie secret: a string secret must be base64url', { cause });
+  }
+  if (bytes.length !== 32) throw new ConfigurationError(`cookie secret must be 32 bytes (A256GCM), got ${bytes.length}`);
+  return bytes;
+}
+
+function parseCookieHeader(header: string | null | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 1) continue;
+    const name = part.slice(0, eq).trim();
+    // The first cookie of a name wins, as in browsers' most-specific-path-first order.
+    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+/**
+ * A StateStore kept in the browser: each key is one cookie whose value is a
+ * JWT encrypted with dir + A256GCM, so the user can neither read the PKCE
+ * verifier nor forge a session. Framework-neutral: read the request's Cookie
+ * header with fromCookieHeader(), use the returned store for that request,
+ * then send its setCookieHeaders() as Set-Cookie.
+ */
+export class EncryptedCookieStore {
+  readonly #secrets: Uint8Array[];
+  readonly #prefix: string;
+  readonly #attributes: string;
+  readonly #maxTtl: number;
+  readonly #clock: Clock;
+
+  constructor(options: EncryptedCookieStoreOptions) {
+    const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
+    if (secrets.length === 0) throw new ConfigurationError('cookie secret: at least one is required');
+    this.#secrets = secrets.map(secretBytes);
+    this.#prefix = options.prefix ?? 'rp';
+    if (!/^[A-Za-z0-9_-]+$/.test(this.#prefix)) throw new ConfigurationError('cookie prefix must be letters, digits, - or _');
+    const sameSite = options.sameSite ?? 'Lax';
+    const secure = options.secure ?? true;
+    if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None cookies must be Secure');
+    this.#attributes = [
+      `Path=${options.path ?? '/'}`,
+      ...(options.domain ? [`Domain=${options.domain}`] : []),
+      'HttpOnly',
+      ...(secure ? ['Secure'] : []),
+      `SameSite=${sameSite}`,
+    ].join('; ');
+    this.#maxTtl = options.maxTtlSeconds ?? 7 * 24 * 3600;
+    if (!(this.#maxTtl > 0)) throw new ConfigurationError('maxTtlSeconds must be positive');
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** A store for one request, reading the cookies it came with. */
+  fromCookieHeader(cookieHeader: string | null | undefined): CookieStateStore {
+    return new CookieStateStore(this, parseCookieHeader(cookieHeader));
+  }
+
+  /** @internal */
+  cookieName(key: string): string {
+    // Keys like "session:alice" hold characters a cookie name cannot.
+    return `${this.#prefix}.${base64url.encode(key)}`;
+  }
+
+  /** @internal */
+  async seal(key: string, value: unknown, ttlSeconds: number): Promise<{ cookie: string; maxAge: number }> {
+    const now = Math.floor(this.#clock() / 1000);
+    const maxAge = Math.max(1, Math.min(Math.floor(ttlSeconds), this.#maxTtl));
+    // The key is sealed in, so a cookie cannot be replayed under another name.
+    const jwt = await new EncryptJWT({ k: key, v: value })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + maxAge)
+      .encrypt(this.#secrets[0]!);
+    const cookie = `${this.cookieName(key)}=${jwt}; Max-Age=${maxAge}; ${this.#attributes}`;
+    if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
+      throw new CookieStoreError('cookie_too_large', `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies over ${MAX_COOKIE_BYTES}`);
+    }
+    return { cookie, maxAge };
+  }
+
+  /** @internal Undefined for anything not sealed by us, for this key, and still fresh. */
+  async open(key: string, sealed: string): Promise<unknown> {
+    for (const secret of this.#secrets) {
+      try {
+        const { payload } = await jwtDecrypt(sealed, secret, {
+          ...DECRYPT_OPTIONS,
+          currentDate: new Date(this.#clock()),
+          // Bounded even if a cookie was sealed with a longer TTL by an older configuration.
+          maxTokenAge: this.#maxTtl,
+          requiredClaims: ['iat', 'exp'],
+        });
+        return payload.k === key ? payload.v : undefined;
+      } catch {
+        // Try the next secret; a cookie no secret opens is treated as absent.
+      }
+    }
+    return undefined;
+  }
+
+  /** @internal */
+  expiredCookie(key: string): string {
+    return `${this.cookieName(key)}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${this.#attributes}`;
+  }
+}
+
+/** The StateStore of one request; collect its Set-Cookie headers at the end of the request. */
+export class CookieStateStore implements StateStore {
+  readonly #owner: EncryptedCookieStore;
+  readonly #incoming: Map<string, string>;
+  // What this request changed: a value (set), or null (deleted). Reads see these first.
+  readonly #changes = new Map<string, { value: unknown; cookie: string } | null>();
+
+  constructor(owner: EncryptedCookieStore, incoming: Map<string, string>) {
+    this.#owner = owner;
+    this.#incoming = incoming;
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    const change = this.#changes.get(key);
+    if (change !== undefined) return change === null ? undefined : structuredClone(change.value) as T;
+    const sealed = this.#incoming.get(this.#owner.cookieName(key));
+    if (!sealed) return undefined;
+    return (await this.#owner.open(key, sealed)) as T | undefined;
+  }
+
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    const { cookie } = await this.#owner.seal(key, value, ttlSeconds);
+    this.#changes.set(key, { value: JSON.parse(JSON.stringify(value)) as unknown, cookie });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#changes.set(key, null);
+  }
+
+  /** Set-Cookie header values for everything this request set or deleted. */
+  setCookieHeaders(): string[] {
+    return [...this.#changes].map(([key, change]) => (change === null ? this.#owner.expiredCookie(key) : change.cookie));
+  }
+}
