@@ -1,0 +1,119 @@
+/**
+ * A minimal web app that logs people in with the reference client: the
+ * pattern to copy. It keeps the login state in an encrypted cookie, so it
+ * needs no server-side session store.
+ *
+ *   npm start                 # mock-idp on :9400, in another terminal
+ *   npm run example           # this app on http://127.0.0.1:3000
+ *
+ * Settings: ISSUER, CLIENT_ID, CLIENT_SECRET, PORT, COOKIE_SECRET (see below).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import Koa from 'koa';
+import { clientSecretBasic, EncryptedCookieStore, FlowManager, presets, RelyingPartyError } from '../index.js';
+
+export interface ExampleAppOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** 0 picks a free port; the redirect URI follows the port actually bound. */
+  port?: number;
+  cookieSecret?: string;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const page = (title: string, body: string) =>
+  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
+// One login per browser: the cookie store already belongs to exactly one browser.
+const USER = 'browser';
+
+export async function startExampleApp(options: ExampleAppOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  // The redirect URI names the port actually bound, so listen first, then build the client.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 3000, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const flows = new FlowManager(presets.generic(options.issuer, {
+    clientId: options.clientId,
+    clientAuth: clientSecretBasic(options.clientSecret),
+    redirectUri: `${url}/callback`,
+  }));
+  const cookies = new EncryptedCookieStore({
+    secret: options.cookieSecret ?? randomBytes(32).toString('base64url'),
+    prefix: 'example',
+    secure: false, // plain http on loopback; use true behind https
+  });
+
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const store = cookies.fromCookieHeader(ctx.get('cookie'));
+    const session = flows.withStore(store);
+    const sendCookies = () => ctx.set('set-cookie', store.setCookieHeaders());
+    try {
+      switch (ctx.path) {
+        case '/':
+          ctx.body = page('Example app', '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>');
+          return;
+        case '/login':
+          ctx.redirect((await session.start(USER, {
+            ...(typeof ctx.query.login_hint === 'string' ? { loginHint: ctx.query.login_hint } : {}),
+          })).href);
+          sendCookies();
+          return;
+        case '/callback':
+          await session.finish(USER, `${url}${ctx.url}`);
+          sendCookies();
+          ctx.redirect('/me');
+          return;
+        case '/me': {
+          const current = await session.session(USER);
+          if (!current) {
+            ctx.status = 401;
+            ctx.body = page('Not logged in', '<h1>Not logged in</h1><p><a href="/login">Log in</a></p>');
+            return;
+          }
+          const userinfo = await session.userinfo(USER);
+          sendCookies();
+          ctx.type = ctx.accepts('html', 'json') === 'json' ? 'json' : 'html';
+          ctx.body = ctx.type.includes('json')
+            ? { claims: current.claims, userinfo }
+            : page('Who am I', `<h1>Hello ${escape(current.claims?.name ?? current.claims?.sub)}</h1><pre>${escape(JSON.stringify({ claims: current.claims, userinfo }, null, 2))}</pre>`);
+          return;
+        }
+        case '/logout': {
+          const { url: logoutUrl } = await session.logout(USER, { postLogoutRedirectUri: `${url}/` });
+          sendCookies();
+          ctx.redirect(logoutUrl?.href ?? '/');
+          return;
+        }
+        default:
+          ctx.status = 404;
+          ctx.body = page('Not found', '<h1>Not found</h1>');
+      }
+    } catch (error) {
+      // The reference client fails with typed errors: show the code, never a stack.
+      sendCookies();
+      ctx.status = error instanceof RelyingPartyError ? 400 : 500;
+      const code = error instanceof RelyingPartyError ? error.code : 'internal_error';
+      ctx.body = page('Login failed', `<h1>Login failed</h1><p><code>${escape(code)}</code>: ${escape((error as Error).message)}</p><p><a href="/login">Try again</a></p>`);
+    }
+  });
+
+  server.on('request', app.callback());
+  return { url, server, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { url } = await startExampleApp({
+    issuer: process.env.ISSUER ?? 'http://127.0.0.1:9400/generic',
+    clientId: process.env.CLIENT_ID ?? 'generic-basic',
+    clientSecret: process.env.CLIENT_SECRET ?? 'generic-basic-secret',
+    port: Number(process.env.PORT ?? 3000),
+    cookieSecret: process.env.COOKIE_SECRET,
+  });
+  process.stdout.write(`example app on ${url}: open ${url}/login\n`);
+}

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserAgent, type MockIdp } from '../mock-idp/index.js';
+import { startExampleApp } from '../client/examples/web-app.js';
+import { startTestIdp } from './helpers/idp.js';
+
+let idp: MockIdp;
+let app: Awaited<ReturnType<typeof startExampleApp>>;
+
+beforeAll(async () => {
+  idp = await startTestIdp({ profiles: ['generic'] });
+  app = await startExampleApp({ issuer: idp.issuers.generic!, clientId: 'example-app', clientSecret: 'example-secret', port: 0 });
+  // The app's port is chosen at start, so its client is registered at run time.
+  await idp.admin.upsertClient('generic', {
+    client_id: 'example-app', client_secret: 'example-secret',
+    redirect_uris: [`${app.url}/callback`], post_logout_redirect_uris: [`${app.url}/`],
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await idp?.close();
+});
+
+describe('the example web app', () => {
+  it('logs a person in, shows who they are, and logs them out', async () => {
+    const agent = new UserAgent();
+    const { url, response } = await agent.navigate(`${app.url}/login?login_hint=bob`);
+    expect(url.pathname).toBe('/me');
+    expect(response!.status).toBe(200);
+    expect(await response!.text()).toContain('Hello Bob Brown');
+
+    const me = await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } });
+    expect(await me.json()).toMatchObject({ claims: { sub: 'bob', email: 'bob@example.com' }, userinfo: { sub: 'bob' } });
+
+    const out = await agent.navigate(`${app.url}/logout`);
+    expect(out.url.href).toBe(`${app.url}/`);
+    expect((await agent.request(`${app.url}/me`)).status).toBe(401);
+  });
+
+  it('refuses a forged callback with the client\'s error code', async () => {
+    const agent = new UserAgent();
+    await agent.request(`${app.url}/login`);
+    const forged = await agent.request(`${app.url}/callback?code=abc&state=not-the-state&iss=${encodeURIComponent(idp.issuers.generic!)}`);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('state_mismatch');
+  });
+});
