@@ -246,6 +246,21 @@ export class CookieStoreError extends RelyingPartyError {
   }
 }
 
+export type LoopbackLoginErrorCode = 'loopback_timeout' | 'loopback_aborted' | 'loopback_listen_failed' | 'loopback_browser_failed';
+
+/**
+ * A command-line login (loopbackLogin) that ended without a callback: no
+ * browser came back in time, the caller cancelled, the loopback port could
+ * not be bound, or the caller's openBrowser failed.
+ */
+export class LoopbackLoginError extends RelyingPartyError {
+  declare readonly code: LoopbackLoginErrorCode;
+
+  constructor(code: LoopbackLoginErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
 /**
  * Our own error somewhere in a cause chain: openid-client wraps whatever a
  * custom fetch or auth callback throws in its own ClientError, and the

@@ -18,6 +18,7 @@ export { validateIdToken, DEFAULT_MAX_TOKEN_LENGTH, type IdTokenValidation } fro
 export type { IdTokenClaims } from './id-token-claims.js';
 export { JwksCache, type JwksCacheOptions } from './jwks-cache.js';
 export { selectVerificationKeys } from './jwk-selection.js';
+export { loopbackLogin, type LoopbackLoginOptions } from './loopback-login.js';
 export { rpInitiatedLogout, auth0Logout, type LogoutUrlBuilder, type LogoutRequest } from './logout.js';
 export type { ExplicitEndpoints, ServerMetadata } from './provider-metadata.js';
 export type { Tokens } from './tokens.js';
