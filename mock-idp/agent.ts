@@ -56,7 +56,8 @@ export class UserAgent {
       init = {};
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
+        // Drained rather than cancelled: a cancel can stall on msw-intercepted responses.
+        await response.arrayBuffer();
         url = new URL(location, url);
         continue;
       }

@@ -33,7 +33,8 @@ describe('the example config', () => {
     for (const key of topLevel) expect(config, key).toHaveProperty(key);
     const idp = await startTestIdp({ configFile: exampleFile, port: 0, logLevel: 'silent' });
     started.push(idp);
-    expect(Object.keys(idp.issuers)).toEqual(['acme', 'acme-stitch']);
+    expect(Object.keys(idp.issuers)).toEqual(['acme', 'acme-stitch', 'stitch-real-host']);
+    expect(idp.issuers['stitch-real-host']).toBe('https://secure.stitch.money');
     expect(idp.issuers.acme).toBe('http://localhost:9400/acme');
   });
 });

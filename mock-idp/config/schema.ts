@@ -68,6 +68,9 @@ export const IssuerSchema = z.strictObject({
   path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'an absolute path such as /generic').optional()
     .describe("Mount path; defaults to the profile's. A trailing slash is kept in the issuer (Auth0 style)"),
   tenant: z.string().regex(/^[a-z0-9-]+$/).optional().describe('Tenant label used by profiles whose issuer names one'),
+  host: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'a host name such as secure.stitch.money').optional()
+    .describe('Serve this issuer as https://<host><path>, chosen by the Host (or X-Forwarded-Host) header: the real provider hostnames, for msw'),
+  aliases: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/)).default([]).describe('More hosts served by this issuer (e.g. its API host)'),
   clients: z.array(ClientSchema).optional().describe("Replaces the profile's default clients"),
   extraClients: z.array(ClientSchema).default([]).describe("Added to the profile's default clients"),
   users: z.array(UserSchema).optional().describe("Replaces the profile's default users"),

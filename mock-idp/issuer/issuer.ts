@@ -59,6 +59,8 @@ export class Issuer {
   readonly profile: Profile;
   readonly issuer: string;
   readonly mountPath: string;
+  /** Hosts this issuer answers for (its own and aliases); empty when it is found by path alone. */
+  readonly hosts: readonly string[];
   readonly users: UserStore;
   readonly store: IssuerStore;
   readonly profileContext: ProfileContext;
@@ -81,6 +83,7 @@ export class Issuer {
     this.profile = init.profile;
     this.issuer = init.issuer;
     this.mountPath = init.mountPath;
+    this.hosts = init.config.host ? [init.config.host, ...init.config.aliases] : [];
     this.users = init.users;
     this.clients = init.clients;
     this.keys = init.keys;

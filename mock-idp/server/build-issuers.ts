@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../config/load.js';
-import { ClientSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
+import { ClientSchema, IssuerSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
 import { Issuer } from '../issuer/issuer.js';
 import { loadKeys } from '../keys/key-set.js';
@@ -26,9 +26,7 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
   if (unknown.length) {
     throw new ConfigError(`Unknown profile(s): ${unknown.join(', ')}. Available: ${profileNames().join(', ')}`);
   }
-  return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => ({
-    name: p.name, profile: p.name, extraClients: [], extraUsers: [], features: {}, ttl: {}, lenient: false,
-  }));
+  return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => IssuerSchema.parse({ name: p.name, profile: p.name }));
 }
 
 function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
@@ -53,14 +51,18 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string,
     if (!profile) throw new ConfigError('Invalid configuration:', [`issuers[${i}].profile: unknown profile "${c.profile}" (available: ${profileNames().join(', ')})`]);
     return profile;
   });
-  const paths = issuerConfigs.map((c, i) => c.path ?? profiles[i]!.defaultPath);
-  checkUnique(issuerConfigs, paths.map((p) => p.replace(/\/$/, '')));
+  const paths = issuerConfigs.map((c, i) => c.path ?? (c.host ? '/' : profiles[i]!.defaultPath));
+  checkUnique(issuerConfigs, paths.map((p, i) => `${issuerConfigs[i]!.host ?? ''}${p.replace(/\/$/, '')}`));
   return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger)));
 }
 
 async function buildIssuer(config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger): Promise<Issuer> {
   const mountPath = path.replace(/\/+$/, '');
-  const issuer = `${origin}${path === '/' ? '' : path}`;
+  // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
+  // trailing slash (Auth0's https://tenant.auth0.com/).
+  const issuerOrigin = config.host ? `https://${config.host}` : origin;
+  const rootSuffix = config.host && profile.defaultPath.endsWith('/') ? '/' : '';
+  const issuer = `${issuerOrigin}${path === '/' ? rootSuffix : path}`;
   const clients = [...(config.clients ?? (await readFixture('clients', profile.fixture, ClientSchema))), ...config.extraClients];
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];
   const defaultUser = config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
@@ -81,7 +83,7 @@ async function buildIssuer(config: IssuerConfig, profile: Profile, path: string,
   });
   try {
     const built = new Issuer({
-      config, profile, issuer, mountPath, publicOrigin: origin, clients: metadata, users: store, keys,
+      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
       loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
     });
     await built.verifyClients();

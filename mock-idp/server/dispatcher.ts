@@ -34,7 +34,11 @@ function queryObject(url: URL): Record<string, string | string[]> {
 
 /** Routes by path to the issuer mounted there (longest mount first), plus health, admin and the index page. */
 export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const issuers = [...options.issuers].sort((a, b) => b.mountPath.length - a.mountPath.length);
+  const byPath = (a: Issuer, b: Issuer) => b.mountPath.length - a.mountPath.length;
+  const pathIssuers = options.issuers.filter((i) => i.hosts.length === 0).sort(byPath);
+  const hostIssuers = options.issuers.filter((i) => i.hosts.length > 0).sort(byPath);
+  const under = (path: string) => (i: Issuer) => path === i.mountPath || path.startsWith(`${i.mountPath}/`) || i.mountPath === '';
+  const issuers = options.issuers;
   const { requestLog, logger } = options;
 
   return (req, res) => {
@@ -48,7 +52,10 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       return;
     }
     const path = url.pathname;
-    const issuer = issuers.find((i) => path === i.mountPath || path.startsWith(`${i.mountPath}/`));
+    // Issuers bound to a host (the real provider names, for msw) are chosen by Host first.
+    const forwarded = req.headers['x-forwarded-host'];
+    const host = ((Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host ?? '').split(',')[0]!.trim().toLowerCase();
+    const issuer = hostIssuers.find((i) => i.hosts.includes(host) && under(path)(i)) ?? pathIssuers.find(under(path));
     const record = requestLog.open({
       time: new Date().toISOString(),
       method: req.method ?? 'GET',
