@@ -7,7 +7,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
 import { renderBanner } from './banner.js';
 import { profileNames } from './profiles/index.js';
-import { startMockIdp } from './server/start.js';
 
 const program = new Command('mock-idp')
   .description('A local OAuth 2.0 / OpenID Connect identity provider that imitates real providers, for testing clients.')
@@ -38,6 +37,9 @@ program
     port?: number; host?: string; config?: string; profile?: string[]; publicUrl?: string;
     login?: 'headless' | 'page'; adminToken?: string; logLevel?: 'info'; logFormat?: 'auto';
   }) => {
+    // The server (oidc-provider and friends) loads only for `serve`: `login`, `schema`
+    // and `--help` stay quick and quiet.
+    const { startMockIdp } = await import('./server/start.js');
     const idp = await startMockIdp({
       configFile: opts.config ?? process.env.MOCK_IDP_CONFIG,
       env: process.env,
