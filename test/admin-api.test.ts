@@ -93,3 +93,41 @@ describe('admin API in code', () => {
     expect(idp.issuer('generic').users.get('dave')).toBeUndefined();
   });
 });
+
+describe('clock shift', () => {
+  it('moves one issuer\'s clock only, and reset puts it back', async () => {
+    const two = await startTestIdp({ issuers: [{ name: 'ahead' }, { name: 'normal', path: '/normal' }] });
+    try {
+      const shift = await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', body: JSON.stringify({ offsetSeconds: 7200 }) });
+      expect(await shift.json()).toEqual({ issuer: 'ahead', offsetSeconds: 7200 });
+      const now = Math.floor(Date.now() / 1000);
+      const config = await discover(two.issuers.normal!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+      const normal = await codeFlow(config);
+      expect(Math.abs((normal.tokens.claims()!.iat as number) - now)).toBeLessThan(60);
+      expect(Math.abs(Math.floor(Date.now() / 1000) - now)).toBeLessThan(60);
+      const tokens = await rawTokens(two.issuers.ahead!);
+      expect((tokens.iat as number) - now).toBeGreaterThan(7100);
+      expect((await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', body: '{"offsetSeconds":"x"}' })).status).toBe(400);
+      two.admin.reset('ahead');
+      const back = await rawTokens(two.issuers.ahead!);
+      expect(Math.abs((back.iat as number) - now)).toBeLessThan(60);
+    } finally {
+      await two.close();
+    }
+  });
+});
+
+/** The ID token claims of a headless login, decoded without validation (a shifted clock fails validation by design). */
+async function rawTokens(issuerUrl: string): Promise<Record<string, unknown>> {
+  const { UserAgent } = await import('../mock-idp/index.js');
+  const { decodeJwt } = await import('jose');
+  const verifier = client.randomPKCECodeVerifier();
+  const url = new URL(`${issuerUrl}/auth`);
+  url.search = new URLSearchParams({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
+  const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+  const response = await fetch(`${issuerUrl}/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('generic-basic:generic-basic-secret').toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
+  });
+  return decodeJwt(((await response.json()) as { id_token: string }).id_token);
+}

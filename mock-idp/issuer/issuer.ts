@@ -6,6 +6,7 @@ import type { SigningKey } from '../keys/key-set.js';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
 import type { Routes } from './routes.js';
+import { setClockOffset } from './clock.js';
 import { TokenFacade } from './token-facade.js';
 import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import { scenarioMiddleware } from '../scenarios/engine.js';
@@ -104,6 +105,19 @@ export class Issuer {
   }
 
   readonly #armed = new Map<string, Scenario>();
+  #clockOffset = 0;
+
+  /** Seconds this issuer's clock runs ahead (negative: behind) of real time. */
+  get clockOffset(): number {
+    return this.#clockOffset;
+  }
+
+  /** Shifts this issuer's clock only: its tokens, expiry checks and sessions. */
+  shiftClock(seconds: number): void {
+    if (!Number.isFinite(seconds)) throw new Error('clock offset must be a finite number of seconds');
+    this.#clockOffset = Math.trunc(seconds);
+    if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
+  }
 
   /**
    * Binds a named scenario to one client of this issuer: only that client's
@@ -127,6 +141,7 @@ export class Issuer {
   /** Back to the configured clients, users and keys, with every code, session and token dropped. */
   reset(): void {
     this.#armed.clear();
+    this.#clockOffset = 0;
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
     this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
@@ -203,6 +218,7 @@ export class Issuer {
     }), this.#logger));
     explainErrors(provider, this.#logger);
     this.#provider = provider;
+    if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
   }

@@ -120,6 +120,12 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       if (!retireKey(issuerOf(name!), decodeURIComponent(kid!))) throw new NotFound(`no key "${decodeURIComponent(kid!)}"`);
       return [200, { retired: decodeURIComponent(kid!) }];
     }],
+    ['PUT', new RegExp(`^/issuers/${seg}/clock$`), async (req, [name]) => {
+      const body = await readJson(req);
+      if (typeof body.offsetSeconds !== 'number' || !Number.isFinite(body.offsetSeconds)) throw new AdminInputError('body must be {"offsetSeconds": <number>}');
+      issuerOf(name!).shiftClock(body.offsetSeconds);
+      return [200, { issuer: decodeURIComponent(name!), offsetSeconds: issuerOf(name!).clockOffset }];
+    }],
     ['GET', /^\/scenarios$/, async () => [200, { scenarios: [...scenarios.values()] }]],
     ['PUT', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (req, [name, id]) => {
       const body = await readJson(req);

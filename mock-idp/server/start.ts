@@ -54,6 +54,8 @@ export interface MockIdp {
     /** Makes one client's requests misbehave as the named scenario says (see scenarios in the README). */
     arm(issuer: string, clientId: string, scenario: string): void;
     disarm(issuer: string, clientId: string): boolean;
+    /** Runs one issuer's clock `seconds` ahead (negative: behind); other issuers keep real time. */
+    shiftClock(issuer: string, seconds: number): void;
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
   };
@@ -136,6 +138,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
       rotateKey: (issuer, options) => rotateKey(issuerNamed(issuer), options),
       retireKey: (issuer, kid) => retireKey(issuerNamed(issuer), kid),
       arm: (issuer, clientId, scenario) => { issuerNamed(issuer).arm(clientId, scenario); },
+      shiftClock: (issuer, seconds) => issuerNamed(issuer).shiftClock(seconds),
       disarm: (issuer, clientId) => issuerNamed(issuer).disarm(clientId),
       reset: (issuer) => {
         for (const target of issuer ? [issuerNamed(issuer)] : issuers) target.reset();

@@ -1,0 +1,28 @@
+import Provider from 'oidc-provider';
+
+const realNow = Date.now.bind(Date);
+/** Offset in milliseconds, by oidc-provider instance (the Koa app of a request's ctx). */
+const offsets = new WeakMap<object, number>();
+let installed = false;
+
+/**
+ * Shifts one issuer's clock. oidc-provider reads time through Date.now and
+ * keeps the request it is handling in AsyncLocalStorage (Provider.ctx), so a
+ * Date.now that consults the current request answers per issuer: tokens,
+ * expiry checks and sessions of that issuer move, while other issuers, other
+ * requests and the rest of the process keep real time. The hook is installed
+ * on first use only.
+ */
+export function setClockOffset(provider: Provider, seconds: number): void {
+  if (!installed) {
+    const current = () => (Provider as unknown as { ctx?: { app?: object } }).ctx;
+    Date.now = () => {
+      const app = current()?.app;
+      const offset = app ? offsets.get(app) : undefined;
+      return offset ? realNow() + offset : realNow();
+    };
+    installed = true;
+  }
+  if (seconds === 0) offsets.delete(provider);
+  else offsets.set(provider, seconds * 1000);
+}
