@@ -1,2 +1,10 @@
-/** The relying-party conformance kit: planned (see the README roadmap). */
-export {};
+/**
+ * The relying-party conformance kit: a catalog of cases, each a mock-idp
+ * scenario plus the expected reaction, run in parallel against a client
+ * adapter, judged on the client's outcome and the IdP's request log, and
+ * reported as JSON, JUnit XML or Markdown.
+ */
+export { runConformance, type RunOptions } from './run.js';
+export { cases } from './cases/index.js';
+export { toJson, toJUnit, toMarkdown } from './reports.js';
+export type { ConformanceCase, ClientAdapter, CaseContext, ClientOutcome, CaseResult, ConformanceReport, Verdict, Expectation } from './types.js';

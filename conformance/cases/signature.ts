@@ -1,0 +1,17 @@
+import { defineCases } from '../types.js';
+import { noUserinfoAfterToken } from './evidence.js';
+
+/**
+ * JOSE checks. Against the token endpoint OIDC Core 3.1.3.7 (6) lets a client
+ * rely on TLS instead of the signature, so a corrupt or foreign signature is a
+ * SHOULD (the official suite skips it); alg none and an unknown kid are MUSTs
+ * for a client that registered RS256.
+ */
+export default defineCases(
+  { id: 'id-token-alg-none', aliases: ['rp-id_token-sig-none', 'fapi-rp-alg-none'], title: 'Rejects an unsigned (alg none) ID token', area: 'signature', refs: ['OIDC Core 3.1.3.7 (7)', 'RFC 8725 3.1'], level: 'MUST', scenario: 'id-token-alg-none', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'id-token-hs256-public-key', aliases: [], title: 'Rejects HS256 keyed with the RSA public key (alg confusion)', area: 'signature', refs: ['RFC 8725 2.1', 'RFC 8725 3.1'], level: 'MUST', scenario: 'id-token-hs256-public-key', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'id-token-signature-corrupt', aliases: ['rp-id_token-bad-sig-rs256', 'oidcc-client-test-invalid-sig-rs256'], title: 'Rejects a corrupt signature', area: 'signature', refs: ['OIDC Core 3.1.3.7 (6)'], level: 'SHOULD', scenario: 'id-token-signature-corrupt', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'id-token-unpublished-key', aliases: [], title: 'Rejects a signature by a key the JWKS does not hold', area: 'signature', refs: ['OIDC Core 3.1.3.7 (6)'], level: 'SHOULD', scenario: 'id-token-unpublished-key', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'id-token-jwk-embedded', aliases: [], title: 'Ignores a key embedded in the header (jwk injection)', area: 'signature', refs: ['RFC 8725 3.10'], level: 'MUST', scenario: 'id-token-jwk-embedded', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'id-token-kid-unknown', aliases: [], title: 'Rejects a kid the JWKS does not hold, after one refetch', area: 'signature', refs: ['OIDC Core 10.1.1'], level: 'SHOULD', scenario: 'id-token-kid-unknown', expect: 'reject', evidence: noUserinfoAfterToken },
+);

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as client from 'openid-client';
+import { UserAgent, type MockIdp } from '../mock-idp/index.js';
+import { clientSecretBasic, FlowManager, presets, RelyingPartyError } from '../client/index.js';
+import { cases, runConformance, toJUnit, toJson, toMarkdown, type ClientAdapter, type ConformanceReport } from '../conformance/index.js';
+import { startTestIdp } from './helpers/idp.js';
+
+let idp: MockIdp;
+beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
+afterAll(() => idp.close());
+
+/** The reference client: log in, then read userinfo, as an app does. */
+const referenceClient: ClientAdapter = {
+  name: 'mock-idp/client',
+  async run({ issuer, clientId, clientSecret, redirectUri }) {
+    const flows = new FlowManager(presets.generic(issuer, { clientId, clientAuth: clientSecretBasic(clientSecret), redirectUri }));
+    try {
+      const url = await flows.start('user');
+      const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+      const { claims } = await flows.finish('user', callback);
+      await flows.userinfo('user');
+      return { ok: true, claims: claims as Record<string, unknown> };
+    } catch (error) {
+      return { ok: false, code: error instanceof RelyingPartyError ? error.code : undefined, message: (error as Error).message };
+    }
+  },
+};
+
+/** openid-client 6 with its default options, the way its README uses it. */
+const openidClientDefaults: ClientAdapter = {
+  name: 'openid-client (defaults)',
+  async run({ issuer, clientId, clientSecret, redirectUri }) {
+    const config = await client.discovery(new URL(issuer), clientId, {}, client.ClientSecretBasic(clientSecret), { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const claims = tokens.claims()!;
+    await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    return { ok: true, claims };
+  },
+};
+
+const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
+
+describe('the conformance kit', () => {
+  it('certifies the reference client: every MUST and SHOULD case passes', async () => {
+    const report = await runConformance({ idp, adapter: referenceClient });
+    const problems = report.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.id}: ${r.reason}`);
+    expect(problems).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(report.results).toHaveLength(cases.length);
+  });
+
+  it('finds what openid-client accepts by default, and nothing it must not', async () => {
+    const report = await runConformance({ idp, adapter: openidClientDefaults });
+    const v = verdicts(report);
+    // Documented openid-client 6 behaviour: no signature check on token-endpoint ID tokens, no iat check.
+    expect(v['id-token-iat-future']).toBe('warn');
+    expect(v['id-token-signature-corrupt']).toBe('warn');
+    expect(v['id-token-unpublished-key']).toBe('warn');
+    for (const id of ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-nonce-wrong', 'id-token-exp-past', 'id-token-alg-none', 'state-altered', 'iss-param-wrong', 'userinfo-sub-mismatch']) {
+      expect(v[id], id).toBe('pass');
+    }
+  });
+
+  it('judges a careless client by what the IdP saw it do', async () => {
+    // Accepts anything and always calls userinfo: the log shows it.
+    const careless: ClientAdapter = {
+      name: 'careless',
+      async run({ issuer, clientId, clientSecret, redirectUri }) {
+        const url = new URL(`${issuer}/auth`);
+        url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
+        const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        if (callback.searchParams.get('error')) return { ok: false, message: 'authorization error' };
+        return { ok: true };
+      },
+    };
+    const report = await runConformance({ idp, adapter: careless, only: ['happy-path', 'state-altered', 'authorization-error'] });
+    expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'state-altered': 'fail', 'authorization-error': 'pass' });
+    expect(report.passed).toBe(false);
+  });
+
+  it('writes JSON, JUnit XML and Markdown reports', async () => {
+    const report = await runConformance({ idp, adapter: openidClientDefaults, only: ['happy-path', 'id-token-iat-future', 'id-token-aud-wrong'] });
+    expect(JSON.parse(toJson(report))).toMatchObject({ client: 'openid-client (defaults)', summary: { pass: 2, warn: 1 } });
+    const junit = toJUnit(report);
+    expect(junit).toContain('<testsuites name="mock-idp conformance" tests="3" failures="0"');
+    expect(junit).toMatch(/<testcase [^>]*name="id-token-iat-future: [^"]*"[^>]*><skipped message="warn: accepted/);
+    const markdown = toMarkdown(report);
+    expect(markdown).toContain('| warn | SHOULD | `id-token-iat-future` |');
+    await expect(runConformance({ idp, adapter: openidClientDefaults, only: ['nope'] })).rejects.toThrow(/unknown case/);
+  });
+});
