@@ -51,10 +51,12 @@ async function runCase(options: RunOptions, testCase: ConformanceCase): Promise<
   const clientSecret = randomBytes(24).toString('base64url');
   const started = performance.now();
   await idp.admin.upsertClient(issuerName, { client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri] });
-  if (testCase.scenario) idp.admin.arm(issuerName, clientId, testCase.scenario);
+  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer';
+  if (testCase.scenario && !viaIssuer) idp.admin.arm(issuerName, clientId, testCase.scenario);
+  const issuer = viaIssuer ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${testCase.scenario}` : idp.issuers[issuerName]!;
   try {
     const outcome = await withTimeout(
-      adapter.run({ issuer: idp.issuers[issuerName]!, clientId, clientSecret, redirectUri }).catch((error: Error & { code?: string }) => ({ ok: false as const, code: error.code, message: error.message })),
+      adapter.run({ issuer, clientId, clientSecret, redirectUri }).catch((error: Error & { code?: string }) => ({ ok: false as const, code: error.code, message: error.message })),
       options.timeoutMs ?? 10_000,
     );
     const log = idp.requests.list({ clientId });
@@ -64,7 +66,7 @@ async function runCase(options: RunOptions, testCase: ConformanceCase): Promise<
       calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started),
     };
   } finally {
-    if (testCase.scenario) idp.admin.disarm(issuerName, clientId);
+    if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
     idp.admin.removeClient(issuerName, clientId);
   }
 }

@@ -16,6 +16,12 @@ export interface ConformanceCase {
   level: 'MUST' | 'SHOULD';
   /** The mock-idp scenario armed for the case's client; none for the happy path. */
   scenario?: string;
+  /**
+   * How the scenario reaches the client: armed for its client_id (default), or
+   * served by the scenario's own issuer URL (<issuer>/s/<scenario>), needed for
+   * JWKS and discovery faults since those requests name no client.
+   */
+  via?: 'client' | 'issuer';
   expect: Expectation;
   /** A second signal from the IdP's request log: a reason the case fails, or undefined. */
   evidence?: (log: readonly RequestRecord[]) => string | undefined;

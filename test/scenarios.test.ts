@@ -113,3 +113,22 @@ describe('binding scenarios to clients', () => {
     expect(unknown.status).toBe(400);
   });
 });
+
+describe('scenario issuer URLs', () => {
+  it('serve JWKS and discovery faults at <issuer>/s/<scenario>, leaving the issuer itself alone', async () => {
+    const base = `${issuer}/s/jwks-kid-absent-multiple`;
+    const discovery = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string };
+    expect(discovery).toMatchObject({ issuer: base, jwks_uri: `${base}/jwks` });
+    const faulty = await (await fetch(discovery.jwks_uri)).json() as JSONWebKeySet;
+    expect(faulty.keys.filter((k) => k.kty === 'RSA')).toHaveLength(2);
+    expect(faulty.keys.every((k) => k.kid === undefined)).toBe(true);
+    expect((await (await fetch(`${issuer}/jwks`)).json() as JSONWebKeySet).keys.every((k) => typeof k.kid === 'string')).toBe(true);
+
+    const unavailable = await fetch(`${issuer}/s/jwks-unavailable/jwks`);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('content-type')).toContain('text/html');
+    const mismatch = await (await fetch(`${issuer}/s/discovery-issuer-mismatch/.well-known/openid-configuration`)).json() as { issuer: string };
+    expect(mismatch.issuer).toBe('https://attacker.example');
+    expect((await fetch(`${issuer}/s/no-such-scenario/jwks`)).status).toBe(404);
+  });
+});

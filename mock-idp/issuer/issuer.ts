@@ -24,6 +24,8 @@ import { IssuerStore } from './store.js';
 
 export interface IssuerInit {
   config: IssuerConfig;
+  /** A scenario every request to this issuer gets: set on the issuers under /s/<scenario>. */
+  fixedScenario?: Scenario | undefined;
   profile: Profile;
   /** Issuer identifier, e.g. http://localhost:9400/generic (or .../auth0/ with its slash). */
   issuer: string;
@@ -94,6 +96,7 @@ export class Issuer {
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
+    this.#init = init;
     this.profileContext = { issuer: init.issuer, mountPath: init.mountPath, tenant: init.config.tenant, lenient: init.config.lenient };
     this.#initial = {
       clients: [...init.clients],
@@ -105,6 +108,32 @@ export class Issuer {
   }
 
   readonly #armed = new Map<string, Scenario>();
+  readonly #init: IssuerInit;
+  readonly #scenarioIssuers = new Map<string, Issuer>();
+
+  /**
+   * The issuer at <issuer>/s/<scenario>, made on first use: same clients, users
+   * and keys, but every response carries the scenario's faults, including JWKS
+   * and discovery faults, which no client_id could select.
+   */
+  scenarioIssuer(scenarioName: string): Issuer | undefined {
+    const existing = this.#scenarioIssuers.get(scenarioName);
+    if (existing) return existing;
+    const scenario = findScenario(scenarioName);
+    if (!scenario || this.#init.fixedScenario) return undefined;
+    const base = this.issuer.replace(/\/$/, '');
+    const child = new Issuer({
+      ...this.#init,
+      config: { ...this.#init.config, name: `${this.name}~${scenarioName}` },
+      issuer: `${base}/s/${scenarioName}`,
+      mountPath: `${this.mountPath}/s/${scenarioName}`,
+      clients: this.clients,
+      keys: this.keys,
+      fixedScenario: scenario,
+    });
+    this.#scenarioIssuers.set(scenarioName, child);
+    return child;
+  }
   #clockOffset = 0;
 
   /** Seconds this issuer's clock runs ahead (negative: behind) of real time. */
@@ -135,12 +164,13 @@ export class Issuer {
   }
 
   scenarioFor(clientId: string | undefined): Scenario | undefined {
-    return clientId === undefined ? undefined : this.#armed.get(clientId);
+    return this.#init.fixedScenario ?? (clientId === undefined ? undefined : this.#armed.get(clientId));
   }
 
   /** Back to the configured clients, users and keys, with every code, session and token dropped. */
   reset(): void {
     this.#armed.clear();
+    this.#scenarioIssuers.clear();
     this.#clockOffset = 0;
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
@@ -221,6 +251,12 @@ export class Issuer {
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
+    // Scenario issuers serve the same clients and keys: they follow every change.
+    for (const child of this.#scenarioIssuers?.values() ?? []) {
+      child.clients = this.clients;
+      child.keys = this.keys;
+      child.rebuild();
+    }
   }
 
   readonly #signingKeys = new Map<string, Promise<CryptoKey>>();

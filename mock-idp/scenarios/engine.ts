@@ -3,7 +3,8 @@ import type { SigningKey } from '../keys/key-set.js';
 import type { Middleware } from '../profiles/types.js';
 import { recordOf } from '../issuer/evidence.js';
 import { applyIdTokenFault } from './id-token.js';
-import type { AuthorizationResponseFault, Fault, Scenario, UserinfoFault } from './types.js';
+import type { AuthorizationResponseFault, DiscoveryFault, Fault, JwksFault, Scenario, UserinfoFault } from './types.js';
+import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';
 
 export interface ScenarioHost {
@@ -50,6 +51,44 @@ function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFaul
   }
 }
 
+function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[]): void {
+  for (const fault of faults) {
+    if (fault.status) {
+      koa.status = fault.status;
+      koa.type = 'html';
+      koa.body = `<!DOCTYPE html><html><body><h1>${fault.status} Service Unavailable</h1></body></html>`;
+      return;
+    }
+    const body = koa.body as { keys: Record<string, unknown>[] };
+    const signingRsa = body.keys.find((k) => k.kty === 'RSA');
+    if (fault.addDecoyRsaKey) {
+      body.keys.push({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });
+    }
+    for (const key of body.keys) {
+      if (fault.removeKids) delete key.kid;
+      if (fault.useEnc) key.use = 'enc';
+    }
+    if (fault.cacheControl) koa.set('cache-control', fault.cacheControl);
+  }
+}
+
+function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFault[]): void {
+  const now = Math.floor(Date.now() / 1000);
+  for (const fault of faults) {
+    const before = { ...body };
+    for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
+    if (fault.httpEndpoints || fault.endpointsHost) {
+      for (const [name, value] of Object.entries(body)) {
+        if (typeof value !== 'string' || !(name.endsWith('_endpoint') || name === 'jwks_uri')) continue;
+        const url = new URL(value);
+        if (fault.httpEndpoints) url.protocol = 'http:';
+        if (fault.endpointsHost) url.host = fault.endpointsHost;
+        body[name] = url.href;
+      }
+    }
+  }
+}
+
 /**
  * Applies the faults of the scenario bound to the request's client, after the
  * issuer (and its profile's quirks) produced a correct response. It is the
@@ -77,6 +116,10 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       applyRedirectFaults(koa, faultsOf(scenario, 'authorization_response'));
     } else if (route === 'userinfo' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
       applyUserinfoFaults(koa.body as Record<string, unknown>, faultsOf(scenario, 'userinfo'));
+    } else if (route === 'jwks' && koa.status === 200) {
+      applyJwksFaults(koa, faultsOf(scenario, 'jwks'));
+    } else if (route === 'discovery' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
+      applyDiscoveryFaults(koa.body as Record<string, unknown>, faultsOf(scenario, 'discovery'));
     }
   };
 }

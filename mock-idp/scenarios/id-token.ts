@@ -10,6 +10,8 @@ import { evaluate } from './values.js';
 
 const attackerKey = (JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }).keys.find((k) => k.alg === 'RS256')!;
 const attackerJwk = publicJwk(attackerKey);
+/** The public half of fixtures/keys/attacker.json's RSA key: never published by an honest issuer. */
+export const attackerPublicJwk: JWK & { kid?: string } = attackerJwk;
 
 async function sign(payload: JWTPayload, header: JWTHeaderParameters, jwk: JWK): Promise<string> {
   return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(jwk, header.alg));

@@ -55,7 +55,33 @@ export interface UserinfoFault {
   remove?: readonly string[];
 }
 
-export type Fault = IdTokenFault | AuthorizationResponseFault | UserinfoFault;
+/** JWKS faults: served only on a scenario's own issuer URL, since JWKS requests name no client. */
+export interface JwksFault {
+  target: 'jwks';
+  /** Publish the keys without kid. */
+  removeKids?: boolean;
+  /** Add an RSA key the issuer does not sign with (a decoy), so several keys share a type. */
+  addDecoyRsaKey?: boolean;
+  /** Give the decoy the signing key's kid: duplicate kids with different keys. */
+  decoyReusesKid?: boolean;
+  /** Mark every key `use: enc`: none is a signing key. */
+  useEnc?: boolean;
+  /** Answer with this HTTP status and an HTML error page instead of the JWKS. */
+  status?: number;
+  cacheControl?: string;
+}
+
+/** Discovery document faults, also served on the scenario's own issuer URL. */
+export interface DiscoveryFault {
+  target: 'discovery';
+  set?: Readonly<Record<string, ValueSpec>>;
+  /** Every endpoint URL rewritten to plain http. */
+  httpEndpoints?: boolean;
+  /** Every endpoint URL moved to another host. */
+  endpointsHost?: string;
+}
+
+export type Fault = IdTokenFault | AuthorizationResponseFault | UserinfoFault | JwksFault | DiscoveryFault;
 
 export interface Scenario {
   name: string;

@@ -99,10 +99,18 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       });
       return;
     }
+    // /<issuer>/s/<scenario>/... is that issuer with the scenario applied to every response.
+    const scenarioName = /^\/s\/([a-z0-9-]+)(?:\/|$)/.exec(path.slice(issuer.mountPath.length))?.[1];
+    const target = scenarioName ? issuer.scenarioIssuer(scenarioName) : issuer;
+    if (!target) {
+      sendJson(res, 404, { error: 'not_found', error_description: `no scenario named "${scenarioName}" (see GET /_admin/scenarios)` });
+      return;
+    }
+    record.issuer = target.name;
     // oidc-provider derives endpoint URLs from originalUrl minus url, i.e. from the mount path.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = raw;
-    const rest = raw.slice(issuer.mountPath.length);
+    const rest = raw.slice(target.mountPath.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
-    issuer.handle(req, res);
+    target.handle(req, res);
   };
 }
