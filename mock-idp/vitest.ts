@@ -12,7 +12,10 @@
  *   const { issuers } = mockIdp();
  */
 import { randomBytes } from 'node:crypto';
-import { inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { cases } from '../conformance/cases/index.js';
+import { runConformance } from '../conformance/run.js';
+import type { ClientAdapter, ConformanceReport } from '../conformance/types.js';
 import { startMockIdp, type MockIdp } from './server/start.js';
 
 export interface MockIdpContext {
@@ -99,4 +102,42 @@ export async function freshUser(issuer: string, claims: Record<string, unknown> 
 export async function withScenario(issuer: string, clientId: string, scenario: string): Promise<void> {
   await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`, { name: scenario });
   onTestFinished(() => admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`).then(() => undefined));
+}
+
+export interface DescribeConformanceOptions {
+  /** Issuer (profile) to test against; default "generic". */
+  issuer?: string;
+  /** Only these case ids; default the whole catalog. */
+  only?: readonly string[];
+  /** Fail a test on a missed SHOULD too, not only on a failed MUST. */
+  strict?: boolean;
+}
+
+/**
+ * The conformance catalog as one vitest test per case, so a project keeps
+ * conformance inside its own suite. It starts its own mock-idp for the block
+ * (the runner needs the IdP's request log in process), runs every case once in
+ * parallel, then reports each verdict as a test.
+ */
+export function describeConformance(adapter: ClientAdapter, options: DescribeConformanceOptions = {}): void {
+  const selected = cases.filter((c) => !options.only || options.only.includes(c.id));
+  describe(`conformance: ${adapter.name}`, () => {
+    let idp: MockIdp | undefined;
+    let report: Promise<ConformanceReport> | undefined;
+    beforeAll(async () => {
+      idp = await startMockIdp({ port: 0, logLevel: 'silent' });
+      report = runConformance({ idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id) });
+      await report;
+    });
+    afterAll(async () => {
+      await idp?.close();
+    });
+    for (const testCase of selected) {
+      it(`${testCase.level} ${testCase.id}: ${testCase.title}`, async () => {
+        const result = (await report!).results.find((r) => r.id === testCase.id)!;
+        const failing = result.verdict === 'fail' || (options.strict === true && result.verdict === 'warn');
+        expect(failing ? `${result.verdict}: ${result.reason} (${testCase.refs.join('; ')})` : 'ok').toBe('ok');
+      });
+    }
+  });
 }
