@@ -45,6 +45,32 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
   });
 
+  it('Stitch: plain fetch code completes the flow too (form posts, no OIDC library)', async () => {
+    const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
+    const verifier = client.randomPKCECodeVerifier();
+    const authorize = new URL('https://secure.stitch.money/connect/authorize');
+    authorize.search = new URLSearchParams({
+      client_id: secretClient.client_id, scope: 'openid accounts offline_access', response_type: 'code', redirect_uri: REDIRECT_URI,
+      nonce: client.randomNonce(), state: 'plain-fetch', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }).toString();
+    const { url: callback } = await new UserAgent().navigate(authorize, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    expect(callback.searchParams.get('state')).toBe('plain-fetch');
+    const token = await fetch('https://secure.stitch.money/connect/token', {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', client_id: secretClient.client_id, client_secret: secretClient.client_secret,
+        code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier,
+      }),
+    });
+    const tokens = await token.json() as { access_token: string; refresh_token: string; expires_in: number };
+    expect(tokens).toMatchObject({ expires_in: 900, refresh_token: expect.any(String) });
+    const refreshed = await fetch('https://secure.stitch.money/connect/token', {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: secretClient.client_id, client_secret: secretClient.client_secret, refresh_token: tokens.refresh_token }),
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   it('Okta: https://acme.okta.com/oauth2/default with JWT access tokens', async () => {
     const issuer = 'https://acme.okta.com/oauth2/default';
     expect(providers.issuers.okta).toBe(issuer);
