@@ -83,7 +83,7 @@ export class AuthorizationResponseError extends RelyingPartyError {
   }
 }
 
-export type CallbackErrorCode = 'authorization_iss_mismatch' | 'authorization_iss_missing' | 'authorization_code_missing' | 'callback_invalid';
+export type CallbackErrorCode = 'authorization_iss_mismatch' | 'authorization_iss_missing' | 'authorization_code_missing' | 'callback_invalid' | 'response_mode_mismatch';
 
 /** A callback that is not a usable authorization response (RFC 9207 iss, missing code, bad URL). */
 export class CallbackError extends RelyingPartyError {

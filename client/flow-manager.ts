@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import type { AssertionAudience } from './client-assertion.js';
 import type { ClientAuthentication } from './client-auth.js';
-import { readAuthorizationResponse } from './authorization-response.js';
+import { readAuthorizationResponse, type Callback } from './authorization-response.js';
 import {
   ConfigurationError, JwksError, ReloginRequiredError, SessionError, TokenEndpointError, UserinfoError,
 } from './errors.js';
@@ -18,8 +18,12 @@ import { systemClock, type Clock, type StateStore } from './state-store.js';
 import { exchangeAuthorizationCode, refreshTokenGrant, type TokenClient } from './token-exchange.js';
 import type { Tokens } from './tokens.js';
 import { fetchUserinfo } from './userinfo.js';
+import { FLAWS, NO_FLAWS, type Flaws } from './flaws.js';
 
-export const DEFAULT_ALLOWED_ALGS: readonly string[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+// OIDC Registration 2: id_token_signed_response_alg defaults to RS256. Accepting
+// every alg the JWKS could verify lets an issuer (or whoever controls a token)
+// pick the weakest; a client of an ES256 provider says so.
+export const DEFAULT_ALLOWED_ALGS: readonly string[] = ['RS256'];
 
 export interface FlowManagerOptions {
   /** OpenID Connect discovery from this issuer (or its /.well-known/openid-configuration URL). */
@@ -39,7 +43,7 @@ export interface FlowManagerOptions {
   clockSkewSeconds?: number;
   /** Sent as max_age; auth_time is then required and checked. */
   maxAge?: number;
-  /** JWS algorithms accepted for ID tokens. 'none' is never accepted. */
+  /** JWS algorithms accepted for ID tokens (default RS256, the registration default). 'none' is never accepted. */
   allowedAlgs?: readonly string[];
   /** The `aud` of client assertions: the issuer (default) or the token endpoint URL. */
   assertionAudience?: AssertionAudience;
@@ -49,6 +53,12 @@ export interface FlowManagerOptions {
   pkce?: boolean;
   /** 'no-grant-type': Stack Exchange's pre-standard token request and form-encoded answer. */
   tokenRequest?: 'standard' | 'no-grant-type';
+  /**
+   * 'form_post': the provider posts the response to the redirect URI (OAuth 2.0
+   * Form Post Response Mode), keeping the code out of URLs; pass the posted
+   * body to finish(). Default 'query'.
+   */
+  responseMode?: 'query' | 'form_post';
   /** Extra parameters for every authorization request (Auth0's `audience`...). */
   authorizationParams?: Record<string, string>;
   /** Default: RP-initiated logout when discovery advertises end_session_endpoint. */
@@ -67,6 +77,8 @@ export interface FlowManagerOptions {
   pendingTtlSeconds?: number;
   /** How long a session is kept. Default 14 days. */
   sessionTtlSeconds?: number;
+  /** @internal Deliberate defects for the conformance kit's flawed clients. */
+  [FLAWS]?: Flaws;
 }
 
 export interface StartOptions {
@@ -90,6 +102,7 @@ interface PendingAuthorization {
   codeVerifier?: string;
   redirectUri: string;
   maxAge?: number;
+  responseMode?: 'form_post';
 }
 
 interface SessionRecord {
@@ -107,7 +120,7 @@ function scopeList(scope: string | readonly string[] | undefined, fallback: read
 
 // Set by start() itself; letting extra parameters replace them could downgrade
 // PKCE to plain or swap the state and nonce the callback is checked against.
-const RESERVED_PARAMS = new Set(['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'max_age']);
+const RESERVED_PARAMS = new Set(['client_id', 'response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'max_age']);
 
 function checkExtraParams(params: Record<string, string> | undefined): void {
   for (const name of Object.keys(params ?? {})) {
@@ -131,6 +144,7 @@ export class ProviderCore {
   readonly clockSkewSeconds: number;
   readonly maxTokenLength: number;
   readonly clientAuth: oidc.ClientAuth;
+  readonly flaws: Flaws;
   // Keyed by store then user: two browsers with cookie stores never share a refresh.
   readonly refreshes = new WeakMap<StateStore, Map<string, Promise<FlowResult>>>();
 
@@ -151,6 +165,7 @@ export class ProviderCore {
     this.clockSkewSeconds = options.clockSkewSeconds ?? 60;
     if (!(this.clockSkewSeconds >= 0)) throw new ConfigurationError('clockSkewSeconds must be >= 0');
     this.options = options;
+    this.flaws = options[FLAWS] ?? NO_FLAWS;
     this.clock = options.clock ?? systemClock;
     this.maxTokenLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
     const providerUrl = options.issuer ?? options.endpoints!.authorization;
@@ -167,6 +182,7 @@ export class ProviderCore {
       http: this.http,
       clock: this.clock,
       ...(options.jwksRefetchIntervalMs !== undefined ? { refetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
+      ...(this.flaws.has('jwks-cached-forever') ? { neverRefetch: true } : {}),
       jwksUri: async () => {
         const { jwks_uri } = await this.metadata.get();
         if (!jwks_uri) throw new JwksError('jwks_unavailable', 'the provider publishes no jwks_uri');
@@ -187,6 +203,7 @@ export class ProviderCore {
       allowInsecureRequests: this.allowInsecureRequests,
       maxTokenLength: this.maxTokenLength,
       nowSeconds: this.nowSeconds,
+      flaws: this.flaws,
     };
   }
 
@@ -200,6 +217,7 @@ export class ProviderCore {
       nowSeconds: this.nowSeconds(),
       clockSkewSeconds: this.clockSkewSeconds,
       maxTokenLength: this.maxTokenLength,
+      flaws: this.flaws,
     };
   }
 }
@@ -249,6 +267,7 @@ export class FlowManager {
     if (oidcProtocol && scopes.includes('openid')) pending.nonce = oidc.randomNonce();
     if (core.options.pkce ?? true) pending.codeVerifier = oidc.randomPKCECodeVerifier();
     if (maxAge !== undefined) pending.maxAge = maxAge;
+    if (core.options.responseMode === 'form_post') pending.responseMode = 'form_post';
 
     const url = new URL(metadata.authorization_endpoint!);
     const params = url.searchParams;
@@ -258,12 +277,16 @@ export class FlowManager {
     if (scopes.length > 0) params.set('scope', scopes.join(core.options.scopeSeparator ?? ' '));
     params.set('state', pending.state);
     if (pending.nonce) params.set('nonce', pending.nonce);
-    if (pending.codeVerifier) {
+    if (pending.codeVerifier && core.flaws.has('pkce-plain')) {
+      params.set('code_challenge', pending.codeVerifier);
+      params.set('code_challenge_method', 'plain');
+    } else if (pending.codeVerifier) {
       params.set('code_challenge', await oidc.calculatePKCECodeChallenge(pending.codeVerifier));
       // Always S256: plain would hand the verifier to anyone who sees the URL.
       params.set('code_challenge_method', 'S256');
     }
     if (maxAge !== undefined) params.set('max_age', String(maxAge));
+    if (pending.responseMode) params.set('response_mode', pending.responseMode);
     if (options.loginHint) params.set('login_hint', options.loginHint);
     if (options.prompt) params.set('prompt', options.prompt);
     for (const [name, value] of Object.entries({ ...core.options.authorizationParams, ...options.params })) params.set(name, value);
@@ -272,8 +295,11 @@ export class FlowManager {
     return url;
   }
 
-  /** Completes a login from the callback URL the browser arrived at. */
-  async finish(userKey: string, callbackUrl: string | URL): Promise<FlowResult> {
+  /**
+   * Completes a login from the callback the browser arrived with: its URL, or
+   * for form_post `{ url, method: 'POST', body }`.
+   */
+  async finish(userKey: string, callback: Callback): Promise<FlowResult> {
     checkUserKey(userKey);
     const core = this.#core;
     const key = pendingKey(userKey);
@@ -281,10 +307,12 @@ export class FlowManager {
     // Single use, before anything can fail: a replayed or forged callback finds nothing.
     await this.#store.delete(key);
     const metadata = await core.metadata.get();
-    const response = readAuthorizationResponse(callbackUrl, {
+    const response = readAuthorizationResponse(callback, {
       state: pending?.state,
+      responseMode: pending?.responseMode ?? 'query',
       issuer: metadata.issuer,
       issRequired: metadata.authorization_response_iss_parameter_supported === true,
+      flaws: core.flaws,
     });
     const login = pending!;
     const client = core.tokenClient(metadata);
@@ -365,7 +393,7 @@ export class FlowManager {
     }
     const tokens: Tokens = {
       ...fresh,
-      refreshToken: fresh.refreshToken ?? refreshToken,
+      refreshToken: core.flaws.has('reuse-refresh-token') ? refreshToken : fresh.refreshToken ?? refreshToken,
       idToken: fresh.idToken ?? session.tokens.idToken,
     };
     await this.#saveSession(userKey, { tokens, ...(claims ? { claims } : {}) });
@@ -384,7 +412,7 @@ export class FlowManager {
       http: core.http,
       endpoint: metadata.userinfo_endpoint,
       accessToken: session.tokens.accessToken,
-      expectedSub: session.claims?.sub,
+      expectedSub: core.flaws.has('no-userinfo-sub-check') ? undefined : session.claims?.sub,
       verifySigned: async (jwt) => {
         const { payload } = await verifyIdTokenSignature(jwt, core.idTokenValidation(metadata));
         const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;

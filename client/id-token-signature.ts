@@ -1,4 +1,5 @@
-import { compactVerify, decodeProtectedHeader, errors, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose';
+import { base64url, compactVerify, decodeProtectedHeader, errors, exportSPKI, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose';
+import type { Flaws } from './flaws.js';
 import { IdTokenValidationError, RelyingPartyError } from './errors.js';
 import type { JwksCache } from './jwks-cache.js';
 
@@ -8,6 +9,7 @@ export interface SignaturePolicy {
   jwks: JwksCache | undefined;
   /** HS* tokens are verified with this secret and nothing else. */
   clientSecret: string | undefined;
+  flaws?: Flaws | undefined;
 }
 
 export interface VerifiedJws {
@@ -73,9 +75,30 @@ async function verificationKey(header: { alg: string; kid?: string | undefined }
   }
 }
 
+/** The deliberate defects of flawed clients (client/flaws.ts), in one place. */
+function flawedVerification(token: string, header: ProtectedHeaderParameters & { alg: string }, policy: SignaturePolicy): VerifiedJws | Promise<VerifiedJws> | undefined {
+  const flaws = policy.flaws;
+  if (!flaws?.size) return undefined;
+  const unverified = (): VerifiedJws => ({ header, payload: base64url.decode(token.split('.')[1]!), jwk: undefined });
+  if (flaws.has('no-signature-check') || (flaws.has('accept-alg-none') && header.alg === 'none')) return unverified();
+  if (flaws.has('hs256-with-jwks-key') && header.alg.startsWith('HS') && policy.jwks) {
+    return (async () => {
+      const [rsa] = await policy.jwks!.candidates({ alg: 'RS256' });
+      if (!rsa) throw new IdTokenValidationError('id_token_no_matching_key', 'no RSA key to (mis)use');
+      const pem = await exportSPKI(await importJWK(rsa, 'RS256', { extractable: true }) as CryptoKey);
+      const { payload } = await compactVerify(token, new TextEncoder().encode(pem), { algorithms: [header.alg] })
+        .catch((cause: unknown) => { throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', { cause }); });
+      return { header, payload, jwk: undefined };
+    })();
+  }
+  return undefined;
+}
+
 /** The signature check, always done: a token endpoint's ID token is not trusted for arriving over TLS. */
 export async function verifyIdTokenSignature(token: string, policy: SignaturePolicy): Promise<VerifiedJws> {
   const header = readHeader(token);
+  const flawed = flawedVerification(token, header, policy);
+  if (flawed) return flawed;
   const { key, jwk } = await verificationKey(header, policy);
   try {
     const { payload } = await compactVerify(token, key, { algorithms: [header.alg] });

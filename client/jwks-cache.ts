@@ -16,6 +16,8 @@ export interface JwksCacheOptions {
   refetchIntervalMs?: number;
   /** A cached JWKS older than this is refetched on next use, so retired keys stop working. */
   maxAgeMs?: number;
+  /** @internal The 'jwks-cached-forever' flaw: the first JWKS is kept whatever comes. */
+  neverRefetch?: boolean;
 }
 
 interface Snapshot {
@@ -39,7 +41,7 @@ export class JwksCache {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#refetchInterval = options.refetchIntervalMs ?? 10_000;
-    this.#maxAge = options.maxAgeMs ?? 10 * 60_000;
+    this.#maxAge = options.neverRefetch ? Infinity : options.maxAgeMs ?? 10 * 60_000;
   }
 
   /** Keys fitting the header, after at most one rate-limited refetch when none fit. */
@@ -48,7 +50,7 @@ export class JwksCache {
     let snapshot = await this.#current();
     let found = selectVerificationKeys(snapshot.keys, header);
     const justFetched = snapshot !== before;
-    if (found.length === 0 && !justFetched && this.#clock() - this.#lastUnknownKidRefetch >= this.#refetchInterval) {
+    if (found.length === 0 && !justFetched && !this.#options.neverRefetch && this.#clock() - this.#lastUnknownKidRefetch >= this.#refetchInterval) {
       this.#lastUnknownKidRefetch = this.#clock();
       snapshot = await this.#fetch();
       found = selectVerificationKeys(snapshot.keys, header);

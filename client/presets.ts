@@ -13,7 +13,7 @@ const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
  * provider's URL (the real one, or the mock's issuer) and the client's own
  * settings; anything in `options` overrides the preset.
  */
-export const presets = {
+export const presets: Record<'generic' | 'stitch' | 'okta' | 'gitlab' | 'auth0' | 'stackexchange', Preset> = {
   /** Standards-complete OpenID Connect (mock-idp /generic). */
   generic: (issuer, options) => ({
     issuer,
@@ -75,6 +75,6 @@ export const presets = {
       ...options,
     };
   },
-} satisfies Record<string, Preset>;
+};
 
 export type PresetName = keyof typeof presets;

@@ -1,7 +1,45 @@
+import type { JWK } from 'jose';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 
 /** What a conforming client does with the scenario's response. */
 export type Expectation = 'reject' | 'accept' | 'either';
+
+export type Area =
+  | 'happy-path' | 'id-token' | 'signature' | 'keys' | 'discovery' | 'authorization-response' | 'token-response'
+  | 'transport' | 'userinfo' | 'client-auth' | 'pkce' | 'refresh' | 'clock' | 'web-app' | 'native' | 'profile';
+
+/** What a case asks the client to do, in order: log in (again), or refresh the session. */
+export type Action = 'login' | 'refresh';
+
+/**
+ * What a client can do beyond one login. A case needing a capability the
+ * adapter lacks is skipped, with the reason, never failed.
+ */
+export type Capability =
+  /** Refreshes its session (the adapter has refresh()). */
+  | 'refresh'
+  /** Asks for response_mode=form_post when context.responseMode says so. */
+  | 'form_post'
+  /** Authenticates with context.tokenEndpointAuthMethod (secret, secret JWT or private key JWT). */
+  | 'client-auth'
+  /** Takes its issuer from context.issuer, so scenario issuer URLs (JWKS, discovery, rotation) reach it. */
+  | 'issuer-url'
+  /** A web app: pages the kit can read, a return-to parameter. */
+  | 'web'
+  /** A native app using a loopback redirect (RFC 8252). */
+  | 'native';
+
+export interface EvidenceContext {
+  issuer: string;
+  clientId: string;
+  /** The case's actions, in order, as the client was asked to perform them. */
+  script: readonly Action[];
+  /** The client's final outcome. */
+  outcome: ClientOutcome;
+}
+
+/** A second signal from the IdP's request log: a reason the case fails, or undefined. */
+export type Evidence = (log: readonly RequestRecord[], context: EvidenceContext) => string | undefined;
 
 export interface ConformanceCase {
   /** Our id, e.g. "id-token-aud-wrong". */
@@ -9,7 +47,7 @@ export interface ConformanceCase {
   /** The official suites' ids for the same check (rp-id_token-aud, oidcc-client-test-invalid-aud). */
   aliases: readonly string[];
   title: string;
-  area: 'id-token' | 'signature' | 'authorization-response' | 'userinfo' | 'happy-path';
+  area: Area;
   /** Spec references: "OIDC Core 3.1.3.7 (3)", "RFC 9207 2.4". */
   refs: readonly string[];
   /** MUST cases fail the run; SHOULD cases only warn. */
@@ -18,14 +56,36 @@ export interface ConformanceCase {
   scenario?: string;
   /**
    * How the scenario reaches the client: armed for its client_id (default), or
-   * served by the scenario's own issuer URL (<issuer>/s/<scenario>), needed for
-   * JWKS and discovery faults since those requests name no client.
+   * served by the scenario's own issuer URL (<issuer>/s/<scenario>~<run>), needed
+   * for JWKS, discovery and rotation faults since those requests name no client.
    */
   via?: 'client' | 'issuer';
+  /** What the client is asked to do; default one login. Every action but the last must succeed... */
+  script?: readonly Action[];
+  /** ...unless the fault hits every action (a flood of bad tokens): then each may fail. */
+  everyStepFaulty?: boolean;
+  /** Capabilities the client needs; without them the case is skipped. */
+  requires?: readonly Capability[];
+  /** Only on issuers of these profiles (default: any OpenID Connect issuer). */
+  profiles?: readonly string[];
+  /** Also on plain OAuth 2 issuers (Stack Exchange); default OpenID Connect only. */
+  oauth2?: boolean;
+  /** How the case's client is registered, beyond the defaults. */
+  client?: {
+    tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+    /** A secret with characters that need form-encoding (RFC 6749 2.3.1). */
+    secret?: string;
+    responseMode?: 'form_post';
+    /** Register a copy of this fixture client (its auth method, keys and rules). */
+    template?: string;
+  };
+  /** A parameter the kit adds to the web app's login URL (return_to=https://attacker.example/). */
+  loginParams?: Readonly<Record<string, string>>;
   expect: Expectation;
-  /** A second signal from the IdP's request log: a reason the case fails, or undefined. */
-  evidence?: (log: readonly RequestRecord[]) => string | undefined;
+  evidence?: Evidence;
 }
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 /** What the kit gives a client for one case: its own client registration on the issuer. */
 export interface CaseContext {
@@ -33,16 +93,44 @@ export interface CaseContext {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** The private key for private_key_jwt, as a JWK. */
+  privateJwk?: JWK | undefined;
+  responseMode?: 'form_post' | undefined;
+  /** The fixture client this registration copies, when the case names one. */
+  template?: string | undefined;
+  /** The issuer's profile: generic, okta, stitch... */
+  profile: string;
+  /** Extra query parameters for a web app's login URL. */
+  loginParams?: Readonly<Record<string, string>> | undefined;
+  /** Which action of the case's script this is, from 0. */
+  step: number;
+}
+
+/** Where the browser ended and what it showed: what a web app's outcome is judged on. */
+interface Landing {
+  finalUrl?: string | undefined;
+  page?: string | undefined;
 }
 
 export type ClientOutcome =
-  | { ok: true; claims?: Record<string, unknown> | undefined }
-  | { ok: false; code?: string | undefined; message: string };
+  | ({ ok: true; claims?: Record<string, unknown> | undefined } & Landing)
+  | ({ ok: false; code?: string | undefined; message: string } & Landing);
 
-/** A client under test: runs one login (and whatever it does after) and reports how it went. */
+/**
+ * A client under test. run() performs one login (and whatever the client does
+ * after it, such as calling userinfo) and reports how it went; refresh()
+ * refreshes the session of the last login with the same clientId. A client
+ * that keeps state between logins (a JWKS cache, a used state) must keep it
+ * per clientId, as a real deployment keeps it per configuration.
+ */
 export interface ClientAdapter {
   name: string;
+  capabilities?: readonly Capability[];
   run(context: CaseContext): Promise<ClientOutcome>;
+  refresh?(context: CaseContext): Promise<ClientOutcome>;
+  /** Called when a case is over: drop what was kept for this clientId. */
+  release?(context: CaseContext): void | Promise<void>;
 }
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
@@ -50,6 +138,8 @@ export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
 export interface CaseResult {
   id: string;
   title: string;
+  area: Area;
+  aliases: readonly string[];
   level: 'MUST' | 'SHOULD';
   refs: readonly string[];
   verdict: Verdict;

@@ -15,6 +15,11 @@ export interface NavigateResult {
   response?: Response | undefined;
   /** Every URL requested, in order. */
   hops: URL[];
+  /**
+   * When `until` matched a form submission (a form_post response), what the
+   * browser was about to send there: pass it on as the callback.
+   */
+  form?: { method: 'POST'; body: URLSearchParams } | undefined;
 }
 
 /**
@@ -49,11 +54,13 @@ export class UserAgent {
     const hops: URL[] = [];
     let url = new URL(start);
     let init: RequestInit = {};
+    let form: NavigateResult['form'];
     for (let hop = 0; hop < maxHops; hop++) {
-      if (options.until?.(url)) return { url, hops };
+      if (options.until?.(url)) return { url, hops, form };
       hops.push(url);
       const response = await this.request(url, init);
       init = {};
+      form = undefined;
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         // Drained rather than cancelled: a cancel can stall on msw-intercepted responses.
@@ -63,10 +70,11 @@ export class UserAgent {
       }
       if ((response.headers.get('content-type') ?? '').includes('text/html')) {
         const html = await response.text();
-        const form = autoSubmitForm(html, url);
-        if (form) {
-          url = form.action;
-          init = { method: 'POST', body: form.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+        const submitted = autoSubmitForm(html, url);
+        if (submitted) {
+          url = submitted.action;
+          form = { method: 'POST', body: submitted.body };
+          init = { method: 'POST', body: submitted.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
           continue;
         }
         return { url, response: new Response(html, { status: response.status, headers: response.headers }), hops };

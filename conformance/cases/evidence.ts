@@ -1,15 +1,156 @@
 import type { RequestRecord } from '../../mock-idp/log/request-log.js';
+import type { Evidence, EvidenceContext } from '../types.js';
+
+/**
+ * What the IdP's request log shows a client did. Each returns the reason the
+ * case fails, or undefined. They look at the last login of a case's script,
+ * since the logins before it were valid ones.
+ */
+
+const param = (record: RequestRecord, name: string): string | undefined => {
+  const value = record.body[name] ?? record.query[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+const lastIndex = (log: readonly RequestRecord[], test: (r: RequestRecord) => boolean) => log.findLastIndex(test);
+const isCodeGrant = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'authorization_code';
+const isRefresh = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'refresh_token';
 
 /** The official suites' signal: a client that calls userinfo after a bad ID token used it. */
-export function noUserinfoAfterToken(log: readonly RequestRecord[]): string | undefined {
-  const token = log.findIndex((r) => r.route === 'token' && r.status === 200);
+export const noUserinfoAfterToken: Evidence = (log) => {
+  const token = lastIndex(log, (r) => r.route === 'token' && r.status === 200);
   if (token === -1) return undefined;
   return log.slice(token + 1).some((r) => r.route === 'userinfo')
     ? 'called userinfo with the access token after receiving the bad ID token'
     : undefined;
-}
+};
 
 /** No code may be redeemed when the authorization response was not trustworthy. */
-export function noTokenRequest(log: readonly RequestRecord[]): string | undefined {
-  return log.some((r) => r.route === 'token') ? 'redeemed the code of an untrustworthy authorization response' : undefined;
+export const noTokenRequest: Evidence = (log) => {
+  const authorization = lastIndex(log, (r) => r.route === 'authorization');
+  return log.slice(authorization + 1).some(isCodeGrant) ? 'redeemed the code of an untrustworthy authorization response' : undefined;
+};
+
+/** A client must stop at a discovery document that names another issuer, before sending anyone anywhere. */
+export const noAuthorization: Evidence = (log) =>
+  log.some((r) => r.route === 'authorization' || r.route === 'token') ? 'went on to authorize after a mismatched discovery issuer' : undefined;
+
+/** RFC 6749 4.1.2 / RFC 9700 4.5: a code is redeemed once, even when its answer was lost. */
+export const noCodeReplay: Evidence = (log) => {
+  const codes = log.filter(isCodeGrant).map((r) => param(r, 'code'));
+  return new Set(codes).size < codes.length ? `redeemed the same code ${codes.length} times` : undefined;
+};
+
+/** RFC 7636 4.2 / RFC 9700 2.1.1: S256 on every authorization request, and the verifier at the token endpoint. */
+export const pkceS256: Evidence = (log) => {
+  for (const r of log.filter((x) => x.route === 'authorization')) {
+    const method = param(r, 'code_challenge_method');
+    if (!param(r, 'code_challenge')) return 'sent no PKCE code_challenge';
+    if (method !== 'S256') return `used PKCE method ${method ?? 'plain (absent)'} instead of S256`;
+  }
+  return log.filter(isCodeGrant).some((r) => !param(r, 'code_verifier')) ? 'sent no code_verifier with the code' : undefined;
+};
+
+/** OAuth 2.0 Form Post Response Mode: the client asked for it. */
+export const formPostRequested: Evidence = (log) =>
+  log.filter((r) => r.route === 'authorization').every((r) => param(r, 'response_mode') === 'form_post') ? undefined : 'did not ask for response_mode=form_post';
+
+/** Refresh rotation: each refresh presents the newest token; none is refused. */
+export const refreshTokensRotated: Evidence = (log) => {
+  const presented = log.filter(isRefresh).map((r) => param(r, 'refresh_token'));
+  if (new Set(presented).size < presented.length) return 'presented an already used refresh token again';
+  return log.some((r) => isRefresh(r) && r.error === 'invalid_grant') ? 'had a refresh refused as invalid_grant' : undefined;
+};
+
+/** A refused refresh token ends the session: no retry loop (catalog area 11). */
+export const singleRefreshAttempt: Evidence = (log) => {
+  const attempts = log.filter(isRefresh).length;
+  return attempts > 1 ? `retried a refused refresh ${attempts} times instead of asking the user to log in` : undefined;
+};
+
+/** RFC 6750 2: one way to send the token per request, and never in the URL. */
+export const bearerHeaderOnly: Evidence = (log) => {
+  for (const r of log.filter((x) => x.route === 'userinfo')) {
+    const ways = [/^bearer /i.test(r.headers.authorization ?? ''), r.query.access_token !== undefined, r.body.access_token !== undefined].filter(Boolean).length;
+    if (ways > 1) return 'sent the access token to userinfo two ways at once';
+    if (r.query.access_token !== undefined) return 'sent the access token in the userinfo URL';
+  }
+  return undefined;
+};
+
+/** RFC 6585 4 / RFC 9110 10.2.3: no retry before Retry-After has passed. */
+export const respectsRetryAfter: Evidence = (log) => {
+  const calls = log.filter((r) => r.route === 'userinfo');
+  const throttled = calls.findIndex((r) => r.status === 429);
+  const retry = calls[throttled + 1];
+  if (throttled === -1 || !retry) return undefined;
+  const waited = Date.parse(retry.time) - Date.parse(calls[throttled]!.time);
+  return waited < 1000 ? `retried userinfo after ${waited} ms, before Retry-After (1 s) passed` : undefined;
+};
+
+/** An unknown kid is one refetch, not one per token: a flood of bad tokens must not become a flood of JWKS requests. */
+export const jwksRefetchLimited: Evidence = (log) => {
+  const fetches = log.filter((r) => r.route === 'jwks').length;
+  return fetches > 2 ? `fetched the JWKS ${fetches} times for the same unknown kid` : undefined;
+};
+
+/** Client authentication as registered, on every token request (RFC 6749 2.3, OIDC Core 9). */
+export function authenticatedWith(method: string): Evidence {
+  return (log, context) => {
+    const tokens = log.filter((r) => r.route === 'token');
+    const other = tokens.find((r) => r.clientAuth?.method !== method);
+    if (other) return `authenticated with ${other.clientAuth?.method ?? 'nothing'} instead of ${method}`;
+    return method.endsWith('_jwt') ? assertionProblems(tokens, context) : undefined;
+  };
 }
+
+/** OIDC Core 9 and RFC 7523 3: the assertion claims, and a jti never reused. */
+function assertionProblems(tokens: readonly RequestRecord[], context: EvidenceContext): string | undefined {
+  const seen = new Set<unknown>();
+  const now = Date.now() / 1000;
+  for (const r of tokens) {
+    const claims = r.clientAuth?.assertion?.payload;
+    if (!claims) return 'sent a client assertion that cannot be decoded';
+    if (claims.iss !== context.clientId || claims.sub !== context.clientId) return 'sent an assertion whose iss and sub are not its client_id';
+    const audiences = [claims.aud].flat();
+    if (!audiences.some((aud) => aud === context.issuer || (typeof aud === 'string' && aud.endsWith(r.path)))) {
+      return `sent an assertion for audience ${JSON.stringify(claims.aud)}, neither the issuer nor the token endpoint`;
+    }
+    if (typeof claims.jti !== 'string' || !claims.jti) return 'sent an assertion without jti';
+    if (seen.has(claims.jti)) return 'reused an assertion jti';
+    seen.add(claims.jti);
+    if (typeof claims.exp !== 'number' || claims.exp < now - 300 || claims.exp > now + 86_400) return 'sent an assertion without a sane exp';
+  }
+  return undefined;
+}
+
+/** Stitch verifies client assertions against its token URL, not the issuer. */
+export const assertionAudienceIsTokenUrl: Evidence = (log) => {
+  for (const r of log.filter((x) => x.route === 'token')) {
+    const audiences = [r.clientAuth?.assertion?.payload.aud].flat();
+    if (!audiences.some((aud) => typeof aud === 'string' && aud.endsWith(r.path))) {
+      return `sent an assertion for audience ${JSON.stringify(r.clientAuth?.assertion?.payload.aud)}, not the token URL`;
+    }
+  }
+  return undefined;
+};
+
+/** Token parameters in the form body, where RFC 6749 3.2 puts them, not in the URL. */
+export const tokenParamsInBody: Evidence = (log) =>
+  log.some((r) => r.route === 'token' && (r.query.code !== undefined || r.query.grant_type !== undefined)) ? 'sent token parameters in the query string' : undefined;
+
+/** RFC 8252 7.3, 8.3: a loopback IP literal, not "localhost". */
+export const loopbackRedirect: Evidence = (log) => {
+  for (const r of log.filter((x) => x.route === 'authorization')) {
+    const uri = new URL(param(r, 'redirect_uri') ?? 'invalid:');
+    if (uri.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(uri.hostname)) return `used redirect_uri ${uri.href}, not a loopback IP literal`;
+  }
+  return undefined;
+};
+
+/** RFC 9700 4.11: after login, the app does not send the browser to the attacker's return_to. */
+export const noOpenRedirect: Evidence = (_log, { outcome }) =>
+  outcome.ok && outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example' ? `redirected the browser to ${outcome.finalUrl}` : undefined;
+
+/** The provider's error_description is text: rendered raw, it is script in the app's origin. */
+export const errorDescriptionEscaped: Evidence = (_log, { outcome }) =>
+  outcome.page?.includes('<script>window.mockIdpXss') || outcome.page?.includes('<img src=x onerror') ? 'rendered the provider\'s error_description as HTML' : undefined;

@@ -1,8 +1,16 @@
+import apps from './apps.js';
+import clientAuth from './client-auth.js';
+import clock from './clock.js';
 import idToken from './id-token.js';
 import keysAndDiscovery from './keys-and-discovery.js';
+import profiles from './profiles.js';
 import responses from './responses.js';
 import signature from './signature.js';
+import tokenResponse from './token-response.js';
+import userinfo from './userinfo.js';
 import type { ConformanceCase } from '../types.js';
 
 /** The catalog: a new case is an entry in one of these files. */
-export const cases: readonly ConformanceCase[] = [...responses, ...idToken, ...signature, ...keysAndDiscovery];
+export const cases: readonly ConformanceCase[] = [
+  ...responses, ...idToken, ...signature, ...keysAndDiscovery, ...tokenResponse, ...userinfo, ...clientAuth, ...clock, ...apps, ...profiles,
+];

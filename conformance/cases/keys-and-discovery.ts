@@ -1,17 +1,19 @@
 import { defineCases } from '../types.js';
-import type { RequestRecord } from '../../mock-idp/log/request-log.js';
-import { noUserinfoAfterToken } from './evidence.js';
+import { jwksRefetchLimited, noAuthorization, noUserinfoAfterToken } from './evidence.js';
 
-/** A client must stop at a discovery document that names another issuer, before sending anyone anywhere. */
-function noAuthorization(log: readonly RequestRecord[]): string | undefined {
-  return log.some((r) => r.route === 'authorization' || r.route === 'token') ? 'went on to authorize after a mismatched discovery issuer' : undefined;
-}
-
-/** Keys and discovery: served by the scenario's own issuer URL. */
+/** Keys, rotation and discovery: served by a scenario issuer of the case's own. */
 export default defineCases(
-  { id: 'jwks-kid-absent-single', aliases: ['rp-id_token-kid-absent-single-jwks'], title: 'Accepts a token without kid when one key fits', area: 'signature', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'jwks-kid-absent-single', via: 'issuer', expect: 'accept' },
-  { id: 'jwks-kid-absent-multiple', aliases: ['rp-id_token-kid-absent-multiple-jwks'], title: 'Rejects, or tries each key, when several keys fit and there is no kid', area: 'signature', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'jwks-kid-absent-multiple', via: 'issuer', expect: 'either' },
+  { id: 'key-rotation-nth-login', aliases: ['rp-key-rotation-op-sign-key', 'oidcc-client-test-signing-key-rotation'], title: 'Follows a signing key rotation on the 2nd login (refetches the JWKS)', area: 'keys', refs: ['OIDC Core 10.1.1'], level: 'MUST', scenario: 'key-rotation-nth-login', via: 'issuer', script: ['login', 'login'], expect: 'accept' },
+  { id: 'key-rotation-before-signing', aliases: ['rp-key-rotation-op-sign-key-native', 'oidcc-client-test-signing-key-rotation-just-before-signing'], title: 'Follows a key rotated between authorization and token request', area: 'keys', refs: ['OIDC Core 10.1.1'], level: 'MUST', scenario: 'key-rotation-before-signing', via: 'issuer', script: ['login', 'login'], expect: 'accept' },
+  { id: 'key-rotation-old-key-retired', aliases: [], title: 'Follows a rotation that retires the old key at once', area: 'keys', refs: ['OIDC Core 10.1.1'], level: 'MUST', scenario: 'key-rotation-old-key-retired', via: 'issuer', script: ['login', 'login'], expect: 'accept' },
+  { id: 'jwks-refetch-limited', aliases: [], title: 'Does not refetch the JWKS for every token with an unknown kid', area: 'keys', refs: ['OIDC Core 10.1.1', 'RFC 8725 3.10'], level: 'SHOULD', scenario: 'id-token-kid-unknown', via: 'issuer', script: ['login', 'login', 'login'], everyStepFaulty: true, expect: 'reject', evidence: jwksRefetchLimited },
+  { id: 'jwks-duplicate-kid', aliases: ['fapi2-rp-decoy-keys'], title: 'Copes with a decoy key under the signing key\'s kid', area: 'keys', refs: ['RFC 7517 4.5'], level: 'SHOULD', scenario: 'jwks-duplicate-kid', via: 'issuer', expect: 'either' },
+  { id: 'jwks-slow', aliases: [], title: 'Waits for a JWKS that answers in 2 s', area: 'transport', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'jwks-slow', via: 'issuer', expect: 'accept' },
+  { id: 'jwks-kid-absent-single', aliases: ['rp-id_token-kid-absent-single-jwks'], title: 'Accepts a token without kid when one key fits', area: 'keys', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'jwks-kid-absent-single', via: 'issuer', expect: 'accept' },
+  { id: 'jwks-kid-absent-multiple', aliases: ['rp-id_token-kid-absent-multiple-jwks'], title: 'Rejects, or tries each key, when several keys fit and there is no kid', area: 'keys', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'jwks-kid-absent-multiple', via: 'issuer', expect: 'either' },
   { id: 'jwks-use-enc', aliases: [], title: 'Does not verify with keys published for encryption', area: 'signature', refs: ['RFC 7517 4.2'], level: 'SHOULD', scenario: 'jwks-use-enc', via: 'issuer', expect: 'reject', evidence: noUserinfoAfterToken },
   { id: 'jwks-unavailable', aliases: [], title: 'Fails closed when the JWKS cannot be fetched', area: 'signature', refs: ['OIDC Core 3.1.3.7 (6)'], level: 'SHOULD', scenario: 'jwks-unavailable', via: 'issuer', expect: 'reject', evidence: noUserinfoAfterToken },
-  { id: 'discovery-issuer-mismatch', aliases: ['rp-discovery-issuer-not-matching-config', 'oidcc-client-test-discovery-issuer-mismatch'], title: 'Stops when discovery names another issuer', area: 'happy-path', refs: ['OIDC Discovery 4.3'], level: 'MUST', scenario: 'discovery-issuer-mismatch', via: 'issuer', expect: 'reject', evidence: noAuthorization },
+  { id: 'discovery-issuer-mismatch', aliases: ['rp-discovery-issuer-not-matching-config', 'oidcc-client-test-discovery-issuer-mismatch'], title: 'Stops when discovery names another issuer', area: 'discovery', refs: ['OIDC Discovery 4.3'], level: 'MUST', scenario: 'discovery-issuer-mismatch', via: 'issuer', expect: 'reject', evidence: noAuthorization },
+  { id: 'discovery-issuer-trailing-slash', aliases: [], title: 'Compares the discovered issuer exactly (a trailing slash differs)', area: 'discovery', refs: ['OIDC Discovery 4.3'], level: 'MUST', scenario: 'discovery-issuer-trailing-slash', via: 'issuer', expect: 'reject', evidence: noAuthorization },
+  { id: 'discovery-http-endpoints', aliases: [], title: 'Refuses plain-http endpoints on another host', area: 'discovery', refs: ['RFC 9700 2', 'OIDC Discovery 3'], level: 'SHOULD', scenario: 'discovery-http-endpoints', via: 'issuer', expect: 'reject' },
 );

@@ -1,13 +1,18 @@
 import { defineCases } from '../types.js';
-import { noTokenRequest } from './evidence.js';
+import { formPostRequested, noTokenRequest, pkceS256 } from './evidence.js';
 
-/** The authorization response and userinfo: state, RFC 9207 iss, errors, the userinfo subject. */
+/** The authorization response: state, RFC 9207 iss, errors, response mode, PKCE. */
 export default defineCases(
   { id: 'happy-path', aliases: ['rp-response_type-code', 'oidcc-client-test'], title: 'Completes a valid code flow', area: 'happy-path', refs: ['OIDC Core 3.1'], level: 'MUST', expect: 'accept' },
+  { id: 'pkce-s256', aliases: [], title: 'Sends PKCE with S256, never plain, and the verifier with the code', area: 'pkce', refs: ['RFC 7636 4.2', 'RFC 9700 2.1.1'], level: 'MUST', expect: 'accept', evidence: pkceS256 },
   { id: 'state-altered', aliases: ['fapi2-rp-invalid-state'], title: 'Rejects a response whose state it did not send', area: 'authorization-response', refs: ['RFC 6749 10.12', 'RFC 9700 4.7'], level: 'MUST', scenario: 'state-altered', expect: 'reject', evidence: noTokenRequest },
   { id: 'state-missing', aliases: ['fapi2-rp-missing-state'], title: 'Rejects a response without state', area: 'authorization-response', refs: ['RFC 6749 10.12'], level: 'MUST', scenario: 'state-missing', expect: 'reject', evidence: noTokenRequest },
-  { id: 'iss-param-wrong', aliases: [], title: 'Rejects an RFC 9207 iss naming another issuer', area: 'authorization-response', refs: ['RFC 9207 2.4'], level: 'MUST', scenario: 'iss-param-wrong', expect: 'reject', evidence: noTokenRequest },
+  { id: 'state-replayed', aliases: [], title: 'Rejects a second login answered with the first login\'s state', area: 'authorization-response', refs: ['RFC 9700 4.7.1', 'RFC 6749 10.12'], level: 'MUST', scenario: 'state-replayed', script: ['login', 'login'], expect: 'reject', evidence: noTokenRequest },
+  { id: 'authorization-response-duplicate-params', aliases: [], title: 'Rejects a response with state and code twice', area: 'authorization-response', refs: ['RFC 6749 3.1'], level: 'SHOULD', scenario: 'authorization-response-duplicate-params', expect: 'reject', evidence: noTokenRequest },
+  { id: 'iss-param-wrong', aliases: [], title: 'Rejects an RFC 9207 iss naming another issuer (mix-up)', area: 'authorization-response', refs: ['RFC 9207 2.4', 'RFC 9700 4.4'], level: 'MUST', scenario: 'iss-param-wrong', expect: 'reject', evidence: noTokenRequest },
   { id: 'iss-param-missing', aliases: [], title: 'Rejects a response without iss when the issuer advertises it', area: 'authorization-response', refs: ['RFC 9207 2.4'], level: 'SHOULD', scenario: 'iss-param-missing', expect: 'reject', evidence: noTokenRequest },
-  { id: 'authorization-error', aliases: ['rp-response_mode-form_post-error'], title: 'Reports an error response instead of proceeding', area: 'authorization-response', refs: ['RFC 6749 4.1.2.1'], level: 'MUST', scenario: 'authorization-error', expect: 'reject', evidence: noTokenRequest },
-  { id: 'userinfo-sub-mismatch', aliases: ['rp-userinfo-bad-sub-claim', 'oidcc-client-test-userinfo-invalid-sub'], title: 'Rejects userinfo for another subject', area: 'userinfo', refs: ['OIDC Core 5.3.2'], level: 'MUST', scenario: 'userinfo-sub-mismatch', expect: 'reject' },
+  { id: 'authorization-error', aliases: [], title: 'Reports an error response instead of proceeding', area: 'authorization-response', refs: ['RFC 6749 4.1.2.1'], level: 'MUST', scenario: 'authorization-error', expect: 'reject', evidence: noTokenRequest },
+  { id: 'form-post', aliases: ['rp-response_mode-form_post'], title: 'Completes a flow whose response is form-posted', area: 'authorization-response', refs: ['OAuth 2.0 Form Post Response Mode 2'], level: 'MUST', requires: ['form_post'], client: { responseMode: 'form_post' }, expect: 'accept', evidence: formPostRequested },
+  { id: 'form-post-error', aliases: ['rp-response_mode-form_post-error', 'oidcc-client-test-form-post-error'], title: 'Reports a form-posted error response', area: 'authorization-response', refs: ['OAuth 2.0 Form Post Response Mode 2', 'RFC 6749 4.1.2.1'], level: 'MUST', requires: ['form_post'], client: { responseMode: 'form_post' }, scenario: 'authorization-error', expect: 'reject', evidence: noTokenRequest },
+  { id: 'form-post-in-query', aliases: [], title: 'Rejects a query-string response when it asked for form_post', area: 'authorization-response', refs: ['OAuth 2.0 Form Post Response Mode 2', 'OAuth 2.0 Multiple Response Types 2'], level: 'SHOULD', requires: ['form_post'], client: { responseMode: 'form_post' }, scenario: 'form-post-in-query', expect: 'reject', evidence: noTokenRequest },
 );

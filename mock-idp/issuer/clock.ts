@@ -3,7 +3,27 @@ import Provider from 'oidc-provider';
 const realNow = Date.now.bind(Date);
 /** Offset in milliseconds, by oidc-provider instance (the Koa app of a request's ctx). */
 const offsets = new WeakMap<object, number>();
+/** Offset in milliseconds for one request (its Koa ctx): a scenario's clock fault. */
+const requestOffsets = new WeakMap<object, number>();
 let installed = false;
+
+function install(): void {
+  if (installed) return;
+  const current = () => (Provider as unknown as { ctx?: { app?: object } }).ctx;
+  Date.now = () => {
+    const ctx = current();
+    if (!ctx) return realNow();
+    const offset = requestOffsets.get(ctx) ?? (ctx.app ? offsets.get(ctx.app) : undefined);
+    return offset ? realNow() + offset : realNow();
+  };
+  installed = true;
+}
+
+/** Shifts the clock for one request only: the IdP's clock is off for this client. */
+export function setRequestClockOffset(ctx: object, seconds: number): void {
+  install();
+  requestOffsets.set(ctx, seconds * 1000);
+}
 
 /**
  * Shifts one issuer's clock. oidc-provider reads time through Date.now and
@@ -14,15 +34,7 @@ let installed = false;
  * on first use only.
  */
 export function setClockOffset(provider: Provider, seconds: number): void {
-  if (!installed) {
-    const current = () => (Provider as unknown as { ctx?: { app?: object } }).ctx;
-    Date.now = () => {
-      const app = current()?.app;
-      const offset = app ? offsets.get(app) : undefined;
-      return offset ? realNow() + offset : realNow();
-    };
-    installed = true;
-  }
+  install();
   if (seconds === 0) offsets.delete(provider);
   else offsets.set(provider, seconds * 1000);
 }

@@ -11,6 +11,8 @@ import { TokenFacade } from './token-facade.js';
 import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import { scenarioMiddleware } from '../scenarios/engine.js';
 import { findScenario, scenarios, type Scenario } from '../scenarios/index.js';
+import { ScenarioRun } from '../scenarios/run.js';
+import { LRUCache } from 'lru-cache';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
 import { guarded } from './error-boundary.js';
@@ -107,31 +109,35 @@ export class Issuer {
     this.rebuild();
   }
 
-  readonly #armed = new Map<string, Scenario>();
+  readonly #armed = new Map<string, ScenarioRun>();
   readonly #init: IssuerInit;
-  readonly #scenarioIssuers = new Map<string, Issuer>();
+  // Instances are made per test run (<scenario>~<instance>), so they are bounded: the oldest unused go.
+  readonly #scenarioIssuers = new LRUCache<string, Issuer>({ max: 64 });
+  #fixedRun: ScenarioRun | undefined;
 
   /**
-   * The issuer at <issuer>/s/<scenario>, made on first use: same clients, users
-   * and keys, but every response carries the scenario's faults, including JWKS
-   * and discovery faults, which no client_id could select.
+   * The issuer at <issuer>/s/<scenario>, or <issuer>/s/<scenario>~<instance>,
+   * made on first use: same clients, users and keys, but every response
+   * carries the scenario's faults, including JWKS and discovery faults, which
+   * no client_id could select. An instance has its own run (its own rotation,
+   * its own request log name), so parallel tests of one scenario stay apart.
    */
-  scenarioIssuer(scenarioName: string): Issuer | undefined {
-    const existing = this.#scenarioIssuers.get(scenarioName);
+  scenarioIssuer(segment: string): Issuer | undefined {
+    const existing = this.#scenarioIssuers.get(segment);
     if (existing) return existing;
-    const scenario = findScenario(scenarioName);
+    const scenario = findScenario(segment.split('~')[0]!);
     if (!scenario || this.#init.fixedScenario) return undefined;
     const base = this.issuer.replace(/\/$/, '');
     const child = new Issuer({
       ...this.#init,
-      config: { ...this.#init.config, name: `${this.name}~${scenarioName}` },
-      issuer: `${base}/s/${scenarioName}`,
-      mountPath: `${this.mountPath}/s/${scenarioName}`,
+      config: { ...this.#init.config, name: `${this.name}~${segment}` },
+      issuer: `${base}/s/${segment}`,
+      mountPath: `${this.mountPath}/s/${segment}`,
       clients: this.clients,
       keys: this.keys,
       fixedScenario: scenario,
     });
-    this.#scenarioIssuers.set(scenarioName, child);
+    this.#scenarioIssuers.set(segment, child);
     return child;
   }
   #clockOffset = 0;
@@ -155,7 +161,7 @@ export class Issuer {
   arm(clientId: string, scenarioName: string): Scenario {
     const scenario = findScenario(scenarioName);
     if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known: see GET /_admin/scenarios)`);
-    this.#armed.set(clientId, scenario);
+    this.#armed.set(clientId, new ScenarioRun(scenario));
     return scenario;
   }
 
@@ -164,13 +170,25 @@ export class Issuer {
   }
 
   scenarioFor(clientId: string | undefined): Scenario | undefined {
-    return this.#init.fixedScenario ?? (clientId === undefined ? undefined : this.#armed.get(clientId));
+    return this.runFor(clientId)?.scenario;
+  }
+
+  /** The scenario run a request of this client takes part in: the issuer's own on a scenario issuer. */
+  runFor(clientId: string | undefined): ScenarioRun | undefined {
+    if (this.#init.fixedScenario) return (this.#fixedRun ??= new ScenarioRun(this.#init.fixedScenario));
+    return clientId === undefined ? undefined : this.#armed.get(clientId);
+  }
+
+  #rotatedKeys(): SigningKey[] {
+    const runs = this.#fixedRun ? [this.#fixedRun] : [...this.#armed.values()];
+    return runs.flatMap((run) => (run.rotatedKey ? [run.rotatedKey] : []));
   }
 
   /** Back to the configured clients, users and keys, with every code, session and token dropped. */
   reset(): void {
     this.#armed.clear();
     this.#scenarioIssuers.clear();
+    this.#fixedRun = undefined;
     this.#clockOffset = 0;
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
@@ -181,13 +199,17 @@ export class Issuer {
   }
 
   get provider(): Provider {
+    if (this.#stale) this.rebuild();
     return this.#provider;
   }
 
   /** Serves a request whose url has already been stripped of the mount path. */
   handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#stale) this.rebuild();
     this.#callback(req, res);
   }
+
+  #stale = false;
 
   /** Builds a fresh oidc-provider instance from the current clients, users and keys. */
   rebuild(): void {
@@ -224,7 +246,7 @@ export class Issuer {
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
-    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, scenarioFor: (clientId) => this.scenarioFor(clientId) }), this.#logger));
+    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys() }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
@@ -251,11 +273,13 @@ export class Issuer {
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
-    // Scenario issuers serve the same clients and keys: they follow every change.
+    this.#stale = false;
+    // Scenario issuers serve the same clients and keys: they follow every change,
+    // at their next request, so registering a client does not rebuild dozens of them.
     for (const child of this.#scenarioIssuers?.values() ?? []) {
       child.clients = this.clients;
       child.keys = this.keys;
-      child.rebuild();
+      child.#stale = true;
     }
   }
 

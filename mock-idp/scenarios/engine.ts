@@ -3,43 +3,26 @@ import type { SigningKey } from '../keys/key-set.js';
 import type { Middleware } from '../profiles/types.js';
 import { recordOf } from '../issuer/evidence.js';
 import { applyIdTokenFault } from './id-token.js';
-import type { AuthorizationResponseFault, DiscoveryFault, Fault, JwksFault, Scenario, UserinfoFault } from './types.js';
+import type { DiscoveryFault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
+import { applyAuthorizationResponseFaults } from './authorization-response.js';
+import type { ScenarioRun } from './run.js';
+import { publicJwk } from '../keys/key-set.js';
+import { setRequestClockOffset } from '../issuer/clock.js';
+import { basicClientId } from '../log/mask.js';
 import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';
 
 export interface ScenarioHost {
   keys(): readonly SigningKey[];
-  /** The scenario bound to this client on this issuer, if any. */
-  scenarioFor(clientId: string | undefined): Scenario | undefined;
-}
-
-const AUTHORIZATION_ROUTES = new Set(['authorization', 'resume']);
-
-function faultsOf<T extends Fault['target']>(scenario: Scenario, target: T): Extract<Fault, { target: T }>[] {
-  return scenario.faults.filter((f): f is Extract<Fault, { target: T }> => f.target === target);
+  /** The run of the scenario bound to this client on this issuer (or to the whole issuer), if any. */
+  runFor(clientId: string | undefined): ScenarioRun | undefined;
+  /** Keys brought into use by this issuer's rotation steps: published beside its own. */
+  rotatedKeys(): readonly SigningKey[];
 }
 
 function clientIdOf(koa: KoaContextWithOIDC): string | undefined {
   const query = koa.query.client_id;
   return koa.oidc?.client?.clientId ?? (typeof query === 'string' ? query : undefined);
-}
-
-function applyRedirectFaults(koa: KoaContextWithOIDC, faults: AuthorizationResponseFault[]): void {
-  const location = koa.response.get('location');
-  if (!location) return;
-  const url = new URL(location);
-  for (const fault of faults) {
-    if (fault.error) {
-      url.searchParams.delete('code');
-      url.searchParams.set('error', fault.error.error);
-      if (fault.error.error_description) url.searchParams.set('error_description', fault.error.error_description);
-    }
-    for (const [name, value] of Object.entries(fault.set ?? {})) {
-      if (value === null) url.searchParams.delete(name);
-      else url.searchParams.set(name, value);
-    }
-  }
-  koa.set('location', url.href);
 }
 
 function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFault[]): void {
@@ -51,7 +34,10 @@ function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFaul
   }
 }
 
-function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[]): void {
+function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: readonly SigningKey[]): void {
+  const published = koa.body as { keys: Record<string, unknown>[] };
+  if (faults.some((f) => f.retireOriginal) && rotated.length > 0) published.keys = [];
+  published.keys.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
   for (const fault of faults) {
     if (fault.status) {
       koa.status = fault.status;
@@ -89,37 +75,81 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
   }
 }
 
+function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string): void {
+  const now = Math.floor(Date.now() / 1000);
+  for (const fault of faults) {
+    if (fault.grant && fault.grant !== grant) continue;
+    if (fault.error) {
+      koa.status = fault.error.status;
+      koa.body = { error: fault.error.error, ...(fault.error.error_description ? { error_description: fault.error.error_description } : {}) };
+      continue;
+    }
+    const body = koa.body as Record<string, unknown>;
+    const before = { ...body };
+    for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
+    for (const name of fault.remove ?? []) delete body[name];
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, route: string): Promise<void> {
+  for (const fault of run.faults('transport')) {
+    if (fault.route !== route || !run.consume(fault)) continue;
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.status) koa.status = fault.status;
+    if (fault.retryAfter !== undefined) koa.set('retry-after', String(fault.retryAfter));
+    if (fault.body === 'html') {
+      koa.type = 'html';
+      koa.body = `<!DOCTYPE html><html><head><title>${koa.status} Error</title></head><body><h1>${koa.status} Error</h1><p>The upstream server did not answer in time.</p></body></html>`;
+    } else if (fault.body === 'truncated') {
+      const json = typeof koa.body === 'string' ? koa.body : JSON.stringify(koa.body ?? {});
+      koa.type = 'json';
+      koa.body = json.slice(0, Math.floor(json.length / 2));
+    }
+  }
+}
+
 /**
- * Applies the faults of the scenario bound to the request's client, after the
- * issuer (and its profile's quirks) produced a correct response. It is the
- * outermost layer, so what the client receives is the correct answer with
- * exactly the scenario's defects.
+ * Applies the faults of the scenario run bound to the request's client (or to
+ * the whole scenario issuer), after the issuer and its profile's quirks
+ * produced a correct response. It is the outermost layer, so what the client
+ * receives is the correct answer with exactly the scenario's defects.
  */
 export function scenarioMiddleware(host: ScenarioHost): Middleware {
   return async (koa, next) => {
+    const early = host.runFor(clientIdOf(koa) ?? basicClientId(koa.get('authorization')));
+    for (const fault of early?.faults('clock') ?? []) setRequestClockOffset(koa, fault.offsetSeconds);
     await next();
     const route = koa.oidc?.route;
     if (!route) return;
-    const scenario = host.scenarioFor(clientIdOf(koa));
-    if (!scenario) return;
+    if (route === 'jwks' && koa.status === 200) {
+      const fixed = host.runFor(undefined);
+      applyJwksFaults(koa, fixed?.faults('jwks') ?? [], host.rotatedKeys());
+    }
+    const run = host.runFor(clientIdOf(koa));
+    if (!run) return;
     const record = recordOf(koa.req);
-    if (record) record.notes = [...(record.notes ?? []), `scenario: ${scenario.name}`];
+    if (record) record.notes = [...(record.notes ?? []), `scenario: ${run.scenario.name}`];
+    const signingAlg = String(host.keys()[0]?.alg ?? 'RS256');
 
     if (route === 'token' && koa.status === 200) {
       const body = koa.body as Record<string, unknown>;
       const grant = String(koa.oidc.params?.grant_type ?? '');
-      for (const fault of faultsOf(scenario, 'id_token')) {
+      if (grant === 'authorization_code') run.observe('token', signingAlg);
+      for (const fault of run.faults('id_token')) {
         if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
-        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys());
+        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey);
       }
-    } else if (AUTHORIZATION_ROUTES.has(route) && koa.status >= 300 && koa.status < 400) {
-      applyRedirectFaults(koa, faultsOf(scenario, 'authorization_response'));
+      applyTokenResponseFaults(koa, run.faults('token_response'), grant);
+    } else if (route === 'authorization' || route === 'resume') {
+      if (route === 'authorization') run.observe('authorization', signingAlg);
+      applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response'));
     } else if (route === 'userinfo' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      applyUserinfoFaults(koa.body as Record<string, unknown>, faultsOf(scenario, 'userinfo'));
-    } else if (route === 'jwks' && koa.status === 200) {
-      applyJwksFaults(koa, faultsOf(scenario, 'jwks'));
+      applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
     } else if (route === 'discovery' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      applyDiscoveryFaults(koa.body as Record<string, unknown>, faultsOf(scenario, 'discovery'));
+      applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery'));
     }
+    await applyTransportFaults(koa, run, route);
   };
 }

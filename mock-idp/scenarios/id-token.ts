@@ -29,7 +29,7 @@ function flipSignatureByte(jwt: string): string {
  * signed as it says (by default re-signed with the issuer's own key, so only the
  * named defect differs from a valid token).
  */
-export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[]): Promise<string> {
+export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[], rotatedKey?: SigningKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
   const original = decodeProtectedHeader(idToken);
@@ -57,6 +57,14 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
       return sign(payload, withAlg({ alg: 'RS256', kid: original.kid }), attackerKey);
     case 'corrupt':
       return flipSignatureByte(await sign(payload, withAlg({ alg }), issuerKey));
+    case 'other-alg': {
+      const other = issuerKeys.find((k) => k.alg !== alg && !k.alg.startsWith('HS'));
+      if (!other) throw new Error(`the issuer has no published key of another algorithm than ${alg}`);
+      return sign(payload, withAlg({ alg: other.alg, kid: other.kid }), other);
+    }
+    case 'rotated':
+      if (!rotatedKey) throw new Error('a "rotated" signature needs a rotation step that has fired');
+      return sign(payload, withAlg({ alg: rotatedKey.alg, kid: rotatedKey.kid }), rotatedKey);
     case 'issuer':
       return sign(payload, withAlg({ alg }), issuerKey);
   }

@@ -15,7 +15,9 @@ export type ValueSpec =
   /** A string with {iss}, {sub} and {client_id} filled in from the token. */
   | { $template: string }
   /** The attacker's public key (fixtures/keys/attacker.json) as a JWK. */
-  | { $attackerJwk: true };
+  | { $attackerJwk: true }
+  /** A string of this many characters: oversized tokens. */
+  | { $filler: number };
 
 export type SignatureFault =
   /** Re-signed with the issuer's own key: only the claims changed. */
@@ -29,7 +31,14 @@ export type SignatureFault =
   /** Signed by an unpublished key that claims the published kid. */
   | 'unpublished-key-same-kid'
   /** A valid signature with one byte flipped. */
-  | 'corrupt';
+  | 'corrupt'
+  /** Signed by the issuer's published key of another algorithm (ES256 instead of RS256). */
+  | 'other-alg'
+  /**
+   * Signed by the run's rotated key (a new kid), which the issuer's JWKS
+   * publishes from the moment the rotation step fired.
+   */
+  | 'rotated';
 
 export interface IdTokenFault {
   target: 'id_token';
@@ -47,6 +56,40 @@ export interface AuthorizationResponseFault {
   set?: Readonly<Record<string, string | null>>;
   /** Replaces the response with this error (state and iss kept). */
   error?: { error: string; error_description?: string };
+  /** These parameters carry the values of this client's previous authorization response (a replayed state). */
+  replay?: readonly string[];
+  /** These parameters appear twice, the second time with another value (RFC 6749 3.1 forbids it). */
+  duplicate?: readonly string[];
+  /** A response_mode=form_post answer is sent as a plain redirect with the parameters in the query. */
+  inQuery?: boolean;
+}
+
+/** The token endpoint's JSON answer, changed after it was produced. */
+export interface TokenResponseFault {
+  target: 'token_response';
+  grant?: 'authorization_code' | 'refresh_token';
+  set?: Readonly<Record<string, ValueSpec>>;
+  remove?: readonly string[];
+  /** Answer with this OAuth error instead (RFC 6749 5.2), after the grant was processed. */
+  error?: { status: number; error: string; error_description?: string };
+}
+
+/**
+ * What the network does to one endpoint's answers: latency, throttling, an HTML
+ * error page from a proxy, a body cut off mid-way. The request is processed
+ * first, so a lost token response has still spent its code.
+ */
+export interface TransportFault {
+  target: 'transport';
+  route: 'token' | 'userinfo' | 'jwks' | 'discovery';
+  delayMs?: number;
+  status?: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  /** 'html': a proxy's error page; 'truncated': the JSON body cut in half. */
+  body?: 'html' | 'truncated';
+  /** Only the first this many matching requests of the run; default all. */
+  times?: number;
 }
 
 export interface UserinfoFault {
@@ -66,6 +109,8 @@ export interface JwksFault {
   decoyReusesKid?: boolean;
   /** Mark every key `use: enc`: none is a signing key. */
   useEnc?: boolean;
+  /** Publish only the keys of rotations: the original signing key is retired. */
+  retireOriginal?: boolean;
   /** Answer with this HTTP status and an HTML error page instead of the JWKS. */
   status?: number;
   cacheControl?: string;
@@ -81,12 +126,35 @@ export interface DiscoveryFault {
   endpointsHost?: string;
 }
 
-export type Fault = IdTokenFault | AuthorizationResponseFault | UserinfoFault | JwksFault | DiscoveryFault;
+/**
+ * The IdP's clock runs this far off for the run's requests: every time it
+ * issues or checks moves. Applied before the request is handled, so it needs a
+ * scenario issuer or a client_id in the query or Basic credentials.
+ */
+export interface ClockFault {
+  target: 'clock';
+  offsetSeconds: number;
+}
+
+export type Fault = ClockFault | IdTokenFault | AuthorizationResponseFault | TokenResponseFault | TransportFault | UserinfoFault | JwksFault | DiscoveryFault;
+
+/**
+ * One step of a multi-step scenario (log in, rotate, log in): from the moment
+ * its trigger fires, for the rest of the run, its faults apply too.
+ */
+export interface ScenarioStep {
+  /** The nth request of this route in the run: an authorization request starts a login, a token request redeems it. */
+  when: { route: 'authorization' | 'token'; nth: number };
+  /** A new signing key (new kid) comes into use and is published in the JWKS. */
+  rotateSigningKey?: boolean;
+  faults?: readonly Fault[];
+}
 
 export interface Scenario {
   name: string;
   description: string;
   faults: readonly Fault[];
+  steps?: readonly ScenarioStep[];
 }
 
 export function defineScenarios(...scenarios: Scenario[]): Scenario[] {

@@ -22,6 +22,7 @@ export default defineScenarios(
   { name: 'id-token-iat-outside-skew', description: 'iat 120 s in the future: outside a 60 s skew, reject', faults: [{ target: 'id_token', set: { iat: { $now: 120 } } }] },
   { name: 'id-token-exp-inside-skew', description: 'expired 30 s ago: inside a 60 s skew, accept', faults: [{ target: 'id_token', set: { exp: { $now: -30 } } }] },
   { name: 'id-token-exp-outside-skew', description: 'expired 120 s ago: outside a 60 s skew, reject', faults: [{ target: 'id_token', set: { exp: { $now: -120 } } }] },
+  { name: 'id-token-oversized', description: 'a 256 KiB claim makes the ID token absurdly large', faults: [{ target: 'id_token', set: { filler: { $filler: 256 * 1024 } } }] },
   { name: 'refresh-id-token-iss-changed', description: 'the ID token of a refresh names another issuer (OIDC Core 12.2)', faults: [{ target: 'id_token', grant: 'refresh_token', set: { iss: 'https://attacker.example' } }] },
   { name: 'refresh-id-token-sub-changed', description: 'the ID token of a refresh names another subject (OIDC Core 12.2)', faults: [{ target: 'id_token', grant: 'refresh_token', set: { sub: 'someone-else' } }] },
 );

@@ -7,6 +7,7 @@ export default defineScenarios(
   { name: 'id-token-signature-corrupt', description: 'signature with a flipped byte', faults: [{ target: 'id_token', sign: 'corrupt' }] },
   { name: 'id-token-unpublished-key', description: 'signed by a key the JWKS does not hold', faults: [{ target: 'id_token', sign: 'unpublished-key' }] },
   { name: 'id-token-unpublished-key-same-kid', description: 'signed by an unpublished key under the published kid', faults: [{ target: 'id_token', sign: 'unpublished-key-same-kid' }] },
+  { name: 'id-token-alg-unregistered', description: 'signed ES256 by the issuer\'s published EC key; the client registered RS256', faults: [{ target: 'id_token', sign: 'other-alg' }] },
   { name: 'id-token-kid-unknown', description: 'kid names no published key', faults: [{ target: 'id_token', header: { set: { kid: 'no-such-kid' } } }] },
   { name: 'id-token-kid-missing', description: 'no kid header', faults: [{ target: 'id_token', header: { remove: ['kid'] } }] },
   { name: 'id-token-crit-unknown', description: 'an unknown critical header', faults: [{ target: 'id_token', header: { set: { crit: ['urn:example:unknown'], 'urn:example:unknown': true } } }] },

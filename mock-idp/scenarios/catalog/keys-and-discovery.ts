@@ -10,6 +10,28 @@ export default defineScenarios(
   { name: 'jwks-duplicate-kid', description: 'a decoy RSA key published under the signing key\'s kid', faults: [{ target: 'jwks', addDecoyRsaKey: true, decoyReusesKid: true }] },
   { name: 'jwks-use-enc', description: 'every published key is marked use: enc', faults: [{ target: 'jwks', useEnc: true }] },
   { name: 'jwks-unavailable', description: 'the JWKS endpoint answers 503 with an HTML page', faults: [{ target: 'jwks', status: 503 }] },
+  { name: 'jwks-slow', description: 'the JWKS endpoint answers after 2 s', faults: [{ target: 'transport', route: 'jwks', delayMs: 2000 }] },
+  { name: 'jwks-no-store', description: 'the JWKS is served with Cache-Control: no-store', faults: [{ target: 'jwks', cacheControl: 'no-store' }] },
+  {
+    name: 'key-rotation-nth-login',
+    description: 'from the 2nd login on, ID tokens are signed by a new key (new kid), published beside the old one',
+    faults: [],
+    steps: [{ when: { route: 'authorization', nth: 2 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
+  },
+  {
+    name: 'key-rotation-before-signing',
+    description: 'the key rotates during the 2nd login, between the authorization and the token request',
+    faults: [],
+    steps: [{ when: { route: 'token', nth: 2 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
+  },
+  {
+    name: 'key-rotation-old-key-retired',
+    description: 'from the 2nd login on, a new key signs and the old one is no longer published',
+    faults: [],
+    steps: [{ when: { route: 'authorization', nth: 2 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }, { target: 'jwks', retireOriginal: true }] }],
+  },
   { name: 'discovery-issuer-mismatch', description: 'discovery names another issuer', faults: [{ target: 'discovery', set: { issuer: 'https://attacker.example' } }] },
+  { name: 'discovery-issuer-trailing-slash', description: 'discovery names the issuer with an extra trailing slash', faults: [{ target: 'discovery', set: { issuer: { $template: '{iss}/' } } }] },
   { name: 'discovery-http-endpoints', description: 'every endpoint in discovery is plain http on another host', faults: [{ target: 'discovery', httpEndpoints: true, endpointsHost: 'attacker.example' }] },
+  { name: 'discovery-endpoints-foreign-host', description: 'the token endpoint is on another host than the issuer', faults: [{ target: 'discovery', set: { token_endpoint: 'https://attacker.example/token' } }] },
 );

@@ -1,0 +1,27 @@
+/**
+ * Deliberate defects, for the conformance kit's flawed clients only
+ * (fixtures/clients/flawed): each switches one protection of the reference
+ * client off, so a test can prove the kit catches exactly that defect. Not
+ * exported from `mock-idp/client`; the option is symbol-keyed so no config
+ * file or spread of user options can turn one on.
+ */
+export type Flaw =
+  | 'no-state-check'
+  | 'no-nonce-check'
+  | 'no-aud-check'
+  | 'no-signature-check'
+  | 'accept-alg-none'
+  | 'hs256-with-jwks-key'
+  | 'no-time-checks'
+  | 'jwks-cached-forever'
+  | 'ignore-iss-param'
+  | 'pkce-plain'
+  | 'retry-code-redemption'
+  | 'reuse-refresh-token'
+  | 'no-userinfo-sub-check';
+
+export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
+
+export type Flaws = ReadonlySet<Flaw>;
+
+export const NO_FLAWS: Flaws = new Set();

@@ -1,0 +1,85 @@
+import { UserAgent } from '../../mock-idp/agent.js';
+import {
+  clientSecretBasic, clientSecretJwt, clientSecretPost, FlowManager, none, presets, privateKeyJwt, RelyingPartyError,
+  type ClientAuthentication, type FlowManagerOptions, type PresetName,
+} from '../../client/index.js';
+import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
+
+export interface ReferenceClientAdapterOptions {
+  name?: string;
+  /** How to authenticate as a fixture client the profile cases copy (by its client_id). */
+  templates?: Readonly<Record<string, ClientAuthentication>>;
+  /** Options for every FlowManager this adapter makes (a clock, limits, ...). */
+  flowOptions?: Partial<FlowManagerOptions>;
+}
+
+const USER = 'conformance-user';
+
+function authenticationFor(context: CaseContext, options: ReferenceClientAdapterOptions): ClientAuthentication {
+  const template = context.template ? options.templates?.[context.template] : undefined;
+  if (template) return template;
+  switch (context.tokenEndpointAuthMethod) {
+    case 'client_secret_post': return clientSecretPost(context.clientSecret);
+    case 'client_secret_jwt': return clientSecretJwt(context.clientSecret);
+    case 'private_key_jwt': return privateKeyJwt({ jwk: context.privateJwk! });
+    case 'none': return none();
+    default: return clientSecretBasic(context.clientSecret);
+  }
+}
+
+const failure = (error: unknown): ClientOutcome => ({
+  ok: false,
+  code: error instanceof RelyingPartyError ? error.code : (error as { code?: string }).code,
+  message: (error as Error).message,
+});
+
+/**
+ * mock-idp's reference client (mock-idp/client) as a conformance adapter: it
+ * logs in with the profile's preset, reads userinfo, refreshes, and keeps one
+ * FlowManager per clientId so its JWKS cache and used states live across the
+ * logins of a case, as they would in an app.
+ */
+export function referenceClientAdapter(options: ReferenceClientAdapterOptions = {}): ClientAdapter {
+  const flows = new Map<string, FlowManager>();
+  const flowsFor = (context: CaseContext): FlowManager => {
+    let manager = flows.get(context.clientId);
+    if (!manager) {
+      const preset = presets[(context.profile in presets ? context.profile : 'generic') as PresetName];
+      manager = new FlowManager(preset(context.issuer, {
+        clientId: context.clientId,
+        clientAuth: authenticationFor(context, options),
+        redirectUri: context.redirectUri,
+        ...(context.responseMode ? { responseMode: context.responseMode } : {}),
+        ...options.flowOptions,
+      }));
+      flows.set(context.clientId, manager);
+    }
+    return manager;
+  };
+  return {
+    name: options.name ?? 'mock-idp/client',
+    capabilities: ['form_post', 'client-auth', 'issuer-url'],
+    async run(context) {
+      try {
+        const manager = flowsFor(context);
+        const { url, form } = await new UserAgent().navigate(await manager.start(USER), { until: (u) => u.href.startsWith(context.redirectUri) });
+        const { claims } = await manager.finish(USER, form ? { url, ...form } : url);
+        if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
+        return { ok: true, claims: claims as Record<string, unknown> | undefined };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async refresh(context) {
+      try {
+        const { claims } = await flowsFor(context).refresh(USER);
+        return { ok: true, claims: claims as Record<string, unknown> | undefined };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    release(context) {
+      flows.delete(context.clientId);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { MockIdp } from '../mock-idp/server/start.js';
+import type { RequestRecord } from '../mock-idp/log/request-log.js';
+import { judge } from './judge.js';
+import { registerClient } from './registration.js';
+import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
+
+export interface CaseRunOptions {
+  idp: MockIdp;
+  issuerName: string;
+  profile: string;
+  adapter: ClientAdapter;
+  redirectUri: string;
+  timeoutMs: number;
+}
+
+function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ClientOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms` }), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one action; a client that throws instead of reporting is judged on what it threw. */
+function perform(adapter: ClientAdapter, action: Action, context: CaseContext, timeoutMs: number): Promise<ClientOutcome> {
+  const call = action === 'login' ? adapter.run(context) : adapter.refresh!(context);
+  return withTimeout(
+    Promise.resolve(call).catch((error: Error & { code?: string }) => ({ ok: false as const, code: error.code, message: error.message })),
+    timeoutMs,
+  );
+}
+
+/**
+ * The case's actions in order. Every action but the last must succeed: a
+ * client that fails before the fault arrives has not shown that it catches
+ * the fault, so its outcome is reported as a failure of the valid part.
+ */
+async function performScript(options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step'>): Promise<ClientOutcome> {
+  let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
+  for (const [step, action] of script.entries()) {
+    outcome = await perform(options.adapter, action, { ...context, step }, options.timeoutMs);
+    const last = step === script.length - 1;
+    if (!outcome.ok && !last && !testCase.everyStepFaulty) {
+      return { ok: false, code: 'valid-step-failed', message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}` };
+    }
+  }
+  return outcome;
+}
+
+/**
+ * One case against one client: its own client registration, its scenario
+ * armed for that client or served on its own scenario issuer instance, the
+ * client's actions, and a verdict from the outcome and the request log.
+ */
+export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseResult> {
+  const { idp, issuerName, adapter } = options;
+  const started = performance.now();
+  const registration = await registerClient(idp, issuerName, testCase, options.redirectUri);
+  const { clientId } = registration;
+  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer';
+  const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
+  if (testCase.scenario && !viaIssuer) idp.admin.arm(issuerName, clientId, testCase.scenario);
+  const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
+  const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
+  const firstId = idp.requests.lastId;
+  const script = testCase.script ?? ['login'];
+  const context: Omit<CaseContext, 'step'> = {
+    issuer,
+    clientId,
+    clientSecret: registration.clientSecret,
+    redirectUri: options.redirectUri,
+    tokenEndpointAuthMethod: registration.tokenEndpointAuthMethod,
+    privateJwk: registration.privateJwk,
+    responseMode: testCase.client?.responseMode,
+    template: registration.template,
+    profile: options.profile,
+    loginParams: testCase.loginParams,
+  };
+  try {
+    const outcome = await performScript(options, testCase, script, context);
+    const log: RequestRecord[] = idp.requests.list({ sinceId: firstId })
+      .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName));
+    const earlyFailure = !outcome.ok && outcome.code === 'valid-step-failed' ? outcome.message : undefined;
+    const { verdict, reason } = earlyFailure !== undefined
+      ? { verdict: testCase.level === 'MUST' ? 'fail' as const : 'warn' as const, reason: earlyFailure }
+      : judge(testCase, outcome, testCase.evidence?.(log, { issuer, clientId, script, outcome }));
+    return {
+      id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
+      verdict, reason, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
+    await adapter.release?.({ ...context, step: script.length });
+    idp.admin.removeClient(issuerName, clientId);
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
+import type { MockIdp } from '../mock-idp/server/start.js';
+import { publicJwk } from '../mock-idp/keys/key-set.js';
+import { fixturePath } from '../mock-idp/paths.js';
+import type { ConformanceCase, TokenEndpointAuthMethod } from './types.js';
+
+export interface Registration {
+  clientId: string;
+  clientSecret: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  privateJwk?: JWK | undefined;
+  template?: string | undefined;
+}
+
+// The kit's own private_key_jwt client key: a fixture, since RSA generation per case would dominate the run.
+const clientKey = (JSON.parse(readFileSync(fixturePath('keys', 'clients', 'generic-private-key-jwt.json'), 'utf8')) as { keys: (JWK & { alg: string })[] }).keys.find((k) => k.alg === 'RS256')!;
+
+/** A client id in the template's own shape: Stitch's test-<uuid> ids stay valid there. */
+function freshClientId(testCase: ConformanceCase, template: string | undefined): string {
+  if (template && /^test-[0-9a-f-]{36}$/.test(template)) return `test-${randomUUID()}`;
+  return `${template ?? 'conformance'}-${testCase.id}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Registers the case's own client, so cases run in parallel without sharing
+ * a scenario, a session or a log line: a copy of a fixture client when the
+ * case names one, otherwise a confidential client of the case's auth method.
+ */
+export async function registerClient(idp: MockIdp, issuerName: string, testCase: ConformanceCase, redirectUri: string): Promise<Registration> {
+  const spec = testCase.client ?? {};
+  const template = spec.template;
+  const clientId = freshClientId(testCase, template);
+  if (template) {
+    const source = idp.issuer(issuerName).clients.find((c) => c.client_id === template);
+    if (!source) throw new Error(`case ${testCase.id}: issuer ${issuerName} has no client ${template}`);
+    await idp.admin.upsertClient(issuerName, { ...source, client_id: clientId, redirect_uris: [...new Set([...(source.redirect_uris ?? []), redirectUri])] } as never);
+    return {
+      clientId,
+      clientSecret: String(source.client_secret ?? ''),
+      tokenEndpointAuthMethod: (source.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod,
+      template,
+    };
+  }
+  const method = spec.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  const clientSecret = spec.secret ?? randomBytes(32).toString('base64url');
+  await idp.admin.upsertClient(issuerName, {
+    client_id: clientId,
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: method,
+    ...(method === 'private_key_jwt' ? { jwks: { keys: [publicJwk(clientKey)] } } : method === 'none' ? {} : { client_secret: clientSecret }),
+  } as never);
+  return { clientId, clientSecret, tokenEndpointAuthMethod: method, ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}) };
+}

@@ -1,0 +1,96 @@
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { parse as parseHtml } from 'node-html-parser';
+import type { AuthorizationResponseFault } from './types.js';
+import type { ScenarioRun } from './run.js';
+
+/** The authorization response as sent: where to, how, and with which parameters. */
+interface AuthorizationResponse {
+  redirectUri: URL;
+  mode: 'query' | 'form_post';
+  params: URLSearchParams;
+}
+
+// Byte for byte oidc-provider's script, so the CSP hash it sent still matches.
+const FORM_POST_SCRIPT = `
+    document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });
+  `;
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function read(koa: KoaContextWithOIDC): AuthorizationResponse | undefined {
+  const location = koa.status >= 300 && koa.status < 400 ? koa.response.get('location') : '';
+  if (location) {
+    const url = new URL(location);
+    const params = new URLSearchParams(url.search);
+    url.search = '';
+    return { redirectUri: url, mode: 'query', params };
+  }
+  if (!koa.response.is('html') || typeof koa.body !== 'string' || !koa.body.includes('document.forms[0].submit()')) return undefined;
+  const form = parseHtml(koa.body).querySelector('form[method="post"]');
+  const action = form?.getAttribute('action');
+  if (!form || !action) return undefined;
+  const params = new URLSearchParams();
+  for (const input of form.querySelectorAll('input')) params.append(input.getAttribute('name') ?? '', input.getAttribute('value') ?? '');
+  return { redirectUri: new URL(action), mode: 'form_post', params };
+}
+
+function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
+  if (response.mode === 'query') {
+    const url = new URL(response.redirectUri);
+    url.search = response.params.toString();
+    if (!(koa.status >= 300 && koa.status < 400)) koa.status = 303;
+    koa.redirect(url.href);
+    return;
+  }
+  const inputs = [...response.params].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}"/>`).join('\n');
+  koa.type = 'html';
+  koa.body = `<!DOCTYPE html>
+<html>
+<head>
+  <meta http-equiv="X-UA-Compatible" content="IE=edge">
+  <title>Submitting Callback</title>
+  <script>${FORM_POST_SCRIPT}</script>
+</head>
+<body>
+  <form method="post" action="${escapeHtml(response.redirectUri.href)}">
+    ${inputs}
+  </form>
+</body>
+</html>`;
+}
+
+/**
+ * Applies authorization response faults to a redirect or a form_post page.
+ * The run remembers each response as it really was, so the next login can
+ * be answered with a replayed state.
+ */
+export function applyAuthorizationResponseFaults(koa: KoaContextWithOIDC, run: ScenarioRun, faults: readonly AuthorizationResponseFault[]): void {
+  const response = read(koa);
+  if (!response) return;
+  const original = new URLSearchParams(response.params);
+  const previous = run.previousResponse;
+  run.previousResponse = original;
+  if (faults.length === 0) return;
+  const { params } = response;
+  for (const fault of faults) {
+    if (fault.error) {
+      params.delete('code');
+      params.set('error', fault.error.error);
+      if (fault.error.error_description) params.set('error_description', fault.error.error_description);
+    }
+    for (const [name, value] of Object.entries(fault.set ?? {})) {
+      if (value === null) params.delete(name);
+      else params.set(name, value);
+    }
+    for (const name of fault.replay ?? []) {
+      const old = previous?.get(name);
+      if (old !== null && old !== undefined) params.set(name, old);
+    }
+    for (const name of fault.duplicate ?? []) {
+      const value = params.get(name);
+      if (value !== null) params.append(name, `${value}-duplicate`);
+    }
+    if (fault.inQuery) response.mode = 'query';
+  }
+  write(koa, response);
+}
