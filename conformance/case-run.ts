@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import { judge } from './judge.js';
-import { registerClient } from './registration.js';
+import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
 import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
 
 export interface CaseRunOptions {
@@ -13,6 +13,9 @@ export interface CaseRunOptions {
   adapter: ClientAdapter;
   redirectUri: string;
   timeoutMs: number;
+  clientDefaults?: ClientDefaults | undefined;
+  /** The client's own fixed registration (already registered by the runner). */
+  fixedClient?: FixedClient | undefined;
 }
 
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
@@ -57,7 +60,9 @@ async function performScript(options: CaseRunOptions, testCase: ConformanceCase,
 export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseResult> {
   const { idp, issuerName, adapter } = options;
   const started = performance.now();
-  const registration = await registerClient(idp, issuerName, testCase, options.redirectUri);
+  const registration: Registration = options.fixedClient
+    ? { clientId: options.fixedClient.clientId, clientSecret: options.fixedClient.clientSecret ?? '', tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic' }
+    : await registerClient(idp, issuerName, testCase, options.redirectUri, options.clientDefaults);
   const { clientId } = registration;
   const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer';
   const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
@@ -70,7 +75,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     issuer,
     clientId,
     clientSecret: registration.clientSecret,
-    redirectUri: options.redirectUri,
+    redirectUri: options.fixedClient?.redirectUris[0] ?? options.redirectUri,
     tokenEndpointAuthMethod: registration.tokenEndpointAuthMethod,
     privateJwk: registration.privateJwk,
     responseMode: testCase.client?.responseMode,
@@ -93,6 +98,6 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   } finally {
     if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
     await adapter.release?.({ ...context, step: script.length });
-    idp.admin.removeClient(issuerName, clientId);
+    if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
   }
 }

@@ -7,6 +7,7 @@
 export { runConformance, type RunOptions } from './run.js';
 export { cases } from './cases/index.js';
 export { toJson, toJUnit, toMarkdown } from './reports.js';
+export type { ClientDefaults, FixedClient } from './registration.js';
 export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
 export type {
   ConformanceCase, ClientAdapter, CaseContext, ClientOutcome, CaseResult, ConformanceReport, Verdict, Expectation, Action, Capability, Area, Evidence, EvidenceContext,

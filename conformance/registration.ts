@@ -6,6 +6,36 @@ import { publicJwk } from '../mock-idp/keys/key-set.js';
 import { fixturePath } from '../mock-idp/paths.js';
 import type { ConformanceCase, TokenEndpointAuthMethod } from './types.js';
 
+/** How clients are registered when the case does not say: the client under test's own kind. */
+export interface ClientDefaults {
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** 'native' for CLI and desktop clients: any loopback port is accepted (RFC 8252 7.3). */
+  applicationType?: 'web' | 'native';
+  redirectUris?: readonly string[];
+}
+
+/**
+ * A client whose registration is fixed in its own configuration (a web app
+ * under black-box test): the kit registers exactly this, and arms scenarios
+ * on its client_id one case at a time.
+ */
+export interface FixedClient {
+  clientId: string;
+  clientSecret?: string;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  redirectUris: readonly string[];
+}
+
+export async function registerFixedClient(idp: MockIdp, issuerName: string, client: FixedClient): Promise<void> {
+  const method = client.tokenEndpointAuthMethod ?? (client.clientSecret ? 'client_secret_basic' : 'none');
+  await idp.admin.upsertClient(issuerName, {
+    client_id: client.clientId,
+    redirect_uris: [...client.redirectUris],
+    token_endpoint_auth_method: method,
+    ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+  } as never);
+}
+
 export interface Registration {
   clientId: string;
   clientSecret: string;
@@ -28,7 +58,7 @@ function freshClientId(testCase: ConformanceCase, template: string | undefined):
  * a scenario, a session or a log line: a copy of a fixture client when the
  * case names one, otherwise a confidential client of the case's auth method.
  */
-export async function registerClient(idp: MockIdp, issuerName: string, testCase: ConformanceCase, redirectUri: string): Promise<Registration> {
+export async function registerClient(idp: MockIdp, issuerName: string, testCase: ConformanceCase, redirectUri: string, defaults: ClientDefaults = {}): Promise<Registration> {
   const spec = testCase.client ?? {};
   const template = spec.template;
   const clientId = freshClientId(testCase, template);
@@ -43,12 +73,13 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
       template,
     };
   }
-  const method = spec.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  const method = spec.tokenEndpointAuthMethod ?? defaults.tokenEndpointAuthMethod ?? 'client_secret_basic';
   const clientSecret = spec.secret ?? randomBytes(32).toString('base64url');
   await idp.admin.upsertClient(issuerName, {
     client_id: clientId,
-    redirect_uris: [redirectUri],
+    redirect_uris: [...(defaults.redirectUris ?? [redirectUri])],
     token_endpoint_auth_method: method,
+    ...(defaults.applicationType ? { application_type: defaults.applicationType } : {}),
     ...(method === 'private_key_jwt' ? { jwks: { keys: [publicJwk(clientKey)] } } : method === 'none' ? {} : { client_secret: clientSecret }),
   } as never);
   return { clientId, clientSecret, tokenEndpointAuthMethod: method, ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}) };

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import { cases as catalog } from './cases/index.js';
 import { runCase } from './case-run.js';
+import { registerFixedClient, type ClientDefaults, type FixedClient } from './registration.js';
 import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, Verdict } from './types.js';
 
 export interface RunOptions {
@@ -17,6 +18,14 @@ export interface RunOptions {
   /** Give up on a client action that neither finishes nor fails; default 10 s. */
   timeoutMs?: number;
   redirectUri?: string;
+  /** How each case's own client is registered when the case does not say (a CLI: native, public). */
+  clientDefaults?: ClientDefaults;
+  /**
+   * A client whose registration is fixed in its own configuration, such as a
+   * web app under black-box test: it is registered once, and cases run one at
+   * a time with their scenario armed on its client_id.
+   */
+  client?: FixedClient;
   /** Called as each case ends: console progress. */
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
@@ -28,7 +37,8 @@ function capabilitiesOf(adapter: ClientAdapter): Set<Capability> {
 }
 
 /** Why a case does not apply to this client on this issuer, or undefined when it does. */
-function skipReason(testCase: ConformanceCase, profile: string, oauth2: boolean, capabilities: Set<Capability>): string | undefined {
+function skipReason(testCase: ConformanceCase, profile: string, oauth2: boolean, capabilities: Set<Capability>, fixedClient: boolean): string | undefined {
+  if (fixedClient && testCase.client) return 'needs a client registered its own way; this client\'s registration is fixed';
   if (testCase.profiles && !testCase.profiles.includes(profile)) return `only for ${testCase.profiles.join(', ')} issuers`;
   if (oauth2 && !testCase.oauth2) return 'an OpenID Connect case; this issuer is plain OAuth 2';
   const needs = [...(testCase.requires ?? []), ...(testCase.script?.includes('refresh') ? ['refresh' as const] : [])];
@@ -62,18 +72,23 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     adapter: options.adapter,
     redirectUri: options.redirectUri ?? 'http://127.0.0.1:3000/callback',
     timeoutMs: options.timeoutMs ?? 10_000,
+    clientDefaults: options.clientDefaults,
+    fixedClient: options.client,
   };
+  if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
+  // One client_id can carry one scenario at a time.
+  const concurrency = options.client ? 1 : options.concurrency ?? 6;
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const results: CaseResult[] = new Array(selected.length);
   let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 6, selected.length)) }, async () => {
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, selected.length)) }, async () => {
     while (next < selected.length) {
       const index = next++;
       const testCase = selected[index]!;
-      const reason = skipReason(testCase, summaryOfIssuer.profile, oauth2, capabilities);
+      const reason = skipReason(testCase, summaryOfIssuer.profile, oauth2, capabilities, options.client !== undefined);
       results[index] = reason ? skipped(testCase, reason) : await runCase(caseOptions, testCase);
       options.onResult?.(results[index], ++done, selected.length);
     }
