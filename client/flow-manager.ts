@@ -315,13 +315,15 @@ export class FlowManager {
       flaws: core.flaws,
     });
     const login = pending!;
-    const client = core.tokenClient(metadata);
+    // The flaw reaches openid-client too, or it would still check iss for us.
+    const ignoreIss = core.flaws.has('ignore-iss-param');
+    const client = core.tokenClient(ignoreIss ? { ...metadata, authorization_response_iss_parameter_supported: false } : metadata);
     const tokens = core.options.tokenRequest === 'no-grant-type'
       ? await exchangeCodeWithoutGrantType(client, { code: response.code, redirectUri: login.redirectUri })
       : await exchangeAuthorizationCode(client, {
         code: response.code,
         state: response.state,
-        iss: response.iss,
+        iss: ignoreIss ? undefined : response.iss,
         redirectUri: login.redirectUri,
         codeVerifier: login.codeVerifier,
       });

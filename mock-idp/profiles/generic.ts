@@ -1,9 +1,12 @@
 import { defineProfile } from './types.js';
+import { pkcePolicy } from '../quirks/pkce-policy.js';
 
 /**
  * The standards-complete issuer: OpenID Connect Core, Discovery, RFC 7636 PKCE,
  * RFC 7662 introspection, RFC 7009 revocation, RFC 8628 device flow, RFC 9126 PAR,
  * RFC 9207 iss, RP-initiated and back-channel logout. No provider quirks.
+ * It accepts the plain PKCE method RFC 7636 allows (while advertising S256
+ * only), so a client that downgrades is observed doing it, not stopped.
  */
 export default defineProfile({
   name: 'generic',
@@ -14,4 +17,5 @@ export default defineProfile({
   fixture: 'generic',
   defaultUser: 'alice',
   scopes: ['openid', 'offline_access', 'profile', 'email', 'address', 'phone', 'api:read', 'api:write'],
+  quirks: [pkcePolicy({ methods: ['S256', 'plain'], missingMethod: 'plain' })],
 });
