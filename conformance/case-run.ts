@@ -72,6 +72,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const firstId = idp.requests.lastId;
   const script = testCase.script ?? ['login'];
   const context: Omit<CaseContext, 'step'> = {
+    caseId: testCase.id,
     issuer,
     clientId,
     clientSecret: registration.clientSecret,

@@ -9,6 +9,8 @@ export { cases } from './cases/index.js';
 export { toJson, toJUnit, toMarkdown } from './reports.js';
 export type { ClientDefaults, FixedClient } from './registration.js';
 export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
+export { webAppAdapter, type WebAppAdapterOptions, type WebAppSuccessRule } from './adapters/web-app.js';
+export { commandAdapter, NATIVE_CLIENT, type CommandAdapterOptions } from './adapters/command.js';
 export type {
   ConformanceCase, ClientAdapter, CaseContext, ClientOutcome, CaseResult, ConformanceReport, Verdict, Expectation, Action, Capability, Area, Evidence, EvidenceContext,
 } from './types.js';

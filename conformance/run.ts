@@ -72,7 +72,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     adapter: options.adapter,
     redirectUri: options.redirectUri ?? 'http://127.0.0.1:3000/callback',
     timeoutMs: options.timeoutMs ?? 10_000,
-    clientDefaults: options.clientDefaults,
+    clientDefaults: options.clientDefaults ?? options.adapter.registration,
     fixedClient: options.client,
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
+import type { ClientDefaults } from './registration.js';
 
 /** What a conforming client does with the scenario's response. */
 export type Expectation = 'reject' | 'accept' | 'either';
@@ -89,6 +90,8 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 
 /** What the kit gives a client for one case: its own client registration on the issuer. */
 export interface CaseContext {
+  /** The case being run, e.g. "id-token-aud-wrong": for the client's own logs. */
+  caseId: string;
   issuer: string;
   clientId: string;
   clientSecret: string;
@@ -127,6 +130,8 @@ export type ClientOutcome =
 export interface ClientAdapter {
   name: string;
   capabilities?: readonly Capability[];
+  /** How each case's client is registered for this kind of client (RunOptions.clientDefaults wins). */
+  registration?: ClientDefaults;
   run(context: CaseContext): Promise<ClientOutcome>;
   refresh?(context: CaseContext): Promise<ClientOutcome>;
   /** Called when a case is over: drop what was kept for this clientId. */

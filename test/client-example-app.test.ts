@@ -43,4 +43,17 @@ describe('the example web app', () => {
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('state_mismatch');
   });
+
+  it.each([
+    ['/me?tab=profile', '/me?tab=profile'],
+    ['https://attacker.example/', '/me'],
+    ['//attacker.example/', '/me'],
+    ['/\\attacker.example/', '/me'],
+    ['javascript:alert(1)', '/me'],
+  ])('after the login goes to return_to %s only if it is a path on the app (lands on %s)', async (returnTo, expected) => {
+    const agent = new UserAgent();
+    const { url, hops } = await agent.navigate(`${app.url}/login?return_to=${encodeURIComponent(returnTo)}`);
+    expect(hops.every((hop) => hop.hostname === '127.0.0.1')).toBe(true);
+    expect(`${url.pathname}${url.search}`).toBe(expected);
+  });
 });

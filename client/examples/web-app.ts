@@ -30,6 +30,25 @@ const page = (title: string, body: string) =>
   `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
 // One login per browser: the cookie store already belongs to exactly one browser.
 const USER = 'browser';
+const RETURN_TO_COOKIE = 'example.return_to';
+
+/**
+ * Where to go after the login: a path on this app, never another origin. "//evil.example"
+ * and "/\evil.example" are paths to a parser but hosts to a browser, so only a plain
+ * absolute path passes (RFC 9700 4.11: an open redirect hands the login to an attacker).
+ */
+function safeReturnTo(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : undefined;
+}
+
+function cookieValue(header: string, name: string): string | undefined {
+  const found = header.split(';').map((p) => p.trim()).find((p) => p.startsWith(`${name}=`));
+  try {
+    return found === undefined ? undefined : decodeURIComponent(found.slice(name.length + 1));
+  } catch {
+    return undefined; // not ours: a malformed value is no return address
+  }
+}
 
 export async function startExampleApp(options: ExampleAppOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   // The redirect URI names the port actually bound, so listen first, then build the client.
@@ -56,18 +75,23 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
     try {
       switch (ctx.path) {
         case '/':
-          ctx.body = page('Example app', '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>');
+          ctx.body = page('Example app', '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log in, then who am I</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>');
           return;
-        case '/login':
+        case '/login': {
           ctx.redirect((await session.start(USER, {
             ...(typeof ctx.query.login_hint === 'string' ? { loginHint: ctx.query.login_hint } : {}),
           })).href);
-          sendCookies();
+          const returnTo = safeReturnTo(ctx.query.return_to);
+          ctx.set('set-cookie', [
+            ...store.setCookieHeaders(),
+            `${RETURN_TO_COOKIE}=${returnTo ? encodeURIComponent(returnTo) : ''}; Path=/; HttpOnly; SameSite=Lax${returnTo ? '' : '; Max-Age=0'}`,
+          ]);
           return;
+        }
         case '/callback':
           await session.finish(USER, `${url}${ctx.url}`);
           sendCookies();
-          ctx.redirect('/me');
+          ctx.redirect(safeReturnTo(cookieValue(ctx.get('cookie'), RETURN_TO_COOKIE)) ?? '/me');
           return;
         case '/me': {
           const current = await session.session(USER);

@@ -20,8 +20,10 @@ const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.ch
 function read(koa: KoaContextWithOIDC): AuthorizationResponse | undefined {
   const location = koa.status >= 300 && koa.status < 400 ? koa.response.get('location') : '';
   if (location) {
-    const url = new URL(location);
+    // Relative locations are the IdP's own pages (the interaction), not the client's redirect URI.
+    const url = new URL(location, koa.href);
     const params = new URLSearchParams(url.search);
+    if (!params.has('code') && !params.has('error')) return undefined;
     url.search = '';
     return { redirectUri: url, mode: 'query', params };
   }

@@ -1,0 +1,229 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserAgent } from '../../mock-idp/agent.js';
+import type { ClientDefaults } from '../registration.js';
+import type { CaseContext, Capability, ClientAdapter, ClientOutcome } from '../types.js';
+
+export interface CommandAdapterOptions {
+  /**
+   * The command line that logs in, run by the shell once per login. The case's
+   * client is in its environment (MOCK_IDP_ISSUER, MOCK_IDP_CLIENT_ID, ...) and
+   * in placeholders, substituted shell-quoted: {issuer} {client_id}
+   * {client_secret} {redirect_uri} {token_endpoint_auth_method} {case}.
+   */
+  command: string;
+  name?: string;
+  cwd?: string;
+  /** More environment for the command. */
+  env?: Readonly<Record<string, string>>;
+  /** How each case's client is registered; default a public native client with a loopback redirect. */
+  registration?: ClientDefaults;
+  /** Default ['issuer-url', 'native']: the command takes its issuer from the environment. */
+  capabilities?: readonly Capability[];
+}
+
+/** The kit's own registration for a command-line client: RFC 8252 public native client. */
+export const NATIVE_CLIENT: ClientDefaults = {
+  applicationType: 'native',
+  tokenEndpointAuthMethod: 'none',
+  redirectUris: ['http://127.0.0.1/callback'],
+};
+
+const TAIL = 400;
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > TAIL ? `…${trimmed.slice(-TAIL)}` : trimmed;
+}
+
+/** `{"claims": {...}}` on stdout (what `mock-idp login` prints) becomes the outcome's claims. */
+function claimsFrom(stdout: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(stdout) as { claims?: unknown };
+    return parsed.claims !== null && typeof parsed.claims === 'object' ? parsed.claims as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * A stand-in browser for commands that launch one through $BROWSER: it hands
+ * the URL to the kit, which logs in headlessly. Written once per process,
+ * since a browser must be an executable file.
+ */
+let browserScript: string | undefined;
+function standInBrowser(): string {
+  if (browserScript) return browserScript;
+  const dir = mkdtempSync(join(tmpdir(), 'mock-idp-browser-'));
+  const file = join(dir, 'browser');
+  const js = 'fetch(process.env.MOCK_IDP_BROWSER_INBOX,{method:"POST",body:process.argv.slice(1).join(" ")}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
+  writeFileSync(file, `#!/bin/sh\n# mock-idp conformance kit: hands the URL to the kit, which logs in headlessly.\nexec ${shellQuote(process.execPath)} -e ${shellQuote(js)} -- "$@"\n`);
+  chmodSync(file, 0o755);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  browserScript = file;
+  return file;
+}
+
+interface Login {
+  child: ChildProcess;
+  browser: UserAgent;
+  /** Authorization URLs already opened: a command that prints the URL and launches a browser opens it once. */
+  opened: Set<string>;
+  /** Ends the login early when the browser cannot get back to the command. */
+  abandon(message: string): void;
+}
+
+/**
+ * Any command-line client, in any language: spawned once per login with the
+ * case's issuer and client in its environment, and judged by its exit code.
+ * The kit is its browser: it opens the authorization URL the command prints
+ * (on stdout or stderr) or hands to $BROWSER, logs in headlessly, and
+ * delivers the redirect to the command's loopback listener (RFC 8252).
+ */
+export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
+  const logins = new Map<string, Login>();
+  const inboxes = new Map<string, Login & { issuer: string }>();
+  let inbox: Promise<{ server: Server; url: string }> | undefined;
+
+  async function open(login: Login, issuer: string, href: string): Promise<void> {
+    if (login.opened.has(href)) return;
+    login.opened.add(href);
+    const idpOrigin = new URL(issuer).origin;
+    try {
+      const stop = await login.browser.navigate(href, { until: (url) => url.origin !== idpOrigin });
+      if (stop.response) {
+        const page = (await stop.response.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+        login.abandon(`the login stopped at the identity provider (${stop.response.status}): ${page}`);
+        return;
+      }
+      const callback = await login.browser.request(stop.url, stop.form ? { method: 'POST', body: stop.form.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
+      await callback.arrayBuffer();
+    } catch (error) {
+      // The command's own outcome says more; a browser that could not reach its listener is noted only if it hangs.
+      login.abandon(`the browser could not deliver the redirect: ${(error as Error).message}`);
+    }
+  }
+
+  function inboxServer(): Promise<{ server: Server; url: string }> {
+    inbox ??= new Promise((resolve) => {
+      const server = createServer((req, res) => {
+        const target = inboxes.get(req.url?.slice(1) ?? '');
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => { if (body.length < 64 * 1024) body += chunk; });
+        req.on('end', () => {
+          res.writeHead(target ? 204 : 404).end();
+          if (target) void open(target, target.issuer, body.trim());
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        server.unref();
+        resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      });
+    });
+    return inbox;
+  }
+
+  function environment(context: CaseContext, inboxUrl: string): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      ...options.env,
+      MOCK_IDP_ISSUER: context.issuer,
+      MOCK_IDP_CLIENT_ID: context.clientId,
+      MOCK_IDP_CLIENT_SECRET: context.tokenEndpointAuthMethod === 'none' ? '' : context.clientSecret,
+      MOCK_IDP_REDIRECT_URI: context.redirectUri,
+      MOCK_IDP_TOKEN_ENDPOINT_AUTH_METHOD: context.tokenEndpointAuthMethod,
+      MOCK_IDP_CASE: context.caseId,
+      MOCK_IDP_BROWSER_INBOX: inboxUrl,
+      BROWSER: standInBrowser(),
+    };
+  }
+
+  function commandLine(context: CaseContext): string {
+    const values: Record<string, string> = {
+      issuer: context.issuer,
+      client_id: context.clientId,
+      client_secret: context.tokenEndpointAuthMethod === 'none' ? '' : context.clientSecret,
+      redirect_uri: context.redirectUri,
+      token_endpoint_auth_method: context.tokenEndpointAuthMethod,
+      case: context.caseId,
+    };
+    return options.command.replace(/\{(issuer|client_id|client_secret|redirect_uri|token_endpoint_auth_method|case)\}/g, (_, name: string) => shellQuote(values[name]!));
+  }
+
+  return {
+    name: options.name ?? options.command,
+    capabilities: options.capabilities ?? ['issuer-url', 'native'],
+    registration: options.registration ?? NATIVE_CLIENT,
+    async run(context): Promise<ClientOutcome> {
+      const { url: inboxUrl } = await inboxServer();
+      const token = randomBytes(12).toString('base64url');
+      const child = spawn(commandLine(context), {
+        // Its own process group, so that stopping it stops what the shell started too.
+        shell: true, detached: true, cwd: options.cwd, env: environment(context, `${inboxUrl}/${token}`), stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let abandoned: string | undefined;
+      const login: Login = {
+        child,
+        browser: new UserAgent(),
+        opened: new Set(),
+        abandon(message) {
+          abandoned ??= message;
+          killGroup(child, 'SIGTERM');
+        },
+      };
+      logins.set(context.clientId, login);
+      inboxes.set(token, { ...login, issuer: context.issuer });
+
+      const authorizationUrls = /https?:\/\/[^\s"'<>]+/g;
+      const issuerPrefix = context.issuer.replace(/\/?$/, '/');
+      let stdout = '';
+      let stderr = '';
+      const watch = (chunk: string) => {
+        for (const [href] of chunk.matchAll(authorizationUrls)) {
+          // Only the authorization request: a command may print its issuer and other URLs too.
+          if (href.startsWith(issuerPrefix) && /[?&](response_type|request_uri)=/.test(href)) void open(login, context.issuer, href);
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; watch(chunk); });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; watch(chunk); });
+
+      try {
+        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+          child.once('error', () => resolve([127, null]));
+          child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+        });
+        if (abandoned !== undefined) return { ok: false, code: 'abandoned', message: abandoned };
+        if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
+        const said = tail(stderr) || tail(stdout);
+        return { ok: false, code: signal ? `signal-${signal}` : `exit-${code}`, message: `${signal ? `killed by ${signal}` : `exited with ${code}`}${said ? `: ${said}` : ''}` };
+      } finally {
+        inboxes.delete(token);
+      }
+    },
+    release(context) {
+      // A command still waiting for its callback (the case timed out) is not left behind.
+      const login = logins.get(context.clientId);
+      if (login) killGroup(login.child, 'SIGKILL');
+      logins.delete(context.clientId);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { UserAgent } from '../../mock-idp/agent.js';
+import type { ClientAdapter, ClientOutcome } from '../types.js';
+
+/** When the app's final page means "logged in", for apps without a who-am-I URL. */
+export interface WebAppSuccessRule {
+  /** The final status, or one of these; default any 2xx. */
+  status?: number | readonly number[];
+  /** Text the final page contains. */
+  text?: string | RegExp;
+  /** The final URL: a path prefix ("/dashboard"), a full URL prefix, or a pattern. */
+  url?: string | RegExp;
+}
+
+export interface WebAppAdapterOptions {
+  /** The app's base URL, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** The path that starts a login; default /login. */
+  loginPath?: string;
+  /**
+   * A page that answers 2xx only with a session, e.g. /me: asked after each
+   * login with the browser's cookies. The surest rule; when given, `success`
+   * applies to its response.
+   */
+  whoami?: string;
+  success?: WebAppSuccessRule;
+  name?: string;
+  fetch?: typeof fetch;
+}
+
+const SNIPPET = 240;
+
+/** What a person would read on the page: its title and text, briefly. */
+function readable(html: string): string {
+  const text = html
+    .replace(/<(head|script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
+}
+
+function matchesUrl(rule: string | RegExp, url: URL): boolean {
+  if (rule instanceof RegExp) return rule.test(url.href);
+  return rule.startsWith('/') ? url.pathname.startsWith(rule) : url.href.startsWith(rule);
+}
+
+/** Why the response is not a logged-in page, or undefined when it is. */
+function ruleMiss(rule: WebAppSuccessRule, status: number, url: URL, page: string): string | undefined {
+  const statuses = rule.status === undefined ? undefined : [rule.status].flat();
+  if (statuses ? !statuses.includes(status) : status < 200 || status > 299) return `answered ${status}`;
+  if (rule.text !== undefined && !(rule.text instanceof RegExp ? rule.text.test(page) : page.includes(rule.text))) return `has no "${String(rule.text)}"`;
+  if (rule.url !== undefined && !matchesUrl(rule.url, url)) return `is not ${String(rule.url)}`;
+  return undefined;
+}
+
+function claimsFrom(response: Response, body: string): Record<string, unknown> | undefined {
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Any web app, in any language, tested black-box: the kit is its browser.
+ * It opens the app's login path, follows the app's redirect through mock-idp
+ * (which logs in headlessly) and back to the app's callback, and judges the
+ * page it lands on, or the app's who-am-I page. It stops before any origin
+ * that is neither the app's nor the IdP's (an open redirect's target), and
+ * reports where it stopped. Each login has a fresh browser.
+ *
+ * The app's client registration is fixed in its own configuration: run it
+ * with RunOptions.client, so each case's scenario is armed on that client_id.
+ */
+export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
+  const base = new URL(options.url);
+  const whoami = options.whoami === undefined ? undefined : new URL(options.whoami, base);
+  const rule = options.success ?? {};
+
+  return {
+    name: options.name ?? `web app at ${base.origin}`,
+    capabilities: ['web'],
+    async run(context): Promise<ClientOutcome> {
+      // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
+      const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});
+      const idpOrigin = new URL(context.issuer).origin;
+      const login = new URL(options.loginPath ?? '/login', base);
+      for (const [name, value] of Object.entries(context.loginParams ?? {})) login.searchParams.set(name, value);
+
+      let landing;
+      try {
+        landing = await browser.navigate(login, { until: (url) => url.origin !== base.origin && url.origin !== idpOrigin });
+      } catch (error) {
+        return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
+      }
+      const finalUrl = landing.url.href;
+      const page = landing.response ? await landing.response.text() : undefined;
+
+      if (whoami) {
+        // Landed on the who-am-I page already: asking again would be a second page view the user never made.
+        const landedThere = landing.response !== undefined && landing.url.origin === whoami.origin && landing.url.pathname === whoami.pathname;
+        const answer = landedThere ? landing.response! : await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
+        const body = landedThere ? page ?? '' : await answer.text();
+        const miss = ruleMiss(rule, answer.status, whoami, body);
+        return miss === undefined
+          ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
+          : { ok: false, message: `not logged in: ${whoami.pathname} ${miss}${page && !landedThere ? ` (the login ended at ${finalUrl}: ${readable(page)})` : `: ${readable(body)}`}`, finalUrl, page };
+      }
+      // Sent on to a foreign origin after the login: the app finished, and where it sent the browser is the evidence.
+      if (!landing.response) return { ok: true, finalUrl };
+      const miss = ruleMiss(rule, landing.response.status, landing.url, page ?? '');
+      if (miss === undefined) return { ok: true, claims: claimsFrom(landing.response, page ?? ''), finalUrl, page };
+      const where = landing.url.origin === idpOrigin ? 'the identity provider' : finalUrl;
+      return { ok: false, message: `${where} ${miss}: ${readable(page ?? '')}`, finalUrl, page };
+    },
+  };
+}

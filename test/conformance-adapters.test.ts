@@ -1,0 +1,135 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockIdp } from '../mock-idp/index.js';
+import { commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../conformance/index.js';
+import { startExampleApp } from '../client/examples/web-app.js';
+import { startCarelessWebApp } from '../fixtures/apps/careless-web-app.js';
+import { CLI } from './helpers/cli.js';
+import { startTestIdp } from './helpers/idp.js';
+
+let idp: MockIdp;
+beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
+afterAll(() => idp.close());
+
+const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
+const problems = (report: ConformanceReport) => report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
+const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
+
+describe('the web app adapter (black box)', () => {
+  it('certifies the example web app: it logs in, rejects every bad response it can be shown, and has neither flaw of a web app', async () => {
+    const app = await startExampleApp({ issuer: idp.issuers.generic!, ...APP_CLIENT, port: 0 });
+    try {
+      const report = await runConformance({
+        idp,
+        adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(problems(report)).toEqual([]);
+      const v = verdicts(report);
+      expect(v['happy-path']).toBe('pass');
+      expect(v['open-redirect-return-to']).toBe('pass');
+      expect(v['error-description-escaped']).toBe('pass');
+      expect(v['id-token-aud-wrong']).toBe('pass');
+      expect(v['state-altered']).toBe('pass');
+      // A fixed issuer and registration: issuer-URL scenarios and own-registration cases are skipped with a reason.
+      const skipped = report.results.filter((r) => r.verdict === 'skip');
+      for (const r of skipped) expect(r.reason).toMatch(/lacks|registration is fixed|only for|plain OAuth/);
+      expect(report.summary.pass).toBeGreaterThan(35);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('catches a web app that follows any return_to and renders error_description as HTML', async () => {
+    const app = await startCarelessWebApp({ issuer: idp.issuers.generic!, ...APP_CLIENT });
+    try {
+      const report = await runConformance({
+        idp,
+        only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong'],
+        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-nonce-wrong': 'pass', 'open-redirect-return-to': 'fail', 'error-description-escaped': 'fail' });
+      const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+      expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
+      expect(byId['error-description-escaped']!.reason).toContain('as HTML');
+      expect(report.passed).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('judges by the final page when there is no who-am-I URL, and names where the login ended', async () => {
+    const app = await startExampleApp({ issuer: idp.issuers.generic!, ...APP_CLIENT, port: 0 });
+    try {
+      const report = await runConformance({
+        idp,
+        only: ['happy-path', 'id-token-signature-corrupt'],
+        adapter: webAppAdapter({ url: app.url, success: { status: 200, text: 'Hello' } }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(problems(report)).toEqual([]);
+      const rejected = report.results.find((r) => r.id === 'id-token-signature-corrupt')!;
+      expect(rejected.outcome).toMatchObject({ ok: false, finalUrl: expect.stringContaining(`${app.url}/callback?`) });
+      expect(rejected.reason).toMatch(/answered 400: .*Login failed/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reports an app that is not running as a failed login, not a crash', async () => {
+    const report = await runConformance({
+      idp,
+      only: ['happy-path'],
+      adapter: webAppAdapter({ url: 'http://127.0.0.1:9' }),
+      client: { ...APP_CLIENT, redirectUris: ['http://127.0.0.1:9/callback'] },
+    });
+    expect(report.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'unreachable' } });
+  });
+});
+
+const COMMAND_CASES = ['happy-path', 'native-loopback-redirect', 'id-token-aud-wrong', 'id-token-nonce-wrong', 'id-token-signature-corrupt', 'key-rotation-nth-login', 'state-altered'];
+
+describe('the command adapter', () => {
+  it('runs `mock-idp login`, which prints its URL, once per login and judges it by its exit code', async () => {
+    const report = await runConformance({
+      idp,
+      only: COMMAND_CASES,
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8` }),
+    });
+    expect(problems(report)).toEqual([]);
+    expect(Object.values(verdicts(report))).toEqual(COMMAND_CASES.map(() => 'pass'));
+    const rejected = report.results.find((r) => r.id === 'id-token-aud-wrong')!;
+    expect(rejected.outcome).toMatchObject({ ok: false, code: 'exit-1' });
+    expect(rejected.reason).toMatch(/mock-idp login: .*aud/);
+    const happy = report.results.find((r) => r.id === 'happy-path')!;
+    expect(happy.outcome).toMatchObject({ ok: true, claims: { sub: expect.any(String) } });
+  }, 60_000);
+
+  it('is the browser of a command that launches one through $BROWSER', async () => {
+    const script = fileURLToPath(new URL('../fixtures/apps/browser-cli.mjs', import.meta.url));
+    const report = await runConformance({
+      idp,
+      only: ['happy-path', 'id-token-iss-wrong', 'id-token-kid-unknown'],
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}` }),
+    });
+    expect(problems(report)).toEqual([]);
+    expect(report.summary.pass).toBe(3);
+  }, 30_000);
+
+  it('fails a command that exits non-zero and one that never finishes, without leaving it running', async () => {
+    const failing = await runConformance({ idp, only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
+    expect(failing.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' } });
+
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-test-')), 'pid');
+    const hanging = await runConformance({ idp, only: ['happy-path'], timeoutMs: 500, adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) });
+    expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+});
