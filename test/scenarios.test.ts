@@ -84,6 +84,20 @@ describe('authorization response faults', () => {
     expect(error.callback.searchParams.get('state')).toBe('the-state');
     expect(error.callback.searchParams.has('code')).toBe(false);
   });
+
+  it('leave a login that goes through the interaction page alone until the response itself', async () => {
+    const { client_id } = CLIENTS[6]!;
+    idp.admin.arm('generic', client_id, 'state-altered');
+    try {
+      const url = new URL(`${issuer}/auth`);
+      url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', prompt: 'login', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+      const first = await fetch(url, { redirect: 'manual' });
+      expect(first.status).toBe(303);
+      expect(first.headers.get('location')).toMatch(/\/interaction\//);
+    } finally {
+      idp.admin.disarm('generic', client_id);
+    }
+  });
 });
 
 describe('binding scenarios to clients', () => {
