@@ -88,13 +88,18 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     const outcome = await performScript(options, testCase, script, context);
     const log: RequestRecord[] = idp.requests.list({ sinceId: firstId })
       .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName));
-    const earlyFailure = !outcome.ok && outcome.code === 'valid-step-failed' ? outcome.message : undefined;
-    const { verdict, reason } = earlyFailure !== undefined
-      ? { verdict: testCase.level === 'MUST' ? 'fail' as const : 'warn' as const, reason: earlyFailure }
+    const calls = log.map((r) => r.route ?? r.path);
+    const miss = testCase.level === 'MUST' ? 'fail' as const : 'warn' as const;
+    const uncalled = testCase.judgedOnCall && !log.some((r) => r.route === testCase.judgedOnCall) ? testCase.judgedOnCall : undefined;
+    const { verdict, reason } = !outcome.ok && outcome.code === 'valid-step-failed'
+      ? { verdict: miss, reason: outcome.message }
+      // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
+      : uncalled && outcome.ok ? { verdict: 'skip' as const, reason: `the client never called ${uncalled}, so there is nothing to judge` }
+      : uncalled && !outcome.ok ? { verdict: miss, reason: `failed before calling ${uncalled}, where the fault is: ${outcome.message}` }
       : judge(testCase, outcome, testCase.evidence?.(log, { issuer, clientId, script, outcome }));
     return {
       id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
-      verdict, reason, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started),
+      verdict, reason, outcome, calls, durationMs: Math.round(performance.now() - started),
     };
   } finally {
     if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);

@@ -37,13 +37,15 @@ function capabilitiesOf(adapter: ClientAdapter): Set<Capability> {
 }
 
 /** Why a case does not apply to this client on this issuer, or undefined when it does. */
-function skipReason(testCase: ConformanceCase, profile: string, oauth2: boolean, capabilities: Set<Capability>, fixedClient: boolean): string | undefined {
+function skipReason(testCase: ConformanceCase, profile: string, oauth2: boolean, capabilities: Set<Capability>, fixedClient: boolean, defaults: ClientDefaults | undefined): string | undefined {
   if (fixedClient && testCase.client) return 'needs a client registered its own way; this client\'s registration is fixed';
   if (testCase.profiles && !testCase.profiles.includes(profile)) return `only for ${testCase.profiles.join(', ')} issuers`;
   if (oauth2 && !testCase.oauth2) return 'an OpenID Connect case; this issuer is plain OAuth 2';
   const needs = [...(testCase.requires ?? []), ...(testCase.script?.includes('refresh') ? ['refresh' as const] : [])];
   if (testCase.via === 'issuer') needs.push('issuer-url');
-  if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== 'client_secret_basic') needs.push('client-auth');
+  // Another auth method than the client's own kind uses needs a client that can switch.
+  const ownMethod = defaults?.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod) needs.push('client-auth');
   const missing = [...new Set(needs)].filter((c) => !capabilities.has(c));
   return missing.length ? `the client lacks: ${missing.join(', ')}` : undefined;
 }
@@ -88,7 +90,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     while (next < selected.length) {
       const index = next++;
       const testCase = selected[index]!;
-      const reason = skipReason(testCase, summaryOfIssuer.profile, oauth2, capabilities, options.client !== undefined);
+      const reason = skipReason(testCase, summaryOfIssuer.profile, oauth2, capabilities, options.client !== undefined, caseOptions.clientDefaults);
       results[index] = reason ? skipped(testCase, reason) : await runCase(caseOptions, testCase);
       options.onResult?.(results[index], ++done, selected.length);
     }

@@ -28,7 +28,12 @@ export type Capability =
   /** A web app: pages the kit can read, a return-to parameter. */
   | 'web'
   /** A native app using a loopback redirect (RFC 8252). */
-  | 'native';
+  | 'native'
+  /**
+   * Keeps its caches (JWKS, discovery) from one login to the next, as a server
+   * does. A command run once per login starts afresh each time.
+   */
+  | 'persistent';
 
 export interface EvidenceContext {
   issuer: string;
@@ -67,6 +72,12 @@ export interface ConformanceCase {
   everyStepFaulty?: boolean;
   /** Capabilities the client needs; without them the case is skipped. */
   requires?: readonly Capability[];
+  /**
+   * A request the client must make for the case to say anything: a client
+   * that never calls userinfo cannot be judged on a bad userinfo response,
+   * so the case is skipped, after the run, with that reason.
+   */
+  judgedOnCall?: 'userinfo';
   /** Only on issuers of these profiles (default: any OpenID Connect issuer). */
   profiles?: readonly string[];
   /** Also on plain OAuth 2 issuers (Stack Exchange); default OpenID Connect only. */

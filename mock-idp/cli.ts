@@ -3,7 +3,7 @@
 // large young generation and grows the old one lazily, so RSS climbed past 170 MB
 // under sustained logins while live data stayed near 40 MB (see bench/). Stores
 // and the request log are bounded, so 160 MB of old space leaves ample headroom.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
 import { renderBanner } from './banner.js';
 import { profileNames } from './profiles/index.js';
@@ -11,6 +11,8 @@ import { profileNames } from './profiles/index.js';
 const program = new Command('mock-idp')
   .description('A local OAuth 2.0 / OpenID Connect identity provider that imitates real providers, for testing clients.')
   .showHelpAfterError()
+  // Thrown rather than exited, so that usage errors exit 2 (see the end of this file).
+  .exitOverride()
   .addHelpText('after', `
 Environment variables (a flag wins over its variable, a variable over the config file):
   MOCK_IDP_CONFIG        the config file (as --config)
@@ -112,6 +114,70 @@ Example:
     }
   });
 
+program
+  .command('conform')
+  .description('test a client with the conformance kit: a web app (black box) or a command-line client, against every case of the catalog')
+  .addOption(new Option('--adapter <kind>', 'how to drive the client: web (the kit is the browser) or command (the kit runs it)').choices(['web', 'command']))
+  .option('--url <url>', 'web: the app\'s base URL, e.g. http://127.0.0.1:3000')
+  .option('--login <path>', 'web: the path that starts a login', '/login')
+  .option('--whoami <path>', 'web: a page that answers 2xx only when logged in, e.g. /me (the surest rule)')
+  .addOption(new Option('--success-status <code>', 'web, without --whoami: the final status that means logged in (default: any 2xx)').argParser(asArgument(parseStatus)))
+  .option('--success-text <text>', 'web: text the page shows only when logged in')
+  .option('--client-id <id>', 'web: the client_id the app is configured with')
+  .option('--client-secret <secret>', 'web: its client secret (omit for a public client)')
+  .option('--redirect-uri <uri>', 'web: its redirect URI (default: <url>/callback)')
+  .addOption(new Option('--token-endpoint-auth-method <method>', 'web: how the app authenticates (default: client_secret_basic with a secret, none without)').choices(['client_secret_basic', 'client_secret_post', 'none']))
+  .option('--command <command line>', 'command: what logs in, run by the shell per login; gets MOCK_IDP_ISSUER, MOCK_IDP_CLIENT_ID, ... and {issuer} {client_id} placeholders')
+  .addOption(new Option('--profile <name>', `the provider to imitate (${profileNames().join(', ')})`).default('generic'))
+  .addOption(new Option('--cases <ids>', 'only these case ids, comma-separated (see --list)').argParser((value: string) => value.split(',').map((id) => id.trim()).filter(Boolean)))
+  .option('--list', 'print the case catalog and exit')
+  .addOption(new Option('--concurrency <n>', 'cases in flight at once (a web app\'s fixed client runs one at a time)').argParser(asArgument(parseCount)))
+  .addOption(new Option('--timeout <seconds>', 'give up on one login after this long').default(10).argParser(parseSeconds))
+  .addOption(new Option('--report <file>', 'write a report: .xml (JUnit), .json or .md; repeatable').default([]).argParser((value: string, previous: string[]) => [...previous, value]))
+  .addOption(new Option('-p, --port <port>', 'port for mock-idp; the app must use its issuer URL').default(9400).argParser(parsePort))
+  .addOption(new Option('--wait <seconds>', 'web: wait this long for the app to answer before starting').default(30).argParser(parseSeconds))
+  .addHelpText('after', `
+Exit code: 0 when no MUST case failed, 1 when one did, 2 on a usage error.
+Progress goes to stderr, the summary table to stdout.
+
+Examples:
+  $ mock-idp conform --adapter web --url http://127.0.0.1:3000 --login /login --whoami /me \\
+      --client-id my-app --client-secret my-secret --report junit.xml --report conformance.md
+  $ mock-idp conform --adapter command --command 'my-cli login --issuer {issuer} --client-id {client_id}'
+  $ mock-idp conform --list`)
+  .action(async function (this: Command, opts: ConformCliOptions) {
+    const [{ conform, UsageError }, { cases }, { catalogListing }] = await Promise.all([
+      import('../conformance/conform-command.js'),
+      import('../conformance/cases/index.js'),
+      import('../conformance/console.js'),
+    ]);
+    if (opts.list) {
+      process.stdout.write(`${catalogListing(cases)}\n`);
+      return;
+    }
+    if (!opts.adapter) this.error('error: required option \'--adapter <kind>\' not specified (web or command)', { exitCode: 2 });
+    try {
+      process.exitCode = await conform({ ...opts, adapter: opts.adapter });
+    } catch (error) {
+      if (error instanceof UsageError) this.error(`error: ${error.message}`, { exitCode: 2 });
+      throw error;
+    }
+  });
+
+type ConformCliOptions = Omit<import('../conformance/conform-command.js').ConformOptions, 'adapter'> & { adapter?: 'web' | 'command'; list?: boolean };
+
+function parseStatus(value: string): number {
+  const status = Number(value);
+  if (!/^\d{3}$/.test(value) || status < 100 || status > 599) throw new InvalidArgumentError('expected an HTTP status, 100-599');
+  return status;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return count;
+}
+
 function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(seconds > 0) || seconds > 2_000_000) throw new InvalidArgumentError('expected a number of seconds above 0');
@@ -136,6 +202,8 @@ function parsePort(value: string): number {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  // Commander has printed the message (or the help); help exits 0, a usage error 2.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof ConfigError) {
     process.stderr.write(`mock-idp: ${error.message}\n`);
     process.exit(2);

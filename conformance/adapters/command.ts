@@ -34,15 +34,16 @@ export const NATIVE_CLIENT: ClientDefaults = {
   redirectUris: ['http://127.0.0.1/callback'],
 };
 
-const TAIL = 400;
+const LAST_LINE = 300;
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-function tail(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.length > TAIL ? `…${trimmed.slice(-TAIL)}` : trimmed;
+/** What the command said last: its error message, as CLIs print it. */
+function lastLine(text: string): string {
+  const line = text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  return line.length > LAST_LINE ? `${line.slice(0, LAST_LINE)}…` : line;
 }
 
 /** `{"claims": {...}}` on stdout (what `mock-idp login` prints) becomes the outcome's claims. */
@@ -213,7 +214,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         });
         if (abandoned !== undefined) return { ok: false, code: 'abandoned', message: abandoned };
         if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
-        const said = tail(stderr) || tail(stdout);
+        const said = lastLine(stderr) || lastLine(stdout);
         return { ok: false, code: signal ? `signal-${signal}` : `exit-${code}`, message: `${signal ? `killed by ${signal}` : `exited with ${code}`}${said ? `: ${said}` : ''}` };
       } finally {
         inboxes.delete(token);

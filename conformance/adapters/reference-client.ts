@@ -58,7 +58,7 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
   };
   return {
     name: options.name ?? 'mock-idp/client',
-    capabilities: ['form_post', 'client-auth', 'issuer-url'],
+    capabilities: ['form_post', 'client-auth', 'issuer-url', 'persistent'],
     async run(context) {
       try {
         const manager = flowsFor(context);

@@ -82,7 +82,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
 
   return {
     name: options.name ?? `web app at ${base.origin}`,
-    capabilities: ['web'],
+    capabilities: ['web', 'persistent'],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
       const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});

@@ -3,8 +3,11 @@ import Provider from 'oidc-provider';
 const realNow = Date.now.bind(Date);
 /** Offset in milliseconds, by oidc-provider instance (the Koa app of a request's ctx). */
 const offsets = new WeakMap<object, number>();
-/** Offset in milliseconds for one request (its Koa ctx): a scenario's clock fault. */
-const requestOffsets = new WeakMap<object, number>();
+/**
+ * Offset in milliseconds for one request (its Koa ctx): a scenario's clock
+ * fault. A function when the client is known only once the body is parsed.
+ */
+const requestOffsets = new WeakMap<object, number | (() => number)>();
 let installed = false;
 
 function install(): void {
@@ -13,7 +16,8 @@ function install(): void {
   Date.now = () => {
     const ctx = current();
     if (!ctx) return realNow();
-    const offset = requestOffsets.get(ctx) ?? (ctx.app ? offsets.get(ctx.app) : undefined);
+    const own = requestOffsets.get(ctx);
+    const offset = (typeof own === 'function' ? own() : own) ?? (ctx.app ? offsets.get(ctx.app) : undefined);
     return offset ? realNow() + offset : realNow();
   };
   installed = true;
@@ -23,6 +27,16 @@ function install(): void {
 export function setRequestClockOffset(ctx: object, seconds: number): void {
   install();
   requestOffsets.set(ctx, seconds * 1000);
+}
+
+/**
+ * Shifts the clock for one request by what `seconds()` says when oidc-provider
+ * reads the time: for a client that names itself in the request body, known
+ * only after the body is parsed (a public or client_secret_post client).
+ */
+export function setRequestClockResolver(ctx: object, seconds: () => number): void {
+  install();
+  requestOffsets.set(ctx, () => seconds() * 1000);
 }
 
 /**

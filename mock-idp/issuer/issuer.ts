@@ -246,7 +246,7 @@ export class Issuer {
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
-    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys() }), this.#logger));
+    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));

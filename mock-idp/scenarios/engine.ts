@@ -7,7 +7,7 @@ import type { DiscoveryFault, JwksFault, TokenResponseFault, UserinfoFault } fro
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
 import type { ScenarioRun } from './run.js';
 import { publicJwk } from '../keys/key-set.js';
-import { setRequestClockOffset } from '../issuer/clock.js';
+import { setRequestClockOffset, setRequestClockResolver } from '../issuer/clock.js';
 import { basicClientId } from '../log/mask.js';
 import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';
@@ -18,6 +18,8 @@ export interface ScenarioHost {
   runFor(clientId: string | undefined): ScenarioRun | undefined;
   /** Keys brought into use by this issuer's rotation steps: published beside its own. */
   rotatedKeys(): readonly SigningKey[];
+  /** Whether any client has a scenario armed (or this is a scenario issuer). */
+  anyArmed(): boolean;
 }
 
 function clientIdOf(koa: KoaContextWithOIDC): string | undefined {
@@ -120,6 +122,8 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
   return async (koa, next) => {
     const early = host.runFor(clientIdOf(koa) ?? basicClientId(koa.get('authorization')));
     for (const fault of early?.faults('clock') ?? []) setRequestClockOffset(koa, fault.offsetSeconds);
+    // A client that names itself only in the body (public, client_secret_post) is known after parsing.
+    if (!early && host.anyArmed()) setRequestClockResolver(koa, () => host.runFor(clientIdOf(koa))?.faults('clock').at(-1)?.offsetSeconds ?? 0);
     await next();
     const route = koa.oidc?.route;
     if (!route) return;

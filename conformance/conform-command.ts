@@ -1,0 +1,135 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { profileNames } from '../mock-idp/profiles/index.js';
+import { commandAdapter } from './adapters/command.js';
+import { webAppAdapter } from './adapters/web-app.js';
+import { cases } from './cases/index.js';
+import { progressLine, summaryTable } from './console.js';
+import type { FixedClient } from './registration.js';
+import { toJson, toJUnit, toMarkdown } from './reports.js';
+import { runConformance } from './run.js';
+import type { ClientAdapter, ConformanceReport, TokenEndpointAuthMethod } from './types.js';
+
+/** The options of `mock-idp conform`, as commander parsed them. */
+export interface ConformOptions {
+  adapter: 'web' | 'command';
+  url?: string;
+  login: string;
+  whoami?: string;
+  successStatus?: number;
+  successText?: string;
+  clientId?: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  command?: string;
+  profile: string;
+  cases?: string[];
+  concurrency?: number;
+  timeout: number;
+  report: string[];
+  port: number;
+  wait: number;
+}
+
+/** A mistake in how the command was called: exit code 2, before anything runs. */
+export class UsageError extends Error {}
+
+const WRITERS: Record<string, (report: ConformanceReport) => string> = { '.xml': toJUnit, '.json': toJson, '.md': toMarkdown };
+
+function checkUsage(options: ConformOptions): void {
+  if (options.adapter === 'web') {
+    if (!options.url) throw new UsageError('--adapter web needs --url, the app\'s base URL');
+    if (!options.clientId) throw new UsageError('--adapter web needs --client-id, the client_id the app is configured with');
+    if (options.command) throw new UsageError('--command is for --adapter command');
+  } else {
+    if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
+    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText'] as const).filter((o) => options[o] !== undefined);
+    if (webOnly.length) throw new UsageError(`--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`);
+  }
+  if (!profileNames().includes(options.profile)) throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
+  const unknown = (options.cases ?? []).filter((id) => !cases.some((c) => c.id === id));
+  if (unknown.length) throw new UsageError(`unknown case(s): ${unknown.join(', ')} (see mock-idp conform --list)`);
+  for (const file of options.report) {
+    if (!WRITERS[extname(file).toLowerCase()]) throw new UsageError(`--report ${file}: name it .xml (JUnit), .json or .md`);
+  }
+}
+
+/** The app under test may start after us (it needs our issuer) or before: wait until it answers at all. */
+async function waitForApp(url: string, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw new Error(`the app at ${url} did not answer within ${seconds} s: ${(error as Error).cause ?? (error as Error).message}`);
+      await sleep(250);
+    }
+  }
+}
+
+function adapterFor(options: ConformOptions): { adapter: ClientAdapter; client?: FixedClient } {
+  if (options.adapter === 'command') return { adapter: commandAdapter({ command: options.command! }) };
+  const url = options.url!;
+  const success = {
+    ...(options.successStatus !== undefined ? { status: options.successStatus } : {}),
+    ...(options.successText !== undefined ? { text: options.successText } : {}),
+  };
+  return {
+    adapter: webAppAdapter({ url, loginPath: options.login, ...(options.whoami ? { whoami: options.whoami } : {}), success }),
+    client: {
+      clientId: options.clientId!,
+      ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
+      ...(options.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: options.tokenEndpointAuthMethod } : {}),
+      redirectUris: [options.redirectUri ?? new URL('/callback', url).href],
+    },
+  };
+}
+
+export interface ConformIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/**
+ * `mock-idp conform`: starts mock-idp with the profile's issuer, runs the
+ * catalog against the client, prints progress and the summary, writes the
+ * reports, and returns the exit code (1 when a MUST case failed).
+ */
+export async function conform(options: ConformOptions, io: ConformIo = process): Promise<number> {
+  checkUsage(options);
+  const { adapter, client } = adapterFor(options);
+  // The server loads only once the command line is known to be right: a usage error stays instant.
+  const { startMockIdp } = await import('../mock-idp/server/start.js');
+  const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent' });
+  try {
+    const issuer = idp.issuers[options.profile]!;
+    io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
+    if (client) {
+      io.stderr.write(`  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris[0]}\n`);
+      await waitForApp(options.url!, options.wait);
+    }
+    const report = await runConformance({
+      idp,
+      issuer: options.profile,
+      adapter,
+      ...(client ? { client } : {}),
+      ...(options.cases ? { only: options.cases } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      timeoutMs: options.timeout * 1000,
+      onResult: (result, done, total) => io.stderr.write(`${progressLine(result, done, total, !!io.stderr.isTTY)}\n`),
+    });
+    io.stdout.write(`\n${summaryTable(report, !!io.stdout.isTTY)}\n`);
+    for (const file of options.report) {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, WRITERS[extname(file).toLowerCase()]!(report));
+      io.stderr.write(`report written: ${file}\n`);
+    }
+    return report.passed ? 0 : 1;
+  } finally {
+    await idp.close();
+  }
+}
