@@ -7,6 +7,7 @@
 export { runConformance, type RunOptions } from './run.js';
 export { cases } from './cases/index.js';
 export { toJson, toJUnit, toMarkdown } from './reports.js';
+export { progressLine, summaryTable } from './console.js';
 export type { ClientDefaults, FixedClient } from './registration.js';
 export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
 export { webAppAdapter, type WebAppAdapterOptions, type WebAppSuccessRule } from './adapters/web-app.js';

@@ -97,6 +97,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }
       const finalUrl = landing.url.href;
+      // Where, for a person: the app's own pages by path, and never the query (it carries the code).
+      const place = (url: URL) => (url.origin === base.origin ? url.pathname : `${url.origin}${url.pathname}`);
       const page = landing.response ? await landing.response.text() : undefined;
 
       if (whoami) {
@@ -107,14 +109,14 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
         const miss = ruleMiss(rule, answer.status, whoami, body);
         return miss === undefined
           ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
-          : { ok: false, message: `not logged in: ${whoami.pathname} ${miss}${page && !landedThere ? ` (the login ended at ${finalUrl}: ${readable(page)})` : `: ${readable(body)}`}`, finalUrl, page };
+          : { ok: false, message: landedThere || !landing.response ? `${whoami.pathname} ${miss}: "${readable(body)}"` : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`, finalUrl, page };
       }
       // Sent on to a foreign origin after the login: the app finished, and where it sent the browser is the evidence.
       if (!landing.response) return { ok: true, finalUrl };
       const miss = ruleMiss(rule, landing.response.status, landing.url, page ?? '');
       if (miss === undefined) return { ok: true, claims: claimsFrom(landing.response, page ?? ''), finalUrl, page };
-      const where = landing.url.origin === idpOrigin ? 'the identity provider' : finalUrl;
-      return { ok: false, message: `${where} ${miss}: ${readable(page ?? '')}`, finalUrl, page };
+      const where = landing.url.origin === idpOrigin ? `the identity provider's ${landing.url.pathname}` : place(landing.url);
+      return { ok: false, message: `${where} ${miss}: "${readable(page ?? '')}"`, finalUrl, page };
     },
   };
 }
