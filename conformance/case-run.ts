@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
+import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
 import { judge } from './judge.js';
 import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
 import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
@@ -60,9 +61,19 @@ async function performScript(options: CaseRunOptions, testCase: ConformanceCase,
 export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseResult> {
   const { idp, issuerName, adapter } = options;
   const started = performance.now();
-  const registration: Registration = options.fixedClient
-    ? { clientId: options.fixedClient.clientId, clientSecret: options.fixedClient.clientSecret ?? '', tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic' }
-    : await registerClient(idp, issuerName, testCase, options.redirectUri, options.clientDefaults);
+  let registration: Registration;
+  try {
+    registration = options.fixedClient
+      ? { clientId: options.fixedClient.clientId, clientSecret: options.fixedClient.clientSecret ?? '', tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic' }
+      : await registerClient(idp, issuerName, testCase, options.redirectUri, options.clientDefaults);
+  } catch (error) {
+    // The issuer's own rules say the case cannot happen there: not the client's doing.
+    if (!(error instanceof AdminInputError)) throw error;
+    return {
+      id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
+      verdict: 'skip', reason: `the issuer refuses this case's client: ${error.message}`, outcome: { ok: false, message: 'not run' }, calls: [], durationMs: 0,
+    };
+  }
   const { clientId } = registration;
   const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer';
   const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;

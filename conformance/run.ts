@@ -3,7 +3,7 @@ import type { MockIdp } from '../mock-idp/server/start.js';
 import { cases as catalog } from './cases/index.js';
 import { runCase } from './case-run.js';
 import { registerFixedClient, type ClientDefaults, type FixedClient } from './registration.js';
-import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, Verdict } from './types.js';
+import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, IssuerMetadata, TokenEndpointAuthMethod, Verdict } from './types.js';
 
 export interface RunOptions {
   /** A running mock-idp (startMockIdp or the vitest globalSetup's). */
@@ -36,15 +36,39 @@ function capabilitiesOf(adapter: ClientAdapter): Set<Capability> {
   return capabilities;
 }
 
+interface IssuerFacts {
+  profile: string;
+  oauth2: boolean;
+  /** The discovery document; empty for a plain OAuth 2 issuer. */
+  metadata: IssuerMetadata;
+  /** How a case's client authenticates when nothing says otherwise. */
+  defaultMethod: TokenEndpointAuthMethod;
+}
+
+/** client_secret_basic, as RFC 6749 prefers, unless the issuer takes only others (Stitch: post or private_key_jwt). */
+function defaultMethodOf(metadata: IssuerMetadata): TokenEndpointAuthMethod {
+  const supported = metadata.token_endpoint_auth_methods_supported;
+  if (!Array.isArray(supported) || supported.includes('client_secret_basic')) return 'client_secret_basic';
+  return (['client_secret_post', 'client_secret_jwt'] as const).find((m) => supported.includes(m)) ?? 'client_secret_basic';
+}
+
+const isAdvertised = (value: unknown) => value === true || (Array.isArray(value) && value.length > 0) || (typeof value === 'string' && value !== '');
+
 /** Why a case does not apply to this client on this issuer, or undefined when it does. */
-function skipReason(testCase: ConformanceCase, profile: string, oauth2: boolean, capabilities: Set<Capability>, fixedClient: boolean, defaults: ClientDefaults | undefined): string | undefined {
+function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities: Set<Capability>, fixedClient: boolean, defaults: ClientDefaults | undefined): string | undefined {
   if (fixedClient && testCase.client) return 'needs a client registered its own way; this client\'s registration is fixed';
-  if (testCase.profiles && !testCase.profiles.includes(profile)) return `only for ${testCase.profiles.join(', ')} issuers`;
-  if (oauth2 && !testCase.oauth2) return 'an OpenID Connect case; this issuer is plain OAuth 2';
+  if (testCase.profiles && !testCase.profiles.includes(issuer.profile)) return `only for ${testCase.profiles.join(', ')} issuers`;
+  if (issuer.oauth2 && !testCase.oauth2) return 'an OpenID Connect case; this issuer is plain OAuth 2';
+  const exception = testCase.except?.[issuer.profile];
+  if (exception) return exception;
+  if (testCase.advertised && !isAdvertised(issuer.metadata[testCase.advertised])) return `the issuer does not advertise ${testCase.advertised}`;
+  const method = testCase.client?.tokenEndpointAuthMethod;
+  const methods = issuer.metadata.token_endpoint_auth_methods_supported;
+  if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
   const needs = [...(testCase.requires ?? []), ...(testCase.script?.includes('refresh') ? ['refresh' as const] : [])];
   if (testCase.via === 'issuer') needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
-  const ownMethod = defaults?.tokenEndpointAuthMethod ?? 'client_secret_basic';
+  const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
   if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod) needs.push('client-auth');
   const missing = [...new Set(needs)].filter((c) => !capabilities.has(c));
   return missing.length ? `the client lacks: ${missing.join(', ')}` : undefined;
@@ -66,7 +90,8 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}`);
   const selected = catalog.filter((c) => !options.only || options.only.includes(c.id));
   const capabilities = capabilitiesOf(options.adapter);
-  const oauth2 = summaryOfIssuer.discovery === undefined;
+  const metadata = summaryOfIssuer.discovery ? await (await fetch(summaryOfIssuer.discovery)).json() as IssuerMetadata : {};
+  const facts: IssuerFacts = { profile: summaryOfIssuer.profile, oauth2: summaryOfIssuer.discovery === undefined, metadata, defaultMethod: defaultMethodOf(metadata) };
   const caseOptions = {
     idp: options.idp,
     issuerName,
@@ -74,7 +99,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     adapter: options.adapter,
     redirectUri: options.redirectUri ?? 'http://127.0.0.1:3000/callback',
     timeoutMs: options.timeoutMs ?? 10_000,
-    clientDefaults: options.clientDefaults ?? options.adapter.registration,
+    clientDefaults: { tokenEndpointAuthMethod: facts.defaultMethod, ...(options.clientDefaults ?? options.adapter.registration) },
     fixedClient: options.client,
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
@@ -90,7 +115,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     while (next < selected.length) {
       const index = next++;
       const testCase = selected[index]!;
-      const reason = skipReason(testCase, summaryOfIssuer.profile, oauth2, capabilities, options.client !== undefined, caseOptions.clientDefaults);
+      const reason = skipReason(testCase, facts, capabilities, options.client !== undefined, caseOptions.clientDefaults);
       results[index] = reason ? skipped(testCase, reason) : await runCase(caseOptions, testCase);
       options.onResult?.(results[index], ++done, selected.length);
     }

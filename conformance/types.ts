@@ -82,6 +82,14 @@ export interface ConformanceCase {
   profiles?: readonly string[];
   /** Also on plain OAuth 2 issuers (Stack Exchange); default OpenID Connect only. */
   oauth2?: boolean;
+  /**
+   * Only on issuers whose discovery document sets this field (to true or a
+   * non-empty list): "rejects a missing iss when advertised" means nothing
+   * where it is not advertised.
+   */
+  advertised?: string;
+  /** Profiles where the case's premise does not hold, each with the reason it is skipped there. */
+  except?: Readonly<Record<string, string>>;
   /** How the case's client is registered, beyond the defaults. */
   client?: {
     tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
@@ -96,6 +104,9 @@ export interface ConformanceCase {
   expect: Expectation;
   evidence?: Evidence;
 }
+
+/** What the runner reads from the issuer's discovery document to decide which cases apply. */
+export type IssuerMetadata = Readonly<Record<string, unknown>>;
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 

@@ -254,6 +254,20 @@ describe('Stack Exchange: /2.3/access-tokens', () => {
   });
 });
 
+describe('Stack Exchange: no scope at all', () => {
+  it.each([[undefined], ['']])('authorizes a request with scope %j, and the token shows no scope but reads /me', async (scope) => {
+    const callback = await authorize({ scope });
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    const r = await exchange(callback.searchParams.get('code')!);
+    expect(r.status).toBe(200);
+    const token = new URLSearchParams(r.text).get('access_token')!;
+    const described = (await api(`access-tokens/${encodeURIComponent(token)}`)).body.items as Record<string, unknown>[];
+    expect(described[0]).toMatchObject({ access_token: token, account_id: 1165580 });
+    expect(described[0]).not.toHaveProperty('scope');
+    expect((await api('me', { site: 'stackoverflow', key: APP.key, access_token: token })).status).toBe(200);
+  });
+});
+
 describe('Stack Exchange: no OpenID Connect', () => {
   it.each(['/.well-known/openid-configuration', '/jwks', '/me', '/token/introspection'])('%s is 404', async (path) => {
     expect((await fetch(`${issuer}${path}`)).status).toBe(404);

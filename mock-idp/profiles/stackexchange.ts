@@ -1,5 +1,6 @@
 import { alwaysGzip } from '../quirks/always-gzip.js';
 import { commaScopes } from '../quirks/comma-scopes.js';
+import { scopeOptional } from '../quirks/scope-optional.js';
 import { API_PREFIX, stackexchangeApi } from '../quirks/stackexchange-api.js';
 import {
   stackexchangeAuthorize, stackexchangeEndpoints, stackexchangeTokenRequest, stackexchangeTokenResponse,
@@ -7,6 +8,8 @@ import {
 import { defineProfile } from './types.js';
 
 const NO_EXPIRY = 'no_expiry';
+/** What a request without scope is granted: nothing beyond public data and /me. Never shown. */
+const NO_SCOPE = 'mock_idp_no_scope';
 // Tokens "never" expire with no_expiry; ten years keeps the store's TTL arithmetic finite.
 const NO_EXPIRY_TTL = 10 * 365 * 24 * 3600;
 
@@ -28,7 +31,7 @@ export default defineProfile({
   keySet: 'generic',
   fixture: 'stackexchange',
   defaultUser: '1165580',
-  scopes: ['read_inbox', NO_EXPIRY, 'write_access', 'private_info'],
+  scopes: ['read_inbox', NO_EXPIRY, 'write_access', 'private_info', NO_SCOPE],
   providerConfig: () => ({
     routes: {
       authorization: '/oauth',
@@ -61,7 +64,8 @@ export default defineProfile({
     stackexchangeTokenRequest(),
     stackexchangeAuthorize(),
     commaScopes(),
+    scopeOptional({ placeholder: NO_SCOPE }),
     alwaysGzip({ pathPrefix: API_PREFIX }),
-    stackexchangeApi({ noExpiryScope: NO_EXPIRY }),
+    stackexchangeApi({ noExpiryScope: NO_EXPIRY, hiddenScopes: [NO_SCOPE] }),
   ],
 });

@@ -58,16 +58,16 @@ function seUser(user: User, site: string) {
 }
 
 /** The access_token object of /2.3/access-tokens. */
-async function describeToken(ctx: QuirkContext, presented: string, noExpiryScope: string) {
+async function describeToken(ctx: QuirkContext, presented: string, options: StackexchangeApiOptions) {
   const stored = await ctx.provider().AccessToken.find(ctx.tokens.resolve(presented)).catch(() => undefined);
   if (!stored || stored.isExpired) return undefined;
-  const scopes = (stored.scope ?? '').split(' ').filter(Boolean);
+  const scopes = (stored.scope ?? '').split(' ').filter((s) => s && !options.hiddenScopes?.includes(s));
   const accountId = stored.accountId && /^\d+$/.test(stored.accountId) ? Number(stored.accountId) : stored.accountId;
   return {
     stored,
     item: {
       access_token: presented,
-      ...(scopes.includes(noExpiryScope) ? {} : { expires_on_date: stored.exp }),
+      ...(scopes.includes(options.noExpiryScope) ? {} : { expires_on_date: stored.exp }),
       account_id: accountId,
       ...(scopes.length ? { scope: scopes } : {}),
     },
@@ -80,7 +80,13 @@ async function describeToken(ctx: QuirkContext, presented: string, noExpiryScope
  * header) and /2.3/access-tokens/{tokens}[/invalidate]. Always listed after
  * always-gzip, which compresses what these answer.
  */
-export function stackexchangeApi(options: { noExpiryScope: string }): Quirk {
+export interface StackexchangeApiOptions {
+  noExpiryScope: string;
+  /** Internal scopes never shown in /2.3/access-tokens (see scopeOptional). */
+  hiddenScopes?: readonly string[];
+}
+
+export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
   const me = resourceApi({
     name: 'stackexchange_me',
     description: 'GET /2.3/me',
@@ -139,7 +145,7 @@ export function stackexchangeApi(options: { noExpiryScope: string }): Quirk {
           if (presented.length > 20) return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
           const items = [];
           for (const token of presented) {
-            const found = await describeToken(ctx, token, options.noExpiryScope);
+            const found = await describeToken(ctx, token, options);
             if (!found) continue;
             if (tokens[2]) await found.stored.destroy();
             items.push(found.item);

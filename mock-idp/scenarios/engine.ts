@@ -48,6 +48,8 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
       return;
     }
     const body = koa.body as { keys: Record<string, unknown>[] };
+    // Signing keys come first in each issuer's key set (the same order the issuer signs with).
+    if (fault.oneKeyPerType) body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index);
     const signingRsa = body.keys.find((k) => k.kty === 'RSA');
     if (fault.addDecoyRsaKey) {
       body.keys.push({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });

@@ -5,7 +5,7 @@ import { defineScenarios } from '../types.js';
  * (/<issuer>/s/<scenario>): JWKS and discovery requests carry no client_id.
  */
 export default defineScenarios(
-  { name: 'jwks-kid-absent-single', description: 'one key per type, published and used without kid', faults: [{ target: 'jwks', removeKids: true }, { target: 'id_token', header: { remove: ['kid'] } }] },
+  { name: 'jwks-kid-absent-single', description: 'one key per type, published and used without kid', faults: [{ target: 'jwks', oneKeyPerType: true, removeKids: true }, { target: 'id_token', header: { remove: ['kid'] } }] },
   { name: 'jwks-kid-absent-multiple', description: 'two RSA keys without kid; the ID token has none either', faults: [{ target: 'jwks', removeKids: true, addDecoyRsaKey: true }, { target: 'id_token', header: { remove: ['kid'] } }] },
   { name: 'jwks-duplicate-kid', description: 'a decoy RSA key published under the signing key\'s kid', faults: [{ target: 'jwks', addDecoyRsaKey: true, decoyReusesKid: true }] },
   { name: 'jwks-use-enc', description: 'every published key is marked use: enc', faults: [{ target: 'jwks', useEnc: true }] },
