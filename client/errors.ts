@@ -274,3 +274,18 @@ export function findRelyingPartyError(error: unknown): RelyingPartyError | undef
   }
   return undefined;
 }
+
+/**
+ * A back-channel logout token failed validation (OIDC Back-Channel Logout 1.0,
+ * 2.6): the logout endpoint answers 400 invalid_request with this message.
+ */
+export class LogoutTokenError extends RelyingPartyError {
+  declare readonly code: 'logout_token_invalid' | 'logout_token_replayed';
+  /** The claim or header parameter at fault, when there is one. */
+  readonly claim: string | undefined;
+
+  constructor(message: string, claim?: string, options?: { cause?: unknown; code?: 'logout_token_invalid' | 'logout_token_replayed' }) {
+    super(options?.code ?? 'logout_token_invalid', message, options);
+    this.claim = claim;
+  }
+}

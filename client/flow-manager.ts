@@ -19,6 +19,7 @@ import { exchangeAuthorizationCode, refreshTokenGrant, type TokenClient } from '
 import type { Tokens } from './tokens.js';
 import { fetchUserinfo } from './userinfo.js';
 import { FLAWS, NO_FLAWS, type Flaws } from './flaws.js';
+import { BackchannelLogoutReceiver, type BackchannelLogoutResponse } from './backchannel-logout.js';
 
 // OIDC Registration 2: id_token_signed_response_alg defaults to RS256. Accepting
 // every alg the JWKS could verify lets an issuer (or whoever controls a token)
@@ -147,6 +148,7 @@ export class ProviderCore {
   readonly flaws: Flaws;
   // Keyed by store then user: two browsers with cookie stores never share a refresh.
   readonly refreshes = new WeakMap<StateStore, Map<string, Promise<FlowResult>>>();
+  readonly backchannel = new BackchannelLogoutReceiver();
 
   constructor(options: FlowManagerOptions) {
     if (!options.clientId) throw new ConfigurationError('clientId is required');
@@ -425,6 +427,20 @@ export class FlowManager {
         return claims;
       },
     });
+  }
+
+  /**
+   * The back-channel logout endpoint's work (OIDC Back-Channel Logout 1.0):
+   * give it the POST body as received; it validates the logout token and
+   * returns the response to send (200, or 400 invalid_request) and, when
+   * valid, whose sessions to end. Ending them is the app's: sessions live in
+   * its store, often a cookie this request does not carry.
+   */
+  async backchannelLogout(body: string | URLSearchParams): Promise<BackchannelLogoutResponse> {
+    const core = this.#core;
+    const metadata = await core.metadata.get();
+    const { flaws: _flaws, ...validation } = core.idTokenValidation(metadata);
+    return core.backchannel.receive(body, { ...validation, maxTokenLength: core.maxTokenLength });
   }
 
   /**

@@ -20,6 +20,8 @@ export { JwksCache, type JwksCacheOptions } from './jwks-cache.js';
 export { selectVerificationKeys } from './jwk-selection.js';
 export { loopbackLogin, type LoopbackLoginOptions } from './loopback-login.js';
 export { rpInitiatedLogout, auth0Logout, type LogoutUrlBuilder, type LogoutRequest } from './logout.js';
+export { validateLogoutToken, BACKCHANNEL_LOGOUT_EVENT, type LogoutTokenClaims, type LogoutTokenValidation } from './logout-token.js';
+export type { BackchannelLogoutResponse } from './backchannel-logout.js';
 export type { ExplicitEndpoints, ServerMetadata } from './provider-metadata.js';
 export type { Tokens } from './tokens.js';
 export * from './errors.js';

@@ -4,6 +4,7 @@ import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
 import { judge } from './judge.js';
+import { mintLogoutToken } from './logout-token.js';
 import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
 import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
 
@@ -28,8 +29,10 @@ function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<Clien
 }
 
 /** Runs one action; a client that throws instead of reporting is judged on what it threw. */
-function perform(adapter: ClientAdapter, action: Action, context: CaseContext, timeoutMs: number): Promise<ClientOutcome> {
-  const call = action === 'login' ? adapter.run(context) : adapter.refresh!(context);
+function perform(adapter: ClientAdapter, action: Action, context: CaseContext, timeoutMs: number, logoutToken: () => Promise<string>): Promise<ClientOutcome> {
+  const call = action === 'login' ? adapter.run(context)
+    : action === 'refresh' ? adapter.refresh!(context)
+    : logoutToken().then((token) => adapter.backchannelLogout!(context, token));
   return withTimeout(
     Promise.resolve(call).catch((error: Error & { code?: string }) => ({ ok: false as const, code: error.code, message: error.message })),
     timeoutMs,
@@ -43,8 +46,22 @@ function perform(adapter: ClientAdapter, action: Action, context: CaseContext, t
  */
 async function performScript(options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step'>): Promise<ClientOutcome> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
+  let loggedIn: ClientOutcome | undefined;
+  let lastLogoutToken: string | undefined;
+  // The issuer's back channel, played by the kit: a token about the user of the case's last login.
+  const logoutToken = async () => {
+    if (testCase.logoutToken?.replay && lastLogoutToken) return lastLogoutToken;
+    const issuer = options.idp.issuer(options.issuerName);
+    const claims = loggedIn?.ok ? loggedIn.claims : undefined;
+    const nested = claims?.claims as Record<string, unknown> | undefined;
+    const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as string | undefined;
+    const sid = [claims?.sid, nested?.sid].find((v) => typeof v === 'string') as string | undefined;
+    lastLogoutToken = await mintLogoutToken({ issuer: context.issuer, clientId: context.clientId, keys: issuer.keys, sub, sid, fault: testCase.logoutToken });
+    return lastLogoutToken;
+  };
   for (const [step, action] of script.entries()) {
-    outcome = await perform(options.adapter, action, { ...context, step }, options.timeoutMs);
+    outcome = await perform(options.adapter, action, { ...context, step }, options.timeoutMs, logoutToken);
+    if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {
       return { ok: false, code: 'valid-step-failed', message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}` };

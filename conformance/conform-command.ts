@@ -19,6 +19,7 @@ export interface ConformOptions {
   whoami?: string;
   successStatus?: number;
   successText?: string;
+  backchannelLogout?: string;
   clientId?: string;
   clientSecret?: string;
   redirectUri?: string;
@@ -45,7 +46,7 @@ function checkUsage(options: ConformOptions): void {
     if (options.command) throw new UsageError('--command is for --adapter command');
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
-    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText'] as const).filter((o) => options[o] !== undefined);
+    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'backchannelLogout'] as const).filter((o) => options[o] !== undefined);
     if (webOnly.length) throw new UsageError(`--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`);
   }
   if (!profileNames().includes(options.profile)) throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
@@ -79,12 +80,19 @@ function adapterFor(options: ConformOptions): { adapter: ClientAdapter; client?:
     ...(options.successText !== undefined ? { text: options.successText } : {}),
   };
   return {
-    adapter: webAppAdapter({ url, loginPath: options.login, ...(options.whoami ? { whoami: options.whoami } : {}), success }),
+    adapter: webAppAdapter({
+      url,
+      loginPath: options.login,
+      ...(options.whoami ? { whoami: options.whoami } : {}),
+      ...(options.backchannelLogout ? { backchannelLogoutPath: options.backchannelLogout } : {}),
+      success,
+    }),
     client: {
       clientId: options.clientId!,
       ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
       ...(options.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: options.tokenEndpointAuthMethod } : {}),
       redirectUris: [options.redirectUri ?? new URL('/callback', url).href],
+      ...(options.backchannelLogout ? { backchannelLogoutUri: new URL(options.backchannelLogout, url).href } : {}),
     },
   };
 }

@@ -9,6 +9,7 @@ export { cases } from './cases/index.js';
 export { toJson, toJUnit, toMarkdown } from './reports.js';
 export { progressLine, summaryTable } from './console.js';
 export type { ClientDefaults, FixedClient } from './registration.js';
+export type { LogoutTokenFault } from './logout-token.js';
 export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
 export { webAppAdapter, type WebAppAdapterOptions, type WebAppSuccessRule } from './adapters/web-app.js';
 export { commandAdapter, NATIVE_CLIENT, type CommandAdapterOptions } from './adapters/command.js';

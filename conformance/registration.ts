@@ -24,6 +24,8 @@ export interface FixedClient {
   clientSecret?: string;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   redirectUris: readonly string[];
+  /** Its back-channel logout endpoint: registered with sessions required, so ID tokens carry sid. */
+  backchannelLogoutUri?: string;
 }
 
 export async function registerFixedClient(idp: MockIdp, issuerName: string, client: FixedClient): Promise<void> {
@@ -33,6 +35,7 @@ export async function registerFixedClient(idp: MockIdp, issuerName: string, clie
     redirect_uris: [...client.redirectUris],
     token_endpoint_auth_method: method,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   } as never);
 }
 

@@ -33,6 +33,7 @@ export interface RunOptions {
 function capabilitiesOf(adapter: ClientAdapter): Set<Capability> {
   const capabilities = new Set<Capability>(adapter.capabilities ?? []);
   if (adapter.refresh) capabilities.add('refresh');
+  if (adapter.backchannelLogout) capabilities.add('backchannel-logout');
   return capabilities;
 }
 
@@ -65,7 +66,7 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   const method = testCase.client?.tokenEndpointAuthMethod;
   const methods = issuer.metadata.token_endpoint_auth_methods_supported;
   if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
-  const needs = [...(testCase.requires ?? []), ...(testCase.script?.includes('refresh') ? ['refresh' as const] : [])];
+  const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
   if (testCase.via === 'issuer') needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
   const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;

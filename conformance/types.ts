@@ -1,16 +1,20 @@
 import type { JWK } from 'jose';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import type { ClientDefaults } from './registration.js';
+import type { LogoutTokenFault } from './logout-token.js';
 
 /** What a conforming client does with the scenario's response. */
 export type Expectation = 'reject' | 'accept' | 'either';
 
 export type Area =
   | 'happy-path' | 'id-token' | 'signature' | 'keys' | 'discovery' | 'authorization-response' | 'token-response'
-  | 'transport' | 'userinfo' | 'client-auth' | 'pkce' | 'refresh' | 'clock' | 'web-app' | 'native' | 'profile';
+  | 'transport' | 'userinfo' | 'client-auth' | 'pkce' | 'refresh' | 'clock' | 'web-app' | 'native' | 'logout' | 'profile';
 
-/** What a case asks the client to do, in order: log in (again), or refresh the session. */
-export type Action = 'login' | 'refresh';
+/**
+ * What a case asks the client to do, in order: log in (again), refresh the
+ * session, or receive a back-channel logout token the kit sends it.
+ */
+export type Action = 'login' | 'refresh' | 'backchannel-logout';
 
 /**
  * What a client can do beyond one login. A case needing a capability the
@@ -19,6 +23,8 @@ export type Action = 'login' | 'refresh';
 export type Capability =
   /** Refreshes its session (the adapter has refresh()). */
   | 'refresh'
+  /** Receives back-channel logout tokens (the adapter has backchannelLogout()). */
+  | 'backchannel-logout'
   /** Asks for response_mode=form_post when context.responseMode says so. */
   | 'form_post'
   /** Authenticates with context.tokenEndpointAuthMethod (secret, secret JWT or private key JWT). */
@@ -99,6 +105,8 @@ export interface ConformanceCase {
     /** Register a copy of this fixture client (its auth method, keys and rules). */
     template?: string;
   };
+  /** How the logout token of a backchannel-logout action departs from a valid one. */
+  logoutToken?: LogoutTokenFault;
   /** A parameter the kit adds to the web app's login URL (return_to=https://attacker.example/). */
   loginParams?: Readonly<Record<string, string>>;
   expect: Expectation;
@@ -156,6 +164,12 @@ export interface ClientAdapter {
   registration?: ClientDefaults;
   run(context: CaseContext): Promise<ClientOutcome>;
   refresh?(context: CaseContext): Promise<ClientOutcome>;
+  /**
+   * Delivers a logout token to the client's back-channel logout endpoint, as
+   * the issuer would (a form POST of logout_token), and reports its answer:
+   * ok for 200, not ok with code `http-<status>` otherwise.
+   */
+  backchannelLogout?(context: CaseContext, logoutToken: string): Promise<ClientOutcome>;
   /** Called when a case is over: drop what was kept for this clientId. */
   release?(context: CaseContext): void | Promise<void>;
 }

@@ -123,6 +123,7 @@ program
   .option('--whoami <path>', 'web: a page that answers 2xx only when logged in, e.g. /me (the surest rule)')
   .addOption(new Option('--success-status <code>', 'web, without --whoami: the final status that means logged in (default: any 2xx)').argParser(asArgument(parseStatus)))
   .option('--success-text <text>', 'web: text the page shows only when logged in')
+  .option('--backchannel-logout <path>', 'web: the app\'s back-channel logout endpoint, e.g. /backchannel-logout (adds the logout token cases)')
   .option('--client-id <id>', 'web: the client_id the app is configured with')
   .option('--client-secret <secret>', 'web: its client secret (omit for a public client)')
   .option('--redirect-uri <uri>', 'web: its redirect URI (default: <url>/callback)')

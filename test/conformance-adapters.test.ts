@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../mock-idp/index.js';
-import { commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../conformance/index.js';
+import { cases, commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../conformance/index.js';
 import { startExampleApp } from '../client/examples/web-app.js';
 import { startCarelessWebApp } from '../fixtures/apps/careless-web-app.js';
 import { CLI } from './helpers/cli.js';
@@ -33,8 +33,8 @@ describe('the web app adapter (black box)', () => {
     try {
       const report = await runConformance({
         idp,
-        adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me' }),
-        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+        adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
       });
       expect(problems(report)).toEqual([]);
       const v = verdicts(report);
@@ -43,6 +43,7 @@ describe('the web app adapter (black box)', () => {
       expect(v['error-description-escaped']).toBe('pass');
       expect(v['id-token-aud-wrong']).toBe('pass');
       expect(v['state-altered']).toBe('pass');
+      for (const c of cases.filter((x) => x.area === 'logout')) expect(v[c.id], c.id).toBe('pass');
       // A fixed issuer and registration: issuer-URL scenarios and own-registration cases are skipped with a reason.
       const skipped = report.results.filter((r) => r.verdict === 'skip');
       for (const r of skipped) expect(r.reason).toMatch(/lacks|registration is fixed|only for|plain OAuth/);
@@ -52,16 +53,19 @@ describe('the web app adapter (black box)', () => {
     }
   });
 
-  it('catches a web app that follows any return_to and renders error_description as HTML', async () => {
+  it('catches a web app that follows any return_to, renders error_description as HTML and takes any logout token', async () => {
     const app = await startCarelessWebApp({ issuer: idp.issuers.generic!, ...APP_CLIENT });
     try {
       const report = await runConformance({
         idp,
-        only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong'],
-        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+        only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong', 'backchannel-logout-valid', 'backchannel-logout-alg-none', 'backchannel-logout-aud-wrong'],
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
         client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
       });
-      expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-nonce-wrong': 'pass', 'open-redirect-return-to': 'fail', 'error-description-escaped': 'fail' });
+      expect(verdicts(report)).toEqual({
+        'happy-path': 'pass', 'id-token-nonce-wrong': 'pass', 'open-redirect-return-to': 'fail', 'error-description-escaped': 'fail',
+        'backchannel-logout-valid': 'pass', 'backchannel-logout-alg-none': 'fail', 'backchannel-logout-aud-wrong': 'fail',
+      });
       const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
       expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
       expect(byId['error-description-escaped']!.reason).toContain('as HTML');

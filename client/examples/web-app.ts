@@ -50,6 +50,16 @@ function cookieValue(header: string, name: string): string | undefined {
   }
 }
 
+/** A form body of at most 64 KiB (a logout token is one JWT), or undefined when larger. */
+async function readBody(req: NodeJS.ReadableStream): Promise<string | undefined> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 64 * 1024) return undefined;
+  }
+  return body;
+}
+
 export async function startExampleApp(options: ExampleAppOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   // The redirect URI names the port actually bound, so listen first, then build the client.
   const server = createServer();
@@ -66,6 +76,18 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
     prefix: 'example',
     secure: false, // plain http on loopback; use true behind https
   });
+
+  // Sessions live in each browser's cookie, which the provider's back-channel POST does not
+  // carry: remember which provider sessions (sid) ended, and for a logout by sub alone, when.
+  const endedSids = new Set<string>();
+  const subLoggedOutAt = new Map<string, number>();
+  const endedByLogout = (claims: { sub?: unknown; sid?: unknown; iat?: unknown } | undefined) => {
+    if (!claims) return false;
+    if (typeof claims.sid === 'string' && endedSids.has(claims.sid)) return true;
+    // In whole seconds, like iat: only sessions begun before the logout's second end.
+    const at = subLoggedOutAt.get(String(claims.sub));
+    return at !== undefined && typeof claims.iat === 'number' && claims.iat < at;
+  };
 
   const app = new Koa();
   app.use(async (ctx) => {
@@ -93,9 +115,33 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
           sendCookies();
           ctx.redirect(safeReturnTo(cookieValue(ctx.get('cookie'), RETURN_TO_COOKIE)) ?? '/me');
           return;
+        case '/backchannel-logout': {
+          // OIDC Back-Channel Logout 1.0: the provider's server posts a logout token here.
+          if (ctx.method !== 'POST') {
+            ctx.status = 405;
+            return;
+          }
+          const body = await readBody(ctx.req);
+          if (body === undefined) {
+            ctx.status = 413;
+            return;
+          }
+          const answer = await flows.backchannelLogout(body);
+          const { sid, sub } = answer.logout ?? {};
+          if (sid) endedSids.add(sid);
+          else if (sub) subLoggedOutAt.set(sub, Math.floor(Date.now() / 1000));
+          // Bounded: the oldest entries belong to sessions long expired.
+          if (endedSids.size > 10_000) endedSids.delete(endedSids.values().next().value!);
+          if (subLoggedOutAt.size > 10_000) subLoggedOutAt.delete(subLoggedOutAt.keys().next().value!);
+          ctx.status = answer.status;
+          ctx.set(answer.headers);
+          ctx.body = answer.body;
+          return;
+        }
         case '/me': {
           const current = await session.session(USER);
-          if (!current) {
+          if (current && endedByLogout(current.claims)) await session.logout(USER);
+          if (!current || endedByLogout(current.claims)) {
             ctx.status = 401;
             ctx.body = page('Not logged in', '<h1>Not logged in</h1><p><a href="/login">Log in</a></p>');
             return;

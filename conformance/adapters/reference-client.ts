@@ -78,6 +78,11 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
         return failure(error);
       }
     },
+    async backchannelLogout(context, logoutToken) {
+      const answer = await flowsFor(context).backchannelLogout(new URLSearchParams({ logout_token: logoutToken }));
+      if (answer.status === 200) return { ok: true };
+      return { ok: false, code: `http-${answer.status}`, message: (JSON.parse(answer.body) as { error_description: string }).error_description };
+    },
     release(context) {
       flows.delete(context.clientId);
     },

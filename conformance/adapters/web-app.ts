@@ -23,6 +23,8 @@ export interface WebAppAdapterOptions {
    */
   whoami?: string;
   success?: WebAppSuccessRule;
+  /** The app's back-channel logout endpoint (OIDC Back-Channel Logout 1.0), e.g. /backchannel-logout: enables the logout cases. */
+  backchannelLogoutPath?: string;
   name?: string;
   fetch?: typeof fetch;
 }
@@ -80,8 +82,19 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   const whoami = options.whoami === undefined ? undefined : new URL(options.whoami, base);
   const rule = options.success ?? {};
 
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const backchannelLogout = options.backchannelLogoutPath === undefined ? undefined : async (_context: unknown, logoutToken: string): Promise<ClientOutcome> => {
+    // The issuer's server-to-server POST: no browser, no cookies.
+    const endpoint = new URL(options.backchannelLogoutPath!, base);
+    const answer = await fetchFn(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: logoutToken }), redirect: 'manual' });
+    const body = await answer.text();
+    if (answer.status === 200) return { ok: true };
+    return { ok: false, code: `http-${answer.status}`, message: `${endpoint.pathname} answered ${answer.status}: "${readable(body)}"` };
+  };
+
   return {
     name: options.name ?? `web app at ${base.origin}`,
+    ...(backchannelLogout ? { backchannelLogout } : {}),
     capabilities: ['web', 'persistent'],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.

@@ -154,3 +154,9 @@ export const noOpenRedirect: Evidence = (_log, { outcome }) =>
 /** The provider's error_description is text: rendered raw, it is script in the app's origin. */
 export const errorDescriptionEscaped: Evidence = (_log, { outcome }) =>
   outcome.page?.includes('<script>window.mockIdpXss') || outcome.page?.includes('<img src=x onerror') ? 'rendered the provider\'s error_description as HTML' : undefined;
+
+/** OIDC Back-Channel Logout 1.0, 2.8: a refused logout token gets 400, not a crash page or a redirect. */
+export const answeredBadRequest: Evidence = (_log, { outcome }) =>
+  !outcome.ok && outcome.code !== undefined && /^http-\d+$/.test(outcome.code) && outcome.code !== 'http-400'
+    ? `answered ${outcome.code.slice(5)} where the spec asks for 400`
+    : undefined;

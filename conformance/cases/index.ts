@@ -3,6 +3,7 @@ import clientAuth from './client-auth.js';
 import clock from './clock.js';
 import idToken from './id-token.js';
 import keysAndDiscovery from './keys-and-discovery.js';
+import logout from './logout.js';
 import profiles from './profiles.js';
 import responses from './responses.js';
 import signature from './signature.js';
@@ -12,5 +13,5 @@ import type { ConformanceCase } from '../types.js';
 
 /** The catalog: a new case is an entry in one of these files. */
 export const cases: readonly ConformanceCase[] = [
-  ...responses, ...idToken, ...signature, ...keysAndDiscovery, ...tokenResponse, ...userinfo, ...clientAuth, ...clock, ...apps, ...profiles,
+  ...responses, ...idToken, ...signature, ...keysAndDiscovery, ...tokenResponse, ...userinfo, ...clientAuth, ...clock, ...logout, ...apps, ...profiles,
 ];
