@@ -133,6 +133,12 @@ describe('the command adapter', () => {
     expect(report.summary.pass).toBe(3);
   }, 30_000);
 
+  it('reads an authorization URL printed without a newline, as a prompt that waits', async () => {
+    const script = fileURLToPath(new URL('../fixtures/apps/browser-cli.mjs', import.meta.url));
+    const report = await runConformance({ idp, only: ['happy-path'], adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }) });
+    expect(report.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: true, claims: { sub: 'alice' } } });
+  }, 30_000);
+
   it('fails a command that exits non-zero and one that never finishes, without leaving it running', async () => {
     const failing = await runConformance({ idp, only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
     expect(failing.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' } });

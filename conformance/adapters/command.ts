@@ -46,14 +46,18 @@ function lastLine(text: string): string {
   return line.length > LAST_LINE ? `${line.slice(0, LAST_LINE)}…` : line;
 }
 
-/** `{"claims": {...}}` on stdout (what `mock-idp login` prints) becomes the outcome's claims. */
+/** `{"claims": {...}}` as stdout or its last line (what `mock-idp login` prints) becomes the outcome's claims. */
 function claimsFrom(stdout: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(stdout) as { claims?: unknown };
-    return parsed.claims !== null && typeof parsed.claims === 'object' ? parsed.claims as Record<string, unknown> : undefined;
-  } catch {
-    return undefined;
+  const last = stdout.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  for (const candidate of [stdout, last]) {
+    try {
+      const parsed = JSON.parse(candidate) as { claims?: unknown } | null;
+      if (parsed?.claims !== null && typeof parsed?.claims === 'object') return parsed.claims as Record<string, unknown>;
+    } catch {
+      // Not JSON: the command's own output format.
+    }
   }
+  return undefined;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -88,8 +92,16 @@ interface Login {
   browser: UserAgent;
   /** Authorization URLs already opened: a command that prints the URL and launches a browser opens it once. */
   opened: Set<string>;
-  /** Ends the login early when the browser cannot get back to the command. */
+  /** Ends the login early: the IdP showed a page instead of sending the browser back. */
   abandon(message: string): void;
+  /** Something the browser could not do; part of the reason only if the command then fails. */
+  note(message: string): void;
+}
+
+/** Keeps the last `limit` characters: what a chatty command said last is what matters. */
+function appendCapped(text: string, chunk: string, limit = 256 * 1024): string {
+  const joined = text + chunk;
+  return joined.length > limit ? joined.slice(-limit) : joined;
 }
 
 /**
@@ -118,8 +130,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       const callback = await login.browser.request(stop.url, stop.form ? { method: 'POST', body: stop.form.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
       await callback.arrayBuffer();
     } catch (error) {
-      // The command's own outcome says more; a browser that could not reach its listener is noted only if it hangs.
-      login.abandon(`the browser could not deliver the redirect: ${(error as Error).message}`);
+      // A command that got its callback may close its listener before answering: its exit code says more.
+      login.note(`the browser could not deliver the redirect: ${(error as Error).message}`);
     }
   }
 
@@ -182,6 +194,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         shell: true, detached: true, cwd: options.cwd, env: environment(context, `${inboxUrl}/${token}`), stdio: ['ignore', 'pipe', 'pipe'],
       });
       let abandoned: string | undefined;
+      let browserNote: string | undefined;
       const login: Login = {
         child,
         browser: new UserAgent(),
@@ -189,6 +202,9 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         abandon(message) {
           abandoned ??= message;
           killGroup(child, 'SIGTERM');
+        },
+        note(message) {
+          browserNote ??= message;
         },
       };
       logins.set(context.clientId, login);
@@ -198,14 +214,29 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
       let stdout = '';
       let stderr = '';
-      const watch = (chunk: string) => {
-        for (const [href] of chunk.matchAll(authorizationUrls)) {
+      const scan = (line: string) => {
+        for (const [href] of line.matchAll(authorizationUrls)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
           if (href.startsWith(issuerPrefix) && /[?&](response_type|request_uri)=/.test(href)) void open(login, context.issuer, href);
         }
       };
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; watch(chunk); });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; watch(chunk); });
+      // Whole lines, since a URL may arrive split across two chunks; a last line without its
+      // newline ("Open this URL: ...", then waiting) is read once the command falls silent.
+      const watcher = () => {
+        let partial = '';
+        let quiet: NodeJS.Timeout | undefined;
+        return (chunk: string) => {
+          const lines = (partial + chunk).split('\n');
+          partial = appendCapped('', lines.pop() ?? '', 64 * 1024);
+          lines.forEach(scan);
+          clearTimeout(quiet);
+          if (partial) quiet = setTimeout(() => scan(partial), 100).unref();
+        };
+      };
+      const watchStdout = watcher();
+      const watchStderr = watcher();
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout = appendCapped(stdout, chunk); watchStdout(chunk); });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = appendCapped(stderr, chunk); watchStderr(chunk); });
 
       try {
         const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
@@ -215,7 +246,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         if (abandoned !== undefined) return { ok: false, code: 'abandoned', message: abandoned };
         if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
         const said = lastLine(stderr) || lastLine(stdout);
-        return { ok: false, code: signal ? `signal-${signal}` : `exit-${code}`, message: `${signal ? `killed by ${signal}` : `exited with ${code}`}${said ? `: ${said}` : ''}` };
+        const how = signal ? `killed by ${signal}` : `exited with ${code}`;
+        return { ok: false, code: signal ? `signal-${signal}` : `exit-${code}`, message: `${how}${said ? `: ${said}` : ''}${browserNote ? ` (${browserNote})` : ''}` };
       } finally {
         inboxes.delete(token);
       }
