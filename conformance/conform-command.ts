@@ -37,6 +37,20 @@ export interface ConformOptions {
 /** A mistake in how the command was called: exit code 2, before anything runs. */
 export class UsageError extends Error {}
 
+/** The run could not happen (the app never answered): exit code 1, with this message. */
+export class ConformRunError extends Error {}
+
+function httpUrl(option: string, value: string | undefined): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} ${value}: not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} ${value}: not an http(s) URL`);
+}
+
 const WRITERS: Record<string, (report: ConformanceReport) => string> = { '.xml': toJUnit, '.json': toJson, '.md': toMarkdown };
 
 function checkUsage(options: ConformOptions): void {
@@ -44,6 +58,8 @@ function checkUsage(options: ConformOptions): void {
     if (!options.url) throw new UsageError('--adapter web needs --url, the app\'s base URL');
     if (!options.clientId) throw new UsageError('--adapter web needs --client-id, the client_id the app is configured with');
     if (options.command) throw new UsageError('--command is for --adapter command');
+    httpUrl('--url', options.url);
+    httpUrl('--redirect-uri', options.redirectUri);
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
     const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'backchannelLogout'] as const).filter((o) => options[o] !== undefined);
@@ -66,7 +82,10 @@ async function waitForApp(url: string, seconds: number): Promise<void> {
       await response.arrayBuffer();
       return;
     } catch (error) {
-      if (Date.now() >= deadline) throw new Error(`the app at ${url} did not answer within ${seconds} s: ${(error as Error).cause ?? (error as Error).message}`);
+      if (Date.now() >= deadline) {
+        const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new ConformRunError(`the app at ${url} did not answer within ${seconds} s (${cause}); start it, or raise --wait`);
+      }
       await sleep(250);
     }
   }

@@ -147,7 +147,7 @@ Examples:
   $ mock-idp conform --adapter command --command 'my-cli login --issuer {issuer} --client-id {client_id}'
   $ mock-idp conform --list`)
   .action(async function (this: Command, opts: ConformCliOptions) {
-    const [{ conform, UsageError }, { cases }, { catalogListing }] = await Promise.all([
+    const [{ conform, UsageError, ConformRunError }, { cases }, { catalogListing }] = await Promise.all([
       import('../conformance/conform-command.js'),
       import('../conformance/cases/index.js'),
       import('../conformance/console.js'),
@@ -161,6 +161,11 @@ Examples:
       process.exitCode = await conform({ ...opts, adapter: opts.adapter });
     } catch (error) {
       if (error instanceof UsageError) this.error(`error: ${error.message}`, { exitCode: 2 });
+      if (error instanceof ConformRunError) {
+        process.stderr.write(`mock-idp conform: ${error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       throw error;
     }
   });

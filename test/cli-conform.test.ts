@@ -72,6 +72,7 @@ describe('mock-idp conform', () => {
     [['conform', '--adapter', 'web', '--client-id', 'x'], /--adapter web needs --url/],
     [['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000'], /--adapter web needs --client-id/],
     [['conform', '--adapter', 'command'], /--adapter command needs --command/],
+    [['conform', '--adapter', 'web', '--url', 'localhost:3000', '--client-id', 'x'], /--url localhost:3000: not an http\(s\) URL/],
     [['conform', '--adapter', 'command', '--command', 'true', '--url', 'http://x'], /--url: only for --adapter web/],
     [['conform', '--adapter', 'command', '--command', 'true', '--report', 'out.html'], /--report out\.html: name it \.xml \(JUnit\), \.json or \.md/],
     [['conform', '--adapter', 'command', '--command', 'true', '--cases', 'happy-path,nope'], /unknown case\(s\): nope/],
@@ -83,6 +84,14 @@ describe('mock-idp conform', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+  });
+
+  it('exits 1 with a plain message when the app never answers', async () => {
+    const port = await freePort();
+    const result = await runCli(['conform', '--adapter', 'web', '--url', `http://127.0.0.1:${port}`, '--client-id', 'x', '--port', '0', '--wait', '0.5']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`mock-idp conform: the app at http://127.0.0.1:${port} did not answer within 0.5 s (ECONNREFUSED); start it, or raise --wait`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('lists the catalog', async () => {
