@@ -1,7 +1,9 @@
 // How long the conformance catalog takes for one client (target: at most 15 s on
 // this 2-core machine), at several concurrencies. Run: npm run bench:conformance
 import { startMockIdp } from '../dist/mock-idp/index.js';
-import { cases, referenceClientAdapter, runConformance, toMarkdown } from '../dist/conformance/index.js';
+import { fileURLToPath } from 'node:url';
+import { cases, commandAdapter, referenceClientAdapter, runConformance, toMarkdown, webAppAdapter } from '../dist/conformance/index.js';
+import { startExampleApp } from '../dist/client/examples/web-app.js';
 
 const idp = await startMockIdp({ port: 0, logLevel: 'silent', profiles: ['generic'] });
 const adapter = referenceClientAdapter();
@@ -13,4 +15,18 @@ for (const concurrency of [1, 6, 12]) {
   if (concurrency === 6) process.stdout.write(`\n${toMarkdown(report).split('\n').slice(0, 3).join('\n')}\n\n`);
 }
 console.log(`RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs`);
+
+// The black-box adapters: the example web app (one case at a time, its client is fixed),
+// and `mock-idp login` as a command (a process per login: its start-up dominates).
+const app = await startExampleApp({ issuer: idp.issuers.generic, clientId: 'bench-app', clientSecret: 'bench-app-secret', port: 0 });
+const web = await runConformance({
+  idp,
+  adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+  client: { clientId: 'bench-app', clientSecret: 'bench-app-secret', redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
+});
+console.log(`web adapter, example app: ${(web.durationMs / 1000).toFixed(2)} s (${web.summary.pass} pass, ${web.summary.fail} fail, ${web.summary.skip} skip)`);
+await app.close();
+const bin = fileURLToPath(new URL('../dist/bin/mock-idp.js', import.meta.url));
+const command = await runConformance({ idp, adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} --client-id {client_id} --timeout 8` }) });
+console.log(`command adapter, mock-idp login: ${(command.durationMs / 1000).toFixed(2)} s (${command.summary.pass} pass, ${command.summary.fail} fail, ${command.summary.skip} skip; a node process per login)`);
 await idp.close();
