@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
+import { UserAgent } from '../mock-idp/agent.js';
 import { judge } from './judge.js';
 import { mintLogoutToken } from './logout-token.js';
 import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
@@ -44,7 +45,7 @@ function perform(adapter: ClientAdapter, action: Action, context: CaseContext, t
  * client that fails before the fault arrives has not shown that it catches
  * the fault, so its outcome is reported as a failure of the valid part.
  */
-async function performScript(options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step'>): Promise<ClientOutcome> {
+async function performScript(options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step' | 'userAgent'>): Promise<ClientOutcome> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
   let loggedIn: ClientOutcome | undefined;
   let lastLogoutToken: string | undefined;
@@ -60,7 +61,7 @@ async function performScript(options: CaseRunOptions, testCase: ConformanceCase,
     return lastLogoutToken;
   };
   for (const [step, action] of script.entries()) {
-    outcome = await perform(options.adapter, action, { ...context, step }, options.timeoutMs, logoutToken);
+    outcome = await perform(options.adapter, action, { ...context, step, userAgent: new UserAgent() }, options.timeoutMs, logoutToken);
     if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {
@@ -99,7 +100,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
   const firstId = idp.requests.lastId;
   const script = testCase.script ?? ['login'];
-  const context: Omit<CaseContext, 'step'> = {
+  const context: Omit<CaseContext, 'step' | 'userAgent'> = {
     caseId: testCase.id,
     issuer,
     clientId,
@@ -131,7 +132,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     };
   } finally {
     if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
-    await adapter.release?.({ ...context, step: script.length });
+    await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
     if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
   }
 }

@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { UserAgent } from '../mock-idp/agent.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import type { ClientDefaults } from './registration.js';
 import type { LogoutTokenFault } from './logout-token.js';
@@ -138,6 +139,12 @@ export interface CaseContext {
   loginParams?: Readonly<Record<string, string>> | undefined;
   /** Which action of the case's script this is, from 0. */
   step: number;
+  /**
+   * A headless browser for this action (a cookie jar, redirects followed,
+   * mock-idp's login done without a page): follow your authorization URL
+   * with userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) }).
+   */
+  userAgent: UserAgent;
 }
 
 /** Where the browser ended and what it showed: what a web app's outcome is judged on. */

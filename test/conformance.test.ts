@@ -15,13 +15,13 @@ const referenceClient = referenceClientAdapter();
 const openidClientDefaults: ClientAdapter = {
   name: 'openid-client (defaults)',
   capabilities: ['issuer-url'],
-  async run({ issuer, clientId, clientSecret, redirectUri }) {
+  async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
     const config = await client.discovery(new URL(issuer), clientId, {}, client.ClientSecretBasic(clientSecret), { execute: [client.allowInsecureRequests] });
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+    const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     const claims = tokens.claims()!;
     await client.fetchUserInfo(config, tokens.access_token, claims.sub);

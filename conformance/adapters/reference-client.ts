@@ -1,4 +1,3 @@
-import { UserAgent } from '../../mock-idp/agent.js';
 import {
   clientSecretBasic, clientSecretJwt, clientSecretPost, FlowManager, none, presets, privateKeyJwt, RelyingPartyError,
   type ClientAuthentication, type FlowManagerOptions, type PresetName,
@@ -62,7 +61,7 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     async run(context) {
       try {
         const manager = flowsFor(context);
-        const { url, form } = await new UserAgent().navigate(await manager.start(USER), { until: (u) => u.href.startsWith(context.redirectUri) });
+        const { url, form } = await context.userAgent.navigate(await manager.start(USER), { until: (u) => u.href.startsWith(context.redirectUri) });
         const { claims } = await manager.finish(USER, form ? { url, ...form } : url);
         if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
         return { ok: true, claims: claims as Record<string, unknown> | undefined };
