@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
@@ -19,6 +20,14 @@ export interface CaseRunOptions {
   clientDefaults?: ClientDefaults | undefined;
   /** The client's own fixed registration (already registered by the runner). */
   fixedClient?: FixedClient | undefined;
+  /**
+   * Arm an armable via-issuer case on the fixed client's client_id: the
+   * client cannot be pointed at a scenario issuer. Cases then run one at a
+   * time, so the issuer's JWKS requests during the case are the client's.
+   */
+  armIssuerCases?: boolean | undefined;
+  /** How long after the issuer's last JWKS request an armed rotation starts (RunOptions.jwksRefetchIntervalMs). */
+  jwksRefetchIntervalMs?: number | undefined;
 }
 
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
@@ -72,6 +81,19 @@ async function performScript(options: CaseRunOptions, testCase: ConformanceCase,
 }
 
 /**
+ * A long-lived client rate-limits JWKS refetches for an unknown kid (the
+ * reference client to one per 10 s), and earlier cases showed it unknown kids
+ * on purpose: a rotation starts once that allowance has passed since the
+ * issuer's last JWKS request, as a real rotation would, so the case judges
+ * the rotation, not the kit's own pace.
+ */
+async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): Promise<void> {
+  const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
+  const wait = last ? Date.parse(last.time) + intervalMs - Date.now() : 0;
+  if (wait > 0) await sleep(wait);
+}
+
+/**
  * One case against one client: its own client registration, its scenario
  * armed for that client or served on its own scenario issuer instance, the
  * client's actions, and a verdict from the outcome and the request log.
@@ -93,7 +115,8 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     };
   }
   const { clientId } = registration;
-  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer';
+  const armedInstead = testCase.via === 'issuer' && testCase.armable === true && options.armIssuerCases === true;
+  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
   const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
   if (testCase.scenario && !viaIssuer) idp.admin.arm(issuerName, clientId, testCase.scenario);
   const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
@@ -114,9 +137,12 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     loginParams: testCase.loginParams,
   };
   try {
+    if (armedInstead) await jwksQuiet(idp, issuerName, options.jwksRefetchIntervalMs ?? 0);
     const outcome = await performScript(options, testCase, script, context);
     const log: RequestRecord[] = idp.requests.list({ sinceId: firstId })
-      .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName));
+      .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName)
+        // JWKS requests name no client; armed, the issuer's own are this client's (it runs alone).
+        || (armedInstead && r.issuer === issuerName && r.route === 'jwks'));
     const calls = log.map((r) => r.route ?? r.path);
     const miss = testCase.level === 'MUST' ? 'fail' as const : 'warn' as const;
     const uncalled = testCase.judgedOnCall && !log.some((r) => r.route === testCase.judgedOnCall) ? testCase.judgedOnCall : undefined;

@@ -26,6 +26,13 @@ export interface RunOptions {
    * a time with their scenario armed on its client_id.
    */
   client?: FixedClient;
+  /**
+   * For a fixed client (a web app): the longest it may hold off refetching the
+   * JWKS for an unknown kid. Its key rotation cases, armed on its client_id,
+   * start this long after the issuer's last JWKS request. Default 10 s, the
+   * reference client's own limit; 0 starts them at once.
+   */
+  jwksRefetchIntervalMs?: number;
   /** Called as each case ends: console progress. */
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
@@ -67,7 +74,8 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   const methods = issuer.metadata.token_endpoint_auth_methods_supported;
   if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
   const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
-  if (testCase.via === 'issuer') needs.push('issuer-url');
+  // A fixed client runs one case at a time, so an armed rotation can stand in for the scenario issuer.
+  if (testCase.via === 'issuer' && !(testCase.armable && fixedClient)) needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
   const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
   if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod) needs.push('client-auth');
@@ -102,6 +110,8 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     timeoutMs: options.timeoutMs ?? 10_000,
     clientDefaults: { tokenEndpointAuthMethod: facts.defaultMethod, ...(options.clientDefaults ?? options.adapter.registration) },
     fixedClient: options.client,
+    armIssuerCases: options.client !== undefined && !capabilities.has('issuer-url'),
+    jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
   // One client_id can carry one scenario at a time.
@@ -110,11 +120,14 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const results: CaseResult[] = new Array(selected.length);
+  // Armed rotations first: before any case has shown the client an unknown kid, the first needs no wait.
+  const order = selected.map((_, index) => index);
+  if (caseOptions.armIssuerCases) order.sort((a, b) => Number(selected[b]!.armable === true) - Number(selected[a]!.armable === true));
   let next = 0;
   let done = 0;
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, selected.length)) }, async () => {
     while (next < selected.length) {
-      const index = next++;
+      const index = order[next++]!;
       const testCase = selected[index]!;
       const reason = skipReason(testCase, facts, capabilities, options.client !== undefined, caseOptions.clientDefaults);
       results[index] = reason ? skipped(testCase, reason) : await runCase(caseOptions, testCase);

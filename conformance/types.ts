@@ -73,6 +73,15 @@ export interface ConformanceCase {
    * for JWKS, discovery and rotation faults since those requests name no client.
    */
   via?: 'client' | 'issuer';
+  /**
+   * A via-issuer case whose scenario also works armed on the client's own
+   * client_id, for a client whose issuer is fixed in its configuration (a web
+   * app under black-box test): a rotation step publishes its new key on the
+   * issuer's own JWKS, beside the issuer's keys, while the scenario is armed.
+   * Not for faults of the JWKS or discovery themselves: those requests name no
+   * client, so they would hit every client of the issuer.
+   */
+  armable?: boolean;
   /** What the client is asked to do; default one login. Every action but the last must succeed... */
   script?: readonly Action[];
   /** ...unless the fault hits every action (a flood of bad tokens): then each may fail. */

@@ -44,14 +44,21 @@ describe('the web app adapter (black box)', () => {
       expect(v['id-token-aud-wrong']).toBe('pass');
       expect(v['state-altered']).toBe('pass');
       for (const c of cases.filter((x) => x.area === 'logout')) expect(v[c.id], c.id).toBe('pass');
+      // It survives key rotation, black-box: the rotation is armed on its client_id, and it refetched the issuer's JWKS.
+      for (const id of ['key-rotation-nth-login', 'key-rotation-before-signing']) {
+        expect(v[id], id).toBe('pass');
+        const calls = report.results.find((r) => r.id === id)!.calls;
+        expect(calls.slice(calls.lastIndexOf('authorization')), id).toContain('jwks');
+      }
       // A fixed issuer and registration: issuer-URL scenarios and own-registration cases are skipped with a reason.
       const skipped = report.results.filter((r) => r.verdict === 'skip');
       for (const r of skipped) expect(r.reason).toMatch(/lacks|registration is fixed|only for|plain OAuth/);
+      expect(v['key-rotation-old-key-retired']).toBe('skip');
       expect(report.summary.pass).toBeGreaterThan(35);
     } finally {
       await app.close();
     }
-  });
+  }, 60_000);
 
   it('catches a web app that follows any return_to, renders error_description as HTML and takes any logout token', async () => {
     const app = await startCarelessWebApp({ issuer: idp.issuers.generic!, ...APP_CLIENT });

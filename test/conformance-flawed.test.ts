@@ -1,12 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../mock-idp/index.js';
-import { cases, runConformance } from '../conformance/index.js';
+import { cases, referenceClientAdapter, runConformance, type ClientAdapter, type ConformanceReport } from '../conformance/index.js';
 import { flawedClients } from '../fixtures/clients/flawed/index.js';
 import { startTestIdp } from './helpers/idp.js';
 
 let idp: MockIdp;
 beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
 afterAll(() => idp.close());
+
+const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
 
 /** Cases no in-process client can take part in: skipped for the reference client and every flawed one alike. */
 const notApplicable = new Set(cases.filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles).map((c) => c.id));
@@ -25,6 +28,63 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
     expect(missed, report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());
     for (const result of report.results) {
       if (notApplicable.has(result.id)) expect(result.verdict, result.id).toBe('skip');
+    }
+  });
+});
+
+const ROTATION = ['key-rotation-nth-login', 'key-rotation-before-signing', 'key-rotation-old-key-retired'];
+
+describe('key rotation for a client whose issuer is fixed (a web app): armed on its client_id', () => {
+  // The in-process client with its issuer fixed, as a web app's is: it cannot be sent to a scenario issuer URL.
+  const fixed = (adapter: ClientAdapter): ClientAdapter => ({ ...adapter, capabilities: adapter.capabilities?.filter((c) => c !== 'issuer-url') });
+  const run = (adapter: ClientAdapter, clientId: string) => runConformance({
+    idp, only: ROTATION, adapter: fixed(adapter), jwksRefetchIntervalMs: 0,
+    client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },
+  });
+
+  it('passes the reference client, which refetched the JWKS after each rotation, and catches the JWKS cached forever', async () => {
+    const good = await run(referenceClientAdapter(), 'fixed-rotation-reference');
+    expect(verdicts(good), good.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual({
+      'key-rotation-nth-login': 'pass', 'key-rotation-before-signing': 'pass', 'key-rotation-old-key-retired': 'skip',
+    });
+    // Retiring the issuer's own key cannot be armed for one client: JWKS requests name none.
+    expect(good.results.find((r) => r.id === 'key-rotation-old-key-retired')!.reason).toBe('the client lacks: issuer-url');
+    for (const r of good.results.filter((x) => x.verdict === 'pass')) expect(r.calls.slice(r.calls.lastIndexOf('authorization')), r.id).toContain('jwks');
+
+    const cachedForever = flawedClients.find((f) => f.flaw === 'jwks-cached-forever')!;
+    const bad = await run(cachedForever.adapter, 'fixed-rotation-cached-forever');
+    expect(verdicts(bad)).toEqual({ 'key-rotation-nth-login': 'fail', 'key-rotation-before-signing': 'fail', 'key-rotation-old-key-retired': 'skip' });
+    for (const r of bad.results.filter((x) => x.verdict === 'fail')) expect(r.reason, r.id).toMatch(/^failed a valid flow: \(id_token_unknown_kid\) /);
+  });
+
+  it('fails a client that accepts the new key\'s token without fetching the JWKS again', async () => {
+    // Redeems each code, fetches the JWKS on its first login only, and waves every later ID token through.
+    const fetchedOnce: ClientAdapter = {
+      name: 'checks the first login only',
+      capabilities: ['issuer-url', 'persistent'],
+      async run({ issuer, clientId, clientSecret, redirectUri, userAgent, step }) {
+        const metadata = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { authorization_endpoint: string; token_endpoint: string; jwks_uri: string };
+        const verifier = randomBytes(32).toString('base64url');
+        const url = new URL(metadata.authorization_endpoint);
+        url.search = new URLSearchParams({
+          client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: redirectUri,
+          code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+        }).toString();
+        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        const token = await fetch(metadata.token_endpoint, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier }),
+        });
+        if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
+        if (step === 0) await (await fetch(metadata.jwks_uri)).arrayBuffer();
+        return { ok: true };
+      },
+    };
+    const report = await runConformance({ idp, only: ROTATION, adapter: fetchedOnce });
+    for (const r of report.results) {
+      expect(r.verdict, r.id).toBe('fail');
+      expect(r.reason).toBe('completed, but it accepted the new key\'s ID token without fetching the JWKS again after the rotation');
     }
   });
 });

@@ -93,6 +93,21 @@ export const jwksRefetchLimited: Evidence = (log) => {
   return fetches > 2 ? `fetched the JWKS ${fetches} times for the same unknown kid` : undefined;
 };
 
+/**
+ * OIDC Core 10.1.1: a token signed by a key the client has not seen is
+ * verified against a JWKS fetched after the rotation (at the 2nd request of
+ * `route`), not waved through. A client that never fetched the JWKS in the
+ * case verifies no signatures at all, which the signature cases judge (OIDC
+ * Core 3.1.3.7 (6) lets a client of the token endpoint rely on TLS).
+ */
+export function jwksRefetchedAfter(route: 'authorization' | 'token'): Evidence {
+  return (log) => {
+    if (!log.some((r) => r.route === 'jwks')) return undefined;
+    const rotation = lastIndex(log, route === 'token' ? isCodeGrant : (r) => r.route === 'authorization');
+    return log.slice(rotation + 1).some((r) => r.route === 'jwks') ? undefined : 'it accepted the new key\'s ID token without fetching the JWKS again after the rotation';
+  };
+}
+
 /** Client authentication as registered, on every token request (RFC 6749 2.3, OIDC Core 9). */
 export function authenticatedWith(method: string): Evidence {
   return (log, context) => {
