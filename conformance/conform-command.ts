@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClientMetadata } from 'oidc-provider';
 import { profileNames } from '../mock-idp/profiles/index.js';
 import { commandAdapter } from './adapters/command.js';
 import { webAppAdapter } from './adapters/web-app.js';
@@ -19,6 +20,7 @@ export interface ConformOptions {
   whoami?: string;
   successStatus?: number;
   successText?: string;
+  successUrl?: string;
   backchannelLogout?: string;
   clientId?: string;
   clientSecret?: string;
@@ -29,6 +31,9 @@ export interface ConformOptions {
   cases?: string[];
   concurrency?: number;
   timeout: number;
+  /** Print the requests the IdP saw for every case, not only for failures and warnings. */
+  verbose?: boolean;
+  jwksRefetchInterval?: number;
   report: string[];
   port: number;
   wait: number;
@@ -56,13 +61,17 @@ const WRITERS: Record<string, (report: ConformanceReport) => string> = { '.xml':
 function checkUsage(options: ConformOptions): void {
   if (options.adapter === 'web') {
     if (!options.url) throw new UsageError('--adapter web needs --url, the app\'s base URL');
-    if (!options.clientId) throw new UsageError('--adapter web needs --client-id, the client_id the app is configured with');
+    if (!options.clientId && (options.clientSecret !== undefined || options.tokenEndpointAuthMethod)) {
+      throw new UsageError('--client-secret and --token-endpoint-auth-method describe your --client-id: give it too (without all three, the profile\'s web client is assumed)');
+    }
+    if (options.successUrl !== undefined && options.whoami) throw new UsageError('--success-url judges the page the login ends on; --whoami judges its own page: give one');
     if (options.command) throw new UsageError('--command is for --adapter command');
     httpUrl('--url', options.url);
     httpUrl('--redirect-uri', options.redirectUri);
+    if (options.successUrl !== undefined && !options.successUrl.startsWith('/')) httpUrl('--success-url', options.successUrl);
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
-    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'backchannelLogout'] as const).filter((o) => options[o] !== undefined);
+    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'successUrl', 'backchannelLogout', 'jwksRefetchInterval'] as const).filter((o) => options[o] !== undefined);
     if (webOnly.length) throw new UsageError(`--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`);
   }
   if (!profileNames().includes(options.profile)) throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
@@ -91,12 +100,26 @@ async function waitForApp(url: string, seconds: number): Promise<void> {
   }
 }
 
+/**
+ * The profile's own confidential web client (generic-basic, okta-web, ...,
+ * from fixtures/clients/<profile>.json): what an app is set up with after
+ * `docker compose up`, so `--client-id` can be left out.
+ */
+function defaultWebClient(clients: readonly ClientMetadata[]): ClientMetadata | undefined {
+  return clients.find((c) => typeof c.client_secret === 'string'
+    && ['client_secret_basic', 'client_secret_post'].includes(c.token_endpoint_auth_method ?? 'client_secret_basic')
+    && c.application_type !== 'native'
+    && (c.grant_types ?? ['authorization_code']).includes('authorization_code')
+    && (c.redirect_uris ?? []).length > 0);
+}
+
 function adapterFor(options: ConformOptions): { adapter: ClientAdapter; client?: FixedClient } {
   if (options.adapter === 'command') return { adapter: commandAdapter({ command: options.command! }) };
   const url = options.url!;
   const success = {
     ...(options.successStatus !== undefined ? { status: options.successStatus } : {}),
     ...(options.successText !== undefined ? { text: options.successText } : {}),
+    ...(options.successUrl !== undefined ? { url: options.successUrl } : {}),
   };
   return {
     adapter: webAppAdapter({
@@ -128,13 +151,26 @@ export interface ConformIo {
  */
 export async function conform(options: ConformOptions, io: ConformIo = process): Promise<number> {
   checkUsage(options);
-  const { adapter, client } = adapterFor(options);
   // The server loads only once the command line is known to be right: a usage error stays instant.
   const { startMockIdp } = await import('../mock-idp/server/start.js');
   const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent' });
   try {
     const issuer = idp.issuers[options.profile]!;
+    let assumed: ClientMetadata | undefined;
+    if (options.adapter === 'web' && !options.clientId) {
+      assumed = defaultWebClient(idp.issuer(options.profile).clients);
+      if (!assumed) throw new UsageError(`the ${options.profile} profile has no confidential web client to assume: give --client-id`);
+    }
+    const { adapter, client } = adapterFor(assumed ? {
+      ...options,
+      clientId: assumed.client_id,
+      clientSecret: String(assumed.client_secret),
+      tokenEndpointAuthMethod: (assumed.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod,
+    } : options);
     io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
+    if (assumed) {
+      io.stderr.write(`  no --client-id: assuming the ${options.profile} profile's web client ${assumed.client_id} (secret ${String(assumed.client_secret)}, ${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from fixtures/clients/${options.profile}.json\n`);
+    }
     if (client) {
       io.stderr.write(`  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris[0]}\n`);
       await waitForApp(options.url!, options.wait);
@@ -147,9 +183,10 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
       ...(options.cases ? { only: options.cases } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       timeoutMs: options.timeout * 1000,
+      ...(options.jwksRefetchInterval !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchInterval * 1000 } : {}),
       onResult: (result, done, total) => io.stderr.write(`${progressLine(result, done, total, !!io.stderr.isTTY)}\n`),
     });
-    io.stdout.write(`\n${summaryTable(report, !!io.stdout.isTTY)}\n`);
+    io.stdout.write(`\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`);
     for (const file of options.report) {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, WRITERS[extname(file).toLowerCase()]!(report));

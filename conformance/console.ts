@@ -20,18 +20,51 @@ export function progressLine(result: CaseResult, done: number, total: number, co
   return `${count} ${verdictWord(result.verdict, colour)} ${result.level.padEnd(6)} ${result.id}  ${clip(result.reason, WHY_WIDTH)}`;
 }
 
+// Long spec names in their usual short form, so the SPEC column stays narrow.
+const SHORT_SPECS: readonly (readonly [string, string])[] = [
+  ['OIDC Back-Channel Logout 1.0', 'OIDC BCL'],
+  ['OAuth 2.0 Form Post Response Mode', 'OAuth Form Post'],
+  ['OAuth 2.0 Multiple Response Types', 'OAuth Resp Types'],
+  ['api.stackexchange.com/docs/authentication', 'Stack Exchange docs'],
+];
+const SPEC_WIDTH = 22;
+
+/** The first reference, short: "OIDC Core 3.1.3.7 (3)" is "OIDC Core 3.1.3.7", and "+1" says there is another. */
+export function shortSpec(refs: readonly string[], width = SPEC_WIDTH): string {
+  if (refs.length === 0) return '-';
+  const first = SHORT_SPECS.reduce((ref, [long, short]) => ref.replace(long, short), refs[0]!).replace(/\s*\([^)]*\)$/, '');
+  const more = refs.length > 1 ? ` +${refs.length - 1}` : '';
+  return `${clip(first, width - more.length)}${more}`;
+}
+
+export interface SummaryOptions {
+  colour?: boolean;
+  /** The requests the IdP saw for every case that ran, not only for failures and warnings. */
+  verbose?: boolean;
+  /** Columns to fit a row in; WHY is cut to fit. Default 120. */
+  width?: number;
+}
+
 /**
- * The summary a person reads at the end: every case with its verdict and why,
- * the spec it checks, and for failures and warnings the requests the IdP saw.
+ * The summary a person reads at the end: every case with its verdict, level,
+ * the spec it checks and why, and for failures and warnings (every case, with
+ * verbose) its full reason, all its references and the requests the IdP saw.
  */
-export function summaryTable(report: ConformanceReport, colour = false): string {
+export function summaryTable(report: ConformanceReport, options: SummaryOptions | boolean = {}): string {
+  const { colour = false, verbose = false, width = 120 } = typeof options === 'boolean' ? { colour: options } : options;
   const idWidth = Math.max(4, ...report.results.map((r) => r.id.length));
-  const header = `${'VERDICT'.padEnd(7)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  WHY`;
+  const specWidth = Math.min(SPEC_WIDTH, Math.max(4, ...report.results.map((r) => shortSpec(r.refs).length)));
+  const whyWidth = Math.max(20, width - (8 + 7 + idWidth + 2 + specWidth + 2));
+  const header = `${'VERDICT'.padEnd(7)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  ${'SPEC'.padEnd(specWidth)}  WHY`;
+  const indent = ' '.repeat(8 + 7);
   const lines = report.results.flatMap((r) => {
-    const row = `${verdictWord(r.verdict, colour)}    ${r.level.padEnd(6)} ${r.id.padEnd(idWidth)}  ${clip(r.reason, WHY_WIDTH)}`;
-    const detail = `${' '.repeat(7 + 1 + 6 + 1 + idWidth + 2)}`;
-    if (r.verdict !== 'fail' && r.verdict !== 'warn') return [row];
-    return [row, `${detail}spec: ${r.refs.join('; ')}`, `${detail}requests: ${r.calls.length ? r.calls.join(' > ') : 'none'}`];
+    const row = `${verdictWord(r.verdict, colour)}    ${r.level.padEnd(6)} ${r.id.padEnd(idWidth)}  ${shortSpec(r.refs).padEnd(specWidth)}  ${clip(r.reason, whyWidth)}`;
+    const requests = `${indent}requests: ${r.calls.length ? r.calls.join(' > ') : 'none'}`;
+    if (r.verdict === 'fail' || r.verdict === 'warn') {
+      const why = r.reason.replace(/\s+/g, ' ');
+      return [row, ...(why.length > whyWidth ? [`${indent}why: ${why}`] : []), `${indent}spec: ${r.refs.join('; ')}`, requests];
+    }
+    return verbose && r.verdict !== 'skip' ? [row, requests] : [row];
   });
   const { pass, fail, warn, skip } = report.summary;
   const verdict = report.passed ? 'No MUST case failed.' : 'A MUST case failed.';

@@ -123,8 +123,9 @@ program
   .option('--whoami <path>', 'web: a page that answers 2xx only when logged in, e.g. /me (the surest rule)')
   .addOption(new Option('--success-status <code>', 'web, without --whoami: the final status that means logged in (default: any 2xx)').argParser(asArgument(parseStatus)))
   .option('--success-text <text>', 'web: text the page shows only when logged in')
+  .option('--success-url <path>', 'web, without --whoami: where the browser ends when logged in, a path prefix (/dashboard) or URL prefix')
   .option('--backchannel-logout <path>', 'web: the app\'s back-channel logout endpoint, e.g. /backchannel-logout (adds the logout token cases)')
-  .option('--client-id <id>', 'web: the client_id the app is configured with')
+  .option('--client-id <id>', 'web: the client_id the app is configured with (default: the profile\'s web client, e.g. generic-basic)')
   .option('--client-secret <secret>', 'web: its client secret (omit for a public client)')
   .option('--redirect-uri <uri>', 'web: its redirect URI (default: <url>/callback)')
   .addOption(new Option('--token-endpoint-auth-method <method>', 'web: how the app authenticates (default: client_secret_basic with a secret, none without)').choices(['client_secret_basic', 'client_secret_post', 'none']))
@@ -134,6 +135,8 @@ program
   .option('--list', 'print the case catalog and exit')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once (a web app\'s fixed client runs one at a time)').argParser(asArgument(parseCount)))
   .addOption(new Option('--timeout <seconds>', 'give up on one login after this long').default(10).argParser(parseSeconds))
+  .addOption(new Option('--jwks-refetch-interval <seconds>', 'web: how long the app may hold off refetching the JWKS for an unknown kid; key rotation cases start this long after its last JWKS fetch (default 10; 0: at once)').argParser(asArgument(parseSecondsOrZero)))
+  .option('--verbose', 'show the requests the IdP saw for every case in the table, not only for failures and warnings')
   .addOption(new Option('--report <file>', 'write a report: .xml (JUnit), .json or .md; repeatable').default([]).argParser((value: string, previous: string[]) => [...previous, value]))
   .addOption(new Option('-p, --port <port>', 'port for mock-idp; the app must use its issuer URL').default(9400).argParser(parsePort))
   .addOption(new Option('--wait <seconds>', 'web: wait this long for the app to answer before starting').default(30).argParser(parseSeconds))
@@ -144,6 +147,7 @@ Progress goes to stderr, the summary table to stdout.
 Examples:
   $ mock-idp conform --adapter web --url http://127.0.0.1:3000 --login /login --whoami /me \\
       --client-id my-app --client-secret my-secret --report junit.xml --report conformance.md
+  $ mock-idp conform --adapter web --url http://localhost:3000 --login /login --profile okta   # the app uses okta-web
   $ mock-idp conform --adapter command --command 'my-cli login --issuer {issuer} --client-id {client_id}'
   $ mock-idp conform --list`)
   .action(async function (this: Command, opts: ConformCliOptions) {
@@ -182,6 +186,11 @@ function parseCount(value: string): number {
   const count = Number(value);
   if (!/^\d+$/.test(value) || count < 1 || count > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
   return count;
+}
+
+function parseSecondsOrZero(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 2_000_000) throw new InvalidArgumentError('expected a number of seconds, 0 or more');
+  return Number(value);
 }
 
 function parseSeconds(value: string): number {
