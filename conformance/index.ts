@@ -7,7 +7,7 @@
 export { runConformance, type RunOptions } from './run.js';
 export { cases } from './cases/index.js';
 export { toJson, toJUnit, toMarkdown } from './reports.js';
-export { progressLine, summaryTable } from './console.js';
+export { progressLine, summaryTable, type SummaryOptions } from './console.js';
 export type { ClientDefaults, FixedClient } from './registration.js';
 export type { LogoutTokenFault } from './logout-token.js';
 export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
