@@ -66,6 +66,9 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   const method = testCase.client?.tokenEndpointAuthMethod;
   const methods = issuer.metadata.token_endpoint_auth_methods_supported;
   if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
+  const alg = testCase.client?.idTokenSignedResponseAlg;
+  const algs = issuer.metadata.id_token_signing_alg_values_supported;
+  if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ID tokens with ${alg}`;
   const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
   if (testCase.via === 'issuer') needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
