@@ -178,6 +178,7 @@ export type IdTokenErrorCode =
   | 'id_token_nbf_in_future'
   | 'id_token_iat_missing'
   | 'id_token_iat_in_future'
+  | 'id_token_iat_too_old'
   | 'id_token_auth_time_missing'
   | 'id_token_auth_time_too_old'
   | 'id_token_nonce_mismatch'

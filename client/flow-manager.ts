@@ -6,7 +6,7 @@ import {
   ConfigurationError, JwksError, ReloginRequiredError, SessionError, TokenEndpointError, UserinfoError,
 } from './errors.js';
 import { exchangeCodeWithoutGrantType } from './form-token-exchange.js';
-import { Http } from './http.js';
+import { bodyText, Http } from './http.js';
 import type { IdTokenClaims } from './id-token-claims.js';
 import { verifyIdTokenSignature } from './id-token-signature.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, validateIdToken, type IdTokenValidation } from './id-token-validator.js';
@@ -78,8 +78,22 @@ export interface FlowManagerOptions {
   pendingTtlSeconds?: number;
   /** How long a session is kept. Default 14 days. */
   sessionTtlSeconds?: number;
+  /**
+   * Plain OAuth 2 providers have no userinfo: the API call that names the
+   * token's owner (Stack Exchange's /2.3/me), for identity().
+   */
+  identityApi?: IdentityApi;
+  /** An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day. */
+  maxIdTokenAgeSeconds?: number;
   /** @internal Deliberate defects for the conformance kit's flawed clients. */
   [FLAWS]?: Flaws;
+}
+
+export interface IdentityApi {
+  /** e.g. https://api.stackexchange.com/2.3/me */
+  url: string;
+  /** Fixed query parameters (Stack Exchange: site and the application key). */
+  params?: Readonly<Record<string, string>>;
 }
 
 export interface StartOptions {
@@ -218,6 +232,7 @@ export class ProviderCore {
       clientId: this.options.clientId,
       nowSeconds: this.nowSeconds(),
       clockSkewSeconds: this.clockSkewSeconds,
+      maxIdTokenAgeSeconds: this.options.maxIdTokenAgeSeconds ?? 86_400,
       maxTokenLength: this.maxTokenLength,
       flaws: this.flaws,
     };
@@ -402,6 +417,34 @@ export class FlowManager {
     };
     await this.#saveSession(userKey, { tokens, ...(claims ? { claims } : {}) });
     return { tokens, claims };
+  }
+
+  /**
+   * The identityApi's answer for the session's access token. The token goes in
+   * the query as `access_token`, percent-encoded: Stack Exchange tokens carry
+   * `*()`, and any `+` sent raw would arrive as a space.
+   */
+  async identity(userKey: string): Promise<Record<string, unknown>> {
+    checkUserKey(userKey);
+    const api = this.#core.options.identityApi;
+    if (!api) throw new ConfigurationError('identity() needs the identityApi option');
+    const session = await this.#store.get<SessionRecord>(sessionKey(userKey));
+    if (!session) throw new SessionError('session_missing', 'no session: log in first');
+    const url = new URL(api.url);
+    for (const [name, value] of Object.entries(api.params ?? {})) url.searchParams.set(name, value);
+    url.searchParams.set('access_token', session.tokens.accessToken);
+    const response = await this.#core.http.request(url, { headers: { accept: 'application/json' } });
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText(response));
+    } catch (cause) {
+      throw new UserinfoError('userinfo_invalid_response', `${api.url} answered HTTP ${response.status} without JSON`, { cause, status: response.status });
+    }
+    const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    if (response.status !== 200) {
+      throw new UserinfoError('userinfo_failed', `${api.url} answered HTTP ${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`, { status: response.status });
+    }
+    return record;
   }
 
   /** The userinfo claims for the session's access token, about the same sub as its ID token. */

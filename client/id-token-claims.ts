@@ -21,6 +21,8 @@ export interface ClaimExpectations {
   clientId: string;
   nowSeconds: number;
   clockSkewSeconds: number;
+  /** An iat older than this is refused, whatever exp says; unset: no bound. */
+  maxIdTokenAgeSeconds?: number | undefined;
   /** Required and compared when set (the authorization response); unset on refresh. */
   nonce?: string | undefined;
   /** max_age sent in the authorization request: auth_time is then required and bounded. */
@@ -86,7 +88,7 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
   else if (audiences.length > 1 && claims.azp === undefined) fail('id_token_azp_missing', 'the ID token has several audiences and no azp', 'azp');
   else if (claims.azp !== undefined && claims.azp !== expect.clientId) fail('id_token_azp_mismatch', `azp ${JSON.stringify(claims.azp)} is not ${expect.clientId}`, 'azp');
 
-  if (!flaws?.has('no-time-checks')) checkTimes(claims, now, skew);
+  if (!flaws?.has('no-time-checks')) checkTimes(claims, now, skew, expect.maxIdTokenAgeSeconds);
   else if (!isNumber(claims.iat)) claims.iat = now;
 
   if (expect.maxAge !== undefined && !expect.previous) {
@@ -104,10 +106,12 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
 }
 
 /** exp, nbf and iat, with one skew both ways. */
-function checkTimes(claims: Record<string, unknown>, now: number, skew: number): void {
+function checkTimes(claims: Record<string, unknown>, now: number, skew: number, maxAge: number | undefined): void {
   if (!isNumber(claims.exp)) fail('id_token_exp_missing', 'the ID token has no numeric exp', 'exp');
   if (now - skew >= claims.exp) fail('id_token_expired', `the ID token expired at ${claims.exp} (now ${now}, skew ${skew} s)`, 'exp');
   if (claims.nbf !== undefined && (!isNumber(claims.nbf) || claims.nbf > now + skew)) fail('id_token_nbf_in_future', `the ID token is not valid before ${String(claims.nbf)} (now ${now})`, 'nbf');
   if (!isNumber(claims.iat)) fail('id_token_iat_missing', 'the ID token has no numeric iat', 'iat');
   if (claims.iat > now + skew) fail('id_token_iat_in_future', `the ID token was issued in the future (iat ${claims.iat}, now ${now}, skew ${skew} s)`, 'iat');
+  // 3.1.3.7 (10): a token issued long ago is suspect (a replay, a stuck clock) even before it expires.
+  if (maxAge !== undefined && claims.iat < now - maxAge - skew) fail('id_token_iat_too_old', `the ID token was issued ${now - claims.iat} s ago, more than the ${maxAge} s allowed`, 'iat');
 }

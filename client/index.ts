@@ -3,7 +3,7 @@
  * jose. It validates every ID token itself, keeps state single-use, and
  * fails with typed errors carrying stable codes.
  */
-export { FlowManager, DEFAULT_ALLOWED_ALGS, type FlowManagerOptions, type FlowResult, type StartOptions } from './flow-manager.js';
+export { FlowManager, DEFAULT_ALLOWED_ALGS, type FlowManagerOptions, type FlowResult, type StartOptions, type IdentityApi } from './flow-manager.js';
 export { presets, type Preset, type PresetName, type PresetOptions } from './presets.js';
 export {
   clientSecretBasic, clientSecretPost, clientSecretJwt, none, privateKeyJwt,

@@ -133,6 +133,8 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     privateJwk: registration.privateJwk,
     responseMode: testCase.client?.responseMode,
     template: registration.template,
+    idTokenSignedResponseAlg: testCase.client?.idTokenSignedResponseAlg,
+    applicationKey: registration.applicationKey,
     profile: options.profile,
     loginParams: testCase.loginParams,
   };

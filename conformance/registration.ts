@@ -45,6 +45,7 @@ export interface Registration {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   privateJwk?: JWK | undefined;
   template?: string | undefined;
+  applicationKey?: string | undefined;
 }
 
 // The kit's own private_key_jwt client key: a fixture, since RSA generation per case would dominate the run.
@@ -74,6 +75,7 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
       clientSecret: String(source.client_secret ?? ''),
       tokenEndpointAuthMethod: (source.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod,
       template,
+      ...(typeof source.key === 'string' ? { applicationKey: source.key } : {}),
     };
   }
   const method = spec.tokenEndpointAuthMethod ?? defaults.tokenEndpointAuthMethod ?? 'client_secret_basic';
@@ -83,6 +85,7 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
     redirect_uris: [...(defaults.redirectUris ?? [redirectUri])],
     token_endpoint_auth_method: method,
     ...(defaults.applicationType ? { application_type: defaults.applicationType } : {}),
+    ...(spec.idTokenSignedResponseAlg ? { id_token_signed_response_alg: spec.idTokenSignedResponseAlg } : {}),
     ...(method === 'private_key_jwt' ? { jwks: { keys: [publicJwk(clientKey)] } } : method === 'none' ? {} : { client_secret: clientSecret }),
   } as never);
   return { clientId, clientSecret, tokenEndpointAuthMethod: method, ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}) };

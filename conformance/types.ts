@@ -114,6 +114,8 @@ export interface ConformanceCase {
     responseMode?: 'form_post';
     /** Register a copy of this fixture client (its auth method, keys and rules). */
     template?: string;
+    /** id_token_signed_response_alg (OIDC Registration 2); skipped where the issuer does not advertise it. */
+    idTokenSignedResponseAlg?: string;
   };
   /** How the logout token of a backchannel-logout action departs from a valid one. */
   logoutToken?: LogoutTokenFault;
@@ -142,6 +144,10 @@ export interface CaseContext {
   responseMode?: 'form_post' | undefined;
   /** The fixture client this registration copies, when the case names one. */
   template?: string | undefined;
+  /** The ID token alg the client registered (default RS256): the one it must accept, and no other. */
+  idTokenSignedResponseAlg?: string | undefined;
+  /** The application key a provider's API wants beside the token (Stack Exchange's `key`), from the registration. */
+  applicationKey?: string | undefined;
   /** The issuer's profile: generic, okta, stitch... */
   profile: string;
   /** Extra query parameters for a web app's login URL. */

@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import { UserAgent, type MockIdp } from '../mock-idp/index.js';
 import { cases, referenceClientAdapter, runConformance, toJUnit, toJson, toMarkdown, type ClientAdapter, type ConformanceReport } from '../conformance/index.js';
 import { fixtureText, startTestIdp } from './helpers/idp.js';
-import { clientSecretBasic, clientSecretPost, privateKeyJwt } from '../client/index.js';
+import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../client/index.js';
 
 let idp: MockIdp;
 beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
@@ -85,6 +85,43 @@ describe('the conformance kit', () => {
     expect(v['discovery-issuer-mismatch'], reasons['discovery-issuer-mismatch']).toBe('pass');
     for (const id of ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-nonce-wrong', 'id-token-exp-past', 'id-token-alg-none', 'state-altered', 'iss-param-wrong', 'userinfo-sub-mismatch']) {
       expect(v[id], id).toBe('pass');
+    }
+  });
+
+  it('catches a client that claims to keep its caches but fetches the JWKS on every login', async () => {
+    const inner = referenceClientAdapter();
+    // Its FlowManager (and JWKS cache) is dropped after each login.
+    const forgetful: ClientAdapter = { ...inner, name: 'forgetful', async run(context) { const outcome = await inner.run(context); await inner.release!(context); return outcome; } };
+    const report = await runConformance({ idp, adapter: forgetful, only: ['jwks-cache-max-age', 'jwks-no-store'] });
+    expect(verdicts(report)).toEqual({ 'jwks-cache-max-age': 'warn', 'jwks-no-store': 'pass' });
+    expect(report.results[0]!.reason).toMatch(/fetched the JWKS 2 times within its max-age/);
+  });
+
+  it('fails a Stack Exchange client that pastes the access token into the /2.3/me URL unencoded', async () => {
+    const stackexchange = await startTestIdp({ profiles: ['stackexchange'] });
+    try {
+      const concatenating: ClientAdapter = {
+        name: 'concatenates the token into the URL',
+        async run(context) {
+          const flows = new FlowManager(presets.stackexchange(context.issuer, { clientId: context.clientId, clientAuth: clientSecretPost(context.clientSecret), redirectUri: context.redirectUri }));
+          const { url } = await context.userAgent.navigate(await flows.start('u'), { until: (u) => u.href.startsWith(context.redirectUri) });
+          const { tokens } = await flows.finish('u', url);
+          const me = await fetch(`${context.issuer}/2.3/me?site=stackoverflow&key=${context.applicationKey}&access_token=${tokens.accessToken}`);
+          return me.status === 200 ? { ok: true } : { ok: false, code: `http-${me.status}`, message: 'the /2.3/me call failed' };
+        },
+      };
+      const only = ['stackexchange-login', 'stackexchange-token-url-encoded'];
+      const careless = await runConformance({ idp: stackexchange, issuer: 'stackexchange', adapter: concatenating, only });
+      // Its `*()` tokens survive concatenation; the scenario's `+` does not.
+      expect(verdicts(careless)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'fail' });
+      // The raw '+' arrived as a space: a token no client holds, so the call is not even this client's.
+      expect(careless.results[1]!.reason).toMatch(/http-400/);
+      expect(careless.results[1]!.calls).toEqual(['authorization', 'token']);
+      const reference = await runConformance({ idp: stackexchange, issuer: 'stackexchange', adapter: referenceClient, only });
+      expect(verdicts(reference)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'pass' });
+      expect(reference.results[1]!.calls).toEqual(['authorization', 'token', 'stackexchange_me']);
+    } finally {
+      await stackexchange.close();
     }
   });
 

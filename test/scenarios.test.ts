@@ -8,7 +8,12 @@ let idp: MockIdp;
 let issuer: string;
 let jwks: JSONWebKeySet;
 // Each test arms its own client, so they can run side by side on one issuer.
-const CLIENTS = Array.from({ length: 8 }, (_, i) => ({ client_id: `scenario-${i}`, client_secret: `scenario-secret-${i}`, redirect_uris: [REDIRECT_URI] }));
+const CLIENTS = [
+  ...Array.from({ length: 8 }, (_, i) => ({ client_id: `scenario-${i}`, client_secret: `scenario-secret-${i}`, redirect_uris: [REDIRECT_URI] })),
+  // Registered for other ID token algs: HS256 is keyed with this secret (OIDC Core 10.1).
+  { client_id: 'scenario-hs256', client_secret: 'scenario-secret-hs256-0123456789abcdef', id_token_signed_response_alg: 'HS256', redirect_uris: [REDIRECT_URI] },
+  { client_id: 'scenario-es256', client_secret: 'scenario-secret-es256', id_token_signed_response_alg: 'ES256', redirect_uris: [REDIRECT_URI] },
+];
 
 beforeAll(async () => {
   idp = await startTestIdp({ issuers: [{ name: 'generic', extraClients: CLIENTS }] });
@@ -26,12 +31,14 @@ async function rawLogin(clientIndex: number, scenario: string) {
   url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', nonce: 'the-nonce', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
-  const tokens = code ? await (await fetch(`${issuer}/token`, {
+  const response = code ? await fetch(`${issuer}/token`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}` },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
-  })).json() as { id_token: string; access_token: string } : undefined;
+  }) : undefined;
+  const text = await response?.text();
+  const tokens = response?.headers.get('content-type')?.includes('json') ? JSON.parse(text!) as { id_token: string; access_token: string } & Record<string, unknown> : undefined;
   idp.admin.disarm('generic', client_id);
-  return { callback, tokens };
+  return { callback, tokens, response, text };
 }
 
 describe('scenario catalog', () => {
@@ -70,6 +77,58 @@ describe('ID token faults', () => {
     const attacker = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find((k) => k.alg === 'RS256')!;
     expect(decodeProtectedHeader(embedded.tokens!.id_token).jwk).toMatchObject({ kid: attacker.kid, kty: 'RSA' });
     expect(JSON.stringify(decodeProtectedHeader(embedded.tokens!.id_token).jwk)).not.toContain('"d"');
+  });
+});
+
+/** The signature of a corrupt-signature fault with its flipped byte flipped back: the token as issued. */
+function unflipped(jwt: string): string {
+  const [head, body, signature] = jwt.split('.') as [string, string, string];
+  const bytes = Buffer.from(signature, 'base64url');
+  bytes[0] = bytes[0]! ^ 0x5a;
+  return `${head}.${body}.${bytes.toString('base64url')}`;
+}
+
+describe('signature faults in the alg the client registered', () => {
+  it('corrupt an ES256 signature by the EC key and an HS256 one keyed with the client secret, and nothing else', async () => {
+    const es = (await rawLogin(9, 'id-token-signature-corrupt')).tokens!.id_token;
+    expect(decodeProtectedHeader(es).alg).toBe('ES256');
+    await expect(jwtVerify(es, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
+    expect((await jwtVerify(unflipped(es), createLocalJWKSet(jwks))).payload).toMatchObject({ aud: 'scenario-es256', nonce: 'the-nonce' });
+
+    const hs = (await rawLogin(8, 'id-token-signature-corrupt')).tokens!.id_token;
+    expect(decodeProtectedHeader(hs).alg).toBe('HS256');
+    const secret = new TextEncoder().encode(CLIENTS[8]!.client_secret);
+    await expect(jwtVerify(hs, secret)).rejects.toThrow(/signature/);
+    expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({ aud: 'scenario-hs256', iss: issuer, nonce: 'the-nonce' });
+  });
+});
+
+describe('token endpoint error shapes', () => {
+  it('answer 401 invalid_client with WWW-Authenticate, an error with 200, a 400 without error, and text/plain', async () => {
+    const unauthorized = await rawLogin(7, 'token-error-invalid-client-401');
+    expect(unauthorized.response!.status).toBe(401);
+    expect(unauthorized.response!.headers.get('www-authenticate')).toMatch(/^Basic realm="mock-idp", error="invalid_client"/);
+    expect(unauthorized.tokens).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
+    const ok = await rawLogin(7, 'token-error-status-200');
+    expect(ok.response!.status).toBe(200);
+    expect(ok.tokens).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has expired' });
+    const bare = await rawLogin(7, 'token-error-no-error-field');
+    expect(bare.response!.status).toBe(400);
+    expect(bare.tokens).toEqual({ error_description: 'Something went wrong' });
+    const text = await rawLogin(7, 'token-error-text-plain');
+    expect(text.response!.status).toBe(400);
+    expect(text.response!.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text.text).toBe('Bad Request: invalid authorization code');
+  });
+
+  it('reissue an access token with + / = ( ) that works as sent, and not once a raw + turns into a space', async () => {
+    const { tokens } = await rawLogin(6, 'access-token-reserved-chars');
+    expect(tokens!.access_token).toContain('+/=()');
+    const asIssued = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
+    expect(asIssued.status).toBe(200);
+    expect(((await asIssued.json()) as { sub: string }).sub).toBe('alice');
+    const mangled = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens!.access_token.replace('+', ' ')}` } });
+    expect(mangled.status).toBeGreaterThanOrEqual(400);
   });
 });
 
@@ -144,5 +203,27 @@ describe('scenario issuer URLs', () => {
     const mismatch = await (await fetch(`${issuer}/s/discovery-issuer-mismatch/.well-known/openid-configuration`)).json() as { issuer: string };
     expect(mismatch.issuer).toBe('https://attacker.example');
     expect((await fetch(`${issuer}/s/no-such-scenario/jwks`)).status).toBe(404);
+  });
+
+  it('move the JWKS to a path of each instance only, advertised by discovery, with the usual path gone', async () => {
+    const [one, two] = await Promise.all(['a1', 'b2'].map(async (instance) => {
+      const base = `${issuer}/s/jwks-uri-per-instance~${instance}`;
+      const { jwks_uri } = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { jwks_uri: string };
+      return { base, jwks_uri };
+    }));
+    expect(one!.jwks_uri).toMatch(new RegExp(`^${one!.base}/jwks-[0-9a-f]{16}$`));
+    expect(two!.jwks_uri.slice(two!.base.length)).not.toBe(one!.jwks_uri.slice(one!.base.length));
+    expect((await fetch(`${one!.base}/jwks`)).status).toBe(404);
+    const moved = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
+    expect(moved.keys.map((k) => k.kid).sort()).toEqual(jwks.keys.map((k) => k.kid).sort());
+    // From the first login on, the signing key is one published only there.
+    const { tokens } = await codeFlow(await discover(one!.base, 'generic-basic', client.ClientSecretBasic('generic-basic-secret')));
+    const { kid } = decodeProtectedHeader(tokens.id_token!);
+    const after = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
+    expect(after.keys.map((k) => k.kid)).toContain(kid);
+    expect(jwks.keys.map((k) => k.kid)).not.toContain(kid);
+    await jwtVerify(tokens.id_token!, createLocalJWKSet(after));
+    const cached = await fetch(`${issuer}/s/jwks-max-age/jwks`);
+    expect(cached.headers.get('cache-control')).toBe('public, max-age=600');
   });
 });

@@ -1,6 +1,6 @@
 import {
   clientSecretBasic, clientSecretJwt, clientSecretPost, FlowManager, none, presets, privateKeyJwt, RelyingPartyError,
-  type ClientAuthentication, type FlowManagerOptions, type PresetName,
+  type ClientAuthentication, type FlowManagerOptions, type IdentityApi, type PresetName,
 } from '../../client/index.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 
@@ -13,6 +13,11 @@ export interface ReferenceClientAdapterOptions {
 }
 
 const USER = 'conformance-user';
+
+/** Plain OAuth 2 profiles' "who is this token for" call, standing in for userinfo. */
+const identityApis: Readonly<Record<string, (context: CaseContext) => IdentityApi>> = {
+  stackexchange: (context) => ({ url: `${context.issuer}/2.3/me`, params: { site: 'stackoverflow', ...(context.applicationKey ? { key: context.applicationKey } : {}) } }),
+};
 
 function authenticationFor(context: CaseContext, options: ReferenceClientAdapterOptions): ClientAuthentication {
   const template = context.template ? options.templates?.[context.template] : undefined;
@@ -49,6 +54,9 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
         clientAuth: authenticationFor(context, options),
         redirectUri: context.redirectUri,
         ...(context.responseMode ? { responseMode: context.responseMode } : {}),
+        // The registered alg and only it (OIDC Core 3.1.3.7 (7)); HS256 is keyed with the client secret.
+        ...(context.idTokenSignedResponseAlg ? { allowedAlgs: [context.idTokenSignedResponseAlg] } : {}),
+        ...(identityApis[context.profile] ? { identityApi: identityApis[context.profile]!(context) } : {}),
         ...options.flowOptions,
       }));
       flows.set(context.clientId, manager);
@@ -64,6 +72,7 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
         const { url, form } = await context.userAgent.navigate(await manager.start(USER), { until: (u) => u.href.startsWith(context.redirectUri) });
         const { claims } = await manager.finish(USER, form ? { url, ...form } : url);
         if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
+        else if (identityApis[context.profile]) await manager.identity(USER);
         return { ok: true, claims: claims as Record<string, unknown> | undefined };
       } catch (error) {
         return failure(error);

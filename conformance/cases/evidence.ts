@@ -77,6 +77,14 @@ export const bearerHeaderOnly: Evidence = (log) => {
   return undefined;
 };
 
+const CLAIM_SCOPES = ['profile', 'email', 'address', 'phone'];
+
+/** OIDC Core 5.4: the standard claims are asked for with these scope values. */
+export const askedForClaimScopes: Evidence = (log) => {
+  const asked = log.filter((r) => r.route === 'authorization').map((r) => param(r, 'scope') ?? '');
+  return asked.every((scope) => scope.split(' ').some((s) => CLAIM_SCOPES.includes(s))) ? undefined : `asked for scope "${asked.at(-1) ?? ''}": none of ${CLAIM_SCOPES.join(', ')}`;
+};
+
 /** RFC 6585 4 / RFC 9110 10.2.3: no retry before Retry-After has passed. */
 export const respectsRetryAfter: Evidence = (log) => {
   const calls = log.filter((r) => r.route === 'userinfo');
@@ -108,6 +116,34 @@ export function jwksRefetchedAfter(route: 'authorization' | 'token'): Evidence {
   };
 }
 
+/** A JWKS whose Cache-Control allows 600 s is fetched once for logins a few seconds apart (RFC 9111 5.2.2.1). */
+export const jwksCacheHonoured: Evidence = (log) => {
+  const fetches = log.filter((r) => r.route === 'jwks').length;
+  return fetches > 1 ? `fetched the JWKS ${fetches} times within its max-age of 600 s` : undefined;
+};
+
+/** rp-discovery-jwks_uri-keys: the keys come from the jwks_uri discovery names, not a guessed path. */
+export const usedDiscoveredJwksUri: Evidence = (log) => {
+  if (!log.some((r) => r.route === 'discovery')) return 'never read the discovery document';
+  if (log.some((r) => r.route === 'jwks' && r.status === 200)) return undefined;
+  const guessed = log.find((r) => r.route === undefined && /jwks/i.test(r.path));
+  return guessed ? `fetched ${guessed.path} instead of the advertised jwks_uri` : 'never fetched the advertised jwks_uri';
+};
+
+/** Discovery may name a token endpoint on another host; a client uses it or refuses it, but never guesses the issuer's own. */
+export const noGuessedTokenEndpoint: Evidence = (log) =>
+  log.some((r) => r.route === 'token') ? 'sent the code to the issuer\'s own token endpoint, not the discovered one' : undefined;
+
+/**
+ * Stack Exchange's /2.3/me finds the token only when it arrives exactly as
+ * issued; the request is then this client's and answered 200. A '+' sent raw
+ * arrives as a space and matches no token (402 invalid_access_token, no client).
+ */
+export const deliveredIssuedToken: Evidence = (log) =>
+  log.some((r) => r.route === 'stackexchange_me' && r.status === 200)
+    ? undefined
+    : 'no /2.3/me call delivered the issued access token intact (not percent-encoded in the query, or never called)';
+
 /** Client authentication as registered, on every token request (RFC 6749 2.3, OIDC Core 9). */
 export function authenticatedWith(method: string): Evidence {
   return (log, context) => {
@@ -118,13 +154,27 @@ export function authenticatedWith(method: string): Evidence {
   };
 }
 
-/** OIDC Core 9 and RFC 7523 3: the assertion claims, and a jti never reused. */
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+// OIDC Core 9: client_secret_jwt is an HMAC keyed with the secret, private_key_jwt an asymmetric signature; never none.
+const ASSERTION_ALGS: Readonly<Record<string, RegExp>> = {
+  client_secret_jwt: /^HS(256|384|512)$/,
+  private_key_jwt: /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/,
+};
+
+/** OIDC Core 9 and RFC 7523 3: the assertion type, alg and claims, and a jti never reused. */
 function assertionProblems(tokens: readonly RequestRecord[], context: EvidenceContext): string | undefined {
   const seen = new Set<unknown>();
   const now = Date.now() / 1000;
   for (const r of tokens) {
     const claims = r.clientAuth?.assertion?.payload;
     if (!claims) return 'sent a client assertion that cannot be decoded';
+    const type = param(r, 'client_assertion_type');
+    if (type !== JWT_BEARER) return `sent client_assertion_type ${JSON.stringify(type)}, not ${JWT_BEARER}`;
+    const alg = r.clientAuth?.assertion?.header.alg;
+    const method = r.clientAuth?.method ?? '';
+    if (typeof alg !== 'string' || !ASSERTION_ALGS[method]?.test(alg)) return `signed its ${method} assertion with ${JSON.stringify(alg)}, not an algorithm that method allows`;
+    if (typeof claims.iat !== 'number') return 'sent an assertion without iat';
+    if (claims.iat > now + 60) return `sent an assertion issued ${Math.round(claims.iat - now)} s in the future`;
     if (claims.iss !== context.clientId || claims.sub !== context.clientId) return 'sent an assertion whose iss and sub are not its client_id';
     const audiences = [claims.aud].flat();
     if (!audiences.some((aud) => aud === context.issuer || (typeof aud === 'string' && aud.endsWith(r.path)))) {
@@ -149,9 +199,29 @@ export const assertionAudienceIsTokenUrl: Evidence = (log) => {
   return undefined;
 };
 
-/** Token parameters in the form body, where RFC 6749 3.2 puts them, not in the URL. */
+const TOKEN_PARAMS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token'];
+const placesOf = (r: RequestRecord) => ({
+  query: TOKEN_PARAMS.filter((name) => r.query[name] !== undefined),
+  body: TOKEN_PARAMS.filter((name) => r.body[name] !== undefined),
+});
+
+/** Token parameters in the form body, where RFC 6749 3.2 puts them; Okta tolerates the query, so that is a SHOULD. */
 export const tokenParamsInBody: Evidence = (log) =>
-  log.some((r) => r.route === 'token' && (r.query.code !== undefined || r.query.grant_type !== undefined)) ? 'sent token parameters in the query string' : undefined;
+  log.some((r) => r.route === 'token' && placesOf(r).query.length > 0) ? 'sent token parameters in the query string (Okta tolerates it; RFC 6749 3.2 wants the body)' : undefined;
+
+/**
+ * All in the body or all in the query: a request split between the two is one
+ * no two servers read alike. The log's body is what the issuer read, with an
+ * Okta-style query already merged in, so split means body parameters the query lacks.
+ */
+export const tokenParamsNotSplit: Evidence = (log) => {
+  for (const r of log.filter((x) => x.route === 'token')) {
+    const { query, body } = placesOf(r);
+    const bodyOnly = body.filter((name) => !query.includes(name));
+    if (query.length > 0 && bodyOnly.length > 0) return `split the token request: ${query.join(', ')} in the query, ${bodyOnly.join(', ')} in the body`;
+  }
+  return undefined;
+};
 
 /** RFC 8252 7.3, 8.3: a loopback IP literal, not "localhost". */
 export const loopbackRedirect: Evidence = (log) => {

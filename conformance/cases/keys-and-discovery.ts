@@ -1,5 +1,5 @@
 import { defineCases } from '../types.js';
-import { jwksRefetchedAfter, jwksRefetchLimited, noAuthorization, noUserinfoAfterToken } from './evidence.js';
+import { jwksCacheHonoured, jwksRefetchedAfter, jwksRefetchLimited, noAuthorization, noGuessedTokenEndpoint, noUserinfoAfterToken, usedDiscoveredJwksUri } from './evidence.js';
 
 /** Keys, rotation and discovery: served by a scenario issuer of the case's own. */
 export default defineCases(
@@ -16,4 +16,10 @@ export default defineCases(
   { id: 'discovery-issuer-mismatch', aliases: ['rp-discovery-issuer-not-matching-config', 'oidcc-client-test-discovery-issuer-mismatch'], title: 'Stops when discovery names another issuer', area: 'discovery', refs: ['OIDC Discovery 4.3'], level: 'MUST', scenario: 'discovery-issuer-mismatch', via: 'issuer', expect: 'reject', evidence: noAuthorization },
   { id: 'discovery-issuer-trailing-slash', aliases: [], title: 'Compares the discovered issuer exactly (a trailing slash differs)', area: 'discovery', refs: ['OIDC Discovery 4.3'], level: 'MUST', scenario: 'discovery-issuer-trailing-slash', via: 'issuer', expect: 'reject', evidence: noAuthorization },
   { id: 'discovery-http-endpoints', aliases: [], title: 'Refuses plain-http endpoints on another host', area: 'discovery', refs: ['RFC 9700 2', 'OIDC Discovery 3'], level: 'SHOULD', scenario: 'discovery-http-endpoints', via: 'issuer', expect: 'reject' },
+  { id: 'discovery-jwks-uri', aliases: ['rp-discovery-jwks_uri-keys', 'rp-discovery-openid-configuration'], title: 'Takes the keys from the jwks_uri discovery advertises (a path of this run only)', area: 'discovery', refs: ['OIDC Discovery 3', 'OIDC Core 10.1.1'], level: 'MUST', scenario: 'jwks-uri-per-instance', via: 'issuer', expect: 'accept', evidence: usedDiscoveredJwksUri },
+  { id: 'discovery-endpoints-foreign-host', aliases: [], title: 'Uses (or refuses) a token endpoint discovery puts on another host, never a guessed one', area: 'discovery', refs: ['OIDC Discovery 3', 'RFC 8414 2'], level: 'SHOULD', scenario: 'discovery-endpoints-foreign-host', via: 'issuer', expect: 'either', evidence: noGuessedTokenEndpoint },
+  // OIDC Core 10.1: a kid MAY be left out when the JWKS leaves no doubt; the issuer's own JWKS decides which.
+  { id: 'id-token-kid-missing', aliases: [], title: 'Takes a token without kid when one published key fits; refuses (or tries each) when several do', area: 'keys', refs: ['OIDC Core 10.1'], level: 'SHOULD', scenario: 'id-token-kid-missing', expect: 'either' },
+  { id: 'jwks-cache-max-age', aliases: [], title: 'Keeps a JWKS served with max-age=600 instead of fetching it every login', area: 'keys', refs: ['RFC 9111 5.2.2.1', 'OIDC Core 10.1.1'], level: 'SHOULD', scenario: 'jwks-max-age', via: 'issuer', requires: ['persistent'], script: ['login', 'login'], expect: 'accept', evidence: jwksCacheHonoured },
+  { id: 'jwks-no-store', aliases: [], title: 'Logs in with a JWKS served no-store (refetching it is allowed)', area: 'keys', refs: ['RFC 9111 5.2.2.5'], level: 'SHOULD', scenario: 'jwks-no-store', via: 'issuer', script: ['login', 'login'], expect: 'accept' },
 );

@@ -3,7 +3,7 @@ import { formPostRequested, noTokenRequest, pkceS256 } from './evidence.js';
 
 /** The authorization response: state, RFC 9207 iss, errors, response mode, PKCE. */
 export default defineCases(
-  { id: 'happy-path', aliases: ['rp-response_type-code', 'oidcc-client-test'], title: 'Completes a valid code flow', area: 'happy-path', refs: ['OIDC Core 3.1'], level: 'MUST', expect: 'accept' },
+  { id: 'happy-path', aliases: ['rp-response_type-code', 'oidcc-client-test', 'rp-id_token-sig-rs256', 'oidcc-client-test-idtoken-sig-rs256'], title: 'Completes a valid code flow (an RS256-signed ID token)', area: 'happy-path', refs: ['OIDC Core 3.1'], level: 'MUST', expect: 'accept' },
   { id: 'pkce-s256', aliases: [], title: 'Sends PKCE with S256, never plain, and the verifier with the code', area: 'pkce', refs: ['RFC 7636 4.2', 'RFC 9700 2.1.1'], level: 'MUST', expect: 'accept', evidence: pkceS256 },
   { id: 'state-altered', aliases: ['fapi2-rp-invalid-state'], title: 'Rejects a response whose state it did not send', area: 'authorization-response', refs: ['RFC 6749 10.12', 'RFC 9700 4.7'], level: 'MUST', scenario: 'state-altered', expect: 'reject', evidence: noTokenRequest },
   { id: 'state-missing', aliases: ['fapi2-rp-missing-state'], title: 'Rejects a response without state', area: 'authorization-response', refs: ['RFC 6749 10.12'], level: 'MUST', scenario: 'state-missing', expect: 'reject', evidence: noTokenRequest },

@@ -46,7 +46,9 @@ export function evidenceMiddleware(issuerName: string): Middleware {
         record.clientId = oidc?.client?.clientId
           ?? (typeof body.client_id === 'string' ? body.client_id : undefined)
           ?? (typeof ctx.query.client_id === 'string' ? ctx.query.client_id : undefined)
-          ?? basicClientId(authorization);
+          ?? basicClientId(authorization)
+          // A resource API quirk names the client its token belongs to: keep it.
+          ?? record.clientId;
         const method = presentedAuthMethod(body, authorization);
         if (method && (record.route === 'token' || record.route === 'introspection' || record.route === 'revocation'
           || record.route === 'device_authorization' || record.route === 'pushed_authorization_request')) {

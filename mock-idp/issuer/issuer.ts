@@ -210,6 +210,7 @@ export class Issuer {
   }
 
   #stale = false;
+  #jwksRoute: string | undefined;
 
   /** Builds a fresh oidc-provider instance from the current clients, users and keys. */
   rebuild(): void {
@@ -226,6 +227,11 @@ export class Issuer {
       ttl: this.#config.ttl,
       loginMode: () => this.loginMode,
     });
+    if (this.#init.fixedScenario?.jwksPath === 'per-instance') {
+      // Fixed for the instance's life: rebuilds must not move the keys from under a client that found them.
+      this.#jwksRoute ??= `/jwks-${randomBytes(8).toString('hex')}`;
+      configuration.routes = { ...configuration.routes, jwks: this.#jwksRoute };
+    }
     const provider = new Provider(this.issuer, configuration);
     provider.proxy = true;
     this.routes = configuration.routes as Routes;
@@ -246,7 +252,7 @@ export class Issuer {
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
-    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined }), this.#logger));
+    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined, tokens: this.tokens }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));

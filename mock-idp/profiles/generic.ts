@@ -4,7 +4,8 @@ import { pkcePolicy } from '../quirks/pkce-policy.js';
 /**
  * The standards-complete issuer: OpenID Connect Core, Discovery, RFC 7636 PKCE,
  * RFC 7662 introspection, RFC 7009 revocation, RFC 8628 device flow, RFC 9126 PAR,
- * RFC 9207 iss, RP-initiated and back-channel logout. No provider quirks.
+ * RFC 9207 iss, RP-initiated and back-channel logout, HS256 ID tokens for
+ * clients that register them. No provider quirks.
  * It accepts the plain PKCE method RFC 7636 allows (while advertising S256
  * only), so a client that downgrades is observed doing it, not stopped.
  */
@@ -17,5 +18,7 @@ export default defineProfile({
   fixture: 'generic',
   defaultUser: 'alice',
   scopes: ['openid', 'offline_access', 'profile', 'email', 'address', 'phone', 'api:read', 'api:write'],
+  // oidc-provider's defaults plus HS256, which OIDC Core 10.1 keys with the client secret: clients that register it get it.
+  providerConfig: () => ({ enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA', 'HS256'] } }),
   quirks: [pkcePolicy({ methods: ['S256', 'plain'], missingMethod: 'plain' })],
 });

@@ -1,5 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKey } from '../keys/key-set.js';
+import type { TokenFacade } from '../issuer/token-facade.js';
 import type { Middleware } from '../profiles/types.js';
 import { recordOf } from '../issuer/evidence.js';
 import { applyIdTokenFault } from './id-token.js';
@@ -20,6 +21,8 @@ export interface ScenarioHost {
   rotatedKeys(): readonly SigningKey[];
   /** Whether any client has a scenario armed (or this is a scenario issuer). */
   anyArmed(): boolean;
+  /** The issuer's presented-token map: a reissued access token must keep working. */
+  tokens: TokenFacade;
 }
 
 function clientIdOf(koa: KoaContextWithOIDC): string | undefined {
@@ -79,19 +82,49 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
   }
 }
 
-function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string): void {
+function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): void {
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
     if (fault.grant && fault.grant !== grant) continue;
     if (fault.error) {
-      koa.status = fault.error.status;
-      koa.body = { error: fault.error.error, ...(fault.error.error_description ? { error_description: fault.error.error_description } : {}) };
+      const { status, error, error_description: description, headers, body } = fault.error;
+      koa.status = status;
+      for (const [name, value] of Object.entries(headers ?? {})) koa.set(name, value);
+      if (body === 'text') {
+        koa.type = 'text/plain';
+        koa.body = description ?? error ?? 'Bad Request';
+      } else {
+        koa.body = { ...(error ? { error } : {}), ...(description ? { error_description: description } : {}) };
+      }
       continue;
     }
+    if (fault.accessTokenWith) reissueAccessToken(koa, fault.accessTokenWith, tokens);
+    if (typeof koa.body !== 'object' || koa.body === null) continue;
     const body = koa.body as Record<string, unknown>;
     const before = { ...body };
     for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
     for (const name of fault.remove ?? []) delete body[name];
+  }
+}
+
+/**
+ * Hands the access token out again with `chars` mixed in, in a JSON or a
+ * form-encoded answer (Stack Exchange's), and maps the new form to the real
+ * token, so it works wherever it arrives intact.
+ */
+function reissueAccessToken(koa: KoaContextWithOIDC, chars: string, tokens: TokenFacade): void {
+  const form = typeof koa.body === 'string' ? new URLSearchParams(koa.body) : undefined;
+  const json = form ? undefined : koa.body as Record<string, unknown>;
+  const issued = form ? form.get('access_token') : json?.access_token;
+  if (typeof issued !== 'string' || issued.length < 8) return;
+  const reissued = `${issued.slice(0, 4)}${chars}${issued.slice(4)}`;
+  const ttl = Number(form?.get('expires') ?? json?.expires_in ?? 3600) || 3600;
+  tokens.present(tokens.resolve(issued), reissued, ttl);
+  if (form) {
+    form.set('access_token', reissued);
+    koa.body = form.toString();
+  } else {
+    json!.access_token = reissued;
   }
 }
 
@@ -145,9 +178,9 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       if (grant === 'authorization_code') run.observe('token', signingAlg);
       for (const fault of run.faults('id_token')) {
         if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
-        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey);
+        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
       }
-      applyTokenResponseFaults(koa, run.faults('token_response'), grant);
+      applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens);
     } else if (route === 'authorization' || route === 'resume') {
       if (route === 'authorization') run.observe('authorization', signingAlg);
       applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response'));

@@ -29,7 +29,7 @@ function flipSignatureByte(jwt: string): string {
  * signed as it says (by default re-signed with the issuer's own key, so only the
  * named defect differs from a valid token).
  */
-export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[], rotatedKey?: SigningKey): Promise<string> {
+export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[], rotatedKey?: SigningKey, clientSecret?: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
   const original = decodeProtectedHeader(idToken);
@@ -43,6 +43,10 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
   const alg = String(original.alg);
   const issuerKey = issuerKeys.find((k) => k.kid === original.kid) ?? issuerKeys.find((k) => k.alg === alg) ?? issuerKeys[0]!;
   const withAlg = (overrides: Record<string, unknown>) => ({ ...header, ...overrides }) as JWTHeaderParameters;
+  // An HS* ID token is keyed with the client's secret (OIDC Core 10.1), as oidc-provider issued it.
+  const asIssued = (): Promise<string> => alg.startsWith('HS')
+    ? new SignJWT(payload).setProtectedHeader(withAlg({ alg })).sign(new TextEncoder().encode(clientSecret ?? ''))
+    : sign(payload, withAlg({ alg }), issuerKey);
   switch (fault.sign ?? 'issuer') {
     case 'none':
       return new UnsecuredJWT(payload).encode();
@@ -56,7 +60,7 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
     case 'unpublished-key-same-kid':
       return sign(payload, withAlg({ alg: 'RS256', kid: original.kid }), attackerKey);
     case 'corrupt':
-      return flipSignatureByte(await sign(payload, withAlg({ alg }), issuerKey));
+      return flipSignatureByte(await asIssued());
     case 'other-alg': {
       const other = issuerKeys.find((k) => k.alg !== alg && !k.alg.startsWith('HS'));
       if (!other) throw new Error(`the issuer has no published key of another algorithm than ${alg}`);
@@ -66,6 +70,6 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
       if (!rotatedKey) throw new Error('a "rotated" signature needs a rotation step that has fired');
       return sign(payload, withAlg({ alg: rotatedKey.alg, kid: rotatedKey.kid }), rotatedKey);
     case 'issuer':
-      return sign(payload, withAlg({ alg }), issuerKey);
+      return asIssued();
   }
 }

@@ -30,7 +30,7 @@ export type SignatureFault =
   | 'unpublished-key'
   /** Signed by an unpublished key that claims the published kid. */
   | 'unpublished-key-same-kid'
-  /** A valid signature with one byte flipped. */
+  /** A valid signature with one byte flipped (HS* ones keyed with the client's secret, as issued). */
   | 'corrupt'
   /** Signed by the issuer's published key of another algorithm (ES256 instead of RS256). */
   | 'other-alg'
@@ -71,7 +71,22 @@ export interface TokenResponseFault {
   set?: Readonly<Record<string, ValueSpec>>;
   remove?: readonly string[];
   /** Answer with this OAuth error instead (RFC 6749 5.2), after the grant was processed. */
-  error?: { status: number; error: string; error_description?: string };
+  error?: {
+    status: number;
+    /** Omitted: a 4xx body without the `error` member RFC 6749 5.2 requires. */
+    error?: string;
+    error_description?: string;
+    /** Response headers to add, e.g. WWW-Authenticate with a 401 invalid_client (RFC 6749 5.2). */
+    headers?: Readonly<Record<string, string>>;
+    /** 'text': the error sent as text/plain prose instead of a JSON object. */
+    body?: 'json' | 'text';
+  };
+  /**
+   * The access token is handed out again with these characters mixed in: it
+   * still works, but only for a client that percent-encodes it wherever it
+   * puts it in a URL ('+' arrives as a space otherwise).
+   */
+  accessTokenWith?: string;
 }
 
 /**
@@ -155,6 +170,12 @@ export interface ScenarioStep {
 export interface Scenario {
   name: string;
   description: string;
+  /**
+   * 'per-instance': on a scenario issuer the JWKS moves to jwks-<random>, a
+   * path of that instance only, advertised by discovery; the usual /jwks
+   * answers 404. Only a client that takes jwks_uri from discovery finds the keys.
+   */
+  jwksPath?: 'per-instance';
   faults: readonly Fault[];
   steps?: readonly ScenarioStep[];
 }

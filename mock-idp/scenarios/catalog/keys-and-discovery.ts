@@ -12,6 +12,14 @@ export default defineScenarios(
   { name: 'jwks-unavailable', description: 'the JWKS endpoint answers 503 with an HTML page', faults: [{ target: 'jwks', status: 503 }] },
   { name: 'jwks-slow', description: 'the JWKS endpoint answers after 2 s', faults: [{ target: 'transport', route: 'jwks', delayMs: 2000 }] },
   { name: 'jwks-no-store', description: 'the JWKS is served with Cache-Control: no-store', faults: [{ target: 'jwks', cacheControl: 'no-store' }] },
+  { name: 'jwks-max-age', description: 'the JWKS is served with Cache-Control: public, max-age=600', faults: [{ target: 'jwks', cacheControl: 'public, max-age=600' }] },
+  {
+    name: 'jwks-uri-per-instance',
+    description: 'discovery advertises the JWKS at jwks-<random>, a path of this instance only (/jwks answers 404), and ID tokens are signed by a key published only there',
+    jwksPath: 'per-instance',
+    faults: [],
+    steps: [{ when: { route: 'authorization', nth: 1 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
+  },
   {
     name: 'key-rotation-nth-login',
     description: 'from the 2nd login on, ID tokens are signed by a new key (new kid), published beside the old one',
