@@ -1,8 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=160
-// The V8 flags above bound the server's resident memory: by default V8 keeps a
-// large young generation and grows the old one lazily, so RSS climbed past 170 MB
-// under sustained logins while live data stayed near 40 MB (see bench/). Stores
-// and the request log are bounded, so 160 MB of old space leaves ample headroom.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
 import { renderBanner } from './banner.js';

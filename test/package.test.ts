@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -23,5 +25,21 @@ describe('the npm package', () => {
   it('exports startMockIdp from the root', async () => {
     const mod = await import('mock-idp') as { startMockIdp?: unknown };
     expect(mod.startMockIdp).toBeTypeOf('function');
+  });
+
+  it('ships a V8 code cache for the CLI bundle that V8 accepts under the bin\'s own node flags', () => {
+    const bin = fileURLToPath(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url));
+    const flags = readFileSync(bin, 'utf8').split('\n')[0]!.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/);
+    // The launcher's own wrapping, compiled with the cache in a process started as the bin starts.
+    const check = `
+      const { readFileSync } = require('node:fs');
+      const { Script } = require('node:vm');
+      const file = ${JSON.stringify(bin.replace(/mock-idp\.js$/, 'mock-idp.cjs'))};
+      const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(file + '.v8-cache') });
+      process.stdout.write(String(script.cachedDataRejected));`;
+    expect(flags).toContain('--max-old-space-size=160');
+    expect(execFileSync(process.execPath, [...flags, '-e', check], { encoding: 'utf8' })).toBe('false');
+    // Under other flags V8 refuses it, and the launcher then compiles the bundle as usual.
+    expect(execFileSync(process.execPath, ['-e', check], { encoding: 'utf8' })).toBe('true');
   });
 });
