@@ -27,8 +27,8 @@ function readCache(): Buffer | undefined {
   }
 }
 
-const source = readFileSync(filename, 'utf8');
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+// The source is read inline so that only V8's own copy of it stays alive (it needs it for lazy compilation).
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(filename, 'utf8')}\n})`, {
   filename,
   cachedData: readCache(),
 });

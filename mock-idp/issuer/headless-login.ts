@@ -26,6 +26,22 @@ function withCookie(header: string | undefined, name: string, value: string): st
   return [...others, `${name}=${value}`].join('; ');
 }
 
+type CookieSigner = { sign(data: string): string } | undefined;
+const signers = new WeakMap<Provider, CookieSigner>();
+
+/**
+ * Cookies are signed with the issuer's cookie keys, so sign with the provider's
+ * own keygrip. It is built once per provider instance: a Koa context just to
+ * reach it cost a context per login.
+ */
+function cookieSigner(provider: Provider, ctx: Parameters<Middleware>[0]): CookieSigner {
+  if (!signers.has(provider)) {
+    const { keys } = provider.createContext(ctx.req, ctx.res).cookies as unknown as { keys?: CookieSigner };
+    signers.set(provider, keys);
+  }
+  return signers.get(provider);
+}
+
 /**
  * Headless login without the interaction round trip. A plain authorization
  * request with no usable session gets a session for the login_hint (or default)
@@ -57,8 +73,7 @@ export function headlessLogin(host: HeadlessLoginHost): Middleware {
     await session.save(host.sessionTtl);
     // The model exposes its id at run time; the typings only list the payload fields.
     const id = (session as unknown as { id: string }).id;
-    // Cookies are signed with the issuer's cookie keys: sign with the provider's own keygrip.
-    const { keys } = provider.createContext(ctx.req, ctx.res).cookies as unknown as { keys?: { sign(data: string): string } };
+    const keys = cookieSigner(provider, ctx);
     let header = withCookie(ctx.req.headers.cookie, cookieName, id);
     if (keys) header = withCookie(header, `${cookieName}.sig`, keys.sign(`${cookieName}=${id}`));
     ctx.req.headers.cookie = header;

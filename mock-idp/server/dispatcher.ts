@@ -71,6 +71,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       record.status = res.statusCode;
       record.durationMs = Math.round((performance.now() - started) * 100) / 100;
       const level = res.statusCode >= 500 ? 'error' : 'info';
+      // Checked first: building the line costs an object and a string per request even when nothing is written.
+      if (!logger.isLevelEnabled(level)) return;
       logger[level]({
         method: record.method, path, status: record.status, ms: record.durationMs,
         issuer: record.issuer, route: record.route, client_id: record.clientId, error: record.error,
