@@ -113,7 +113,12 @@ function defaultWebClient(clients: readonly ClientMetadata[]): ClientMetadata | 
     && (c.redirect_uris ?? []).length > 0);
 }
 
-function adapterFor(options: ConformOptions): { adapter: ClientAdapter; client?: FixedClient } {
+/**
+ * `alsoRedirectUris`: an assumed fixture client keeps the redirect URIs it is
+ * registered with (127.0.0.1 and localhost), so an app configured from the
+ * fixture still matches when --url names the other host.
+ */
+function adapterFor(options: ConformOptions, alsoRedirectUris: readonly string[] = []): { adapter: ClientAdapter; client?: FixedClient } {
   if (options.adapter === 'command') return { adapter: commandAdapter({ command: options.command! }) };
   const url = options.url!;
   const success = {
@@ -133,7 +138,7 @@ function adapterFor(options: ConformOptions): { adapter: ClientAdapter; client?:
       clientId: options.clientId!,
       ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
       ...(options.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: options.tokenEndpointAuthMethod } : {}),
-      redirectUris: [options.redirectUri ?? new URL('/callback', url).href],
+      redirectUris: [...new Set([options.redirectUri ?? new URL('/callback', url).href, ...alsoRedirectUris])],
       ...(options.backchannelLogout ? { backchannelLogoutUri: new URL(options.backchannelLogout, url).href } : {}),
     },
   };
@@ -166,13 +171,13 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
       clientId: assumed.client_id,
       clientSecret: String(assumed.client_secret),
       tokenEndpointAuthMethod: (assumed.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod,
-    } : options);
+    } : options, assumed?.redirect_uris ?? []);
     io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
     if (assumed) {
       io.stderr.write(`  no --client-id: assuming the ${options.profile} profile's web client ${assumed.client_id} (secret ${String(assumed.client_secret)}, ${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from fixtures/clients/${options.profile}.json\n`);
     }
     if (client) {
-      io.stderr.write(`  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris[0]}\n`);
+      io.stderr.write(`  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris.join(' or ')}\n`);
       await waitForApp(options.url!, options.wait);
     }
     const report = await runConformance({

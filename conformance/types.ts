@@ -170,7 +170,15 @@ interface Landing {
 
 export type ClientOutcome =
   | ({ ok: true; claims?: Record<string, unknown> | undefined } & Landing)
-  | ({ ok: false; code?: string | undefined; message: string } & Landing);
+  | ({
+    ok: false; code?: string | undefined; message: string;
+    /**
+     * The identity provider itself refused the client's request (an unknown
+     * client, an unregistered redirect URI): the case's fault was never
+     * delivered, so the rejection proves nothing.
+     */
+    refusedByIdp?: boolean | undefined;
+  } & Landing);
 
 /**
  * A client under test. run() performs one login (and whatever the client does

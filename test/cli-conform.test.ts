@@ -103,6 +103,26 @@ describe('mock-idp conform', () => {
     }
   }, 40_000);
 
+  it('never passes a case whose request the IdP refused: an app set up with another redirect URI fails every case, even those that expect a rejection', async () => {
+    const port = await freePort();
+    const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'generic-basic', clientSecret: 'generic-basic-secret', port: 0 });
+    // The app sends http://127.0.0.1:<port>/callback; --url names localhost, so the kit registers that name instead.
+    const elsewhere = app.url.replace('127.0.0.1', 'localhost');
+    try {
+      const result = await runCli(['conform', '--adapter', 'web', '--url', elsewhere, '--whoami', '/me', '--port', String(port), '--cases', 'happy-path,id-token-aud-wrong,state-altered']);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
+      // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
+      expect(result.stderr).toContain(`redirect URI ${elsewhere}/callback or http://127.0.0.1:3000/callback or http://localhost:3000/callback`);
+      for (const id of ['happy-path', 'id-token-aud-wrong', 'state-altered']) {
+        expect(result.stdout).toMatch(new RegExp(`FAIL\\s+MUST\\s+${id}\\s`));
+      }
+      expect(result.stdout).toContain('why: never reached the case\'s fault: (idp_refused) the identity provider refused the app\'s request at /generic/auth (400)');
+      expect(result.stdout).toContain('check the app\'s issuer, client_id, secret and redirect URI');
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
+
   it('tests a web app on the okta profile: its issuer, its okta-web client, its own case, --login defaulting to /login', async () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}/okta/oauth2/default`;

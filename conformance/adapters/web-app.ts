@@ -113,6 +113,14 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       // Where, for a person: the app's own pages by path, and never the query (it carries the code).
       const place = (url: URL) => (url.origin === base.origin ? url.pathname : `${url.origin}${url.pathname}`);
       const page = landing.response ? await landing.response.text() : undefined;
+      // mock-idp delivers every fault to the app (a redirect, a token response): an error page of its own
+      // means it refused the app's request, so the app is not set up as the case's client.
+      if (landing.response && landing.url.origin === idpOrigin && landing.response.status >= 400) {
+        return {
+          ok: false, refusedByIdp: true, code: 'idp_refused', finalUrl, page,
+          message: `the identity provider refused the app's request at ${landing.url.pathname} (${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, client_id, secret and redirect URI`,
+        };
+      }
 
       if (whoami) {
         // Landed on the who-am-I page already: asking again would be a second page view the user never made.
