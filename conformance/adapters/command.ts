@@ -243,7 +243,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           child.once('error', () => resolve([127, null]));
           child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
         });
-        if (abandoned !== undefined) return { ok: false, code: 'abandoned', message: abandoned };
+        // Abandoned only at a page of mock-idp's own: it refused the command's request, so no fault reached it.
+        if (abandoned !== undefined) return { ok: false, code: 'abandoned', refusedByIdp: true, message: abandoned };
         if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
         const said = lastLine(stderr) || lastLine(stdout);
         const how = signal ? `killed by ${signal}` : `exited with ${code}`;
