@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=160
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=160
 // The V8 flags above bound the server's resident memory: by default V8 keeps a
 // large young generation and grows the old one lazily, so RSS climbed past 200 MB
 // under sustained logins while live data stayed near 40 MB (see bench/). Stores

@@ -109,8 +109,8 @@ export const ConfigSchema = z.strictObject({
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
   profiles: z.array(z.string()).optional().describe('Mount only these default profiles (ignored when issuers is set)'),
   issuers: z.array(IssuerSchema).optional().describe('Issuers to serve; default: every profile at its default path'),
-  requestLogSize: z.number().int().min(0).max(1_000_000).default(5000),
-  storeSize: z.number().int().min(100).default(20_000).describe('Per-issuer bound on stored codes, tokens and sessions'),
+  requestLogSize: z.number().int().min(0).max(1_000_000).default(2000).describe('Newest requests kept in the request log (older ones drop off)'),
+  storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions (least recently used go first; a login stores about 7)'),
 });
 
 export type UserConfig = z.output<typeof UserSchema>;
