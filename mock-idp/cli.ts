@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
 import { renderBanner } from './banner.js';
+import { packageRoot } from './paths.js';
 import { profileNames } from './profiles/index.js';
 
 const program = new Command('mock-idp')
   .description('A local OAuth 2.0 / OpenID Connect identity provider that imitates real providers, for testing clients.')
+  .version((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version, '-V, --version')
   .showHelpAfterError()
   // Thrown rather than exited, so that usage errors exit 2 (see the end of this file).
   .exitOverride()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,12 @@ describe('mock-idp CLI', () => {
     for (const flag of ['--port', '--host', '--config', '--profile', '--public-url', '--login', '--admin-token', '--log-level']) {
       expect(serve.stdout).toContain(flag);
     }
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
   it('serves on 127.0.0.1 by default and prints issuers, clients and users, but no secrets', async () => {

@@ -11,7 +11,7 @@ describe('the npm package', () => {
   it('is one ESM package named mock-idp for Node >= 20.19 with a mock-idp bin', () => {
     expect(pkg).toMatchObject({ name: 'mock-idp', type: 'module', engines: { node: '>=20.19' } });
     expect(pkg.bin['mock-idp']).toBe('./dist/bin/mock-idp.js');
-    expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S node ')).toBe(true);
+    expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ')).toBe(true);
   });
 
   it.each(['mock-idp', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
@@ -29,7 +29,7 @@ describe('the npm package', () => {
 
   it('ships a V8 code cache for the CLI bundle that V8 accepts under the bin\'s own node flags', () => {
     const bin = fileURLToPath(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url));
-    const flags = readFileSync(bin, 'utf8').split('\n')[0]!.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/);
+    const flags = readFileSync(bin, 'utf8').split('\n')[0]!.split(' node ')[1]!.trim().split(/\s+/);
     // The launcher's own wrapping, compiled with the cache in a process started as the bin starts.
     const check = `
       const { readFileSync } = require('node:fs');
