@@ -187,6 +187,32 @@ describe('binding scenarios to clients', () => {
   });
 });
 
+describe('composed scenarios', () => {
+  it('join named scenarios with +: every part\'s faults at once, armed on a client or served on its own issuer URL', async () => {
+    const { tokens } = await rawLogin(3, 'id-token-aud-wrong+id-token-nonce-wrong');
+    const { payload } = await jwtVerify(tokens!.id_token, createLocalJWKSet(jwks));
+    expect(payload.aud).toBe('some-other-client');
+    expect(payload.nonce).not.toBe('the-nonce');
+    expect(payload).toMatchObject({ iss: issuer, sub: 'alice' });
+
+    const base = `${issuer}/s/jwks-kid-absent-single+discovery-issuer-mismatch~c1`;
+    const discovery = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string };
+    expect(discovery.issuer).toBe('https://attacker.example');
+    const keys = await (await fetch(`${base}/jwks`)).json() as JSONWebKeySet;
+    expect(keys.keys.length).toBeGreaterThan(0);
+    expect(keys.keys.every((k) => k.kid === undefined)).toBe(true);
+  });
+
+  it('refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL and a 400 on the admin path', async () => {
+    for (const name of ['id-token-aud-wrong+nope', 'id-token-aud-wrong+id-token-aud-wrong', 'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow']) {
+      expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
+      const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', body: JSON.stringify({ name }) });
+      expect(armed.status, name).toBe(400);
+      expect((await armed.json() as { error_description: string }).error_description).toContain('up to 4 joined with +');
+    }
+  });
+});
+
 describe('scenario issuer URLs', () => {
   it('serve JWKS and discovery faults at <issuer>/s/<scenario>, leaving the issuer itself alone', async () => {
     const base = `${issuer}/s/jwks-kid-absent-multiple`;

@@ -10,7 +10,7 @@ import { setClockOffset } from './clock.js';
 import { TokenFacade } from './token-facade.js';
 import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import { scenarioMiddleware } from '../scenarios/engine.js';
-import { findScenario, scenarios, type Scenario } from '../scenarios/index.js';
+import { findScenario, MAX_COMPOSED, scenarios, type Scenario } from '../scenarios/index.js';
 import { ScenarioRun } from '../scenarios/run.js';
 import { LRUCache } from 'lru-cache';
 import type { UserStore } from '../users/user-store.js';
@@ -160,7 +160,7 @@ export class Issuer {
    */
   arm(clientId: string, scenarioName: string): Scenario {
     const scenario = findScenario(scenarioName);
-    if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known: see GET /_admin/scenarios)`);
+    if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
     return scenario;
   }

@@ -102,7 +102,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       return;
     }
     // /<issuer>/s/<scenario>/... is that issuer with the scenario applied to every response.
-    const scenarioName = /^\/s\/([a-z0-9-]+(?:~[A-Za-z0-9_-]{1,40})?)(?:\/|$)/.exec(path.slice(issuer.mountPath.length))?.[1];
+    const scenarioName = /^\/s\/([a-z0-9-]+(?:\+[a-z0-9-]+)*(?:~[A-Za-z0-9_-]{1,40})?)(?:\/|$)/.exec(path.slice(issuer.mountPath.length))?.[1];
     const target = scenarioName ? issuer.scenarioIssuer(scenarioName) : issuer;
     if (!target) {
       sendJson(res, 404, { error: 'not_found', error_description: `no scenario named "${scenarioName}" (see GET /_admin/scenarios)` });
