@@ -86,6 +86,7 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
     token_endpoint_auth_method: method,
     ...(defaults.applicationType ? { application_type: defaults.applicationType } : {}),
     ...(spec.idTokenSignedResponseAlg ? { id_token_signed_response_alg: spec.idTokenSignedResponseAlg } : {}),
+    ...(spec.userinfoSignedResponseAlg ? { userinfo_signed_response_alg: spec.userinfoSignedResponseAlg } : {}),
     ...(method === 'private_key_jwt' ? { jwks: { keys: [publicJwk(clientKey)] } } : method === 'none' ? {} : { client_secret: clientSecret }),
   } as never);
   return { clientId, clientSecret, tokenEndpointAuthMethod: method, ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}) };

@@ -79,6 +79,9 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   const alg = testCase.client?.idTokenSignedResponseAlg;
   const algs = issuer.metadata.id_token_signing_alg_values_supported;
   if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ID tokens with ${alg}`;
+  const userinfoAlg = testCase.client?.userinfoSignedResponseAlg;
+  const userinfoAlgs = issuer.metadata.userinfo_signing_alg_values_supported;
+  if (userinfoAlg && !(Array.isArray(userinfoAlgs) && userinfoAlgs.includes(userinfoAlg))) return `the issuer does not sign userinfo with ${userinfoAlg}`;
   const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
   // A fixed client runs one case at a time, so an armed rotation can stand in for the scenario issuer.
   if (testCase.via === 'issuer' && !(testCase.armable && fixedClient)) needs.push('issuer-url');

@@ -116,6 +116,8 @@ export interface ConformanceCase {
     template?: string;
     /** id_token_signed_response_alg (OIDC Registration 2); skipped where the issuer does not advertise it. */
     idTokenSignedResponseAlg?: string;
+    /** userinfo_signed_response_alg (OIDC Registration 2): userinfo answers as a signed JWT; skipped where the issuer does not advertise it. */
+    userinfoSignedResponseAlg?: string;
   };
   /** How the logout token of a backchannel-logout action departs from a valid one. */
   logoutToken?: LogoutTokenFault;

@@ -13,6 +13,7 @@ const CLIENTS = [
   // Registered for other ID token algs: HS256 is keyed with this secret (OIDC Core 10.1).
   { client_id: 'scenario-hs256', client_secret: 'scenario-secret-hs256-0123456789abcdef', id_token_signed_response_alg: 'HS256', redirect_uris: [REDIRECT_URI] },
   { client_id: 'scenario-es256', client_secret: 'scenario-secret-es256', id_token_signed_response_alg: 'ES256', redirect_uris: [REDIRECT_URI] },
+  { client_id: 'scenario-signed-userinfo', client_secret: 'scenario-secret-signed-userinfo', userinfo_signed_response_alg: 'RS256', redirect_uris: [REDIRECT_URI] },
 ];
 
 beforeAll(async () => {
@@ -100,6 +101,26 @@ describe('signature faults in the alg the client registered', () => {
     const secret = new TextEncoder().encode(CLIENTS[8]!.client_secret);
     await expect(jwtVerify(hs, secret)).rejects.toThrow(/signature/);
     expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({ aud: 'scenario-hs256', iss: issuer, nonce: 'the-nonce' });
+  });
+});
+
+describe('signed userinfo', () => {
+  it('answers a client registered for it with a JWT, and the corrupt-signature scenario breaks only the signature', async () => {
+    const index = CLIENTS.findIndex((c) => c.client_id === 'scenario-signed-userinfo');
+    const userinfo = async (accessToken: string) => fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const plain = await rawLogin(index, 'id-token-aud-wrong');
+    const signed = await userinfo(plain.tokens!.access_token);
+    expect(signed.headers.get('content-type')).toContain('application/jwt');
+    const { payload } = await jwtVerify(await signed.text(), createLocalJWKSet(jwks));
+    expect(payload).toMatchObject({ sub: 'alice', iss: issuer, aud: 'scenario-signed-userinfo' });
+
+    const { client_id } = CLIENTS[index]!;
+    const { tokens } = await rawLogin(index, 'id-token-aud-wrong');
+    idp.admin.arm('generic', client_id, 'userinfo-signature-corrupt');
+    const corrupt = await (await userinfo(tokens!.access_token)).text();
+    idp.admin.disarm('generic', client_id);
+    await expect(jwtVerify(corrupt, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+    expect(decodeJwt(corrupt)).toMatchObject({ sub: 'alice', aud: 'scenario-signed-userinfo' });
   });
 });
 

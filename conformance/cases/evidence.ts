@@ -85,6 +85,10 @@ export const askedForClaimScopes: Evidence = (log) => {
   return asked.every((scope) => scope.split(' ').some((s) => CLAIM_SCOPES.includes(s))) ? undefined : `asked for scope "${asked.at(-1) ?? ''}": none of ${CLAIM_SCOPES.join(', ')}`;
 };
 
+/** rp-userinfo-sig: a client registered for a signed userinfo called it and got the JWT (answered 200). */
+export const signedUserinfoServed: Evidence = (log) =>
+  log.some((r) => r.route === 'userinfo' && r.status === 200) ? undefined : 'never received its signed userinfo answer';
+
 /** RFC 6585 4 / RFC 9110 10.2.3: no retry before Retry-After has passed. */
 export const respectsRetryAfter: Evidence = (log) => {
   const calls = log.filter((r) => r.route === 'userinfo');

@@ -1,5 +1,5 @@
 import { defineCases } from '../types.js';
-import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter } from './evidence.js';
+import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter, signedUserinfoServed } from './evidence.js';
 
 /** UserInfo: whose claims they are, and how the access token is sent. */
 export default defineCases(
@@ -7,6 +7,8 @@ export default defineCases(
   { id: 'userinfo-sub-missing', aliases: [], title: 'Rejects userinfo without sub', area: 'userinfo', refs: ['OIDC Core 5.3.2'], level: 'MUST', scenario: 'userinfo-sub-missing', judgedOnCall: 'userinfo', expect: 'reject' },
   { id: 'userinfo-bearer', aliases: ['rp-userinfo-bearer-header', 'rp-userinfo-bearer-body'], title: 'Sends the access token one way, never in the URL', area: 'userinfo', refs: ['RFC 6750 2', 'RFC 6750 2.3', 'RFC 9700 4.3.2'], level: 'MUST', judgedOnCall: 'userinfo', expect: 'accept', evidence: bearerHeaderOnly },
   { id: 'scope-userinfo-claims', aliases: ['rp-scope-userinfo-claims'], title: 'Asks for claims with scope values (profile, email...) and reads them from userinfo', area: 'userinfo', refs: ['OIDC Core 5.4', 'OIDC Core 5.3'], level: 'SHOULD', judgedOnCall: 'userinfo', except: { stitch: 'the issuer does not offer a profile, email, address or phone scope (Stitch)' }, expect: 'accept', evidence: askedForClaimScopes },
+  { id: 'userinfo-signed', aliases: ['rp-userinfo-sig'], title: 'Accepts and verifies a signed userinfo answer (application/jwt) it registered for', area: 'userinfo', refs: ['OIDC Core 5.3.2', 'OIDC Core 5.3.4'], level: 'SHOULD', judgedOnCall: 'userinfo', client: { userinfoSignedResponseAlg: 'RS256' }, expect: 'accept', evidence: signedUserinfoServed },
+  { id: 'userinfo-signature-corrupt', aliases: [], title: 'Rejects a signed userinfo answer whose signature does not verify', area: 'userinfo', refs: ['OIDC Core 5.3.4', 'RFC 7515 5.2'], level: 'MUST', scenario: 'userinfo-signature-corrupt', judgedOnCall: 'userinfo', client: { userinfoSignedResponseAlg: 'RS256' }, expect: 'reject' },
   { id: 'userinfo-throttled', aliases: [], title: 'Handles 429 with Retry-After without retrying early', area: 'transport', refs: ['RFC 6585 4', 'RFC 9110 10.2.3'], level: 'SHOULD', scenario: 'userinfo-throttled', judgedOnCall: 'userinfo', expect: 'either', evidence: respectsRetryAfter },
   { id: 'userinfo-html-error', aliases: [], title: 'Reports an HTML error page from userinfo as an error', area: 'transport', refs: ['OIDC Core 5.3.4'], level: 'SHOULD', scenario: 'userinfo-html-error', judgedOnCall: 'userinfo', expect: 'reject' },
 );

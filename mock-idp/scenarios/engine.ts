@@ -3,7 +3,7 @@ import type { SigningKey } from '../keys/key-set.js';
 import type { TokenFacade } from '../issuer/token-facade.js';
 import type { Middleware } from '../profiles/types.js';
 import { recordOf } from '../issuer/evidence.js';
-import { applyIdTokenFault } from './id-token.js';
+import { applyIdTokenFault, flipSignatureByte } from './id-token.js';
 import type { DiscoveryFault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
 import type { ScenarioRun } from './run.js';
@@ -186,6 +186,9 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response'));
     } else if (route === 'userinfo' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
       applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
+    } else if (route === 'userinfo' && koa.status === 200 && typeof koa.body === 'string') {
+      // A signed answer (the client registered userinfo_signed_response_alg).
+      if (run.faults('userinfo').some((f) => f.corruptSignature)) koa.body = flipSignatureByte(koa.body);
     } else if (route === 'discovery' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
       applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery'));
     }

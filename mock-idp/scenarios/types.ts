@@ -111,6 +111,8 @@ export interface UserinfoFault {
   target: 'userinfo';
   set?: Readonly<Record<string, ValueSpec>>;
   remove?: readonly string[];
+  /** A signed userinfo answer (application/jwt) whose signature no longer verifies. */
+  corruptSignature?: boolean;
 }
 
 /** JWKS faults: served only on a scenario's own issuer URL, since JWKS requests name no client. */

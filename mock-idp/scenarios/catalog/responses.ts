@@ -13,4 +13,5 @@ export default defineScenarios(
   { name: 'authorization-error-markup', description: 'an error whose error_description carries HTML and script', faults: [{ target: 'authorization_response', error: { error: 'access_denied', error_description: '<script>window.mockIdpXss=1</script><img src=x onerror="window.mockIdpXss=1">mock-idp-xss-probe' } }] },
   { name: 'userinfo-sub-mismatch', description: 'userinfo names another subject than the ID token', faults: [{ target: 'userinfo', set: { sub: 'someone-else' } }] },
   { name: 'userinfo-sub-missing', description: 'userinfo without sub', faults: [{ target: 'userinfo', remove: ['sub'] }] },
+  { name: 'userinfo-signature-corrupt', description: 'a signed userinfo JWT (for a client that registered userinfo_signed_response_alg) with a corrupted signature', faults: [{ target: 'userinfo', corruptSignature: true }] },
 );
