@@ -4,17 +4,26 @@ import { startMockIdp } from '../dist/mock-idp/index.js';
 import { fileURLToPath } from 'node:url';
 import { cases, commandAdapter, referenceClientAdapter, runConformance, toMarkdown, webAppAdapter } from '../dist/conformance/index.js';
 import { startExampleApp } from '../dist/client/examples/web-app.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// RSS alone cannot tell a leak from a heap V8 chose to grow (this process runs without
+// the bin's heap flags): the heap still in use after a full collection can.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const liveHeapMb = () => { gc(); return process.memoryUsage().heapUsed / 2 ** 20; };
 
 const idp = await startMockIdp({ port: 0, logLevel: 'silent', profiles: ['generic'] });
 const adapter = referenceClientAdapter();
 const rssBefore = process.memoryUsage().rss;
+const heapBefore = liveHeapMb();
 for (const concurrency of [1, 6, 12]) {
   const report = await runConformance({ idp, adapter, concurrency });
   const { pass, fail, warn, skip } = report.summary;
   console.log(`conformance, ${cases.length} cases, concurrency ${concurrency}: ${(report.durationMs / 1000).toFixed(2)} s (${pass} pass, ${fail} fail, ${warn} warn, ${skip} skip)`);
   if (concurrency === 6) process.stdout.write(`\n${toMarkdown(report).split('\n').slice(0, 3).join('\n')}\n\n`);
 }
-console.log(`RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs`);
+console.log(`RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs; heap in use after a full GC ${heapBefore.toFixed(0)} MB before, ${liveHeapMb().toFixed(0)} MB after`);
 
 // The black-box adapters: the example web app (one case at a time, its client is fixed),
 // and `mock-idp login` as a command (a process per login: its start-up dominates).

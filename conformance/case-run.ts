@@ -161,6 +161,8 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   } finally {
     if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
     await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
+    // The case's own scenario issuer instance: a full provider, no use once the case is judged.
+    if (segment) idp.issuer(issuerName).releaseScenarioIssuer(segment);
     if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
   }
 }

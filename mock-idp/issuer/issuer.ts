@@ -140,6 +140,15 @@ export class Issuer {
     this.#scenarioIssuers.set(segment, child);
     return child;
   }
+  /**
+   * Drops the scenario issuer instance at <issuer>/s/<segment> (its clients' codes,
+   * sessions and run state go with it): a test that made a `~<instance>` for itself
+   * hands it back when done, so memory follows the tests in flight, not the LRU's size.
+   */
+  releaseScenarioIssuer(segment: string): boolean {
+    return this.#scenarioIssuers.delete(segment);
+  }
+
   #clockOffset = 0;
 
   /** Seconds this issuer's clock runs ahead (negative: behind) of real time. */
