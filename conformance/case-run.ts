@@ -141,7 +141,17 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   try {
     if (armedInstead) await jwksQuiet(idp, issuerName, options.jwksRefetchIntervalMs ?? 0);
     const outcome = await performScript(options, testCase, script, context);
-    const log: RequestRecord[] = idp.requests.list({ sinceId: firstId })
+    const since = idp.requests.list({ sinceId: firstId });
+    // A bounded log that dropped records from this case's window would judge on partial evidence.
+    const lost = idp.requests.lastId - firstId - since.length;
+    if (lost > 0) {
+      return {
+        id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
+        verdict: 'fail', outcome, calls: [], durationMs: Math.round(performance.now() - started),
+        reason: `could not judge: mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
+      };
+    }
+    const log: RequestRecord[] = since
       .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName)
         // JWKS requests name no client; armed, the issuer's own are this client's (it runs alone).
         || (armedInstead && r.issuer === issuerName && r.route === 'jwks'));

@@ -158,7 +158,8 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
   checkUsage(options);
   // The server loads only once the command line is known to be right: a usage error stays instant.
   const { startMockIdp } = await import('../mock-idp/server/start.js');
-  const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent' });
+  // Its own IdP, so a roomy request log: every case is judged on its records.
+  const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent', requestLogSize: 20_000 });
   try {
     const issuer = idp.issuers[options.profile]!;
     let assumed: ClientMetadata | undefined;

@@ -125,7 +125,7 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
     let idp: MockIdp | undefined;
     let report: Promise<ConformanceReport> | undefined;
     beforeAll(async () => {
-      idp = await startMockIdp({ port: 0, logLevel: 'silent' });
+      idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
       report = runConformance({ idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id) });
       await report;
     });

@@ -158,3 +158,19 @@ describe('the command adapter', () => {
   });
 
 });
+
+describe('judging on the request log', () => {
+  it('fails a case it cannot judge because the bounded log dropped its records, and says how to fix it', async () => {
+    const { referenceClientAdapter } = await import('../conformance/index.js');
+    const small = await startTestIdp({ profiles: ['generic'], requestLogSize: 2 });
+    try {
+      const report = await runConformance({ idp: small, adapter: referenceClientAdapter(), only: ['happy-path', 'id-token-aud-wrong'] });
+      for (const result of report.results) {
+        expect(result.verdict, result.id).toBe('fail');
+        expect(result.reason).toMatch(/^could not judge: mock-idp's request log dropped \d+ record\(s\) of this case \(requestLogSize 2\); raise requestLogSize$/);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+});
