@@ -158,7 +158,12 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     const calls = log.map((r) => r.route ?? r.path);
     const miss = testCase.level === 'MUST' ? 'fail' as const : 'warn' as const;
     const uncalled = testCase.judgedOnCall && !log.some((r) => r.route === testCase.judgedOnCall) ? testCase.judgedOnCall : undefined;
-    const { verdict, reason } = !outcome.ok && outcome.code === 'valid-step-failed'
+    // mock-idp delivers every fault inside a valid exchange: an authorization request it refused
+    // (an unregistered redirect URI, an unknown client) means the client never met the fault.
+    const refused = log.find((r) => r.route === 'authorization' && (r.status ?? 0) >= 400);
+    const { verdict, reason } = refused
+      ? { verdict: miss, reason: `never reached the case's fault: mock-idp refused the client's authorization request (${refused.status}${refused.error ? ` ${refused.error}` : ''})${outcome.ok ? '' : `; ${outcome.message}`}` }
+      : !outcome.ok && outcome.code === 'valid-step-failed'
       ? { verdict: miss, reason: outcome.message }
       // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
       : uncalled && outcome.ok ? { verdict: 'skip' as const, reason: `the client never called ${uncalled}, so there is nothing to judge` }
@@ -170,9 +175,12 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     };
   } finally {
     if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
-    await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
-    // The case's own scenario issuer instance: a full provider, no use once the case is judged.
-    if (segment) idp.issuer(issuerName).releaseScenarioIssuer(segment);
-    if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
+    try {
+      await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
+    } finally {
+      // The case's own scenario issuer instance: a full provider, no use once the case is judged.
+      if (segment) idp.issuer(issuerName).releaseScenarioIssuer(segment);
+      if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
+    }
   }
 }

@@ -30,9 +30,13 @@ export interface FixedClient {
 
 export async function registerFixedClient(idp: MockIdp, issuerName: string, client: FixedClient): Promise<void> {
   const method = client.tokenEndpointAuthMethod ?? (client.clientSecret ? 'client_secret_basic' : 'none');
+  // A client the issuer already has (a profile's fixture client) keeps the rest of its
+  // registration: grant types, logout URIs, a provider's application key.
+  const existing = idp.issuer(issuerName).clients.find((c) => c.client_id === client.clientId);
   await idp.admin.upsertClient(issuerName, {
+    ...existing,
     client_id: client.clientId,
-    redirect_uris: [...client.redirectUris],
+    redirect_uris: [...new Set([...client.redirectUris, ...(existing?.redirect_uris ?? [])])],
     token_endpoint_auth_method: method,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),

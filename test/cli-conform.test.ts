@@ -116,7 +116,7 @@ describe('mock-idp conform', () => {
       for (const id of ['happy-path', 'id-token-aud-wrong', 'state-altered']) {
         expect(result.stdout).toMatch(new RegExp(`FAIL\\s+MUST\\s+${id}\\s`));
       }
-      expect(result.stdout).toContain('why: never reached the case\'s fault: (idp_refused) the identity provider refused the app\'s request at /generic/auth (400)');
+      expect(result.stdout).toMatch(/why: never reached the case's fault: mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the identity provider refused the app's request at \/generic\/auth \(400\)/);
       expect(result.stdout).toContain('check the app\'s issuer, client_id, secret and redirect URI');
     } finally {
       await app.close();

@@ -174,3 +174,28 @@ describe('judging on the request log', () => {
     }
   });
 });
+
+describe('a client the IdP turns away', () => {
+  it('never passes a case for any adapter: an in-process client whose redirect URI is not registered fails even the cases that expect a rejection', async () => {
+    const own = await startTestIdp({ profiles: ['generic'] });
+    try {
+      const report = await runConformance({
+        idp: own,
+        only: ['happy-path', 'id-token-aud-wrong', 'state-altered'],
+        adapter: {
+          name: 'misconfigured',
+          async run({ issuer, clientId, userAgent }) {
+            const url = new URL(`${issuer}/auth`);
+            url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:9/not-registered', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+            const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
+            return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
+          },
+        },
+      });
+      expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({ 'happy-path': 'fail', 'id-token-aud-wrong': 'fail', 'state-altered': 'fail' });
+      for (const result of report.results) expect(result.reason).toMatch(/^never reached the case's fault: mock-idp refused the client's authorization request \(400/);
+    } finally {
+      await own.close();
+    }
+  });
+});

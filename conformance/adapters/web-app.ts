@@ -115,7 +115,9 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const page = landing.response ? await landing.response.text() : undefined;
       // mock-idp delivers every fault to the app (a redirect, a token response): an error page of its own
       // means it refused the app's request, so the app is not set up as the case's client.
-      if (landing.response && landing.url.origin === idpOrigin && landing.response.status >= 400) {
+      // By the issuer's own path, not just its origin: behind one proxy the app's own error pages share it.
+      const issuerPrefix = `${context.issuer.replace(/\/$/, '')}/`;
+      if (landing.response && landing.url.href.startsWith(issuerPrefix) && landing.response.status >= 400) {
         return {
           ok: false, refusedByIdp: true, code: 'idp_refused', finalUrl, page,
           message: `the identity provider refused the app's request at ${landing.url.pathname} (${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, client_id, secret and redirect URI`,

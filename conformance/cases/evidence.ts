@@ -177,8 +177,8 @@ function assertionProblems(tokens: readonly RequestRecord[], context: EvidenceCo
     const alg = r.clientAuth?.assertion?.header.alg;
     const method = r.clientAuth?.method ?? '';
     if (typeof alg !== 'string' || !ASSERTION_ALGS[method]?.test(alg)) return `signed its ${method} assertion with ${JSON.stringify(alg)}, not an algorithm that method allows`;
-    if (typeof claims.iat !== 'number') return 'sent an assertion without iat';
-    if (claims.iat > now + 60) return `sent an assertion issued ${Math.round(claims.iat - now)} s in the future`;
+    // iat is OPTIONAL (OIDC Core 9, RFC 7523 3); one that is sent must not lie in the future.
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + 60)) return `sent an assertion whose iat ${JSON.stringify(claims.iat)} is not a past time`;
     if (claims.iss !== context.clientId || claims.sub !== context.clientId) return 'sent an assertion whose iss and sub are not its client_id';
     const audiences = [claims.aud].flat();
     if (!audiences.some((aud) => aud === context.issuer || (typeof aud === 'string' && aud.endsWith(r.path)))) {

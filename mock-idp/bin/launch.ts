@@ -1,6 +1,6 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --max-old-space-size=160
 // The V8 flags above bound the server's resident memory: by default V8 keeps a
-// large young generation and grows the old one lazily, so RSS climbed past 200 MB
+// large young generation and grows the old one lazily, so RSS climbed past 240 MB
 // under sustained logins while live data stayed near 40 MB (see bench/). Stores
 // and the request log are bounded, so 160 MB of old space leaves ample headroom.
 // Two glibc malloc arenas instead of one per thread (crypto runs on libuv's pool)

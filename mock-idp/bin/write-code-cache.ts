@@ -16,24 +16,29 @@ async function writeCache(): Promise<void> {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('no "listening on" line within 20 s')), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const found = /listening on (\S+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]!);
-      }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      timer = setTimeout(() => reject(new Error('no "listening on" line within 20 s')), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk;
+        const found = /listening on (\S+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
-  });
-  const response = await fetch(`${url}/generic/.well-known/openid-configuration`);
-  await response.arrayBuffer();
-  child.kill('SIGTERM');
-  const code = await exited;
-  if (code !== 0) throw new Error(`exited with ${code}`);
+    const response = await fetch(`${url}/generic/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+    // SIGTERM lets the CLI exit normally, which is when the launcher writes the cache.
+    child.kill('SIGTERM');
+    const code = await exited;
+    if (code !== 0) throw new Error(`exited with ${code}`);
+  } finally {
+    clearTimeout(timer);
+    // Never leave a server behind a failed build step (a no-op once it has exited).
+    child.kill('SIGKILL');
+  }
 }
 
 try {

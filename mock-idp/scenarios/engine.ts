@@ -99,11 +99,14 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
       continue;
     }
     if (fault.accessTokenWith) reissueAccessToken(koa, fault.accessTokenWith, tokens);
-    if (typeof koa.body !== 'object' || koa.body === null) continue;
-    const body = koa.body as Record<string, unknown>;
+    // A plain OAuth 2 profile's form-encoded answer (Stack Exchange) takes the same changes as JSON.
+    const form = typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
+    if (!form && (typeof koa.body !== 'object' || koa.body === null)) continue;
+    const body = form ? Object.fromEntries(form) as Record<string, unknown> : koa.body as Record<string, unknown>;
     const before = { ...body };
     for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
     for (const name of fault.remove ?? []) delete body[name];
+    if (form) koa.body = new URLSearchParams(Object.entries(body).map(([name, value]) => [name, String(value)])).toString();
   }
 }
 
