@@ -158,11 +158,16 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     const calls = log.map((r) => r.route ?? r.path);
     const miss = testCase.level === 'MUST' ? 'fail' as const : 'warn' as const;
     const uncalled = testCase.judgedOnCall && !log.some((r) => r.route === testCase.judgedOnCall) ? testCase.judgedOnCall : undefined;
-    // mock-idp delivers every fault inside a valid exchange: an authorization request it refused
-    // (an unregistered redirect URI, an unknown client) means the client never met the fault.
+    // mock-idp delivers every fault inside a valid exchange: a request it refused (an unregistered
+    // redirect URI, an unknown client) means the client never met the fault, whatever the case expects.
+    // The log shows it for this client's own requests; an adapter that saw it (a client_id the log
+    // files elsewhere) says so itself.
     const refused = log.find((r) => r.route === 'authorization' && (r.status ?? 0) >= 400);
-    const { verdict, reason } = refused
-      ? { verdict: miss, reason: `never reached the case's fault: mock-idp refused the client's authorization request (${refused.status}${refused.error ? ` ${refused.error}` : ''})${outcome.ok ? '' : `; ${outcome.message}`}` }
+    const refusal = refused
+      ? `mock-idp refused the client's authorization request (${refused.status}${refused.error ? ` ${refused.error}` : ''})${outcome.ok ? '' : `; ${outcome.message}`}`
+      : !outcome.ok && outcome.refusedByIdp ? `${outcome.code ? `(${outcome.code}) ` : ''}${outcome.message}` : undefined;
+    const { verdict, reason } = refusal
+      ? { verdict: miss, reason: `never reached the case's fault: ${refusal}` }
       : !outcome.ok && outcome.code === 'valid-step-failed'
       ? { verdict: miss, reason: outcome.message }
       // Never asked for what the fault is in: a success says nothing, a failure was about something valid.

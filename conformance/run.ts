@@ -62,6 +62,12 @@ function defaultMethodOf(metadata: IssuerMetadata): TokenEndpointAuthMethod {
 
 const isAdvertised = (value: unknown) => value === true || (Array.isArray(value) && value.length > 0) || (typeof value === 'string' && value !== '');
 
+/** A signing alg a case registers, the discovery field that advertises it, and what it signs. */
+const SIGNED_RESPONSES = [
+  ['idTokenSignedResponseAlg', 'id_token_signing_alg_values_supported', 'ID tokens'],
+  ['userinfoSignedResponseAlg', 'userinfo_signing_alg_values_supported', 'userinfo'],
+] as const;
+
 /** Why a case does not apply to this client on this issuer, or undefined when it does. */
 function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities: Set<Capability>, fixedClientId: string | undefined, defaults: ClientDefaults | undefined): string | undefined {
   const fixedClient = fixedClientId !== undefined;
@@ -76,12 +82,11 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   const method = testCase.client?.tokenEndpointAuthMethod;
   const methods = issuer.metadata.token_endpoint_auth_methods_supported;
   if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
-  const alg = testCase.client?.idTokenSignedResponseAlg;
-  const algs = issuer.metadata.id_token_signing_alg_values_supported;
-  if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ID tokens with ${alg}`;
-  const userinfoAlg = testCase.client?.userinfoSignedResponseAlg;
-  const userinfoAlgs = issuer.metadata.userinfo_signing_alg_values_supported;
-  if (userinfoAlg && !(Array.isArray(userinfoAlgs) && userinfoAlgs.includes(userinfoAlg))) return `the issuer does not sign userinfo with ${userinfoAlg}`;
+  for (const [field, metadata, what] of SIGNED_RESPONSES) {
+    const alg = testCase.client?.[field];
+    const algs = issuer.metadata[metadata];
+    if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ${what} with ${alg}`;
+  }
   const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
   // A fixed client runs one case at a time, so an armed rotation can stand in for the scenario issuer.
   if (testCase.via === 'issuer' && !(testCase.armable && fixedClient)) needs.push('issuer-url');

@@ -82,6 +82,11 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
   }
 }
 
+/** A plain OAuth 2 profile's form-encoded token answer (Stack Exchange): it takes the same faults as JSON. */
+function formBody(koa: KoaContextWithOIDC): URLSearchParams | undefined {
+  return typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
+}
+
 function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): void {
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
@@ -99,8 +104,7 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
       continue;
     }
     if (fault.accessTokenWith) reissueAccessToken(koa, fault.accessTokenWith, tokens);
-    // A plain OAuth 2 profile's form-encoded answer (Stack Exchange) takes the same changes as JSON.
-    const form = typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
+    const form = formBody(koa);
     if (!form && (typeof koa.body !== 'object' || koa.body === null)) continue;
     const body = form ? Object.fromEntries(form) as Record<string, unknown> : koa.body as Record<string, unknown>;
     const before = { ...body };
@@ -116,7 +120,7 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
  * token, so it works wherever it arrives intact.
  */
 function reissueAccessToken(koa: KoaContextWithOIDC, chars: string, tokens: TokenFacade): void {
-  const form = typeof koa.body === 'string' ? new URLSearchParams(koa.body) : undefined;
+  const form = formBody(koa);
   const json = form ? undefined : koa.body as Record<string, unknown>;
   const issued = form ? form.get('access_token') : json?.access_token;
   if (typeof issued !== 'string' || issued.length < 8) return;
