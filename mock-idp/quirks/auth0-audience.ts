@@ -24,7 +24,9 @@ const memories = new WeakMap<TokenFacade, AudienceMemory>();
 function memoryOf(ctx: QuirkContext): AudienceMemory {
   let memory = memories.get(ctx.tokens);
   if (!memory) {
-    const cache = (ttl: number) => new LRUCache<string, string>({ max: 20_000, ttl: ttl * 1000 });
+    // maxSize with a unit size, not max: with a ttl, `max` preallocates five arrays of
+    // 20,000 slots per cache, which cost start-up time and memory before any login.
+    const cache = (ttl: number) => new LRUCache<string, string>({ maxSize: 20_000, sizeCalculation: () => 1, ttl: ttl * 1000 });
     memory = { byCode: cache(600), byDeviceCode: cache(1800), byRefreshToken: cache(90 * 24 * 3600) };
     memories.set(ctx.tokens, memory);
   }
