@@ -70,7 +70,6 @@ export class Issuer {
   readonly store: IssuerStore;
   readonly profileContext: ProfileContext;
   readonly tokens: TokenFacade;
-  routes!: Routes;
   clients: ClientMetadata[];
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
@@ -106,7 +105,8 @@ export class Issuer {
       keys: [...init.keys],
       defaultUser: init.users.defaultUser()?.sub,
     };
-    this.rebuild();
+    // Built at first use: a server mounting every profile pays only for the issuers it is asked about.
+    this.#stale = true;
   }
 
   readonly #armed = new Map<string, ScenarioRun>();
@@ -220,6 +220,13 @@ export class Issuer {
 
   #stale = false;
   #jwksRoute: string | undefined;
+  #routes: Routes | undefined;
+
+  /** The issuer's endpoint paths, relative to its mount path. */
+  get routes(): Routes {
+    if (this.#stale || !this.#routes) this.rebuild();
+    return this.#routes!;
+  }
 
   /** Builds a fresh oidc-provider instance from the current clients, users and keys. */
   rebuild(): void {
@@ -243,10 +250,11 @@ export class Issuer {
     }
     const provider = new Provider(this.issuer, configuration);
     provider.proxy = true;
-    this.routes = configuration.routes as Routes;
+    const routes = configuration.routes as Routes;
+    this.#routes = routes;
     const quirkContext: QuirkContext = {
       ...this.profileContext,
-      routes: this.routes,
+      routes,
       users: this.users,
       tokens: this.tokens,
       provider: () => this.#provider,
@@ -271,7 +279,7 @@ export class Issuer {
       users: this.users,
       loginMode: () => this.loginMode,
       provider: () => this.#provider,
-      authorizationPath: () => this.routes.authorization,
+      authorizationPath: () => routes.authorization,
       sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
     }), this.#logger));
     provider.use(frontChannelMiddleware(this.#publicOrigin));
@@ -317,11 +325,13 @@ export class Issuer {
   /**
    * oidc-provider validates static clients lazily, at their first request; doing
    * it now turns a bad registration into a start-up error instead of a 500 later.
+   * It builds the provider, which also checks the keys and the configuration.
    */
   async verifyClients(): Promise<void> {
+    const provider = this.provider;
     for (const client of this.clients) {
       try {
-        await this.#provider.Client.find(client.client_id);
+        await provider.Client.find(client.client_id);
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
         throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);

@@ -53,10 +53,16 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string,
   });
   const paths = issuerConfigs.map((c, i) => c.path ?? (c.host ? '/' : profiles[i]!.defaultPath));
   checkUnique(issuerConfigs, paths.map((p, i) => `${issuerConfigs[i]!.host ?? ''}${p.replace(/\/$/, '')}`));
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger)));
+  // A configured issuer may bring its own clients, keys and features, so it is built and
+  // checked now: a bad registration fails start-up. A shipped profile with its shipped
+  // fixtures is checked by this package's tests, and is built at its first request.
+  const verify = Boolean(config.issuers?.length);
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify)));
 }
 
-async function buildIssuer(config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger): Promise<Issuer> {
+async function buildIssuer(
+  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
+): Promise<Issuer> {
   const mountPath = path.replace(/\/+$/, '');
   // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
   // trailing slash (Auth0's https://tenant.auth0.com/).
@@ -86,7 +92,7 @@ async function buildIssuer(config: IssuerConfig, profile: Profile, path: string,
       config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
       loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
     });
-    await built.verifyClients();
+    if (verify) await built.verifyClients();
     return built;
   } catch (cause) {
     throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);
