@@ -21,6 +21,7 @@ import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
+import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
 import { IssuerStore } from './store.js';
 
@@ -264,6 +265,7 @@ export class Issuer {
     // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
     // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
     const mountPath = this.mountPath;
+    provider.use(answerJsonWithoutFetch(provider));
     provider.use(async (ctx, next) => {
       (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;
       return next();
