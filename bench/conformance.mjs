@@ -35,7 +35,7 @@ const web = await runConformance({
 });
 console.log(`web adapter, example app: ${(web.durationMs / 1000).toFixed(2)} s (${web.summary.pass} pass, ${web.summary.fail} fail, ${web.summary.skip} skip)`);
 await app.close();
-const bin = fileURLToPath(new URL('../dist/bin/mock-idp.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 const command = await runConformance({ idp, adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} --client-id {client_id} --timeout 8` }) });
 console.log(`command adapter, mock-idp login: ${(command.durationMs / 1000).toFixed(2)} s (${command.summary.pass} pass, ${command.summary.fail} fail, ${command.summary.skip} skip; a node process per login)`);
 await idp.close();

@@ -53,7 +53,7 @@ describe('Dockerfile', () => {
     const cmd = execForm('CMD');
     const bin = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> }).bin['mock-idp']!;
     expect(cmd[0]).toBe('node');
-    expect(`./${cmd.find((a) => a.endsWith('.js'))}`).toBe(bin);
+    expect(`./${cmd.find((a) => a.startsWith('dist/bin/'))}`).toBe(bin);
     expect(cmd.at(-1)).toBe('serve');
     // The image's command and environment, on a free port: the container's 9400 may be taken here.
     const port = await freePort();

@@ -1,13 +1,13 @@
 // Build step: starts the bundled CLI once, as `npx mock-idp` would, with the bin's
 // own V8 flags, serves one discovery request and stops it, so that the launcher
-// writes V8's code cache for the bundle (see launch.ts). Without a cache mock-idp
+// writes V8's code cache for the bundle (see launch.cts). Without a cache mock-idp
 // still works; it only starts slower, so a failure here warns instead of failing the build.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/mock-idp.js', import.meta.url));
-const cacheFile = fileURLToPath(new URL('../../bin/mock-idp.cjs.v8-cache', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/mock-idp.cjs', import.meta.url));
+const cacheFile = fileURLToPath(new URL('../../bin/cli.cjs.v8-cache', import.meta.url));
 
 async function writeCache(): Promise<void> {
   rmSync(cacheFile, { force: true });
