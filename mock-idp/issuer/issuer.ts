@@ -225,7 +225,8 @@ export class Issuer {
 
   /** The issuer's endpoint paths, relative to its mount path. */
   get routes(): Routes {
-    if (this.#stale || !this.#routes) this.rebuild();
+    // Set by every rebuild, and an issuer is stale until its first one.
+    if (this.#stale) this.rebuild();
     return this.#routes!;
   }
 
