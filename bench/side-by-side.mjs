@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { UserAgent } from '../dist/mock-idp/index.js';
+import { driver } from './http-driver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
@@ -105,12 +105,7 @@ async function drive(total, task) {
 }
 
 async function clientCredentials(server, issuer) {
-  const response = await fetch(server.token(issuer), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...server.tokenAuth },
-    body: 'grant_type=client_credentials',
-  });
-  const body = await response.json();
+  const body = await driver.postForm(server.token(issuer), server.tokenAuth, 'grant_type=client_credentials');
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
 }
 
@@ -123,15 +118,11 @@ async function codeFlow(server, issuer) {
     state: randomBytes(8).toString('hex'), code_challenge_method: 'S256',
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
   }).toString();
-  const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+  const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code at ${callback.href}`);
-  const response = await fetch(server.token(issuer), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...server.flowAuth },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
-  });
-  const body = await response.json();
+  const body = await driver.postForm(server.token(issuer), server.flowAuth,
+    new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }));
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
 }
 
@@ -204,7 +195,7 @@ const rows = [
   [`RSS after ${RSS_FLOWS} flows (MB)`, fmt(ours.rss.at(-1), 1), fmt(theirs.rss.at(-1), 1), fmt(ours.rss.at(-1) / theirs.rss.at(-1), 2), '<= 120 MB, not growing', ours.rss.at(-1) <= 120 && rssGrowth < 10],
 ];
 
-console.log(`\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
+console.log(`\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, driver ${driver.name}\n`);
 console.log('| figure | mock-idp | oauth2-mock-server | ratio | target | |');
 console.log('|---|---:|---:|---:|---|---|');
 for (const [label, a, b, ratio, target, pass] of rows) console.log(`| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass ? 'PASS' : 'FAIL'} |`);
