@@ -22,24 +22,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 function withCookie(header: string | undefined, name: string, value: string): string {
-  const others = (header ?? '').split(';').map((p) => p.trim()).filter((p) => p && !p.startsWith(`${name}=`) && !p.startsWith(`${name}.sig=`));
+  const others = (header ?? '').split(';').map((p) => p.trim()).filter((p) => p && !p.startsWith(`${name}=`));
   return [...others, `${name}=${value}`].join('; ');
-}
-
-type CookieSigner = { sign(data: string): string } | undefined;
-const signers = new WeakMap<Provider, CookieSigner>();
-
-/**
- * Cookies are signed with the issuer's cookie keys, so sign with the provider's
- * own keygrip. It is built once per provider instance: a Koa context just to
- * reach it cost a context per login.
- */
-function cookieSigner(provider: Provider, ctx: Parameters<Middleware>[0]): CookieSigner {
-  if (!signers.has(provider)) {
-    const { keys } = provider.createContext(ctx.req, ctx.res).cookies as unknown as { keys?: CookieSigner };
-    signers.set(provider, keys);
-  }
-  return signers.get(provider);
 }
 
 /**
@@ -73,10 +57,8 @@ export function headlessLogin(host: HeadlessLoginHost): Middleware {
     await session.save(host.sessionTtl);
     // The model exposes its id at run time; the typings only list the payload fields.
     const id = (session as unknown as { id: string }).id;
-    const keys = cookieSigner(provider, ctx);
-    let header = withCookie(ctx.req.headers.cookie, cookieName, id);
-    if (keys) header = withCookie(header, `${cookieName}.sig`, keys.sign(`${cookieName}=${id}`));
-    ctx.req.headers.cookie = header;
+    // Cookies are not signed (see the cookies setting in provider-config.ts), so the id alone is the session.
+    ctx.req.headers.cookie = withCookie(ctx.req.headers.cookie, cookieName, id);
     return next();
   };
 }

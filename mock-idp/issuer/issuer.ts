@@ -77,7 +77,6 @@ export class Issuer {
   readonly #config: IssuerConfig;
   readonly #publicOrigin: string;
   readonly #logger: Logger;
-  readonly #cookieKeys = [randomBytes(32).toString('hex')];
   #provider!: Provider;
   #callback!: (req: IncomingMessage, res: ServerResponse) => void;
   #releasedClaims = new Set<string>();
@@ -239,7 +238,6 @@ export class Issuer {
       users: this.users,
       keys: this.keys,
       store: this.store,
-      cookieKeys: this.#cookieKeys,
       cookiePrefix: `mockidp_${this.name.replace(/-/g, '_')}`,
       features: this.#config.features,
       ttl: this.#config.ttl,

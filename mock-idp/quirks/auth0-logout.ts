@@ -11,14 +11,13 @@ function errorPage(koa: KoaContextWithOIDC, message: string): void {
 
 /**
  * Ends the browser's session the way oidc-provider's own logout does: the
- * stored session is destroyed and its cookie (and signature cookie) expired,
+ * stored session is destroyed and its cookie expired,
  * so the next /authorize logs in again.
  */
 async function endSession(koa: KoaContextWithOIDC, provider: Provider): Promise<void> {
   const session = await provider.Session.get(koa);
   if (session.accountId) await session.destroy();
   const cookies = provider.createContext(koa.req, koa.res).cookies;
-  // Options make the cookies library expire the .sig cookie as well.
   cookies.set(provider.cookieName('session'), null, { httpOnly: true, sameSite: 'lax' });
 }
 
