@@ -11,24 +11,30 @@ import { BodyTooLarge } from '../quirks/form-body.js';
  * shape) still see and reshape the answer.
  */
 export function guarded(middleware: Middleware, logger: Logger): Middleware {
-  return async (ctx, next) => {
+  const recover = (ctx: Parameters<Middleware>[0], error: unknown): void => {
+    if (error instanceof BodyTooLarge) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'request entity too large' };
+      return;
+    }
+    const status = (error as { status?: number; expose?: boolean }).status;
+    if (status && status < 500 && (error as { expose?: boolean }).expose) {
+      ctx.status = status;
+      ctx.body = { error: 'invalid_request', error_description: (error as Error).message };
+      return;
+    }
+    logger.error({ err: error, path: ctx.path }, 'unhandled error before oidc-provider');
+    ctx.status = 500;
+    ctx.body = { error: 'server_error', error_description: 'mock-idp failed to handle this request; see its log' };
+  };
+  // Not an async function: every promise pays for oidc-provider's AsyncLocalStorage
+  // hooks, and an async wrapper around each quirk cost two more per request.
+  return (ctx, next) => {
     try {
-      await middleware(ctx, next);
+      return middleware(ctx, next).catch((error: unknown) => recover(ctx, error));
     } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        ctx.status = 400;
-        ctx.body = { error: 'invalid_request', error_description: 'request entity too large' };
-        return;
-      }
-      const status = (error as { status?: number; expose?: boolean }).status;
-      if (status && status < 500 && (error as { expose?: boolean }).expose) {
-        ctx.status = status;
-        ctx.body = { error: 'invalid_request', error_description: (error as Error).message };
-        return;
-      }
-      logger.error({ err: error, path: ctx.path }, 'unhandled error before oidc-provider');
-      ctx.status = 500;
-      ctx.body = { error: 'server_error', error_description: 'mock-idp failed to handle this request; see its log' };
+      recover(ctx, error);
+      return Promise.resolve();
     }
   };
 }

@@ -35,7 +35,8 @@ function withCookie(header: string | undefined, name: string, value: string): st
  * max_age, request objects, unknown hints) take the normal interaction path.
  */
 export function headlessLogin(host: HeadlessLoginHost): Middleware {
-  return async (ctx, next) => {
+  // The outer function is not async: requests it leaves alone cost no promise of their own.
+  return (ctx, next) => {
     if (ctx.method !== 'GET' || host.loginMode() !== 'headless' || ctx.path !== host.authorizationPath()) return next();
     const query = ctx.query;
     const prompts = typeof query.prompt === 'string' ? query.prompt.split(' ') : [];
@@ -44,21 +45,24 @@ export function headlessLogin(host: HeadlessLoginHost): Middleware {
     }
     const hint = typeof query.login_hint === 'string' ? query.login_hint : undefined;
     const user = hint ? host.users.findByHint(hint) : host.users.defaultUser();
-    if (!user) return next();
+    return user ? signIn(ctx, next, user.sub, hint) : next();
+  };
+
+  async function signIn(ctx: Parameters<Middleware>[0], next: () => Promise<void>, sub: string, hint: string | undefined): Promise<void> {
     const provider = host.provider();
     const cookieName = provider.cookieName('session');
     const current = cookieValue(ctx.req.headers.cookie, cookieName);
     if (current) {
       const session = await provider.Session.find(current);
-      if (session?.accountId && (!hint || session.accountId === user.sub)) return next();
+      if (session?.accountId && (!hint || session.accountId === sub)) return next();
     }
     const session = new provider.Session();
-    session.loginAccount({ accountId: user.sub, amr: ['pwd'] });
+    session.loginAccount({ accountId: sub, amr: ['pwd'] });
     await session.save(host.sessionTtl);
     // The model exposes its id at run time; the typings only list the payload fields.
     const id = (session as unknown as { id: string }).id;
     // Cookies are not signed (see the cookies setting in provider-config.ts), so the id alone is the session.
     ctx.req.headers.cookie = withCookie(ctx.req.headers.cookie, cookieName, id);
     return next();
-  };
+  }
 }

@@ -28,10 +28,13 @@ const ROUTE = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
  * flow is authorize -> interaction -> authorize resume -> redirect_uri.
  */
 export function interactionRoutes(host: InteractionHost): Middleware {
-  return async (ctx, next) => {
+  // The outer function is not async: requests for other routes pass through without a promise of their own.
+  return (ctx, next) => {
     const match = ROUTE.exec(ctx.path);
-    if (!match) return next();
-    const action = match[2];
+    return match ? serveInteraction(ctx, match[2]) : next();
+  };
+
+  async function serveInteraction(ctx: KoaContextWithOIDC, action: string | undefined): Promise<void> {
     const provider = host.provider();
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const params = details.params as Record<string, string | undefined>;
@@ -72,7 +75,7 @@ export function interactionRoutes(host: InteractionHost): Middleware {
 
     ctx.status = 405;
     ctx.body = { error: 'invalid_request', error_description: `${ctx.method} is not allowed here` };
-  };
+  }
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

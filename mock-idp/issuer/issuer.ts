@@ -265,7 +265,7 @@ export class Issuer {
     // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
     const mountPath = this.mountPath;
     provider.use(answerJsonWithoutFetch(provider));
-    provider.use(async (ctx, next) => {
+    provider.use((ctx, next) => {
       (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;
       return next();
     });

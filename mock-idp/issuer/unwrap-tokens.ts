@@ -8,8 +8,10 @@ import { rewriteFormBody } from '../quirks/form-body.js';
  */
 export function unwrapPresentedTokens(ctx: QuirkContext): Middleware {
   const tokenParamRoutes = new Set([ctx.routes.introspection, ctx.routes.revocation]);
-  return async (koa, next) => {
-    if (ctx.tokens.size === 0) return next();
+  // The outer function is not async, so the common case (no provider-format token issued yet) costs no promise.
+  return (koa, next) => (ctx.tokens.size === 0 ? next() : unwrap(koa, next));
+
+  async function unwrap(koa: Parameters<Middleware>[0], next: () => Promise<void>): Promise<void> {
     const authorization = koa.req.headers.authorization;
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer && koa.path === ctx.routes.userinfo) {
@@ -26,5 +28,5 @@ export function unwrapPresentedTokens(ctx: QuirkContext): Middleware {
       });
     }
     return next();
-  };
+  }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Quirk } from '../profiles/types.js';
 import { authorizationError } from './authorization-error.js';
 import { peekFormBody } from './form-body.js';
@@ -32,7 +33,8 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
     description: `PKCE ${policy.methods.join('/')} with ${min}-${max} characters`,
     // Only the rejections are strict: a lenient issuer still translates plain
     // challenges, or plain PKCE (GitLab's happy path) would fail there.
-    middleware: (ctx) => async (koa, next) => {
+    // Not async: only the token check awaits, so other requests cost no promise of their own.
+    middleware: (ctx) => (koa, next) => {
       if (koa.path === ctx.routes.authorization && koa.method === 'GET' && koa.query.code_challenge !== undefined) {
         const challenge = String(koa.query.code_challenge);
         const method = String(koa.query.code_challenge_method ?? policy.missingMethod ?? 'plain');
@@ -49,14 +51,19 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
         }
       }
       if (koa.path === ctx.routes.token && koa.method === 'POST' && policy.verifierLengthError && !ctx.lenient) {
-        const verifier = (await peekFormBody(koa)).get('code_verifier');
-        if (verifier !== null && (verifier.length < min || verifier.length > max)) {
-          koa.status = 400;
-          koa.body = policy.verifierLengthError;
-          return;
-        }
+        return checkVerifierLength(koa, next, policy.verifierLengthError);
       }
       return next();
     },
   };
+
+  async function checkVerifierLength(koa: KoaContextWithOIDC, next: () => Promise<void>, error: NonNullable<PkcePolicy['verifierLengthError']>): Promise<void> {
+    const verifier = (await peekFormBody(koa)).get('code_verifier');
+    if (verifier !== null && (verifier.length < min || verifier.length > max)) {
+      koa.status = 400;
+      koa.body = error;
+      return;
+    }
+    return next();
+  }
 }

@@ -161,11 +161,14 @@ async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, r
  * receives is the correct answer with exactly the scenario's defects.
  */
 export function scenarioMiddleware(host: ScenarioHost): Middleware {
-  return async (koa, next) => {
+  // With nothing armed on the issuer there is nothing to apply, and a request costs no promise here.
+  return (koa, next) => (host.anyArmed() ? applyScenario(koa, next) : next());
+
+  async function applyScenario(koa: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     const early = host.runFor(clientIdOf(koa) ?? basicClientId(koa.get('authorization')));
     for (const fault of early?.faults('clock') ?? []) setRequestClockOffset(koa, fault.offsetSeconds);
     // A client that names itself only in the body (public, client_secret_post) is known after parsing.
-    if (!early && host.anyArmed()) setRequestClockResolver(koa, () => host.runFor(clientIdOf(koa))?.faults('clock').at(-1)?.offsetSeconds ?? 0);
+    if (!early) setRequestClockResolver(koa, () => host.runFor(clientIdOf(koa))?.faults('clock').at(-1)?.offsetSeconds ?? 0);
     await next();
     const route = koa.oidc?.route;
     if (!route) return;
@@ -200,5 +203,5 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery'));
     }
     await applyTransportFaults(koa, run, route);
-  };
+  }
 }
