@@ -21,9 +21,9 @@ const RSS_FLOWS = Number(process.env.BENCH_RSS_FLOWS ?? 10_000);
 // V8 optimizes a server's hot code over its first thousand or so requests, and
 // oidc-provider has far more of it than oauth2-mock-server: a fresh mock-idp ran
 // its first 1,500 flows at about two thirds of its settled speed, oauth2-mock-server
-// at about three quarters. The targets are about
-// settled throughput, so each server is warmed with this many flows and tokens
-// first; the first flows of a fresh process are measured and printed too.
+// at about three quarters. The targets are about settled throughput, so each
+// server is warmed with this many flows and tokens first; the first flows of a
+// fresh process are measured and printed too.
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 1000);
 const THROUGHPUT_ROUNDS = 5;
 
