@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
 import { UserAgent, type MockIdp } from '../mock-idp/index.js';
 import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
+import { DEFAULT_ROUTES, type RouteName } from '../mock-idp/issuer/routes.js';
 
 const started: MockIdp[] = [];
 afterAll(() => Promise.all(started.map((i) => i.close())));
@@ -120,5 +121,29 @@ describe('public base URL', () => {
     expect(log.find((r) => r.route === 'authorization')!.headers['x-forwarded-host']).toBe('idp.example.test:9400');
     expect(log.find((r) => r.route === 'token')!.headers.host).toBe(`127.0.0.1:${idp.port}`);
     expect(tokens.claims()!.iss).toBe(`${publicBase}/generic`);
+  });
+});
+
+describe('endpoint paths', () => {
+  // Not registration: Okta registers clients at the org (/oauth2/v1/clients), outside the authorization server.
+  const discoveryField: Partial<Record<RouteName, string>> = {
+    authorization: 'authorization_endpoint', token: 'token_endpoint', jwks: 'jwks_uri', userinfo: 'userinfo_endpoint',
+    introspection: 'introspection_endpoint', revocation: 'revocation_endpoint', end_session: 'end_session_endpoint',
+    device_authorization: 'device_authorization_endpoint', pushed_authorization_request: 'pushed_authorization_request_endpoint',
+  };
+
+  it('name every route of every profile, and discovery advertises those same paths', async () => {
+    const idp = await start({ profiles: ['generic', 'okta', 'auth0', 'gitlab', 'stitch', 'stackexchange'] });
+    for (const summary of idp.describe()) {
+      const routes = idp.issuer(summary.name).routes;
+      // A profile overriding some paths keeps the defaults for the rest.
+      for (const name of Object.keys(DEFAULT_ROUTES) as RouteName[]) expect(routes[name], `${summary.name} ${name}`).toMatch(/^\//);
+      if (!summary.discovery) continue;
+      const metadata = (await (await fetch(summary.discovery)).json()) as Record<string, unknown>;
+      const base = summary.issuer.replace(/\/$/, '');
+      for (const [name, field] of Object.entries(discoveryField) as [RouteName, string][]) {
+        if (metadata[field] !== undefined) expect(metadata[field], `${summary.name} ${field}`).toBe(`${base}${routes[name]}`);
+      }
+    }
   });
 });

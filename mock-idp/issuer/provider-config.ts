@@ -220,9 +220,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     registration: input.features.registration,
   }).filter(([, v]) => v !== undefined).map(([name, enabled]) => [name, { ...(base.features as Record<string, object>)[name], ...(overrides.features as Record<string, object> | undefined)?.[name], enabled }]));
   return {
-    routes: { ...DEFAULT_ROUTES, ...overrides.routes },
     ...base,
     ...overrides,
+    // After the profile's overrides, whose own routes object would otherwise replace
+    // this merge: every route name then has its path, as quirks and the banner expect.
+    routes: { ...DEFAULT_ROUTES, ...overrides.routes },
     features: { ...base.features, ...overrides.features, ...explicitFeatures } as Configuration['features'],
     ttl: { ...base.ttl, ...overrides.ttl, ...explicitTtl },
   };
