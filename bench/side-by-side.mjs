@@ -203,10 +203,10 @@ const rssGrowth = ours.rss.at(-1) - ours.rss[0];
 // Throughput ratios pair the two servers' turns of the same round, which ran
 // minutes apart at most, then take the median: a ratio of medians would pair
 // figures from different rounds and let the machine's drift back in.
-const pairedRatio = (key) => median(ours[key].map((value, round) => value / theirs[key][round]));
-const tokensRatio = pairedRatio('tokens');
-const flowsRatio = pairedRatio('flows');
-const freshFlowsRatio = pairedRatio('freshFlows');
+const roundRatios = (key) => ours[key].map((value, round) => value / theirs[key][round]);
+const tokensRatio = median(roundRatios('tokens'));
+const flowsRatio = median(roundRatios('flows'));
+const freshFlowsRatio = median(roundRatios('freshFlows'));
 const rows = [
   ['cold start to first discovery 200, median of 5 (ms)', fmt(ours.startupMs), fmt(theirs.startupMs), fmt(theirs.startupMs / ours.startupMs, 2), '>= 0.8 (other / mock-idp)', theirs.startupMs / ours.startupMs >= 0.8],
   [`client_credentials tokens/s, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`, fmt(ours.tokensPerSecond), fmt(theirs.tokensPerSecond), fmt(tokensRatio, 2), '>= 1.5 (mock-idp / other)', tokensRatio >= 1.5],
@@ -221,7 +221,7 @@ console.log('|---|---:|---:|---:|---|---|');
 for (const [label, a, b, ratio, target, pass] of rows) console.log(`| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass === undefined ? '' : pass ? 'PASS' : 'FAIL'} |`);
 console.log(`\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`);
 console.log('\nThroughput ratios are the median of per-round ratios: the servers take turns in every round.');
-console.log(`Throughput ratio per round (tokens/s; flows/s; first flows/s): ${['tokens', 'flows', 'freshFlows'].map((key) => ours[key].map((v, i) => fmt(v / theirs[key][i], 2)).join(', ')).join('; ')}`);
+console.log(`Throughput ratio per round (tokens/s; flows/s; first flows/s): ${['tokens', 'flows', 'freshFlows'].map((key) => roundRatios(key).map((v) => fmt(v, 2)).join(', ')).join('; ')}`);
 console.log(`Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.startups.map((v) => fmt(v)).join(', ')}`);
 console.log(`Throughput rounds (tokens/s; flows/s; first flows/s): mock-idp ${ours.tokens.map((v) => fmt(v)).join(', ')}; ${ours.flows.map((v) => fmt(v)).join(', ')}; ${ours.freshFlows.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.tokens.map((v) => fmt(v)).join(', ')}; ${theirs.flows.map((v) => fmt(v)).join(', ')}; ${theirs.freshFlows.map((v) => fmt(v)).join(', ')}`);
 process.exit(0);
