@@ -12,6 +12,8 @@ import { unwrapPresentedTokens } from './unwrap-tokens.js';
 import { scenarioMiddleware } from '../scenarios/engine.js';
 import { findScenario, MAX_COMPOSED, scenarios, type Scenario } from '../scenarios/index.js';
 import { ScenarioRun } from '../scenarios/run.js';
+import { whyNotOffered } from '../scenarios/offered.js';
+import { AdminInputError } from './issuer-admin.js';
 import { LRUCache } from 'lru-cache';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
@@ -126,7 +128,7 @@ export class Issuer {
     const existing = this.#scenarioIssuers.get(segment);
     if (existing) return existing;
     const scenario = findScenario(segment.split('~')[0]!);
-    if (!scenario || this.#init.fixedScenario) return undefined;
+    if (!scenario || this.#init.fixedScenario || this.#whyNotOffered(scenario)) return undefined;
     const base = this.issuer.replace(/\/$/, '');
     const child = new Issuer({
       ...this.#init,
@@ -169,9 +171,21 @@ export class Issuer {
    */
   arm(clientId: string, scenarioName: string): Scenario {
     const scenario = findScenario(scenarioName);
-    if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
+    if (!scenario) throw new AdminInputError(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
+    const notOffered = this.#whyNotOffered(scenario);
+    if (notOffered) throw new AdminInputError(`issuer ${this.name} cannot serve it: ${notOffered}`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
     return scenario;
+  }
+
+  #whyNotOffered(scenario: Scenario): string | undefined {
+    return whyNotOffered(scenario, { openid: this.profile.discovery !== false, keys: this.keys });
+  }
+
+  /** Why this issuer cannot serve the named scenario (unknown, or faults it has nothing to serve with), or undefined. */
+  whyNotOffered(scenarioName: string): string | undefined {
+    const scenario = findScenario(scenarioName);
+    return scenario ? this.#whyNotOffered(scenario) : `unknown scenario "${scenarioName}"`;
   }
 
   disarm(clientId: string): boolean {

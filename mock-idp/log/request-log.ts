@@ -22,6 +22,12 @@ export interface RequestRecord {
   durationMs?: number | undefined;
   /** OAuth error code of the response, if it was an error. */
   error?: string | undefined;
+  /**
+   * The targets of the scenario faults this response carried (id_token,
+   * token_response, jwks, ...): the proof that a fault was served, set only
+   * where the response was a success before the fault changed it.
+   */
+  faults?: string[] | undefined;
   /** Free-form markers set by quirks and scenarios. */
   notes?: string[] | undefined;
 }

@@ -66,13 +66,15 @@ function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
  * The run remembers each response as it really was, so the next login can
  * be answered with a replayed state.
  */
-export function applyAuthorizationResponseFaults(koa: KoaContextWithOIDC, run: ScenarioRun, faults: readonly AuthorizationResponseFault[]): void {
+export function applyAuthorizationResponseFaults(koa: KoaContextWithOIDC, run: ScenarioRun, faults: readonly AuthorizationResponseFault[]): boolean {
   const response = read(koa);
-  if (!response) return;
+  // Only a successful response is faulted: an error of the IdP's own is a refusal, and stays one.
+  if (!response || !response.params.has('code')) return false;
   const original = new URLSearchParams(response.params);
+  const originalMode = response.mode;
   const previous = run.previousResponse;
   run.previousResponse = original;
-  if (faults.length === 0) return;
+  if (faults.length === 0) return false;
   const { params } = response;
   for (const fault of faults) {
     if (fault.error) {
@@ -94,5 +96,8 @@ export function applyAuthorizationResponseFaults(koa: KoaContextWithOIDC, run: S
     }
     if (fault.inQuery) response.mode = 'query';
   }
+  // A replay with no earlier response to replay changed nothing: the fault is not served yet.
+  if (params.toString() === original.toString() && response.mode === originalMode) return false;
   write(koa, response);
+  return true;
 }

@@ -30,16 +30,18 @@ function clientIdOf(koa: KoaContextWithOIDC): string | undefined {
   return koa.oidc?.client?.clientId ?? (typeof query === 'string' ? query : undefined);
 }
 
-function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFault[]): void {
+function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFault[]): boolean {
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
     const before = { ...body };
     for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: {} });
     for (const name of fault.remove ?? []) delete body[name];
   }
+  return faults.some((fault) => fault.set || fault.remove);
 }
 
-function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: readonly SigningKey[]): void {
+/** True when the JWKS served differs from the issuer's own: a fault, or a rotated key published beside it. */
+function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: readonly SigningKey[]): boolean {
   const published = koa.body as { keys: Record<string, unknown>[] };
   if (faults.some((f) => f.retireOriginal) && rotated.length > 0) published.keys = [];
   published.keys.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
@@ -48,7 +50,7 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
       koa.status = fault.status;
       koa.type = 'html';
       koa.body = `<!DOCTYPE html><html><body><h1>${fault.status} Service Unavailable</h1></body></html>`;
-      return;
+      return true;
     }
     const body = koa.body as { keys: Record<string, unknown>[] };
     // Signing keys come first in each issuer's key set (the same order the issuer signs with).
@@ -63,9 +65,10 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
     }
     if (fault.cacheControl) koa.set('cache-control', fault.cacheControl);
   }
+  return faults.length > 0 || rotated.length > 0;
 }
 
-function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFault[]): void {
+function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFault[]): boolean {
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
     const before = { ...body };
@@ -80,6 +83,7 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
       }
     }
   }
+  return faults.length > 0;
 }
 
 /** A plain OAuth 2 profile's form-encoded token answer (Stack Exchange): it takes the same faults as JSON. */
@@ -87,10 +91,12 @@ function formBody(koa: KoaContextWithOIDC): URLSearchParams | undefined {
   return typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
 }
 
-function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): void {
+function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): boolean {
   const now = Math.floor(Date.now() / 1000);
+  let applied = false;
   for (const fault of faults) {
     if (fault.grant && fault.grant !== grant) continue;
+    applied = true;
     if (fault.error) {
       const { status, error, error_description: description, headers, body } = fault.error;
       koa.status = status;
@@ -112,6 +118,7 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
     for (const name of fault.remove ?? []) delete body[name];
     if (form) koa.body = new URLSearchParams(Object.entries(body).map(([name, value]) => [name, String(value)])).toString();
   }
+  return applied;
 }
 
 /**
@@ -137,9 +144,11 @@ function reissueAccessToken(koa: KoaContextWithOIDC, chars: string, tokens: Toke
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, route: string): Promise<void> {
+async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, route: string): Promise<boolean> {
+  let applied = false;
   for (const fault of run.faults('transport')) {
-    if (fault.route !== route || !run.consume(fault)) continue;
+    if (fault.route !== route || koa.status >= 400 || !run.consume(fault)) continue;
+    applied = true;
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.status) koa.status = fault.status;
     if (fault.retryAfter !== undefined) koa.set('retry-after', String(fault.retryAfter));
@@ -152,6 +161,7 @@ async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, r
       koa.body = json.slice(0, Math.floor(json.length / 2));
     }
   }
+  return applied;
 }
 
 /**
@@ -172,13 +182,16 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     await next();
     const route = koa.oidc?.route;
     if (!route) return;
+    const record = recordOf(koa.req);
+    const served = (target: string, applied: boolean) => {
+      if (applied && record) record.faults = [...new Set([...(record.faults ?? []), target])];
+    };
     if (route === 'jwks' && koa.status === 200) {
       const fixed = host.runFor(undefined);
-      applyJwksFaults(koa, fixed?.faults('jwks') ?? [], host.rotatedKeys());
+      served('jwks', applyJwksFaults(koa, fixed?.faults('jwks') ?? [], host.rotatedKeys()));
     }
     const run = host.runFor(clientIdOf(koa));
     if (!run) return;
-    const record = recordOf(koa.req);
     if (record) record.notes = [...(record.notes ?? []), `scenario: ${run.scenario.name}`];
     const signingAlg = String(host.keys()[0]?.alg ?? 'RS256');
 
@@ -186,22 +199,27 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       const body = koa.body as Record<string, unknown>;
       const grant = String(koa.oidc.params?.grant_type ?? '');
       if (grant === 'authorization_code') run.observe('token', signingAlg);
+      // A drifting clock is served in every token it issued.
+      served('clock', run.faults('clock').length > 0);
       for (const fault of run.faults('id_token')) {
         if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
         body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
+        served('id_token', true);
       }
-      applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens);
+      served('token_response', applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens));
     } else if (route === 'authorization' || route === 'resume') {
       if (route === 'authorization') run.observe('authorization', signingAlg);
-      applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response'));
+      served('authorization_response', applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')));
     } else if (route === 'userinfo' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
+      served('userinfo', applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo')));
     } else if (route === 'userinfo' && koa.status === 200 && typeof koa.body === 'string') {
       // A signed answer (the client registered userinfo_signed_response_alg).
-      if (run.faults('userinfo').some((f) => f.corruptSignature)) koa.body = flipSignatureByte(koa.body);
+      const corrupt = run.faults('userinfo').some((f) => f.corruptSignature);
+      if (corrupt) koa.body = flipSignatureByte(koa.body);
+      served('userinfo', corrupt);
     } else if (route === 'discovery' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery'));
+      served('discovery', applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery')));
     }
-    await applyTransportFaults(koa, run, route);
+    served('transport', await applyTransportFaults(koa, run, route));
   }
 }

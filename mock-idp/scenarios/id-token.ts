@@ -13,8 +13,20 @@ const attackerJwk = publicJwk(attackerKey);
 /** The public half of fixtures/keys/attacker.json's RSA key: never published by an honest issuer. */
 export const attackerPublicJwk: JWK & { kid?: string } = attackerJwk;
 
+/**
+ * jose refuses to sign a `crit` header it does not understand, as it should;
+ * a fault that wants one declares its extensions understood for this signature.
+ */
+function critOptions(header: JWTHeaderParameters): { crit?: Record<string, boolean> } {
+  return Array.isArray(header.crit) ? { crit: Object.fromEntries(header.crit.map((name) => [name, true])) } : {};
+}
+
 async function sign(payload: JWTPayload, header: JWTHeaderParameters, jwk: JWK): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(jwk, header.alg));
+  return new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(jwk, header.alg), critOptions(header));
+}
+
+async function signHmac(payload: JWTPayload, header: JWTHeaderParameters, secret: string): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader(header).sign(new TextEncoder().encode(secret), critOptions(header));
 }
 
 /** The XOR 0x5A of the official suites on the signature's first byte: a JWS that no longer verifies, all else intact. */
@@ -46,7 +58,7 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
   const withAlg = (overrides: Record<string, unknown>) => ({ ...header, ...overrides }) as JWTHeaderParameters;
   // An HS* ID token is keyed with the client's secret (OIDC Core 10.1), as oidc-provider issued it.
   const asIssued = (): Promise<string> => alg.startsWith('HS')
-    ? new SignJWT(payload).setProtectedHeader(withAlg({ alg })).sign(new TextEncoder().encode(clientSecret ?? ''))
+    ? signHmac(payload, withAlg({ alg }), clientSecret ?? '')
     : sign(payload, withAlg({ alg }), issuerKey);
   switch (fault.sign ?? 'issuer') {
     case 'none':
@@ -54,7 +66,7 @@ export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, is
     case 'hs256-public-key': {
       const rsa = issuerKeys.find((k) => k.kty === 'RSA')!;
       const pem = await exportSPKI((await importJWK(publicJwk(rsa), 'RS256', { extractable: true })) as CryptoKey);
-      return new SignJWT(payload).setProtectedHeader(withAlg({ alg: 'HS256' })).sign(new TextEncoder().encode(pem));
+      return signHmac(payload, withAlg({ alg: 'HS256' }), pem);
     }
     case 'unpublished-key':
       return sign(payload, withAlg({ alg: 'RS256', kid: attackerKey.kid }), attackerKey);

@@ -12,7 +12,7 @@ export default defineScenarios(
   { name: 'id-token-iat-missing', description: 'iat removed', faults: [{ target: 'id_token', remove: ['iat'] }] },
   { name: 'id-token-iat-future', description: 'iat one hour in the future', faults: [{ target: 'id_token', set: { iat: { $now: 3600 } } }] },
   { name: 'id-token-iat-far-past', description: 'iat a week ago (exp still valid)', faults: [{ target: 'id_token', set: { iat: { $now: -7 * 24 * 3600 } } }] },
-  { name: 'id-token-exp-past', description: 'expired six minutes ago', faults: [{ target: 'id_token', set: { exp: { $now: -360 }, iat: { $now: -3960 } } }] },
+  { name: 'id-token-exp-past', description: 'expired 15 minutes ago, past any common clock leeway', faults: [{ target: 'id_token', set: { exp: { $now: -900 }, iat: { $now: -4500 } } }] },
   { name: 'id-token-exp-missing', description: 'exp removed', faults: [{ target: 'id_token', remove: ['exp'] }] },
   { name: 'id-token-nbf-future', description: 'nbf one hour in the future', faults: [{ target: 'id_token', set: { nbf: { $now: 3600 } } }] },
   { name: 'id-token-nonce-wrong', description: 'nonce changed', faults: [{ target: 'id_token', set: { nonce: 'not-the-nonce-you-sent' } }] },

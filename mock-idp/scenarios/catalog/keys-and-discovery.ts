@@ -27,6 +27,18 @@ export default defineScenarios(
     steps: [{ when: { route: 'authorization', nth: 2 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
   },
   {
+    name: 'key-rotation-next-login',
+    description: 'from the next login on (armed just before it), ID tokens are signed by a new key (new kid), published beside the old one',
+    faults: [],
+    steps: [{ when: { route: 'authorization', nth: 1 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
+  },
+  {
+    name: 'key-rotation-next-token',
+    description: 'the key rotates during the next login (armed just before it), between the authorization and the token request',
+    faults: [],
+    steps: [{ when: { route: 'token', nth: 1 }, rotateSigningKey: true, faults: [{ target: 'id_token', sign: 'rotated' }] }],
+  },
+  {
     name: 'key-rotation-before-signing',
     description: 'the key rotates during the 2nd login, between the authorization and the token request',
     faults: [],

@@ -2,6 +2,8 @@ import { defineScenarios } from '../types.js';
 
 /** Authorization response and userinfo faults. */
 export default defineScenarios(
+  // Valid responses on an issuer instance of the run's own: a baseline whose JWKS and discovery requests are one client's.
+  { name: 'no-fault', description: 'no fault at all: every response is valid', faults: [] },
   { name: 'state-altered', description: 'state changed in the redirect', faults: [{ target: 'authorization_response', set: { state: 'altered-state' } }] },
   { name: 'state-missing', description: 'state removed from the redirect', faults: [{ target: 'authorization_response', set: { state: null } }] },
   { name: 'iss-param-wrong', description: 'RFC 9207 iss names another issuer', faults: [{ target: 'authorization_response', set: { iss: 'https://attacker.example' } }] },
