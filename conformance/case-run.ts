@@ -5,10 +5,15 @@ import type { MockIdp } from '../mock-idp/server/start.js';
 import type { RequestRecord } from '../mock-idp/log/request-log.js';
 import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
 import { UserAgent } from '../mock-idp/agent.js';
+import { caseFacts, type CaseFacts } from './facts.js';
 import { judge } from './judge.js';
+import { specQuotes } from './spec-quotes.js';
 import { mintLogoutToken } from './logout-token.js';
 import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
 import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
+
+/** The scenario of a valid login on an issuer instance of its own. */
+const NO_FAULT = 'no-fault';
 
 export interface CaseRunOptions {
   idp: MockIdp;
@@ -26,8 +31,16 @@ export interface CaseRunOptions {
    * time, so the issuer's JWKS requests during the case are the client's.
    */
   armIssuerCases?: boolean | undefined;
-  /** How long after the issuer's last JWKS request an armed rotation starts (RunOptions.jwksRefetchIntervalMs). */
+  /** How long after the client's last JWKS request a rotation reaches it (RunOptions.jwksRefetchIntervalMs). */
   jwksRefetchIntervalMs?: number | undefined;
+  /** The client's declared clock tolerance (RunOptions.clockToleranceSeconds). */
+  clockToleranceSeconds: number;
+}
+
+/** A case's result with the facts of its log, for the judgements only the whole run can settle. */
+export interface CaseRun {
+  result: CaseResult;
+  facts: CaseFacts | undefined;
 }
 
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
@@ -49,17 +62,29 @@ function perform(adapter: ClientAdapter, action: Action, context: CaseContext, t
   );
 }
 
+interface ScriptRun {
+  outcome: ClientOutcome;
+  /** The kit posted the case's faulty logout token to the client. */
+  deliveredByKit: boolean;
+}
+
 /**
  * The case's actions in order. Every action but the last must succeed: a
  * client that fails before the fault arrives has not shown that it catches
  * the fault, so its outcome is reported as a failure of the valid part.
+ * `beforeStep` runs before each action: a rotation's wait, a late arming.
  */
-async function performScript(options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step' | 'userAgent'>): Promise<ClientOutcome> {
+async function performScript(
+  options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step' | 'userAgent'>,
+  beforeStep: (step: number) => Promise<void>,
+): Promise<ScriptRun> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
   let loggedIn: ClientOutcome | undefined;
   let lastLogoutToken: string | undefined;
+  let deliveredByKit = false;
   // The issuer's back channel, played by the kit: a token about the user of the case's last login.
   const logoutToken = async () => {
+    deliveredByKit = testCase.logoutToken !== undefined;
     if (testCase.logoutToken?.replay && lastLogoutToken) return lastLogoutToken;
     const issuer = options.idp.issuer(options.issuerName);
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
@@ -70,22 +95,22 @@ async function performScript(options: CaseRunOptions, testCase: ConformanceCase,
     return lastLogoutToken;
   };
   for (const [step, action] of script.entries()) {
+    await beforeStep(step);
     outcome = await perform(options.adapter, action, { ...context, step, userAgent: new UserAgent() }, options.timeoutMs, logoutToken);
     if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {
-      return { ok: false, code: 'valid-step-failed', message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}` };
+      return { deliveredByKit, outcome: { ok: false, code: 'valid-step-failed', message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}` } };
     }
   }
-  return outcome;
+  return { outcome, deliveredByKit };
 }
 
 /**
- * A long-lived client rate-limits JWKS refetches for an unknown kid (the
- * reference client to one per 10 s), and earlier cases showed it unknown kids
- * on purpose: a rotation starts once that allowance has passed since the
- * issuer's last JWKS request, as a real rotation would, so the case judges
- * the rotation, not the kit's own pace.
+ * A client rate-limits JWKS refetches for an unknown kid (the reference
+ * client to one per 10 s, openid-client to one per 60 s): a rotation reaches
+ * it once that allowance has passed since its last JWKS request, as a real
+ * rotation would, so the case judges the rotation, not the kit's own pace.
  */
 async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): Promise<void> {
   const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
@@ -93,14 +118,37 @@ async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): 
   if (wait > 0) await sleep(wait);
 }
 
+function resultOf(testCase: ConformanceCase, fields: Pick<CaseResult, 'verdict' | 'reason' | 'outcome' | 'calls' | 'durationMs'> & Partial<Pick<CaseResult, 'level'>>): CaseResult {
+  return {
+    id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
+    quote: testCase.refs.map((ref) => specQuotes[ref]?.quote).find((quote) => quote !== undefined),
+    ...fields,
+  };
+}
+
+/** A case that did not run: the result the runner reports for it. */
+export function skippedCase(testCase: ConformanceCase, reason: string): CaseResult {
+  return resultOf(testCase, { verdict: 'skip', reason, outcome: { ok: false, message: 'not run' }, calls: [], durationMs: 0 });
+}
+
 /**
  * One case against one client: its own client registration, its scenario
  * armed for that client or served on its own scenario issuer instance, the
  * client's actions, and a verdict from the outcome and the request log.
  */
-export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseResult> {
+export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseRun> {
   const { idp, issuerName, adapter } = options;
   const started = performance.now();
+  // A client whose issuer is fixed meets an issuer-only case armed on its client_id, where the case allows it.
+  const armedInstead = testCase.via === 'issuer' && (testCase.armable === true || testCase.armedAs !== undefined) && options.armIssuerCases === true;
+  const notOffered = testCase.scenario ? idp.issuer(issuerName).whyNotOffered(testCase.scenario) : undefined;
+  if (notOffered) return { result: skippedCase(testCase, notOffered), facts: undefined };
+  if (armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
+    const keys = idp.issuer(issuerName).keys;
+    if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
+      return { result: skippedCase(testCase, 'the issuer publishes several keys of the type it signs with, and a client with a fixed issuer cannot be sent to one that publishes one'), facts: undefined };
+    }
+  }
   let registration: Registration;
   try {
     registration = options.fixedClient
@@ -109,16 +157,12 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   } catch (error) {
     // The issuer's own rules say the case cannot happen there: not the client's doing.
     if (!(error instanceof AdminInputError)) throw error;
-    return {
-      id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
-      verdict: 'skip', reason: `the issuer refuses this case's client: ${error.message}`, outcome: { ok: false, message: 'not run' }, calls: [], durationMs: 0,
-    };
+    return { result: skippedCase(testCase, `the issuer refuses this case's client: ${error.message}`), facts: undefined };
   }
   const { clientId } = registration;
-  const armedInstead = testCase.via === 'issuer' && testCase.armable === true && options.armIssuerCases === true;
   const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
+  const armed = armedInstead ? testCase.armedAs ?? { scenario: testCase.scenario!, atStep: 0 } : testCase.scenario && !viaIssuer ? { scenario: testCase.scenario, atStep: 0 } : undefined;
   const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
-  if (testCase.scenario && !viaIssuer) idp.admin.arm(issuerName, clientId, testCase.scenario);
   const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
   const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
   const firstId = idp.requests.lastId;
@@ -134,52 +178,53 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     responseMode: testCase.client?.responseMode,
     template: registration.template,
     idTokenSignedResponseAlg: testCase.client?.idTokenSignedResponseAlg,
+    userinfoSignedResponseAlg: testCase.client?.userinfoSignedResponseAlg,
     applicationKey: registration.applicationKey,
     profile: options.profile,
     loginParams: testCase.loginParams,
   };
+  let isArmed = false;
+  const beforeStep = async (step: number) => {
+    // The rotation reaches the login that must see it, once the client may refetch keys: not before a wait
+    // that other logins on the same client could use up.
+    if (step === testCase.rotationStep) await jwksQuiet(idp, scenarioIssuerName ?? issuerName, options.jwksRefetchIntervalMs ?? 0);
+    if (armed && step === armed.atStep) {
+      idp.admin.arm(issuerName, clientId, armed.scenario);
+      isArmed = true;
+    }
+  };
   try {
-    if (armedInstead) await jwksQuiet(idp, issuerName, options.jwksRefetchIntervalMs ?? 0);
-    const outcome = await performScript(options, testCase, script, context);
+    const { outcome, deliveredByKit } = await performScript(options, testCase, script, context, beforeStep);
     const since = idp.requests.list({ sinceId: firstId });
     // A bounded log that dropped records from this case's window would judge on partial evidence.
     const lost = idp.requests.lastId - firstId - since.length;
     if (lost > 0) {
       return {
-        id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
-        verdict: 'fail', outcome, calls: [], durationMs: Math.round(performance.now() - started),
-        reason: `could not judge: mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
+        facts: undefined,
+        result: resultOf(testCase, {
+          verdict: 'fail', outcome, calls: [], durationMs: Math.round(performance.now() - started),
+          reason: `could not judge: mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
+        }),
       };
     }
     const log: RequestRecord[] = since
       .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName)
-        // JWKS requests name no client; armed, the issuer's own are this client's (it runs alone).
-        || (armedInstead && r.issuer === issuerName && r.route === 'jwks'));
-    const calls = log.map((r) => r.route ?? r.path);
-    const miss = testCase.level === 'MUST' ? 'fail' as const : 'warn' as const;
-    const uncalled = testCase.judgedOnCall && !log.some((r) => r.route === testCase.judgedOnCall) ? testCase.judgedOnCall : undefined;
-    // mock-idp delivers every fault inside a valid exchange: a request it refused (an unregistered
-    // redirect URI, an unknown client) means the client never met the fault, whatever the case expects.
-    // The log shows it for this client's own requests; an adapter that saw it (a client_id the log
-    // files elsewhere) says so itself.
-    const refused = log.find((r) => r.route === 'authorization' && (r.status ?? 0) >= 400);
-    const refusal = refused
-      ? `mock-idp refused the client's authorization request (${refused.status}${refused.error ? ` ${refused.error}` : ''})${outcome.ok ? '' : `; ${outcome.message}`}`
-      : !outcome.ok && outcome.refusedByIdp ? `${outcome.code ? `(${outcome.code}) ` : ''}${outcome.message}` : undefined;
-    const { verdict, reason } = refusal
-      ? { verdict: miss, reason: `never reached the case's fault: ${refusal}` }
-      : !outcome.ok && outcome.code === 'valid-step-failed'
-      ? { verdict: miss, reason: outcome.message }
-      // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
-      : uncalled && outcome.ok ? { verdict: 'skip' as const, reason: `the client never called ${uncalled}, so there is nothing to judge` }
-      : uncalled && !outcome.ok ? { verdict: miss, reason: `failed before calling ${uncalled}, where the fault is: ${outcome.message}` }
-      : judge(testCase, outcome, testCase.evidence?.(log, { issuer, clientId, script, outcome }));
+        // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
+        || (options.fixedClient !== undefined && r.issuer === issuerName && (r.route === 'jwks' || r.route === 'discovery')));
+    const facts = caseFacts(log);
+    const judgement = judge({
+      testCase, outcome, facts,
+      evidenceFailure: testCase.evidence?.(log, { issuer, clientId, script, outcome }),
+      hasFault: (testCase.scenario !== undefined && testCase.scenario !== NO_FAULT) || testCase.logoutToken !== undefined,
+      deliveredByKit,
+      clockToleranceSeconds: options.clockToleranceSeconds,
+    });
     return {
-      id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
-      verdict, reason, outcome, calls, durationMs: Math.round(performance.now() - started),
+      facts,
+      result: resultOf(testCase, { ...judgement, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started) }),
     };
   } finally {
-    if (testCase.scenario && !viaIssuer) idp.admin.disarm(issuerName, clientId);
+    if (isArmed) idp.admin.disarm(issuerName, clientId);
     try {
       await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
     } finally {

@@ -1,11 +1,14 @@
 import { styleText } from 'node:util';
+import { summaryLine } from './reports.js';
 import type { CaseResult, ConformanceReport, Verdict } from './types.js';
 
-const COLOURS: Record<Verdict, Parameters<typeof styleText>[0]> = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'gray' };
+const COLOURS: Record<Verdict, Parameters<typeof styleText>[0]> = {
+  pass: 'green', fail: 'red', warn: 'yellow', info: 'cyan', skip: 'gray', 'not-delivered': 'magenta',
+};
 const WHY_WIDTH = 90;
 
-function verdictWord(verdict: Verdict, colour: boolean): string {
-  const word = verdict.toUpperCase().padEnd(4);
+function verdictWord(verdict: Verdict, colour: boolean, width = 4): string {
+  const word = verdict.toUpperCase().padEnd(width);
   return colour ? styleText(COLOURS[verdict], word) : word;
 }
 
@@ -54,27 +57,27 @@ export function summaryTable(report: ConformanceReport, options: SummaryOptions 
   const { colour = false, verbose = false, width = 120 } = typeof options === 'boolean' ? { colour: options } : options;
   const idWidth = Math.max(4, ...report.results.map((r) => r.id.length));
   const specWidth = Math.min(SPEC_WIDTH, Math.max(4, ...report.results.map((r) => shortSpec(r.refs).length)));
-  const whyWidth = Math.max(20, width - (8 + 7 + idWidth + 2 + specWidth + 2));
-  const header = `${'VERDICT'.padEnd(7)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  ${'SPEC'.padEnd(specWidth)}  WHY`;
-  const indent = ' '.repeat(8 + 7);
+  // As wide as the widest verdict shown: NOT-DELIVERED only widens a run that has one.
+  const verdictWidth = Math.max('VERDICT'.length, ...report.results.map((r) => r.verdict.length));
+  const whyWidth = Math.max(20, width - (verdictWidth + 1 + 7 + idWidth + 2 + specWidth + 2));
+  const header = `${'VERDICT'.padEnd(verdictWidth)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  ${'SPEC'.padEnd(specWidth)}  WHY`;
+  const indent = ' '.repeat(verdictWidth + 1 + 7);
   const lines = report.results.flatMap((r) => {
-    const row = `${verdictWord(r.verdict, colour)}    ${r.level.padEnd(6)} ${r.id.padEnd(idWidth)}  ${shortSpec(r.refs).padEnd(specWidth)}  ${clip(r.reason, whyWidth)}`;
+    const row = `${verdictWord(r.verdict, colour, verdictWidth)} ${r.level.padEnd(6)} ${r.id.padEnd(idWidth)}  ${shortSpec(r.refs).padEnd(specWidth)}  ${clip(r.reason, whyWidth)}`;
     const requests = `${indent}requests: ${r.calls.length ? r.calls.join(' > ') : 'none'}`;
-    if (r.verdict === 'fail' || r.verdict === 'warn') {
+    if (r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'not-delivered') {
       const why = r.reason.replace(/\s+/g, ' ');
       return [row, ...(why.length > whyWidth ? [`${indent}why: ${why}`] : []), `${indent}spec: ${r.refs.join('; ')}`, requests];
     }
     return verbose && r.verdict !== 'skip' ? [row, requests] : [row];
   });
-  const { pass, fail, warn, skip } = report.summary;
-  const verdict = report.passed ? 'No MUST case failed.' : 'A MUST case failed.';
   return [
     `${report.client} against ${report.issuer}`,
     '',
     header,
     ...lines,
     '',
-    `${report.results.length} cases in ${(report.durationMs / 1000).toFixed(1)} s: ${pass} pass, ${fail} fail, ${warn} warn, ${skip} skip. ${verdict}`,
+    summaryLine(report),
   ].join('\n');
 }
 

@@ -1,28 +1,107 @@
-import type { ClientOutcome, ConformanceCase, Verdict } from './types.js';
+import type { CaseFacts } from './facts.js';
+import { describeRefusal } from './facts.js';
+import type { ClientOutcome, ConformanceCase, Level, Premise, Verdict } from './types.js';
 
 export interface Judgement {
   verdict: Verdict;
   reason: string;
+  level: Level;
+}
+
+/** What a missed case costs at each level. */
+export const MISS: Readonly<Record<Level, Verdict>> = { MUST: 'fail', SHOULD: 'warn', MAY: 'info' };
+
+export interface JudgeInput {
+  testCase: ConformanceCase;
+  outcome: ClientOutcome;
+  facts: CaseFacts;
+  /** The reason the case's evidence fails it, if it does. */
+  evidenceFailure: string | undefined;
+  /** The case has a fault to deliver (a scenario, or a logout token the kit sends). */
+  hasFault: boolean;
+  /** The kit itself delivered the fault (a logout token posted to the client). */
+  deliveredByKit: boolean;
+  /** The client's declared clock tolerance, in seconds. */
+  clockToleranceSeconds: number;
+}
+
+/** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
+const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => boolean; otherwise: string }>> = {
+  'sent-state': { holds: (f) => f.sentState, otherwise: 'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-state-or-pkce' },
+  'sent-nonce': { holds: (f) => f.sentNonce, otherwise: 'the client sent no nonce, so there is none to check; code injection protection is judged by code-injection-nonce-or-pkce' },
+};
+
+function rejection(outcome: ClientOutcome): string {
+  return outcome.ok ? '' : `${outcome.code ? `(${outcome.code}) ` : ''}${outcome.message}`;
+}
+
+/** Why the case says nothing about this client, or undefined when it applies. */
+function notApplicable({ testCase, facts, clockToleranceSeconds }: JudgeInput): string | undefined {
+  // With no authorization request at all nothing was set up or skipped: that is judged as not delivered.
+  if (facts.authorization) {
+    for (const premise of testCase.premises ?? []) {
+      const check = CASE_PREMISES[premise];
+      if (check && !check.holds(facts)) return check.otherwise;
+    }
+  }
+  const skew = testCase.skewSeconds;
+  if (skew !== undefined) {
+    if (testCase.expect === 'reject' && skew <= clockToleranceSeconds) return `the fault is ${skew} s off, within the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+    if (testCase.expect === 'accept' && skew > clockToleranceSeconds) return `the fault is ${skew} s off, beyond the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+  }
+  return undefined;
+}
+
+/** The level the spec asks of this client, where the case's own log settles it. */
+function levelFor(testCase: ConformanceCase, facts: CaseFacts): { level: Level; because?: string } {
+  const relaxed = testCase.relaxed;
+  if (relaxed?.when === 'confidential-nonce-instead-of-pkce' && facts.confidential && facts.sentNonce && !facts.sentPkce) {
+    return { level: relaxed.level, because: relaxed.because };
+  }
+  return { level: testCase.level };
 }
 
 /**
- * The verdict combines the client's own outcome with what the IdP saw it do,
- * so no case waits for a timeout: a rejection is visible at once, and using a
- * bad token afterwards, or a wrong request, is visible in the request log.
- * A missed SHOULD is a warning; a missed MUST a failure.
+ * The verdict of one case, in order: does the case apply; did its fault reach
+ * the client; did the client fail before it; what did the client do with it,
+ * on its own word and on the IdP's request log.
  */
-export function judge(testCase: ConformanceCase, outcome: ClientOutcome, evidenceFailure: string | undefined): Judgement {
-  const miss: Verdict = testCase.level === 'MUST' ? 'fail' : 'warn';
-  const rejected = outcome.ok ? '' : `${outcome.code ? `(${outcome.code}) ` : ''}${outcome.message}`;
+export function judge(input: JudgeInput): Judgement {
+  const { testCase, outcome, facts, evidenceFailure } = input;
+  const { level, because } = levelFor(testCase, facts);
+  const miss = (reason: string): Judgement => ({ verdict: MISS[level], level, reason: because ? `${reason} (${level}: ${because})` : reason });
+  const done = (verdict: Verdict, reason: string): Judgement => ({ verdict, level, reason });
+
+  const skip = notApplicable(input);
+  if (skip) return done('skip', skip);
+
+  const refused = facts.refusal ? describeRefusal(facts.refusal) : !outcome.ok && outcome.refusedByIdp ? rejection(outcome) : undefined;
+  const notDelivered = (why: string) => done('not-delivered', `${why}${outcome.ok || why.endsWith(rejection(outcome)) ? '' : `; the client said ${rejection(outcome)}`}`);
+  // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
+  if (testCase.judgedOnCall === 'userinfo' && !facts.calledUserinfo) {
+    if (outcome.ok) return done('skip', 'the client never called userinfo, so there is nothing to judge');
+    if (refused) return notDelivered(refused);
+    return input.hasFault ? notDelivered('the fault was never served: the client failed before calling userinfo, where the fault is') : miss(`failed before calling userinfo: ${rejection(outcome)}`);
+  }
+  const delivered = !input.hasFault || facts.delivery !== undefined || input.deliveredByKit;
+  if (!delivered) {
+    return notDelivered(`the fault was never served: ${refused ?? (facts.authorization ? 'the client never made the request the fault is served on' : 'the client made no authorization request')}`);
+  }
+  // A flow with nothing faulty that mock-idp refused says nothing of the client, unless the case's evidence explains why.
+  if (!outcome.ok && refused && !evidenceFailure && !input.hasFault) return notDelivered(refused);
+  if (!outcome.ok && outcome.code === 'valid-step-failed') return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
+
   if (testCase.expect === 'accept') {
-    if (!outcome.ok) return { verdict: miss, reason: `failed a valid flow: ${rejected}` };
-    return evidenceFailure ? { verdict: miss, reason: `completed, but ${evidenceFailure}` } : { verdict: 'pass', reason: 'completed the flow' };
+    if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
+    return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');
   }
   if (testCase.expect === 'either') {
-    if (evidenceFailure) return { verdict: miss, reason: `${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}` };
-    return { verdict: 'pass', reason: outcome.ok ? 'accepted (allowed)' : `rejected (allowed): ${rejected}` };
+    if (evidenceFailure) return miss(`${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
+    return done('pass', outcome.ok ? 'accepted (allowed)' : `rejected (allowed): ${rejection(outcome)}`);
   }
-  if (outcome.ok) return { verdict: miss, reason: 'accepted a response it must reject' };
-  if (evidenceFailure) return { verdict: miss, reason: `rejected, but ${evidenceFailure}` };
-  return { verdict: 'pass', reason: `rejected: ${rejected}` };
+  if (outcome.ok) return miss('accepted a response it must reject');
+  if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);
+  // It did not take the fault, but a server error is no answer to give a user.
+  if ((outcome.status ?? 0) >= 500) return done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
+  return done('pass', `rejected: ${rejection(outcome)}`);
 }

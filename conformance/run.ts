@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/server/start.js';
 import { cases as catalog } from './cases/index.js';
-import { runCase } from './case-run.js';
+import { runCase, skippedCase, type CaseRun } from './case-run.js';
+import { settleRunWide, summarize } from './run-wide.js';
 import { registerFixedClient, type ClientDefaults, type FixedClient } from './registration.js';
-import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, IssuerMetadata, TokenEndpointAuthMethod, Verdict } from './types.js';
+import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, IssuerMetadata, TokenEndpointAuthMethod } from './types.js';
 
 export interface RunOptions {
   /** A running mock-idp (startMockIdp or the vitest globalSetup's). */
@@ -27,12 +28,18 @@ export interface RunOptions {
    */
   client?: FixedClient;
   /**
-   * For a fixed client (a web app): the longest it may hold off refetching the
-   * JWKS for an unknown kid. Its key rotation cases, armed on its client_id,
-   * start this long after the issuer's last JWKS request. Default 10 s, the
-   * reference client's own limit; 0 starts them at once.
+   * The longest the client may hold off refetching the JWKS for an unknown
+   * kid: a key rotation reaches it this long after its last JWKS request.
+   * Default 10 s, the reference client's own limit (openid-client's is 60 s:
+   * give it 61 000); 0 rotates at once.
    */
   jwksRefetchIntervalMs?: number;
+  /**
+   * The clock skew the client tolerates, in seconds (default 60): cases whose
+   * fault is a skew within it expect no rejection, and cases of a skew beyond it
+   * expect no acceptance.
+   */
+  clockToleranceSeconds?: number;
   /** Called as each case ends: console progress. */
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
@@ -88,8 +95,8 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
     if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ${what} with ${alg}`;
   }
   const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
-  // A fixed client runs one case at a time, so an armed rotation can stand in for the scenario issuer.
-  if (testCase.via === 'issuer' && !(testCase.armable && fixedClient)) needs.push('issuer-url');
+  // A client that cannot be sent to a scenario issuer meets the cases that allow it armed on its client_id.
+  if (testCase.via === 'issuer' && !(testCase.armable || testCase.armedAs)) needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
   const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
   if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod) needs.push('client-auth');
@@ -97,12 +104,9 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
   return missing.length ? `the client lacks: ${missing.join(', ')}` : undefined;
 }
 
-function skipped(testCase: ConformanceCase, reason: string): CaseResult {
-  return {
-    id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
-    verdict: 'skip', reason, outcome: { ok: false, message: 'not run' }, calls: [], durationMs: 0,
-  };
-}
+
+/** The valid login every run starts with. */
+const BASELINE = 'happy-path';
 
 /** Runs the catalog (or `only`) against one client, in parallel, and returns the report. */
 export async function runConformance(options: RunOptions): Promise<ConformanceReport> {
@@ -124,8 +128,9 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     timeoutMs: options.timeoutMs ?? 10_000,
     clientDefaults: { tokenEndpointAuthMethod: facts.defaultMethod, ...(options.clientDefaults ?? options.adapter.registration) },
     fixedClient: options.client,
-    armIssuerCases: options.client !== undefined && !capabilities.has('issuer-url'),
+    armIssuerCases: !capabilities.has('issuer-url'),
     jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
+    clockToleranceSeconds: options.clockToleranceSeconds ?? 60,
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
   // One client_id can carry one scenario at a time.
@@ -133,23 +138,38 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const results: CaseResult[] = new Array(selected.length);
-  // Armed rotations first: before any case has shown the client an unknown kid, the first needs no wait.
-  const order = selected.map((_, index) => index);
-  if (caseOptions.armIssuerCases) order.sort((a, b) => Number(selected[b]!.armable === true) - Number(selected[a]!.armable === true));
-  let next = 0;
+  const runs: CaseRun[] = new Array(selected.length);
+  const runOne = async (index: number): Promise<CaseRun> => {
+    const testCase = selected[index]!;
+    const reason = skipReason(testCase, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
+    return reason ? { result: skippedCase(testCase, reason), facts: undefined } : runCase(caseOptions, testCase);
+  };
   let done = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, selected.length)) }, async () => {
-    while (next < selected.length) {
+  const report = (index: number, run: CaseRun) => {
+    runs[index] = run;
+    options.onResult?.(run.result, ++done, selected.length);
+  };
+  // The baseline first, alone: a valid login, on an issuer instance of its own, shows what the client
+  // sets up (state, nonce, PKCE) and whether it fetches keys, which later verdicts depend on.
+  const baseline = catalog.find((c) => c.id === BASELINE)!;
+  const baselineIndex = selected.indexOf(baseline);
+  const hiddenSkip = skipReason(baseline, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
+  const baselineRun = baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await runCase(caseOptions, baseline);
+  if (baselineIndex !== -1) report(baselineIndex, baselineRun!);
+  // Armed rotations next: before any case has shown the client an unknown kid, the first needs no wait.
+  const order = selected.map((_, index) => index).filter((index) => index !== baselineIndex);
+  // Then a single-key case, which needs the issuer's JWKS as the client first saw it: before any rotation added keys.
+  const rank = (c: ConformanceCase) => (c.armedAs?.onlyIf ? 2 : c.rotationStep !== undefined ? 1 : 0);
+  if (caseOptions.armIssuerCases) order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, async () => {
+    while (next < order.length) {
       const index = order[next++]!;
-      const testCase = selected[index]!;
-      const reason = skipReason(testCase, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
-      results[index] = reason ? skipped(testCase, reason) : await runCase(caseOptions, testCase);
-      options.onResult?.(results[index], ++done, selected.length);
+      report(index, await runOne(index));
     }
   }));
-  const summary: Record<Verdict, number> = { pass: 0, fail: 0, warn: 0, skip: 0 };
-  for (const result of results) summary[result.verdict] += 1;
+  const results = settleRunWide(selected, runs, baselineRun);
+  const summary = summarize(results);
   return {
     client: options.adapter.name,
     issuer: options.idp.issuers[issuerName]!,
@@ -157,6 +177,6 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     durationMs: Math.round(performance.now() - started),
     results,
     summary,
-    passed: summary.fail === 0,
+    passed: summary.fail === 0 && summary['not-delivered'] === 0,
   };
 }

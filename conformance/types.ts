@@ -54,6 +54,31 @@ export interface EvidenceContext {
 /** A second signal from the IdP's request log: a reason the case fails, or undefined. */
 export type Evidence = (log: readonly RequestRecord[], context: EvidenceContext) => string | undefined;
 
+/** MUST cases fail the run, SHOULD cases warn, MAY cases only inform. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/**
+ * Something the client must have set up for a case to say anything about it,
+ * read from what it sent: a client that sends no state cannot be judged on a
+ * forged one (it is judged on its CSRF protection instead).
+ */
+export type Premise =
+  /** Its authorization request carried a state. */
+  | 'sent-state'
+  /** Its authorization request carried a nonce. */
+  | 'sent-nonce'
+  /** It uses access tokens: it called userinfo or an API with one in some case of the run. */
+  | 'uses-access-token'
+  /** It fetched the issuer's JWKS in some case of the run: it verifies signatures. */
+  | 'fetches-keys';
+
+/** A condition under which the spec asks less of the client, read from what it did. */
+export type Relaxation =
+  /** It never fetched a JWKS in the run: it relies on TLS for token-endpoint ID tokens (OIDC Core 3.1.3.7 (6)). */
+  | 'verifies-no-signatures'
+  /** A confidential client that sent a nonce and no PKCE (RFC 9700 2.1.1 lets it use nonce instead). */
+  | 'confidential-nonce-instead-of-pkce';
+
 export interface ConformanceCase {
   /** Our id, e.g. "id-token-aud-wrong". */
   id: string;
@@ -63,8 +88,33 @@ export interface ConformanceCase {
   area: Area;
   /** Spec references: "OIDC Core 3.1.3.7 (3)", "RFC 9207 2.4". */
   refs: readonly string[];
-  /** MUST cases fail the run; SHOULD cases only warn. */
-  level: 'MUST' | 'SHOULD';
+  /** MUST cases fail the run; SHOULD cases only warn; MAY cases only inform. */
+  level: Level;
+  /** What the client must have set up (sent a state, a nonce...); when it did not, the case is skipped with the reason. */
+  premises?: readonly Premise[];
+  /** The level drops to `level` under this condition, for this reason. */
+  relaxed?: { when: Relaxation; level: Level; because: string };
+  /**
+   * The clock offset in seconds the case's fault puts on the token (exp past,
+   * iat ahead): judged only when it lies beyond the client's declared clock
+   * tolerance (a reject case) or within it (an accept case).
+   */
+  skewSeconds?: number;
+  /**
+   * The step of the script whose login must meet a rotated key: the kit waits
+   * the client's JWKS refetch interval since its last JWKS request before it.
+   */
+  rotationStep?: number;
+  /**
+   * For a client whose issuer is fixed (a web app): the scenario armed on its
+   * client_id instead, at `atStep`, and the premise that makes it equivalent.
+   */
+  armedAs?: {
+    scenario: string;
+    atStep: number;
+    /** The issuer's own JWKS must already hold a single key of the type it signs with. */
+    onlyIf?: 'one-key-of-the-signing-type';
+  };
   /** The mock-idp scenario armed for the case's client; none for the happy path. */
   scenario?: string;
   /**
@@ -148,6 +198,8 @@ export interface CaseContext {
   template?: string | undefined;
   /** The ID token alg the client registered (default RS256): the one it must accept, and no other. */
   idTokenSignedResponseAlg?: string | undefined;
+  /** The client registered for signed userinfo (application/jwt) with this alg (OIDC Registration 2). */
+  userinfoSignedResponseAlg?: string | undefined;
   /** The application key a provider's API wants beside the token (Stack Exchange's `key`), from the registration. */
   applicationKey?: string | undefined;
   /** The issuer's profile: generic, okta, stitch... */
@@ -168,6 +220,8 @@ export interface CaseContext {
 interface Landing {
   finalUrl?: string | undefined;
   page?: string | undefined;
+  /** The HTTP status of the app's page: a 5xx is a crash, not a rejection. */
+  status?: number | undefined;
 }
 
 export type ClientOutcome =
@@ -206,15 +260,26 @@ export interface ClientAdapter {
   release?(context: CaseContext): void | Promise<void>;
 }
 
-export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
+/**
+ * pass, fail (a MUST missed), warn (a SHOULD missed, or a crash), info (a MAY
+ * missed), skip (the case does not apply, with the reason), not-delivered
+ * (the fault never reached the client: mock-idp refused a request first, or
+ * the client made none; an error that fails the run, never a pass).
+ */
+export type Verdict = 'pass' | 'fail' | 'warn' | 'info' | 'skip' | 'not-delivered';
+
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'info', 'skip', 'not-delivered'];
 
 export interface CaseResult {
   id: string;
   title: string;
   area: Area;
   aliases: readonly string[];
-  level: 'MUST' | 'SHOULD';
+  /** The level the case was judged at: the case's own, or lower where the spec asks less of this client. */
+  level: Level;
   refs: readonly string[];
+  /** The spec sentence behind the case's first reference, when the kit has it. */
+  quote?: string | undefined;
   verdict: Verdict;
   reason: string;
   outcome: ClientOutcome;
@@ -230,7 +295,7 @@ export interface ConformanceReport {
   durationMs: number;
   results: CaseResult[];
   summary: Record<Verdict, number>;
-  /** True when no MUST case failed. */
+  /** True when no MUST case failed and every case that ran had its fault delivered. */
   passed: boolean;
 }
 

@@ -12,7 +12,7 @@
  *   const { issuers } = mockIdp();
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it, onTestFinished } from 'vitest';
 import { cases } from '../conformance/cases/index.js';
 import { runConformance } from '../conformance/run.js';
 import type { ClientAdapter, ConformanceReport } from '../conformance/types.js';
@@ -109,8 +109,12 @@ export interface DescribeConformanceOptions {
   issuer?: string;
   /** Only these case ids; default the whole catalog. */
   only?: readonly string[];
-  /** Fail a test on a missed SHOULD too, not only on a failed MUST. */
+  /** Fail a test on a missed SHOULD too, not only on a failed MUST or an undelivered fault. */
   strict?: boolean;
+  /** The client's clock tolerance in seconds (default 60); see RunOptions.clockToleranceSeconds. */
+  clockToleranceSeconds?: number;
+  /** How long the client may hold off refetching keys, in ms (default 10 000); see RunOptions.jwksRefetchIntervalMs. */
+  jwksRefetchIntervalMs?: number;
 }
 
 /**
@@ -126,17 +130,24 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
     let report: Promise<ConformanceReport> | undefined;
     beforeAll(async () => {
       idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
-      report = runConformance({ idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id) });
+      report = runConformance({
+        idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id),
+        ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
+        ...(options.jwksRefetchIntervalMs !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
+      });
       await report;
     });
     afterAll(async () => {
       await idp?.close();
     });
     for (const testCase of selected) {
-      it(`${testCase.level} ${testCase.id}: ${testCase.title}`, async () => {
+      it(`${testCase.level} ${testCase.id}: ${testCase.title}`, async (context) => {
         const result = (await report!).results.find((r) => r.id === testCase.id)!;
-        const failing = result.verdict === 'fail' || (options.strict === true && result.verdict === 'warn');
-        expect(failing ? `${result.verdict}: ${result.reason} (${testCase.refs.join('; ')})` : 'ok').toBe('ok');
+        const told = `${result.verdict} (${result.level}): ${result.reason}\nspec: ${testCase.refs.join('; ')}${result.quote ? ` — "${result.quote}"` : ''}\nrequests: ${result.calls.join(' > ') || 'none'}`;
+        if (result.verdict === 'skip') context.skip(result.reason);
+        // The whole reason, never a diff of it: it says what the client did and where the spec says otherwise.
+        if (result.verdict === 'fail' || result.verdict === 'not-delivered' || (options.strict === true && result.verdict === 'warn')) throw new Error(told);
+        if (result.verdict === 'warn' || result.verdict === 'info') await context.annotate(told, result.verdict === 'warn' ? 'warning' : 'notice');
       });
     }
   });

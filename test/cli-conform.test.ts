@@ -38,11 +38,11 @@ describe('mock-idp conform', () => {
     expect(rows).toHaveLength(6);
     for (const line of rows) expect(line.length, line).toBeLessThanOrEqual(120);
     expect(result.stdout).not.toContain('requests:');
-    expect(result.stdout).toMatch(/5 cases in [\d.]+ s: 3 pass, 0 fail, 0 warn, 2 skip\. No MUST case failed\./);
+    expect(result.stdout).toMatch(/5 cases in [\d.]+ s: 3 pass, 0 fail, 0 warn, 0 info, 2 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./);
 
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="mock-idp conformance" tests="5" failures="0"');
     const json = JSON.parse(await readFile(join(dir, 'out', 'results.json'), 'utf8')) as { summary: Record<string, number>; results: { id: string }[] };
-    expect(json.summary).toEqual({ pass: 3, fail: 0, warn: 0, skip: 2 });
+    expect(json.summary).toEqual({ pass: 3, fail: 0, warn: 0, info: 0, skip: 2, 'not-delivered': 0 });
     expect(json.results.map((r) => r.id)).toEqual(cases.filter((c) => only.includes(c.id)).map((c) => c.id));
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| pass | MUST | `happy-path` |');
   }, 30_000);
@@ -68,10 +68,10 @@ describe('mock-idp conform', () => {
       expect(result.stdout).toMatch(/PASS\s+MUST\s+open-redirect-return-to\s+RFC 9700 4.11.1\s/);
       expect(result.stdout).toMatch(/PASS\s+MUST\s+error-description-escaped/);
       // Key rotation, black-box: armed on the app's client_id, and the app fetched the JWKS again for the new key.
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the flow\n\s+requests: authorization > token > (jwks > )?userinfo > authorization > token > jwks > userinfo\n/);
+      expect(result.stdout).toMatch(/PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo > authorization > token > jwks > userinfo\n/);
       expect(result.stdout).toMatch(/SKIP\s+MUST\s+key-rotation-old-key-retired\s+OIDC Core 10.1.1\s+the client lacks: issuer-url\n/);
       // --verbose: the requests of every case that ran, passes included.
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the flow\n\s+requests: authorization > token > (jwks > )?userinfo\n/);
+      expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo\n/);
     } finally {
       await app.close();
     }
@@ -95,7 +95,7 @@ describe('mock-idp conform', () => {
         'key-rotation-nth-login': 'pass', 'key-rotation-before-signing': 'pass', 'client-secret-post': 'skip',
       });
       expect(json.results.find((r) => r.id === 'client-secret-post')!.reason).toContain('registration is fixed');
-      expect(result.stdout).toMatch(/6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 1 skip\. No MUST case failed\./);
+      expect(result.stdout).toMatch(/6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 0 info, 1 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./);
       expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('tests="6" failures="0"');
       expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| pass | MUST | `key-rotation-before-signing` |');
     } finally {
@@ -103,7 +103,7 @@ describe('mock-idp conform', () => {
     }
   }, 40_000);
 
-  it('never passes a case whose request the IdP refused: an app set up with another redirect URI fails every case, even those that expect a rejection', async () => {
+  it('never passes a case whose request the IdP refused: an app set up with another redirect URI gets "not delivered" on every case, even those that expect a rejection', async () => {
     const port = await freePort();
     const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'generic-basic', clientSecret: 'generic-basic-secret', port: 0 });
     // The app sends http://127.0.0.1:<port>/callback; --url names localhost, so the kit registers that name instead.
@@ -114,9 +114,10 @@ describe('mock-idp conform', () => {
       // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
       expect(result.stderr).toContain(`redirect URI ${elsewhere}/callback or http://127.0.0.1:3000/callback or http://localhost:3000/callback`);
       for (const id of ['happy-path', 'id-token-aud-wrong', 'state-altered']) {
-        expect(result.stdout).toMatch(new RegExp(`FAIL\\s+MUST\\s+${id}\\s`));
+        expect(result.stdout).toMatch(new RegExp(`NOT-DELIVERED\\s+MUST\\s+${id}\\s`));
       }
-      expect(result.stdout).toMatch(/why: never reached the case's fault: mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the identity provider refused the app's request at \/generic\/auth \(400\)/);
+      expect(result.stdout).toMatch(/why: (the fault was never served: )?mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the client said \(idp_refused\) the identity provider refused the app's request at \/generic\/auth \(400\)/);
+      expect(result.stdout).toMatch(/0 pass, 0 fail, 0 warn, 0 info, 0 skip, 3 not delivered\. Some faults never reached the client/);
       expect(result.stdout).toContain('check the app\'s issuer, client_id, secret and redirect URI');
     } finally {
       await app.close();
@@ -200,7 +201,7 @@ describe('mock-idp conform', () => {
     });
     const long = `accepted a response it must reject, ${'and then some more words '.repeat(4)}`.trim();
     const report: ConformanceReport = {
-      client: 'c', issuer: 'http://127.0.0.1/generic', startedAt: '', durationMs: 1000, passed: true, summary: { pass: 1, fail: 0, warn: 1, skip: 1 },
+      client: 'c', issuer: 'http://127.0.0.1/generic', startedAt: '', durationMs: 1000, passed: true, summary: { pass: 1, fail: 0, warn: 1, info: 0, skip: 1, 'not-delivered': 0 },
       results: [
         result('id-token-iat-future', 'warn', long, ['OIDC Core 3.1.3.7 (10)', 'RFC 7519 4.1.6'], ['authorization', 'token', 'userinfo']),
         result('backchannel-logout-alg-none', 'pass', 'rejected: (http-400) alg none', ['OIDC Back-Channel Logout 1.0 2.6 (4)'], ['authorization', 'token']),

@@ -14,7 +14,11 @@ export interface CommandAdapterOptions {
    * The command line that logs in, run by the shell once per login. The case's
    * client is in its environment (MOCK_IDP_ISSUER, MOCK_IDP_CLIENT_ID, ...) and
    * in placeholders, substituted shell-quoted: {issuer} {client_id}
-   * {client_secret} {redirect_uri} {token_endpoint_auth_method} {case}.
+   * {client_secret} {redirect_uri} {token_endpoint_auth_method} {case}
+   * {id_token_signed_response_alg} {userinfo_signed_response_alg} {response_mode}.
+   * The redirect URI is a loopback one registered for a native client: any
+   * port is accepted (RFC 8252 7.3), so each login listens on a free port of
+   * its own choosing and sends that port in its redirect_uri.
    */
   command: string;
   name?: string;
@@ -25,6 +29,25 @@ export interface CommandAdapterOptions {
   registration?: ClientDefaults;
   /** Default ['issuer-url', 'native']: the command takes its issuer from the environment. */
   capabilities?: readonly Capability[];
+}
+
+/**
+ * Everything the case registered for its client, as the command receives it:
+ * MOCK_IDP_<NAME> in its environment and {name} in its command line. A value
+ * the registration leaves unset is empty (the issuer's default applies).
+ */
+function registrationOf(context: CaseContext): Record<string, string> {
+  return {
+    issuer: context.issuer,
+    client_id: context.clientId,
+    client_secret: context.tokenEndpointAuthMethod === 'none' ? '' : context.clientSecret,
+    redirect_uri: context.redirectUri,
+    token_endpoint_auth_method: context.tokenEndpointAuthMethod,
+    id_token_signed_response_alg: context.idTokenSignedResponseAlg ?? '',
+    userinfo_signed_response_alg: context.userinfoSignedResponseAlg ?? '',
+    response_mode: context.responseMode ?? '',
+    case: context.caseId,
+  };
 }
 
 /** The kit's own registration for a command-line client: RFC 8252 public native client. */
@@ -156,30 +179,19 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
   }
 
   function environment(context: CaseContext, inboxUrl: string): NodeJS.ProcessEnv {
+    const registration = Object.fromEntries(Object.entries(registrationOf(context)).map(([name, value]) => [`MOCK_IDP_${name.toUpperCase()}`, value]));
     return {
       ...process.env,
       ...options.env,
-      MOCK_IDP_ISSUER: context.issuer,
-      MOCK_IDP_CLIENT_ID: context.clientId,
-      MOCK_IDP_CLIENT_SECRET: context.tokenEndpointAuthMethod === 'none' ? '' : context.clientSecret,
-      MOCK_IDP_REDIRECT_URI: context.redirectUri,
-      MOCK_IDP_TOKEN_ENDPOINT_AUTH_METHOD: context.tokenEndpointAuthMethod,
-      MOCK_IDP_CASE: context.caseId,
+      ...registration,
       MOCK_IDP_BROWSER_INBOX: inboxUrl,
       BROWSER: standInBrowser(),
     };
   }
 
   function commandLine(context: CaseContext): string {
-    const values: Record<string, string> = {
-      issuer: context.issuer,
-      client_id: context.clientId,
-      client_secret: context.tokenEndpointAuthMethod === 'none' ? '' : context.clientSecret,
-      redirect_uri: context.redirectUri,
-      token_endpoint_auth_method: context.tokenEndpointAuthMethod,
-      case: context.caseId,
-    };
-    return options.command.replace(/\{(issuer|client_id|client_secret|redirect_uri|token_endpoint_auth_method|case)\}/g, (_, name: string) => shellQuote(values[name]!));
+    const values = registrationOf(context);
+    return options.command.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in values ? shellQuote(values[name]!) : whole));
   }
 
   return {

@@ -132,14 +132,17 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
         const miss = ruleMiss(rule, answer.status, whoami, body);
         return miss === undefined
           ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
-          : { ok: false, message: landedThere || !landing.response ? `${whoami.pathname} ${miss}: "${readable(body)}"` : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`, finalUrl, page };
+          : {
+            ok: false, finalUrl, page, status: landedThere || !landing.response ? answer.status : landing.response.status,
+            message: landedThere || !landing.response ? `${whoami.pathname} ${miss}: "${readable(body)}"` : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`,
+          };
       }
       // Sent on to a foreign origin after the login: the app finished, and where it sent the browser is the evidence.
       if (!landing.response) return { ok: true, finalUrl };
       const miss = ruleMiss(rule, landing.response.status, landing.url, page ?? '');
       if (miss === undefined) return { ok: true, claims: claimsFrom(landing.response, page ?? ''), finalUrl, page };
       const where = landing.url.origin === idpOrigin ? `the identity provider's ${landing.url.pathname}` : place(landing.url);
-      return { ok: false, message: `${where} ${miss}: "${readable(page ?? '')}"`, finalUrl, page };
+      return { ok: false, message: `${where} ${miss}: "${readable(page ?? '')}"`, finalUrl, page, status: landing.response.status };
     },
   };
 }

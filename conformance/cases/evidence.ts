@@ -40,9 +40,19 @@ export const noCodeReplay: Evidence = (log) => {
   return new Set(codes).size < codes.length ? `redeemed the same code ${codes.length} times` : undefined;
 };
 
+const authorizations = (log: readonly RequestRecord[]) => log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
+
+/** RFC 9700 2.1: state, or PKCE the issuer supports, on every authorization request. */
+export const csrfProtected: Evidence = (log) =>
+  authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge')) ? 'sent an authorization request with neither state nor PKCE: nothing ties the response to this browser' : undefined;
+
+/** RFC 9700 2.1.1: PKCE, or (for a confidential OpenID Connect client) a nonce, on every authorization request. */
+export const injectionProtected: Evidence = (log) =>
+  authorizations(log).some((r) => !param(r, 'nonce') && !param(r, 'code_challenge')) ? 'sent an authorization request with neither PKCE nor nonce: an injected code would be redeemed' : undefined;
+
 /** RFC 7636 4.2 / RFC 9700 2.1.1: S256 on every authorization request, and the verifier at the token endpoint. */
 export const pkceS256: Evidence = (log) => {
-  for (const r of log.filter((x) => x.route === 'authorization')) {
+  for (const r of authorizations(log)) {
     const method = param(r, 'code_challenge_method');
     if (!param(r, 'code_challenge')) return 'sent no PKCE code_challenge';
     if (method !== 'S256') return `used PKCE method ${method ?? 'plain (absent)'} instead of S256`;
@@ -130,7 +140,8 @@ export const jwksCacheHonoured: Evidence = (log) => {
 export const usedDiscoveredJwksUri: Evidence = (log) => {
   if (!log.some((r) => r.route === 'discovery')) return 'never read the discovery document';
   if (log.some((r) => r.route === 'jwks' && r.status === 200)) return undefined;
-  const guessed = log.find((r) => r.route === undefined && /jwks/i.test(r.path));
+  // The usual key paths, by their last segment: the instance's own path holds the scenario's name, "jwks" included.
+  const guessed = log.find((r) => r.route !== 'discovery' && (r.status ?? 0) >= 400 && /\/(jwks(\.json)?|certs|keys)$/i.test(new URL(r.path, 'http://x').pathname));
   return guessed ? `fetched ${guessed.path} instead of the advertised jwks_uri` : 'never fetched the advertised jwks_uri';
 };
 

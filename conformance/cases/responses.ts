@@ -1,13 +1,19 @@
 import { defineCases } from '../types.js';
-import { formPostRequested, noTokenRequest, pkceS256 } from './evidence.js';
+import { csrfProtected, formPostRequested, injectionProtected, noTokenRequest, pkceS256 } from './evidence.js';
 
 /** The authorization response: state, RFC 9207 iss, errors, response mode, PKCE. */
 export default defineCases(
-  { id: 'happy-path', aliases: ['rp-response_type-code', 'oidcc-client-test', 'rp-id_token-sig-rs256', 'oidcc-client-test-idtoken-sig-rs256'], title: 'Completes a valid code flow (an RS256-signed ID token)', area: 'happy-path', refs: ['OIDC Core 3.1'], level: 'MUST', expect: 'accept' },
-  { id: 'pkce-s256', aliases: [], title: 'Sends PKCE with S256, never plain, and the verifier with the code', area: 'pkce', refs: ['RFC 7636 4.2', 'RFC 9700 2.1.1'], level: 'MUST', expect: 'accept', evidence: pkceS256 },
-  { id: 'state-altered', aliases: ['fapi2-rp-invalid-state'], title: 'Rejects a response whose state it did not send', area: 'authorization-response', refs: ['RFC 6749 10.12', 'RFC 9700 4.7'], level: 'MUST', scenario: 'state-altered', expect: 'reject', evidence: noTokenRequest },
-  { id: 'state-missing', aliases: ['fapi2-rp-missing-state'], title: 'Rejects a response without state', area: 'authorization-response', refs: ['RFC 6749 10.12'], level: 'MUST', scenario: 'state-missing', expect: 'reject', evidence: noTokenRequest },
-  { id: 'state-replayed', aliases: [], title: 'Rejects a second login answered with the first login\'s state', area: 'authorization-response', refs: ['RFC 9700 4.7.1', 'RFC 6749 10.12'], level: 'MUST', scenario: 'state-replayed', script: ['login', 'login'], expect: 'reject', evidence: noTokenRequest },
+  { id: 'happy-path', aliases: ['rp-response_type-code', 'oidcc-client-test', 'rp-id_token-sig-rs256', 'oidcc-client-test-idtoken-sig-rs256'], title: 'Completes a valid code flow (an RS256-signed ID token)', area: 'happy-path', refs: ['OIDC Core 3.1'], level: 'MUST', scenario: 'no-fault', via: 'issuer', armable: true, expect: 'accept' },
+  {
+    id: 'pkce-s256', aliases: [], title: 'Sends PKCE with S256, never plain, and the verifier with the code', area: 'pkce', refs: ['RFC 9700 2.1.1', 'RFC 7636 4.2'], level: 'MUST',
+    relaxed: { when: 'confidential-nonce-instead-of-pkce', level: 'SHOULD', because: 'RFC 9700 2.1.1 lets a confidential OpenID Connect client use nonce instead of PKCE' },
+    expect: 'accept', evidence: pkceS256,
+  },
+  { id: 'csrf-state-or-pkce', aliases: [], title: 'Protects the redirect against CSRF: state or PKCE on every authorization request', area: 'authorization-response', refs: ['RFC 9700 2.1', 'RFC 6749 10.12'], level: 'MUST', expect: 'accept', evidence: csrfProtected },
+  { id: 'code-injection-nonce-or-pkce', aliases: [], title: 'Protects the code against injection: PKCE or nonce on every authorization request', area: 'pkce', refs: ['RFC 9700 2.1.1'], level: 'MUST', expect: 'accept', evidence: injectionProtected },
+  { id: 'state-altered', premises: ['sent-state'], aliases: ['fapi2-rp-invalid-state'], title: 'Rejects a response whose state it did not send', area: 'authorization-response', refs: ['RFC 6749 10.12', 'RFC 9700 4.7'], level: 'MUST', scenario: 'state-altered', expect: 'reject', evidence: noTokenRequest },
+  { id: 'state-missing', premises: ['sent-state'], aliases: ['fapi2-rp-missing-state'], title: 'Rejects a response without state', area: 'authorization-response', refs: ['RFC 6749 10.12'], level: 'MUST', scenario: 'state-missing', expect: 'reject', evidence: noTokenRequest },
+  { id: 'state-replayed', premises: ['sent-state'], aliases: [], title: 'Rejects a second login answered with the first login\'s state', area: 'authorization-response', refs: ['RFC 9700 4.7.1', 'RFC 6749 10.12'], level: 'MUST', scenario: 'state-replayed', script: ['login', 'login'], expect: 'reject', evidence: noTokenRequest },
   { id: 'authorization-response-duplicate-params', aliases: [], title: 'Rejects a response with state and code twice', area: 'authorization-response', refs: ['RFC 6749 3.1'], level: 'SHOULD', scenario: 'authorization-response-duplicate-params', expect: 'reject', evidence: noTokenRequest },
   { id: 'iss-param-wrong', aliases: [], title: 'Rejects an RFC 9207 iss naming another issuer (mix-up)', area: 'authorization-response', refs: ['RFC 9207 2.4', 'RFC 9700 4.4'], level: 'MUST', scenario: 'iss-param-wrong', expect: 'reject', evidence: noTokenRequest },
   { id: 'iss-param-missing', aliases: [], title: 'Rejects a response without iss when the issuer advertises it', area: 'authorization-response', refs: ['RFC 9207 2.4'], level: 'SHOULD', advertised: 'authorization_response_iss_parameter_supported', scenario: 'iss-param-missing', expect: 'reject', evidence: noTokenRequest },

@@ -4,7 +4,7 @@ import { noCodeReplay, noUserinfoAfterToken, refreshTokensRotated, singleRefresh
 /** The token endpoint's answer and what the network does to it; refresh. */
 export default defineCases(
   { id: 'token-type-lowercase', aliases: [], title: 'Accepts token_type "bearer" in any case', area: 'token-response', refs: ['RFC 6749 5.1', 'RFC 6750 4'], level: 'MUST', scenario: 'token-type-lowercase', expect: 'accept' },
-  { id: 'token-type-unknown', aliases: [], title: 'Does not use an access token of a type it does not understand', area: 'token-response', refs: ['RFC 6749 7.1'], level: 'SHOULD', scenario: 'token-type-unknown', expect: 'reject', evidence: noUserinfoAfterToken },
+  { id: 'token-type-unknown', premises: ['uses-access-token'], aliases: [], title: 'Does not use an access token of a type it does not understand', area: 'token-response', refs: ['RFC 6749 7.1'], level: 'SHOULD', scenario: 'token-type-unknown', expect: 'reject', evidence: noUserinfoAfterToken },
   { id: 'token-expires-in-missing', aliases: [], title: 'Accepts a token response without expires_in', area: 'token-response', refs: ['RFC 6749 5.1'], level: 'MUST', scenario: 'token-expires-in-missing', expect: 'accept' },
   { id: 'token-id-token-missing', aliases: [], title: 'Rejects a token response without the ID token it asked for', area: 'token-response', refs: ['OIDC Core 3.1.3.3'], level: 'MUST', scenario: 'token-id-token-missing', expect: 'reject', evidence: noUserinfoAfterToken },
   { id: 'token-error-invalid-grant', aliases: [], title: 'Reports an OAuth error from the token endpoint', area: 'token-response', refs: ['RFC 6749 5.2'], level: 'MUST', scenario: 'token-error-invalid-grant', expect: 'reject', evidence: noCodeReplay },

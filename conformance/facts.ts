@@ -1,0 +1,57 @@
+import type { RequestRecord } from '../mock-idp/log/request-log.js';
+
+/**
+ * What a case's request log shows the client set up and what mock-idp served:
+ * the facts that decide whether a case applies, at which level, and whether
+ * its fault ever reached the client.
+ */
+export interface CaseFacts {
+  /** The last authorization request of the case: the login the fault was aimed at. */
+  authorization: RequestRecord | undefined;
+  sentState: boolean;
+  sentNonce: boolean;
+  sentPkce: boolean;
+  /** It authenticated at the token endpoint (confidential), as far as the log shows. */
+  confidential: boolean;
+  /** A record that carried one of the scenario's faults. */
+  delivery: RequestRecord | undefined;
+  /** A request mock-idp refused (4xx/5xx of its own) before any fault was served. */
+  refusal: RequestRecord | undefined;
+  fetchedKeys: boolean;
+  calledUserinfo: boolean;
+  usedAccessToken: boolean;
+}
+
+const param = (record: RequestRecord | undefined, name: string): string | undefined => {
+  const value = record?.body[name] ?? record?.query[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a parameter). */
+const isTokenUse = (r: RequestRecord) => r.route === 'userinfo' || /^bearer /i.test(r.headers.authorization ?? '')
+  || r.query.access_token !== undefined || r.body.access_token !== undefined;
+
+export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
+  const authorization = log.findLast((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
+  const deliveryIndex = log.findIndex((r) => (r.faults?.length ?? 0) > 0);
+  const beforeDelivery = deliveryIndex === -1 ? log : log.slice(0, deliveryIndex);
+  const tokenRequests = log.filter((r) => r.route === 'token');
+  return {
+    authorization,
+    sentState: param(authorization, 'state') !== undefined,
+    sentNonce: param(authorization, 'nonce') !== undefined,
+    sentPkce: param(authorization, 'code_challenge') !== undefined,
+    confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
+    delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],
+    // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
+    refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),
+    fetchedKeys: log.some((r) => r.route === 'jwks' && r.status === 200),
+    calledUserinfo: log.some((r) => r.route === 'userinfo'),
+    usedAccessToken: log.some(isTokenUse),
+  };
+}
+
+export function describeRefusal(record: RequestRecord): string {
+  const what = record.route === 'authorization' ? 'authorization request' : record.route === 'token' ? 'token request' : `${record.route ?? record.path} request`;
+  return `mock-idp refused the client's ${what} (${record.status}${record.error ? ` ${record.error}` : ''})`;
+}

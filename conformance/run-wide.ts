@@ -1,0 +1,60 @@
+import type { CaseRun } from './case-run.js';
+import { MISS } from './judge.js';
+import { VERDICTS, type CaseResult, type ConformanceCase, type Premise, type Relaxation, type Verdict } from './types.js';
+
+/** What the whole run shows the client does, whichever case showed it. */
+interface RunFacts {
+  fetchedKeys: boolean;
+  usedAccessToken: boolean;
+}
+
+/** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
+const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolean; otherwise: string }>> = {
+  'uses-access-token': {
+    holds: (f) => f.usedAccessToken,
+    otherwise: 'the client never used an access token in the run (no userinfo or API call), so one it should not use proves nothing',
+  },
+  'fetches-keys': {
+    holds: (f) => f.fetchedKeys,
+    otherwise: 'the client never fetched keys in the run: it verifies no signatures, so where it would take keys from says nothing',
+  },
+};
+
+const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>> = {
+  'verifies-no-signatures': (f) => !f.fetchedKeys,
+};
+
+function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts): CaseResult {
+  if (result.verdict === 'skip') return result;
+  // Also over an undelivered fault: a JWKS fault never reaches a client that never asks for keys, and need not.
+  for (const premise of testCase.premises ?? []) {
+    const check = RUN_PREMISES[premise];
+    if (check && !check.holds(facts)) return { ...result, verdict: 'skip', reason: check.otherwise };
+  }
+  const relaxed = testCase.relaxed;
+  const applies = relaxed && RUN_RELAXATIONS[relaxed.when]?.(facts);
+  if (relaxed && applies && result.verdict === MISS[result.level] && result.verdict !== 'pass') {
+    return { ...result, level: relaxed.level, verdict: MISS[relaxed.level], reason: `${result.reason} (${relaxed.level}: ${relaxed.because})` };
+  }
+  return result;
+}
+
+/**
+ * The judgements that need the whole run: a case is judged on the client's
+ * premises (does it use access tokens, does it fetch keys at all) as every
+ * case, the baseline first, showed them.
+ */
+export function settleRunWide(cases: readonly ConformanceCase[], runs: readonly CaseRun[], baseline: CaseRun | undefined): CaseResult[] {
+  const all = [...runs, ...(baseline ? [baseline] : [])];
+  const facts: RunFacts = {
+    fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
+    usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
+  };
+  return runs.map((run, index) => settle(cases[index]!, run.result, facts));
+}
+
+export function summarize(results: readonly CaseResult[]): Record<Verdict, number> {
+  const summary = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
+  for (const result of results) summary[result.verdict] += 1;
+  return summary;
+}
