@@ -1,4 +1,13 @@
+import { isAbsolute, join, relative } from 'node:path';
 import type { IssuerSummary } from './issuer/issuer.js';
+import { fixturesDir } from './paths.js';
+
+/** Where the shipped client files are, as the reader can open them: relative to the working folder when under it. */
+function clientsPath(cwd = process.cwd()): string {
+  const folder = join(fixturesDir, 'clients');
+  const fromCwd = relative(cwd, folder);
+  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : folder;
+}
 
 /** The start-up text: everything a developer needs to point a client at mock-idp. */
 export function renderBanner(url: string, issuers: IssuerSummary[], extra: { adminOpen: boolean; loopbackOnly: boolean }): string {
@@ -19,6 +28,6 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: { adm
   }
   lines.push(`admin      ${url}/_admin/requests (${extra.adminOpen ? (extra.loopbackOnly ? 'open on loopback' : 'token required') : 'disabled: set MOCK_IDP_ADMIN_TOKEN'})`);
   lines.push(`health     ${url}/health`);
-  lines.push('Client secrets are in fixtures/clients/*.json; none are printed here.');
+  lines.push(`Client secrets are in ${clientsPath()}/*.json (import mock-idp/fixtures/clients/<profile>.json); none are printed here.`);
   return lines.join('\n');
 }

@@ -17,12 +17,40 @@ describe('the npm package', () => {
     expect(readFileSync(new URL(`../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ')).toBe(true);
   });
 
-  it.each(['mock-idp', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
+  it.each(['mock-idp', 'mock-idp/helpers', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
     const entry = pkg.exports[specifier === 'mock-idp' ? '.' : `./${specifier.slice('mock-idp/'.length)}`] as { types: string; default: string };
     expect(existsSync(new URL(`../${entry.default}`, import.meta.url))).toBe(true);
     expect(existsSync(new URL(`../${entry.types}`, import.meta.url))).toBe(true);
     const mod = await import(specifier) as Record<string, unknown>;
     expect(mod).toBeTypeOf('object');
+  });
+
+  it('accepts vitest 4 or 5 and msw 2.10+ or 3 as optional peers', () => {
+    const full = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(full.peerDependencies).toEqual({ msw: '^2.10.0 || ^3.0.0', vitest: '^4.0.0 || ^5.0.0' });
+    expect(full.peerDependenciesMeta).toEqual({ msw: { optional: true }, vitest: { optional: true } });
+  });
+
+  it('says where it comes from, under the MIT license it ships', () => {
+    const full = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(full.license).toBe('MIT');
+    expect(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8')).toMatch(/^MIT License\n/);
+    expect(full.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//) });
+    expect(full.homepage).toMatch(/^https:\/\//);
+    expect(full.bugs).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
+    expect(full.keywords).toEqual(expect.arrayContaining(['oauth2', 'openid-connect', 'vitest', 'msw']));
+  });
+
+  it('packs what users need and no test-only files, source maps or caches', () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const files = packed.files.map((f) => f.path);
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/bin/mock-idp.cjs', 'dist/bin/cli.cjs', 'dist/mock-idp/index.d.ts', 'dist/mock-idp/helpers.js', 'fixtures/keys/stitch.json', 'fixtures/clients/stitch.json', 'fixtures/keys/clients/stitch-client-certificate.pem']) {
+      expect(files).toContain(needed);
+    }
+    expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.v8') || f.endsWith('v8-cache'))).toEqual([]);
+    // TypeScript ships only as declarations; the flawed clients, test apps and key generator stay in the repository.
+    expect(files.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('fixtures/apps/') || f.startsWith('fixtures/clients/flawed/') || f.startsWith('test/'))).toEqual([]);
   });
 
   it('exports startMockIdp from the root', async () => {
