@@ -70,6 +70,10 @@ describe(`the packed package in a fresh project with ${peers.join(' and ')} on N
     expect(run(process.execPath, [tsc, '-p', join(project, 'tsconfig.json')], project)).toBe('');
   }, 120_000);
 
+  it('type-checks a CommonJS TypeScript file that requires it (module nodenext)', () => {
+    expect(run(process.execPath, [tsc, '-p', join(project, 'tsconfig.cjs.json')], project)).toBe('');
+  }, 120_000);
+
   it('is usable from CommonJS through require()', () => {
     const out = JSON.parse(run(process.execPath, ['cjs-check.cjs'], project)) as { agent: string; start: string; fixtures: string };
     expect(out).toMatchObject({ agent: 'function', start: 'function' });
