@@ -109,6 +109,22 @@ describe('the npm package', () => {
       }
     });
 
+    it('keeps a cache per installation: a second copy of the bin does not evict the first one\'s', () => {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
+      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
+      try {
+        cpSync(dirname(bin), copy, { recursive: true });
+        expect(run(bin, cacheDir).status).toBe(0);
+        expect(run(join(copy, 'mock-idp.cjs'), cacheDir).status).toBe(0);
+        const again = run(bin, cacheDir);
+        expect(again.status).toBe(0);
+        expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
+      } finally {
+        rmSync(cacheDir, { recursive: true, force: true });
+        rmSync(copy, { recursive: true, force: true });
+      }
+    });
+
     it('only costs speed when the cache cannot be written', () => {
       const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
       try {

@@ -27,33 +27,49 @@ const debug = util.debuglog('mock-idp-startup');
 const filename = path.join(__dirname, 'cli.cjs');
 
 /** Per user, never a shared temp folder: a planted cache would run as code. MOCK_IDP_CACHE_DIR overrides it. */
-function cacheRoot(): string {
+function cacheRoot(): string | undefined {
   if (process.env.MOCK_IDP_CACHE_DIR) return process.env.MOCK_IDP_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'mock-idp');
+  try {
+    return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'mock-idp');
+  } catch {
+    // No home folder (a user without a passwd entry): start without a cache.
+    return undefined;
+  }
 }
 
 type EnableCompileCache = (directory?: string) => { status: number; message?: string; directory?: string };
 const enableCompileCache = (nodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
 
+const root = cacheRoot();
 if (enableCompileCache) {
   // A read-only home only costs the cache: Node reports FAILED and compiles as usual.
-  const result = enableCompileCache(path.join(cacheRoot(), 'compile-cache'));
-  debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
+  if (root) {
+    const result = enableCompileCache(path.join(root, 'compile-cache'));
+    debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
+  }
   require(filename);
 } else {
-  runWithCodeCache();
+  runWithCodeCache(root);
 }
 
-function runWithCodeCache(): void {
+/** A short, stable name for a path (FNV-1a): node:crypto would cost more start-up than it saves. */
+function pathKey(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function runWithCodeCache(root: string | undefined): void {
   const source = fs.readFileSync(filename, 'utf8');
   const stat = fs.statSync(filename);
   // V8 checks the source length and its flags, not the content: the bundle's size
   // and mtime in the name keep a rebuilt bundle from meeting an old cache.
-  const cacheFile = path.join(cacheRoot(), 'code-cache', `${process.version}-${process.arch}`, `cli-${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+  // Named after where the bundle is too, so that two installations keep a cache each.
+  const prefix = `cli-${pathKey(filename)}-`;
+  const cacheFile = root && path.join(root, 'code-cache', `${process.version}-${process.arch}`, `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;
   } catch {
     cachedData = undefined;
   }
@@ -61,7 +77,7 @@ function runWithCodeCache(): void {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
   const state = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
   debug('code-cache %s file=%s', state, cacheFile);
-  if (state !== 'accepted') {
+  if (cacheFile && state !== 'accepted') {
     // At exit, the cache holds every function the run compiled, not just the top level.
     process.once('exit', () => {
       try {
@@ -69,9 +85,9 @@ function runWithCodeCache(): void {
         const temporary = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temporary, script.createCachedData());
         fs.renameSync(temporary, cacheFile);
-        // Caches of earlier builds can never be read again.
+        // Caches of this installation's earlier builds can never be read again.
         for (const old of fs.readdirSync(path.dirname(cacheFile))) {
-          if (old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+          if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
         }
         debug('code-cache written file=%s', cacheFile);
       } catch (error) {
