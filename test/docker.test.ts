@@ -101,6 +101,16 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('.dockerignore', () => {
+  it('leaves out the test-only fixtures the npm package leaves out', () => {
+    const ignored = readFileSync(new URL('../.dockerignore', import.meta.url), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const files = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] }).files;
+    const notPacked = files.filter((f) => f.startsWith('!fixtures/')).map((f) => f.slice(1));
+    expect(notPacked.length).toBeGreaterThan(0);
+    expect(ignored).toEqual(expect.arrayContaining(notPacked));
+  });
+});
+
 describe('docker-compose.yml', () => {
   it('builds the Dockerfile, publishes 9400 on this machine only and sets the public URL', () => {
     expect(service.build).toEqual({ context: '.', dockerfile: 'mock-idp/Dockerfile' });
