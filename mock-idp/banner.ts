@@ -1,7 +1,37 @@
+import { isAbsolute, join, relative } from 'node:path';
 import type { IssuerSummary } from './issuer/issuer.js';
+import { fixturesDir } from './paths.js';
+
+/** Where the shipped client files are, as the reader can open them: relative to the working folder when under it. */
+function clientsPath(cwd = process.cwd()): string {
+  const folder = join(fixturesDir, 'clients');
+  const fromCwd = relative(cwd, folder);
+  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : folder;
+}
+
+type BannerExtra = { adminOpen: boolean; loopbackOnly: boolean };
+
+const adminState = (extra: BannerExtra) => (extra.adminOpen ? (extra.loopbackOnly ? 'open on loopback' : 'token required') : 'disabled: set MOCK_IDP_ADMIN_TOKEN');
+
+/**
+ * The banner as one log line, for MOCK_IDP_LOG_FORMAT=json: the same facts, in
+ * pino's shape (level 30 is info), so log collectors read it with the rest.
+ */
+export function renderBannerJson(url: string, issuers: IssuerSummary[], extra: BannerExtra): string {
+  return JSON.stringify({
+    level: 30,
+    time: Date.now(),
+    msg: `mock-idp listening on ${url}`,
+    url,
+    issuers,
+    admin: { url: `${url}/_admin/requests`, state: adminState(extra) },
+    health: `${url}/health`,
+    clientSecrets: `${clientsPath()}/*.json`,
+  });
+}
 
 /** The start-up text: everything a developer needs to point a client at mock-idp. */
-export function renderBanner(url: string, issuers: IssuerSummary[], extra: { adminOpen: boolean; loopbackOnly: boolean }): string {
+export function renderBanner(url: string, issuers: IssuerSummary[], extra: BannerExtra): string {
   const lines = [`mock-idp listening on ${url}`, ''];
   for (const issuer of issuers) {
     lines.push(`● ${issuer.name} (${issuer.profile}, login: ${issuer.login})`);
@@ -17,8 +47,8 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: { adm
     for (const u of issuer.users) lines.push(`    ${u.sub.padEnd(26)} ${[u.username, u.email].filter(Boolean).join('  ')}`);
     lines.push('');
   }
-  lines.push(`admin      ${url}/_admin/requests (${extra.adminOpen ? (extra.loopbackOnly ? 'open on loopback' : 'token required') : 'disabled: set MOCK_IDP_ADMIN_TOKEN'})`);
+  lines.push(`admin      ${url}/_admin/requests (${adminState(extra)})`);
   lines.push(`health     ${url}/health`);
-  lines.push('Client secrets are in fixtures/clients/*.json; none are printed here.');
+  lines.push(`Client secrets are in ${clientsPath()}/*.json (import mock-idp/fixtures/clients/<profile>.json); none are printed here.`);
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
-import { renderBanner } from './banner.js';
+import { renderBanner, renderBannerJson } from './banner.js';
 import { packageRoot } from './paths.js';
 import { profileNames } from './profiles/index.js';
 
@@ -54,7 +54,8 @@ program
       logFormat: opts.logFormat,
     });
     const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(idp.config.host);
-    process.stdout.write(`${renderBanner(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`);
+    const render = idp.config.logFormat === 'json' ? renderBannerJson : renderBanner;
+    process.stdout.write(`${render(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`);
     const stop = () => {
       idp.close().finally(() => process.exit(0));
     };

@@ -1,11 +1,11 @@
 /**
- * msw 2 handlers that serve mock-idp at the real provider hostnames, so client
+ * msw (2.10+ or 3) handlers that serve mock-idp at the real provider hostnames, so client
  * code that talks to https://secure.stitch.money or https://acme.okta.com runs
  * unmodified and offline:
  *
  *   const idp = await createProviderHandlers({ tenant: 'acme' });
  *   const server = setupServer(...idp.handlers);
- *   server.listen({ onUnhandledRequest: 'error' });
+ *   server.listen({ onUnhandledRequest: 'error', onUnhandledFrame: 'error' }); // msw 2 and 3
  *   // ... tests ...
  *   server.close(); await idp.close();
  *

@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, inject, it, onTestFinished } from 'vites
 import { cases } from '../conformance/cases/index.js';
 import { runConformance } from '../conformance/run.js';
 import type { ClientAdapter, ConformanceReport } from '../conformance/types.js';
-import { startMockIdp, type MockIdp } from './server/start.js';
+// The server loads only where one starts (globalSetup, describeConformance): test files that
+// only read the context or add clients stay free of oidc-provider.
+import type { MockIdp } from './server/start.js';
+
+const loadServer = () => import('./server/start.js');
 
 export interface MockIdpContext {
   /** Base URL of the run's mock-idp, e.g. http://127.0.0.1:41873. */
@@ -40,6 +44,7 @@ let running: MockIdp | undefined;
  * MOCK_IDP_CONFIG apply) and provides its URLs to the tests.
  */
 export async function setup(project: { provide(key: 'mockIdp', value: MockIdpContext): void }): Promise<() => Promise<void>> {
+  const { startMockIdp } = await loadServer();
   running = await startMockIdp({
     env: process.env,
     configFile: process.env.MOCK_IDP_CONFIG,
@@ -129,6 +134,7 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
     let idp: MockIdp | undefined;
     let report: Promise<ConformanceReport> | undefined;
     beforeAll(async () => {
+      const { startMockIdp } = await loadServer();
       idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
       report = runConformance({
         idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id),

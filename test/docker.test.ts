@@ -12,6 +12,15 @@ const compose = parseYaml(readFileSync(new URL('../docker-compose.yml', import.m
   services: Record<string, { build: { context: string; dockerfile: string }; ports: string[]; environment: Record<string, string> }>;
 };
 const service = compose.services['mock-idp']!;
+const nodeVersions = JSON.parse(readFileSync(new URL('../scripts/node-versions.json', import.meta.url), 'utf8')) as Record<string, string>;
+const composeBinary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((b) => existsSync(b));
+
+/** docker-compose.yml as docker-compose resolves it, with no MOCK_IDP_* set by the caller. */
+function resolvedCompose(): typeof compose {
+  if (!composeBinary) throw new Error('docker-compose is missing: apt-get install -y docker-compose (.ci/run does this)');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOCK_IDP_')));
+  return parseYaml(execFileSync(composeBinary, ['-f', 'docker-compose.yml', 'config'], { cwd: root, env, encoding: 'utf8' })) as typeof compose;
+}
 
 /** Joins continuation lines and returns [instruction, argument] pairs of the final stage. */
 function instructions(text: string): [string, string][] {
@@ -36,11 +45,20 @@ function freePort(): Promise<number> {
 }
 
 describe('Dockerfile', () => {
-  it('is multi-stage on a Node LTS image and runs as a non-root user', () => {
-    const froms = all.filter(([k]) => k === 'FROM').map(([, v]) => v);
+  it('is multi-stage on the exact Node 24 release the tests run, and runs as a non-root user', () => {
+    const froms = all.filter(([k]) => k === 'FROM').map(([, v]) => v.split(/\s+/)[0]);
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/^node:(22|24)-/);
+    for (const from of froms) expect(from).toBe(`node:${nodeVersions['24']}-bookworm-slim`);
     expect(finalStage.find(([k]) => k === 'USER')?.[1]).toBe('node');
+  });
+
+  it('warms the compile cache as the node user, with the CMD\'s own node flags', () => {
+    const user = finalStage.findIndex(([k]) => k === 'USER');
+    const warm = finalStage.findIndex(([k, v]) => k === 'RUN' && v.includes('dist/bin/mock-idp.cjs'));
+    expect(warm).toBeGreaterThan(user);
+    const run = JSON.parse(finalStage[warm]![1]) as string[];
+    const cmd = execForm('CMD');
+    expect(run.slice(0, run.indexOf('dist/bin/mock-idp.cjs') + 1)).toEqual(cmd.slice(0, cmd.indexOf('dist/bin/mock-idp.cjs') + 1));
   });
 
   it('binds all interfaces on 9400 inside the container, through the CLI\'s own variables', () => {
@@ -57,14 +75,19 @@ describe('Dockerfile', () => {
     expect(cmd.at(-1)).toBe('serve');
     // The image's command and environment, on a free port: the container's 9400 may be taken here.
     const port = await freePort();
-    const env = { ...process.env, ...imageEnv, ...service.environment, MOCK_IDP_PORT: String(port), MOCK_IDP_HOST: '127.0.0.1', MOCK_IDP_LOG_LEVEL: 'silent' };
+    const composed = resolvedCompose().services['mock-idp']!.environment;
+    const env = { ...process.env, ...imageEnv, ...composed, MOCK_IDP_PORT: String(port), MOCK_IDP_HOST: '127.0.0.1', MOCK_IDP_LOG_LEVEL: 'silent' };
     const child = spawn(process.execPath, cmd.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      await new Promise<void>((resolve, reject) => {
+      // compose sets MOCK_IDP_LOG_FORMAT=json: the banner is then one JSON line like the logs.
+      expect(composed.MOCK_IDP_LOG_FORMAT).toBe('json');
+      const banner = await new Promise<Record<string, unknown>>((resolve, reject) => {
         let out = '';
-        child.stdout!.on('data', (d: Buffer) => { out += d; if (out.includes('health ')) resolve(); });
+        child.stdout!.on('data', (d: Buffer) => { out += d; if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))) as Record<string, unknown>); });
         child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
       });
+      expect(banner).toMatchObject({ level: 30, msg: `mock-idp listening on http://localhost:9400`, health: 'http://localhost:9400/health' });
+      expect((banner.issuers as { name: string }[]).map((i) => i.name)).toContain('generic');
       const healthcheck = execForm('HEALTHCHECK').slice(1);
       const status = await new Promise<number | null>((resolve) => {
         spawn(process.execPath, healthcheck.slice(0), { env, stdio: 'ignore' }).on('exit', resolve);
@@ -78,18 +101,36 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('.dockerignore', () => {
+  it('leaves out the test-only fixtures the npm package leaves out', () => {
+    const ignored = readFileSync(new URL('../.dockerignore', import.meta.url), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const files = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] }).files;
+    const notPacked = files.filter((f) => f.startsWith('!fixtures/')).map((f) => f.slice(1));
+    expect(notPacked.length).toBeGreaterThan(0);
+    expect(ignored).toEqual(expect.arrayContaining(notPacked));
+  });
+});
+
 describe('docker-compose.yml', () => {
-  it('builds the Dockerfile, publishes 9400 and sets the public URL and an admin token', () => {
+  it('builds the Dockerfile, publishes 9400 on this machine only and sets the public URL', () => {
     expect(service.build).toEqual({ context: '.', dockerfile: 'mock-idp/Dockerfile' });
-    expect(service.ports).toContain('9400:9400');
+    expect(service.ports).toEqual(['127.0.0.1:9400:9400']);
     expect(service.environment.MOCK_IDP_PUBLIC_URL).toBe('http://localhost:9400');
-    expect(service.environment.MOCK_IDP_ADMIN_TOKEN).toBeTruthy();
     for (const name of Object.keys(service.environment)) expect(Object.keys(ENV_VARS)).toContain(name);
   });
 
+  it('says how to open the port, and what that needs', () => {
+    const text = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8');
+    expect(text).toMatch(/#.*publish "9400:9400"/);
+    expect(text).toMatch(/#.*MOCK_IDP_ADMIN_TOKEN/);
+  });
+
+  it('has no well-known admin token: unless the caller sets one, the admin API is off', () => {
+    expect(service.environment.MOCK_IDP_ADMIN_TOKEN).toBe('${MOCK_IDP_ADMIN_TOKEN:-}');
+    expect(resolvedCompose().services['mock-idp']!.environment.MOCK_IDP_ADMIN_TOKEN).toBe('');
+  });
+
   it('passes `docker-compose config`', () => {
-    const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((b) => existsSync(b));
-    if (!binary) throw new Error('docker-compose is missing: apt-get install -y docker-compose (.ci/run does this)');
-    expect(() => execFileSync(binary, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    expect(resolvedCompose().services['mock-idp']!.ports).toEqual(['127.0.0.1:9400:9400/tcp']);
   });
 });

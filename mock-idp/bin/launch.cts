@@ -6,37 +6,95 @@
 // Two glibc malloc arenas instead of one per thread (crypto runs on libuv's pool)
 // save about 6 MB more; other C libraries ignore the variable.
 //
-// This launcher runs the CLI bundle (cli.cjs beside it) through V8's code
-// cache: Node 20 has no module compile cache, and compiling the bundle was the
-// largest part of start-up. The cache is written by `npm run build` under the same
-// flags (V8 rejects a cache made under other flags or another V8 version, and then
-// the bundle is simply compiled as usual). It is CommonJS, as is the bundle, so
+// Compiling the CLI bundle (cli.cjs beside it) was the largest part of start-up,
+// so the launcher keeps compiled code between runs, with what each runtime offers:
+// - Node 22.1+: Node's own module compile cache (module.enableCompileCache), keyed
+//   by Node version, V8 flags and the bundle's content.
+// - Node 20: V8's code cache through vm.Script, kept per Node version and bundle.
+// Both are written by the first run on this machine and used by the next ones;
+// nothing is shipped, because V8 silently rejects a cache made by another V8
+// version or under other flags. The launcher is CommonJS, as is the bundle, so
 // that Node never starts its ES module loader: that alone cost about 15 ms.
+// NODE_DEBUG=mock-idp-startup tells which mechanism ran and whether the cache held.
 import fs = require('node:fs');
+import os = require('node:os');
 import path = require('node:path');
+import util = require('node:util');
 import vm = require('node:vm');
 import nodeModule = require('node:module');
 
+const debug = util.debuglog('mock-idp-startup');
 const filename = path.join(__dirname, 'cli.cjs');
-const cacheFile = path.join(__dirname, 'cli.cjs.v8-cache');
 
-function readCache(): Buffer | undefined {
+/** Per user, never a shared temp folder: a planted cache would run as code. MOCK_IDP_CACHE_DIR overrides it. */
+function cacheRoot(): string | undefined {
+  if (process.env.MOCK_IDP_CACHE_DIR) return process.env.MOCK_IDP_CACHE_DIR;
   try {
-    return fs.readFileSync(cacheFile);
+    return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'mock-idp');
   } catch {
+    // No home folder (a user without a passwd entry): start without a cache.
     return undefined;
   }
 }
 
-// The source is read inline so that only V8's own copy of it stays alive (it needs it for lazy compilation).
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(filename, 'utf8')}\n})`, {
-  filename,
-  cachedData: readCache(),
-});
-// Set only by the build's cache writer: the cache then holds every function that
-// start-up and a first discovery request compiled, not just the top level.
-if (process.env.MOCK_IDP_WRITE_CODE_CACHE === '1') {
-  process.once('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
+type EnableCompileCache = (directory?: string) => { status: number; message?: string; directory?: string };
+const enableCompileCache = (nodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
+
+const root = cacheRoot();
+if (enableCompileCache) {
+  // A read-only home only costs the cache: Node reports FAILED and compiles as usual.
+  if (root) {
+    const result = enableCompileCache(path.join(root, 'compile-cache'));
+    debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
+  }
+  require(filename);
+} else {
+  runWithCodeCache(root);
 }
-const bundle = { exports: {} };
-(script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, nodeModule.createRequire(filename), bundle, filename, __dirname);
+
+/** A short, stable name for a path (FNV-1a): node:crypto would cost more start-up than it saves. */
+function pathKey(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function runWithCodeCache(root: string | undefined): void {
+  const source = fs.readFileSync(filename, 'utf8');
+  const stat = fs.statSync(filename);
+  // V8 checks the source length and its flags, not the content: the bundle's size
+  // and mtime in the name keep a rebuilt bundle from meeting an old cache.
+  // Named after where the bundle is too, so that two installations keep a cache each.
+  const prefix = `cli-${pathKey(filename)}-`;
+  const cacheFile = root && path.join(root, 'code-cache', `${process.version}-${process.arch}`, `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;
+  } catch {
+    cachedData = undefined;
+  }
+  // The source is passed inline so that only V8's own copy of it stays alive (it needs it for lazy compilation).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
+  const state = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  debug('code-cache %s file=%s', state, cacheFile);
+  if (cacheFile && state !== 'accepted') {
+    // At exit, the cache holds every function the run compiled, not just the top level.
+    process.once('exit', () => {
+      try {
+        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+        const temporary = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(temporary, script.createCachedData());
+        fs.renameSync(temporary, cacheFile);
+        // Caches of this installation's earlier builds can never be read again.
+        for (const old of fs.readdirSync(path.dirname(cacheFile))) {
+          if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+        }
+        debug('code-cache written file=%s', cacheFile);
+      } catch (error) {
+        debug('code-cache not written: %s', (error as Error).message);
+      }
+    });
+  }
+  const bundle = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, nodeModule.createRequire(filename), bundle, filename, __dirname);
+}

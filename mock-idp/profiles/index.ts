@@ -12,6 +12,9 @@ export { defineProfile } from './types.js';
 /** Every built-in profile, in banner order. Adding a provider means adding its file here. */
 export const builtinProfiles: readonly Profile[] = [stitch, okta, gitlab, stackexchange, auth0, generic];
 
+/** The built-in profiles' names, which are also their issuers' names when no issuers are configured. */
+export type BuiltinProfileName = 'stitch' | 'okta' | 'gitlab' | 'stackexchange' | 'auth0' | 'generic';
+
 export function findProfile(name: string): Profile | undefined {
   return builtinProfiles.find((p) => p.name === name);
 }

@@ -8,6 +8,7 @@ import type { User } from '../users/user-store.js';
 import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { RequestLog, type RequestLogFilter, type RequestRecord } from '../log/request-log.js';
+import type { BuiltinProfileName } from '../profiles/index.js';
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
@@ -24,12 +25,20 @@ export interface StartOptions extends Partial<MockIdpConfigInput> {
   logger?: Logger | undefined;
 }
 
-export interface MockIdp {
+/**
+ * Issuer identifiers by issuer name. The names mock-idp is known to serve are
+ * properties (the `profiles` started, or every built-in profile); any other
+ * name, such as a configured issuer's, goes through the index signature, which
+ * `noUncheckedIndexedAccess` reads as possibly undefined.
+ */
+export type IssuerUrls<Names extends string = BuiltinProfileName> = Readonly<Record<Names, string>> & Readonly<Record<string, string>>;
+
+export interface MockIdp<Names extends string = BuiltinProfileName> {
   /** Public base URL, e.g. http://127.0.0.1:9400. */
   readonly url: string;
   readonly port: number;
   /** Issuer identifiers by issuer name: `idp.issuers.generic`. */
-  readonly issuers: Readonly<Record<string, string>>;
+  readonly issuers: IssuerUrls<Names>;
   readonly config: MockIdpConfig;
   /** Everything mock-idp received, with secrets masked. */
   readonly requests: {
@@ -83,7 +92,9 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
 }
 
 /** Starts mock-idp and resolves once every issuer answers. */
-export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp> {
+export async function startMockIdp<const Names extends string = BuiltinProfileName>(
+  options: StartOptions & { profiles?: readonly Names[] | undefined } = {},
+): Promise<MockIdp<Names>> {
   const { configFile, env, logger: givenLogger, ...overrides } = options;
   // Code that embeds mock-idp wants quiet tests; the CLI passes logLevel explicitly.
   const config = await loadConfig({ file: configFile, env, defaults: { logLevel: 'warn' }, overrides });
@@ -121,7 +132,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     url,
     port,
     config,
-    issuers: Object.freeze(Object.fromEntries(issuers.map((i) => [i.name, i.issuer]))),
+    issuers: Object.freeze(Object.fromEntries(issuers.map((i) => [i.name, i.issuer]))) as IssuerUrls<Names>,
     requests: {
       list: (filter) => requestLog.list(filter),
       clear: (filter) => requestLog.clear(filter),
