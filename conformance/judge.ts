@@ -1,6 +1,6 @@
 import type { CaseFacts } from './facts.js';
 import { describeRefusal } from './facts.js';
-import type { ClientOutcome, ConformanceCase, Level, Premise, Verdict } from './types.js';
+import type { ClientOutcome, ConformanceCase, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
   verdict: Verdict;
@@ -25,9 +25,15 @@ export interface JudgeInput {
   clockToleranceSeconds: number;
 }
 
+/** Relaxations the case's own log settles; the run-wide ones are settled when the run is over. */
+const CASE_RELAXATIONS: Partial<Record<Relaxation, (facts: CaseFacts) => boolean>> = {
+  'confidential-nonce-instead-of-pkce': (f) => f.confidential && f.sentNonce && !f.sentPkce,
+  'state-not-sole-csrf-defence': (f) => f.sentPkce || f.sentNonce,
+};
+
 /** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
 const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => boolean; otherwise: string }>> = {
-  'sent-state': { holds: (f) => f.sentState, otherwise: 'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-state-or-pkce' },
+  'sent-state': { holds: (f) => f.sentState, otherwise: 'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-protection' },
   'sent-nonce': { holds: (f) => f.sentNonce, otherwise: 'the client sent no nonce, so there is none to check; code injection protection is judged by code-injection-nonce-or-pkce' },
 };
 
@@ -55,9 +61,7 @@ function notApplicable({ testCase, facts, clockToleranceSeconds }: JudgeInput): 
 /** The level the spec asks of this client, where the case's own log settles it. */
 function levelFor(testCase: ConformanceCase, facts: CaseFacts): { level: Level; because?: string } {
   const relaxed = testCase.relaxed;
-  if (relaxed?.when === 'confidential-nonce-instead-of-pkce' && facts.confidential && facts.sentNonce && !facts.sentPkce) {
-    return { level: relaxed.level, because: relaxed.because };
-  }
+  if (relaxed && CASE_RELAXATIONS[relaxed.when]?.(facts)) return { level: relaxed.level, because: relaxed.because };
   return { level: testCase.level };
 }
 

@@ -4,6 +4,8 @@ import { VERDICTS, type CaseResult, type ConformanceCase, type Premise, type Rel
 
 /** What the whole run shows the client does, whichever case showed it. */
 interface RunFacts {
+  /** It started a login somewhere in the run: what it set up or skipped can be told. */
+  active: boolean;
   fetchedKeys: boolean;
   usedAccessToken: boolean;
 }
@@ -26,7 +28,9 @@ const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>>
 
 function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts): CaseResult {
   if (result.verdict === 'skip') return result;
-  // Also over an undelivered fault: a JWKS fault never reaches a client that never asks for keys, and need not.
+  // Also over an undelivered fault: a JWKS fault never reaches a client that never asks for keys, and need not;
+  // but a client that never started a login showed nothing it skips.
+  if (result.verdict === 'not-delivered' && !facts.active) return result;
   for (const premise of testCase.premises ?? []) {
     const check = RUN_PREMISES[premise];
     if (check && !check.holds(facts)) return { ...result, verdict: 'skip', reason: check.otherwise };
@@ -47,6 +51,7 @@ function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts):
 export function settleRunWide(cases: readonly ConformanceCase[], runs: readonly CaseRun[], baseline: CaseRun | undefined): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
   const facts: RunFacts = {
+    active: all.some((run) => run.facts?.authorization !== undefined),
     fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
   };

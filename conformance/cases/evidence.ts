@@ -42,13 +42,23 @@ export const noCodeReplay: Evidence = (log) => {
 
 const authorizations = (log: readonly RequestRecord[]) => log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
 
-/** RFC 9700 2.1: state, or PKCE the issuer supports, on every authorization request. */
+/** RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request. */
 export const csrfProtected: Evidence = (log) =>
-  authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge')) ? 'sent an authorization request with neither state nor PKCE: nothing ties the response to this browser' : undefined;
+  authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge') && !param(r, 'nonce'))
+    ? 'sent an authorization request with neither state, PKCE nor nonce: nothing ties the response to this browser'
+    : undefined;
 
-/** RFC 9700 2.1.1: PKCE, or (for a confidential OpenID Connect client) a nonce, on every authorization request. */
-export const injectionProtected: Evidence = (log) =>
-  authorizations(log).some((r) => !param(r, 'nonce') && !param(r, 'code_challenge')) ? 'sent an authorization request with neither PKCE nor nonce: an injected code would be redeemed' : undefined;
+const isPublic = (log: readonly RequestRecord[]) => log.some((r) => r.route === 'token' && r.clientAuth?.method === 'none');
+
+/** RFC 9700 2.1.1: PKCE on every authorization request; a confidential OpenID Connect client may use nonce instead. */
+export const injectionProtected: Evidence = (log) => {
+  const publicClient = isPublic(log);
+  const unprotected = authorizations(log).find((r) => !param(r, 'code_challenge') && (publicClient || !param(r, 'nonce')));
+  if (!unprotected) return undefined;
+  return publicClient
+    ? 'a public client sent an authorization request without PKCE (a nonce protects only a confidential client against code injection)'
+    : 'sent an authorization request with neither PKCE nor nonce: an injected code would be redeemed';
+};
 
 /** RFC 7636 4.2 / RFC 9700 2.1.1: S256 on every authorization request, and the verifier at the token endpoint. */
 export const pkceS256: Evidence = (log) => {
