@@ -34,6 +34,7 @@ export interface ConformOptions {
   /** Print the requests the IdP saw for every case, not only for failures and warnings. */
   verbose?: boolean;
   jwksRefetchInterval?: number;
+  clockTolerance?: number;
   report: string[];
   port: number;
   wait: number;
@@ -71,7 +72,7 @@ function checkUsage(options: ConformOptions): void {
     if (options.successUrl !== undefined && !options.successUrl.startsWith('/')) httpUrl('--success-url', options.successUrl);
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
-    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'successUrl', 'backchannelLogout', 'jwksRefetchInterval'] as const).filter((o) => options[o] !== undefined);
+    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'successUrl', 'backchannelLogout'] as const).filter((o) => options[o] !== undefined);
     if (webOnly.length) throw new UsageError(`--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`);
   }
   if (!profileNames().includes(options.profile)) throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
@@ -190,6 +191,7 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       timeoutMs: options.timeout * 1000,
       ...(options.jwksRefetchInterval !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchInterval * 1000 } : {}),
+      ...(options.clockTolerance !== undefined ? { clockToleranceSeconds: options.clockTolerance } : {}),
       onResult: (result, done, total) => io.stderr.write(`${progressLine(result, done, total, !!io.stderr.isTTY)}\n`),
     });
     io.stdout.write(`\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`);

@@ -135,13 +135,14 @@ program
   .option('--list', 'print the case catalog and exit')
   .addOption(new Option('--concurrency <n>', 'cases in flight at once (a web app\'s fixed client runs one at a time)').argParser(asArgument(parseCount)))
   .addOption(new Option('--timeout <seconds>', 'give up on one login after this long').default(10).argParser(parseSeconds))
-  .addOption(new Option('--jwks-refetch-interval <seconds>', 'web: how long the app may hold off refetching the JWKS for an unknown kid; key rotation cases start this long after its last JWKS fetch (default 10; 0: at once)').argParser(asArgument(parseSecondsOrZero)))
+  .addOption(new Option('--jwks-refetch-interval <seconds>', 'how long the client may hold off refetching the JWKS for an unknown kid; a key rotation reaches it this long after its last JWKS fetch (default 10; openid-client needs 61; 0: at once)').argParser(asArgument(parseSecondsOrZero)))
+  .addOption(new Option('--clock-tolerance <seconds>', 'the clock skew the client accepts (default 60): skew cases within it expect acceptance, beyond it rejection').argParser(asArgument(parseSecondsOrZero)))
   .option('--verbose', 'show the requests the IdP saw for every case in the table, not only for failures and warnings')
   .addOption(new Option('--report <file>', 'write a report: .xml (JUnit), .json or .md; repeatable').default([]).argParser((value: string, previous: string[]) => [...previous, value]))
   .addOption(new Option('-p, --port <port>', 'port for mock-idp; the app must use its issuer URL').default(9400).argParser(parsePort))
   .addOption(new Option('--wait <seconds>', 'web: wait this long for the app to answer before starting').default(30).argParser(parseSeconds))
   .addHelpText('after', `
-Exit code: 0 when no MUST case failed, 1 when one did, 2 on a usage error.
+Exit code: 0 when no MUST case failed and every fault was delivered, 1 otherwise, 2 on a usage error.
 Progress goes to stderr, the summary table to stdout.
 
 Examples:

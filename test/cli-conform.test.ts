@@ -170,7 +170,7 @@ describe('mock-idp conform', () => {
     [['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000', '--whoami', '/me', '--success-url', '/dashboard'], /--success-url judges the page the login ends on; --whoami judges its own page/],
     [['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000', '--success-url', 'dashboard'], /--success-url dashboard: not a URL/],
     [['conform', '--adapter', 'command', '--command', 'true', '--success-url', '/x'], /--success-url: only for --adapter web/],
-    [['conform', '--adapter', 'command', '--command', 'true', '--jwks-refetch-interval', '0'], /--jwks-refetch-interval: only for --adapter web/],
+    [['conform', '--adapter', 'command', '--command', 'true', '--clock-tolerance', 'lots'], /expected a number of seconds, 0 or more/],
     [['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000', '--jwks-refetch-interval', 'soon'], /expected a number of seconds, 0 or more/],
     [['conform', '--adapter', 'command'], /--adapter command needs --command/],
     [['conform', '--adapter', 'web', '--url', 'localhost:3000', '--client-id', 'x'], /--url localhost:3000: not an http\(s\) URL/],

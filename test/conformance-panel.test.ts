@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../mock-idp/index.js';
 import { cases, runConformance } from '../conformance/index.js';
 import { panel } from '../fixtures/clients/panel/index.js';
+import { openidClientStrictAdapter } from '../fixtures/clients/panel/openid-client-strict.js';
 import { startTestIdp } from './helpers/idp.js';
 
 let idp: MockIdp;
@@ -43,4 +44,22 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
     expect(judged.length).toBeGreaterThan(30);
     for (const r of judged) expect(`${r.id} ${r.verdict}`, r.reason).toBe(`${r.id} fail`);
   });
+});
+
+describe('key rotation against a client that rate-limits JWKS refetches (openid-client: one per 60 s)', () => {
+  const ROTATION = ['key-rotation-nth-login', 'key-rotation-before-signing'];
+  const keeping = () => openidClientStrictAdapter({ keepConfiguration: true });
+
+  it('fails the rotation when the kit rotates at once: the client may not refetch yet', async () => {
+    const report = await runConformance({ idp, adapter: keeping(), only: ROTATION, jwksRefetchIntervalMs: 0 });
+    expect(report.results.map((r) => r.verdict)).toEqual(['fail', 'fail']);
+    for (const r of report.results) expect(r.reason).toMatch(/failed a valid flow/);
+  });
+
+  it('passes it with --jwks-refetch-interval 61, whatever its first key fetch was: the rotation waits for the client', async () => {
+    const report = await runConformance({ idp, adapter: keeping(), only: ROTATION, jwksRefetchIntervalMs: 61_000 });
+    expect(report.results.map((r) => `${r.id}: ${r.verdict} ${r.reason}`)).toEqual(ROTATION.map((id) => `${id}: pass completed the flow`));
+    // It refetched the keys after the rotation, in the login that met it.
+    for (const r of report.results) expect(r.calls.slice(r.calls.lastIndexOf('authorization'))).toContain('jwks');
+  }, 120_000);
 });
