@@ -118,7 +118,7 @@ async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): 
   if (wait > 0) await sleep(wait);
 }
 
-function resultOf(testCase: ConformanceCase, fields: Pick<CaseResult, 'verdict' | 'reason' | 'outcome' | 'calls' | 'durationMs'> & Partial<Pick<CaseResult, 'level'>>): CaseResult {
+function resultOf(testCase: ConformanceCase, fields: Pick<CaseResult, 'verdict' | 'reason' | 'outcome' | 'calls' | 'durationMs'> & Partial<Pick<CaseResult, 'level' | 'requests' | 'served'>>): CaseResult {
   return {
     id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
     quote: testCase.refs.map((ref) => specQuotes[ref]?.quote).find((quote) => quote !== undefined),
@@ -221,7 +221,11 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     });
     return {
       facts,
-      result: resultOf(testCase, { ...judgement, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started) }),
+      result: resultOf(testCase, {
+        ...judgement, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started),
+        requests: log.map((r) => ({ method: r.method, path: r.path.split('?')[0]!, route: r.route, status: r.status, error: r.error, faults: r.faults })),
+        served: log.flatMap((r) => r.served ?? []),
+      }),
     };
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);

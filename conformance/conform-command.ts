@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname, extname, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
 import { profileNames } from '../mock-idp/profiles/index.js';
@@ -8,7 +8,8 @@ import { webAppAdapter } from './adapters/web-app.js';
 import { cases } from './cases/index.js';
 import { progressLine, summaryTable } from './console.js';
 import type { FixedClient } from './registration.js';
-import { toJson, toJUnit, toMarkdown } from './reports.js';
+import { toHtml } from './report-html.js';
+import { toJson, toJUnit, toMarkdown, type ReportLinks } from './reports.js';
 import { runConformance } from './run.js';
 import type { ClientAdapter, ConformanceReport, TokenEndpointAuthMethod } from './types.js';
 
@@ -57,7 +58,9 @@ function httpUrl(option: string, value: string | undefined): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} ${value}: not an http(s) URL`);
 }
 
-const WRITERS: Record<string, (report: ConformanceReport) => string> = { '.xml': toJUnit, '.json': toJson, '.md': toMarkdown };
+const WRITERS: Record<string, (report: ConformanceReport, links: ReportLinks) => string> = {
+  '.xml': toJUnit, '.json': toJson, '.md': toMarkdown, '.html': toHtml,
+};
 
 function checkUsage(options: ConformOptions): void {
   if (options.adapter === 'web') {
@@ -79,7 +82,7 @@ function checkUsage(options: ConformOptions): void {
   const unknown = (options.cases ?? []).filter((id) => !cases.some((c) => c.id === id));
   if (unknown.length) throw new UsageError(`unknown case(s): ${unknown.join(', ')} (see mock-idp conform --list)`);
   for (const file of options.report) {
-    if (!WRITERS[extname(file).toLowerCase()]) throw new UsageError(`--report ${file}: name it .xml (JUnit), .json or .md`);
+    if (!WRITERS[extname(file).toLowerCase()]) throw new UsageError(`--report ${file}: name it .xml (JUnit), .json, .md or .html`);
   }
 }
 
@@ -197,7 +200,9 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
     io.stdout.write(`\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`);
     for (const file of options.report) {
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, WRITERS[extname(file).toLowerCase()]!(report));
+      // A JUnit report names the HTML one beside it, so a CI page links to the readable version.
+      const html = options.report.find((f) => extname(f).toLowerCase() === '.html');
+      await writeFile(file, WRITERS[extname(file).toLowerCase()]!(report, html ? { html: relative(dirname(file), html) } : {}));
       io.stderr.write(`report written: ${file}\n`);
     }
     return report.passed ? 0 : 1;

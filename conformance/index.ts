@@ -6,7 +6,8 @@
  */
 export { runConformance, type RunOptions } from './run.js';
 export { cases } from './cases/index.js';
-export { toJson, toJUnit, toMarkdown } from './reports.js';
+export { toJson, toJUnit, toMarkdown, summaryLine, type ReportLinks } from './reports.js';
+export { toHtml } from './report-html.js';
 export { progressLine, summaryTable, type SummaryOptions } from './console.js';
 export type { ClientDefaults, FixedClient } from './registration.js';
 export type { LogoutTokenFault } from './logout-token.js';
@@ -15,4 +16,5 @@ export { webAppAdapter, type WebAppAdapterOptions, type WebAppSuccessRule } from
 export { commandAdapter, NATIVE_CLIENT, type CommandAdapterOptions } from './adapters/command.js';
 export type {
   ConformanceCase, ClientAdapter, CaseContext, ClientOutcome, CaseResult, ConformanceReport, Verdict, Expectation, Action, Capability, Area, Evidence, EvidenceContext,
+  Level, Premise, Relaxation, RequestExcerpt,
 } from './types.js';

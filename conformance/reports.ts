@@ -17,12 +17,18 @@ export function toJson(report: ConformanceReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** Other reports of the same run, for a report to point to. */
+export interface ReportLinks {
+  /** The HTML report, relative to this one. */
+  html?: string | undefined;
+}
+
 /**
  * JUnit XML as CI systems render it: a failed MUST is a failure, an undelivered
  * fault an error, a missed SHOULD a skipped test with the reason, a missed MAY
  * a passing test with a note.
  */
-export function toJUnit(report: ConformanceReport): string {
+export function toJUnit(report: ConformanceReport, links: ReportLinks = {}): string {
   const cases = report.results.map((r) => {
     const name = `${r.id}: ${r.title}`;
     const detail = xml(`${r.reason}\nrefs: ${r.refs.join('; ')}${r.quote ? `\nspec: "${r.quote}"` : ''}\ncalls: ${r.calls.join(' > ')}`);
@@ -35,7 +41,7 @@ export function toJUnit(report: ConformanceReport): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="mock-idp conformance" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary['not-delivered']}" time="${(report.durationMs / 1000).toFixed(3)}">
   <testsuite name="${xml(report.client)}" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary['not-delivered']}" skipped="${report.summary.warn + report.summary.skip}" timestamp="${xml(report.startedAt)}">
-${cases.join('\n')}
+${links.html ? `    <properties><property name="html-report" value="${xml(links.html)}"/></properties>\n` : ''}${cases.join('\n')}
   </testsuite>
 </testsuites>
 `;

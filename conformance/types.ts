@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import type { UserAgent } from '../mock-idp/agent.js';
-import type { RequestRecord } from '../mock-idp/log/request-log.js';
+import type { RequestRecord, ServedFault } from '../mock-idp/log/request-log.js';
 import type { ClientDefaults } from './registration.js';
 import type { LogoutTokenFault } from './logout-token.js';
 
@@ -287,7 +287,23 @@ export interface CaseResult {
   outcome: ClientOutcome;
   /** Routes the client called, in order: the request-log evidence. */
   calls: string[];
+  /** The case's requests as mock-idp saw them: method, path, status, and the faults a response carried. */
+  requests?: RequestExcerpt[] | undefined;
+  /** What the faulted responses carried, decoded (the faulty ID token's header and claims...). */
+  served?: ServedFault[] | undefined;
   durationMs: number;
+}
+
+/** One request of a case, as a report shows it. */
+export interface RequestExcerpt {
+  method: string;
+  /** The path, without its query (which may carry a code). */
+  path: string;
+  route?: string | undefined;
+  status?: number | undefined;
+  error?: string | undefined;
+  /** Fault targets this response carried. */
+  faults?: string[] | undefined;
 }
 
 export interface ConformanceReport {

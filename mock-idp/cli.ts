@@ -138,7 +138,7 @@ program
   .addOption(new Option('--jwks-refetch-interval <seconds>', 'how long the client may hold off refetching the JWKS for an unknown kid; a key rotation reaches it this long after its last JWKS fetch (default 10; openid-client needs 61; 0: at once)').argParser(asArgument(parseSecondsOrZero)))
   .addOption(new Option('--clock-tolerance <seconds>', 'the clock skew the client accepts (default 60): skew cases within it expect acceptance, beyond it rejection').argParser(asArgument(parseSecondsOrZero)))
   .option('--verbose', 'show the requests the IdP saw for every case in the table, not only for failures and warnings')
-  .addOption(new Option('--report <file>', 'write a report: .xml (JUnit), .json or .md; repeatable').default([]).argParser((value: string, previous: string[]) => [...previous, value]))
+  .addOption(new Option('--report <file>', 'write a report: .xml (JUnit), .json, .md or .html (one self-contained page); repeatable').default([]).argParser((value: string, previous: string[]) => [...previous, value]))
   .addOption(new Option('-p, --port <port>', 'port for mock-idp; the app must use its issuer URL').default(9400).argParser(parsePort))
   .addOption(new Option('--wait <seconds>', 'web: wait this long for the app to answer before starting').default(30).argParser(parseSeconds))
   .addHelpText('after', `

@@ -1,5 +1,14 @@
 import type { DecodedAssertion, Params } from './mask.js';
 
+/** What a faulted response carried, as a report shows it: decoded, credentials masked, long values cut. */
+export interface ServedFault {
+  target: string;
+  /** A faulted JWT, decoded (its signature is not shown). */
+  token?: { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined;
+  /** Parameters or members of the faulted answer. */
+  values?: Record<string, unknown> | undefined;
+}
+
 /** What mock-idp saw of one request: the evidence tests and the conformance kit assert on. */
 export interface RequestRecord {
   id: number;
@@ -28,6 +37,8 @@ export interface RequestRecord {
    * where the response was a success before the fault changed it.
    */
   faults?: string[] | undefined;
+  /** What those faulted responses carried, decoded and masked: what a report shows as served. */
+  served?: ServedFault[] | undefined;
   /** Free-form markers set by quirks and scenarios. */
   notes?: string[] | undefined;
 }

@@ -12,6 +12,7 @@ import { setRequestClockOffset, setRequestClockResolver } from '../issuer/clock.
 import { basicClientId } from '../log/mask.js';
 import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';
+import { servedFault } from './served.js';
 
 export interface ScenarioHost {
   keys(): readonly SigningKey[];
@@ -184,7 +185,9 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     if (!route) return;
     const record = recordOf(koa.req);
     const served = (target: string, applied: boolean) => {
-      if (applied && record) record.faults = [...new Set([...(record.faults ?? []), target])];
+      if (!applied || !record || record.faults?.includes(target)) return;
+      record.faults = [...(record.faults ?? []), target];
+      record.served = [...(record.served ?? []), servedFault(target, koa)];
     };
     if (route === 'jwks' && koa.status === 200) {
       const fixed = host.runFor(undefined);
@@ -201,11 +204,13 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
       if (grant === 'authorization_code') run.observe('token', signingAlg);
       // A drifting clock is served in every token it issued.
       served('clock', run.faults('clock').length > 0);
+      let idTokenFaulted = false;
       for (const fault of run.faults('id_token')) {
         if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
         body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
-        served('id_token', true);
+        idTokenFaulted = true;
       }
+      served('id_token', idTokenFaulted);
       served('token_response', applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens));
     } else if (route === 'authorization' || route === 'resume') {
       if (route === 'authorization') run.observe('authorization', signingAlg);
