@@ -50,7 +50,7 @@ describe('the npm package', () => {
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.v8') || f.endsWith('v8-cache'))).toEqual([]);
     // TypeScript ships only as declarations; the flawed clients, test apps and key generator stay in the repository.
     expect(files.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('fixtures/apps/') || f.startsWith('fixtures/clients/flawed/') || f.startsWith('test/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('fixtures/apps/') || f.startsWith('fixtures/clients/flawed/') || f.startsWith('fixtures/clients/panel/') || f.startsWith('test/'))).toEqual([]);
   });
 
   it('exports startMockIdp from the root', async () => {
