@@ -141,7 +141,9 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const started = performance.now();
   // A client whose issuer is fixed meets an issuer-only case armed on its client_id, where the case allows it.
   const armedInstead = testCase.via === 'issuer' && (testCase.armable === true || testCase.armedAs !== undefined) && options.armIssuerCases === true;
-  const notOffered = testCase.scenario ? idp.issuer(issuerName).whyNotOffered(testCase.scenario) : undefined;
+  const viaIssuerUrl = testCase.via === 'issuer' && !armedInstead;
+  const armedScenario = armedInstead ? testCase.armedAs?.scenario ?? testCase.scenario : testCase.scenario;
+  const notOffered = armedScenario ? idp.issuer(issuerName).whyNotOffered(armedScenario, { armedOnClient: !viaIssuerUrl }) : undefined;
   if (notOffered) return { result: skippedCase(testCase, notOffered), facts: undefined };
   if (armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
     const keys = idp.issuer(issuerName).keys;

@@ -89,7 +89,7 @@ export function judge(input: JudgeInput): Judgement {
   }
   const delivered = !input.hasFault || facts.delivery !== undefined || input.deliveredByKit;
   if (!delivered) {
-    return notDelivered(`the fault was never served: ${refused ?? (facts.authorization ? 'the client never made the request the fault is served on' : 'the client made no authorization request')}`);
+    return notDelivered(`the fault was never served: ${refused ?? (facts.authorization ? 'the client never made the request the fault is served on, or the issuer\'s answer had nothing for the fault to change' : 'the client made no authorization request')}`);
   }
   // A flow with nothing faulty that mock-idp refused says nothing of the client, unless the case's evidence explains why.
   if (!outcome.ok && refused && !evidenceFailure && !input.hasFault) return notDelivered(refused);

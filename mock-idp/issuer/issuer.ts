@@ -128,7 +128,7 @@ export class Issuer {
     const existing = this.#scenarioIssuers.get(segment);
     if (existing) return existing;
     const scenario = findScenario(segment.split('~')[0]!);
-    if (!scenario || this.#init.fixedScenario || this.#whyNotOffered(scenario)) return undefined;
+    if (!scenario || this.#init.fixedScenario || this.#whyNotOffered(scenario, false)) return undefined;
     const base = this.issuer.replace(/\/$/, '');
     const child = new Issuer({
       ...this.#init,
@@ -172,20 +172,30 @@ export class Issuer {
   arm(clientId: string, scenarioName: string): Scenario {
     const scenario = findScenario(scenarioName);
     if (!scenario) throw new AdminInputError(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
-    const notOffered = this.#whyNotOffered(scenario);
+    const notOffered = this.#whyNotOffered(scenario, true);
     if (notOffered) throw new AdminInputError(`issuer ${this.name} cannot serve it: ${notOffered}`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
     return scenario;
   }
 
-  #whyNotOffered(scenario: Scenario): string | undefined {
-    return whyNotOffered(scenario, { openid: this.profile.discovery !== false, keys: this.keys });
+  #whyNotOffered(scenario: Scenario, armedOnClient: boolean): string | undefined {
+    const config = this.profile.providerConfig?.(this.profileContext);
+    return whyNotOffered(scenario, {
+      openid: this.profile.discovery !== false,
+      keys: this.keys,
+      idTokenAlgs: config?.enabledJWA?.idTokenSigningAlgValues,
+      signsUserinfo: config?.features?.jwtUserinfo?.enabled === true,
+      armedOnClient,
+    });
   }
 
-  /** Why this issuer cannot serve the named scenario (unknown, or faults it has nothing to serve with), or undefined. */
-  whyNotOffered(scenarioName: string): string | undefined {
+  /**
+   * Why this issuer cannot serve the named scenario (unknown, or faults it has
+   * nothing to serve with), armed on a client or on a scenario issuer URL; undefined when it can.
+   */
+  whyNotOffered(scenarioName: string, options: { armedOnClient?: boolean } = {}): string | undefined {
     const scenario = findScenario(scenarioName);
-    return scenario ? this.#whyNotOffered(scenario) : `unknown scenario "${scenarioName}"`;
+    return scenario ? this.#whyNotOffered(scenario, options.armedOnClient ?? false) : `unknown scenario "${scenarioName}"`;
   }
 
   disarm(clientId: string): boolean {

@@ -92,8 +92,10 @@ function formBody(koa: KoaContextWithOIDC): URLSearchParams | undefined {
   return typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
 }
 
+/** True when the answer differs from the one the issuer gave: a fault with nothing to change (no expires_in to drop) is not served. */
 function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): boolean {
   const now = Math.floor(Date.now() / 1000);
+  const answered = JSON.stringify([koa.status, koa.body]);
   let applied = false;
   for (const fault of faults) {
     if (fault.grant && fault.grant !== grant) continue;
@@ -119,7 +121,7 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
     for (const name of fault.remove ?? []) delete body[name];
     if (form) koa.body = new URLSearchParams(Object.entries(body).map(([name, value]) => [name, String(value)])).toString();
   }
-  return applied;
+  return applied && JSON.stringify([koa.status, koa.body]) !== answered;
 }
 
 /**

@@ -6,6 +6,12 @@ export interface ScenarioHostFacts {
   /** False for a plain OAuth 2 issuer (Stack Exchange): no ID token, userinfo, JWKS or discovery to fault. */
   openid: boolean;
   keys: readonly SigningKey[];
+  /** The ID token algorithms the issuer publishes keys for and signs with; undefined: any its keys allow. */
+  idTokenAlgs?: readonly string[] | undefined;
+  /** It answers userinfo as a signed JWT to a client that registered for it. */
+  signsUserinfo: boolean;
+  /** Armed on one client, not served on a scenario issuer URL: JWKS and discovery requests name no client. */
+  armedOnClient: boolean;
 }
 
 const OPENID_TARGETS: ReadonlySet<Fault['target']> = new Set(['id_token', 'userinfo', 'jwks', 'discovery']);
@@ -22,8 +28,14 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
   if (!host.openid && openidOnly) return `scenario "${scenario.name}" faults the ${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a plain OAuth 2 issuer does not serve`;
   const signingAlg = host.keys[0]?.alg;
   const needsOtherAlg = faults.some((fault) => fault.target === 'id_token' && fault.sign === 'other-alg');
-  if (needsOtherAlg && !host.keys.some((key) => key.alg !== signingAlg && !key.alg.startsWith('HS'))) {
-    return `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ${signingAlg} keys`;
+  const otherAlg = host.keys.find((key) => key.alg !== signingAlg && !key.alg.startsWith('HS') && (host.idTokenAlgs?.includes(key.alg) ?? true));
+  if (needsOtherAlg && !otherAlg) return `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ${signingAlg} keys`;
+  if (!host.signsUserinfo && faults.some((fault) => fault.target === 'userinfo' && fault.corruptSignature)) {
+    return `scenario "${scenario.name}" corrupts a signed userinfo answer, and this issuer answers userinfo as plain JSON`;
+  }
+  const clientless = faults.find((fault) => fault.target === 'jwks' || fault.target === 'discovery' || (fault.target === 'transport' && (fault.route === 'jwks' || fault.route === 'discovery')));
+  if (host.armedOnClient && (clientless || scenario.jwksPath)) {
+    return `scenario "${scenario.name}" faults the JWKS or discovery, which no client_id selects: serve it at <issuer>/s/${scenario.name}`;
   }
   return undefined;
 }
