@@ -27,8 +27,10 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
 
   it.each(flawedClients.map((f) => [f.flaw, f] as const))('%s', async (_flaw, flawed) => {
     const report = await runConformance({ idp, adapter: flawed.adapter });
-    const missed = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => r.id).sort();
-    expect(missed, report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());
+    // Caught at the case's level: a failed MUST, a warned SHOULD, or a noted MAY (the iat range, azp).
+    const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
+    expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());
+    expect(report.summary['not-delivered'], 'every fault reached it').toBe(0);
     for (const result of report.results) {
       if (notApplicable.has(result.id)) expect(result.verdict, result.id).toBe('skip');
     }
