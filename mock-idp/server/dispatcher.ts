@@ -32,6 +32,28 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * A handler that answers before reading the whole body (one over a limit, a
+ * route that takes none) leaves the rest on the connection, where it would be
+ * read as the next request: the client's next keep-alive request then stalls.
+ * Such an answer says `Connection: close`, and what is left is read and dropped
+ * so the client sees the answer rather than a reset.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete && !this.headersSent) {
+      this.setHeader('connection', 'close');
+      res.once('finish', () => {
+        req.resume();
+        // A client that keeps sending is cut off rather than read for ever.
+        setTimeout(() => req.socket.destroy(), 5000).unref();
+      });
+    }
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
 /** Routes by path to the issuer mounted there (longest mount first), plus health, admin and the index page. */
 export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const byPath = (a: Issuer, b: Issuer) => b.mountPath.length - a.mountPath.length;
@@ -43,6 +65,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
 
   return (req, res) => {
     const started = performance.now();
+    closeIfBodyUnread(req, res);
     const raw = req.url ?? '/';
     let url: URL;
     try {

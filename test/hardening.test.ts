@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockIdp } from '../mock-idp/index.js';
+import { startTestIdp } from './helpers/idp.js';
+import { rawExchange } from './helpers/raw-http.js';
+
+let idp: MockIdp;
+let port: number;
+
+const STITCH_CLIENT = { client_id: 'hardening-stitch', client_secret: 'hardening-stitch-secret', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'], scope: 'accounts balances' };
+
+beforeAll(async () => {
+  idp = await startTestIdp({
+    issuers: [
+      { name: 'generic', profile: 'generic' },
+      { name: 'stitch', profile: 'stitch', extraClients: [STITCH_CLIENT] },
+      { name: 'gitlab', profile: 'gitlab' },
+      { name: 'okta', profile: 'okta' },
+      { name: 'auth0', profile: 'auth0' },
+      { name: 'stackexchange', profile: 'stackexchange' },
+    ],
+  });
+  port = idp.port;
+});
+afterAll(() => idp.close());
+
+async function stitchToken(): Promise<string> {
+  const response = await fetch(`${idp.issuers.stitch}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: STITCH_CLIENT.client_id, client_secret: STITCH_CLIENT.client_secret, scope: 'accounts' }),
+  });
+  const body = await response.json() as { access_token?: string };
+  expect(body.access_token, JSON.stringify(body)).toBeTypeOf('string');
+  return body.access_token!;
+}
+
+async function graphql(token: string, body: string) {
+  const response = await fetch(`${idp.issuers.stitch}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  return { status: response.status, body: await response.json() as { errors?: { message: string }[]; data?: unknown } };
+}
+
+describe('Stitch GraphQL is bounded', () => {
+  it('refuses a body over the limit without reading it, and keeps serving', async () => {
+    const token = await stitchToken();
+    const big = JSON.stringify({ query: `query { user { id } } #${'x'.repeat(200_000)}` });
+    const r = await graphql(token, big);
+    expect(r.status).toBe(413);
+    expect(r.body.errors?.[0]?.message).toMatch(/too large/);
+    expect((await fetch(`${idp.url}/health`)).status).toBe(200);
+  });
+
+  it('refuses a query nested too deep', async () => {
+    const token = await stitchToken();
+    const fine = await graphql(token, JSON.stringify({ query: 'query { user { bankAccounts { name availableBalance } } }' }));
+    expect(fine.body.errors?.some((e) => /deeper/.test(e.message)) ?? false).toBe(false);
+    const nine = `query { ${'a: user { '.repeat(9)}id${' }'.repeat(9)} }`;
+    const r = await graphql(token, JSON.stringify({ query: nine }));
+    expect(r.body.errors?.map((e) => e.message)).toContain('Query is nested deeper than 8 levels.');
+  });
+
+  it('refuses a query with too many aliases', async () => {
+    const token = await stitchToken();
+    const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: user { id }`).join(' ');
+    const r = await graphql(token, JSON.stringify({ query: `query { ${aliases} }` }));
+    expect(r.body.errors?.map((e) => e.message)).toContain('Query uses more than 20 aliases.');
+    expect(r.body.data).toBeUndefined();
+  });
+
+  it('refuses a query of too many tokens', async () => {
+    const token = await stitchToken();
+    const r = await graphql(token, JSON.stringify({ query: `query { ${'__typename '.repeat(3000)} }` }));
+    expect(r.body.errors?.[0]?.message).toMatch(/more that 2000 tokens/);
+  });
+});
+
+describe('an answer given before the body was read closes the connection', () => {
+  for (const [name, path, type] of [
+    ['an oversized token request', '/generic/token', 'application/x-www-form-urlencoded'],
+    ['an oversized GraphQL body', '/stitch/graphql', 'application/json'],
+    ['a body on a route that reads none', '/generic/.well-known/openid-configuration', 'text/plain'],
+  ] as const) {
+    it(name, async () => {
+      const body = 'a='.padEnd(100_000, 'x');
+      const r = await rawExchange(port, [`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`, body]);
+      expect(r.statuses).toHaveLength(1);
+      expect(r.statuses[0]).toBeLessThan(500);
+      expect(r.headers.connection).toBe('close');
+      expect(r.closedByServer).toBe(true);
+    });
+  }
+
+  it('keeps a connection alive after a body that was read', async () => {
+    const body = 'grant_type=client_credentials';
+    const r = await rawExchange(port, [`POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`], 300);
+    expect(r.statuses).toEqual([400, 200]);
+    expect(r.headers.connection).toBe('keep-alive');
+  });
+});
