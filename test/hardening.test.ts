@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../mock-idp/index.js';
+import { request } from 'node:http';
 import { startTestIdp } from './helpers/idp.js';
 import { rawExchange } from './helpers/raw-http.js';
 
@@ -94,5 +95,73 @@ describe('an answer given before the body was read closes the connection', () =>
     const r = await rawExchange(port, [`POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`], 300);
     expect(r.statuses).toEqual([400, 200]);
     expect(r.headers.connection).toBe('keep-alive');
+  });
+});
+
+function httpGet(path: string, headers: Record<string, string>, method = 'GET', body?: string) {
+  return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const r = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+describe('the admin API refuses what a web page could send', () => {
+  const kids = async () => ((await (await fetch(`${idp.url}/_admin/issuers/generic/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+
+  it('a text/plain POST (a no-cors fetch) does not rotate keys', async () => {
+    const before = await kids();
+    const r = await fetch(`${idp.url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(r.status).toBe(415);
+    const bare = await fetch(`${idp.url}/_admin/reset`, { method: 'POST' });
+    expect(bare.status).toBe(415);
+    expect(await kids()).toEqual(before);
+  });
+
+  it('a cross-site Origin is refused, even with JSON', async () => {
+    const before = await kids();
+    const r = await fetch(`${idp.url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://attacker.example' }, body: '{}' });
+    expect(r.status).toBe(403);
+    expect(((await r.json()) as { error_description: string }).error_description).toMatch(/attacker\.example/);
+    expect((await fetch(`${idp.url}/_admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null' } })).status).toBe(403);
+    expect(await kids()).toEqual(before);
+  });
+
+  it('a rebound Host is refused; loopback names are served', async () => {
+    expect((await httpGet('/_admin/requests', { host: 'attacker.example' })).status).toBe(403);
+    expect((await httpGet('/_admin/issuers', { host: `attacker.example:${port}` })).status).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect((await httpGet('/_admin/issuers', { host })).status).toBe(200);
+  });
+
+  it('serves a host named by allowedHosts', async () => {
+    const other = await startTestIdp({ profiles: ['generic'], allowedHosts: ['mock-idp'] });
+    try {
+      const get = (host: string) => new Promise<number>((resolve) => {
+        request({ host: '127.0.0.1', port: other.port, path: '/_admin/issuers', headers: { host }, agent: false }, (res) => { res.resume(); resolve(res.statusCode!); }).end();
+      });
+      expect(await get('mock-idp:9400')).toBe(200);
+      expect(await get('attacker.example')).toBe(403);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers malformed percent-encoding in a path with a 400', async () => {
+    const r = await httpGet('/_admin/issuers/generic/users/%E0%A4%A', { 'content-type': 'application/json' }, 'PUT', '{}');
+    expect(r.status).toBe(400);
+    expect(r.body.error_description).toMatch(/percent-encoding/);
+  });
+
+  it('answers a client with a bad PEM with a 400 naming the client', async () => {
+    const r = await fetch(`${idp.url}/_admin/issuers/generic/clients/pem-client`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', public_key_pem: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n' }),
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error_description: string }).error_description).toMatch(/pem-client/);
   });
 });

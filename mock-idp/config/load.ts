@@ -55,6 +55,7 @@ export const ENV_VARS = {
   MOCK_IDP_HOST: 'host',
   MOCK_IDP_PUBLIC_URL: 'publicBaseUrl',
   MOCK_IDP_ADMIN_TOKEN: 'adminToken',
+  MOCK_IDP_ALLOWED_HOSTS: 'allowedHosts',
   MOCK_IDP_LOGIN: 'login',
   MOCK_IDP_PROFILES: 'profiles',
   MOCK_IDP_LOG_LEVEL: 'logLevel',
@@ -67,7 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<MockIdpConfigInpu
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     if (field === 'port') out[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
-    else if (field === 'profiles') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    else if (field === 'profiles' || field === 'allowedHosts') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
     else out[field] = raw;
   }
   return out as Partial<MockIdpConfigInput>;

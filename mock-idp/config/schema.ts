@@ -104,6 +104,8 @@ export const ConfigSchema = z.strictObject({
   publicBaseUrl: z.url().optional()
     .describe('Base URL that browsers and tokens use, e.g. http://localhost:9400; default http://<host>:<port>'),
   adminToken: z.string().min(16).optional().describe('Bearer token for /_admin; required when bound beyond loopback'),
+  allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+$/, 'a host name such as mock-idp or idp.test')).default([])
+    .describe('Host names the admin API answers for, besides loopback names and the public URL\'s host (DNS-rebinding guard)'),
   login: z.enum(['headless', 'page']).default('headless').describe('Default login mode for every issuer'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),

@@ -19,7 +19,13 @@ function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T 
 
 /** Adds or replaces a client; oidc-provider validates it before the change takes effect. */
 export async function upsertClient(issuer: Issuer, input: unknown): Promise<ClientMetadata> {
-  const metadata = await toClientMetadata(parse(ClientSchema, input, 'client'));
+  const client = parse(ClientSchema, input, 'client');
+  let metadata: ClientMetadata;
+  try {
+    metadata = await toClientMetadata(client);
+  } catch (cause) {
+    throw new AdminInputError(`invalid client "${client.client_id}": ${(cause as Error).message}`);
+  }
   const previous = issuer.clients;
   issuer.clients = [...previous.filter((c) => c.client_id !== metadata.client_id), metadata];
   issuer.rebuild();

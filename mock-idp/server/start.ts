@@ -11,6 +11,7 @@ import { RequestLog, type RequestLogFilter, type RequestRecord } from '../log/re
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
+import { hostName, isLoopbackName } from './admin-guard.js';
 
 type UserInput = import('zod').input<typeof UserSchema>;
 type ClientInput = import('zod').input<typeof ClientSchema>;
@@ -62,10 +63,6 @@ export interface MockIdp {
   close(): Promise<void>;
 }
 
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
@@ -108,7 +105,10 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     issuers,
     requestLog,
     logger,
-    admin: { requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken, loopbackOnly: isLoopbackHost(config.host) },
+    admin: { requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
+      loopbackOnly: isLoopbackName(config.host),
+      allowedHosts: new Set([...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()), new URL(url).hostname.replace(/^\[|\]$/g, '')]),
+    },
   });
 
   const byName = new Map(issuers.map((i) => [i.name, i]));
