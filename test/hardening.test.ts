@@ -165,3 +165,23 @@ describe('the admin API refuses what a web page could send', () => {
     expect(((await r.json()) as { error_description: string }).error_description).toMatch(/pem-client/);
   });
 });
+
+describe('Host and forwarding headers', () => {
+  const discovery = '/generic/.well-known/openid-configuration';
+  for (const [header, value] of [
+    ['host', 'a b:99'], ['host', '[::1'], ['x-forwarded-host', '[::1'], ['x-forwarded-host', 'ok.example, bad host'],
+    ['x-forwarded-proto', 'javascript'], ['x-forwarded-proto', 'https, data'],
+  ] as const) {
+    it(`answers ${header}: ${value} with a 400`, async () => {
+      const r = await httpGet(discovery, { [header]: value });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_request' });
+    });
+  }
+
+  it('still follows well-formed forwarding headers', async () => {
+    const r = await httpGet(discovery, { 'x-forwarded-host': 'idp.example:8443', 'x-forwarded-proto': 'https' });
+    expect(r.status).toBe(200);
+    expect(r.body.token_endpoint).toBe('https://idp.example:8443/generic/token');
+  });
+});

@@ -54,6 +54,25 @@ function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
   } as ServerResponse['writeHead'];
 }
 
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const PROTO = /^https?$/i;
+
+const values = (header: string | string[] | undefined) => (Array.isArray(header) ? header.join(',') : header)?.split(',').map((v) => v.trim());
+
+/**
+ * oidc-provider builds every URL of discovery and of redirects from Host and,
+ * behind a proxy, X-Forwarded-Host and -Proto. A value that makes no URL (a
+ * space, an unclosed bracket) would fail deep inside it as a 500, and a scheme
+ * such as javascript: would be published as the endpoints' scheme: both are
+ * the request's fault, answered here with a 400.
+ */
+function malformedForwarding(req: IncomingMessage): string | undefined {
+  if (req.headers.host !== undefined && !HOST.test(req.headers.host)) return 'Host';
+  if (values(req.headers['x-forwarded-host'])?.some((v) => !HOST.test(v))) return 'X-Forwarded-Host';
+  if (values(req.headers['x-forwarded-proto'])?.some((v) => !PROTO.test(v))) return 'X-Forwarded-Proto';
+  return undefined;
+}
+
 /** Routes by path to the issuer mounted there (longest mount first), plus health, admin and the index page. */
 export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const byPath = (a: Issuer, b: Issuer) => b.mountPath.length - a.mountPath.length;
@@ -72,6 +91,11 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       url = new URL(raw.startsWith('/') ? `http://mock-idp.invalid${raw}` : raw);
     } catch {
       sendJson(res, 400, { error: 'invalid_request', error_description: 'malformed request target' });
+      return;
+    }
+    const badHeader = malformedForwarding(req);
+    if (badHeader) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: `malformed ${badHeader} header` });
       return;
     }
     const path = url.pathname;
