@@ -185,3 +185,36 @@ describe('Host and forwarding headers', () => {
     expect(r.body.token_endpoint).toBe('https://idp.example:8443/generic/token');
   });
 });
+
+describe('no 500 from the device page without its session', () => {
+  for (const body of ['xsrf=abc&user_code=ABCD-EFGH', 'user_code=ABCD', 'confirm=yes', '']) {
+    it(`POST /device "${body}"`, async () => {
+      const r = await fetch(`${idp.issuers.generic}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect(r.status).toBe(400);
+      expect(await r.text()).toMatch(/invalid_request/);
+    });
+  }
+
+  it('the device flow with its session still works to the confirm page', async () => {
+    const page = await fetch(`${idp.issuers.generic}/device`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/Connect a device/);
+  });
+});
+
+describe('unrouted requests get JSON in the issuer\'s shape', () => {
+  for (const [issuer, path, method] of [
+    ['generic', '/nope', 'GET'], ['generic', '/.well-known/openid-configuration', 'DELETE'], ['okta', '/v1/nope', 'POST'],
+    ['auth0', 'nope', 'GET'], ['gitlab', '/oauth/nope', 'PUT'], ['stitch', '/connect/nope', 'GET'], ['stackexchange', '/nope', 'GET'],
+  ] as const) {
+    it(`${method} ${issuer}${path}`, async () => {
+      const base = idp.issuers[issuer]!.replace(/\/$/, '');
+      const r = await fetch(`${base}${path.startsWith('/') ? path : `/${path}`}`, { method });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(r.headers.get('content-type')).toMatch(/json/);
+      const body = await r.json() as Record<string, unknown>;
+      expect(typeof (body.error ?? body.error_id ?? body.errorCode)).not.toBe('undefined');
+    });
+  }
+});

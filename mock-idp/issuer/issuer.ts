@@ -23,6 +23,8 @@ import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
 import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
+import { patchSessionPersist } from './session-persist.js';
+import { unroutedAsJson } from './unrouted.js';
 import { IssuerStore } from './store.js';
 
 export interface IssuerInit {
@@ -250,6 +252,7 @@ export class Issuer {
     }
     const provider = new Provider(this.issuer, configuration);
     provider.proxy = true;
+    patchSessionPersist(provider);
     const routes = configuration.routes as Routes;
     this.#routes = routes;
     const quirkContext: QuirkContext = {
@@ -275,6 +278,7 @@ export class Issuer {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
     }
+    provider.use(unroutedAsJson());
     provider.use(guarded(unwrapPresentedTokens(quirkContext), this.#logger));
     provider.use(guarded(headlessLogin({
       users: this.users,
