@@ -120,10 +120,11 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;
+      // record.path, not the raw path: a quirk masks a token carried in the path (Stack Exchange's /access-tokens/{token}).
       logger[level]({
-        method: record.method, path, status: record.status, ms: record.durationMs,
+        method: record.method, path: record.path, status: record.status, ms: record.durationMs,
         issuer: record.issuer, route: record.route, client_id: record.clientId, error: record.error,
-      }, `${record.method} ${path} ${record.status}`);
+      }, `${record.method} ${record.path} ${record.status}`);
     });
 
     if (path === '/health' || path === '/healthz') {
