@@ -34,13 +34,17 @@ export function pairedTokens(): Quirk {
     description: 'an access token and its refresh token are revoked together, also by a refresh',
     middleware: (ctx) => {
       const { accessByRefresh, refreshByAccess } = pairsFor(ctx.tokens);
-      const destroyAccess = async (token: string | undefined) => {
-        if (!token) return;
-        await (await ctx.provider().AccessToken.find(token).catch(() => undefined))?.destroy();
+      // Only the client a token was issued to may have it revoked (RFC 7009 2.1): the
+      // pair of a token some other client presented stays alive, as the token itself does.
+      const destroyAccess = async (token: string | undefined, owner: string | undefined) => {
+        if (!token || !owner) return;
+        const found = await ctx.provider().AccessToken.find(token).catch(() => undefined);
+        if (found?.clientId === owner) await found.destroy();
       };
-      const destroyRefresh = async (token: string | undefined) => {
-        if (!token) return;
-        await (await ctx.provider().RefreshToken.find(token).catch(() => undefined))?.destroy();
+      const destroyRefresh = async (token: string | undefined, owner: string | undefined) => {
+        if (!token || !owner) return;
+        const found = await ctx.provider().RefreshToken.find(token).catch(() => undefined);
+        if (found?.clientId === owner) await found.destroy();
       };
       return async (koa, next) => {
         const isToken = koa.path === ctx.routes.token;
@@ -51,11 +55,12 @@ export function pairedTokens(): Quirk {
         if (koa.status !== 200) return;
         if (isRevocation) {
           const token = ctx.tokens.resolve(params.get('token') ?? '');
-          await destroyAccess(accessByRefresh.get(token));
-          await destroyRefresh(refreshByAccess.get(token));
+          const owner = koa.oidc?.client?.clientId;
+          await destroyAccess(accessByRefresh.get(token), owner);
+          await destroyRefresh(refreshByAccess.get(token), owner);
           return;
         }
-        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''));
+        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''), koa.oidc?.client?.clientId);
         const body = koa.body as { access_token?: unknown; refresh_token?: unknown } | undefined;
         if (typeof body?.access_token === 'string' && typeof body.refresh_token === 'string') {
           const access = ctx.tokens.resolve(body.access_token);
