@@ -36,7 +36,8 @@ async function yamlParser(): Promise<(text: string) => unknown> {
 export async function readConfigFile(file: string): Promise<MockIdpConfigInput> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Editors on Windows save JSON with a byte-order mark, which JSON.parse refuses.
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (cause) {
     throw new ConfigError(`Cannot read config file ${file}: ${(cause as Error).message}`);
   }

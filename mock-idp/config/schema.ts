@@ -65,7 +65,7 @@ export const ClientSchema = z
 export const IssuerSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').describe('Unique name, used in the banner, the API and cookie names'),
   profile: z.string().default('generic').describe('Which provider this issuer imitates'),
-  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'an absolute path such as /generic').optional()
+  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'an absolute path such as /generic').refine((p) => !p.includes('//'), 'no empty segments (//)').optional()
     .describe("Mount path; defaults to the profile's. A trailing slash is kept in the issuer (Auth0 style)"),
   tenant: z.string().regex(/^[a-z0-9-]+$/).optional().describe('Tenant label used by profiles whose issuer names one'),
   host: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'a host name such as secure.stitch.money').optional()

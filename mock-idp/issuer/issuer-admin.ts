@@ -2,6 +2,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { formatIssues } from '../config/load.js';
 import { ClientSchema, UserSchema } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
+import { unknownClientFields } from '../clients/unknown-fields.js';
 import { generateSigningKey, publicJwk } from '../keys/key-set.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer } from './issuer.js';
@@ -29,12 +30,18 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
   const previous = issuer.clients;
   issuer.clients = [...previous.filter((c) => c.client_id !== metadata.client_id), metadata];
   issuer.rebuild();
+  let problem: string | undefined;
   try {
-    await issuer.provider.Client.find(metadata.client_id);
+    const found = await issuer.provider.Client.find(metadata.client_id);
+    const unknown = found ? unknownClientFields(metadata, found.metadata()) : [];
+    if (unknown.length) problem = `unknown field ${unknown.join(', ')}`;
   } catch (cause) {
+    problem = (cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message;
+  }
+  if (problem) {
     issuer.clients = previous;
     issuer.rebuild();
-    throw new AdminInputError(`invalid client: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`);
+    throw new AdminInputError(`invalid client "${metadata.client_id}": ${problem}`);
   }
   return metadata;
 }

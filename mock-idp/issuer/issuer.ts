@@ -25,6 +25,7 @@ import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
 import { patchSessionPersist } from './session-persist.js';
 import { unroutedAsJson } from './unrouted.js';
+import { unknownClientFields } from '../clients/unknown-fields.js';
 import { IssuerStore } from './store.js';
 
 export interface IssuerInit {
@@ -335,12 +336,15 @@ export class Issuer {
   async verifyClients(): Promise<void> {
     const provider = this.provider;
     for (const client of this.clients) {
+      let found;
       try {
-        await provider.Client.find(client.client_id);
+        found = await provider.Client.find(client.client_id);
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
         throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);
       }
+      const unknown = found ? unknownClientFields(client, found.metadata()) : [];
+      if (unknown.length) throw new Error(`client "${client.client_id}": unknown field ${unknown.join(', ')}`);
     }
   }
 
