@@ -44,6 +44,11 @@ export interface IssuerInit {
   loginMode: 'headless' | 'page';
   storeSize: number;
   logger: Logger;
+  /**
+   * The store and token map of the issuer a scenario copy is made from: copies
+   * share them, so memory is bounded by one store's size however many copies run.
+   */
+  shared?: { store: IssuerStore; tokens: TokenFacade } | undefined;
 }
 
 export interface IssuerSummary {
@@ -56,6 +61,30 @@ export interface IssuerSummary {
   login: 'headless' | 'page';
   clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
   users: { sub: string; username?: string | undefined; email?: unknown }[];
+}
+
+/**
+ * A full store pushes out live codes, sessions and tokens, which then fail as
+ * if revoked. That is worth a warning, but under load it happens per request:
+ * one line at once, then one per ten seconds with the count.
+ */
+function evictionWarning(issuer: string, storeSize: number, logger: Logger): (model: string) => void {
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending) logger.warn({ issuer, evicted: pending, storeSize }, `store full: ${pending} more unexpired entries pushed out; they now fail as unknown. Raise storeSize`);
+    pending = 0;
+  };
+  return (model) => {
+    if (timer) {
+      pending += 1;
+      return;
+    }
+    logger.warn({ issuer, model, storeSize }, `store full: an unexpired ${model} was pushed out and now fails as unknown. Raise storeSize`);
+    timer = setTimeout(flush, 10_000);
+    timer.unref();
+  };
 }
 
 /**
@@ -95,8 +124,8 @@ export class Issuer {
     this.clients = init.clients;
     this.keys = init.keys;
     this.loginMode = init.loginMode;
-    this.store = new IssuerStore(init.storeSize);
-    this.tokens = new TokenFacade(init.storeSize);
+    this.store = init.shared?.store ?? new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
+    this.tokens = init.shared?.tokens ?? new TokenFacade(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
@@ -139,6 +168,7 @@ export class Issuer {
       clients: this.clients,
       keys: this.keys,
       fixedScenario: scenario,
+      shared: { store: this.store, tokens: this.tokens },
     });
     this.#scenarioIssuers.set(segment, child);
     return child;
@@ -205,8 +235,10 @@ export class Issuer {
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
     this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
-    this.store.clear();
-    this.tokens.clear();
+    if (!this.#init.shared) {
+      this.store.clear();
+      this.tokens.clear();
+    }
     this.rebuild();
   }
 
