@@ -58,8 +58,11 @@ program
     });
     const loopbackOnly = isLoopbackName(idp.config.host);
     process.stdout.write(`${renderBanner(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`);
+    // A stop drains: requests in flight are answered (up to 10 s), then the process exits; a second signal exits at once.
     const stop = () => {
-      idp.close().finally(() => process.exit(0));
+      process.once('SIGINT', () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
+      idp.close({ deadlineMs: 10_000 }).finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

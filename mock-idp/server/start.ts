@@ -60,7 +60,11 @@ export interface MockIdp {
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
   };
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and waits for requests in flight to be answered,
+   * then closes; whatever is still open at `deadlineMs` (default 5000) is cut.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>;
 }
 
 function urlHost(host: string): string {
@@ -88,7 +92,15 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
   const requestLog = new RequestLog(config.requestLogSize);
 
   let dispatch = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => dispatch(req, res));
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // While draining, a keep-alive connection gets its answer and is then closed.
+    if (closing) res.setHeader('connection', 'close');
+    dispatch(req, res);
+  });
   server.keepAliveTimeout = 5000;
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -145,9 +157,24 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
         if (!issuer) requestLog.clear();
       },
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
+    close: ({ deadlineMs = 5000 } = {}) => new Promise<void>((resolve, reject) => {
+      // Stop accepting, let requests in flight finish, then cut whatever is left at the deadline.
+      closing = true;
+      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+      deadline.unref();
+      server.close((error) => {
+        clearTimeout(deadline);
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeIdleConnections();
+      if (inFlight.size === 0) server.closeAllConnections();
+      else {
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader('connection', 'close');
+          res.once('close', () => server.closeIdleConnections());
+        }
+      }
     }),
   };
 }
