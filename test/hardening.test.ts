@@ -169,7 +169,7 @@ describe('the admin API refuses what a web page could send', () => {
 describe('Host and forwarding headers', () => {
   const discovery = '/generic/.well-known/openid-configuration';
   for (const [header, value] of [
-    ['host', 'a b:99'], ['host', '[::1'], ['x-forwarded-host', '[::1'], ['x-forwarded-host', 'ok.example, bad host'],
+    ['host', 'a b:99'], ['host', '[::1'], ['host', 'localhost:99999'], ['x-forwarded-host', '[::1'], ['x-forwarded-host', 'ok.example, bad host'],
     ['x-forwarded-proto', 'javascript'], ['x-forwarded-proto', 'https, data'],
   ] as const) {
     it(`answers ${header}: ${value} with a 400`, async () => {
@@ -217,4 +217,18 @@ describe('unrouted requests get JSON in the issuer\'s shape', () => {
       expect(typeof (body.error ?? body.error_id ?? body.errorCode)).not.toBe('undefined');
     });
   }
+});
+
+describe('what Node\'s HTTP parser refuses', () => {
+  it('a body without framing is answered with a JSON 400, not bare text', async () => {
+    const r = await rawExchange(port, ['DELETE /generic/nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\na=b']);
+    expect(r.statuses.at(-1)).toBe(400);
+    expect(r.text).toContain('{"error":"invalid_request","error_description":"malformed HTTP request"}');
+  });
+
+  it('headers over the limit get a JSON 431', async () => {
+    const r = await rawExchange(port, [`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`]);
+    expect(r.statuses).toEqual([431]);
+    expect(r.headers['content-type']).toMatch(/json/);
+  });
 });

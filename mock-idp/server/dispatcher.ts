@@ -66,9 +66,18 @@ const values = (header: string | string[] | undefined) => (Array.isArray(header)
  * such as javascript: would be published as the endpoints' scheme: both are
  * the request's fault, answered here with a 400.
  */
+const validHost = (value: string) => {
+  if (!HOST.test(value)) return false;
+  try {
+    return new URL(`http://${value}`).host !== '';
+  } catch {
+    return false; // a port over 65535
+  }
+};
+
 function malformedForwarding(req: IncomingMessage): string | undefined {
-  if (req.headers.host !== undefined && !HOST.test(req.headers.host)) return 'Host';
-  if (values(req.headers['x-forwarded-host'])?.some((v) => !HOST.test(v))) return 'X-Forwarded-Host';
+  if (req.headers.host !== undefined && !validHost(req.headers.host)) return 'Host';
+  if (values(req.headers['x-forwarded-host'])?.some((v) => !validHost(v))) return 'X-Forwarded-Host';
   if (values(req.headers['x-forwarded-proto'])?.some((v) => !PROTO.test(v))) return 'X-Forwarded-Proto';
   return undefined;
 }

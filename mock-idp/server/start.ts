@@ -102,6 +102,17 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     dispatch(req, res);
   });
   server.keepAliveTimeout = 5000;
+  // What Node's parser refuses (a body without framing, a malformed request line, headers
+  // over the limit) never reaches the dispatcher; it still gets a JSON error, not Node's bare text.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({ error: 'invalid_request', error_description: status === 431 ? 'request headers too large' : 'malformed HTTP request' });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
   const url = (config.publicBaseUrl ?? `http://${urlHost(config.host)}:${port}`).replace(/\/$/, '');
