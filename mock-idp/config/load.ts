@@ -57,6 +57,7 @@ export const ENV_VARS = {
   MOCK_IDP_PUBLIC_URL: 'publicBaseUrl',
   MOCK_IDP_ADMIN_TOKEN: 'adminToken',
   MOCK_IDP_ALLOWED_HOSTS: 'allowedHosts',
+  MOCK_IDP_STORE: 'store',
   MOCK_IDP_LOGIN: 'login',
   MOCK_IDP_PROFILES: 'profiles',
   MOCK_IDP_LOG_LEVEL: 'logLevel',

@@ -112,6 +112,8 @@ export const ConfigSchema = z.strictObject({
   profiles: z.array(z.string()).optional().describe('Mount only these default profiles (ignored when issuers is set)'),
   issuers: z.array(IssuerSchema).optional().describe('Issuers to serve; default: every profile at its default path'),
   requestLogSize: z.number().int().min(0).max(1_000_000).default(2000).describe('Newest requests kept in the request log (older ones drop off)'),
+  store: z.string().regex(/^(memory|rediss?:\/\/\S+)$/, 'memory, or a Redis URL such as redis://localhost:6379/0').default('memory')
+    .describe('Where codes, sessions, tokens and run-time changes live: memory (one process, lost on restart) or a Redis URL shared by replicas and restarts'),
   storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions (least recently used go first; a login stores about 7)'),
 });
 

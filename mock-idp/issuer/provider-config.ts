@@ -7,7 +7,7 @@ import type { UserStore } from '../users/user-store.js';
 import { claimsConfig, claimsForScope } from './claims.js';
 import { escapeHtml, page } from './html.js';
 import { DEFAULT_ROUTES } from './routes.js';
-import type { IssuerStore } from './store.js';
+
 
 export interface ProviderConfigInput {
   profile: Profile;
@@ -15,7 +15,7 @@ export interface ProviderConfigInput {
   clients: ClientMetadata[];
   users: UserStore;
   keys: SigningKey[];
-  store: IssuerStore;
+  store: { adapterFor(model: string): import('oidc-provider').Adapter };
   cookiePrefix: string;
   features: IssuerConfig['features'];
   ttl: IssuerConfig['ttl'];

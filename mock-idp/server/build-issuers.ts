@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError, formatIssues } from '../config/load.js';
 import { ClientSchema, IssuerSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
-import { Issuer } from '../issuer/issuer.js';
+import { Issuer, type ModelStore } from '../issuer/issuer.js';
 import { loadKeys } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
@@ -69,7 +69,7 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
   if (problems.length) throw new ConfigError('Invalid configuration:', problems);
 }
 
-export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger): Promise<Issuer[]> {
+export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger, modelStoreFor?: (name: string) => ModelStore): Promise<Issuer[]> {
   const issuerConfigs = resolveIssuerConfigs(config);
   const origin = new URL(publicBaseUrl).origin;
   const profiles = issuerConfigs.map((c, i) => {
@@ -83,11 +83,11 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string,
   // checked now: a bad registration fails start-up. A shipped profile with its shipped
   // fixtures is checked by this package's tests, and is built at its first request.
   const verify = Boolean(config.issuers?.length);
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify)));
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, modelStoreFor?.(c.name))));
 }
 
 async function buildIssuer(
-  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
+  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean, modelStore?: ModelStore,
 ): Promise<Issuer> {
   const mountPath = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
@@ -116,7 +116,7 @@ async function buildIssuer(
   try {
     const built = new Issuer({
       config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
-      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
+      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger, modelStore,
     });
     if (verify) await built.verifyClients();
     return built;
