@@ -43,6 +43,7 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
     issuer.rebuild();
     throw new AdminInputError(`invalid client "${metadata.client_id}": ${problem}`);
   }
+  issuer.changed();
   return metadata;
 }
 
@@ -51,12 +52,14 @@ export function removeClient(issuer: Issuer, clientId: string): boolean {
   issuer.clients = issuer.clients.filter((c) => c.client_id !== clientId);
   if (issuer.clients.length === before) return false;
   issuer.rebuild();
+  issuer.changed();
   return true;
 }
 
 export function upsertUser(issuer: Issuer, input: unknown): User {
   const user = issuer.users.upsert(parse(UserSchema, input, 'user'));
   issuer.ensureClaimNames(Object.keys(user.claims));
+  issuer.changed();
   return user;
 }
 
@@ -68,7 +71,9 @@ export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | 
 }
 
 export function removeUser(issuer: Issuer, sub: string): boolean {
-  return issuer.users.remove(sub);
+  const removed = issuer.users.remove(sub);
+  if (removed) issuer.changed();
+  return removed;
 }
 
 /**
@@ -86,6 +91,7 @@ export async function rotateKey(issuer: Issuer, options: { alg?: string; retireP
   const retired = options.retirePrevious ? issuer.keys.filter((k) => k.alg === alg).map((k) => k.kid) : [];
   issuer.keys = [key, ...issuer.keys.filter((k) => !retired.includes(k.kid))];
   issuer.rebuild();
+  issuer.changed();
   return { kid: key.kid, retired };
 }
 
@@ -95,6 +101,7 @@ export function retireKey(issuer: Issuer, kid: string): boolean {
   if (remaining.length === 0) throw new AdminInputError('cannot retire the last signing key');
   issuer.keys = remaining;
   issuer.rebuild();
+  issuer.changed();
   return true;
 }
 

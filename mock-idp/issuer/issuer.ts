@@ -4,7 +4,7 @@ import Provider, { type ClientMetadata } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
+import type { Middleware, Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
 import type { Routes } from './routes.js';
 import { setClockOffset } from './clock.js';
 import { TokenFacade } from './token-facade.js';
@@ -27,6 +27,8 @@ import { patchSessionPersist } from './session-persist.js';
 import { unroutedAsJson } from './unrouted.js';
 import { unknownClientFields } from '../clients/unknown-fields.js';
 import { IssuerStore } from './store.js';
+import type { RedisModelStore } from '../store/redis-store.js';
+import type { IssuerSnapshot, SharedState } from '../store/shared-state.js';
 
 export interface IssuerInit {
   config: IssuerConfig;
@@ -48,8 +50,13 @@ export interface IssuerInit {
    * The store and token map of the issuer a scenario copy is made from: copies
    * share them, so memory is bounded by one store's size however many copies run.
    */
-  shared?: { store: IssuerStore; tokens: TokenFacade } | undefined;
+  shared?: { store: ModelStore; tokens: TokenFacade } | undefined;
+  /** A store other than the bounded memory one (Redis), for this issuer and its scenario copies. */
+  modelStore?: ModelStore | undefined;
 }
+
+/** Where oidc-provider's entities live: the bounded memory store, or Redis. */
+export type ModelStore = IssuerStore | RedisModelStore;
 
 export interface IssuerSummary {
   name: string;
@@ -61,6 +68,21 @@ export interface IssuerSummary {
   login: 'headless' | 'page';
   clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
   users: { sub: string; username?: string | undefined; email?: unknown }[];
+}
+
+/**
+ * oidc-provider answers an adapter failure as a 500 server_error. When the
+ * failure is Redis going away, it is an outage the client should retry: 503.
+ */
+function storeOutageAs503(redis: { status: string }): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status >= 500 && redis.status !== 'ready') {
+      ctx.status = 503;
+      ctx.set('retry-after', '1');
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
+    }
+  };
 }
 
 /**
@@ -100,7 +122,9 @@ export class Issuer {
   /** Hosts this issuer answers for (its own and aliases); empty when it is found by path alone. */
   readonly hosts: readonly string[];
   readonly users: UserStore;
-  readonly store: IssuerStore;
+  readonly store: ModelStore;
+  /** Set in shared-store mode: run-time changes are published to, and picked up from, Redis. */
+  sharedState: SharedState | undefined;
   readonly profileContext: ProfileContext;
   readonly tokens: TokenFacade;
   clients: ClientMetadata[];
@@ -124,7 +148,7 @@ export class Issuer {
     this.clients = init.clients;
     this.keys = init.keys;
     this.loginMode = init.loginMode;
-    this.store = init.shared?.store ?? new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
+    this.store = init.shared?.store ?? init.modelStore ?? new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
     this.tokens = init.shared?.tokens ?? new TokenFacade(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
@@ -194,6 +218,7 @@ export class Issuer {
     if (!Number.isFinite(seconds)) throw new Error('clock offset must be a finite number of seconds');
     this.#clockOffset = Math.trunc(seconds);
     if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
+    this.changed();
   }
 
   /**
@@ -204,11 +229,54 @@ export class Issuer {
     const scenario = findScenario(scenarioName);
     if (!scenario) throw new Error(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
+    this.changed();
     return scenario;
   }
 
   disarm(clientId: string): boolean {
-    return this.#armed.delete(clientId);
+    const removed = this.#armed.delete(clientId);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** Publishes a run-time change to the other replicas (shared-store mode only). */
+  changed(): void {
+    this.sharedState?.publish(this).catch((error: unknown) => this.#logger.error({ err: error, issuer: this.name }, 'could not publish a change to the shared store'));
+  }
+
+  /** Resolves once the last change reached the shared store; rejects when it could not. */
+  settled(): Promise<void> {
+    return this.sharedState?.settled() ?? Promise.resolve();
+  }
+
+  /** Picks up changes another replica published (shared-store mode only). */
+  refreshShared(): Promise<void> {
+    return this.sharedState?.refresh(this) ?? Promise.resolve();
+  }
+
+  snapshot(): IssuerSnapshot {
+    return {
+      clients: this.clients,
+      users: this.users.list(),
+      defaultUser: this.users.defaultUser()?.sub,
+      keys: this.keys,
+      clockOffset: this.#clockOffset,
+      armed: Object.fromEntries([...this.#armed].map(([clientId, run]) => [clientId, run.scenario.name])),
+    };
+  }
+
+  applySnapshot(state: IssuerSnapshot): void {
+    this.clients = state.clients;
+    this.keys = state.keys;
+    this.users.replaceAll(state.users, state.defaultUser);
+    this.#clockOffset = state.clockOffset;
+    for (const clientId of [...this.#armed.keys()]) if (!(clientId in state.armed)) this.#armed.delete(clientId);
+    for (const [clientId, name] of Object.entries(state.armed)) {
+      const scenario = findScenario(name);
+      // A run already under way on this replica keeps its progress.
+      if (scenario && this.#armed.get(clientId)?.scenario.name !== name) this.#armed.set(clientId, new ScenarioRun(scenario));
+    }
+    this.rebuild();
   }
 
   scenarioFor(clientId: string | undefined): Scenario | undefined {
@@ -240,6 +308,7 @@ export class Issuer {
       this.tokens.clear();
     }
     this.rebuild();
+    this.changed();
   }
 
   get provider(): Provider {
@@ -300,6 +369,7 @@ export class Issuer {
     // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
     // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
     const mountPath = this.mountPath;
+    if ('redis' in this.store) provider.use(storeOutageAs503(this.store.redis));
     provider.use(answerJsonWithoutFetch(provider));
     provider.use((ctx, next) => {
       (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;

@@ -17,6 +17,7 @@ export interface AdminOptions {
   loopbackOnly: boolean;
   /** Host names the admin API answers for, besides loopback names (the public URL's host, --allowed-host). */
   allowedHosts: ReadonlySet<string>;
+  sharedStore?: { ready(): boolean } | undefined;
 }
 
 function isLoopback(address: string | undefined): boolean {
@@ -178,6 +179,15 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
     }
     return;
   }
+  if (options.sharedStore) {
+    // Read and change the state every replica shares: first pick up what the others did.
+    try {
+      await Promise.all([...options.issuers.values()].map((i) => i.refreshShared()));
+    } catch {
+      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' }, { 'retry-after': '1' });
+      return;
+    }
+  }
   try {
     const params = route[1].exec(path)!.slice(1).map((segment) => {
       try {
@@ -187,10 +197,14 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
       }
     });
     const [status, body] = await route[2](req, params, url);
+    // The change is answered once the other replicas can see it.
+    await Promise.all([...options.issuers.values()].map((i) => i.settled()));
     sendJson(res, status, body);
   } catch (error) {
     if (error instanceof AdminInputError) sendJson(res, 400, { error: 'invalid_request', error_description: error.message });
     else if (error instanceof NotFound) sendJson(res, 404, { error: 'not_found', error_description: error.message });
-    else throw error;
+    else if (options.sharedStore && !options.sharedStore.ready()) {
+      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; the change may not have reached other replicas' }, { 'retry-after': '1' });
+    } else throw error;
   }
 }

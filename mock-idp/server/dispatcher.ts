@@ -14,7 +14,11 @@ export interface DispatcherOptions {
   requestLog: RequestLog;
   logger: Logger;
   admin: AdminOptions;
+  /** Set when state is shared through Redis: requests get a 503 while it is unreachable. */
+  sharedStore?: { ready(): boolean } | undefined;
 }
+
+export const STORE_UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
 
 function bodyTypeOf(contentType: string | undefined): RequestRecord['bodyType'] {
   if (!contentType) return 'none';
@@ -170,6 +174,17 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = raw;
     const rest = raw.slice(target.mountPath.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
-    target.handle(req, res);
+    if (!options.sharedStore) {
+      target.handle(req, res);
+      return;
+    }
+    if (!options.sharedStore.ready()) {
+      sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
+      return;
+    }
+    issuer.refreshShared().then(() => target.handle(req, res), (error: unknown) => {
+      logger.warn({ err: error, issuer: issuer.name }, 'shared store unreachable');
+      if (!res.headersSent) sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
+    });
   };
 }

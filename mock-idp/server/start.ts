@@ -12,6 +12,9 @@ import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
 import { hostName, isLoopbackName } from './admin-guard.js';
+import { connectRedis } from '../store/connect.js';
+import { RedisModelStore } from '../store/redis-store.js';
+import { SharedState } from '../store/shared-state.js';
 
 type UserInput = import('zod').input<typeof UserSchema>;
 type ClientInput = import('zod').input<typeof ClientSchema>;
@@ -118,17 +121,31 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
   const url = (config.publicBaseUrl ?? `http://${urlHost(config.host)}:${port}`).replace(/\/$/, '');
 
   let issuers: Issuer[];
+  let redis: Awaited<ReturnType<typeof connectRedis>> | undefined;
   try {
-    issuers = await buildIssuers(config, url, logger);
+    redis = config.store === 'memory' ? undefined : await connectRedis(config.store);
+    const shared = redis;
+    issuers = await buildIssuers(config, url, logger, shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)));
+    if (shared) {
+      for (const issuer of issuers) {
+        issuer.sharedState = new SharedState(shared, `mockidp:${issuer.name}:`);
+        // A restart (or a new replica) starts from what the others changed at run time.
+        await issuer.refreshShared();
+      }
+    }
   } catch (error) {
+    redis?.disconnect();
     server.close();
     throw error;
   }
+  const sharedStore = redis && { ready: () => redis.status === 'ready' };
   dispatch = createDispatcher({
     issuers,
     requestLog,
     logger,
-    admin: { requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
+    sharedStore,
+    admin: {
+      sharedStore, requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
       loopbackOnly: isLoopbackName(config.host),
       allowedHosts: new Set([...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()), new URL(url).hostname.replace(/^\[|\]$/g, '')]),
     },
@@ -175,6 +192,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
       deadline.unref();
       server.close((error) => {
         clearTimeout(deadline);
+        redis?.disconnect();
         if (error) reject(error);
         else resolve();
       });
