@@ -126,6 +126,15 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect(cc.status).toBe(200);
   });
 
+  it('a reset on B returns both replicas to their configuration', async () => {
+    const configured = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.length;
+    expect((await admin(b, 'POST', '/issuers/generic/reset', {})).status).toBe(200);
+    const after = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.length;
+    expect(after).toBeLessThan(configured);
+    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('shared-app:shared-secret').toString('base64')}` });
+    expect(cc.body.error).toBe('invalid_client');
+  });
+
   it('Redis going away gives 503s, not hangs, and the replicas recover when it returns', async () => {
     await redis.stop();
     const down = await post(at(a, '/token'), { grant_type: 'client_credentials' });
