@@ -78,6 +78,23 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect((await post(at(b, '/token'), form)).body.error).toBe('invalid_grant');
   });
 
+  it('the admin API of either replica gives the merged request log', async () => {
+    const { code, verifier } = await codeAt(a);
+    await post(at(b, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+    const merged = (await admin(a, 'GET', '/requests?issuer=generic')).body as { lastId: number; requests: { id: number; route?: string; replica?: string }[] };
+    const replicas = new Set(merged.requests.map((r) => r.replica));
+    expect(replicas.size).toBe(2);
+    expect(merged.requests.some((r) => r.route === 'token')).toBe(true);
+    expect(merged.requests.some((r) => r.route === 'authorization')).toBe(true);
+    const ids = merged.requests.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    const later = (await admin(b, 'GET', `/requests?since=${merged.lastId}`)).body as { requests: { path: string }[] };
+    expect(later.requests.every((r) => r.path.startsWith('/_admin/requests'))).toBe(true);
+    // Each replica's own log (idp.requests) still holds only what it served.
+    expect(merged.requests.length).toBeGreaterThan(a.requests.list({ issuer: 'generic' }).length);
+    expect(merged.requests.length).toBeGreaterThan(b.requests.list({ issuer: 'generic' }).length);
+  });
+
   it('a key rotated on A is published by B at once, and B signs with it', async () => {
     const rotated = await admin(a, 'POST', '/issuers/generic/keys/rotate', { alg: 'RS256' });
     expect(rotated.status).toBe(200);

@@ -8,6 +8,8 @@ import type { RequestLog, RequestLogFilter } from '../log/request-log.js';
 import { scenarios } from '../scenarios/index.js';
 import { sendJson } from './respond.js';
 import { refuseCrossSite } from './admin-guard.js';
+import type { SharedRequestLog } from '../store/shared-request-log.js';
+import { BodyTooLarge, readLimited } from '../quirks/form-body.js';
 
 export interface AdminOptions {
   requestLog: RequestLog;
@@ -18,6 +20,8 @@ export interface AdminOptions {
   /** Host names the admin API answers for, besides loopback names (the public URL's host, --allowed-host). */
   allowedHosts: ReadonlySet<string>;
   sharedStore?: { ready(): boolean } | undefined;
+  /** The merged log of every replica, in shared-store mode. */
+  sharedLog?: SharedRequestLog | undefined;
 }
 
 function isLoopback(address: string | undefined): boolean {
@@ -54,14 +58,13 @@ function filterFrom(url: URL): RequestLogFilter {
 const BODY_LIMIT = 1024 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new AdminInputError('request body over 1 MiB');
-    chunks.push(chunk as Buffer);
+  let text: string;
+  try {
+    text = (await readLimited(req, BODY_LIMIT)).trim();
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new AdminInputError('request body over 1 MiB');
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {};
   let parsed: unknown;
   try {
@@ -84,10 +87,14 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
   };
   const seg = '([^/]+)';
   return [
-    ['GET', /^\/requests$/, async (_req, _p, url) => [200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) }]],
+    ['GET', /^\/requests$/, async (_req, _p, url) => {
+      if (options.sharedLog) return [200, await options.sharedLog.list(filterFrom(url))];
+      return [200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) }];
+    }],
     ['DELETE', /^\/requests$/, async (_req, _p, url) => {
       const { issuer, clientId } = filterFrom(url);
-      return [200, { cleared: options.requestLog.clear({ issuer, clientId }) }];
+      const cleared = options.requestLog.clear({ issuer, clientId });
+      return [200, { cleared: options.sharedLog ? await options.sharedLog.clear({ issuer, clientId }) : cleared }];
     }],
     ['GET', /^\/issuers$/, async () => [200, { issuers: [...options.issuers.values()].map((i) => i.summary()) }]],
     ['GET', new RegExp(`^/issuers/${seg}$`), async (_req, [name]) => [200, issuerOf(name!).summary()]],
@@ -149,6 +156,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
     ['POST', /^\/reset$/, async () => {
       for (const issuer of options.issuers.values()) issuer.reset();
       options.requestLog.clear();
+      await options.sharedLog?.clear();
       return [200, { reset: [...options.issuers.keys()] }];
     }],
   ];

@@ -130,6 +130,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     res.on('finish', () => {
       record.status = res.statusCode;
       record.durationMs = Math.round((performance.now() - started) * 100) / 100;
+      options.admin.sharedLog?.push(record);
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;

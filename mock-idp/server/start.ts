@@ -15,6 +15,8 @@ import { hostName, isLoopbackName } from './admin-guard.js';
 import { connectRedis } from '../store/connect.js';
 import { RedisModelStore } from '../store/redis-store.js';
 import { SharedState } from '../store/shared-state.js';
+import { SharedRequestLog } from '../store/shared-request-log.js';
+import { hostname } from 'node:os';
 
 type UserInput = import('zod').input<typeof UserSchema>;
 type ClientInput = import('zod').input<typeof ClientSchema>;
@@ -139,13 +141,15 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     throw error;
   }
   const sharedStore = redis && { ready: () => redis.status === 'ready' };
+  const sharedLog = redis && new SharedRequestLog(redis, config.requestLogSize, `${hostname()}:${process.pid}:${port}`);
   dispatch = createDispatcher({
     issuers,
     requestLog,
     logger,
     sharedStore,
     admin: {
-      sharedStore, requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
+      sharedStore,
+      sharedLog, requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
       loopbackOnly: isLoopbackName(config.host),
       allowedHosts: new Set([...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()), new URL(url).hostname.replace(/^\[|\]$/g, '')]),
     },
