@@ -16,7 +16,7 @@ const at = (idp: MockIdp, path: string) => `http://127.0.0.1:${idp.port}/generic
 
 /** Both replicas serve one issuer identifier, as two replicas behind a proxy do. */
 async function replica(publicBaseUrl?: string) {
-  return startTestIdp({ profiles: ['generic'], store: redis.url, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
+  return startTestIdp({ profiles: ['generic', 'okta'], store: redis.url, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
 }
 
 async function post(url: string, form: Record<string, string>, headers: Record<string, string> = { authorization: basic }) {
@@ -93,6 +93,16 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     // Each replica's own log (idp.requests) still holds only what it served.
     expect(merged.requests.length).toBeGreaterThan(a.requests.list({ issuer: 'generic' }).length);
     expect(merged.requests.length).toBeGreaterThan(b.requests.list({ issuer: 'generic' }).length);
+  });
+
+  it('an Okta JWT access token minted on A is recognised by B', async () => {
+    const okta = (idp: MockIdp) => `http://127.0.0.1:${idp.port}${new URL(a.issuers.okta!).pathname}`;
+    const service = { authorization: `Basic ${Buffer.from('okta-service:okta-service-secret').toString('base64')}` };
+    const minted = await post(`${okta(a)}/v1/token`, { grant_type: 'client_credentials', scope: 'okta.read' }, service);
+    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
+    expect(minted.body.access_token!.split('.')).toHaveLength(3);
+    const introspected = await post(`${okta(b)}/v1/introspect`, { token: minted.body.access_token! }, service);
+    expect(introspected.body.active).toBe(true);
   });
 
   it('a key rotated on A is published by B at once, and B signs with it', async () => {

@@ -25,6 +25,7 @@ import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
 import { patchSessionPersist } from './session-persist.js';
 import { unroutedAsJson } from './unrouted.js';
+import { prefetchPresentedTokens } from './prefetch-tokens.js';
 import { unknownClientFields } from '../clients/unknown-fields.js';
 import { IssuerStore } from './store.js';
 import type { RedisModelStore } from '../store/redis-store.js';
@@ -376,6 +377,7 @@ export class Issuer {
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
+    if (this.tokens.shared) provider.use(guarded(prefetchPresentedTokens(this.tokens), this.#logger));
     provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined, tokens: this.tokens }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;

@@ -131,6 +131,7 @@ export async function startMockIdp(options: StartOptions = {}): Promise<MockIdp>
     if (shared) {
       for (const issuer of issuers) {
         issuer.sharedState = new SharedState(shared, `mockidp:${issuer.name}:`);
+        issuer.tokens.share(shared, `mockidp:${issuer.name}:`);
         // A restart (or a new replica) starts from what the others changed at run time.
         await issuer.refreshShared();
       }
