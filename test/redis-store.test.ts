@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { UserAgent, type MockIdp } from '../mock-idp/index.js';
-import { REDIRECT_URI, startTestIdp } from './helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
 import { redisMissing, startRedis, type RunningRedis } from './helpers/redis.js';
 
 const missing = redisMissing();
@@ -16,7 +16,7 @@ const at = (idp: MockIdp, path: string) => `http://127.0.0.1:${idp.port}/generic
 
 /** Both replicas serve one issuer identifier, as two replicas behind a proxy do. */
 async function replica(publicBaseUrl?: string) {
-  return startTestIdp({ profiles: ['generic', 'okta'], store: redis.url, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
+  return startTestIdp({ profiles: ['generic', 'okta', 'gitlab'], store: redis.url, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
 }
 
 async function post(url: string, form: Record<string, string>, headers: Record<string, string> = { authorization: basic }) {
@@ -103,6 +103,26 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect(minted.body.access_token!.split('.')).toHaveLength(3);
     const introspected = await post(`${okta(b)}/v1/introspect`, { token: minted.body.access_token! }, service);
     expect(introspected.body.active).toBe(true);
+  });
+
+  it('a GitLab refresh on B ends the access token of its pair, issued on A', async () => {
+    const gitlab = (idp: MockIdp) => `http://127.0.0.1:${idp.port}${new URL(a.issuers.gitlab!).pathname.replace(/\/$/, '')}`;
+    const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
+    const verifier = randomBytes(32).toString('base64url');
+    const url = new URL(`${gitlab(a)}/oauth/authorize`);
+    url.search = new URLSearchParams({
+      client_id: app.client_id, response_type: 'code', scope: 'openid read_user', redirect_uri: REDIRECT_URI, state: randomBytes(8).toString('hex'),
+      code_challenge_method: 'S256', code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    }).toString();
+    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const secret = { client_id: app.client_id, client_secret: app.client_secret };
+    const tokens = await post(`${gitlab(a)}/oauth/token`, { ...secret, grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier }, {});
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    const user = () => fetch(`${gitlab(a)}/api/v4/user`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+    expect((await user()).status).toBe(200);
+    const refreshed = await post(`${gitlab(b)}/oauth/token`, { ...secret, grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token!, redirect_uri: REDIRECT_URI }, {});
+    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+    expect((await user()).status).toBe(401);
   });
 
   it('a key rotated on A is published by B at once, and B signs with it', async () => {

@@ -2,11 +2,11 @@ import type { Middleware } from '../profiles/types.js';
 import { peekFormBody } from '../quirks/form-body.js';
 import type { TokenFacade } from './token-facade.js';
 
-const PARAMS = ['token', 'access_token', 'refresh_token'];
+const PARAMS = ['token', 'access_token', 'refresh_token', 'code', 'device_code'];
 
 /**
- * Shared-store mode: before any quirk looks a presented token up, the forms
- * this request carries (bearer header, query and form parameters, Stack
+ * Shared-store mode: before any quirk looks a presented token (or a memo keyed
+ * by a code or token) up, the values this request carries (bearer header, query and form parameters, Stack
  * Exchange's /access-tokens/{a;b} path) are loaded from Redis, so a token that
  * another replica presented resolves here too.
  */
@@ -36,7 +36,7 @@ export function prefetchPresentedTokens(tokens: TokenFacade): Middleware {
         }
       }
     }
-    await Promise.all([...found].slice(0, 25).map((token) => tokens.load(token)));
+    await tokens.load([...found].slice(0, 25));
     return next();
   };
 }

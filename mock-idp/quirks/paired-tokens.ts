@@ -1,25 +1,12 @@
-import { LRUCache } from 'lru-cache';
 import type { TokenFacade } from '../issuer/token-facade.js';
 import type { Quirk } from '../profiles/types.js';
 import { peekFormBody } from './form-body.js';
 
-interface Pairs {
-  accessByRefresh: LRUCache<string, string>;
-  refreshByAccess: LRUCache<string, string>;
-}
-
-// Keyed by the issuer's token facade, which outlives provider rebuilds: pairs
-// made before a rebuild (new claim names from the login page) still count.
-const pairsByIssuer = new WeakMap<TokenFacade, Pairs>();
-
-function pairsFor(tokens: TokenFacade): Pairs {
-  let pairs = pairsByIssuer.get(tokens);
-  if (!pairs) {
-    const options = { maxSize: 20_000, sizeCalculation: () => 1 };
-    pairs = { accessByRefresh: new LRUCache(options), refreshByAccess: new LRUCache(options) };
-    pairsByIssuer.set(tokens, pairs);
-  }
-  return pairs;
+// Kept by the issuer's token facade, which outlives provider rebuilds (pairs made before a
+// rebuild still count) and shares them with other replicas in shared-store mode.
+function pairsFor(tokens: TokenFacade) {
+  const ttl = 90 * 24 * 3600;
+  return { accessByRefresh: tokens.memo('gitlab-access-by-refresh', 20_000, ttl), refreshByAccess: tokens.memo('gitlab-refresh-by-access', 20_000, ttl) };
 }
 
 /**
