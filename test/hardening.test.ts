@@ -90,6 +90,13 @@ describe('an answer given before the body was read closes the connection', () =>
     });
   }
 
+  it('keeps a connection alive through bodyless requests, answered at once or not', async () => {
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+    const r = await rawExchange(port, [get('/health') + get('/generic/jwks') + get('/nope') + get('/health')], 300);
+    expect(r.statuses).toEqual([200, 200, 404, 200]);
+    expect(r.text).not.toMatch(/connection: close/i);
+  });
+
   it('keeps a connection alive after a body that was read', async () => {
     const body = 'grant_type=client_credentials';
     const r = await rawExchange(port, [`POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`], 300);

@@ -44,6 +44,10 @@ function queryObject(url: URL): Record<string, string | string[]> {
  * so the client sees the answer rather than a reset.
  */
 function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  // A request without a body is not complete yet while a synchronous handler (health,
+  // the dispatcher's own errors) answers it; only a body can be left behind.
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) return;
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
     if (!req.complete && !this.headersSent) {
