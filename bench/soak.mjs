@@ -2,7 +2,8 @@
 // attack (oversized bodies, hundreds of scenario copies, token minting), against the built
 // CLI in its own process under a 160 MB heap cap. Prints errors, p50/p99 latency and an RSS
 // series; exits 1 when a flow fails, the process dies, or RSS keeps growing past its plateau.
-// MOCK_IDP_SOAK_SECONDS (60), MOCK_IDP_SOAK_ATTACK_SECONDS (20) and MOCK_IDP_SOAK_CONCURRENCY (50) change the run.
+// MOCK_IDP_SOAK_SECONDS (60), MOCK_IDP_SOAK_ATTACK_SECONDS (20), MOCK_IDP_SOAK_CONCURRENCY (50) and
+// MOCK_IDP_SOAK_STORE_SIZE (2000 entries per issuer) change the run.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { driver } from './http-driver.mjs';
 const SECONDS = Number(process.env.MOCK_IDP_SOAK_SECONDS ?? 60);
 const ATTACK_SECONDS = Number(process.env.MOCK_IDP_SOAK_ATTACK_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.MOCK_IDP_SOAK_CONCURRENCY ?? 50);
+// Small enough that every issuer's store fills within the run: memory must then level off.
+const STORE_SIZE = Number(process.env.MOCK_IDP_SOAK_STORE_SIZE ?? 2000);
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const SECRET = 'soak-client-secret-0123456789';
 const cli = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
@@ -26,7 +29,7 @@ const SCOPES = { generic: 'openid offline_access', auth0: 'openid offline_access
 const dir = mkdtempSync(join(tmpdir(), 'mock-idp-soak-'));
 const configFile = join(dir, 'soak.json');
 writeFileSync(configFile, JSON.stringify({
-  storeSize: 10_000,
+  storeSize: STORE_SIZE,
   issuers: PROFILES.map((profile) => ({
     name: profile, profile, lenient: true,
     extraClients: [{
@@ -205,7 +208,7 @@ const plateau = Math.max(...flowSamples.slice(Math.floor(flowSamples.length / 2)
 const final = series.at(-1).rss;
 const limit = Math.round(plateau * 1.3 + 30);
 
-console.log(`mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} issuers, then ${ATTACK_SECONDS} s of memory attack`);
+console.log(`mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} issuers (storeSize ${STORE_SIZE}), then ${ATTACK_SECONDS} s of memory attack`);
 console.log(`flows              ${flows} (${(flows / SECONDS).toFixed(1)}/s), failed ${[...errors.entries()].filter(([k]) => !k.startsWith('attack')).reduce((n, [, c]) => n + c, 0)}`);
 console.log(`latency p50/p99    ${pct(0.5)} / ${pct(0.99)} ms`);
 console.log(`attack             ${attack.bigBodies} oversized bodies, ${attack.scenarioCopies} scenario copies, ${attack.minted} tokens minted (${attack.refused} refused)`);
