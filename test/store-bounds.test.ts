@@ -61,3 +61,26 @@ describe('an unexpired entry pushed out of the full store', () => {
     expect(idp.issuer('generic').store.evictions).toBeGreaterThan(0);
   });
 });
+
+describe('the memory store is bounded by size, not only by count', () => {
+  it('a flood of large pushed authorization requests cannot hold more than storeSize KB', async () => {
+    const small = await startTestIdp({ profiles: ['generic'], storeSize: 100 });
+    try {
+      for (let i = 0; i < 10; i++) {
+        const r = await fetch(`${small.issuers.generic}/request`, {
+          method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI,
+            code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 'x'.repeat(20_000),
+          }),
+        });
+        expect(r.status).toBe(201);
+      }
+      const store = small.issuer('generic').store as import('../mock-idp/issuer/store.js').IssuerStore;
+      expect(store.units).toBeLessThanOrEqual(100);
+      expect(store.size).toBeLessThanOrEqual(4);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -114,7 +114,7 @@ export const ConfigSchema = z.strictObject({
   requestLogSize: z.number().int().min(0).max(1_000_000).default(2000).describe('Newest requests kept in the request log (older ones drop off)'),
   store: z.string().regex(/^(memory|rediss?:\/\/\S+)$/, 'memory, or a Redis URL such as redis://localhost:6379/0').default('memory')
     .describe('Where codes, sessions, tokens and run-time changes live: memory (one process, lost on restart) or a Redis URL shared by replicas and restarts'),
-  storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions (least recently used go first; a login stores about 7)'),
+  storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions, in units of 1 KB: a typical entry is one unit, a large one one per started KB (least recently used go first; a login stores about 7)'),
 });
 
 export type UserConfig = z.output<typeof UserSchema>;

@@ -12,6 +12,18 @@ type Entry = AdapterPayload | string | Set<string>;
  * issuers would evict each other's codes; this one is per issuer, sized by config,
  * and can be cleared on reset without touching other issuers.
  */
+/**
+ * An entry's share of the store: one unit per started KB of its JSON, so the
+ * bound is one of memory, not of count. A typical code, session or token is
+ * one unit; a pushed authorization request carrying a 50 KB request object is
+ * fifty, and a flood of them cannot grow the store past storeSize KB or so.
+ */
+function entryUnits(value: Entry): number {
+  if (typeof value === 'string') return 1;
+  if (value instanceof Set) return 1 + (value.size >> 4);
+  return Math.max(1, Math.ceil(JSON.stringify(value).length / 1024));
+}
+
 /** What the store tells its owner when it pushed out an entry that had not expired. */
 export type EvictionListener = (model: string) => void;
 
@@ -33,7 +45,7 @@ export class IssuerStore {
     // maxSize with a unit size instead of max: `max` preallocates arrays of that length
     // for every issuer, which costs start-up time and resident memory for entries never used.
     this.#cache = new LRUCache<string, Entry>({
-      maxSize: maxEntries, sizeCalculation: () => 1, ttlAutopurge: false, allowStale: false,
+      maxSize: maxEntries, sizeCalculation: entryUnits, ttlAutopurge: false, allowStale: false,
       dispose: (value, key, reason) => {
         if (reason !== 'evict' || typeof value !== 'object' || value instanceof Set) return;
         const exp = (value as AdapterPayload).exp;
@@ -55,6 +67,11 @@ export class IssuerStore {
 
   get size(): number {
     return this.#cache.size;
+  }
+
+  /** Units in use (about KB of entries); never above storeSize. */
+  get units(): number {
+    return this.#cache.calculatedSize;
   }
 
   clear(): void {
