@@ -198,6 +198,22 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect((await post(at(a, '/token'), { grant_type: 'client_credentials' })).status).toBe(200);
     expect((await post(at(b, '/token'), { grant_type: 'client_credentials' })).status).toBe(200);
   });
+
+  it('a Redis that stops answering (not gone) gives 503s after the command timeout, then recovers', async () => {
+    process.kill(redis.child.pid!, 'SIGSTOP');
+    try {
+      const stuck = await post(at(a, '/token'), { grant_type: 'client_credentials' });
+      expect(stuck.status).toBe(503);
+    } finally {
+      process.kill(redis.child.pid!, 'SIGCONT');
+    }
+    for (let i = 0; i < 100; i++) {
+      const r = await post(at(a, '/token'), { grant_type: 'client_credentials' });
+      if (r.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await post(at(a, '/token'), { grant_type: 'client_credentials' })).status).toBe(200);
+  });
 });
 
 describe('store configuration', () => {
