@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, ENV_VARS } from './config/load.js';
 import { renderBanner, renderBannerJson } from './banner.js';
+import { isLoopbackName } from './server/admin-guard.js';
 import { packageRoot } from './paths.js';
 import { profileNames } from './profiles/index.js';
 
@@ -32,11 +33,12 @@ program
   .option('--public-url <url>', 'base URL browsers and tokens use, e.g. http://localhost:9400')
   .addOption(new Option('--login <mode>', 'headless: log in without a page; page: show the login page').choices(['headless', 'page']))
   .option('--admin-token <token>', 'bearer token for /_admin (required when bound beyond loopback)')
+  .addOption(new Option('--allowed-host <host...>', 'host names /_admin answers for besides loopback and the public URL\'s (e.g. mock-idp in compose)'))
   .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .addOption(new Option('--log-format <format>', 'log format; auto is pretty on a terminal, JSON otherwise').choices(['auto', 'json', 'pretty']))
   .action(async (opts: {
     port?: number; host?: string; config?: string; profile?: string[]; publicUrl?: string;
-    login?: 'headless' | 'page'; adminToken?: string; logLevel?: 'info'; logFormat?: 'auto';
+    login?: 'headless' | 'page'; adminToken?: string; allowedHost?: string[]; logLevel?: 'info'; logFormat?: 'auto';
   }) => {
     // The server (oidc-provider and friends) loads only for `serve`: `login`, `schema`
     // and `--help` stay quick and quiet.
@@ -50,14 +52,18 @@ program
       publicBaseUrl: opts.publicUrl,
       login: opts.login,
       adminToken: opts.adminToken,
+      allowedHosts: opts.allowedHost,
       logLevel: opts.logLevel ?? (process.env.MOCK_IDP_LOG_LEVEL ? undefined : 'info'),
       logFormat: opts.logFormat,
     });
-    const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(idp.config.host);
+    const loopbackOnly = isLoopbackName(idp.config.host);
     const render = idp.config.logFormat === 'json' ? renderBannerJson : renderBanner;
     process.stdout.write(`${render(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`);
+    // A stop drains: requests in flight are answered (up to 10 s), then the process exits; a second signal exits at once.
     const stop = () => {
-      idp.close().finally(() => process.exit(0));
+      process.once('SIGINT', () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
+      idp.close({ deadlineMs: 10_000 }).finally(() => process.exit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -225,6 +231,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.exit(2);
   }
   const err = error as NodeJS.ErrnoException;
+  if (['ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN', 'EAI_FAIL', 'EINVAL', 'EACCES'].includes(err.code ?? '') && err.syscall !== undefined) {
+    process.stderr.write(`mock-idp: cannot listen: ${err.message}; check --host (MOCK_IDP_HOST) and --port\n`);
+    process.exit(1);
+  }
   if (err.code === 'EADDRINUSE') {
     process.stderr.write(`mock-idp: port already in use (${err.message}); pick another with --port\n`);
     process.exit(1);

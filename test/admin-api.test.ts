@@ -14,7 +14,7 @@ afterAll(() => idp.close());
 
 async function admin(method: string, path: string, body?: unknown) {
   const response = await fetch(`${idp.url}/_admin${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    method, headers: body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() as Record<string, unknown> };
 }
@@ -98,7 +98,7 @@ describe('clock shift', () => {
   it('moves one issuer\'s clock only, and reset puts it back', async () => {
     const two = await startTestIdp({ issuers: [{ name: 'ahead' }, { name: 'normal', path: '/normal' }] });
     try {
-      const shift = await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', body: JSON.stringify({ offsetSeconds: 7200 }) });
+      const shift = await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 7200 }) });
       expect(await shift.json()).toEqual({ issuer: 'ahead', offsetSeconds: 7200 });
       const now = Math.floor(Date.now() / 1000);
       const config = await discover(two.issuers.normal!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
@@ -107,7 +107,7 @@ describe('clock shift', () => {
       expect(Math.abs(Math.floor(Date.now() / 1000) - now)).toBeLessThan(60);
       const tokens = await rawTokens(two.issuers.ahead!);
       expect((tokens.iat as number) - now).toBeGreaterThan(7100);
-      expect((await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', body: '{"offsetSeconds":"x"}' })).status).toBe(400);
+      expect((await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"offsetSeconds":"x"}' })).status).toBe(400);
       two.admin.reset('ahead');
       const back = await rawTokens(two.issuers.ahead!);
       expect(Math.abs((back.iat as number) - now)).toBeLessThan(60);

@@ -212,6 +212,19 @@ describe('GitLab: refresh and revocation', () => {
   });
 });
 
+describe('GitLab: revocation is limited to the token\'s own client (RFC 7009 2.1)', () => {
+  it('another (public) client revoking an access token leaves it and its paired refresh token alive', async () => {
+    const tokens = await login();
+    for (const token of [tokens.access_token, tokens.refresh_token]) {
+      const attempt = await formPost(`${issuer}/oauth/revoke`, { client_id: PUBLIC_APP, token });
+      expect(attempt.status).toBeLessThan(500);
+    }
+    expect((await apiUser(tokens.access_token)).status).toBe(200);
+    const refresh = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: tokens.refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
+    expect(refresh.status).toBe(200);
+  });
+});
+
 describe('GitLab: /api/v4/user', () => {
   it('accepts the token as a bearer header or ?access_token= and answers a GitLab user', async () => {
     const tokens = await login();

@@ -197,13 +197,13 @@ describe('binding scenarios to clients', () => {
   it('is armed and listed over the admin HTTP path, with errors for unknown names', async () => {
     const list = await (await fetch(`${idp.url}/_admin/scenarios`)).json() as { scenarios: { name: string }[] };
     expect(list.scenarios.length).toBe(scenarios.size);
-    const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', body: JSON.stringify({ name: 'userinfo-sub-mismatch' }) });
+    const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'userinfo-sub-mismatch' }) });
     expect(armed.status).toBe(200);
     const config = await discover(issuer, 'scenario-7', client.ClientSecretBasic('scenario-secret-7'));
     const { tokens } = await codeFlow(config);
     await expect(client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow(/unexpected JSON attribute value/);
     expect((await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'DELETE' })).status).toBe(200);
-    const unknown = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', body: JSON.stringify({ name: 'nope' }) });
+    const unknown = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nope' }) });
     expect(unknown.status).toBe(400);
   });
 });
@@ -227,7 +227,7 @@ describe('composed scenarios', () => {
   it('refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL and a 400 on the admin path', async () => {
     for (const name of ['id-token-aud-wrong+nope', 'id-token-aud-wrong+id-token-aud-wrong', 'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow']) {
       expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
-      const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', body: JSON.stringify({ name }) });
+      const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
       expect(armed.status, name).toBe(400);
       expect((await armed.json() as { error_description: string }).error_description).toContain('up to 4 joined with +');
     }

@@ -36,7 +36,8 @@ async function yamlParser(): Promise<(text: string) => unknown> {
 export async function readConfigFile(file: string): Promise<MockIdpConfigInput> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Editors on Windows save JSON with a byte-order mark, which JSON.parse refuses.
+    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   } catch (cause) {
     throw new ConfigError(`Cannot read config file ${file}: ${(cause as Error).message}`);
   }
@@ -55,6 +56,8 @@ export const ENV_VARS = {
   MOCK_IDP_HOST: 'host',
   MOCK_IDP_PUBLIC_URL: 'publicBaseUrl',
   MOCK_IDP_ADMIN_TOKEN: 'adminToken',
+  MOCK_IDP_ALLOWED_HOSTS: 'allowedHosts',
+  MOCK_IDP_STORE: 'store',
   MOCK_IDP_LOGIN: 'login',
   MOCK_IDP_PROFILES: 'profiles',
   MOCK_IDP_LOG_LEVEL: 'logLevel',
@@ -67,7 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<MockIdpConfigInpu
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     if (field === 'port') out[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
-    else if (field === 'profiles') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    else if (field === 'profiles' || field === 'allowedHosts') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
     else out[field] = raw;
   }
   return out as Partial<MockIdpConfigInput>;

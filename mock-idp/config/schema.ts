@@ -65,7 +65,7 @@ export const ClientSchema = z
 export const IssuerSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').describe('Unique name, used in the banner, the API and cookie names'),
   profile: z.string().default('generic').describe('Which provider this issuer imitates'),
-  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'an absolute path such as /generic').optional()
+  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, 'an absolute path such as /generic').refine((p) => !p.includes('//'), 'no empty segments (//)').optional()
     .describe("Mount path; defaults to the profile's. A trailing slash is kept in the issuer (Auth0 style)"),
   tenant: z.string().regex(/^[a-z0-9-]+$/).optional().describe('Tenant label used by profiles whose issuer names one'),
   host: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'a host name such as secure.stitch.money').optional()
@@ -104,13 +104,17 @@ export const ConfigSchema = z.strictObject({
   publicBaseUrl: z.url().optional()
     .describe('Base URL that browsers and tokens use, e.g. http://localhost:9400; default http://<host>:<port>'),
   adminToken: z.string().min(16).optional().describe('Bearer token for /_admin; required when bound beyond loopback'),
+  allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.\-[\]:]+$/, 'a host name such as mock-idp or idp.test')).default([])
+    .describe('Host names the admin API answers for, besides loopback names and the public URL\'s host (DNS-rebinding guard)'),
   login: z.enum(['headless', 'page']).default('headless').describe('Default login mode for every issuer'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
   profiles: z.array(z.string()).optional().describe('Mount only these default profiles (ignored when issuers is set)'),
   issuers: z.array(IssuerSchema).optional().describe('Issuers to serve; default: every profile at its default path'),
   requestLogSize: z.number().int().min(0).max(1_000_000).default(2000).describe('Newest requests kept in the request log (older ones drop off)'),
-  storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions (least recently used go first; a login stores about 7)'),
+  store: z.string().regex(/^(memory|rediss?:\/\/\S+)$/, 'memory, or a Redis URL such as redis://localhost:6379/0').default('memory')
+    .describe('Where codes, sessions, tokens and run-time changes live: memory (one process, lost on restart) or a Redis URL shared by replicas and restarts'),
+  storeSize: z.number().int().min(100).default(10_000).describe('Per-issuer bound on stored codes, tokens and sessions, in units of 1 KB: a typical entry is one unit, a large one one per started KB (least recently used go first; a login stores about 7)'),
 });
 
 export type UserConfig = z.output<typeof UserSchema>;

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Logger } from '../log/logger.js';
 import { recordOf } from './evidence.js';
+import { EVICTED_NOTE } from './store.js';
 
 const ERROR_EVENTS = [
   'grant.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'device_authorization.error',
@@ -26,10 +27,12 @@ export function explainErrors(provider: Provider, logger: Logger): void {
   const events = provider as unknown as EventEmitter;
   for (const event of ERROR_EVENTS) {
     events.on(event, (ctx: KoaContextWithOIDC, err: ProviderError) => {
-      const detail = err.error_detail;
-      if (!detail) return;
       const record = recordOf(ctx.req);
-      if (record) record.notes = [...(record.notes ?? []), `${err.error ?? 'error'}: ${detail}`];
+      // A credential the full store pushed out fails like a revoked one; the answer says which it was.
+      const evicted = record?.notes?.find((n) => n.startsWith(`${EVICTED_NOTE}:`));
+      const detail = evicted ?? err.error_detail;
+      if (!detail) return;
+      if (record && !evicted) record.notes = [...(record.notes ?? []), `${err.error ?? 'error'}: ${detail}`];
       const body = ctx.body as { error?: string; error_description?: string } | undefined;
       if (body && typeof body === 'object' && !Buffer.isBuffer(body) && typeof body.error === 'string' && !body.error_description?.includes(detail)) {
         body.error_description = body.error_description ? `${body.error_description} (${detail})` : detail;

@@ -2,6 +2,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { formatIssues } from '../config/load.js';
 import { ClientSchema, UserSchema } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
+import { unknownClientFields } from '../clients/unknown-fields.js';
 import { generateSigningKey, publicJwk } from '../keys/key-set.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer } from './issuer.js';
@@ -19,17 +20,30 @@ function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T 
 
 /** Adds or replaces a client; oidc-provider validates it before the change takes effect. */
 export async function upsertClient(issuer: Issuer, input: unknown): Promise<ClientMetadata> {
-  const metadata = await toClientMetadata(parse(ClientSchema, input, 'client'));
+  const client = parse(ClientSchema, input, 'client');
+  let metadata: ClientMetadata;
+  try {
+    metadata = await toClientMetadata(client);
+  } catch (cause) {
+    throw new AdminInputError(`invalid client "${client.client_id}": ${(cause as Error).message}`);
+  }
   const previous = issuer.clients;
   issuer.clients = [...previous.filter((c) => c.client_id !== metadata.client_id), metadata];
   issuer.rebuild();
+  let problem: string | undefined;
   try {
-    await issuer.provider.Client.find(metadata.client_id);
+    const found = await issuer.provider.Client.find(metadata.client_id);
+    const unknown = found ? unknownClientFields(metadata, found.metadata()) : [];
+    if (unknown.length) problem = `unknown field ${unknown.join(', ')}`;
   } catch (cause) {
+    problem = (cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message;
+  }
+  if (problem) {
     issuer.clients = previous;
     issuer.rebuild();
-    throw new AdminInputError(`invalid client: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`);
+    throw new AdminInputError(`invalid client "${metadata.client_id}": ${problem}`);
   }
+  issuer.changed();
   return metadata;
 }
 
@@ -38,12 +52,14 @@ export function removeClient(issuer: Issuer, clientId: string): boolean {
   issuer.clients = issuer.clients.filter((c) => c.client_id !== clientId);
   if (issuer.clients.length === before) return false;
   issuer.rebuild();
+  issuer.changed();
   return true;
 }
 
 export function upsertUser(issuer: Issuer, input: unknown): User {
   const user = issuer.users.upsert(parse(UserSchema, input, 'user'));
   issuer.ensureClaimNames(Object.keys(user.claims));
+  issuer.changed();
   return user;
 }
 
@@ -55,7 +71,9 @@ export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | 
 }
 
 export function removeUser(issuer: Issuer, sub: string): boolean {
-  return issuer.users.remove(sub);
+  const removed = issuer.users.remove(sub);
+  if (removed) issuer.changed();
+  return removed;
 }
 
 /**
@@ -73,6 +91,7 @@ export async function rotateKey(issuer: Issuer, options: { alg?: string; retireP
   const retired = options.retirePrevious ? issuer.keys.filter((k) => k.alg === alg).map((k) => k.kid) : [];
   issuer.keys = [key, ...issuer.keys.filter((k) => !retired.includes(k.kid))];
   issuer.rebuild();
+  issuer.changed();
   return { kid: key.kid, retired };
 }
 
@@ -82,6 +101,7 @@ export function retireKey(issuer: Issuer, kid: string): boolean {
   if (remaining.length === 0) throw new AdminInputError('cannot retire the last signing key');
   issuer.keys = remaining;
   issuer.rebuild();
+  issuer.changed();
   return true;
 }
 

@@ -4,7 +4,7 @@ import Provider, { type ClientMetadata } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
+import type { Middleware, Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
 import type { Routes } from './routes.js';
 import { setClockOffset } from './clock.js';
 import { TokenFacade } from './token-facade.js';
@@ -25,7 +25,13 @@ import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
 import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
+import { patchSessionPersist } from './session-persist.js';
+import { unroutedAsJson } from './unrouted.js';
+import { prefetchPresentedTokens } from './prefetch-tokens.js';
+import { unknownClientFields } from '../clients/unknown-fields.js';
 import { IssuerStore } from './store.js';
+import type { RedisModelStore } from '../store/redis-store.js';
+import type { IssuerSnapshot, SharedState } from '../store/shared-state.js';
 
 export interface IssuerInit {
   config: IssuerConfig;
@@ -43,7 +49,17 @@ export interface IssuerInit {
   loginMode: 'headless' | 'page';
   storeSize: number;
   logger: Logger;
+  /**
+   * The store and token map of the issuer a scenario copy is made from: copies
+   * share them, so memory is bounded by one store's size however many copies run.
+   */
+  shared?: { store: ModelStore; tokens: TokenFacade } | undefined;
+  /** A store other than the bounded memory one (Redis), for this issuer and its scenario copies. */
+  modelStore?: ModelStore | undefined;
 }
+
+/** Where oidc-provider's entities live: the bounded memory store, or Redis. */
+export type ModelStore = IssuerStore | RedisModelStore;
 
 export interface IssuerSummary {
   name: string;
@@ -55,6 +71,45 @@ export interface IssuerSummary {
   login: 'headless' | 'page';
   clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
   users: { sub: string; username?: string | undefined; email?: unknown }[];
+}
+
+/**
+ * oidc-provider answers an adapter failure as a 500 server_error. When the
+ * failure is Redis going away, it is an outage the client should retry: 503.
+ */
+function storeOutageAs503(redis: { status: string }): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status >= 500 && redis.status !== 'ready') {
+      ctx.status = 503;
+      ctx.set('retry-after', '1');
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
+    }
+  };
+}
+
+/**
+ * A full store pushes out live codes, sessions and tokens, which then fail as
+ * if revoked. That is worth a warning, but under load it happens per request:
+ * one line at once, then one per ten seconds with the count.
+ */
+function evictionWarning(issuer: string, storeSize: number, logger: Logger): (model: string) => void {
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending) logger.warn({ issuer, evicted: pending, storeSize }, `store full: ${pending} more unexpired entries pushed out; they now fail as unknown. Raise storeSize`);
+    pending = 0;
+  };
+  return (model) => {
+    if (timer) {
+      pending += 1;
+      return;
+    }
+    logger.warn({ issuer, model, storeSize }, `store full: an unexpired ${model} was pushed out and now fails as unknown. Raise storeSize`);
+    timer = setTimeout(flush, 10_000);
+    timer.unref();
+  };
 }
 
 /**
@@ -70,7 +125,9 @@ export class Issuer {
   /** Hosts this issuer answers for (its own and aliases); empty when it is found by path alone. */
   readonly hosts: readonly string[];
   readonly users: UserStore;
-  readonly store: IssuerStore;
+  readonly store: ModelStore;
+  /** Set in shared-store mode: run-time changes are published to, and picked up from, Redis. */
+  sharedState: SharedState | undefined;
   readonly profileContext: ProfileContext;
   readonly tokens: TokenFacade;
   clients: ClientMetadata[];
@@ -94,8 +151,8 @@ export class Issuer {
     this.clients = init.clients;
     this.keys = init.keys;
     this.loginMode = init.loginMode;
-    this.store = new IssuerStore(init.storeSize);
-    this.tokens = new TokenFacade(init.storeSize);
+    this.store = init.shared?.store ?? init.modelStore ?? new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
+    this.tokens = init.shared?.tokens ?? new TokenFacade(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
@@ -138,6 +195,7 @@ export class Issuer {
       clients: this.clients,
       keys: this.keys,
       fixedScenario: scenario,
+      shared: { store: this.store, tokens: this.tokens },
     });
     this.#scenarioIssuers.set(segment, child);
     return child;
@@ -163,6 +221,7 @@ export class Issuer {
     if (!Number.isFinite(seconds)) throw new Error('clock offset must be a finite number of seconds');
     this.#clockOffset = Math.trunc(seconds);
     if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
+    this.changed();
   }
 
   /**
@@ -175,6 +234,7 @@ export class Issuer {
     const notOffered = this.#whyNotOffered(scenario, true);
     if (notOffered) throw new AdminInputError(`issuer ${this.name} cannot serve it: ${notOffered}`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
+    this.changed();
     return scenario;
   }
 
@@ -199,7 +259,49 @@ export class Issuer {
   }
 
   disarm(clientId: string): boolean {
-    return this.#armed.delete(clientId);
+    const removed = this.#armed.delete(clientId);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** Publishes a run-time change to the other replicas (shared-store mode only). */
+  changed(): void {
+    this.sharedState?.publish(this).catch((error: unknown) => this.#logger.error({ err: error, issuer: this.name }, 'could not publish a change to the shared store'));
+  }
+
+  /** Resolves once the last change reached the shared store; rejects when it could not. */
+  settled(): Promise<void> {
+    return this.sharedState?.settled() ?? Promise.resolve();
+  }
+
+  /** Picks up changes another replica published (shared-store mode only). */
+  refreshShared(): Promise<void> {
+    return this.sharedState?.refresh(this) ?? Promise.resolve();
+  }
+
+  snapshot(): IssuerSnapshot {
+    return {
+      clients: this.clients,
+      users: this.users.list(),
+      defaultUser: this.users.defaultUser()?.sub,
+      keys: this.keys,
+      clockOffset: this.#clockOffset,
+      armed: Object.fromEntries([...this.#armed].map(([clientId, run]) => [clientId, run.scenario.name])),
+    };
+  }
+
+  applySnapshot(state: IssuerSnapshot): void {
+    this.clients = state.clients;
+    this.keys = state.keys;
+    this.users.replaceAll(state.users, state.defaultUser);
+    this.#clockOffset = state.clockOffset;
+    for (const clientId of [...this.#armed.keys()]) if (!(clientId in state.armed)) this.#armed.delete(clientId);
+    for (const [clientId, name] of Object.entries(state.armed)) {
+      const scenario = findScenario(name);
+      // A run already under way on this replica keeps its progress.
+      if (scenario && this.#armed.get(clientId)?.scenario.name !== name) this.#armed.set(clientId, new ScenarioRun(scenario));
+    }
+    this.rebuild();
   }
 
   scenarioFor(clientId: string | undefined): Scenario | undefined {
@@ -226,9 +328,12 @@ export class Issuer {
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
     this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
-    this.store.clear();
-    this.tokens.clear();
+    if (!this.#init.shared) {
+      this.store.clear();
+      this.tokens.clear();
+    }
     this.rebuild();
+    this.changed();
   }
 
   get provider(): Provider {
@@ -274,6 +379,7 @@ export class Issuer {
     }
     const provider = new Provider(this.issuer, configuration);
     provider.proxy = true;
+    patchSessionPersist(provider);
     const routes = configuration.routes as Routes;
     this.#routes = routes;
     const quirkContext: QuirkContext = {
@@ -288,17 +394,20 @@ export class Issuer {
     // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
     // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
     const mountPath = this.mountPath;
+    if ('redis' in this.store) provider.use(storeOutageAs503(this.store.redis));
     provider.use(answerJsonWithoutFetch(provider));
     provider.use((ctx, next) => {
       (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;
       return next();
     });
     provider.use(evidenceMiddleware(this.name));
+    if (this.tokens.shared) provider.use(guarded(prefetchPresentedTokens(this.tokens), this.#logger));
     provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined, tokens: this.tokens }), this.#logger));
     for (const quirk of this.profile.quirks ?? []) {
       if (quirk.strict && this.profileContext.lenient) continue;
       provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
     }
+    provider.use(unroutedAsJson());
     provider.use(guarded(unwrapPresentedTokens(quirkContext), this.#logger));
     provider.use(guarded(headlessLogin({
       users: this.users,
@@ -355,12 +464,15 @@ export class Issuer {
   async verifyClients(): Promise<void> {
     const provider = this.provider;
     for (const client of this.clients) {
+      let found;
       try {
-        await provider.Client.find(client.client_id);
+        found = await provider.Client.find(client.client_id);
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
         throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);
       }
+      const unknown = found ? unknownClientFields(client, found.metadata()) : [];
+      if (unknown.length) throw new Error(`client "${client.client_id}": unknown field ${unknown.join(', ')}`);
     }
   }
 

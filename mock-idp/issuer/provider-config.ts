@@ -7,7 +7,7 @@ import type { UserStore } from '../users/user-store.js';
 import { claimsConfig, claimsForScope } from './claims.js';
 import { escapeHtml, page } from './html.js';
 import { DEFAULT_ROUTES } from './routes.js';
-import type { IssuerStore } from './store.js';
+
 
 export interface ProviderConfigInput {
   profile: Profile;
@@ -15,7 +15,7 @@ export interface ProviderConfigInput {
   clients: ClientMetadata[];
   users: UserStore;
   keys: SigningKey[];
-  store: IssuerStore;
+  store: { adapterFor(model: string): import('oidc-provider').Adapter };
   cookiePrefix: string;
   features: IssuerConfig['features'];
   ttl: IssuerConfig['ttl'];
@@ -59,6 +59,17 @@ async function impliedGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/** Client metadata oidc-provider fetches from or posts to. */
+const OUTBOUND_FIELDS = ['jwks_uri', 'backchannel_logout_uri', 'sector_identifier_uri'] as const;
+
+function normalizeUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const { profile, users, store } = input;
   const claims = claimsConfig(profile.claims, users.claimNames());
@@ -66,6 +77,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const mountPath = input.profileContext.mountPath;
   const headless = () => input.loginMode() === 'headless';
   const overrides = profile.providerConfig?.(input.profileContext) ?? {};
+  const trustedUrls = new Set(input.clients.flatMap((c) => OUTBOUND_FIELDS.map((f) => c[f]).filter((v): v is string => typeof v === 'string').map(normalizeUrl)));
 
   const base: Configuration = {
     adapter: (name: string) => store.adapterFor(name),
@@ -90,8 +102,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     clientBasedCORS: () => true,
     // oidc-provider refuses outgoing requests to loopback and private addresses (SSRF
     // protection). A local test IdP must reach exactly those: a client's jwks_uri or
-    // back-channel logout endpoint on 127.0.0.1 or a compose network.
+    // back-channel logout endpoint on 127.0.0.1 or a compose network. Only the URLs of
+    // clients someone configured (a file, code, the admin API) skip the guard: a client
+    // made through dynamic registration is anyone's, and keeps it.
     fetch: (url, options) => {
+      if (!trustedUrls.has(normalizeUrl(String(url)))) return globalThis.fetch(url, options);
       const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
       return globalThis.fetch(url, rest);
     },

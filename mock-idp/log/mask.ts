@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 /** Parameter names whose values are credentials and never stored in full. */
 export const SECRET_PARAMS = new Set([
   'client_secret', 'client_assertion', 'code', 'code_verifier', 'refresh_token', 'access_token',
-  'token', 'id_token_hint', 'device_code', 'password', 'assertion', 'subject_token', 'logout_token',
+  'token', 'id_token_hint', 'device_code', 'user_code', 'password', 'assertion', 'subject_token', 'logout_token',
 ]);
 
 /** Keeps enough of a secret to tell two apart in a log, never enough to reuse it. */

@@ -41,6 +41,8 @@ export interface RequestRecord {
   served?: ServedFault[] | undefined;
   /** Free-form markers set by quirks and scenarios. */
   notes?: string[] | undefined;
+  /** Which replica served it, in the merged log of a shared (Redis) store. */
+  replica?: string | undefined;
 }
 
 export interface RequestLogFilter {

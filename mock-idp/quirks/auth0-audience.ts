@@ -1,7 +1,6 @@
 import type { JWTPayload } from 'jose';
-import { LRUCache } from 'lru-cache';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { TokenFacade } from '../issuer/token-facade.js';
+import type { SharedMemo } from '../issuer/token-facade.js';
 import type { Quirk, QuirkContext } from '../profiles/types.js';
 import { peekFormBody } from './form-body.js';
 import { jwtAccessTokens } from './jwt-access-tokens.js';
@@ -12,25 +11,19 @@ import { jwtAccessTokens } from './jwt-access-tokens.js';
  * token request does not repeat it, and refreshes keep the original audience.
  */
 interface AudienceMemory {
-  byCode: LRUCache<string, string>;
-  byDeviceCode: LRUCache<string, string>;
-  byRefreshToken: LRUCache<string, string>;
+  byCode: SharedMemo;
+  byDeviceCode: SharedMemo;
+  byRefreshToken: SharedMemo;
 }
 
-// Keyed by the issuer's token facade, which outlives oidc-provider rebuilds, so
-// codes issued before a rebuild (a new claim name) keep their audience.
-const memories = new WeakMap<TokenFacade, AudienceMemory>();
-
+// Kept by the issuer's token facade, which outlives oidc-provider rebuilds (codes issued
+// before a rebuild keep their audience) and shares them with other replicas in shared-store mode.
 function memoryOf(ctx: QuirkContext): AudienceMemory {
-  let memory = memories.get(ctx.tokens);
-  if (!memory) {
-    // maxSize with a unit size, not max: with a ttl, `max` preallocates five arrays of
-    // 20,000 slots per cache, which cost start-up time and memory before any login.
-    const cache = (ttl: number) => new LRUCache<string, string>({ maxSize: 20_000, sizeCalculation: () => 1, ttl: ttl * 1000 });
-    memory = { byCode: cache(600), byDeviceCode: cache(1800), byRefreshToken: cache(90 * 24 * 3600) };
-    memories.set(ctx.tokens, memory);
-  }
-  return memory;
+  return {
+    byCode: ctx.tokens.memo('auth0-audience-by-code', 20_000, 600),
+    byDeviceCode: ctx.tokens.memo('auth0-audience-by-device-code', 20_000, 1800),
+    byRefreshToken: ctx.tokens.memo('auth0-audience-by-refresh-token', 20_000, 90 * 24 * 3600),
+  };
 }
 
 const AUDIENCE = Symbol('auth0.audience');
@@ -78,7 +71,7 @@ export function auth0Audience(): Quirk {
 /** The audience of the token request being answered: its own, or the one its code, device code or refresh token carries. */
 function requestedAudience(koa: KoaContextWithOIDC, memory: AudienceMemory): string | undefined {
   const params = (koa.oidc.params ?? {}) as Record<string, unknown>;
-  const lookup = (cache: LRUCache<string, string>, key: unknown) => (typeof key === 'string' ? cache.get(key) : undefined);
+  const lookup = (cache: SharedMemo, key: unknown) => (typeof key === 'string' ? cache.get(key) : undefined);
   return (koa as WithAudience)[AUDIENCE]
     ?? lookup(memory.byCode, params.code)
     ?? lookup(memory.byDeviceCode, params.device_code)

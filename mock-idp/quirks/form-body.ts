@@ -7,12 +7,20 @@ export const BODY_LIMIT = 56 * 1024;
 
 export class BodyTooLarge extends Error {}
 
-async function readAll(req: IncomingMessage): Promise<string> {
+/**
+ * Reads a request body up to `limit` bytes. Past it, reading stops with
+ * BodyTooLarge: the rest is never buffered, and the dispatcher closes the
+ * connection after the answer, since the unread remainder would otherwise be
+ * taken for the next request on it.
+ */
+export async function readLimited(req: IncomingMessage, limit = BODY_LIMIT): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge('request entity too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new BodyTooLarge('request entity too large');
+    if (size > limit) throw new BodyTooLarge('request entity too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -30,7 +38,7 @@ export async function rewriteFormBody(
 ): Promise<URLSearchParams> {
   const original = ctx.req;
   const isForm = (original.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
-  const raw = original.readable && isForm ? await readAll(original) : '';
+  const raw = original.readable && isForm ? await readLimited(original) : '';
   const params = new URLSearchParams(raw);
   mutate(params);
   const body = Buffer.from(params.toString());

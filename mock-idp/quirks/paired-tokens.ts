@@ -1,25 +1,12 @@
-import { LRUCache } from 'lru-cache';
 import type { TokenFacade } from '../issuer/token-facade.js';
 import type { Quirk } from '../profiles/types.js';
 import { peekFormBody } from './form-body.js';
 
-interface Pairs {
-  accessByRefresh: LRUCache<string, string>;
-  refreshByAccess: LRUCache<string, string>;
-}
-
-// Keyed by the issuer's token facade, which outlives provider rebuilds: pairs
-// made before a rebuild (new claim names from the login page) still count.
-const pairsByIssuer = new WeakMap<TokenFacade, Pairs>();
-
-function pairsFor(tokens: TokenFacade): Pairs {
-  let pairs = pairsByIssuer.get(tokens);
-  if (!pairs) {
-    const options = { maxSize: 20_000, sizeCalculation: () => 1 };
-    pairs = { accessByRefresh: new LRUCache(options), refreshByAccess: new LRUCache(options) };
-    pairsByIssuer.set(tokens, pairs);
-  }
-  return pairs;
+// Kept by the issuer's token facade, which outlives provider rebuilds (pairs made before a
+// rebuild still count) and shares them with other replicas in shared-store mode.
+function pairsFor(tokens: TokenFacade) {
+  const ttl = 90 * 24 * 3600;
+  return { accessByRefresh: tokens.memo('gitlab-access-by-refresh', 20_000, ttl), refreshByAccess: tokens.memo('gitlab-refresh-by-access', 20_000, ttl) };
 }
 
 /**
@@ -34,13 +21,17 @@ export function pairedTokens(): Quirk {
     description: 'an access token and its refresh token are revoked together, also by a refresh',
     middleware: (ctx) => {
       const { accessByRefresh, refreshByAccess } = pairsFor(ctx.tokens);
-      const destroyAccess = async (token: string | undefined) => {
-        if (!token) return;
-        await (await ctx.provider().AccessToken.find(token).catch(() => undefined))?.destroy();
+      // Only the client a token was issued to may have it revoked (RFC 7009 2.1): the
+      // pair of a token some other client presented stays alive, as the token itself does.
+      const destroyAccess = async (token: string | undefined, owner: string | undefined) => {
+        if (!token || !owner) return;
+        const found = await ctx.provider().AccessToken.find(token).catch(() => undefined);
+        if (found?.clientId === owner) await found.destroy();
       };
-      const destroyRefresh = async (token: string | undefined) => {
-        if (!token) return;
-        await (await ctx.provider().RefreshToken.find(token).catch(() => undefined))?.destroy();
+      const destroyRefresh = async (token: string | undefined, owner: string | undefined) => {
+        if (!token || !owner) return;
+        const found = await ctx.provider().RefreshToken.find(token).catch(() => undefined);
+        if (found?.clientId === owner) await found.destroy();
       };
       return async (koa, next) => {
         const isToken = koa.path === ctx.routes.token;
@@ -51,11 +42,12 @@ export function pairedTokens(): Quirk {
         if (koa.status !== 200) return;
         if (isRevocation) {
           const token = ctx.tokens.resolve(params.get('token') ?? '');
-          await destroyAccess(accessByRefresh.get(token));
-          await destroyRefresh(refreshByAccess.get(token));
+          const owner = koa.oidc?.client?.clientId;
+          await destroyAccess(accessByRefresh.get(token), owner);
+          await destroyRefresh(refreshByAccess.get(token), owner);
           return;
         }
-        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''));
+        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''), koa.oidc?.client?.clientId);
         const body = koa.body as { access_token?: unknown; refresh_token?: unknown } | undefined;
         if (typeof body?.access_token === 'string' && typeof body.refresh_token === 'string') {
           const access = ctx.tokens.resolve(body.access_token);

@@ -140,7 +140,8 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
           }).filter(Boolean);
           if (record) {
             record.route = tokens[2] ? 'stackexchange_invalidate_tokens' : 'stackexchange_access_tokens';
-            record.path = `${API_PREFIX}access-tokens/${presented.map(maskSecret).join(';')}${tokens[2] ?? ''}`;
+            // Keeps the mount path in front: the record and the log line show where the request went.
+            record.path = record.path.replace(/access-tokens\/[^/]+/, `access-tokens/${presented.map(maskSecret).join(';')}`);
           }
           if (presented.length > 20) return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
           const items = [];

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { fixturePath } from '../paths.js';
 import type { Quirk } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
+import { BodyTooLarge, peekFormBody, readLimited } from './form-body.js';
+import { GRAPHQL_LIMITS, limitRules } from './graphql-limits.js';
 import { resourceApi, type ResourceToken } from './resource-api.js';
 
 interface BankAccount {
@@ -87,8 +88,8 @@ function resolversFor(token: ResourceToken, accounts: Record<string, BankAccount
 /** Stitch's GraphQL API (api.stitch.money/graphql): bank accounts from fixtures, guarded by token scopes. */
 export function stitchGraphql(): Quirk {
   // graphql-js is loaded on the first API call: most runs never query it, and it is costly at start-up.
-  let loaded: Promise<{ graphql: GraphqlModule['graphql']; schema: GraphQLSchema; accounts: Record<string, BankAccount[]> }> | undefined;
-  const load = () => (loaded ??= import('graphql').then((mod) => ({ graphql: mod.graphql, schema: buildStitchSchema(mod), accounts: loadAccounts() })));
+  let loaded: Promise<{ mod: GraphqlModule; schema: GraphQLSchema; accounts: Record<string, BankAccount[]> }> | undefined;
+  const load = () => (loaded ??= import('graphql').then((mod) => ({ mod, schema: buildStitchSchema(mod), accounts: loadAccounts() })));
   return resourceApi({
     name: 'graphql',
     description: 'GraphQL API with user { bankAccounts } (scopes accounts, balances)',
@@ -104,10 +105,17 @@ export function stitchGraphql(): Quirk {
       if (koa.method === 'GET') {
         source = koa.query.query;
       } else if ((koa.get('content-type') || '').includes('json')) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of koa.req) chunks.push(chunk as Buffer);
+        let text: string;
         try {
-          ({ query: source, variables } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query?: unknown; variables?: unknown });
+          text = await readLimited(koa.req);
+        } catch (error) {
+          if (!(error instanceof BodyTooLarge)) throw error;
+          koa.status = 413;
+          koa.body = { errors: [{ message: 'Request body is too large' }] };
+          return;
+        }
+        try {
+          ({ query: source, variables } = (JSON.parse(text) ?? {}) as { query?: unknown; variables?: unknown });
         } catch {
           koa.status = 400;
           koa.body = { errors: [{ message: 'Request body is not valid JSON' }] };
@@ -121,10 +129,25 @@ export function stitchGraphql(): Quirk {
         koa.body = { errors: [{ message: 'Must provide query string.' }] };
         return;
       }
-      const { graphql, schema, accounts } = await load();
-      const result = await graphql({
+      const { mod, schema, accounts } = await load();
+      let document;
+      try {
+        document = mod.parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+      } catch (error) {
+        // As graphql() answered before the limits: a syntax error is a GraphQL result, not an HTTP error.
+        koa.status = 200;
+        koa.body = { errors: [{ message: (error as Error).message }] };
+        return;
+      }
+      const invalid = mod.validate(schema, document, [...mod.specifiedRules, ...limitRules(mod)]);
+      if (invalid.length) {
+        koa.status = 200;
+        koa.body = { errors: invalid.map((e) => ({ message: e.message })) };
+        return;
+      }
+      const result = await mod.execute({
         schema,
-        source,
+        document,
         rootValue: resolversFor(token, accounts),
         variableValues: (variables && typeof variables === 'object' ? variables : undefined) as Record<string, unknown> | undefined,
       });

@@ -7,6 +7,9 @@ import {
 import type { RequestLog, RequestLogFilter } from '../log/request-log.js';
 import { scenarios } from '../scenarios/index.js';
 import { sendJson } from './respond.js';
+import { refuseCrossSite } from './admin-guard.js';
+import type { SharedRequestLog } from '../store/shared-request-log.js';
+import { BodyTooLarge, readLimited } from '../quirks/form-body.js';
 
 export interface AdminOptions {
   requestLog: RequestLog;
@@ -14,6 +17,11 @@ export interface AdminOptions {
   adminToken?: string | undefined;
   /** True when the server listens only on a loopback address. */
   loopbackOnly: boolean;
+  /** Host names the admin API answers for, besides loopback names (the public URL's host, --allowed-host). */
+  allowedHosts: ReadonlySet<string>;
+  sharedStore?: { ready(): boolean } | undefined;
+  /** The merged log of every replica, in shared-store mode. */
+  sharedLog?: SharedRequestLog | undefined;
 }
 
 function isLoopback(address: string | undefined): boolean {
@@ -50,14 +58,13 @@ function filterFrom(url: URL): RequestLogFilter {
 const BODY_LIMIT = 1024 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new AdminInputError('request body over 1 MiB');
-    chunks.push(chunk as Buffer);
+  let text: string;
+  try {
+    text = (await readLimited(req, BODY_LIMIT)).trim();
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new AdminInputError('request body over 1 MiB');
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {};
   let parsed: unknown;
   try {
@@ -74,41 +81,45 @@ type Handler = (req: IncomingMessage, params: string[], url: URL) => Promise<[nu
 /** The admin routes: method, path pattern (segments after /_admin), handler. */
 function routes(options: AdminOptions): [string, RegExp, Handler][] {
   const issuerOf = (name: string) => {
-    const issuer = options.issuers.get(decodeURIComponent(name));
-    if (!issuer) throw new NotFound(`no issuer named "${decodeURIComponent(name)}" (have: ${[...options.issuers.keys()].join(', ')})`);
+    const issuer = options.issuers.get(name);
+    if (!issuer) throw new NotFound(`no issuer named "${name}" (have: ${[...options.issuers.keys()].join(', ')})`);
     return issuer;
   };
   const seg = '([^/]+)';
   return [
-    ['GET', /^\/requests$/, async (_req, _p, url) => [200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) }]],
+    ['GET', /^\/requests$/, async (_req, _p, url) => {
+      if (options.sharedLog) return [200, await options.sharedLog.list(filterFrom(url))];
+      return [200, { lastId: options.requestLog.lastId, requests: options.requestLog.list(filterFrom(url)) }];
+    }],
     ['DELETE', /^\/requests$/, async (_req, _p, url) => {
       const { issuer, clientId } = filterFrom(url);
-      return [200, { cleared: options.requestLog.clear({ issuer, clientId }) }];
+      const cleared = options.requestLog.clear({ issuer, clientId });
+      return [200, { cleared: options.sharedLog ? await options.sharedLog.clear({ issuer, clientId }) : cleared }];
     }],
     ['GET', /^\/issuers$/, async () => [200, { issuers: [...options.issuers.values()].map((i) => i.summary()) }]],
     ['GET', new RegExp(`^/issuers/${seg}$`), async (_req, [name]) => [200, issuerOf(name!).summary()]],
     ['PUT', new RegExp(`^/issuers/${seg}/users/${seg}$`), async (req, [name, sub]) => {
       const body = await readJson(req);
-      return [200, upsertUser(issuerOf(name!), { ...body, sub: decodeURIComponent(sub!) })];
+      return [200, upsertUser(issuerOf(name!), { ...body, sub: sub! })];
     }],
     ['PUT', new RegExp(`^/issuers/${seg}/users/${seg}/claims$`), async (req, [name, sub]) => {
-      const user = setClaims(issuerOf(name!), decodeURIComponent(sub!), await readJson(req));
-      if (!user) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
+      const user = setClaims(issuerOf(name!), sub!, await readJson(req));
+      if (!user) throw new NotFound(`no user "${sub!}"`);
       return [200, user];
     }],
     ['DELETE', new RegExp(`^/issuers/${seg}/users/${seg}$`), async (_req, [name, sub]) => {
-      if (!removeUser(issuerOf(name!), decodeURIComponent(sub!))) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
-      return [200, { removed: decodeURIComponent(sub!) }];
+      if (!removeUser(issuerOf(name!), sub!)) throw new NotFound(`no user "${sub!}"`);
+      return [200, { removed: sub! }];
     }],
     ['PUT', new RegExp(`^/issuers/${seg}/clients/${seg}$`), async (req, [name, id]) => {
       const body = await readJson(req);
-      const metadata = await upsertClient(issuerOf(name!), { ...body, client_id: decodeURIComponent(id!) });
+      const metadata = await upsertClient(issuerOf(name!), { ...body, client_id: id! });
       const { client_secret: _secret, ...shown } = metadata;
       return [200, shown];
     }],
     ['DELETE', new RegExp(`^/issuers/${seg}/clients/${seg}$`), async (_req, [name, id]) => {
-      if (!removeClient(issuerOf(name!), decodeURIComponent(id!))) throw new NotFound(`no client "${decodeURIComponent(id!)}"`);
-      return [200, { removed: decodeURIComponent(id!) }];
+      if (!removeClient(issuerOf(name!), id!)) throw new NotFound(`no client "${id!}"`);
+      return [200, { removed: id! }];
     }],
     ['GET', new RegExp(`^/issuers/${seg}/keys$`), async (_req, [name]) => [200, { keys: publicKeys(issuerOf(name!)) }]],
     ['POST', new RegExp(`^/issuers/${seg}/keys/rotate$`), async (req, [name]) => {
@@ -117,34 +128,35 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       return [200, await rotateKey(issuerOf(name!), { alg, retirePrevious: body.retirePrevious === true })];
     }],
     ['DELETE', new RegExp(`^/issuers/${seg}/keys/${seg}$`), async (_req, [name, kid]) => {
-      if (!retireKey(issuerOf(name!), decodeURIComponent(kid!))) throw new NotFound(`no key "${decodeURIComponent(kid!)}"`);
-      return [200, { retired: decodeURIComponent(kid!) }];
+      if (!retireKey(issuerOf(name!), kid!)) throw new NotFound(`no key "${kid!}"`);
+      return [200, { retired: kid! }];
     }],
     ['PUT', new RegExp(`^/issuers/${seg}/clock$`), async (req, [name]) => {
       const body = await readJson(req);
       if (typeof body.offsetSeconds !== 'number' || !Number.isFinite(body.offsetSeconds)) throw new AdminInputError('body must be {"offsetSeconds": <number>}');
       issuerOf(name!).shiftClock(body.offsetSeconds);
-      return [200, { issuer: decodeURIComponent(name!), offsetSeconds: issuerOf(name!).clockOffset }];
+      return [200, { issuer: name!, offsetSeconds: issuerOf(name!).clockOffset }];
     }],
     ['GET', /^\/scenarios$/, async () => [200, { scenarios: [...scenarios.values()] }]],
     ['PUT', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (req, [name, id]) => {
       const body = await readJson(req);
       if (typeof body.name !== 'string') throw new AdminInputError('body must name the scenario: {"name": "..."}');
       try {
-        issuerOf(name!).arm(decodeURIComponent(id!), body.name);
+        issuerOf(name!).arm(id!, body.name);
       } catch (cause) {
         throw new AdminInputError((cause as Error).message);
       }
-      return [200, { client_id: decodeURIComponent(id!), scenario: body.name }];
+      return [200, { client_id: id!, scenario: body.name }];
     }],
-    ['DELETE', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (_req, [name, id]) => [200, { disarmed: issuerOf(name!).disarm(decodeURIComponent(id!)) }]],
+    ['DELETE', new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`), async (_req, [name, id]) => [200, { disarmed: issuerOf(name!).disarm(id!) }]],
     ['POST', new RegExp(`^/issuers/${seg}/reset$`), async (_req, [name]) => {
       issuerOf(name!).reset();
-      return [200, { reset: decodeURIComponent(name!) }];
+      return [200, { reset: name! }];
     }],
     ['POST', /^\/reset$/, async () => {
       for (const issuer of options.issuers.values()) issuer.reset();
       options.requestLog.clear();
+      await options.sharedLog?.clear();
       return [200, { reset: [...options.issuers.keys()] }];
     }],
   ];
@@ -153,6 +165,11 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
 class NotFound extends Error {}
 
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, options: AdminOptions): Promise<void> {
+  const refused = refuseCrossSite(req, options.allowedHosts);
+  if (refused) {
+    sendJson(res, refused.status, { error: refused.status === 415 ? 'invalid_request' : 'access_denied', error_description: refused.reason });
+    return;
+  }
   const denied = authorizeAdmin(req, options);
   if (denied) {
     res.setHeader('www-authenticate', 'Bearer realm="mock-idp-admin"');
@@ -170,12 +187,32 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, url
     }
     return;
   }
+  if (options.sharedStore) {
+    // Read and change the state every replica shares: first pick up what the others did.
+    try {
+      await Promise.all([...options.issuers.values()].map((i) => i.refreshShared()));
+    } catch {
+      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' }, { 'retry-after': '1' });
+      return;
+    }
+  }
   try {
-    const [status, body] = await route[2](req, route[1].exec(path)!.slice(1), url);
+    const params = route[1].exec(path)!.slice(1).map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        throw new AdminInputError(`malformed percent-encoding in the path segment "${segment}"`);
+      }
+    });
+    const [status, body] = await route[2](req, params, url);
+    // The change is answered once the other replicas can see it.
+    await Promise.all([...options.issuers.values()].map((i) => i.settled()));
     sendJson(res, status, body);
   } catch (error) {
     if (error instanceof AdminInputError) sendJson(res, 400, { error: 'invalid_request', error_description: error.message });
     else if (error instanceof NotFound) sendJson(res, 404, { error: 'not_found', error_description: error.message });
-    else throw error;
+    else if (options.sharedStore && !options.sharedStore.ready()) {
+      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; the change may not have reached other replicas' }, { 'retry-after': '1' });
+    } else throw error;
   }
 }

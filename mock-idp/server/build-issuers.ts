@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError, formatIssues } from '../config/load.js';
 import { ClientSchema, IssuerSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
-import { Issuer } from '../issuer/issuer.js';
+import { Issuer, type ModelStore } from '../issuer/issuer.js';
 import { loadKeys } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
@@ -29,21 +29,47 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
   return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => IssuerSchema.parse({ name: p.name, profile: p.name }));
 }
 
+/** Paths the server answers itself, ahead of any issuer. */
+const RESERVED = ['/_admin', '/health', '/healthz'];
+
+/** How the dispatcher tells mounts apart: repeated and trailing slashes do not count, and case is folded for the check. */
+const pathKey = (path: string) => path.replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
+
 function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
+  const problems: string[] = [];
   const names = new Set<string>();
   issuers.forEach((issuer, i) => {
-    if (names.has(issuer.name)) throw new ConfigError('Invalid configuration:', [`issuers[${i}].name: "${issuer.name}" is used twice`]);
+    if (names.has(issuer.name)) problems.push(`issuers[${i}].name: "${issuer.name}" is used twice`);
     names.add(issuer.name);
   });
   const seen = new Map<string, number>();
   paths.forEach((path, i) => {
-    const other = seen.get(path);
-    if (other !== undefined) throw new ConfigError('Invalid configuration:', [`issuers[${i}].path: "${path}" is already used by issuers[${other}]`]);
-    seen.set(path, i);
+    const host = issuers[i]!.host ?? '';
+    const key = `${host}${pathKey(path)}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      problems.push(`issuers[${i}].path: "${path}" is already used by issuers[${other}] ("${paths[other]}"; slashes and case aside)`);
+    }
+    seen.set(key, i);
+    const shadowed = RESERVED.find((r) => key === r || (r === '/_admin' && key.startsWith('/_admin/')));
+    if (!host && shadowed) problems.push(`issuers[${i}].path: "${path}" is hidden behind mock-idp's own ${shadowed}`);
   });
+  issuers.forEach((issuer, i) => {
+    const subs = new Set<string>();
+    for (const user of [...(issuer.users ?? []), ...issuer.extraUsers]) {
+      if (subs.has(user.sub)) problems.push(`issuers[${i}] (${issuer.name}): user sub "${user.sub}" is listed twice`);
+      subs.add(user.sub);
+    }
+    const ids = new Set<string>();
+    for (const client of [...(issuer.clients ?? []), ...issuer.extraClients]) {
+      if (ids.has(client.client_id)) problems.push(`issuers[${i}] (${issuer.name}): client_id "${client.client_id}" is listed twice`);
+      ids.add(client.client_id);
+    }
+  });
+  if (problems.length) throw new ConfigError('Invalid configuration:', problems);
 }
 
-export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger): Promise<Issuer[]> {
+export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger, modelStoreFor?: (name: string) => ModelStore): Promise<Issuer[]> {
   const issuerConfigs = resolveIssuerConfigs(config);
   const origin = new URL(publicBaseUrl).origin;
   const profiles = issuerConfigs.map((c, i) => {
@@ -52,18 +78,18 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string,
     return profile;
   });
   const paths = issuerConfigs.map((c, i) => c.path ?? (c.host ? '/' : profiles[i]!.defaultPath));
-  checkUnique(issuerConfigs, paths.map((p, i) => `${issuerConfigs[i]!.host ?? ''}${p.replace(/\/$/, '')}`));
+  checkUnique(issuerConfigs, paths);
   // A configured issuer may bring its own clients, keys and features, so it is built and
   // checked now: a bad registration fails start-up. A shipped profile with its shipped
   // fixtures is checked by this package's tests, and is built at its first request.
   const verify = Boolean(config.issuers?.length);
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify)));
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, modelStoreFor?.(c.name))));
 }
 
 async function buildIssuer(
-  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
+  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean, modelStore?: ModelStore,
 ): Promise<Issuer> {
-  const mountPath = path.replace(/\/+$/, '');
+  const mountPath = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
   // trailing slash (Auth0's https://tenant.auth0.com/).
   const issuerOrigin = config.host ? `https://${config.host}` : origin;
@@ -90,7 +116,7 @@ async function buildIssuer(
   try {
     const built = new Issuer({
       config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
-      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
+      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger, modelStore,
     });
     if (verify) await built.verifyClients();
     return built;

@@ -14,7 +14,11 @@ export interface DispatcherOptions {
   requestLog: RequestLog;
   logger: Logger;
   admin: AdminOptions;
+  /** Set when state is shared through Redis: requests get a 503 while it is unreachable. */
+  sharedStore?: { ready(): boolean } | undefined;
 }
+
+export const STORE_UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
 
 function bodyTypeOf(contentType: string | undefined): RequestRecord['bodyType'] {
   if (!contentType) return 'none';
@@ -32,6 +36,60 @@ function queryObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * A handler that answers before reading the whole body (one over a limit, a
+ * route that takes none) leaves the rest on the connection, where it would be
+ * read as the next request: the client's next keep-alive request then stalls.
+ * Such an answer says `Connection: close`, and what is left is read and dropped
+ * so the client sees the answer rather than a reset.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  // A request without a body is not complete yet while a synchronous handler (health,
+  // the dispatcher's own errors) answers it; only a body can be left behind.
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) return;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete && !this.headersSent) {
+      this.setHeader('connection', 'close');
+      res.once('finish', () => {
+        req.resume();
+        // A client that keeps sending is cut off rather than read for ever.
+        setTimeout(() => req.socket.destroy(), 5000).unref();
+      });
+    }
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const PROTO = /^https?$/i;
+
+const values = (header: string | string[] | undefined) => (Array.isArray(header) ? header.join(',') : header)?.split(',').map((v) => v.trim());
+
+/**
+ * oidc-provider builds every URL of discovery and of redirects from Host and,
+ * behind a proxy, X-Forwarded-Host and -Proto. A value that makes no URL (a
+ * space, an unclosed bracket) would fail deep inside it as a 500, and a scheme
+ * such as javascript: would be published as the endpoints' scheme: both are
+ * the request's fault, answered here with a 400.
+ */
+const validHost = (value: string) => {
+  if (!HOST.test(value)) return false;
+  try {
+    return new URL(`http://${value}`).host !== '';
+  } catch {
+    return false; // a port over 65535
+  }
+};
+
+function malformedForwarding(req: IncomingMessage): string | undefined {
+  if (req.headers.host !== undefined && !validHost(req.headers.host)) return 'Host';
+  if (values(req.headers['x-forwarded-host'])?.some((v) => !validHost(v))) return 'X-Forwarded-Host';
+  if (values(req.headers['x-forwarded-proto'])?.some((v) => !PROTO.test(v))) return 'X-Forwarded-Proto';
+  return undefined;
+}
+
 /** Routes by path to the issuer mounted there (longest mount first), plus health, admin and the index page. */
 export function createDispatcher(options: DispatcherOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const byPath = (a: Issuer, b: Issuer) => b.mountPath.length - a.mountPath.length;
@@ -43,12 +101,18 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
 
   return (req, res) => {
     const started = performance.now();
+    closeIfBodyUnread(req, res);
     const raw = req.url ?? '/';
     let url: URL;
     try {
       url = new URL(raw.startsWith('/') ? `http://mock-idp.invalid${raw}` : raw);
     } catch {
       sendJson(res, 400, { error: 'invalid_request', error_description: 'malformed request target' });
+      return;
+    }
+    const badHeader = malformedForwarding(req);
+    if (badHeader) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: `malformed ${badHeader} header` });
       return;
     }
     const path = url.pathname;
@@ -70,13 +134,15 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     res.on('finish', () => {
       record.status = res.statusCode;
       record.durationMs = Math.round((performance.now() - started) * 100) / 100;
+      options.admin.sharedLog?.push(record);
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;
+      // record.path, not the raw path: a quirk masks a token carried in the path (Stack Exchange's /access-tokens/{token}).
       logger[level]({
-        method: record.method, path, status: record.status, ms: record.durationMs,
+        method: record.method, path: record.path, status: record.status, ms: record.durationMs,
         issuer: record.issuer, route: record.route, client_id: record.clientId, error: record.error,
-      }, `${record.method} ${path} ${record.status}`);
+      }, `${record.method} ${record.path} ${record.status}`);
     });
 
     if (path === '/health' || path === '/healthz') {
@@ -113,6 +179,17 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = raw;
     const rest = raw.slice(target.mountPath.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
-    target.handle(req, res);
+    if (!options.sharedStore) {
+      target.handle(req, res);
+      return;
+    }
+    if (!options.sharedStore.ready()) {
+      sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
+      return;
+    }
+    issuer.refreshShared().then(() => target.handle(req, res), (error: unknown) => {
+      logger.warn({ err: error, issuer: issuer.name }, 'shared store unreachable');
+      if (!res.headersSent) sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
+    });
   };
 }

@@ -12,6 +12,12 @@ import type { BuiltinProfileName } from '../profiles/index.js';
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
+import { hostName, isLoopbackName } from './admin-guard.js';
+import { connectRedis } from '../store/connect.js';
+import { RedisModelStore } from '../store/redis-store.js';
+import { SharedState } from '../store/shared-state.js';
+import { SharedRequestLog } from '../store/shared-request-log.js';
+import { hostname } from 'node:os';
 
 type UserInput = import('zod').input<typeof UserSchema>;
 type ClientInput = import('zod').input<typeof ClientSchema>;
@@ -68,11 +74,11 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
   };
-  close(): Promise<void>;
-}
-
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  /**
+   * Stops accepting connections and waits for requests in flight to be answered,
+   * then closes; whatever is still open at `deadlineMs` (default 5000) is cut.
+   */
+  close(options?: { deadlineMs?: number }): Promise<void>;
 }
 
 function urlHost(host: string): string {
@@ -102,24 +108,63 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
   const requestLog = new RequestLog(config.requestLogSize);
 
   let dispatch = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => dispatch(req, res));
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // While draining, a keep-alive connection gets its answer and is then closed.
+    if (closing) res.setHeader('connection', 'close');
+    dispatch(req, res);
+  });
   server.keepAliveTimeout = 5000;
+  // What Node's parser refuses (a body without framing, a malformed request line, headers
+  // over the limit) never reaches the dispatcher; it still gets a JSON error, not Node's bare text.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({ error: 'invalid_request', error_description: status === 431 ? 'request headers too large' : 'malformed HTTP request' });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
   const url = (config.publicBaseUrl ?? `http://${urlHost(config.host)}:${port}`).replace(/\/$/, '');
 
   let issuers: Issuer[];
+  let redis: Awaited<ReturnType<typeof connectRedis>> | undefined;
   try {
-    issuers = await buildIssuers(config, url, logger);
+    redis = config.store === 'memory' ? undefined : await connectRedis(config.store);
+    const shared = redis;
+    issuers = await buildIssuers(config, url, logger, shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)));
+    if (shared) {
+      for (const issuer of issuers) {
+        issuer.sharedState = new SharedState(shared, `mockidp:${issuer.name}:`);
+        issuer.tokens.share(shared, `mockidp:${issuer.name}:`);
+        // A restart (or a new replica) starts from what the others changed at run time.
+        await issuer.refreshShared();
+      }
+    }
   } catch (error) {
+    redis?.disconnect();
     server.close();
     throw error;
   }
+  const sharedStore = redis && { ready: () => redis.status === 'ready' };
+  const sharedLog = redis && new SharedRequestLog(redis, config.requestLogSize, `${hostname()}:${process.pid}:${port}`);
   dispatch = createDispatcher({
     issuers,
     requestLog,
     logger,
-    admin: { requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken, loopbackOnly: isLoopbackHost(config.host) },
+    sharedStore,
+    admin: {
+      sharedStore,
+      sharedLog, requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
+      loopbackOnly: isLoopbackName(config.host),
+      allowedHosts: new Set([...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()), new URL(url).hostname.replace(/^\[|\]$/g, '')]),
+    },
   });
 
   const byName = new Map(issuers.map((i) => [i.name, i]));
@@ -156,9 +201,25 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
         if (!issuer) requestLog.clear();
       },
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
+    close: ({ deadlineMs = 5000 } = {}) => new Promise<void>((resolve, reject) => {
+      // Stop accepting, let requests in flight finish, then cut whatever is left at the deadline.
+      closing = true;
+      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+      deadline.unref();
+      server.close((error) => {
+        clearTimeout(deadline);
+        redis?.disconnect();
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeIdleConnections();
+      if (inFlight.size === 0) server.closeAllConnections();
+      else {
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader('connection', 'close');
+          res.once('close', () => server.closeIdleConnections());
+        }
+      }
     }),
   };
 }

@@ -1,0 +1,43 @@
+import { connect } from 'node:net';
+
+export interface RawExchange {
+  /** Every status line the server sent on the connection, in order. */
+  statuses: number[];
+  /** Response headers of the first answer, lowercased names. */
+  headers: Record<string, string>;
+  /** The whole text received. */
+  text: string;
+  /** True when the server closed the connection (rather than the test). */
+  closedByServer: boolean;
+}
+
+/**
+ * Writes raw bytes on one TCP connection and collects what comes back, until
+ * the server closes it or `idleMs` pass without data. Tests use it for what
+ * fetch cannot send: pipelined requests, bad Host headers, unread bodies.
+ */
+export function rawExchange(port: number, chunks: (string | Buffer)[], idleMs = 1500): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let closedByServer = true;
+    let timer: NodeJS.Timeout;
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { closedByServer = false; socket.destroy(); }, idleMs);
+    };
+    socket.on('data', (d: Buffer) => { text += d.toString('latin1'); idle(); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+      const head = text.split('\r\n\r\n')[0] ?? '';
+      const headers = Object.fromEntries(head.split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ statuses, headers, text, closedByServer });
+    });
+    socket.on('connect', () => {
+      for (const chunk of chunks) socket.write(chunk);
+      idle();
+    });
+  });
+}
