@@ -25,7 +25,10 @@ button{font:inherit;font-weight:600;padding:10px 14px;border-radius:8px;border:1
 button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
 .error{color:var(--danger);border:1px solid var(--danger);border-radius:8px;padding:8px 12px;margin-bottom:12px}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:16px}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;overflow-wrap:anywhere}
+h2{font-size:1rem;margin:16px 0 6px}ul.registered,ul.known-clients{margin:0;padding-left:20px}
+pre.snippet{font:.8rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:8px 10px;overflow-x:auto;white-space:pre}
+mark{background:#fde68a;color:#1d2330;border-radius:4px;padding:0 3px}
 `;
 
 export function page(title: string, body: string, options: { autosubmit?: boolean } = {}): string {

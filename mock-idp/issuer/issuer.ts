@@ -19,6 +19,7 @@ import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
 import { guarded } from './error-boundary.js';
 import { explainErrors } from './error-detail.js';
+import type { ErrorHelpContext } from './error-help.js';
 import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
@@ -37,6 +38,8 @@ export interface IssuerInit {
   /** Mount path without a trailing slash. */
   mountPath: string;
   publicOrigin: string;
+  /** The admin API's base URL, which error pages quote in their fixes; defaults to <publicOrigin>/_admin. */
+  adminUrl?: string | undefined;
   clients: ClientMetadata[];
   users: UserStore;
   keys: SigningKey[];
@@ -256,6 +259,7 @@ export class Issuer {
       features: this.#config.features,
       ttl: this.#config.ttl,
       loginMode: () => this.loginMode,
+      errorHelp: this.#errorHelp(),
     });
     if (this.#init.fixedScenario?.jwksPath === 'per-instance') {
       // Fixed for the instance's life: rebuilds must not move the keys from under a client that found them.
@@ -306,7 +310,7 @@ export class Issuer {
       provider: () => this.#provider,
       ensureClaimNames: (names) => this.ensureClaimNames(names),
     }), this.#logger));
-    explainErrors(provider, this.#logger);
+    explainErrors(provider, this.#logger, this.#errorHelp());
     this.#provider = provider;
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
@@ -319,6 +323,15 @@ export class Issuer {
       child.keys = this.keys;
       child.#stale = true;
     }
+  }
+
+  #errorHelp(): ErrorHelpContext {
+    return {
+      // A scenario issuer (<name>~<segment>) shares its parent's clients: fixes go to the parent.
+      issuerName: this.name.split('~')[0]!,
+      adminUrl: this.#init.adminUrl ?? `${this.#publicOrigin}/_admin`,
+      clients: () => this.clients,
+    };
   }
 
   readonly #signingKeys = new Map<string, Promise<CryptoKey>>();

@@ -5,6 +5,7 @@ import type { SigningKey } from '../keys/key-set.js';
 import type { Profile, ProfileContext } from '../profiles/types.js';
 import type { UserStore } from '../users/user-store.js';
 import { claimsConfig, claimsForScope } from './claims.js';
+import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { escapeHtml, page } from './html.js';
 import { DEFAULT_ROUTES } from './routes.js';
 import type { IssuerStore } from './store.js';
@@ -20,6 +21,8 @@ export interface ProviderConfigInput {
   features: IssuerConfig['features'];
   ttl: IssuerConfig['ttl'];
   loginMode: () => 'headless' | 'page';
+  /** What error pages need to say how to fix a refused request. */
+  errorHelp: ErrorHelpContext;
 }
 
 /**
@@ -199,10 +202,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
         },
       },
     },
-    renderError: (ctx, out) => {
+    renderError: (ctx, out, error) => {
+      const help = helpFor(input.errorHelp, error as { error?: string; error_detail?: string }, requestParams(ctx));
       ctx.type = 'html';
       ctx.body = page('Error', `<div class="card"><h1>${escapeHtml(out.error)}</h1>
-        <p class="sub">${escapeHtml(out.error_description ?? '')}</p></div>`);
+        <p class="sub">${escapeHtml(out.error_description ?? '')}</p>${help?.html ?? ''}</div>`);
     },
   };
 

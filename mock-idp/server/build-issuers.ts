@@ -89,7 +89,7 @@ async function buildIssuer(
   });
   try {
     const built = new Issuer({
-      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
+      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, adminUrl: `${origin}/_admin`, clients: metadata, users: store, keys,
       loginMode: config.login ?? global.login, storeSize: global.storeSize, logger,
     });
     if (verify) await built.verifyClients();
