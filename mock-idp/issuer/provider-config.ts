@@ -4,7 +4,7 @@ import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import type { Profile, ProfileContext } from '../profiles/types.js';
 import type { UserStore } from '../users/user-store.js';
-import { claimsConfig, claimsForScope } from './claims.js';
+import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
 import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { escapeHtml, page } from './html.js';
 import { DEFAULT_ROUTES } from './routes.js';
@@ -109,7 +109,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     async findAccount(_ctx, sub) {
       const user = users.get(sub);
       if (!user) return undefined;
-      return { accountId: sub, claims: () => ({ ...user.claims, sub }) };
+      return { accountId: sub, claims: () => ({ ...accountClaims(user, profile.usernameClaim), sub }) };
     },
     async extraTokenClaims(ctx, token) {
       // Only structured (JWT) access tokens carry profile claims; opaque ones stay opaque.
@@ -118,7 +118,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       if (!user) return undefined;
       // Resource-bound tokens carry resource scopes only; custom claims ride with openid either way.
       void ctx;
-      return claimsForScope(user.claims, `openid ${token.scope ?? ''}`, claims);
+      return claimsForScope(accountClaims(user, profile.usernameClaim), `openid ${token.scope ?? ''}`, claims);
     },
     ttl: {
       AccessToken: 3600,
