@@ -355,14 +355,15 @@ export class Issuer {
    * it now turns a bad registration into a start-up error instead of a 500 later.
    * It builds the provider, which also checks the keys and the configuration.
    */
-  async verifyClients(): Promise<void> {
+  async verifyClients(sourceOf?: (clientId: string) => string | undefined): Promise<void> {
     const provider = this.provider;
     for (const client of this.clients) {
       try {
         await provider.Client.find(client.client_id);
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
-        throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);
+        const source = sourceOf?.(client.client_id);
+        throw new Error(`client "${client.client_id}"${source ? ` (${source})` : ''}: ${error.error_description ?? error.message}`);
       }
     }
   }

@@ -119,7 +119,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
 
   let issuers: Issuer[];
   try {
-    issuers = await buildIssuers(config, url, logger);
+    issuers = await buildIssuers(config, url, logger, configFile);
   } catch (error) {
     server.close();
     throw error;
