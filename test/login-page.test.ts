@@ -10,7 +10,7 @@ let browser: Browser;
 let config: client.Configuration;
 
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'], login: 'page' });
+  idp = await startTestIdp({ profiles: ['generic', 'okta'], login: 'page' });
   config = await discover(idp.issuers.generic!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
   browser = await launchChromium();
 });
@@ -42,8 +42,8 @@ async function openLogin(): Promise<{ page: Page; verifier: string; state: strin
 describe('the login page in Chromium', () => {
   it('lists the users and logs in the one picked', async () => {
     const { page, verifier, state, callback } = await openLogin();
-    expect(await page.locator('h1').textContent()).toContain('Confidential web app (client_secret_basic)');
-    expect(await page.locator('label.user').count()).toBe(3);
+    expect(await page.locator('h1').textContent()).toBe('Sign in to Confidential web app');
+    expect(await page.locator('label.user').count()).toBe(2);
     await page.getByText('Bob Brown').click();
     await page.getByRole('button', { name: 'Approve' }).click();
     const tokens = await client.authorizationCodeGrant(config, await callback, { pkceCodeVerifier: verifier, expectedState: state });
@@ -85,6 +85,44 @@ describe('the login page in Chromium', () => {
     expect(url.searchParams.get('state')).toBe(state);
     expect(url.searchParams.get('iss')).toBe(idp.issuers.generic);
     await page.context().close();
+  });
+
+  it('shows the auth method beside the client, not in the title, and labels the scope list', async () => {
+    const { page } = await openLogin();
+    expect(await page.locator('h1').textContent()).not.toContain('client_secret_basic');
+    expect(await page.locator('p.sub').first().textContent()).toBe('Issuer generic · client generic-basic · authenticates with client_secret_basic');
+    const scopes = page.getByRole('list', { name: 'Requested scopes' });
+    expect(await scopes.getByRole('listitem').allTextContents()).toEqual(['openid', 'profile', 'email']);
+    await page.context().close();
+  });
+
+  it('has one control for someone else: its fields show once it is chosen', async () => {
+    const { page } = await openLogin();
+    expect(await page.getByText('Custom user').count()).toBe(0);
+    expect(await page.locator('details').count()).toBe(0);
+    expect(await page.getByRole('radio').count()).toBe(4);
+    expect(await page.getByLabel('Subject (sub)').isVisible()).toBe(false);
+    await page.getByText('Someone else').click();
+    expect(await page.getByRole('radio', { name: /Someone else/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('group', { name: 'Someone else' }).getByLabel('Subject (sub)').isVisible()).toBe(true);
+    await page.screenshot({ path: 'test/output/login-page-someone-else.png', fullPage: true });
+    await page.getByText('Bob Brown').click();
+    expect(await page.getByLabel('Subject (sub)').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('shows an Okta user\'s email login once, without an @ in front', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const url = new URL(`${idp.issuers.okta}/v1/authorize`);
+    url.search = new URLSearchParams({ client_id: 'okta-web', response_type: 'code', scope: 'openid profile', redirect_uri: REDIRECT_URI, state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    await page.goto(url.href);
+    const alice = page.locator('label.user', { hasText: 'Alice Adams' });
+    const text = await alice.textContent();
+    expect(text).not.toContain('@alice@example.com');
+    expect(text!.match(/alice@example\.com/g)).toHaveLength(1);
+    await page.screenshot({ path: 'test/output/login-page-okta.png', fullPage: true });
+    await context.close();
   });
 
   it('escapes HTML in user data', async () => {
