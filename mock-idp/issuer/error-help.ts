@@ -60,7 +60,7 @@ export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: 
     : 'none';
   const text = `redirect_uri sent: ${sent}; registered for client ${clientId}: ${list}. `
     + `Add it with POST ${endpoint} and the JSON body ${body}, or list it in the client's redirect_uris in the config`;
-  const items = registered.map((uri) => `<li>${uri === closest ? `<mark>${escapeHtml(uri)}</mark> <small>closest</small>` : escapeHtml(uri)}</li>`).join('');
+  const items = registered.map((uri) => `<li>${uri === closest ? `<mark><code>${escapeHtml(uri)}</code></mark> <small>closest</small>` : `<code>${escapeHtml(uri)}</code>`}</li>`).join('');
   const html = `
   <h2>Sent</h2><p><code class="sent">${escapeHtml(sent)}</code></p>
   <h2>Registered for <code>${escapeHtml(clientId)}</code></h2>
