@@ -110,5 +110,11 @@ describe('an unknown client', () => {
     const body = await response.json() as { error: string; error_description: string };
     expect(body.error).toBe('invalid_client');
     expect(body.error_description).toMatch(/client_id "shop-wbe" is not registered at issuer shop; known client_ids: .*shop-web/);
+    const basic = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('shop%2Dweb2:x').toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(((await basic.json()) as { error_description: string }).error_description).toContain('client_id "shop-web2" is not registered at issuer shop; known client_ids:');
   });
 });

@@ -108,5 +108,16 @@ export function helpFor(
 export function requestParams(ctx: KoaContextWithOIDC): Record<string, unknown> {
   const oidc = ctx.oidc as KoaContextWithOIDC['oidc'] | undefined;
   const raw = (oidc?.params ?? (ctx.method === 'POST' ? oidc?.body : ctx.query) ?? {}) as Record<string, unknown>;
-  return { ...(oidc?.body as Record<string, unknown> | undefined), ...raw };
+  const params = { ...(oidc?.body as Record<string, unknown> | undefined), ...raw };
+  if (typeof params.client_id !== 'string') {
+    // client_secret_basic: the client_id is the form-encoded user name of the Basic credentials (RFC 6749 2.3.1).
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(ctx.get('authorization'))?.[1];
+    const user = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':')[0] : undefined;
+    if (user) {
+      try {
+        params.client_id = decodeURIComponent(user.replace(/\+/g, ' '));
+      } catch { /* not form-encoded: oidc-provider refuses it on its own */ }
+    }
+  }
+  return params;
 }
