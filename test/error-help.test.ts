@@ -82,6 +82,19 @@ describe('a redirect_uri the client did not register', () => {
     const missing = await fetch(`${idp.url}/_admin/issuers/shop/clients/nobody/redirect_uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uri":"http://a.example/cb"}' });
     expect(missing.status).toBe(404);
   });
+
+  it('the same addition in code keeps the registration and is idempotent', async () => {
+    const uris = await idp.admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third');
+    expect(uris).toEqual(['http://127.0.0.1:4000/auth/callback', 'http://127.0.0.1:4000/other', 'http://127.0.0.1:4000/third']);
+    expect(await idp.admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third')).toEqual(uris);
+    expect(await idp.admin.addRedirectUri('shop', 'nobody', 'http://127.0.0.1:4000/third')).toBeUndefined();
+    const token = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('shop-web:shop-secret').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+  });
 });
 
 describe('an unknown client', () => {
