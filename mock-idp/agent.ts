@@ -6,6 +6,48 @@ export interface NavigateOptions {
   until?: (url: URL) => boolean;
   /** Give up after this many hops (redirects and auto-submitted forms). */
   maxHops?: number;
+  /**
+   * With `until`: an error answer (status 400 or more) reached instead of `until`
+   * throws a NavigationError quoting it (the default), or, when false, is
+   * returned as `response` for the caller to judge.
+   */
+  throwOnError?: boolean;
+}
+
+// A private-use character: String.prototype.trim, which structuredText applies, would strip a no-break space.
+const INDENT = '\ue000';
+const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** How much of an error page a NavigationError quotes. */
+const QUOTE_LIMIT = 2000;
+
+/**
+ * The browser stopped on an error answer (the IdP refusing a redirect URI or a
+ * client) instead of reaching `until`: the message quotes the page, so a test
+ * fails where the login failed, with the IdP's reason and fix.
+ */
+export class NavigationError extends Error {
+  override name = 'NavigationError';
+  constructor(readonly url: URL, readonly status: number, readonly page: string) {
+    super(`the browser stopped at ${url.origin}${url.pathname} (${status}) before reaching the redirect URI: ${page}`);
+  }
+}
+
+/** The readable text of an answer: a page's card (or body) without markup, or the body as sent. */
+function quote(body: string, html: boolean): string {
+  let text = body;
+  if (html) {
+    const root = parseHtml(body);
+    const main = root.querySelector('.card') ?? root.querySelector('main') ?? root.querySelector('body') ?? root;
+    for (const hidden of main.querySelectorAll('script, style')) hidden.remove();
+    // A snippet keeps its lines and indentation (YAML needs both): one block per line, indented with a placeholder that survives trimming.
+    for (const pre of main.querySelectorAll('pre')) {
+      pre.set_content(pre.text.split('\n').map((line) => `<div>${escapeText(line.replace(/^ +/, (lead) => INDENT.repeat(lead.length)))}</div>`).join(''));
+    }
+    text = main.structuredText;
+  }
+  text = text.split('\n').map((line) => line.replace(/[ \t\r\f\v]+/g, ' ').trim().replaceAll(INDENT, ' ')).filter((line) => line.trim()).join('\n');
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
 }
 
 export interface NavigateResult {
@@ -77,12 +119,18 @@ export class UserAgent {
           init = { method: 'POST', body: submitted.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
           continue;
         }
+        if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(html, true));
         return { url, response: new Response(html, { status: response.status, headers: response.headers }), hops };
       }
+      if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(await response.text(), false));
       return { url, response, hops };
     }
     throw new Error(`gave up after ${maxHops} hops at ${url.href}`);
   }
+}
+
+function stopsOnError(options: NavigateOptions, status: number): boolean {
+  return options.until !== undefined && options.throwOnError !== false && status >= 400;
 }
 
 /**

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
 import { AdminInputError, type MockIdp } from '../mock-idp/index.js';
-import { codeFlow, discover, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
+import { findProfile } from '../mock-idp/profiles/index.js';
+import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
 
 let idp: MockIdp;
 let issuer: string;
@@ -80,6 +81,69 @@ describe('admin API over HTTP', () => {
     expect(await admin('PUT', '/issuers/generic/users/x', { claims: { updated_at: 'soon' } })).toMatchObject({ status: 400, body: { error_description: expect.stringContaining('claims.updated_at') } });
     expect((await admin('PATCH', '/issuers/generic/users/x', {})).status).toBe(405);
     expect(await admin('POST', '/issuers/generic/keys/rotate', { alg: 'XX999' })).toMatchObject({ status: 400 });
+  });
+});
+
+describe('claims: replace or merge', () => {
+  it('PUT …/claims replaces every claim; PATCH …/claims merges (null removes one); both in code too', async () => {
+    await admin('PUT', '/issuers/generic/users/erin', { claims: { email: 'erin@example.com', team: 'qa', floor: 3 } });
+    const merged = await admin('PATCH', '/issuers/generic/users/erin/claims', { team: 'ops', floor: null, desk: 'B2' });
+    expect(merged).toMatchObject({ status: 200, body: { sub: 'erin', claims: { email: 'erin@example.com', team: 'ops', desk: 'B2' } } });
+    expect((merged.body.claims as Record<string, unknown>).floor).toBeUndefined();
+    const { tokens } = await codeFlow(await basic(), { loginHint: 'erin', scope: 'openid email' });
+    expect(tokens.claims()).toMatchObject({ email: 'erin@example.com', team: 'ops', desk: 'B2' });
+    const replaced = await admin('PUT', '/issuers/generic/users/erin/claims', { team: 'sales' });
+    expect(replaced.body.claims).toEqual({ team: 'sales' });
+    expect(idp.admin.mergeClaims('generic', 'erin', { desk: 'C1' })!.claims).toEqual({ team: 'sales', desk: 'C1' });
+    expect(idp.admin.setClaims('generic', 'erin', { desk: 'D4' })!.claims).toEqual({ desk: 'D4' });
+    expect((await admin('PATCH', '/issuers/generic/users/nobody/claims', { a: 1 })).status).toBe(404);
+    expect((await admin('PATCH', '/issuers/generic/users/erin/claims', '[1]')).status).toBe(400);
+    await admin('DELETE', '/issuers/generic/users/erin');
+  });
+});
+
+describe('preferred_username from username', () => {
+  it('is released where the profile\'s provider releases it, unless the claims set it', async () => {
+    await admin('PUT', '/issuers/generic/users/frank', { username: 'frank.login', claims: { name: 'Frank' } });
+    await admin('PUT', '/issuers/generic/users/gina', { username: 'gina.login', claims: { preferred_username: 'Gina G' } });
+    const config = await basic();
+    const frank = await codeFlow(config, { loginHint: 'frank', scope: 'openid profile' });
+    expect(frank.tokens.claims()!.preferred_username).toBe('frank.login');
+    expect(await client.fetchUserInfo(config, frank.tokens.access_token, 'frank')).toMatchObject({ preferred_username: 'frank.login' });
+    const gina = await codeFlow(config, { loginHint: 'gina', scope: 'openid profile' });
+    expect(gina.tokens.claims()!.preferred_username).toBe('Gina G');
+    const withoutProfile = await codeFlow(config, { loginHint: 'frank', scope: 'openid' });
+    expect(withoutProfile.tokens.claims()!.preferred_username).toBeUndefined();
+    await admin('DELETE', '/issuers/generic/users/frank');
+    await admin('DELETE', '/issuers/generic/users/gina');
+  });
+
+  it('GitLab releases it in userinfo only, as GitLab does; Stitch and Stack Exchange never do', async () => {
+    const own = await startTestIdp({ profiles: ['gitlab'] });
+    try {
+      const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
+      own.admin.upsertUser('gitlab', { sub: '7654321', username: 'hank', claims: { email: 'hank@example.com' } });
+      const config = await discover(own.issuers.gitlab!, app.client_id, client.ClientSecretBasic(app.client_secret));
+      const { tokens } = await codeFlow(config, { loginHint: 'hank', scope: 'openid profile email' });
+      expect(tokens.claims()!.preferred_username).toBeUndefined();
+      expect(await client.fetchUserInfo(config, tokens.access_token, '7654321')).toMatchObject({ preferred_username: 'hank' });
+    } finally {
+      await own.close();
+    }
+    expect(['generic', 'okta', 'auth0', 'gitlab'].map((name) => findProfile(name)!.usernameClaim)).toEqual(Array(4).fill('preferred_username'));
+    expect(findProfile('stitch')!.usernameClaim).toBeUndefined();
+    expect(findProfile('stackexchange')!.usernameClaim).toBeUndefined();
+  });
+});
+
+describe('the clock offset', () => {
+  it('is read with GET …/clock, and in code', async () => {
+    expect(await admin('GET', '/issuers/generic/clock')).toEqual({ status: 200, body: { issuer: 'generic', offsetSeconds: 0 } });
+    await admin('PUT', '/issuers/generic/clock', { offsetSeconds: -90 });
+    expect(await admin('GET', '/issuers/generic/clock')).toEqual({ status: 200, body: { issuer: 'generic', offsetSeconds: -90 } });
+    expect(idp.admin.clockOffset('generic')).toBe(-90);
+    await admin('PUT', '/issuers/generic/clock', { offsetSeconds: 0 });
+    expect((await admin('GET', '/issuers/nope/clock')).status).toBe(404);
   });
 });
 

@@ -28,7 +28,7 @@ describe('user claims', () => {
     const { tokens } = await codeFlow(config, { scope, loginHint: 'dora' });
     const idClaims = profileClaims(tokens.claims()!);
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'dora');
-    expect(idClaims).toEqual({ sub: 'dora', email: 'Dora@Example.com', name: 'Dora', updated_at: 1767225600, 'https://example.com/roles': ['auditor'], tenant_id: 't-42' });
+    expect(idClaims).toEqual({ sub: 'dora', email: 'Dora@Example.com', name: 'Dora', preferred_username: 'dora.d', updated_at: 1767225600, 'https://example.com/roles': ['auditor'], tenant_id: 't-42' });
     expect(profileClaims(userinfo)).toEqual(idClaims);
 
     const withResource = await codeFlow(config, { scope: `${scope} api:read`, loginHint: 'dora', extra: { resource: 'https://api.example.com' } });

@@ -53,6 +53,29 @@ describe('config validation names the bad field and why', () => {
   });
 });
 
+describe('a client whose key cannot be read is named, with where it was registered', () => {
+  const BAD_PEM = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnot-a-key\n-----END PUBLIC KEY-----';
+
+  it('a bad PEM in a config file: the issuer, the client, its place in the file and the file', async () => {
+    const file = join(dir, 'bad-pem.yaml');
+    await writeFile(file, `issuers:\n  - name: bank\n    clients:\n      - client_id: ok-app\n        client_secret: s\n      - client_id: pem-app\n        token_endpoint_auth_method: private_key_jwt\n        public_key_pem: ${JSON.stringify(BAD_PEM)}\n`);
+    const error = await startTestIdp({ configFile: file }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`Issuer bank: client "pem-app" (issuers[0].clients[1] in ${file}) could not be read:`);
+  });
+
+  it('a bad PEM given in code: the issuer, the client and its place', async () => {
+    await expect(startTestIdp({ issuers: [{ name: 'x' }, { name: 'y', path: '/y', extraClients: [{ client_id: 'pem-app', token_endpoint_auth_method: 'private_key_jwt', public_key_pem: BAD_PEM }] }] }))
+      .rejects.toThrow('Issuer y: client "pem-app" (issuers[1].extraClients[0]) could not be read:');
+  });
+
+  it('a bad JWK that oidc-provider refuses: the client and the file', async () => {
+    const file = join(dir, 'bad-jwk.json');
+    await writeFile(file, JSON.stringify({ issuers: [{ name: 'bank', clients: [{ client_id: 'jwk-app', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'RSA', n: 'AQAB' }] } }] }] }));
+    await expect(startTestIdp({ configFile: file })).rejects.toThrow(`client "jwk-app" (issuers[0].clients[0] in ${file})`);
+  });
+});
+
 describe('config sources', () => {
   it('reads YAML, lets the environment override it, and explicit options override both', async () => {
     const file = join(dir, 'mock-idp.yaml');

@@ -144,7 +144,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
     login.opened.add(href);
     const idpOrigin = new URL(issuer).origin;
     try {
-      const stop = await login.browser.navigate(href, { until: (url) => url.origin !== idpOrigin });
+      const stop = await login.browser.navigate(href, { until: (url) => url.origin !== idpOrigin, throwOnError: false });
       if (stop.response) {
         const page = (await stop.response.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
         login.abandon(`the login stopped at the identity provider (${stop.response.status}): ${page}`);

@@ -105,7 +105,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
 
       let landing;
       try {
-        landing = await browser.navigate(login, { until: (url) => url.origin !== base.origin && url.origin !== idpOrigin });
+        landing = await browser.navigate(login, { until: (url) => url.origin !== base.origin && url.origin !== idpOrigin, throwOnError: false });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }

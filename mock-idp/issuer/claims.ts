@@ -34,3 +34,9 @@ export function claimsForScope(all: Record<string, unknown>, scope: string, map:
   const names = new Set(scope.split(' ').flatMap((s) => map[s] ?? []));
   return Object.fromEntries(Object.entries(all).filter(([name]) => names.has(name)));
 }
+
+/** A user's claims as released: the stored ones, plus the username under the profile's claim name unless set. */
+export function accountClaims(user: { username?: string | undefined; claims: Record<string, unknown> }, usernameClaim: string | undefined): Record<string, unknown> {
+  if (!usernameClaim || user.username === undefined || user.claims[usernameClaim] !== undefined) return user.claims;
+  return { [usernameClaim]: user.username, ...user.claims };
+}

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Logger } from '../log/logger.js';
+import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { recordOf } from './evidence.js';
 import { EVICTED_NOTE } from './store.js';
 
@@ -22,7 +23,7 @@ interface ProviderError extends Error {
  * description. A test double should say why, so the detail is appended to the
  * JSON error_description and noted in the request log.
  */
-export function explainErrors(provider: Provider, logger: Logger): void {
+export function explainErrors(provider: Provider, logger: Logger, errorHelp?: ErrorHelpContext): void {
   // The event names are typed one overload each; a plain emitter view keeps this a loop.
   const events = provider as unknown as EventEmitter;
   for (const event of ERROR_EVENTS) {
@@ -31,11 +32,18 @@ export function explainErrors(provider: Provider, logger: Logger): void {
       // A credential the full store pushed out fails like a revoked one; the answer says which it was.
       const evicted = record?.notes?.find((n) => n.startsWith(`${EVICTED_NOTE}:`));
       const detail = evicted ?? err.error_detail;
-      if (!detail) return;
-      if (record && !evicted) record.notes = [...(record.notes ?? []), `${err.error ?? 'error'}: ${detail}`];
+      // What to do about it (the registered redirect URIs, the known clients): in the description, still one string.
+      const help = errorHelp && helpFor(errorHelp, err, requestParams(ctx))?.text;
+      if (!detail && !help) return;
+      const notes = [evicted ? undefined : detail, help].filter((note): note is string => Boolean(note));
+      if (record) record.notes = [...(record.notes ?? []), ...notes.map((note) => `${err.error ?? 'error'}: ${note}`)];
       const body = ctx.body as { error?: string; error_description?: string } | undefined;
-      if (body && typeof body === 'object' && !Buffer.isBuffer(body) && typeof body.error === 'string' && !body.error_description?.includes(detail)) {
+      if (!body || typeof body !== 'object' || Buffer.isBuffer(body) || typeof body.error !== 'string') return;
+      if (detail && !body.error_description?.includes(detail)) {
         body.error_description = body.error_description ? `${body.error_description} (${detail})` : detail;
+      }
+      if (help && !body.error_description?.includes(help)) {
+        body.error_description = body.error_description ? `${body.error_description}. ${help}` : help;
       }
     });
   }

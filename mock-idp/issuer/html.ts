@@ -16,7 +16,13 @@ h1{font-size:1.3rem;margin:0 0 4px}p.sub{color:var(--muted);margin:0 0 16px}
 fieldset{border:0;padding:0;margin:0 0 16px}legend{font-weight:600;margin-bottom:8px}
 label.user{display:flex;gap:12px;align-items:flex-start;border:1px solid var(--line);border-radius:10px;padding:10px 12px;margin-bottom:8px;cursor:pointer}
 label.user:has(input:checked){border-color:var(--accent);box-shadow:0 0 0 1px var(--accent)}
-label.user small{display:block;color:var(--muted)}
+label.user small,.someone small{display:block;color:var(--muted)}
+.user.someone{display:block;border:1px solid var(--line);border-radius:10px;padding:10px 12px;margin-bottom:8px}
+.someone>label{display:flex;gap:12px;align-items:flex-start;cursor:pointer}
+.someone:has(>label input:checked){border-color:var(--accent);box-shadow:0 0 0 1px var(--accent)}
+.someone .fields{display:none;margin-top:10px}.someone:has(>label input:checked) .fields{display:block}
+.someone .fields label{display:block;font-weight:600;margin:8px 0 4px}
+p.label{font-weight:600;margin:0 0 6px}ul.scopes{list-style:none;padding:0;margin:0 0 12px}
 input[type=text],textarea{width:100%;font:inherit;padding:8px 10px;border:1px solid var(--line);border-radius:8px;background:transparent;color:inherit}
 textarea{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;min-height:110px}
 details{margin:0 0 16px}summary{cursor:pointer;font-weight:600;margin-bottom:8px}
@@ -25,7 +31,10 @@ button{font:inherit;font-weight:600;padding:10px 14px;border-radius:8px;border:1
 button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
 .error{color:var(--danger);border:1px solid var(--danger);border-radius:8px;padding:8px 12px;margin-bottom:12px}
 footer{color:var(--muted);font-size:.8rem;text-align:center;margin-top:16px}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;overflow-wrap:anywhere}
+h2{font-size:1rem;margin:16px 0 6px}ul.registered,ul.known-clients{margin:0;padding-left:20px}
+pre.snippet{font:.8rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:8px 10px;overflow-x:auto;white-space:pre}
+mark{background:#fde68a;color:#1d2330;border-radius:4px;padding:0 3px}
 `;
 
 export function page(title: string, body: string, options: { autosubmit?: boolean } = {}): string {

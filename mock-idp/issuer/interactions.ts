@@ -141,6 +141,7 @@ async function renderPage(
     issuerName: host.name,
     clientName: (client?.clientName as string | undefined) ?? params.client_id ?? 'unknown client',
     clientId: params.client_id ?? '',
+    authMethod: client?.clientAuthMethod,
     scopes: (params.scope ?? '').split(' ').filter(Boolean),
     users: host.users.list(),
     selectedSub: hinted?.sub ?? host.users.defaultUser()?.sub,

@@ -47,6 +47,31 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
   return metadata;
 }
 
+/**
+ * Adds one redirect URI to a registered client, keeping the rest of its
+ * registration (secrets included, which a whole-client PUT would have to repeat).
+ * Returns the client's redirect URIs, or undefined when there is no such client.
+ */
+export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unknown): Promise<string[] | undefined> {
+  const client = issuer.clients.find((c) => c.client_id === clientId);
+  if (!client) return undefined;
+  const parsed = parse(ClientSchema.shape.redirect_uris.unwrap().element, uri, 'redirect_uri');
+  const current = (client.redirect_uris ?? []) as string[];
+  if (current.includes(parsed)) return current;
+  const previous = issuer.clients;
+  const updated = { ...client, redirect_uris: [...current, parsed] };
+  issuer.clients = previous.map((c) => (c === client ? updated : c));
+  issuer.rebuild();
+  try {
+    await issuer.provider.Client.find(clientId);
+  } catch (cause) {
+    issuer.clients = previous;
+    issuer.rebuild();
+    throw new AdminInputError(`invalid redirect_uri: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`);
+  }
+  return updated.redirect_uris;
+}
+
 export function removeClient(issuer: Issuer, clientId: string): boolean {
   const before = issuer.clients.length;
   issuer.clients = issuer.clients.filter((c) => c.client_id !== clientId);
@@ -67,6 +92,22 @@ export function upsertUser(issuer: Issuer, input: unknown): User {
 export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | undefined {
   const user = issuer.users.get(sub);
   if (!user) return undefined;
+  return upsertUser(issuer, { sub, username: user.username, claims });
+}
+
+/**
+ * Merges into a user's claims (RFC 7396 JSON merge patch, one level: a claim
+ * set to null is removed, any other value replaces that claim); the claims not
+ * named stay. setClaims replaces them all.
+ */
+export function mergeClaims(issuer: Issuer, sub: string, patch: Record<string, unknown>): User | undefined {
+  const user = issuer.users.get(sub);
+  if (!user) return undefined;
+  const claims: Record<string, unknown> = { ...user.claims };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete claims[name];
+    else claims[name] = value;
+  }
   return upsertUser(issuer, { sub, username: user.username, claims });
 }
 

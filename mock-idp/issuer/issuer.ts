@@ -19,6 +19,7 @@ import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
 import { guarded } from './error-boundary.js';
 import { explainErrors } from './error-detail.js';
+import type { ErrorHelpContext } from './error-help.js';
 import { evidenceMiddleware } from './evidence.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
@@ -43,6 +44,8 @@ export interface IssuerInit {
   /** Mount path without a trailing slash. */
   mountPath: string;
   publicOrigin: string;
+  /** The admin API's base URL, which error pages quote in their fixes; defaults to <publicOrigin>/_admin. */
+  adminUrl?: string | undefined;
   clients: ClientMetadata[];
   users: UserStore;
   keys: SigningKey[];
@@ -371,6 +374,7 @@ export class Issuer {
       features: this.#config.features,
       ttl: this.#config.ttl,
       loginMode: () => this.loginMode,
+      errorHelp: this.#errorHelp(),
     });
     if (this.#init.fixedScenario?.jwksPath === 'per-instance') {
       // Fixed for the instance's life: rebuilds must not move the keys from under a client that found them.
@@ -425,7 +429,7 @@ export class Issuer {
       provider: () => this.#provider,
       ensureClaimNames: (names) => this.ensureClaimNames(names),
     }), this.#logger));
-    explainErrors(provider, this.#logger);
+    explainErrors(provider, this.#logger, this.#errorHelp());
     this.#provider = provider;
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
@@ -438,6 +442,15 @@ export class Issuer {
       child.keys = this.keys;
       child.#stale = true;
     }
+  }
+
+  #errorHelp(): ErrorHelpContext {
+    return {
+      // A scenario issuer (<name>~<segment>) shares its parent's clients: fixes go to the parent.
+      issuerName: this.name.split('~')[0]!,
+      adminUrl: this.#init.adminUrl ?? `${this.#publicOrigin}/_admin`,
+      clients: () => this.clients,
+    };
   }
 
   readonly #signingKeys = new Map<string, Promise<CryptoKey>>();
@@ -461,7 +474,7 @@ export class Issuer {
    * it now turns a bad registration into a start-up error instead of a 500 later.
    * It builds the provider, which also checks the keys and the configuration.
    */
-  async verifyClients(): Promise<void> {
+  async verifyClients(sourceOf?: (clientId: string) => string | undefined): Promise<void> {
     const provider = this.provider;
     for (const client of this.clients) {
       let found;
@@ -469,7 +482,8 @@ export class Issuer {
         found = await provider.Client.find(client.client_id);
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
-        throw new Error(`client "${client.client_id}": ${error.error_description ?? error.message}`);
+        const source = sourceOf?.(client.client_id);
+        throw new Error(`client "${client.client_id}"${source ? ` (${source})` : ''}: ${error.error_description ?? error.message}`);
       }
       const unknown = found ? unknownClientFields(client, found.metadata()) : [];
       if (unknown.length) throw new Error(`client "${client.client_id}": unknown field ${unknown.join(', ')}`);

@@ -4,7 +4,8 @@ import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
 import type { Profile, ProfileContext } from '../profiles/types.js';
 import type { UserStore } from '../users/user-store.js';
-import { claimsConfig, claimsForScope } from './claims.js';
+import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
+import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { escapeHtml, page } from './html.js';
 import { DEFAULT_ROUTES } from './routes.js';
 
@@ -20,6 +21,8 @@ export interface ProviderConfigInput {
   features: IssuerConfig['features'];
   ttl: IssuerConfig['ttl'];
   loginMode: () => 'headless' | 'page';
+  /** What error pages need to say how to fix a refused request. */
+  errorHelp: ErrorHelpContext;
 }
 
 /**
@@ -121,7 +124,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     async findAccount(_ctx, sub) {
       const user = users.get(sub);
       if (!user) return undefined;
-      return { accountId: sub, claims: () => ({ ...user.claims, sub }) };
+      return { accountId: sub, claims: () => ({ ...accountClaims(user, profile.usernameClaim), sub }) };
     },
     async extraTokenClaims(ctx, token) {
       // Only structured (JWT) access tokens carry profile claims; opaque ones stay opaque.
@@ -130,7 +133,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       if (!user) return undefined;
       // Resource-bound tokens carry resource scopes only; custom claims ride with openid either way.
       void ctx;
-      return claimsForScope(user.claims, `openid ${token.scope ?? ''}`, claims);
+      return claimsForScope(accountClaims(user, profile.usernameClaim), `openid ${token.scope ?? ''}`, claims);
     },
     ttl: {
       AccessToken: 3600,
@@ -214,10 +217,11 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
         },
       },
     },
-    renderError: (ctx, out) => {
+    renderError: (ctx, out, error) => {
+      const help = helpFor(input.errorHelp, error as { error?: string; error_detail?: string }, requestParams(ctx));
       ctx.type = 'html';
       ctx.body = page('Error', `<div class="card"><h1>${escapeHtml(out.error)}</h1>
-        <p class="sub">${escapeHtml(out.error_description ?? '')}</p></div>`);
+        <p class="sub">${escapeHtml(out.error_description ?? '')}</p>${help?.html ?? ''}</div>`);
     },
   };
 

@@ -16,6 +16,7 @@ export default defineProfile({
   defaultPath: '/generic',
   keySet: 'generic',
   fixture: 'generic',
+  usernameClaim: 'preferred_username',
   defaultUser: 'alice',
   scopes: ['openid', 'offline_access', 'profile', 'email', 'address', 'phone', 'api:read', 'api:write'],
   // oidc-provider's defaults plus HS256, which OIDC Core 10.1 keys with the client secret: clients that register it get it.

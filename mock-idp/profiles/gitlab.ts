@@ -28,6 +28,7 @@ export default defineProfile({
   defaultPath: '/gitlab',
   keySet: 'gitlab',
   fixture: 'gitlab',
+  usernameClaim: 'preferred_username',
   defaultUser: '1234567',
   scopes: [
     'api', 'read_api', 'read_user', 'create_runner', 'manage_runner', 'k8s_proxy', 'read_repository', 'write_repository',

@@ -66,6 +66,12 @@ export interface Profile {
   /** sub of the user picked when no login_hint is given. */
   defaultUser?: string;
   scopes: readonly string[];
+  /**
+   * The claim a user's `username` is released as when the user's claims do not
+   * set it (explicit claims win): preferred_username where the provider releases
+   * the login name; absent where it does not.
+   */
+  usernameClaim?: 'preferred_username';
   /** Claims released per scope, merged over the OIDC standard mapping. */
   claims?: Readonly<Record<string, readonly string[]>>;
   /** oidc-provider configuration this provider differs by (routes, ttl, features...). */

@@ -4,6 +4,7 @@ import type { Issuer } from '../issuer/issuer.js';
 import {
   AdminInputError, publicKeys, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
 } from '../issuer/issuer-admin.js';
+import { addRedirectUri, mergeClaims } from '../issuer/issuer-admin.js';
 import type { RequestLog, RequestLogFilter } from '../log/request-log.js';
 import { scenarios } from '../scenarios/index.js';
 import { sendJson } from './respond.js';
@@ -158,6 +159,19 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       options.requestLog.clear();
       await options.sharedLog?.clear();
       return [200, { reset: [...options.issuers.keys()] }];
+    }],
+    // Added for issue 18: read the clock, merge claims, add one redirect URI (the fix error pages quote).
+    ['GET', new RegExp(`^/issuers/${seg}/clock$`), async (_req, [name]) => [200, { issuer: decodeURIComponent(name!), offsetSeconds: issuerOf(name!).clockOffset }]],
+    ['PATCH', new RegExp(`^/issuers/${seg}/users/${seg}/claims$`), async (req, [name, sub]) => {
+      const user = mergeClaims(issuerOf(name!), decodeURIComponent(sub!), await readJson(req));
+      if (!user) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
+      return [200, user];
+    }],
+    ['POST', new RegExp(`^/issuers/${seg}/clients/${seg}/redirect_uris$`), async (req, [name, id]) => {
+      const body = await readJson(req);
+      const uris = await addRedirectUri(issuerOf(name!), decodeURIComponent(id!), body.redirect_uri);
+      if (!uris) throw new NotFound(`no client "${decodeURIComponent(id!)}"`);
+      return [200, { client_id: decodeURIComponent(id!), redirect_uris: uris }];
     }],
   ];
 }

@@ -69,7 +69,13 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
   if (problems.length) throw new ConfigError('Invalid configuration:', problems);
 }
 
-export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string, logger: Logger, modelStoreFor?: (name: string) => ModelStore): Promise<Issuer[]> {
+/**
+ * @param configFile the file the config came from, named in errors about what it registers
+ * @param modelStoreFor a shared store (Redis) for each issuer's oidc-provider entities; memory when absent
+ */
+export async function buildIssuers(
+  config: MockIdpConfig, publicBaseUrl: string, logger: Logger, configFile?: string, modelStoreFor?: (name: string) => ModelStore,
+): Promise<Issuer[]> {
   const issuerConfigs = resolveIssuerConfigs(config);
   const origin = new URL(publicBaseUrl).origin;
   const profiles = issuerConfigs.map((c, i) => {
@@ -83,11 +89,27 @@ export async function buildIssuers(config: MockIdpConfig, publicBaseUrl: string,
   // checked now: a bad registration fails start-up. A shipped profile with its shipped
   // fixtures is checked by this package's tests, and is built at its first request.
   const verify = Boolean(config.issuers?.length);
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, modelStoreFor?.(c.name))));
+  // Resolved issuers of a profile list are not in the config: their clients come from fixtures only.
+  const where = (i: number) => (config.issuers?.length ? { index: i, file: configFile } : undefined);
+  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, where(i), modelStoreFor?.(c.name))));
+}
+
+/** Where each client of an issuer was registered, for errors: "issuers[0].clients[1] in mock-idp.yaml", or a fixture file. */
+async function readClients(config: IssuerConfig, profile: Profile, where: { index: number; file?: string | undefined } | undefined) {
+  const inConfig = (field: string, j: number) => {
+    const at = where ? `issuers[${where.index}].${field}[${j}]` : `${field}[${j}]`;
+    return where?.file ? `${at} in ${where.file}` : at;
+  };
+  const fixtureFile = fixturePath('clients', `${profile.fixture}.json`);
+  const base = config.clients
+    ? config.clients.map((client, j) => ({ client, source: inConfig('clients', j) }))
+    : (await readFixture('clients', profile.fixture, ClientSchema)).map((client, j) => ({ client, source: `${fixtureFile}[${j}]` }));
+  return [...base, ...config.extraClients.map((client, j) => ({ client, source: inConfig('extraClients', j) }))];
 }
 
 async function buildIssuer(
-  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean, modelStore?: ModelStore,
+  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
+  where?: { index: number; file?: string | undefined }, modelStore?: ModelStore,
 ): Promise<Issuer> {
   const mountPath = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
@@ -95,15 +117,13 @@ async function buildIssuer(
   const issuerOrigin = config.host ? `https://${config.host}` : origin;
   const rootSuffix = config.host && profile.defaultPath.endsWith('/') ? '/' : '';
   const issuer = `${issuerOrigin}${path === '/' ? rootSuffix : path}`;
-  const clients = [...(config.clients ?? (await readFixture('clients', profile.fixture, ClientSchema))), ...config.extraClients];
+  const registered = await readClients(config, profile, where);
+  const sourceOf = (clientId: string) => registered.find((r) => r.client.client_id === clientId)?.source;
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];
   const defaultUser = config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
-  let metadata;
-  try {
-    metadata = await Promise.all(clients.map(toClientMetadata));
-  } catch (cause) {
-    throw new ConfigError(`Issuer ${config.name}: a client could not be read: ${(cause as Error).message}`);
-  }
+  const metadata = await Promise.all(registered.map(({ client, source }) => toClientMetadata(client).catch((cause: Error) => {
+    throw new ConfigError(`Issuer ${config.name}: client "${client.client_id}" (${source}) could not be read: ${cause.message}`);
+  })));
   let store: UserStore;
   try {
     store = new UserStore(users, defaultUser);
@@ -115,10 +135,10 @@ async function buildIssuer(
   });
   try {
     const built = new Issuer({
-      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, clients: metadata, users: store, keys,
+      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, adminUrl: `${origin}/_admin`, clients: metadata, users: store, keys,
       loginMode: config.login ?? global.login, storeSize: global.storeSize, logger, modelStore,
     });
-    if (verify) await built.verifyClients();
+    if (verify) await built.verifyClients(sourceOf);
     return built;
   } catch (cause) {
     throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/load.js';
 import type { ClientMetadata } from 'oidc-provider';
 import type { MockIdpConfig, MockIdpConfigInput, ClientSchema, UserSchema } from '../config/schema.js';
-import { removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser } from '../issuer/issuer-admin.js';
+import {
+  addRedirectUri, mergeClaims, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
+} from '../issuer/issuer-admin.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -60,10 +62,15 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
   /** Runtime changes, the same as the /_admin HTTP API. Invalid input throws AdminInputError. */
   readonly admin: {
     upsertUser(issuer: string, user: UserInput): User;
+    /** Replaces every claim of the user. */
     setClaims(issuer: string, sub: string, claims: Record<string, unknown>): User | undefined;
+    /** Merges into the user's claims: named claims change, null removes one, the rest stay. */
+    mergeClaims(issuer: string, sub: string, claims: Record<string, unknown>): User | undefined;
     removeUser(issuer: string, sub: string): boolean;
     upsertClient(issuer: string, client: ClientInput): Promise<ClientMetadata>;
     removeClient(issuer: string, clientId: string): boolean;
+    /** Adds one redirect URI to a client, keeping the rest of its registration; undefined when there is no such client. */
+    addRedirectUri(issuer: string, clientId: string, redirectUri: string): Promise<string[] | undefined>;
     rotateKey(issuer: string, options?: { alg?: string; retirePrevious?: boolean }): Promise<{ kid: string; retired: string[] }>;
     retireKey(issuer: string, kid: string): boolean;
     /** Makes one client's requests misbehave as the named scenario says (see scenarios in the README). */
@@ -71,6 +78,8 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
     disarm(issuer: string, clientId: string): boolean;
     /** Runs one issuer's clock `seconds` ahead (negative: behind); other issuers keep real time. */
     shiftClock(issuer: string, seconds: number): void;
+    /** Seconds one issuer's clock runs ahead (negative: behind). */
+    clockOffset(issuer: string): number;
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
   };
@@ -138,7 +147,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
   try {
     redis = config.store === 'memory' ? undefined : await connectRedis(config.store);
     const shared = redis;
-    issuers = await buildIssuers(config, url, logger, shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)));
+    issuers = await buildIssuers(config, url, logger, configFile, shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)));
     if (shared) {
       for (const issuer of issuers) {
         issuer.sharedState = new SharedState(shared, `mockidp:${issuer.name}:`);
@@ -188,13 +197,16 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     admin: {
       upsertUser: (issuer, user) => upsertUser(issuerNamed(issuer), user),
       setClaims: (issuer, sub, claims) => setClaims(issuerNamed(issuer), sub, claims),
+      mergeClaims: (issuer, sub, claims) => mergeClaims(issuerNamed(issuer), sub, claims),
       removeUser: (issuer, sub) => removeUser(issuerNamed(issuer), sub),
       upsertClient: (issuer, client) => upsertClient(issuerNamed(issuer), client),
       removeClient: (issuer, clientId) => removeClient(issuerNamed(issuer), clientId),
+      addRedirectUri: (issuer, clientId, redirectUri) => addRedirectUri(issuerNamed(issuer), clientId, redirectUri),
       rotateKey: (issuer, options) => rotateKey(issuerNamed(issuer), options),
       retireKey: (issuer, kid) => retireKey(issuerNamed(issuer), kid),
       arm: (issuer, clientId, scenario) => { issuerNamed(issuer).arm(clientId, scenario); },
       shiftClock: (issuer, seconds) => issuerNamed(issuer).shiftClock(seconds),
+      clockOffset: (issuer) => issuerNamed(issuer).clockOffset,
       disarm: (issuer, clientId) => issuerNamed(issuer).disarm(clientId),
       reset: (issuer) => {
         for (const target of issuer ? [issuerNamed(issuer)] : issuers) target.reset();
