@@ -6,6 +6,7 @@ import { UserAgent, type MockIdp } from '../mock-idp/index.js';
 import { clientSecretBasic, FlowManager, presets } from '../client/index.js';
 import { cases, referenceClientAdapter, runConformance, type ClientAdapter, type ConformanceReport } from '../conformance/index.js';
 import { flawedClients } from '../fixtures/clients/flawed/index.js';
+import { FAST_ROTATION } from '../fixtures/clients/flawed/flawed-client.js';
 import { startTestIdp } from './helpers/idp.js';
 
 let idp: MockIdp;
@@ -25,8 +26,8 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
     for (const flawed of flawedClients) for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
   });
 
-  it.each(flawedClients.map((f) => [f.flaw, f] as const))('%s', async (_flaw, flawed) => {
-    const report = await runConformance({ idp, adapter: flawed.adapter });
+  it.concurrent.each(flawedClients.map((f) => [f.flaw, f] as const))('%s', async (_flaw, flawed) => {
+    const report = await runConformance({ idp, adapter: flawed.adapter, ...FAST_ROTATION });
     // Caught at the case's level: a failed MUST, a warned SHOULD, or a noted MAY (the iat range, azp).
     const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
     expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());

@@ -3,13 +3,14 @@ import * as client from 'openid-client';
 import { UserAgent, type MockIdp } from '../mock-idp/index.js';
 import { cases, referenceClientAdapter, runConformance, toJUnit, toJson, toMarkdown, type ClientAdapter, type ConformanceReport } from '../conformance/index.js';
 import { fixtureText, startTestIdp } from './helpers/idp.js';
+import { FAST_ROTATION, fastReferenceClient } from '../fixtures/clients/flawed/flawed-client.js';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../client/index.js';
 
 let idp: MockIdp;
 beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
 afterAll(() => idp.close());
 
-const referenceClient = referenceClientAdapter();
+const referenceClient = fastReferenceClient();
 
 /** openid-client 6 with its default options, the way its README uses it. */
 const openidClientDefaults: ClientAdapter = {
@@ -39,7 +40,7 @@ const verdicts = (report: ConformanceReport) => Object.fromEntries(report.result
 
 describe('the conformance kit', () => {
   it('certifies the reference client: every MUST and SHOULD case that applies passes', async () => {
-    const report = await runConformance({ idp, adapter: referenceClient });
+    const report = await runConformance({ idp, adapter: referenceClient, ...FAST_ROTATION });
     const problems = report.results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip').map((r) => `${r.id}: ${r.reason}`);
     expect(problems).toEqual([]);
     expect(report.passed).toBe(true);
@@ -49,10 +50,10 @@ describe('the conformance kit', () => {
     expect(Object.keys(skipped).sort()).toEqual(cases.filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles).map((c) => c.id).sort());
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'])('certifies the reference client on the %s profile: the whole catalog, its own cases included', async (profile) => {
+  it.concurrent.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'])('certifies the reference client on the %s profile: the whole catalog, its own cases included', async (profile) => {
     const profiled = await startTestIdp({ profiles: [profile] });
     try {
-      const report = await runConformance({ idp: profiled, issuer: profile, adapter: referenceClientAdapter({ templates: profileClientAuth }) });
+      const report = await runConformance({ idp: profiled, issuer: profile, adapter: fastReferenceClient({ templates: profileClientAuth }), ...FAST_ROTATION });
       const problems = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
       expect(problems).toEqual([]);
       for (const c of cases.filter((x) => x.profiles?.includes(profile))) expect(verdicts(report)[c.id], c.id).toBe('pass');
@@ -65,7 +66,7 @@ describe('the conformance kit', () => {
   });
 
   it('runs the scenario of a multi-login case on an issuer instance of its own, and sees the JWKS refetch', async () => {
-    const report = await runConformance({ idp, adapter: referenceClient, only: ['key-rotation-nth-login', 'jwks-refetch-limited'] });
+    const report = await runConformance({ idp, adapter: referenceClient, only: ['key-rotation-nth-login', 'jwks-refetch-limited'], ...FAST_ROTATION });
     const rotation = report.results.find((r) => r.id === 'key-rotation-nth-login')!;
     expect(rotation.verdict).toBe('pass');
     expect(rotation.calls.filter((c) => c === 'jwks')).toHaveLength(2);

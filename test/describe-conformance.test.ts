@@ -16,4 +16,4 @@ describeConformance({
       return { ok: false, code: error instanceof RelyingPartyError ? error.code : undefined, message: (error as Error).message };
     }
   },
-}, { strict: true });
+}, { strict: true, jwksRefetchIntervalMs: 0 }); // a FlowManager per login: no key cache to wait for
