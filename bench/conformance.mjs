@@ -2,7 +2,7 @@
 // this 2-core machine), at several concurrencies. Run: npm run bench:conformance
 import { startMockIdp } from '../dist/mock-idp/index.js';
 import { fileURLToPath } from 'node:url';
-import { cases, commandAdapter, referenceClientAdapter, runConformance, toMarkdown, webAppAdapter } from '../dist/conformance/index.js';
+import { cases, commandAdapter, referenceClientAdapter, runConformance, summaryLine, toMarkdown, webAppAdapter } from '../dist/conformance/index.js';
 import { startExampleApp } from '../dist/client/examples/web-app.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,8 +19,7 @@ const rssBefore = process.memoryUsage().rss;
 const heapBefore = liveHeapMb();
 for (const concurrency of [1, 6, 12]) {
   const report = await runConformance({ idp, adapter, concurrency });
-  const { pass, fail, warn, skip } = report.summary;
-  console.log(`conformance, ${cases.length} cases, concurrency ${concurrency}: ${(report.durationMs / 1000).toFixed(2)} s (${pass} pass, ${fail} fail, ${warn} warn, ${skip} skip)`);
+  console.log(`conformance, ${cases.length} cases, concurrency ${concurrency}: ${summaryLine(report)}`);
   if (concurrency === 6) process.stdout.write(`\n${toMarkdown(report).split('\n').slice(0, 3).join('\n')}\n\n`);
 }
 console.log(`RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs; heap in use after a full GC ${heapBefore.toFixed(0)} MB before, ${liveHeapMb().toFixed(0)} MB after`);
@@ -33,9 +32,9 @@ const web = await runConformance({
   adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
   client: { clientId: 'bench-app', clientSecret: 'bench-app-secret', redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
 });
-console.log(`web adapter, example app: ${(web.durationMs / 1000).toFixed(2)} s (${web.summary.pass} pass, ${web.summary.fail} fail, ${web.summary.skip} skip)`);
+console.log(`web adapter, example app: ${summaryLine(web)}`);
 await app.close();
 const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 const command = await runConformance({ idp, adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} --client-id {client_id} --timeout 8` }) });
-console.log(`command adapter, mock-idp login: ${(command.durationMs / 1000).toFixed(2)} s (${command.summary.pass} pass, ${command.summary.fail} fail, ${command.summary.skip} skip; a node process per login)`);
+console.log(`command adapter, mock-idp login (a node process per login): ${summaryLine(command)}`);
 await idp.close();
