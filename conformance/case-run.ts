@@ -141,9 +141,10 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const started = performance.now();
   // A client whose issuer is fixed meets an issuer-only case armed on its client_id, where the case allows it.
   const armedInstead = testCase.via === 'issuer' && (testCase.armable === true || testCase.armedAs !== undefined) && options.armIssuerCases === true;
-  const viaIssuerUrl = testCase.via === 'issuer' && !armedInstead;
-  const armedScenario = armedInstead ? testCase.armedAs?.scenario ?? testCase.scenario : testCase.scenario;
-  const notOffered = armedScenario ? idp.issuer(issuerName).whyNotOffered(armedScenario, { armedOnClient: !viaIssuerUrl }) : undefined;
+  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
+  const armed = armedInstead ? testCase.armedAs ?? { scenario: testCase.scenario!, atStep: 0 } : testCase.scenario && !viaIssuer ? { scenario: testCase.scenario, atStep: 0 } : undefined;
+  const served = armed?.scenario ?? (viaIssuer ? testCase.scenario : undefined);
+  const notOffered = served ? idp.issuer(issuerName).whyNotOffered(served, { armedOnClient: armed !== undefined }) : undefined;
   if (notOffered) return { result: skippedCase(testCase, notOffered), facts: undefined };
   if (armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
     const keys = idp.issuer(issuerName).keys;
@@ -162,8 +163,6 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     return { result: skippedCase(testCase, `the issuer refuses this case's client: ${error.message}`), facts: undefined };
   }
   const { clientId } = registration;
-  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
-  const armed = armedInstead ? testCase.armedAs ?? { scenario: testCase.scenario!, atStep: 0 } : testCase.scenario && !viaIssuer ? { scenario: testCase.scenario, atStep: 0 } : undefined;
   const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
   const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
   const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
