@@ -2,7 +2,7 @@ export { startMockIdp, type MockIdp, type StartOptions, type IssuerUrls } from '
 export { loadConfig, validateConfig, ConfigError, ENV_VARS } from './config/load.js';
 export { ConfigSchema, IssuerSchema, ClientSchema, UserSchema } from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
-export { AdminInputError } from './issuer/issuer-admin.js';
+export { AdminInputError } from './kernel/admin-input-error.js';
 export type { MockIdpConfig, MockIdpConfigInput, IssuerConfig, IssuerInput, ClientConfig, UserConfig, TokenEndpointAuthMethod } from './config/schema.js';
 export type { RequestRecord, RequestLogFilter } from './log/request-log.js';
 export type { IssuerSummary } from './issuer/issuer.js';

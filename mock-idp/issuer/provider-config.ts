@@ -2,12 +2,12 @@ import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-pro
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
-import type { Profile, ProfileContext } from '../profiles/types.js';
+import type { Profile, ProfileContext } from '../kernel/plugin-types.js';
 import type { UserStore } from '../users/user-store.js';
 import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
 import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
-import { escapeHtml, page } from './html.js';
-import { DEFAULT_ROUTES } from './routes.js';
+import { escapeHtml, page } from '../kernel/html.js';
+import { DEFAULT_ROUTES } from '../kernel/routes.js';
 
 
 export interface ProviderConfigInput {

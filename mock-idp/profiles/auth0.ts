@@ -6,7 +6,7 @@ import { errorShape } from '../quirks/error-shape.js';
 import { editIdToken } from '../quirks/id-token.js';
 import { offlineAccessWithoutConsent } from '../quirks/offline-access-without-consent.js';
 import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { defineProfile } from './types.js';
+import { defineProfile } from '../kernel/plugin-types.js';
 
 /**
  * An Auth0 tenant (https://{tenant}.auth0.com/): the issuer keeps its trailing

@@ -1,4 +1,4 @@
-import { defineProfile } from './types.js';
+import { defineProfile } from '../kernel/plugin-types.js';
 import { pkcePolicy } from '../quirks/pkce-policy.js';
 
 /**

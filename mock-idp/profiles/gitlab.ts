@@ -7,7 +7,7 @@ import { pkcePolicy } from '../quirks/pkce-policy.js';
 import { queryTokenParams } from '../quirks/query-token-params.js';
 import { refreshReuse } from '../quirks/refresh-reuse.js';
 import { tokenResponse } from '../quirks/token-response.js';
-import { defineProfile } from './types.js';
+import { defineProfile } from '../kernel/plugin-types.js';
 
 // Doorkeeper's wording (config/locales/doorkeeper.en.yml) for every dead grant.
 const INVALID_GRANT = {

@@ -4,10 +4,10 @@ import gitlab from './gitlab.js';
 import okta from './okta.js';
 import stackexchange from './stackexchange.js';
 import stitch from './stitch.js';
-import type { Profile } from './types.js';
+import type { Profile } from '../kernel/plugin-types.js';
 
-export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from './types.js';
-export { defineProfile } from './types.js';
+export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from '../kernel/plugin-types.js';
+export { defineProfile } from '../kernel/plugin-types.js';
 
 /** Every built-in profile, in banner order. Adding a provider means adding its file here. */
 export const builtinProfiles: readonly Profile[] = [stitch, okta, gitlab, stackexchange, auth0, generic];

@@ -5,7 +5,7 @@ import { API_PREFIX, stackexchangeApi } from '../quirks/stackexchange-api.js';
 import {
   stackexchangeAuthorize, stackexchangeEndpoints, stackexchangeTokenRequest, stackexchangeTokenResponse,
 } from '../quirks/stackexchange-oauth.js';
-import { defineProfile } from './types.js';
+import { defineProfile } from '../kernel/plugin-types.js';
 
 const NO_EXPIRY = 'no_expiry';
 /** What a request without scope is granted: nothing beyond public data and /me. Never shown. */

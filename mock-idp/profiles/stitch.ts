@@ -7,7 +7,7 @@ import { refreshReuse } from '../quirks/refresh-reuse.js';
 import { redirectUriRejection } from '../quirks/redirect-uri-rejection.js';
 import { scopePolicy } from '../quirks/scope-policy.js';
 import { stitchGraphql } from '../quirks/stitch-graphql.js';
-import { defineProfile } from './types.js';
+import { defineProfile } from '../kernel/plugin-types.js';
 
 const USER_SCOPES = ['openid', 'accounts', 'transactions', 'balances', 'accountholders', 'offline_access', 'pci_unsafe', 'bankstatements', 'paymentinitiationrequest'];
 const CLIENT_SCOPES = [

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
+import { peekFormBody } from '../kernel/form-body.js';
 import { editIdToken } from './id-token.js';
 import { jwtAccessTokens } from './jwt-access-tokens.js';
 import { reshapeResponse } from './reshape-response.js';

@@ -1,7 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { recordOf } from '../issuer/evidence.js';
+import { recordOf } from '../kernel/evidence.js';
 import { maskSecret } from '../log/mask.js';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 import type { User } from '../users/user-store.js';
 import { resourceApi } from './resource-api.js';
 

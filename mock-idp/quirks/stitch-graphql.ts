@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { fixturePath } from '../paths.js';
-import type { Quirk } from '../profiles/types.js';
-import { BodyTooLarge, peekFormBody, readLimited } from './form-body.js';
+import type { Quirk } from '../kernel/plugin-types.js';
+import { BodyTooLarge, peekFormBody, readLimited } from '../kernel/form-body.js';
 import { GRAPHQL_LIMITS, limitRules } from './graphql-limits.js';
 import { resourceApi, type ResourceToken } from './resource-api.js';
 

@@ -1,14 +1,14 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKey } from '../keys/key-set.js';
-import type { TokenFacade } from '../issuer/token-facade.js';
-import type { Middleware } from '../profiles/types.js';
-import { recordOf } from '../issuer/evidence.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import { recordOf } from '../kernel/evidence.js';
 import { applyIdTokenFault, flipSignatureByte } from './id-token.js';
 import type { DiscoveryFault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
 import type { ScenarioRun } from './run.js';
 import { publicJwk } from '../keys/key-set.js';
-import { setRequestClockOffset, setRequestClockResolver } from '../issuer/clock.js';
+import { setRequestClockOffset, setRequestClockResolver } from '../kernel/clock.js';
 import { basicClientId } from '../log/mask.js';
 import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';

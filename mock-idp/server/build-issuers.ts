@@ -8,7 +8,7 @@ import { loadKeys } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
 import { builtinProfiles, findProfile, profileNames } from '../profiles/index.js';
-import type { Profile } from '../profiles/types.js';
+import type { Profile } from '../kernel/plugin-types.js';
 import { UserStore } from '../users/user-store.js';
 
 async function readFixture<T>(kind: 'clients' | 'users', name: string, schema: z.ZodType<T>): Promise<T[]> {

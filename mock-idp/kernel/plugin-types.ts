@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { Routes } from '../issuer/routes.js';
-import type { TokenFacade } from '../issuer/token-facade.js';
+import type { Routes } from './routes.js';
+import type { TokenFacade } from './token-facade.js';
 import type { UserStore } from '../users/user-store.js';
 
 /** Middleware run inside an issuer's oidc-provider app, with ctx.oidc available after next(). */
