@@ -1,9 +1,9 @@
-import auth0 from './auth0.js';
-import generic from './generic.js';
-import gitlab from './gitlab.js';
-import okta from './okta.js';
-import stackexchange from './stackexchange.js';
-import stitch from './stitch.js';
+import auth0 from './auth0/profile.js';
+import generic from './generic/profile.js';
+import gitlab from './gitlab/profile.js';
+import okta from './okta/profile.js';
+import stackexchange from './stackexchange/profile.js';
+import stitch from './stitch/profile.js';
 import type { Profile } from '../kernel/plugin-types.js';
 
 export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from '../kernel/plugin-types.js';

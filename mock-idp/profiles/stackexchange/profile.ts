@@ -1,11 +1,11 @@
-import { alwaysGzip } from '../quirks/always-gzip.js';
-import { commaScopes } from '../quirks/comma-scopes.js';
-import { scopeOptional } from '../quirks/scope-optional.js';
-import { API_PREFIX, stackexchangeApi } from '../quirks/stackexchange-api.js';
+import { alwaysGzip } from '../../quirks/always-gzip.js';
+import { commaScopes } from '../../quirks/comma-scopes.js';
+import { scopeOptional } from '../../quirks/scope-optional.js';
+import { API_PREFIX, stackexchangeApi } from './api.js';
 import {
   stackexchangeAuthorize, stackexchangeEndpoints, stackexchangeTokenRequest, stackexchangeTokenResponse,
-} from '../quirks/stackexchange-oauth.js';
-import { defineProfile } from '../kernel/plugin-types.js';
+} from './oauth.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 const NO_EXPIRY = 'no_expiry';
 /** What a request without scope is granted: nothing beyond public data and /me. Never shown. */

@@ -1,12 +1,12 @@
-import { assertionAudience } from '../quirks/assertion-audience.js';
-import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from '../quirks/auth0-audience.js';
-import { auth0Logout } from '../quirks/auth0-logout.js';
-import { auth0Metadata } from '../quirks/auth0-metadata.js';
-import { errorShape } from '../quirks/error-shape.js';
-import { editIdToken } from '../quirks/id-token.js';
-import { offlineAccessWithoutConsent } from '../quirks/offline-access-without-consent.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { defineProfile } from '../kernel/plugin-types.js';
+import { assertionAudience } from '../../quirks/assertion-audience.js';
+import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from './audience.js';
+import { auth0Logout } from './logout.js';
+import { auth0Metadata } from './metadata.js';
+import { errorShape } from '../../quirks/error-shape.js';
+import { editIdToken } from '../../quirks/id-token.js';
+import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 /**
  * An Auth0 tenant (https://{tenant}.auth0.com/): the issuer keeps its trailing
