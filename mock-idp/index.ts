@@ -7,6 +7,7 @@ export type { MockIdpConfig, MockIdpConfigInput, IssuerConfig, IssuerInput, Clie
 export type { RequestRecord, RequestLogFilter } from './log/request-log.js';
 export type { IssuerSummary } from './issuer/issuer.js';
 export { builtinProfiles, findProfile, profileNames, defineProfile, type BuiltinProfileName, type Profile, type Quirk, type ProfileContext } from './profiles/index.js';
+export { providerDocs, type ProviderDoc } from './profiles/index.js';
 export { NavigationError, UserAgent, type NavigateOptions, type NavigateResult } from './agent.js';
 export { scenarios, findScenario, type Scenario, type Fault, type ValueSpec, type SignatureFault } from './scenarios/index.js';
 export { fixturePath, fixturesDir } from './paths.js';

@@ -26,6 +26,7 @@ export default defineProfile({
   defaultPath: '/auth0/',
   keySet: 'auth0',
   fixture: 'auth0',
+  realHost: { host: '{tenant}.auth0.com', aliases: [], path: '/' },
   usernameClaim: 'preferred_username',
   defaultUser: 'auth0|6543210fedcba98765432100',
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],

@@ -28,6 +28,7 @@ export default defineProfile({
   defaultPath: '/gitlab',
   keySet: 'gitlab',
   fixture: 'gitlab',
+  realHost: { host: 'gitlab.com', aliases: [], path: '/' },
   usernameClaim: 'preferred_username',
   defaultUser: '1234567',
   scopes: [

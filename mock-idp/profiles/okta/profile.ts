@@ -32,6 +32,7 @@ export default defineProfile({
   defaultPath: '/okta/oauth2/default',
   keySet: 'okta',
   fixture: 'okta',
+  realHost: { host: '{tenant}.okta.com', aliases: [], path: '/oauth2/default' },
   usernameClaim: 'preferred_username',
   defaultUser: '00u1abcdefghijk12345',
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'],

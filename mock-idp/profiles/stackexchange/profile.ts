@@ -30,6 +30,8 @@ export default defineProfile({
   defaultPath: '/stackexchange',
   keySet: 'generic',
   fixture: 'stackexchange',
+  realHost: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
+  docs: [{ ref: 'api.stackexchange.com/docs/authentication', short: 'Stack Exchange docs', url: 'https://api.stackexchange.com/docs/authentication' }],
   defaultUser: '1165580',
   scopes: ['read_inbox', NO_EXPIRY, 'write_access', 'private_info', NO_SCOPE],
   providerConfig: () => ({

@@ -30,6 +30,7 @@ export default defineProfile({
   defaultPath: '/stitch',
   keySet: 'stitch',
   fixture: 'stitch',
+  realHost: { host: 'secure.stitch.money', aliases: ['api.stitch.money'], path: '/' },
   defaultUser: 'user_2f9c8a71e4d3',
   scopes: [...USER_SCOPES, ...CLIENT_SCOPES],
   providerConfig: () => ({
