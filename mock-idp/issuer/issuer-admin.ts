@@ -100,6 +100,7 @@ export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | 
  * named stay. setClaims replaces them all.
  */
 export function mergeClaims(issuer: Issuer, sub: string, patch: Record<string, unknown>): User | undefined {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new AdminInputError('invalid claims: a merge patch must be a JSON object');
   const user = issuer.users.get(sub);
   if (!user) return undefined;
   const claims: Record<string, unknown> = { ...user.claims };

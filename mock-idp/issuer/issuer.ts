@@ -138,7 +138,7 @@ export class Issuer {
 
   /** Shifts this issuer's clock only: its tokens, expiry checks and sessions. */
   shiftClock(seconds: number): void {
-    if (!Number.isFinite(seconds)) throw new Error('clock offset must be a finite number of seconds');
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw new AdminInputError(`clock offset must be a finite number of seconds, not ${String(seconds)}`);
     this.#clockOffset = Math.trunc(seconds);
     if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
     this.changed();
