@@ -1,3 +1,4 @@
+// The built-in providers: a folder each under profiles/<name>/, and the one list of them below.
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
