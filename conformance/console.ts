@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { providerDocs } from '../mock-idp/index.js';
 import { summaryLine } from './reports.js';
 import type { CaseResult, ConformanceReport, Verdict } from './types.js';
 
@@ -23,12 +24,12 @@ export function progressLine(result: CaseResult, done: number, total: number, co
   return `${count} ${verdictWord(result.verdict, colour)} ${result.level.padEnd(6)} ${result.id}  ${clip(result.reason, WHY_WIDTH)}`;
 }
 
-// Long spec names in their usual short form, so the SPEC column stays narrow.
+// Long spec names in their usual short form, so the SPEC column stays narrow; each provider's own docs come with its profile.
 const SHORT_SPECS: readonly (readonly [string, string])[] = [
   ['OIDC Back-Channel Logout 1.0', 'OIDC BCL'],
   ['OAuth 2.0 Form Post Response Mode', 'OAuth Form Post'],
   ['OAuth 2.0 Multiple Response Types', 'OAuth Resp Types'],
-  ['api.stackexchange.com/docs/authentication', 'Stack Exchange docs'],
+  ...providerDocs().map((doc) => [doc.ref, doc.short] as const),
 ];
 const SPEC_WIDTH = 22;
 

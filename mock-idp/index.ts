@@ -2,11 +2,12 @@ export { startMockIdp, type MockIdp, type StartOptions, type IssuerUrls } from '
 export { loadConfig, validateConfig, ConfigError, ENV_VARS } from './config/load.js';
 export { ConfigSchema, IssuerSchema, ClientSchema, UserSchema } from './config/schema.js';
 export { configJsonSchema } from './config/json-schema.js';
-export { AdminInputError } from './issuer/issuer-admin.js';
+export { AdminInputError } from './kernel/admin-input-error.js';
 export type { MockIdpConfig, MockIdpConfigInput, IssuerConfig, IssuerInput, ClientConfig, UserConfig, TokenEndpointAuthMethod } from './config/schema.js';
 export type { RequestRecord, RequestLogFilter } from './log/request-log.js';
 export type { IssuerSummary } from './issuer/issuer.js';
 export { builtinProfiles, findProfile, profileNames, defineProfile, type BuiltinProfileName, type Profile, type Quirk, type ProfileContext } from './profiles/index.js';
+export { providerDocs, type ProviderDoc } from './profiles/index.js';
 export { NavigationError, UserAgent, type NavigateOptions, type NavigateResult } from './agent.js';
 export { scenarios, findScenario, type Scenario, type Fault, type ValueSpec, type SignatureFault } from './scenarios/index.js';
 export { fixturePath, fixturesDir } from './paths.js';

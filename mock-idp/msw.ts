@@ -16,24 +16,16 @@
 import { bypass, http, type HttpHandler } from 'msw';
 import type { IssuerInput } from './config/schema.js';
 import { startMockIdp, type MockIdp, type StartOptions } from './server/start.js';
+import { providerHosts, type ProviderName } from './profiles/index.js';
 
-export type ProviderName = 'stitch' | 'okta' | 'gitlab' | 'stackexchange' | 'auth0';
-
-/** Where each provider lives on the internet: its host, API hosts and issuer path. */
-export function providerHosts(tenant: string): Record<ProviderName, { host: string; aliases: string[]; path: string }> {
-  return {
-    stitch: { host: 'secure.stitch.money', aliases: ['api.stitch.money'], path: '/' },
-    okta: { host: `${tenant}.okta.com`, aliases: [], path: '/oauth2/default' },
-    gitlab: { host: 'gitlab.com', aliases: [], path: '/' },
-    stackexchange: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
-    auth0: { host: `${tenant}.auth0.com`, aliases: [], path: '/' },
-  };
-}
+export type { ProviderName };
+/** Where each provider lives on the internet: its host, API hosts and issuer path (from the provider's profile). */
+export { providerHosts };
 
 export interface ProviderHandlersOptions extends Omit<StartOptions, 'issuers' | 'profiles' | 'host'> {
   /** Tenant in the Okta and Auth0 host names (https://<tenant>.okta.com, https://<tenant>.auth0.com). Default "mock". */
   tenant?: string;
-  /** Which providers to serve; default all five. */
+  /** Which providers to serve; default all of them. */
   providers?: ProviderName[];
   /** Per-provider additions: your own clients and users. */
   issuers?: Partial<Record<ProviderName, Omit<IssuerInput, 'name' | 'profile' | 'host' | 'aliases' | 'path'>>>;

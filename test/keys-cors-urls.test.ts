@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
 import { UserAgent, type MockIdp } from '../mock-idp/index.js';
 import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from './helpers/idp.js';
-import { DEFAULT_ROUTES, type RouteName } from '../mock-idp/issuer/routes.js';
+import { DEFAULT_ROUTES, type RouteName } from '../mock-idp/kernel/routes.js';
 
 const started: MockIdp[] = [];
 afterAll(() => Promise.all(started.map((i) => i.close())));

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
-import type { Middleware } from '../profiles/types.js';
-import { BodyTooLarge } from '../quirks/form-body.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import { BodyTooLarge } from '../kernel/form-body.js';
 
 /**
  * oidc-provider turns its own failures into OAuth errors, but quirks and the

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Logger } from '../log/logger.js';
 import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
-import { recordOf } from './evidence.js';
+import { recordOf } from '../kernel/evidence.js';
 import { EVICTED_NOTE } from './store.js';
 
 const ERROR_EVENTS = [

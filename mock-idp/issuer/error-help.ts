@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../kernel/html.js';
 
 /** What an error page needs to know about the issuer to say how to fix a request. */
 export interface ErrorHelpContext {

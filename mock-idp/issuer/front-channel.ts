@@ -1,4 +1,4 @@
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 
 /**
  * Endpoints a browser visits must use the public base URL even when a backend

@@ -1,5 +1,5 @@
 import type { Provider } from 'oidc-provider';
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 import type { UserStore } from '../users/user-store.js';
 
 export interface HeadlessLoginHost {

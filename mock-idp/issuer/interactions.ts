@@ -1,9 +1,9 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 import { UserSchema } from '../config/schema.js';
 import { formatIssues } from '../config/load.js';
 import type { User, UserStore } from '../users/user-store.js';
-import { peekFormBody } from '../quirks/form-body.js';
+import { peekFormBody } from '../kernel/form-body.js';
 import { renderLoginPage } from './login-page.js';
 
 export interface InteractionHost {

@@ -6,11 +6,10 @@ import { unknownClientFields } from '../clients/unknown-fields.js';
 import { generateSigningKey, publicJwk } from '../keys/key-set.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer } from './issuer.js';
+import { AdminInputError } from '../kernel/admin-input-error.js';
 
-/** A rejected admin change: the message names the field and why, like start-up config errors. */
-export class AdminInputError extends Error {
-  override name = 'AdminInputError';
-}
+// Re-exported so admin callers keep one import for the operations and their error.
+export { AdminInputError };
 
 function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown, what: string): T {
   const result = schema.safeParse(input);
@@ -101,6 +100,7 @@ export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | 
  * named stay. setClaims replaces them all.
  */
 export function mergeClaims(issuer: Issuer, sub: string, patch: Record<string, unknown>): User | undefined {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new AdminInputError('invalid claims: a merge patch must be a JSON object');
   const user = issuer.users.get(sub);
   if (!user) return undefined;
   const claims: Record<string, unknown> = { ...user.claims };

@@ -1,119 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type ClientMetadata } from 'oidc-provider';
+import type { JWTPayload } from 'jose';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
-import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { Middleware, Profile, ProfileContext, QuirkContext, SignOptions } from '../profiles/types.js';
-import type { Routes } from './routes.js';
-import { setClockOffset } from './clock.js';
-import { TokenFacade } from './token-facade.js';
-import { unwrapPresentedTokens } from './unwrap-tokens.js';
-import { scenarioMiddleware } from '../scenarios/engine.js';
+import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../kernel/plugin-types.js';
+import type { Routes } from '../kernel/routes.js';
+import { setClockOffset } from '../kernel/clock.js';
+import { TokenFacade } from '../kernel/token-facade.js';
+import { AdminInputError } from '../kernel/admin-input-error.js';
 import { findScenario, MAX_COMPOSED, scenarios, type Scenario } from '../scenarios/index.js';
 import { ScenarioRun } from '../scenarios/run.js';
 import { whyNotOffered } from '../scenarios/offered.js';
-import { AdminInputError } from './issuer-admin.js';
-import { LRUCache } from 'lru-cache';
 import type { UserStore } from '../users/user-store.js';
 import type { Logger } from '../log/logger.js';
-import { guarded } from './error-boundary.js';
 import { explainErrors } from './error-detail.js';
 import type { ErrorHelpContext } from './error-help.js';
-import { evidenceMiddleware } from './evidence.js';
-import { frontChannelMiddleware } from './front-channel.js';
-import { headlessLogin } from './headless-login.js';
-import { interactionRoutes } from './interactions.js';
-import { answerJsonWithoutFetch } from './json-answers.js';
 import { buildProviderConfig } from './provider-config.js';
 import { patchSessionPersist } from './session-persist.js';
-import { unroutedAsJson } from './unrouted.js';
-import { prefetchPresentedTokens } from './prefetch-tokens.js';
 import { unknownClientFields } from '../clients/unknown-fields.js';
 import { IssuerStore } from './store.js';
-import type { RedisModelStore } from '../store/redis-store.js';
 import type { IssuerSnapshot, SharedState } from '../store/shared-state.js';
+import type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
+import { evictionWarning } from './eviction-warning.js';
+import { assemble } from './pipeline.js';
+import { ScenarioIssuers } from './scenario-issuers.js';
+import { Signer } from './signing.js';
 
-export interface IssuerInit {
-  config: IssuerConfig;
-  /** A scenario every request to this issuer gets: set on the issuers under /s/<scenario>. */
-  fixedScenario?: Scenario | undefined;
-  profile: Profile;
-  /** Issuer identifier, e.g. http://localhost:9400/generic (or .../auth0/ with its slash). */
-  issuer: string;
-  /** Mount path without a trailing slash. */
-  mountPath: string;
-  publicOrigin: string;
-  /** The admin API's base URL, which error pages quote in their fixes; defaults to <publicOrigin>/_admin. */
-  adminUrl?: string | undefined;
-  clients: ClientMetadata[];
-  users: UserStore;
-  keys: SigningKey[];
-  loginMode: 'headless' | 'page';
-  storeSize: number;
-  logger: Logger;
-  /**
-   * The store and token map of the issuer a scenario copy is made from: copies
-   * share them, so memory is bounded by one store's size however many copies run.
-   */
-  shared?: { store: ModelStore; tokens: TokenFacade } | undefined;
-  /** A store other than the bounded memory one (Redis), for this issuer and its scenario copies. */
-  modelStore?: ModelStore | undefined;
-}
-
-/** Where oidc-provider's entities live: the bounded memory store, or Redis. */
-export type ModelStore = IssuerStore | RedisModelStore;
-
-export interface IssuerSummary {
-  name: string;
-  profile: string;
-  issuer: string;
-  /** The discovery URL; plain OAuth 2 profiles have none and list their endpoints instead. */
-  discovery?: string | undefined;
-  endpoints?: { authorization: string; token: string } | undefined;
-  login: 'headless' | 'page';
-  clients: { client_id: string; token_endpoint_auth_method: string; redirect_uris: string[] }[];
-  users: { sub: string; username?: string | undefined; email?: unknown }[];
-}
-
-/**
- * oidc-provider answers an adapter failure as a 500 server_error. When the
- * failure is Redis going away, it is an outage the client should retry: 503.
- */
-function storeOutageAs503(redis: { status: string }): Middleware {
-  return async (ctx, next) => {
-    await next();
-    if (ctx.status >= 500 && redis.status !== 'ready') {
-      ctx.status = 503;
-      ctx.set('retry-after', '1');
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
-    }
-  };
-}
-
-/**
- * A full store pushes out live codes, sessions and tokens, which then fail as
- * if revoked. That is worth a warning, but under load it happens per request:
- * one line at once, then one per ten seconds with the count.
- */
-function evictionWarning(issuer: string, storeSize: number, logger: Logger): (model: string) => void {
-  let pending = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending) logger.warn({ issuer, evicted: pending, storeSize }, `store full: ${pending} more unexpired entries pushed out; they now fail as unknown. Raise storeSize`);
-    pending = 0;
-  };
-  return (model) => {
-    if (timer) {
-      pending += 1;
-      return;
-    }
-    logger.warn({ issuer, model, storeSize }, `store full: an unexpired ${model} was pushed out and now fails as unknown. Raise storeSize`);
-    timer = setTimeout(flush, 10_000);
-    timer.unref();
-  };
-}
+export type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 
 /**
  * One issuer: an oidc-provider instance behind a stable handle. The instance can
@@ -167,14 +81,19 @@ export class Issuer {
       keys: [...init.keys],
       defaultUser: init.users.defaultUser()?.sub,
     };
+    this.#signer = new Signer(this.name, () => this.keys);
+    this.#scenarioIssuers = new ScenarioIssuers(
+      (segment, scenario) => this.#makeScenarioIssuer(segment, scenario),
+      (scenario) => !this.#init.fixedScenario && !this.#whyNotOffered(scenario, false),
+    );
     // Built at first use: a server mounting every profile pays only for the issuers it is asked about.
     this.#stale = true;
   }
 
   readonly #armed = new Map<string, ScenarioRun>();
   readonly #init: IssuerInit;
-  // Instances are made per test run (<scenario>~<instance>), so they are bounded: the oldest unused go.
-  readonly #scenarioIssuers = new LRUCache<string, Issuer>({ max: 64 });
+  readonly #signer: Signer;
+  readonly #scenarioIssuers: ScenarioIssuers<Issuer>;
   #fixedRun: ScenarioRun | undefined;
 
   /**
@@ -185,12 +104,12 @@ export class Issuer {
    * its own request log name), so parallel tests of one scenario stay apart.
    */
   scenarioIssuer(segment: string): Issuer | undefined {
-    const existing = this.#scenarioIssuers.get(segment);
-    if (existing) return existing;
-    const scenario = findScenario(segment.split('~')[0]!);
-    if (!scenario || this.#init.fixedScenario || this.#whyNotOffered(scenario, false)) return undefined;
+    return this.#scenarioIssuers.get(segment);
+  }
+
+  #makeScenarioIssuer(segment: string, scenario: Scenario): Issuer {
     const base = this.issuer.replace(/\/$/, '');
-    const child = new Issuer({
+    return new Issuer({
       ...this.#init,
       config: { ...this.#init.config, name: `${this.name}~${segment}` },
       issuer: `${base}/s/${segment}`,
@@ -200,8 +119,6 @@ export class Issuer {
       fixedScenario: scenario,
       shared: { store: this.store, tokens: this.tokens },
     });
-    this.#scenarioIssuers.set(segment, child);
-    return child;
   }
   /**
    * Drops the scenario issuer instance at <issuer>/s/<segment> (its clients' codes,
@@ -209,7 +126,7 @@ export class Issuer {
    * hands it back when done, so memory follows the tests in flight, not the LRU's size.
    */
   releaseScenarioIssuer(segment: string): boolean {
-    return this.#scenarioIssuers.delete(segment);
+    return this.#scenarioIssuers.release(segment);
   }
 
   #clockOffset = 0;
@@ -221,7 +138,7 @@ export class Issuer {
 
   /** Shifts this issuer's clock only: its tokens, expiry checks and sessions. */
   shiftClock(seconds: number): void {
-    if (!Number.isFinite(seconds)) throw new Error('clock offset must be a finite number of seconds');
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw new AdminInputError(`clock offset must be a finite number of seconds, not ${String(seconds)}`);
     this.#clockOffset = Math.trunc(seconds);
     if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
     this.changed();
@@ -351,6 +268,12 @@ export class Issuer {
   }
 
   #stale = false;
+
+  /** Rebuilds the oidc-provider instance at the next request. */
+  invalidate(): void {
+    this.#stale = true;
+  }
+
   #jwksRoute: string | undefined;
   #routes: Routes | undefined;
 
@@ -395,53 +318,37 @@ export class Issuer {
       sign: (payload, options) => this.sign(payload, options),
     };
     // Middleware must be registered before callback(): koa snapshots the list.
-    // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
-    // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
-    const mountPath = this.mountPath;
-    if ('redis' in this.store) provider.use(storeOutageAs503(this.store.redis));
-    provider.use(answerJsonWithoutFetch(provider));
-    provider.use((ctx, next) => {
-      (ctx as typeof ctx & { mountPath?: string }).mountPath = mountPath;
-      return next();
-    });
-    provider.use(evidenceMiddleware(this.name));
-    if (this.tokens.shared) provider.use(guarded(prefetchPresentedTokens(this.tokens), this.#logger));
-    provider.use(guarded(scenarioMiddleware({ keys: () => this.keys, runFor: (clientId) => this.runFor(clientId), rotatedKeys: () => this.#rotatedKeys(), anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined, tokens: this.tokens }), this.#logger));
-    for (const quirk of this.profile.quirks ?? []) {
-      if (quirk.strict && this.profileContext.lenient) continue;
-      provider.use(guarded(quirk.middleware(quirkContext), this.#logger));
-    }
-    provider.use(unroutedAsJson());
-    provider.use(guarded(unwrapPresentedTokens(quirkContext), this.#logger));
-    provider.use(guarded(headlessLogin({
-      users: this.users,
-      loginMode: () => this.loginMode,
-      provider: () => this.#provider,
-      authorizationPath: () => routes.authorization,
-      sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
-    }), this.#logger));
-    provider.use(frontChannelMiddleware(this.#publicOrigin));
-    provider.use(guarded(interactionRoutes({
+    const middleware = assemble({
       name: this.name,
       mountPath: this.mountPath,
+      publicOrigin: this.#publicOrigin,
+      profile: this.profile,
+      lenient: this.profileContext.lenient,
+      provider,
+      current: () => this.#provider,
+      store: this.store,
+      tokens: this.tokens,
       users: this.users,
       loginMode: () => this.loginMode,
-      provider: () => this.#provider,
+      quirkContext,
+      scenarios: {
+        keys: () => this.keys,
+        runFor: (clientId) => this.runFor(clientId),
+        rotatedKeys: () => this.#rotatedKeys(),
+        anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined,
+        tokens: this.tokens,
+      },
+      sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
       ensureClaimNames: (names) => this.ensureClaimNames(names),
-    }), this.#logger));
+    }, this.#logger);
+    for (const step of middleware) provider.use(step);
     explainErrors(provider, this.#logger, this.#errorHelp());
     this.#provider = provider;
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
     this.#stale = false;
-    // Scenario issuers serve the same clients and keys: they follow every change,
-    // at their next request, so registering a client does not rebuild dozens of them.
-    for (const child of this.#scenarioIssuers?.values() ?? []) {
-      child.clients = this.clients;
-      child.keys = this.keys;
-      child.#stale = true;
-    }
+    this.#scenarioIssuers?.follow(this.clients, this.keys);
   }
 
   #errorHelp(): ErrorHelpContext {
@@ -453,20 +360,9 @@ export class Issuer {
     };
   }
 
-  readonly #signingKeys = new Map<string, Promise<CryptoKey>>();
-
   /** Signs with the issuer's first key of the algorithm: the same key oidc-provider signs with. */
-  async sign(payload: JWTPayload, options: SignOptions = {}): Promise<string> {
-    const alg = options.alg ?? (this.keys.some((k) => k.alg === 'RS256') ? 'RS256' : this.keys[0]!.alg);
-    const jwk = this.keys.find((k) => k.alg === alg);
-    if (!jwk) throw new Error(`issuer ${this.name} has no ${alg} key`);
-    let key = this.#signingKeys.get(jwk.kid);
-    if (!key) {
-      key = importJWK(jwk, alg) as Promise<CryptoKey>;
-      this.#signingKeys.set(jwk.kid, key);
-    }
-    const header = { alg, kid: jwk.kid, ...(options.typ ? { typ: options.typ } : {}) };
-    return new SignJWT(payload).setProtectedHeader(header).sign(await key);
+  sign(payload: JWTPayload, options: SignOptions = {}): Promise<string> {
+    return this.#signer.sign(payload, options);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 
 type KoaResponseState = { _body: unknown; _explicitStatus?: boolean; status: number; type: string; remove(field: string): void };
 

@@ -1,4 +1,4 @@
-import { escapeHtml, page } from './html.js';
+import { escapeHtml, page } from '../kernel/html.js';
 import type { User } from '../users/user-store.js';
 
 export interface LoginPageModel {

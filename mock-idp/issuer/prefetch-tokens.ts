@@ -1,6 +1,6 @@
-import type { Middleware } from '../profiles/types.js';
-import { peekFormBody } from '../quirks/form-body.js';
-import type { TokenFacade } from './token-facade.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import { peekFormBody } from '../kernel/form-body.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
 
 const PARAMS = ['token', 'access_token', 'refresh_token', 'code', 'device_code'];
 

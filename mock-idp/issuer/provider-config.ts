@@ -2,12 +2,12 @@ import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-pro
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
 import type { SigningKey } from '../keys/key-set.js';
-import type { Profile, ProfileContext } from '../profiles/types.js';
+import type { Profile, ProfileContext } from '../kernel/plugin-types.js';
 import type { UserStore } from '../users/user-store.js';
 import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
 import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
-import { escapeHtml, page } from './html.js';
-import { DEFAULT_ROUTES } from './routes.js';
+import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutPage, signedOutPage } from './views.js';
+import { DEFAULT_ROUTES } from '../kernel/routes.js';
 
 
 export interface ProviderConfigInput {
@@ -183,45 +183,29 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       deviceFlow: {
         enabled: true,
         userCodeInputSource: (ctx, form, _out, err) => {
-          ctx.body = page('Connect a device', `<div class="card"><h1>Connect a device</h1>
-            ${err ? `<div class="error" role="alert">${escapeHtml(err.message)}</div>` : ''}
-            <p class="sub">Enter the code shown on your device.</p>${form}
-            <p><input type="text" name="user_code" form="op.deviceInputForm" autocomplete="off" autofocus aria-label="Code"></p>
-            <div class="row"><button type="submit" class="primary" form="op.deviceInputForm">Continue</button></div></div>`);
+          ctx.body = deviceInputPage(form, err);
         },
         userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
-          const autosubmit = headless();
-          // oidc-provider's form already carries confirm=yes; headless mode only marks it for submission.
-          const confirmForm = autosubmit ? form.replace('<form ', '<form data-autosubmit ') : form;
-          ctx.body = page('Confirm device', `<div class="card"><h1>Connect ${escapeHtml(client.clientName ?? client.clientId)}?</h1>
-            <p class="sub">Check that your device shows <code>${escapeHtml(userCode)}</code>.</p>${confirmForm}
-            <div class="row"><button type="submit" class="primary" form="op.deviceConfirmForm">Continue</button>
-            <button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Cancel</button></div></div>`, { autosubmit });
+          ctx.body = deviceConfirmPage(form, client.clientName ?? client.clientId, userCode, headless());
         },
         successSource: (ctx) => {
-          ctx.body = page('Device connected', '<div class="card"><h1>Device connected</h1><p class="sub">You can return to your device.</p></div>');
+          ctx.body = deviceSuccessPage();
         },
       },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
-          const autosubmit = headless();
-          const logoutForm = form.replace('<form ', `<form ${autosubmit ? 'data-autosubmit ' : ''}`)
-            .replace('</form>', `${autosubmit ? '<input type="hidden" name="logout" value="yes">' : ''}</form>`);
-          ctx.body = page('Sign out', `<div class="card"><h1>Sign out?</h1>${logoutForm}
-            <div class="row"><button type="submit" class="primary" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
-            <button type="submit" form="op.logoutForm">No, stay signed in</button></div></div>`, { autosubmit });
+          ctx.body = logoutPage(form, headless());
         },
         postLogoutSuccessSource: (ctx) => {
-          ctx.body = page('Signed out', '<div class="card"><h1>Signed out</h1><p class="sub">You have been signed out.</p></div>');
+          ctx.body = signedOutPage();
         },
       },
     },
     renderError: (ctx, out, error) => {
       const help = helpFor(input.errorHelp, error as { error?: string; error_detail?: string }, requestParams(ctx));
       ctx.type = 'html';
-      ctx.body = page('Error', `<div class="card"><h1>${escapeHtml(out.error)}</h1>
-        <p class="sub">${escapeHtml(out.error_description ?? '')}</p>${help?.html ?? ''}</div>`);
+      ctx.body = errorPage(out.error, out.error_description, help?.html);
     },
   };
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
-import { recordOf } from './evidence.js';
+import { recordOf } from '../kernel/evidence.js';
 
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 

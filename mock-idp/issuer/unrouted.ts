@@ -1,4 +1,4 @@
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 
 /**
  * oidc-provider's router leaves a request no route matched to Koa, which

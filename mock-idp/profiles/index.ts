@@ -1,24 +1,56 @@
-import auth0 from './auth0.js';
-import generic from './generic.js';
-import gitlab from './gitlab.js';
-import okta from './okta.js';
-import stackexchange from './stackexchange.js';
-import stitch from './stitch.js';
-import type { Profile } from './types.js';
+// The built-in providers: a folder each under profiles/<name>/, and the one list of them below.
+import auth0 from './auth0/profile.js';
+import generic from './generic/profile.js';
+import gitlab from './gitlab/profile.js';
+import okta from './okta/profile.js';
+import stackexchange from './stackexchange/profile.js';
+import stitch from './stitch/profile.js';
+import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 
-export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions } from './types.js';
-export { defineProfile } from './types.js';
+export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions, RealHost, ProviderDoc } from '../kernel/plugin-types.js';
+export { defineProfile } from '../kernel/plugin-types.js';
 
-/** Every built-in profile, in banner order. Adding a provider means adding its file here. */
-export const builtinProfiles: readonly Profile[] = [stitch, okta, gitlab, stackexchange, auth0, generic];
+/**
+ * Every built-in profile, in banner order: THE list. Adding a provider means its
+ * folder, its fixtures and one line here; the names, hosts and doc links below follow.
+ */
+export const builtinProfiles = [
+  stitch,
+  okta,
+  gitlab,
+  stackexchange,
+  auth0,
+  generic,
+] as const satisfies readonly Profile[];
+
+type BuiltinProfile = (typeof builtinProfiles)[number];
 
 /** The built-in profiles' names, which are also their issuers' names when no issuers are configured. */
-export type BuiltinProfileName = 'stitch' | 'okta' | 'gitlab' | 'stackexchange' | 'auth0' | 'generic';
+export type BuiltinProfileName = BuiltinProfile['name'];
+
+/** The providers that live at a real host name (every built-in profile but generic). */
+export type ProviderName = Extract<BuiltinProfile, { realHost: RealHost }>['name'];
+
+/** Where each provider lives on the internet, with `{tenant}` filled in, in list order. */
+export function providerHosts(tenant: string): Record<ProviderName, { host: string; aliases: string[]; path: string }> {
+  const hosts: Partial<Record<ProviderName, { host: string; aliases: string[]; path: string }>> = {};
+  for (const profile of builtinProfiles) {
+    if (!('realHost' in profile)) continue;
+    const { host, aliases, path } = profile.realHost;
+    hosts[profile.name] = { host: host.replace('{tenant}', tenant), aliases: aliases.map((a) => a.replace('{tenant}', tenant)), path };
+  }
+  return hosts as Record<ProviderName, { host: string; aliases: string[]; path: string }>;
+}
+
+/** Every provider's documentation pages that conformance cases cite. */
+export function providerDocs(): ProviderDoc[] {
+  return builtinProfiles.flatMap((p: Profile) => p.docs ?? []);
+}
 
 export function findProfile(name: string): Profile | undefined {
-  return builtinProfiles.find((p) => p.name === name);
+  return builtinProfiles.find((p: Profile) => p.name === name);
 }
 
 export function profileNames(): string[] {
-  return builtinProfiles.map((p) => p.name);
+  return builtinProfiles.map((p: Profile) => p.name);
 }

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * Compresses every response under a path with gzip, whatever the request's

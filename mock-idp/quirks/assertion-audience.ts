@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
+import { peekFormBody } from '../kernel/form-body.js';
 
 /**
  * Client assertions must name exactly one audience value: the token URL

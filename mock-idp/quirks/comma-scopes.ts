@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * Scopes delimited by commas (Stack Exchange's samples send

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { RouteName } from '../issuer/routes.js';
-import type { Quirk } from '../profiles/types.js';
+import type { RouteName } from '../kernel/routes.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 import { reshapeResponse, type JsonBody } from './reshape-response.js';
 
 export interface OAuthError {

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 import { reshapeResponse } from './reshape-response.js';
 import { tokenHash } from './token-hash.js';
 

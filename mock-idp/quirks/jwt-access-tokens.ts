@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 import { resignIdToken } from './id-token.js';
 import { reshapeResponse } from './reshape-response.js';
 

@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * OIDC Core 11 drops offline_access unless prompt=consent, and oidc-provider

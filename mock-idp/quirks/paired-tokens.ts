@@ -1,6 +1,6 @@
-import type { TokenFacade } from '../issuer/token-facade.js';
-import type { Quirk } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
+import type { Quirk } from '../kernel/plugin-types.js';
+import { peekFormBody } from '../kernel/form-body.js';
 
 // Kept by the issuer's token facade, which outlives provider rebuilds (pairs made before a
 // rebuild still count) and shares them with other replicas in shared-store mode.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 import { authorizationError } from './authorization-error.js';
-import { peekFormBody } from './form-body.js';
+import { peekFormBody } from '../kernel/form-body.js';
 
 export interface PkcePolicy {
   /** Methods the provider accepts; `plain` is translated to S256 for oidc-provider. */

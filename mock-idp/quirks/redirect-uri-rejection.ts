@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * The provider's own answer to an authorization request whose redirect_uri is

@@ -1,5 +1,5 @@
-import type { Quirk } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
+import type { Quirk } from '../kernel/plugin-types.js';
+import { peekFormBody } from '../kernel/form-body.js';
 
 /**
  * What reusing a rotated (consumed) refresh token does. oidc-provider revokes

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Middleware, Quirk, QuirkContext } from '../profiles/types.js';
-import type { RouteName } from '../issuer/routes.js';
+import type { Middleware, Quirk, QuirkContext } from '../kernel/plugin-types.js';
+import type { RouteName } from '../kernel/routes.js';
 
 export type JsonBody = Record<string, unknown>;
 

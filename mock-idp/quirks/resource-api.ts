@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { recordOf } from '../issuer/evidence.js';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
+import { recordOf } from '../kernel/evidence.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 
 /** The access token behind a resource API call, as the issuer stored it. */
 export interface ResourceToken {

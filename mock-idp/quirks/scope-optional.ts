@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * An authorization request may name no scope at all and still get a token

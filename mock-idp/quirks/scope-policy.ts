@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 import { authorizationError, type ErrorBody } from './authorization-error.js';
 
 /**

@@ -1,14 +1,14 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKey } from '../keys/key-set.js';
-import type { TokenFacade } from '../issuer/token-facade.js';
-import type { Middleware } from '../profiles/types.js';
-import { recordOf } from '../issuer/evidence.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import { recordOf } from '../kernel/evidence.js';
 import { applyIdTokenFault, flipSignatureByte } from './id-token.js';
-import type { DiscoveryFault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
+import type { DiscoveryFault, Fault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
 import type { ScenarioRun } from './run.js';
 import { publicJwk } from '../keys/key-set.js';
-import { setRequestClockOffset, setRequestClockResolver } from '../issuer/clock.js';
+import { setRequestClockOffset, setRequestClockResolver } from '../kernel/clock.js';
 import { basicClientId } from '../log/mask.js';
 import { attackerPublicJwk } from './id-token.js';
 import { evaluate } from './values.js';
@@ -167,6 +167,65 @@ async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, r
   return applied;
 }
 
+/** What an applier may read besides the response: the request's grant, the issuer's keys and token map. */
+interface ApplyEnv {
+  host: ScenarioHost;
+  route: string;
+  grant: string;
+}
+
+/** Serves one target's faults on the response it concerns; true when the answer now differs from the issuer's. */
+interface Applier {
+  applies(koa: KoaContextWithOIDC, route: string): boolean;
+  apply(koa: KoaContextWithOIDC, run: ScenarioRun, env: ApplyEnv): boolean | Promise<boolean>;
+}
+
+const onToken = (koa: KoaContextWithOIDC, route: string) => route === 'token' && koa.status === 200;
+const onUserinfo = (koa: KoaContextWithOIDC, route: string) => route === 'userinfo' && koa.status === 200
+  && ((Boolean(koa.body) && typeof koa.body === 'object') || typeof koa.body === 'string');
+
+/**
+ * Fault target -> applier, in the order they apply to one response. JWKS faults
+ * are not here: no client is known on a JWKS request, so they are the issuer's (see below).
+ */
+const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[] = [
+  // A drifting clock is served in every token it issued.
+  ['clock', { applies: onToken, apply: (_koa, run) => run.faults('clock').length > 0 }],
+  ['id_token', {
+    applies: onToken,
+    async apply(koa, run, { host, grant }) {
+      const body = koa.body as Record<string, unknown>;
+      let faulted = false;
+      for (const fault of run.faults('id_token')) {
+        if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
+        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
+        faulted = true;
+      }
+      return faulted;
+    },
+  }],
+  ['token_response', { applies: onToken, apply: (koa, run, { host, grant }) => applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens) }],
+  ['authorization_response', {
+    applies: (_koa, route) => route === 'authorization' || route === 'resume',
+    apply: (koa, run) => applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')),
+  }],
+  ['userinfo', {
+    applies: onUserinfo,
+    apply(koa, run) {
+      if (typeof koa.body !== 'string') return applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
+      // A signed answer (the client registered userinfo_signed_response_alg).
+      const corrupt = run.faults('userinfo').some((f) => f.corruptSignature);
+      if (corrupt) koa.body = flipSignatureByte(koa.body);
+      return corrupt;
+    },
+  }],
+  ['discovery', {
+    applies: (koa, route) => route === 'discovery' && koa.status === 200 && Boolean(koa.body) && typeof koa.body === 'object',
+    apply: (koa, run) => applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery')),
+  }],
+  ['transport', { applies: () => true, apply: (koa, run, { route }) => applyTransportFaults(koa, run, route) }],
+];
+
 /**
  * Applies the faults of the scenario run bound to the request's client (or to
  * the whole scenario issuer), after the issuer and its profile's quirks
@@ -198,35 +257,13 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     const run = host.runFor(clientIdOf(koa));
     if (!run) return;
     if (record) record.notes = [...(record.notes ?? []), `scenario: ${run.scenario.name}`];
+    const grant = String(koa.oidc.params?.grant_type ?? '');
+    // A run counts logins and token exchanges (key rotation steps) before its faults apply.
     const signingAlg = String(host.keys()[0]?.alg ?? 'RS256');
-
-    if (route === 'token' && koa.status === 200) {
-      const body = koa.body as Record<string, unknown>;
-      const grant = String(koa.oidc.params?.grant_type ?? '');
-      if (grant === 'authorization_code') run.observe('token', signingAlg);
-      // A drifting clock is served in every token it issued.
-      served('clock', run.faults('clock').length > 0);
-      let idTokenFaulted = false;
-      for (const fault of run.faults('id_token')) {
-        if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
-        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
-        idTokenFaulted = true;
-      }
-      served('id_token', idTokenFaulted);
-      served('token_response', applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens));
-    } else if (route === 'authorization' || route === 'resume') {
-      if (route === 'authorization') run.observe('authorization', signingAlg);
-      served('authorization_response', applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')));
-    } else if (route === 'userinfo' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      served('userinfo', applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo')));
-    } else if (route === 'userinfo' && koa.status === 200 && typeof koa.body === 'string') {
-      // A signed answer (the client registered userinfo_signed_response_alg).
-      const corrupt = run.faults('userinfo').some((f) => f.corruptSignature);
-      if (corrupt) koa.body = flipSignatureByte(koa.body);
-      served('userinfo', corrupt);
-    } else if (route === 'discovery' && koa.status === 200 && koa.body && typeof koa.body === 'object') {
-      served('discovery', applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery')));
+    if (route === 'authorization') run.observe('authorization', signingAlg);
+    if (onToken(koa, route) && grant === 'authorization_code') run.observe('token', signingAlg);
+    for (const [target, applier] of APPLIERS) {
+      if (applier.applies(koa, route)) served(target, await applier.apply(koa, run, { host, route, grant }));
     }
-    served('transport', await applyTransportFaults(koa, run, route));
   }
 }

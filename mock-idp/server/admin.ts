@@ -10,7 +10,7 @@ import { scenarios } from '../scenarios/index.js';
 import { sendJson } from './respond.js';
 import { refuseCrossSite } from './admin-guard.js';
 import type { SharedRequestLog } from '../store/shared-request-log.js';
-import { BodyTooLarge, readLimited } from '../quirks/form-body.js';
+import { BodyTooLarge, readLimited } from '../kernel/form-body.js';
 
 export interface AdminOptions {
   requestLog: RequestLog;

@@ -8,7 +8,7 @@ import { loadKeys } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
 import { builtinProfiles, findProfile, profileNames } from '../profiles/index.js';
-import type { Profile } from '../profiles/types.js';
+import type { Profile } from '../kernel/plugin-types.js';
 import { UserStore } from '../users/user-store.js';
 
 async function readFixture<T>(kind: 'clients' | 'users', name: string, schema: z.ZodType<T>): Promise<T[]> {
@@ -107,6 +107,15 @@ async function readClients(config: IssuerConfig, profile: Profile, where: { inde
   return [...base, ...config.extraClients.map((client, j) => ({ client, source: inConfig('extraClients', j) }))];
 }
 
+/** Runs one step of building an issuer: a failure becomes a start-up error naming the issuer (and what it was reading). */
+async function rewrap<T>(issuerName: string, run: () => T | Promise<T>, what?: string): Promise<T> {
+  try {
+    return await run();
+  } catch (cause) {
+    throw new ConfigError(`Issuer ${issuerName}: ${what ? `${what}: ` : ''}${(cause as Error).message}`);
+  }
+}
+
 async function buildIssuer(
   config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
   where?: { index: number; file?: string | undefined }, modelStore?: ModelStore,
@@ -121,26 +130,16 @@ async function buildIssuer(
   const sourceOf = (clientId: string) => registered.find((r) => r.client.client_id === clientId)?.source;
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];
   const defaultUser = config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
-  const metadata = await Promise.all(registered.map(({ client, source }) => toClientMetadata(client).catch((cause: Error) => {
-    throw new ConfigError(`Issuer ${config.name}: client "${client.client_id}" (${source}) could not be read: ${cause.message}`);
-  })));
-  let store: UserStore;
-  try {
-    store = new UserStore(users, defaultUser);
-  } catch (cause) {
-    throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);
-  }
-  const keys = await loadKeys(config.keys ?? { set: profile.keySet }).catch((cause: Error) => {
-    throw new ConfigError(`Issuer ${config.name}: ${cause.message}`);
-  });
-  try {
+  const metadata = await Promise.all(registered.map(({ client, source }) =>
+    rewrap(config.name, () => toClientMetadata(client), `client "${client.client_id}" (${source}) could not be read`)));
+  const store = await rewrap(config.name, () => new UserStore(users, defaultUser));
+  const keys = await rewrap(config.name, () => loadKeys(config.keys ?? { set: profile.keySet }));
+  return rewrap(config.name, async () => {
     const built = new Issuer({
       config, profile, issuer, mountPath, publicOrigin: issuerOrigin, adminUrl: `${origin}/_admin`, clients: metadata, users: store, keys,
       loginMode: config.login ?? global.login, storeSize: global.storeSize, logger, modelStore,
     });
     if (verify) await built.verifyClients(sourceOf);
     return built;
-  } catch (cause) {
-    throw new ConfigError(`Issuer ${config.name}: ${(cause as Error).message}`);
-  }
+  });
 }

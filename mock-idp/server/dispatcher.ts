@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Issuer } from '../issuer/issuer.js';
-import { attachRecord } from '../issuer/evidence.js';
+import { attachRecord } from '../kernel/evidence.js';
 import type { Logger } from '../log/logger.js';
 import { maskHeaders, maskParams } from '../log/mask.js';
 import type { RequestLog, RequestRecord } from '../log/request-log.js';

@@ -1,4 +1,4 @@
-import { escapeHtml, page } from '../issuer/html.js';
+import { escapeHtml, page } from '../kernel/html.js';
 import type { IssuerSummary } from '../issuer/issuer.js';
 
 /** The root page: what a person who opens http://localhost:9400 in a browser needs to wire up a client. */

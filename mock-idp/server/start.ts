@@ -6,6 +6,7 @@ import type { MockIdpConfig, MockIdpConfigInput, ClientSchema, UserSchema } from
 import {
   addRedirectUri, mergeClaims, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
 } from '../issuer/issuer-admin.js';
+import { AdminInputError } from '../kernel/admin-input-error.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -179,7 +180,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
   const byName = new Map(issuers.map((i) => [i.name, i]));
   const issuerNamed = (name: string) => {
     const found = byName.get(name);
-    if (!found) throw new Error(`no issuer named "${name}" (have: ${[...byName.keys()].join(', ')})`);
+    if (!found) throw new AdminInputError(`no issuer named "${name}" (have: ${[...byName.keys()].join(', ')})`);
     return found;
   };
   return {

@@ -8,9 +8,6 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const README_MAX_LINES = 400;
 
-// Written on another branch; links to it may point ahead of the merge. Once the file exists
-// it is checked like any other (remove it from this list then).
-const pendingFiles = new Set(['docs/architecture.md']);
 
 function markdownFilesUnder(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -81,7 +78,7 @@ function problem({ page, target, image }: Link): string | undefined {
   const path = decodeURIComponent(rawPath);
   const file = path === '' ? page : relative(root, resolve(join(root, dirname(page)), path));
   if (file.startsWith('..')) return 'points outside the repository';
-  if (!existsSync(join(root, file))) return pendingFiles.has(file) ? undefined : `${file} does not exist`;
+  if (!existsSync(join(root, file))) return `${file} does not exist`;
   if (image && !statSync(join(root, file)).isFile()) return `${file} is not an image file`;
   if (rawAnchor === undefined) return undefined;
   if (!file.endsWith('.md')) return undefined;

@@ -1,6 +1,6 @@
-import type { Quirk } from '../profiles/types.js';
-import { editIdToken } from './id-token.js';
-import { reshapeResponse } from './reshape-response.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { editIdToken } from '../../quirks/id-token.js';
+import { reshapeResponse } from '../../quirks/reshape-response.js';
 
 /** GitLab's OIDC claims beyond sub (config/initializers/doorkeeper_openid_connect.rb). */
 export const GITLAB_GROUP_ROLE_CLAIMS = [

@@ -1,7 +1,7 @@
 import type { Client, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { recordOf } from '../issuer/evidence.js';
-import { escapeHtml, page } from '../issuer/html.js';
-import type { Quirk } from '../profiles/types.js';
+import { recordOf } from '../../kernel/evidence.js';
+import { escapeHtml, page } from '../../kernel/html.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
 
 function errorPage(koa: KoaContextWithOIDC, message: string): void {
   koa.status = 400;

@@ -1,4 +1,4 @@
-import type { Quirk } from '../profiles/types.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
 
 const OIDC_METADATA = '/.well-known/openid-configuration';
 const OAUTH_METADATA = '/.well-known/oauth-authorization-server';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Middleware } from '../profiles/types.js';
+import type { Middleware } from './plugin-types.js';
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
 

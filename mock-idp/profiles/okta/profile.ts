@@ -1,11 +1,11 @@
-import { assertionAudience } from '../quirks/assertion-audience.js';
-import { offlineAccessWithoutConsent } from '../quirks/offline-access-without-consent.js';
-import { oktaClientErrors, oktaJsonBody, oktaSingleCredential } from '../quirks/okta-errors.js';
-import { oktaKeysCacheControl, oktaMetadata } from '../quirks/okta-metadata.js';
-import { oktaAccessTokens, oktaIdToken, oktaIntrospection, oktaTokenResponse } from '../quirks/okta-tokens.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { queryTokenParams } from '../quirks/query-token-params.js';
-import { defineProfile } from './types.js';
+import { assertionAudience } from '../../quirks/assertion-audience.js';
+import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
+import { oktaClientErrors, oktaJsonBody, oktaSingleCredential } from './errors.js';
+import { oktaKeysCacheControl, oktaMetadata } from './metadata.js';
+import { oktaAccessTokens, oktaIdToken, oktaIntrospection, oktaTokenResponse } from './tokens.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { queryTokenParams } from '../../quirks/query-token-params.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 /** The id Okta's `idp` claim carries for users mastered in Okta itself: the org's id. */
 const ORG_ID = '00o1okta0mock0idp001';
@@ -32,6 +32,7 @@ export default defineProfile({
   defaultPath: '/okta/oauth2/default',
   keySet: 'okta',
   fixture: 'okta',
+  realHost: { host: '{tenant}.okta.com', aliases: [], path: '/oauth2/default' },
   usernameClaim: 'preferred_username',
   defaultUser: '00u1abcdefghijk12345',
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'device_sso'],

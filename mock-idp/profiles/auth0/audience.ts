@@ -1,9 +1,9 @@
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { SharedMemo } from '../issuer/token-facade.js';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
-import { jwtAccessTokens } from './jwt-access-tokens.js';
+import type { SharedMemo } from '../../kernel/token-facade.js';
+import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
+import { peekFormBody } from '../../kernel/form-body.js';
+import { jwtAccessTokens } from '../../quirks/jwt-access-tokens.js';
 
 /**
  * The audience each outstanding code, device code and refresh token was

@@ -1,6 +1,6 @@
-import type { Quirk } from '../profiles/types.js';
-import type { User } from '../users/user-store.js';
-import { resourceApi } from './resource-api.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import type { User } from '../../users/user-store.js';
+import { resourceApi } from '../../quirks/resource-api.js';
 
 /** GitLab's API scopes that may read the current user (lib/api/users.rb: read_user for GET, api, read_api). */
 const USER_READ_SCOPES = ['api', 'read_api', 'read_user'];

@@ -1,9 +1,9 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { recordOf } from '../issuer/evidence.js';
-import { maskSecret } from '../log/mask.js';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
-import type { User } from '../users/user-store.js';
-import { resourceApi } from './resource-api.js';
+import { recordOf } from '../../kernel/evidence.js';
+import { maskSecret } from '../../log/mask.js';
+import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
+import type { User } from '../../users/user-store.js';
+import { resourceApi } from '../../quirks/resource-api.js';
 
 export const API_PREFIX = '/2.3/';
 const QUOTA = { quota_max: 10000, quota_remaining: 9999 };

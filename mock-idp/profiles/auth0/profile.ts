@@ -1,12 +1,12 @@
-import { assertionAudience } from '../quirks/assertion-audience.js';
-import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from '../quirks/auth0-audience.js';
-import { auth0Logout } from '../quirks/auth0-logout.js';
-import { auth0Metadata } from '../quirks/auth0-metadata.js';
-import { errorShape } from '../quirks/error-shape.js';
-import { editIdToken } from '../quirks/id-token.js';
-import { offlineAccessWithoutConsent } from '../quirks/offline-access-without-consent.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { defineProfile } from './types.js';
+import { assertionAudience } from '../../quirks/assertion-audience.js';
+import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from './audience.js';
+import { auth0Logout } from './logout.js';
+import { auth0Metadata } from './metadata.js';
+import { errorShape } from '../../quirks/error-shape.js';
+import { editIdToken } from '../../quirks/id-token.js';
+import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 /**
  * An Auth0 tenant (https://{tenant}.auth0.com/): the issuer keeps its trailing
@@ -26,6 +26,7 @@ export default defineProfile({
   defaultPath: '/auth0/',
   keySet: 'auth0',
   fixture: 'auth0',
+  realHost: { host: '{tenant}.auth0.com', aliases: [], path: '/' },
   usernameClaim: 'preferred_username',
   defaultUser: 'auth0|6543210fedcba98765432100',
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],

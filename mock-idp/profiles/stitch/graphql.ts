@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
-import { fixturePath } from '../paths.js';
-import type { Quirk } from '../profiles/types.js';
-import { BodyTooLarge, peekFormBody, readLimited } from './form-body.js';
-import { GRAPHQL_LIMITS, limitRules } from './graphql-limits.js';
-import { resourceApi, type ResourceToken } from './resource-api.js';
+import { fixturePath } from '../../paths.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { BodyTooLarge, peekFormBody, readLimited } from '../../kernel/form-body.js';
+import { GRAPHQL_LIMITS, limitRules } from '../../quirks/graphql-limits.js';
+import { resourceApi, type ResourceToken } from '../../quirks/resource-api.js';
 
 interface BankAccount {
   id: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { recordOf } from '../issuer/evidence.js';
-import type { Quirk } from '../profiles/types.js';
-import { rewriteFormBody } from './form-body.js';
+import { recordOf } from '../../kernel/evidence.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { rewriteFormBody } from '../../kernel/form-body.js';
 
 const JSON_SUFFIX = '/json';
 const JSON_FLAG = Symbol('stackexchange-json-token-response');

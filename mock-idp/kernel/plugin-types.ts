@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { Routes } from '../issuer/routes.js';
-import type { TokenFacade } from '../issuer/token-facade.js';
+import type { Routes } from './routes.js';
+import type { TokenFacade } from './token-facade.js';
 import type { UserStore } from '../users/user-store.js';
 
 /** Middleware run inside an issuer's oidc-provider app, with ctx.oidc available after next(). */
@@ -49,6 +49,24 @@ export interface Quirk {
   middleware(ctx: QuirkContext): Middleware;
 }
 
+/** Where the real provider lives: msw serves the imitation at these names. `{tenant}` stands for the tenant. */
+export interface RealHost {
+  host: string;
+  /** Other hosts of the same provider (its API hosts). */
+  aliases: readonly string[];
+  /** The issuer's path on the host. */
+  path: string;
+}
+
+/** A page of the provider's own documentation that conformance cases cite by `ref`. */
+export interface ProviderDoc {
+  /** The reference as cases write it. */
+  ref: string;
+  /** Its short form in report tables. */
+  short: string;
+  url: string;
+}
+
 /** A provider imitation: data, plus the quirks that make it behave like the real one. */
 export interface Profile {
   name: string;
@@ -77,8 +95,12 @@ export interface Profile {
   /** oidc-provider configuration this provider differs by (routes, ttl, features...). */
   providerConfig?(ctx: ProfileContext): Partial<Configuration>;
   quirks?: readonly Quirk[];
+  /** Absent for the generic profile, which imitates no one provider. */
+  realHost?: RealHost;
+  docs?: readonly ProviderDoc[];
 }
 
-export function defineProfile(profile: Profile): Profile {
+/** Keeps the profile's literal name (and whether it has a real host), so the list of profiles types the provider names. */
+export function defineProfile<const P extends Profile>(profile: P): P {
   return profile;
 }

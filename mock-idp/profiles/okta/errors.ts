@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { RouteName } from '../issuer/routes.js';
-import type { Quirk } from '../profiles/types.js';
-import { errorShape } from './error-shape.js';
-import { peekFormBody } from './form-body.js';
+import type { RouteName } from '../../kernel/routes.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { errorShape } from '../../quirks/error-shape.js';
+import { peekFormBody } from '../../kernel/form-body.js';
 
 /** Okta's OAuth endpoints that authenticate clients; its rules below hold on all of them. */
 const CLIENT_AUTH_ROUTES: RouteName[] = ['token', 'introspection', 'revocation', 'device_authorization', 'pushed_authorization_request'];

@@ -1,13 +1,13 @@
-import { gitlabTokenInfo, gitlabUserApi } from '../quirks/gitlab-api.js';
+import { gitlabTokenInfo, gitlabUserApi } from './api.js';
 import {
   GITLAB_CLAIMS, GITLAB_PROFILE_CLAIMS, gitlabDiscovery, gitlabIdToken, gitlabJwks, gitlabRevokeBody, gitlabUserinfo,
-} from '../quirks/gitlab-oauth.js';
-import { pairedTokens } from '../quirks/paired-tokens.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { queryTokenParams } from '../quirks/query-token-params.js';
-import { refreshReuse } from '../quirks/refresh-reuse.js';
-import { tokenResponse } from '../quirks/token-response.js';
-import { defineProfile } from './types.js';
+} from './oauth.js';
+import { pairedTokens } from '../../quirks/paired-tokens.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { queryTokenParams } from '../../quirks/query-token-params.js';
+import { refreshReuse } from '../../quirks/refresh-reuse.js';
+import { tokenResponse } from '../../quirks/token-response.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 // Doorkeeper's wording (config/locales/doorkeeper.en.yml) for every dead grant.
 const INVALID_GRANT = {
@@ -28,6 +28,7 @@ export default defineProfile({
   defaultPath: '/gitlab',
   keySet: 'gitlab',
   fixture: 'gitlab',
+  realHost: { host: 'gitlab.com', aliases: [], path: '/' },
   usernameClaim: 'preferred_username',
   defaultUser: '1234567',
   scopes: [

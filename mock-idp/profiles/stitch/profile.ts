@@ -1,13 +1,13 @@
-import { assertionAudience } from '../quirks/assertion-audience.js';
-import { errorShape } from '../quirks/error-shape.js';
-import { noncePolicy } from '../quirks/nonce-policy.js';
-import { offlineAccessWithoutConsent } from '../quirks/offline-access-without-consent.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
-import { refreshReuse } from '../quirks/refresh-reuse.js';
-import { redirectUriRejection } from '../quirks/redirect-uri-rejection.js';
-import { scopePolicy } from '../quirks/scope-policy.js';
-import { stitchGraphql } from '../quirks/stitch-graphql.js';
-import { defineProfile } from './types.js';
+import { assertionAudience } from '../../quirks/assertion-audience.js';
+import { errorShape } from '../../quirks/error-shape.js';
+import { noncePolicy } from '../../quirks/nonce-policy.js';
+import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { refreshReuse } from '../../quirks/refresh-reuse.js';
+import { redirectUriRejection } from '../../quirks/redirect-uri-rejection.js';
+import { scopePolicy } from '../../quirks/scope-policy.js';
+import { stitchGraphql } from './graphql.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 
 const USER_SCOPES = ['openid', 'accounts', 'transactions', 'balances', 'accountholders', 'offline_access', 'pci_unsafe', 'bankstatements', 'paymentinitiationrequest'];
 const CLIENT_SCOPES = [
@@ -30,6 +30,7 @@ export default defineProfile({
   defaultPath: '/stitch',
   keySet: 'stitch',
   fixture: 'stitch',
+  realHost: { host: 'secure.stitch.money', aliases: ['api.stitch.money'], path: '/' },
   defaultUser: 'user_2f9c8a71e4d3',
   scopes: [...USER_SCOPES, ...CLIENT_SCOPES],
   providerConfig: () => ({

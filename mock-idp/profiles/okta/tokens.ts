@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk, QuirkContext } from '../profiles/types.js';
-import { peekFormBody } from './form-body.js';
-import { editIdToken } from './id-token.js';
-import { jwtAccessTokens } from './jwt-access-tokens.js';
-import { reshapeResponse } from './reshape-response.js';
+import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
+import { peekFormBody } from '../../kernel/form-body.js';
+import { editIdToken } from '../../quirks/id-token.js';
+import { jwtAccessTokens } from '../../quirks/jwt-access-tokens.js';
+import { reshapeResponse } from '../../quirks/reshape-response.js';
 
 /** Okta token ids: a type prefix and 32 random bytes, e.g. "ID.4eAWJOCMB3SX8XewDfVR-wbAP8lV8jyxYoL9nB0l0Ks". */
 function oktaJti(prefix: 'ID' | 'AT'): string {

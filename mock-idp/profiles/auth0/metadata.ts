@@ -1,5 +1,5 @@
-import type { Quirk } from '../profiles/types.js';
-import { reshapeResponse } from './reshape-response.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { reshapeResponse } from '../../quirks/reshape-response.js';
 
 // A tenant's published lists. Scopes named after claims (name, nickname...)
 // are Auth0's legacy ones: accepted and ignored. response_types also lists

@@ -1,5 +1,5 @@
-import { defineProfile } from './types.js';
-import { pkcePolicy } from '../quirks/pkce-policy.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
 
 /**
  * The standards-complete issuer: OpenID Connect Core, Discovery, RFC 7636 PKCE,

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { presets } from '../../client/index.js';
+import { shortSpec } from '../../conformance/console.js';
+import { builtinProfiles, profileNames, providerDocs } from '../../mock-idp/index.js';
+import { providerHosts } from '../../mock-idp/msw.js';
+
+// profiles/index.ts is the one list of providers: what other layers name per provider must follow it.
+describe('the profile list drives every per-provider table', () => {
+  it('has a client preset for every built-in profile, and none for a provider it lacks', () => {
+    expect(Object.keys(presets).sort()).toEqual(profileNames().sort());
+  });
+
+  it('gives msw every profile with a real host, in list order, with the tenant filled in', () => {
+    expect(providerHosts('acme')).toEqual({
+      stitch: { host: 'secure.stitch.money', aliases: ['api.stitch.money'], path: '/' },
+      okta: { host: 'acme.okta.com', aliases: [], path: '/oauth2/default' },
+      gitlab: { host: 'gitlab.com', aliases: [], path: '/' },
+      stackexchange: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
+      auth0: { host: 'acme.auth0.com', aliases: [], path: '/' },
+    });
+    expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
+  });
+
+  it("shortens a provider's documentation reference in reports as its profile says", () => {
+    expect(providerDocs().length).toBeGreaterThan(0);
+    for (const doc of providerDocs()) expect(shortSpec([doc.ref])).toBe(doc.short);
+    expect(shortSpec(['api.stackexchange.com/docs/authentication', 'RFC 6750 2.3'])).toBe('Stack Exchange docs +1');
+  });
+});
