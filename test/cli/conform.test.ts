@@ -201,7 +201,7 @@ describe('mock-idp conform', () => {
 
   it('lays out the summary: SPEC on every row, WHY cut to the width, and for a warning its full reason, references and requests', () => {
     const result = (id: string, verdict: CaseResult['verdict'], reason: string, refs: string[], calls: string[]): CaseResult => ({
-      id, title: id, area: 'id-token', aliases: [], level: 'SHOULD', refs, verdict, reason, outcome: { ok: verdict !== 'skip' }, calls, durationMs: 1,
+      id, title: id, area: 'id-token', aliases: [], level: 'SHOULD', refs, verdict, reason, outcome: verdict === 'skip' ? { ok: false, message: 'skipped' } : { ok: true }, calls, durationMs: 1,
     });
     const long = `accepted a response it must reject, ${'and then some more words '.repeat(4)}`.trim();
     const report: ConformanceReport = {

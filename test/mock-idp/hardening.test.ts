@@ -7,7 +7,7 @@ import { rawExchange } from '../helpers/raw-http.js';
 let idp: MockIdp;
 let port: number;
 
-const STITCH_CLIENT = { client_id: 'hardening-stitch', client_secret: 'hardening-stitch-secret', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'], scope: 'accounts balances' };
+const STITCH_CLIENT = { client_id: 'hardening-stitch', client_secret: 'hardening-stitch-secret', token_endpoint_auth_method: 'client_secret_post' as const, grant_types: ['client_credentials'], scope: 'accounts balances' };
 
 beforeAll(async () => {
   idp = await startTestIdp({
