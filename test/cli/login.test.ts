@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { describe, expect, it } from 'vitest';
+import { UserAgent } from '../../mock-idp/index.js';
+import { mockIdp } from '../../mock-idp/vitest.js';
 import { CLI } from '../helpers/cli.js';
-import { startTestIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
-let issuer: string;
-
-beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
-});
-afterAll(() => idp.close());
+// Logins with the fixture CLI client change nothing on the issuer: the run's shared mock-idp.
+const issuer = mockIdp().issuers.generic!;
 
 interface LoginRun {
   /** The authorization URL, once the CLI has printed it. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { runCli, serveCli } from '../helpers/cli.js';
-import { codeFlow, discover } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic } from '../helpers/idp.js';
 
 describe('mock-idp CLI', () => {
   it('--help documents every serve flag and the environment variables', async () => {
@@ -46,7 +46,7 @@ describe('mock-idp CLI', () => {
   it('completes a login, a refresh and userinfo through the bundled CLI', async () => {
     const served = await serveCli(['--port', '0', '--log-level', 'silent']);
     try {
-      const config = await discover(`${served.url}/generic`, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+      const config = await discoverGenericBasic(`${served.url}/generic`);
       const { tokens } = await codeFlow(config, { scope: 'openid email offline_access', extra: { prompt: 'consent' } });
       expect(tokens.claims()!.email).toBe('alice@example.com');
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);

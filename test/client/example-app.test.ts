@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { startExampleApp } from '../../client/examples/web-app.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 import { mintLogoutToken, type LogoutTokenFault } from '../../conformance/logout-token.js';
 
-let idp: MockIdp;
 let app: Awaited<ReturnType<typeof startExampleApp>>;
 
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  app = await startExampleApp({ issuer: idp.issuers.generic!, clientId: 'example-app', clientSecret: 'example-secret', port: 0 });
+  app = await startExampleApp({ issuer: idp().issuers.generic!, clientId: 'example-app', clientSecret: 'example-secret', port: 0 });
   // The app's port is chosen at start, so its client is registered at run time.
-  await idp.admin.upsertClient('generic', {
+  await idp().admin.upsertClient('generic', {
     client_id: 'example-app', client_secret: 'example-secret',
     redirect_uris: [`${app.url}/callback`], post_logout_redirect_uris: [`${app.url}/`],
     backchannel_logout_uri: `${app.url}/backchannel-logout`, backchannel_logout_session_required: true,
@@ -19,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await idp?.close();
 });
 
 describe('the example web app', () => {
@@ -41,7 +39,7 @@ describe('the example web app', () => {
   it('refuses a forged callback with the client\'s error code', async () => {
     const agent = new UserAgent();
     await agent.request(`${app.url}/login`);
-    const forged = await agent.request(`${app.url}/callback?code=abc&state=not-the-state&iss=${encodeURIComponent(idp.issuers.generic!)}`);
+    const forged = await agent.request(`${app.url}/callback?code=abc&state=not-the-state&iss=${encodeURIComponent(idp().issuers.generic!)}`);
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('state_mismatch');
   });
@@ -65,7 +63,7 @@ describe('the example web app', () => {
     const me = await (await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } })).json() as { claims: { sub: string; sid: string } };
     expect(me.claims.sid).toEqual(expect.any(String));
     const post = (logoutToken: string) => fetch(`${app.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: logoutToken }) });
-    const token = (fault?: LogoutTokenFault) => mintLogoutToken({ issuer: idp.issuers.generic!, clientId: 'example-app', keys: idp.issuer('generic').keys, sub: me.claims.sub, sid: me.claims.sid, fault });
+    const token = (fault?: LogoutTokenFault) => mintLogoutToken({ issuer: idp().issuers.generic!, clientId: 'example-app', keys: idp().issuer('generic').keys, sub: me.claims.sub, sid: me.claims.sid, fault });
 
     const forged = await post(await token({ set: { aud: 'someone-else' } }));
     expect(forged.status).toBe(400);

@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import type { JWK } from 'jose';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import {
   AuthorizationResponseError, CallbackError, clientSecretBasic, clientSecretJwt, clientSecretPost, DuplicateParameterError,
   EncryptedCookieStore, FlowManager, none, presets, privateKeyJwt, ReloginRequiredError, SessionError, StateMismatchError,
   type ClientAuthentication, type FlowManagerOptions,
 } from '../../client/index.js';
-import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
 let issuer: string;
 
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
 });
-afterAll(() => idp.close());
 
 const clientJwk = (alg: 'RS256' | 'ES256') => fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find((k) => k.alg === alg)!;
 const toCallback = (u: URL) => u.href.startsWith(REDIRECT_URI);
@@ -50,7 +48,7 @@ describe('authorization code + PKCE with every client authentication method of t
 
   it.each(methods)('%s (%s)', async (method, clientId, auth) => {
     const flows = flowsFor(clientId, auth());
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const { tokens, claims, url } = await login(flows);
     expect(claims).toMatchObject({ iss: issuer, aud: clientId, sub: 'alice', email: 'alice@example.com' });
     expect(tokens.accessToken).toEqual(expect.any(String));
@@ -58,7 +56,7 @@ describe('authorization code + PKCE with every client authentication method of t
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(url.searchParams.get('nonce')).toBeTruthy();
-    const [token] = idp.requests.list({ sinceId: since, route: 'token' });
+    const [token] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token!.status).toBe(200);
     expect(token!.clientAuth?.method).toBe(method);
     if (method.endsWith('_jwt')) {
@@ -71,9 +69,9 @@ describe('authorization code + PKCE with every client authentication method of t
 
   it('sends the token endpoint as assertion aud when the provider wants it', async () => {
     const flows = flowsFor('generic-private-key-pem', privateKeyJwt({ pem: fixtureText('keys/clients/generic-pem.key') }), { assertionAudience: 'token_endpoint' });
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await login(flows);
-    const [token] = idp.requests.list({ sinceId: since, route: 'token' });
+    const [token] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token!.status).toBe(200);
     expect((token!.clientAuth!.assertion!.payload as Record<string, unknown>).aud).toBe(`${issuer}/token`);
   });
@@ -121,10 +119,10 @@ describe('sessions', () => {
   it('shares one request between concurrent refreshes of a user', async () => {
     const flows = basicFlows();
     await login(flows);
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const [a, b] = await Promise.all([flows.refresh('user-1'), flows.refresh('user-1')]);
     expect(a.tokens.refreshToken).toBe(b.tokens.refreshToken);
-    expect(idp.requests.list({ sinceId: since, route: 'token' })).toHaveLength(1);
+    expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(1);
   });
 
   it('asks for a new login when the refresh token is dead, once, without retrying', async () => {
@@ -132,11 +130,11 @@ describe('sessions', () => {
     const { tokens } = await login(flows);
     const config = await client.discovery(new URL(issuer), 'generic-basic', {}, client.ClientSecretBasic('generic-basic-secret'), { execute: [client.allowInsecureRequests] });
     await client.tokenRevocation(config, tokens.refreshToken!);
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const error = await flows.refresh('user-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReloginRequiredError);
     expect(error).toMatchObject({ code: 'relogin_required', cause: { code: 'refresh_invalid_grant', error: 'invalid_grant' } });
-    expect(idp.requests.list({ sinceId: since, route: 'token' })).toHaveLength(1);
+    expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(1);
     expect(await flows.session('user-1')).toBeUndefined();
     await expect(flows.refresh('user-1')).rejects.toMatchObject({ code: 'session_missing' });
   });
@@ -144,10 +142,10 @@ describe('sessions', () => {
   it('reads userinfo with the bearer token in the header only', async () => {
     const flows = basicFlows();
     await login(flows);
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const info = await flows.userinfo('user-1');
     expect(info).toMatchObject({ sub: 'alice', email: 'alice@example.com', name: 'Alice Adams' });
-    const [request] = idp.requests.list({ sinceId: since, route: 'userinfo' });
+    const [request] = idp().requests.list({ sinceId: since, route: 'userinfo' });
     expect(request!.method).toBe('GET');
     expect(String(request!.headers.authorization)).toMatch(/^Bearer /);
     expect(request!.query).not.toHaveProperty('access_token');
@@ -200,10 +198,10 @@ describe('the callback is checked before the code is used', () => {
     const { callback } = await browse(f, 'user-1');
     const forged = new URL(callback);
     forged.searchParams.set('state', 'attacker-state');
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await expect(f.finish('user-1', forged)).rejects.toMatchObject({ code: 'state_mismatch', reason: 'mismatch' });
     await expect(f.finish('user-1', callback)).rejects.toMatchObject({ code: 'state_mismatch', reason: 'no_pending_authorization' });
-    expect(idp.requests.list({ sinceId: since, route: 'token' })).toHaveLength(0);
+    expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(0);
   });
 
   it('rejects a callback without state', async () => {
@@ -217,10 +215,10 @@ describe('the callback is checked before the code is used', () => {
     const f = flows();
     const { callback } = await browse(f, 'user-1');
     await f.finish('user-1', callback);
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const error = await f.finish('user-1', callback).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateMismatchError);
-    expect(idp.requests.list({ sinceId: since, route: 'token' })).toHaveLength(0);
+    expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(0);
   });
 
   it('rejects a callback of another user of the same client (login CSRF)', async () => {

@@ -1,19 +1,17 @@
 import { connect, createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UserAgent } from '../../mock-idp/index.js';
 import {
   AuthorizationResponseError, LoopbackLoginError, loopbackLogin, StateMismatchError, type LoopbackLoginOptions,
 } from '../../client/index.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
 let issuer: string;
 
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
 });
-afterAll(() => idp.close());
 
 /** Whether anything still accepts connections on 127.0.0.1:port. */
 function connectResult(port: number): Promise<string> {
@@ -42,7 +40,7 @@ const cli = (extra: Partial<LoopbackLoginOptions> = {}): LoopbackLoginOptions =>
 describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   it('logs a public native client in with PKCE, shows the success page and closes the port', async () => {
     const browser = headlessBrowser();
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const { claims, tokens } = await loopbackLogin(cli({ openBrowser: browser.openBrowser }));
 
     expect(claims).toMatchObject({ iss: issuer, aud: 'generic-cli', sub: 'alice' });
@@ -54,7 +52,7 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     await expect.poll(() => browser.seen.page).toBeDefined();
     expect(browser.seen.page).toMatchObject({ status: 200, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/) });
     expect(browser.seen.page!.html).toContain('Login complete');
-    const [token] = idp.requests.list({ sinceId: since, route: 'token' });
+    const [token] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token!.clientAuth?.method).toBe('none');
     expect(await connectResult(portOf(browser.seen.url!))).toBe('ECONNREFUSED');
   });

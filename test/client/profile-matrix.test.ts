@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { clientSecretBasic, clientSecretPost, FlowManager, none, presets, type ClientAuthentication, type PresetName } from '../../client/index.js';
-import { REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
-beforeAll(async () => { idp = await startTestIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0'] }); });
-afterAll(() => idp.close());
+const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0'] });
 
 // The secret-based and public methods of each profile (the assertion methods are in client-presets.test.ts).
 const matrix: [PresetName, string, string, () => ClientAuthentication][] = [
@@ -21,15 +19,15 @@ const matrix: [PresetName, string, string, () => ClientAuthentication][] = [
 
 describe('the reference client logs in to every profile with each auth method', () => {
   it.each(matrix)('%s with %s', async (profile, method, clientId, auth) => {
-    const issuer = idp.issuers[profile]!;
+    const issuer = idp().issuers[profile]!;
     const flows = new FlowManager((presets[profile] as typeof presets.generic)(issuer, { clientId, clientAuth: auth(), redirectUri: REDIRECT_URI }));
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const url = await flows.start('user');
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     const { tokens, claims } = await flows.finish('user', callback);
     expect(claims?.iss).toBe(issuer);
     expect(claims?.aud).toContain(clientId);
-    const token = idp.requests.list({ sinceId: since, issuer: profile, route: 'token' }).at(-1)!;
+    const token = idp().requests.list({ sinceId: since, issuer: profile, route: 'token' }).at(-1)!;
     expect(token.clientAuth?.method).toBe(method);
     if (profile === 'gitlab') {
       // GitLab's ID tokens live two minutes, and the client accepts them.

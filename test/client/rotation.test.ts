@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { clientSecretBasic, FlowManager, presets } from '../../client/index.js';
-import { REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
-beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
-afterAll(() => idp.close());
+const idp = useIdp({ profiles: ['generic'] });
 
 async function login(flows: FlowManager, user: string) {
   const url = await flows.start(user);
@@ -16,16 +14,16 @@ async function login(flows: FlowManager, user: string) {
 
 describe('the reference client and key rotation on mock-idp', () => {
   it('accepts a token signed by a key rotated in seconds ago, refetching the JWKS at once', async () => {
-    const flows = new FlowManager(presets.generic(idp.issuers.generic!, {
+    const flows = new FlowManager(presets.generic(idp().issuers.generic!, {
       clientId: 'generic-basic', clientAuth: clientSecretBasic('generic-basic-secret'), redirectUri: REDIRECT_URI,
     }));
     await login(flows, 'before');
-    const { kid } = await idp.admin.rotateKey('generic', { alg: 'RS256', retirePrevious: true });
-    const since = idp.requests.lastId;
+    const { kid } = await idp().admin.rotateKey('generic', { alg: 'RS256', retirePrevious: true });
+    const since = idp().requests.lastId;
     const after = await login(flows, 'after');
     expect(decodeProtectedHeader(after.tokens.idToken!).kid).toBe(kid);
     expect(after.claims?.sub).toBe('alice');
     // The cached JWKS lacked the new kid: exactly one refetch, right away.
-    expect(idp.requests.list({ sinceId: since, route: 'jwks' })).toHaveLength(1);
+    expect(idp().requests.list({ sinceId: since, route: 'jwks' })).toHaveLength(1);
   });
 });

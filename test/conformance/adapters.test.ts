@@ -2,17 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockIdp } from '../../mock-idp/index.js';
+import { describe, expect, it } from 'vitest';
 import { cases, commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../../conformance/index.js';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { CLI } from '../helpers/cli.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
-beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
-afterAll(() => idp.close());
+const idp = useIdp({ profiles: ['generic'] });
 
 /** Alive and not a zombie waiting for a reaper: a killed process may linger as one in a container. */
 function running(pid: number): boolean {
@@ -29,10 +26,10 @@ const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-
 
 describe('the web app adapter (black box)', () => {
   it('certifies the example web app: it logs in, rejects every bad response it can be shown, and has neither flaw of a web app', async () => {
-    const app = await startExampleApp({ issuer: idp.issuers.generic!, ...APP_CLIENT, port: 0 });
+    const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
     try {
       const report = await runConformance({
-        idp,
+        idp: idp(),
         adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
         client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
       });
@@ -61,10 +58,10 @@ describe('the web app adapter (black box)', () => {
   }, 60_000);
 
   it('catches a web app that follows any return_to, renders error_description as HTML and takes any logout token', async () => {
-    const app = await startCarelessWebApp({ issuer: idp.issuers.generic!, ...APP_CLIENT });
+    const app = await startCarelessWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
     try {
       const report = await runConformance({
-        idp,
+        idp: idp(),
         only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong', 'backchannel-logout-valid', 'backchannel-logout-alg-none', 'backchannel-logout-aud-wrong'],
         adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
         client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
@@ -85,10 +82,10 @@ describe('the web app adapter (black box)', () => {
   });
 
   it('judges by the final page when there is no who-am-I URL, and names where the login ended', async () => {
-    const app = await startExampleApp({ issuer: idp.issuers.generic!, ...APP_CLIENT, port: 0 });
+    const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
     try {
       const report = await runConformance({
-        idp,
+        idp: idp(),
         only: ['happy-path', 'id-token-signature-corrupt'],
         adapter: webAppAdapter({ url: app.url, success: { status: 200, text: 'Hello' } }),
         client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
@@ -104,7 +101,7 @@ describe('the web app adapter (black box)', () => {
 
   it('reports an app that is not running as a failed login, not a crash', async () => {
     const report = await runConformance({
-      idp,
+      idp: idp(),
       only: ['happy-path'],
       adapter: webAppAdapter({ url: 'http://127.0.0.1:9' }),
       client: { ...APP_CLIENT, redirectUris: ['http://127.0.0.1:9/callback'] },
@@ -118,7 +115,7 @@ const COMMAND_CASES = ['happy-path', 'native-loopback-redirect', 'id-token-aud-w
 describe('the command adapter', () => {
   it('runs `mock-idp login`, which prints its URL, once per login and judges it by its exit code', async () => {
     const report = await runConformance({
-      idp,
+      idp: idp(),
       only: COMMAND_CASES,
       adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8` }),
     });
@@ -134,7 +131,7 @@ describe('the command adapter', () => {
   it('is the browser of a command that launches one through $BROWSER', async () => {
     const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
     const report = await runConformance({
-      idp,
+      idp: idp(),
       only: ['happy-path', 'id-token-iss-wrong', 'id-token-kid-unknown'],
       adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}` }),
     });
@@ -144,16 +141,16 @@ describe('the command adapter', () => {
 
   it('reads an authorization URL printed without a newline, as a prompt that waits', async () => {
     const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
-    const report = await runConformance({ idp, only: ['happy-path'], adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }) });
+    const report = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }) });
     expect(report.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: true, claims: { sub: 'alice' } } });
   }, 30_000);
 
   it('fails a command that exits non-zero and one that never finishes, without leaving it running', async () => {
-    const failing = await runConformance({ idp, only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
+    const failing = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
     expect(failing.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' } });
 
     const pidFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-test-')), 'pid');
-    const hanging = await runConformance({ idp, only: ['happy-path'], timeoutMs: 500, adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) });
+    const hanging = await runConformance({ idp: idp(), only: ['happy-path'], timeoutMs: 500, adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) });
     expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await expect.poll(() => running(pid), { timeout: 3000 }).toBe(false);

@@ -1,17 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { describe, expect, it } from 'vitest';
+import { UserAgent } from '../../mock-idp/index.js';
 import { clientSecretBasic, FlowManager, presets } from '../../client/index.js';
 import { cases, referenceClientAdapter, runConformance, type ClientAdapter, type ConformanceReport } from '../../conformance/index.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
+import { basicAuth } from '../helpers/http.js';
 
-let idp: MockIdp;
-beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
-afterAll(() => idp.close());
+const idp = useIdp({ profiles: ['generic'] });
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
 
@@ -27,7 +26,7 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
   });
 
   it.each(flawedClients.map((f) => [f.flaw, f] as const))('%s', async (_flaw, flawed) => {
-    const report = await runConformance({ idp, adapter: flawed.adapter, ...FAST_ROTATION });
+    const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
     // Caught at the case's level: a failed MUST, a warned SHOULD, or a noted MAY (the iat range, azp).
     const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
     expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());
@@ -44,7 +43,7 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
   // The in-process client with its issuer fixed, as a web app's is: it cannot be sent to a scenario issuer URL.
   const fixed = (adapter: ClientAdapter): ClientAdapter => ({ ...adapter, capabilities: adapter.capabilities?.filter((c) => c !== 'issuer-url') });
   const run = (adapter: ClientAdapter, clientId: string) => runConformance({
-    idp, only: ROTATION, adapter: fixed(adapter), jwksRefetchIntervalMs: 0,
+    idp: idp(), only: ROTATION, adapter: fixed(adapter), jwksRefetchIntervalMs: 0,
     client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },
   });
 
@@ -85,7 +84,7 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
       },
     };
     const report = await runConformance({
-      idp, only: ['key-rotation-nth-login'], adapter: healthChecked, jwksRefetchIntervalMs: 1500,
+      idp: idp(), only: ['key-rotation-nth-login'], adapter: healthChecked, jwksRefetchIntervalMs: 1500,
       client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: [redirectUri] },
     });
     // The health check met the old key: nothing was armed yet.
@@ -112,7 +111,7 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
         const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         const token = await fetch(metadata.token_endpoint, {
           method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+          headers: { authorization: basicAuth(clientId, clientSecret) },
           body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier }),
         });
         if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
@@ -120,7 +119,7 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
         return { ok: true };
       },
     };
-    const report = await runConformance({ idp, only: ROTATION, adapter: fetchedOnce });
+    const report = await runConformance({ idp: idp(), only: ROTATION, adapter: fetchedOnce });
     for (const r of report.results) {
       expect(r.verdict, r.id).toBe('fail');
       expect(r.reason).toBe('completed, but it accepted the new key\'s ID token without fetching the JWKS again after the rotation');

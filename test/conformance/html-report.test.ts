@@ -3,31 +3,28 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { MockIdp } from '../../mock-idp/index.js';
 import { runConformance, toHtml, toJUnit, type ConformanceReport } from '../../conformance/index.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 
 const OUTPUT = join(import.meta.dirname, '..', 'output', 'html-report');
-let idp: MockIdp;
 let browser: Browser;
 let report: ConformanceReport;
 let file: string;
 
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
   browser = await launchChromium();
   // A client with one flaw: the report has a failure, passes and skips to show.
   const noAud = flawedClients.find((f) => f.flaw === 'no-aud-check')!;
-  report = await runConformance({ idp, adapter: noAud.adapter, only: ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-at-hash-wrong', 'form-post', 'open-redirect-return-to'] });
+  report = await runConformance({ idp: idp(), adapter: noAud.adapter, only: ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-at-hash-wrong', 'form-post', 'open-redirect-return-to'] });
   mkdirSync(OUTPUT, { recursive: true });
   file = join(OUTPUT, 'report.html');
   writeFileSync(file, toHtml(report));
 });
 afterAll(async () => {
   await browser?.close();
-  await idp?.close();
 });
 
 describe('the HTML conformance report', () => {

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { cases, referenceClientAdapter, runConformance, toJUnit, toJson, toMarkdown, type ClientAdapter, type ConformanceReport } from '../../conformance/index.js';
-import { fixtureText, startTestIdp } from '../helpers/idp.js';
+import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../../client/index.js';
 
-let idp: MockIdp;
-beforeAll(async () => { idp = await startTestIdp({ profiles: ['generic'] }); });
-afterAll(() => idp.close());
+const idp = useIdp({ profiles: ['generic'] });
 
 const referenceClient = fastReferenceClient();
 
@@ -40,7 +38,7 @@ const verdicts = (report: ConformanceReport) => Object.fromEntries(report.result
 
 describe('the conformance kit', () => {
   it('certifies the reference client: every MUST and SHOULD case that applies passes', async () => {
-    const report = await runConformance({ idp, adapter: referenceClient, ...FAST_ROTATION });
+    const report = await runConformance({ idp: idp(), adapter: referenceClient, ...FAST_ROTATION });
     const problems = report.results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip').map((r) => `${r.id}: ${r.reason}`);
     expect(problems).toEqual([]);
     expect(report.passed).toBe(true);
@@ -66,7 +64,7 @@ describe('the conformance kit', () => {
   }, 180_000);
 
   it('runs the scenario of a multi-login case on an issuer instance of its own, and sees the JWKS refetch', async () => {
-    const report = await runConformance({ idp, adapter: referenceClient, only: ['key-rotation-nth-login', 'jwks-refetch-limited'], ...FAST_ROTATION });
+    const report = await runConformance({ idp: idp(), adapter: referenceClient, only: ['key-rotation-nth-login', 'jwks-refetch-limited'], ...FAST_ROTATION });
     const rotation = report.results.find((r) => r.id === 'key-rotation-nth-login')!;
     expect(rotation.verdict).toBe('pass');
     expect(rotation.calls.filter((c) => c === 'jwks')).toHaveLength(2);
@@ -75,7 +73,7 @@ describe('the conformance kit', () => {
   });
 
   it('finds what openid-client accepts by default, and nothing it must not', async () => {
-    const report = await runConformance({ idp, adapter: openidClientDefaults });
+    const report = await runConformance({ idp: idp(), adapter: openidClientDefaults });
     const v = verdicts(report);
     // Documented openid-client 6 behaviour: no signature check on token-endpoint ID tokens, no iat check.
     const reasons = Object.fromEntries(report.results.map((r) => [r.id, `${r.verdict}: ${r.reason}`]));
@@ -101,7 +99,7 @@ describe('the conformance kit', () => {
     const inner = referenceClientAdapter();
     // Its FlowManager (and JWKS cache) is dropped after each login.
     const forgetful: ClientAdapter = { ...inner, name: 'forgetful', async run(context) { const outcome = await inner.run(context); await inner.release!(context); return outcome; } };
-    const report = await runConformance({ idp, adapter: forgetful, only: ['jwks-cache-max-age', 'jwks-no-store'] });
+    const report = await runConformance({ idp: idp(), adapter: forgetful, only: ['jwks-cache-max-age', 'jwks-no-store'] });
     expect(verdicts(report)).toEqual({ 'jwks-cache-max-age': 'warn', 'jwks-no-store': 'pass' });
     expect(report.results[0]!.reason).toMatch(/fetched the JWKS 2 times within its max-age/);
   });
@@ -146,19 +144,19 @@ describe('the conformance kit', () => {
         return { ok: true };
       },
     };
-    const report = await runConformance({ idp, adapter: careless, only: ['happy-path', 'state-altered', 'authorization-error'] });
+    const report = await runConformance({ idp: idp(), adapter: careless, only: ['happy-path', 'state-altered', 'authorization-error'] });
     expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'state-altered': 'fail', 'authorization-error': 'pass' });
     expect(report.passed).toBe(false);
   });
 
   it('writes JSON, JUnit XML and Markdown reports', async () => {
-    const report = await runConformance({ idp, adapter: openidClientDefaults, only: ['happy-path', 'id-token-signature-corrupt', 'id-token-aud-wrong'] });
+    const report = await runConformance({ idp: idp(), adapter: openidClientDefaults, only: ['happy-path', 'id-token-signature-corrupt', 'id-token-aud-wrong'] });
     expect(JSON.parse(toJson(report))).toMatchObject({ client: 'openid-client (defaults)', summary: { pass: 2, warn: 1 } });
     const junit = toJUnit(report);
     expect(junit).toContain('<testsuites name="mock-idp conformance" tests="3" failures="0"');
     expect(junit).toMatch(/<testcase [^>]*name="id-token-signature-corrupt: [^"]*"[^>]*><skipped message="warn: accepted/);
     const markdown = toMarkdown(report);
     expect(markdown).toContain('| warn | SHOULD | `id-token-signature-corrupt` |');
-    await expect(runConformance({ idp, adapter: openidClientDefaults, only: ['nope'] })).rejects.toThrow(/unknown case/);
+    await expect(runConformance({ idp: idp(), adapter: openidClientDefaults, only: ['nope'] })).rejects.toThrow(/unknown case/);
   });
 });

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockIdp } from '../../mock-idp/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cases, runConformance, type ConformanceReport } from '../../conformance/index.js';
 import { panel } from '../../fixtures/clients/panel/index.js';
 import { openidClientStrictAdapter } from '../../fixtures/clients/panel/openid-client-strict.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
+// Room in the request log for the panel's runs while the patient rotation waits: its verdicts read its records.
+const idp = useIdp({ profiles: ['generic'], requestLogSize: 20_000 });
 // openid-client keeping its configuration needs a 61 s allowance before a rotation: started first, so that
 // minute of waiting overlaps the panel's runs instead of adding to them.
 let patientRotation: Promise<ConformanceReport>;
 beforeAll(async () => {
-  // Room in the request log for the panel's runs while the patient rotation waits: its verdicts read its records.
-  idp = await startTestIdp({ profiles: ['generic'], requestLogSize: 20_000 });
-  patientRotation = runConformance({ idp, adapter: openidClientStrictAdapter({ keepConfiguration: true }), only: ['key-rotation-nth-login', 'key-rotation-before-signing'], jwksRefetchIntervalMs: 61_000 });
+  patientRotation = runConformance({ idp: idp(), adapter: openidClientStrictAdapter({ keepConfiguration: true }), only: ['key-rotation-nth-login', 'key-rotation-before-signing'], jwksRefetchIntervalMs: 61_000 });
   patientRotation.catch(() => undefined); // judged by its own test below
 });
-afterAll(() => idp.close());
 
 /**
  * Clients this project did not write, used as their own docs show, and two
@@ -36,7 +33,7 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
   it.each(panel.map((client) => [client.name, client] as const))('%s', async (_name, client) => {
     const run = await client.start();
     try {
-      const report = await runConformance({ idp, adapter: run.adapter, ...(run.client ? { client: run.client } : {}), jwksRefetchIntervalMs: 0 });
+      const report = await runConformance({ idp: idp(), adapter: run.adapter, ...(run.client ? { client: run.client } : {}), jwksRefetchIntervalMs: 0 });
       const mismatches = report.results
         .filter((r) => r.verdict !== client.expected[r.id]?.verdict)
         .map((r) => `${r.id}: expected ${client.expected[r.id]?.verdict} (${client.expected[r.id]?.why}), got ${r.verdict}: ${r.reason}`);
@@ -50,7 +47,7 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
   it('fails the accept-everything control on every case where rejection is a MUST and its fault was delivered', async () => {
     const control = panel.find((c) => c.name === 'control-accept-everything')!;
     const run = await control.start();
-    const report = await runConformance({ idp, adapter: run.adapter, jwksRefetchIntervalMs: 0 });
+    const report = await runConformance({ idp: idp(), adapter: run.adapter, jwksRefetchIntervalMs: 0 });
     const rejects = new Set(cases.filter((c) => c.expect === 'reject').map((c) => c.id));
     // At the level the spec asks of this client: it sends state, PKCE and a nonce, and fetches keys.
     const judged = report.results.filter((r) => rejects.has(r.id) && r.level === 'MUST' && r.verdict !== 'skip');
@@ -60,7 +57,7 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
 
 
   it('fails the rotation when the kit rotates at once: the client may not refetch yet', async () => {
-    const report = await runConformance({ idp, adapter: keeping(), only: ROTATION, jwksRefetchIntervalMs: 0 });
+    const report = await runConformance({ idp: idp(), adapter: keeping(), only: ROTATION, jwksRefetchIntervalMs: 0 });
     expect(report.results.map((r) => r.verdict)).toEqual(['fail', 'fail']);
     for (const r of report.results) expect(r.reason).toMatch(/failed a valid flow/);
   });

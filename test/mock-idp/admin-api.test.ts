@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
-import { AdminInputError, type MockIdp } from '../../mock-idp/index.js';
+import { AdminInputError } from '../../mock-idp/index.js';
 import { findProfile } from '../../mock-idp/profiles/index.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
+import { adminFetch, basicAuth } from '../helpers/http.js';
 
-let idp: MockIdp;
 let issuer: string;
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
 });
-afterAll(() => idp.close());
 
-async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${idp.url}/_admin${path}`, {
-    method, headers: body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
-}
+const admin = (method: string, path: string, body?: unknown) => adminFetch(idp(), path, { method, body });
 
-const basic = () => discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
 
 describe('admin API over HTTP', () => {
   it('adds a user whose claims reach the tokens, then changes and removes them', async () => {
     expect((await admin('PUT', '/issuers/generic/users/carol', { username: 'carol', claims: { email: 'carol@example.com', team: 'qa' } })).status).toBe(200);
-    const config = await basic();
+    const config = await discoverGenericBasic(issuer);
     const first = await codeFlow(config, { loginHint: 'carol', scope: 'openid email' });
     expect(first.tokens.claims()).toMatchObject({ sub: 'carol', email: 'carol@example.com', team: 'qa' });
     expect((await admin('PUT', '/issuers/generic/users/carol/claims', { email: 'carol@new.example', team: 'ops' })).status).toBe(200);
@@ -44,7 +37,7 @@ describe('admin API over HTTP', () => {
     expect(invalid).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringContaining('redirect_uris[0]') } });
     expect((await admin('DELETE', '/issuers/generic/clients/runtime-app')).status).toBe(200);
     const gone = await fetch(`${issuer}/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('runtime-app:runtime-secret').toString('base64')}` },
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('runtime-app', 'runtime-secret') },
       body: 'grant_type=client_credentials',
     });
     expect(gone.status).toBe(401);
@@ -57,7 +50,7 @@ describe('admin API over HTTP', () => {
     const kid = rotated.body.kid as string;
     const jwks = await (await fetch(`${issuer}/jwks`)).json() as { keys: { kid: string }[] };
     expect(jwks.keys.map((k) => k.kid)).toEqual([kid, ...before.map((k) => k.kid)]);
-    const { tokens } = await codeFlow(await basic());
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer));
     expect(decodeProtectedHeader(tokens.id_token!).kid).toBe(kid);
     const old = before.find((k) => k.kid !== kid)!.kid;
     expect((await admin('DELETE', `/issuers/generic/keys/${old}`)).status).toBe(200);
@@ -90,12 +83,12 @@ describe('claims: replace or merge', () => {
     const merged = await admin('PATCH', '/issuers/generic/users/erin/claims', { team: 'ops', floor: null, desk: 'B2' });
     expect(merged).toMatchObject({ status: 200, body: { sub: 'erin', claims: { email: 'erin@example.com', team: 'ops', desk: 'B2' } } });
     expect((merged.body.claims as Record<string, unknown>).floor).toBeUndefined();
-    const { tokens } = await codeFlow(await basic(), { loginHint: 'erin', scope: 'openid email' });
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer), { loginHint: 'erin', scope: 'openid email' });
     expect(tokens.claims()).toMatchObject({ email: 'erin@example.com', team: 'ops', desk: 'B2' });
     const replaced = await admin('PUT', '/issuers/generic/users/erin/claims', { team: 'sales' });
     expect(replaced.body.claims).toEqual({ team: 'sales' });
-    expect(idp.admin.mergeClaims('generic', 'erin', { desk: 'C1' })!.claims).toEqual({ team: 'sales', desk: 'C1' });
-    expect(idp.admin.setClaims('generic', 'erin', { desk: 'D4' })!.claims).toEqual({ desk: 'D4' });
+    expect(idp().admin.mergeClaims('generic', 'erin', { desk: 'C1' })!.claims).toEqual({ team: 'sales', desk: 'C1' });
+    expect(idp().admin.setClaims('generic', 'erin', { desk: 'D4' })!.claims).toEqual({ desk: 'D4' });
     expect((await admin('PATCH', '/issuers/generic/users/nobody/claims', { a: 1 })).status).toBe(404);
     expect((await admin('PATCH', '/issuers/generic/users/erin/claims', '[1]')).status).toBe(400);
     await admin('DELETE', '/issuers/generic/users/erin');
@@ -106,7 +99,7 @@ describe('preferred_username from username', () => {
   it('is released where the profile\'s provider releases it, unless the claims set it', async () => {
     await admin('PUT', '/issuers/generic/users/frank', { username: 'frank.login', claims: { name: 'Frank' } });
     await admin('PUT', '/issuers/generic/users/gina', { username: 'gina.login', claims: { preferred_username: 'Gina G' } });
-    const config = await basic();
+    const config = await discoverGenericBasic(issuer);
     const frank = await codeFlow(config, { loginHint: 'frank', scope: 'openid profile' });
     expect(frank.tokens.claims()!.preferred_username).toBe('frank.login');
     expect(await client.fetchUserInfo(config, frank.tokens.access_token, 'frank')).toMatchObject({ preferred_username: 'frank.login' });
@@ -141,7 +134,7 @@ describe('the clock offset', () => {
     expect(await admin('GET', '/issuers/generic/clock')).toEqual({ status: 200, body: { issuer: 'generic', offsetSeconds: 0 } });
     await admin('PUT', '/issuers/generic/clock', { offsetSeconds: -90 });
     expect(await admin('GET', '/issuers/generic/clock')).toEqual({ status: 200, body: { issuer: 'generic', offsetSeconds: -90 } });
-    expect(idp.admin.clockOffset('generic')).toBe(-90);
+    expect(idp().admin.clockOffset('generic')).toBe(-90);
     await admin('PUT', '/issuers/generic/clock', { offsetSeconds: 0 });
     expect((await admin('GET', '/issuers/nope/clock')).status).toBe(404);
   });
@@ -149,12 +142,12 @@ describe('the clock offset', () => {
 
 describe('admin API in code', () => {
   it('mirrors the HTTP API and throws AdminInputError on bad input', async () => {
-    idp.admin.upsertUser('generic', { sub: 'dave', claims: { email: 'dave@example.com' } });
-    const { tokens } = await codeFlow(await basic(), { loginHint: 'dave', scope: 'openid email' });
+    idp().admin.upsertUser('generic', { sub: 'dave', claims: { email: 'dave@example.com' } });
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer), { loginHint: 'dave', scope: 'openid email' });
     expect(tokens.claims()!.email).toBe('dave@example.com');
-    expect(() => idp.admin.upsertUser('generic', { sub: '' } as never)).toThrow(AdminInputError);
-    idp.admin.reset('generic');
-    expect(idp.issuer('generic').users.get('dave')).toBeUndefined();
+    expect(() => idp().admin.upsertUser('generic', { sub: '' } as never)).toThrow(AdminInputError);
+    idp().admin.reset('generic');
+    expect(idp().issuer('generic').users.get('dave')).toBeUndefined();
   });
 });
 
@@ -165,7 +158,7 @@ describe('clock shift', () => {
       const shift = await fetch(`${two.url}/_admin/issuers/ahead/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 7200 }) });
       expect(await shift.json()).toEqual({ issuer: 'ahead', offsetSeconds: 7200 });
       const now = Math.floor(Date.now() / 1000);
-      const config = await discover(two.issuers.normal!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+      const config = await discoverGenericBasic(two.issuers.normal!);
       const normal = await codeFlow(config);
       expect(Math.abs((normal.tokens.claims()!.iat as number) - now)).toBeLessThan(60);
       expect(Math.abs(Math.floor(Date.now() / 1000) - now)).toBeLessThan(60);
@@ -190,7 +183,7 @@ async function rawTokens(issuerUrl: string): Promise<Record<string, unknown>> {
   url.search = new URLSearchParams({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const response = await fetch(`${issuerUrl}/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('generic-basic:generic-basic-secret').toString('base64')}` },
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('generic-basic', 'generic-basic-secret') },
     body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
   });
   return decodeJwt(((await response.json()) as { id_token: string }).id_token);

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NavigationError, UserAgent, type MockIdp } from '../../mock-idp/index.js';
-import { REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { describe, expect, it } from 'vitest';
+import { NavigationError, UserAgent } from '../../mock-idp/index.js';
+import { mockIdp } from '../../mock-idp/vitest.js';
+import { REDIRECT_URI } from '../helpers/idp.js';
 
-let idp: MockIdp;
-let issuer: string;
-beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
-});
-afterAll(() => idp.close());
+// Read-only use of the generic issuer: the run's shared mock-idp.
+const idp = mockIdp();
+const issuer = idp.issuers.generic!;
 
 const WRONG = 'http://127.0.0.1:3000/calback';
 const PKCE = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };

@@ -3,10 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discover, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
 let receiver: Server;
 const received: string[] = [];
 
@@ -21,25 +19,21 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as AddressInfo).port;
-  idp = await startTestIdp({
-    issuers: [{
-      name: 'generic',
-      extraClients: [{
-        client_id: 'bcl-app', client_secret: 'bcl-secret', redirect_uris: [REDIRECT_URI],
-        post_logout_redirect_uris: ['http://127.0.0.1:3000/'], backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
-      }],
+});
+afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+const idp = useIdp(() => ({
+  issuers: [{
+    name: 'generic',
+    extraClients: [{
+      client_id: 'bcl-app', client_secret: 'bcl-secret', redirect_uris: [REDIRECT_URI],
+      post_logout_redirect_uris: ['http://127.0.0.1:3000/'], backchannel_logout_uri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel-logout`,
     }],
-  });
-});
-afterAll(async () => {
-  await idp.close();
-  await new Promise((resolve) => receiver.close(resolve));
-});
+  }],
+}));
 
 describe('back-channel logout', () => {
   it('posts a signed logout token to the client when the user logs out', async () => {
-    const issuer = idp.issuers.generic!;
+    const issuer = idp().issuers.generic!;
     const config = await discover(issuer, 'bcl-app', client.ClientSecretBasic('bcl-secret'));
     const { tokens, agent } = await codeFlow(config);
     const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:3000/' });

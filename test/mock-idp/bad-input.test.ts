@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { UserAgent } from '../../mock-idp/index.js';
+import { mockIdp } from '../../mock-idp/vitest.js';
+import { basicAuth } from '../helpers/http.js';
+import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, REDIRECT_URI } from '../helpers/idp.js';
 
-let idp: MockIdp;
-let issuer: string;
-let tokenUrl: string;
-
-beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
-  tokenUrl = `${issuer}/token`;
-});
-afterAll(() => idp.close());
-
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+// Bad requests leave the issuer as it was: the run's shared mock-idp.
+const issuer = mockIdp().issuers.generic!;
+const tokenUrl = `${issuer}/token`;
 
 async function postToken(body: URLSearchParams | string, headers: Record<string, string> = {}) {
   const response = await fetch(tokenUrl, {
@@ -52,13 +45,13 @@ async function assertion(claims: Record<string, unknown>) {
 
 describe('the token endpoint answers bad input with OAuth errors', () => {
   it('an unknown client', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basic('no-such-client', 'x') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basicAuth('no-such-client', 'x') });
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: 'invalid_client' });
   });
 
   it('a wrong secret', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basic('generic-service', 'wrong') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basicAuth('generic-service', 'wrong') });
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: 'invalid_client' });
   });
@@ -97,21 +90,21 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
 
   it('a redirect_uri at the token endpoint that differs from the authorization request', async () => {
     const { code, verifier } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://localhost:3000/callback' }), { authorization: basic('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://localhost:3000/callback' }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a missing PKCE verifier', async () => {
     const { code } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }), { authorization: basic('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a wrong PKCE verifier', async () => {
     const { code } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: client.randomPKCECodeVerifier(), redirect_uri: REDIRECT_URI }), { authorization: basic('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: client.randomPKCECodeVerifier(), redirect_uri: REDIRECT_URI }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
@@ -119,7 +112,7 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
   it('a reused authorization code, which also revokes what the code issued', async () => {
     const { code, verifier } = await authorizationCode();
     const body = () => new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
-    const auth = { authorization: basic('generic-basic', 'generic-basic-secret') };
+    const auth = { authorization: basicAuth('generic-basic', 'generic-basic-secret') };
     const first = await postToken(body(), auth);
     expect(first.status).toBe(200);
     const second = await postToken(body(), auth);
@@ -133,7 +126,7 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
   });
 
   it('a reused refresh token after rotation, and a revoked one', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid offline_access' });
     await client.refreshTokenGrant(config, tokens.refresh_token!);
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -144,25 +137,25 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
   });
 
   it('a JSON body', async () => {
-    const r = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), { 'content-type': 'application/json', authorization: basic('generic-service', 'generic-service-secret') });
+    const r = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), { 'content-type': 'application/json', authorization: basicAuth('generic-service', 'generic-service-secret') });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_request' });
   });
 
   it('a body that is not valid form encoding', async () => {
-    const r = await postToken('%%%\u0000garbage=%E0%A4%A', { authorization: basic('generic-service', 'generic-service-secret') });
+    const r = await postToken('%%%\u0000garbage=%E0%A4%A', { authorization: basicAuth('generic-service', 'generic-service-secret') });
     expect(r.status).toBe(400);
     expect(r.json?.error).toMatch(/invalid_request|unsupported_grant_type/);
   });
 
   it('an unsupported grant type', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'x' }), { authorization: basic('generic-service', 'generic-service-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'x' }), { authorization: basicAuth('generic-service', 'generic-service-secret') });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'unsupported_grant_type' });
   });
 
   it('an oversized body', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials', scope: 'x'.repeat(200_000) }), { authorization: basic('generic-service', 'generic-service-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials', scope: 'x'.repeat(200_000) }), { authorization: basicAuth('generic-service', 'generic-service-secret') });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
     expect(r.json).toMatchObject({ error: 'invalid_request' });

@@ -1,26 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
-import type { MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic, useIdp } from '../helpers/idp.js';
 
 const PROTOCOL = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'azp', 'at_hash', 'c_hash', 'sid', 'jti', 'auth_time', 'acr', 'amr', 'scope', 'client_id', 'cnf'];
 const profileClaims = (claims: Record<string, unknown>) => Object.fromEntries(Object.entries(claims).filter(([k]) => !PROTOCOL.includes(k)));
 
-let idp: MockIdp;
 let config: client.Configuration;
 
-beforeAll(async () => {
-  idp = await startTestIdp({
-    profiles: ['generic'],
-    issuers: [{
-      name: 'claims', profile: 'generic', path: '/claims',
-      extraUsers: [{ sub: 'dora', username: 'dora.d', claims: { email: 'Dora@Example.com', name: 'Dora', updated_at: '2026-01-01T00:00:00Z', 'https://example.com/roles': ['auditor'], tenant_id: 't-42' } }],
-    }],
-  });
-  config = await discover(idp.issuers.claims!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+const idp = useIdp({
+  profiles: ['generic'],
+  issuers: [{
+    name: 'claims', profile: 'generic', path: '/claims',
+    extraUsers: [{ sub: 'dora', username: 'dora.d', claims: { email: 'Dora@Example.com', name: 'Dora', updated_at: '2026-01-01T00:00:00Z', 'https://example.com/roles': ['auditor'], tenant_id: 't-42' } }],
+  }],
 });
-afterAll(() => idp.close());
+beforeAll(async () => {
+  config = await discoverGenericBasic(idp().issuers.claims!);
+});
 
 describe('user claims', () => {
   it('are the same in the ID token, userinfo and a JWT access token', async () => {

@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseHtml } from 'node-html-parser';
-import type { MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic, REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
+import { basicAuth } from '../helpers/http.js';
 
-let idp: MockIdp;
 let issuer: string;
-beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'shop', path: '/shop', profile: 'generic', extraClients: [{ client_id: 'shop-web', client_secret: 'shop-secret', redirect_uris: ['http://127.0.0.1:4000/auth/callback', 'http://127.0.0.1:4000/other'] }] },
-      { name: 'crowded', path: '/crowded', profile: 'generic', clients: Array.from({ length: 25 }, (_, i) => ({ client_id: `app-${String(i).padStart(2, '0')}`, token_endpoint_auth_method: 'none' as const, redirect_uris: [REDIRECT_URI] })) },
-    ],
-  });
-  issuer = idp.issuers.shop!;
+const idp = useIdp({
+  issuers: [
+    { name: 'shop', path: '/shop', profile: 'generic', extraClients: [{ client_id: 'shop-web', client_secret: 'shop-secret', redirect_uris: ['http://127.0.0.1:4000/auth/callback', 'http://127.0.0.1:4000/other'] }] },
+    { name: 'crowded', path: '/crowded', profile: 'generic', clients: Array.from({ length: 25 }, (_, i) => ({ client_id: `app-${String(i).padStart(2, '0')}`, token_endpoint_auth_method: 'none' as const, redirect_uris: [REDIRECT_URI] })) },
+  ],
 });
-afterAll(() => idp.close());
+beforeAll(async () => {
+  issuer = idp().issuers.shop!;
+});
 
 const PKCE = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
 
@@ -38,7 +35,7 @@ describe('a redirect_uri the client did not register', () => {
     expect(config).toContain('- client_id: "shop-web"');
     expect(config).toContain(`redirect_uris: ["http://127.0.0.1:4000/auth/callback","http://127.0.0.1:4000/other","${sent}"]`);
     const curl = page.querySelector('pre[data-kind=admin]')!.text;
-    expect(curl).toBe(`curl -X POST '${idp.url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H 'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`);
+    expect(curl).toBe(`curl -X POST '${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H 'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`);
   });
 
   it('is fixed by the admin call the page quotes: the same request then reaches the login', async () => {
@@ -51,7 +48,7 @@ describe('a redirect_uri the client did not register', () => {
       const added = await fetch(endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(added.status).toBe(200);
       expect(await added.json()).toEqual({ client_id: 'generic-basic', redirect_uris: [REDIRECT_URI, 'http://localhost:3000/callback', wrong] });
-      const config = await discover(own.issuers.generic!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+      const config = await discoverGenericBasic(own.issuers.generic!);
       const { tokens } = await codeFlow(config, { redirectUri: wrong });
       expect(tokens.claims()!.aud).toBe('generic-basic');
     } finally {
@@ -62,7 +59,7 @@ describe('a redirect_uri the client did not register', () => {
   it('says the same in the JSON error_description of a pushed authorization request', async () => {
     const response = await fetch(`${issuer}/request`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('shop-web:shop-secret').toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('shop-web', 'shop-secret') },
       body: new URLSearchParams({ client_id: 'shop-web', response_type: 'code', scope: 'openid', redirect_uri: sent, ...PKCE }),
     });
     expect(response.status).toBe(400);
@@ -72,25 +69,25 @@ describe('a redirect_uri the client did not register', () => {
     expect(body.error).toBe('invalid_request');
     expect(body.error_description).toContain(`redirect_uri sent: ${sent}`);
     expect(body.error_description).toContain('http://127.0.0.1:4000/auth/callback (closest), http://127.0.0.1:4000/other');
-    expect(body.error_description).toContain(`POST ${idp.url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body {"redirect_uri":"${sent}"}`);
+    expect(body.error_description).toContain(`POST ${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body {"redirect_uri":"${sent}"}`);
   });
 
   it('the admin call refuses a redirect URI that is not a URL, and an unknown client', async () => {
-    const bad = await fetch(`${idp.url}/_admin/issuers/shop/clients/shop-web/redirect_uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uri":"not a url"}' });
+    const bad = await fetch(`${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uri":"not a url"}' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('invalid redirect_uri') });
-    const missing = await fetch(`${idp.url}/_admin/issuers/shop/clients/nobody/redirect_uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uri":"http://a.example/cb"}' });
+    const missing = await fetch(`${idp().url}/_admin/issuers/shop/clients/nobody/redirect_uris`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uri":"http://a.example/cb"}' });
     expect(missing.status).toBe(404);
   });
 
   it('the same addition in code keeps the registration and is idempotent', async () => {
-    const uris = await idp.admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third');
+    const uris = await idp().admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third');
     expect(uris).toEqual(['http://127.0.0.1:4000/auth/callback', 'http://127.0.0.1:4000/other', 'http://127.0.0.1:4000/third']);
-    expect(await idp.admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third')).toEqual(uris);
-    expect(await idp.admin.addRedirectUri('shop', 'nobody', 'http://127.0.0.1:4000/third')).toBeUndefined();
+    expect(await idp().admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third')).toEqual(uris);
+    expect(await idp().admin.addRedirectUri('shop', 'nobody', 'http://127.0.0.1:4000/third')).toBeUndefined();
     const token = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('shop-web:shop-secret').toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth('shop-web', 'shop-secret') },
       body: 'grant_type=client_credentials',
     });
     expect(token.status).toBe(200);
@@ -107,7 +104,7 @@ describe('an unknown client', () => {
   });
 
   it('lists at most 20, and says how many more', async () => {
-    const { page } = await authorize(idp.issuers.crowded!, { client_id: 'app-99', redirect_uri: REDIRECT_URI });
+    const { page } = await authorize(idp().issuers.crowded!, { client_id: 'app-99', redirect_uri: REDIRECT_URI });
     const known = page.querySelectorAll('ul.known-clients li').map((li) => li.text);
     expect(known).toEqual(Array.from({ length: 20 }, (_, i) => `app-${String(i).padStart(2, '0')}`));
     expect(page.text).toContain('and 5 more');

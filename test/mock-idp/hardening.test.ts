@@ -1,31 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockIdp } from '../../mock-idp/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { startTestIdp } from '../helpers/idp.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { rawExchange } from '../helpers/raw-http.js';
 
-let idp: MockIdp;
 let port: number;
 
 const STITCH_CLIENT = { client_id: 'hardening-stitch', client_secret: 'hardening-stitch-secret', token_endpoint_auth_method: 'client_secret_post' as const, grant_types: ['client_credentials'], scope: 'accounts balances' };
 
-beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'generic', profile: 'generic' },
-      { name: 'stitch', profile: 'stitch', extraClients: [STITCH_CLIENT] },
-      { name: 'gitlab', profile: 'gitlab' },
-      { name: 'okta', profile: 'okta' },
-      { name: 'auth0', profile: 'auth0' },
-      { name: 'stackexchange', profile: 'stackexchange' },
-    ],
-  });
-  port = idp.port;
+const idp = useIdp({
+  issuers: [
+    { name: 'generic', profile: 'generic' },
+    { name: 'stitch', profile: 'stitch', extraClients: [STITCH_CLIENT] },
+    { name: 'gitlab', profile: 'gitlab' },
+    { name: 'okta', profile: 'okta' },
+    { name: 'auth0', profile: 'auth0' },
+    { name: 'stackexchange', profile: 'stackexchange' },
+  ],
 });
-afterAll(() => idp.close());
+beforeAll(async () => {
+  port = idp().port;
+});
 
 async function stitchToken(): Promise<string> {
-  const response = await fetch(`${idp.issuers.stitch}/connect/token`, {
+  const response = await fetch(`${idp().issuers.stitch}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: STITCH_CLIENT.client_id, client_secret: STITCH_CLIENT.client_secret, scope: 'accounts' }),
@@ -36,7 +33,7 @@ async function stitchToken(): Promise<string> {
 }
 
 async function graphql(token: string, body: string) {
-  const response = await fetch(`${idp.issuers.stitch}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const response = await fetch(`${idp().issuers.stitch}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
   return { status: response.status, body: await response.json() as { errors?: { message: string }[]; data?: unknown } };
 }
 
@@ -47,7 +44,7 @@ describe('Stitch GraphQL is bounded', () => {
     const r = await graphql(token, big);
     expect(r.status).toBe(413);
     expect(r.body.errors?.[0]?.message).toMatch(/too large/);
-    expect((await fetch(`${idp.url}/health`)).status).toBe(200);
+    expect((await fetch(`${idp().url}/health`)).status).toBe(200);
   });
 
   it('refuses a query nested too deep', async () => {
@@ -118,23 +115,23 @@ function httpGet(path: string, headers: Record<string, string>, method = 'GET', 
 }
 
 describe('the admin API refuses what a web page could send', () => {
-  const kids = async () => ((await (await fetch(`${idp.url}/_admin/issuers/generic/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const kids = async () => ((await (await fetch(`${idp().url}/_admin/issuers/generic/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
   it('a text/plain POST (a no-cors fetch) does not rotate keys', async () => {
     const before = await kids();
-    const r = await fetch(`${idp.url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(r.status).toBe(415);
-    const bare = await fetch(`${idp.url}/_admin/reset`, { method: 'POST' });
+    const bare = await fetch(`${idp().url}/_admin/reset`, { method: 'POST' });
     expect(bare.status).toBe(415);
     expect(await kids()).toEqual(before);
   });
 
   it('a cross-site Origin is refused, even with JSON', async () => {
     const before = await kids();
-    const r = await fetch(`${idp.url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://attacker.example' }, body: '{}' });
+    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://attacker.example' }, body: '{}' });
     expect(r.status).toBe(403);
     expect(((await r.json()) as { error_description: string }).error_description).toMatch(/attacker\.example/);
-    expect((await fetch(`${idp.url}/_admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null' } })).status).toBe(403);
+    expect((await fetch(`${idp().url}/_admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null' } })).status).toBe(403);
     expect(await kids()).toEqual(before);
   });
 
@@ -164,7 +161,7 @@ describe('the admin API refuses what a web page could send', () => {
   });
 
   it('answers a client with a bad PEM with a 400 naming the client', async () => {
-    const r = await fetch(`${idp.url}/_admin/issuers/generic/clients/pem-client`, {
+    const r = await fetch(`${idp().url}/_admin/issuers/generic/clients/pem-client`, {
       method: 'PUT', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', public_key_pem: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n' }),
     });
@@ -196,14 +193,14 @@ describe('Host and forwarding headers', () => {
 describe('no 500 from the device page without its session', () => {
   for (const body of ['xsrf=abc&user_code=ABCD-EFGH', 'user_code=ABCD', 'confirm=yes', '']) {
     it(`POST /device "${body}"`, async () => {
-      const r = await fetch(`${idp.issuers.generic}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const r = await fetch(`${idp().issuers.generic}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
       expect(r.status).toBe(400);
       expect(await r.text()).toMatch(/invalid_request/);
     });
   }
 
   it('the device flow with its session still works to the confirm page', async () => {
-    const page = await fetch(`${idp.issuers.generic}/device`);
+    const page = await fetch(`${idp().issuers.generic}/device`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/Connect a device/);
   });
@@ -215,7 +212,7 @@ describe('unrouted requests get JSON in the issuer\'s shape', () => {
     ['auth0', 'nope', 'GET'], ['gitlab', '/oauth/nope', 'PUT'], ['stitch', '/connect/nope', 'GET'], ['stackexchange', '/nope', 'GET'],
   ] as const) {
     it(`${method} ${issuer}${path}`, async () => {
-      const base = idp.issuers[issuer]!.replace(/\/$/, '');
+      const base = idp().issuers[issuer]!.replace(/\/$/, '');
       const r = await fetch(`${base}${path.startsWith('/') ? path : `/${path}`}`, { method });
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);

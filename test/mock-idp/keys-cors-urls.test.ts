@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
 import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
 import { DEFAULT_ROUTES, type RouteName } from '../../mock-idp/issuer/routes.js';
 
 const started: MockIdp[] = [];
@@ -30,7 +30,7 @@ describe('signing keys', () => {
   it('sign ID tokens with a published kid (RS256 by default, ES256 when the client registers it)', async () => {
     const idp = await start({ issuers: [{ name: 'es', extraClients: [{ client_id: 'es-client', client_secret: 'es-secret', redirect_uris: [REDIRECT_URI], id_token_signed_response_alg: 'ES256' }] }] });
     const published = (await jwks(idp, 'es')).keys;
-    const rs = await codeFlow(await discover(idp.issuers.es!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret')));
+    const rs = await codeFlow(await discoverGenericBasic(idp.issuers.es!));
     const es = await codeFlow(await discover(idp.issuers.es!, 'es-client', client.ClientSecretBasic('es-secret')));
     const rsHeader = decodeProtectedHeader(rs.tokens.id_token!);
     const esHeader = decodeProtectedHeader(es.tokens.id_token!);

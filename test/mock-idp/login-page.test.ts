@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
-import type { MockIdp } from '../../mock-idp/index.js';
 import { launchChromium } from '../helpers/browser.js';
-import { discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { discoverGenericBasic, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
 let browser: Browser;
 let config: client.Configuration;
 
+const idp = useIdp({ profiles: ['generic', 'okta'], login: 'page' });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic', 'okta'], login: 'page' });
-  config = await discover(idp.issuers.generic!, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+  config = await discoverGenericBasic(idp().issuers.generic!);
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await idp?.close();
 });
 
 /** Opens the authorization URL in a fresh browser context; the client's callback is caught, not served. */
@@ -83,7 +80,7 @@ describe('the login page in Chromium', () => {
     const url = await callback;
     expect(url.searchParams.get('error')).toBe('access_denied');
     expect(url.searchParams.get('state')).toBe(state);
-    expect(url.searchParams.get('iss')).toBe(idp.issuers.generic);
+    expect(url.searchParams.get('iss')).toBe(idp().issuers.generic);
     await page.context().close();
   });
 
@@ -114,7 +111,7 @@ describe('the login page in Chromium', () => {
   it('shows an Okta user\'s email login once, without an @ in front', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const url = new URL(`${idp.issuers.okta}/v1/authorize`);
+    const url = new URL(`${idp().issuers.okta}/v1/authorize`);
     url.search = new URLSearchParams({ client_id: 'okta-web', response_type: 'code', scope: 'openid profile', redirect_uri: REDIRECT_URI, state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
     await page.goto(url.href);
     const alice = page.locator('label.user', { hasText: 'Alice Adams' });
@@ -143,13 +140,13 @@ describe('the error pages in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const sent = 'http://127.0.0.1:3000/callbak';
-    const url = new URL(`${idp.issuers.generic}/auth`);
+    const url = new URL(`${idp().issuers.generic}/auth`);
     url.search = new URLSearchParams({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: sent, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
     const answer = await page.goto(url.href);
     expect(answer?.status()).toBe(400);
     expect(await page.locator('code.sent').textContent()).toBe(sent);
     expect(await page.locator('mark').textContent()).toBe(REDIRECT_URI);
-    expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(`${idp.url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`);
+    expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(`${idp().url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`);
     // The snippets scroll inside the card rather than widening the page.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: 'test/output/error-redirect-uri.png', fullPage: true });

@@ -2,10 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockIdp } from '../../mock-idp/index.js';
-import { startTestIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 
-let idp: MockIdp;
 let jwksServer: Server;
 let jwksUrl: string;
 let hits = 0;
@@ -22,20 +20,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`;
-  idp = await startTestIdp({
-    issuers: [{
-      name: 'generic', features: { registration: true },
-      extraClients: [{ client_id: 'configured-jwks-uri', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUrl, grant_types: ['client_credentials'] }],
-    }],
-  });
 });
-afterAll(async () => {
-  await idp.close();
+afterAll(() => {
   jwksServer.close();
 });
+const idp = useIdp(() => ({
+  issuers: [{
+    name: 'generic', features: { registration: true },
+    extraClients: [{ client_id: 'configured-jwks-uri', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUrl, grant_types: ['client_credentials'] }],
+  }],
+}));
 
 async function clientCredentials(clientId: string) {
-  const tokenUrl = `${idp.issuers.generic}/token`;
+  const tokenUrl = `${idp().issuers.generic}/token`;
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: tokenUrl, jti: randomUUID(), iat: now, exp: now + 60 })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
@@ -54,7 +51,7 @@ describe('oidc-provider\'s outbound request guard', () => {
   });
 
   it('stays on for a dynamically registered client: its loopback jwks_uri is never fetched', async () => {
-    const registered = await fetch(`${idp.issuers.generic}/reg`, {
+    const registered = await fetch(`${idp().issuers.generic}/reg`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${jwksUrl}?dynamic`, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }),
     });

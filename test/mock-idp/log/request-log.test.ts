@@ -1,23 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
-import type { MockIdp, RequestRecord } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, startTestIdp } from '../../helpers/idp.js';
+import type { RequestRecord } from '../../../mock-idp/index.js';
+import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, startTestIdp, useIdp } from '../../helpers/idp.js';
 
-let idp: MockIdp;
 let issuer: string;
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
 });
-afterAll(() => idp.close());
 
 describe('the request log records what a client did', () => {
   it('PKCE S256 at authorize, a form body at the token endpoint, userinfo after the token', async () => {
     const config = await discover(issuer, 'generic-post', client.ClientSecretPost('generic-post-secret'));
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const { tokens } = await codeFlow(config);
     await client.fetchUserInfo(config, tokens.access_token, 'alice');
-    const log = idp.requests.list({ sinceId: since, clientId: 'generic-post' });
+    const log = idp().requests.list({ sinceId: since, clientId: 'generic-post' });
     const routes = log.map((r) => r.route);
     expect(routes).toEqual(expect.arrayContaining(['authorization', 'token']));
 
@@ -30,19 +28,19 @@ describe('the request log records what a client did', () => {
     expect(token.body.grant_type).toBe('authorization_code');
     expect(token.time).toMatch(/^\d{4}-\d\d-\d\dT/);
 
-    const all = idp.requests.list({ sinceId: since });
+    const all = idp().requests.list({ sinceId: since });
     const userinfo = all.find((r) => r.route === 'userinfo')!;
     expect(userinfo.id).toBeGreaterThan(token.id);
     expect(userinfo.headers.authorization).toMatch(/^Bearer .{4}…\(\d+\)$/);
   });
 
   it('masks secrets: client secret, code, verifier, Basic password', async () => {
-    const basic = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const basic = await discoverGenericBasic(issuer);
     const post = await discover(issuer, 'generic-post', client.ClientSecretPost('generic-post-secret'));
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await codeFlow(basic);
     await codeFlow(post);
-    const tokens = idp.requests.list({ sinceId: since, route: 'token' });
+    const tokens = idp().requests.list({ sinceId: since, route: 'token' });
     const text = JSON.stringify(tokens);
     expect(text).not.toContain('generic-basic-secret');
     expect(text).not.toContain('generic-post-secret');
@@ -56,18 +54,18 @@ describe('the request log records what a client did', () => {
 
   it('decodes a client assertion so its aud and jti can be checked', async () => {
     const config = await discover(issuer, 'generic-private-key-jwt', client.PrivateKeyJwt(await clientPrivateKey()));
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await codeFlow(config);
-    const [token] = idp.requests.list({ sinceId: since, route: 'token' }) as [RequestRecord];
+    const [token] = idp().requests.list({ sinceId: since, route: 'token' }) as [RequestRecord];
     expect(token.clientAuth?.method).toBe('private_key_jwt');
     expect(token.clientAuth?.assertion?.payload).toMatchObject({ iss: 'generic-private-key-jwt', sub: 'generic-private-key-jwt', jti: expect.any(String) });
     expect(token.body.client_assertion).toMatch(/…/);
   });
 
   it('records the error a request got and why', async () => {
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=generic-service&client_secret=nope' });
-    const [record] = idp.requests.list({ sinceId: since });
+    const [record] = idp().requests.list({ sinceId: since });
     expect(record).toMatchObject({ route: 'token', status: 401, error: 'invalid_client', clientId: 'generic-service' });
     expect(record!.notes?.join(' ')).toMatch(/invalid_client/);
   });
@@ -75,22 +73,22 @@ describe('the request log records what a client did', () => {
   it('filters and clears by client', async () => {
     const config = await discover(issuer, 'generic-service', client.ClientSecretBasic('generic-service-secret'));
     await client.clientCredentialsGrant(config);
-    expect(idp.requests.list({ clientId: 'generic-service' }).length).toBeGreaterThan(0);
-    expect(idp.requests.clear({ clientId: 'generic-service' })).toBeGreaterThan(0);
-    expect(idp.requests.list({ clientId: 'generic-service' })).toHaveLength(0);
-    expect(idp.requests.list({ clientId: 'generic-basic' }).length).toBeGreaterThan(0);
+    expect(idp().requests.list({ clientId: 'generic-service' }).length).toBeGreaterThan(0);
+    expect(idp().requests.clear({ clientId: 'generic-service' })).toBeGreaterThan(0);
+    expect(idp().requests.list({ clientId: 'generic-service' })).toHaveLength(0);
+    expect(idp().requests.list({ clientId: 'generic-basic' }).length).toBeGreaterThan(0);
   });
 });
 
 describe('the admin HTTP path', () => {
   it('serves and clears the log to loopback callers', async () => {
     await fetch(`${issuer}/.well-known/openid-configuration`);
-    const response = await fetch(`${idp.url}/_admin/requests?issuer=generic&route=discovery`);
+    const response = await fetch(`${idp().url}/_admin/requests?issuer=generic&route=discovery`);
     expect(response.status).toBe(200);
     const body = await response.json() as { requests: RequestRecord[]; lastId: number };
     expect(body.requests.length).toBeGreaterThan(0);
     expect(body.requests.every((r) => r.route === 'discovery')).toBe(true);
-    const cleared = await fetch(`${idp.url}/_admin/requests?issuer=generic`, { method: 'DELETE' });
+    const cleared = await fetch(`${idp().url}/_admin/requests?issuer=generic`, { method: 'DELETE' });
     expect((await cleared.json() as { cleared: number }).cleared).toBeGreaterThan(0);
   });
 

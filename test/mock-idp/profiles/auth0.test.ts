@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'auth0-web', secret: 'auth0-web-secret' };
@@ -13,21 +13,19 @@ const API = 'https://api.example.com/';
 const ROLES = 'https://example.com/roles';
 const DEAD_REFRESH = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
 
-let idp: MockIdp;
 let issuer: string;
 let tokenUrl: string;
 
+const idp = useIdp({
+  issuers: [
+    { name: 'auth0', profile: 'auth0' },
+    { name: 'auth0-lenient', profile: 'auth0', path: '/auth0-lenient/', lenient: true, ttl: { clientCredentials: 60 } },
+  ],
+});
 beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'auth0', profile: 'auth0' },
-      { name: 'auth0-lenient', profile: 'auth0', path: '/auth0-lenient/', lenient: true, ttl: { clientCredentials: 60 } },
-    ],
-  });
-  issuer = idp.issuers.auth0!;
+  issuer = idp().issuers.auth0!;
   tokenUrl = `${issuer}oauth/token`;
 });
-afterAll(() => idp.close());
 
 const jwks = () => createRemoteJWKSet(new URL(`${issuer}.well-known/jwks.json`));
 
@@ -152,7 +150,7 @@ describe('Auth0: audience', () => {
       status: 403,
       body: { error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' },
     });
-    const lenient = await post(`${idp.issuers['auth0-lenient']}oauth/token`, { grant_type: 'client_credentials', client_id: M2M.id, client_secret: M2M.secret });
+    const lenient = await post(`${idp().issuers['auth0-lenient']}oauth/token`, { grant_type: 'client_credentials', client_id: M2M.id, client_secret: M2M.secret });
     expect(lenient.status).toBe(200);
     // The issuer's own ttl config wins over Auth0's 24 h default.
     expect(lenient.body.expires_in).toBe(60);
@@ -199,7 +197,7 @@ describe('Auth0: client assertions and PKCE', () => {
     expect(byTokenUrl.body).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining(`must be ${issuer}`) });
     expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
     expect((await request(issuer)).status).toBe(200);
-    const lenient = idp.issuers['auth0-lenient']!;
+    const lenient = idp().issuers['auth0-lenient']!;
     expect((await request(`${lenient}oauth/token`, `${lenient}oauth/token`)).status).toBe(200);
   });
 

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, pemPrivateKey, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, pemPrivateKey, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
-let idp: MockIdp;
 let issuer: string;
 
+const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  idp = await startTestIdp({ profiles: ['generic'] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
 });
-afterAll(() => idp.close());
 
 describe('authorization code + PKCE with every client authentication method', () => {
   const methods: [string, string, () => Promise<client.ClientAuth>][] = [
@@ -26,7 +24,7 @@ describe('authorization code + PKCE with every client authentication method', ()
 
   it.each(methods)('%s', async (method, clientId, auth) => {
     const config = await discover(issuer, clientId, await auth());
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const { tokens } = await codeFlow(config);
     const claims = tokens.claims()!;
     expect(claims.iss).toBe(issuer);
@@ -35,7 +33,7 @@ describe('authorization code + PKCE with every client authentication method', ()
     expect(typeof tokens.access_token).toBe('string');
     // The ID token is really signed by a published key (openid-client does not check this by default).
     await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: clientId });
-    const token = idp.requests.list({ sinceId: since, route: 'token' });
+    const token = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token).toHaveLength(1);
     expect(token[0]!.status).toBe(200);
     expect(token[0]!.clientAuth?.method).toBe(method.split(' ')[0]);
@@ -44,7 +42,7 @@ describe('authorization code + PKCE with every client authentication method', ()
 
 describe('the other grants and endpoints', () => {
   it('refreshes, rotating the refresh token', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid offline_access' });
     expect(tokens.refresh_token).toBeTruthy();
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
@@ -63,14 +61,14 @@ describe('the other grants and endpoints', () => {
   });
 
   it('serves userinfo for the access token', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
     const info = await client.fetchUserInfo(config, tokens.access_token, 'alice');
     expect(info).toMatchObject({ sub: 'alice', email: 'alice@example.com', name: 'Alice Adams', updated_at: 1767225600 });
   });
 
   it('introspects and revokes', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid offline_access' });
     const active = await client.tokenIntrospection(config, tokens.access_token);
     expect(active).toMatchObject({ active: true, sub: 'alice', client_id: 'generic-basic' });
@@ -81,7 +79,7 @@ describe('the other grants and endpoints', () => {
   });
 
   it('completes the device authorization grant headlessly', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const device = await client.initiateDeviceAuthorization(config, { scope: 'openid profile' });
     expect(device.user_code).toMatch(/\S/);
     const agent = new UserAgent();
@@ -93,7 +91,7 @@ describe('the other grants and endpoints', () => {
   });
 
   it('logs out through RP-initiated logout and ends the session', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const { tokens, agent } = await codeFlow(config);
     const logoutUrl = client.buildEndSessionUrl(config, {
       id_token_hint: tokens.id_token!,
@@ -109,7 +107,7 @@ describe('the other grants and endpoints', () => {
   });
 
   it('completes an explicit prompt=consent headlessly, for a new and a signed-in user', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const first = await codeFlow(config, { scope: 'openid offline_access', extra: { prompt: 'consent' } });
     expect(first.tokens.refresh_token).toBeTruthy();
     expect(first.tokens.scope?.split(' ')).toContain('offline_access');
@@ -118,7 +116,7 @@ describe('the other grants and endpoints', () => {
   });
 
   it('logs in headlessly in one redirect, and sets the session cookie', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const agent = new UserAgent();
     const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', login_hint: 'bob', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
     const { url: callback, hops } = await agent.navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
@@ -128,7 +126,7 @@ describe('the other grants and endpoints', () => {
   });
 
   it('keeps the session in one unsigned cookie; an unknown session id is a fresh login, never that session', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', login_hint: 'bob', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
     const first = await fetch(url, { redirect: 'manual' });
     expect(first.status).toBe(303);
@@ -145,11 +143,11 @@ describe('the other grants and endpoints', () => {
   });
 
   it('reuses the browser session for a second login without a new interaction', async () => {
-    const config = await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
+    const config = await discoverGenericBasic(issuer);
     const agent = new UserAgent();
     await codeFlow(config, { agent });
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     await codeFlow(config, { agent });
-    expect(idp.requests.list({ sinceId: since, route: 'interaction' })).toHaveLength(0);
+    expect(idp().requests.list({ sinceId: since, route: 'interaction' })).toHaveLength(0);
   });
 });

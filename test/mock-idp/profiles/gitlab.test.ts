@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
 const PUBLIC_APP = 'gitlab-public';
@@ -12,21 +12,19 @@ const DOC_VERIFIER = 'ks02i3jdikdo2k0dkfodf3m39rjfjsdk0wk349rj3jrhf';
 const DOC_CHALLENGE = '2i0WFA-0AerkjQm4X4oDEhqA17QIAKNjXpagHBXmO_U';
 const USERINFO_ONLY = ['name', 'nickname', 'preferred_username', 'website', 'profile', 'picture', 'groups'];
 
-let idp: MockIdp;
 let issuer: string;
 let lenientIssuer: string;
 
-beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'gitlab', profile: 'gitlab' },
-      { name: 'gitlab-lenient', profile: 'gitlab', path: '/gitlab-lenient', lenient: true },
-    ],
-  });
-  issuer = idp.issuers.gitlab!;
-  lenientIssuer = idp.issuers['gitlab-lenient']!;
+const idp = useIdp({
+  issuers: [
+    { name: 'gitlab', profile: 'gitlab' },
+    { name: 'gitlab-lenient', profile: 'gitlab', path: '/gitlab-lenient', lenient: true },
+  ],
 });
-afterAll(() => idp.close());
+beforeAll(async () => {
+  issuer = idp().issuers.gitlab!;
+  lenientIssuer = idp().issuers['gitlab-lenient']!;
+});
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 

@@ -1,33 +1,31 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { basicAuth } from '../../helpers/http.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'okta-web', secret: 'okta-web-secret' };
 const SERVICE = { id: 'okta-service', secret: 'okta-service-secret' };
 const ALICE = { sub: '00u1abcdefghijk12345', login: 'alice@example.com' };
 
-let idp: MockIdp;
 let issuer: string;
 let tokenUrl: string;
 
+const idp = useIdp({
+  issuers: [
+    { name: 'okta', profile: 'okta' },
+    { name: 'okta-lenient', profile: 'okta', path: '/lenient/oauth2/default', lenient: true },
+    { name: 'okta-acme', profile: 'okta', path: '/acme/oauth2/aus1acme', tenant: 'aus1acme' },
+  ],
+});
 beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'okta', profile: 'okta' },
-      { name: 'okta-lenient', profile: 'okta', path: '/lenient/oauth2/default', lenient: true },
-      { name: 'okta-acme', profile: 'okta', path: '/acme/oauth2/aus1acme', tenant: 'aus1acme' },
-    ],
-  });
-  issuer = idp.issuers.okta!;
+  issuer = idp().issuers.okta!;
   tokenUrl = `${issuer}/v1/token`;
 });
-afterAll(() => idp.close());
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const tokenHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
 /** A headless login at /v1/authorize; returns the code and the PKCE verifier and nonce it used. */
@@ -61,7 +59,7 @@ describe('Okta: what okta-sdk-python sends', () => {
   it('accepts a Basic-auth token request with every parameter in the query string and an empty body', async () => {
     const { code, verifier, nonce } = await login(WEB.id);
     const query = new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const response = await post(`${tokenUrl}?${query}`, { headers: { authorization: basic(WEB.id, WEB.secret) } });
+    const response = await post(`${tokenUrl}?${query}`, { headers: { authorization: basicAuth(WEB.id, WEB.secret) } });
     expect(response.status).toBe(200);
     expect(Object.keys(response.body)).toEqual(['token_type', 'expires_in', 'access_token', 'scope', 'refresh_token', 'id_token']);
     expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid profile email offline_access' });
@@ -85,7 +83,7 @@ describe('Okta: what okta-sdk-python sends', () => {
   it('accepts the query-string request without any Content-Type as well', async () => {
     const { code, verifier } = await login(WEB.id, { scope: 'openid' });
     const query = new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const response = await fetch(`${tokenUrl}?${query}`, { method: 'POST', headers: { authorization: basic(WEB.id, WEB.secret), accept: 'application/json' } });
+    const response = await fetch(`${tokenUrl}?${query}`, { method: 'POST', headers: { authorization: basicAuth(WEB.id, WEB.secret), accept: 'application/json' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
   });
@@ -213,7 +211,7 @@ describe('Okta: metadata and keys', () => {
   });
 
   it('names the authorization server after the tenant when run again at another path', async () => {
-    const acme = idp.issuers['okta-acme']!;
+    const acme = idp().issuers['okta-acme']!;
     const metadata = await (await fetch(`${acme}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
     expect(metadata.registration_endpoint).toBe(`${new URL(acme).origin}/acme/oauth2/v1/clients`);
     const config = await discover(acme, WEB.id, client.ClientSecretBasic(WEB.secret));
@@ -224,7 +222,7 @@ describe('Okta: metadata and keys', () => {
 
 describe('Okta: strict rules and error shapes', () => {
   it('answers a JSON token body with E0000021', async () => {
-    const response = await post(tokenUrl, { headers: { 'content-type': 'application/json', authorization: basic(WEB.id, WEB.secret) }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+    const response = await post(tokenUrl, { headers: { 'content-type': 'application/json', authorization: basicAuth(WEB.id, WEB.secret) }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       errorCode: 'E0000021',
@@ -242,16 +240,16 @@ describe('Okta: strict rules and error shapes', () => {
 
   it('refuses credentials in the Authorization header and the body at once', async () => {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: SERVICE.id, client_secret: SERVICE.secret });
-    expect(await post(tokenUrl, { headers: { authorization: basic(SERVICE.id, SERVICE.secret) }, body })).toMatchObject({ status: 401, body: MULTIPLE });
+    expect(await post(tokenUrl, { headers: { authorization: basicAuth(SERVICE.id, SERVICE.secret) }, body })).toMatchObject({ status: 401, body: MULTIPLE });
   });
 
   it('refuses a Basic header with a client_assertion, also when it comes in the query string', async () => {
     const query = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion() });
-    expect(await post(`${tokenUrl}?${query}`, { headers: { authorization: basic(SERVICE.id, SERVICE.secret) } })).toMatchObject({ status: 401, body: MULTIPLE });
+    expect(await post(`${tokenUrl}?${query}`, { headers: { authorization: basicAuth(SERVICE.id, SERVICE.secret) } })).toMatchObject({ status: 401, body: MULTIPLE });
   });
 
   it('answers an unknown client_id with the API error shape', async () => {
-    const viaHeader = await post(tokenUrl, { headers: { authorization: basic('0oa-nobody', 'x') }, body: 'grant_type=client_credentials' });
+    const viaHeader = await post(tokenUrl, { headers: { authorization: basicAuth('0oa-nobody', 'x') }, body: 'grant_type=client_credentials' });
     expect(viaHeader.status).toBe(401);
     expect(viaHeader.body).toEqual({ errorCode: 'invalid_client', errorSummary: "Invalid value for 'client_id' parameter.", errorLink: 'invalid_client', errorId: expect.stringMatching(/^oae/), errorCauses: [] });
     const viaBody = await post(tokenUrl, { body: new URLSearchParams({ grant_type: 'client_credentials', client_id: '0oa-nobody', client_secret: 'x' }) });
@@ -259,7 +257,7 @@ describe('Okta: strict rules and error shapes', () => {
   });
 
   it('answers a wrong secret with Okta\'s description', async () => {
-    const response = await post(tokenUrl, { headers: { authorization: basic(SERVICE.id, 'wrong') }, body: 'grant_type=client_credentials' });
+    const response = await post(tokenUrl, { headers: { authorization: basicAuth(SERVICE.id, 'wrong') }, body: 'grant_type=client_credentials' });
     expect(response).toMatchObject({ status: 401, body: { error: 'invalid_client', error_description: 'The client secret supplied for a confidential client is invalid.' } });
   });
 
@@ -286,7 +284,7 @@ describe('Okta: strict rules and error shapes', () => {
   it.each([['42', 42], ['129', 129]])('answers a %s-character verifier with Okta\'s PKCE message', async (_label, length) => {
     const { code } = await login(WEB.id);
     const response = await post(tokenUrl, {
-      headers: { authorization: basic(WEB.id, WEB.secret) },
+      headers: { authorization: basicAuth(WEB.id, WEB.secret) },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(length) }),
     });
     expect(response.status).toBe(400);
@@ -297,14 +295,14 @@ describe('Okta: strict rules and error shapes', () => {
   });
 
   it('lets a lenient issuer skip the strict rules', async () => {
-    const lenient = idp.issuers['okta-lenient']!;
+    const lenient = idp().issuers['okta-lenient']!;
     // The assertion audience rule is off: the issuer alone is accepted, as oidc-provider allows.
     const config = await discover(lenient, 'okta-pkjwt', client.PrivateKeyJwt(await clientPrivateKey('RS256')));
     expect((await client.clientCredentialsGrant(config)).access_token).toBeTruthy();
     // The PKCE rules are off: a short verifier reaches oidc-provider, which fails it in its own words.
     const { code } = await login(WEB.id, { base: lenient });
     const response = await post(`${lenient}/v1/token`, {
-      headers: { authorization: basic(WEB.id, WEB.secret) },
+      headers: { authorization: basicAuth(WEB.id, WEB.secret) },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: REDIRECT_URI, code_verifier: 'v'.repeat(42) }),
     });
     expect(response.status).toBe(400);

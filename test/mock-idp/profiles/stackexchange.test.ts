@@ -1,28 +1,26 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseHtml } from 'node-html-parser';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
 const TOKEN_STYLE = /^[A-Za-z0-9*()]+$/;
 
-let idp: MockIdp;
 let issuer: string;
 let pageIssuer: string;
 
-beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'stackexchange', profile: 'stackexchange' },
-      { name: 'stackexchange-page', profile: 'stackexchange', path: '/stackexchange-page', login: 'page' },
-    ],
-  });
-  issuer = idp.issuers.stackexchange!;
-  pageIssuer = idp.issuers['stackexchange-page']!;
+const idp = useIdp({
+  issuers: [
+    { name: 'stackexchange', profile: 'stackexchange' },
+    { name: 'stackexchange-page', profile: 'stackexchange', path: '/stackexchange-page', login: 'page' },
+  ],
 });
-afterAll(() => idp.close());
+beforeAll(async () => {
+  issuer = idp().issuers.stackexchange!;
+  pageIssuer = idp().issuers['stackexchange-page']!;
+});
 
 /** The authorize URL as the seed app builds it: no response_type, comma-separated scopes. */
 function authorizeUrl(params: Record<string, string | undefined> = {}, base = issuer) {
@@ -83,7 +81,7 @@ describe('Stack Exchange: the seed client\'s login', () => {
 
   it('redeems the code by a form post without grant_type, answered form-encoded', async () => {
     const callback = await authorize({ scope: 'read_inbox' });
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const r = await exchange(callback.searchParams.get('code')!);
     expect(r.status).toBe(200);
     expect(r.contentType).toBe('application/x-www-form-urlencoded');
@@ -93,7 +91,7 @@ describe('Stack Exchange: the seed client\'s login', () => {
     expect(params.get('access_token')).toMatch(TOKEN_STYLE);
     // The token keeps its `()*` characters verbatim on the wire.
     expect(r.text).toBe(`access_token=${params.get('access_token')}&expires=86400`);
-    const [record] = idp.requests.list({ sinceId: since, route: 'token' });
+    const [record] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(record).toMatchObject({ status: 200, bodyType: 'form', clientId: APP.client_id, clientAuth: { method: 'client_secret_post' } });
     expect(record!.body.grant_type).toBeUndefined();
     expect(record!.notes).toContain('grant_type=authorization_code implied: Stack Exchange takes none');
@@ -166,13 +164,13 @@ describe('Stack Exchange: token errors', () => {
   it('are 400 form-encoded on the plain endpoint and JSON on /json, never 500', async () => {
     const callback = await authorize({ scope: 'read_inbox' });
     const code = callback.searchParams.get('code')!;
-    const since = idp.requests.lastId;
+    const since = idp().requests.lastId;
     const wrongSecret = await exchange(code, '/oauth/access_token', { client_secret: 'nope' });
     expect(wrongSecret.status).toBe(400);
     expect(wrongSecret.contentType).toBe('application/x-www-form-urlencoded');
     expect(new URLSearchParams(wrongSecret.text).get('error')).toBe('invalid_client');
     expect(new URLSearchParams(wrongSecret.text).get('error_description')).toBeTruthy();
-    expect(idp.requests.list({ sinceId: since, route: 'token' })[0]!.error).toBe('invalid_client');
+    expect(idp().requests.list({ sinceId: since, route: 'token' })[0]!.error).toBe('invalid_client');
 
     const ok = await exchange(code);
     expect(ok.status).toBe(200);
@@ -246,7 +244,7 @@ describe('Stack Exchange: /2.3/access-tokens', () => {
     expect(first!.expires_on_date).toBeGreaterThanOrEqual(now + 86400 - 5);
     expect(second).toMatchObject({ access_token: forever, account_id: 1165580, scope: ['read_inbox', 'no_expiry'] });
     expect(second).not.toHaveProperty('expires_on_date');
-    expect(JSON.stringify(idp.requests.list({ route: 'stackexchange_access_tokens' }))).not.toContain(expiring);
+    expect(JSON.stringify(idp().requests.list({ route: 'stackexchange_access_tokens' }))).not.toContain(expiring);
 
     const invalidated = await api(`access-tokens/${expiring}/invalidate`);
     expect((invalidated.body.items as unknown[]).length).toBe(1);

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { fixtureJson, fixtureText, startTestIdp } from '../../helpers/idp.js';
+import { UserAgent } from '../../../mock-idp/index.js';
+import { fixtureJson, fixtureText, useIdp } from '../../helpers/idp.js';
 
 const PEM = fixtureText('keys/clients/stitch-client-certificate.pem');
 const CLIENT_ID = fixtureJson<{ client_id: string }[]>('clients/stitch.json')[0]!.client_id;
@@ -13,24 +13,22 @@ const REDIRECT_URI = 'http://localhost:3000/callback';
 const KID = /localKeyID:\s*([0-9A-F ]+)/.exec(PEM)![1]!.replace(/\s+/g, '');
 const ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-let idp: MockIdp;
 let issuer: string;
 let tokenUrl: string;
 let privateKey: CryptoKey;
 
+const idp = useIdp({
+  issuers: [
+    { name: 'stitch', profile: 'stitch' },
+    { name: 'stitch-lenient', profile: 'stitch', path: '/stitch-lenient', lenient: true },
+  ],
+});
 beforeAll(async () => {
-  idp = await startTestIdp({
-    issuers: [
-      { name: 'stitch', profile: 'stitch' },
-      { name: 'stitch-lenient', profile: 'stitch', path: '/stitch-lenient', lenient: true },
-    ],
-  });
-  issuer = idp.issuers.stitch!;
+  issuer = idp().issuers.stitch!;
   tokenUrl = `${issuer}/connect/token`;
   // The PEM holds Bag Attributes, a certificate and the private key; jose reads the key block.
   privateKey = await importPKCS8(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(PEM)![0], 'RS256');
 });
-afterAll(() => idp.close());
 
 const b64url = (buf: Buffer) => buf.toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
@@ -197,7 +195,7 @@ describe('Stitch: strict rules', () => {
   });
 
   it('lets a lenient issuer accept what the strict one rejects', async () => {
-    const lenient = idp.issuers['stitch-lenient']!;
+    const lenient = idp().issuers['stitch-lenient']!;
     const result = await authorizeError({ scope: 'accounts', nonce: undefined }, lenient);
     expect(result.error).toBeNull();
     expect(result.code).toBeTruthy();

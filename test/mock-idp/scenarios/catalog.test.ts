@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { scenarios, UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { scenarios, UserAgent } from '../../../mock-idp/index.js';
+import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { basicAuth } from '../../helpers/http.js';
 
-let idp: MockIdp;
 let issuer: string;
 let jwks: JSONWebKeySet;
 // Each test arms its own client, so they can run side by side on one issuer.
@@ -16,29 +16,28 @@ const CLIENTS = [
   { client_id: 'scenario-signed-userinfo', client_secret: 'scenario-secret-signed-userinfo', userinfo_signed_response_alg: 'RS256', redirect_uris: [REDIRECT_URI] },
 ];
 
+const idp = useIdp({ issuers: [{ name: 'generic', extraClients: CLIENTS }] });
 beforeAll(async () => {
-  idp = await startTestIdp({ issuers: [{ name: 'generic', extraClients: CLIENTS }] });
-  issuer = idp.issuers.generic!;
+  issuer = idp().issuers.generic!;
   jwks = await (await fetch(`${issuer}/jwks`)).json() as JSONWebKeySet;
 });
-afterAll(() => idp.close());
 
 /** Runs a login for an armed client and returns the raw token response, without openid-client's checks. */
 async function rawLogin(clientIndex: number, scenario: string) {
   const { client_id, client_secret } = CLIENTS[clientIndex]!;
-  idp.admin.arm('generic', client_id, scenario);
+  idp().admin.arm('generic', client_id, scenario);
   const verifier = client.randomPKCECodeVerifier();
   const url = new URL(`${issuer}/auth`);
   url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', nonce: 'the-nonce', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
   const response = code ? await fetch(`${issuer}/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}` },
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client_id, client_secret) },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
   }) : undefined;
   const text = await response?.text();
   const tokens = response?.headers.get('content-type')?.includes('json') ? JSON.parse(text!) as { id_token: string; access_token: string } & Record<string, unknown> : undefined;
-  idp.admin.disarm('generic', client_id);
+  idp().admin.disarm('generic', client_id);
   return { callback, tokens, response, text };
 }
 
@@ -116,9 +115,9 @@ describe('signed userinfo', () => {
 
     const { client_id } = CLIENTS[index]!;
     const { tokens } = await rawLogin(index, 'id-token-aud-wrong');
-    idp.admin.arm('generic', client_id, 'userinfo-signature-corrupt');
+    idp().admin.arm('generic', client_id, 'userinfo-signature-corrupt');
     const corrupt = await (await userinfo(tokens!.access_token)).text();
-    idp.admin.disarm('generic', client_id);
+    idp().admin.disarm('generic', client_id);
     await expect(jwtVerify(corrupt, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
     expect(decodeJwt(corrupt)).toMatchObject({ sub: 'alice', aud: 'scenario-signed-userinfo' });
   });
@@ -167,7 +166,7 @@ describe('authorization response faults', () => {
 
   it('leave a login that goes through the interaction page alone until the response itself', async () => {
     const { client_id } = CLIENTS[6]!;
-    idp.admin.arm('generic', client_id, 'state-altered');
+    idp().admin.arm('generic', client_id, 'state-altered');
     try {
       const url = new URL(`${issuer}/auth`);
       url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', prompt: 'login', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
@@ -175,35 +174,35 @@ describe('authorization response faults', () => {
       expect(first.status).toBe(303);
       expect(first.headers.get('location')).toMatch(/\/interaction\//);
     } finally {
-      idp.admin.disarm('generic', client_id);
+      idp().admin.disarm('generic', client_id);
     }
   });
 });
 
 describe('binding scenarios to clients', () => {
   it('is parallel-safe: only the armed client misbehaves', async () => {
-    idp.admin.arm('generic', 'scenario-7', 'id-token-aud-wrong');
+    idp().admin.arm('generic', 'scenario-7', 'id-token-aud-wrong');
     try {
-      const healthy = await codeFlow(await discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret')));
+      const healthy = await codeFlow(await discoverGenericBasic(issuer));
       expect(healthy.tokens.claims()!.aud).toBe('generic-basic');
       // openid-client rejects the armed client's token, as OIDC Core requires.
       const armed = await discover(issuer, 'scenario-7', client.ClientSecretBasic('scenario-secret-7'));
       await expect(codeFlow(armed)).rejects.toThrow(/unexpected JWT claim value/);
     } finally {
-      idp.admin.disarm('generic', 'scenario-7');
+      idp().admin.disarm('generic', 'scenario-7');
     }
   });
 
   it('is armed and listed over the admin HTTP path, with errors for unknown names', async () => {
-    const list = await (await fetch(`${idp.url}/_admin/scenarios`)).json() as { scenarios: { name: string }[] };
+    const list = await (await fetch(`${idp().url}/_admin/scenarios`)).json() as { scenarios: { name: string }[] };
     expect(list.scenarios.length).toBe(scenarios.size);
-    const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'userinfo-sub-mismatch' }) });
+    const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'userinfo-sub-mismatch' }) });
     expect(armed.status).toBe(200);
     const config = await discover(issuer, 'scenario-7', client.ClientSecretBasic('scenario-secret-7'));
     const { tokens } = await codeFlow(config);
     await expect(client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow(/unexpected JSON attribute value/);
-    expect((await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'DELETE' })).status).toBe(200);
-    const unknown = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nope' }) });
+    expect((await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'DELETE' })).status).toBe(200);
+    const unknown = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nope' }) });
     expect(unknown.status).toBe(400);
   });
 });
@@ -227,7 +226,7 @@ describe('composed scenarios', () => {
   it('refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL and a 400 on the admin path', async () => {
     for (const name of ['id-token-aud-wrong+nope', 'id-token-aud-wrong+id-token-aud-wrong', 'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow']) {
       expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
-      const armed = await fetch(`${idp.url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
       expect(armed.status, name).toBe(400);
       expect((await armed.json() as { error_description: string }).error_description).toContain('up to 4 joined with +');
     }
@@ -264,7 +263,7 @@ describe('scenario issuer URLs', () => {
     const moved = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
     expect(moved.keys.map((k) => k.kid).sort()).toEqual(jwks.keys.map((k) => k.kid).sort());
     // From the first login on, the signing key is one published only there.
-    const { tokens } = await codeFlow(await discover(one!.base, 'generic-basic', client.ClientSecretBasic('generic-basic-secret')));
+    const { tokens } = await codeFlow(await discoverGenericBasic(one!.base));
     const { kid } = decodeProtectedHeader(tokens.id_token!);
     const after = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
     expect(after.keys.map((k) => k.kid)).toContain(kid);

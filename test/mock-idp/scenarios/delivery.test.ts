@@ -12,6 +12,7 @@ import {
 } from 'jose';
 import { scenarios, UserAgent, type Fault, type MockIdp, type RequestRecord, type Scenario, type TokenEndpointAuthMethod, type ValueSpec } from '../../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { basicAuth } from '../../helpers/http.js';
 
 type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange';
 type Json = Record<string, unknown>;
@@ -259,7 +260,7 @@ class Driver {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     switch (client.token_endpoint_auth_method) {
       case 'client_secret_basic':
-        headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret!)}`).toString('base64')}`;
+        headers.authorization = basicAuth(client.client_id, client.client_secret!);
         break;
       case 'client_secret_post':
         body.set('client_id', client.client_id);

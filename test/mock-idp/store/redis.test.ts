@@ -4,15 +4,19 @@ import { decodeJwt } from 'jose';
 import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
 import { fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 import { redisMissing, startRedis, type RunningRedis } from '../../helpers/redis.js';
+import { adminFetch, basicAuth } from '../../helpers/http.js';
 
 const missing = redisMissing();
 if (missing) console.warn(`skipping the Redis store tests: ${missing}`);
 
-const basic = `Basic ${Buffer.from('generic-basic:generic-basic-secret').toString('base64')}`;
+const basic = basicAuth('generic-basic', 'generic-basic-secret');
 let redis: RunningRedis;
 let a: MockIdp;
 let b: MockIdp;
-const at = (idp: MockIdp, path: string) => `http://127.0.0.1:${idp.port}/generic${path}`;
+/** A replica's own address: the second one's public base URL is the first one's. */
+const origin = (idp: MockIdp) => `http://127.0.0.1:${idp.port}`;
+const at = (idp: MockIdp, path: string) => `${origin(idp)}/generic${path}`;
+const admin = (idp: MockIdp, method: string, path: string, body?: unknown) => adminFetch({ url: origin(idp) }, path, { method, body });
 
 /** Both replicas serve one issuer identifier, as two replicas behind a proxy do. */
 async function replica(publicBaseUrl?: string) {
@@ -36,11 +40,6 @@ async function codeAt(idp: MockIdp) {
   const code = callback.searchParams.get('code');
   expect(code, callback.href).toBeTruthy();
   return { code: code!, verifier };
-}
-
-async function admin(idp: MockIdp, method: string, path: string, body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${idp.port}/_admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json() as Record<string, unknown> };
 }
 
 describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () => {
@@ -97,7 +96,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('an Okta JWT access token minted on A is recognised by B', async () => {
     const okta = (idp: MockIdp) => `http://127.0.0.1:${idp.port}${new URL(a.issuers.okta!).pathname}`;
-    const service = { authorization: `Basic ${Buffer.from('okta-service:okta-service-secret').toString('base64')}` };
+    const service = { authorization: basicAuth('okta-service', 'okta-service-secret') };
     const minted = await post(`${okta(a)}/v1/token`, { grant_type: 'client_credentials', scope: 'okta.read' }, service);
     expect(minted.status, JSON.stringify(minted.body)).toBe(200);
     expect(minted.body.access_token!.split('.')).toHaveLength(3);
@@ -139,7 +138,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
   it('a client and a user added on A work on B', async () => {
     expect((await admin(a, 'PUT', '/issuers/generic/clients/shared-app', { client_secret: 'shared-secret', grant_types: ['client_credentials'] })).status).toBe(200);
     expect((await admin(a, 'PUT', '/issuers/generic/users/shared-user', { claims: { email: 'shared@example.com' } })).status).toBe(200);
-    const cc = await post(at(b, '/token'), { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('shared-app:shared-secret').toString('base64')}` });
+    const cc = await post(at(b, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
     expect(cc.status, JSON.stringify(cc.body)).toBe(200);
     const users = (await admin(b, 'GET', '/issuers/generic')).body.users as { sub: string }[];
     expect(users.map((u) => u.sub)).toContain('shared-user');
@@ -169,7 +168,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect((await fetch(at(a, '/me'), { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).status).toBe(200);
     expect((await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! })).status).toBe(200);
     expect((await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(kids);
-    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('shared-app:shared-secret').toString('base64')}` });
+    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
     expect(cc.status).toBe(200);
   });
 
@@ -178,7 +177,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect((await admin(b, 'POST', '/issuers/generic/reset', {})).status).toBe(200);
     const after = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.length;
     expect(after).toBeLessThan(configured);
-    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('shared-app:shared-secret').toString('base64')}` });
+    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
     expect(cc.body.error).toBe('invalid_client');
   });
 
