@@ -1,23 +1,25 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { cases, summaryTable, type CaseResult, type ConformanceReport } from '../../conformance/index.js';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import { CLI, runCli } from '../helpers/cli.js';
-
-/** A port free right now, for an app that must know mock-idp's issuer URL before mock-idp starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../helpers/http.js';
 
 const LOGIN = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8`;
+
+/**
+ * The example web app, configured for the issuer the kit is about to serve on a free port (the app must
+ * know it first), and closed when the test finishes.
+ */
+async function exampleAppFor(issuerPath: string, clientId: string, clientSecret: string) {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}${issuerPath}`;
+  const app = await startExampleApp({ issuer, clientId, clientSecret, port: 0 });
+  onTestFinished(() => app.close());
+  return { port, issuer, app };
+}
 
 describe('mock-idp conform', () => {
   it('runs a command-line client through the cases, prints progress and the table, writes every report, exits 0', async () => {
@@ -60,111 +62,85 @@ describe('mock-idp conform', () => {
   });
 
   it('tests a web app black-box, the app pointed at the issuer the kit serves', async () => {
-    const port = await freePort();
-    const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'my-app', clientSecret: 'my-app-secret', port: 0 });
-    try {
-      const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--login', '/login', '--whoami', '/me',
-        '--client-id', 'my-app', '--client-secret', 'my-app-secret', '--port', String(port), '--verbose',
-        '--cases', 'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,key-rotation-nth-login,key-rotation-old-key-retired']);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toContain(`the app must use issuer http://127.0.0.1:${port}/generic, client_id my-app, redirect URI ${app.url}/callback`);
-      expect(result.stderr).not.toContain('assuming');
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+open-redirect-return-to\s+RFC 9700 4.11.1\s/);
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+error-description-escaped/);
-      // Key rotation, black-box: armed on the app's client_id, and the app fetched the JWKS again for the new key.
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo > authorization > token > jwks > userinfo\n/);
-      expect(result.stdout).toMatch(/SKIP\s+MUST\s+key-rotation-old-key-retired\s+OIDC Core 10.1.1\s+the client lacks: issuer-url\n/);
-      // --verbose: the requests of every case that ran, passes included.
-      expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo\n/);
-    } finally {
-      await app.close();
-    }
+    const { port, app } = await exampleAppFor('/generic', 'my-app', 'my-app-secret');
+    const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--login', '/login', '--whoami', '/me',
+      '--client-id', 'my-app', '--client-secret', 'my-app-secret', '--port', String(port), '--verbose',
+      '--cases', 'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,key-rotation-nth-login,key-rotation-old-key-retired']);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toContain(`the app must use issuer http://127.0.0.1:${port}/generic, client_id my-app, redirect URI ${app.url}/callback`);
+    expect(result.stderr).not.toContain('assuming');
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+open-redirect-return-to\s+RFC 9700 4.11.1\s/);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+error-description-escaped/);
+    // Key rotation, black-box: armed on the app's client_id, and the app fetched the JWKS again for the new key.
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo > authorization > token > jwks > userinfo\n/);
+    expect(result.stdout).toMatch(/SKIP\s+MUST\s+key-rotation-old-key-retired\s+OIDC Core 10.1.1\s+the client lacks: issuer-url\n/);
+    // --verbose: the requests of every case that ran, passes included.
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo\n/);
   }, 30_000);
 
   it('runs the issue\'s command line as written: the profile\'s web client assumed, --login /login, the default success rule, every report', async () => {
-    const port = await freePort();
     // What a developer has after `docker compose up`: the app configured with the generic profile's generic-basic client.
-    const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'generic-basic', clientSecret: 'generic-basic-secret', port: 0 });
+    const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
     const only = ['happy-path', 'state-altered', 'id-token-aud-wrong', 'key-rotation-nth-login', 'key-rotation-before-signing', 'client-secret-post'];
-    try {
-      const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--login', '/login', '--port', String(port),
-        '--cases', only.join(','), '--report', join(dir, 'junit.xml'), '--report', join(dir, 'results.json'), '--report', join(dir, 'summary.md')]);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toContain('no --client-id: assuming the generic profile\'s web client generic-basic (secret generic-basic-secret, client_secret_basic), from fixtures/clients/generic.json');
-      expect(result.stderr).toContain(`the app must use issuer http://127.0.0.1:${port}/generic, client_id generic-basic, redirect URI ${app.url}/callback`);
-      const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { id: string; verdict: string; reason: string }[] };
-      expect(Object.fromEntries(json.results.map((r) => [r.id, r.verdict]))).toEqual({
-        'happy-path': 'pass', 'state-altered': 'pass', 'id-token-aud-wrong': 'pass',
-        'key-rotation-nth-login': 'pass', 'key-rotation-before-signing': 'pass', 'client-secret-post': 'skip',
-      });
-      expect(json.results.find((r) => r.id === 'client-secret-post')!.reason).toContain('registration is fixed');
-      expect(result.stdout).toMatch(/6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 0 info, 1 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./);
-      expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('tests="6" failures="0"');
-      expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| pass | MUST | `key-rotation-before-signing` |');
-    } finally {
-      await app.close();
-    }
+    const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--login', '/login', '--port', String(port),
+      '--cases', only.join(','), '--report', join(dir, 'junit.xml'), '--report', join(dir, 'results.json'), '--report', join(dir, 'summary.md')]);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toContain('no --client-id: assuming the generic profile\'s web client generic-basic (secret generic-basic-secret, client_secret_basic), from fixtures/clients/generic.json');
+    expect(result.stderr).toContain(`the app must use issuer http://127.0.0.1:${port}/generic, client_id generic-basic, redirect URI ${app.url}/callback`);
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { id: string; verdict: string; reason: string }[] };
+    expect(Object.fromEntries(json.results.map((r) => [r.id, r.verdict]))).toEqual({
+      'happy-path': 'pass', 'state-altered': 'pass', 'id-token-aud-wrong': 'pass',
+      'key-rotation-nth-login': 'pass', 'key-rotation-before-signing': 'pass', 'client-secret-post': 'skip',
+    });
+    expect(json.results.find((r) => r.id === 'client-secret-post')!.reason).toContain('registration is fixed');
+    expect(result.stdout).toMatch(/6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 0 info, 1 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./);
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('tests="6" failures="0"');
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| pass | MUST | `key-rotation-before-signing` |');
   }, 40_000);
 
   it('never passes a case whose request the IdP refused: an app set up with another redirect URI gets "not delivered" on every case, even those that expect a rejection', async () => {
-    const port = await freePort();
-    const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'generic-basic', clientSecret: 'generic-basic-secret', port: 0 });
+    const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     // The app sends http://127.0.0.1:<port>/callback; --url names localhost, so the kit registers that name instead.
     const elsewhere = app.url.replace('127.0.0.1', 'localhost');
-    try {
-      const result = await runCli(['conform', '--adapter', 'web', '--url', elsewhere, '--whoami', '/me', '--port', String(port), '--cases', 'happy-path,id-token-aud-wrong,state-altered']);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
-      // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
-      expect(result.stderr).toContain(`redirect URI ${elsewhere}/callback or http://127.0.0.1:3000/callback or http://localhost:3000/callback`);
-      for (const id of ['happy-path', 'id-token-aud-wrong', 'state-altered']) {
-        expect(result.stdout).toMatch(new RegExp(`NOT-DELIVERED\\s+(MUST|SHOULD)\\s+${id}\\s`));
-      }
-      expect(result.stdout).toMatch(/why: (the fault was never served: )?mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the client said \(idp_refused\) the identity provider refused the app's request at \/generic\/auth \(400\)/);
-      expect(result.stdout).toMatch(/0 pass, 0 fail, 0 warn, 0 info, 0 skip, 3 not delivered\. Some faults never reached the client/);
-      expect(result.stdout).toContain('check the app\'s issuer, client_id, secret and redirect URI');
-    } finally {
-      await app.close();
+    const result = await runCli(['conform', '--adapter', 'web', '--url', elsewhere, '--whoami', '/me', '--port', String(port), '--cases', 'happy-path,id-token-aud-wrong,state-altered']);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
+    // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
+    expect(result.stderr).toContain(`redirect URI ${elsewhere}/callback or http://127.0.0.1:3000/callback or http://localhost:3000/callback`);
+    for (const id of ['happy-path', 'id-token-aud-wrong', 'state-altered']) {
+      expect(result.stdout).toMatch(new RegExp(`NOT-DELIVERED\\s+(MUST|SHOULD)\\s+${id}\\s`));
     }
+    expect(result.stdout).toMatch(/why: (the fault was never served: )?mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the client said \(idp_refused\) the identity provider refused the app's request at \/generic\/auth \(400\)/);
+    expect(result.stdout).toMatch(/0 pass, 0 fail, 0 warn, 0 info, 0 skip, 3 not delivered\. Some faults never reached the client/);
+    expect(result.stdout).toContain('check the app\'s issuer, client_id, secret and redirect URI');
   }, 30_000);
 
   it('tests a web app on the okta profile: its issuer, its okta-web client, its own case, --login defaulting to /login', async () => {
-    const port = await freePort();
-    const issuer = `http://127.0.0.1:${port}/okta/oauth2/default`;
-    const app = await startExampleApp({ issuer, clientId: 'okta-web', clientSecret: 'okta-web-secret', port: 0 });
-    try {
-      const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--profile', 'okta', '--whoami', '/me', '--port', String(port),
-        '--cases', 'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch']);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      expect(result.stderr).toContain('assuming the okta profile\'s web client okta-web (secret okta-web-secret, client_secret_basic), from fixtures/clients/okta.json');
-      expect(result.stdout).toContain(`web app at ${app.url} against ${issuer}`);
-      const rows = Object.fromEntries([...result.stdout.matchAll(/^(PASS|FAIL|WARN|SKIP)\s+(?:MUST|SHOULD)\s+(\S+)/gm)].map((m) => [m[2], m[1]]));
-      expect(rows).toEqual({
-        'happy-path': 'PASS', 'okta-token-params-in-body': 'PASS', 'auth0-trailing-slash-issuer': 'SKIP', 'id-token-iss-wrong': 'PASS',
-        'iss-param-missing': 'SKIP', 'key-rotation-nth-login': 'PASS', 'userinfo-sub-mismatch': 'PASS',
-      });
-      expect(result.stdout).toMatch(/SKIP\s+MUST\s+auth0-trailing-slash-issuer\s+.*only for auth0 issuers/);
-      // Okta does not advertise RFC 9207 iss: the case that needs it says so.
-      expect(result.stdout).toMatch(/SKIP\s+SHOULD\s+iss-param-missing\s+RFC 9207 2.4\s+the issuer does not advertise authorization_response/);
-    } finally {
-      await app.close();
-    }
+    const { port, issuer, app } = await exampleAppFor('/okta/oauth2/default', 'okta-web', 'okta-web-secret');
+    const result = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--profile', 'okta', '--whoami', '/me', '--port', String(port),
+      '--cases', 'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch']);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toContain('assuming the okta profile\'s web client okta-web (secret okta-web-secret, client_secret_basic), from fixtures/clients/okta.json');
+    expect(result.stdout).toContain(`web app at ${app.url} against ${issuer}`);
+    const rows = Object.fromEntries([...result.stdout.matchAll(/^(PASS|FAIL|WARN|SKIP)\s+(?:MUST|SHOULD)\s+(\S+)/gm)].map((m) => [m[2], m[1]]));
+    expect(rows).toEqual({
+      'happy-path': 'PASS', 'okta-token-params-in-body': 'PASS', 'auth0-trailing-slash-issuer': 'SKIP', 'id-token-iss-wrong': 'PASS',
+      'iss-param-missing': 'SKIP', 'key-rotation-nth-login': 'PASS', 'userinfo-sub-mismatch': 'PASS',
+    });
+    expect(result.stdout).toMatch(/SKIP\s+MUST\s+auth0-trailing-slash-issuer\s+.*only for auth0 issuers/);
+    // Okta does not advertise RFC 9207 iss: the case that needs it says so.
+    expect(result.stdout).toMatch(/SKIP\s+SHOULD\s+iss-param-missing\s+RFC 9207 2.4\s+the issuer does not advertise authorization_response/);
   }, 30_000);
 
   it('judges the final page by --success-url when the app has no who-am-I page', async () => {
-    const port = await freePort();
-    const app = await startExampleApp({ issuer: `http://127.0.0.1:${port}/generic`, clientId: 'generic-basic', clientSecret: 'generic-basic-secret', port: 0 });
-    try {
-      // The example app ends a login on /me: that is the logged-in page, and a wrong URL rule fails the valid login.
-      const onMe = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--success-url', '/me', '--port', String(port), '--cases', 'happy-path,id-token-aud-wrong']);
-      expect(onMe.code, `${onMe.stdout}\n${onMe.stderr}`).toBe(0);
-      expect(onMe.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+\S.*completed the flow/);
-      const elsewhere = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--success-url', '/dashboard', '--port', String(port), '--cases', 'happy-path']);
-      expect(elsewhere.code).toBe(1);
-      expect(elsewhere.stdout).toMatch(/FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \/me is not \/dashboard/);
-    } finally {
-      await app.close();
-    }
+    const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
+    // The example app ends a login on /me: that is the logged-in page, and a wrong URL rule fails the valid login.
+    const onMe = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--success-url', '/me', '--port', String(port), '--cases', 'happy-path,id-token-aud-wrong']);
+    expect(onMe.code, `${onMe.stdout}\n${onMe.stderr}`).toBe(0);
+    expect(onMe.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+\S.*completed the flow/);
+    const elsewhere = await runCli(['conform', '--adapter', 'web', '--url', app.url, '--success-url', '/dashboard', '--port', String(port), '--cases', 'happy-path']);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toMatch(/FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \/me is not \/dashboard/);
   }, 30_000);
 
   it.each([

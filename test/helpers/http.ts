@@ -1,3 +1,15 @@
+import { createServer } from 'node:net';
+
+/** A loopback port free right now, for a server that must be named before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** An HTTP Basic authorization header for a client, its id and secret form-encoded first (RFC 6749 2.3.1). */
 export function basicAuth(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

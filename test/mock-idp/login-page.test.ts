@@ -36,6 +36,14 @@ async function openLogin(): Promise<{ page: Page; verifier: string; state: strin
   return { page, verifier, state, callback };
 }
 
+/** Approves the login as someone typed in: a subject and claims as JSON text. */
+async function approveSomeoneElse(page: Page, sub: string, claims: string): Promise<void> {
+  await page.getByText('Someone else').click();
+  await page.getByLabel('Subject (sub)').fill(sub);
+  await page.getByLabel('Claims (JSON object)').fill(claims);
+  await page.getByRole('button', { name: 'Approve' }).click();
+}
+
 describe('the login page in Chromium', () => {
   it('lists the users and logs in the one picked', async () => {
     const { page, verifier, state, callback } = await openLogin();
@@ -50,10 +58,7 @@ describe('the login page in Chromium', () => {
 
   it('logs in a typed user with custom claims that reach the ID token and userinfo', async () => {
     const { page, verifier, state, callback } = await openLogin();
-    await page.getByText('Someone else').click();
-    await page.getByLabel('Subject (sub)').fill('carol');
-    await page.getByLabel('Claims (JSON object)').fill('{"name":"Carol Custom","email":"carol@example.com","team":"qa"}');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await approveSomeoneElse(page, 'carol', '{"name":"Carol Custom","email":"carol@example.com","team":"qa"}');
     const tokens = await client.authorizationCodeGrant(config, await callback, { pkceCodeVerifier: verifier, expectedState: state });
     expect(tokens.claims()).toMatchObject({ sub: 'carol', name: 'Carol Custom', team: 'qa' });
     expect(await client.fetchUserInfo(config, tokens.access_token, 'carol')).toMatchObject({ team: 'qa', email: 'carol@example.com' });
@@ -62,10 +67,7 @@ describe('the login page in Chromium', () => {
 
   it('shows an error and keeps the input when the claims are not JSON', async () => {
     const { page } = await openLogin();
-    await page.getByText('Someone else').click();
-    await page.getByLabel('Subject (sub)').fill('dave');
-    await page.getByLabel('Claims (JSON object)').fill('{"name": ');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await approveSomeoneElse(page, 'dave', '{"name": ');
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('Claims are not valid JSON');
@@ -124,10 +126,7 @@ describe('the login page in Chromium', () => {
 
   it('escapes HTML in user data', async () => {
     const { page } = await openLogin();
-    await page.getByText('Someone else').click();
-    await page.getByLabel('Subject (sub)').fill('<img src=x onerror=alert(1)>');
-    await page.getByLabel('Claims (JSON object)').fill('[]');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await approveSomeoneElse(page, '<img src=x onerror=alert(1)>', '[]');
     await page.getByRole('alert').waitFor();
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.getByLabel('Subject (sub)').inputValue()).toBe('<img src=x onerror=alert(1)>');

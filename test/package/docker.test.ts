@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARS } from '../../mock-idp/index.js';
+import { freePort } from '../helpers/http.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dockerfile = readFileSync(new URL('../../mock-idp/Dockerfile', import.meta.url), 'utf8');
@@ -34,15 +34,6 @@ const execForm = (name: string) => {
   return JSON.parse(argument.slice(argument.indexOf('['))) as string[];
 };
 const imageEnv = Object.fromEntries(finalStage.filter(([k]) => k === 'ENV').flatMap(([, v]) => [...v.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Dockerfile', () => {
   it('is multi-stage on the exact Node 24 release the tests run, and runs as a non-root user', () => {

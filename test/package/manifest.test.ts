@@ -4,7 +4,7 @@ import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string; version: string; type: string; bin: Record<string, string>; engines: { node: string }; exports: Record<string, { types: string; default: string } | string>;
@@ -69,75 +69,68 @@ describe('the npm package', () => {
       env: { ...process.env, MOCK_IDP_CACHE_DIR: cacheDir, NODE_DEBUG: 'mock-idp-startup', NODE_DEBUG_NATIVE: compileCache ? 'COMPILE_CACHE' : '' },
     });
 
+    /** A cache folder of the test's own, removed when it finishes. */
+    const cacheFolder = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    };
+    /** A copy of the bin folder beside dist/bin, so that the bundle still finds the package root above it; removed when the test finishes. */
+    const binCopy = () => {
+      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
+      onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
+      cpSync(dirname(bin), copy, { recursive: true });
+      return copy;
+    };
+
     it('is written by the first start and accepted by the next, with this runtime\'s own mechanism', () => {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
-      try {
-        const first = run(bin, cacheDir);
-        expect(first.status).toBe(0);
-        expect(first.stdout.trim()).toBe(pkg.version);
-        expect(first.stderr).toMatch(compileCache ? /compile-cache status=1 / : /code-cache absent /);
-        const second = run(bin, cacheDir);
-        expect(second.status).toBe(0);
-        expect(second.stdout.trim()).toBe(pkg.version);
-        // Node's own words on 22+ ("cache for [CommonJS] <file> was accepted"), the launcher's on 20.
-        const bundle = join(dirname(bin), 'cli.cjs');
-        if (compileCache) expect(second.stderr.split('\n').some((line) => /cache for (CommonJS )?\S+ was accepted/.test(line) && line.includes(bundle))).toBe(true);
-        else expect(second.stderr).toMatch(/code-cache accepted /);
-        expect(second.stderr).not.toMatch(/rejected/);
-      } finally {
-        rmSync(cacheDir, { recursive: true, force: true });
-      }
+      const cacheDir = cacheFolder();
+      const first = run(bin, cacheDir);
+      expect(first.status).toBe(0);
+      expect(first.stdout.trim()).toBe(pkg.version);
+      expect(first.stderr).toMatch(compileCache ? /compile-cache status=1 / : /code-cache absent /);
+      const second = run(bin, cacheDir);
+      expect(second.status).toBe(0);
+      expect(second.stdout.trim()).toBe(pkg.version);
+      // Node's own words on 22+ ("cache for [CommonJS] <file> was accepted"), the launcher's on 20.
+      const bundle = join(dirname(bin), 'cli.cjs');
+      if (compileCache) expect(second.stderr.split('\n').some((line) => /cache for (CommonJS )?\S+ was accepted/.test(line) && line.includes(bundle))).toBe(true);
+      else expect(second.stderr).toMatch(/code-cache accepted /);
+      expect(second.stderr).not.toMatch(/rejected/);
     });
 
     it('never meets a cache made for another build of the bundle', () => {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
-      // Beside dist/bin, so that the bundle still finds the package root above it.
-      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
-      try {
-        cpSync(dirname(bin), copy, { recursive: true });
-        const launcher = join(copy, 'mock-idp.cjs');
-        expect(run(launcher, cacheDir).status).toBe(0);
-        appendFileSync(join(copy, 'cli.cjs'), '\n// rebuilt\n');
-        const rebuilt = run(launcher, cacheDir);
-        // Node's compile cache checks the content itself; the Node 20 cache is named after the bundle's size and mtime.
-        expect(rebuilt.stderr).toMatch(compileCache ? /mismatch/ : /code-cache absent /);
-        expect(rebuilt.stdout.trim()).toBe(pkg.version);
-        expect(rebuilt.stderr).not.toMatch(/accepted|rejected/);
-      } finally {
-        rmSync(cacheDir, { recursive: true, force: true });
-        rmSync(copy, { recursive: true, force: true });
-      }
+      const cacheDir = cacheFolder();
+      const copy = binCopy();
+      const launcher = join(copy, 'mock-idp.cjs');
+      expect(run(launcher, cacheDir).status).toBe(0);
+      appendFileSync(join(copy, 'cli.cjs'), '\n// rebuilt\n');
+      const rebuilt = run(launcher, cacheDir);
+      // Node's compile cache checks the content itself; the Node 20 cache is named after the bundle's size and mtime.
+      expect(rebuilt.stderr).toMatch(compileCache ? /mismatch/ : /code-cache absent /);
+      expect(rebuilt.stdout.trim()).toBe(pkg.version);
+      expect(rebuilt.stderr).not.toMatch(/accepted|rejected/);
     });
 
     it('keeps a cache per installation: a second copy of the bin does not evict the first one\'s', () => {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
-      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
-      try {
-        cpSync(dirname(bin), copy, { recursive: true });
-        expect(run(bin, cacheDir).status).toBe(0);
-        expect(run(join(copy, 'mock-idp.cjs'), cacheDir).status).toBe(0);
-        const again = run(bin, cacheDir);
-        expect(again.status).toBe(0);
-        expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
-      } finally {
-        rmSync(cacheDir, { recursive: true, force: true });
-        rmSync(copy, { recursive: true, force: true });
-      }
+      const cacheDir = cacheFolder();
+      const copy = binCopy();
+      expect(run(bin, cacheDir).status).toBe(0);
+      expect(run(join(copy, 'mock-idp.cjs'), cacheDir).status).toBe(0);
+      const again = run(bin, cacheDir);
+      expect(again.status).toBe(0);
+      expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
     });
 
     it('only costs speed when the cache cannot be written', () => {
-      const cacheDir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
-      try {
-        // A file where the cache folder should be: nothing can be created under it.
-        const blocked = join(cacheDir, 'not-a-folder');
-        writeFileSync(blocked, '');
-        for (let i = 0; i < 2; i++) {
-          const result = run(bin, blocked);
-          expect(result.status).toBe(0);
-          expect(result.stdout.trim()).toBe(pkg.version);
-        }
-      } finally {
-        rmSync(cacheDir, { recursive: true, force: true });
+      const cacheDir = cacheFolder();
+      // A file where the cache folder should be: nothing can be created under it.
+      const blocked = join(cacheDir, 'not-a-folder');
+      writeFileSync(blocked, '');
+      for (let i = 0; i < 2; i++) {
+        const result = run(bin, blocked);
+        expect(result.status).toBe(0);
+        expect(result.stdout.trim()).toBe(pkg.version);
       }
     });
 

@@ -342,13 +342,9 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
         if (flow.exercised.authorization) expected.add(fault.target);
         break;
       case 'userinfo':
-        if (flow.exercised.userinfo) expected.add(fault.target);
-        break;
       case 'jwks':
-        if (flow.exercised.jwks) expected.add(fault.target);
-        break;
       case 'discovery':
-        if (flow.exercised.discovery) expected.add(fault.target);
+        if (flow.exercised[fault.target]) expected.add(fault.target);
         break;
       case 'transport': {
         const reached = { token: codeGrant, userinfo: flow.exercised.userinfo, jwks: flow.exercised.jwks, discovery: flow.exercised.discovery }[fault.route];
