@@ -167,7 +167,7 @@ describe('sessions', () => {
   it('keeps state and session in encrypted cookies, one Cookie header to the next', async () => {
     const cookies = new EncryptedCookieStore({ secret: new Uint8Array(32).fill(7), secure: false });
     const flows = basicFlows();
-    const asCookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';')[0]).filter((c) => !c.endsWith('=')).join('; ');
+    const asCookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';')[0]!).filter((c) => !c.endsWith('=')).join('; ');
 
     const startStore = cookies.fromCookieHeader(undefined);
     const url = await flows.withStore(startStore).start('browser');

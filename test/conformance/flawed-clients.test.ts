@@ -41,7 +41,7 @@ const ROTATION = ['key-rotation-nth-login', 'key-rotation-before-signing', 'key-
 
 describe('key rotation for a client whose issuer is fixed (a web app): armed on its client_id', () => {
   // The in-process client with its issuer fixed, as a web app's is: it cannot be sent to a scenario issuer URL.
-  const fixed = (adapter: ClientAdapter): ClientAdapter => ({ ...adapter, capabilities: adapter.capabilities?.filter((c) => c !== 'issuer-url') });
+  const fixed = (adapter: ClientAdapter): ClientAdapter => ({ ...adapter, capabilities: (adapter.capabilities ?? []).filter((c) => c !== 'issuer-url') });
   const run = (adapter: ClientAdapter, clientId: string) => runConformance({
     idp: idp(), only: ROTATION, adapter: fixed(adapter), jwksRefetchIntervalMs: 0,
     client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },

@@ -45,7 +45,7 @@ describe('a redirect_uri the client did not register', () => {
       const { page } = await authorize(own.issuers.generic!, { client_id: 'generic-basic', redirect_uri: wrong });
       const curl = page.querySelector('pre[data-kind=admin]')!.text;
       const [, endpoint, body] = /^curl -X POST '([^']+)' -H 'content-type: application\/json' -d '([^']+)'$/.exec(curl)!;
-      const added = await fetch(endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const added = await fetch(endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body! });
       expect(added.status).toBe(200);
       expect(await added.json()).toEqual({ client_id: 'generic-basic', redirect_uris: [REDIRECT_URI, 'http://localhost:3000/callback', wrong] });
       const config = await discoverGenericBasic(own.issuers.generic!);
