@@ -216,7 +216,7 @@ function builder(seed: number, targets: Target[], bearer: string[]) {
 }
 
 function send(port: number, agent: Agent, built: Built, timeoutMs: number) {
-  return new Promise<{ status?: number; type?: string; text?: string; error?: string; stalled?: boolean }>((resolve) => {
+  return new Promise<{ status?: number | undefined; type?: string; text?: string; error?: string; stalled?: boolean }>((resolve) => {
     let settled = false;
     const done = (result: Parameters<typeof resolve>[0]) => { if (!settled) { settled = true; clearTimeout(timer); resolve(result); } };
     // Header values as bytes on the wire: what Node's client refuses to send (CR, LF, NUL, non-Latin-1) is dropped.
@@ -239,7 +239,7 @@ function send(port: number, agent: Agent, built: Built, timeoutMs: number) {
     req.on('socket', (socket) => {
       if (!socket.listenerCount('error')) socket.on('error', () => undefined);
       const tagged = socket as typeof socket & { lastFuzz?: string };
-      if (process.env.FUZZ_DEBUG) (built as Built & { previous?: string }).previous = tagged.lastFuzz;
+      if (process.env.FUZZ_DEBUG) (built as Built & { previous?: string | undefined }).previous = tagged.lastFuzz;
       tagged.lastFuzz = `${built.method} ${built.path.slice(0, 100)} ${JSON.stringify(built.headers).slice(0, 300)} body=${built.body?.length ?? 0}:${built.body?.subarray(0, 100).toString()}`;
     });
     req.on('error', (e) => done({ error: `${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}` }));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as client from 'openid-client';
 import { importJWK, importPKCS8, type JWK } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { startMockIdp, UserAgent, type MockIdp, type StartOptions } from '../../mock-idp/index.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
@@ -8,6 +9,28 @@ export const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 /** A mock-idp on a free loopback port, quiet, with only the profiles a test asks for. */
 export function startTestIdp(options: StartOptions = {}): Promise<MockIdp> {
   return startMockIdp({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
+}
+
+/**
+ * A mock-idp of the tests' own, for what the run's shared one (mockIdp() from mock-idp/vitest) cannot be
+ * used for: a custom configuration, the in-process API, or state that tests in other files must not see.
+ * Started before the tests of the file (or describe block) it is called in and closed after them:
+ *
+ *   const idp = useIdp({ profiles: ['okta'] });
+ *   it('…', async () => { await fetch(idp().issuers.okta!); });
+ *
+ * Options known only once earlier hooks have run (a port of another server) come as a function.
+ */
+export function useIdp(options: StartOptions | (() => StartOptions | Promise<StartOptions>) = {}): () => MockIdp {
+  let idp: MockIdp | undefined;
+  beforeAll(async () => {
+    idp = await startTestIdp(typeof options === 'function' ? await options() : options);
+  });
+  afterAll(() => idp?.close());
+  return () => {
+    if (!idp) throw new Error('useIdp: the mock-idp starts in beforeAll; read it inside a hook or a test');
+    return idp;
+  };
 }
 
 export function fixtureJson<T>(path: string): T {
@@ -36,6 +59,11 @@ export function discover(
   metadata: Partial<client.ClientMetadata> = {},
 ): Promise<client.Configuration> {
   return client.discovery(new URL(issuer), clientId, metadata, auth, { execute: [client.allowInsecureRequests] });
+}
+
+/** openid-client as the generic profile's fixture client generic-basic (client_secret_basic). */
+export function discoverGenericBasic(issuer: string): Promise<client.Configuration> {
+  return discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
 }
 
 export interface LoginResult {

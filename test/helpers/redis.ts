@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './http.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -7,15 +7,6 @@ export const REDIS_SERVER = '/usr/bin/redis-server';
 export function redisMissing(): string | undefined {
   const probe = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
   return probe.status === 0 ? undefined : `${REDIS_SERVER} is missing: apt-get install -y redis-server (.ci/run does this)`;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningRedis { url: string; port: number; child: ChildProcess; stop(): Promise<void> }

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { base64url } from 'jose';
+import { ConfigurationError, CookieStoreError, EncryptedCookieStore, MemoryStateStore } from '../../client/index.js';
+
+describe('MemoryStateStore', () => {
+  it('gets, sets, deletes and expires by TTL', async () => {
+    let now = 1_000_000;
+    const store = new MemoryStateStore({ clock: () => now });
+    await store.set('a', { state: 'x' }, 10);
+    expect(await store.get('a')).toEqual({ state: 'x' });
+    now += 9_999;
+    expect(await store.get('a')).toEqual({ state: 'x' });
+    now += 1;
+    expect(await store.get('a')).toBeUndefined();
+    await store.set('b', 1, 10);
+    await store.delete('b');
+    expect(await store.get('b')).toBeUndefined();
+  });
+
+  it('hands out copies, and stays within its bound', async () => {
+    const store = new MemoryStateStore({ maxEntries: 2 });
+    await store.set('a', { n: 1 }, 60);
+    (await store.get<{ n: number }>('a'))!.n = 2;
+    expect(await store.get('a')).toEqual({ n: 1 });
+    await store.set('b', 2, 60);
+    await store.set('c', 3, 60);
+    expect(store.size).toBe(2);
+    expect(await store.get('a')).toBeUndefined();
+  });
+});
+
+describe('EncryptedCookieStore', () => {
+  const secret = new Uint8Array(32).fill(1);
+  const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';')[0]).join('; ');
+
+  it('round-trips values through Set-Cookie and Cookie headers, unreadable in between', async () => {
+    const cookies = new EncryptedCookieStore({ secret });
+    const first = cookies.fromCookieHeader(undefined);
+    await first.set('pending:browser', { state: 'the-state', codeVerifier: 'the-verifier' }, 600);
+    const [setCookie] = first.setCookieHeaders();
+    expect(setCookie).toMatch(/; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(setCookie).not.toContain('the-verifier');
+    expect(setCookie!.split(';')[0]!.split('=')[1]!.split('.')).toHaveLength(5); // a compact JWE
+
+    const next = cookies.fromCookieHeader(`other=1; ${cookieHeader([setCookie!])}`);
+    expect(await next.get('pending:browser')).toEqual({ state: 'the-state', codeVerifier: 'the-verifier' });
+    await next.delete('pending:browser');
+    expect(await next.get('pending:browser')).toBeUndefined();
+    expect(next.setCookieHeaders()[0]).toMatch(/=; Max-Age=0; Expires=Thu, 01 Jan 1970/);
+  });
+
+  it('treats tampered, foreign, moved and expired cookies as absent', async () => {
+    let now = Date.now();
+    const cookies = new EncryptedCookieStore({ secret, clock: () => now });
+    const writer = cookies.fromCookieHeader('');
+    await writer.set('session:a', { sub: 'alice' }, 60);
+    const [name, value] = writer.setCookieHeaders()[0]!.split(';')[0]!.split('=') as [string, string];
+
+    const tampered = value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA');
+    expect(await cookies.fromCookieHeader(`${name}=${tampered}`).get('session:a')).toBeUndefined();
+    const stranger = new EncryptedCookieStore({ secret: new Uint8Array(32).fill(2), clock: () => now });
+    expect(await stranger.fromCookieHeader(`${name}=${value}`).get('session:a')).toBeUndefined();
+    // The same sealed value under another key's cookie name does not open.
+    expect(await cookies.fromCookieHeader(`${cookies.cookieName('session:b')}=${value}`).get('session:b')).toBeUndefined();
+    now += 61_000;
+    expect(await cookies.fromCookieHeader(`${name}=${value}`).get('session:a')).toBeUndefined();
+  });
+
+  it('bounds every TTL by maxTtlSeconds', async () => {
+    const cookies = new EncryptedCookieStore({ secret, maxTtlSeconds: 3600 });
+    const store = cookies.fromCookieHeader('');
+    await store.set('session:a', 1, 30 * 24 * 3600);
+    expect(store.setCookieHeaders()[0]).toContain('Max-Age=3600;');
+  });
+
+  it('decrypts with older secrets after a rotation', async () => {
+    const old = new EncryptedCookieStore({ secret });
+    const store = old.fromCookieHeader('');
+    await store.set('k', 'v', 60);
+    const rotated = new EncryptedCookieStore({ secret: [new Uint8Array(32).fill(9), base64url.encode(secret)] });
+    expect(await rotated.fromCookieHeader(cookieHeader(store.setCookieHeaders())).get('k')).toBe('v');
+  });
+
+  it('refuses a secret that is not 32 bytes, and a value too large for a cookie', async () => {
+    expect(() => new EncryptedCookieStore({ secret: new Uint8Array(16) })).toThrow(ConfigurationError);
+    expect(() => new EncryptedCookieStore({ secret: 'dG9vIHNob3J0' })).toThrow(ConfigurationError);
+    expect(() => new EncryptedCookieStore({ secret, sameSite: 'None', secure: false })).toThrow(ConfigurationError);
+    const store = new EncryptedCookieStore({ secret }).fromCookieHeader('');
+    await expect(store.set('big', 'x'.repeat(5000), 60)).rejects.toBeInstanceOf(CookieStoreError);
+  });
+});

@@ -1,0 +1,202 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cases, commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../../conformance/index.js';
+import { startExampleApp } from '../../client/examples/web-app.js';
+import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
+import { CLI } from '../helpers/cli.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
+
+const idp = useIdp({ profiles: ['generic'] });
+
+/** Alive and not a zombie waiting for a reaper: a killed process may linger as one in a container. */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
+const problems = (report: ConformanceReport) => report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
+const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
+
+describe('the web app adapter (black box)', () => {
+  it('certifies the example web app: it logs in, rejects every bad response it can be shown, and has neither flaw of a web app', async () => {
+    const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
+      });
+      expect(problems(report)).toEqual([]);
+      const v = verdicts(report);
+      expect(v['happy-path']).toBe('pass');
+      expect(v['open-redirect-return-to']).toBe('pass');
+      expect(v['error-description-escaped']).toBe('pass');
+      expect(v['id-token-aud-wrong']).toBe('pass');
+      expect(v['state-altered']).toBe('pass');
+      for (const c of cases.filter((x) => x.area === 'logout')) expect(v[c.id], c.id).toBe('pass');
+      // It survives key rotation, black-box: the rotation is armed on its client_id, and it refetched the issuer's JWKS.
+      for (const id of ['key-rotation-nth-login', 'key-rotation-before-signing']) {
+        expect(v[id], id).toBe('pass');
+        const calls = report.results.find((r) => r.id === id)!.calls;
+        expect(calls.slice(calls.lastIndexOf('authorization')), id).toContain('jwks');
+      }
+      // A fixed issuer and registration: issuer-URL scenarios and own-registration cases are skipped with a reason.
+      const skipped = report.results.filter((r) => r.verdict === 'skip');
+      for (const r of skipped) expect(r.reason).toMatch(/lacks|registration is fixed|only for|plain OAuth/);
+      expect(v['key-rotation-old-key-retired']).toBe('skip');
+      expect(report.summary.pass).toBeGreaterThan(35);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('catches a web app that follows any return_to, renders error_description as HTML and takes any logout token', async () => {
+    const app = await startCarelessWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong', 'backchannel-logout-valid', 'backchannel-logout-alg-none', 'backchannel-logout-aud-wrong'],
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(verdicts(report)).toEqual({
+        'happy-path': 'pass', 'id-token-nonce-wrong': 'warn', 'open-redirect-return-to': 'fail', 'error-description-escaped': 'fail',
+        'backchannel-logout-valid': 'pass', 'backchannel-logout-alg-none': 'fail', 'backchannel-logout-aud-wrong': 'fail',
+      });
+      const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+      expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
+      expect(byId['error-description-escaped']!.reason).toContain('as HTML');
+      // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
+      expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^crashed \(HTTP 500\)/);
+      expect(report.passed).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('judges by the final page when there is no who-am-I URL, and names where the login ended', async () => {
+    const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path', 'id-token-signature-corrupt'],
+        adapter: webAppAdapter({ url: app.url, success: { status: 200, text: 'Hello' } }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(problems(report)).toEqual([]);
+      const rejected = report.results.find((r) => r.id === 'id-token-signature-corrupt')!;
+      expect(rejected.outcome).toMatchObject({ ok: false, finalUrl: expect.stringContaining(`${app.url}/callback?`) });
+      expect(rejected.reason).toMatch(/answered 400: .*Login failed/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reports an app that is not running as a failed login, not a crash', async () => {
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: webAppAdapter({ url: 'http://127.0.0.1:9' }),
+      client: { ...APP_CLIENT, redirectUris: ['http://127.0.0.1:9/callback'] },
+    });
+    expect(report.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'unreachable' } });
+  });
+});
+
+const COMMAND_CASES = ['happy-path', 'native-loopback-redirect', 'id-token-aud-wrong', 'id-token-nonce-wrong', 'id-token-signature-corrupt', 'key-rotation-nth-login', 'state-altered'];
+
+describe('the command adapter', () => {
+  it('runs `mock-idp login`, which prints its URL, once per login and judges it by its exit code', async () => {
+    const report = await runConformance({
+      idp: idp(),
+      only: COMMAND_CASES,
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8` }),
+    });
+    expect(problems(report)).toEqual([]);
+    expect(Object.values(verdicts(report))).toEqual(COMMAND_CASES.map(() => 'pass'));
+    const rejected = report.results.find((r) => r.id === 'id-token-aud-wrong')!;
+    expect(rejected.outcome).toMatchObject({ ok: false, code: 'exit-1' });
+    expect(rejected.reason).toMatch(/mock-idp login: .*aud/);
+    const happy = report.results.find((r) => r.id === 'happy-path')!;
+    expect(happy.outcome).toMatchObject({ ok: true, claims: { sub: expect.any(String) } });
+  }, 60_000);
+
+  it('is the browser of a command that launches one through $BROWSER', async () => {
+    const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path', 'id-token-iss-wrong', 'id-token-kid-unknown'],
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}` }),
+    });
+    expect(problems(report)).toEqual([]);
+    expect(report.summary.pass).toBe(3);
+  }, 30_000);
+
+  it('reads an authorization URL printed without a newline, as a prompt that waits', async () => {
+    const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
+    const report = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }) });
+    expect(report.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: true, claims: { sub: 'alice' } } });
+  }, 30_000);
+
+  it('fails a command that exits non-zero and one that never finishes, without leaving it running', async () => {
+    const failing = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
+    expect(failing.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' } });
+
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-test-')), 'pid');
+    const hanging = await runConformance({ idp: idp(), only: ['happy-path'], timeoutMs: 500, adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) });
+    expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await expect.poll(() => running(pid), { timeout: 3000 }).toBe(false);
+  });
+
+});
+
+describe('judging on the request log', () => {
+  it('fails a case it cannot judge because the bounded log dropped its records, and says how to fix it', async () => {
+    const { referenceClientAdapter } = await import('../../conformance/index.js');
+    const small = await startTestIdp({ profiles: ['generic'], requestLogSize: 2 });
+    try {
+      const report = await runConformance({ idp: small, adapter: referenceClientAdapter(), only: ['happy-path', 'id-token-aud-wrong'] });
+      for (const result of report.results) {
+        expect(result.verdict, result.id).toBe('fail');
+        expect(result.reason).toMatch(/^could not judge: mock-idp's request log dropped \d+ record\(s\) of this case \(requestLogSize 2\); raise requestLogSize$/);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('a client the IdP turns away', () => {
+  it('never passes a case for any adapter: an in-process client whose redirect URI is not registered gets "not delivered", even where a rejection is expected', async () => {
+    const own = await startTestIdp({ profiles: ['generic'] });
+    try {
+      const report = await runConformance({
+        idp: own,
+        only: ['happy-path', 'id-token-aud-wrong', 'state-altered'],
+        adapter: {
+          name: 'misconfigured',
+          async run({ issuer, clientId, userAgent }) {
+            const url = new URL(`${issuer}/auth`);
+            url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:9/not-registered', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+            const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
+            return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
+          },
+        },
+      });
+      expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({ 'happy-path': 'not-delivered', 'id-token-aud-wrong': 'not-delivered', 'state-altered': 'not-delivered' });
+      for (const result of report.results) expect(result.reason).toMatch(/mock-idp refused the client's authorization request \(400/);
+      expect(report.passed).toBe(false);
+      expect(report.summary['not-delivered']).toBe(3);
+    } finally {
+      await own.close();
+    }
+  });
+});

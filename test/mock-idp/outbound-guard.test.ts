@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useIdp } from '../helpers/idp.js';
+
+let jwksServer: Server;
+let jwksUrl: string;
+let hits = 0;
+let privateKey: CryptoKey;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256');
+  privateKey = pair.privateKey as CryptoKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  jwksServer = createServer((_req, res) => {
+    hits += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`;
+});
+afterAll(() => {
+  jwksServer.close();
+});
+const idp = useIdp(() => ({
+  issuers: [{
+    name: 'generic', features: { registration: true },
+    extraClients: [{ client_id: 'configured-jwks-uri', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUrl, grant_types: ['client_credentials'] }],
+  }],
+}));
+
+async function clientCredentials(clientId: string) {
+  const tokenUrl = `${idp().issuers.generic}/token`;
+  const now = Math.floor(Date.now() / 1000);
+  const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: tokenUrl, jti: randomUUID(), iat: now, exp: now + 60 })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+  return fetch(tokenUrl, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+  });
+}
+
+describe('oidc-provider\'s outbound request guard', () => {
+  it('still reaches a configured client\'s jwks_uri on loopback', async () => {
+    const before = hits;
+    const r = await clientCredentials('configured-jwks-uri');
+    expect(r.status).toBe(200);
+    expect(hits).toBeGreaterThan(before);
+  });
+
+  it('stays on for a dynamically registered client: its loopback jwks_uri is never fetched', async () => {
+    const registered = await fetch(`${idp().issuers.generic}/reg`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${jwksUrl}?dynamic`, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }),
+    });
+    expect(registered.status).toBe(201);
+    const { client_id: clientId } = await registered.json() as { client_id: string };
+    const before = hits;
+    const r = await clientCredentials(clientId);
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(hits).toBe(before);
+  });
+});

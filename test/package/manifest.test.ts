@@ -1,0 +1,181 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string; version: string; type: string; bin: Record<string, string>; engines: { node: string }; exports: Record<string, { types: string; default: string } | string>;
+};
+
+describe('the npm package', () => {
+  it('is one ESM package named mock-idp for Node >= 20.19 with a mock-idp bin', () => {
+    expect(pkg).toMatchObject({ name: 'mock-idp', type: 'module', engines: { node: '>=20.19' } });
+    expect(pkg.bin['mock-idp']).toBe('./dist/bin/mock-idp.cjs');
+    expect(readFileSync(new URL(`../../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ')).toBe(true);
+  });
+
+  it.each(['mock-idp', 'mock-idp/helpers', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
+    const entry = pkg.exports[specifier === 'mock-idp' ? '.' : `./${specifier.slice('mock-idp/'.length)}`] as { types: string; default: string };
+    expect(existsSync(new URL(`../../${entry.default}`, import.meta.url))).toBe(true);
+    expect(existsSync(new URL(`../../${entry.types}`, import.meta.url))).toBe(true);
+    const mod = await import(specifier) as Record<string, unknown>;
+    expect(mod).toBeTypeOf('object');
+  });
+
+  it('accepts vitest 4 or 5 and msw 2.10+ or 3 as optional peers', () => {
+    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(full.peerDependencies).toEqual({ msw: '^2.10.0 || ^3.0.0', vitest: '^4.0.0 || ^5.0.0' });
+    expect(full.peerDependenciesMeta).toEqual({ msw: { optional: true }, vitest: { optional: true } });
+  });
+
+  it('says where it comes from, under the MIT license it ships', () => {
+    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(full.license).toBe('MIT');
+    expect(readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')).toMatch(/^MIT License\n/);
+    expect(full.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//) });
+    expect(full.homepage).toMatch(/^https:\/\//);
+    expect(full.bugs).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
+    expect(full.keywords).toEqual(expect.arrayContaining(['oauth2', 'openid-connect', 'vitest', 'msw']));
+  });
+
+  it('packs what users need and no test-only files, source maps or caches', () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const files = packed.files.map((f) => f.path);
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/bin/mock-idp.cjs', 'dist/bin/cli.cjs', 'dist/mock-idp/index.d.ts', 'dist/mock-idp/helpers.js', 'fixtures/keys/stitch.json', 'fixtures/clients/stitch.json', 'fixtures/keys/clients/stitch-client-certificate.pem']) {
+      expect(files).toContain(needed);
+    }
+    expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.v8') || f.endsWith('v8-cache'))).toEqual([]);
+    // TypeScript ships only as declarations; the flawed clients, test apps and key generator stay in the repository.
+    expect(files.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('fixtures/apps/') || f.startsWith('fixtures/clients/flawed/') || f.startsWith('fixtures/clients/panel/') || f.startsWith('test/'))).toEqual([]);
+  });
+
+  it('exports startMockIdp from the root', async () => {
+    const mod = await import('mock-idp') as { startMockIdp?: unknown };
+    expect(mod.startMockIdp).toBeTypeOf('function');
+  });
+
+  describe('start-up cache', () => {
+    const bin = fileURLToPath(new URL(`../../${pkg.bin['mock-idp']}`, import.meta.url));
+    const flags = readFileSync(bin, 'utf8').split('\n')[0]!.split(' node ')[1]!.trim().split(/\s+/);
+    // Node 22.1+ has its own module compile cache; Node 20 gets V8's code cache through vm.Script.
+    const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+    /** Starts the bin as its shebang does, on this runtime, and returns what it printed. */
+    const run = (launcher: string, cacheDir: string) => spawnSync(process.execPath, [...flags, launcher, '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, MOCK_IDP_CACHE_DIR: cacheDir, NODE_DEBUG: 'mock-idp-startup', NODE_DEBUG_NATIVE: compileCache ? 'COMPILE_CACHE' : '' },
+    });
+
+    /** A cache folder of the test's own, removed when it finishes. */
+    const cacheFolder = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mock-idp-cache-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    };
+    /** A copy of the bin folder beside dist/bin, so that the bundle still finds the package root above it; removed when the test finishes. */
+    const binCopy = () => {
+      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
+      onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
+      cpSync(dirname(bin), copy, { recursive: true });
+      return copy;
+    };
+
+    it('is written by the first start and accepted by the next, with this runtime\'s own mechanism', () => {
+      const cacheDir = cacheFolder();
+      const first = run(bin, cacheDir);
+      expect(first.status).toBe(0);
+      expect(first.stdout.trim()).toBe(pkg.version);
+      expect(first.stderr).toMatch(compileCache ? /compile-cache status=1 / : /code-cache absent /);
+      const second = run(bin, cacheDir);
+      expect(second.status).toBe(0);
+      expect(second.stdout.trim()).toBe(pkg.version);
+      // Node's own words on 22+ ("cache for [CommonJS] <file> was accepted"), the launcher's on 20.
+      const bundle = join(dirname(bin), 'cli.cjs');
+      if (compileCache) expect(second.stderr.split('\n').some((line) => /cache for (CommonJS )?\S+ was accepted/.test(line) && line.includes(bundle))).toBe(true);
+      else expect(second.stderr).toMatch(/code-cache accepted /);
+      expect(second.stderr).not.toMatch(/rejected/);
+    });
+
+    it('never meets a cache made for another build of the bundle', () => {
+      const cacheDir = cacheFolder();
+      const copy = binCopy();
+      const launcher = join(copy, 'mock-idp.cjs');
+      expect(run(launcher, cacheDir).status).toBe(0);
+      appendFileSync(join(copy, 'cli.cjs'), '\n// rebuilt\n');
+      const rebuilt = run(launcher, cacheDir);
+      // Node's compile cache checks the content itself; the Node 20 cache is named after the bundle's size and mtime.
+      expect(rebuilt.stderr).toMatch(compileCache ? /mismatch/ : /code-cache absent /);
+      expect(rebuilt.stdout.trim()).toBe(pkg.version);
+      expect(rebuilt.stderr).not.toMatch(/accepted|rejected/);
+    });
+
+    it('keeps a cache per installation: a second copy of the bin does not evict the first one\'s', () => {
+      const cacheDir = cacheFolder();
+      const copy = binCopy();
+      expect(run(bin, cacheDir).status).toBe(0);
+      expect(run(join(copy, 'mock-idp.cjs'), cacheDir).status).toBe(0);
+      const again = run(bin, cacheDir);
+      expect(again.status).toBe(0);
+      expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
+    });
+
+    it('only costs speed when the cache cannot be written', () => {
+      const cacheDir = cacheFolder();
+      // A file where the cache folder should be: nothing can be created under it.
+      const blocked = join(cacheDir, 'not-a-folder');
+      writeFileSync(blocked, '');
+      for (let i = 0; i < 2; i++) {
+        const result = run(bin, blocked);
+        expect(result.status).toBe(0);
+        expect(result.stdout.trim()).toBe(pkg.version);
+      }
+    });
+
+    it('is never shipped: the bin folder holds only the launcher and the bundle', () => {
+      expect(readdirSync(dirname(bin)).sort()).toEqual(['cli.cjs', 'mock-idp.cjs']);
+    });
+  });
+
+  it('answers JSON, JWKS, errors and a full login without loading Node\'s fetch implementation (undici) beyond what node:http loads', () => {
+    // Its own process: vitest has loaded undici in this one. Plain node:http, so the client side loads nothing either.
+    // Node 22+ loads undici for any ESM import of node:http, so each runtime is held to its own baseline.
+    const baseline = execFileSync(process.execPath, ['--input-type=module', '-e',
+      `import 'node:http'; process.stdout.write(String(process.moduleLoadList.some((m) => m.includes('undici'))));`], { encoding: 'utf8' }) === 'true';
+    const script = `
+      import { request } from 'node:http';
+      import { startMockIdp } from ${JSON.stringify(fileURLToPath(new URL('../../dist/mock-idp/index.js', import.meta.url)))};
+      const get = (url, options = {}, body) => new Promise((resolve, reject) => {
+        const req = request(url, options, (res) => { let text = ''; res.on('data', (c) => { text += c; }); res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], location: res.headers.location, text })); });
+        req.on('error', reject);
+        req.end(body);
+      });
+      const idp = await startMockIdp({ port: 0, profiles: ['generic'], logLevel: 'silent' });
+      const issuer = idp.issuers.generic;
+      const discovery = await get(issuer + '/.well-known/openid-configuration');
+      const jwks = await get(issuer + '/jwks');
+      const error = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'grant_type=nope');
+      const auth = await get(issuer + '/auth?client_id=generic-basic&response_type=code&scope=openid&redirect_uri=' + encodeURIComponent('http://127.0.0.1:3000/callback') + '&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+      const code = new URL(auth.location).searchParams.get('code');
+      const token = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from('generic-basic:generic-basic-secret').toString('base64') } },
+        new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/callback', code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' }).toString());
+      await idp.close();
+      process.stdout.write(JSON.stringify({
+        discovery: [discovery.status, discovery.type, JSON.parse(discovery.text).issuer === issuer],
+        jwks: [jwks.status, jwks.type, JSON.parse(jwks.text).keys.length > 0],
+        error: [error.status, error.type, JSON.parse(error.text).error],
+        token: [token.status, token.type, typeof JSON.parse(token.text).id_token],
+        undici: process.moduleLoadList.some((m) => m.includes('undici')),
+      }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({
+      discovery: [200, 'application/json; charset=utf-8', true],
+      jwks: [200, 'application/jwk-set+json; charset=utf-8', true],
+      error: [400, 'application/json; charset=utf-8', 'invalid_request'],
+      token: [200, 'application/json; charset=utf-8', 'string'],
+      undici: baseline,
+    });
+  });
+});
