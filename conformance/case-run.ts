@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MockIdp } from '../mock-idp/server/start.js';
-import type { RequestRecord } from '../mock-idp/log/request-log.js';
-import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
-import { UserAgent } from '../mock-idp/agent.js';
+import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
+import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import { caseFacts, type CaseFacts } from './facts.js';
 import { judge } from './judge.js';
 import { specQuotes } from './spec-quotes.js';
 import { mintLogoutToken } from './logout-token.js';
-import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
-import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
+import { issuerAccess } from './issuer-access.js';
+import { registerClient, type Registration } from './registration.js';
+import type { Action, CaseContext, CaseResult, ClientAdapter, ClientDefaults, ClientOutcome, ConformanceCase, FixedClient } from './types.js';
 
 /** The scenario of a valid login on an issuer instance of its own. */
 const NO_FAULT = 'no-fault';
@@ -86,7 +85,7 @@ async function performScript(
   const logoutToken = async () => {
     deliveredByKit = testCase.logoutToken !== undefined;
     if (testCase.logoutToken?.replay && lastLogoutToken) return lastLogoutToken;
-    const issuer = options.idp.issuer(options.issuerName);
+    const issuer = issuerAccess(options.idp, options.issuerName);
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
     const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as string | undefined;
@@ -144,10 +143,10 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
   const armed = armedInstead ? testCase.armedAs ?? { scenario: testCase.scenario!, atStep: 0 } : testCase.scenario && !viaIssuer ? { scenario: testCase.scenario, atStep: 0 } : undefined;
   const served = armed?.scenario ?? (viaIssuer ? testCase.scenario : undefined);
-  const notOffered = served ? idp.issuer(issuerName).whyNotOffered(served, { armedOnClient: armed !== undefined }) : undefined;
+  const notOffered = served ? issuerAccess(idp, issuerName).whyNotOffered(served, { armedOnClient: armed !== undefined }) : undefined;
   if (notOffered) return { result: skippedCase(testCase, notOffered), facts: undefined };
   if (armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
-    const keys = idp.issuer(issuerName).keys;
+    const keys = issuerAccess(idp, issuerName).keys;
     if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
       return { result: skippedCase(testCase, 'the issuer publishes several keys of the type it signs with, and a client with a fixed issuer cannot be sent to one that publishes one'), facts: undefined };
     }
@@ -234,7 +233,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
       await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
     } finally {
       // The case's own scenario issuer instance: a full provider, no use once the case is judged.
-      if (segment) idp.issuer(issuerName).releaseScenarioIssuer(segment);
+      if (segment) issuerAccess(idp, issuerName).releaseScenarioIssuer(segment);
       if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
     }
   }

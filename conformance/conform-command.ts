@@ -7,11 +7,10 @@ import { commandAdapter } from './adapters/command.js';
 import { webAppAdapter } from './adapters/web-app.js';
 import { cases } from './cases/index.js';
 import { progressLine, summaryTable } from './console.js';
-import type { FixedClient } from './registration.js';
 import { toHtml } from './report-html.js';
 import { toJson, toJUnit, toMarkdown, type ReportLinks } from './reports.js';
 import { runConformance } from './run.js';
-import type { ClientAdapter, ConformanceReport, TokenEndpointAuthMethod } from './types.js';
+import type { ClientAdapter, ConformanceReport, FixedClient, TokenEndpointAuthMethod } from './types.js';
 
 /** The options of `mock-idp conform`, as commander parsed them. */
 export interface ConformOptions {
