@@ -2,15 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
+import {
+  cases, commandAdapter, progressLine, runConformance, summaryTable, toHtml, toJson, toJUnit, toMarkdown, webAppAdapter,
+  type ClientAdapter, type ConformanceReport, type FixedClient, type ReportLinks, type TokenEndpointAuthMethod,
+} from '../conformance/index.js';
 import { profileNames } from '../mock-idp/profiles/index.js';
-import { commandAdapter } from './adapters/command.js';
-import { webAppAdapter } from './adapters/web-app.js';
-import { cases } from './cases/index.js';
-import { progressLine, summaryTable } from './console.js';
-import { toHtml } from './report-html.js';
-import { toJson, toJUnit, toMarkdown, type ReportLinks } from './reports.js';
-import { runConformance } from './run.js';
-import type { ClientAdapter, ConformanceReport, FixedClient, TokenEndpointAuthMethod } from './types.js';
 
 /** The options of `mock-idp conform`, as commander parsed them. */
 export interface ConformOptions {
@@ -160,7 +156,7 @@ export interface ConformIo {
 export async function conform(options: ConformOptions, io: ConformIo = process): Promise<number> {
   checkUsage(options);
   // The server loads only once the command line is known to be right: a usage error stays instant.
-  const { startMockIdp } = await import('../mock-idp/server/start.js');
+  const { startMockIdp } = await import('../mock-idp/index.js');
   // Its own IdP, so a roomy request log: every case is judged on its records.
   const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent', requestLogSize: 20_000 });
   try {
