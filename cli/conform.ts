@@ -156,7 +156,7 @@ export interface ConformIo {
 export async function conform(options: ConformOptions, io: ConformIo = process): Promise<number> {
   checkUsage(options);
   // The server loads only once the command line is known to be right: a usage error stays instant.
-  const { startMockIdp } = await import('../mock-idp/index.js');
+  const { startMockIdp } = await import('../mock-idp/server/start.js');
   // Its own IdP, so a roomy request log: every case is judged on its records.
   const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent', requestLogSize: 20_000 });
   try {

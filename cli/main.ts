@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-// mock-idp's light modules directly, not its index, which loads the server:
-// `--help`, `login` and `schema` start without oidc-provider.
+// mock-idp's modules one by one, not its index, which loads them all: each
+// command loads what it runs, and `--help`, `login` and `schema` never load oidc-provider.
 import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
 import { renderBanner, renderBannerJson } from '../mock-idp/banner.js';
 import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
@@ -44,7 +44,7 @@ program
   }) => {
     // The server (oidc-provider and friends) loads only for `serve`: `login`, `schema`
     // and `--help` stay quick and quiet.
-    const { startMockIdp } = await import('../mock-idp/index.js');
+    const { startMockIdp } = await import('../mock-idp/server/start.js');
     const idp = await startMockIdp({
       configFile: opts.config ?? process.env.MOCK_IDP_CONFIG,
       env: process.env,
