@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MockIdp } from '../mock-idp/server/start.js';
-import type { RequestRecord } from '../mock-idp/log/request-log.js';
-import { AdminInputError } from '../mock-idp/issuer/issuer-admin.js';
-import { UserAgent } from '../mock-idp/agent.js';
+import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
+import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import { caseFacts, type CaseFacts } from './facts.js';
-import { judge } from './judge.js';
+import { judge, type Judgement } from './judge.js';
 import { specQuotes } from './spec-quotes.js';
 import { mintLogoutToken } from './logout-token.js';
-import { registerClient, type ClientDefaults, type FixedClient, type Registration } from './registration.js';
-import type { Action, CaseContext, CaseResult, ClientAdapter, ClientOutcome, ConformanceCase } from './types.js';
+import { issuerAccess } from './issuer-access.js';
+import { registerClient, type Registration } from './registration.js';
+import type { Action, CaseContext, CaseResult, ClientAdapter, ClientDefaults, ClientOutcome, ConformanceCase, FixedClient } from './types.js';
 
 /** The scenario of a valid login on an issuer instance of its own. */
 const NO_FAULT = 'no-fault';
@@ -86,7 +85,7 @@ async function performScript(
   const logoutToken = async () => {
     deliveredByKit = testCase.logoutToken !== undefined;
     if (testCase.logoutToken?.replay && lastLogoutToken) return lastLogoutToken;
-    const issuer = options.idp.issuer(options.issuerName);
+    const issuer = issuerAccess(options.idp, options.issuerName);
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
     const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as string | undefined;
@@ -118,17 +117,69 @@ async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): 
   if (wait > 0) await sleep(wait);
 }
 
-function resultOf(testCase: ConformanceCase, fields: Pick<CaseResult, 'verdict' | 'reason' | 'outcome' | 'calls' | 'durationMs'> & Partial<Pick<CaseResult, 'level' | 'requests' | 'served'>>): CaseResult {
+/** What a case's client did and what the IdP saw of it, for the result; `log` is absent when it could not be read whole. */
+interface Played {
+  outcome: ClientOutcome;
+  log: readonly RequestRecord[] | undefined;
+  durationMs: number;
+}
+
+/** The one place a case's result is built, whether the case ran (`played`) or not. */
+function resultOf(testCase: ConformanceCase, judgement: Judgement, played?: Played): CaseResult {
+  const log = played?.log;
   return {
-    id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: testCase.level, refs: testCase.refs,
+    id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: judgement.level, refs: testCase.refs,
     quote: testCase.refs.map((ref) => specQuotes[ref]?.quote).find((quote) => quote !== undefined),
-    ...fields,
+    verdict: judgement.verdict,
+    reason: judgement.reason,
+    outcome: played?.outcome ?? { ok: false, message: 'not run' },
+    calls: log?.map((r) => r.route ?? r.path) ?? [],
+    durationMs: played?.durationMs ?? 0,
+    ...(log ? {
+      requests: log.map((r) => ({ method: r.method, path: r.path.split('?')[0]!, route: r.route, status: r.status, error: r.error, faults: r.faults })),
+      served: log.flatMap((r) => r.served ?? []),
+    } : {}),
   };
 }
 
 /** A case that did not run: the result the runner reports for it. */
 export function skippedCase(testCase: ConformanceCase, reason: string): CaseResult {
-  return resultOf(testCase, { verdict: 'skip', reason, outcome: { ok: false, message: 'not run' }, calls: [], durationMs: 0 });
+  return resultOf(testCase, { verdict: 'skip', level: testCase.level, reason });
+}
+
+/** How a case's scenario reaches the client. */
+interface Delivery {
+  /** Armed on the case's client_id from this step of the script. */
+  armed?: { scenario: string; atStep: number };
+  /** Served by a scenario issuer URL of the case's own: JWKS, discovery and rotation faults, whose requests name no client. */
+  viaIssuer?: string;
+  /** An issuer-only case armed on a fixed client's client_id instead, as the case allows. */
+  armedInstead?: true;
+}
+
+function deliveryOf(testCase: ConformanceCase, armIssuerCases: boolean): Delivery {
+  const { scenario, via, armable, armedAs } = testCase;
+  // A client whose issuer is fixed meets an issuer-only case armed on its client_id, where the case allows it.
+  if (via === 'issuer' && (armable === true || armedAs !== undefined) && armIssuerCases) {
+    return { armed: armedAs ?? { scenario: scenario!, atStep: 0 }, armedInstead: true };
+  }
+  if (!scenario) return {};
+  return via === 'issuer' ? { viaIssuer: scenario } : { armed: { scenario, atStep: 0 } };
+}
+
+/** Why the issuer cannot play the case as delivered, or undefined when it can. */
+function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, delivery: Delivery): string | undefined {
+  const issuer = issuerAccess(options.idp, options.issuerName);
+  const served = delivery.armed?.scenario ?? delivery.viaIssuer;
+  const notOffered = served ? issuer.whyNotOffered(served, { armedOnClient: delivery.armed !== undefined }) : undefined;
+  if (notOffered) return notOffered;
+  if (delivery.armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
+    const { keys } = issuer;
+    if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
+      return 'the issuer publishes several keys of the type it signs with, and a client with a fixed issuer cannot be sent to one that publishes one';
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -139,19 +190,10 @@ export function skippedCase(testCase: ConformanceCase, reason: string): CaseResu
 export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseRun> {
   const { idp, issuerName, adapter } = options;
   const started = performance.now();
-  // A client whose issuer is fixed meets an issuer-only case armed on its client_id, where the case allows it.
-  const armedInstead = testCase.via === 'issuer' && (testCase.armable === true || testCase.armedAs !== undefined) && options.armIssuerCases === true;
-  const viaIssuer = testCase.scenario !== undefined && testCase.via === 'issuer' && !armedInstead;
-  const armed = armedInstead ? testCase.armedAs ?? { scenario: testCase.scenario!, atStep: 0 } : testCase.scenario && !viaIssuer ? { scenario: testCase.scenario, atStep: 0 } : undefined;
-  const served = armed?.scenario ?? (viaIssuer ? testCase.scenario : undefined);
-  const notOffered = served ? idp.issuer(issuerName).whyNotOffered(served, { armedOnClient: armed !== undefined }) : undefined;
-  if (notOffered) return { result: skippedCase(testCase, notOffered), facts: undefined };
-  if (armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
-    const keys = idp.issuer(issuerName).keys;
-    if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
-      return { result: skippedCase(testCase, 'the issuer publishes several keys of the type it signs with, and a client with a fixed issuer cannot be sent to one that publishes one'), facts: undefined };
-    }
-  }
+  const delivery = deliveryOf(testCase, options.armIssuerCases === true);
+  const { armed, viaIssuer } = delivery;
+  const notPlayable = whyNotPlayable(options, testCase, delivery);
+  if (notPlayable) return { result: skippedCase(testCase, notPlayable), facts: undefined };
   let registration: Registration;
   try {
     registration = options.fixedClient
@@ -163,7 +205,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     return { result: skippedCase(testCase, `the issuer refuses this case's client: ${error.message}`), facts: undefined };
   }
   const { clientId } = registration;
-  const segment = viaIssuer ? `${testCase.scenario}~${randomBytes(5).toString('hex')}` : undefined;
+  const segment = viaIssuer ? `${viaIssuer}~${randomBytes(5).toString('hex')}` : undefined;
   const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
   const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
   const firstId = idp.requests.lastId;
@@ -197,44 +239,30 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   try {
     const { outcome, deliveredByKit } = await performScript(options, testCase, script, context, beforeStep);
     const since = idp.requests.list({ sinceId: firstId });
-    // A bounded log that dropped records from this case's window would judge on partial evidence.
+    // A bounded log that dropped records from this case's window would judge on partial evidence: it is not read.
     const lost = idp.requests.lastId - firstId - since.length;
-    if (lost > 0) {
-      return {
-        facts: undefined,
-        result: resultOf(testCase, {
-          verdict: 'fail', outcome, calls: [], durationMs: Math.round(performance.now() - started),
-          reason: `could not judge: mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
-        }),
-      };
-    }
-    const log: RequestRecord[] = since
+    const log = lost > 0 ? undefined : since
       .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName)
         // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
         || (options.fixedClient !== undefined && r.issuer === issuerName && (r.route === 'jwks' || r.route === 'discovery')));
-    const facts = caseFacts(log);
+    const facts = log && caseFacts(log);
     const judgement = judge({
-      testCase, outcome, facts,
-      evidenceFailure: testCase.evidence?.(log, { issuer, clientId, script, outcome }),
+      testCase, outcome,
+      evidence: log && facts
+        ? { facts, failure: testCase.evidence?.(log, { issuer, clientId, script, outcome }) }
+        : { lost: `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize` },
       hasFault: (testCase.scenario !== undefined && testCase.scenario !== NO_FAULT) || testCase.logoutToken !== undefined,
       deliveredByKit,
       clockToleranceSeconds: options.clockToleranceSeconds,
     });
-    return {
-      facts,
-      result: resultOf(testCase, {
-        ...judgement, outcome, calls: log.map((r) => r.route ?? r.path), durationMs: Math.round(performance.now() - started),
-        requests: log.map((r) => ({ method: r.method, path: r.path.split('?')[0]!, route: r.route, status: r.status, error: r.error, faults: r.faults })),
-        served: log.flatMap((r) => r.served ?? []),
-      }),
-    };
+    return { facts, result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }) };
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);
     try {
       await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
     } finally {
       // The case's own scenario issuer instance: a full provider, no use once the case is judged.
-      if (segment) idp.issuer(issuerName).releaseScenarioIssuer(segment);
+      if (segment) issuerAccess(idp, issuerName).releaseScenarioIssuer(segment);
       if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
     }
   }

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../mock-idp/log/request-log.js';
+import type { RequestRecord } from '../mock-idp/index.js';
 
 /**
  * What a case's request log shows the client set up and what mock-idp served:

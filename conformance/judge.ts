@@ -11,18 +11,31 @@ export interface Judgement {
 /** What a missed case costs at each level. */
 export const MISS: Readonly<Record<Level, Verdict>> = { MUST: 'fail', SHOULD: 'warn', MAY: 'info' };
 
+/** What the case's request log shows, or why it could not be read whole. */
+export type LogEvidence =
+  | {
+    facts: CaseFacts;
+    /** The reason the case's evidence fails it, if it does. */
+    failure: string | undefined;
+  }
+  | { lost: string };
+
 export interface JudgeInput {
   testCase: ConformanceCase;
   outcome: ClientOutcome;
-  facts: CaseFacts;
-  /** The reason the case's evidence fails it, if it does. */
-  evidenceFailure: string | undefined;
+  evidence: LogEvidence;
   /** The case has a fault to deliver (a scenario, or a logout token the kit sends). */
   hasFault: boolean;
   /** The kit itself delivered the fault (a logout token posted to the client). */
   deliveredByKit: boolean;
   /** The client's declared clock tolerance, in seconds. */
   clockToleranceSeconds: number;
+}
+
+/** A JudgeInput whose log was read whole. */
+interface OnTheLog extends Omit<JudgeInput, 'evidence'> {
+  facts: CaseFacts;
+  evidenceFailure: string | undefined;
 }
 
 /** Relaxations the case's own log settles; the run-wide ones are settled when the run is over. */
@@ -42,7 +55,7 @@ function rejection(outcome: ClientOutcome): string {
 }
 
 /** Why the case says nothing about this client, or undefined when it applies. */
-function notApplicable({ testCase, facts, clockToleranceSeconds }: JudgeInput): string | undefined {
+function notApplicable({ testCase, facts, clockToleranceSeconds }: OnTheLog): string | undefined {
   // With no authorization request at all nothing was set up or skipped: that is judged as not delivered.
   if (facts.authorization) {
     for (const premise of testCase.premises ?? []) {
@@ -66,11 +79,18 @@ function levelFor(testCase: ConformanceCase, facts: CaseFacts): { level: Level; 
 }
 
 /**
- * The verdict of one case, in order: does the case apply; did its fault reach
- * the client; did the client fail before it; what did the client do with it,
- * on its own word and on the IdP's request log.
+ * The verdict of one case that ran, in order: is its log whole; does the case
+ * apply; did its fault reach the client; did the client fail before it; what
+ * did the client do with it, on its own word and on the IdP's request log.
  */
 export function judge(input: JudgeInput): Judgement {
+  const { evidence, ...rest } = input;
+  // Partial evidence could pass a client that erred: the case fails, and says how to get whole evidence.
+  if ('lost' in evidence) return { verdict: 'fail', level: input.testCase.level, reason: `could not judge: ${evidence.lost}` };
+  return judgeOnLog({ ...rest, facts: evidence.facts, evidenceFailure: evidence.failure });
+}
+
+function judgeOnLog(input: OnTheLog): Judgement {
   const { testCase, outcome, facts, evidenceFailure } = input;
   const { level, because } = levelFor(testCase, facts);
   const miss = (reason: string): Judgement => ({ verdict: MISS[level], level, reason: because ? `${reason} (${level}: ${because})` : reason });

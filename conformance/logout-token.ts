@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { base64url, importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { SigningKey } from '../mock-idp/keys/key-set.js';
-import { fixturePath } from '../mock-idp/paths.js';
+import type { SigningKey } from '../mock-idp/index.js';
+import { fixturePath } from '../mock-idp/helpers.js';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 

@@ -1,38 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import type { MockIdp } from '../mock-idp/server/start.js';
-import { publicJwk } from '../mock-idp/keys/key-set.js';
-import { fixturePath } from '../mock-idp/paths.js';
-import type { ConformanceCase, TokenEndpointAuthMethod } from './types.js';
-
-/** How clients are registered when the case does not say: the client under test's own kind. */
-export interface ClientDefaults {
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
-  /** 'native' for CLI and desktop clients: any loopback port is accepted (RFC 8252 7.3). */
-  applicationType?: 'web' | 'native';
-  redirectUris?: readonly string[];
-}
-
-/**
- * A client whose registration is fixed in its own configuration (a web app
- * under black-box test): the kit registers exactly this, and arms scenarios
- * on its client_id one case at a time.
- */
-export interface FixedClient {
-  clientId: string;
-  clientSecret?: string;
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
-  redirectUris: readonly string[];
-  /** Its back-channel logout endpoint: registered with sessions required, so ID tokens carry sid. */
-  backchannelLogoutUri?: string;
-}
+import type { MockIdp } from '../mock-idp/index.js';
+import { fixturePath, publicJwk } from '../mock-idp/helpers.js';
+import { issuerAccess } from './issuer-access.js';
+import type { ClientDefaults, ConformanceCase, FixedClient, TokenEndpointAuthMethod } from './types.js';
 
 export async function registerFixedClient(idp: MockIdp, issuerName: string, client: FixedClient): Promise<void> {
   const method = client.tokenEndpointAuthMethod ?? (client.clientSecret ? 'client_secret_basic' : 'none');
   // A client the issuer already has (a profile's fixture client) keeps the rest of its
   // registration: grant types, logout URIs, a provider's application key.
-  const existing = idp.issuer(issuerName).clients.find((c) => c.client_id === client.clientId);
+  const existing = issuerAccess(idp, issuerName).clients.find((c) => c.client_id === client.clientId);
   await idp.admin.upsertClient(issuerName, {
     ...existing,
     client_id: client.clientId,
@@ -71,7 +49,7 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
   const template = spec.template;
   const clientId = freshClientId(testCase, template);
   if (template) {
-    const source = idp.issuer(issuerName).clients.find((c) => c.client_id === template);
+    const source = issuerAccess(idp, issuerName).clients.find((c) => c.client_id === template);
     if (!source) throw new Error(`case ${testCase.id}: issuer ${issuerName} has no client ${template}`);
     await idp.admin.upsertClient(issuerName, { ...source, client_id: clientId, redirect_uris: [...new Set([...(source.redirect_uris ?? []), redirectUri])] } as never);
     return {

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { MockIdp } from '../mock-idp/server/start.js';
+import type { MockIdp } from '../mock-idp/index.js';
 import { cases as catalog } from './cases/index.js';
 import { runCase, skippedCase, type CaseRun } from './case-run.js';
 import { settleRunWide, summarize } from './run-wide.js';
-import { registerFixedClient, type ClientDefaults, type FixedClient } from './registration.js';
-import type { CaseResult, Capability, ClientAdapter, ConformanceCase, ConformanceReport, IssuerMetadata, TokenEndpointAuthMethod } from './types.js';
+import { registerFixedClient } from './registration.js';
+import type { CaseResult, Capability, ClientAdapter, ClientDefaults, ConformanceCase, ConformanceReport, FixedClient, IssuerMetadata, TokenEndpointAuthMethod } from './types.js';
 
 export interface RunOptions {
   /** A running mock-idp (startMockIdp or the vitest globalSetup's). */

@@ -1,7 +1,5 @@
 import type { JWK } from 'jose';
-import type { UserAgent } from '../mock-idp/agent.js';
-import type { RequestRecord, ServedFault } from '../mock-idp/log/request-log.js';
-import type { ClientDefaults } from './registration.js';
+import type { RequestRecord, ServedFault, UserAgent } from '../mock-idp/index.js';
 import type { LogoutTokenFault } from './logout-token.js';
 
 /** What a conforming client does with the scenario's response. */
@@ -183,6 +181,28 @@ export interface ConformanceCase {
 export type IssuerMetadata = Readonly<Record<string, unknown>>;
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+
+/** How clients are registered when the case does not say: the client under test's own kind. */
+export interface ClientDefaults {
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** 'native' for CLI and desktop clients: any loopback port is accepted (RFC 8252 7.3). */
+  applicationType?: 'web' | 'native';
+  redirectUris?: readonly string[];
+}
+
+/**
+ * A client whose registration is fixed in its own configuration (a web app
+ * under black-box test): the kit registers exactly this, and arms scenarios
+ * on its client_id one case at a time.
+ */
+export interface FixedClient {
+  clientId: string;
+  clientSecret?: string;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  redirectUris: readonly string[];
+  /** Its back-channel logout endpoint: registered with sessions required, so ID tokens carry sid. */
+  backchannelLogoutUri?: string;
+}
 
 /** What the kit gives a client for one case: its own client registration on the issuer. */
 export interface CaseContext {

@@ -4,10 +4,11 @@ export { ConfigSchema, IssuerSchema, ClientSchema, UserSchema } from './config/s
 export { configJsonSchema } from './config/json-schema.js';
 export { AdminInputError } from './kernel/admin-input-error.js';
 export type { MockIdpConfig, MockIdpConfigInput, IssuerConfig, IssuerInput, ClientConfig, UserConfig, TokenEndpointAuthMethod } from './config/schema.js';
-export type { RequestRecord, RequestLogFilter } from './log/request-log.js';
+export type { RequestRecord, RequestLogFilter, ServedFault } from './log/request-log.js';
 export type { IssuerSummary } from './issuer/issuer.js';
 export { builtinProfiles, findProfile, profileNames, defineProfile, type BuiltinProfileName, type Profile, type Quirk, type ProfileContext } from './profiles/index.js';
 export { providerDocs, type ProviderDoc } from './profiles/index.js';
 export { NavigationError, UserAgent, type NavigateOptions, type NavigateResult } from './agent.js';
 export { scenarios, findScenario, type Scenario, type Fault, type ValueSpec, type SignatureFault } from './scenarios/index.js';
 export { fixturePath, fixturesDir } from './paths.js';
+export { publicJwk, type SigningKey } from './keys/key-set.js';

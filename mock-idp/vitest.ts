@@ -10,14 +10,14 @@
  *   // a test
  *   import { mockIdp, freshClient } from 'mock-idp/vitest';
  *   const { issuers } = mockIdp();
+ *
+ * The package's `mock-idp/vitest` entry is integrations/vitest.ts, which adds
+ * the conformance kit's describeConformance to these.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, inject, it, onTestFinished } from 'vitest';
-import { cases } from '../conformance/cases/index.js';
-import { runConformance } from '../conformance/run.js';
-import type { ClientAdapter, ConformanceReport } from '../conformance/types.js';
-// The server loads only where one starts (globalSetup, describeConformance): test files that
-// only read the context or add clients stay free of oidc-provider.
+import { inject, onTestFinished } from 'vitest';
+// The server loads only where one starts (globalSetup): test files that only
+// read the context or add clients stay free of oidc-provider.
 import type { MockIdp } from './server/start.js';
 
 const loadServer = () => import('./server/start.js');
@@ -107,54 +107,4 @@ export async function freshUser(issuer: string, claims: Record<string, unknown> 
 export async function withScenario(issuer: string, clientId: string, scenario: string): Promise<void> {
   await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`, { name: scenario });
   onTestFinished(() => admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`).then(() => undefined));
-}
-
-export interface DescribeConformanceOptions {
-  /** Issuer (profile) to test against; default "generic". */
-  issuer?: string;
-  /** Only these case ids; default the whole catalog. */
-  only?: readonly string[];
-  /** Fail a test on a missed SHOULD too, not only on a failed MUST or an undelivered fault. */
-  strict?: boolean;
-  /** The client's clock tolerance in seconds (default 60); see RunOptions.clockToleranceSeconds. */
-  clockToleranceSeconds?: number;
-  /** How long the client may hold off refetching keys, in ms (default 10 000); see RunOptions.jwksRefetchIntervalMs. */
-  jwksRefetchIntervalMs?: number;
-}
-
-/**
- * The conformance catalog as one vitest test per case, so a project keeps
- * conformance inside its own suite. It starts its own mock-idp for the block
- * (the runner needs the IdP's request log in process), runs every case once in
- * parallel, then reports each verdict as a test.
- */
-export function describeConformance(adapter: ClientAdapter, options: DescribeConformanceOptions = {}): void {
-  const selected = cases.filter((c) => !options.only || options.only.includes(c.id));
-  describe(`conformance: ${adapter.name}`, () => {
-    let idp: MockIdp | undefined;
-    let report: Promise<ConformanceReport> | undefined;
-    beforeAll(async () => {
-      const { startMockIdp } = await loadServer();
-      idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
-      report = runConformance({
-        idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id),
-        ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
-        ...(options.jwksRefetchIntervalMs !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
-      });
-      await report;
-    });
-    afterAll(async () => {
-      await idp?.close();
-    });
-    for (const testCase of selected) {
-      it(`${testCase.level} ${testCase.id}: ${testCase.title}`, async (context) => {
-        const result = (await report!).results.find((r) => r.id === testCase.id)!;
-        const told = `${result.verdict} (${result.level}): ${result.reason}\nspec: ${testCase.refs.join('; ')}${result.quote ? ` — "${result.quote}"` : ''}\nrequests: ${result.calls.join(' > ') || 'none'}`;
-        if (result.verdict === 'skip') context.skip(result.reason);
-        // The whole reason, never a diff of it: it says what the client did and where the spec says otherwise.
-        if (result.verdict === 'fail' || result.verdict === 'not-delivered' || (options.strict === true && result.verdict === 'warn')) throw new Error(told);
-        if (result.verdict === 'warn' || result.verdict === 'info') await context.annotate(told, result.verdict === 'warn' ? 'warning' : 'notice');
-      });
-    }
-  });
 }

@@ -9,7 +9,7 @@ cd "${1:-$(dirname "$0")/..}" || exit 2
 out=dist/bin/cli.cjs
 if [ -f "$out" ]; then
   # package.json holds the build scripts; node_modules/.package-lock.json changes with every install.
-  newer=$(find mock-idp client conformance package.json package-lock.json tsconfig.json node_modules/.package-lock.json \
+  newer=$(find mock-idp client conformance integrations cli package.json package-lock.json tsconfig.json node_modules/.package-lock.json \
     -type f -newer "$out" 2>/dev/null | head -n 1)
   if [ -z "$newer" ]; then
     [ -n "$check" ] && echo "up to date"

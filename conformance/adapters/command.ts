@@ -5,9 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserAgent } from '../../mock-idp/agent.js';
-import type { ClientDefaults } from '../registration.js';
-import type { CaseContext, Capability, ClientAdapter, ClientOutcome } from '../types.js';
+import { UserAgent } from '../../mock-idp/helpers.js';
+import type { CaseContext, Capability, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
 
 export interface CommandAdapterOptions {
   /**

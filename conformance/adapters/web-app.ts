@@ -1,4 +1,4 @@
-import { UserAgent } from '../../mock-idp/agent.js';
+import { UserAgent } from '../../mock-idp/helpers.js';
 import type { ClientAdapter, ClientOutcome } from '../types.js';
 
 /** When the app's final page means "logged in", for apps without a who-am-I URL. */

@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../../mock-idp/log/request-log.js';
+import type { RequestRecord } from '../../mock-idp/index.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { UserAgent } from '../../mock-idp/index.js';
-import { describeConformance } from '../../mock-idp/vitest.js';
+import { describeConformance } from '../../conformance/vitest.js';
 import { clientSecretBasic, FlowManager, presets, RelyingPartyError } from '../../client/index.js';
 
 // The whole catalog as tests, strict: the reference client must not even miss a SHOULD.

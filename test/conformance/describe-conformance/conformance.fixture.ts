@@ -1,4 +1,4 @@
-import { describeConformance } from '../../../mock-idp/vitest.js';
+import { describeConformance } from '../../../conformance/vitest.js';
 import { flawedClients } from '../../../fixtures/clients/flawed/index.js';
 
 // A client that checks no time claim: one MUST failure, one SHOULD warning, one MAY note, one skip.

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, ENV_VARS } from './config/load.js';
-import { renderBanner, renderBannerJson } from './banner.js';
-import { isLoopbackName } from './server/admin-guard.js';
-import { packageRoot } from './paths.js';
-import { profileNames } from './profiles/index.js';
+// mock-idp's modules one by one, not its index, which loads them all: each
+// command loads what it runs, and `--help`, `login` and `schema` never load oidc-provider.
+import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
+import { renderBanner, renderBannerJson } from '../mock-idp/banner.js';
+import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
+import { packageRoot } from '../mock-idp/paths.js';
+import { profileNames } from '../mock-idp/profiles/index.js';
 
 const program = new Command('mock-idp')
   .description('A local OAuth 2.0 / OpenID Connect identity provider that imitates real providers, for testing clients.')
@@ -42,7 +44,7 @@ program
   }) => {
     // The server (oidc-provider and friends) loads only for `serve`: `login`, `schema`
     // and `--help` stay quick and quiet.
-    const { startMockIdp } = await import('./server/start.js');
+    const { startMockIdp } = await import('../mock-idp/server/start.js');
     const idp = await startMockIdp({
       configFile: opts.config ?? process.env.MOCK_IDP_CONFIG,
       env: process.env,
@@ -73,7 +75,7 @@ program
   .command('schema')
   .description('print the JSON Schema of the config file (for editor completion of YAML and JSON config)')
   .action(async () => {
-    const { configJsonSchema } = await import('./config/json-schema.js');
+    const { configJsonSchema } = await import('../mock-idp/config/json-schema.js');
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
@@ -97,10 +99,7 @@ Example:
     issuer: string; clientId: string; clientSecret?: string; scope: string; loginHint?: string; timeout: number; port: number;
   }) => {
     // Loaded here so that `serve` never pays for the client code.
-    const [{ loopbackLogin }, { clientSecretBasic, none }] = await Promise.all([
-      import('../client/loopback-login.js'),
-      import('../client/client-auth.js'),
-    ]);
+    const { loopbackLogin, clientSecretBasic, none } = await import('../client/index.js');
     try {
       const result = await loopbackLogin({
         issuer: opts.issuer,
@@ -158,10 +157,9 @@ Examples:
   $ mock-idp conform --adapter command --command 'my-cli login --issuer {issuer} --client-id {client_id}'
   $ mock-idp conform --list`)
   .action(async function (this: Command, opts: ConformCliOptions) {
-    const [{ conform, UsageError, ConformRunError }, { cases }, { catalogListing }] = await Promise.all([
-      import('../conformance/conform-command.js'),
-      import('../conformance/cases/index.js'),
-      import('../conformance/console.js'),
+    const [{ conform, UsageError, ConformRunError }, { cases, catalogListing }] = await Promise.all([
+      import('./conform.js'),
+      import('../conformance/index.js'),
     ]);
     if (opts.list) {
       process.stdout.write(`${catalogListing(cases)}\n`);
@@ -181,7 +179,7 @@ Examples:
     }
   });
 
-type ConformCliOptions = Omit<import('../conformance/conform-command.js').ConformOptions, 'adapter'> & { adapter?: 'web' | 'command'; list?: boolean };
+type ConformCliOptions = Omit<import('./conform.js').ConformOptions, 'adapter'> & { adapter?: 'web' | 'command'; list?: boolean };
 
 function parseStatus(value: string): number {
   const status = Number(value);

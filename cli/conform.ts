@@ -2,16 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
+import {
+  cases, commandAdapter, progressLine, runConformance, summaryTable, toHtml, toJson, toJUnit, toMarkdown, webAppAdapter,
+  type ClientAdapter, type ConformanceReport, type FixedClient, type ReportLinks, type TokenEndpointAuthMethod,
+} from '../conformance/index.js';
 import { profileNames } from '../mock-idp/profiles/index.js';
-import { commandAdapter } from './adapters/command.js';
-import { webAppAdapter } from './adapters/web-app.js';
-import { cases } from './cases/index.js';
-import { progressLine, summaryTable } from './console.js';
-import type { FixedClient } from './registration.js';
-import { toHtml } from './report-html.js';
-import { toJson, toJUnit, toMarkdown, type ReportLinks } from './reports.js';
-import { runConformance } from './run.js';
-import type { ClientAdapter, ConformanceReport, TokenEndpointAuthMethod } from './types.js';
 
 /** The options of `mock-idp conform`, as commander parsed them. */
 export interface ConformOptions {

@@ -1,0 +1,12 @@
+/**
+ * The package's `mock-idp/vitest` entry: mock-idp's vitest integration (the
+ * globalSetup, mockIdp(), freshClient, freshUser, withScenario) and the
+ * conformance kit's describeConformance, from one import.
+ *
+ *   // vitest.config.ts
+ *   export default defineConfig({ test: { globalSetup: ['mock-idp/vitest'] } });
+ *
+ * It sits above mock-idp/ and conformance/: nothing in them imports it.
+ */
+export * from '../mock-idp/vitest.js';
+export { describeConformance, type DescribeConformanceOptions } from '../conformance/vitest.js';
