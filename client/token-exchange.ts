@@ -67,7 +67,7 @@ export async function exchangeAuthorizationCode(client: TokenClient, exchange: C
   let response: oidc.TokenEndpointResponse;
   try {
     const grant = () => oidc.authorizationCodeGrant(configurationFor(client, capture), callback, {
-      pkceCodeVerifier: exchange.codeVerifier,
+      ...(exchange.codeVerifier !== undefined ? { pkceCodeVerifier: exchange.codeVerifier } : {}),
       expectedState: exchange.state || oidc.skipStateCheck,
     });
     // The flaw: a lost answer is "retried", presenting a spent code a second time.

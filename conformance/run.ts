@@ -10,7 +10,7 @@ export interface RunOptions {
   /** A running mock-idp (startMockIdp or the vitest globalSetup's). */
   idp: MockIdp;
   /** The issuer name to test against; default "generic". */
-  issuer?: string;
+  issuer?: string | undefined;
   adapter: ClientAdapter;
   /** Only these case ids; default the whole catalog. */
   only?: readonly string[];

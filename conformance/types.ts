@@ -170,7 +170,7 @@ export interface ConformanceCase {
     userinfoSignedResponseAlg?: string;
   };
   /** How the logout token of a backchannel-logout action departs from a valid one. */
-  logoutToken?: LogoutTokenFault;
+  logoutToken?: LogoutTokenFault | undefined;
   /** A parameter the kit adds to the web app's login URL (return_to=https://attacker.example/). */
   loginParams?: Readonly<Record<string, string>>;
   expect: Expectation;

@@ -66,7 +66,7 @@ export async function createProviderHandlers(options: ProviderHandlersOptions = 
       headers.set('x-forwarded-proto', 'https');
       const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
       const forwarded = new Request(new URL(`${incoming.pathname}${incoming.search}`, target), {
-        method: request.method, headers, body, redirect: 'manual',
+        method: request.method, headers, redirect: 'manual', ...(body ? { body } : {}),
       });
       const response = await fetch(bypass(forwarded));
       const out = new Headers();

@@ -68,7 +68,7 @@ async function admin(method: string, path: string, body?: unknown): Promise<Reco
   const response = await fetch(`${url}/_admin${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = await response.json() as Record<string, unknown>;
   if (!response.ok) throw new Error(`mock-idp admin ${method} ${path}: ${response.status} ${String(json.error_description ?? json.error)}`);

@@ -21,7 +21,7 @@ export interface ExampleAppOptions {
   clientSecret: string;
   /** 0 picks a free port; the redirect URI follows the port actually bound. */
   port?: number;
-  cookieSecret?: string;
+  cookieSecret?: string | undefined;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -121,7 +121,7 @@ export function removeUser(issuer: Issuer, sub: string): boolean {
  * Key rotation as providers do it: the new key is published and signs from now
  * on; the old one stays published (tokens it signed still verify) until retired.
  */
-export async function rotateKey(issuer: Issuer, options: { alg?: string; retirePrevious?: boolean } = {}): Promise<{ kid: string; retired: string[] }> {
+export async function rotateKey(issuer: Issuer, options: { alg?: string | undefined; retirePrevious?: boolean } = {}): Promise<{ kid: string; retired: string[] }> {
   const alg = options.alg ?? 'RS256';
   let key;
   try {

@@ -83,8 +83,7 @@ export class IssuerStore {
   adapterFor(model: string): Adapter {
     const cache = this.#cache;
     const key = (id: string) => `${model}:${id}`;
-    const ttl = (expiresIn: number | undefined) => (expiresIn ? expiresIn * 1000 : undefined);
-    const withTtl = (expiresIn: number | undefined) => (expiresIn ? { ttl: ttl(expiresIn) } : {});
+    const withTtl = (expiresIn: number | undefined) => (expiresIn ? { ttl: expiresIn * 1000 } : {});
 
     return {
       async upsert(id: string, payload: AdapterPayload, expiresIn: number) {

@@ -5,7 +5,7 @@ export type { Logger };
 export async function createLogger(options: { level: LevelWithSilent; format: 'auto' | 'json' | 'pretty' }): Promise<Logger> {
   const usePretty = options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true);
   if (options.level === 'silent') return pino({ level: 'silent' });
-  if (!usePretty) return pino({ level: options.level, base: undefined });
+  if (!usePretty) return pino({ level: options.level, base: null });
   // Loaded only for terminals: it is a noticeable share of start-up. As a stream,
   // not a transport: no worker thread, so short-lived CLI runs flush their lines.
   const { default: pretty } = await import('pino-pretty');
