@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Middleware } from '../profiles/types.js';
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
+import { issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
 
 const RECORD = Symbol.for('mock-idp.request-record');
 
@@ -54,10 +55,15 @@ export function evidenceMiddleware(issuerName: string): Middleware {
           || record.route === 'device_authorization' || record.route === 'pushed_authorization_request')) {
           record.clientAuth = { method, assertion: decodeAssertion(body.client_assertion) };
         }
-        const responseBody = ctx.body as { error?: unknown } | undefined;
+        const responseBody = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
         if (ctx.status >= 400 && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
           record.error = responseBody.error;
+          if (typeof responseBody.error_description === 'string') record.errorDescription = responseBody.error_description;
         }
+        // Decoded without signatures, so the log shows what was issued and presented without keeping anything usable.
+        const tokens = [...presentedTokens({ ...(ctx.query as Record<string, unknown>), ...body }),
+          ...(record.route === 'token' && ctx.status < 400 ? issuedTokens(ctx.body) : [])];
+        if (tokens.length) record.tokens = tokens;
       }
     }
   };
