@@ -190,7 +190,7 @@ function groupLogins(list) {
 }
 var LANE_NAMES = ['Browser', 'App', 'IdP'];
 /* Drawn at the width it is shown, so its text stays 12 px on a phone and on a wide screen. */
-function lanesFor(width) { return [0.12, 0.5, 0.88].map(function (f, i) { return [LANE_NAMES[i], Math.round(width * f)]; }); }
+function lanesFor(width) { return [0, 0.5, 1].map(function (f, i) { return [LANE_NAMES[i], Math.round(50 + (width - 100) * f)]; }); }
 function shortPath(path) {
   return path.replace(/^\/[^/]+(?=\/)/, '…').split('/').map(function (seg) { return seg.length > 16 ? seg.slice(0, 6) + '…' : seg; }).join('/');
 }
@@ -204,7 +204,10 @@ function diagram(login) {
   var steps = login.steps.slice();
   var hasCallback = steps.some(function (s) { return s.route === 'console_callback'; });
   var tokenAt = steps.findIndex(function (s) { return s.route === 'token'; });
-  var rows = steps.map(function (s) { return { step: s, from: arrowFor(s)[0], to: arrowFor(s)[1], label: stepName(s) + ' · ' + s.method + ' ' + shortPath(s.path) + ' → ' + s.status }; });
+  var rows = steps.map(function (s) {
+    var faults = s.faults && s.faults.length ? ' · fault: ' + s.faults.join(', ') : '';
+    return { step: s, from: arrowFor(s)[0], to: arrowFor(s)[1], label: stepName(s) + ' · ' + s.method + ' ' + shortPath(s.path) + ' → ' + s.status + (s.error ? ' ' + s.error : '') + faults };
+  });
   if (!hasCallback && tokenAt >= 0) rows.splice(tokenAt, 0, { from: 0, to: 1, label: 'callback (to the app: not seen by the IdP)', inferred: true });
   var height = 46 + rows.length * 34;
   var width = Math.max(320, Math.min(860, ($('logins').clientWidth || 700) - 24));
@@ -218,10 +221,11 @@ function diagram(login) {
   rows.forEach(function (row, i) {
     var y = 58 + i * 34, x1 = LANES[row.from][1], x2 = LANES[row.to][1];
     var bad = row.step && row.step.status >= 400;
-    var cls = 'arrow' + (bad ? ' bad' : '');
+    var tone = bad ? ' bad' : row.step && ((row.step.faults && row.step.faults.length) || (row.step.notes && row.step.notes.length && row.step.route === 'console_callback')) ? ' warn' : '';
+    var cls = 'arrow' + tone;
     root.appendChild(svg('line', { class: cls, x1: x1, y1: y, x2: x2 - 8, y2: y, 'stroke-dasharray': row.inferred ? '5 4' : '' }));
-    root.appendChild(svg('path', { class: 'head' + (bad ? ' bad' : ''), d: 'M' + x2 + ' ' + y + ' l-9 -5 v10 z' }));
-    var room = Math.floor((Math.abs(x2 - x1) + 60) / 6.6);
+    root.appendChild(svg('path', { class: 'head' + tone, d: 'M' + x2 + ' ' + y + ' l-9 -5 v10 z' }));
+    var room = Math.floor((Math.abs(x2 - x1) + 70) / 6.4);
     var label = svg('text', { x: (x1 + x2) / 2, y: y - 6, 'text-anchor': 'middle', class: row.inferred ? 'muted' : '' }, row.label.length > room ? row.label.slice(0, room - 1) + '…' : row.label);
     if (row.step) label.appendChild(svg('title', {}, row.step.method + ' ' + row.step.path + ' → ' + row.step.status + (row.step.error ? ' ' + row.step.error : '')));
     root.appendChild(label);

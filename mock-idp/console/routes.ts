@@ -85,6 +85,8 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
       record.issuer = outcome.issuer.name;
       record.clientId = outcome.clientId;
       record.route = 'console_callback';
+      // The callback answers 200 either way; what the client made of the response is the finding.
+      if (outcome.error) record.notes = [...(record.notes ?? []), `the console (as a strict client) refused the response: ${outcome.error}`];
     }
     sendHtml(res, 200, await renderLoginResult(outcome));
   };

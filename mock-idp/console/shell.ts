@@ -32,6 +32,7 @@ button:disabled{opacity:.45;cursor:not-allowed}
 .user-chip small{color:var(--muted)}
 .filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin-bottom:10px}
 .filters label,.control label{display:flex;flex-direction:column;font-size:.78rem;color:var(--muted);gap:2px}
+select{max-width:100%}.filters label,.control label{max-width:100%}
 select,input[type=text],input[type=number],input[type=password]{font:inherit;font-size:.88rem;padding:5px 8px;border:1px solid var(--line);border-radius:7px;background:var(--card);color:inherit;min-width:0}
 .log{display:flex;flex-direction:column;gap:6px}
 .req{border:1px solid var(--line);border-radius:9px;background:var(--card)}
@@ -54,6 +55,10 @@ ul.facts li::before{content:"·";display:inline-block;width:1.1em;font-weight:70
 ul.facts li.ok::before{content:"✓";color:inherit}ul.facts li.bad::before{content:"✗";color:inherit}
 .diagram{border:1px solid var(--line);border-radius:10px;background:var(--card);padding:8px 10px;margin-bottom:8px}
 .diagram svg{display:block;max-width:100%}
+.diagram>details>summary{font-size:.85rem;margin:4px 0}
+.diagram .line{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline}
+.diagram svg .arrow.warn{stroke:#b45309}.diagram svg .head.warn{fill:#b45309}
+@media (prefers-color-scheme:dark){.diagram svg .arrow.warn{stroke:#fbbf24}.diagram svg .head.warn{fill:#fbbf24}}
 .diagram svg text{fill:var(--fg);font:12px system-ui,sans-serif}
 .diagram svg .lane{stroke:var(--line);stroke-dasharray:4 4}
 .diagram svg .arrow{stroke:var(--accent);stroke-width:1.6;fill:none}
