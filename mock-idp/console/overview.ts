@@ -20,15 +20,14 @@ function clientBlock(issuer: Issuer, client: Issuer['clients'][number]): string 
   const unavailable = tryLoginUnavailable(issuer, client);
   const hasConsoleUri = uris.some((u) => new URL(u).pathname === CALLBACK_PATH);
   const data = `data-issuer="${escapeHtml(issuer.name)}" data-client="${escapeHtml(client.client_id)}"`;
+  const secret = typeof client.client_secret === 'string';
   return `<div class="client">
-  <div class="line"><code>${escapeHtml(client.client_id)}</code>${client.client_name ? `<span class="meta" style="margin:0">${escapeHtml(client.client_name)}</span>` : ''}<span class="badge">${escapeHtml(method)}</span></div>
-  <div class="uris">${uris.length ? uris.map((u) => `<code>${escapeHtml(u)}</code>`).join(' · ') : 'no redirect URIs'}${hasConsoleUri ? ' <span class="badge">console callback added</span>' : ''}</div>
-  <div class="actions">
-    ${unavailable
-      ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span class="why">${escapeHtml(unavailable)}</span>`
-      : `<button type="button" class="small primary try-login" ${data}>Try a login</button>`}
-    ${typeof client.client_secret === 'string' ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal secret</button><code class="secret" hidden></code>` : ''}
-  </div>
+  <div class="id"><code>${escapeHtml(client.client_id)}</code> <span class="badge">${escapeHtml(method)}</span></div>
+  <div class="uris">${client.client_name ? `${escapeHtml(client.client_name)} · ` : ''}${uris.length ? uris.map((u) => `<code>${escapeHtml(u)}</code>`).join(' · ') : 'no redirect URIs'}${hasConsoleUri ? ' <span class="badge">console callback added</span>' : ''}</div>
+  <div class="actions">${unavailable
+    ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span class="why">${escapeHtml(unavailable)}</span>`
+    : `<button type="button" class="small primary try-login" ${data}>Try a login</button>`}${secret ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal secret</button>` : ''}</div>
+  ${secret ? '<code class="secret" hidden></code>' : ''}
 </div>`;
 }
 

@@ -56,7 +56,7 @@ document.addEventListener('click', async function (event) {
   var button = event.target.closest && event.target.closest('button');
   if (!button) return;
   if (button.classList.contains('reveal')) {
-    var code = button.nextElementSibling;
+    var code = button.closest('.client').querySelector('code.secret');
     if (!code.hidden) { code.hidden = true; code.textContent = ''; button.textContent = 'Reveal secret'; button.setAttribute('aria-expanded', 'false'); return; }
     try {
       var got = await api('GET', '/_console/secret?issuer=' + enc(button.dataset.issuer) + '&client_id=' + enc(button.dataset.client));
@@ -67,7 +67,8 @@ document.addEventListener('click', async function (event) {
     } catch (e) { code.hidden = false; code.textContent = e.message; }
   }
   if (button.classList.contains('try-login')) {
-    var note = button.parentNode.querySelector('.try-note') || button.parentNode.appendChild(el('span', { class: 'meta try-note', style: 'margin:0' }));
+    var box = button.closest('.client');
+    var note = box.querySelector('.try-note') || box.appendChild(el('div', { class: 'why try-note', role: 'status' }));
     button.disabled = true;
     note.textContent = 'registering the console callback…';
     try {

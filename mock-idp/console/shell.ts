@@ -19,13 +19,14 @@ section>h2{font-size:1.1rem;margin:0 0 10px}
 .meta code{color:var(--fg)}
 h4{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:12px 0 6px}
 .client{border:1px solid var(--line);border-radius:10px;padding:8px 10px;margin-bottom:6px}
-.client .line{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
-.client .line code{font-weight:600}
-.client .uris{font-size:.8rem;color:var(--muted);margin-top:4px}
-.client .actions{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;align-items:center}
+.client .id code{font-weight:600}.client .id .badge{margin:0;vertical-align:1px}
+.client .uris{font-size:.8rem;color:var(--muted);margin-top:2px}
+.client .actions{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-top:6px}
+.client .secret{display:block;margin-top:4px}.client .secret[hidden]{display:none}
+
 button.small{padding:4px 10px;font-size:.82rem;border-radius:7px}
 button:disabled{opacity:.45;cursor:not-allowed}
-.why{font-size:.78rem;color:var(--muted)}
+.why{font-size:.75rem;color:var(--muted)}
 .secret{font-size:.82rem}
 .users{display:flex;flex-wrap:wrap;gap:6px}
 .user-chip{border:1px solid var(--line);border-radius:8px;padding:3px 8px;font-size:.82rem}
@@ -55,7 +56,8 @@ ul.facts li::before{content:"·";display:inline-block;width:1.1em;font-weight:70
 ul.facts li.ok::before{content:"✓";color:inherit}ul.facts li.bad::before{content:"✗";color:inherit}
 .diagram{border:1px solid var(--line);border-radius:10px;background:var(--card);padding:8px 10px;margin-bottom:8px}
 .diagram svg{display:block;max-width:100%}
-.diagram>details>summary{font-size:.85rem;margin:4px 0}
+.diagram>details{margin:0}.diagram>details>summary{font-size:.85rem;margin:4px 0}
+@media (min-width:1100px){.diagram.login{display:grid;grid-template-columns:auto minmax(0,1fr);gap:0 18px;align-items:start}.diagram.login>.line{grid-column:1/-1}}
 .diagram .line{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline}
 .diagram svg .arrow.warn{stroke:#b45309}.diagram svg .head.warn{fill:#b45309}
 @media (prefers-color-scheme:dark){.diagram svg .arrow.warn{stroke:#fbbf24}.diagram svg .head.warn{fill:#fbbf24}}

@@ -40,7 +40,7 @@ describe('the web console in Chromium', () => {
     expect(await page.locator('h1, h2').first().textContent()).toBe('Issuers');
     expect(await page.locator('article.issuer').count()).toBe(idp.describe().length);
     const secretButton = page.locator('button.reveal[data-issuer="generic"][data-client="generic-basic"]');
-    const secret = secretButton.locator('xpath=following-sibling::code[1]');
+    const secret = page.locator('#issuer-generic .client', { has: secretButton }).locator('code.secret');
     expect(await secret.isHidden()).toBe(true);
     await secretButton.click();
     await expect.poll(() => secret.textContent()).toBe('generic-basic-secret');
@@ -52,6 +52,7 @@ describe('the web console in Chromium', () => {
     expect(await idToken.locator('li.ok', { hasText: 'signature' }).count()).toBe(1);
     expect(await idToken.locator('li.bad').count()).toBe(0);
     expect(await page.locator('pre.json', { hasText: '"sub"' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${OUTPUT}/console-login-light-1280.png`, fullPage: true });
     // The console's callback is registered by an explicit admin call, next to the client's own URIs.
     const uris = idp.describe().find((i) => i.name === 'generic')!.clients.find((c) => c.client_id === 'generic-basic')!.redirect_uris;
     expect(uris).toEqual(expect.arrayContaining(['http://127.0.0.1:3000/callback', `${idp.url}/_console/callback`]));
@@ -146,6 +147,10 @@ describe('the web console in Chromium', () => {
   });
 
   it('takes screenshots in light and dark at 1280 px and 390 px', async () => {
+    // A login of its own, so the log in the pictures has a diagram whichever tests ran before.
+    const login = await consolePage();
+    await tryLogin(login.page, 'okta', 'okta-web');
+    await login.context.close();
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const [width, height] of [[1280, 800], [390, 844]] as const) {
         const { context, page } = await consolePage({ colorScheme, width, height });
@@ -159,5 +164,5 @@ describe('the web console in Chromium', () => {
         await context.close();
       }
     }
-  });
+  }, 120_000);
 });
