@@ -146,6 +146,27 @@ describe('the web console in Chromium', () => {
     await context.close();
   });
 
+  it('asks for the admin token when one is set, then streams and reveals with it', async () => {
+    const token = 'console-browser-admin-token-42';
+    const guarded = await startTestIdp({ profiles: ['generic'], login: 'page', adminToken: token });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${guarded.url}/`);
+      await page.locator('#live', { hasText: 'needs the admin token' }).waitFor();
+      await page.locator('#admin-token').fill(token);
+      await page.getByRole('button', { name: 'Use' }).click();
+      await page.locator('#live', { hasText: 'live' }).waitFor();
+      await page.locator('button.reveal[data-client="generic-basic"]').click();
+      await expect.poll(() => page.locator('#issuer-generic code.secret').first().textContent()).toBe('generic-basic-secret');
+      await tryLogin(page, 'generic', 'generic-basic');
+      expect(await page.locator('h3').first().textContent()).toContain('Logged in');
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
+  });
+
   it('takes screenshots in light and dark at 1280 px and 390 px', async () => {
     // A login of its own, so the log in the pictures has a diagram whichever tests ran before.
     const login = await consolePage();
