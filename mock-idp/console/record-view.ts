@@ -45,7 +45,8 @@ export function recordView(record: RequestRecord, issuers: ReadonlyMap<string, I
     });
   }
   for (const token of record.tokens ?? []) {
-    const audience = token.kind === 'access_token' ? undefined : clientId ? [clientId] : undefined;
+    // A logout token is addressed to the client it is sent to, which need not be the request's client.
+    const audience = token.kind === 'access_token' || token.kind === 'logout_token' ? undefined : clientId ? [clientId] : undefined;
     jwts.push({ kind: token.kind.replace(/_/g, ' '), header: token.header, claims: token.claims, facts: jwtFacts(token.header, token.claims, fromIssuer(audience)) });
   }
   for (const served of record.served ?? []) {

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Middleware } from '../profiles/types.js';
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
-import { issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
+import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
+import { Provider } from 'oidc-provider';
 
 const RECORD = Symbol.for('mock-idp.request-record');
 
@@ -67,4 +68,20 @@ export function evidenceMiddleware(issuerName: string): Middleware {
       }
     }
   };
+}
+
+/**
+ * A logout token goes out from mock-idp (to a client's back-channel logout
+ * URI) while the logout request that caused it is served: it is recorded,
+ * decoded, on that request's record, so the log shows every JWT mock-idp sent.
+ */
+export function noteOutbound(url: string, init: RequestInit | undefined): void {
+  const body = init?.body;
+  if (!(body instanceof URLSearchParams)) return;
+  const token = decodeToken('logout_token', body.get('logout_token'));
+  const ctx = Provider.ctx;
+  const record = ctx && recordOf(ctx.req);
+  if (!token || !record) return;
+  record.tokens = [...(record.tokens ?? []), token];
+  record.notes = [...(record.notes ?? []), `back-channel logout token sent to ${url}`];
 }
