@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Issuer } from '../issuer/issuer.js';
 import type { RequestLog, RequestRecord } from '../log/request-log.js';
 import { recordView } from './record-view.js';
@@ -7,6 +7,7 @@ export const EVENTS_PATH = '/_console/events';
 
 /** A comment line now and then keeps proxies and idle timers from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
+const SHUTDOWN_CHECK_MS = 250;
 
 /** Where a reconnecting stream resumes: the Last-Event-ID the browser sends, else ?since. */
 function resumeFrom(req: IncomingMessage, url: URL): number {
@@ -36,8 +37,14 @@ export function streamLog(req: IncomingMessage, res: ServerResponse, url: URL, r
   const unsubscribe = requestLog.onFinish(send);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
+  // A stream never finishes on its own: once the server stops listening (close(), SIGTERM), it
+  // ends, so shutting down does not wait out the deadline for an open console.
+  const server = (req.socket as typeof req.socket & { server?: Server }).server;
+  const watch = setInterval(() => { if (server && !server.listening) res.end(); }, SHUTDOWN_CHECK_MS);
+  watch.unref();
   res.once('close', () => {
     unsubscribe();
     clearInterval(heartbeat);
+    clearInterval(watch);
   });
 }

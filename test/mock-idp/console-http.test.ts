@@ -193,3 +193,16 @@ describe('console actions', () => {
     expect(url.searchParams.get('client_id')).toBe('generic-basic');
   });
 });
+
+describe('shutting down', () => {
+  it('ends an open event stream when the server closes, well before the close deadline', async () => {
+    const own = await startTestIdp({ profiles: ['generic'] });
+    const res = await fetch(`${own.url}/_console/events`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const ended = (async () => { while (!(await reader.read()).done); return 'ended'; })();
+    // With the stream left open, close() would only return at its deadline, cutting the connection.
+    await own.close({ deadlineMs: 60_000 });
+    expect(await ended).toBe('ended');
+  });
+});
