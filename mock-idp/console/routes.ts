@@ -114,14 +114,18 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
     if (method !== allowed) return methodNotAllowed(res, method, path, allowed);
     if (!admitAsAdmin(req, res, options.admin)) return;
     if (path === EVENTS_PATH) return streamLog(req, res, url, options.requestLog, options.admin.issuers);
-    if (path === '/_console/logins') {
-      startLogin(req, res).catch(fail);
-      return;
-    }
+    // With a shared store, another replica may have made the change just asked about (the
+    // console callback registered, a client added): pick it up first, as the admin API does.
+    const refreshed = options.admin.sharedStore ? Promise.all(options.issuers.map((i) => i.refreshShared())) : Promise.resolve();
+    const unreachable = () => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' }, { 'retry-after': '1' });
+    refreshed.then(() => (path === '/_console/logins' ? startLogin(req, res) : revealSecret(res, url)), unreachable).catch(fail);
+  };
+
+  function revealSecret(res: ServerResponse, url: URL): void {
     const issuer = byName.get(url.searchParams.get('issuer') ?? '');
     const client = issuer?.clients.find((c) => c.client_id === url.searchParams.get('client_id'));
     if (!client) return sendJson(res, 404, { error: 'not_found', error_description: 'no such issuer and client_id (pass ?issuer=<name>&client_id=<id>)' });
     if (typeof client.client_secret !== 'string') return sendJson(res, 404, { error: 'not_found', error_description: `${client.client_id} has no client secret` });
     return sendJson(res, 200, { client_id: client.client_id, client_secret: client.client_secret });
-  };
+  }
 }
