@@ -44,7 +44,10 @@ export function recordView(record: RequestRecord, issuers: ReadonlyMap<string, I
       facts: jwtFacts(assertion.header, assertion.payload, { issuer, signer: 'client', clientId, expectedAudience, expectedIssuer: clientId }),
     });
   }
+  // A token a scenario faulted is shown once, as served with the fault.
+  const faulted = new Set((record.served ?? []).filter((s) => s.token).map((s) => s.target));
   for (const token of record.tokens ?? []) {
+    if (faulted.has(token.kind)) continue;
     // A logout token is addressed to the client it is sent to, which need not be the request's client.
     const audience = token.kind === 'access_token' || token.kind === 'logout_token' ? undefined : clientId ? [clientId] : undefined;
     jwts.push({ kind: token.kind.replace(/_/g, ' '), header: token.header, claims: token.claims, facts: jwtFacts(token.header, token.claims, fromIssuer(audience)) });

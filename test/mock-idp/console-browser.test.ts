@@ -106,6 +106,10 @@ describe('the web console in Chromium', () => {
     expect(await token.textContent()).toContain('Scenario faults served: id_token');
     const served = token.locator('.jwt', { hasText: 'served with a fault' });
     expect(await served.locator('li.bad', { hasText: 'aud' }).count()).toBe(1);
+    expect(await token.locator('.jwt').count()).toBe(1);
+    // The sticky header would cover the top of an element screenshot.
+    await page.addStyleTag({ content: 'header.top{position:static}' });
+    await token.screenshot({ path: `${OUTPUT}/console-request-light-1280.png` });
 
     await page.locator('#s-issuer').selectOption('generic');
     await page.locator('#s-client').selectOption('generic-post');
