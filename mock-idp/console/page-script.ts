@@ -238,7 +238,12 @@ function diagram(login) {
     el('span', { class: 'meta', style: 'margin:0', text: (login.steps[0].time || '').slice(11, 19) + ' · ' + login.steps.length + ' requests' + (failed.length ? ' · ' + failed.length + ' failed' : '') }),
   ]);
   var details = el('div', { class: 'log' }, login.steps.map(requestRow));
-  return el('div', { class: 'diagram login', 'data-client': login.clientId || '' }, [title, root, el('details', {}, [el('summary', { text: 'Requests of this login' }), details])]);
+  /* The log is redrawn as requests arrive: a list someone opened stays open. */
+  var key = 'login-' + login.steps[0].id;
+  var list = el('details', {}, [el('summary', { text: 'Requests of this login' }), details]);
+  list.open = openIds.has(key);
+  list.addEventListener('toggle', function () { if (list.open) openIds.add(key); else openIds.delete(key); });
+  return el('div', { class: 'diagram login', 'data-client': login.clientId || '' }, [title, root, list]);
 }
 
 var pending = false;

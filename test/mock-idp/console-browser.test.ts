@@ -61,6 +61,9 @@ describe('the web console in Chromium', () => {
 
   it('streams the request log live and draws a login as a sequence diagram', async () => {
     const { context, page } = await consolePage();
+    await tryLogin(page, 'generic', 'generic-basic');
+    await page.goto(`${idp.url}/`);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
     await page.locator('#v-requests').click();
     const before = await page.locator('#requests details.req').count();
     // A request made outside the browser appears without a reload: a refused token request with its rule and fix.
@@ -77,7 +80,9 @@ describe('the web console in Chromium', () => {
     expect(await row.textContent()).not.toContain('wrong-secret');
 
     await page.locator('#f-status').selectOption('failed');
-    expect(await page.locator('#requests details.req:not(.failed)').count()).toBe(0);
+    // The list is redrawn on the next animation frame.
+    await expect.poll(() => page.locator('#requests details.req:not(.failed)').count()).toBe(0);
+    expect(await page.locator('#requests details.req.failed').count()).toBeGreaterThan(0);
     await page.locator('#f-status').selectOption('');
 
     await page.locator('#v-logins').click();
@@ -86,6 +91,13 @@ describe('the web console in Chromium', () => {
     for (const step of ['authorize', 'login', 'callback', 'token', 'userinfo']) {
       expect(await diagram.locator('svg text', { hasText: step }).count(), step).toBeGreaterThan(0);
     }
+    // An opened list of a login's requests stays open while new requests redraw the log.
+    await diagram.locator('summary', { hasText: 'Requests of this login' }).click();
+    const shown = await page.locator('#requests details.req').count();
+    await fetch(`${idp.url}/healthz`);
+    await page.locator('#requests details.req', { hasText: '/healthz' }).first().waitFor({ state: 'attached' });
+    expect(await page.locator('#requests details.req').count()).toBeGreaterThanOrEqual(Math.min(shown, 300));
+    expect(await diagram.locator('details', { hasText: 'Requests of this login' }).first().getAttribute('open')).toBe('');
     await context.close();
   });
 
@@ -103,9 +115,10 @@ describe('the web console in Chromium', () => {
     await page.locator('#v-requests').click();
     const token = page.locator('#requests details.req', { hasText: 'generic-post · token' }).first();
     await token.locator('summary').click();
-    expect(await token.textContent()).toContain('Scenario faults served: id_token');
+    // The details are filled when the row's toggle event runs.
+    await expect.poll(() => token.textContent()).toContain('Scenario faults served: id_token');
     const served = token.locator('.jwt', { hasText: 'served with a fault' });
-    expect(await served.locator('li.bad', { hasText: 'aud' }).count()).toBe(1);
+    await expect.poll(() => served.locator('li.bad', { hasText: 'aud' }).count()).toBe(1);
     expect(await token.locator('.jwt').count()).toBe(1);
     // The sticky header would cover the top of an element screenshot.
     await page.addStyleTag({ content: 'header.top{position:static}' });
