@@ -14,8 +14,6 @@ const LAYERS = [
   ['quirks', 'scenarios'],
   ['profiles'],
   ['issuer'],
-  // The web console's pages, which the server serves.
-  ['console'],
   ['server', 'banner.ts'],
   ['index.ts', 'helpers.ts', 'msw.ts'],
   ['cli.ts', 'vitest.ts', 'bin'],

@@ -8,6 +8,7 @@ import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
 import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutPage, signedOutPage } from './views.js';
 import { DEFAULT_ROUTES } from '../kernel/routes.js';
+import { noteOutbound } from '../kernel/evidence.js';
 
 
 export interface ProviderConfigInput {
@@ -109,6 +110,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     // clients someone configured (a file, code, the admin API) skip the guard: a client
     // made through dynamic registration is anyone's, and keeps it.
     fetch: (url, options) => {
+      noteOutbound(String(url), options as RequestInit);
       if (!trustedUrls.has(normalizeUrl(String(url)))) return globalThis.fetch(url, options);
       const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
       return globalThis.fetch(url, rest);

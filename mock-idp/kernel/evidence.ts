@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Middleware } from './plugin-types.js';
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
+import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
+import { Provider } from 'oidc-provider';
 
 const RECORD = Symbol.for('mock-idp.request-record');
 
@@ -54,11 +56,32 @@ export function evidenceMiddleware(issuerName: string): Middleware {
           || record.route === 'device_authorization' || record.route === 'pushed_authorization_request')) {
           record.clientAuth = { method, assertion: decodeAssertion(body.client_assertion) };
         }
-        const responseBody = ctx.body as { error?: unknown } | undefined;
+        const responseBody = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
         if (ctx.status >= 400 && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
           record.error = responseBody.error;
+          if (typeof responseBody.error_description === 'string') record.errorDescription = responseBody.error_description;
         }
+        // Decoded without signatures, so the log shows what was issued and presented without keeping anything usable.
+        const tokens = [...presentedTokens({ ...(ctx.query as Record<string, unknown>), ...body }),
+          ...(record.route === 'token' && ctx.status < 400 ? issuedTokens(ctx.body) : [])];
+        if (tokens.length) record.tokens = tokens;
       }
     }
   };
+}
+
+/**
+ * A logout token goes out from mock-idp (to a client's back-channel logout
+ * URI) while the logout request that caused it is served: it is recorded,
+ * decoded, on that request's record, so the log shows every JWT mock-idp sent.
+ */
+export function noteOutbound(url: string, init: RequestInit | undefined): void {
+  const body = init?.body;
+  if (!(body instanceof URLSearchParams)) return;
+  const token = decodeToken('logout_token', body.get('logout_token'));
+  const ctx = Provider.ctx;
+  const record = ctx && recordOf(ctx.req);
+  if (!token || !record) return;
+  record.tokens = [...(record.tokens ?? []), token];
+  record.notes = [...(record.notes ?? []), `back-channel logout token sent to ${url}`];
 }

@@ -5,7 +5,8 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-const STYLE = `
+/** The design tokens and components every page shares (the login page, error pages, the console). */
+export const STYLE = `
 :root{color-scheme:light dark;--bg:#f5f6f8;--card:#fff;--fg:#1d2330;--muted:#5d6678;--line:#d9dde5;--accent:#2454d6;--accent-fg:#fff;--danger:#b42318}
 @media (prefers-color-scheme:dark){:root{--bg:#12151b;--card:#1b2029;--fg:#e8ebf1;--muted:#9aa3b5;--line:#2c3340;--accent:#6d8ff5;--accent-fg:#0b1020;--danger:#ff8a80}}
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}

@@ -1,4 +1,5 @@
 import type { DecodedAssertion, Params } from './mask.js';
+import type { DecodedToken } from './decoded-tokens.js';
 
 /** What a faulted response carried, as a report shows it: decoded, credentials masked, long values cut. */
 export interface ServedFault {
@@ -39,6 +40,10 @@ export interface RequestRecord {
   faults?: string[] | undefined;
   /** What those faulted responses carried, decoded and masked: what a report shows as served. */
   served?: ServedFault[] | undefined;
+  /** The error_description of an error response: often the rule the request broke. */
+  errorDescription?: string | undefined;
+  /** JWTs the request carried or its response issued, decoded without their signatures. */
+  tokens?: DecodedToken[] | undefined;
   /** Free-form markers set by quirks and scenarios. */
   notes?: string[] | undefined;
   /** Which replica served it, in the merged log of a shared (Redis) store. */
@@ -55,6 +60,7 @@ export interface RequestLogFilter {
 /** A bounded ring of recent requests: old entries drop off, memory stays flat. */
 export class RequestLog {
   readonly #entries: RequestRecord[] = [];
+  readonly #finished = new Set<(record: RequestRecord) => void>();
   #nextId = 1;
 
   constructor(readonly capacity: number) {}
@@ -81,6 +87,17 @@ export class RequestLog {
       !((filter.issuer === undefined || r.issuer === filter.issuer) && (filter.clientId === undefined || r.clientId === filter.clientId)));
     this.#entries.splice(0, this.#entries.length, ...keep);
     return before - keep.length;
+  }
+
+  /** Called once a record's response has been sent: live views (the console's stream) hear of it then. */
+  finish(record: RequestRecord): void {
+    for (const listener of this.#finished) listener(record);
+  }
+
+  /** Hears of every finished request until the returned function is called. */
+  onFinish(listener: (record: RequestRecord) => void): () => void {
+    this.#finished.add(listener);
+    return () => { this.#finished.delete(listener); };
   }
 
   /** The id of the newest record: pass it as sinceId to see only what follows. */

@@ -6,8 +6,8 @@ import type { Logger } from '../log/logger.js';
 import { maskHeaders, maskParams } from '../log/mask.js';
 import type { RequestLog, RequestRecord } from '../log/request-log.js';
 import { handleAdmin, type AdminOptions } from './admin.js';
-import { renderIndex } from './index-page.js';
-import { sendHtml, sendJson } from './respond.js';
+import { createConsole } from './console/routes.js';
+import { sendJson } from './respond.js';
 
 export interface DispatcherOptions {
   issuers: readonly Issuer[];
@@ -98,6 +98,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
   const under = (path: string) => (i: Issuer) => path === i.mountPath || path.startsWith(`${i.mountPath}/`) || i.mountPath === '';
   const issuers = options.issuers;
   const { requestLog, logger } = options;
+  const webConsole = createConsole({ issuers, requestLog, admin: options.admin, logger });
 
   return (req, res) => {
     const started = performance.now();
@@ -135,6 +136,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       record.status = res.statusCode;
       record.durationMs = Math.round((performance.now() - started) * 100) / 100;
       options.admin.sharedLog?.push(record);
+      requestLog.finish(record);
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;
@@ -156,11 +158,11 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       });
       return;
     }
+    if (path.startsWith('/_console/') || (path === '/' && !issuer)) {
+      webConsole(req, res, url);
+      return;
+    }
     if (!issuer) {
-      if (path === '/' && req.method === 'GET') {
-        sendHtml(res, 200, renderIndex(options.issuers.map((i) => i.summary())));
-        return;
-      }
       sendJson(res, 404, {
         error: 'not_found',
         error_description: `no issuer is mounted at ${path}; issuers: ${options.issuers.map((i) => i.mountPath || '/').join(', ')}`,
