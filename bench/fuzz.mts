@@ -11,12 +11,17 @@ const requests = Number(process.env.MOCK_IDP_FUZZ_REQUESTS ?? 24_000);
 const cli = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 
 const child = spawn(process.execPath, ['--max-old-space-size=160', cli, 'serve', '--port', '0'], {
-  env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'warn', MOCK_IDP_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'warn', MOCK_IDP_LOG_FORMAT: 'json' },
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
 let exited: number | null | undefined;
-child.on('exit', (code) => { exited = code; });
+child.on('exit', (code) => {
+  exited = code;
+});
 let stderr = '';
-child.stderr.on('data', (d: Buffer) => { stderr += d; });
+child.stderr.on('data', (d: Buffer) => {
+  stderr += d;
+});
 const url = await new Promise<string>((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -26,17 +31,22 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   child.on('exit', () => reject(new Error(`mock-idp exited before its banner\n${stderr}`)));
 });
-const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rss = () =>
+  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 const rssBefore = rss();
 const report = await fuzz({ baseUrl: url, seed, requests, concurrency: 16, timeoutMs: 10_000 });
-const health = await fetch(`${url}/health`).then((r) => r.status).catch(() => 0);
+const health = await fetch(`${url}/health`)
+  .then((r) => r.status)
+  .catch(() => 0);
 const alive = exited === undefined;
 const rssAfter = alive ? rss() : 0;
 child.kill('SIGTERM');
 
 const row = (k: string, v: unknown) => console.log(`${k.padEnd(22)} ${v}`);
-console.log(`mock-idp fuzz: seed ${seed}, ${report.requests} requests over ${report.routes} routes in ${(report.ms / 1000).toFixed(1)} s`);
+console.log(
+  `mock-idp fuzz: seed ${seed}, ${report.requests} requests over ${report.routes} routes in ${(report.ms / 1000).toFixed(1)} s`,
+);
 console.log('\nstatus   count');
 for (const [status, count] of Object.entries(report.statuses).sort()) console.log(`${status.padEnd(8)} ${count}`);
 console.log('\nissuer          requests');
@@ -48,7 +58,7 @@ row('wrong error shape', report.badShape);
 row('process alive', alive);
 row('/health after', health);
 row('RSS before/after MB', `${rssBefore} / ${rssAfter}`);
-if (report.failures.length) console.log('\nfirst failures:\n' + JSON.stringify(report.failures.slice(0, 10), null, 2));
+if (report.failures.length) console.log(`\nfirst failures:\n${JSON.stringify(report.failures.slice(0, 10), null, 2)}`);
 const ok = report.failures.length === 0 && alive && health === 200;
 console.log(ok ? '\nPASS' : '\nFAIL');
 process.exit(ok ? 0 : 1);

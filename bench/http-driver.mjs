@@ -17,7 +17,13 @@ function send(url, { method = 'GET', headers = {}, body } = {}) {
     const request = http.request(url, { method, agent, headers }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       response.on('error', reject);
     });
     request.on('error', reject);
@@ -28,7 +34,11 @@ function send(url, { method = 'GET', headers = {}, body } = {}) {
 const httpDriver = {
   name: 'node:http keep-alive',
   async postForm(url, headers, form) {
-    const response = await send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: String(form) });
+    const response = await send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: String(form),
+    });
     return JSON.parse(response.text);
   },
   /** Follows redirects with a fresh cookie jar until `until` matches; returns that URL. */
@@ -39,9 +49,11 @@ const httpDriver = {
       if (until(url)) return url;
       const cookie = await jar.getCookieString(url.href);
       const response = await send(url, { headers: cookie ? { cookie } : {} });
-      for (const setCookie of [response.headers['set-cookie'] ?? []].flat()) await jar.setCookie(setCookie, url.href, { ignoreError: true });
+      for (const setCookie of [response.headers['set-cookie'] ?? []].flat())
+        await jar.setCookie(setCookie, url.href, { ignoreError: true });
       const { location } = response.headers;
-      if (response.status < 300 || response.status >= 400 || !location) throw new Error(`login stopped at ${url.href} with ${response.status}`);
+      if (response.status < 300 || response.status >= 400 || !location)
+        throw new Error(`login stopped at ${url.href} with ${response.status}`);
       url = new URL(location, url);
     }
     throw new Error(`more than 20 redirects from ${start}`);
@@ -51,7 +63,11 @@ const httpDriver = {
 const fetchDriver = {
   name: 'fetch + UserAgent',
   async postForm(url, headers, form) {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: String(form) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: String(form),
+    });
     return response.json();
   },
   async navigate(start, until) {

@@ -43,39 +43,62 @@ function waitFor(child, pattern) {
 }
 
 async function replica(port, env) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--profile', 'generic', '--log-level', 'silent'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--port', String(port), '--profile', 'generic', '--log-level', 'silent'],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await waitFor(child, /health /);
   return child;
 }
 
 async function stop(child) {
   if (child.exitCode !== null) return;
-  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
 }
 
 async function flow(authorizeAt, tokenAt) {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(`${authorizeAt}/generic/auth`);
   url.search = new URLSearchParams({
-    client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'), code_challenge_method: 'S256', code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    client_id: 'generic-basic',
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: randomBytes(8).toString('hex'),
+    code_challenge_method: 'S256',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
   }).toString();
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
-  const body = await driver.postForm(`${tokenAt}/generic/token`, AUTH, new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }));
+  const body = await driver.postForm(
+    `${tokenAt}/generic/token`,
+    AUTH,
+    new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    }),
+  );
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
 }
 
 async function drive(total, pick) {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < total) {
-      const i = next++;
-      const [a, b] = pick(i);
-      await flow(a, b);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        const i = next++;
+        const [a, b] = pick(i);
+        await flow(a, b);
+      }
+    }),
+  );
   return total / ((performance.now() - started) / 1000);
 }
 
@@ -92,7 +115,11 @@ const rows = [];
 
 {
   const redisPort = await freePort();
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   await waitFor(redis, /Ready to accept connections/);
   const [portA, portB] = [await freePort(), await freePort()];
   const env = { MOCK_IDP_STORE: `redis://127.0.0.1:${redisPort}/0`, MOCK_IDP_PUBLIC_URL: `http://127.0.0.1:${portA}` };
@@ -107,6 +134,8 @@ const rows = [];
   await stop(redis);
 }
 
-console.log(`mock-idp replicas: ${FLOWS} code flows after ${WARM_UP} warm-up, ${CONCURRENCY} in flight, ${cpus().length} cores, Node ${process.version}`);
+console.log(
+  `mock-idp replicas: ${FLOWS} code flows after ${WARM_UP} warm-up, ${CONCURRENCY} in flight, ${cpus().length} cores, Node ${process.version}`,
+);
 for (const [name, perSecond] of rows) console.log(`${name.padEnd(28)} ${perSecond.toFixed(0)} flows/s`);
 console.log(`ratio                        ${(rows[1][1] / rows[0][1]).toFixed(2)}`);

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { nodeBinDir } from '../scripts/node-runtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const majors = (process.env.BENCH_NODE ?? '20,24').split(',').map((m) => m.trim()).filter(Boolean);
+const majors = (process.env.BENCH_NODE ?? '20,24')
+  .split(',')
+  .map((m) => m.trim())
+  .filter(Boolean);
 let failed = false;
 for (const major of majors) {
   const dir = nodeBinDir(major);

@@ -29,7 +29,10 @@ const THROUGHPUT_ROUNDS = 5;
 
 // oauth2-mock-server gets a fixed key too, so neither side pays for RSA generation.
 const keyFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-bench-')), 'key.json');
-writeFileSync(keyFile, JSON.stringify(JSON.parse(readFileSync(join(root, 'fixtures/keys/generic.json'), 'utf8')).keys[0]));
+writeFileSync(
+  keyFile,
+  JSON.stringify(JSON.parse(readFileSync(join(root, 'fixtures/keys/generic.json'), 'utf8')).keys[0]),
+);
 
 const servers = {
   'mock-idp': {
@@ -46,7 +49,15 @@ const servers = {
     clientId: 'generic-basic',
   },
   'oauth2-mock-server': {
-    command: (port) => [join(root, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'), '-a', '127.0.0.1', '-p', String(port), '--jwk', keyFile],
+    command: (port) => [
+      join(root, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'),
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '--jwk',
+      keyFile,
+    ],
     issuer: (port) => `http://127.0.0.1:${port}`,
     authorize: (issuer) => `${issuer}/authorize`,
     token: (issuer) => `${issuer}/token`,
@@ -68,7 +79,9 @@ function freePort() {
 }
 
 const children = new Set();
-process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 async function spawnServer(server) {
   const port = await freePort();
@@ -85,14 +98,19 @@ async function spawnServer(server) {
       const response = await fetch(discovery);
       await response.arrayBuffer();
       if (response.status === 200) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   return { child, port, issuer: server.issuer(port), readyMs: performance.now() - started };
 }
 
 async function stop(child) {
-  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
   children.delete(child);
 }
 
@@ -102,12 +120,14 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 async function drive(total, task) {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < total) {
-      next += 1;
-      await task();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        next += 1;
+        await task();
+      }
+    }),
+  );
   return total / ((performance.now() - started) / 1000);
 }
 
@@ -121,15 +141,27 @@ async function codeFlow(server, issuer) {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(server.authorize(issuer));
   url.search = new URLSearchParams({
-    client_id: server.clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'), code_challenge_method: 'S256',
+    client_id: server.clientId,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: randomBytes(8).toString('hex'),
+    code_challenge_method: 'S256',
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
   }).toString();
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code at ${callback.href}`);
-  const body = await driver.postForm(server.token(issuer), server.flowAuth,
-    new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }));
+  const body = await driver.postForm(
+    server.token(issuer),
+    server.flowAuth,
+    new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    }),
+  );
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
 }
 
@@ -169,7 +201,9 @@ async function residentMemory(server) {
 // The two servers take turns at every step: this machine's speed drifts by tens of
 // percent over minutes, and measuring one server after the other put the drift in the ratio.
 const names = Object.keys(servers);
-const results = Object.fromEntries(names.map((name) => [name, { startups: [], tokens: [], flows: [], freshFlows: [] }]));
+const results = Object.fromEntries(
+  names.map((name) => [name, { startups: [], tokens: [], flows: [], freshFlows: [] }]),
+);
 // The bin keeps compiled code per user and runtime (Node's compile cache on 22+, V8's
 // code cache on 20). One untimed start writes it, as a user's very first start does;
 // the timed starts are the ones every later start is like.
@@ -213,20 +247,74 @@ const tokensRatio = median(roundRatios('tokens'));
 const flowsRatio = median(roundRatios('flows'));
 const freshFlowsRatio = median(roundRatios('freshFlows'));
 const rows = [
-  ['cold start to first discovery 200, median of 5 (ms)', fmt(ours.startupMs), fmt(theirs.startupMs), fmt(theirs.startupMs / ours.startupMs, 2), '>= 0.8 (other / mock-idp)', theirs.startupMs / ours.startupMs >= 0.8],
-  [`client_credentials tokens/s, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`, fmt(ours.tokensPerSecond), fmt(theirs.tokensPerSecond), fmt(tokensRatio, 2), '>= 1.5 (mock-idp / other)', tokensRatio >= 1.5],
-  [`code + PKCE flows/s incl. login, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`, fmt(ours.flowsPerSecond), fmt(theirs.flowsPerSecond), fmt(flowsRatio, 2), '>= 1.0 (mock-idp / other)', flowsRatio >= 1.0],
-  [`the same, first ${FLOWS} flows of a fresh process, median of ${THROUGHPUT_ROUNDS}`, fmt(ours.freshFlowsPerSecond), fmt(theirs.freshFlowsPerSecond), fmt(freshFlowsRatio, 2), 'none (for information)', undefined],
-  [`RSS after ${RSS_FLOWS} flows (MB)`, fmt(ours.rss.at(-1), 1), fmt(theirs.rss.at(-1), 1), fmt(ours.rss.at(-1) / theirs.rss.at(-1), 2), '<= 120 MB, not growing', ours.rss.at(-1) <= 120 && rssGrowth < 10],
+  [
+    'cold start to first discovery 200, median of 5 (ms)',
+    fmt(ours.startupMs),
+    fmt(theirs.startupMs),
+    fmt(theirs.startupMs / ours.startupMs, 2),
+    '>= 0.8 (other / mock-idp)',
+    theirs.startupMs / ours.startupMs >= 0.8,
+  ],
+  [
+    `client_credentials tokens/s, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`,
+    fmt(ours.tokensPerSecond),
+    fmt(theirs.tokensPerSecond),
+    fmt(tokensRatio, 2),
+    '>= 1.5 (mock-idp / other)',
+    tokensRatio >= 1.5,
+  ],
+  [
+    `code + PKCE flows/s incl. login, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`,
+    fmt(ours.flowsPerSecond),
+    fmt(theirs.flowsPerSecond),
+    fmt(flowsRatio, 2),
+    '>= 1.0 (mock-idp / other)',
+    flowsRatio >= 1.0,
+  ],
+  [
+    `the same, first ${FLOWS} flows of a fresh process, median of ${THROUGHPUT_ROUNDS}`,
+    fmt(ours.freshFlowsPerSecond),
+    fmt(theirs.freshFlowsPerSecond),
+    fmt(freshFlowsRatio, 2),
+    'none (for information)',
+    undefined,
+  ],
+  [
+    `RSS after ${RSS_FLOWS} flows (MB)`,
+    fmt(ours.rss.at(-1), 1),
+    fmt(theirs.rss.at(-1), 1),
+    fmt(ours.rss.at(-1) / theirs.rss.at(-1), 2),
+    '<= 120 MB, not growing',
+    ours.rss.at(-1) <= 120 && rssGrowth < 10,
+  ],
 ];
 
-console.log(`\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, driver ${driver.name}\n`);
+console.log(
+  `\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, driver ${driver.name}\n`,
+);
 console.log('| figure | mock-idp | oauth2-mock-server | ratio | target | |');
 console.log('|---|---:|---:|---:|---|---|');
-for (const [label, a, b, ratio, target, pass] of rows) console.log(`| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass === undefined ? '' : pass ? 'PASS' : 'FAIL'} |`);
-console.log(`\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`);
+for (const [label, a, b, ratio, target, pass] of rows)
+  console.log(
+    `| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass === undefined ? '' : pass ? 'PASS' : 'FAIL'} |`,
+  );
+console.log(
+  `\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`,
+);
 console.log('\nThroughput ratios are the median of per-round ratios: the servers take turns in every round.');
-console.log(`Throughput ratio per round (tokens/s; flows/s; first flows/s): ${['tokens', 'flows', 'freshFlows'].map((key) => roundRatios(key).map((v) => fmt(v, 2)).join(', ')).join('; ')}`);
-console.log(`Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')} (first start on this build, untimed in the table: ${fmt(firstStart.readyMs)}); oauth2-mock-server ${theirs.startups.map((v) => fmt(v)).join(', ')}`);
-console.log(`Throughput rounds (tokens/s; flows/s; first flows/s): mock-idp ${ours.tokens.map((v) => fmt(v)).join(', ')}; ${ours.flows.map((v) => fmt(v)).join(', ')}; ${ours.freshFlows.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.tokens.map((v) => fmt(v)).join(', ')}; ${theirs.flows.map((v) => fmt(v)).join(', ')}; ${theirs.freshFlows.map((v) => fmt(v)).join(', ')}`);
+console.log(
+  `Throughput ratio per round (tokens/s; flows/s; first flows/s): ${['tokens', 'flows', 'freshFlows']
+    .map((key) =>
+      roundRatios(key)
+        .map((v) => fmt(v, 2))
+        .join(', '),
+    )
+    .join('; ')}`,
+);
+console.log(
+  `Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')} (first start on this build, untimed in the table: ${fmt(firstStart.readyMs)}); oauth2-mock-server ${theirs.startups.map((v) => fmt(v)).join(', ')}`,
+);
+console.log(
+  `Throughput rounds (tokens/s; flows/s; first flows/s): mock-idp ${ours.tokens.map((v) => fmt(v)).join(', ')}; ${ours.flows.map((v) => fmt(v)).join(', ')}; ${ours.freshFlows.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.tokens.map((v) => fmt(v)).join(', ')}; ${theirs.flows.map((v) => fmt(v)).join(', ')}; ${theirs.freshFlows.map((v) => fmt(v)).join(', ')}`,
+);
 process.exit(0);

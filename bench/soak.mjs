@@ -25,28 +25,57 @@ const cli = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 // Every profile, each with one extra confidential client the flows use; lenient, so each
 // profile's strict request rules (nonce length, scope lists) do not need a flow of their own.
 const PROFILES = ['generic', 'auth0', 'okta', 'gitlab', 'stitch', 'stackexchange'];
-const SCOPES = { generic: 'openid offline_access', auth0: 'openid offline_access', okta: 'openid offline_access', gitlab: 'openid', stitch: 'openid accounts offline_access', stackexchange: 'private_info' };
+const SCOPES = {
+  generic: 'openid offline_access',
+  auth0: 'openid offline_access',
+  okta: 'openid offline_access',
+  gitlab: 'openid',
+  stitch: 'openid accounts offline_access',
+  stackexchange: 'private_info',
+};
 const dir = mkdtempSync(join(tmpdir(), 'mock-idp-soak-'));
 const configFile = join(dir, 'soak.json');
-writeFileSync(configFile, JSON.stringify({
-  storeSize: STORE_SIZE,
-  issuers: PROFILES.map((profile) => ({
-    name: profile, profile, lenient: true,
-    extraClients: [{
-      client_id: 'soak-client', client_secret: SECRET, token_endpoint_auth_method: 'client_secret_post', redirect_uris: [REDIRECT_URI],
-      ...(profile === 'stackexchange' ? { key: 'soak-key((' } : {}),
-      grant_types: profile === 'stackexchange' ? ['authorization_code'] : ['authorization_code', 'refresh_token', 'client_credentials'],
-    }],
-  })),
-}));
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    storeSize: STORE_SIZE,
+    issuers: PROFILES.map((profile) => ({
+      name: profile,
+      profile,
+      lenient: true,
+      extraClients: [
+        {
+          client_id: 'soak-client',
+          client_secret: SECRET,
+          token_endpoint_auth_method: 'client_secret_post',
+          redirect_uris: [REDIRECT_URI],
+          ...(profile === 'stackexchange' ? { key: 'soak-key((' } : {}),
+          grant_types:
+            profile === 'stackexchange'
+              ? ['authorization_code']
+              : ['authorization_code', 'refresh_token', 'client_credentials'],
+        },
+      ],
+    })),
+  }),
+);
 
-const child = spawn(process.execPath, ['--max-old-space-size=160', cli, 'serve', '--port', '0', '--config', configFile], {
-  env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'error', MOCK_IDP_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
-});
+const child = spawn(
+  process.execPath,
+  ['--max-old-space-size=160', cli, 'serve', '--port', '0', '--config', configFile],
+  {
+    env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'error', MOCK_IDP_LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let exitCode;
-child.on('exit', (code, signal) => { exitCode = code ?? signal; });
+child.on('exit', (code, signal) => {
+  exitCode = code ?? signal;
+});
 let stderr = '';
-child.stderr.on('data', (d) => { stderr += d; });
+child.stderr.on('data', (d) => {
+  stderr += d;
+});
 const url = await new Promise((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (d) => {
@@ -56,7 +85,10 @@ const url = await new Promise((resolve, reject) => {
   });
   child.on('exit', () => reject(new Error(`mock-idp exited before its banner\n${stderr}`)));
 });
-const rss = () => (exitCode === undefined ? Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024) : 0);
+const rss = () =>
+  exitCode === undefined
+    ? Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024)
+    : 0;
 
 const { issuers } = await (await fetch(`${url}/_admin/issuers`)).json();
 const endpoints = [];
@@ -77,7 +109,9 @@ const latencies = [];
 const errors = new Map();
 let flows = 0;
 const noteError = (name, error) => {
-  const key = `${name}: ${String(error.message ?? error).replace(/state=[^&\s]+/g, 'state=…').slice(0, 160)}`;
+  const key = `${name}: ${String(error.message ?? error)
+    .replace(/state=[^&\s]+/g, 'state=…')
+    .slice(0, 160)}`;
   errors.set(key, (errors.get(key) ?? 0) + 1);
 };
 
@@ -85,46 +119,73 @@ async function codeFlow(issuer) {
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(issuer.authorization);
   authorize.search = new URLSearchParams({
-    client_id: 'soak-client', response_type: 'code', scope: SCOPES[issuer.profile], redirect_uri: REDIRECT_URI,
-    state: randomBytes(16).toString('hex'), ...(issuer.profile === 'stackexchange' ? {} : { nonce: randomBytes(16).toString('hex') }), code_challenge_method: 'S256',
+    client_id: 'soak-client',
+    response_type: 'code',
+    scope: SCOPES[issuer.profile],
+    redirect_uri: REDIRECT_URI,
+    state: randomBytes(16).toString('hex'),
+    ...(issuer.profile === 'stackexchange' ? {} : { nonce: randomBytes(16).toString('hex') }),
+    code_challenge_method: 'S256',
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
   }).toString();
   const callback = await driver.navigate(authorize, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search.slice(0, 120)}`);
-  const tokens = await driver.postForm(issuer.token, {}, new URLSearchParams({
-    grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: 'soak-client', client_secret: SECRET,
-  }));
+  const tokens = await driver.postForm(
+    issuer.token,
+    {},
+    new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      client_id: 'soak-client',
+      client_secret: SECRET,
+    }),
+  );
   if (!tokens.access_token) throw new Error(`no access token: ${JSON.stringify(tokens).slice(0, 160)}`);
   if (tokens.refresh_token) {
-    const refreshed = await driver.postForm(issuer.token, {}, new URLSearchParams({
-      grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: 'soak-client', client_secret: SECRET, redirect_uri: REDIRECT_URI,
-    }));
+    const refreshed = await driver.postForm(
+      issuer.token,
+      {},
+      new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: 'soak-client',
+        client_secret: SECRET,
+        redirect_uri: REDIRECT_URI,
+      }),
+    );
     if (!refreshed.access_token) throw new Error(`refresh failed: ${JSON.stringify(refreshed).slice(0, 160)}`);
   }
 }
 
 const series = [];
 const started = Date.now();
-const sampler = setInterval(() => series.push({ s: Math.round((Date.now() - started) / 1000), phase: phase, rss: rss() }), 5000);
+const sampler = setInterval(
+  () => series.push({ s: Math.round((Date.now() - started) / 1000), phase: phase, rss: rss() }),
+  5000,
+);
 let phase = 'flows';
 
 // Phase 1: flows.
 const until = Date.now() + SECONDS * 1000;
 let turn = 0;
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (Date.now() < until && exitCode === undefined) {
-    const issuer = endpoints[turn++ % endpoints.length];
-    const t0 = performance.now();
-    try {
-      await codeFlow(issuer);
-      latencies.push(performance.now() - t0);
-    } catch (error) {
-      noteError(issuer.name, error);
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < until && exitCode === undefined) {
+      const issuer = endpoints[turn++ % endpoints.length];
+      const t0 = performance.now();
+      try {
+        await codeFlow(issuer);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        noteError(issuer.name, error);
+      }
+      flows += 1;
     }
-    flows += 1;
-  }
-}));
+  }),
+);
 const flowsRss = rss();
 
 // Phase 2: memory attack.
@@ -133,10 +194,13 @@ const attack = { bigBodies: 0, scenarioCopies: 0, minted: 0, refused: 0 };
 const port = Number(new URL(url).port);
 function bigPost(path, size, type) {
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type, 'content-length': size } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': type, 'content-length': size } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
     req.on('error', () => resolve('reset'));
     const chunk = Buffer.alloc(1024 * 1024, 'a');
     let sent = 0;
@@ -155,7 +219,11 @@ const stitch = endpoints.find((e) => e.profile === 'stitch');
 const generic = endpoints.find((e) => e.profile === 'generic');
 const attackUntil = Date.now() + ATTACK_SECONDS * 1000;
 const mint = async (tokenUrl) => {
-  const body = await driver.postForm(tokenUrl, {}, new URLSearchParams({ grant_type: 'client_credentials', client_id: 'soak-client', client_secret: SECRET }));
+  const body = await driver.postForm(
+    tokenUrl,
+    {},
+    new URLSearchParams({ grant_type: 'client_credentials', client_id: 'soak-client', client_secret: SECRET }),
+  );
   if (body.access_token) attack.minted += 1;
   else attack.refused += 1;
   return body.access_token;
@@ -167,13 +235,33 @@ await Promise.all([
     while (Date.now() < attackUntil && exitCode === undefined) {
       const status = await new Promise((resolve) => {
         const size = 50 * 1024 * 1024;
-        const req = http.request({ host: '127.0.0.1', port, path: new URL(`${stitch.token.replace(/\/connect\/token$/, '')}/graphql`).pathname, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stitchToken}`, 'content-length': size } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: new URL(`${stitch.token.replace(/\/connect\/token$/, '')}/graphql`).pathname,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${stitchToken}`,
+              'content-length': size,
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode));
+          },
+        );
         req.on('error', () => resolve('reset'));
         req.end(Buffer.alloc(size, 'a'));
       });
       if (status !== 413 && status !== 'reset') noteError('attack graphql', new Error(`status ${status}`));
       attack.bigBodies += 1;
-      const other = await bigPost(new URL(generic.token).pathname, 5 * 1024 * 1024, 'application/x-www-form-urlencoded');
+      const other = await bigPost(
+        new URL(generic.token).pathname,
+        5 * 1024 * 1024,
+        'application/x-www-form-urlencoded',
+      );
       if (typeof other === 'number' && other >= 500) noteError('attack token body', new Error(`status ${other}`));
       attack.bigBodies += 1;
     }
@@ -195,12 +283,15 @@ await Promise.all([
 ]);
 clearInterval(sampler);
 series.push({ s: Math.round((Date.now() - started) / 1000), phase: 'end', rss: rss() });
-const health = await fetch(`${url}/health`).then((r) => r.status).catch(() => 0);
+const health = await fetch(`${url}/health`)
+  .then((r) => r.status)
+  .catch(() => 0);
 const alive = exitCode === undefined;
 child.kill('SIGTERM');
 
 latencies.sort((a, b) => a - b);
-const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1) : 'n/a');
+const pct = (p) =>
+  latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1) : 'n/a';
 // The plateau: the highest RSS of the flow phase's second half (after warm-up). The run fails if
 // the end of the attack sits well above it: memory that keeps growing rather than levelling off.
 const flowSamples = series.filter((x) => x.phase === 'flows');
@@ -208,10 +299,16 @@ const plateau = Math.max(...flowSamples.slice(Math.floor(flowSamples.length / 2)
 const final = series.at(-1).rss;
 const limit = Math.round(plateau * 1.3 + 30);
 
-console.log(`mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} issuers (storeSize ${STORE_SIZE}), then ${ATTACK_SECONDS} s of memory attack`);
-console.log(`flows              ${flows} (${(flows / SECONDS).toFixed(1)}/s), failed ${[...errors.entries()].filter(([k]) => !k.startsWith('attack')).reduce((n, [, c]) => n + c, 0)}`);
+console.log(
+  `mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} issuers (storeSize ${STORE_SIZE}), then ${ATTACK_SECONDS} s of memory attack`,
+);
+console.log(
+  `flows              ${flows} (${(flows / SECONDS).toFixed(1)}/s), failed ${[...errors.entries()].filter(([k]) => !k.startsWith('attack')).reduce((n, [, c]) => n + c, 0)}`,
+);
 console.log(`latency p50/p99    ${pct(0.5)} / ${pct(0.99)} ms`);
-console.log(`attack             ${attack.bigBodies} oversized bodies, ${attack.scenarioCopies} scenario copies, ${attack.minted} tokens minted (${attack.refused} refused)`);
+console.log(
+  `attack             ${attack.bigBodies} oversized bodies, ${attack.scenarioCopies} scenario copies, ${attack.minted} tokens minted (${attack.refused} refused)`,
+);
 console.log(`process alive      ${alive}, /health ${health}`);
 console.log(`RSS plateau/final  ${plateau} / ${final} MB (limit ${limit})`);
 console.log('\nRSS series (s, phase, MB):');

@@ -3,8 +3,21 @@ import { dirname, extname, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
 import {
-  cases, commandAdapter, progressLine, runConformance, summaryTable, toHtml, toJson, toJUnit, toMarkdown, webAppAdapter,
-  type ClientAdapter, type ConformanceReport, type FixedClient, type ReportLinks, type TokenEndpointAuthMethod,
+  type ClientAdapter,
+  type ConformanceReport,
+  cases,
+  commandAdapter,
+  type FixedClient,
+  progressLine,
+  type ReportLinks,
+  runConformance,
+  summaryTable,
+  type TokenEndpointAuthMethod,
+  toHtml,
+  toJson,
+  toJUnit,
+  toMarkdown,
+  webAppAdapter,
 } from '../conformance/index.js';
 import { profileNames } from '../mock-idp/profiles/index.js';
 
@@ -50,34 +63,59 @@ function httpUrl(option: string, value: string | undefined): void {
   } catch {
     throw new UsageError(`${option} ${value}: not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option} ${value}: not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${option} ${value}: not an http(s) URL`);
 }
 
 const WRITERS: Record<string, (report: ConformanceReport, links: ReportLinks) => string> = {
-  '.xml': toJUnit, '.json': toJson, '.md': toMarkdown, '.html': toHtml,
+  '.xml': toJUnit,
+  '.json': toJson,
+  '.md': toMarkdown,
+  '.html': toHtml,
 };
 
 function checkUsage(options: ConformOptions): void {
   if (options.adapter === 'web') {
-    if (!options.url) throw new UsageError('--adapter web needs --url, the app\'s base URL');
+    if (!options.url) throw new UsageError("--adapter web needs --url, the app's base URL");
     if (!options.clientId && (options.clientSecret !== undefined || options.tokenEndpointAuthMethod)) {
-      throw new UsageError('--client-secret and --token-endpoint-auth-method describe your --client-id: give it too (without all three, the profile\'s web client is assumed)');
+      throw new UsageError(
+        "--client-secret and --token-endpoint-auth-method describe your --client-id: give it too (without all three, the profile's web client is assumed)",
+      );
     }
-    if (options.successUrl !== undefined && options.whoami) throw new UsageError('--success-url judges the page the login ends on; --whoami judges its own page: give one');
+    if (options.successUrl !== undefined && options.whoami)
+      throw new UsageError('--success-url judges the page the login ends on; --whoami judges its own page: give one');
     if (options.command) throw new UsageError('--command is for --adapter command');
     httpUrl('--url', options.url);
     httpUrl('--redirect-uri', options.redirectUri);
-    if (options.successUrl !== undefined && !options.successUrl.startsWith('/')) httpUrl('--success-url', options.successUrl);
+    if (options.successUrl !== undefined && !options.successUrl.startsWith('/'))
+      httpUrl('--success-url', options.successUrl);
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
-    const webOnly = (['url', 'whoami', 'clientId', 'clientSecret', 'redirectUri', 'successStatus', 'successText', 'successUrl', 'backchannelLogout'] as const).filter((o) => options[o] !== undefined);
-    if (webOnly.length) throw new UsageError(`--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`);
+    const webOnly = (
+      [
+        'url',
+        'whoami',
+        'clientId',
+        'clientSecret',
+        'redirectUri',
+        'successStatus',
+        'successText',
+        'successUrl',
+        'backchannelLogout',
+      ] as const
+    ).filter((o) => options[o] !== undefined);
+    if (webOnly.length)
+      throw new UsageError(
+        `--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`,
+      );
   }
-  if (!profileNames().includes(options.profile)) throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
+  if (!profileNames().includes(options.profile))
+    throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
   const unknown = (options.cases ?? []).filter((id) => !cases.some((c) => c.id === id));
   if (unknown.length) throw new UsageError(`unknown case(s): ${unknown.join(', ')} (see mock-idp conform --list)`);
   for (const file of options.report) {
-    if (!WRITERS[extname(file).toLowerCase()]) throw new UsageError(`--report ${file}: name it .xml (JUnit), .json, .md or .html`);
+    if (!WRITERS[extname(file).toLowerCase()])
+      throw new UsageError(`--report ${file}: name it .xml (JUnit), .json, .md or .html`);
   }
 }
 
@@ -92,7 +130,9 @@ async function waitForApp(url: string, seconds: number): Promise<void> {
     } catch (error) {
       if (Date.now() >= deadline) {
         const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-        throw new ConformRunError(`the app at ${url} did not answer within ${seconds} s (${cause}); start it, or raise --wait`);
+        throw new ConformRunError(
+          `the app at ${url} did not answer within ${seconds} s (${cause}); start it, or raise --wait`,
+        );
       }
       await sleep(250);
     }
@@ -105,11 +145,14 @@ async function waitForApp(url: string, seconds: number): Promise<void> {
  * `docker compose up`, so `--client-id` can be left out.
  */
 function defaultWebClient(clients: readonly ClientMetadata[]): ClientMetadata | undefined {
-  return clients.find((c) => typeof c.client_secret === 'string'
-    && ['client_secret_basic', 'client_secret_post'].includes(c.token_endpoint_auth_method ?? 'client_secret_basic')
-    && c.application_type !== 'native'
-    && (c.grant_types ?? ['authorization_code']).includes('authorization_code')
-    && (c.redirect_uris ?? []).length > 0);
+  return clients.find(
+    (c) =>
+      typeof c.client_secret === 'string' &&
+      ['client_secret_basic', 'client_secret_post'].includes(c.token_endpoint_auth_method ?? 'client_secret_basic') &&
+      c.application_type !== 'native' &&
+      (c.grant_types ?? ['authorization_code']).includes('authorization_code') &&
+      (c.redirect_uris ?? []).length > 0,
+  );
 }
 
 /**
@@ -117,7 +160,10 @@ function defaultWebClient(clients: readonly ClientMetadata[]): ClientMetadata | 
  * registered with (127.0.0.1 and localhost), so an app configured from the
  * fixture still matches when --url names the other host.
  */
-function adapterFor(options: ConformOptions, alsoRedirectUris: readonly string[] = []): { adapter: ClientAdapter; client?: FixedClient } {
+function adapterFor(
+  options: ConformOptions,
+  alsoRedirectUris: readonly string[] = [],
+): { adapter: ClientAdapter; client?: FixedClient } {
   if (options.adapter === 'command') return { adapter: commandAdapter({ command: options.command! }) };
   const url = options.url!;
   const success = {
@@ -158,26 +204,45 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
   // The server loads only once the command line is known to be right: a usage error stays instant.
   const { startMockIdp } = await import('../mock-idp/server/start.js');
   // Its own IdP, so a roomy request log: every case is judged on its records.
-  const idp = await startMockIdp({ port: options.port, host: '127.0.0.1', profiles: [options.profile], logLevel: 'silent', requestLogSize: 20_000 });
+  const idp = await startMockIdp({
+    port: options.port,
+    host: '127.0.0.1',
+    profiles: [options.profile],
+    logLevel: 'silent',
+    requestLogSize: 20_000,
+  });
   try {
     const issuer = idp.issuers[options.profile]!;
     let assumed: ClientMetadata | undefined;
     if (options.adapter === 'web' && !options.clientId) {
       assumed = defaultWebClient(idp.issuer(options.profile).clients);
-      if (!assumed) throw new UsageError(`the ${options.profile} profile has no confidential web client to assume: give --client-id`);
+      if (!assumed)
+        throw new UsageError(
+          `the ${options.profile} profile has no confidential web client to assume: give --client-id`,
+        );
     }
-    const { adapter, client } = adapterFor(assumed ? {
-      ...options,
-      clientId: assumed.client_id,
-      clientSecret: String(assumed.client_secret),
-      tokenEndpointAuthMethod: (assumed.token_endpoint_auth_method ?? 'client_secret_basic') as TokenEndpointAuthMethod,
-    } : options, assumed?.redirect_uris ?? []);
+    const { adapter, client } = adapterFor(
+      assumed
+        ? {
+            ...options,
+            clientId: assumed.client_id,
+            clientSecret: String(assumed.client_secret),
+            tokenEndpointAuthMethod: (assumed.token_endpoint_auth_method ??
+              'client_secret_basic') as TokenEndpointAuthMethod,
+          }
+        : options,
+      assumed?.redirect_uris ?? [],
+    );
     io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
     if (assumed) {
-      io.stderr.write(`  no --client-id: assuming the ${options.profile} profile's web client ${assumed.client_id} (secret ${String(assumed.client_secret)}, ${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from fixtures/clients/${options.profile}.json\n`);
+      io.stderr.write(
+        `  no --client-id: assuming the ${options.profile} profile's web client ${assumed.client_id} (secret ${String(assumed.client_secret)}, ${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from fixtures/clients/${options.profile}.json\n`,
+      );
     }
     if (client) {
-      io.stderr.write(`  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris.join(' or ')}\n`);
+      io.stderr.write(
+        `  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris.join(' or ')}\n`,
+      );
       await waitForApp(options.url!, options.wait);
     }
     const report = await runConformance({
@@ -188,16 +253,23 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
       ...(options.cases ? { only: options.cases } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       timeoutMs: options.timeout * 1000,
-      ...(options.jwksRefetchInterval !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchInterval * 1000 } : {}),
+      ...(options.jwksRefetchInterval !== undefined
+        ? { jwksRefetchIntervalMs: options.jwksRefetchInterval * 1000 }
+        : {}),
       ...(options.clockTolerance !== undefined ? { clockToleranceSeconds: options.clockTolerance } : {}),
       onResult: (result, done, total) => io.stderr.write(`${progressLine(result, done, total, !!io.stderr.isTTY)}\n`),
     });
-    io.stdout.write(`\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`);
+    io.stdout.write(
+      `\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`,
+    );
     for (const file of options.report) {
       await mkdir(dirname(file), { recursive: true });
       // A JUnit report names the HTML one beside it, so a CI page links to the readable version.
       const html = options.report.find((f) => extname(f).toLowerCase() === '.html');
-      await writeFile(file, WRITERS[extname(file).toLowerCase()]!(report, html ? { html: relative(dirname(file), html) } : {}));
+      await writeFile(
+        file,
+        WRITERS[extname(file).toLowerCase()]!(report, html ? { html: relative(dirname(file), html) } : {}),
+      );
       io.stderr.write(`report written: ${file}\n`);
     }
     return report.passed ? 0 : 1;

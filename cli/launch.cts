@@ -66,7 +66,14 @@ function runWithCodeCache(root: string | undefined): void {
   // and mtime in the name keep a rebuilt bundle from meeting an old cache.
   // Named after where the bundle is too, so that two installations keep a cache each.
   const prefix = `cli-${pathKey(filename)}-`;
-  const cacheFile = root && path.join(root, 'code-cache', `${process.version}-${process.arch}`, `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`);
+  const cacheFile =
+    root &&
+    path.join(
+      root,
+      'code-cache',
+      `${process.version}-${process.arch}`,
+      `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`,
+    );
   let cachedData: Buffer | undefined;
   try {
     cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;
@@ -74,7 +81,10 @@ function runWithCodeCache(root: string | undefined): void {
     cachedData = undefined;
   }
   // The source is passed inline so that only V8's own copy of it stays alive (it needs it for lazy compilation).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename,
+    cachedData,
+  });
   const state = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
   debug('code-cache %s file=%s', state, cacheFile);
   if (cacheFile && state !== 'accepted') {
@@ -87,7 +97,8 @@ function runWithCodeCache(root: string | undefined): void {
         fs.renameSync(temporary, cacheFile);
         // Caches of this installation's earlier builds can never be read again.
         for (const old of fs.readdirSync(path.dirname(cacheFile))) {
-          if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+          if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile)
+            fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
         }
         debug('code-cache written file=%s', cacheFile);
       } catch (error) {
@@ -96,5 +107,11 @@ function runWithCodeCache(root: string | undefined): void {
     });
   }
   const bundle = { exports: {} };
-  (script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, nodeModule.createRequire(filename), bundle, filename, __dirname);
+  (script.runInThisContext() as (...args: unknown[]) => void)(
+    bundle.exports,
+    nodeModule.createRequire(filename),
+    bundle,
+    filename,
+    __dirname,
+  );
 }

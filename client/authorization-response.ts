@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Flaws } from './flaws.js';
 import { AuthorizationResponseError, CallbackError, DuplicateParameterError, StateMismatchError } from './errors.js';
+import type { Flaws } from './flaws.js';
 
 // Each may appear once (RFC 6749 3.1): with two copies, which one the server meant is unknowable.
 const SINGLE_VALUED = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri'];
@@ -23,7 +23,10 @@ export interface AuthorizationResponseExpectations {
 export type Callback = string | URL | { url: string | URL; method?: string; body: URLSearchParams | string };
 
 function callbackParams(callback: Callback, mode: 'query' | 'form_post'): URLSearchParams {
-  const delivered = typeof callback === 'string' || callback instanceof URL ? { url: callback, method: 'GET', body: undefined } : callback;
+  const delivered =
+    typeof callback === 'string' || callback instanceof URL
+      ? { url: callback, method: 'GET', body: undefined }
+      : callback;
   try {
     new URL(delivered.url);
   } catch (cause) {
@@ -32,8 +35,16 @@ function callbackParams(callback: Callback, mode: 'query' | 'form_post'): URLSea
   const posted = delivered.body !== undefined && (delivered.method ?? 'POST').toUpperCase() === 'POST';
   // A response in the other channel than the one asked for was not produced by this login's
   // authorization request as sent: form_post keeps codes out of URLs, history and Referer.
-  if (mode === 'form_post' && !posted) throw new CallbackError('response_mode_mismatch', 'form_post was requested, and the response arrived in the query string');
-  if (mode === 'query' && posted) throw new CallbackError('response_mode_mismatch', 'a query response was requested, and the response arrived as a form post');
+  if (mode === 'form_post' && !posted)
+    throw new CallbackError(
+      'response_mode_mismatch',
+      'form_post was requested, and the response arrived in the query string',
+    );
+  if (mode === 'query' && posted)
+    throw new CallbackError(
+      'response_mode_mismatch',
+      'a query response was requested, and the response arrived as a form post',
+    );
   return posted ? new URLSearchParams(delivered.body) : new URL(delivered.url).searchParams;
 }
 
@@ -54,7 +65,10 @@ function sameString(a: string, b: string): boolean {
  * (CSRF) before believing anything else it says, then a provider error, then
  * RFC 9207 issuer identification (mix-up) and finally the code.
  */
-export function readAuthorizationResponse(callback: Callback, expected: AuthorizationResponseExpectations): AuthorizationResponse {
+export function readAuthorizationResponse(
+  callback: Callback,
+  expected: AuthorizationResponseExpectations,
+): AuthorizationResponse {
   const params = callbackParams(callback, expected.responseMode ?? 'query');
   for (const name of SINGLE_VALUED) {
     if (params.getAll(name).length > 1) throw new DuplicateParameterError(name);
@@ -62,11 +76,16 @@ export function readAuthorizationResponse(callback: Callback, expected: Authoriz
 
   const state = params.get('state');
   if (expected.state === undefined) {
-    throw new StateMismatchError('no_pending_authorization', 'no login is pending for this user (expired, already finished, or never started)');
+    throw new StateMismatchError(
+      'no_pending_authorization',
+      'no login is pending for this user (expired, already finished, or never started)',
+    );
   }
   const checkState = !expected.flaws?.has('no-state-check');
-  if (checkState && (state === null || state === '')) throw new StateMismatchError('missing', 'the callback has no state');
-  if (checkState && !sameString(state!, expected.state)) throw new StateMismatchError('mismatch', 'the callback state is not the one this login sent');
+  if (checkState && (state === null || state === ''))
+    throw new StateMismatchError('missing', 'the callback has no state');
+  if (checkState && !sameString(state!, expected.state))
+    throw new StateMismatchError('mismatch', 'the callback state is not the one this login sent');
 
   const iss = params.get('iss') ?? undefined;
   const error = params.get('error');
@@ -83,10 +102,15 @@ export function readAuthorizationResponse(callback: Callback, expected: Authoriz
   if (expected.flaws?.has('ignore-iss-param')) {
     // The flaw: RFC 9207 iss read by nobody.
   } else if (iss !== undefined && iss !== expected.issuer) {
-    throw new CallbackError('authorization_iss_mismatch', `the response comes from ${iss}, not ${expected.issuer} (RFC 9207)`);
-  }
-  else if (iss === undefined && expected.issRequired) {
-    throw new CallbackError('authorization_iss_missing', `${expected.issuer} advertises RFC 9207 iss, and the response has none`);
+    throw new CallbackError(
+      'authorization_iss_mismatch',
+      `the response comes from ${iss}, not ${expected.issuer} (RFC 9207)`,
+    );
+  } else if (iss === undefined && expected.issRequired) {
+    throw new CallbackError(
+      'authorization_iss_missing',
+      `${expected.issuer} advertises RFC 9207 iss, and the response has none`,
+    );
   }
 
   const code = params.get('code');

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { LogoutTokenError, RelyingPartyError } from './errors.js';
-import { validateLogoutToken, type LogoutTokenClaims, type LogoutTokenValidation } from './logout-token.js';
+import { type LogoutTokenClaims, type LogoutTokenValidation, validateLogoutToken } from './logout-token.js';
 
 /**
  * What a back-channel logout endpoint answers (OIDC Back-Channel Logout 1.0,
@@ -32,11 +32,17 @@ export class BackchannelLogoutReceiver {
     try {
       const params = typeof body === 'string' ? new URLSearchParams(body) : body;
       const tokens = params.getAll('logout_token');
-      if (tokens.length !== 1) throw new LogoutTokenError(tokens.length ? 'logout_token is given more than once' : 'no logout_token');
+      if (tokens.length !== 1)
+        throw new LogoutTokenError(tokens.length ? 'logout_token is given more than once' : 'no logout_token');
       const claims = await validateLogoutToken(tokens[0], validation);
       const key = `${claims.iss}\u0000${claims.jti}`;
-      if (this.#seen.has(key)) throw new LogoutTokenError(`the logout token ${claims.jti} was already received`, 'jti', { code: 'logout_token_replayed' });
-      this.#seen.set(key, true, { ttl: Math.max(1, claims.exp + validation.clockSkewSeconds - validation.nowSeconds) * 1000 });
+      if (this.#seen.has(key))
+        throw new LogoutTokenError(`the logout token ${claims.jti} was already received`, 'jti', {
+          code: 'logout_token_replayed',
+        });
+      this.#seen.set(key, true, {
+        ttl: Math.max(1, claims.exp + validation.clockSkewSeconds - validation.nowSeconds) * 1000,
+      });
       return { status: 200, headers: NO_STORE, body: '', logout: { sub: claims.sub, sid: claims.sid, claims } };
     } catch (error) {
       if (!(error instanceof RelyingPartyError)) throw error;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, type CryptoKey as JoseCryptoKey, type KeyObject } from 'jose';
+import { type CryptoKey as JoseCryptoKey, type KeyObject, SignJWT } from 'jose';
 
 /**
  * Which `aud` the provider wants in client assertions. RFC 7523 allows
@@ -32,7 +32,10 @@ export function signClientAssertion(input: AssertionInput): Promise<string> {
     .sign(input.key);
 }
 
-export function assertionAudienceFor(rule: AssertionAudience, server: { issuer: string; token_endpoint?: string | undefined }): string {
+export function assertionAudienceFor(
+  rule: AssertionAudience,
+  server: { issuer: string; token_endpoint?: string | undefined },
+): string {
   if (rule === 'issuer') return server.issuer;
   if (!server.token_endpoint) throw new TypeError('the provider has no token_endpoint');
   return server.token_endpoint;

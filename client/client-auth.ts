@@ -1,11 +1,16 @@
-import * as oidc from 'openid-client';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
-import { assertionAudienceFor, signClientAssertion, type AssertionAudience } from './client-assertion.js';
+import * as oidc from 'openid-client';
+import { type AssertionAudience, assertionAudienceFor, signClientAssertion } from './client-assertion.js';
 import { ClientCredentialError } from './errors.js';
 import { readPemPrivateKey } from './pem-private-key.js';
-import { systemClock, type Clock } from './state-store.js';
+import { type Clock, systemClock } from './state-store.js';
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -53,7 +58,11 @@ export function none(): ClientAuthentication {
 // provider's audience rule and lifetime (openid-client always uses the issuer and 60 s).
 function assertionAuthenticator(
   options: AuthenticatorOptions,
-  signingKey: () => Promise<{ key: Parameters<typeof signClientAssertion>[0]['key']; alg: string; kid: string | undefined }>,
+  signingKey: () => Promise<{
+    key: Parameters<typeof signClientAssertion>[0]['key'];
+    alg: string;
+    kid: string | undefined;
+  }>,
 ): oidc.ClientAuth {
   const clock = options.clock ?? systemClock;
   return async (as, client, body) => {
@@ -73,7 +82,10 @@ function assertionAuthenticator(
 }
 
 /** An HS256 assertion keyed with the client secret (RFC 7523, OIDC Core 9). */
-export function clientSecretJwt(secret: string, options: { alg?: 'HS256' | 'HS384' | 'HS512' } = {}): ClientAuthentication {
+export function clientSecretJwt(
+  secret: string,
+  options: { alg?: 'HS256' | 'HS384' | 'HS512' } = {},
+): ClientAuthentication {
   const clientSecret = checkSecret(secret);
   const key = new TextEncoder().encode(clientSecret);
   const alg = options.alg ?? 'HS256';
@@ -92,7 +104,9 @@ function defaultAlg(jwk: JWK): string {
     case 'RSA':
       return 'RS256';
     case 'EC':
-      return ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[jwk.crv ?? ''] ?? 'ES256';
+      return (
+        ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[jwk.crv ?? ''] ?? 'ES256'
+      );
     case 'OKP':
       return 'EdDSA';
     default:
@@ -106,7 +120,10 @@ function defaultAlg(jwk: JWK): string {
  * one (what certificate-based providers register), else the JWK's kid, else
  * its RFC 7638 thumbprint.
  */
-export function privateKeyJwt(source: PrivateKeySource, options: { alg?: string; kid?: string } = {}): ClientAuthentication {
+export function privateKeyJwt(
+  source: PrivateKeySource,
+  options: { alg?: string; kid?: string } = {},
+): ClientAuthentication {
   let jwk: JWK;
   let kidFromPem: string | undefined;
   if ('pem' in source) {
@@ -122,15 +139,16 @@ export function privateKeyJwt(source: PrivateKeySource, options: { alg?: string;
   const alg = options.alg ?? defaultAlg(jwk);
   // Imported once, on first use: importing is async and the builder is not.
   let loaded: Promise<{ key: Awaited<ReturnType<typeof importJWK>>; alg: string; kid: string }> | undefined;
-  const load = () => (loaded ??= (async () => {
-    const kid = options.kid ?? kidFromPem ?? jwk.kid ?? await calculateJwkThumbprint(jwk);
-    try {
-      return { key: await importJWK({ ...jwk, alg }, alg), alg, kid };
-    } catch (cause) {
-      loaded = undefined;
-      throw new ClientCredentialError('client_key_invalid', `the private key cannot sign ${alg}`, { cause });
-    }
-  })());
+  const load = () =>
+    (loaded ??= (async () => {
+      const kid = options.kid ?? kidFromPem ?? jwk.kid ?? (await calculateJwkThumbprint(jwk));
+      try {
+        return { key: await importJWK({ ...jwk, alg }, alg), alg, kid };
+      } catch (cause) {
+        loaded = undefined;
+        throw new ClientCredentialError('client_key_invalid', `the private key cannot sign ${alg}`, { cause });
+      }
+    })());
   return {
     method: 'private_key_jwt',
     clientSecret: undefined,

@@ -1,6 +1,6 @@
 import { base64url, EncryptJWT, jwtDecrypt } from 'jose';
 import { ConfigurationError, CookieStoreError } from './errors.js';
-import { systemClock, type Clock, type StateStore } from './state-store.js';
+import { type Clock, type StateStore, systemClock } from './state-store.js';
 
 export interface EncryptedCookieStoreOptions {
   /**
@@ -34,7 +34,8 @@ function secretBytes(secret: Uint8Array | string): Uint8Array {
   } catch (cause) {
     throw new ConfigurationError('cookie secret: a string secret must be base64url', { cause });
   }
-  if (bytes.length !== 32) throw new ConfigurationError(`cookie secret must be 32 bytes (A256GCM), got ${bytes.length}`);
+  if (bytes.length !== 32)
+    throw new ConfigurationError(`cookie secret must be 32 bytes (A256GCM), got ${bytes.length}`);
   return bytes;
 }
 
@@ -69,7 +70,8 @@ export class EncryptedCookieStore {
     if (secrets.length === 0) throw new ConfigurationError('cookie secret: at least one is required');
     this.#secrets = secrets.map(secretBytes);
     this.#prefix = options.prefix ?? 'rp';
-    if (!/^[A-Za-z0-9_-]+$/.test(this.#prefix)) throw new ConfigurationError('cookie prefix must be letters, digits, - or _');
+    if (!/^[A-Za-z0-9_-]+$/.test(this.#prefix))
+      throw new ConfigurationError('cookie prefix must be letters, digits, - or _');
     const sameSite = options.sameSite ?? 'Lax';
     const secure = options.secure ?? true;
     if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None cookies must be Secure');
@@ -108,7 +110,10 @@ export class EncryptedCookieStore {
       .encrypt(this.#secrets[0]!);
     const cookie = `${this.cookieName(key)}=${jwt}; Max-Age=${maxAge}; ${this.#attributes}`;
     if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
-      throw new CookieStoreError('cookie_too_large', `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies over ${MAX_COOKIE_BYTES}`);
+      throw new CookieStoreError(
+        'cookie_too_large',
+        `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies over ${MAX_COOKIE_BYTES}`,
+      );
     }
     return { cookie, maxAge };
   }
@@ -152,7 +157,7 @@ export class CookieStateStore implements StateStore {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     const change = this.#changes.get(key);
-    if (change !== undefined) return change === null ? undefined : structuredClone(change.value) as T;
+    if (change !== undefined) return change === null ? undefined : (structuredClone(change.value) as T);
     const sealed = this.#incoming.get(this.#owner.cookieName(key));
     if (!sealed) return undefined;
     return (await this.#owner.open(key, sealed)) as T | undefined;
@@ -169,6 +174,8 @@ export class CookieStateStore implements StateStore {
 
   /** Set-Cookie header values for everything this request set or deleted. */
   setCookieHeaders(): string[] {
-    return [...this.#changes].map(([key, change]) => (change === null ? this.#owner.expiredCookie(key) : change.cookie));
+    return [...this.#changes].map(([key, change]) =>
+      change === null ? this.#owner.expiredCookie(key) : change.cookie,
+    );
   }
 }

@@ -72,9 +72,18 @@ export class AuthorizationResponseError extends RelyingPartyError {
   /** True when `iss` names another server than ours (mix-up): report, never trust, the description. */
   readonly issuerMismatch: boolean;
 
-  constructor(fields: { error: string; errorDescription?: string | undefined; errorUri?: string | undefined; responseIssuer?: string | undefined; issuerMismatch: boolean }) {
+  constructor(fields: {
+    error: string;
+    errorDescription?: string | undefined;
+    errorUri?: string | undefined;
+    responseIssuer?: string | undefined;
+    issuerMismatch: boolean;
+  }) {
     const from = fields.issuerMismatch ? ` (from another issuer: ${fields.responseIssuer})` : '';
-    super('authorization_error', `authorization failed: ${fields.error}${fields.errorDescription ? ` (${fields.errorDescription})` : ''}${from}`);
+    super(
+      'authorization_error',
+      `authorization failed: ${fields.error}${fields.errorDescription ? ` (${fields.errorDescription})` : ''}${from}`,
+    );
     this.error = fields.error;
     this.errorDescription = fields.errorDescription;
     this.errorUri = fields.errorUri;
@@ -83,7 +92,12 @@ export class AuthorizationResponseError extends RelyingPartyError {
   }
 }
 
-export type CallbackErrorCode = 'authorization_iss_mismatch' | 'authorization_iss_missing' | 'authorization_code_missing' | 'callback_invalid' | 'response_mode_mismatch';
+export type CallbackErrorCode =
+  | 'authorization_iss_mismatch'
+  | 'authorization_iss_missing'
+  | 'authorization_code_missing'
+  | 'callback_invalid'
+  | 'response_mode_mismatch';
 
 /** A callback that is not a usable authorization response (RFC 9207 iss, missing code, bad URL). */
 export class CallbackError extends RelyingPartyError {
@@ -126,15 +140,27 @@ export class TokenEndpointError extends RelyingPartyError {
   readonly errorDescription: string | undefined;
   readonly status: number;
 
-  constructor(code: TokenEndpointErrorCode, fields: { error: string; errorDescription?: string | undefined; status: number }, options?: { cause?: unknown }) {
-    super(code, `token endpoint error ${fields.status} ${fields.error}${fields.errorDescription ? `: ${fields.errorDescription}` : ''}`, options);
+  constructor(
+    code: TokenEndpointErrorCode,
+    fields: { error: string; errorDescription?: string | undefined; status: number },
+    options?: { cause?: unknown },
+  ) {
+    super(
+      code,
+      `token endpoint error ${fields.status} ${fields.error}${fields.errorDescription ? `: ${fields.errorDescription}` : ''}`,
+      options,
+    );
     this.error = fields.error;
     this.errorDescription = fields.errorDescription;
     this.status = fields.status;
   }
 }
 
-export type TokenResponseErrorCode = 'token_response_not_json' | 'token_response_html' | 'token_response_invalid' | 'token_too_large';
+export type TokenResponseErrorCode =
+  | 'token_response_not_json'
+  | 'token_response_html'
+  | 'token_response_invalid'
+  | 'token_too_large';
 
 /** A token endpoint answer that is not a token response: HTML, not JSON, missing fields, oversized tokens. */
 export class TokenResponseError extends RelyingPartyError {
@@ -247,7 +273,11 @@ export class CookieStoreError extends RelyingPartyError {
   }
 }
 
-export type LoopbackLoginErrorCode = 'loopback_timeout' | 'loopback_aborted' | 'loopback_listen_failed' | 'loopback_browser_failed';
+export type LoopbackLoginErrorCode =
+  | 'loopback_timeout'
+  | 'loopback_aborted'
+  | 'loopback_listen_failed'
+  | 'loopback_browser_failed';
 
 /**
  * A command-line login (loopbackLogin) that ended without a callback: no
@@ -285,7 +315,11 @@ export class LogoutTokenError extends RelyingPartyError {
   /** The claim or header parameter at fault, when there is one. */
   readonly claim: string | undefined;
 
-  constructor(message: string, claim?: string, options?: { cause?: unknown; code?: 'logout_token_invalid' | 'logout_token_replayed' }) {
+  constructor(
+    message: string,
+    claim?: string,
+    options?: { cause?: unknown; code?: 'logout_token_invalid' | 'logout_token_replayed' },
+  ) {
     super(options?.code ?? 'logout_token_invalid', message, options);
     this.claim = claim;
   }

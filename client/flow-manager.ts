@@ -1,25 +1,30 @@
 import * as oidc from 'openid-client';
+import { type Callback, readAuthorizationResponse } from './authorization-response.js';
+import { BackchannelLogoutReceiver, type BackchannelLogoutResponse } from './backchannel-logout.js';
 import type { AssertionAudience } from './client-assertion.js';
 import type { ClientAuthentication } from './client-auth.js';
-import { readAuthorizationResponse, type Callback } from './authorization-response.js';
 import {
-  ConfigurationError, JwksError, ReloginRequiredError, SessionError, TokenEndpointError, UserinfoError,
+  ConfigurationError,
+  JwksError,
+  ReloginRequiredError,
+  SessionError,
+  TokenEndpointError,
+  UserinfoError,
 } from './errors.js';
+import { FLAWS, type Flaws, NO_FLAWS } from './flaws.js';
 import { exchangeCodeWithoutGrantType } from './form-token-exchange.js';
 import { bodyText, Http } from './http.js';
 import type { IdTokenClaims } from './id-token-claims.js';
 import { verifyIdTokenSignature } from './id-token-signature.js';
-import { DEFAULT_MAX_TOKEN_LENGTH, validateIdToken, type IdTokenValidation } from './id-token-validator.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, type IdTokenValidation, validateIdToken } from './id-token-validator.js';
 import { JwksCache } from './jwks-cache.js';
-import { rpInitiatedLogout, type LogoutUrlBuilder } from './logout.js';
+import { type LogoutUrlBuilder, rpInitiatedLogout } from './logout.js';
 import { MemoryStateStore } from './memory-state-store.js';
-import { isLoopback, ProviderMetadata, type ExplicitEndpoints, type ServerMetadata } from './provider-metadata.js';
-import { systemClock, type Clock, type StateStore } from './state-store.js';
+import { type ExplicitEndpoints, isLoopback, ProviderMetadata, type ServerMetadata } from './provider-metadata.js';
+import { type Clock, type StateStore, systemClock } from './state-store.js';
 import { exchangeAuthorizationCode, refreshTokenGrant, type TokenClient } from './token-exchange.js';
 import type { Tokens } from './tokens.js';
 import { fetchUserinfo } from './userinfo.js';
-import { FLAWS, NO_FLAWS, type Flaws } from './flaws.js';
-import { BackchannelLogoutReceiver, type BackchannelLogoutResponse } from './backchannel-logout.js';
 
 // OIDC Registration 2: id_token_signed_response_alg defaults to RS256. Accepting
 // every alg the JWKS could verify lets an issuer (or whoever controls a token)
@@ -135,16 +140,29 @@ function scopeList(scope: string | readonly string[] | undefined, fallback: read
 
 // Set by start() itself; letting extra parameters replace them could downgrade
 // PKCE to plain or swap the state and nonce the callback is checked against.
-const RESERVED_PARAMS = new Set(['client_id', 'response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'max_age']);
+const RESERVED_PARAMS = new Set([
+  'client_id',
+  'response_type',
+  'response_mode',
+  'redirect_uri',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'max_age',
+]);
 
 function checkExtraParams(params: Record<string, string> | undefined): void {
   for (const name of Object.keys(params ?? {})) {
-    if (RESERVED_PARAMS.has(name)) throw new ConfigurationError(`"${name}" is set by the flow itself and cannot be passed as an extra parameter`);
+    if (RESERVED_PARAMS.has(name))
+      throw new ConfigurationError(`"${name}" is set by the flow itself and cannot be passed as an extra parameter`);
   }
 }
 
 function checkUserKey(userKey: string): void {
-  if (typeof userKey !== 'string' || userKey.length === 0) throw new ConfigurationError('userKey must be a non-empty string');
+  if (typeof userKey !== 'string' || userKey.length === 0)
+    throw new ConfigurationError('userKey must be a non-empty string');
 }
 
 /** @internal What every view of one FlowManager shares: the provider, its keys, in-flight refreshes. */
@@ -166,13 +184,15 @@ export class ProviderCore {
 
   constructor(options: FlowManagerOptions) {
     if (!options.clientId) throw new ConfigurationError('clientId is required');
-    if (!options.clientAuth) throw new ConfigurationError('clientAuth is required (clientSecretBasic(...), none(), ...)');
+    if (!options.clientAuth)
+      throw new ConfigurationError('clientAuth is required (clientSecretBasic(...), none(), ...)');
     try {
       new URL(options.redirectUri);
     } catch (cause) {
       throw new ConfigurationError(`redirectUri is not a URL: ${options.redirectUri}`, { cause });
     }
-    if (!options.issuer === !options.endpoints) throw new ConfigurationError('give either issuer (discovery) or endpoints');
+    if (!options.issuer === !options.endpoints)
+      throw new ConfigurationError('give either issuer (discovery) or endpoints');
     this.allowedAlgs = options.allowedAlgs ?? DEFAULT_ALLOWED_ALGS;
     if (this.allowedAlgs.length === 0 || this.allowedAlgs.includes('none')) {
       throw new ConfigurationError('allowedAlgs must be non-empty and may not contain "none"');
@@ -192,7 +212,12 @@ export class ProviderCore {
       allowInsecureRequests: this.allowInsecureRequests,
     });
     this.metadata = options.issuer
-      ? new ProviderMetadata({ issuer: options.issuer, clientId: options.clientId, http: this.http, allowInsecureRequests: this.allowInsecureRequests })
+      ? new ProviderMetadata({
+          issuer: options.issuer,
+          clientId: options.clientId,
+          http: this.http,
+          allowInsecureRequests: this.allowInsecureRequests,
+        })
       : new ProviderMetadata({ endpoints: options.endpoints! });
     this.jwks = new JwksCache({
       http: this.http,
@@ -205,7 +230,10 @@ export class ProviderCore {
         return jwks_uri;
       },
     });
-    this.clientAuth = options.clientAuth.toOpenIdClient({ audience: options.assertionAudience ?? 'issuer', clock: this.clock });
+    this.clientAuth = options.clientAuth.toOpenIdClient({
+      audience: options.assertionAudience ?? 'issuer',
+      clock: this.clock,
+    });
   }
 
   nowSeconds = (): number => Math.floor(this.clock() / 1000);
@@ -306,7 +334,8 @@ export class FlowManager {
     if (pending.responseMode) params.set('response_mode', pending.responseMode);
     if (options.loginHint) params.set('login_hint', options.loginHint);
     if (options.prompt) params.set('prompt', options.prompt);
-    for (const [name, value] of Object.entries({ ...core.options.authorizationParams, ...options.params })) params.set(name, value);
+    for (const [name, value] of Object.entries({ ...core.options.authorizationParams, ...options.params }))
+      params.set(name, value);
 
     await this.#store.set(pendingKey(userKey), pending, core.options.pendingTtlSeconds ?? 600);
     return url;
@@ -334,16 +363,19 @@ export class FlowManager {
     const login = pending!;
     // The flaw reaches openid-client too, or it would still check iss for us.
     const ignoreIss = core.flaws.has('ignore-iss-param');
-    const client = core.tokenClient(ignoreIss ? { ...metadata, authorization_response_iss_parameter_supported: false } : metadata);
-    const tokens = core.options.tokenRequest === 'no-grant-type'
-      ? await exchangeCodeWithoutGrantType(client, { code: response.code, redirectUri: login.redirectUri })
-      : await exchangeAuthorizationCode(client, {
-        code: response.code,
-        state: response.state,
-        iss: ignoreIss ? undefined : response.iss,
-        redirectUri: login.redirectUri,
-        codeVerifier: login.codeVerifier,
-      });
+    const client = core.tokenClient(
+      ignoreIss ? { ...metadata, authorization_response_iss_parameter_supported: false } : metadata,
+    );
+    const tokens =
+      core.options.tokenRequest === 'no-grant-type'
+        ? await exchangeCodeWithoutGrantType(client, { code: response.code, redirectUri: login.redirectUri })
+        : await exchangeAuthorizationCode(client, {
+            code: response.code,
+            state: response.state,
+            iss: ignoreIss ? undefined : response.iss,
+            redirectUri: login.redirectUri,
+            codeVerifier: login.codeVerifier,
+          });
     let claims: IdTokenClaims | undefined;
     // An ID token is required when openid was asked for (a nonce was sent), and checked whenever one comes.
     if (login.nonce !== undefined || tokens.idToken !== undefined) {
@@ -388,7 +420,8 @@ export class FlowManager {
     const session = await this.#store.get<SessionRecord>(sessionKey(userKey));
     if (!session) throw new SessionError('session_missing', 'no session to refresh: log in first');
     const refreshToken = session.tokens.refreshToken;
-    if (!refreshToken) throw new SessionError('refresh_token_missing', 'the session has no refresh token (ask for offline_access?)');
+    if (!refreshToken)
+      throw new SessionError('refresh_token_missing', 'the session has no refresh token (ask for offline_access?)');
     const metadata = await core.metadata.get();
     let fresh: Tokens;
     try {
@@ -396,14 +429,20 @@ export class FlowManager {
     } catch (error) {
       if (error instanceof TokenEndpointError && error.code === 'refresh_invalid_grant') {
         await this.#store.delete(sessionKey(userKey));
-        throw new ReloginRequiredError('the refresh token was refused (invalid_grant); the user must log in again', { cause: error });
+        throw new ReloginRequiredError('the refresh token was refused (invalid_grant); the user must log in again', {
+          cause: error,
+        });
       }
       throw error;
     }
     let claims = session.claims;
     if (fresh.idToken !== undefined) {
       try {
-        claims = await validateIdToken(fresh.idToken, { ...core.idTokenValidation(metadata), previous: session.claims, accessToken: fresh.accessToken });
+        claims = await validateIdToken(fresh.idToken, {
+          ...core.idTokenValidation(metadata),
+          previous: session.claims,
+          accessToken: fresh.accessToken,
+        });
       } catch (error) {
         // The old refresh token is spent and the new answer is untrustworthy: nothing is left to keep.
         await this.#store.delete(sessionKey(userKey));
@@ -412,7 +451,7 @@ export class FlowManager {
     }
     const tokens: Tokens = {
       ...fresh,
-      refreshToken: core.flaws.has('reuse-refresh-token') ? refreshToken : fresh.refreshToken ?? refreshToken,
+      refreshToken: core.flaws.has('reuse-refresh-token') ? refreshToken : (fresh.refreshToken ?? refreshToken),
       idToken: fresh.idToken ?? session.tokens.idToken,
     };
     await this.#saveSession(userKey, { tokens, ...(claims ? { claims } : {}) });
@@ -438,11 +477,18 @@ export class FlowManager {
     try {
       body = JSON.parse(bodyText(response));
     } catch (cause) {
-      throw new UserinfoError('userinfo_invalid_response', `${api.url} answered HTTP ${response.status} without JSON`, { cause, status: response.status });
+      throw new UserinfoError('userinfo_invalid_response', `${api.url} answered HTTP ${response.status} without JSON`, {
+        cause,
+        status: response.status,
+      });
     }
     const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     if (response.status !== 200) {
-      throw new UserinfoError('userinfo_failed', `${api.url} answered HTTP ${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`, { status: response.status });
+      throw new UserinfoError(
+        'userinfo_failed',
+        `${api.url} answered HTTP ${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`,
+        { status: response.status },
+      );
     }
     return record;
   }
@@ -454,7 +500,8 @@ export class FlowManager {
     const session = await this.#store.get<SessionRecord>(sessionKey(userKey));
     if (!session) throw new SessionError('session_missing', 'no session: log in first');
     const metadata = await core.metadata.get();
-    if (!metadata.userinfo_endpoint) throw new UserinfoError('userinfo_unsupported', 'the provider has no userinfo endpoint');
+    if (!metadata.userinfo_endpoint)
+      throw new UserinfoError('userinfo_unsupported', 'the provider has no userinfo endpoint');
     return fetchUserinfo({
       http: core.http,
       endpoint: metadata.userinfo_endpoint,
@@ -464,7 +511,10 @@ export class FlowManager {
         const { payload } = await verifyIdTokenSignature(jwt, core.idTokenValidation(metadata));
         const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
         const aud = claims.aud === undefined ? [] : [claims.aud].flat();
-        if ((claims.iss !== undefined && claims.iss !== metadata.issuer) || (claims.aud !== undefined && !aud.includes(core.options.clientId))) {
+        if (
+          (claims.iss !== undefined && claims.iss !== metadata.issuer) ||
+          (claims.aud !== undefined && !aud.includes(core.options.clientId))
+        ) {
           throw new UserinfoError('userinfo_invalid_response', 'the signed userinfo names another issuer or audience');
         }
         return claims;
@@ -490,7 +540,10 @@ export class FlowManager {
    * Ends the session here and returns where to send the browser to end it at
    * the provider, when the provider offers that.
    */
-  async logout(userKey: string, options: { postLogoutRedirectUri?: string; state?: string } = {}): Promise<{ url: URL | undefined }> {
+  async logout(
+    userKey: string,
+    options: { postLogoutRedirectUri?: string; state?: string } = {},
+  ): Promise<{ url: URL | undefined }> {
     checkUserKey(userKey);
     const core = this.#core;
     const session = await this.#store.get<SessionRecord>(sessionKey(userKey));

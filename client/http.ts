@@ -33,7 +33,10 @@ export function contentType(response: BufferedResponse): string {
 
 /** An HTML page where an API answer was expected (a proxy's or a login page's error). */
 export function looksLikeHtml(response: BufferedResponse): boolean {
-  return contentType(response) === 'text/html' || /^\s*<(?:!doctype|html|head|body)\b/i.test(bodyText(response).slice(0, 512));
+  return (
+    contentType(response) === 'text/html' ||
+    /^\s*<(?:!doctype|html|head|body)\b/i.test(bodyText(response).slice(0, 512))
+  );
 }
 
 /** The page title of an HTML answer, for an error message a person can act on. */
@@ -79,7 +82,9 @@ export class Http {
    * first and may replace it or throw; openid-client wraps what it throws,
    * and findRelyingPartyError() unwraps it again.
    */
-  customFetch(inspect?: (response: BufferedResponse) => BufferedResponse | Promise<BufferedResponse>): oidc.CustomFetch {
+  customFetch(
+    inspect?: (response: BufferedResponse) => BufferedResponse | Promise<BufferedResponse>,
+  ): oidc.CustomFetch {
     return async (url, options) => {
       let response: Response;
       try {
@@ -89,7 +94,7 @@ export class Http {
       }
       let buffered = await this.#buffer(url, response);
       if (inspect) buffered = await inspect(buffered);
-      return new Response(NULL_BODY_STATUSES.has(buffered.status) ? null : buffered.body as Uint8Array<ArrayBuffer>, {
+      return new Response(NULL_BODY_STATUSES.has(buffered.status) ? null : (buffered.body as Uint8Array<ArrayBuffer>), {
         status: buffered.status,
         statusText: buffered.statusText,
         headers: buffered.headers,
@@ -99,7 +104,8 @@ export class Http {
 
   async #buffer(url: string, response: Response): Promise<BufferedResponse> {
     const limit = this.maxResponseBytes;
-    const tooLarge = () => new HttpError('response_too_large', url, `the answer from ${url} is larger than ${limit} bytes`);
+    const tooLarge = () =>
+      new HttpError('response_too_large', url, `the answer from ${url} is larger than ${limit} bytes`);
     const declared = Number(response.headers.get('content-length'));
     if (declared > limit) {
       await response.body?.cancel().catch(() => undefined);

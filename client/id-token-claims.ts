@@ -58,11 +58,26 @@ function parsePayload(payload: Uint8Array): Record<string, unknown> {
 
 /** A refreshed ID token must describe the same authentication (OIDC Core 12.2). */
 function checkContinuity(claims: Record<string, unknown>, previous: IdTokenClaims): void {
-  if (claims.iss !== previous.iss) fail('id_token_iss_changed', `the refreshed ID token's iss ${JSON.stringify(claims.iss)} differs from the session's ${previous.iss}`, 'iss');
-  if (claims.sub !== previous.sub) fail('id_token_sub_changed', `the refreshed ID token's sub ${JSON.stringify(claims.sub)} differs from the session's ${previous.sub}`, 'sub');
-  if (claims.nonce !== undefined && claims.nonce !== previous.nonce) fail('id_token_nonce_mismatch', 'the refreshed ID token carries another nonce than the original', 'nonce');
+  if (claims.iss !== previous.iss)
+    fail(
+      'id_token_iss_changed',
+      `the refreshed ID token's iss ${JSON.stringify(claims.iss)} differs from the session's ${previous.iss}`,
+      'iss',
+    );
+  if (claims.sub !== previous.sub)
+    fail(
+      'id_token_sub_changed',
+      `the refreshed ID token's sub ${JSON.stringify(claims.sub)} differs from the session's ${previous.sub}`,
+      'sub',
+    );
+  if (claims.nonce !== undefined && claims.nonce !== previous.nonce)
+    fail('id_token_nonce_mismatch', 'the refreshed ID token carries another nonce than the original', 'nonce');
   if (claims.auth_time !== undefined && previous.auth_time !== undefined && claims.auth_time !== previous.auth_time) {
-    fail('id_token_auth_time_changed', 'the refreshed ID token carries another auth_time than the original authentication', 'auth_time');
+    fail(
+      'id_token_auth_time_changed',
+      'the refreshed ID token carries another auth_time than the original authentication',
+      'auth_time',
+    );
   }
 }
 
@@ -76,31 +91,49 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
   const skew = expect.clockSkewSeconds;
   if (expect.previous) checkContinuity(claims, expect.previous);
 
-  if (claims.iss !== expect.issuer) fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${expect.issuer}`, 'iss');
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0) fail('id_token_sub_missing', 'the ID token has no sub', 'sub');
+  if (claims.iss !== expect.issuer)
+    fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${expect.issuer}`, 'iss');
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0)
+    fail('id_token_sub_missing', 'the ID token has no sub', 'sub');
 
   const flaws = expect.flaws;
   const aud = claims.aud;
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud as string[] : undefined;
+  const audiences =
+    typeof aud === 'string'
+      ? [aud]
+      : Array.isArray(aud) && aud.every((a) => typeof a === 'string')
+        ? (aud as string[])
+        : undefined;
   if (flaws?.has('no-aud-check')) {
     // The flaw: any audience will do.
-  } else if (!audiences || !audiences.includes(expect.clientId)) fail('id_token_aud_mismatch', `aud ${JSON.stringify(aud)} does not contain ${expect.clientId}`, 'aud');
-  else if (audiences.length > 1 && claims.azp === undefined) fail('id_token_azp_missing', 'the ID token has several audiences and no azp', 'azp');
-  else if (claims.azp !== undefined && claims.azp !== expect.clientId) fail('id_token_azp_mismatch', `azp ${JSON.stringify(claims.azp)} is not ${expect.clientId}`, 'azp');
+  } else if (!audiences?.includes(expect.clientId))
+    fail('id_token_aud_mismatch', `aud ${JSON.stringify(aud)} does not contain ${expect.clientId}`, 'aud');
+  else if (audiences.length > 1 && claims.azp === undefined)
+    fail('id_token_azp_missing', 'the ID token has several audiences and no azp', 'azp');
+  else if (claims.azp !== undefined && claims.azp !== expect.clientId)
+    fail('id_token_azp_mismatch', `azp ${JSON.stringify(claims.azp)} is not ${expect.clientId}`, 'azp');
 
   if (!flaws?.has('no-time-checks')) checkTimes(claims, now, skew, expect.maxIdTokenAgeSeconds);
   else if (!isNumber(claims.iat)) claims.iat = now;
 
   if (expect.maxAge !== undefined && !expect.previous) {
-    if (!isNumber(claims.auth_time)) fail('id_token_auth_time_missing', 'max_age was requested but the ID token has no auth_time', 'auth_time');
-    if (claims.auth_time + expect.maxAge < now - skew) fail('id_token_auth_time_too_old', `the user authenticated at ${claims.auth_time}, more than max_age ${expect.maxAge} s ago`, 'auth_time');
+    if (!isNumber(claims.auth_time))
+      fail('id_token_auth_time_missing', 'max_age was requested but the ID token has no auth_time', 'auth_time');
+    if (claims.auth_time + expect.maxAge < now - skew)
+      fail(
+        'id_token_auth_time_too_old',
+        `the user authenticated at ${claims.auth_time}, more than max_age ${expect.maxAge} s ago`,
+        'auth_time',
+      );
   }
 
-  if (expect.nonce !== undefined && claims.nonce !== expect.nonce && !flaws?.has('no-nonce-check')) fail('id_token_nonce_mismatch', 'the ID token nonce is not the one sent', 'nonce');
+  if (expect.nonce !== undefined && claims.nonce !== expect.nonce && !flaws?.has('no-nonce-check'))
+    fail('id_token_nonce_mismatch', 'the ID token nonce is not the one sent', 'nonce');
 
   if (claims.at_hash !== undefined && expect.accessToken !== undefined) {
     const expected = tokenHash(expect.accessToken, expect.alg, expect.crv);
-    if (expected === undefined || claims.at_hash !== expected) fail('id_token_at_hash_mismatch', 'at_hash does not match the access token', 'at_hash');
+    if (expected === undefined || claims.at_hash !== expected)
+      fail('id_token_at_hash_mismatch', 'at_hash does not match the access token', 'at_hash');
   }
   return claims as IdTokenClaims;
 }
@@ -108,10 +141,22 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
 /** exp, nbf and iat, with one skew both ways. */
 function checkTimes(claims: Record<string, unknown>, now: number, skew: number, maxAge: number | undefined): void {
   if (!isNumber(claims.exp)) fail('id_token_exp_missing', 'the ID token has no numeric exp', 'exp');
-  if (now - skew >= claims.exp) fail('id_token_expired', `the ID token expired at ${claims.exp} (now ${now}, skew ${skew} s)`, 'exp');
-  if (claims.nbf !== undefined && (!isNumber(claims.nbf) || claims.nbf > now + skew)) fail('id_token_nbf_in_future', `the ID token is not valid before ${String(claims.nbf)} (now ${now})`, 'nbf');
+  if (now - skew >= claims.exp)
+    fail('id_token_expired', `the ID token expired at ${claims.exp} (now ${now}, skew ${skew} s)`, 'exp');
+  if (claims.nbf !== undefined && (!isNumber(claims.nbf) || claims.nbf > now + skew))
+    fail('id_token_nbf_in_future', `the ID token is not valid before ${String(claims.nbf)} (now ${now})`, 'nbf');
   if (!isNumber(claims.iat)) fail('id_token_iat_missing', 'the ID token has no numeric iat', 'iat');
-  if (claims.iat > now + skew) fail('id_token_iat_in_future', `the ID token was issued in the future (iat ${claims.iat}, now ${now}, skew ${skew} s)`, 'iat');
+  if (claims.iat > now + skew)
+    fail(
+      'id_token_iat_in_future',
+      `the ID token was issued in the future (iat ${claims.iat}, now ${now}, skew ${skew} s)`,
+      'iat',
+    );
   // 3.1.3.7 (10): a token issued long ago is suspect (a replay, a stuck clock) even before it expires.
-  if (maxAge !== undefined && claims.iat < now - maxAge - skew) fail('id_token_iat_too_old', `the ID token was issued ${now - claims.iat} s ago, more than the ${maxAge} s allowed`, 'iat');
+  if (maxAge !== undefined && claims.iat < now - maxAge - skew)
+    fail(
+      'id_token_iat_too_old',
+      `the ID token was issued ${now - claims.iat} s ago, more than the ${maxAge} s allowed`,
+      'iat',
+    );
 }

@@ -1,6 +1,15 @@
-import { base64url, compactVerify, decodeProtectedHeader, errors, exportSPKI, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose';
-import type { Flaws } from './flaws.js';
+import {
+  base64url,
+  compactVerify,
+  decodeProtectedHeader,
+  errors,
+  exportSPKI,
+  importJWK,
+  type JWK,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import { IdTokenValidationError, RelyingPartyError } from './errors.js';
+import type { Flaws } from './flaws.js';
 import type { JwksCache } from './jwks-cache.js';
 
 export interface SignaturePolicy {
@@ -31,7 +40,8 @@ function importForAlg(jwk: JWK, alg: string): ReturnType<typeof importJWK> {
 
 function readHeader(token: string): ProtectedHeaderParameters & { alg: string } {
   const parts = token.split('.');
-  if (parts.length === 5) throw new IdTokenValidationError('id_token_malformed', 'encrypted (JWE) ID tokens are not supported');
+  if (parts.length === 5)
+    throw new IdTokenValidationError('id_token_malformed', 'encrypted (JWE) ID tokens are not supported');
   if (parts.length !== 3) throw new IdTokenValidationError('id_token_malformed', 'the ID token is not a compact JWS');
   let header: ProtectedHeaderParameters;
   try {
@@ -39,44 +49,75 @@ function readHeader(token: string): ProtectedHeaderParameters & { alg: string } 
   } catch (cause) {
     throw new IdTokenValidationError('id_token_malformed', 'the ID token header cannot be decoded', { cause });
   }
-  if (typeof header.alg !== 'string') throw new IdTokenValidationError('id_token_malformed', 'the ID token header has no alg', { claim: 'alg' });
+  if (typeof header.alg !== 'string')
+    throw new IdTokenValidationError('id_token_malformed', 'the ID token header has no alg', { claim: 'alg' });
   if (header.kid !== undefined && typeof header.kid !== 'string') {
     throw new IdTokenValidationError('id_token_malformed', 'the ID token kid is not a string', { claim: 'kid' });
   }
   return header as ProtectedHeaderParameters & { alg: string };
 }
 
-async function verificationKey(header: { alg: string; kid?: string | undefined }, policy: SignaturePolicy): Promise<{ key: Awaited<ReturnType<typeof importJWK>> | Uint8Array; jwk: JWK | undefined }> {
+async function verificationKey(
+  header: { alg: string; kid?: string | undefined },
+  policy: SignaturePolicy,
+): Promise<{ key: Awaited<ReturnType<typeof importJWK>> | Uint8Array; jwk: JWK | undefined }> {
   const { alg, kid } = header;
   if (alg === 'none' || !policy.allowedAlgs.includes(alg)) {
-    throw new IdTokenValidationError('id_token_alg_not_allowed', `ID tokens signed with ${alg} are not accepted (allowed: ${policy.allowedAlgs.join(', ')})`, { claim: 'alg' });
+    throw new IdTokenValidationError(
+      'id_token_alg_not_allowed',
+      `ID tokens signed with ${alg} are not accepted (allowed: ${policy.allowedAlgs.join(', ')})`,
+      { claim: 'alg' },
+    );
   }
   if (alg.startsWith('HS')) {
     // Never a JWKS key: "HS256 keyed with the RSA public key" is the classic alg confusion.
     if (!policy.clientSecret) {
-      throw new IdTokenValidationError('id_token_alg_not_allowed', `${alg} ID tokens need a client secret, and this client has none`, { claim: 'alg' });
+      throw new IdTokenValidationError(
+        'id_token_alg_not_allowed',
+        `${alg} ID tokens need a client secret, and this client has none`,
+        { claim: 'alg' },
+      );
     }
     return { key: new TextEncoder().encode(policy.clientSecret), jwk: undefined };
   }
   if (!policy.jwks) throw new IdTokenValidationError('id_token_no_matching_key', 'the provider publishes no jwks_uri');
   const candidates = await policy.jwks.candidates({ alg, kid });
   if (candidates.length === 0) {
-    if (kid !== undefined) throw new IdTokenValidationError('id_token_unknown_kid', `no ${alg} key with kid "${kid}" in the provider's JWKS`, { claim: 'kid' });
-    throw new IdTokenValidationError('id_token_no_matching_key', `no ${alg} key in the provider's JWKS`, { claim: 'kid' });
+    if (kid !== undefined)
+      throw new IdTokenValidationError(
+        'id_token_unknown_kid',
+        `no ${alg} key with kid "${kid}" in the provider's JWKS`,
+        { claim: 'kid' },
+      );
+    throw new IdTokenValidationError('id_token_no_matching_key', `no ${alg} key in the provider's JWKS`, {
+      claim: 'kid',
+    });
   }
   if (candidates.length > 1) {
-    throw new IdTokenValidationError('id_token_key_ambiguous', `${candidates.length} ${alg} keys fit ${kid === undefined ? 'an ID token without kid' : `kid "${kid}"`}; refusing to guess`, { claim: 'kid' });
+    throw new IdTokenValidationError(
+      'id_token_key_ambiguous',
+      `${candidates.length} ${alg} keys fit ${kid === undefined ? 'an ID token without kid' : `kid "${kid}"`}; refusing to guess`,
+      { claim: 'kid' },
+    );
   }
   const jwk = candidates[0]!;
   try {
     return { key: await importForAlg(jwk, alg), jwk };
   } catch (cause) {
-    throw new IdTokenValidationError('id_token_no_matching_key', `the JWKS key${kid ? ` "${kid}"` : ''} cannot be used for ${alg}`, { cause, claim: 'kid' });
+    throw new IdTokenValidationError(
+      'id_token_no_matching_key',
+      `the JWKS key${kid ? ` "${kid}"` : ''} cannot be used for ${alg}`,
+      { cause, claim: 'kid' },
+    );
   }
 }
 
 /** The deliberate defects of flawed clients (client/flaws.ts), in one place. */
-function flawedVerification(token: string, header: ProtectedHeaderParameters & { alg: string }, policy: SignaturePolicy): VerifiedJws | Promise<VerifiedJws> | undefined {
+function flawedVerification(
+  token: string,
+  header: ProtectedHeaderParameters & { alg: string },
+  policy: SignaturePolicy,
+): VerifiedJws | Promise<VerifiedJws> | undefined {
   const flaws = policy.flaws;
   if (!flaws?.size) return undefined;
   const unverified = (): VerifiedJws => ({ header, payload: base64url.decode(token.split('.')[1]!), jwk: undefined });
@@ -85,9 +126,14 @@ function flawedVerification(token: string, header: ProtectedHeaderParameters & {
     return (async () => {
       const [rsa] = await policy.jwks!.candidates({ alg: 'RS256' });
       if (!rsa) throw new IdTokenValidationError('id_token_no_matching_key', 'no RSA key to (mis)use');
-      const pem = await exportSPKI(await importJWK(rsa, 'RS256', { extractable: true }) as CryptoKey);
-      const { payload } = await compactVerify(token, new TextEncoder().encode(pem), { algorithms: [header.alg] })
-        .catch((cause: unknown) => { throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', { cause }); });
+      const pem = await exportSPKI((await importJWK(rsa, 'RS256', { extractable: true })) as CryptoKey);
+      const { payload } = await compactVerify(token, new TextEncoder().encode(pem), { algorithms: [header.alg] }).catch(
+        (cause: unknown) => {
+          throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', {
+            cause,
+          });
+        },
+      );
       return { header, payload, jwk: undefined };
     })();
   }
@@ -106,10 +152,16 @@ export async function verifyIdTokenSignature(token: string, policy: SignaturePol
   } catch (cause) {
     if (cause instanceof RelyingPartyError) throw cause;
     if (cause instanceof errors.JOSENotSupported) {
-      throw new IdTokenValidationError('id_token_unsupported_header', `the ID token header is not supported: ${cause.message}`, { cause });
+      throw new IdTokenValidationError(
+        'id_token_unsupported_header',
+        `the ID token header is not supported: ${cause.message}`,
+        { cause },
+      );
     }
     if (cause instanceof errors.JWSInvalid) {
-      throw new IdTokenValidationError('id_token_malformed', `the ID token is not a valid JWS: ${cause.message}`, { cause });
+      throw new IdTokenValidationError('id_token_malformed', `the ID token is not a valid JWS: ${cause.message}`, {
+        cause,
+      });
     }
     throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', { cause });
   }

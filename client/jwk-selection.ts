@@ -28,12 +28,15 @@ function keyShapeFor(alg: string): { kty: string; crv?: string[] } | undefined {
 export function selectVerificationKeys(keys: readonly JWK[], header: { alg: string; kid?: string | undefined }): JWK[] {
   const shape = keyShapeFor(header.alg);
   if (!shape) return [];
-  return keys.filter((key) => key.kty === shape.kty
-    && (!shape.crv || shape.crv.includes(key.crv ?? ''))
-    && (key.alg === undefined || key.alg === header.alg)
-    && (key.use === undefined || key.use === 'sig')
-    && (key.key_ops === undefined || key.key_ops.includes('verify'))
-    && (header.kid === undefined || key.kid === header.kid)
-    // A private JWKS member would be a provider's mistake; never treat it as usable.
-    && !('d' in key));
+  return keys.filter(
+    (key) =>
+      key.kty === shape.kty &&
+      (!shape.crv || shape.crv.includes(key.crv ?? '')) &&
+      (key.alg === undefined || key.alg === header.alg) &&
+      (key.use === undefined || key.use === 'sig') &&
+      (key.key_ops === undefined || key.key_ops.includes('verify')) &&
+      (header.kid === undefined || key.kid === header.kid) &&
+      // A private JWKS member would be a provider's mistake; never treat it as usable.
+      !('d' in key),
+  );
 }

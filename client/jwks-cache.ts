@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import { JwksError } from './errors.js';
 import { bodyText, type Http } from './http.js';
 import { selectVerificationKeys } from './jwk-selection.js';
-import { systemClock, type Clock } from './state-store.js';
+import { type Clock, systemClock } from './state-store.js';
 
 export interface JwksCacheOptions {
   http: Http;
@@ -41,7 +41,7 @@ export class JwksCache {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#refetchInterval = options.refetchIntervalMs ?? 10_000;
-    this.#maxAge = options.neverRefetch ? Infinity : options.maxAgeMs ?? 10 * 60_000;
+    this.#maxAge = options.neverRefetch ? Infinity : (options.maxAgeMs ?? 10 * 60_000);
   }
 
   /** Keys fitting the header, after at most one rate-limited refetch when none fit. */
@@ -50,7 +50,12 @@ export class JwksCache {
     let snapshot = await this.#current();
     let found = selectVerificationKeys(snapshot.keys, header);
     const justFetched = snapshot !== before;
-    if (found.length === 0 && !justFetched && !this.#options.neverRefetch && this.#clock() - this.#lastUnknownKidRefetch >= this.#refetchInterval) {
+    if (
+      found.length === 0 &&
+      !justFetched &&
+      !this.#options.neverRefetch &&
+      this.#clock() - this.#lastUnknownKidRefetch >= this.#refetchInterval
+    ) {
       this.#lastUnknownKidRefetch = this.#clock();
       snapshot = await this.#fetch();
       found = selectVerificationKeys(snapshot.keys, header);
@@ -77,7 +82,9 @@ export class JwksCache {
     this.fetchCount++;
     let response;
     try {
-      response = await this.#options.http.request(uri, { headers: { accept: 'application/jwk-set+json, application/json' } });
+      response = await this.#options.http.request(uri, {
+        headers: { accept: 'application/jwk-set+json, application/json' },
+      });
     } catch (cause) {
       throw new JwksError('jwks_unavailable', `the JWKS at ${uri} cannot be fetched`, { cause });
     }
@@ -91,7 +98,10 @@ export class JwksCache {
       throw new JwksError('jwks_invalid', `the JWKS at ${uri} is not JSON`, { cause });
     }
     const keys = (parsed as { keys?: unknown } | null)?.keys;
-    if (!Array.isArray(keys) || !keys.every((key) => key !== null && typeof key === 'object' && typeof (key as JWK).kty === 'string')) {
+    if (
+      !Array.isArray(keys) ||
+      !keys.every((key) => key !== null && typeof key === 'object' && typeof (key as JWK).kty === 'string')
+    ) {
       throw new JwksError('jwks_invalid', `the JWKS at ${uri} is not a JWK Set`);
     }
     this.#snapshot = { keys: keys as JWK[], fetchedAt: this.#clock() };

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { none, type ClientAuthentication } from './client-auth.js';
+import { type ClientAuthentication, none } from './client-auth.js';
 import { ConfigurationError, LoopbackLoginError } from './errors.js';
 import { FlowManager, type FlowManagerOptions, type FlowResult } from './flow-manager.js';
 import { failurePage, notFoundPage, type Page, successPage } from './loopback-pages.js';
-import { presets, type Preset, type PresetName, type PresetOptions } from './presets.js';
+import { type Preset, type PresetName, type PresetOptions, presets } from './presets.js';
 
 export interface LoopbackLoginOptions {
   /** The provider's issuer, for OIDC discovery (with preset 'stackexchange': its base URL). */
@@ -48,7 +48,8 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Flow
     throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}`);
   }
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError('port must be an integer from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigurationError('port must be an integer from 0 to 65535');
   if (options.signal?.aborted) throw abortError(options.signal);
 
   const stop = stopConditions(timeoutMs, options.signal);
@@ -93,7 +94,8 @@ function flowManagerOptions(options: LoopbackLoginOptions, redirectUri: string, 
   if (options.preset === undefined) return { issuer: options.issuer, ...client };
   if (typeof options.preset === 'function') return options.preset(options.issuer, client);
   // Own keys only: 'toString' is no preset.
-  if (!Object.hasOwn(presets, options.preset)) throw new ConfigurationError(`unknown preset "${String(options.preset)}"`);
+  if (!Object.hasOwn(presets, options.preset))
+    throw new ConfigurationError(`unknown preset "${String(options.preset)}"`);
   return presets[options.preset](options.issuer, client);
 }
 
@@ -117,7 +119,10 @@ function abortError(signal: AbortSignal): LoopbackLoginError {
   return new LoopbackLoginError('loopback_aborted', 'the login was cancelled', { cause: signal.reason });
 }
 
-function stopConditions(timeoutMs: number, signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } {
+function stopConditions(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): { promise: Promise<never>; dispose(): void } {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const promise = new Promise<never>((_, reject) => {
@@ -170,7 +175,9 @@ class CallbackServer {
   readonly callback: Promise<URL>;
 
   constructor() {
-    this.callback = new Promise<URL>((resolve) => { this.#resolveCallback = resolve; });
+    this.callback = new Promise<URL>((resolve) => {
+      this.#resolveCallback = resolve;
+    });
     this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
@@ -178,7 +185,13 @@ class CallbackServer {
   listen(port: number): Promise<string> {
     const listening = new Promise<string>((resolve, reject) => {
       const onError = (cause: NodeJS.ErrnoException) => {
-        reject(new LoopbackLoginError('loopback_listen_failed', `cannot listen on ${LOOPBACK_HOST}:${port}: ${cause.code ?? cause.message}`, { cause }));
+        reject(
+          new LoopbackLoginError(
+            'loopback_listen_failed',
+            `cannot listen on ${LOOPBACK_HOST}:${port}: ${cause.code ?? cause.message}`,
+            { cause },
+          ),
+        );
       };
       this.#server.once('error', onError);
       this.#server.listen({ host: LOOPBACK_HOST, port, exclusive: true }, () => {

@@ -46,7 +46,8 @@ export function failurePage(error: unknown): Page {
   if (error instanceof AuthorizationResponseError) {
     detail = `<p>The identity provider answered <code>${escapeHtml(error.error)}</code>.</p>`;
     if (error.errorDescription) detail += `\n<blockquote>${escapeHtml(error.errorDescription)}</blockquote>`;
-    if (error.issuerMismatch) detail += '\n<p>This answer claims to come from another identity provider than the one this login used.</p>';
+    if (error.issuerMismatch)
+      detail += '\n<p>This answer claims to come from another identity provider than the one this login used.</p>';
   } else {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof RelyingPartyError ? ` <code>${escapeHtml(error.code)}</code>` : '';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type StateStore } from './state-store.js';
+import { type Clock, type StateStore, systemClock } from './state-store.js';
 
 interface Entry {
   json: string;

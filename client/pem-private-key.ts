@@ -20,7 +20,10 @@ export function readPemPrivateKey(pem: string): PemPrivateKey {
   const match = PRIVATE_KEY_BLOCK.exec(pem);
   if (!match) throw new ClientCredentialError('client_key_invalid', 'the PEM holds no PRIVATE KEY block');
   if (match[1] === 'ENCRYPTED PRIVATE KEY') {
-    throw new ClientCredentialError('client_key_invalid', 'the PEM private key is encrypted; export it without a passphrase');
+    throw new ClientCredentialError(
+      'client_key_invalid',
+      'the PEM private key is encrypted; export it without a passphrase',
+    );
   }
   let jwk: JWK;
   try {

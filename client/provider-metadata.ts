@@ -58,7 +58,11 @@ export class ProviderMetadata {
   readonly #load: () => Promise<ServerMetadata>;
   #pending: Promise<ServerMetadata> | undefined;
 
-  constructor(source: { issuer: string; clientId: string; http: Http; allowInsecureRequests: boolean } | { endpoints: ExplicitEndpoints }) {
+  constructor(
+    source:
+      | { issuer: string; clientId: string; http: Http; allowInsecureRequests: boolean }
+      | { endpoints: ExplicitEndpoints },
+  ) {
     if ('endpoints' in source) {
       const metadata = explicitMetadata(source.endpoints);
       this.#load = async () => metadata;
@@ -87,9 +91,15 @@ async function discover(issuer: string, clientId: string, http: Http, allowInsec
   } catch (cause) {
     const own = findRelyingPartyError(cause);
     if ((cause as { code?: string }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-      throw new DiscoveryError('discovery_issuer_mismatch', `the discovery document at ${issuer} names another issuer`, { cause });
+      throw new DiscoveryError(
+        'discovery_issuer_mismatch',
+        `the discovery document at ${issuer} names another issuer`,
+        { cause },
+      );
     }
-    throw new DiscoveryError('discovery_failed', `discovery of ${issuer} failed${own ? `: ${own.message}` : ''}`, { cause: own ?? cause });
+    throw new DiscoveryError('discovery_failed', `discovery of ${issuer} failed${own ? `: ${own.message}` : ''}`, {
+      cause: own ?? cause,
+    });
   }
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new DiscoveryError('endpoint_missing', `${issuer} publishes no authorization_endpoint or token_endpoint`);

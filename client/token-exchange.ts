@@ -1,12 +1,16 @@
 import * as oidc from 'openid-client';
-import type { Flaws } from './flaws.js';
 import {
-  CallbackError, findRelyingPartyError, TokenEndpointError, TokenResponseError, type RelyingPartyError,
+  CallbackError,
+  findRelyingPartyError,
+  type RelyingPartyError,
+  TokenEndpointError,
+  TokenResponseError,
 } from './errors.js';
+import type { Flaws } from './flaws.js';
 import type { Http } from './http.js';
 import type { ServerMetadata } from './provider-metadata.js';
 import { tokenResponseGuard } from './token-response-guard.js';
-import { tokensFromResponse, type Tokens } from './tokens.js';
+import { type Tokens, tokensFromResponse } from './tokens.js';
 
 export interface TokenClient {
   metadata: ServerMetadata;
@@ -34,17 +38,36 @@ function tokenFailure(error: unknown, grant: 'authorization_code' | 'refresh_tok
   const own = findRelyingPartyError(error);
   if (own) return own;
   if (error instanceof oidc.ResponseBodyError) {
-    const code = grant === 'refresh_token' && error.error === 'invalid_grant' ? 'refresh_invalid_grant' : 'token_endpoint_error';
-    return new TokenEndpointError(code, { error: error.error, errorDescription: error.error_description, status: error.status }, { cause: error });
+    const code =
+      grant === 'refresh_token' && error.error === 'invalid_grant' ? 'refresh_invalid_grant' : 'token_endpoint_error';
+    return new TokenEndpointError(
+      code,
+      { error: error.error, errorDescription: error.error_description, status: error.status },
+      { cause: error },
+    );
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0]?.parameters;
-    return new TokenEndpointError('token_endpoint_error', { error: challenge?.error ?? 'invalid_client', errorDescription: challenge?.error_description, status: error.status }, { cause: error });
+    return new TokenEndpointError(
+      'token_endpoint_error',
+      {
+        error: challenge?.error ?? 'invalid_client',
+        errorDescription: challenge?.error_description,
+        status: error.status,
+      },
+      { cause: error },
+    );
   }
   if (error instanceof oidc.AuthorizationResponseError) {
-    return new CallbackError('callback_invalid', `openid-client refused the authorization response: ${error.message}`, { cause: error });
+    return new CallbackError('callback_invalid', `openid-client refused the authorization response: ${error.message}`, {
+      cause: error,
+    });
   }
-  return new TokenResponseError('token_response_invalid', `the token response was refused: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new TokenResponseError(
+    'token_response_invalid',
+    `the token response was refused: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error },
+  );
 }
 
 export interface CodeExchange {
@@ -66,10 +89,11 @@ export async function exchangeAuthorizationCode(client: TokenClient, exchange: C
   if (exchange.iss !== undefined) callback.searchParams.set('iss', exchange.iss);
   let response: oidc.TokenEndpointResponse;
   try {
-    const grant = () => oidc.authorizationCodeGrant(configurationFor(client, capture), callback, {
-      ...(exchange.codeVerifier !== undefined ? { pkceCodeVerifier: exchange.codeVerifier } : {}),
-      expectedState: exchange.state || oidc.skipStateCheck,
-    });
+    const grant = () =>
+      oidc.authorizationCodeGrant(configurationFor(client, capture), callback, {
+        ...(exchange.codeVerifier !== undefined ? { pkceCodeVerifier: exchange.codeVerifier } : {}),
+        expectedState: exchange.state || oidc.skipStateCheck,
+      });
     // The flaw: a lost answer is "retried", presenting a spent code a second time.
     response = client.flaws?.has('retry-code-redemption') ? await grant().catch(() => grant()) : await grant();
   } catch (error) {

@@ -11,7 +11,13 @@ export interface Tokens {
 }
 
 export function tokensFromResponse(
-  response: { access_token: string; token_type?: string | undefined; expires_in?: number | undefined; refresh_token?: string | undefined; scope?: string | undefined },
+  response: {
+    access_token: string;
+    token_type?: string | undefined;
+    expires_in?: number | undefined;
+    refresh_token?: string | undefined;
+    scope?: string | undefined;
+  },
   idToken: string | undefined,
   nowSeconds: number,
 ): Tokens {

@@ -17,16 +17,27 @@ export async function fetchUserinfo(request: UserinfoRequest): Promise<Record<st
     headers: { authorization: `Bearer ${request.accessToken}`, accept: 'application/json, application/jwt;q=0.9' },
   });
   if (response.status === 401 || response.status === 403) {
-    throw new UserinfoError('userinfo_unauthorized', `userinfo refused the access token (HTTP ${response.status}${response.headers.get('www-authenticate') ? `: ${response.headers.get('www-authenticate')}` : ''})`, { status: response.status });
+    throw new UserinfoError(
+      'userinfo_unauthorized',
+      `userinfo refused the access token (HTTP ${response.status}${response.headers.get('www-authenticate') ? `: ${response.headers.get('www-authenticate')}` : ''})`,
+      { status: response.status },
+    );
   }
-  if (response.status !== 200) throw new UserinfoError('userinfo_failed', `userinfo answered HTTP ${response.status}`, { status: response.status });
+  if (response.status !== 200)
+    throw new UserinfoError('userinfo_failed', `userinfo answered HTTP ${response.status}`, {
+      status: response.status,
+    });
 
   let claims: unknown;
   if (contentType(response) === 'application/jwt') {
     try {
       claims = await request.verifySigned(bodyText(response).trim());
     } catch (cause) {
-      throw new UserinfoError('userinfo_invalid_response', `the signed userinfo does not verify${cause instanceof RelyingPartyError ? `: ${cause.message}` : ''}`, { cause, status: 200 });
+      throw new UserinfoError(
+        'userinfo_invalid_response',
+        `the signed userinfo does not verify${cause instanceof RelyingPartyError ? `: ${cause.message}` : ''}`,
+        { cause, status: 200 },
+      );
     }
   } else {
     try {
@@ -39,10 +50,13 @@ export async function fetchUserinfo(request: UserinfoRequest): Promise<Record<st
     throw new UserinfoError('userinfo_invalid_response', 'the userinfo answer is not a JSON object', { status: 200 });
   }
   const record = claims as Record<string, unknown>;
-  if (typeof record.sub !== 'string' || record.sub.length === 0) throw new UserinfoError('userinfo_sub_missing', 'the userinfo answer has no sub');
+  if (typeof record.sub !== 'string' || record.sub.length === 0)
+    throw new UserinfoError('userinfo_sub_missing', 'the userinfo answer has no sub');
   if (request.expectedSub !== undefined && record.sub !== request.expectedSub) {
-    throw new UserinfoError('userinfo_sub_mismatch', `userinfo describes ${record.sub}, but the ID token is about ${request.expectedSub}`);
+    throw new UserinfoError(
+      'userinfo_sub_mismatch',
+      `userinfo describes ${record.sub}, but the ID token is about ${request.expectedSub}`,
+    );
   }
   return record;
 }
-

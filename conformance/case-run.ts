@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
 import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
-import { caseFacts, type CaseFacts } from './facts.js';
-import { judge, type Judgement } from './judge.js';
-import { specQuotes } from './spec-quotes.js';
-import { mintLogoutToken } from './logout-token.js';
+import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
+import { type CaseFacts, caseFacts } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
-import { registerClient, type Registration } from './registration.js';
-import type { Action, CaseContext, CaseResult, ClientAdapter, ClientDefaults, ClientOutcome, ConformanceCase, FixedClient } from './types.js';
+import { type Judgement, judge } from './judge.js';
+import { mintLogoutToken } from './logout-token.js';
+import { type Registration, registerClient } from './registration.js';
+import { specQuotes } from './spec-quotes.js';
+import type {
+  Action,
+  CaseContext,
+  CaseResult,
+  ClientAdapter,
+  ClientDefaults,
+  ClientOutcome,
+  ConformanceCase,
+  FixedClient,
+} from './types.js';
 
 /** The scenario of a valid login on an issuer instance of its own. */
 const NO_FAULT = 'no-fault';
@@ -45,18 +54,34 @@ export interface CaseRun {
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ClientOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms` }), ms);
+    timer = setTimeout(
+      () => resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms` }),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Runs one action; a client that throws instead of reporting is judged on what it threw. */
-function perform(adapter: ClientAdapter, action: Action, context: CaseContext, timeoutMs: number, logoutToken: () => Promise<string>): Promise<ClientOutcome> {
-  const call = action === 'login' ? adapter.run(context)
-    : action === 'refresh' ? adapter.refresh!(context)
-    : logoutToken().then((token) => adapter.backchannelLogout!(context, token));
+function perform(
+  adapter: ClientAdapter,
+  action: Action,
+  context: CaseContext,
+  timeoutMs: number,
+  logoutToken: () => Promise<string>,
+): Promise<ClientOutcome> {
+  const call =
+    action === 'login'
+      ? adapter.run(context)
+      : action === 'refresh'
+        ? adapter.refresh!(context)
+        : logoutToken().then((token) => adapter.backchannelLogout!(context, token));
   return withTimeout(
-    Promise.resolve(call).catch((error: Error & { code?: string }) => ({ ok: false as const, code: error.code, message: error.message })),
+    Promise.resolve(call).catch((error: Error & { code?: string }) => ({
+      ok: false as const,
+      code: error.code,
+      message: error.message,
+    })),
     timeoutMs,
   );
 }
@@ -74,7 +99,10 @@ interface ScriptRun {
  * `beforeStep` runs before each action: a rotation's wait, a late arming.
  */
 async function performScript(
-  options: CaseRunOptions, testCase: ConformanceCase, script: readonly Action[], context: Omit<CaseContext, 'step' | 'userAgent'>,
+  options: CaseRunOptions,
+  testCase: ConformanceCase,
+  script: readonly Action[],
+  context: Omit<CaseContext, 'step' | 'userAgent'>,
   beforeStep: (step: number) => Promise<void>,
 ): Promise<ScriptRun> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
@@ -88,18 +116,40 @@ async function performScript(
     const issuer = issuerAccess(options.idp, options.issuerName);
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
-    const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as string | undefined;
+    const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as
+      | string
+      | undefined;
     const sid = [claims?.sid, nested?.sid].find((v) => typeof v === 'string') as string | undefined;
-    lastLogoutToken = await mintLogoutToken({ issuer: context.issuer, clientId: context.clientId, keys: issuer.keys, sub, sid, fault: testCase.logoutToken });
+    lastLogoutToken = await mintLogoutToken({
+      issuer: context.issuer,
+      clientId: context.clientId,
+      keys: issuer.keys,
+      sub,
+      sid,
+      fault: testCase.logoutToken,
+    });
     return lastLogoutToken;
   };
   for (const [step, action] of script.entries()) {
     await beforeStep(step);
-    outcome = await perform(options.adapter, action, { ...context, step, userAgent: new UserAgent() }, options.timeoutMs, logoutToken);
+    outcome = await perform(
+      options.adapter,
+      action,
+      { ...context, step, userAgent: new UserAgent() },
+      options.timeoutMs,
+      logoutToken,
+    );
     if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {
-      return { deliveredByKit, outcome: { ok: false, code: 'valid-step-failed', message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}` } };
+      return {
+        deliveredByKit,
+        outcome: {
+          ok: false,
+          code: 'valid-step-failed',
+          message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}`,
+        },
+      };
     }
   }
   return { outcome, deliveredByKit };
@@ -128,17 +178,31 @@ interface Played {
 function resultOf(testCase: ConformanceCase, judgement: Judgement, played?: Played): CaseResult {
   const log = played?.log;
   return {
-    id: testCase.id, title: testCase.title, area: testCase.area, aliases: testCase.aliases, level: judgement.level, refs: testCase.refs,
+    id: testCase.id,
+    title: testCase.title,
+    area: testCase.area,
+    aliases: testCase.aliases,
+    level: judgement.level,
+    refs: testCase.refs,
     quote: testCase.refs.map((ref) => specQuotes[ref]?.quote).find((quote) => quote !== undefined),
     verdict: judgement.verdict,
     reason: judgement.reason,
     outcome: played?.outcome ?? { ok: false, message: 'not run' },
     calls: log?.map((r) => r.route ?? r.path) ?? [],
     durationMs: played?.durationMs ?? 0,
-    ...(log ? {
-      requests: log.map((r) => ({ method: r.method, path: r.path.split('?')[0]!, route: r.route, status: r.status, error: r.error, faults: r.faults })),
-      served: log.flatMap((r) => r.served ?? []),
-    } : {}),
+    ...(log
+      ? {
+          requests: log.map((r) => ({
+            method: r.method,
+            path: r.path.split('?')[0]!,
+            route: r.route,
+            status: r.status,
+            error: r.error,
+            faults: r.faults,
+          })),
+          served: log.flatMap((r) => r.served ?? []),
+        }
+      : {}),
   };
 }
 
@@ -197,12 +261,19 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   let registration: Registration;
   try {
     registration = options.fixedClient
-      ? { clientId: options.fixedClient.clientId, clientSecret: options.fixedClient.clientSecret ?? '', tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic' }
+      ? {
+          clientId: options.fixedClient.clientId,
+          clientSecret: options.fixedClient.clientSecret ?? '',
+          tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic',
+        }
       : await registerClient(idp, issuerName, testCase, options.redirectUri, options.clientDefaults);
   } catch (error) {
     // The issuer's own rules say the case cannot happen there: not the client's doing.
     if (!(error instanceof AdminInputError)) throw error;
-    return { result: skippedCase(testCase, `the issuer refuses this case's client: ${error.message}`), facts: undefined };
+    return {
+      result: skippedCase(testCase, `the issuer refuses this case's client: ${error.message}`),
+      facts: undefined,
+    };
   }
   const { clientId } = registration;
   const segment = viaIssuer ? `${viaIssuer}~${randomBytes(5).toString('hex')}` : undefined;
@@ -230,7 +301,8 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   const beforeStep = async (step: number) => {
     // The rotation reaches the login that must see it, once the client may refetch keys: not before a wait
     // that other logins on the same client could use up.
-    if (step === testCase.rotationStep) await jwksQuiet(idp, scenarioIssuerName ?? issuerName, options.jwksRefetchIntervalMs ?? 0);
+    if (step === testCase.rotationStep)
+      await jwksQuiet(idp, scenarioIssuerName ?? issuerName, options.jwksRefetchIntervalMs ?? 0);
     if (armed && step === armed.atStep) {
       idp.admin.arm(issuerName, clientId, armed.scenario);
       isArmed = true;
@@ -241,21 +313,37 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     const since = idp.requests.list({ sinceId: firstId });
     // A bounded log that dropped records from this case's window would judge on partial evidence: it is not read.
     const lost = idp.requests.lastId - firstId - since.length;
-    const log = lost > 0 ? undefined : since
-      .filter((r) => r.clientId === clientId || (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName)
-        // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
-        || (options.fixedClient !== undefined && r.issuer === issuerName && (r.route === 'jwks' || r.route === 'discovery')));
+    const log =
+      lost > 0
+        ? undefined
+        : since.filter(
+            (r) =>
+              r.clientId === clientId ||
+              (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
+              // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
+              (options.fixedClient !== undefined &&
+                r.issuer === issuerName &&
+                (r.route === 'jwks' || r.route === 'discovery')),
+          );
     const facts = log && caseFacts(log);
     const judgement = judge({
-      testCase, outcome,
-      evidence: log && facts
-        ? { facts, failure: testCase.evidence?.(log, { issuer, clientId, script, outcome }) }
-        : { lost: `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize` },
-      hasFault: (testCase.scenario !== undefined && testCase.scenario !== NO_FAULT) || testCase.logoutToken !== undefined,
+      testCase,
+      outcome,
+      evidence:
+        log && facts
+          ? { facts, failure: testCase.evidence?.(log, { issuer, clientId, script, outcome }) }
+          : {
+              lost: `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
+            },
+      hasFault:
+        (testCase.scenario !== undefined && testCase.scenario !== NO_FAULT) || testCase.logoutToken !== undefined,
       deliveredByKit,
       clockToleranceSeconds: options.clockToleranceSeconds,
     });
-    return { facts, result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }) };
+    return {
+      facts,
+      result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }),
+    };
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);
     try {

@@ -4,7 +4,12 @@ import { summaryLine } from './reports.js';
 import type { CaseResult, ConformanceReport, Verdict } from './types.js';
 
 const COLOURS: Record<Verdict, Parameters<typeof styleText>[0]> = {
-  pass: 'green', fail: 'red', warn: 'yellow', info: 'cyan', skip: 'gray', 'not-delivered': 'magenta',
+  pass: 'green',
+  fail: 'red',
+  warn: 'yellow',
+  info: 'cyan',
+  skip: 'gray',
+  'not-delivered': 'magenta',
 };
 const WHY_WIDTH = 90;
 
@@ -36,7 +41,10 @@ const SPEC_WIDTH = 22;
 /** The first reference, short: "OIDC Core 3.1.3.7 (3)" is "OIDC Core 3.1.3.7", and "+1" says there is another. */
 export function shortSpec(refs: readonly string[], width = SPEC_WIDTH): string {
   if (refs.length === 0) return '-';
-  const first = SHORT_SPECS.reduce((ref, [long, short]) => ref.replace(long, short), refs[0]!).replace(/\s*\([^)]*\)$/, '');
+  const first = SHORT_SPECS.reduce((ref, [long, short]) => ref.replace(long, short), refs[0]!).replace(
+    /\s*\([^)]*\)$/,
+    '',
+  );
   const more = refs.length > 1 ? ` +${refs.length - 1}` : '';
   return `${clip(first, width - more.length)}${more}`;
 }
@@ -68,26 +76,35 @@ export function summaryTable(report: ConformanceReport, options: SummaryOptions 
     const requests = `${indent}requests: ${r.calls.length ? r.calls.join(' > ') : 'none'}`;
     if (r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'not-delivered') {
       const why = r.reason.replace(/\s+/g, ' ');
-      return [row, ...(why.length > whyWidth ? [`${indent}why: ${why}`] : []), `${indent}spec: ${r.refs.join('; ')}`, requests];
+      return [
+        row,
+        ...(why.length > whyWidth ? [`${indent}why: ${why}`] : []),
+        `${indent}spec: ${r.refs.join('; ')}`,
+        requests,
+      ];
     }
     return verbose && r.verdict !== 'skip' ? [row, requests] : [row];
   });
-  return [
-    `${report.client} against ${report.issuer}`,
-    '',
-    header,
-    ...lines,
-    '',
-    summaryLine(report),
-  ].join('\n');
+  return [`${report.client} against ${report.issuer}`, '', header, ...lines, '', summaryLine(report)].join('\n');
 }
 
 /** `mock-idp conform --list`: the catalog, one case a line. */
-export function catalogListing(catalog: readonly { id: string; level: string; area: string; title: string; requires?: readonly string[]; profiles?: readonly string[] }[]): string {
+export function catalogListing(
+  catalog: readonly {
+    id: string;
+    level: string;
+    area: string;
+    title: string;
+    requires?: readonly string[];
+    profiles?: readonly string[];
+  }[],
+): string {
   const idWidth = Math.max(...catalog.map((c) => c.id.length));
   const areaWidth = Math.max(...catalog.map((c) => c.area.length));
-  return catalog.map((c) => {
-    const only = [...(c.requires ?? []), ...(c.profiles ?? [])];
-    return `${c.id.padEnd(idWidth)}  ${c.level.padEnd(6)} ${c.area.padEnd(areaWidth)}  ${c.title}${only.length ? ` [${only.join(', ')}]` : ''}`;
-  }).join('\n');
+  return catalog
+    .map((c) => {
+      const only = [...(c.requires ?? []), ...(c.profiles ?? [])];
+      return `${c.id.padEnd(idWidth)}  ${c.level.padEnd(6)} ${c.area.padEnd(areaWidth)}  ${c.title}${only.length ? ` [${only.join(', ')}]` : ''}`;
+    })
+    .join('\n');
 }

@@ -28,8 +28,11 @@ const param = (record: RequestRecord | undefined, name: string): string | undefi
 };
 
 /** A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a parameter). */
-const isTokenUse = (r: RequestRecord) => r.route === 'userinfo' || /^bearer /i.test(r.headers.authorization ?? '')
-  || r.query.access_token !== undefined || r.body.access_token !== undefined;
+const isTokenUse = (r: RequestRecord) =>
+  r.route === 'userinfo' ||
+  /^bearer /i.test(r.headers.authorization ?? '') ||
+  r.query.access_token !== undefined ||
+  r.body.access_token !== undefined;
 
 export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
   const authorization = log.findLast((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
@@ -52,6 +55,11 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
 }
 
 export function describeRefusal(record: RequestRecord): string {
-  const what = record.route === 'authorization' ? 'authorization request' : record.route === 'token' ? 'token request' : `${record.route ?? record.path} request`;
+  const what =
+    record.route === 'authorization'
+      ? 'authorization request'
+      : record.route === 'token'
+        ? 'token request'
+        : `${record.route ?? record.path} request`;
   return `mock-idp refused the client's ${what} (${record.status}${record.error ? ` ${record.error}` : ''})`;
 }

@@ -4,16 +4,35 @@
  * adapter, judged on the client's outcome and the IdP's request log, and
  * reported as JSON, JUnit XML or Markdown.
  */
-export { runConformance, type RunOptions } from './run.js';
+
+export { type CommandAdapterOptions, commandAdapter, NATIVE_CLIENT } from './adapters/command.js';
+export { type ReferenceClientAdapterOptions, referenceClientAdapter } from './adapters/reference-client.js';
+export { type WebAppAdapterOptions, type WebAppSuccessRule, webAppAdapter } from './adapters/web-app.js';
 export { cases } from './cases/index.js';
-export { toJson, toJUnit, toMarkdown, summaryLine, type ReportLinks } from './reports.js';
-export { toHtml } from './report-html.js';
-export { progressLine, summaryTable, catalogListing, type SummaryOptions } from './console.js';
+export { catalogListing, progressLine, type SummaryOptions, summaryTable } from './console.js';
 export type { LogoutTokenFault } from './logout-token.js';
-export { referenceClientAdapter, type ReferenceClientAdapterOptions } from './adapters/reference-client.js';
-export { webAppAdapter, type WebAppAdapterOptions, type WebAppSuccessRule } from './adapters/web-app.js';
-export { commandAdapter, NATIVE_CLIENT, type CommandAdapterOptions } from './adapters/command.js';
+export { toHtml } from './report-html.js';
+export { type ReportLinks, summaryLine, toJson, toJUnit, toMarkdown } from './reports.js';
+export { type RunOptions, runConformance } from './run.js';
 export type {
-  ConformanceCase, ClientAdapter, CaseContext, ClientOutcome, CaseResult, ConformanceReport, Verdict, Expectation, Action, Capability, Area, Evidence, EvidenceContext,
-  Level, Premise, Relaxation, RequestExcerpt, ClientDefaults, FixedClient, TokenEndpointAuthMethod,
+  Action,
+  Area,
+  Capability,
+  CaseContext,
+  CaseResult,
+  ClientAdapter,
+  ClientDefaults,
+  ClientOutcome,
+  ConformanceCase,
+  ConformanceReport,
+  Evidence,
+  EvidenceContext,
+  Expectation,
+  FixedClient,
+  Level,
+  Premise,
+  Relaxation,
+  RequestExcerpt,
+  TokenEndpointAuthMethod,
+  Verdict,
 } from './types.js';

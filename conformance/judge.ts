@@ -14,10 +14,10 @@ export const MISS: Readonly<Record<Level, Verdict>> = { MUST: 'fail', SHOULD: 'w
 /** What the case's request log shows, or why it could not be read whole. */
 export type LogEvidence =
   | {
-    facts: CaseFacts;
-    /** The reason the case's evidence fails it, if it does. */
-    failure: string | undefined;
-  }
+      facts: CaseFacts;
+      /** The reason the case's evidence fails it, if it does. */
+      failure: string | undefined;
+    }
   | { lost: string };
 
 export interface JudgeInput {
@@ -46,8 +46,16 @@ const CASE_RELAXATIONS: Partial<Record<Relaxation, (facts: CaseFacts) => boolean
 
 /** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
 const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => boolean; otherwise: string }>> = {
-  'sent-state': { holds: (f) => f.sentState, otherwise: 'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-protection' },
-  'sent-nonce': { holds: (f) => f.sentNonce, otherwise: 'the client sent no nonce, so there is none to check; code injection protection is judged by code-injection-nonce-or-pkce' },
+  'sent-state': {
+    holds: (f) => f.sentState,
+    otherwise:
+      'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-protection',
+  },
+  'sent-nonce': {
+    holds: (f) => f.sentNonce,
+    otherwise:
+      'the client sent no nonce, so there is none to check; code injection protection is judged by code-injection-nonce-or-pkce',
+  },
 };
 
 function rejection(outcome: ClientOutcome): string {
@@ -65,8 +73,10 @@ function notApplicable({ testCase, facts, clockToleranceSeconds }: OnTheLog): st
   }
   const skew = testCase.skewSeconds;
   if (skew !== undefined) {
-    if (testCase.expect === 'reject' && skew <= clockToleranceSeconds) return `the fault is ${skew} s off, within the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
-    if (testCase.expect === 'accept' && skew > clockToleranceSeconds) return `the fault is ${skew} s off, beyond the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+    if (testCase.expect === 'reject' && skew <= clockToleranceSeconds)
+      return `the fault is ${skew} s off, within the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+    if (testCase.expect === 'accept' && skew > clockToleranceSeconds)
+      return `the fault is ${skew} s off, beyond the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
   }
   return undefined;
 }
@@ -86,34 +96,52 @@ function levelFor(testCase: ConformanceCase, facts: CaseFacts): { level: Level; 
 export function judge(input: JudgeInput): Judgement {
   const { evidence, ...rest } = input;
   // Partial evidence could pass a client that erred: the case fails, and says how to get whole evidence.
-  if ('lost' in evidence) return { verdict: 'fail', level: input.testCase.level, reason: `could not judge: ${evidence.lost}` };
+  if ('lost' in evidence)
+    return { verdict: 'fail', level: input.testCase.level, reason: `could not judge: ${evidence.lost}` };
   return judgeOnLog({ ...rest, facts: evidence.facts, evidenceFailure: evidence.failure });
 }
 
 function judgeOnLog(input: OnTheLog): Judgement {
   const { testCase, outcome, facts, evidenceFailure } = input;
   const { level, because } = levelFor(testCase, facts);
-  const miss = (reason: string): Judgement => ({ verdict: MISS[level], level, reason: because ? `${reason} (${level}: ${because})` : reason });
+  const miss = (reason: string): Judgement => ({
+    verdict: MISS[level],
+    level,
+    reason: because ? `${reason} (${level}: ${because})` : reason,
+  });
   const done = (verdict: Verdict, reason: string): Judgement => ({ verdict, level, reason });
 
   const skip = notApplicable(input);
   if (skip) return done('skip', skip);
 
-  const refused = facts.refusal ? describeRefusal(facts.refusal) : !outcome.ok && outcome.refusedByIdp ? rejection(outcome) : undefined;
-  const notDelivered = (why: string) => done('not-delivered', `${why}${outcome.ok || why.endsWith(rejection(outcome)) ? '' : `; the client said ${rejection(outcome)}`}`);
+  const refused = facts.refusal
+    ? describeRefusal(facts.refusal)
+    : !outcome.ok && outcome.refusedByIdp
+      ? rejection(outcome)
+      : undefined;
+  const notDelivered = (why: string) =>
+    done(
+      'not-delivered',
+      `${why}${outcome.ok || why.endsWith(rejection(outcome)) ? '' : `; the client said ${rejection(outcome)}`}`,
+    );
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
   if (testCase.judgedOnCall === 'userinfo' && !facts.calledUserinfo) {
     if (outcome.ok) return done('skip', 'the client never called userinfo, so there is nothing to judge');
     if (refused) return notDelivered(refused);
-    return input.hasFault ? notDelivered('the fault was never served: the client failed before calling userinfo, where the fault is') : miss(`failed before calling userinfo: ${rejection(outcome)}`);
+    return input.hasFault
+      ? notDelivered('the fault was never served: the client failed before calling userinfo, where the fault is')
+      : miss(`failed before calling userinfo: ${rejection(outcome)}`);
   }
   const delivered = !input.hasFault || facts.delivery !== undefined || input.deliveredByKit;
   if (!delivered) {
-    return notDelivered(`the fault was never served: ${refused ?? (facts.authorization ? 'the client never made the request the fault is served on, or the issuer\'s answer had nothing for the fault to change' : 'the client made no authorization request')}`);
+    return notDelivered(
+      `the fault was never served: ${refused ?? (facts.authorization ? "the client never made the request the fault is served on, or the issuer's answer had nothing for the fault to change" : 'the client made no authorization request')}`,
+    );
   }
   // A flow with nothing faulty that mock-idp refused says nothing of the client, unless the case's evidence explains why.
   if (!outcome.ok && refused && !evidenceFailure && !input.hasFault) return notDelivered(refused);
-  if (!outcome.ok && outcome.code === 'valid-step-failed') return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
+  if (!outcome.ok && outcome.code === 'valid-step-failed')
+    return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
 
   if (testCase.expect === 'accept') {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
@@ -126,6 +154,7 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (outcome.ok) return miss('accepted a response it must reject');
   if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);
   // It did not take the fault, but a server error is no answer to give a user.
-  if ((outcome.status ?? 0) >= 500) return done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
+  if ((outcome.status ?? 0) >= 500)
+    return done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
   return done('pass', `rejected: ${rejection(outcome)}`);
 }

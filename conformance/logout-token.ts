@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { base64url, importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { SigningKey } from '../mock-idp/index.js';
+import { base64url, importJWK, type JWTPayload, SignJWT } from 'jose';
 import { fixturePath } from '../mock-idp/helpers.js';
+import type { SigningKey } from '../mock-idp/index.js';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -35,7 +35,9 @@ export interface LogoutTokenInput {
   fault?: LogoutTokenFault | undefined;
 }
 
-const attackerKey = (JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }).keys.find((k) => k.alg === 'RS256')!;
+const attackerKey = (
+  JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }
+).keys.find((k) => k.alg === 'RS256')!;
 
 function signingKeyFor(input: LogoutTokenInput): SigningKey {
   const rsa = input.keys.find((k) => k.alg === 'RS256') ?? input.keys[0]!;

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import type { MockIdp } from '../mock-idp/index.js';
 import { fixturePath, publicJwk } from '../mock-idp/helpers.js';
+import type { MockIdp } from '../mock-idp/index.js';
 import { issuerAccess } from './issuer-access.js';
 import type { ClientDefaults, ConformanceCase, FixedClient, TokenEndpointAuthMethod } from './types.js';
 
@@ -17,7 +17,9 @@ export async function registerFixedClient(idp: MockIdp, issuerName: string, clie
     redirect_uris: [...new Set([...client.redirectUris, ...(existing?.redirect_uris ?? [])])],
     token_endpoint_auth_method: method,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
-    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
   } as never);
 }
 
@@ -31,7 +33,11 @@ export interface Registration {
 }
 
 // The kit's own private_key_jwt client key: a fixture, since RSA generation per case would dominate the run.
-const clientKey = (JSON.parse(readFileSync(fixturePath('keys', 'clients', 'generic-private-key-jwt.json'), 'utf8')) as { keys: (JWK & { alg: string })[] }).keys.find((k) => k.alg === 'RS256')!;
+const clientKey = (
+  JSON.parse(readFileSync(fixturePath('keys', 'clients', 'generic-private-key-jwt.json'), 'utf8')) as {
+    keys: (JWK & { alg: string })[];
+  }
+).keys.find((k) => k.alg === 'RS256')!;
 
 /** A client id in the template's own shape: Stitch's test-<uuid> ids stay valid there. */
 function freshClientId(testCase: ConformanceCase, template: string | undefined): string {
@@ -44,14 +50,24 @@ function freshClientId(testCase: ConformanceCase, template: string | undefined):
  * a scenario, a session or a log line: a copy of a fixture client when the
  * case names one, otherwise a confidential client of the case's auth method.
  */
-export async function registerClient(idp: MockIdp, issuerName: string, testCase: ConformanceCase, redirectUri: string, defaults: ClientDefaults = {}): Promise<Registration> {
+export async function registerClient(
+  idp: MockIdp,
+  issuerName: string,
+  testCase: ConformanceCase,
+  redirectUri: string,
+  defaults: ClientDefaults = {},
+): Promise<Registration> {
   const spec = testCase.client ?? {};
   const template = spec.template;
   const clientId = freshClientId(testCase, template);
   if (template) {
     const source = issuerAccess(idp, issuerName).clients.find((c) => c.client_id === template);
     if (!source) throw new Error(`case ${testCase.id}: issuer ${issuerName} has no client ${template}`);
-    await idp.admin.upsertClient(issuerName, { ...source, client_id: clientId, redirect_uris: [...new Set([...(source.redirect_uris ?? []), redirectUri])] } as never);
+    await idp.admin.upsertClient(issuerName, {
+      ...source,
+      client_id: clientId,
+      redirect_uris: [...new Set([...(source.redirect_uris ?? []), redirectUri])],
+    } as never);
     return {
       clientId,
       clientSecret: String(source.client_secret ?? ''),
@@ -69,7 +85,16 @@ export async function registerClient(idp: MockIdp, issuerName: string, testCase:
     ...(defaults.applicationType ? { application_type: defaults.applicationType } : {}),
     ...(spec.idTokenSignedResponseAlg ? { id_token_signed_response_alg: spec.idTokenSignedResponseAlg } : {}),
     ...(spec.userinfoSignedResponseAlg ? { userinfo_signed_response_alg: spec.userinfoSignedResponseAlg } : {}),
-    ...(method === 'private_key_jwt' ? { jwks: { keys: [publicJwk(clientKey)] } } : method === 'none' ? {} : { client_secret: clientSecret }),
+    ...(method === 'private_key_jwt'
+      ? { jwks: { keys: [publicJwk(clientKey)] } }
+      : method === 'none'
+        ? {}
+        : { client_secret: clientSecret }),
   } as never);
-  return { clientId, clientSecret, tokenEndpointAuthMethod: method, ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}) };
+  return {
+    clientId,
+    clientSecret,
+    tokenEndpointAuthMethod: method,
+    ...(method === 'private_key_jwt' ? { privateJwk: clientKey } : {}),
+  };
 }

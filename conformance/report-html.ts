@@ -1,11 +1,18 @@
-import { specQuotes } from './spec-quotes.js';
 import { summaryLine } from './reports.js';
-import { VERDICTS, type CaseResult, type ConformanceReport, type Verdict } from './types.js';
+import { specQuotes } from './spec-quotes.js';
+import { type CaseResult, type ConformanceReport, VERDICTS, type Verdict } from './types.js';
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => HTML[c]!);
 
-const LABEL: Record<Verdict, string> = { pass: 'pass', fail: 'fail', warn: 'warn', info: 'info', skip: 'skip', 'not-delivered': 'not delivered' };
+const LABEL: Record<Verdict, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  warn: 'warn',
+  info: 'info',
+  skip: 'skip',
+  'not-delivered': 'not delivered',
+};
 
 // One stylesheet for screen and paper: the report is a single file, opened from CI artifacts offline.
 const STYLE = `
@@ -59,12 +66,22 @@ function json(value: unknown): string {
 
 function served(result: CaseResult): string {
   if (!result.served?.length) return '<p class="muted">Nothing faulted was served in this case.</p>';
-  return result.served.map((s) => `<p><strong>${esc(s.target)}</strong></p>${s.token ? `<pre>${json({ header: s.token.header, claims: s.token.claims })}</pre>` : ''}${s.values ? `<pre>${json(s.values)}</pre>` : ''}`).join('');
+  return result.served
+    .map(
+      (s) =>
+        `<p><strong>${esc(s.target)}</strong></p>${s.token ? `<pre>${json({ header: s.token.header, claims: s.token.claims })}</pre>` : ''}${s.values ? `<pre>${json(s.values)}</pre>` : ''}`,
+    )
+    .join('');
 }
 
 function requests(result: CaseResult): string {
   if (!result.requests?.length) return '<p class="muted">mock-idp saw no request of this case\'s client.</p>';
-  const rows = result.requests.map((r) => `<tr><td>${esc(r.method)}</td><td class="id">${esc(r.path)}</td><td>${esc(r.route ?? '')}</td><td>${esc(r.status ?? '')}${r.error ? ` ${esc(r.error)}` : ''}</td><td>${esc((r.faults ?? []).join(', '))}</td></tr>`).join('');
+  const rows = result.requests
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.method)}</td><td class="id">${esc(r.path)}</td><td>${esc(r.route ?? '')}</td><td>${esc(r.status ?? '')}${r.error ? ` ${esc(r.error)}` : ''}</td><td>${esc((r.faults ?? []).join(', '))}</td></tr>`,
+    )
+    .join('');
   return `<table class="requests"><thead><tr><th>method</th><th>path</th><th>route</th><th>status</th><th>fault served</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -74,10 +91,12 @@ function outcome(result: CaseResult): string {
 }
 
 function caseItem(result: CaseResult): string {
-  const refs = result.refs.map((ref) => {
-    const quote = specQuotes[ref];
-    return `<li>${quote ? `<a href="${esc(quote.url)}">${esc(ref)}</a><blockquote>${esc(quote.quote)}</blockquote>` : esc(ref)}</li>`;
-  }).join('');
+  const refs = result.refs
+    .map((ref) => {
+      const quote = specQuotes[ref];
+      return `<li>${quote ? `<a href="${esc(quote.url)}">${esc(ref)}</a><blockquote>${esc(quote.quote)}</blockquote>` : esc(ref)}</li>`;
+    })
+    .join('');
   return `<details class="case v-${result.verdict}" id="${esc(result.id)}"${result.verdict === 'fail' || result.verdict === 'not-delivered' ? ' open' : ''}>
 <summary><span class="badge">${esc(LABEL[result.verdict])}</span><span>${esc(result.level)}</span><span class="id">${esc(result.id)}</span><span class="title">${esc(result.title)}</span></summary>
 <div class="body">
@@ -95,7 +114,10 @@ function caseItem(result: CaseResult): string {
  * tokens decoded) and what the client did. Filters by verdict; prints whole.
  */
 export function toHtml(report: ConformanceReport): string {
-  const filters = VERDICTS.map((v) => `<li><label class="v-${v}"><input type="checkbox" data-verdict="${v}" checked><span class="badge v-${v}">${esc(LABEL[v])}</span> ${report.summary[v]}</label></li>`).join('');
+  const filters = VERDICTS.map(
+    (v) =>
+      `<li><label class="v-${v}"><input type="checkbox" data-verdict="${v}" checked><span class="badge v-${v}">${esc(LABEL[v])}</span> ${report.summary[v]}</label></li>`,
+  ).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,6 +1,13 @@
 import type { CaseRun } from './case-run.js';
 import { MISS } from './judge.js';
-import { VERDICTS, type CaseResult, type ConformanceCase, type Premise, type Relaxation, type Verdict } from './types.js';
+import {
+  type CaseResult,
+  type ConformanceCase,
+  type Premise,
+  type Relaxation,
+  VERDICTS,
+  type Verdict,
+} from './types.js';
 
 /** What the whole run shows the client does, whichever case showed it. */
 interface RunFacts {
@@ -14,11 +21,13 @@ interface RunFacts {
 const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolean; otherwise: string }>> = {
   'uses-access-token': {
     holds: (f) => f.usedAccessToken,
-    otherwise: 'the client never used an access token in the run (no userinfo or API call), so one it should not use proves nothing',
+    otherwise:
+      'the client never used an access token in the run (no userinfo or API call), so one it should not use proves nothing',
   },
   'fetches-keys': {
     holds: (f) => f.fetchedKeys,
-    otherwise: 'the client never fetched keys in the run: it verifies no signatures, so where it would take keys from says nothing',
+    otherwise:
+      'the client never fetched keys in the run: it verifies no signatures, so where it would take keys from says nothing',
   },
 };
 
@@ -38,7 +47,12 @@ function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts):
   const relaxed = testCase.relaxed;
   const applies = relaxed && RUN_RELAXATIONS[relaxed.when]?.(facts);
   if (relaxed && applies && result.verdict === MISS[result.level] && result.verdict !== 'pass') {
-    return { ...result, level: relaxed.level, verdict: MISS[relaxed.level], reason: `${result.reason} (${relaxed.level}: ${relaxed.because})` };
+    return {
+      ...result,
+      level: relaxed.level,
+      verdict: MISS[relaxed.level],
+      reason: `${result.reason} (${relaxed.level}: ${relaxed.because})`,
+    };
   }
   return result;
 }
@@ -48,7 +62,11 @@ function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts):
  * premises (does it use access tokens, does it fetch keys at all) as every
  * case, the baseline first, showed them.
  */
-export function settleRunWide(cases: readonly ConformanceCase[], runs: readonly CaseRun[], baseline: CaseRun | undefined): CaseResult[] {
+export function settleRunWide(
+  cases: readonly ConformanceCase[],
+  runs: readonly CaseRun[],
+  baseline: CaseRun | undefined,
+): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),

@@ -1,10 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/index.js';
+import { type CaseRun, runCase, skippedCase } from './case-run.js';
 import { cases as catalog } from './cases/index.js';
-import { runCase, skippedCase, type CaseRun } from './case-run.js';
-import { settleRunWide, summarize } from './run-wide.js';
 import { registerFixedClient } from './registration.js';
-import type { CaseResult, Capability, ClientAdapter, ClientDefaults, ConformanceCase, ConformanceReport, FixedClient, IssuerMetadata, TokenEndpointAuthMethod } from './types.js';
+import { settleRunWide, summarize } from './run-wide.js';
+import type {
+  Capability,
+  CaseResult,
+  ClientAdapter,
+  ClientDefaults,
+  ConformanceCase,
+  ConformanceReport,
+  FixedClient,
+  IssuerMetadata,
+  TokenEndpointAuthMethod,
+} from './types.js';
 
 export interface RunOptions {
   /** A running mock-idp (startMockIdp or the vitest globalSetup's). */
@@ -64,10 +74,13 @@ interface IssuerFacts {
 function defaultMethodOf(metadata: IssuerMetadata): TokenEndpointAuthMethod {
   const supported = metadata.token_endpoint_auth_methods_supported;
   if (!Array.isArray(supported) || supported.includes('client_secret_basic')) return 'client_secret_basic';
-  return (['client_secret_post', 'client_secret_jwt'] as const).find((m) => supported.includes(m)) ?? 'client_secret_basic';
+  return (
+    (['client_secret_post', 'client_secret_jwt'] as const).find((m) => supported.includes(m)) ?? 'client_secret_basic'
+  );
 }
 
-const isAdvertised = (value: unknown) => value === true || (Array.isArray(value) && value.length > 0) || (typeof value === 'string' && value !== '');
+const isAdvertised = (value: unknown) =>
+  value === true || (Array.isArray(value) && value.length > 0) || (typeof value === 'string' && value !== '');
 
 /** A signing alg a case registers, the discovery field that advertises it, and what it signs. */
 const SIGNED_RESPONSES = [
@@ -76,16 +89,28 @@ const SIGNED_RESPONSES = [
 ] as const;
 
 /** Why a case does not apply to this client on this issuer, or undefined when it does. */
-function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities: Set<Capability>, fixedClientId: string | undefined, defaults: ClientDefaults | undefined): string | undefined {
+function skipReason(
+  testCase: ConformanceCase,
+  issuer: IssuerFacts,
+  capabilities: Set<Capability>,
+  fixedClientId: string | undefined,
+  defaults: ClientDefaults | undefined,
+): string | undefined {
   const fixedClient = fixedClientId !== undefined;
   // A case asking for a copy of a fixture client can run on that very client (an app configured as okta-web).
-  const isTemplate = testCase.client !== undefined && Object.keys(testCase.client).length === 1 && testCase.client.template === fixedClientId;
-  if (testCase.profiles && !testCase.profiles.includes(issuer.profile)) return `only for ${testCase.profiles.join(', ')} issuers`;
-  if (fixedClient && testCase.client && !isTemplate) return 'needs a client registered its own way; this client\'s registration is fixed';
+  const isTemplate =
+    testCase.client !== undefined &&
+    Object.keys(testCase.client).length === 1 &&
+    testCase.client.template === fixedClientId;
+  if (testCase.profiles && !testCase.profiles.includes(issuer.profile))
+    return `only for ${testCase.profiles.join(', ')} issuers`;
+  if (fixedClient && testCase.client && !isTemplate)
+    return "needs a client registered its own way; this client's registration is fixed";
   if (issuer.oauth2 && !testCase.oauth2) return 'an OpenID Connect case; this issuer is plain OAuth 2';
   const exception = testCase.except?.[issuer.profile];
   if (exception) return exception;
-  if (testCase.advertised && !isAdvertised(issuer.metadata[testCase.advertised])) return `the issuer does not advertise ${testCase.advertised}`;
+  if (testCase.advertised && !isAdvertised(issuer.metadata[testCase.advertised]))
+    return `the issuer does not advertise ${testCase.advertised}`;
   const method = testCase.client?.tokenEndpointAuthMethod;
   const methods = issuer.metadata.token_endpoint_auth_methods_supported;
   if (method && Array.isArray(methods) && !methods.includes(method)) return `the issuer does not support ${method}`;
@@ -94,16 +119,19 @@ function skipReason(testCase: ConformanceCase, issuer: IssuerFacts, capabilities
     const algs = issuer.metadata[metadata];
     if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ${what} with ${alg}`;
   }
-  const needs = [...(testCase.requires ?? []), ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login')];
+  const needs = [
+    ...(testCase.requires ?? []),
+    ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login'),
+  ];
   // A client that cannot be sent to a scenario issuer meets the cases that allow it armed on its client_id.
   if (testCase.via === 'issuer' && !(testCase.armable || testCase.armedAs)) needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
   const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
-  if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod) needs.push('client-auth');
+  if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod)
+    needs.push('client-auth');
   const missing = [...new Set(needs)].filter((c) => !capabilities.has(c));
   return missing.length ? `the client lacks: ${missing.join(', ')}` : undefined;
 }
-
 
 /** The valid login every run starts with. */
 const BASELINE = 'happy-path';
@@ -112,13 +140,21 @@ const BASELINE = 'happy-path';
 export async function runConformance(options: RunOptions): Promise<ConformanceReport> {
   const issuerName = options.issuer ?? 'generic';
   const summaryOfIssuer = options.idp.describe().find((i) => i.name === issuerName);
-  if (!summaryOfIssuer) throw new Error(`no issuer named "${issuerName}" (issuers: ${Object.keys(options.idp.issuers).join(', ')})`);
+  if (!summaryOfIssuer)
+    throw new Error(`no issuer named "${issuerName}" (issuers: ${Object.keys(options.idp.issuers).join(', ')})`);
   const unknown = (options.only ?? []).filter((id) => !catalog.some((c) => c.id === id));
   if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}`);
   const selected = catalog.filter((c) => !options.only || options.only.includes(c.id));
   const capabilities = capabilitiesOf(options.adapter);
-  const metadata = summaryOfIssuer.discovery ? await (await fetch(summaryOfIssuer.discovery)).json() as IssuerMetadata : {};
-  const facts: IssuerFacts = { profile: summaryOfIssuer.profile, oauth2: summaryOfIssuer.discovery === undefined, metadata, defaultMethod: defaultMethodOf(metadata) };
+  const metadata = summaryOfIssuer.discovery
+    ? ((await (await fetch(summaryOfIssuer.discovery)).json()) as IssuerMetadata)
+    : {};
+  const facts: IssuerFacts = {
+    profile: summaryOfIssuer.profile,
+    oauth2: summaryOfIssuer.discovery === undefined,
+    metadata,
+    defaultMethod: defaultMethodOf(metadata),
+  };
   const caseOptions = {
     idp: options.idp,
     issuerName,
@@ -126,7 +162,10 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     adapter: options.adapter,
     redirectUri: options.redirectUri ?? 'http://127.0.0.1:3000/callback',
     timeoutMs: options.timeoutMs ?? 10_000,
-    clientDefaults: { tokenEndpointAuthMethod: facts.defaultMethod, ...(options.clientDefaults ?? options.adapter.registration) },
+    clientDefaults: {
+      tokenEndpointAuthMethod: facts.defaultMethod,
+      ...(options.clientDefaults ?? options.adapter.registration),
+    },
     fixedClient: options.client,
     armIssuerCases: !capabilities.has('issuer-url'),
     jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
@@ -134,7 +173,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
   // One client_id can carry one scenario at a time.
-  const concurrency = options.client ? 1 : options.concurrency ?? 6;
+  const concurrency = options.client ? 1 : (options.concurrency ?? 6);
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -154,7 +193,8 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const baseline = catalog.find((c) => c.id === BASELINE)!;
   const baselineIndex = selected.indexOf(baseline);
   const hiddenSkip = skipReason(baseline, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
-  const baselineRun = baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await runCase(caseOptions, baseline);
+  const baselineRun =
+    baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await runCase(caseOptions, baseline);
   if (baselineIndex !== -1) report(baselineIndex, baselineRun!);
   // Armed rotations next: before any case has shown the client an unknown kid, the first needs no wait.
   const order = selected.map((_, index) => index).filter((index) => index !== baselineIndex);
@@ -162,12 +202,14 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const rank = (c: ConformanceCase) => (c.armedAs?.onlyIf ? 2 : c.rotationStep !== undefined ? 1 : 0);
   if (caseOptions.armIssuerCases) order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
   let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, async () => {
-    while (next < order.length) {
-      const index = order[next++]!;
-      report(index, await runOne(index));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, async () => {
+      while (next < order.length) {
+        const index = order[next++]!;
+        report(index, await runOne(index));
+      }
+    }),
+  );
   const results = settleRunWide(selected, runs, baselineRun);
   const summary = summarize(results);
   return {

@@ -6,8 +6,23 @@ import type { LogoutTokenFault } from './logout-token.js';
 export type Expectation = 'reject' | 'accept' | 'either';
 
 export type Area =
-  | 'happy-path' | 'id-token' | 'signature' | 'keys' | 'discovery' | 'authorization-response' | 'token-response'
-  | 'transport' | 'userinfo' | 'client-auth' | 'pkce' | 'refresh' | 'clock' | 'web-app' | 'native' | 'logout' | 'profile';
+  | 'happy-path'
+  | 'id-token'
+  | 'signature'
+  | 'keys'
+  | 'discovery'
+  | 'authorization-response'
+  | 'token-response'
+  | 'transport'
+  | 'userinfo'
+  | 'client-auth'
+  | 'pkce'
+  | 'refresh'
+  | 'clock'
+  | 'web-app'
+  | 'native'
+  | 'logout'
+  | 'profile';
 
 /**
  * What a case asks the client to do, in order: log in (again), refresh the
@@ -180,7 +195,12 @@ export interface ConformanceCase {
 /** What the runner reads from the issuer's discovery document to decide which cases apply. */
 export type IssuerMetadata = Readonly<Record<string, unknown>>;
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none';
 
 /** How clients are registered when the case does not say: the client under test's own kind. */
 export interface ClientDefaults {
@@ -249,14 +269,16 @@ interface Landing {
 export type ClientOutcome =
   | ({ ok: true; claims?: Record<string, unknown> | undefined } & Landing)
   | ({
-    ok: false; code?: string | undefined; message: string;
-    /**
-     * The identity provider itself refused the client's request (an unknown
-     * client, an unregistered redirect URI): the case's fault was never
-     * delivered, so the rejection proves nothing.
-     */
-    refusedByIdp?: boolean | undefined;
-  } & Landing);
+      ok: false;
+      code?: string | undefined;
+      message: string;
+      /**
+       * The identity provider itself refused the client's request (an unknown
+       * client, an unregistered redirect URI): the case's fault was never
+       * delivered, so the rejection proves nothing.
+       */
+      refusedByIdp?: boolean | undefined;
+    } & Landing);
 
 /**
  * A client under test. run() performs one login (and whatever the client does

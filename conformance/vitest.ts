@@ -44,9 +44,16 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
       const { startMockIdp } = await loadServer();
       idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
       report = runConformance({
-        idp, adapter, issuer: options.issuer, only: selected.map((c) => c.id),
-        ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
-        ...(options.jwksRefetchIntervalMs !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
+        idp,
+        adapter,
+        issuer: options.issuer,
+        only: selected.map((c) => c.id),
+        ...(options.clockToleranceSeconds !== undefined
+          ? { clockToleranceSeconds: options.clockToleranceSeconds }
+          : {}),
+        ...(options.jwksRefetchIntervalMs !== undefined
+          ? { jwksRefetchIntervalMs: options.jwksRefetchIntervalMs }
+          : {}),
       });
       await report;
     });
@@ -59,8 +66,14 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
         const told = `${result.verdict} (${result.level}): ${result.reason}\nspec: ${testCase.refs.join('; ')}${result.quote ? ` — "${result.quote}"` : ''}\nrequests: ${result.calls.join(' > ') || 'none'}`;
         if (result.verdict === 'skip') context.skip(result.reason);
         // The whole reason, never a diff of it: it says what the client did and where the spec says otherwise.
-        if (result.verdict === 'fail' || result.verdict === 'not-delivered' || (options.strict === true && result.verdict === 'warn')) throw new Error(told);
-        if (result.verdict === 'warn' || result.verdict === 'info') await context.annotate(told, result.verdict === 'warn' ? 'warning' : 'notice');
+        if (
+          result.verdict === 'fail' ||
+          result.verdict === 'not-delivered' ||
+          (options.strict === true && result.verdict === 'warn')
+        )
+          throw new Error(told);
+        if (result.verdict === 'warn' || result.verdict === 'info')
+          await context.annotate(told, result.verdict === 'warn' ? 'warning' : 'notice');
       });
     }
   });

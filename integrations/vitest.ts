@@ -8,5 +8,6 @@
  *
  * It sits above mock-idp/ and conformance/: nothing in them imports it.
  */
+
+export { type DescribeConformanceOptions, describeConformance } from '../conformance/vitest.js';
 export * from '../mock-idp/vitest.js';
-export { describeConformance, type DescribeConformanceOptions } from '../conformance/vitest.js';

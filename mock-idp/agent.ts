@@ -28,7 +28,11 @@ const QUOTE_LIMIT = 2000;
  */
 export class NavigationError extends Error {
   override name = 'NavigationError';
-  constructor(readonly url: URL, readonly status: number, readonly page: string) {
+  constructor(
+    readonly url: URL,
+    readonly status: number,
+    readonly page: string,
+  ) {
     super(`the browser stopped at ${url.origin}${url.pathname} (${status}) before reaching the redirect URI: ${page}`);
   }
 }
@@ -42,11 +46,25 @@ function quote(body: string, html: boolean): string {
     for (const hidden of main.querySelectorAll('script, style')) hidden.remove();
     // A snippet keeps its lines and indentation (YAML needs both): one block per line, indented with a placeholder that survives trimming.
     for (const pre of main.querySelectorAll('pre')) {
-      pre.set_content(pre.text.split('\n').map((line) => `<div>${escapeText(line.replace(/^ +/, (lead) => INDENT.repeat(lead.length)))}</div>`).join(''));
+      pre.set_content(
+        pre.text
+          .split('\n')
+          .map((line) => `<div>${escapeText(line.replace(/^ +/, (lead) => INDENT.repeat(lead.length)))}</div>`)
+          .join(''),
+      );
     }
     text = main.structuredText;
   }
-  text = text.split('\n').map((line) => line.replace(/[ \t\r\f\v]+/g, ' ').trim().replaceAll(INDENT, ' ')).filter((line) => line.trim()).join('\n');
+  text = text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/[ \t\r\f\v]+/g, ' ')
+        .trim()
+        .replaceAll(INDENT, ' '),
+    )
+    .filter((line) => line.trim())
+    .join('\n');
   return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
 }
 
@@ -116,13 +134,18 @@ export class UserAgent {
         if (submitted) {
           url = submitted.action;
           form = { method: 'POST', body: submitted.body };
-          init = { method: 'POST', body: submitted.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+          init = {
+            method: 'POST',
+            body: submitted.body,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          };
           continue;
         }
         if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(html, true));
         return { url, response: new Response(html, { status: response.status, headers: response.headers }), hops };
       }
-      if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(await response.text(), false));
+      if (stopsOnError(options, response.status))
+        throw new NavigationError(url, response.status, quote(await response.text(), false));
       return { url, response, hops };
     }
     throw new Error(`gave up after ${maxHops} hops at ${url.href}`);

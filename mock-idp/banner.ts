@@ -11,7 +11,8 @@ function clientsPath(cwd = process.cwd()): string {
 
 type BannerExtra = { adminOpen: boolean; loopbackOnly: boolean };
 
-const adminState = (extra: BannerExtra) => (extra.adminOpen ? (extra.loopbackOnly ? 'open on loopback' : 'token required') : 'disabled: set MOCK_IDP_ADMIN_TOKEN');
+const adminState = (extra: BannerExtra) =>
+  extra.adminOpen ? (extra.loopbackOnly ? 'open on loopback' : 'token required') : 'disabled: set MOCK_IDP_ADMIN_TOKEN';
 
 /**
  * The banner as one log line, for MOCK_IDP_LOG_FORMAT=json: the same facts, in
@@ -37,18 +38,22 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: Banne
     lines.push(`● ${issuer.name} (${issuer.profile}, login: ${issuer.login})`);
     lines.push(`  issuer     ${issuer.issuer}`);
     if (issuer.discovery) lines.push(`  discovery  ${issuer.discovery}`);
-    if (issuer.endpoints) lines.push(`  authorize  ${issuer.endpoints.authorization}`, `  token      ${issuer.endpoints.token}`);
+    if (issuer.endpoints)
+      lines.push(`  authorize  ${issuer.endpoints.authorization}`, `  token      ${issuer.endpoints.token}`);
     lines.push('  clients');
     for (const c of issuer.clients) {
       const redirects = c.redirect_uris.length ? `  → ${c.redirect_uris.join(', ')}` : '';
       lines.push(`    ${c.client_id.padEnd(26)} ${c.token_endpoint_auth_method.padEnd(20)}${redirects}`);
     }
     lines.push('  users');
-    for (const u of issuer.users) lines.push(`    ${u.sub.padEnd(26)} ${[u.username, u.email].filter(Boolean).join('  ')}`);
+    for (const u of issuer.users)
+      lines.push(`    ${u.sub.padEnd(26)} ${[u.username, u.email].filter(Boolean).join('  ')}`);
     lines.push('');
   }
   lines.push(`admin      ${url}/_admin/requests (${adminState(extra)})`);
   lines.push(`health     ${url}/health`);
-  lines.push(`Client secrets are in ${clientsPath()}/*.json (import mock-idp/fixtures/clients/<profile>.json); none are printed here.`);
+  lines.push(
+    `Client secrets are in ${clientsPath()}/*.json (import mock-idp/fixtures/clients/<profile>.json); none are printed here.`,
+  );
   return lines.join('\n');
 }

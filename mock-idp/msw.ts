@@ -13,10 +13,10 @@
  * 127.0.0.1 on a free port, with X-Forwarded-Host/Proto set, so issuers,
  * endpoints, redirects and cookies all carry the real https URLs.
  */
-import { bypass, http, type HttpHandler } from 'msw';
+import { bypass, type HttpHandler, http } from 'msw';
 import type { IssuerInput } from './config/schema.js';
-import { startMockIdp, type MockIdp, type StartOptions } from './server/start.js';
-import { providerHosts, type ProviderName } from './profiles/index.js';
+import { type ProviderName, providerHosts } from './profiles/index.js';
+import { type MockIdp, type StartOptions, startMockIdp } from './server/start.js';
 
 export type { ProviderName };
 /** Where each provider lives on the internet: its host, API hosts and issuer path (from the provider's profile). */
@@ -42,7 +42,13 @@ export interface ProviderHandlers {
 
 // Hop-by-hop and re-encoded headers: fetch already decompressed the body, so the
 // forwarded response must not claim an encoding or length it no longer has.
-const DROPPED_RESPONSE_HEADERS = ['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'];
+const DROPPED_RESPONSE_HEADERS = [
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+];
 
 export async function createProviderHandlers(options: ProviderHandlersOptions = {}): Promise<ProviderHandlers> {
   const { tenant = 'mock', providers, issuers: extra = {}, ...start } = options;
@@ -58,22 +64,34 @@ export async function createProviderHandlers(options: ProviderHandlersOptions = 
   });
   const target = new URL(idp.url);
 
-  const handlers = selected.flatMap((name) => [hosts[name].host, ...hosts[name].aliases]).map((host) =>
-    http.all(`https://${host}/*`, async ({ request }) => {
-      const incoming = new URL(request.url);
-      const headers = new Headers(request.headers);
-      headers.set('x-forwarded-host', incoming.host);
-      headers.set('x-forwarded-proto', 'https');
-      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-      const forwarded = new Request(new URL(`${incoming.pathname}${incoming.search}`, target), {
-        method: request.method, headers, redirect: 'manual', ...(body ? { body } : {}),
-      });
-      const response = await fetch(bypass(forwarded));
-      const out = new Headers();
-      response.headers.forEach((value, key) => { if (!DROPPED_RESPONSE_HEADERS.includes(key) && key !== 'set-cookie') out.set(key, value); });
-      for (const cookie of response.headers.getSetCookie()) out.append('set-cookie', cookie);
-      return new Response(request.method === 'HEAD' ? null : await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: out });
-    }));
+  const handlers = selected
+    .flatMap((name) => [hosts[name].host, ...hosts[name].aliases])
+    .map((host) =>
+      http.all(`https://${host}/*`, async ({ request }) => {
+        const incoming = new URL(request.url);
+        const headers = new Headers(request.headers);
+        headers.set('x-forwarded-host', incoming.host);
+        headers.set('x-forwarded-proto', 'https');
+        const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+        const forwarded = new Request(new URL(`${incoming.pathname}${incoming.search}`, target), {
+          method: request.method,
+          headers,
+          redirect: 'manual',
+          ...(body ? { body } : {}),
+        });
+        const response = await fetch(bypass(forwarded));
+        const out = new Headers();
+        response.headers.forEach((value, key) => {
+          if (!DROPPED_RESPONSE_HEADERS.includes(key) && key !== 'set-cookie') out.set(key, value);
+        });
+        for (const cookie of response.headers.getSetCookie()) out.append('set-cookie', cookie);
+        return new Response(request.method === 'HEAD' ? null : await response.arrayBuffer(), {
+          status: response.status,
+          statusText: response.statusText,
+          headers: out,
+        });
+      }),
+    );
 
   return { handlers, idp, issuers: { ...idp.issuers }, close: () => idp.close() };
 }

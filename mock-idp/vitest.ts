@@ -43,7 +43,9 @@ let running: MockIdp | undefined;
  * globalSetup: starts mock-idp on a free loopback port (MOCK_IDP_* variables and
  * MOCK_IDP_CONFIG apply) and provides its URLs to the tests.
  */
-export async function setup(project: { provide(key: 'mockIdp', value: MockIdpContext): void }): Promise<() => Promise<void>> {
+export async function setup(project: {
+  provide(key: 'mockIdp', value: MockIdpContext): void;
+}): Promise<() => Promise<void>> {
   const { startMockIdp } = await loadServer();
   running = await startMockIdp({
     env: process.env,
@@ -51,7 +53,11 @@ export async function setup(project: { provide(key: 'mockIdp', value: MockIdpCon
     port: process.env.MOCK_IDP_PORT ? undefined : 0,
     logLevel: process.env.MOCK_IDP_LOG_LEVEL ? undefined : 'silent',
   });
-  project.provide('mockIdp', { url: running.url, issuers: { ...running.issuers }, adminToken: running.config.adminToken });
+  project.provide('mockIdp', {
+    url: running.url,
+    issuers: { ...running.issuers },
+    adminToken: running.config.adminToken,
+  });
   return async () => {
     await running?.close();
     running = undefined;
@@ -70,8 +76,11 @@ async function admin(method: string, path: string, body?: unknown): Promise<Reco
     headers: { 'content-type': 'application/json', ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const json = await response.json() as Record<string, unknown>;
-  if (!response.ok) throw new Error(`mock-idp admin ${method} ${path}: ${response.status} ${String(json.error_description ?? json.error)}`);
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(
+      `mock-idp admin ${method} ${path}: ${response.status} ${String(json.error_description ?? json.error)}`,
+    );
   return json;
 }
 
@@ -92,19 +101,35 @@ export async function freshClient(issuer: string, metadata: Record<string, unkno
   } as Omit<FreshClient, 'client_id'> & Record<string, unknown>;
   const clientId = typeof metadata.client_id === 'string' ? metadata.client_id : unique('test-client');
   await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}`, client);
-  onTestFinished(() => admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}`).then(() => undefined));
+  onTestFinished(() =>
+    admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}`).then(
+      () => undefined,
+    ),
+  );
   return { ...client, client_id: clientId };
 }
 
 /** A user of its own for this test (log in with login_hint = its sub), removed when the test finishes. */
-export async function freshUser(issuer: string, claims: Record<string, unknown> = {}, sub = unique('test-user')): Promise<{ sub: string; claims: Record<string, unknown> }> {
+export async function freshUser(
+  issuer: string,
+  claims: Record<string, unknown> = {},
+  sub = unique('test-user'),
+): Promise<{ sub: string; claims: Record<string, unknown> }> {
   await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/users/${encodeURIComponent(sub)}`, { claims });
-  onTestFinished(() => admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/users/${encodeURIComponent(sub)}`).then(() => undefined));
+  onTestFinished(() =>
+    admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/users/${encodeURIComponent(sub)}`).then(() => undefined),
+  );
   return { sub, claims };
 }
 
 /** Makes one client misbehave as the named scenario for the rest of this test. */
 export async function withScenario(issuer: string, clientId: string, scenario: string): Promise<void> {
-  await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`, { name: scenario });
-  onTestFinished(() => admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`).then(() => undefined));
+  await admin('PUT', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`, {
+    name: scenario,
+  });
+  onTestFinished(() =>
+    admin('DELETE', `/issuers/${encodeURIComponent(issuer)}/clients/${encodeURIComponent(clientId)}/scenario`).then(
+      () => undefined,
+    ),
+  );
 }

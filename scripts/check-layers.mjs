@@ -35,18 +35,23 @@ function sources(dir) {
 
 const files = [...sources(path.join(root, 'mock-idp')), ...sources(path.join(root, 'client'))];
 const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+|require\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
-const edges = new Map(files.map((file) => {
-  const text = readFileSync(file, 'utf8');
-  const targets = [...text.matchAll(IMPORT)].map((m) => path.resolve(path.dirname(file), m[1]).replace(/\.[cm]?js$/, (ext) => ext.replace('js', 'ts')));
-  return [file, targets];
-}));
+const edges = new Map(
+  files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const targets = [...text.matchAll(IMPORT)].map((m) =>
+      path.resolve(path.dirname(file), m[1]).replace(/\.[cm]?js$/, (ext) => ext.replace('js', 'ts')),
+    );
+    return [file, targets];
+  }),
+);
 
 const problems = [];
 const rel = (file) => path.relative(root, file);
 for (const [file, targets] of edges) {
   for (const target of targets) {
     const inClient = rel(file).startsWith('client/');
-    if (inClient && !rel(target).startsWith('client/')) problems.push(`${rel(file)} -> ${rel(target)}: client/ imports only client/`);
+    if (inClient && !rel(target).startsWith('client/'))
+      problems.push(`${rel(file)} -> ${rel(target)}: client/ imports only client/`);
     if (!inClient && rel(target).startsWith('mock-idp/') && layerOf(target) > layerOf(file)) {
       problems.push(`${rel(file)} -> ${rel(target)}: imports upward (layer ${layerOf(file)} -> ${layerOf(target)})`);
     }
@@ -55,7 +60,10 @@ for (const [file, targets] of edges) {
 
 // Tarjan's strongly connected components: any with two or more files is a cycle.
 let counter = 0;
-const index = new Map(), low = new Map(), stack = [], onStack = new Set();
+const index = new Map(),
+  low = new Map(),
+  stack = [],
+  onStack = new Set();
 function visit(file) {
   index.set(file, counter);
   low.set(file, counter++);

@@ -29,7 +29,8 @@ const versionOf = (node) => {
 /** The folder holding `node` for this major: the running one if it matches, else the pinned release from the registry. */
 export function nodeBinDir(major, { preferCurrent = true } = {}) {
   const version = nodeVersions[String(major)];
-  if (!version) throw new Error(`no pinned Node release for major ${major} (known: ${Object.keys(nodeVersions).join(', ')})`);
+  if (!version)
+    throw new Error(`no pinned Node release for major ${major} (known: ${Object.keys(nodeVersions).join(', ')})`);
   if (preferCurrent && process.versions.node.split('.')[0] === String(major)) return dirname(process.execPath);
   const target = join(cacheRoot(), `node-${version}-${process.platform}-${process.arch}`);
   const binary = join(target, 'bin', 'node');
@@ -39,10 +40,17 @@ export function nodeBinDir(major, { preferCurrent = true } = {}) {
   try {
     const spec = `node-${process.platform}-${process.arch}@${version}`;
     // npm's own cache makes the second pack of the same release local.
-    const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1);
+    const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', work], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+      .trim()
+      .split('\n')
+      .at(-1);
     execFileSync('tar', ['xzf', join(work, tarball), '-C', work, 'package/bin/node']);
     const unpacked = join(work, 'package');
-    if (versionOf(join(unpacked, 'bin', 'node')) !== `v${version}`) throw new Error(`${spec} did not hold a working node v${version}`);
+    if (versionOf(join(unpacked, 'bin', 'node')) !== `v${version}`)
+      throw new Error(`${spec} did not hold a working node v${version}`);
     rmSync(target, { recursive: true, force: true });
     renameSync(unpacked, target);
   } finally {

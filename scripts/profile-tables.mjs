@@ -19,7 +19,8 @@ const cell = (text) => String(text).replaceAll('|', '\\|');
 /** The fixture file in fixtures/keys/clients holding the private half of a client's key. */
 function privateKeyFile(client) {
   const files = readdirSync(join(root, clientKeysDir)).sort();
-  const holds = (needle) => files.find((file) => readFileSync(join(root, clientKeysDir, file), 'utf8').includes(needle));
+  const holds = (needle) =>
+    files.find((file) => readFileSync(join(root, clientKeysDir, file), 'utf8').includes(needle));
   let found;
   if (client.jwks) found = holds(`"${client.jwks.keys[0].kid}"`);
   else if (client.public_key_pem) {
@@ -76,9 +77,11 @@ export function userTable(profile) {
 }
 
 function table(header, rows) {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 const marker = /<!-- generated: (clients|users) (\w+) -->\n[\s\S]*?<!-- end generated -->/g;

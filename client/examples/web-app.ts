@@ -25,9 +25,9 @@ export interface ExampleAppOptions {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 const page = (title: string, body: string) =>
-  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
+  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
 // One login per browser: the cookie store already belongs to exactly one browser.
 const USER = 'browser';
 const RETURN_TO_COOKIE = 'example.return_to';
@@ -42,7 +42,10 @@ function safeReturnTo(value: unknown): string | undefined {
 }
 
 function cookieValue(header: string, name: string): string | undefined {
-  const found = header.split(';').map((p) => p.trim()).find((p) => p.startsWith(`${name}=`));
+  const found = header
+    .split(';')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(`${name}=`));
   try {
     return found === undefined ? undefined : decodeURIComponent(found.slice(name.length + 1));
   } catch {
@@ -60,17 +63,21 @@ async function readBody(req: NodeJS.ReadableStream): Promise<string | undefined>
   return body;
 }
 
-export async function startExampleApp(options: ExampleAppOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startExampleApp(
+  options: ExampleAppOptions,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   // The redirect URI names the port actually bound, so listen first, then build the client.
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 3000, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const flows = new FlowManager(presets.generic(options.issuer, {
-    clientId: options.clientId,
-    clientAuth: clientSecretBasic(options.clientSecret),
-    redirectUri: `${url}/callback`,
-  }));
+  const flows = new FlowManager(
+    presets.generic(options.issuer, {
+      clientId: options.clientId,
+      clientAuth: clientSecretBasic(options.clientSecret),
+      redirectUri: `${url}/callback`,
+    }),
+  );
   const cookies = new EncryptedCookieStore({
     secret: options.cookieSecret ?? randomBytes(32).toString('base64url'),
     prefix: 'example',
@@ -97,12 +104,19 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
     try {
       switch (ctx.path) {
         case '/':
-          ctx.body = page('Example app', '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log in, then who am I</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>');
+          ctx.body = page(
+            'Example app',
+            '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log in, then who am I</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>',
+          );
           return;
         case '/login': {
-          ctx.redirect((await session.start(USER, {
-            ...(typeof ctx.query.login_hint === 'string' ? { loginHint: ctx.query.login_hint } : {}),
-          })).href);
+          ctx.redirect(
+            (
+              await session.start(USER, {
+                ...(typeof ctx.query.login_hint === 'string' ? { loginHint: ctx.query.login_hint } : {}),
+              })
+            ).href,
+          );
           const returnTo = safeReturnTo(ctx.query.return_to);
           ctx.set('set-cookie', [
             ...store.setCookieHeaders(),
@@ -151,7 +165,10 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
           ctx.type = ctx.accepts('html', 'json') === 'json' ? 'json' : 'html';
           ctx.body = ctx.type.includes('json')
             ? { claims: current.claims, userinfo }
-            : page('Who am I', `<h1>Hello ${escape(current.claims?.name ?? current.claims?.sub)}</h1><pre>${escape(JSON.stringify({ claims: current.claims, userinfo }, null, 2))}</pre>`);
+            : page(
+                'Who am I',
+                `<h1>Hello ${escapeHtml(current.claims?.name ?? current.claims?.sub)}</h1><pre>${escapeHtml(JSON.stringify({ claims: current.claims, userinfo }, null, 2))}</pre>`,
+              );
           return;
         }
         case '/logout': {
@@ -169,12 +186,23 @@ export async function startExampleApp(options: ExampleAppOptions): Promise<{ url
       sendCookies();
       ctx.status = error instanceof RelyingPartyError ? 400 : 500;
       const code = error instanceof RelyingPartyError ? error.code : 'internal_error';
-      ctx.body = page('Login failed', `<h1>Login failed</h1><p><code>${escape(code)}</code>: ${escape((error as Error).message)}</p><p><a href="/login">Try again</a></p>`);
+      ctx.body = page(
+        'Login failed',
+        `<h1>Login failed</h1><p><code>${escapeHtml(code)}</code>: ${escapeHtml((error as Error).message)}</p><p><a href="/login">Try again</a></p>`,
+      );
     }
   });
 
   server.on('request', app.callback());
-  return { url, server, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

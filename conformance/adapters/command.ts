@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserAgent } from '../../mock-idp/helpers.js';
-import type { CaseContext, Capability, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
+import type { Capability, CaseContext, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
 
 export interface CommandAdapterOptions {
   /**
@@ -64,17 +64,28 @@ function shellQuote(value: string): string {
 
 /** What the command said last: its error message, as CLIs print it. */
 function lastLine(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
   return line.length > LAST_LINE ? `${line.slice(0, LAST_LINE)}…` : line;
 }
 
 /** `{"claims": {...}}` as stdout or its last line (what `mock-idp login` prints) becomes the outcome's claims. */
 function claimsFrom(stdout: string): Record<string, unknown> | undefined {
-  const last = stdout.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  const last =
+    stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
   for (const candidate of [stdout, last]) {
     try {
       const parsed = JSON.parse(candidate) as { claims?: unknown } | null;
-      if (parsed?.claims !== null && typeof parsed?.claims === 'object') return parsed.claims as Record<string, unknown>;
+      if (parsed?.claims !== null && typeof parsed?.claims === 'object')
+        return parsed.claims as Record<string, unknown>;
     } catch {
       // Not JSON: the command's own output format.
     }
@@ -101,8 +112,12 @@ function standInBrowser(): string {
   if (browserScript) return browserScript;
   const dir = mkdtempSync(join(tmpdir(), 'mock-idp-browser-'));
   const file = join(dir, 'browser');
-  const js = 'fetch(process.env.MOCK_IDP_BROWSER_INBOX,{method:"POST",body:process.argv.slice(1).join(" ")}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
-  writeFileSync(file, `#!/bin/sh\n# mock-idp conformance kit: hands the URL to the kit, which logs in headlessly.\nexec ${shellQuote(process.execPath)} -e ${shellQuote(js)} -- "$@"\n`);
+  const js =
+    'fetch(process.env.MOCK_IDP_BROWSER_INBOX,{method:"POST",body:process.argv.slice(1).join(" ")}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
+  writeFileSync(
+    file,
+    `#!/bin/sh\n# mock-idp conformance kit: hands the URL to the kit, which logs in headlessly.\nexec ${shellQuote(process.execPath)} -e ${shellQuote(js)} -- "$@"\n`,
+  );
   chmodSync(file, 0o755);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   browserScript = file;
@@ -143,13 +158,25 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
     login.opened.add(href);
     const idpOrigin = new URL(issuer).origin;
     try {
-      const stop = await login.browser.navigate(href, { until: (url) => url.origin !== idpOrigin, throwOnError: false });
+      const stop = await login.browser.navigate(href, {
+        until: (url) => url.origin !== idpOrigin,
+        throwOnError: false,
+      });
       if (stop.response) {
-        const page = (await stop.response.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+        const page = (await stop.response.text())
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 200);
         login.abandon(`the login stopped at the identity provider (${stop.response.status}): ${page}`);
         return;
       }
-      const callback = await login.browser.request(stop.url, stop.form ? { method: 'POST', body: stop.form.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {});
+      const callback = await login.browser.request(
+        stop.url,
+        stop.form
+          ? { method: 'POST', body: stop.form.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+          : {},
+      );
       await callback.arrayBuffer();
     } catch (error) {
       // A command that got its callback may close its listener before answering: its exit code says more.
@@ -163,7 +190,9 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         const target = inboxes.get(req.url?.slice(1) ?? '');
         let body = '';
         req.setEncoding('utf8');
-        req.on('data', (chunk: string) => { if (body.length < 64 * 1024) body += chunk; });
+        req.on('data', (chunk: string) => {
+          if (body.length < 64 * 1024) body += chunk;
+        });
         req.on('end', () => {
           res.writeHead(target ? 204 : 404).end();
           if (target) void open(target, target.issuer, body.trim());
@@ -178,7 +207,9 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
   }
 
   function environment(context: CaseContext, inboxUrl: string): NodeJS.ProcessEnv {
-    const registration = Object.fromEntries(Object.entries(registrationOf(context)).map(([name, value]) => [`MOCK_IDP_${name.toUpperCase()}`, value]));
+    const registration = Object.fromEntries(
+      Object.entries(registrationOf(context)).map(([name, value]) => [`MOCK_IDP_${name.toUpperCase()}`, value]),
+    );
     return {
       ...process.env,
       ...options.env,
@@ -190,7 +221,9 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
 
   function commandLine(context: CaseContext): string {
     const values = registrationOf(context);
-    return options.command.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in values ? shellQuote(values[name]!) : whole));
+    return options.command.replace(/\{([a-z_]+)\}/g, (whole, name: string) =>
+      name in values ? shellQuote(values[name]!) : whole,
+    );
   }
 
   return {
@@ -202,7 +235,11 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       const token = randomBytes(12).toString('base64url');
       const child = spawn(commandLine(context), {
         // Its own process group, so that stopping it stops what the shell started too.
-        shell: true, detached: true, cwd: options.cwd, env: environment(context, `${inboxUrl}/${token}`), stdio: ['ignore', 'pipe', 'pipe'],
+        shell: true,
+        detached: true,
+        cwd: options.cwd,
+        env: environment(context, `${inboxUrl}/${token}`),
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let abandoned: string | undefined;
       let browserNote: string | undefined;
@@ -228,7 +265,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       const scan = (line: string) => {
         for (const [href] of line.matchAll(authorizationUrls)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
-          if (href.startsWith(issuerPrefix) && /[?&](response_type|request_uri)=/.test(href)) void open(login, context.issuer, href);
+          if (href.startsWith(issuerPrefix) && /[?&](response_type|request_uri)=/.test(href))
+            void open(login, context.issuer, href);
         }
       };
       // Whole lines, since a URL may arrive split across two chunks; a last line without its
@@ -246,8 +284,14 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       };
       const watchStdout = watcher();
       const watchStderr = watcher();
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout = appendCapped(stdout, chunk); watchStdout(chunk); });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = appendCapped(stderr, chunk); watchStderr(chunk); });
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout = appendCapped(stdout, chunk);
+        watchStdout(chunk);
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr = appendCapped(stderr, chunk);
+        watchStderr(chunk);
+      });
 
       try {
         const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
@@ -259,7 +303,11 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
         const said = lastLine(stderr) || lastLine(stdout);
         const how = signal ? `killed by ${signal}` : `exited with ${code}`;
-        return { ok: false, code: signal ? `signal-${signal}` : `exit-${code}`, message: `${how}${said ? `: ${said}` : ''}${browserNote ? ` (${browserNote})` : ''}` };
+        return {
+          ok: false,
+          code: signal ? `signal-${signal}` : `exit-${code}`,
+          message: `${how}${said ? `: ${said}` : ''}${browserNote ? ` (${browserNote})` : ''}`,
+        };
       } finally {
         inboxes.delete(token);
       }

@@ -1,6 +1,16 @@
 import {
-  clientSecretBasic, clientSecretJwt, clientSecretPost, FlowManager, none, presets, privateKeyJwt, RelyingPartyError,
-  type ClientAuthentication, type FlowManagerOptions, type IdentityApi, type PresetName,
+  type ClientAuthentication,
+  clientSecretBasic,
+  clientSecretJwt,
+  clientSecretPost,
+  FlowManager,
+  type FlowManagerOptions,
+  type IdentityApi,
+  none,
+  type PresetName,
+  presets,
+  privateKeyJwt,
+  RelyingPartyError,
 } from '../../client/index.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 
@@ -16,18 +26,26 @@ const USER = 'conformance-user';
 
 /** Plain OAuth 2 profiles' "who is this token for" call, standing in for userinfo. */
 const identityApis: Readonly<Record<string, (context: CaseContext) => IdentityApi>> = {
-  stackexchange: (context) => ({ url: `${context.issuer}/2.3/me`, params: { site: 'stackoverflow', ...(context.applicationKey ? { key: context.applicationKey } : {}) } }),
+  stackexchange: (context) => ({
+    url: `${context.issuer}/2.3/me`,
+    params: { site: 'stackoverflow', ...(context.applicationKey ? { key: context.applicationKey } : {}) },
+  }),
 };
 
 function authenticationFor(context: CaseContext, options: ReferenceClientAdapterOptions): ClientAuthentication {
   const template = context.template ? options.templates?.[context.template] : undefined;
   if (template) return template;
   switch (context.tokenEndpointAuthMethod) {
-    case 'client_secret_post': return clientSecretPost(context.clientSecret);
-    case 'client_secret_jwt': return clientSecretJwt(context.clientSecret);
-    case 'private_key_jwt': return privateKeyJwt({ jwk: context.privateJwk! });
-    case 'none': return none();
-    default: return clientSecretBasic(context.clientSecret);
+    case 'client_secret_post':
+      return clientSecretPost(context.clientSecret);
+    case 'client_secret_jwt':
+      return clientSecretJwt(context.clientSecret);
+    case 'private_key_jwt':
+      return privateKeyJwt({ jwk: context.privateJwk! });
+    case 'none':
+      return none();
+    default:
+      return clientSecretBasic(context.clientSecret);
   }
 }
 
@@ -49,16 +67,18 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     let manager = flows.get(context.clientId);
     if (!manager) {
       const preset = presets[(context.profile in presets ? context.profile : 'generic') as PresetName];
-      manager = new FlowManager(preset(context.issuer, {
-        clientId: context.clientId,
-        clientAuth: authenticationFor(context, options),
-        redirectUri: context.redirectUri,
-        ...(context.responseMode ? { responseMode: context.responseMode } : {}),
-        // The registered alg and only it (OIDC Core 3.1.3.7 (7)); HS256 is keyed with the client secret.
-        ...(context.idTokenSignedResponseAlg ? { allowedAlgs: [context.idTokenSignedResponseAlg] } : {}),
-        ...(identityApis[context.profile] ? { identityApi: identityApis[context.profile]!(context) } : {}),
-        ...options.flowOptions,
-      }));
+      manager = new FlowManager(
+        preset(context.issuer, {
+          clientId: context.clientId,
+          clientAuth: authenticationFor(context, options),
+          redirectUri: context.redirectUri,
+          ...(context.responseMode ? { responseMode: context.responseMode } : {}),
+          // The registered alg and only it (OIDC Core 3.1.3.7 (7)); HS256 is keyed with the client secret.
+          ...(context.idTokenSignedResponseAlg ? { allowedAlgs: [context.idTokenSignedResponseAlg] } : {}),
+          ...(identityApis[context.profile] ? { identityApi: identityApis[context.profile]!(context) } : {}),
+          ...options.flowOptions,
+        }),
+      );
       flows.set(context.clientId, manager);
     }
     return manager;
@@ -69,7 +89,9 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     async run(context) {
       try {
         const manager = flowsFor(context);
-        const { url, form } = await context.userAgent.navigate(await manager.start(USER), { until: (u) => u.href.startsWith(context.redirectUri) });
+        const { url, form } = await context.userAgent.navigate(await manager.start(USER), {
+          until: (u) => u.href.startsWith(context.redirectUri),
+        });
         const { claims } = await manager.finish(USER, form ? { url, ...form } : url);
         if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
         else if (identityApis[context.profile]) await manager.identity(USER);
@@ -89,7 +111,11 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     async backchannelLogout(context, logoutToken) {
       const answer = await flowsFor(context).backchannelLogout(new URLSearchParams({ logout_token: logoutToken }));
       if (answer.status === 200) return { ok: true };
-      return { ok: false, code: `http-${answer.status}`, message: (JSON.parse(answer.body) as { error_description: string }).error_description };
+      return {
+        ok: false,
+        code: `http-${answer.status}`,
+        message: (JSON.parse(answer.body) as { error_description: string }).error_description,
+      };
     },
     release(context) {
       flows.delete(context.clientId);

@@ -36,7 +36,11 @@ function readable(html: string): string {
   const text = html
     .replace(/<(head|script|style)\b[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
@@ -51,7 +55,8 @@ function matchesUrl(rule: string | RegExp, url: URL): boolean {
 function ruleMiss(rule: WebAppSuccessRule, status: number, url: URL, page: string): string | undefined {
   const statuses = rule.status === undefined ? undefined : [rule.status].flat();
   if (statuses ? !statuses.includes(status) : status < 200 || status > 299) return `answered ${status}`;
-  if (rule.text !== undefined && !(rule.text instanceof RegExp ? rule.text.test(page) : page.includes(rule.text))) return `has no "${String(rule.text)}"`;
+  if (rule.text !== undefined && !(rule.text instanceof RegExp ? rule.text.test(page) : page.includes(rule.text)))
+    return `has no "${String(rule.text)}"`;
   if (rule.url !== undefined && !matchesUrl(rule.url, url)) return `is not ${String(rule.url)}`;
   return undefined;
 }
@@ -60,7 +65,9 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
   if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined;
   try {
     const parsed = JSON.parse(body) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -83,14 +90,26 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   const rule = options.success ?? {};
 
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const backchannelLogout = options.backchannelLogoutPath === undefined ? undefined : async (_context: unknown, logoutToken: string): Promise<ClientOutcome> => {
-    // The issuer's server-to-server POST: no browser, no cookies.
-    const endpoint = new URL(options.backchannelLogoutPath!, base);
-    const answer = await fetchFn(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: logoutToken }), redirect: 'manual' });
-    const body = await answer.text();
-    if (answer.status === 200) return { ok: true };
-    return { ok: false, code: `http-${answer.status}`, message: `${endpoint.pathname} answered ${answer.status}: "${readable(body)}"` };
-  };
+  const backchannelLogout =
+    options.backchannelLogoutPath === undefined
+      ? undefined
+      : async (_context: unknown, logoutToken: string): Promise<ClientOutcome> => {
+          // The issuer's server-to-server POST: no browser, no cookies.
+          const endpoint = new URL(options.backchannelLogoutPath!, base);
+          const answer = await fetchFn(endpoint, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ logout_token: logoutToken }),
+            redirect: 'manual',
+          });
+          const body = await answer.text();
+          if (answer.status === 200) return { ok: true };
+          return {
+            ok: false,
+            code: `http-${answer.status}`,
+            message: `${endpoint.pathname} answered ${answer.status}: "${readable(body)}"`,
+          };
+        };
 
   return {
     name: options.name ?? `web app at ${base.origin}`,
@@ -105,7 +124,10 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
 
       let landing;
       try {
-        landing = await browser.navigate(login, { until: (url) => url.origin !== base.origin && url.origin !== idpOrigin, throwOnError: false });
+        landing = await browser.navigate(login, {
+          until: (url) => url.origin !== base.origin && url.origin !== idpOrigin,
+          throwOnError: false,
+        });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }
@@ -119,30 +141,52 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const issuerPrefix = `${context.issuer.replace(/\/$/, '')}/`;
       if (landing.response && landing.url.href.startsWith(issuerPrefix) && landing.response.status >= 400) {
         return {
-          ok: false, refusedByIdp: true, code: 'idp_refused', finalUrl, page,
+          ok: false,
+          refusedByIdp: true,
+          code: 'idp_refused',
+          finalUrl,
+          page,
           message: `the identity provider refused the app's request at ${landing.url.pathname} (${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, client_id, secret and redirect URI`,
         };
       }
 
       if (whoami) {
         // Landed on the who-am-I page already: asking again would be a second page view the user never made.
-        const landedThere = landing.response !== undefined && landing.url.origin === whoami.origin && landing.url.pathname === whoami.pathname;
-        const answer = landedThere ? landing.response! : await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
-        const body = landedThere ? page ?? '' : await answer.text();
+        const landedThere =
+          landing.response !== undefined &&
+          landing.url.origin === whoami.origin &&
+          landing.url.pathname === whoami.pathname;
+        const answer = landedThere
+          ? landing.response!
+          : await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
+        const body = landedThere ? (page ?? '') : await answer.text();
         const miss = ruleMiss(rule, answer.status, whoami, body);
         return miss === undefined
           ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
           : {
-            ok: false, finalUrl, page, status: landedThere || !landing.response ? answer.status : landing.response.status,
-            message: landedThere || !landing.response ? `${whoami.pathname} ${miss}: "${readable(body)}"` : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`,
-          };
+              ok: false,
+              finalUrl,
+              page,
+              status: landedThere || !landing.response ? answer.status : landing.response.status,
+              message:
+                landedThere || !landing.response
+                  ? `${whoami.pathname} ${miss}: "${readable(body)}"`
+                  : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`,
+            };
       }
       // Sent on to a foreign origin after the login: the app finished, and where it sent the browser is the evidence.
       if (!landing.response) return { ok: true, finalUrl };
       const miss = ruleMiss(rule, landing.response.status, landing.url, page ?? '');
       if (miss === undefined) return { ok: true, claims: claimsFrom(landing.response, page ?? ''), finalUrl, page };
-      const where = landing.url.origin === idpOrigin ? `the identity provider's ${landing.url.pathname}` : place(landing.url);
-      return { ok: false, message: `${where} ${miss}: "${readable(page ?? '')}"`, finalUrl, page, status: landing.response.status };
+      const where =
+        landing.url.origin === idpOrigin ? `the identity provider's ${landing.url.pathname}` : place(landing.url);
+      return {
+        ok: false,
+        message: `${where} ${miss}: "${readable(page ?? '')}"`,
+        finalUrl,
+        page,
+        status: landing.response.status,
+      };
     },
   };
 }

@@ -27,12 +27,16 @@ export const noUserinfoAfterToken: Evidence = (log) => {
 /** No code may be redeemed when the authorization response was not trustworthy. */
 export const noTokenRequest: Evidence = (log) => {
   const authorization = lastIndex(log, (r) => r.route === 'authorization');
-  return log.slice(authorization + 1).some(isCodeGrant) ? 'redeemed the code of an untrustworthy authorization response' : undefined;
+  return log.slice(authorization + 1).some(isCodeGrant)
+    ? 'redeemed the code of an untrustworthy authorization response'
+    : undefined;
 };
 
 /** A client must stop at a discovery document that names another issuer, before sending anyone anywhere. */
 export const noAuthorization: Evidence = (log) =>
-  log.some((r) => r.route === 'authorization' || r.route === 'token') ? 'went on to authorize after a mismatched discovery issuer' : undefined;
+  log.some((r) => r.route === 'authorization' || r.route === 'token')
+    ? 'went on to authorize after a mismatched discovery issuer'
+    : undefined;
 
 /** RFC 6749 4.1.2 / RFC 9700 4.5: a code is redeemed once, even when its answer was lost. */
 export const noCodeReplay: Evidence = (log) => {
@@ -40,7 +44,8 @@ export const noCodeReplay: Evidence = (log) => {
   return new Set(codes).size < codes.length ? `redeemed the same code ${codes.length} times` : undefined;
 };
 
-const authorizations = (log: readonly RequestRecord[]) => log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
+const authorizations = (log: readonly RequestRecord[]) =>
+  log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
 
 /** RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request. */
 export const csrfProtected: Evidence = (log) =>
@@ -48,12 +53,15 @@ export const csrfProtected: Evidence = (log) =>
     ? 'sent an authorization request with neither state, PKCE nor nonce: nothing ties the response to this browser'
     : undefined;
 
-const isPublic = (log: readonly RequestRecord[]) => log.some((r) => r.route === 'token' && r.clientAuth?.method === 'none');
+const isPublic = (log: readonly RequestRecord[]) =>
+  log.some((r) => r.route === 'token' && r.clientAuth?.method === 'none');
 
 /** RFC 9700 2.1.1: PKCE on every authorization request; a confidential OpenID Connect client may use nonce instead. */
 export const injectionProtected: Evidence = (log) => {
   const publicClient = isPublic(log);
-  const unprotected = authorizations(log).find((r) => !param(r, 'code_challenge') && (publicClient || !param(r, 'nonce')));
+  const unprotected = authorizations(log).find(
+    (r) => !param(r, 'code_challenge') && (publicClient || !param(r, 'nonce')),
+  );
   if (!unprotected) return undefined;
   return publicClient
     ? 'a public client sent an authorization request without PKCE (a nonce protects only a confidential client against code injection)'
@@ -67,18 +75,24 @@ export const pkceS256: Evidence = (log) => {
     if (!param(r, 'code_challenge')) return 'sent no PKCE code_challenge';
     if (method !== 'S256') return `used PKCE method ${method ?? 'plain (absent)'} instead of S256`;
   }
-  return log.filter(isCodeGrant).some((r) => !param(r, 'code_verifier')) ? 'sent no code_verifier with the code' : undefined;
+  return log.filter(isCodeGrant).some((r) => !param(r, 'code_verifier'))
+    ? 'sent no code_verifier with the code'
+    : undefined;
 };
 
 /** OAuth 2.0 Form Post Response Mode: the client asked for it. */
 export const formPostRequested: Evidence = (log) =>
-  log.filter((r) => r.route === 'authorization').every((r) => param(r, 'response_mode') === 'form_post') ? undefined : 'did not ask for response_mode=form_post';
+  log.filter((r) => r.route === 'authorization').every((r) => param(r, 'response_mode') === 'form_post')
+    ? undefined
+    : 'did not ask for response_mode=form_post';
 
 /** Refresh rotation: each refresh presents the newest token; none is refused. */
 export const refreshTokensRotated: Evidence = (log) => {
   const presented = log.filter(isRefresh).map((r) => param(r, 'refresh_token'));
   if (new Set(presented).size < presented.length) return 'presented an already used refresh token again';
-  return log.some((r) => isRefresh(r) && r.error === 'invalid_grant') ? 'had a refresh refused as invalid_grant' : undefined;
+  return log.some((r) => isRefresh(r) && r.error === 'invalid_grant')
+    ? 'had a refresh refused as invalid_grant'
+    : undefined;
 };
 
 /** A refused refresh token ends the session: no retry loop (catalog area 11). */
@@ -90,7 +104,11 @@ export const singleRefreshAttempt: Evidence = (log) => {
 /** RFC 6750 2: one way to send the token per request, and never in the URL. */
 export const bearerHeaderOnly: Evidence = (log) => {
   for (const r of log.filter((x) => x.route === 'userinfo')) {
-    const ways = [/^bearer /i.test(r.headers.authorization ?? ''), r.query.access_token !== undefined, r.body.access_token !== undefined].filter(Boolean).length;
+    const ways = [
+      /^bearer /i.test(r.headers.authorization ?? ''),
+      r.query.access_token !== undefined,
+      r.body.access_token !== undefined,
+    ].filter(Boolean).length;
     if (ways > 1) return 'sent the access token to userinfo two ways at once';
     if (r.query.access_token !== undefined) return 'sent the access token in the userinfo URL';
   }
@@ -102,7 +120,9 @@ const CLAIM_SCOPES = ['profile', 'email', 'address', 'phone'];
 /** OIDC Core 5.4: the standard claims are asked for with these scope values. */
 export const askedForClaimScopes: Evidence = (log) => {
   const asked = log.filter((r) => r.route === 'authorization').map((r) => param(r, 'scope') ?? '');
-  return asked.every((scope) => scope.split(' ').some((s) => CLAIM_SCOPES.includes(s))) ? undefined : `asked for scope "${asked.at(-1) ?? ''}": none of ${CLAIM_SCOPES.join(', ')}`;
+  return asked.every((scope) => scope.split(' ').some((s) => CLAIM_SCOPES.includes(s)))
+    ? undefined
+    : `asked for scope "${asked.at(-1) ?? ''}": none of ${CLAIM_SCOPES.join(', ')}`;
 };
 
 /** rp-userinfo-sig: a client registered for a signed userinfo called it and got the JWT (answered 200). */
@@ -136,7 +156,9 @@ export function jwksRefetchedAfter(route: 'authorization' | 'token'): Evidence {
   return (log) => {
     if (!log.some((r) => r.route === 'jwks')) return undefined;
     const rotation = lastIndex(log, route === 'token' ? isCodeGrant : (r) => r.route === 'authorization');
-    return log.slice(rotation + 1).some((r) => r.route === 'jwks') ? undefined : 'it accepted the new key\'s ID token without fetching the JWKS again after the rotation';
+    return log.slice(rotation + 1).some((r) => r.route === 'jwks')
+      ? undefined
+      : "it accepted the new key's ID token without fetching the JWKS again after the rotation";
   };
 }
 
@@ -151,13 +173,22 @@ export const usedDiscoveredJwksUri: Evidence = (log) => {
   if (!log.some((r) => r.route === 'discovery')) return 'never read the discovery document';
   if (log.some((r) => r.route === 'jwks' && r.status === 200)) return undefined;
   // The usual key paths, by their last segment: the instance's own path holds the scenario's name, "jwks" included.
-  const guessed = log.find((r) => r.route !== 'discovery' && (r.status ?? 0) >= 400 && /\/(jwks(\.json)?|certs|keys)$/i.test(new URL(r.path, 'http://x').pathname));
-  return guessed ? `fetched ${guessed.path} instead of the advertised jwks_uri` : 'never fetched the advertised jwks_uri';
+  const guessed = log.find(
+    (r) =>
+      r.route !== 'discovery' &&
+      (r.status ?? 0) >= 400 &&
+      /\/(jwks(\.json)?|certs|keys)$/i.test(new URL(r.path, 'http://x').pathname),
+  );
+  return guessed
+    ? `fetched ${guessed.path} instead of the advertised jwks_uri`
+    : 'never fetched the advertised jwks_uri';
 };
 
 /** Discovery may name a token endpoint on another host; a client uses it or refuses it, but never guesses the issuer's own. */
 export const noGuessedTokenEndpoint: Evidence = (log) =>
-  log.some((r) => r.route === 'token') ? 'sent the code to the issuer\'s own token endpoint, not the discovered one' : undefined;
+  log.some((r) => r.route === 'token')
+    ? "sent the code to the issuer's own token endpoint, not the discovered one"
+    : undefined;
 
 /**
  * Stack Exchange's /2.3/me finds the token only when it arrives exactly as
@@ -197,10 +228,13 @@ function assertionProblems(tokens: readonly RequestRecord[], context: EvidenceCo
     if (type !== JWT_BEARER) return `sent client_assertion_type ${JSON.stringify(type)}, not ${JWT_BEARER}`;
     const alg = r.clientAuth?.assertion?.header.alg;
     const method = r.clientAuth?.method ?? '';
-    if (typeof alg !== 'string' || !ASSERTION_ALGS[method]?.test(alg)) return `signed its ${method} assertion with ${JSON.stringify(alg)}, not an algorithm that method allows`;
+    if (typeof alg !== 'string' || !ASSERTION_ALGS[method]?.test(alg))
+      return `signed its ${method} assertion with ${JSON.stringify(alg)}, not an algorithm that method allows`;
     // iat is OPTIONAL (OIDC Core 9, RFC 7523 3); one that is sent must not lie in the future.
-    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + 60)) return `sent an assertion whose iat ${JSON.stringify(claims.iat)} is not a past time`;
-    if (claims.iss !== context.clientId || claims.sub !== context.clientId) return 'sent an assertion whose iss and sub are not its client_id';
+    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + 60))
+      return `sent an assertion whose iat ${JSON.stringify(claims.iat)} is not a past time`;
+    if (claims.iss !== context.clientId || claims.sub !== context.clientId)
+      return 'sent an assertion whose iss and sub are not its client_id';
     const audiences = [claims.aud].flat();
     if (!audiences.some((aud) => aud === context.issuer || (typeof aud === 'string' && aud.endsWith(r.path)))) {
       return `sent an assertion for audience ${JSON.stringify(claims.aud)}, neither the issuer nor the token endpoint`;
@@ -208,7 +242,8 @@ function assertionProblems(tokens: readonly RequestRecord[], context: EvidenceCo
     if (typeof claims.jti !== 'string' || !claims.jti) return 'sent an assertion without jti';
     if (seen.has(claims.jti)) return 'reused an assertion jti';
     seen.add(claims.jti);
-    if (typeof claims.exp !== 'number' || claims.exp < now - 300 || claims.exp > now + 86_400) return 'sent an assertion without a sane exp';
+    if (typeof claims.exp !== 'number' || claims.exp < now - 300 || claims.exp > now + 86_400)
+      return 'sent an assertion without a sane exp';
   }
   return undefined;
 }
@@ -232,7 +267,9 @@ const placesOf = (r: RequestRecord) => ({
 
 /** Token parameters in the form body, where RFC 6749 3.2 puts them; Okta tolerates the query, so that is a SHOULD. */
 export const tokenParamsInBody: Evidence = (log) =>
-  log.some((r) => r.route === 'token' && placesOf(r).query.length > 0) ? 'sent token parameters in the query string (Okta tolerates it; RFC 6749 3.2 wants the body)' : undefined;
+  log.some((r) => r.route === 'token' && placesOf(r).query.length > 0)
+    ? 'sent token parameters in the query string (Okta tolerates it; RFC 6749 3.2 wants the body)'
+    : undefined;
 
 /**
  * All in the body or all in the query: a request split between the two is one
@@ -243,7 +280,8 @@ export const tokenParamsNotSplit: Evidence = (log) => {
   for (const r of log.filter((x) => x.route === 'token')) {
     const { query, body } = placesOf(r);
     const bodyOnly = body.filter((name) => !query.includes(name));
-    if (query.length > 0 && bodyOnly.length > 0) return `split the token request: ${query.join(', ')} in the query, ${bodyOnly.join(', ')} in the body`;
+    if (query.length > 0 && bodyOnly.length > 0)
+      return `split the token request: ${query.join(', ')} in the query, ${bodyOnly.join(', ')} in the body`;
   }
   return undefined;
 };
@@ -252,18 +290,23 @@ export const tokenParamsNotSplit: Evidence = (log) => {
 export const loopbackRedirect: Evidence = (log) => {
   for (const r of log.filter((x) => x.route === 'authorization')) {
     const uri = new URL(param(r, 'redirect_uri') ?? 'invalid:');
-    if (uri.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(uri.hostname)) return `used redirect_uri ${uri.href}, not a loopback IP literal`;
+    if (uri.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(uri.hostname))
+      return `used redirect_uri ${uri.href}, not a loopback IP literal`;
   }
   return undefined;
 };
 
 /** RFC 9700 4.11: after login, the app does not send the browser to the attacker's return_to. */
 export const noOpenRedirect: Evidence = (_log, { outcome }) =>
-  outcome.ok && outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example' ? `redirected the browser to ${outcome.finalUrl}` : undefined;
+  outcome.ok && outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example'
+    ? `redirected the browser to ${outcome.finalUrl}`
+    : undefined;
 
 /** The provider's error_description is text: rendered raw, it is script in the app's origin. */
 export const errorDescriptionEscaped: Evidence = (_log, { outcome }) =>
-  outcome.page?.includes('<script>window.mockIdpXss') || outcome.page?.includes('<img src=x onerror') ? 'rendered the provider\'s error_description as HTML' : undefined;
+  outcome.page?.includes('<script>window.mockIdpXss') || outcome.page?.includes('<img src=x onerror')
+    ? "rendered the provider's error_description as HTML"
+    : undefined;
 
 /** OIDC Back-Channel Logout 1.0, 2.8: a refused logout token gets 400, not a crash page or a redirect. */
 export const answeredBadRequest: Evidence = (_log, { outcome }) =>

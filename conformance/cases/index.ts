@@ -1,3 +1,4 @@
+import type { ConformanceCase } from '../types.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
@@ -9,9 +10,18 @@ import responses from './responses.js';
 import signature from './signature.js';
 import tokenResponse from './token-response.js';
 import userinfo from './userinfo.js';
-import type { ConformanceCase } from '../types.js';
 
 /** The catalog: a new case is an entry in one of these files. */
 export const cases: readonly ConformanceCase[] = [
-  ...responses, ...idToken, ...signature, ...keysAndDiscovery, ...tokenResponse, ...userinfo, ...clientAuth, ...clock, ...logout, ...apps, ...profiles,
+  ...responses,
+  ...idToken,
+  ...signature,
+  ...keysAndDiscovery,
+  ...tokenResponse,
+  ...userinfo,
+  ...clientAuth,
+  ...clock,
+  ...logout,
+  ...apps,
+  ...profiles,
 ];

@@ -1,4 +1,4 @@
-import { exportJWK, importPKCS8, importSPKI, importX509, calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, importPKCS8, importSPKI, importX509, type JWK } from 'jose';
 import type { ClientMetadata } from 'oidc-provider';
 import type { ClientConfig } from '../config/schema.js';
 import { publicJwk } from '../keys/key-set.js';
@@ -38,7 +38,8 @@ export async function toClientMetadata(client: ClientConfig): Promise<ClientMeta
   const metadata: ClientMetadata = { ...rest } as ClientMetadata;
   const keys: JWK[] = jwks ? (jwks.keys as JWK[]).map(publicJwk) : [];
   if (pem) {
-    const alg = typeof client.token_endpoint_auth_signing_alg === 'string' ? client.token_endpoint_auth_signing_alg : 'RS256';
+    const alg =
+      typeof client.token_endpoint_auth_signing_alg === 'string' ? client.token_endpoint_auth_signing_alg : 'RS256';
     keys.push(await jwkFromPem(pem, alg));
   }
   if (keys.length) metadata.jwks = { keys } as ClientMetadata['jwks'];

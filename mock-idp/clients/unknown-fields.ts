@@ -23,8 +23,10 @@ function distance(a: string, b: string): number {
  */
 export function unknownClientFields(given: ClientMetadata, kept: Record<string, unknown>): string[] {
   const known = Object.keys(kept);
-  return Object.keys(given).filter((key) => given[key] !== undefined && !(key in kept)).map((key) => {
-    const near = known.filter((k) => distance(k, key) <= 2).sort((a, b) => distance(a, key) - distance(b, key))[0];
-    return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
-  });
+  return Object.keys(given)
+    .filter((key) => given[key] !== undefined && !(key in kept))
+    .map((key) => {
+      const near = known.filter((k) => distance(k, key) <= 2).sort((a, b) => distance(a, key) - distance(b, key))[0];
+      return near ? `"${key}" (did you mean "${near}"?)` : `"${key}"`;
+    });
 }

@@ -5,13 +5,19 @@ import { ConfigSchema, type MockIdpConfig, type MockIdpConfigInput } from './sch
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(message: string, readonly issues: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
     super(issues.length ? `${message}\n${issues.map((i) => `  - ${i}`).join('\n')}` : message);
   }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 export function formatIssues(error: z.ZodError): string[] {
@@ -29,7 +35,7 @@ export function validateConfig(input: unknown, source = 'configuration'): MockId
  * the CommonJS module arrives under `default`; unbundled, its named export works.
  */
 async function yamlParser(): Promise<(text: string) => unknown> {
-  const mod = await import('yaml') as typeof import('yaml') & { default?: typeof import('yaml') };
+  const mod = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
   return mod.parse ?? mod.default!.parse;
 }
 
@@ -70,19 +76,25 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<MockIdpConfigInpu
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     if (field === 'port') out[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
-    else if (field === 'profiles' || field === 'allowedHosts') out[field] = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    else if (field === 'profiles' || field === 'allowedHosts')
+      out[field] = raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
     else out[field] = raw;
   }
   return out as Partial<MockIdpConfigInput>;
 }
 
 /** Defaults < file < environment < explicit overrides (CLI flags or code), then validated once. */
-export async function loadConfig(options: {
-  file?: string | undefined;
-  env?: NodeJS.ProcessEnv | undefined;
-  defaults?: Partial<MockIdpConfigInput>;
-  overrides?: Partial<MockIdpConfigInput>;
-} = {}): Promise<MockIdpConfig> {
+export async function loadConfig(
+  options: {
+    file?: string | undefined;
+    env?: NodeJS.ProcessEnv | undefined;
+    defaults?: Partial<MockIdpConfigInput>;
+    overrides?: Partial<MockIdpConfigInput>;
+  } = {},
+): Promise<MockIdpConfig> {
   const fromFile = options.file ? await readConfigFile(options.file) : {};
   const fromEnv = options.env ? configFromEnv(options.env) : {};
   const merged = { ...options.defaults, ...fromFile, ...fromEnv, ...stripUndefined(options.overrides ?? {}) };

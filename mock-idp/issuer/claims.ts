@@ -2,8 +2,20 @@
 export const STANDARD_SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
   openid: ['sub'],
   profile: [
-    'name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username',
-    'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
+    'name',
+    'family_name',
+    'given_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'profile',
+    'picture',
+    'website',
+    'gender',
+    'birthdate',
+    'zoneinfo',
+    'locale',
+    'updated_at',
   ],
   email: ['email', 'email_verified'],
   address: ['address'],
@@ -22,7 +34,8 @@ export function claimsConfig(
   userClaimNames: Iterable<string>,
 ): Record<string, string[]> {
   const merged: Record<string, string[]> = {};
-  for (const [scope, names] of Object.entries({ ...STANDARD_SCOPE_CLAIMS, ...profileClaims })) merged[scope] = [...names];
+  for (const [scope, names] of Object.entries({ ...STANDARD_SCOPE_CLAIMS, ...profileClaims }))
+    merged[scope] = [...names];
   const mapped = new Set(Object.values(merged).flat());
   const custom = [...userClaimNames].filter((name) => !STANDARD.has(name) && !mapped.has(name));
   merged.openid = [...new Set([...(merged.openid ?? []), 'sub', ...custom])];
@@ -30,13 +43,20 @@ export function claimsConfig(
 }
 
 /** The claims of `all` that `scope` releases under `map`. */
-export function claimsForScope(all: Record<string, unknown>, scope: string, map: Record<string, string[]>): Record<string, unknown> {
+export function claimsForScope(
+  all: Record<string, unknown>,
+  scope: string,
+  map: Record<string, string[]>,
+): Record<string, unknown> {
   const names = new Set(scope.split(' ').flatMap((s) => map[s] ?? []));
   return Object.fromEntries(Object.entries(all).filter(([name]) => names.has(name)));
 }
 
 /** A user's claims as released: the stored ones, plus the username under the profile's claim name unless set. */
-export function accountClaims(user: { username?: string | undefined; claims: Record<string, unknown> }, usernameClaim: string | undefined): Record<string, unknown> {
+export function accountClaims(
+  user: { username?: string | undefined; claims: Record<string, unknown> },
+  usernameClaim: string | undefined,
+): Record<string, unknown> {
   if (!usernameClaim || user.username === undefined || user.claims[usernameClaim] !== undefined) return user.claims;
   return { [usernameClaim]: user.username, ...user.claims };
 }

@@ -1,6 +1,6 @@
-import type { Logger } from '../log/logger.js';
-import type { Middleware } from '../kernel/plugin-types.js';
 import { BodyTooLarge } from '../kernel/form-body.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import type { Logger } from '../log/logger.js';
 
 /**
  * oidc-provider turns its own failures into OAuth errors, but quirks and the

@@ -1,14 +1,24 @@
 import type { EventEmitter } from 'node:events';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { Logger } from '../log/logger.js';
-import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
 import { recordOf } from '../kernel/evidence.js';
+import type { Logger } from '../log/logger.js';
+import { type ErrorHelpContext, helpFor, requestParams } from './error-help.js';
 import { EVICTED_NOTE } from './store.js';
 
 const ERROR_EVENTS = [
-  'grant.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'device_authorization.error',
-  'pushed_authorization_request.error', 'registration_create.error', 'registration_read.error',
-  'end_session.error', 'check_session.error', 'jwks.error', 'discovery.error', 'authorization.error',
+  'grant.error',
+  'introspection.error',
+  'revocation.error',
+  'userinfo.error',
+  'device_authorization.error',
+  'pushed_authorization_request.error',
+  'registration_create.error',
+  'registration_read.error',
+  'end_session.error',
+  'check_session.error',
+  'jwks.error',
+  'discovery.error',
+  'authorization.error',
 ] as const;
 
 interface ProviderError extends Error {

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
+import { type ClientMetadata, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { escapeHtml } from '../kernel/html.js';
 
 /** What an error page needs to know about the issuer to say how to fix a request. */
@@ -43,7 +43,7 @@ function shellQuote(value: string): string {
  */
 export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: string): ErrorHelp {
   const client = help.clients().find((c) => c.client_id === clientId);
-  const registered = ((client?.redirect_uris ?? []) as string[]);
+  const registered = (client?.redirect_uris ?? []) as string[];
   const closest = closestUri(sent, registered);
   const config = [
     'issuers:',
@@ -58,9 +58,15 @@ export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: 
   const list = registered.length
     ? registered.map((uri) => (uri === closest ? `${uri} (closest)` : uri)).join(', ')
     : 'none';
-  const text = `redirect_uri sent: ${sent}; registered for client ${clientId}: ${list}. `
-    + `Add it with POST ${endpoint} and the JSON body ${body}, or list it in the client's redirect_uris in the config`;
-  const items = registered.map((uri) => `<li>${uri === closest ? `<mark><code>${escapeHtml(uri)}</code></mark> <small>closest</small>` : `<code>${escapeHtml(uri)}</code>`}</li>`).join('');
+  const text =
+    `redirect_uri sent: ${sent}; registered for client ${clientId}: ${list}. ` +
+    `Add it with POST ${endpoint} and the JSON body ${body}, or list it in the client's redirect_uris in the config`;
+  const items = registered
+    .map(
+      (uri) =>
+        `<li>${uri === closest ? `<mark><code>${escapeHtml(uri)}</code></mark> <small>closest</small>` : `<code>${escapeHtml(uri)}</code>`}</li>`,
+    )
+    .join('');
   const html = `
   <h2>Sent</h2><p><code class="sent">${escapeHtml(sent)}</code></p>
   <h2>Registered for <code>${escapeHtml(clientId)}</code></h2>
@@ -100,7 +106,8 @@ export function helpFor(
   if (redirectRefused && clientId && typeof params?.redirect_uri === 'string') {
     return redirectUriHelp(help, clientId, params.redirect_uri);
   }
-  if (error.error === 'invalid_client' && error.error_detail === 'client not found') return unknownClientHelp(help, clientId);
+  if (error.error === 'invalid_client' && error.error_detail === 'client not found')
+    return unknownClientHelp(help, clientId);
   return undefined;
 }
 
@@ -116,7 +123,9 @@ export function requestParams(ctx: KoaContextWithOIDC): Record<string, unknown> 
     if (user) {
       try {
         params.client_id = decodeURIComponent(user.replace(/\+/g, ' '));
-      } catch { /* not form-encoded: oidc-provider refuses it on its own */ }
+      } catch {
+        /* not form-encoded: oidc-provider refuses it on its own */
+      }
     }
   }
   return params;

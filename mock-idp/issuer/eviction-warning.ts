@@ -10,7 +10,11 @@ export function evictionWarning(issuer: string, storeSize: number, logger: Logge
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     timer = undefined;
-    if (pending) logger.warn({ issuer, evicted: pending, storeSize }, `store full: ${pending} more unexpired entries pushed out; they now fail as unknown. Raise storeSize`);
+    if (pending)
+      logger.warn(
+        { issuer, evicted: pending, storeSize },
+        `store full: ${pending} more unexpired entries pushed out; they now fail as unknown. Raise storeSize`,
+      );
     pending = 0;
   };
   return (model) => {
@@ -18,7 +22,10 @@ export function evictionWarning(issuer: string, storeSize: number, logger: Logge
       pending += 1;
       return;
     }
-    logger.warn({ issuer, model, storeSize }, `store full: an unexpired ${model} was pushed out and now fails as unknown. Raise storeSize`);
+    logger.warn(
+      { issuer, model, storeSize },
+      `store full: an unexpired ${model} was pushed out and now fails as unknown. Raise storeSize`,
+    );
     timer = setTimeout(flush, 10_000);
     timer.unref();
   };

@@ -22,7 +22,10 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 function withCookie(header: string | undefined, name: string, value: string): string {
-  const others = (header ?? '').split(';').map((p) => p.trim()).filter((p) => p && !p.startsWith(`${name}=`));
+  const others = (header ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p && !p.startsWith(`${name}=`));
   return [...others, `${name}=${value}`].join('; ');
 }
 
@@ -40,7 +43,12 @@ export function headlessLogin(host: HeadlessLoginHost): Middleware {
     if (ctx.method !== 'GET' || host.loginMode() !== 'headless' || ctx.path !== host.authorizationPath()) return next();
     const query = ctx.query;
     const prompts = typeof query.prompt === 'string' ? query.prompt.split(' ') : [];
-    if (prompts.some((p) => INTERACTIVE_PROMPTS.has(p)) || query.max_age !== undefined || query.request !== undefined || query.request_uri !== undefined) {
+    if (
+      prompts.some((p) => INTERACTIVE_PROMPTS.has(p)) ||
+      query.max_age !== undefined ||
+      query.request !== undefined ||
+      query.request_uri !== undefined
+    ) {
       return next();
     }
     const hint = typeof query.login_hint === 'string' ? query.login_hint : undefined;
@@ -48,7 +56,12 @@ export function headlessLogin(host: HeadlessLoginHost): Middleware {
     return user ? signIn(ctx, next, user.sub, hint) : next();
   };
 
-  async function signIn(ctx: Parameters<Middleware>[0], next: () => Promise<void>, sub: string, hint: string | undefined): Promise<void> {
+  async function signIn(
+    ctx: Parameters<Middleware>[0],
+    next: () => Promise<void>,
+    sub: string,
+    hint: string | undefined,
+  ): Promise<void> {
     const provider = host.provider();
     const cookieName = provider.cookieName('session');
     const current = cookieValue(ctx.req.headers.cookie, cookieName);

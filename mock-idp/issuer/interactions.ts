@@ -1,9 +1,9 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { Middleware } from '../kernel/plugin-types.js';
-import { UserSchema } from '../config/schema.js';
 import { formatIssues } from '../config/load.js';
-import type { User, UserStore } from '../users/user-store.js';
+import { UserSchema } from '../config/schema.js';
 import { peekFormBody } from '../kernel/form-body.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import type { User, UserStore } from '../users/user-store.js';
 import { renderLoginPage } from './login-page.js';
 
 export interface InteractionHost {
@@ -18,7 +18,24 @@ export interface InteractionHost {
 }
 
 /** Claims a login form must not set: the provider owns them. */
-const PROTOCOL_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid', 'jti', 'auth_time', 'acr', 'amr', 'cnf']);
+const PROTOCOL_CLAIMS = new Set([
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'azp',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'sid',
+  'jti',
+  'auth_time',
+  'acr',
+  'amr',
+  'cnf',
+]);
 
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
 
@@ -43,13 +60,16 @@ export function interactionRoutes(host: InteractionHost): Middleware {
       if (host.loginMode() === 'page') return renderPage(ctx, host, details.uid, params);
       // A consent prompt (prompt=consent, or scopes not yet granted) for a signed-in user: consent is implied.
       const signedIn = details.session?.accountId;
-      if (details.prompt.name !== 'login' && signedIn) return finish(ctx, provider, await loginResult(provider, details, signedIn, false));
+      if (details.prompt.name !== 'login' && signedIn)
+        return finish(ctx, provider, await loginResult(provider, details, signedIn, false));
       const hint = params.login_hint;
       const user = hint ? host.users.findByHint(hint) : host.users.defaultUser();
       if (!user) {
         return finish(ctx, provider, {
           error: 'access_denied',
-          error_description: hint ? `login_hint "${hint}" matches no user of issuer ${host.name}` : `issuer ${host.name} has no users`,
+          error_description: hint
+            ? `login_hint "${hint}" matches no user of issuer ${host.name}`
+            : `issuer ${host.name} has no users`,
         });
       }
       return finish(ctx, provider, await loginResult(provider, details, user.sub));
@@ -66,7 +86,11 @@ export function interactionRoutes(host: InteractionHost): Middleware {
       const custom = parseCustomUser(form.custom_sub, form.custom_claims);
       if ('error' in custom) {
         ctx.status = 400;
-        return renderPage(ctx, host, details.uid, params, { customSub: form.custom_sub, customClaims: form.custom_claims, error: custom.error });
+        return renderPage(ctx, host, details.uid, params, {
+          customSub: form.custom_sub,
+          customClaims: form.custom_claims,
+          error: custom.error,
+        });
       }
       const user = host.users.upsert(custom.user);
       host.ensureClaimNames(Object.keys(user.claims));
@@ -87,12 +111,19 @@ type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 async function loginResult(provider: Provider, details: Details, accountId: string, login = true) {
   const params = details.params as Record<string, unknown>;
   const clientId = String(params.client_id);
-  const existing = details.grantId && details.session?.accountId === accountId ? await provider.Grant.find(details.grantId) : undefined;
+  const existing =
+    details.grantId && details.session?.accountId === accountId
+      ? await provider.Grant.find(details.grantId)
+      : undefined;
   const grant = existing ?? new provider.Grant({ accountId, clientId });
   if (typeof params.scope === 'string') grant.addOIDCScope(params.scope);
-  const missing = details.prompt.details as { missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const missing = details.prompt.details as {
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
   return {
     ...(login ? { login: { accountId, amr: ['pwd'], remember: true } } : {}),
@@ -117,7 +148,8 @@ function parseCustomUser(sub: string | undefined, claimsText: string | undefined
   }
   if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return { error: 'Claims must be a JSON object' };
   const reserved = Object.keys(claims).filter((name) => PROTOCOL_CLAIMS.has(name) || name === 'sub');
-  if (reserved.length) return { error: `These claims are set by the provider and cannot be typed: ${reserved.join(', ')}` };
+  if (reserved.length)
+    return { error: `These claims are set by the provider and cannot be typed: ${reserved.join(', ')}` };
   const parsed = UserSchema.safeParse({ sub: sub?.trim() ?? '', claims });
   if (!parsed.success) return { error: `Custom user is invalid: ${formatIssues(parsed.error).join('; ')}` };
   return { user: { sub: parsed.data.sub, claims: parsed.data.claims } };

@@ -1,17 +1,21 @@
 import type { ClientMetadata } from 'oidc-provider';
-import { formatIssues } from '../config/load.js';
-import { ClientSchema, UserSchema } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
 import { unknownClientFields } from '../clients/unknown-fields.js';
+import { formatIssues } from '../config/load.js';
+import { ClientSchema, UserSchema } from '../config/schema.js';
+import { AdminInputError } from '../kernel/admin-input-error.js';
 import { generateSigningKey, publicJwk } from '../keys/key-set.js';
 import type { User } from '../users/user-store.js';
 import type { Issuer } from './issuer.js';
-import { AdminInputError } from '../kernel/admin-input-error.js';
 
 // Re-exported so admin callers keep one import for the operations and their error.
 export { AdminInputError };
 
-function parse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown, what: string): T {
+function parse<T>(
+  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  input: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new AdminInputError(`invalid ${what}: ${formatIssues(result.error).join('; ')}`);
   return result.data;
@@ -66,7 +70,9 @@ export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unkn
   } catch (cause) {
     issuer.clients = previous;
     issuer.rebuild();
-    throw new AdminInputError(`invalid redirect_uri: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`);
+    throw new AdminInputError(
+      `invalid redirect_uri: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`,
+    );
   }
   return updated.redirect_uris;
 }
@@ -100,7 +106,8 @@ export function setClaims(issuer: Issuer, sub: string, claims: unknown): User | 
  * named stay. setClaims replaces them all.
  */
 export function mergeClaims(issuer: Issuer, sub: string, patch: Record<string, unknown>): User | undefined {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new AdminInputError('invalid claims: a merge patch must be a JSON object');
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch))
+    throw new AdminInputError('invalid claims: a merge patch must be a JSON object');
   const user = issuer.users.get(sub);
   if (!user) return undefined;
   const claims: Record<string, unknown> = { ...user.claims };
@@ -121,7 +128,10 @@ export function removeUser(issuer: Issuer, sub: string): boolean {
  * Key rotation as providers do it: the new key is published and signs from now
  * on; the old one stays published (tokens it signed still verify) until retired.
  */
-export async function rotateKey(issuer: Issuer, options: { alg?: string | undefined; retirePrevious?: boolean } = {}): Promise<{ kid: string; retired: string[] }> {
+export async function rotateKey(
+  issuer: Issuer,
+  options: { alg?: string | undefined; retirePrevious?: boolean } = {},
+): Promise<{ kid: string; retired: string[] }> {
   const alg = options.alg ?? 'RS256';
   let key;
   try {

@@ -1,8 +1,8 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
-import type { SigningKey } from '../keys/key-set.js';
 import type { Profile } from '../kernel/plugin-types.js';
 import type { TokenFacade } from '../kernel/token-facade.js';
+import type { SigningKey } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import type { Scenario } from '../scenarios/index.js';
 import type { RedisModelStore } from '../store/redis-store.js';

@@ -1,31 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type ClientMetadata } from 'oidc-provider';
 import type { JWTPayload } from 'jose';
+import Provider, { type ClientMetadata } from 'oidc-provider';
+import { unknownClientFields } from '../clients/unknown-fields.js';
 import type { IssuerConfig } from '../config/schema.js';
-import type { SigningKey } from '../keys/key-set.js';
+import { AdminInputError } from '../kernel/admin-input-error.js';
+import { setClockOffset } from '../kernel/clock.js';
 import type { Profile, ProfileContext, QuirkContext, SignOptions } from '../kernel/plugin-types.js';
 import type { Routes } from '../kernel/routes.js';
-import { setClockOffset } from '../kernel/clock.js';
 import { TokenFacade } from '../kernel/token-facade.js';
-import { AdminInputError } from '../kernel/admin-input-error.js';
-import { findScenario, MAX_COMPOSED, scenarios, type Scenario } from '../scenarios/index.js';
-import { ScenarioRun } from '../scenarios/run.js';
-import { whyNotOffered } from '../scenarios/offered.js';
-import type { UserStore } from '../users/user-store.js';
+import type { SigningKey } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
+import { findScenario, MAX_COMPOSED, type Scenario, scenarios } from '../scenarios/index.js';
+import { whyNotOffered } from '../scenarios/offered.js';
+import { ScenarioRun } from '../scenarios/run.js';
+import type { IssuerSnapshot, SharedState } from '../store/shared-state.js';
+import type { UserStore } from '../users/user-store.js';
 import { explainErrors } from './error-detail.js';
 import type { ErrorHelpContext } from './error-help.js';
-import { buildProviderConfig } from './provider-config.js';
-import { patchSessionPersist } from './session-persist.js';
-import { unknownClientFields } from '../clients/unknown-fields.js';
-import { IssuerStore } from './store.js';
-import type { IssuerSnapshot, SharedState } from '../store/shared-state.js';
-import type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 import { evictionWarning } from './eviction-warning.js';
+import type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 import { assemble } from './pipeline.js';
+import { buildProviderConfig } from './provider-config.js';
 import { ScenarioIssuers } from './scenario-issuers.js';
+import { patchSessionPersist } from './session-persist.js';
 import { Signer } from './signing.js';
+import { IssuerStore } from './store.js';
 
 export type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 
@@ -56,7 +56,12 @@ export class Issuer {
   #provider!: Provider;
   #callback!: (req: IncomingMessage, res: ServerResponse) => void;
   #releasedClaims = new Set<string>();
-  readonly #initial: { clients: ClientMetadata[]; users: ReturnType<UserStore['list']>; keys: SigningKey[]; defaultUser: string | undefined };
+  readonly #initial: {
+    clients: ClientMetadata[];
+    users: ReturnType<UserStore['list']>;
+    keys: SigningKey[];
+    defaultUser: string | undefined;
+  };
 
   constructor(init: IssuerInit) {
     this.name = init.config.name;
@@ -68,13 +73,21 @@ export class Issuer {
     this.clients = init.clients;
     this.keys = init.keys;
     this.loginMode = init.loginMode;
-    this.store = init.shared?.store ?? init.modelStore ?? new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
+    this.store =
+      init.shared?.store ??
+      init.modelStore ??
+      new IssuerStore(init.storeSize, evictionWarning(init.config.name, init.storeSize, init.logger));
     this.tokens = init.shared?.tokens ?? new TokenFacade(init.storeSize);
     this.#config = init.config;
     this.#publicOrigin = init.publicOrigin;
     this.#logger = init.logger;
     this.#init = init;
-    this.profileContext = { issuer: init.issuer, mountPath: init.mountPath, tenant: init.config.tenant, lenient: init.config.lenient };
+    this.profileContext = {
+      issuer: init.issuer,
+      mountPath: init.mountPath,
+      tenant: init.config.tenant,
+      lenient: init.config.lenient,
+    };
     this.#initial = {
       clients: [...init.clients],
       users: init.users.list().map((u) => ({ ...u, claims: structuredClone(u.claims) })),
@@ -138,7 +151,8 @@ export class Issuer {
 
   /** Shifts this issuer's clock only: its tokens, expiry checks and sessions. */
   shiftClock(seconds: number): void {
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw new AdminInputError(`clock offset must be a finite number of seconds, not ${String(seconds)}`);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds))
+      throw new AdminInputError(`clock offset must be a finite number of seconds, not ${String(seconds)}`);
     this.#clockOffset = Math.trunc(seconds);
     if (this.#provider) setClockOffset(this.#provider, this.#clockOffset);
     this.changed();
@@ -150,7 +164,10 @@ export class Issuer {
    */
   arm(clientId: string, scenarioName: string): Scenario {
     const scenario = findScenario(scenarioName);
-    if (!scenario) throw new AdminInputError(`unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`);
+    if (!scenario)
+      throw new AdminInputError(
+        `unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`,
+      );
     const notOffered = this.#whyNotOffered(scenario, true);
     if (notOffered) throw new AdminInputError(`issuer ${this.name} cannot serve it: ${notOffered}`);
     this.#armed.set(clientId, new ScenarioRun(scenario));
@@ -175,7 +192,9 @@ export class Issuer {
    */
   whyNotOffered(scenarioName: string, options: { armedOnClient?: boolean } = {}): string | undefined {
     const scenario = findScenario(scenarioName);
-    return scenario ? this.#whyNotOffered(scenario, options.armedOnClient ?? false) : `unknown scenario "${scenarioName}"`;
+    return scenario
+      ? this.#whyNotOffered(scenario, options.armedOnClient ?? false)
+      : `unknown scenario "${scenarioName}"`;
   }
 
   disarm(clientId: string): boolean {
@@ -186,7 +205,11 @@ export class Issuer {
 
   /** Publishes a run-time change to the other replicas (shared-store mode only). */
   changed(): void {
-    this.sharedState?.publish(this).catch((error: unknown) => this.#logger.error({ err: error, issuer: this.name }, 'could not publish a change to the shared store'));
+    this.sharedState
+      ?.publish(this)
+      .catch((error: unknown) =>
+        this.#logger.error({ err: error, issuer: this.name }, 'could not publish a change to the shared store'),
+      );
   }
 
   /** Resolves once the last change reached the shared store; rejects when it could not. */
@@ -219,7 +242,8 @@ export class Issuer {
     for (const [clientId, name] of Object.entries(state.armed)) {
       const scenario = findScenario(name);
       // A run already under way on this replica keeps its progress.
-      if (scenario && this.#armed.get(clientId)?.scenario.name !== name) this.#armed.set(clientId, new ScenarioRun(scenario));
+      if (scenario && this.#armed.get(clientId)?.scenario.name !== name)
+        this.#armed.set(clientId, new ScenarioRun(scenario));
     }
     this.rebuild();
   }
@@ -247,7 +271,10 @@ export class Issuer {
     this.#clockOffset = 0;
     this.clients = [...this.#initial.clients];
     this.keys = [...this.#initial.keys];
-    this.users.replaceAll(this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })), this.#initial.defaultUser);
+    this.users.replaceAll(
+      this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })),
+      this.#initial.defaultUser,
+    );
     if (!this.#init.shared) {
       this.store.clear();
       this.tokens.clear();
@@ -318,29 +345,32 @@ export class Issuer {
       sign: (payload, options) => this.sign(payload, options),
     };
     // Middleware must be registered before callback(): koa snapshots the list.
-    const middleware = assemble({
-      name: this.name,
-      mountPath: this.mountPath,
-      publicOrigin: this.#publicOrigin,
-      profile: this.profile,
-      lenient: this.profileContext.lenient,
-      provider,
-      current: () => this.#provider,
-      store: this.store,
-      tokens: this.tokens,
-      users: this.users,
-      loginMode: () => this.loginMode,
-      quirkContext,
-      scenarios: {
-        keys: () => this.keys,
-        runFor: (clientId) => this.runFor(clientId),
-        rotatedKeys: () => this.#rotatedKeys(),
-        anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined,
+    const middleware = assemble(
+      {
+        name: this.name,
+        mountPath: this.mountPath,
+        publicOrigin: this.#publicOrigin,
+        profile: this.profile,
+        lenient: this.profileContext.lenient,
+        provider,
+        current: () => this.#provider,
+        store: this.store,
         tokens: this.tokens,
+        users: this.users,
+        loginMode: () => this.loginMode,
+        quirkContext,
+        scenarios: {
+          keys: () => this.keys,
+          runFor: (clientId) => this.runFor(clientId),
+          rotatedKeys: () => this.#rotatedKeys(),
+          anyArmed: () => this.#armed.size > 0 || this.#init.fixedScenario !== undefined,
+          tokens: this.tokens,
+        },
+        sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
+        ensureClaimNames: (names) => this.ensureClaimNames(names),
       },
-      sessionTtl: typeof configuration.ttl?.Session === 'number' ? configuration.ttl.Session : 14 * 24 * 3600,
-      ensureClaimNames: (names) => this.ensureClaimNames(names),
-    }, this.#logger);
+      this.#logger,
+    );
     for (const step of middleware) provider.use(step);
     explainErrors(provider, this.#logger, this.#errorHelp());
     this.#provider = provider;
@@ -379,7 +409,9 @@ export class Issuer {
       } catch (cause) {
         const error = cause as { error_description?: string; message: string };
         const source = sourceOf?.(client.client_id);
-        throw new Error(`client "${client.client_id}"${source ? ` (${source})` : ''}: ${error.error_description ?? error.message}`);
+        throw new Error(
+          `client "${client.client_id}"${source ? ` (${source})` : ''}: ${error.error_description ?? error.message}`,
+        );
       }
       const unknown = found ? unknownClientFields(client, found.metadata()) : [];
       if (unknown.length) throw new Error(`client "${client.client_id}": unknown field ${unknown.join(', ')}`);

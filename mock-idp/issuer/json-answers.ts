@@ -1,7 +1,13 @@
 import type Koa from 'koa';
 import type { Middleware } from '../kernel/plugin-types.js';
 
-type KoaResponseState = { _body: unknown; _explicitStatus?: boolean; status: number; type: string; remove(field: string): void };
+type KoaResponseState = {
+  _body: unknown;
+  _explicitStatus?: boolean;
+  status: number;
+  type: string;
+  remove(field: string): void;
+};
 
 function isPlainJson(value: unknown): value is object {
   if (value === null || typeof value !== 'object') return false;
@@ -10,7 +16,8 @@ function isPlainJson(value: unknown): value is object {
   return proto === Object.prototype || proto === null;
 }
 
-const isSettled = (body: unknown) => body == null || typeof body === 'string' || Buffer.isBuffer(body) || isPlainJson(body);
+const isSettled = (body: unknown) =>
+  body == null || typeof body === 'string' || Buffer.isBuffer(body) || isPlainJson(body);
 
 /**
  * Koa tests every object body against the globals ReadableStream, Blob and

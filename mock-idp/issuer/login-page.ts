@@ -32,12 +32,18 @@ function userLabel(user: User): string {
 export function renderLoginPage(model: LoginPageModel): string {
   const someoneElse = Boolean(model.customSub || !model.users.length);
   const selected = someoneElse ? undefined : (model.selectedSub ?? model.users[0]?.sub);
-  const users = model.users.map((user) => `
+  const users = model.users
+    .map(
+      (user) => `
     <label class="user"><input type="radio" name="sub" value="${escapeHtml(user.sub)}"${user.sub === selected ? ' checked' : ''}>
-      <span>${userLabel(user)}</span></label>`).join('');
+      <span>${userLabel(user)}</span></label>`,
+    )
+    .join('');
   const scopes = model.scopes.map((s) => `<li class="badge">${escapeHtml(s)}</li>`).join('');
   const placeholder = '{\n  "name": "Carol Custom",\n  "email": "carol@example.com",\n  "groups": ["testers"]\n}';
-  return page('Sign in', `
+  return page(
+    'Sign in',
+    `
 <div class="card">
   <h1>Sign in to ${escapeHtml(model.clientName)}</h1>
   <p class="sub">Issuer <code>${escapeHtml(model.issuerName)}</code> · client <code>${escapeHtml(model.clientId)}</code>${model.authMethod ? ` · authenticates with <code>${escapeHtml(model.authMethod)}</code>` : ''}</p>
@@ -61,5 +67,6 @@ export function renderLoginPage(model: LoginPageModel): string {
       <button type="submit" formaction="${escapeHtml(model.abortAction)}" name="decision" value="deny">Deny</button>
     </div>
   </form>
-</div>`);
+</div>`,
+  );
 }

@@ -1,16 +1,16 @@
 import type Provider from 'oidc-provider';
+import { evidenceMiddleware } from '../kernel/evidence.js';
 import type { Middleware, Profile, QuirkContext } from '../kernel/plugin-types.js';
 import type { TokenFacade } from '../kernel/token-facade.js';
-import { evidenceMiddleware } from '../kernel/evidence.js';
 import type { Logger } from '../log/logger.js';
-import { scenarioMiddleware, type ScenarioHost } from '../scenarios/engine.js';
+import { type ScenarioHost, scenarioMiddleware } from '../scenarios/engine.js';
 import type { UserStore } from '../users/user-store.js';
 import { guarded } from './error-boundary.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
-import { answerJsonWithoutFetch } from './json-answers.js';
 import type { ModelStore } from './issuer-types.js';
+import { answerJsonWithoutFetch } from './json-answers.js';
 import { prefetchPresentedTokens } from './prefetch-tokens.js';
 import { storeOutageAs503 } from './store-outage.js';
 import { unroutedAsJson } from './unrouted.js';
@@ -53,44 +53,64 @@ interface Step {
  * reshape what oidc-provider answered.
  */
 export const PIPELINE: readonly Step[] = [
-  { name: 'store outage as 503', guarded: false, use: (i) => ('redis' in i.store ? storeOutageAs503(i.store.redis) : undefined) },
+  {
+    name: 'store outage as 503',
+    guarded: false,
+    use: (i) => ('redis' in i.store ? storeOutageAs503(i.store.redis) : undefined),
+  },
   { name: 'JSON answers without fetch metadata', guarded: false, use: (i) => answerJsonWithoutFetch(i.provider) },
   // oidc-provider finds the mount path by locating ctx.url inside req.originalUrl;
   // once a quirk rewrites the query that search fails, and ctx.mountPath is its fallback.
   {
-    name: 'mount path', guarded: false, use: (i) => (ctx, next) => {
+    name: 'mount path',
+    guarded: false,
+    use: (i) => (ctx, next) => {
       (ctx as typeof ctx & { mountPath?: string }).mountPath = i.mountPath;
       return next();
     },
   },
   { name: 'request evidence', guarded: false, use: (i) => evidenceMiddleware(i.name) },
-  { name: 'prefetch shared tokens', guarded: true, use: (i) => (i.tokens.shared ? prefetchPresentedTokens(i.tokens) : undefined) },
+  {
+    name: 'prefetch shared tokens',
+    guarded: true,
+    use: (i) => (i.tokens.shared ? prefetchPresentedTokens(i.tokens) : undefined),
+  },
   { name: 'scenario faults', guarded: true, use: (i) => scenarioMiddleware(i.scenarios) },
   {
-    name: 'profile quirks', guarded: true,
-    use: (i) => (i.profile.quirks ?? []).filter((quirk) => !(quirk.strict && i.lenient)).map((quirk) => quirk.middleware(i.quirkContext)),
+    name: 'profile quirks',
+    guarded: true,
+    use: (i) =>
+      (i.profile.quirks ?? [])
+        .filter((quirk) => !(quirk.strict && i.lenient))
+        .map((quirk) => quirk.middleware(i.quirkContext)),
   },
   { name: 'unrouted as JSON', guarded: false, use: () => unroutedAsJson() },
   { name: 'unwrap presented tokens', guarded: true, use: (i) => unwrapPresentedTokens(i.quirkContext) },
   {
-    name: 'headless login', guarded: true, use: (i) => headlessLogin({
-      users: i.users,
-      loginMode: i.loginMode,
-      provider: i.current,
-      authorizationPath: () => i.quirkContext.routes.authorization,
-      sessionTtl: i.sessionTtl,
-    }),
+    name: 'headless login',
+    guarded: true,
+    use: (i) =>
+      headlessLogin({
+        users: i.users,
+        loginMode: i.loginMode,
+        provider: i.current,
+        authorizationPath: () => i.quirkContext.routes.authorization,
+        sessionTtl: i.sessionTtl,
+      }),
   },
   { name: 'front-channel URLs', guarded: false, use: (i) => frontChannelMiddleware(i.publicOrigin) },
   {
-    name: 'interaction routes', guarded: true, use: (i) => interactionRoutes({
-      name: i.name,
-      mountPath: i.mountPath,
-      users: i.users,
-      loginMode: i.loginMode,
-      provider: i.current,
-      ensureClaimNames: i.ensureClaimNames,
-    }),
+    name: 'interaction routes',
+    guarded: true,
+    use: (i) =>
+      interactionRoutes({
+        name: i.name,
+        mountPath: i.mountPath,
+        users: i.users,
+        loginMode: i.loginMode,
+        provider: i.current,
+        ensureClaimNames: i.ensureClaimNames,
+      }),
   },
 ];
 

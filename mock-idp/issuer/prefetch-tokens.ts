@@ -1,5 +1,5 @@
-import type { Middleware } from '../kernel/plugin-types.js';
 import { peekFormBody } from '../kernel/form-body.js';
+import type { Middleware } from '../kernel/plugin-types.js';
 import type { TokenFacade } from '../kernel/token-facade.js';
 
 const PARAMS = ['token', 'access_token', 'refresh_token', 'code', 'device_code'];

@@ -1,15 +1,21 @@
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
-import type { SigningKey } from '../keys/key-set.js';
+import { noteOutbound } from '../kernel/evidence.js';
 import type { Profile, ProfileContext } from '../kernel/plugin-types.js';
+import { DEFAULT_ROUTES } from '../kernel/routes.js';
+import type { SigningKey } from '../keys/key-set.js';
 import type { UserStore } from '../users/user-store.js';
 import { accountClaims, claimsConfig, claimsForScope } from './claims.js';
-import { helpFor, requestParams, type ErrorHelpContext } from './error-help.js';
-import { deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutPage, signedOutPage } from './views.js';
-import { DEFAULT_ROUTES } from '../kernel/routes.js';
-import { noteOutbound } from '../kernel/evidence.js';
-
+import { type ErrorHelpContext, helpFor, requestParams } from './error-help.js';
+import {
+  deviceConfirmPage,
+  deviceInputPage,
+  deviceSuccessPage,
+  errorPage,
+  logoutPage,
+  signedOutPage,
+} from './views.js';
 
 export interface ProviderConfigInput {
   profile: Profile;
@@ -33,13 +39,17 @@ export interface ProviderConfigInput {
 function loginPolicy(users: UserStore) {
   const policy = interactionPolicy.base();
   const login = policy.get('login')!;
-  login.checks.add(new interactionPolicy.Check('login_hint_other_user', 'login_hint names another user', (ctx: KoaContextWithOIDC) => {
-    const hint = ctx.oidc.params?.login_hint;
-    const current = ctx.oidc.session?.accountId;
-    if (typeof hint !== 'string' || !current) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    const hinted = users.findByHint(hint);
-    return hinted && hinted.sub !== current ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
-  }));
+  login.checks.add(
+    new interactionPolicy.Check('login_hint_other_user', 'login_hint names another user', (ctx: KoaContextWithOIDC) => {
+      const hint = ctx.oidc.params?.login_hint;
+      const current = ctx.oidc.session?.accountId;
+      if (typeof hint !== 'string' || !current) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      const hinted = users.findByHint(hint);
+      return hinted && hinted.sub !== current
+        ? interactionPolicy.Check.REQUEST_PROMPT
+        : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    }),
+  );
   return policy;
 }
 
@@ -47,14 +57,19 @@ function loginPolicy(users: UserStore) {
 async function impliedGrant(ctx: KoaContextWithOIDC) {
   const { client, session, params, provider } = ctx.oidc;
   if (!client || !session?.accountId) return undefined;
-  const grantId = (ctx.oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
-  const grant = (grantId && (await provider.Grant.find(grantId))) || new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+  const grantId =
+    (ctx.oidc.result?.consent as { grantId?: string } | undefined)?.grantId ?? session.grantIdFor(client.clientId);
+  const grant =
+    (grantId && (await provider.Grant.find(grantId))) ||
+    new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
   if (typeof params?.scope === 'string') grant.addOIDCScope(params.scope);
   if (typeof params?.claims === 'string') {
     try {
       const requested = JSON.parse(params.claims) as Record<string, Record<string, unknown> | undefined>;
       grant.addOIDCClaims([...Object.keys(requested.id_token ?? {}), ...Object.keys(requested.userinfo ?? {})]);
-    } catch { /* oidc-provider rejects a malformed claims parameter itself */ }
+    } catch {
+      /* oidc-provider rejects a malformed claims parameter itself */
+    }
   }
   for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
     if (server.scope) grant.addResourceScope(indicator, server.scope);
@@ -81,7 +96,13 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const mountPath = input.profileContext.mountPath;
   const headless = () => input.loginMode() === 'headless';
   const overrides = profile.providerConfig?.(input.profileContext) ?? {};
-  const trustedUrls = new Set(input.clients.flatMap((c) => OUTBOUND_FIELDS.map((f) => c[f]).filter((v): v is string => typeof v === 'string').map(normalizeUrl)));
+  const trustedUrls = new Set(
+    input.clients.flatMap((c) =>
+      OUTBOUND_FIELDS.map((f) => c[f])
+        .filter((v): v is string => typeof v === 'string')
+        .map(normalizeUrl),
+    ),
+  );
 
   const base: Configuration = {
     adapter: (name: string) => store.adapterFor(name),
@@ -156,7 +177,8 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       // only its own tokens. Only the client a token was issued to may revoke it (RFC 7009 2.1).
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
       },
       revocation: {
         enabled: true,
@@ -179,7 +201,9 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
           scope: scopes.filter((s) => s !== 'openid' && s !== 'offline_access').join(' '),
           audience: resourceIndicator,
           accessTokenFormat: 'jwt',
-          accessTokenTTL: input.ttl.accessToken ?? (typeof overrides.ttl?.AccessToken === 'number' ? overrides.ttl.AccessToken : 3600),
+          accessTokenTTL:
+            input.ttl.accessToken ??
+            (typeof overrides.ttl?.AccessToken === 'number' ? overrides.ttl.AccessToken : 3600),
         }),
       },
       deviceFlow: {
@@ -213,18 +237,31 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
 
   // Precedence: mock-idp's defaults, then the profile's, then what the issuer's
   // config says explicitly (a person setting a TTL means it, whatever the profile).
-  const explicitTtl = Object.fromEntries(Object.entries({
-    AccessToken: input.ttl.accessToken,
-    AuthorizationCode: input.ttl.authorizationCode,
-    IdToken: input.ttl.idToken,
-    RefreshToken: input.ttl.refreshToken,
-    ClientCredentials: input.ttl.clientCredentials,
-  }).filter(([, v]) => v !== undefined));
-  const explicitFeatures = Object.fromEntries(Object.entries({
-    backchannelLogout: input.features.backchannelLogout,
-    pushedAuthorizationRequests: input.features.pushedAuthorizationRequests,
-    registration: input.features.registration,
-  }).filter(([, v]) => v !== undefined).map(([name, enabled]) => [name, { ...(base.features as Record<string, object>)[name], ...(overrides.features as Record<string, object> | undefined)?.[name], enabled }]));
+  const explicitTtl = Object.fromEntries(
+    Object.entries({
+      AccessToken: input.ttl.accessToken,
+      AuthorizationCode: input.ttl.authorizationCode,
+      IdToken: input.ttl.idToken,
+      RefreshToken: input.ttl.refreshToken,
+      ClientCredentials: input.ttl.clientCredentials,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const explicitFeatures = Object.fromEntries(
+    Object.entries({
+      backchannelLogout: input.features.backchannelLogout,
+      pushedAuthorizationRequests: input.features.pushedAuthorizationRequests,
+      registration: input.features.registration,
+    })
+      .filter(([, v]) => v !== undefined)
+      .map(([name, enabled]) => [
+        name,
+        {
+          ...(base.features as Record<string, object>)[name],
+          ...(overrides.features as Record<string, object> | undefined)?.[name],
+          enabled,
+        },
+      ]),
+  );
   return {
     ...base,
     ...overrides,

@@ -1,5 +1,5 @@
-import type { ClientMetadata } from 'oidc-provider';
 import { LRUCache } from 'lru-cache';
+import type { ClientMetadata } from 'oidc-provider';
 import type { SigningKey } from '../keys/key-set.js';
 import { findScenario, type Scenario } from '../scenarios/index.js';
 
@@ -23,7 +23,10 @@ export class ScenarioIssuers<T extends ScenarioChild> {
    * @param make builds the child for a scenario the parent can serve
    * @param offered whether the parent can serve the scenario on a scenario issuer URL
    */
-  constructor(private readonly make: (segment: string, scenario: Scenario) => T, private readonly offered: (scenario: Scenario) => boolean) {}
+  constructor(
+    private readonly make: (segment: string, scenario: Scenario) => T,
+    private readonly offered: (scenario: Scenario) => boolean,
+  ) {}
 
   get(segment: string): T | undefined {
     const existing = this.#children.get(segment);

@@ -1,6 +1,6 @@
-import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import type { SigningKey } from '../keys/key-set.js';
+import { importJWK, type JWTPayload, SignJWT } from 'jose';
 import type { SignOptions } from '../kernel/plugin-types.js';
+import type { SigningKey } from '../keys/key-set.js';
 
 /**
  * Signs what quirks mint themselves (Okta's JWT access tokens, Auth0's logout
@@ -10,7 +10,10 @@ import type { SignOptions } from '../kernel/plugin-types.js';
 export class Signer {
   readonly #imported = new Map<string, Promise<CryptoKey>>();
 
-  constructor(private readonly issuerName: string, private readonly keys: () => readonly SigningKey[]) {}
+  constructor(
+    private readonly issuerName: string,
+    private readonly keys: () => readonly SigningKey[],
+  ) {}
 
   /** Signs with the issuer's first key of the algorithm: the same key oidc-provider signs with. */
   async sign(payload: JWTPayload, options: SignOptions = {}): Promise<string> {

@@ -10,7 +10,10 @@ export function storeOutageAs503(redis: { status: string }): Middleware {
     if (ctx.status >= 500 && redis.status !== 'ready') {
       ctx.status = 503;
       ctx.set('retry-after', '1');
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
+      ctx.body = {
+        error: 'temporarily_unavailable',
+        error_description: 'the shared store (Redis) is unreachable; retry shortly',
+      };
     }
   };
 }

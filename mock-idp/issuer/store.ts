@@ -2,7 +2,13 @@ import { LRUCache } from 'lru-cache';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { recordOf } from '../kernel/evidence.js';
 
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
 
 type Entry = AdapterPayload | string | Set<string>;
 
@@ -45,7 +51,10 @@ export class IssuerStore {
     // maxSize with a unit size instead of max: `max` preallocates arrays of that length
     // for every issuer, which costs start-up time and resident memory for entries never used.
     this.#cache = new LRUCache<string, Entry>({
-      maxSize: maxEntries, sizeCalculation: entryUnits, ttlAutopurge: false, allowStale: false,
+      maxSize: maxEntries,
+      sizeCalculation: entryUnits,
+      ttlAutopurge: false,
+      allowStale: false,
       dispose: (value, key, reason) => {
         if (reason !== 'evict' || typeof value !== 'object' || value instanceof Set) return;
         const exp = (value as AdapterPayload).exp;
@@ -62,7 +71,11 @@ export class IssuerStore {
     if (!this.#evicted.has(key)) return;
     const req = (Provider as unknown as { ctx?: { req: import('node:http').IncomingMessage } }).ctx?.req;
     const record = req ? recordOf(req) : undefined;
-    if (record) record.notes = [...(record.notes ?? []), `${EVICTED_NOTE}: ${key.slice(0, key.indexOf(':'))} was pushed out of the full store (storeSize), not revoked`];
+    if (record)
+      record.notes = [
+        ...(record.notes ?? []),
+        `${EVICTED_NOTE}: ${key.slice(0, key.indexOf(':'))} was pushed out of the full store (storeSize), not revoked`,
+      ];
   }
 
   get size(): number {
@@ -121,7 +134,7 @@ export class IssuerStore {
       async revokeByGrantId(grantId: string) {
         const grantKey = `grant:${grantId}`;
         const members = cache.get(grantKey) as Set<string> | undefined;
-        members?.forEach((member) => cache.delete(member));
+        for (const member of members ?? []) cache.delete(member);
         cache.delete(grantKey);
       },
     };

@@ -8,12 +8,14 @@ import type { Middleware } from '../kernel/plugin-types.js';
  */
 export function unroutedAsJson(): Middleware {
   // Not an async function: each promise pays for oidc-provider's AsyncLocalStorage hooks.
-  return (ctx, next) => next().then(() => {
-    if ((ctx.status !== 404 && ctx.status !== 405) || ctx.body != null) return;
-    const status = ctx.status;
-    ctx.body = status === 404
-      ? { error: 'not_found', error_description: `no endpoint at ${ctx.path}` }
-      : { error: 'invalid_request', error_description: `${ctx.method} is not allowed on ${ctx.path}` };
-    ctx.status = status;
-  });
+  return (ctx, next) =>
+    next().then(() => {
+      if ((ctx.status !== 404 && ctx.status !== 405) || ctx.body != null) return;
+      const status = ctx.status;
+      ctx.body =
+        status === 404
+          ? { error: 'not_found', error_description: `no endpoint at ${ctx.path}` }
+          : { error: 'invalid_request', error_description: `${ctx.method} is not allowed on ${ctx.path}` };
+      ctx.status = status;
+    });
 }

@@ -1,5 +1,5 @@
-import type { Middleware, QuirkContext } from '../kernel/plugin-types.js';
 import { rewriteFormBody } from '../kernel/form-body.js';
+import type { Middleware, QuirkContext } from '../kernel/plugin-types.js';
 
 /**
  * Turns tokens presented in a provider's own format back into the issuer's

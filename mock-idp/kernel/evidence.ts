@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { Middleware } from './plugin-types.js';
+import { Provider } from 'oidc-provider';
+import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
-import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-tokens.js';
-import { Provider } from 'oidc-provider';
+import type { Middleware } from './plugin-types.js';
 
 const RECORD = Symbol.for('mock-idp.request-record');
 
@@ -39,31 +39,46 @@ export function evidenceMiddleware(issuerName: string): Middleware {
       await next();
     } finally {
       if (record) {
-        const oidc = ctx.oidc as (typeof ctx.oidc | undefined);
+        const oidc = ctx.oidc as typeof ctx.oidc | undefined;
         const body = (oidc?.body ?? {}) as Record<string, unknown>;
         const authorization = ctx.get('authorization') || undefined;
         record.issuer = issuerName;
         record.route = oidc?.route ?? record.route;
         if (Object.keys(body).length) record.body = maskParams(body);
-        record.clientId = oidc?.client?.clientId
-          ?? (typeof body.client_id === 'string' ? body.client_id : undefined)
-          ?? (typeof ctx.query.client_id === 'string' ? ctx.query.client_id : undefined)
-          ?? basicClientId(authorization)
+        record.clientId =
+          oidc?.client?.clientId ??
+          (typeof body.client_id === 'string' ? body.client_id : undefined) ??
+          (typeof ctx.query.client_id === 'string' ? ctx.query.client_id : undefined) ??
+          basicClientId(authorization) ??
           // A resource API quirk names the client its token belongs to: keep it.
-          ?? record.clientId;
+          record.clientId;
         const method = presentedAuthMethod(body, authorization);
-        if (method && (record.route === 'token' || record.route === 'introspection' || record.route === 'revocation'
-          || record.route === 'device_authorization' || record.route === 'pushed_authorization_request')) {
+        if (
+          method &&
+          (record.route === 'token' ||
+            record.route === 'introspection' ||
+            record.route === 'revocation' ||
+            record.route === 'device_authorization' ||
+            record.route === 'pushed_authorization_request')
+        ) {
           record.clientAuth = { method, assertion: decodeAssertion(body.client_assertion) };
         }
         const responseBody = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
-        if (ctx.status >= 400 && responseBody && typeof responseBody === 'object' && typeof responseBody.error === 'string') {
+        if (
+          ctx.status >= 400 &&
+          responseBody &&
+          typeof responseBody === 'object' &&
+          typeof responseBody.error === 'string'
+        ) {
           record.error = responseBody.error;
-          if (typeof responseBody.error_description === 'string') record.errorDescription = responseBody.error_description;
+          if (typeof responseBody.error_description === 'string')
+            record.errorDescription = responseBody.error_description;
         }
         // Decoded without signatures, so the log shows what was issued and presented without keeping anything usable.
-        const tokens = [...presentedTokens({ ...(ctx.query as Record<string, unknown>), ...body }),
-          ...(record.route === 'token' && ctx.status < 400 ? issuedTokens(ctx.body) : [])];
+        const tokens = [
+          ...presentedTokens({ ...(ctx.query as Record<string, unknown>), ...body }),
+          ...(record.route === 'token' && ctx.status < 400 ? issuedTokens(ctx.body) : []),
+        ];
         if (tokens.length) record.tokens = tokens;
       }
     }

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 /** oidc-provider's own body limit; a rewritten body obeys it too. */
@@ -43,8 +43,23 @@ export async function rewriteFormBody(
   mutate(params);
   const body = Buffer.from(params.toString());
   const replacement = Readable.from([body]);
-  const headers = { ...original.headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) };
-  const streamMembers = new Set<PropertyKey>(['readable', 'readableEncoding', 'iterator', 'read', 'on', 'once', 'pipe', 'resume', 'pause', Symbol.asyncIterator]);
+  const headers = {
+    ...original.headers,
+    'content-type': 'application/x-www-form-urlencoded',
+    'content-length': String(body.length),
+  };
+  const streamMembers = new Set<PropertyKey>([
+    'readable',
+    'readableEncoding',
+    'iterator',
+    'read',
+    'on',
+    'once',
+    'pipe',
+    'resume',
+    'pause',
+    Symbol.asyncIterator,
+  ]);
   const req = new Proxy(original, {
     get(target, prop) {
       if (prop === 'headers') return headers;
@@ -63,6 +78,8 @@ export async function rewriteFormBody(
 /** Parses the form body without consuming it for oidc-provider. */
 export async function peekFormBody(ctx: KoaContextWithOIDC): Promise<URLSearchParams> {
   let seen = new URLSearchParams();
-  await rewriteFormBody(ctx, (params) => { seen = new URLSearchParams(params); });
+  await rewriteFormBody(ctx, (params) => {
+    seen = new URLSearchParams(params);
+  });
   return seen;
 }

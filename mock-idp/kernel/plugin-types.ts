@@ -1,8 +1,8 @@
 import type { JWTPayload } from 'jose';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { UserStore } from '../users/user-store.js';
 import type { Routes } from './routes.js';
 import type { TokenFacade } from './token-facade.js';
-import type { UserStore } from '../users/user-store.js';
 
 /** Middleware run inside an issuer's oidc-provider app, with ctx.oidc available after next(). */
 export type Middleware = (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Some providers hand out tokens that look nothing like oidc-provider's opaque
@@ -21,7 +21,12 @@ import type { Redis } from 'ioredis';
 export class SharedMemo {
   readonly #local: LRUCache<string, string>;
 
-  constructor(readonly name: string, max: number, readonly ttlSeconds: number, readonly write: (key: string, value: string, ttl: number) => void) {
+  constructor(
+    readonly name: string,
+    max: number,
+    readonly ttlSeconds: number,
+    readonly write: (key: string, value: string, ttl: number) => void,
+  ) {
     this.#local = new LRUCache({ maxSize: max, sizeCalculation: () => 1 });
   }
 
@@ -85,7 +90,8 @@ export class TokenFacade {
   present(opaque: string, presented: string, ttlSeconds: number): string {
     this.#byPresented.set(presented, opaque, { ttl: Math.max(1, ttlSeconds) * 1000 });
     // Sent before the response that carries the token, on the one connection: it lands first.
-    if (this.#shared) this.#shared.redis.set(this.#key(presented), opaque, 'EX', Math.max(1, ttlSeconds)).catch(() => undefined);
+    if (this.#shared)
+      this.#shared.redis.set(this.#key(presented), opaque, 'EX', Math.max(1, ttlSeconds)).catch(() => undefined);
     return presented;
   }
 
@@ -97,9 +103,14 @@ export class TokenFacade {
     if (!this.#shared || values.length === 0) return;
     const wanted: { key: string; apply: (value: string, ttl: number) => void }[] = [];
     for (const value of values) {
-      if (!this.#byPresented.has(value)) wanted.push({ key: this.#key(value), apply: (opaque, ttl) => this.#byPresented.set(value, opaque, { ttl: Math.max(1000, ttl) }) });
+      if (!this.#byPresented.has(value))
+        wanted.push({
+          key: this.#key(value),
+          apply: (opaque, ttl) => this.#byPresented.set(value, opaque, { ttl: Math.max(1000, ttl) }),
+        });
       for (const memo of this.#memos.values()) {
-        if (memo.get(value) === undefined) wanted.push({ key: this.#memoKey(memo.name, value), apply: (found, ttl) => memo.fill(value, found, ttl) });
+        if (memo.get(value) === undefined)
+          wanted.push({ key: this.#memoKey(memo.name, value), apply: (found, ttl) => memo.fill(value, found, ttl) });
       }
     }
     if (!wanted.length) return;

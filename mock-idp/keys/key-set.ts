@@ -24,10 +24,16 @@ async function readJwks(file: string, label: string): Promise<SigningKey[]> {
     throw new Error(`cannot read key set ${label}: ${(cause as Error).message}`);
   }
   if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error(`key set ${label} has no keys`);
-  return Promise.all(parsed.keys.map(async (key) => {
-    if (!key.d) throw new Error(`key set ${label}: every key must be private (a signing key)`);
-    return { ...key, kid: key.kid ?? (await calculateJwkThumbprint(key)), alg: key.alg ?? defaultAlg(key) } as SigningKey;
-  }));
+  return Promise.all(
+    parsed.keys.map(async (key) => {
+      if (!key.d) throw new Error(`key set ${label}: every key must be private (a signing key)`);
+      return {
+        ...key,
+        kid: key.kid ?? (await calculateJwkThumbprint(key)),
+        alg: key.alg ?? defaultAlg(key),
+      } as SigningKey;
+    }),
+  );
 }
 
 function defaultAlg(key: JWK): string {

@@ -12,7 +12,11 @@ export interface DecodedToken {
 export function decodeToken(kind: TokenKind, value: unknown): DecodedToken | undefined {
   if (typeof value !== 'string' || value.split('.').length !== 3) return undefined;
   try {
-    return { kind, header: decodeProtectedHeader(value) as Record<string, unknown>, claims: decodeJwt(value) as Record<string, unknown> };
+    return {
+      kind,
+      header: decodeProtectedHeader(value) as Record<string, unknown>,
+      claims: decodeJwt(value) as Record<string, unknown>,
+    };
   } catch {
     return undefined; // opaque, or not a JWT at all: nothing to decode
   }
@@ -30,12 +34,14 @@ export function issuedTokens(body: unknown): DecodedToken[] {
   }
   if (!parsed || typeof parsed !== 'object' || Buffer.isBuffer(parsed)) return [];
   const members = parsed as Record<string, unknown>;
-  return [decodeToken('id_token', members.id_token), decodeToken('access_token', members.access_token)]
-    .filter((t): t is DecodedToken => t !== undefined);
+  return [decodeToken('id_token', members.id_token), decodeToken('access_token', members.access_token)].filter(
+    (t): t is DecodedToken => t !== undefined,
+  );
 }
 
 /** JWTs a request carried as parameters (an id_token_hint at logout, a logout token delivered to a client). */
 export function presentedTokens(params: Record<string, unknown>): DecodedToken[] {
-  return [decodeToken('id_token_hint', params.id_token_hint), decodeToken('logout_token', params.logout_token)]
-    .filter((t): t is DecodedToken => t !== undefined);
+  return [decodeToken('id_token_hint', params.id_token_hint), decodeToken('logout_token', params.logout_token)].filter(
+    (t): t is DecodedToken => t !== undefined,
+  );
 }

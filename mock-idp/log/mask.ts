@@ -2,8 +2,20 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 /** Parameter names whose values are credentials and never stored in full. */
 export const SECRET_PARAMS = new Set([
-  'client_secret', 'client_assertion', 'code', 'code_verifier', 'refresh_token', 'access_token',
-  'token', 'id_token_hint', 'device_code', 'user_code', 'password', 'assertion', 'subject_token', 'logout_token',
+  'client_secret',
+  'client_assertion',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'token',
+  'id_token_hint',
+  'device_code',
+  'user_code',
+  'password',
+  'assertion',
+  'subject_token',
+  'logout_token',
 ]);
 
 /** Keeps enough of a secret to tell two apart in a log, never enough to reuse it. */
@@ -20,9 +32,7 @@ export function maskParams(params: Record<string, unknown> | undefined): Params 
   for (const [name, raw] of Object.entries(params)) {
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.map(String) : String(raw);
-    out[name] = SECRET_PARAMS.has(name)
-      ? (Array.isArray(value) ? value.map(maskSecret) : maskSecret(value))
-      : value;
+    out[name] = SECRET_PARAMS.has(name) ? (Array.isArray(value) ? value.map(maskSecret) : maskSecret(value)) : value;
   }
   return out;
 }
@@ -33,7 +43,11 @@ export function maskHeaders(headers: Record<string, string | string[] | undefine
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
     if (name === 'authorization') out[name] = maskAuthorization(value);
-    else if (name === 'cookie') out[name] = value.split(';').map((c) => `${c.split('=')[0]!.trim()}=***`).join('; ');
+    else if (name === 'cookie')
+      out[name] = value
+        .split(';')
+        .map((c) => `${c.split('=')[0]!.trim()}=***`)
+        .join('; ');
     else if (name === 'dpop' || name === 'x-admin-token') out[name] = maskSecret(value);
     else out[name] = value;
   }
@@ -74,7 +88,10 @@ export interface DecodedAssertion {
 export function decodeAssertion(assertion: unknown): DecodedAssertion | undefined {
   if (typeof assertion !== 'string') return undefined;
   try {
-    return { header: decodeProtectedHeader(assertion) as Record<string, unknown>, payload: decodeJwt(assertion) as Record<string, unknown> };
+    return {
+      header: decodeProtectedHeader(assertion) as Record<string, unknown>,
+      payload: decodeJwt(assertion) as Record<string, unknown>,
+    };
   } catch {
     return undefined;
   }

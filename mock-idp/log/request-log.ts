@@ -1,5 +1,5 @@
-import type { DecodedAssertion, Params } from './mask.js';
 import type { DecodedToken } from './decoded-tokens.js';
+import type { DecodedAssertion, Params } from './mask.js';
 
 /** What a faulted response carried, as a report shows it: decoded, credentials masked, long values cut. */
 export interface ServedFault {
@@ -74,17 +74,24 @@ export class RequestLog {
   }
 
   list(filter: RequestLogFilter = {}): RequestRecord[] {
-    return this.#entries.filter((r) =>
-      (filter.issuer === undefined || r.issuer === filter.issuer)
-      && (filter.route === undefined || r.route === filter.route)
-      && (filter.clientId === undefined || r.clientId === filter.clientId)
-      && (filter.sinceId === undefined || r.id > filter.sinceId));
+    return this.#entries.filter(
+      (r) =>
+        (filter.issuer === undefined || r.issuer === filter.issuer) &&
+        (filter.route === undefined || r.route === filter.route) &&
+        (filter.clientId === undefined || r.clientId === filter.clientId) &&
+        (filter.sinceId === undefined || r.id > filter.sinceId),
+    );
   }
 
   clear(filter: Pick<RequestLogFilter, 'issuer' | 'clientId'> = {}): number {
     const before = this.#entries.length;
-    const keep = this.#entries.filter((r) =>
-      !((filter.issuer === undefined || r.issuer === filter.issuer) && (filter.clientId === undefined || r.clientId === filter.clientId)));
+    const keep = this.#entries.filter(
+      (r) =>
+        !(
+          (filter.issuer === undefined || r.issuer === filter.issuer) &&
+          (filter.clientId === undefined || r.clientId === filter.clientId)
+        ),
+    );
     this.#entries.splice(0, this.#entries.length, ...keep);
     return before - keep.length;
   }
@@ -97,7 +104,9 @@ export class RequestLog {
   /** Hears of every finished request until the returned function is called. */
   onFinish(listener: (record: RequestRecord) => void): () => void {
     this.#finished.add(listener);
-    return () => { this.#finished.delete(listener); };
+    return () => {
+      this.#finished.delete(listener);
+    };
   }
 
   /** The id of the newest record: pass it as sinceId to see only what follows. */

@@ -1,13 +1,23 @@
 // The built-in providers: a folder each under profiles/<name>/, and the one list of them below.
+
+import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
 import okta from './okta/profile.js';
 import stackexchange from './stackexchange/profile.js';
 import stitch from './stitch/profile.js';
-import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 
-export type { Profile, Quirk, ProfileContext, QuirkContext, Middleware, SignOptions, RealHost, ProviderDoc } from '../kernel/plugin-types.js';
+export type {
+  Middleware,
+  Profile,
+  ProfileContext,
+  ProviderDoc,
+  Quirk,
+  QuirkContext,
+  RealHost,
+  SignOptions,
+} from '../kernel/plugin-types.js';
 export { defineProfile } from '../kernel/plugin-types.js';
 
 /**
@@ -37,7 +47,11 @@ export function providerHosts(tenant: string): Record<ProviderName, { host: stri
   for (const profile of builtinProfiles) {
     if (!('realHost' in profile)) continue;
     const { host, aliases, path } = profile.realHost;
-    hosts[profile.name] = { host: host.replace('{tenant}', tenant), aliases: aliases.map((a) => a.replace('{tenant}', tenant)), path };
+    hosts[profile.name] = {
+      host: host.replace('{tenant}', tenant),
+      aliases: aliases.map((a) => a.replace('{tenant}', tenant)),
+      path,
+    };
   }
   return hosts as Record<ProviderName, { host: string; aliases: string[]; path: string }>;
 }

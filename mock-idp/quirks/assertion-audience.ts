@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
-import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 import { peekFormBody } from '../kernel/form-body.js';
+import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
 
 /**
  * Client assertions must name exactly one audience value: the token URL
@@ -13,7 +13,7 @@ export function assertionAudience(options: {
 }): Quirk {
   return {
     name: 'assertion-audience',
-    description: 'client assertion aud must be exactly the provider\'s value',
+    description: "client assertion aud must be exactly the provider's value",
     strict: true,
     middleware: (ctx) => async (koa, next) => {
       if (koa.method !== 'POST' || koa.path !== ctx.routes.token) return next();

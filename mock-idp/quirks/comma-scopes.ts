@@ -10,9 +10,20 @@ export function commaScopes(): Quirk {
     name: 'comma-scopes',
     description: 'scope may be comma-delimited',
     middleware: (ctx) => async (koa, next) => {
-      if (koa.path === ctx.routes.authorization && koa.method === 'GET' && typeof koa.query.scope === 'string' && koa.query.scope.includes(',')) {
+      if (
+        koa.path === ctx.routes.authorization &&
+        koa.method === 'GET' &&
+        typeof koa.query.scope === 'string' &&
+        koa.query.scope.includes(',')
+      ) {
         const query = new URLSearchParams(koa.querystring);
-        query.set('scope', koa.query.scope.split(/[\s,]+/).filter(Boolean).join(' '));
+        query.set(
+          'scope',
+          koa.query.scope
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .join(' '),
+        );
         koa.querystring = query.toString();
       }
       return next();

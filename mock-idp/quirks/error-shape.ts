@@ -1,7 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { RouteName } from '../kernel/routes.js';
 import type { Quirk } from '../kernel/plugin-types.js';
-import { reshapeResponse, type JsonBody } from './reshape-response.js';
+import type { RouteName } from '../kernel/routes.js';
+import { type JsonBody, reshapeResponse } from './reshape-response.js';
 
 export interface OAuthError {
   error: string;

@@ -14,17 +14,25 @@ type GraphqlModule = typeof import('graphql');
 export function limitRules({ GraphQLError: ErrorClass, Kind }: GraphqlModule, limits = GRAPHQL_LIMITS) {
   const depthRule = (context: ValidationContext): ASTVisitor => {
     const document: DocumentNode = context.getDocument();
-    const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+    const fragments = new Map(
+      document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
     type Selections = { selections: readonly { kind: string; selectionSet?: Selections; name?: { value: string } }[] };
     const depthOf = (set: Selections | undefined, depth: number, seen: Set<string>): number => {
       if (!set || depth > limits.maxDepth) return depth;
       let deepest = depth;
       for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, depthOf(selection.selectionSet, depth + 1, seen));
-        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet, depth, seen));
+        if (selection.kind === Kind.FIELD)
+          deepest = Math.max(deepest, depthOf(selection.selectionSet, depth + 1, seen));
+        else if (selection.kind === Kind.INLINE_FRAGMENT)
+          deepest = Math.max(deepest, depthOf(selection.selectionSet, depth, seen));
         else if (selection.kind === Kind.FRAGMENT_SPREAD && selection.name && !seen.has(selection.name.value)) {
           const fragment = fragments.get(selection.name.value);
-          if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet as Selections, depth, new Set([...seen, selection.name.value])));
+          if (fragment)
+            deepest = Math.max(
+              deepest,
+              depthOf(fragment.selectionSet as Selections, depth, new Set([...seen, selection.name.value])),
+            );
         }
         if (deepest > limits.maxDepth) break;
       }
@@ -33,7 +41,9 @@ export function limitRules({ GraphQLError: ErrorClass, Kind }: GraphqlModule, li
     return {
       OperationDefinition(node) {
         if (depthOf(node.selectionSet as Selections, 0, new Set()) > limits.maxDepth) {
-          context.reportError(new ErrorClass(`Query is nested deeper than ${limits.maxDepth} levels.`, { nodes: [node] }) as GraphQLError);
+          context.reportError(
+            new ErrorClass(`Query is nested deeper than ${limits.maxDepth} levels.`, { nodes: [node] }) as GraphQLError,
+          );
         }
       },
     };
@@ -43,7 +53,9 @@ export function limitRules({ GraphQLError: ErrorClass, Kind }: GraphqlModule, li
     return {
       Field(node) {
         if (node.alias && ++aliases === limits.maxAliases + 1) {
-          context.reportError(new ErrorClass(`Query uses more than ${limits.maxAliases} aliases.`, { nodes: [node] }) as GraphQLError);
+          context.reportError(
+            new ErrorClass(`Query uses more than ${limits.maxAliases} aliases.`, { nodes: [node] }) as GraphQLError,
+          );
         }
       },
     };

@@ -28,7 +28,9 @@ export function editIdToken(options: {
     when: 'success',
     async reshape(body, koa, ctx) {
       if (typeof body.id_token !== 'string') return;
-      body.id_token = await resignIdToken(body.id_token, body.access_token, ctx, (token) => options.edit(token, koa, ctx));
+      body.id_token = await resignIdToken(body.id_token, body.access_token, ctx, (token) =>
+        options.edit(token, koa, ctx),
+      );
     },
   });
 }
@@ -43,6 +45,7 @@ export async function resignIdToken(
   const token: IdTokenEdit = { payload: { ...decodeJwt(idToken) }, typ: header.typ };
   await edit(token);
   const alg = header.alg ?? 'RS256';
-  if (typeof accessToken === 'string' && token.payload.at_hash !== undefined) token.payload.at_hash = tokenHash(accessToken, alg);
+  if (typeof accessToken === 'string' && token.payload.at_hash !== undefined)
+    token.payload.at_hash = tokenHash(accessToken, alg);
   return ctx.sign(token.payload, { alg, ...(token.typ ? { typ: token.typ } : {}) });
 }

@@ -28,7 +28,11 @@ export function jwtAccessTokens(options: {
   description: string;
   /** JOSE typ header of the access token (Auth0: "JWT"; RFC 9068: "at+jwt"); omitted when not given. */
   typ?: string;
-  claims(token: IssuedAccessToken, ctx: QuirkContext, koa: KoaContextWithOIDC): JWTPayload | undefined | Promise<JWTPayload | undefined>;
+  claims(
+    token: IssuedAccessToken,
+    ctx: QuirkContext,
+    koa: KoaContextWithOIDC,
+  ): JWTPayload | undefined | Promise<JWTPayload | undefined>;
 }): Quirk {
   return reshapeResponse({
     name: 'jwt-access-tokens',

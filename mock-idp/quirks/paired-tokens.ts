@@ -1,12 +1,15 @@
-import type { TokenFacade } from '../kernel/token-facade.js';
-import type { Quirk } from '../kernel/plugin-types.js';
 import { peekFormBody } from '../kernel/form-body.js';
+import type { Quirk } from '../kernel/plugin-types.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
 
 // Kept by the issuer's token facade, which outlives provider rebuilds (pairs made before a
 // rebuild still count) and shares them with other replicas in shared-store mode.
 function pairsFor(tokens: TokenFacade) {
   const ttl = 90 * 24 * 3600;
-  return { accessByRefresh: tokens.memo('gitlab-access-by-refresh', 20_000, ttl), refreshByAccess: tokens.memo('gitlab-refresh-by-access', 20_000, ttl) };
+  return {
+    accessByRefresh: tokens.memo('gitlab-access-by-refresh', 20_000, ttl),
+    refreshByAccess: tokens.memo('gitlab-refresh-by-access', 20_000, ttl),
+  };
 }
 
 /**
@@ -25,12 +28,18 @@ export function pairedTokens(): Quirk {
       // pair of a token some other client presented stays alive, as the token itself does.
       const destroyAccess = async (token: string | undefined, owner: string | undefined) => {
         if (!token || !owner) return;
-        const found = await ctx.provider().AccessToken.find(token).catch(() => undefined);
+        const found = await ctx
+          .provider()
+          .AccessToken.find(token)
+          .catch(() => undefined);
         if (found?.clientId === owner) await found.destroy();
       };
       const destroyRefresh = async (token: string | undefined, owner: string | undefined) => {
         if (!token || !owner) return;
-        const found = await ctx.provider().RefreshToken.find(token).catch(() => undefined);
+        const found = await ctx
+          .provider()
+          .RefreshToken.find(token)
+          .catch(() => undefined);
         if (found?.clientId === owner) await found.destroy();
       };
       return async (koa, next) => {
@@ -47,7 +56,8 @@ export function pairedTokens(): Quirk {
           await destroyRefresh(refreshByAccess.get(token), owner);
           return;
         }
-        if (params.get('grant_type') === 'refresh_token') await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''), koa.oidc?.client?.clientId);
+        if (params.get('grant_type') === 'refresh_token')
+          await destroyAccess(accessByRefresh.get(params.get('refresh_token') ?? ''), koa.oidc?.client?.clientId);
         const body = koa.body as { access_token?: unknown; refresh_token?: unknown } | undefined;
         if (typeof body?.access_token === 'string' && typeof body.refresh_token === 'string') {
           const access = ctx.tokens.resolve(body.access_token);

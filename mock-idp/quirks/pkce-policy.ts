@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { peekFormBody } from '../kernel/form-body.js';
 import type { Quirk } from '../kernel/plugin-types.js';
 import { authorizationError } from './authorization-error.js';
-import { peekFormBody } from '../kernel/form-body.js';
 
 export interface PkcePolicy {
   /** Methods the provider accepts; `plain` is translated to S256 for oidc-provider. */
@@ -27,7 +27,8 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]+$/;
 export function pkcePolicy(policy: PkcePolicy): Quirk {
   const min = policy.minLength ?? 43;
   const max = policy.maxLength ?? 128;
-  const challengeError = policy.challengeError ?? ((reason) => ({ error: 'invalid_request', error_description: reason }));
+  const challengeError =
+    policy.challengeError ?? ((reason) => ({ error: 'invalid_request', error_description: reason }));
   return {
     name: 'pkce-policy',
     description: `PKCE ${policy.methods.join('/')} with ${min}-${max} characters`,
@@ -40,7 +41,8 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
         const method = String(koa.query.code_challenge_method ?? policy.missingMethod ?? 'plain');
         let reason: string | undefined;
         if (!policy.methods.includes(method as 'S256')) reason = `code_challenge_method ${method} is not supported`;
-        else if (challenge.length < min || challenge.length > max) reason = `code_challenge must be ${min} to ${max} characters`;
+        else if (challenge.length < min || challenge.length > max)
+          reason = `code_challenge must be ${min} to ${max} characters`;
         else if (!UNRESERVED.test(challenge)) reason = 'code_challenge must be base64url without padding';
         if (reason && !ctx.lenient) return authorizationError(koa, ctx.provider(), challengeError(reason));
         if (method === 'plain') {
@@ -57,7 +59,11 @@ export function pkcePolicy(policy: PkcePolicy): Quirk {
     },
   };
 
-  async function checkVerifierLength(koa: KoaContextWithOIDC, next: () => Promise<void>, error: NonNullable<PkcePolicy['verifierLengthError']>): Promise<void> {
+  async function checkVerifierLength(
+    koa: KoaContextWithOIDC,
+    next: () => Promise<void>,
+    error: NonNullable<PkcePolicy['verifierLengthError']>,
+  ): Promise<void> {
     const verifier = (await peekFormBody(koa)).get('code_verifier');
     if (verifier !== null && (verifier.length < min || verifier.length > max)) {
       koa.status = 400;

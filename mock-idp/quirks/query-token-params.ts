@@ -1,5 +1,5 @@
-import type { Quirk } from '../kernel/plugin-types.js';
 import { rewriteFormBody } from '../kernel/form-body.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * Token requests may carry their parameters in the query string with an empty

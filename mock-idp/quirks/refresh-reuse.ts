@@ -1,5 +1,5 @@
-import type { Quirk } from '../kernel/plugin-types.js';
 import { peekFormBody } from '../kernel/form-body.js';
+import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * What reusing a rotated (consumed) refresh token does. oidc-provider revokes
@@ -10,13 +10,18 @@ import { peekFormBody } from '../kernel/form-body.js';
 export function refreshReuse(options: { revokeFamily: boolean; status?: number; body?: unknown }): Quirk {
   return {
     name: 'refresh-reuse',
-    description: options.revokeFamily ? 'reusing a refresh token revokes its family' : 'reusing a refresh token fails without revoking its family',
+    description: options.revokeFamily
+      ? 'reusing a refresh token revokes its family'
+      : 'reusing a refresh token fails without revoking its family',
     middleware: (ctx) => async (koa, next) => {
       if (options.revokeFamily || koa.method !== 'POST' || koa.path !== ctx.routes.token) return next();
       const params = await peekFormBody(koa);
       const token = params.get('refresh_token');
       if (params.get('grant_type') !== 'refresh_token' || !token) return next();
-      const stored = await ctx.provider().RefreshToken.find(token).catch(() => undefined);
+      const stored = await ctx
+        .provider()
+        .RefreshToken.find(token)
+        .catch(() => undefined);
       if (!stored?.consumed) return next();
       koa.status = options.status ?? 400;
       koa.body = options.body ?? { error: 'invalid_grant', error_description: 'refresh token already used' };

@@ -23,14 +23,23 @@ export function reshapeResponse(options: {
     description: options.description,
     ...(options.strict ? { strict: true } : {}),
     middleware: (ctx): Middleware => {
-      const paths = options.routes === 'all' ? undefined : new Set(options.routes.map((r) => (r.startsWith('/') ? r : ctx.routes[r as RouteName])));
+      const paths =
+        options.routes === 'all'
+          ? undefined
+          : new Set(options.routes.map((r) => (r.startsWith('/') ? r : ctx.routes[r as RouteName])));
       return async (koa, next) => {
         await next();
         if (paths && !paths.has(koa.path)) return;
         const ok = koa.status < 400;
         if ((options.when === 'success' && !ok) || (options.when === 'error' && ok)) return;
         const body = koa.body;
-        if (!body || typeof body !== 'object' || Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function') return;
+        if (
+          !body ||
+          typeof body !== 'object' ||
+          Buffer.isBuffer(body) ||
+          typeof (body as { pipe?: unknown }).pipe === 'function'
+        )
+          return;
         await options.reshape(body as JsonBody, koa, ctx);
       };
     },

@@ -44,7 +44,9 @@ export function resourceApi(options: {
         return;
       }
       const bearer = /^Bearer\s+(\S+)$/i.exec(koa.get('authorization'))?.[1];
-      const fromQuery = (options.queryParams ?? []).map((p) => koa.query[p]).find((v): v is string => typeof v === 'string');
+      const fromQuery = (options.queryParams ?? [])
+        .map((p) => koa.query[p])
+        .find((v): v is string => typeof v === 'string');
       const presented = bearer ?? fromQuery;
       if (!presented) return options.unauthenticated('missing', koa);
       const found = await lookUp(ctx, presented);
@@ -58,8 +60,9 @@ export function resourceApi(options: {
 async function lookUp(ctx: QuirkContext, presented: string): Promise<ResourceToken | undefined> {
   const opaque = ctx.tokens.resolve(presented);
   const provider = ctx.provider();
-  const stored = (await provider.AccessToken.find(opaque).catch(() => undefined))
-    ?? (await provider.ClientCredentials.find(opaque).catch(() => undefined));
+  const stored =
+    (await provider.AccessToken.find(opaque).catch(() => undefined)) ??
+    (await provider.ClientCredentials.find(opaque).catch(() => undefined));
   if (!stored || stored.isExpired) return undefined;
   return {
     token: opaque,

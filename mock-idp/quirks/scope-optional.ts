@@ -12,7 +12,11 @@ export function scopeOptional(options: { placeholder: string }): Quirk {
     name: 'scope-optional',
     description: 'the scope parameter may be left out',
     middleware: (ctx) => async (koa, next) => {
-      if (koa.path === ctx.routes.authorization && koa.method === 'GET' && !(typeof koa.query.scope === 'string' && koa.query.scope.trim())) {
+      if (
+        koa.path === ctx.routes.authorization &&
+        koa.method === 'GET' &&
+        !(typeof koa.query.scope === 'string' && koa.query.scope.trim())
+      ) {
         const query = new URLSearchParams(koa.querystring);
         query.set('scope', options.placeholder);
         koa.querystring = query.toString();

@@ -10,7 +10,12 @@ export function scopePolicy(options: { requireOpenid?: boolean; singleSpaces?: b
   const error = options.error ?? { error: 'invalid_scope' };
   return {
     name: 'scope-policy',
-    description: [options.requireOpenid && 'scope must include openid', options.singleSpaces && 'scopes separated by exactly one space'].filter(Boolean).join('; '),
+    description: [
+      options.requireOpenid && 'scope must include openid',
+      options.singleSpaces && 'scopes separated by exactly one space',
+    ]
+      .filter(Boolean)
+      .join('; '),
     strict: true,
     middleware: (ctx) => async (koa, next) => {
       if (koa.path !== ctx.routes.authorization || koa.method !== 'GET') return next();

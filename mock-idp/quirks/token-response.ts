@@ -7,7 +7,9 @@ import { reshapeResponse } from './reshape-response.js';
  * seconds, which clients use with expires_in to schedule a refresh.
  */
 export function tokenResponse(options: { tokenType?: string; createdAt?: boolean }): Quirk {
-  const parts = [options.tokenType && `token_type "${options.tokenType}"`, options.createdAt && 'created_at'].filter(Boolean);
+  const parts = [options.tokenType && `token_type "${options.tokenType}"`, options.createdAt && 'created_at'].filter(
+    Boolean,
+  );
   return reshapeResponse({
     name: 'token-response',
     description: `token responses carry ${parts.join(' and ')}`,

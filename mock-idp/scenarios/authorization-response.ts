@@ -1,7 +1,7 @@
-import type { KoaContextWithOIDC } from 'oidc-provider';
 import { parse as parseHtml } from 'node-html-parser';
-import type { AuthorizationResponseFault } from './types.js';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ScenarioRun } from './run.js';
+import type { AuthorizationResponseFault } from './types.js';
 
 /** The authorization response as sent: where to, how, and with which parameters. */
 interface AuthorizationResponse {
@@ -27,12 +27,14 @@ function read(koa: KoaContextWithOIDC): AuthorizationResponse | undefined {
     url.search = '';
     return { redirectUri: url, mode: 'query', params };
   }
-  if (!koa.response.is('html') || typeof koa.body !== 'string' || !koa.body.includes('document.forms[0].submit()')) return undefined;
+  if (!koa.response.is('html') || typeof koa.body !== 'string' || !koa.body.includes('document.forms[0].submit()'))
+    return undefined;
   const form = parseHtml(koa.body).querySelector('form[method="post"]');
   const action = form?.getAttribute('action');
   if (!form || !action) return undefined;
   const params = new URLSearchParams();
-  for (const input of form.querySelectorAll('input')) params.append(input.getAttribute('name') ?? '', input.getAttribute('value') ?? '');
+  for (const input of form.querySelectorAll('input'))
+    params.append(input.getAttribute('name') ?? '', input.getAttribute('value') ?? '');
   return { redirectUri: new URL(action), mode: 'form_post', params };
 }
 
@@ -44,7 +46,9 @@ function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
     koa.redirect(url.href);
     return;
   }
-  const inputs = [...response.params].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}"/>`).join('\n');
+  const inputs = [...response.params]
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}"/>`)
+    .join('\n');
   koa.type = 'html';
   koa.body = `<!DOCTYPE html>
 <html>
@@ -66,10 +70,14 @@ function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
  * The run remembers each response as it really was, so the next login can
  * be answered with a replayed state.
  */
-export function applyAuthorizationResponseFaults(koa: KoaContextWithOIDC, run: ScenarioRun, faults: readonly AuthorizationResponseFault[]): boolean {
+export function applyAuthorizationResponseFaults(
+  koa: KoaContextWithOIDC,
+  run: ScenarioRun,
+  faults: readonly AuthorizationResponseFault[],
+): boolean {
   const response = read(koa);
   // Only a successful response is faulted: an error of the IdP's own is a refusal, and stays one.
-  if (!response || !response.params.has('code')) return false;
+  if (!response?.params.has('code')) return false;
   const original = new URLSearchParams(response.params);
   const originalMode = response.mode;
   const previous = run.previousResponse;

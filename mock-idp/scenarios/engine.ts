@@ -1,18 +1,17 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { SigningKey } from '../keys/key-set.js';
-import type { TokenFacade } from '../kernel/token-facade.js';
-import type { Middleware } from '../kernel/plugin-types.js';
-import { recordOf } from '../kernel/evidence.js';
-import { applyIdTokenFault, flipSignatureByte } from './id-token.js';
-import type { DiscoveryFault, Fault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
-import { applyAuthorizationResponseFaults } from './authorization-response.js';
-import type { ScenarioRun } from './run.js';
-import { publicJwk } from '../keys/key-set.js';
 import { setRequestClockOffset, setRequestClockResolver } from '../kernel/clock.js';
+import { recordOf } from '../kernel/evidence.js';
+import type { Middleware } from '../kernel/plugin-types.js';
+import type { TokenFacade } from '../kernel/token-facade.js';
+import type { SigningKey } from '../keys/key-set.js';
+import { publicJwk } from '../keys/key-set.js';
 import { basicClientId } from '../log/mask.js';
-import { attackerPublicJwk } from './id-token.js';
-import { evaluate } from './values.js';
+import { applyAuthorizationResponseFaults } from './authorization-response.js';
+import { applyIdTokenFault, attackerPublicJwk, flipSignatureByte } from './id-token.js';
+import type { ScenarioRun } from './run.js';
 import { servedFault } from './served.js';
+import type { DiscoveryFault, Fault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
+import { evaluate } from './values.js';
 
 export interface ScenarioHost {
   keys(): readonly SigningKey[];
@@ -35,7 +34,8 @@ function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFaul
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
     const before = { ...body };
-    for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: {} });
+    for (const [name, spec] of Object.entries(fault.set ?? {}))
+      body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: {} });
     for (const name of fault.remove ?? []) delete body[name];
   }
   return faults.some((fault) => fault.set || fault.remove);
@@ -55,7 +55,8 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
     }
     const body = koa.body as { keys: Record<string, unknown>[] };
     // Signing keys come first in each issuer's key set (the same order the issuer signs with).
-    if (fault.oneKeyPerType) body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index);
+    if (fault.oneKeyPerType)
+      body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index);
     const signingRsa = body.keys.find((k) => k.kty === 'RSA');
     if (fault.addDecoyRsaKey) {
       body.keys.push({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });
@@ -73,7 +74,8 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
   const now = Math.floor(Date.now() / 1000);
   for (const fault of faults) {
     const before = { ...body };
-    for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
+    for (const [name, spec] of Object.entries(fault.set ?? {}))
+      body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
     if (fault.httpEndpoints || fault.endpointsHost) {
       for (const [name, value] of Object.entries(body)) {
         if (typeof value !== 'string' || !(name.endsWith('_endpoint') || name === 'jwks_uri')) continue;
@@ -89,11 +91,18 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
 
 /** A plain OAuth 2 profile's form-encoded token answer (Stack Exchange): it takes the same faults as JSON. */
 function formBody(koa: KoaContextWithOIDC): URLSearchParams | undefined {
-  return typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded') ? new URLSearchParams(koa.body) : undefined;
+  return typeof koa.body === 'string' && koa.type.includes('x-www-form-urlencoded')
+    ? new URLSearchParams(koa.body)
+    : undefined;
 }
 
 /** True when the answer differs from the one the issuer gave: a fault with nothing to change (no expires_in to drop) is not served. */
-function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponseFault[], grant: string, tokens: TokenFacade): boolean {
+function applyTokenResponseFaults(
+  koa: KoaContextWithOIDC,
+  faults: TokenResponseFault[],
+  grant: string,
+  tokens: TokenFacade,
+): boolean {
   const now = Math.floor(Date.now() / 1000);
   const answered = JSON.stringify([koa.status, koa.body]);
   let applied = false;
@@ -115,11 +124,13 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
     if (fault.accessTokenWith) reissueAccessToken(koa, fault.accessTokenWith, tokens);
     const form = formBody(koa);
     if (!form && (typeof koa.body !== 'object' || koa.body === null)) continue;
-    const body = form ? Object.fromEntries(form) as Record<string, unknown> : koa.body as Record<string, unknown>;
+    const body = form ? (Object.fromEntries(form) as Record<string, unknown>) : (koa.body as Record<string, unknown>);
     const before = { ...body };
-    for (const [name, spec] of Object.entries(fault.set ?? {})) body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
+    for (const [name, spec] of Object.entries(fault.set ?? {}))
+      body[name] = evaluate(spec, { now, current: body[name], claims: before, attackerJwk: attackerPublicJwk });
     for (const name of fault.remove ?? []) delete body[name];
-    if (form) koa.body = new URLSearchParams(Object.entries(body).map(([name, value]) => [name, String(value)])).toString();
+    if (form)
+      koa.body = new URLSearchParams(Object.entries(body).map(([name, value]) => [name, String(value)])).toString();
   }
   return applied && JSON.stringify([koa.status, koa.body]) !== answered;
 }
@@ -131,7 +142,7 @@ function applyTokenResponseFaults(koa: KoaContextWithOIDC, faults: TokenResponse
  */
 function reissueAccessToken(koa: KoaContextWithOIDC, chars: string, tokens: TokenFacade): void {
   const form = formBody(koa);
-  const json = form ? undefined : koa.body as Record<string, unknown>;
+  const json = form ? undefined : (koa.body as Record<string, unknown>);
   const issued = form ? form.get('access_token') : json?.access_token;
   if (typeof issued !== 'string' || issued.length < 8) return;
   const reissued = `${issued.slice(0, 4)}${chars}${issued.slice(4)}`;
@@ -181,8 +192,10 @@ interface Applier {
 }
 
 const onToken = (koa: KoaContextWithOIDC, route: string) => route === 'token' && koa.status === 200;
-const onUserinfo = (koa: KoaContextWithOIDC, route: string) => route === 'userinfo' && koa.status === 200
-  && ((Boolean(koa.body) && typeof koa.body === 'object') || typeof koa.body === 'string');
+const onUserinfo = (koa: KoaContextWithOIDC, route: string) =>
+  route === 'userinfo' &&
+  koa.status === 200 &&
+  ((Boolean(koa.body) && typeof koa.body === 'object') || typeof koa.body === 'string');
 
 /**
  * Fault target -> applier, in the order they apply to one response. JWKS faults
@@ -191,38 +204,65 @@ const onUserinfo = (koa: KoaContextWithOIDC, route: string) => route === 'userin
 const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[] = [
   // A drifting clock is served in every token it issued.
   ['clock', { applies: onToken, apply: (_koa, run) => run.faults('clock').length > 0 }],
-  ['id_token', {
-    applies: onToken,
-    async apply(koa, run, { host, grant }) {
-      const body = koa.body as Record<string, unknown>;
-      let faulted = false;
-      for (const fault of run.faults('id_token')) {
-        if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
-        body.id_token = await applyIdTokenFault(body.id_token, fault, host.keys(), run.rotatedKey, koa.oidc.client?.clientSecret);
-        faulted = true;
-      }
-      return faulted;
+  [
+    'id_token',
+    {
+      applies: onToken,
+      async apply(koa, run, { host, grant }) {
+        const body = koa.body as Record<string, unknown>;
+        let faulted = false;
+        for (const fault of run.faults('id_token')) {
+          if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
+          body.id_token = await applyIdTokenFault(
+            body.id_token,
+            fault,
+            host.keys(),
+            run.rotatedKey,
+            koa.oidc.client?.clientSecret,
+          );
+          faulted = true;
+        }
+        return faulted;
+      },
     },
-  }],
-  ['token_response', { applies: onToken, apply: (koa, run, { host, grant }) => applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens) }],
-  ['authorization_response', {
-    applies: (_koa, route) => route === 'authorization' || route === 'resume',
-    apply: (koa, run) => applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')),
-  }],
-  ['userinfo', {
-    applies: onUserinfo,
-    apply(koa, run) {
-      if (typeof koa.body !== 'string') return applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
-      // A signed answer (the client registered userinfo_signed_response_alg).
-      const corrupt = run.faults('userinfo').some((f) => f.corruptSignature);
-      if (corrupt) koa.body = flipSignatureByte(koa.body);
-      return corrupt;
+  ],
+  [
+    'token_response',
+    {
+      applies: onToken,
+      apply: (koa, run, { host, grant }) =>
+        applyTokenResponseFaults(koa, run.faults('token_response'), grant, host.tokens),
     },
-  }],
-  ['discovery', {
-    applies: (koa, route) => route === 'discovery' && koa.status === 200 && Boolean(koa.body) && typeof koa.body === 'object',
-    apply: (koa, run) => applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery')),
-  }],
+  ],
+  [
+    'authorization_response',
+    {
+      applies: (_koa, route) => route === 'authorization' || route === 'resume',
+      apply: (koa, run) => applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')),
+    },
+  ],
+  [
+    'userinfo',
+    {
+      applies: onUserinfo,
+      apply(koa, run) {
+        if (typeof koa.body !== 'string')
+          return applyUserinfoFaults(koa.body as Record<string, unknown>, run.faults('userinfo'));
+        // A signed answer (the client registered userinfo_signed_response_alg).
+        const corrupt = run.faults('userinfo').some((f) => f.corruptSignature);
+        if (corrupt) koa.body = flipSignatureByte(koa.body);
+        return corrupt;
+      },
+    },
+  ],
+  [
+    'discovery',
+    {
+      applies: (koa, route) =>
+        route === 'discovery' && koa.status === 200 && Boolean(koa.body) && typeof koa.body === 'object',
+      apply: (koa, run) => applyDiscoveryFaults(koa.body as Record<string, unknown>, run.faults('discovery')),
+    },
+  ],
   ['transport', { applies: () => true, apply: (koa, run, { route }) => applyTransportFaults(koa, run, route) }],
 ];
 
@@ -240,7 +280,8 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     const early = host.runFor(clientIdOf(koa) ?? basicClientId(koa.get('authorization')));
     for (const fault of early?.faults('clock') ?? []) setRequestClockOffset(koa, fault.offsetSeconds);
     // A client that names itself only in the body (public, client_secret_post) is known after parsing.
-    if (!early) setRequestClockResolver(koa, () => host.runFor(clientIdOf(koa))?.faults('clock').at(-1)?.offsetSeconds ?? 0);
+    if (!early)
+      setRequestClockResolver(koa, () => host.runFor(clientIdOf(koa))?.faults('clock').at(-1)?.offsetSeconds ?? 0);
     await next();
     const route = koa.oidc?.route;
     if (!route) return;

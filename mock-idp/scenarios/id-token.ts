@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import {
-  decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTHeaderParameters, type JWTPayload,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportSPKI,
+  importJWK,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  SignJWT,
+  UnsecuredJWT,
 } from 'jose';
 import type { SigningKey } from '../keys/key-set.js';
 import { publicJwk } from '../keys/key-set.js';
@@ -8,7 +16,9 @@ import { fixturePath } from '../paths.js';
 import type { IdTokenFault } from './types.js';
 import { evaluate } from './values.js';
 
-const attackerKey = (JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }).keys.find((k) => k.alg === 'RS256')!;
+const attackerKey = (
+  JSON.parse(readFileSync(fixturePath('keys', 'attacker.json'), 'utf8')) as { keys: SigningKey[] }
+).keys.find((k) => k.alg === 'RS256')!;
 const attackerJwk = publicJwk(attackerKey);
 /** The public half of fixtures/keys/attacker.json's RSA key: never published by an honest issuer. */
 export const attackerPublicJwk: JWK & { kid?: string } = attackerJwk;
@@ -42,24 +52,34 @@ export function flipSignatureByte(jwt: string): string {
  * signed as it says (by default re-signed with the issuer's own key, so only the
  * named defect differs from a valid token).
  */
-export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, issuerKeys: readonly SigningKey[], rotatedKey?: SigningKey, clientSecret?: string): Promise<string> {
+export async function applyIdTokenFault(
+  idToken: string,
+  fault: IdTokenFault,
+  issuerKeys: readonly SigningKey[],
+  rotatedKey?: SigningKey,
+  clientSecret?: string,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
   const original = decodeProtectedHeader(idToken);
   const header: Record<string, unknown> = { ...original };
   const claimsBefore = { ...payload };
-  for (const [name, spec] of Object.entries(fault.set ?? {})) payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk });
+  for (const [name, spec] of Object.entries(fault.set ?? {}))
+    payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk });
   for (const name of fault.remove ?? []) delete payload[name];
-  for (const [name, spec] of Object.entries(fault.header?.set ?? {})) header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk });
+  for (const [name, spec] of Object.entries(fault.header?.set ?? {}))
+    header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk });
   for (const name of fault.header?.remove ?? []) delete header[name];
 
   const alg = String(original.alg);
-  const issuerKey = issuerKeys.find((k) => k.kid === original.kid) ?? issuerKeys.find((k) => k.alg === alg) ?? issuerKeys[0]!;
+  const issuerKey =
+    issuerKeys.find((k) => k.kid === original.kid) ?? issuerKeys.find((k) => k.alg === alg) ?? issuerKeys[0]!;
   const withAlg = (overrides: Record<string, unknown>) => ({ ...header, ...overrides }) as JWTHeaderParameters;
   // An HS* ID token is keyed with the client's secret (OIDC Core 10.1), as oidc-provider issued it.
-  const asIssued = (): Promise<string> => alg.startsWith('HS')
-    ? signHmac(payload, withAlg({ alg }), clientSecret ?? '')
-    : sign(payload, withAlg({ alg }), issuerKey);
+  const asIssued = (): Promise<string> =>
+    alg.startsWith('HS')
+      ? signHmac(payload, withAlg({ alg }), clientSecret ?? '')
+      : sign(payload, withAlg({ alg }), issuerKey);
   switch (fault.sign ?? 'issuer') {
     case 'none':
       return new UnsecuredJWT(payload).encode();

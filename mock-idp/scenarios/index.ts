@@ -5,11 +5,14 @@ import responses from './catalog/responses.js';
 import tokensAndTransport from './catalog/tokens-and-transport.js';
 import type { Scenario } from './types.js';
 
-export type { Scenario, Fault, ValueSpec, SignatureFault } from './types.js';
+export type { Fault, Scenario, SignatureFault, ValueSpec } from './types.js';
 
 /** Every named scenario. A new misbehaviour is an entry in one of the catalog files. */
 export const scenarios: ReadonlyMap<string, Scenario> = new Map(
-  [...idTokenClaims, ...idTokenSignature, ...responses, ...tokensAndTransport, ...keysAndDiscovery].map((s) => [s.name, s]),
+  [...idTokenClaims, ...idTokenSignature, ...responses, ...tokensAndTransport, ...keysAndDiscovery].map((s) => [
+    s.name,
+    s,
+  ]),
 );
 
 /** How many named scenarios one composition may join: enough for any test, bounded for names that come from URLs. */

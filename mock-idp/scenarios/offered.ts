@@ -24,16 +24,27 @@ const OPENID_TARGETS: ReadonlySet<Fault['target']> = new Set(['id_token', 'useri
  */
 export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): string | undefined {
   const faults = [...scenario.faults, ...(scenario.steps ?? []).flatMap((step) => step.faults ?? [])];
-  const openidOnly = faults.find((fault) => OPENID_TARGETS.has(fault.target) || (fault.target === 'transport' && fault.route !== 'token'));
-  if (!host.openid && openidOnly) return `scenario "${scenario.name}" faults the ${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a plain OAuth 2 issuer does not serve`;
+  const openidOnly = faults.find(
+    (fault) => OPENID_TARGETS.has(fault.target) || (fault.target === 'transport' && fault.route !== 'token'),
+  );
+  if (!host.openid && openidOnly)
+    return `scenario "${scenario.name}" faults the ${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a plain OAuth 2 issuer does not serve`;
   const signingAlg = host.keys[0]?.alg;
   const needsOtherAlg = faults.some((fault) => fault.target === 'id_token' && fault.sign === 'other-alg');
-  const otherAlg = host.keys.find((key) => key.alg !== signingAlg && !key.alg.startsWith('HS') && (host.idTokenAlgs?.includes(key.alg) ?? true));
-  if (needsOtherAlg && !otherAlg) return `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ${signingAlg} keys`;
+  const otherAlg = host.keys.find(
+    (key) => key.alg !== signingAlg && !key.alg.startsWith('HS') && (host.idTokenAlgs?.includes(key.alg) ?? true),
+  );
+  if (needsOtherAlg && !otherAlg)
+    return `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ${signingAlg} keys`;
   if (!host.signsUserinfo && faults.some((fault) => fault.target === 'userinfo' && fault.corruptSignature)) {
     return `scenario "${scenario.name}" corrupts a signed userinfo answer, and this issuer answers userinfo as plain JSON`;
   }
-  const clientless = faults.find((fault) => fault.target === 'jwks' || fault.target === 'discovery' || (fault.target === 'transport' && (fault.route === 'jwks' || fault.route === 'discovery')));
+  const clientless = faults.find(
+    (fault) =>
+      fault.target === 'jwks' ||
+      fault.target === 'discovery' ||
+      (fault.target === 'transport' && (fault.route === 'jwks' || fault.route === 'discovery')),
+  );
   if (host.armedOnClient && (clientless || scenario.jwksPath)) {
     return `scenario "${scenario.name}" faults the JWKS or discovery, which no client_id selects: serve it at <issuer>/s/${scenario.name}`;
   }

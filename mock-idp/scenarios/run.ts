@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { SigningKey } from '../keys/key-set.js';
 import { fixturePath } from '../paths.js';
 import type { Fault, Scenario } from './types.js';
@@ -8,7 +8,8 @@ type StepRoute = 'authorization' | 'token';
 
 // A fixed key, not a generated one: RSA generation costs tens of ms, and what a
 // rotation test needs is a kid the client has never seen, which a fresh kid gives.
-const rotationKeys = (JSON.parse(readFileSync(fixturePath('keys', 'rotation.json'), 'utf8')) as { keys: SigningKey[] }).keys;
+const rotationKeys = (JSON.parse(readFileSync(fixturePath('keys', 'rotation.json'), 'utf8')) as { keys: SigningKey[] })
+  .keys;
 
 /**
  * One client's pass through a scenario: how many logins it started and

@@ -7,7 +7,12 @@
 
 /** A claim value: a literal, or a value computed when the fault is applied. */
 export type ValueSpec =
-  | string | number | boolean | null | readonly unknown[] | { readonly [k: string]: unknown }
+  | string
+  | number
+  | boolean
+  | null
+  | readonly unknown[]
+  | { readonly [k: string]: unknown }
   /** Seconds from now. */
   | { $now: number }
   /** The current value as an array, with this appended. */
@@ -155,7 +160,15 @@ export interface ClockFault {
   offsetSeconds: number;
 }
 
-export type Fault = ClockFault | IdTokenFault | AuthorizationResponseFault | TokenResponseFault | TransportFault | UserinfoFault | JwksFault | DiscoveryFault;
+export type Fault =
+  | ClockFault
+  | IdTokenFault
+  | AuthorizationResponseFault
+  | TokenResponseFault
+  | TransportFault
+  | UserinfoFault
+  | JwksFault
+  | DiscoveryFault;
 
 /**
  * One step of a multi-step scenario (log in, rotate, log in): from the moment

@@ -22,7 +22,11 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
   }
   if ('$template' in spec && typeof spec.$template === 'string') {
     const aud = ctx.claims.aud;
-    const fields: Record<string, unknown> = { iss: ctx.claims.iss ?? ctx.claims.issuer, sub: ctx.claims.sub, client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud) };
+    const fields: Record<string, unknown> = {
+      iss: ctx.claims.iss ?? ctx.claims.issuer,
+      sub: ctx.claims.sub,
+      client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud),
+    };
     return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) => String(fields[name] ?? ''));
   }
   if ('$attackerJwk' in spec) return ctx.attackerJwk;

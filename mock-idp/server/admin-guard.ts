@@ -10,7 +10,12 @@ export function hostName(hostHeader: string): string | undefined {
 }
 
 export function isLoopbackName(name: string): boolean {
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,11 +28,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * another host or a cross-site fetch (CSRF), and a mutation whose body is not
  * application/json (which no page can send cross-origin without a preflight).
  */
-export function refuseCrossSite(req: IncomingMessage, allowedHosts: ReadonlySet<string>): { status: number; reason: string } | undefined {
+export function refuseCrossSite(
+  req: IncomingMessage,
+  allowedHosts: ReadonlySet<string>,
+): { status: number; reason: string } | undefined {
   const allowed = (name: string | undefined) => name !== undefined && (isLoopbackName(name) || allowedHosts.has(name));
   const host = req.headers.host ?? '';
   if (!allowed(hostName(host))) {
-    return { status: 403, reason: `the admin API does not answer for Host "${host}"; allow it with --allowed-host (MOCK_IDP_ALLOWED_HOSTS)` };
+    return {
+      status: 403,
+      reason: `the admin API does not answer for Host "${host}"; allow it with --allowed-host (MOCK_IDP_ALLOWED_HOSTS)`,
+    };
   }
   const origin = req.headers.origin;
   if (origin !== undefined) {
@@ -37,13 +48,18 @@ export function refuseCrossSite(req: IncomingMessage, allowedHosts: ReadonlySet<
     } catch {
       originHost = undefined;
     }
-    if (!allowed(originHost)) return { status: 403, reason: `the admin API refuses requests from the web origin "${origin}"` };
+    if (!allowed(originHost))
+      return { status: 403, reason: `the admin API refuses requests from the web origin "${origin}"` };
   }
-  if (req.headers['sec-fetch-site'] === 'cross-site') return { status: 403, reason: 'the admin API refuses cross-site requests' };
+  if (req.headers['sec-fetch-site'] === 'cross-site')
+    return { status: 403, reason: 'the admin API refuses cross-site requests' };
   const method = req.method ?? 'GET';
   if (!SAFE_METHODS.has(method)) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const hasBody = type !== '' || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      type !== '' ||
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+      req.headers['transfer-encoding'] !== undefined;
     // DELETE without a body is allowed bare: a page cannot send it without a CORS preflight, which is never granted.
     if ((method !== 'DELETE' || hasBody) && type !== 'application/json') {
       return { status: 415, reason: `admin ${method} requests must send Content-Type: application/json` };

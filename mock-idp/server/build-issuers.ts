@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../config/load.js';
-import { ClientSchema, IssuerSchema, UserSchema, type IssuerConfig, type MockIdpConfig } from '../config/schema.js';
 import { toClientMetadata } from '../clients/normalize.js';
+import { ConfigError, formatIssues } from '../config/load.js';
+import { ClientSchema, type IssuerConfig, IssuerSchema, type MockIdpConfig, UserSchema } from '../config/schema.js';
 import { Issuer, type ModelStore } from '../issuer/issuer.js';
+import type { Profile } from '../kernel/plugin-types.js';
 import { loadKeys } from '../keys/key-set.js';
 import type { Logger } from '../log/logger.js';
 import { fixturePath } from '../paths.js';
 import { builtinProfiles, findProfile, profileNames } from '../profiles/index.js';
-import type { Profile } from '../kernel/plugin-types.js';
 import { UserStore } from '../users/user-store.js';
 
 async function readFixture<T>(kind: 'clients' | 'users', name: string, schema: z.ZodType<T>): Promise<T[]> {
@@ -26,14 +26,20 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
   if (unknown.length) {
     throw new ConfigError(`Unknown profile(s): ${unknown.join(', ')}. Available: ${profileNames().join(', ')}`);
   }
-  return builtinProfiles.filter((p) => selected.includes(p.name)).map((p) => IssuerSchema.parse({ name: p.name, profile: p.name }));
+  return builtinProfiles
+    .filter((p) => selected.includes(p.name))
+    .map((p) => IssuerSchema.parse({ name: p.name, profile: p.name }));
 }
 
 /** Paths the server answers itself, ahead of any issuer. */
 const RESERVED = ['/_admin', '/health', '/healthz'];
 
 /** How the dispatcher tells mounts apart: repeated and trailing slashes do not count, and case is folded for the check. */
-const pathKey = (path: string) => path.replace(/\/{2,}/g, '/').replace(/\/$/, '').toLowerCase();
+const pathKey = (path: string) =>
+  path
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/$/, '')
+    .toLowerCase();
 
 function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
   const problems: string[] = [];
@@ -48,7 +54,9 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
     const key = `${host}${pathKey(path)}`;
     const other = seen.get(key);
     if (other !== undefined) {
-      problems.push(`issuers[${i}].path: "${path}" is already used by issuers[${other}] ("${paths[other]}"; slashes and case aside)`);
+      problems.push(
+        `issuers[${i}].path: "${path}" is already used by issuers[${other}] ("${paths[other]}"; slashes and case aside)`,
+      );
     }
     seen.set(key, i);
     const shadowed = RESERVED.find((r) => key === r || (r === '/_admin' && key.startsWith('/_admin/')));
@@ -62,7 +70,8 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
     }
     const ids = new Set<string>();
     for (const client of [...(issuer.clients ?? []), ...issuer.extraClients]) {
-      if (ids.has(client.client_id)) problems.push(`issuers[${i}] (${issuer.name}): client_id "${client.client_id}" is listed twice`);
+      if (ids.has(client.client_id))
+        problems.push(`issuers[${i}] (${issuer.name}): client_id "${client.client_id}" is listed twice`);
       ids.add(client.client_id);
     }
   });
@@ -74,13 +83,20 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
  * @param modelStoreFor a shared store (Redis) for each issuer's oidc-provider entities; memory when absent
  */
 export async function buildIssuers(
-  config: MockIdpConfig, publicBaseUrl: string, logger: Logger, configFile?: string, modelStoreFor?: (name: string) => ModelStore,
+  config: MockIdpConfig,
+  publicBaseUrl: string,
+  logger: Logger,
+  configFile?: string,
+  modelStoreFor?: (name: string) => ModelStore,
 ): Promise<Issuer[]> {
   const issuerConfigs = resolveIssuerConfigs(config);
   const origin = new URL(publicBaseUrl).origin;
   const profiles = issuerConfigs.map((c, i) => {
     const profile = findProfile(c.profile);
-    if (!profile) throw new ConfigError('Invalid configuration:', [`issuers[${i}].profile: unknown profile "${c.profile}" (available: ${profileNames().join(', ')})`]);
+    if (!profile)
+      throw new ConfigError('Invalid configuration:', [
+        `issuers[${i}].profile: unknown profile "${c.profile}" (available: ${profileNames().join(', ')})`,
+      ]);
     return profile;
   });
   const paths = issuerConfigs.map((c, i) => c.path ?? (c.host ? '/' : profiles[i]!.defaultPath));
@@ -91,11 +107,19 @@ export async function buildIssuers(
   const verify = Boolean(config.issuers?.length);
   // Resolved issuers of a profile list are not in the config: their clients come from fixtures only.
   const where = (i: number) => (config.issuers?.length ? { index: i, file: configFile } : undefined);
-  return Promise.all(issuerConfigs.map((c, i) => buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, where(i), modelStoreFor?.(c.name))));
+  return Promise.all(
+    issuerConfigs.map((c, i) =>
+      buildIssuer(c, profiles[i]!, paths[i]!, origin, config, logger, verify, where(i), modelStoreFor?.(c.name)),
+    ),
+  );
 }
 
 /** Where each client of an issuer was registered, for errors: "issuers[0].clients[1] in mock-idp.yaml", or a fixture file. */
-async function readClients(config: IssuerConfig, profile: Profile, where: { index: number; file?: string | undefined } | undefined) {
+async function readClients(
+  config: IssuerConfig,
+  profile: Profile,
+  where: { index: number; file?: string | undefined } | undefined,
+) {
   const inConfig = (field: string, j: number) => {
     const at = where ? `issuers[${where.index}].${field}[${j}]` : `${field}[${j}]`;
     return where?.file ? `${at} in ${where.file}` : at;
@@ -103,7 +127,10 @@ async function readClients(config: IssuerConfig, profile: Profile, where: { inde
   const fixtureFile = fixturePath('clients', `${profile.fixture}.json`);
   const base = config.clients
     ? config.clients.map((client, j) => ({ client, source: inConfig('clients', j) }))
-    : (await readFixture('clients', profile.fixture, ClientSchema)).map((client, j) => ({ client, source: `${fixtureFile}[${j}]` }));
+    : (await readFixture('clients', profile.fixture, ClientSchema)).map((client, j) => ({
+        client,
+        source: `${fixtureFile}[${j}]`,
+      }));
   return [...base, ...config.extraClients.map((client, j) => ({ client, source: inConfig('extraClients', j) }))];
 }
 
@@ -117,8 +144,15 @@ async function rewrap<T>(issuerName: string, run: () => T | Promise<T>, what?: s
 }
 
 async function buildIssuer(
-  config: IssuerConfig, profile: Profile, path: string, origin: string, global: MockIdpConfig, logger: Logger, verify: boolean,
-  where?: { index: number; file?: string | undefined }, modelStore?: ModelStore,
+  config: IssuerConfig,
+  profile: Profile,
+  path: string,
+  origin: string,
+  global: MockIdpConfig,
+  logger: Logger,
+  verify: boolean,
+  where?: { index: number; file?: string | undefined },
+  modelStore?: ModelStore,
 ): Promise<Issuer> {
   const mountPath = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
   // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
@@ -129,15 +163,30 @@ async function buildIssuer(
   const registered = await readClients(config, profile, where);
   const sourceOf = (clientId: string) => registered.find((r) => r.client.client_id === clientId)?.source;
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];
-  const defaultUser = config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
-  const metadata = await Promise.all(registered.map(({ client, source }) =>
-    rewrap(config.name, () => toClientMetadata(client), `client "${client.client_id}" (${source}) could not be read`)));
+  const defaultUser =
+    config.defaultUser ?? (users.some((u) => u.sub === profile.defaultUser) ? profile.defaultUser : undefined);
+  const metadata = await Promise.all(
+    registered.map(({ client, source }) =>
+      rewrap(config.name, () => toClientMetadata(client), `client "${client.client_id}" (${source}) could not be read`),
+    ),
+  );
   const store = await rewrap(config.name, () => new UserStore(users, defaultUser));
   const keys = await rewrap(config.name, () => loadKeys(config.keys ?? { set: profile.keySet }));
   return rewrap(config.name, async () => {
     const built = new Issuer({
-      config, profile, issuer, mountPath, publicOrigin: issuerOrigin, adminUrl: `${origin}/_admin`, clients: metadata, users: store, keys,
-      loginMode: config.login ?? global.login, storeSize: global.storeSize, logger, modelStore,
+      config,
+      profile,
+      issuer,
+      mountPath,
+      publicOrigin: issuerOrigin,
+      adminUrl: `${origin}/_admin`,
+      clients: metadata,
+      users: store,
+      keys,
+      loginMode: config.login ?? global.login,
+      storeSize: global.storeSize,
+      logger,
+      modelStore,
     });
     if (verify) await built.verifyClients(sourceOf);
     return built;

@@ -5,7 +5,7 @@ import { attachRecord } from '../kernel/evidence.js';
 import type { Logger } from '../log/logger.js';
 import { maskHeaders, maskParams } from '../log/mask.js';
 import type { RequestLog, RequestRecord } from '../log/request-log.js';
-import { handleAdmin, type AdminOptions } from './admin.js';
+import { type AdminOptions, handleAdmin } from './admin.js';
 import { createConsole } from './console/routes.js';
 import { sendJson } from './respond.js';
 
@@ -18,7 +18,10 @@ export interface DispatcherOptions {
   sharedStore?: { ready(): boolean } | undefined;
 }
 
-export const STORE_UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the shared store (Redis) is unreachable; retry shortly' };
+export const STORE_UNAVAILABLE = {
+  error: 'temporarily_unavailable',
+  error_description: 'the shared store (Redis) is unreachable; retry shortly',
+};
 
 function bodyTypeOf(contentType: string | undefined): RequestRecord['bodyType'] {
   if (!contentType) return 'none';
@@ -65,7 +68,8 @@ function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
 const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const PROTO = /^https?$/i;
 
-const values = (header: string | string[] | undefined) => (Array.isArray(header) ? header.join(',') : header)?.split(',').map((v) => v.trim());
+const values = (header: string | string[] | undefined) =>
+  (Array.isArray(header) ? header.join(',') : header)?.split(',').map((v) => v.trim());
 
 /**
  * oidc-provider builds every URL of discovery and of redirects from Host and,
@@ -95,7 +99,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
   const byPath = (a: Issuer, b: Issuer) => b.mountPath.length - a.mountPath.length;
   const pathIssuers = options.issuers.filter((i) => i.hosts.length === 0).sort(byPath);
   const hostIssuers = options.issuers.filter((i) => i.hosts.length > 0).sort(byPath);
-  const under = (path: string) => (i: Issuer) => path === i.mountPath || path.startsWith(`${i.mountPath}/`) || i.mountPath === '';
+  const under = (path: string) => (i: Issuer) =>
+    path === i.mountPath || path.startsWith(`${i.mountPath}/`) || i.mountPath === '';
   const issuers = options.issuers;
   const { requestLog, logger } = options;
   const webConsole = createConsole({ issuers, requestLog, admin: options.admin, logger });
@@ -119,7 +124,10 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     const path = url.pathname;
     // Issuers bound to a host (the real provider names, for msw) are chosen by Host first.
     const forwarded = req.headers['x-forwarded-host'];
-    const host = ((Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host ?? '').split(',')[0]!.trim().toLowerCase();
+    const host = ((Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host ?? '')
+      .split(',')[0]!
+      .trim()
+      .toLowerCase();
     const issuer = hostIssuers.find((i) => i.hosts.includes(host) && under(path)(i)) ?? pathIssuers.find(under(path));
     const record = requestLog.open({
       time: new Date().toISOString(),
@@ -141,10 +149,19 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;
       // record.path, not the raw path: a quirk masks a token carried in the path (Stack Exchange's /access-tokens/{token}).
-      logger[level]({
-        method: record.method, path: record.path, status: record.status, ms: record.durationMs,
-        issuer: record.issuer, route: record.route, client_id: record.clientId, error: record.error,
-      }, `${record.method} ${record.path} ${record.status}`);
+      logger[level](
+        {
+          method: record.method,
+          path: record.path,
+          status: record.status,
+          ms: record.durationMs,
+          issuer: record.issuer,
+          route: record.route,
+          client_id: record.clientId,
+          error: record.error,
+        },
+        `${record.method} ${record.path} ${record.status}`,
+      );
     });
 
     if (path === '/health' || path === '/healthz') {
@@ -154,7 +171,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     if (path === '/_admin' || path.startsWith('/_admin/')) {
       handleAdmin(req, res, url, options.admin).catch((error: unknown) => {
         logger.error({ err: error, path }, 'admin request failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'the admin request failed; see the log' });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: 'server_error', error_description: 'the admin request failed; see the log' });
       });
       return;
     }
@@ -170,10 +188,15 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       return;
     }
     // /<issuer>/s/<scenario>/... is that issuer with the scenario applied to every response.
-    const scenarioName = /^\/s\/([a-z0-9-]+(?:\+[a-z0-9-]+)*(?:~[A-Za-z0-9_-]{1,40})?)(?:\/|$)/.exec(path.slice(issuer.mountPath.length))?.[1];
+    const scenarioName = /^\/s\/([a-z0-9-]+(?:\+[a-z0-9-]+)*(?:~[A-Za-z0-9_-]{1,40})?)(?:\/|$)/.exec(
+      path.slice(issuer.mountPath.length),
+    )?.[1];
     const target = scenarioName ? issuer.scenarioIssuer(scenarioName) : issuer;
     if (!target) {
-      sendJson(res, 404, { error: 'not_found', error_description: `no scenario named "${scenarioName}" (see GET /_admin/scenarios)` });
+      sendJson(res, 404, {
+        error: 'not_found',
+        error_description: `no scenario named "${scenarioName}" (see GET /_admin/scenarios)`,
+      });
       return;
     }
     record.issuer = target.name;
@@ -189,9 +212,12 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
       return;
     }
-    issuer.refreshShared().then(() => target.handle(req, res), (error: unknown) => {
-      logger.warn({ err: error, issuer: issuer.name }, 'shared store unreachable');
-      if (!res.headersSent) sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
-    });
+    issuer.refreshShared().then(
+      () => target.handle(req, res),
+      (error: unknown) => {
+        logger.warn({ err: error, issuer: issuer.name }, 'shared store unreachable');
+        if (!res.headersSent) sendJson(res, 503, STORE_UNAVAILABLE, { 'retry-after': '1' });
+      },
+    );
   };
 }

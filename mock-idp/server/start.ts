@@ -1,26 +1,34 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../config/load.js';
+import { hostname } from 'node:os';
 import type { ClientMetadata } from 'oidc-provider';
-import type { MockIdpConfig, MockIdpConfigInput, ClientSchema, UserSchema } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import type { ClientSchema, MockIdpConfig, MockIdpConfigInput, UserSchema } from '../config/schema.js';
+import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import {
-  addRedirectUri, mergeClaims, removeClient, removeUser, retireKey, rotateKey, setClaims, upsertClient, upsertUser,
+  addRedirectUri,
+  mergeClaims,
+  removeClient,
+  removeUser,
+  retireKey,
+  rotateKey,
+  setClaims,
+  upsertClient,
+  upsertUser,
 } from '../issuer/issuer-admin.js';
 import { AdminInputError } from '../kernel/admin-input-error.js';
-import type { User } from '../users/user-store.js';
-import type { Issuer, IssuerSummary } from '../issuer/issuer.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { RequestLog, type RequestLogFilter, type RequestRecord } from '../log/request-log.js';
 import type { BuiltinProfileName } from '../profiles/index.js';
+import { connectRedis } from '../store/connect.js';
+import { RedisModelStore } from '../store/redis-store.js';
+import { SharedRequestLog } from '../store/shared-request-log.js';
+import { SharedState } from '../store/shared-state.js';
+import type { User } from '../users/user-store.js';
+import { hostName, isLoopbackName } from './admin-guard.js';
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
-import { hostName, isLoopbackName } from './admin-guard.js';
-import { connectRedis } from '../store/connect.js';
-import { RedisModelStore } from '../store/redis-store.js';
-import { SharedState } from '../store/shared-state.js';
-import { SharedRequestLog } from '../store/shared-request-log.js';
-import { hostname } from 'node:os';
 
 type UserInput = import('zod').input<typeof UserSchema>;
 type ClientInput = import('zod').input<typeof ClientSchema>;
@@ -40,7 +48,8 @@ export interface StartOptions extends Partial<MockIdpConfigInput> {
  * name, such as a configured issuer's, goes through the index signature, which
  * `noUncheckedIndexedAccess` reads as possibly undefined.
  */
-export type IssuerUrls<Names extends string = BuiltinProfileName> = Readonly<Record<Names, string>> & Readonly<Record<string, string>>;
+export type IssuerUrls<Names extends string = BuiltinProfileName> = Readonly<Record<Names, string>> &
+  Readonly<Record<string, string>>;
 
 export interface MockIdp<Names extends string = BuiltinProfileName> {
   /** Public base URL, e.g. http://127.0.0.1:9400. */
@@ -72,7 +81,10 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
     removeClient(issuer: string, clientId: string): boolean;
     /** Adds one redirect URI to a client, keeping the rest of its registration; undefined when there is no such client. */
     addRedirectUri(issuer: string, clientId: string, redirectUri: string): Promise<string[] | undefined>;
-    rotateKey(issuer: string, options?: { alg?: string; retirePrevious?: boolean }): Promise<{ kid: string; retired: string[] }>;
+    rotateKey(
+      issuer: string,
+      options?: { alg?: string; retirePrevious?: boolean },
+    ): Promise<{ kid: string; retired: string[] }>;
     retireKey(issuer: string, kid: string): boolean;
     /** Makes one client's requests misbehave as the named scenario says (see scenarios in the README). */
     arm(issuer: string, clientId: string, scenario: string): void;
@@ -117,7 +129,8 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
   const logger = givenLogger ?? (await createLogger({ level: config.logLevel, format: config.logFormat }));
   const requestLog = new RequestLog(config.requestLogSize);
 
-  let dispatch = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
+  let dispatch = (_req: IncomingMessage, res: ServerResponse) =>
+    sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
@@ -135,9 +148,15 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       socket.destroy();
       return;
     }
-    const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
-    const body = JSON.stringify({ error: 'invalid_request', error_description: status === 431 ? 'request headers too large' : 'malformed HTTP request' });
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const [status, reason] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({
+      error: 'invalid_request',
+      error_description: status === 431 ? 'request headers too large' : 'malformed HTTP request',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await listen(server, config.port, config.host);
   const port = (server.address() as AddressInfo).port;
@@ -148,7 +167,13 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
   try {
     redis = config.store === 'memory' ? undefined : await connectRedis(config.store);
     const shared = redis;
-    issuers = await buildIssuers(config, url, logger, configFile, shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)));
+    issuers = await buildIssuers(
+      config,
+      url,
+      logger,
+      configFile,
+      shared && ((name) => new RedisModelStore(shared, `mockidp:${name}:`)),
+    );
     if (shared) {
       for (const issuer of issuers) {
         issuer.sharedState = new SharedState(shared, `mockidp:${issuer.name}:`);
@@ -171,9 +196,15 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     sharedStore,
     admin: {
       sharedStore,
-      sharedLog, requestLog, issuers: new Map(issuers.map((i) => [i.name, i])), adminToken: config.adminToken,
+      sharedLog,
+      requestLog,
+      issuers: new Map(issuers.map((i) => [i.name, i])),
+      adminToken: config.adminToken,
       loopbackOnly: isLoopbackName(config.host),
-      allowedHosts: new Set([...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()), new URL(url).hostname.replace(/^\[|\]$/g, '')]),
+      allowedHosts: new Set([
+        ...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()),
+        new URL(url).hostname.replace(/^\[|\]$/g, ''),
+      ]),
     },
   });
 
@@ -191,7 +222,9 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     requests: {
       list: (filter) => requestLog.list(filter),
       clear: (filter) => requestLog.clear(filter),
-      get lastId() { return requestLog.lastId; },
+      get lastId() {
+        return requestLog.lastId;
+      },
     },
     describe: () => issuers.map((i) => i.summary()),
     issuer: issuerNamed,
@@ -205,7 +238,9 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       addRedirectUri: (issuer, clientId, redirectUri) => addRedirectUri(issuerNamed(issuer), clientId, redirectUri),
       rotateKey: (issuer, options) => rotateKey(issuerNamed(issuer), options),
       retireKey: (issuer, kid) => retireKey(issuerNamed(issuer), kid),
-      arm: (issuer, clientId, scenario) => { issuerNamed(issuer).arm(clientId, scenario); },
+      arm: (issuer, clientId, scenario) => {
+        issuerNamed(issuer).arm(clientId, scenario);
+      },
       shiftClock: (issuer, seconds) => issuerNamed(issuer).shiftClock(seconds),
       clockOffset: (issuer) => issuerNamed(issuer).clockOffset,
       disarm: (issuer, clientId) => issuerNamed(issuer).disarm(clientId),
@@ -214,25 +249,26 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
         if (!issuer) requestLog.clear();
       },
     },
-    close: ({ deadlineMs = 5000 } = {}) => new Promise<void>((resolve, reject) => {
-      // Stop accepting, let requests in flight finish, then cut whatever is left at the deadline.
-      closing = true;
-      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
-      deadline.unref();
-      server.close((error) => {
-        clearTimeout(deadline);
-        redis?.disconnect();
-        if (error) reject(error);
-        else resolve();
-      });
-      server.closeIdleConnections();
-      if (inFlight.size === 0) server.closeAllConnections();
-      else {
-        for (const res of inFlight) {
-          if (!res.headersSent) res.setHeader('connection', 'close');
-          res.once('close', () => server.closeIdleConnections());
+    close: ({ deadlineMs = 5000 } = {}) =>
+      new Promise<void>((resolve, reject) => {
+        // Stop accepting, let requests in flight finish, then cut whatever is left at the deadline.
+        closing = true;
+        const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+        deadline.unref();
+        server.close((error) => {
+          clearTimeout(deadline);
+          redis?.disconnect();
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeIdleConnections();
+        if (inFlight.size === 0) server.closeAllConnections();
+        else {
+          for (const res of inFlight) {
+            if (!res.headersSent) res.setHeader('connection', 'close');
+            res.once('close', () => server.closeIdleConnections());
+          }
         }
-      }
-    }),
+      }),
   };
 }

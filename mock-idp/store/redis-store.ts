@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
 // Kept as a hash, so consume() marks them in one atomic HSET that every replica sees.
 const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
@@ -13,7 +19,10 @@ const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', '
  * plus index keys for grants, user codes and session uids.
  */
 export class RedisModelStore {
-  constructor(readonly redis: Redis, readonly prefix: string) {}
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {}
 
   /** Always 0: Redis bounds itself (maxmemory); the count is not kept per issuer. */
   readonly size = 0;
@@ -81,7 +90,10 @@ export class RedisModelStore {
       async revokeByGrantId(grantId) {
         const g = grantKey(grantId);
         const members = await redis.lrange(g, 0, -1);
-        await redis.multi().del(...members, g).exec();
+        await redis
+          .multi()
+          .del(...members, g)
+          .exec();
       },
     };
   }

@@ -9,9 +9,9 @@ const toNumber = (id: string) => {
 const toStreamId = (n: number) => `${Math.floor(n / 1000)}-${n % 1000}`;
 
 const matches = (filter: RequestLogFilter) => (r: RequestRecord) =>
-  (filter.issuer === undefined || r.issuer === filter.issuer)
-  && (filter.route === undefined || r.route === filter.route)
-  && (filter.clientId === undefined || r.clientId === filter.clientId);
+  (filter.issuer === undefined || r.issuer === filter.issuer) &&
+  (filter.route === undefined || r.route === filter.route) &&
+  (filter.clientId === undefined || r.clientId === filter.clientId);
 
 /**
  * The request log of every replica, merged in a capped Redis stream. Each
@@ -20,24 +20,46 @@ const matches = (filter: RequestLogFilter) => (r: RequestRecord) =>
  * the proxy chose. Ids are Redis's stream ids as numbers: ordered across replicas.
  */
 export class SharedRequestLog {
-  constructor(readonly redis: Redis, readonly capacity: number, readonly replica: string, readonly key = 'mockidp:requests') {}
+  constructor(
+    readonly redis: Redis,
+    readonly capacity: number,
+    readonly replica: string,
+    readonly key = 'mockidp:requests',
+  ) {}
 
   push(record: RequestRecord): void {
     if (this.capacity === 0) return;
     const { id: _local, ...rest } = record;
-    this.redis.xadd(this.key, 'MAXLEN', '~', String(this.capacity), '*', 'r', JSON.stringify({ ...rest, replica: this.replica })).catch(() => undefined);
+    this.redis
+      .xadd(
+        this.key,
+        'MAXLEN',
+        '~',
+        String(this.capacity),
+        '*',
+        'r',
+        JSON.stringify({ ...rest, replica: this.replica }),
+      )
+      .catch(() => undefined);
   }
 
   async list(filter: RequestLogFilter = {}): Promise<{ lastId: number; requests: RequestRecord[] }> {
     const start = filter.sinceId !== undefined ? `(${toStreamId(filter.sinceId)}` : '-';
-    const [entries, newest] = await Promise.all([this.redis.xrange(this.key, start, '+'), this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1)]);
-    const requests = entries.map(([id, fields]) => ({ ...(JSON.parse(fields[1]!) as RequestRecord), id: toNumber(id) })).filter(matches(filter));
+    const [entries, newest] = await Promise.all([
+      this.redis.xrange(this.key, start, '+'),
+      this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1),
+    ]);
+    const requests = entries
+      .map(([id, fields]) => ({ ...(JSON.parse(fields[1]!) as RequestRecord), id: toNumber(id) }))
+      .filter(matches(filter));
     return { lastId: newest[0] ? toNumber(newest[0][0]) : 0, requests };
   }
 
   async clear(filter: Pick<RequestLogFilter, 'issuer' | 'clientId'> = {}): Promise<number> {
     const entries = await this.redis.xrange(this.key, '-', '+');
-    const ids = entries.filter(([, fields]) => matches(filter)(JSON.parse(fields[1]!) as RequestRecord)).map(([id]) => id);
+    const ids = entries
+      .filter(([, fields]) => matches(filter)(JSON.parse(fields[1]!) as RequestRecord))
+      .map(([id]) => id);
     if (ids.length) await this.redis.xdel(this.key, ...ids);
     return ids.length;
   }

@@ -30,19 +30,28 @@ export class SharedState {
   #applied = 0;
   #pending: Promise<void> = Promise.resolve();
 
-  constructor(readonly redis: Redis, readonly prefix: string) {}
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {}
 
-  get #versionKey() { return `${this.prefix}state:version`; }
-  get #stateKey() { return `${this.prefix}state`; }
+  get #versionKey() {
+    return `${this.prefix}state:version`;
+  }
+  get #stateKey() {
+    return `${this.prefix}state`;
+  }
 
   /** Publishes the owner's state; awaited by the admin API before it answers. */
   publish(owner: SnapshotOwner): Promise<void> {
     const snapshot = owner.snapshot();
-    this.#pending = this.#pending.catch(() => undefined).then(async () => {
-      const version = await this.redis.incr(this.#versionKey);
-      await this.redis.set(this.#stateKey, JSON.stringify({ ...snapshot, version }));
-      this.#applied = Math.max(this.#applied, version);
-    });
+    this.#pending = this.#pending
+      .catch(() => undefined)
+      .then(async () => {
+        const version = await this.redis.incr(this.#versionKey);
+        await this.redis.set(this.#stateKey, JSON.stringify({ ...snapshot, version }));
+        this.#applied = Math.max(this.#applied, version);
+      });
     return this.#pending;
   }
 

@@ -19,8 +19,12 @@ function runLogin(args: string[]): LoginRun {
   let stdout = '';
   let stderr = '';
   let announce!: (url: string) => void;
-  const authorizationUrl = new Promise<string>((resolve) => { announce = resolve; });
-  child.stdout.on('data', (d: Buffer) => { stdout += d; });
+  const authorizationUrl = new Promise<string>((resolve) => {
+    announce = resolve;
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+  });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d;
     const url = /^\s+(http:\/\/\S+)$/m.exec(stderr)?.[1];
@@ -35,7 +39,12 @@ function runLogin(args: string[]): LoginRun {
 describe('mock-idp login', () => {
   it('logs in through the loopback redirect and prints the tokens and claims as JSON', async () => {
     const run = runLogin(['--issuer', issuer, '--client-id', 'generic-cli', '--login-hint', 'bob', '--timeout', '20']);
-    const url = await Promise.race([run.authorizationUrl, run.exit.then((r) => { throw new Error(`exited early: ${r.stderr}`); })]);
+    const url = await Promise.race([
+      run.authorizationUrl,
+      run.exit.then((r) => {
+        throw new Error(`exited early: ${r.stderr}`);
+      }),
+    ]);
     expect(url.startsWith(`${issuer}/auth?`)).toBe(true);
     expect(new URL(url).searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
 
@@ -47,7 +56,11 @@ describe('mock-idp login', () => {
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout) as { tokens: Record<string, unknown>; claims: Record<string, unknown> };
     expect(result.claims).toMatchObject({ iss: issuer, aud: 'generic-cli', sub: 'bob', name: 'Bob Brown' });
-    expect(result.tokens).toMatchObject({ accessToken: expect.any(String), idToken: expect.any(String), tokenType: 'bearer' });
+    expect(result.tokens).toMatchObject({
+      accessToken: expect.any(String),
+      idToken: expect.any(String),
+      tokenType: 'bearer',
+    });
   });
 
   it('exits 1 with the reason when no browser comes back in time', async () => {
@@ -62,17 +75,24 @@ describe('mock-idp login', () => {
     const run = runLogin(['--issuer', issuer, '--client-id', 'generic-cli', '--timeout', '20']);
     const params = new URL(await run.authorizationUrl).searchParams;
     const callback = new URL(params.get('redirect_uri')!);
-    callback.search = new URLSearchParams({ error: 'access_denied', error_description: 'The user said no', state: params.get('state')! }).toString();
+    callback.search = new URLSearchParams({
+      error: 'access_denied',
+      error_description: 'The user said no',
+      state: params.get('state')!,
+    }).toString();
     expect((await fetch(callback)).status).toBe(400);
     const { code, stderr } = await run.exit;
     expect(code).toBe(1);
-    expect(stderr).toContain('mock-idp login: authorization failed: access_denied (The user said no) [authorization_error]');
+    expect(stderr).toContain(
+      'mock-idp login: authorization failed: access_denied (The user said no) [authorization_error]',
+    );
   });
 
   it('documents its options', async () => {
     const run = runLogin(['--help']);
     const { code, stdout } = await run.exit;
     expect(code).toBe(0);
-    for (const flag of ['--issuer', '--client-id', '--client-secret', '--scope', '--login-hint', '--timeout', '--port']) expect(stdout).toContain(flag);
+    for (const flag of ['--issuer', '--client-id', '--client-secret', '--scope', '--login-hint', '--timeout', '--port'])
+      expect(stdout).toContain(flag);
   });
 });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
+import { describe, expect, it } from 'vitest';
 import { runCli, serveCli } from '../helpers/cli.js';
 import { codeFlow, discoverGenericBasic } from '../helpers/idp.js';
 
@@ -12,17 +12,36 @@ describe('mock-idp CLI', () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('serve');
-    for (const name of ['MOCK_IDP_CONFIG', 'MOCK_IDP_PORT', 'MOCK_IDP_HOST', 'MOCK_IDP_PUBLIC_URL', 'MOCK_IDP_ADMIN_TOKEN', 'MOCK_IDP_LOGIN', 'MOCK_IDP_PROFILES']) {
+    for (const name of [
+      'MOCK_IDP_CONFIG',
+      'MOCK_IDP_PORT',
+      'MOCK_IDP_HOST',
+      'MOCK_IDP_PUBLIC_URL',
+      'MOCK_IDP_ADMIN_TOKEN',
+      'MOCK_IDP_LOGIN',
+      'MOCK_IDP_PROFILES',
+    ]) {
       expect(top.stdout).toContain(name);
     }
     const serve = await runCli(['serve', '--help']);
-    for (const flag of ['--port', '--host', '--config', '--profile', '--public-url', '--login', '--admin-token', '--log-level']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--config',
+      '--profile',
+      '--public-url',
+      '--login',
+      '--admin-token',
+      '--log-level',
+    ]) {
       expect(serve.stdout).toContain(flag);
     }
   });
 
   it('--version prints the package version', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const result = await runCli(['--version']);
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
   });

@@ -5,7 +5,9 @@ const ownLines = (text: string) => text.split('\n').filter((l) => l.trim() && !l
 
 describe('CLI start-up truth', () => {
   it('says the admin API is open on 127.0.0.2, and it is', async () => {
-    const served = await serveCli(['--host', '127.0.0.2', '--port', '0', '--profile', 'generic'], { MOCK_IDP_LOG_LEVEL: 'silent' });
+    const served = await serveCli(['--host', '127.0.0.2', '--port', '0', '--profile', 'generic'], {
+      MOCK_IDP_LOG_LEVEL: 'silent',
+    });
     try {
       expect(served.banner).toMatch(/admin\s+\S+ \(open on loopback\)/);
       expect((await fetch(`${served.url}/_admin/issuers`)).status).toBe(200);

@@ -1,19 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent } from '../../mock-idp/index.js';
 import { startExampleApp } from '../../client/examples/web-app.js';
+import { type LogoutTokenFault, mintLogoutToken } from '../../conformance/logout-token.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { useIdp } from '../helpers/idp.js';
-import { mintLogoutToken, type LogoutTokenFault } from '../../conformance/logout-token.js';
 
 let app: Awaited<ReturnType<typeof startExampleApp>>;
 
 const idp = useIdp({ profiles: ['generic'] });
 beforeAll(async () => {
-  app = await startExampleApp({ issuer: idp().issuers.generic!, clientId: 'example-app', clientSecret: 'example-secret', port: 0 });
+  app = await startExampleApp({
+    issuer: idp().issuers.generic!,
+    clientId: 'example-app',
+    clientSecret: 'example-secret',
+    port: 0,
+  });
   // The app's port is chosen at start, so its client is registered at run time.
   await idp().admin.upsertClient('generic', {
-    client_id: 'example-app', client_secret: 'example-secret',
-    redirect_uris: [`${app.url}/callback`], post_logout_redirect_uris: [`${app.url}/`],
-    backchannel_logout_uri: `${app.url}/backchannel-logout`, backchannel_logout_session_required: true,
+    client_id: 'example-app',
+    client_secret: 'example-secret',
+    redirect_uris: [`${app.url}/callback`],
+    post_logout_redirect_uris: [`${app.url}/`],
+    backchannel_logout_uri: `${app.url}/backchannel-logout`,
+    backchannel_logout_session_required: true,
   });
 });
 afterAll(async () => {
@@ -29,17 +37,22 @@ describe('the example web app', () => {
     expect(await response!.text()).toContain('Hello Bob Brown');
 
     const me = await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } });
-    expect(await me.json()).toMatchObject({ claims: { sub: 'bob', email: 'bob@example.com' }, userinfo: { sub: 'bob' } });
+    expect(await me.json()).toMatchObject({
+      claims: { sub: 'bob', email: 'bob@example.com' },
+      userinfo: { sub: 'bob' },
+    });
 
     const out = await agent.navigate(`${app.url}/logout`);
     expect(out.url.href).toBe(`${app.url}/`);
     expect((await agent.request(`${app.url}/me`)).status).toBe(401);
   });
 
-  it('refuses a forged callback with the client\'s error code', async () => {
+  it("refuses a forged callback with the client's error code", async () => {
     const agent = new UserAgent();
     await agent.request(`${app.url}/login`);
-    const forged = await agent.request(`${app.url}/callback?code=abc&state=not-the-state&iss=${encodeURIComponent(idp().issuers.generic!)}`);
+    const forged = await agent.request(
+      `${app.url}/callback?code=abc&state=not-the-state&iss=${encodeURIComponent(idp().issuers.generic!)}`,
+    );
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('state_mismatch');
   });
@@ -50,25 +63,46 @@ describe('the example web app', () => {
     ['//attacker.example/', '/me'],
     ['/\\attacker.example/', '/me'],
     ['javascript:alert(1)', '/me'],
-  ])('after the login goes to return_to %s only if it is a path on the app (lands on %s)', async (returnTo, expected) => {
-    const agent = new UserAgent();
-    const { url, hops } = await agent.navigate(`${app.url}/login?return_to=${encodeURIComponent(returnTo)}`);
-    expect(hops.every((hop) => hop.hostname === '127.0.0.1')).toBe(true);
-    expect(`${url.pathname}${url.search}`).toBe(expected);
-  });
+  ])(
+    'after the login goes to return_to %s only if it is a path on the app (lands on %s)',
+    async (returnTo, expected) => {
+      const agent = new UserAgent();
+      const { url, hops } = await agent.navigate(`${app.url}/login?return_to=${encodeURIComponent(returnTo)}`);
+      expect(hops.every((hop) => hop.hostname === '127.0.0.1')).toBe(true);
+      expect(`${url.pathname}${url.search}`).toBe(expected);
+    },
+  );
 
   it('ends the session named by a valid back-channel logout token, and answers 400 invalid_request to a forged one', async () => {
     const agent = new UserAgent();
     await agent.navigate(`${app.url}/login`);
-    const me = await (await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } })).json() as { claims: { sub: string; sid: string } };
+    const me = (await (await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } })).json()) as {
+      claims: { sub: string; sid: string };
+    };
     expect(me.claims.sid).toEqual(expect.any(String));
-    const post = (logoutToken: string) => fetch(`${app.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: logoutToken }) });
-    const token = (fault?: LogoutTokenFault) => mintLogoutToken({ issuer: idp().issuers.generic!, clientId: 'example-app', keys: idp().issuer('generic').keys, sub: me.claims.sub, sid: me.claims.sid, fault });
+    const post = (logoutToken: string) =>
+      fetch(`${app.url}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: logoutToken }),
+      });
+    const token = (fault?: LogoutTokenFault) =>
+      mintLogoutToken({
+        issuer: idp().issuers.generic!,
+        clientId: 'example-app',
+        keys: idp().issuer('generic').keys,
+        sub: me.claims.sub,
+        sid: me.claims.sid,
+        fault,
+      });
 
     const forged = await post(await token({ set: { aud: 'someone-else' } }));
     expect(forged.status).toBe(400);
     expect(forged.headers.get('cache-control')).toBe('no-store');
-    expect(await forged.json()).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('aud') });
+    expect(await forged.json()).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('aud'),
+    });
     expect((await agent.request(`${app.url}/me`)).status).toBe(200);
 
     const validToken = await token();

@@ -1,12 +1,25 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import type { JWK } from 'jose';
-import { UserAgent } from '../../mock-idp/index.js';
+import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AuthorizationResponseError, CallbackError, clientSecretBasic, clientSecretJwt, clientSecretPost, DuplicateParameterError,
-  EncryptedCookieStore, FlowManager, none, presets, privateKeyJwt, ReloginRequiredError, SessionError, StateMismatchError,
-  type ClientAuthentication, type FlowManagerOptions,
+  AuthorizationResponseError,
+  CallbackError,
+  type ClientAuthentication,
+  clientSecretBasic,
+  clientSecretJwt,
+  clientSecretPost,
+  DuplicateParameterError,
+  EncryptedCookieStore,
+  FlowManager,
+  type FlowManagerOptions,
+  none,
+  presets,
+  privateKeyJwt,
+  ReloginRequiredError,
+  SessionError,
+  StateMismatchError,
 } from '../../client/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
 let issuer: string;
@@ -16,15 +29,25 @@ beforeAll(async () => {
   issuer = idp().issuers.generic!;
 });
 
-const clientJwk = (alg: 'RS256' | 'ES256') => fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find((k) => k.alg === alg)!;
+const clientJwk = (alg: 'RS256' | 'ES256') =>
+  fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find((k) => k.alg === alg)!;
 const toCallback = (u: URL) => u.href.startsWith(REDIRECT_URI);
 
-function flowsFor(clientId: string, clientAuth: ClientAuthentication, extra: Partial<FlowManagerOptions> = {}): FlowManager {
+function flowsFor(
+  clientId: string,
+  clientAuth: ClientAuthentication,
+  extra: Partial<FlowManagerOptions> = {},
+): FlowManager {
   return new FlowManager(presets.generic(issuer, { clientId, clientAuth, redirectUri: REDIRECT_URI, ...extra }));
 }
 
 /** start() -> the headless browser -> the callback URL, without finishing. */
-async function browse(flows: FlowManager, userKey: string, agent = new UserAgent(), options: Parameters<FlowManager['start']>[1] = {}) {
+async function browse(
+  flows: FlowManager,
+  userKey: string,
+  agent = new UserAgent(),
+  options: Parameters<FlowManager['start']>[1] = {},
+) {
   const url = await flows.start(userKey, options);
   const { url: callback } = await agent.navigate(url, { until: toCallback });
   return { url, callback, agent };
@@ -42,7 +65,11 @@ describe('authorization code + PKCE with every client authentication method of t
     ['client_secret_jwt', 'generic-jwt', () => clientSecretJwt('generic-jwt-secret-at-least-32-bytes-long')],
     ['private_key_jwt', 'generic-private-key-jwt', () => privateKeyJwt({ jwk: clientJwk('RS256') })],
     ['private_key_jwt', 'generic-private-key-jwt', () => privateKeyJwt({ jwk: clientJwk('ES256') })],
-    ['private_key_jwt', 'generic-private-key-pem', () => privateKeyJwt({ pem: fixtureText('keys/clients/generic-pem.key') })],
+    [
+      'private_key_jwt',
+      'generic-private-key-pem',
+      () => privateKeyJwt({ pem: fixtureText('keys/clients/generic-pem.key') }),
+    ],
     ['none', 'generic-spa', () => none()],
   ];
 
@@ -68,7 +95,11 @@ describe('authorization code + PKCE with every client authentication method of t
   });
 
   it('sends the token endpoint as assertion aud when the provider wants it', async () => {
-    const flows = flowsFor('generic-private-key-pem', privateKeyJwt({ pem: fixtureText('keys/clients/generic-pem.key') }), { assertionAudience: 'token_endpoint' });
+    const flows = flowsFor(
+      'generic-private-key-pem',
+      privateKeyJwt({ pem: fixtureText('keys/clients/generic-pem.key') }),
+      { assertionAudience: 'token_endpoint' },
+    );
     const since = idp().requests.lastId;
     await login(flows);
     const [token] = idp().requests.list({ sinceId: since, route: 'token' });
@@ -86,16 +117,26 @@ describe('authorization code + PKCE with every client authentication method of t
 });
 
 describe('options', () => {
-  it('refuses extra parameters that would override the flow\'s own (a PKCE downgrade)', async () => {
+  it("refuses extra parameters that would override the flow's own (a PKCE downgrade)", async () => {
     const flows = flowsFor('generic-spa', none());
-    await expect(flows.start('user-1', { params: { code_challenge_method: 'plain' } })).rejects.toMatchObject({ code: 'invalid_configuration' });
+    await expect(flows.start('user-1', { params: { code_challenge_method: 'plain' } })).rejects.toMatchObject({
+      code: 'invalid_configuration',
+    });
     expect(() => flowsFor('generic-spa', none(), { authorizationParams: { state: 'fixed' } })).toThrow(/state/);
     expect(() => flowsFor('generic-spa', none(), { allowedAlgs: ['RS256', 'none'] })).toThrow(/none/);
   });
 
   it('refuses plain http to a provider that is not on loopback', async () => {
-    const flows = new FlowManager({ issuer: 'http://idp.example.test', clientId: 'c', clientAuth: none(), redirectUri: REDIRECT_URI });
-    await expect(flows.start('user-1')).rejects.toMatchObject({ code: 'discovery_failed', cause: { code: 'OAUTH_HTTP_REQUEST_FORBIDDEN' } });
+    const flows = new FlowManager({
+      issuer: 'http://idp.example.test',
+      clientId: 'c',
+      clientAuth: none(),
+      redirectUri: REDIRECT_URI,
+    });
+    await expect(flows.start('user-1')).rejects.toMatchObject({
+      code: 'discovery_failed',
+      cause: { code: 'OAUTH_HTTP_REQUEST_FORBIDDEN' },
+    });
   });
 });
 
@@ -128,12 +169,21 @@ describe('sessions', () => {
   it('asks for a new login when the refresh token is dead, once, without retrying', async () => {
     const flows = basicFlows();
     const { tokens } = await login(flows);
-    const config = await client.discovery(new URL(issuer), 'generic-basic', {}, client.ClientSecretBasic('generic-basic-secret'), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(
+      new URL(issuer),
+      'generic-basic',
+      {},
+      client.ClientSecretBasic('generic-basic-secret'),
+      { execute: [client.allowInsecureRequests] },
+    );
     await client.tokenRevocation(config, tokens.refreshToken!);
     const since = idp().requests.lastId;
     const error = await flows.refresh('user-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReloginRequiredError);
-    expect(error).toMatchObject({ code: 'relogin_required', cause: { code: 'refresh_invalid_grant', error: 'invalid_grant' } });
+    expect(error).toMatchObject({
+      code: 'relogin_required',
+      cause: { code: 'refresh_invalid_grant', error: 'invalid_grant' },
+    });
     expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(1);
     expect(await flows.session('user-1')).toBeUndefined();
     await expect(flows.refresh('user-1')).rejects.toMatchObject({ code: 'session_missing' });
@@ -167,7 +217,11 @@ describe('sessions', () => {
   it('keeps state and session in encrypted cookies, one Cookie header to the next', async () => {
     const cookies = new EncryptedCookieStore({ secret: new Uint8Array(32).fill(7), secure: false });
     const flows = basicFlows();
-    const asCookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(';')[0]!).filter((c) => !c.endsWith('=')).join('; ');
+    const asCookieHeader = (setCookies: string[]) =>
+      setCookies
+        .map((c) => c.split(';')[0]!)
+        .filter((c) => !c.endsWith('='))
+        .join('; ');
 
     const startStore = cookies.fromCookieHeader(undefined);
     const url = await flows.withStore(startStore).start('browser');
@@ -186,7 +240,9 @@ describe('sessions', () => {
     const info = await flows.withStore(cookies.fromCookieHeader(sessionCookie)).userinfo('browser');
     expect(info.sub).toBe('alice');
     // Without the cookie there is no session, whatever the userKey says.
-    await expect(flows.withStore(cookies.fromCookieHeader('')).userinfo('browser')).rejects.toMatchObject({ code: 'session_missing' });
+    await expect(flows.withStore(cookies.fromCookieHeader('')).userinfo('browser')).rejects.toMatchObject({
+      code: 'session_missing',
+    });
   });
 });
 
@@ -200,7 +256,10 @@ describe('the callback is checked before the code is used', () => {
     forged.searchParams.set('state', 'attacker-state');
     const since = idp().requests.lastId;
     await expect(f.finish('user-1', forged)).rejects.toMatchObject({ code: 'state_mismatch', reason: 'mismatch' });
-    await expect(f.finish('user-1', callback)).rejects.toMatchObject({ code: 'state_mismatch', reason: 'no_pending_authorization' });
+    await expect(f.finish('user-1', callback)).rejects.toMatchObject({
+      code: 'state_mismatch',
+      reason: 'no_pending_authorization',
+    });
     expect(idp().requests.list({ sinceId: since, route: 'token' })).toHaveLength(0);
   });
 
@@ -250,7 +309,7 @@ describe('the callback is checked before the code is used', () => {
     expect(error).toMatchObject({ code: 'authorization_iss_mismatch' });
   });
 
-  it('reports an error callback with the provider\'s error and description', async () => {
+  it("reports an error callback with the provider's error and description", async () => {
     const f = flows();
     const { callback } = await browse(f, 'user-1', undefined, { loginHint: 'nobody-by-this-name' });
     const error = await f.finish('user-1', callback).catch((e: unknown) => e);
@@ -259,7 +318,7 @@ describe('the callback is checked before the code is used', () => {
     expect((error as AuthorizationResponseError).errorDescription).toContain('nobody-by-this-name');
   });
 
-  it('reports the token endpoint\'s refusal of a reused code as a typed error', async () => {
+  it("reports the token endpoint's refusal of a reused code as a typed error", async () => {
     const f = flows();
     const { callback } = await browse(f, 'user-1');
     const { url: again } = await browse(f, 'user-2');
@@ -267,6 +326,10 @@ describe('the callback is checked before the code is used', () => {
     await f.finish('user-1', callback);
     const replay = new URL(callback);
     replay.searchParams.set('state', again.searchParams.get('state')!);
-    await expect(f.finish('user-2', replay)).rejects.toMatchObject({ code: 'token_endpoint_error', error: 'invalid_grant', status: 400 });
+    await expect(f.finish('user-2', replay)).rejects.toMatchObject({
+      code: 'token_endpoint_error',
+      error: 'invalid_grant',
+      status: 400,
+    });
   });
 });

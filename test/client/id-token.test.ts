@@ -4,16 +4,34 @@
  * discovery, a token endpoint that returns hand-made tokens signed with jose,
  * a JWKS the test can change, and userinfo. The FlowManager runs unmodified.
  */
+
+import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
+import {
+  base64url,
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK,
-} from 'jose';
-import {
-  AuthorizationResponseError, clientSecretBasic, DuplicateParameterError, FlowManager, HttpError, IdTokenValidationError, JwksError,
-  ReloginRequiredError, TokenEndpointError, TokenResponseError, UserinfoError, type FlowManagerOptions,
+  AuthorizationResponseError,
+  clientSecretBasic,
+  DuplicateParameterError,
+  FlowManager,
+  type FlowManagerOptions,
+  HttpError,
+  IdTokenValidationError,
+  JwksError,
+  ReloginRequiredError,
+  TokenEndpointError,
+  TokenResponseError,
+  UserinfoError,
 } from '../../client/index.js';
 
 const CLIENT_ID = 'rp-under-test';
@@ -30,12 +48,18 @@ interface SigningKey {
 async function signingKey(alg: 'RS256' | 'PS256' | 'ES256' | 'EdDSA' | 'RS384', kid?: string): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   const jwk = await exportJWK(publicKey);
-  const id = kid ?? await calculateJwkThumbprint(jwk);
+  const id = kid ?? (await calculateJwkThumbprint(jwk));
   return { kid: id, alg, privateKey, jwk: { ...jwk, kid: id, alg, use: 'sig' } };
 }
 
 type Answer = { status?: number; headers?: Record<string, string>; body: string | object };
-interface Recorded { method: string; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; body: URLSearchParams }
+interface Recorded {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: URLSearchParams;
+}
 
 /** The OP test double: every answer is whatever the current test put in `answers`. */
 class FakeOp {
@@ -61,7 +85,13 @@ class FakeOp {
     const url = new URL(req.url!, this.issuer);
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    this.requests.push({ method: req.method!, path: url.pathname.replace('/op', ''), query: url.searchParams, headers: req.headers, body: new URLSearchParams(raw) });
+    this.requests.push({
+      method: req.method!,
+      path: url.pathname.replace('/op', ''),
+      query: url.searchParams,
+      headers: req.headers,
+      body: new URLSearchParams(raw),
+    });
     const answer: Answer | undefined = {
       '/op/.well-known/openid-configuration': {
         body: {
@@ -83,7 +113,10 @@ class FakeOp {
       return;
     }
     const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    res.writeHead(answer.status ?? 200, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
+    res.writeHead(answer.status ?? 200, {
+      'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+      ...answer.headers,
+    });
     res.end(body);
   }
 }
@@ -122,7 +155,8 @@ function newFlows(options: Partial<FlowManagerOptions> = {}): FlowManager {
   });
 }
 
-const atHash = (accessToken: string) => base64url.encode(createHash('sha256').update(accessToken).digest().subarray(0, 16));
+const atHash = (accessToken: string) =>
+  base64url.encode(createHash('sha256').update(accessToken).digest().subarray(0, 16));
 
 interface TokenSpec {
   claims?: Record<string, unknown>;
@@ -136,7 +170,13 @@ interface TokenSpec {
 
 async function idToken(nonce: string | undefined, spec: TokenSpec = {}): Promise<string> {
   const claims: Record<string, unknown> = {
-    iss: op.issuer, sub: 'alice', aud: CLIENT_ID, iat: nowSeconds(), exp: nowSeconds() + 300, ...(nonce ? { nonce } : {}), ...spec.claims,
+    iss: op.issuer,
+    sub: 'alice',
+    aud: CLIENT_ID,
+    iat: nowSeconds(),
+    exp: nowSeconds() + 300,
+    ...(nonce ? { nonce } : {}),
+    ...spec.claims,
   };
   for (const name of spec.drop ?? []) delete claims[name];
   const key = spec.key ?? rsa;
@@ -158,7 +198,11 @@ function tokenAnswer(idTokenValue: string | undefined, spec: TokenSpec = {}): An
 }
 
 /** start(), then a callback as the OP would send it, with `makeToken` deciding the token response. */
-async function attempt(flows: FlowManager, makeToken: (nonce: string) => Promise<Answer> | Answer, callback?: (url: URL) => URL | string) {
+async function attempt(
+  flows: FlowManager,
+  makeToken: (nonce: string) => Promise<Answer> | Answer,
+  callback?: (url: URL) => URL | string,
+) {
   const url = await flows.start('user');
   op.token = await makeToken(url.searchParams.get('nonce')!);
   const back = new URL(REDIRECT);
@@ -168,10 +212,14 @@ async function attempt(flows: FlowManager, makeToken: (nonce: string) => Promise
   return flows.finish('user', callback ? callback(back) : back);
 }
 
-const withToken = (flows: FlowManager, spec: TokenSpec = {}) => attempt(flows, async (nonce) => tokenAnswer(await idToken(nonce, spec), spec));
+const withToken = (flows: FlowManager, spec: TokenSpec = {}) =>
+  attempt(flows, async (nonce) => tokenAnswer(await idToken(nonce, spec), spec));
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code: string }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, 'expected a rejection').toBeInstanceOf(Error);
   return error as Error & { code: string };
 }
@@ -183,7 +231,11 @@ async function expectIdTokenError(promise: Promise<unknown>, code: string): Prom
 }
 
 describe('a valid ID token is accepted', () => {
-  it.each([['RS256', () => rsa], ['ES256', () => ec], ['EdDSA', () => ed]])('signed %s', async (_alg, key) => {
+  it.each([
+    ['RS256', () => rsa],
+    ['ES256', () => ec],
+    ['EdDSA', () => ed],
+  ])('signed %s', async (_alg, key) => {
     const { claims, tokens } = await withToken(newFlows({ allowedAlgs: ['RS256', 'ES256', 'EdDSA'] }), { key: key() });
     expect(claims).toMatchObject({ sub: 'alice', iss: op.issuer, aud: CLIENT_ID });
     expect(tokens).toMatchObject({ accessToken: 'access-token-1', tokenType: 'bearer', expiresAt: nowSeconds() + 300 });
@@ -199,7 +251,14 @@ describe('a valid ID token is accepted', () => {
 
   it('with a matching at_hash, several audiences and azp, and times inside the skew', async () => {
     const { claims } = await withToken(newFlows(), {
-      claims: { at_hash: atHash('access-token-1'), aud: [CLIENT_ID, 'another-api'], azp: CLIENT_ID, iat: nowSeconds() + 50, exp: nowSeconds() - 50, nbf: nowSeconds() + 50 },
+      claims: {
+        at_hash: atHash('access-token-1'),
+        aud: [CLIENT_ID, 'another-api'],
+        azp: CLIENT_ID,
+        iat: nowSeconds() + 50,
+        exp: nowSeconds() - 50,
+        nbf: nowSeconds() + 50,
+      },
     });
     expect(claims!.azp).toBe(CLIENT_ID);
   });
@@ -213,7 +272,9 @@ describe('a valid ID token is accepted', () => {
 
   it('HS256 verified with the client secret, when the allow-list has HS256', async () => {
     const flows = newFlows({ allowedAlgs: ['RS256', 'HS256'] });
-    const { claims } = await withToken(flows, { key: { alg: 'HS256', secret: new TextEncoder().encode(CLIENT_SECRET) } });
+    const { claims } = await withToken(flows, {
+      key: { alg: 'HS256', secret: new TextEncoder().encode(CLIENT_SECRET) },
+    });
     expect(claims!.sub).toBe('alice');
   });
 
@@ -229,13 +290,16 @@ describe('a valid ID token is accepted', () => {
 describe('each ID token rule rejects', () => {
   it('a corrupted signature', async () => {
     const flows = newFlows();
-    await expectIdTokenError(attempt(flows, async (nonce) => {
-      const token = await idToken(nonce);
-      const [h, p, s] = token.split('.');
-      const bytes = base64url.decode(s!);
-      bytes[0]! ^= 0x5a;
-      return tokenAnswer(`${h}.${p}.${base64url.encode(bytes)}`);
-    }), 'id_token_invalid_signature');
+    await expectIdTokenError(
+      attempt(flows, async (nonce) => {
+        const token = await idToken(nonce);
+        const [h, p, s] = token.split('.');
+        const bytes = base64url.decode(s!);
+        bytes[0]! ^= 0x5a;
+        return tokenAnswer(`${h}.${p}.${base64url.encode(bytes)}`);
+      }),
+      'id_token_invalid_signature',
+    );
   });
 
   it('a signature by another key under a published kid', async () => {
@@ -244,9 +308,21 @@ describe('each ID token rule rejects', () => {
   });
 
   it('alg none', async () => {
-    await expectIdTokenError(attempt(newFlows(), (nonce) => tokenAnswer(new UnsecuredJWT({
-      iss: op.issuer, sub: 'alice', aud: CLIENT_ID, iat: nowSeconds(), exp: nowSeconds() + 300, nonce,
-    }).encode())), 'id_token_alg_not_allowed');
+    await expectIdTokenError(
+      attempt(newFlows(), (nonce) =>
+        tokenAnswer(
+          new UnsecuredJWT({
+            iss: op.issuer,
+            sub: 'alice',
+            aud: CLIENT_ID,
+            iat: nowSeconds(),
+            exp: nowSeconds() + 300,
+            nonce,
+          }).encode(),
+        ),
+      ),
+      'id_token_alg_not_allowed',
+    );
   });
 
   it('an alg outside the allow-list', async () => {
@@ -256,13 +332,18 @@ describe('each ID token rule rejects', () => {
     await expectIdTokenError(withToken(newFlows({ allowedAlgs: ['ES256'] })), 'id_token_alg_not_allowed');
   });
 
-  it('HS256 keyed with the provider\'s RSA public key (alg confusion)', async () => {
+  it("HS256 keyed with the provider's RSA public key (alg confusion)", async () => {
     // The attacker's HMAC key: the provider's public key as published (PEM), which anyone can fetch.
-    const publicPem = createPublicKey({ key: rsa.jwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const publicPem = createPublicKey({ key: rsa.jwk as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     const secret = new TextEncoder().encode(publicPem);
     await expectIdTokenError(withToken(newFlows(), { key: { alg: 'HS256', secret } }), 'id_token_alg_not_allowed');
     // Even with HS256 allowed, HS* is verified with the client secret, never a public key.
-    await expectIdTokenError(withToken(newFlows({ allowedAlgs: ['RS256', 'HS256'] }), { key: { alg: 'HS256', secret } }), 'id_token_invalid_signature');
+    await expectIdTokenError(
+      withToken(newFlows({ allowedAlgs: ['RS256', 'HS256'] }), { key: { alg: 'HS256', secret } }),
+      'id_token_invalid_signature',
+    );
   });
 
   it('an iss other than the issuer', async () => {
@@ -279,11 +360,17 @@ describe('each ID token rule rejects', () => {
   });
 
   it('several audiences without azp', async () => {
-    await expectIdTokenError(withToken(newFlows(), { claims: { aud: [CLIENT_ID, 'another-api'] } }), 'id_token_azp_missing');
+    await expectIdTokenError(
+      withToken(newFlows(), { claims: { aud: [CLIENT_ID, 'another-api'] } }),
+      'id_token_azp_missing',
+    );
   });
 
   it('an azp other than the client', async () => {
-    await expectIdTokenError(withToken(newFlows(), { claims: { aud: [CLIENT_ID, 'another-api'], azp: 'another-api' } }), 'id_token_azp_mismatch');
+    await expectIdTokenError(
+      withToken(newFlows(), { claims: { aud: [CLIENT_ID, 'another-api'], azp: 'another-api' } }),
+      'id_token_azp_mismatch',
+    );
   });
 
   it('an exp in the past beyond the skew, and no exp', async () => {
@@ -297,24 +384,36 @@ describe('each ID token rule rejects', () => {
 
   it('an iat in the future beyond the skew, and no iat', async () => {
     await expectIdTokenError(withToken(newFlows(), { claims: { iat: nowSeconds() + 3600 } }), 'id_token_iat_in_future');
-    await expectIdTokenError(withToken(newFlows({ clockSkewSeconds: 5 }), { claims: { iat: nowSeconds() + 30 } }), 'id_token_iat_in_future');
+    await expectIdTokenError(
+      withToken(newFlows({ clockSkewSeconds: 5 }), { claims: { iat: nowSeconds() + 30 } }),
+      'id_token_iat_in_future',
+    );
     await expectIdTokenError(withToken(newFlows(), { drop: ['iat'] }), 'id_token_iat_missing');
   });
 
   it('an auth_time older than max_age, and none when max_age was sent', async () => {
-    await expectIdTokenError(withToken(newFlows({ maxAge: 300 }), { claims: { auth_time: nowSeconds() - 600 } }), 'id_token_auth_time_too_old');
+    await expectIdTokenError(
+      withToken(newFlows({ maxAge: 300 }), { claims: { auth_time: nowSeconds() - 600 } }),
+      'id_token_auth_time_too_old',
+    );
     await expectIdTokenError(withToken(newFlows({ maxAge: 300 })), 'id_token_auth_time_missing');
     const { claims } = await withToken(newFlows({ maxAge: 300 }), { claims: { auth_time: nowSeconds() - 100 } });
     expect(claims!.auth_time).toBe(nowSeconds() - 100);
   });
 
   it('a wrong nonce, and no nonce', async () => {
-    await expectIdTokenError(withToken(newFlows(), { claims: { nonce: 'not-the-nonce-that-was-sent' } }), 'id_token_nonce_mismatch');
+    await expectIdTokenError(
+      withToken(newFlows(), { claims: { nonce: 'not-the-nonce-that-was-sent' } }),
+      'id_token_nonce_mismatch',
+    );
     await expectIdTokenError(withToken(newFlows(), { drop: ['nonce'] }), 'id_token_nonce_mismatch');
   });
 
   it('an at_hash of another access token', async () => {
-    await expectIdTokenError(withToken(newFlows(), { claims: { at_hash: atHash('some-other-token') } }), 'id_token_at_hash_mismatch');
+    await expectIdTokenError(
+      withToken(newFlows(), { claims: { at_hash: atHash('some-other-token') } }),
+      'id_token_at_hash_mismatch',
+    );
   });
 
   it('no kid when several keys fit', async () => {
@@ -325,24 +424,42 @@ describe('each ID token rule rejects', () => {
 
   it('an unknown critical header', async () => {
     // jose refuses to sign with an unknown crit, so this token is signed by hand.
-    await expectIdTokenError(attempt(newFlows(), async (nonce) => {
-      const encode = (value: object) => base64url.encode(JSON.stringify(value));
-      const input = `${encode({ alg: 'RS256', kid: rsa.kid, crit: ['x-unknown'], 'x-unknown': true })}.${encode({
-        iss: op.issuer, sub: 'alice', aud: CLIENT_ID, iat: nowSeconds(), exp: nowSeconds() + 300, nonce,
-      })}`;
-      const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', rsa.privateKey, new TextEncoder().encode(input));
-      return tokenAnswer(`${input}.${base64url.encode(new Uint8Array(signature))}`);
-    }), 'id_token_unsupported_header');
+    await expectIdTokenError(
+      attempt(newFlows(), async (nonce) => {
+        const encode = (value: object) => base64url.encode(JSON.stringify(value));
+        const input = `${encode({ alg: 'RS256', kid: rsa.kid, crit: ['x-unknown'], 'x-unknown': true })}.${encode({
+          iss: op.issuer,
+          sub: 'alice',
+          aud: CLIENT_ID,
+          iat: nowSeconds(),
+          exp: nowSeconds() + 300,
+          nonce,
+        })}`;
+        const signature = await crypto.subtle.sign(
+          'RSASSA-PKCS1-v1_5',
+          rsa.privateKey,
+          new TextEncoder().encode(input),
+        );
+        return tokenAnswer(`${input}.${base64url.encode(new Uint8Array(signature))}`);
+      }),
+      'id_token_unsupported_header',
+    );
   });
 
   it('a key embedded in the token header (jwk injection)', async () => {
     const attacker = await signingKey('RS256', 'attacker-kid');
-    await expectIdTokenError(withToken(newFlows(), { key: attacker, header: { jwk: attacker.jwk, jku: `${op.issuer}/evil-jwks` } }), 'id_token_unknown_kid');
+    await expectIdTokenError(
+      withToken(newFlows(), { key: attacker, header: { jwk: attacker.jwk, jku: `${op.issuer}/evil-jwks` } }),
+      'id_token_unknown_kid',
+    );
     expect(op.count('/evil-jwks')).toBe(0);
   });
 
   it('no ID token although openid was asked for', async () => {
-    await expectIdTokenError(attempt(newFlows(), () => tokenAnswer(undefined)), 'id_token_missing');
+    await expectIdTokenError(
+      attempt(newFlows(), () => tokenAnswer(undefined)),
+      'id_token_missing',
+    );
   });
 
   it('an ID token over the length limit', async () => {
@@ -379,7 +496,13 @@ describe('JWKS', () => {
 
   it('a JWKS that answers 500 fails the login with jwks_unavailable', async () => {
     op.jwks = { status: 500, body: { error: 'boom' } };
-    const flows = new FlowManager({ issuer: op.issuer, clientId: CLIENT_ID, clientAuth: clientSecretBasic(CLIENT_SECRET), redirectUri: REDIRECT, clock: () => now });
+    const flows = new FlowManager({
+      issuer: op.issuer,
+      clientId: CLIENT_ID,
+      clientAuth: clientSecretBasic(CLIENT_SECRET),
+      redirectUri: REDIRECT,
+      clock: () => now,
+    });
     const error = await rejection(withToken(flows));
     expect(error).toBeInstanceOf(JwksError);
     expect(error.code).toBe('jwks_unavailable');
@@ -387,71 +510,115 @@ describe('JWKS', () => {
 
   it('a JWKS that is not a JWK Set fails with jwks_invalid', async () => {
     op.jwks = { body: '<html>nope</html>' };
-    const flows = new FlowManager({ issuer: op.issuer, clientId: CLIENT_ID, clientAuth: clientSecretBasic(CLIENT_SECRET), redirectUri: REDIRECT, clock: () => now });
+    const flows = new FlowManager({
+      issuer: op.issuer,
+      clientId: CLIENT_ID,
+      clientAuth: clientSecretBasic(CLIENT_SECRET),
+      redirectUri: REDIRECT,
+      clock: () => now,
+    });
     expect(await rejection(withToken(flows))).toMatchObject({ code: 'jwks_invalid' });
   });
 });
 
 describe('bad token endpoint answers are typed errors', () => {
   it('an HTML error page', async () => {
-    const error = await rejection(attempt(newFlows(), () => ({
-      status: 502, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
-    })));
+    const error = await rejection(
+      attempt(newFlows(), () => ({
+        status: 502,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<!doctype html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
+      })),
+    );
     expect(error).toBeInstanceOf(TokenResponseError);
     expect(error).toMatchObject({ code: 'token_response_html', status: 502 });
     expect(error.message).toContain('502 Bad Gateway');
   });
 
   it('a body that is not JSON', async () => {
-    expect(await rejection(attempt(newFlows(), () => ({ body: 'access_token=abc&expires=100' })))).toMatchObject({ code: 'token_response_not_json' });
+    expect(await rejection(attempt(newFlows(), () => ({ body: 'access_token=abc&expires=100' })))).toMatchObject({
+      code: 'token_response_not_json',
+    });
   });
 
   it('a response larger than the limit', async () => {
-    const error = await rejection(attempt(newFlows(), () => ({ body: { access_token: 'x'.repeat(300_000), token_type: 'Bearer' } })));
+    const error = await rejection(
+      attempt(newFlows(), () => ({ body: { access_token: 'x'.repeat(300_000), token_type: 'Bearer' } })),
+    );
     expect(error).toBeInstanceOf(HttpError);
     expect(error.code).toBe('response_too_large');
   });
 
   it('an OAuth error', async () => {
-    const error = await rejection(attempt(newFlows(), () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } })));
+    const error = await rejection(
+      attempt(newFlows(), () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } })),
+    );
     expect(error).toBeInstanceOf(TokenEndpointError);
-    expect(error).toMatchObject({ code: 'token_endpoint_error', error: 'invalid_grant', errorDescription: 'code expired', status: 400 });
+    expect(error).toMatchObject({
+      code: 'token_endpoint_error',
+      error: 'invalid_grant',
+      errorDescription: 'code expired',
+      status: 400,
+    });
   });
 
   it('a success without access_token', async () => {
-    expect(await rejection(attempt(newFlows(), () => ({ body: { token_type: 'Bearer' } })))).toMatchObject({ code: 'token_response_invalid' });
+    expect(await rejection(attempt(newFlows(), () => ({ body: { token_type: 'Bearer' } })))).toMatchObject({
+      code: 'token_response_invalid',
+    });
   });
 });
 
 describe('callbacks against the test OP', () => {
   it.each(['code', 'state'])('a duplicated %s never reaches the token endpoint', async (name) => {
-    const error = await rejection(attempt(newFlows(), (nonce) => idToken(nonce).then((t) => tokenAnswer(t)), (url) => {
-      url.searchParams.append(name, 'second-copy');
-      return url;
-    }));
+    const error = await rejection(
+      attempt(
+        newFlows(),
+        (nonce) => idToken(nonce).then((t) => tokenAnswer(t)),
+        (url) => {
+          url.searchParams.append(name, 'second-copy');
+          return url;
+        },
+      ),
+    );
     expect(error).toBeInstanceOf(DuplicateParameterError);
     expect(op.count('/token')).toBe(0);
   });
 
   it('an error from another issuer is still reported as the provider error, flagged', async () => {
-    const error = await rejection(attempt(newFlows(), () => tokenAnswer(undefined), (url) => {
-      url.searchParams.delete('code');
-      url.searchParams.set('error', 'access_denied');
-      url.searchParams.set('error_description', 'user said no');
-      url.searchParams.set('iss', 'https://evil.example');
-      return url;
-    }));
+    const error = await rejection(
+      attempt(
+        newFlows(),
+        () => tokenAnswer(undefined),
+        (url) => {
+          url.searchParams.delete('code');
+          url.searchParams.set('error', 'access_denied');
+          url.searchParams.set('error_description', 'user said no');
+          url.searchParams.set('iss', 'https://evil.example');
+          return url;
+        },
+      ),
+    );
     expect(error).toBeInstanceOf(AuthorizationResponseError);
-    expect(error).toMatchObject({ error: 'access_denied', errorDescription: 'user said no', responseIssuer: 'https://evil.example', issuerMismatch: true });
+    expect(error).toMatchObject({
+      error: 'access_denied',
+      errorDescription: 'user said no',
+      responseIssuer: 'https://evil.example',
+      issuerMismatch: true,
+    });
   });
 
   it('iss is optional when the provider does not advertise RFC 9207', async () => {
     op.metadata = { authorization_response_iss_parameter_supported: false };
     const flows = newFlows();
-    const { claims } = await attempt(flows, (nonce) => idToken(nonce).then((t) => tokenAnswer(t)), (url) => {
-      url.searchParams.delete('iss');
-      return url;
-    });
+    const { claims } = await attempt(
+      flows,
+      (nonce) => idToken(nonce).then((t) => tokenAnswer(t)),
+      (url) => {
+        url.searchParams.delete('iss');
+        return url;
+      },
+    );
     expect(claims!.sub).toBe('alice');
   });
 });
@@ -464,10 +631,16 @@ describe('refresh against the test OP', () => {
   it('keeps the refresh token when the answer has none, and validates the new ID token', async () => {
     const flows = newFlows();
     const first = await loggedIn(flows);
-    op.token = tokenAnswer(await idToken(undefined, { claims: { nonce: first.claims!.nonce } }), { accessToken: 'access-token-2' });
+    op.token = tokenAnswer(await idToken(undefined, { claims: { nonce: first.claims!.nonce } }), {
+      accessToken: 'access-token-2',
+    });
     const { tokens } = await flows.refresh('user');
     expect(tokens).toMatchObject({ accessToken: 'access-token-2', refreshToken: 'refresh-1' });
-    expect(op.requests.find((r) => r.path === '/token' && r.body.get('grant_type') === 'refresh_token')!.body.get('refresh_token')).toBe('refresh-1');
+    expect(
+      op.requests
+        .find((r) => r.path === '/token' && r.body.get('grant_type') === 'refresh_token')!
+        .body.get('refresh_token'),
+    ).toBe('refresh-1');
   });
 
   it('rejects a refreshed ID token with another sub or iss (OIDC Core 12.2), ending the session', async () => {
@@ -495,7 +668,7 @@ describe('refresh against the test OP', () => {
 });
 
 describe('userinfo against the test OP', () => {
-  it('rejects a sub other than the ID token\'s', async () => {
+  it("rejects a sub other than the ID token's", async () => {
     const flows = newFlows();
     await withToken(flows);
     op.userinfo = { body: { sub: 'mallory', email: 'm@example.com' } };

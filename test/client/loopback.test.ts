@@ -1,9 +1,13 @@
 import { connect, createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UserAgent } from '../../mock-idp/index.js';
 import {
-  AuthorizationResponseError, LoopbackLoginError, loopbackLogin, StateMismatchError, type LoopbackLoginOptions,
+  AuthorizationResponseError,
+  LoopbackLoginError,
+  type LoopbackLoginOptions,
+  loopbackLogin,
+  StateMismatchError,
 } from '../../client/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { useIdp } from '../helpers/idp.js';
 
 let issuer: string;
@@ -17,12 +21,16 @@ beforeAll(async () => {
 function connectResult(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
 
-const portOf = (authorizationUrl: string) => Number(new URL(new URL(authorizationUrl).searchParams.get('redirect_uri')!).port);
+const portOf = (authorizationUrl: string) =>
+  Number(new URL(new URL(authorizationUrl).searchParams.get('redirect_uri')!).port);
 
 /** A headless browser as openBrowser, keeping what it saw. */
 function headlessBrowser() {
@@ -35,7 +43,12 @@ function headlessBrowser() {
   return { seen, openBrowser };
 }
 
-const cli = (extra: Partial<LoopbackLoginOptions> = {}): LoopbackLoginOptions => ({ issuer, clientId: 'generic-cli', timeoutMs: 10_000, ...extra });
+const cli = (extra: Partial<LoopbackLoginOptions> = {}): LoopbackLoginOptions => ({
+  issuer,
+  clientId: 'generic-cli',
+  timeoutMs: 10_000,
+  ...extra,
+});
 
 describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   it('logs a public native client in with PKCE, shows the success page and closes the port', async () => {
@@ -50,7 +63,10 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
     // loopbackLogin does not wait for openBrowser, only for the callback.
     await expect.poll(() => browser.seen.page).toBeDefined();
-    expect(browser.seen.page).toMatchObject({ status: 200, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/) });
+    expect(browser.seen.page).toMatchObject({
+      status: 200,
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/),
+    });
     expect(browser.seen.page!.html).toContain('Login complete');
     const [token] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token!.clientAuth?.method).toBe('none');
@@ -59,7 +75,9 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
 
   it('logs in the user named by loginHint', async () => {
     const browser = headlessBrowser();
-    const { claims } = await loopbackLogin(cli({ loginHint: 'bob', scope: 'openid email', openBrowser: browser.openBrowser }));
+    const { claims } = await loopbackLogin(
+      cli({ loginHint: 'bob', scope: 'openid email', openBrowser: browser.openBrowser }),
+    );
     expect(claims).toMatchObject({ sub: 'bob', email: 'bob@example.com' });
     expect(new URL(browser.seen.url!).searchParams.get('scope')).toBe('openid email');
   });
@@ -67,15 +85,22 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   it('answers other paths and methods without using up the login', async () => {
     const answers: number[] = [];
     const browser = headlessBrowser();
-    const { claims } = await loopbackLogin(cli({
-      openBrowser: async (url) => {
-        const base = new URL(new URL(url).searchParams.get('redirect_uri')!);
-        for (const [path, method] of [['/favicon.ico', 'GET'], ['/', 'GET'], ['//evil.example/callback', 'GET'], ['/callback', 'POST']] as const) {
-          answers.push((await fetch(`${base.origin}${path}`, { method })).status);
-        }
-        await browser.openBrowser(url);
-      },
-    }));
+    const { claims } = await loopbackLogin(
+      cli({
+        openBrowser: async (url) => {
+          const base = new URL(new URL(url).searchParams.get('redirect_uri')!);
+          for (const [path, method] of [
+            ['/favicon.ico', 'GET'],
+            ['/', 'GET'],
+            ['//evil.example/callback', 'GET'],
+            ['/callback', 'POST'],
+          ] as const) {
+            answers.push((await fetch(`${base.origin}${path}`, { method })).status);
+          }
+          await browser.openBrowser(url);
+        },
+      }),
+    );
     expect(answers).toEqual([404, 404, 404, 405]);
     expect(claims!.sub).toBe('alice');
     await expect.poll(() => browser.seen.page?.status).toBe(200);
@@ -84,7 +109,14 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   it('rejects with loopback_timeout when no browser comes back, and closes the port', async () => {
     let url = '';
     const started = Date.now();
-    const login = loopbackLogin(cli({ timeoutMs: 300, openBrowser: (u) => { url = u; } }));
+    const login = loopbackLogin(
+      cli({
+        timeoutMs: 300,
+        openBrowser: (u) => {
+          url = u;
+        },
+      }),
+    );
     await expect(login).rejects.toBeInstanceOf(LoopbackLoginError);
     await expect(login).rejects.toMatchObject({ code: 'loopback_timeout' });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -94,7 +126,15 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   it('rejects with loopback_aborted when the signal fires, and closes the port', async () => {
     const controller = new AbortController();
     let url = '';
-    const login = loopbackLogin(cli({ signal: controller.signal, openBrowser: (u) => { url = u; setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 20); } }));
+    const login = loopbackLogin(
+      cli({
+        signal: controller.signal,
+        openBrowser: (u) => {
+          url = u;
+          setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 20);
+        },
+      }),
+    );
     await expect(login).rejects.toMatchObject({ code: 'loopback_aborted', cause: { message: 'user pressed Ctrl-C' } });
     expect(await connectResult(portOf(url))).toBe('ECONNREFUSED');
     await expect(loopbackLogin(cli({ signal: controller.signal }))).rejects.toMatchObject({ code: 'loopback_aborted' });
@@ -104,14 +144,18 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     const controller = new AbortController();
     const browser = headlessBrowser();
     // The token request never returns: the abort lands while the browser waits for its answer.
-    const stalledTokenEndpoint: typeof fetch = (input, init) => (String(input instanceof Request ? input.url : input).endsWith('/token')
-      ? (controller.abort(), new Promise<Response>(() => undefined))
-      : fetch(input, init));
-    const login = loopbackLogin(cli({
-      signal: controller.signal,
-      preset: (iss, options) => ({ issuer: iss, ...options, fetch: stalledTokenEndpoint }),
-      openBrowser: browser.openBrowser,
-    }));
+    const stalledTokenEndpoint: typeof fetch = (input, init) => {
+      if (!String(input instanceof Request ? input.url : input).endsWith('/token')) return fetch(input, init);
+      controller.abort();
+      return new Promise<Response>(() => undefined);
+    };
+    const login = loopbackLogin(
+      cli({
+        signal: controller.signal,
+        preset: (iss, options) => ({ issuer: iss, ...options, fetch: stalledTokenEndpoint }),
+        openBrowser: browser.openBrowser,
+      }),
+    );
     await expect(login).rejects.toMatchObject({ code: 'loopback_aborted' });
     await expect.poll(() => browser.seen.page).toBeDefined();
     expect(browser.seen.page!.status).toBe(400);
@@ -123,16 +167,22 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     let page: { status: number; html: string } | undefined;
     let url = '';
     const description = '<script>alert("x")</script> & more';
-    const login = loopbackLogin(cli({
-      openBrowser: async (u) => {
-        url = u;
-        const params = new URL(u).searchParams;
-        const callback = new URL(params.get('redirect_uri')!);
-        callback.search = new URLSearchParams({ error: 'access_denied', error_description: description, state: params.get('state')! }).toString();
-        const response = await fetch(callback);
-        page = { status: response.status, html: await response.text() };
-      },
-    }));
+    const login = loopbackLogin(
+      cli({
+        openBrowser: async (u) => {
+          url = u;
+          const params = new URL(u).searchParams;
+          const callback = new URL(params.get('redirect_uri')!);
+          callback.search = new URLSearchParams({
+            error: 'access_denied',
+            error_description: description,
+            state: params.get('state')!,
+          }).toString();
+          const response = await fetch(callback);
+          page = { status: response.status, html: await response.text() };
+        },
+      }),
+    );
     await expect(login).rejects.toBeInstanceOf(AuthorizationResponseError);
     await expect(login).rejects.toMatchObject({ error: 'access_denied', errorDescription: description });
     await expect.poll(() => page).toBeDefined();
@@ -145,14 +195,16 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
 
   it('rejects a callback whose state is not the one sent, with the failure page', async () => {
     let page: { status: number; html: string } | undefined;
-    const login = loopbackLogin(cli({
-      openBrowser: async (u) => {
-        const callback = new URL(new URL(u).searchParams.get('redirect_uri')!);
-        callback.search = 'code=forged&state=%3Cb%3Eother%3C%2Fb%3E';
-        const response = await fetch(callback);
-        page = { status: response.status, html: await response.text() };
-      },
-    }));
+    const login = loopbackLogin(
+      cli({
+        openBrowser: async (u) => {
+          const callback = new URL(new URL(u).searchParams.get('redirect_uri')!);
+          callback.search = 'code=forged&state=%3Cb%3Eother%3C%2Fb%3E';
+          const response = await fetch(callback);
+          page = { status: response.status, html: await response.text() };
+        },
+      }),
+    );
     await expect(login).rejects.toBeInstanceOf(StateMismatchError);
     await expect(login).rejects.toMatchObject({ code: 'state_mismatch', reason: 'mismatch' });
     await expect.poll(() => page).toBeDefined();
@@ -165,7 +217,8 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     const taken = (blocker.address() as { port: number }).port;
     try {
       await expect(loopbackLogin(cli({ port: taken, openBrowser: () => undefined }))).rejects.toMatchObject({
-        code: 'loopback_listen_failed', message: expect.stringContaining('EADDRINUSE'),
+        code: 'loopback_listen_failed',
+        message: expect.stringContaining('EADDRINUSE'),
       });
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
@@ -177,8 +230,18 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
 
   it('rejects with loopback_browser_failed when openBrowser throws, and closes the port', async () => {
     let url = '';
-    const login = loopbackLogin(cli({ openBrowser: (u) => { url = u; throw new Error('no display'); } }));
-    await expect(login).rejects.toMatchObject({ code: 'loopback_browser_failed', message: expect.stringContaining('no display') });
+    const login = loopbackLogin(
+      cli({
+        openBrowser: (u) => {
+          url = u;
+          throw new Error('no display');
+        },
+      }),
+    );
+    await expect(login).rejects.toMatchObject({
+      code: 'loopback_browser_failed',
+      message: expect.stringContaining('no display'),
+    });
     expect(await connectResult(portOf(url))).toBe('ECONNREFUSED');
   });
 
@@ -190,7 +253,9 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
   });
 
   it('refuses options that cannot work', async () => {
-    await expect(loopbackLogin(cli({ preset: 'toString' as 'generic' }))).rejects.toMatchObject({ code: 'invalid_configuration' });
+    await expect(loopbackLogin(cli({ preset: 'toString' as 'generic' }))).rejects.toMatchObject({
+      code: 'invalid_configuration',
+    });
     await expect(loopbackLogin(cli({ timeoutMs: 0 }))).rejects.toMatchObject({ code: 'invalid_configuration' });
     await expect(loopbackLogin(cli({ port: 70_000 }))).rejects.toMatchObject({ code: 'invalid_configuration' });
   });

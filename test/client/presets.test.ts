@@ -1,15 +1,22 @@
-import { describe, expect, it } from 'vitest';
 import type { JWK } from 'jose';
-import { UserAgent } from '../../mock-idp/index.js';
+import { describe, expect, it } from 'vitest';
 import {
-  clientSecretBasic, clientSecretPost, FlowManager, none, presets, privateKeyJwt, type FlowManagerOptions,
+  clientSecretBasic,
+  clientSecretPost,
+  FlowManager,
+  type FlowManagerOptions,
+  none,
+  presets,
+  privateKeyJwt,
 } from '../../client/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
-
 
 const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange'] });
 
-const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find((k) => k.alg === 'RS256')!;
+const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find(
+  (k) => k.alg === 'RS256',
+)!;
 
 async function login(options: FlowManagerOptions) {
   const flows = new FlowManager(options);
@@ -27,11 +34,13 @@ describe('presets log in against the profile they are made for', () => {
   it('stitch: certificate assertion with aud = token URL, and a single-use refresh token', async () => {
     const issuer = idp().issuers.stitch!;
     const since = idp().requests.lastId;
-    const { flows, claims, tokens } = await login(presets.stitch(issuer, {
-      clientId: 'test-18fd1d5f-3d34-4b1c-a7c6-2b4f8c0e1a11',
-      clientAuth: privateKeyJwt({ pem: fixtureText('keys/clients/stitch-client-certificate.pem') }),
-      redirectUri: REDIRECT_URI,
-    }));
+    const { flows, claims, tokens } = await login(
+      presets.stitch(issuer, {
+        clientId: 'test-18fd1d5f-3d34-4b1c-a7c6-2b4f8c0e1a11',
+        clientAuth: privateKeyJwt({ pem: fixtureText('keys/clients/stitch-client-certificate.pem') }),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
     expect(claims!.sub).toBe('user_2f9c8a71e4d3');
     const token = tokenRequest(since, 'stitch');
     expect(token.status).toBe(200);
@@ -44,7 +53,13 @@ describe('presets log in against the profile they are made for', () => {
   it('okta: private_key_jwt with aud = token endpoint, and RP-initiated logout', async () => {
     const issuer = idp().issuers.okta!;
     const since = idp().requests.lastId;
-    const { flows, claims } = await login(presets.okta(issuer, { clientId: 'okta-pkjwt', clientAuth: privateKeyJwt({ jwk: clientJwk }), redirectUri: REDIRECT_URI }));
+    const { flows, claims } = await login(
+      presets.okta(issuer, {
+        clientId: 'okta-pkjwt',
+        clientAuth: privateKeyJwt({ jwk: clientJwk }),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
     expect(claims!.aud).toBe('okta-pkjwt');
     expect(tokenRequest(since, 'okta').clientAuth!.assertion!.payload).toMatchObject({ aud: `${issuer}/v1/token` });
     const { url } = await flows.logout('user', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
@@ -52,9 +67,13 @@ describe('presets log in against the profile they are made for', () => {
   });
 
   it('gitlab: client_secret_basic, userinfo, and no logout endpoint', async () => {
-    const { flows, claims } = await login(presets.gitlab(idp().issuers.gitlab!, {
-      clientId: 'gitlab-app', clientAuth: clientSecretBasic('gloas-3f1c9e0b7a5d4c2e8f6a1b0d9c7e5a3f2b4d6e8a0c1e3f5a7b9d2c4e6f8a0b1c'), redirectUri: REDIRECT_URI,
-    }));
+    const { flows, claims } = await login(
+      presets.gitlab(idp().issuers.gitlab!, {
+        clientId: 'gitlab-app',
+        clientAuth: clientSecretBasic('gloas-3f1c9e0b7a5d4c2e8f6a1b0d9c7e5a3f2b4d6e8a0c1e3f5a7b9d2c4e6f8a0b1c'),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
     expect((await flows.userinfo('user')).sub).toBe(claims!.sub);
     expect((await flows.logout('user')).url).toBeUndefined();
   });
@@ -63,24 +82,39 @@ describe('presets log in against the profile they are made for', () => {
     const issuer = idp().issuers.auth0!;
     expect(issuer.endsWith('/')).toBe(true);
     const since = idp().requests.lastId;
-    const { flows, claims } = await login(presets.auth0(issuer, { clientId: 'auth0-pkjwt', clientAuth: privateKeyJwt({ jwk: clientJwk }), redirectUri: REDIRECT_URI }));
+    const { flows, claims } = await login(
+      presets.auth0(issuer, {
+        clientId: 'auth0-pkjwt',
+        clientAuth: privateKeyJwt({ jwk: clientJwk }),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
     expect(claims!.iss).toBe(issuer);
     expect(tokenRequest(since, 'auth0').clientAuth!.assertion!.payload).toMatchObject({ aud: issuer });
     const { url } = await flows.logout('user', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
-    expect(url!.href).toBe(`${issuer}v2/logout?client_id=auth0-pkjwt&returnTo=${encodeURIComponent('http://127.0.0.1:3000/')}`);
+    expect(url!.href).toBe(
+      `${issuer}v2/logout?client_id=auth0-pkjwt&returnTo=${encodeURIComponent('http://127.0.0.1:3000/')}`,
+    );
   });
 
   it('auth0: a public client with none', async () => {
-    const { claims } = await login(presets.auth0(idp().issuers.auth0!, { clientId: 'auth0-spa', clientAuth: none(), redirectUri: REDIRECT_URI }));
+    const { claims } = await login(
+      presets.auth0(idp().issuers.auth0!, { clientId: 'auth0-spa', clientAuth: none(), redirectUri: REDIRECT_URI }),
+    );
     expect(claims!.aud).toBe('auth0-spa');
   });
 
   it('stackexchange: plain OAuth 2, comma scopes, no grant_type, form-encoded answer', async () => {
     const base = idp().issuers.stackexchange!;
     const since = idp().requests.lastId;
-    const { url, claims, tokens, flows } = await login(presets.stackexchange(base, {
-      clientId: 'stackexchange-app', clientAuth: clientSecretPost('Xq7(Ms*4Lb)Rv2Tn9Kc8Ww(('), redirectUri: REDIRECT_URI, scope: ['read_inbox', 'private_info'],
-    }));
+    const { url, claims, tokens, flows } = await login(
+      presets.stackexchange(base, {
+        clientId: 'stackexchange-app',
+        clientAuth: clientSecretPost('Xq7(Ms*4Lb)Rv2Tn9Kc8Ww(('),
+        redirectUri: REDIRECT_URI,
+        scope: ['read_inbox', 'private_info'],
+      }),
+    );
     expect(url.pathname).toMatch(/\/oauth$/);
     expect(url.searchParams.get('scope')).toBe('read_inbox,private_info');
     expect(url.searchParams.has('nonce')).toBe(false);

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { UserAgent } from '../../mock-idp/index.js';
+import { describe, expect, it } from 'vitest';
 import { clientSecretBasic, FlowManager, presets } from '../../client/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
 const idp = useIdp({ profiles: ['generic'] });
@@ -14,9 +14,13 @@ async function login(flows: FlowManager, user: string) {
 
 describe('the reference client and key rotation on mock-idp', () => {
   it('accepts a token signed by a key rotated in seconds ago, refetching the JWKS at once', async () => {
-    const flows = new FlowManager(presets.generic(idp().issuers.generic!, {
-      clientId: 'generic-basic', clientAuth: clientSecretBasic('generic-basic-secret'), redirectUri: REDIRECT_URI,
-    }));
+    const flows = new FlowManager(
+      presets.generic(idp().issuers.generic!, {
+        clientId: 'generic-basic',
+        clientAuth: clientSecretBasic('generic-basic-secret'),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
     await login(flows, 'before');
     const { kid } = await idp().admin.rotateKey('generic', { alg: 'RS256', retirePrevious: true });
     const since = idp().requests.lastId;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { base64url } from 'jose';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError, CookieStoreError, EncryptedCookieStore, MemoryStateStore } from '../../client/index.js';
 
 describe('MemoryStateStore', () => {
@@ -61,7 +61,9 @@ describe('EncryptedCookieStore', () => {
     const stranger = new EncryptedCookieStore({ secret: new Uint8Array(32).fill(2), clock: () => now });
     expect(await stranger.fromCookieHeader(`${name}=${value}`).get('session:a')).toBeUndefined();
     // The same sealed value under another key's cookie name does not open.
-    expect(await cookies.fromCookieHeader(`${cookies.cookieName('session:b')}=${value}`).get('session:b')).toBeUndefined();
+    expect(
+      await cookies.fromCookieHeader(`${cookies.cookieName('session:b')}=${value}`).get('session:b'),
+    ).toBeUndefined();
     now += 61_000;
     expect(await cookies.fromCookieHeader(`${name}=${value}`).get('session:a')).toBeUndefined();
   });

@@ -3,8 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cases, commandAdapter, runConformance, webAppAdapter, type ConformanceReport } from '../../conformance/index.js';
 import { startExampleApp } from '../../client/examples/web-app.js';
+import {
+  type ConformanceReport,
+  cases,
+  commandAdapter,
+  runConformance,
+  webAppAdapter,
+} from '../../conformance/index.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
@@ -21,7 +27,8 @@ function running(pid: number): boolean {
 }
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
-const problems = (report: ConformanceReport) => report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
+const problems = (report: ConformanceReport) =>
+  report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
 const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
 
 describe('the web app adapter (black box)', () => {
@@ -30,8 +37,17 @@ describe('the web app adapter (black box)', () => {
     try {
       const report = await runConformance({
         idp: idp(),
-        adapter: webAppAdapter({ url: app.url, loginPath: '/login', whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
-        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], backchannelLogoutUri: `${app.url}/backchannel-logout` },
+        adapter: webAppAdapter({
+          url: app.url,
+          loginPath: '/login',
+          whoami: '/me',
+          backchannelLogoutPath: '/backchannel-logout',
+        }),
+        client: {
+          ...APP_CLIENT,
+          redirectUris: [`${app.url}/callback`],
+          backchannelLogoutUri: `${app.url}/backchannel-logout`,
+        },
       });
       expect(problems(report)).toEqual([]);
       const v = verdicts(report);
@@ -62,13 +78,26 @@ describe('the web app adapter (black box)', () => {
     try {
       const report = await runConformance({
         idp: idp(),
-        only: ['happy-path', 'open-redirect-return-to', 'error-description-escaped', 'id-token-nonce-wrong', 'backchannel-logout-valid', 'backchannel-logout-alg-none', 'backchannel-logout-aud-wrong'],
+        only: [
+          'happy-path',
+          'open-redirect-return-to',
+          'error-description-escaped',
+          'id-token-nonce-wrong',
+          'backchannel-logout-valid',
+          'backchannel-logout-alg-none',
+          'backchannel-logout-aud-wrong',
+        ],
         adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
         client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
       });
       expect(verdicts(report)).toEqual({
-        'happy-path': 'pass', 'id-token-nonce-wrong': 'warn', 'open-redirect-return-to': 'fail', 'error-description-escaped': 'fail',
-        'backchannel-logout-valid': 'pass', 'backchannel-logout-alg-none': 'fail', 'backchannel-logout-aud-wrong': 'fail',
+        'happy-path': 'pass',
+        'id-token-nonce-wrong': 'warn',
+        'open-redirect-return-to': 'fail',
+        'error-description-escaped': 'fail',
+        'backchannel-logout-valid': 'pass',
+        'backchannel-logout-alg-none': 'fail',
+        'backchannel-logout-aud-wrong': 'fail',
       });
       const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
       expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
@@ -110,14 +139,24 @@ describe('the web app adapter (black box)', () => {
   });
 });
 
-const COMMAND_CASES = ['happy-path', 'native-loopback-redirect', 'id-token-aud-wrong', 'id-token-nonce-wrong', 'id-token-signature-corrupt', 'key-rotation-nth-login', 'state-altered'];
+const COMMAND_CASES = [
+  'happy-path',
+  'native-loopback-redirect',
+  'id-token-aud-wrong',
+  'id-token-nonce-wrong',
+  'id-token-signature-corrupt',
+  'key-rotation-nth-login',
+  'state-altered',
+];
 
 describe('the command adapter', () => {
   it('runs `mock-idp login`, which prints its URL, once per login and judges it by its exit code', async () => {
     const report = await runConformance({
       idp: idp(),
       only: COMMAND_CASES,
-      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8` }),
+      adapter: commandAdapter({
+        command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8`,
+      }),
     });
     expect(problems(report)).toEqual([]);
     expect(Object.values(verdicts(report))).toEqual(COMMAND_CASES.map(() => 'pass'));
@@ -141,21 +180,36 @@ describe('the command adapter', () => {
 
   it('reads an authorization URL printed without a newline, as a prompt that waits', async () => {
     const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
-    const report = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }) });
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --prompt` }),
+    });
     expect(report.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: true, claims: { sub: 'alice' } } });
   }, 30_000);
 
   it('fails a command that exits non-zero and one that never finishes, without leaving it running', async () => {
-    const failing = await runConformance({ idp: idp(), only: ['happy-path'], adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }) });
-    expect(failing.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' } });
+    const failing = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: commandAdapter({ command: 'echo "cannot log in" >&2; exit 3' }),
+    });
+    expect(failing.results[0]).toMatchObject({
+      verdict: 'fail',
+      outcome: { ok: false, code: 'exit-3', message: 'exited with 3: cannot log in' },
+    });
 
     const pidFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-test-')), 'pid');
-    const hanging = await runConformance({ idp: idp(), only: ['happy-path'], timeoutMs: 500, adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) });
+    const hanging = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      timeoutMs: 500,
+      adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }),
+    });
     expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await expect.poll(() => running(pid), { timeout: 3000 }).toBe(false);
   });
-
 });
 
 describe('judging on the request log', () => {
@@ -163,10 +217,16 @@ describe('judging on the request log', () => {
     const { referenceClientAdapter } = await import('../../conformance/index.js');
     const small = await startTestIdp({ profiles: ['generic'], requestLogSize: 2 });
     try {
-      const report = await runConformance({ idp: small, adapter: referenceClientAdapter(), only: ['happy-path', 'id-token-aud-wrong'] });
+      const report = await runConformance({
+        idp: small,
+        adapter: referenceClientAdapter(),
+        only: ['happy-path', 'id-token-aud-wrong'],
+      });
       for (const result of report.results) {
         expect(result.verdict, result.id).toBe('fail');
-        expect(result.reason).toMatch(/^could not judge: mock-idp's request log dropped \d+ record\(s\) of this case \(requestLogSize 2\); raise requestLogSize$/);
+        expect(result.reason).toMatch(
+          /^could not judge: mock-idp's request log dropped \d+ record\(s\) of this case \(requestLogSize 2\); raise requestLogSize$/,
+        );
       }
     } finally {
       await small.close();
@@ -185,14 +245,27 @@ describe('a client the IdP turns away', () => {
           name: 'misconfigured',
           async run({ issuer, clientId, userAgent }) {
             const url = new URL(`${issuer}/auth`);
-            url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:9/not-registered', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+            url.search = new URLSearchParams({
+              client_id: clientId,
+              response_type: 'code',
+              scope: 'openid',
+              redirect_uri: 'http://127.0.0.1:9/not-registered',
+              state: 's',
+              code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+              code_challenge_method: 'S256',
+            }).toString();
             const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
             return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
           },
         },
       });
-      expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({ 'happy-path': 'not-delivered', 'id-token-aud-wrong': 'not-delivered', 'state-altered': 'not-delivered' });
-      for (const result of report.results) expect(result.reason).toMatch(/mock-idp refused the client's authorization request \(400/);
+      expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({
+        'happy-path': 'not-delivered',
+        'id-token-aud-wrong': 'not-delivered',
+        'state-altered': 'not-delivered',
+      });
+      for (const result of report.results)
+        expect(result.reason).toMatch(/mock-idp refused the client's authorization request \(400/);
       expect(report.passed).toBe(false);
       expect(report.summary['not-delivered']).toBe(3);
     } finally {

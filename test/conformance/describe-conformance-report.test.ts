@@ -5,16 +5,27 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-interface Recorded { name: string; state: string; note?: string; annotations: { type: string; message: string }[]; errors: string[] }
+interface Recorded {
+  name: string;
+  state: string;
+  note?: string;
+  annotations: { type: string; message: string }[];
+  errors: string[];
+}
 
 describe('describeConformance inside a vitest run', () => {
   it('skips with the reason, annotates warnings and notes, and fails with the whole reason', async () => {
     const record = join(mkdtempSync(join(tmpdir(), 'mock-idp-describe-')), 'tests.json');
     const vitest = join(import.meta.dirname, '..', '..', 'node_modules', 'vitest', 'vitest.mjs');
     // A vitest run of its own: its exit code is 1, since one case fails.
-    await promisify(execFile)(process.execPath, [vitest, 'run', '--config', join(import.meta.dirname, 'describe-conformance', 'vitest.config.ts')], {
-      env: { ...process.env, RECORD_TO: record }, timeout: 120_000,
-    }).catch((error: { code?: number }) => expect(error.code).toBe(1));
+    await promisify(execFile)(
+      process.execPath,
+      [vitest, 'run', '--config', join(import.meta.dirname, 'describe-conformance', 'vitest.config.ts')],
+      {
+        env: { ...process.env, RECORD_TO: record },
+        timeout: 120_000,
+      },
+    ).catch((error: { code?: number }) => expect(error.code).toBe(1));
     const tests = JSON.parse(readFileSync(record, 'utf8')) as Recorded[];
     const byCase = (id: string) => tests.find((t) => t.name.includes(` ${id}: `))!;
 
@@ -22,11 +33,21 @@ describe('describeConformance inside a vitest run', () => {
     expect(byCase('open-redirect-return-to')).toMatchObject({ state: 'skipped', note: 'the client lacks: web' });
     const warned = byCase('id-token-nbf-future');
     expect(warned.state).toBe('passed');
-    expect(warned.annotations).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^warn \(SHOULD\): accepted a response it must reject\nspec: RFC 7519 4\.1\.5/) })]);
-    expect(byCase('id-token-iat-future').annotations[0]).toMatchObject({ type: 'notice', message: expect.stringMatching(/^info \(MAY\): /) });
+    expect(warned.annotations).toEqual([
+      expect.objectContaining({
+        type: 'warning',
+        message: expect.stringMatching(/^warn \(SHOULD\): accepted a response it must reject\nspec: RFC 7519 4\.1\.5/),
+      }),
+    ]);
+    expect(byCase('id-token-iat-future').annotations[0]).toMatchObject({
+      type: 'notice',
+      message: expect.stringMatching(/^info \(MAY\): /),
+    });
     const failed = byCase('id-token-exp-past');
     expect(failed.state).toBe('failed');
     // The whole reason, the spec sentence and the requests: nothing cut.
-    expect(failed.errors[0]).toMatch(/^fail \(MUST\): accepted a response it must reject\nspec: OIDC Core 3\.1\.3\.7 \(9\) — "[^"]+"\nrequests: .*token/);
+    expect(failed.errors[0]).toMatch(
+      /^fail \(MUST\): accepted a response it must reject\nspec: OIDC Core 3\.1\.3\.7 \(9\) — "[^"]+"\nrequests: .*token/,
+    );
   }, 150_000);
 });

@@ -2,64 +2,96 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { UserAgent } from '../../mock-idp/index.js';
 import { clientSecretBasic, FlowManager, presets } from '../../client/index.js';
-import { cases, referenceClientAdapter, runConformance, type ClientAdapter, type ConformanceReport } from '../../conformance/index.js';
-import { flawedClients } from '../../fixtures/clients/flawed/index.js';
+import {
+  type ClientAdapter,
+  type ConformanceReport,
+  cases,
+  referenceClientAdapter,
+  runConformance,
+} from '../../conformance/index.js';
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
-import { useIdp } from '../helpers/idp.js';
+import { flawedClients } from '../../fixtures/clients/flawed/index.js';
+import { UserAgent } from '../../mock-idp/index.js';
 import { basicAuth } from '../helpers/http.js';
+import { useIdp } from '../helpers/idp.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
 
 /** Cases no in-process client can take part in: skipped for the reference client and every flawed one alike. */
-const notApplicable = new Set(cases.filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles).map((c) => c.id));
+const notApplicable = new Set(
+  cases.filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles).map((c) => c.id),
+);
 
 describe('the flawed clients prove the kit: each fails exactly the cases aimed at its flaw', () => {
   it('has at least 12 flawed clients, each with a distinct flaw and known target cases', () => {
     expect(flawedClients.length).toBeGreaterThanOrEqual(12);
     expect(new Set(flawedClients.map((f) => f.flaw)).size).toBe(flawedClients.length);
     const ids = new Set(cases.map((c) => c.id));
-    for (const flawed of flawedClients) for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
+    for (const flawed of flawedClients)
+      for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
   });
 
-  it.each(flawedClients.map((f) => [f.flaw, f] as const))('%s', async (_flaw, flawed) => {
-    const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
-    // Caught at the case's level: a failed MUST, a warned SHOULD, or a noted MAY (the iat range, azp).
-    const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
-    expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual([...flawed.caughtBy].sort());
-    expect(report.summary['not-delivered'], 'every fault reached it').toBe(0);
-    for (const result of report.results) {
-      if (notApplicable.has(result.id)) expect(result.verdict, result.id).toBe('skip');
-    }
-  }, 180_000);
+  it.each(flawedClients.map((f) => [f.flaw, f] as const))(
+    '%s',
+    async (_flaw, flawed) => {
+      const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
+      // Caught at the case's level: a failed MUST, a warned SHOULD, or a noted MAY (the iat range, azp).
+      const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
+      expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual(
+        [...flawed.caughtBy].sort(),
+      );
+      expect(report.summary['not-delivered'], 'every fault reached it').toBe(0);
+      for (const result of report.results) {
+        if (notApplicable.has(result.id)) expect(result.verdict, result.id).toBe('skip');
+      }
+    },
+    180_000,
+  );
 });
 
 const ROTATION = ['key-rotation-nth-login', 'key-rotation-before-signing', 'key-rotation-old-key-retired'];
 
 describe('key rotation for a client whose issuer is fixed (a web app): armed on its client_id', () => {
   // The in-process client with its issuer fixed, as a web app's is: it cannot be sent to a scenario issuer URL.
-  const fixed = (adapter: ClientAdapter): ClientAdapter => ({ ...adapter, capabilities: (adapter.capabilities ?? []).filter((c) => c !== 'issuer-url') });
-  const run = (adapter: ClientAdapter, clientId: string) => runConformance({
-    idp: idp(), only: ROTATION, adapter: fixed(adapter), jwksRefetchIntervalMs: 0,
-    client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },
+  const fixed = (adapter: ClientAdapter): ClientAdapter => ({
+    ...adapter,
+    capabilities: (adapter.capabilities ?? []).filter((c) => c !== 'issuer-url'),
   });
+  const run = (adapter: ClientAdapter, clientId: string) =>
+    runConformance({
+      idp: idp(),
+      only: ROTATION,
+      adapter: fixed(adapter),
+      jwksRefetchIntervalMs: 0,
+      client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },
+    });
 
   it('passes the reference client, which refetched the JWKS after each rotation, and catches the JWKS cached forever', async () => {
     const good = await run(referenceClientAdapter(), 'fixed-rotation-reference');
     expect(verdicts(good), good.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual({
-      'key-rotation-nth-login': 'pass', 'key-rotation-before-signing': 'pass', 'key-rotation-old-key-retired': 'skip',
+      'key-rotation-nth-login': 'pass',
+      'key-rotation-before-signing': 'pass',
+      'key-rotation-old-key-retired': 'skip',
     });
     // Retiring the issuer's own key cannot be armed for one client: JWKS requests name none.
-    expect(good.results.find((r) => r.id === 'key-rotation-old-key-retired')!.reason).toBe('the client lacks: issuer-url');
-    for (const r of good.results.filter((x) => x.verdict === 'pass')) expect(r.calls.slice(r.calls.lastIndexOf('authorization')), r.id).toContain('jwks');
+    expect(good.results.find((r) => r.id === 'key-rotation-old-key-retired')!.reason).toBe(
+      'the client lacks: issuer-url',
+    );
+    for (const r of good.results.filter((x) => x.verdict === 'pass'))
+      expect(r.calls.slice(r.calls.lastIndexOf('authorization')), r.id).toContain('jwks');
 
     const cachedForever = flawedClients.find((f) => f.flaw === 'jwks-cached-forever')!;
     const bad = await run(cachedForever.adapter, 'fixed-rotation-cached-forever');
-    expect(verdicts(bad)).toEqual({ 'key-rotation-nth-login': 'fail', 'key-rotation-before-signing': 'fail', 'key-rotation-old-key-retired': 'skip' });
-    for (const r of bad.results.filter((x) => x.verdict === 'fail')) expect(r.reason, r.id).toMatch(/^failed a valid flow: \(id_token_unknown_kid\) /);
+    expect(verdicts(bad)).toEqual({
+      'key-rotation-nth-login': 'fail',
+      'key-rotation-before-signing': 'fail',
+      'key-rotation-old-key-retired': 'skip',
+    });
+    for (const r of bad.results.filter((x) => x.verdict === 'fail'))
+      expect(r.reason, r.id).toMatch(/^failed a valid flow: \(id_token_unknown_kid\) /);
   });
 
   it('arms the rotation for the login that must see it: a health check logging in on the same client during the wait does not use it up', async () => {
@@ -70,8 +102,12 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
     // A health check of the app logs in with the same client while the kit waits before the rotation.
     const checkHealth = async (issuer: string) => {
       await sleep(300);
-      const flows = new FlowManager(presets.generic(issuer, { clientId, clientAuth: clientSecretBasic(`${clientId}-secret`), redirectUri }));
-      const { url } = await new UserAgent().navigate(await flows.start('health'), { until: (u) => u.href.startsWith(redirectUri) });
+      const flows = new FlowManager(
+        presets.generic(issuer, { clientId, clientAuth: clientSecretBasic(`${clientId}-secret`), redirectUri }),
+      );
+      const { url } = await new UserAgent().navigate(await flows.start('health'), {
+        until: (u) => u.href.startsWith(redirectUri),
+      });
       const { tokens } = await flows.finish('health', url);
       return String(decodeProtectedHeader(tokens.idToken!).kid);
     };
@@ -84,7 +120,10 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
       },
     };
     const report = await runConformance({
-      idp: idp(), only: ['key-rotation-nth-login'], adapter: healthChecked, jwksRefetchIntervalMs: 1500,
+      idp: idp(),
+      only: ['key-rotation-nth-login'],
+      adapter: healthChecked,
+      jwksRefetchIntervalMs: 1500,
       client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: [redirectUri] },
     });
     // The health check met the old key: nothing was armed yet.
@@ -92,27 +131,42 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
     const [result] = report.results;
     expect(result!.verdict, result!.reason).toBe('pass');
     // The case's own second login met the new key.
-    expect(result!.served?.some((s) => s.target === 'id_token' && String(s.token?.header.kid).startsWith('rotated-'))).toBe(true);
+    expect(
+      result!.served?.some((s) => s.target === 'id_token' && String(s.token?.header.kid).startsWith('rotated-')),
+    ).toBe(true);
   });
 
-  it('fails a client that accepts the new key\'s token without fetching the JWKS again', async () => {
+  it("fails a client that accepts the new key's token without fetching the JWKS again", async () => {
     // Redeems each code, fetches the JWKS on its first login only, and waves every later ID token through.
     const fetchedOnce: ClientAdapter = {
       name: 'checks the first login only',
       capabilities: ['issuer-url', 'persistent'],
       async run({ issuer, clientId, clientSecret, redirectUri, userAgent, step }) {
-        const metadata = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { authorization_endpoint: string; token_endpoint: string; jwks_uri: string };
+        const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+          authorization_endpoint: string;
+          token_endpoint: string;
+          jwks_uri: string;
+        };
         const verifier = randomBytes(32).toString('base64url');
         const url = new URL(metadata.authorization_endpoint);
         url.search = new URLSearchParams({
-          client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: redirectUri,
-          code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+          client_id: clientId,
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: redirectUri,
+          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+          code_challenge_method: 'S256',
         }).toString();
         const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         const token = await fetch(metadata.token_endpoint, {
           method: 'POST',
           headers: { authorization: basicAuth(clientId, clientSecret) },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier }),
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback.searchParams.get('code') ?? '',
+            redirect_uri: redirectUri,
+            code_verifier: verifier,
+          }),
         });
         if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
         if (step === 0) await (await fetch(metadata.jwks_uri)).arrayBuffer();
@@ -122,7 +176,9 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
     const report = await runConformance({ idp: idp(), only: ROTATION, adapter: fetchedOnce });
     for (const r of report.results) {
       expect(r.verdict, r.id).toBe('fail');
-      expect(r.reason).toBe('completed, but it accepted the new key\'s ID token without fetching the JWKS again after the rotation');
+      expect(r.reason).toBe(
+        "completed, but it accepted the new key's ID token without fetching the JWKS again after the rotation",
+      );
     }
   });
 });

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { runConformance, toHtml, toJUnit, type ConformanceReport } from '../../conformance/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConformanceReport, runConformance, toHtml, toJUnit } from '../../conformance/index.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { useIdp } from '../helpers/idp.js';
@@ -18,7 +18,18 @@ beforeAll(async () => {
   browser = await launchChromium();
   // A client with one flaw: the report has a failure, passes and skips to show.
   const noAud = flawedClients.find((f) => f.flaw === 'no-aud-check')!;
-  report = await runConformance({ idp: idp(), adapter: noAud.adapter, only: ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-at-hash-wrong', 'form-post', 'open-redirect-return-to'] });
+  report = await runConformance({
+    idp: idp(),
+    adapter: noAud.adapter,
+    only: [
+      'happy-path',
+      'id-token-aud-wrong',
+      'id-token-iss-wrong',
+      'id-token-at-hash-wrong',
+      'form-post',
+      'open-redirect-return-to',
+    ],
+  });
   mkdirSync(OUTPUT, { recursive: true });
   file = join(OUTPUT, 'report.html');
   writeFileSync(file, toHtml(report));
@@ -41,7 +52,9 @@ describe('the HTML conformance report', () => {
     expect(await failed.locator('.badge').textContent()).toBe('fail');
     const text = await failed.textContent();
     expect(text).toContain('OIDC Core 3.1.3.7 (3)');
-    expect(text).toContain('The ID Token MUST be rejected if the ID Token does not list the Client as a valid audience');
+    expect(text).toContain(
+      'The ID Token MUST be rejected if the ID Token does not list the Client as a valid audience',
+    );
     // The faulty ID token, decoded: the audience it was served with.
     expect(text).toContain('"aud": "some-other-client"');
     expect(text).toMatch(/POST\s*\/generic\/token\s*token\s*200\s*id_token/);
@@ -63,12 +76,20 @@ describe('the HTML conformance report', () => {
     await page.close();
   });
 
-  it('looks right in light and dark, at a laptop\'s and a phone\'s width (screenshots kept as test artifacts)', async () => {
-    for (const [scheme, width] of [['light', 1280], ['dark', 1280], ['light', 390], ['dark', 390]] as const) {
+  it("looks right in light and dark, at a laptop's and a phone's width (screenshots kept as test artifacts)", async () => {
+    for (const [scheme, width] of [
+      ['light', 1280],
+      ['dark', 1280],
+      ['light', 390],
+      ['dark', 390],
+    ] as const) {
       const page = await browser.newPage({ colorScheme: scheme, viewport: { width, height: 900 } });
       await page.goto(pathToFileURL(file).href);
       // No horizontal scroll at a phone's width: long ids and tokens wrap.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${scheme} ${width}`).toBe(true);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+        `${scheme} ${width}`,
+      ).toBe(true);
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(background, scheme).toBe(scheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
       await page.screenshot({ path: join(OUTPUT, `report-${scheme}-${width}.png`), fullPage: false });

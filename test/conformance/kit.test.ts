@@ -1,10 +1,19 @@
-import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
-import { UserAgent } from '../../mock-idp/index.js';
-import { cases, referenceClientAdapter, runConformance, toJUnit, toJson, toMarkdown, type ClientAdapter, type ConformanceReport } from '../../conformance/index.js';
-import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
-import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
+import { describe, expect, it } from 'vitest';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../../client/index.js';
+import {
+  type ClientAdapter,
+  type ConformanceReport,
+  cases,
+  referenceClientAdapter,
+  runConformance,
+  toJson,
+  toJUnit,
+  toMarkdown,
+} from '../../conformance/index.js';
+import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
+import { UserAgent } from '../../mock-idp/index.js';
+import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -15,13 +24,26 @@ const openidClientDefaults: ClientAdapter = {
   name: 'openid-client (defaults)',
   capabilities: ['issuer-url'],
   async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
-    const config = await client.discovery(new URL(issuer), clientId, {}, client.ClientSecretBasic(clientSecret), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(issuer), clientId, {}, client.ClientSecretBasic(clientSecret), {
+      execute: [client.allowInsecureRequests],
+    });
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
     const claims = tokens.claims()!;
     await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     return { ok: true, claims };
@@ -29,7 +51,9 @@ const openidClientDefaults: ClientAdapter = {
 };
 
 const profileClientAuth = {
-  'test-18fd1d5f-3d34-4b1c-a7c6-2b4f8c0e1a11': privateKeyJwt({ pem: fixtureText('keys/clients/stitch-client-certificate.pem') }),
+  'test-18fd1d5f-3d34-4b1c-a7c6-2b4f8c0e1a11': privateKeyJwt({
+    pem: fixtureText('keys/clients/stitch-client-certificate.pem'),
+  }),
   'okta-web': clientSecretBasic('okta-web-secret'),
   'auth0-web': clientSecretPost('auth0-web-secret'),
 };
@@ -39,37 +63,66 @@ const verdicts = (report: ConformanceReport) => Object.fromEntries(report.result
 describe('the conformance kit', () => {
   it('certifies the reference client: every MUST and SHOULD case that applies passes', async () => {
     const report = await runConformance({ idp: idp(), adapter: referenceClient, ...FAST_ROTATION });
-    const problems = report.results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip').map((r) => `${r.id}: ${r.reason}`);
+    const problems = report.results
+      .filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip')
+      .map((r) => `${r.id}: ${r.reason}`);
     expect(problems).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.results).toHaveLength(cases.length);
     // Skipped only where the case is for another kind of client or another provider.
     const skipped = Object.fromEntries(report.results.filter((r) => r.verdict === 'skip').map((r) => [r.id, r.reason]));
-    expect(Object.keys(skipped).sort()).toEqual(cases.filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles).map((c) => c.id).sort());
+    expect(Object.keys(skipped).sort()).toEqual(
+      cases
+        .filter((c) => c.requires?.includes('web') || c.requires?.includes('native') || c.profiles)
+        .map((c) => c.id)
+        .sort(),
+    );
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'])('certifies the reference client on the %s profile: the whole catalog, its own cases included', async (profile) => {
-    const profiled = await startTestIdp({ profiles: [profile] });
-    try {
-      const report = await runConformance({ idp: profiled, issuer: profile, adapter: fastReferenceClient({ templates: profileClientAuth }), ...FAST_ROTATION });
-      const problems = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
-      expect(problems).toEqual([]);
-      for (const c of cases.filter((x) => x.profiles?.includes(profile))) expect(verdicts(report)[c.id], c.id).toBe('pass');
-      // Most of the generic catalog applies to every OpenID Connect profile; skips say why.
-      if (profile !== 'stackexchange') expect(report.summary.pass, profile).toBeGreaterThanOrEqual(75);
-      for (const r of report.results.filter((x) => x.verdict === 'skip')) expect(r.reason).toMatch(/^(only for|the client lacks|an OpenID Connect case|the issuer does not|GitLab's ID tokens|scenario "id-token-alg-unregistered" signs with a second algorithm)/);
-    } finally {
-      await profiled.close();
-    }
-  }, 180_000);
+  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'])(
+    'certifies the reference client on the %s profile: the whole catalog, its own cases included',
+    async (profile) => {
+      const profiled = await startTestIdp({ profiles: [profile] });
+      try {
+        const report = await runConformance({
+          idp: profiled,
+          issuer: profile,
+          adapter: fastReferenceClient({ templates: profileClientAuth }),
+          ...FAST_ROTATION,
+        });
+        const problems = report.results
+          .filter((r) => r.verdict === 'fail' || r.verdict === 'warn')
+          .map((r) => `${r.id}: ${r.reason}`);
+        expect(problems).toEqual([]);
+        for (const c of cases.filter((x) => x.profiles?.includes(profile)))
+          expect(verdicts(report)[c.id], c.id).toBe('pass');
+        // Most of the generic catalog applies to every OpenID Connect profile; skips say why.
+        if (profile !== 'stackexchange') expect(report.summary.pass, profile).toBeGreaterThanOrEqual(75);
+        for (const r of report.results.filter((x) => x.verdict === 'skip'))
+          expect(r.reason).toMatch(
+            /^(only for|the client lacks|an OpenID Connect case|the issuer does not|GitLab's ID tokens|scenario "id-token-alg-unregistered" signs with a second algorithm)/,
+          );
+      } finally {
+        await profiled.close();
+      }
+    },
+    180_000,
+  );
 
   it('runs the scenario of a multi-login case on an issuer instance of its own, and sees the JWKS refetch', async () => {
-    const report = await runConformance({ idp: idp(), adapter: referenceClient, only: ['key-rotation-nth-login', 'jwks-refetch-limited'], ...FAST_ROTATION });
+    const report = await runConformance({
+      idp: idp(),
+      adapter: referenceClient,
+      only: ['key-rotation-nth-login', 'jwks-refetch-limited'],
+      ...FAST_ROTATION,
+    });
     const rotation = report.results.find((r) => r.id === 'key-rotation-nth-login')!;
     expect(rotation.verdict).toBe('pass');
     expect(rotation.calls.filter((c) => c === 'jwks')).toHaveLength(2);
     expect(rotation.calls.filter((c) => c === 'authorization')).toHaveLength(2);
-    expect(report.results.find((r) => r.id === 'jwks-refetch-limited')!.calls.filter((c) => c === 'jwks')).toHaveLength(2);
+    expect(report.results.find((r) => r.id === 'jwks-refetch-limited')!.calls.filter((c) => c === 'jwks')).toHaveLength(
+      2,
+    );
   });
 
   it('finds what openid-client accepts by default, and nothing it must not', async () => {
@@ -90,7 +143,17 @@ describe('the conformance kit', () => {
       expect(reasons[id]).toMatch(/never fetched keys/);
     }
     expect(v['discovery-issuer-mismatch'], reasons['discovery-issuer-mismatch']).toBe('pass');
-    for (const id of ['happy-path', 'id-token-aud-wrong', 'id-token-iss-wrong', 'id-token-nonce-wrong', 'id-token-exp-past', 'id-token-alg-none', 'state-altered', 'iss-param-wrong', 'userinfo-sub-mismatch']) {
+    for (const id of [
+      'happy-path',
+      'id-token-aud-wrong',
+      'id-token-iss-wrong',
+      'id-token-nonce-wrong',
+      'id-token-exp-past',
+      'id-token-alg-none',
+      'state-altered',
+      'iss-param-wrong',
+      'userinfo-sub-mismatch',
+    ]) {
       expect(v[id], id).toBe('pass');
     }
   });
@@ -98,8 +161,20 @@ describe('the conformance kit', () => {
   it('catches a client that claims to keep its caches but fetches the JWKS on every login', async () => {
     const inner = referenceClientAdapter();
     // Its FlowManager (and JWKS cache) is dropped after each login.
-    const forgetful: ClientAdapter = { ...inner, name: 'forgetful', async run(context) { const outcome = await inner.run(context); await inner.release!(context); return outcome; } };
-    const report = await runConformance({ idp: idp(), adapter: forgetful, only: ['jwks-cache-max-age', 'jwks-no-store'] });
+    const forgetful: ClientAdapter = {
+      ...inner,
+      name: 'forgetful',
+      async run(context) {
+        const outcome = await inner.run(context);
+        await inner.release!(context);
+        return outcome;
+      },
+    };
+    const report = await runConformance({
+      idp: idp(),
+      adapter: forgetful,
+      only: ['jwks-cache-max-age', 'jwks-no-store'],
+    });
     expect(verdicts(report)).toEqual({ 'jwks-cache-max-age': 'warn', 'jwks-no-store': 'pass' });
     expect(report.results[0]!.reason).toMatch(/fetched the JWKS 2 times within its max-age/);
   });
@@ -110,21 +185,43 @@ describe('the conformance kit', () => {
       const concatenating: ClientAdapter = {
         name: 'concatenates the token into the URL',
         async run(context) {
-          const flows = new FlowManager(presets.stackexchange(context.issuer, { clientId: context.clientId, clientAuth: clientSecretPost(context.clientSecret), redirectUri: context.redirectUri }));
-          const { url } = await context.userAgent.navigate(await flows.start('u'), { until: (u) => u.href.startsWith(context.redirectUri) });
+          const flows = new FlowManager(
+            presets.stackexchange(context.issuer, {
+              clientId: context.clientId,
+              clientAuth: clientSecretPost(context.clientSecret),
+              redirectUri: context.redirectUri,
+            }),
+          );
+          const { url } = await context.userAgent.navigate(await flows.start('u'), {
+            until: (u) => u.href.startsWith(context.redirectUri),
+          });
           const { tokens } = await flows.finish('u', url);
-          const me = await fetch(`${context.issuer}/2.3/me?site=stackoverflow&key=${context.applicationKey}&access_token=${tokens.accessToken}`);
-          return me.status === 200 ? { ok: true } : { ok: false, code: `http-${me.status}`, message: 'the /2.3/me call failed' };
+          const me = await fetch(
+            `${context.issuer}/2.3/me?site=stackoverflow&key=${context.applicationKey}&access_token=${tokens.accessToken}`,
+          );
+          return me.status === 200
+            ? { ok: true }
+            : { ok: false, code: `http-${me.status}`, message: 'the /2.3/me call failed' };
         },
       };
       const only = ['stackexchange-login', 'stackexchange-token-url-encoded'];
-      const careless = await runConformance({ idp: stackexchange, issuer: 'stackexchange', adapter: concatenating, only });
+      const careless = await runConformance({
+        idp: stackexchange,
+        issuer: 'stackexchange',
+        adapter: concatenating,
+        only,
+      });
       // Its `*()` tokens survive concatenation; the scenario's `+` does not.
       expect(verdicts(careless)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'fail' });
       // The raw '+' arrived as a space: a token no client holds, so the call is not even this client's.
       expect(careless.results[1]!.reason).toMatch(/http-400/);
       expect(careless.results[1]!.calls).toEqual(['authorization', 'token']);
-      const reference = await runConformance({ idp: stackexchange, issuer: 'stackexchange', adapter: referenceClient, only });
+      const reference = await runConformance({
+        idp: stackexchange,
+        issuer: 'stackexchange',
+        adapter: referenceClient,
+        only,
+      });
       expect(verdicts(reference)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'pass' });
       expect(reference.results[1]!.calls).toEqual(['authorization', 'token', 'stackexchange_me']);
     } finally {
@@ -136,27 +233,48 @@ describe('the conformance kit', () => {
     // Sends a state (its only CSRF defence: no PKCE, no nonce) and never checks it.
     const careless: ClientAdapter = {
       name: 'careless',
-      async run({ issuer, clientId, clientSecret, redirectUri }) {
+      async run({ issuer, clientId, redirectUri }) {
         const url = new URL(`${issuer}/auth`);
-        url.search = new URLSearchParams({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: redirectUri, state: 'never-checked' }).toString();
+        url.search = new URLSearchParams({
+          client_id: clientId,
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: redirectUri,
+          state: 'never-checked',
+        }).toString();
         const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         if (callback.searchParams.get('error')) return { ok: false, message: 'authorization error' };
         return { ok: true };
       },
     };
-    const report = await runConformance({ idp: idp(), adapter: careless, only: ['happy-path', 'state-altered', 'authorization-error'] });
+    const report = await runConformance({
+      idp: idp(),
+      adapter: careless,
+      only: ['happy-path', 'state-altered', 'authorization-error'],
+    });
     expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'state-altered': 'fail', 'authorization-error': 'pass' });
     expect(report.passed).toBe(false);
   });
 
   it('writes JSON, JUnit XML and Markdown reports', async () => {
-    const report = await runConformance({ idp: idp(), adapter: openidClientDefaults, only: ['happy-path', 'id-token-signature-corrupt', 'id-token-aud-wrong'] });
-    expect(JSON.parse(toJson(report))).toMatchObject({ client: 'openid-client (defaults)', summary: { pass: 2, warn: 1 } });
+    const report = await runConformance({
+      idp: idp(),
+      adapter: openidClientDefaults,
+      only: ['happy-path', 'id-token-signature-corrupt', 'id-token-aud-wrong'],
+    });
+    expect(JSON.parse(toJson(report))).toMatchObject({
+      client: 'openid-client (defaults)',
+      summary: { pass: 2, warn: 1 },
+    });
     const junit = toJUnit(report);
     expect(junit).toContain('<testsuites name="mock-idp conformance" tests="3" failures="0"');
-    expect(junit).toMatch(/<testcase [^>]*name="id-token-signature-corrupt: [^"]*"[^>]*><skipped message="warn: accepted/);
+    expect(junit).toMatch(
+      /<testcase [^>]*name="id-token-signature-corrupt: [^"]*"[^>]*><skipped message="warn: accepted/,
+    );
     const markdown = toMarkdown(report);
     expect(markdown).toContain('| warn | SHOULD | `id-token-signature-corrupt` |');
-    await expect(runConformance({ idp: idp(), adapter: openidClientDefaults, only: ['nope'] })).rejects.toThrow(/unknown case/);
+    await expect(runConformance({ idp: idp(), adapter: openidClientDefaults, only: ['nope'] })).rejects.toThrow(
+      /unknown case/,
+    );
   });
 });

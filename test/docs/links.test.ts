@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const README_MAX_LINES = 400;
 
-
 function markdownFilesUnder(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -106,7 +105,9 @@ describe('documentation links', () => {
     const anchors = anchorsOf('docs/profiles.md');
     expect(anchors).toContain('okta-oktaoauth2default');
     expect(anchors).toContain('stack-exchange-stackexchange');
-    expect(problem({ page: 'README.md', target: 'docs/profiles.md#no-such-heading', image: false })).toMatch(/no heading/);
+    expect(problem({ page: 'README.md', target: 'docs/profiles.md#no-such-heading', image: false })).toMatch(
+      /no heading/,
+    );
     expect(problem({ page: 'README.md', target: 'docs/no-such-page.md', image: false })).toMatch(/does not exist/);
     expect(problem({ page: 'README.md', target: 'http://', image: false })).toBeDefined();
   });

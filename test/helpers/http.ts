@@ -23,13 +23,20 @@ export interface AdminRequest {
 }
 
 /** Calls a mock-idp's admin API at `/_admin<path>` and reads its JSON answer. */
-export async function adminFetch(idp: { url: string }, path: string, init: AdminRequest = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function adminFetch(
+  idp: { url: string },
+  path: string,
+  init: AdminRequest = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const method = init.method ?? 'GET';
   const { body } = init;
   const response = await fetch(`${idp.url}/_admin${path}`, {
     method,
-    headers: { ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    headers: {
+      ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }),
+      ...init.headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import * as client from 'openid-client';
 import { importJWK, importPKCS8, type JWK } from 'jose';
+import * as client from 'openid-client';
 import { afterAll, beforeAll } from 'vitest';
-import { startMockIdp, UserAgent, type MockIdp, type StartOptions } from '../../mock-idp/index.js';
+import { type MockIdp, type StartOptions, startMockIdp, UserAgent } from '../../mock-idp/index.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 
@@ -75,7 +75,13 @@ export interface LoginResult {
 /** A full authorization code + PKCE S256 flow, logged in headlessly. */
 export async function codeFlow(
   config: client.Configuration,
-  options: { scope?: string; loginHint?: string; agent?: UserAgent; extra?: Record<string, string>; redirectUri?: string } = {},
+  options: {
+    scope?: string;
+    loginHint?: string;
+    agent?: UserAgent;
+    extra?: Record<string, string>;
+    redirectUri?: string;
+  } = {},
 ): Promise<LoginResult> {
   const agent = options.agent ?? new UserAgent();
   const redirectUri = options.redirectUri ?? REDIRECT_URI;
@@ -93,6 +99,10 @@ export async function codeFlow(
     ...options.extra,
   });
   const { url: callback } = await agent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-  const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  const tokens = await client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+    expectedNonce: nonce,
+  });
   return { tokens, callback, agent };
 }

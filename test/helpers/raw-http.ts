@@ -24,15 +24,26 @@ export function rawExchange(port: number, chunks: (string | Buffer)[], idleMs = 
     let timer: NodeJS.Timeout;
     const idle = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { closedByServer = false; socket.destroy(); }, idleMs);
+      timer = setTimeout(() => {
+        closedByServer = false;
+        socket.destroy();
+      }, idleMs);
     };
-    socket.on('data', (d: Buffer) => { text += d.toString('latin1'); idle(); });
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      idle();
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
       const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
       const head = text.split('\r\n\r\n')[0] ?? '';
-      const headers = Object.fromEntries(head.split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        head
+          .split('\r\n')
+          .slice(1)
+          .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       resolve({ statuses, headers, text, closedByServer });
     });
     socket.on('connect', () => {

@@ -15,11 +15,31 @@ describe('idp.admin rejects bad input with AdminInputError', () => {
 
   it.each([
     ['an unknown scenario', () => idp.admin.arm('generic', 'generic-client', 'nope'), /unknown scenario "nope"/],
-    ['a clock offset that is not a number', () => idp.admin.shiftClock('generic', Number.NaN), /finite number of seconds/],
-    ['an infinite clock offset', () => idp.admin.shiftClock('generic', Number.POSITIVE_INFINITY), /finite number of seconds/],
-    ['an unknown issuer', () => idp.admin.arm('nope', 'generic-client', 'id-token-aud-wrong'), /no issuer named "nope"/],
-    ['a claims merge patch that is not an object', () => idp.admin.mergeClaims('generic', sub(), null as never), /merge patch must be a JSON object/],
-    ['a claims merge patch that is an array', () => idp.admin.mergeClaims('generic', sub(), [1] as never), /merge patch must be a JSON object/],
+    [
+      'a clock offset that is not a number',
+      () => idp.admin.shiftClock('generic', Number.NaN),
+      /finite number of seconds/,
+    ],
+    [
+      'an infinite clock offset',
+      () => idp.admin.shiftClock('generic', Number.POSITIVE_INFINITY),
+      /finite number of seconds/,
+    ],
+    [
+      'an unknown issuer',
+      () => idp.admin.arm('nope', 'generic-client', 'id-token-aud-wrong'),
+      /no issuer named "nope"/,
+    ],
+    [
+      'a claims merge patch that is not an object',
+      () => idp.admin.mergeClaims('generic', sub(), null as never),
+      /merge patch must be a JSON object/,
+    ],
+    [
+      'a claims merge patch that is an array',
+      () => idp.admin.mergeClaims('generic', sub(), [1] as never),
+      /merge patch must be a JSON object/,
+    ],
   ])('%s', (_what, call, message) => {
     let thrown: unknown;
     try {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFlow, discover, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
 let receiver: Server;
@@ -12,7 +12,9 @@ beforeAll(async () => {
   // The relying party's back-channel logout endpoint: records each logout_token.
   receiver = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk; });
+    req.on('data', (chunk: Buffer) => {
+      body += chunk;
+    });
     req.on('end', () => {
       received.push(new URLSearchParams(body).get('logout_token') ?? '');
       res.writeHead(200).end();
@@ -22,13 +24,20 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => receiver.close(resolve)));
 const idp = useIdp(() => ({
-  issuers: [{
-    name: 'generic',
-    extraClients: [{
-      client_id: 'bcl-app', client_secret: 'bcl-secret', redirect_uris: [REDIRECT_URI],
-      post_logout_redirect_uris: ['http://127.0.0.1:3000/'], backchannel_logout_uri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel-logout`,
-    }],
-  }],
+  issuers: [
+    {
+      name: 'generic',
+      extraClients: [
+        {
+          client_id: 'bcl-app',
+          client_secret: 'bcl-secret',
+          redirect_uris: [REDIRECT_URI],
+          post_logout_redirect_uris: ['http://127.0.0.1:3000/'],
+          backchannel_logout_uri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel-logout`,
+        },
+      ],
+    },
+  ],
 }));
 
 describe('back-channel logout', () => {
@@ -36,10 +45,16 @@ describe('back-channel logout', () => {
     const issuer = idp().issuers.generic!;
     const config = await discover(issuer, 'bcl-app', client.ClientSecretBasic('bcl-secret'));
     const { tokens, agent } = await codeFlow(config);
-    const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:3000/' });
+    const logoutUrl = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://127.0.0.1:3000/',
+    });
     await agent.navigate(logoutUrl, { until: (u) => u.origin === 'http://127.0.0.1:3000' });
     await expect.poll(() => received.length).toBe(1);
-    const { payload, protectedHeader } = await jwtVerify(received[0]!, createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: 'bcl-app' });
+    const { payload, protectedHeader } = await jwtVerify(received[0]!, createRemoteJWKSet(new URL(`${issuer}/jwks`)), {
+      issuer,
+      audience: 'bcl-app',
+    });
     expect(protectedHeader.typ).toBe('logout+jwt');
     expect(payload.sub).toBe('alice');
     expect(payload.events).toEqual({ 'http://schemas.openid.net/event/backchannel-logout': {} });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
-import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import * as client from 'openid-client';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../mock-idp/index.js';
 import { mockIdp } from '../../mock-idp/vitest.js';
 import { basicAuth } from '../helpers/http.js';
@@ -19,7 +19,11 @@ async function postToken(body: URLSearchParams | string, headers: Record<string,
   });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
-  try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = undefined; }
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
   return { status: response.status, json, text, contentType: response.headers.get('content-type') ?? '' };
 }
 
@@ -28,8 +32,10 @@ async function authorizationCode(clientId = 'generic-basic') {
   const config = await discover(issuer, clientId);
   const verifier = client.randomPKCECodeVerifier();
   const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI, scope: 'openid offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid offline_access',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
   });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return { code: callback.searchParams.get('code')!, verifier };
@@ -39,38 +45,61 @@ async function assertion(claims: Record<string, unknown>) {
   const { key, kid } = await clientPrivateKey('RS256');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
-    jti: randomUUID(), iss: 'generic-private-key-jwt', sub: 'generic-private-key-jwt', aud: tokenUrl, iat: now, exp: now + 60, ...claims,
-  }).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+    jti: randomUUID(),
+    iss: 'generic-private-key-jwt',
+    sub: 'generic-private-key-jwt',
+    aud: tokenUrl,
+    iat: now,
+    exp: now + 60,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .sign(key);
 }
 
 describe('the token endpoint answers bad input with OAuth errors', () => {
   it('an unknown client', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basicAuth('no-such-client', 'x') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), {
+      authorization: basicAuth('no-such-client', 'x'),
+    });
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: 'invalid_client' });
   });
 
   it('a wrong secret', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), { authorization: basicAuth('generic-service', 'wrong') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials' }), {
+      authorization: basicAuth('generic-service', 'wrong'),
+    });
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: 'invalid_client' });
   });
 
   it('a malformed client assertion', async () => {
-    const r = await postToken(new URLSearchParams({
-      grant_type: 'client_credentials', client_id: 'generic-private-key-jwt',
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'not.a.jwt',
-    }));
+    const r = await postToken(
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'generic-private-key-jwt',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: 'not.a.jwt',
+      }),
+    );
     expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('client_assertion') });
+    expect(r.json).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('client_assertion'),
+    });
   });
 
   it('an expired client assertion', async () => {
     const now = Math.floor(Date.now() / 1000);
     const jwt = await assertion({ iat: now - 3600, exp: now - 1800 });
-    const r = await postToken(new URLSearchParams({
-      grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt,
-    }));
+    const r = await postToken(
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: jwt,
+      }),
+    );
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: 'invalid_client' });
     expect(String(r.json?.error_description)).toMatch(/expired|exp/i);
@@ -78,9 +107,12 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
 
   it('a replayed client assertion', async () => {
     const jwt = await assertion({});
-    const body = () => new URLSearchParams({
-      grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt,
-    });
+    const body = () =>
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: jwt,
+      });
     expect((await postToken(body())).status).toBe(200);
     const replay = await postToken(body());
     expect(replay.status).toBe(401);
@@ -90,28 +122,53 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
 
   it('a redirect_uri at the token endpoint that differs from the authorization request', async () => {
     const { code, verifier } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://localhost:3000/callback' }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: 'http://localhost:3000/callback',
+      }),
+      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
+    );
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a missing PKCE verifier', async () => {
     const { code } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(
+      new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }),
+      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
+    );
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a wrong PKCE verifier', async () => {
     const { code } = await authorizationCode();
-    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: client.randomPKCECodeVerifier(), redirect_uri: REDIRECT_URI }), { authorization: basicAuth('generic-basic', 'generic-basic-secret') });
+    const r = await postToken(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: client.randomPKCECodeVerifier(),
+        redirect_uri: REDIRECT_URI,
+      }),
+      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
+    );
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a reused authorization code, which also revokes what the code issued', async () => {
     const { code, verifier } = await authorizationCode();
-    const body = () => new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    const body = () =>
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+      });
     const auth = { authorization: basicAuth('generic-basic', 'generic-basic-secret') };
     const first = await postToken(body(), auth);
     expect(first.status).toBe(200);
@@ -119,7 +176,8 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
     expect(second.status).toBe(400);
     expect(second.json).toMatchObject({ error: 'invalid_grant' });
     const introspect = await fetch(`${issuer}/token/introspection`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
       body: new URLSearchParams({ token: String(first.json!.access_token) }),
     });
     expect(await introspect.json()).toMatchObject({ active: false });
@@ -129,33 +187,46 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
     const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid offline_access' });
     await client.refreshTokenGrant(config, tokens.refresh_token!);
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
 
     const other = await codeFlow(config, { scope: 'openid offline_access' });
     await client.tokenRevocation(config, other.tokens.refresh_token!);
-    await expect(client.refreshTokenGrant(config, other.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, other.tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('a JSON body', async () => {
-    const r = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), { 'content-type': 'application/json', authorization: basicAuth('generic-service', 'generic-service-secret') });
+    const r = await postToken(JSON.stringify({ grant_type: 'client_credentials' }), {
+      'content-type': 'application/json',
+      authorization: basicAuth('generic-service', 'generic-service-secret'),
+    });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_request' });
   });
 
   it('a body that is not valid form encoding', async () => {
-    const r = await postToken('%%%\u0000garbage=%E0%A4%A', { authorization: basicAuth('generic-service', 'generic-service-secret') });
+    const r = await postToken('%%%\u0000garbage=%E0%A4%A', {
+      authorization: basicAuth('generic-service', 'generic-service-secret'),
+    });
     expect(r.status).toBe(400);
     expect(r.json?.error).toMatch(/invalid_request|unsupported_grant_type/);
   });
 
   it('an unsupported grant type', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'x' }), { authorization: basicAuth('generic-service', 'generic-service-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'x' }), {
+      authorization: basicAuth('generic-service', 'generic-service-secret'),
+    });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'unsupported_grant_type' });
   });
 
   it('an oversized body', async () => {
-    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials', scope: 'x'.repeat(200_000) }), { authorization: basicAuth('generic-service', 'generic-service-secret') });
+    const r = await postToken(new URLSearchParams({ grant_type: 'client_credentials', scope: 'x'.repeat(200_000) }), {
+      authorization: basicAuth('generic-service', 'generic-service-secret'),
+    });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
     expect(r.json).toMatchObject({ error: 'invalid_request' });
@@ -169,21 +240,39 @@ describe('the authorization endpoint answers bad input without redirecting to an
   }
 
   it('an unknown client gets an error page, not a redirect', async () => {
-    const r = await authorize({ client_id: 'no-such-client', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI });
+    const r = await authorize({
+      client_id: 'no-such-client',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+    });
     expect(r.status).toBe(400);
     expect(r.location).toBeNull();
     expect(r.body).toContain('invalid_client');
   });
 
   it('an unregistered redirect_uri gets an error page, not a redirect', async () => {
-    const r = await authorize({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:3000/callback/evil', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    const r = await authorize({
+      client_id: 'generic-basic',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: 'http://127.0.0.1:3000/callback/evil',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+    });
     expect(r.status).toBe(400);
     expect(r.location).toBeNull();
     expect(r.body).toContain('redirect_uri');
   });
 
   it('a public client without PKCE is refused at the redirect_uri, keeping state', async () => {
-    const r = await authorize({ client_id: 'generic-spa', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'a b%2Fc' });
+    const r = await authorize({
+      client_id: 'generic-spa',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      state: 'a b%2Fc',
+    });
     expect(r.status).toBe(303);
     const location = new URL(r.location!);
     expect(location.searchParams.get('error')).toBe('invalid_request');
@@ -192,7 +281,13 @@ describe('the authorization endpoint answers bad input without redirecting to an
   });
 
   it('an oversized query gets 431 or 414 from the server, never a 500', async () => {
-    const r = await authorize({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 's'.repeat(40_000) }).catch(() => ({ status: 431, location: null, body: '' }));
+    const r = await authorize({
+      client_id: 'generic-basic',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      state: 's'.repeat(40_000),
+    }).catch(() => ({ status: 431, location: null, body: '' }));
     expect([400, 414, 431]).toContain(r.status);
   });
 });

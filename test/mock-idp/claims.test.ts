@@ -1,19 +1,54 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
+import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { codeFlow, discoverGenericBasic, useIdp } from '../helpers/idp.js';
 
-const PROTOCOL = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'azp', 'at_hash', 'c_hash', 'sid', 'jti', 'auth_time', 'acr', 'amr', 'scope', 'client_id', 'cnf'];
-const profileClaims = (claims: Record<string, unknown>) => Object.fromEntries(Object.entries(claims).filter(([k]) => !PROTOCOL.includes(k)));
+const PROTOCOL = [
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'azp',
+  'at_hash',
+  'c_hash',
+  'sid',
+  'jti',
+  'auth_time',
+  'acr',
+  'amr',
+  'scope',
+  'client_id',
+  'cnf',
+];
+const profileClaims = (claims: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(claims).filter(([k]) => !PROTOCOL.includes(k)));
 
 let config: client.Configuration;
 
 const idp = useIdp({
   profiles: ['generic'],
-  issuers: [{
-    name: 'claims', profile: 'generic', path: '/claims',
-    extraUsers: [{ sub: 'dora', username: 'dora.d', claims: { email: 'Dora@Example.com', name: 'Dora', updated_at: '2026-01-01T00:00:00Z', 'https://example.com/roles': ['auditor'], tenant_id: 't-42' } }],
-  }],
+  issuers: [
+    {
+      name: 'claims',
+      profile: 'generic',
+      path: '/claims',
+      extraUsers: [
+        {
+          sub: 'dora',
+          username: 'dora.d',
+          claims: {
+            email: 'Dora@Example.com',
+            name: 'Dora',
+            updated_at: '2026-01-01T00:00:00Z',
+            'https://example.com/roles': ['auditor'],
+            tenant_id: 't-42',
+          },
+        },
+      ],
+    },
+  ],
 });
 beforeAll(async () => {
   config = await discoverGenericBasic(idp().issuers.claims!);
@@ -25,17 +60,33 @@ describe('user claims', () => {
     const { tokens } = await codeFlow(config, { scope, loginHint: 'dora' });
     const idClaims = profileClaims(tokens.claims()!);
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'dora');
-    expect(idClaims).toEqual({ sub: 'dora', email: 'Dora@Example.com', name: 'Dora', preferred_username: 'dora.d', updated_at: 1767225600, 'https://example.com/roles': ['auditor'], tenant_id: 't-42' });
+    expect(idClaims).toEqual({
+      sub: 'dora',
+      email: 'Dora@Example.com',
+      name: 'Dora',
+      preferred_username: 'dora.d',
+      updated_at: 1767225600,
+      'https://example.com/roles': ['auditor'],
+      tenant_id: 't-42',
+    });
     expect(profileClaims(userinfo)).toEqual(idClaims);
 
-    const withResource = await codeFlow(config, { scope: `${scope} api:read`, loginHint: 'dora', extra: { resource: 'https://api.example.com' } });
+    const withResource = await codeFlow(config, {
+      scope: `${scope} api:read`,
+      loginHint: 'dora',
+      extra: { resource: 'https://api.example.com' },
+    });
     const at = decodeJwt(withResource.tokens.access_token);
     expect(at.aud).toBe('https://api.example.com');
     expect(profileClaims(at)).toEqual(idClaims);
   });
 
   it('keep timestamps numeric even when configured as ISO strings', async () => {
-    const { tokens } = await codeFlow(config, { scope: 'openid profile', loginHint: 'dora', extra: { max_age: '300' } });
+    const { tokens } = await codeFlow(config, {
+      scope: 'openid profile',
+      loginHint: 'dora',
+      extra: { max_age: '300' },
+    });
     expect(tokens.claims()!.updated_at).toBe(1767225600);
     expect(typeof tokens.claims()!.auth_time).toBe('number');
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'dora');
@@ -52,7 +103,11 @@ describe('user claims', () => {
 });
 
 describe('headless login', () => {
-  it.each([['sub', 'dora'], ['username', 'dora.d'], ['email, any case', 'dora@example.COM']])('picks the user by %s', async (_label, hint) => {
+  it.each([
+    ['sub', 'dora'],
+    ['username', 'dora.d'],
+    ['email, any case', 'dora@example.COM'],
+  ])('picks the user by %s', async (_label, hint) => {
     const { tokens } = await codeFlow(config, { loginHint: hint });
     expect(tokens.claims()!.sub).toBe('dora');
   });

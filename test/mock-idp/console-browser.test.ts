@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestIdp } from '../helpers/idp.js';
@@ -19,8 +19,13 @@ afterAll(async () => {
   await idp?.close();
 });
 
-async function consolePage(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
+async function consolePage(
+  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+  });
   const page = await context.newPage();
   await page.goto(`${idp.url}/`);
   await page.locator('#live', { hasText: 'live' }).waitFor();
@@ -54,7 +59,10 @@ describe('the web console in Chromium', () => {
     expect(await page.locator('pre.json', { hasText: '"sub"' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${OUTPUT}/console-login-light-1280.png`, fullPage: true });
     // The console's callback is registered by an explicit admin call, next to the client's own URIs.
-    const uris = idp.describe().find((i) => i.name === 'generic')!.clients.find((c) => c.client_id === 'generic-basic')!.redirect_uris;
+    const uris = idp
+      .describe()
+      .find((i) => i.name === 'generic')!
+      .clients.find((c) => c.client_id === 'generic-basic')!.redirect_uris;
     expect(uris).toEqual(expect.arrayContaining(['http://127.0.0.1:3000/callback', `${idp.url}/_console/callback`]));
     await context.close();
   });
@@ -68,7 +76,8 @@ describe('the web console in Chromium', () => {
     const before = await page.locator('#requests details.req').count();
     // A request made outside the browser appears without a reload: a refused token request with its rule and fix.
     const refused = await fetch(`${idp.issuers.generic}/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=authorization_code&code=nope&client_id=generic-basic&client_secret=wrong-secret',
     });
     expect(refused.status).toBe(401);
@@ -97,7 +106,9 @@ describe('the web console in Chromium', () => {
     await fetch(`${idp.url}/healthz`);
     await page.locator('#requests details.req', { hasText: '/healthz' }).first().waitFor({ state: 'attached' });
     expect(await page.locator('#requests details.req').count()).toBeGreaterThanOrEqual(Math.min(shown, 300));
-    expect(await diagram.locator('details', { hasText: 'Requests of this login' }).first().getAttribute('open')).toBe('');
+    expect(await diagram.locator('details', { hasText: 'Requests of this login' }).first().getAttribute('open')).toBe(
+      '',
+    );
     await context.close();
   });
 
@@ -107,7 +118,9 @@ describe('the web console in Chromium', () => {
     await page.locator('#s-client').selectOption('generic-post');
     await page.locator('#s-name').selectOption('id-token-aud-wrong');
     await page.locator('#c-scenario').getByRole('button', { name: 'Arm', exact: true }).click();
-    await expect.poll(() => page.locator('#c-scenario output').textContent()).toContain('armed id-token-aud-wrong on generic-post');
+    await expect
+      .poll(() => page.locator('#c-scenario output').textContent())
+      .toContain('armed id-token-aud-wrong on generic-post');
 
     await tryLogin(page, 'generic', 'generic-post');
     expect(await page.getByRole('alert').textContent()).toContain('claim "aud"');
@@ -147,7 +160,9 @@ describe('the web console in Chromium', () => {
     await page.locator('#k-issuer').selectOption('okta');
     await page.locator('#c-keys button', { hasText: 'Rotate' }).click();
     // Generating an RSA key takes a while on a loaded machine.
-    await expect.poll(() => page.locator('#c-keys output').textContent(), { timeout: 20_000 }).toContain('new signing key');
+    await expect
+      .poll(() => page.locator('#c-keys output').textContent(), { timeout: 20_000 })
+      .toContain('new signing key');
 
     const kid = await page.locator('#k-kid').inputValue();
     await page.locator('#c-keys button', { hasText: 'Retire' }).click();
@@ -175,7 +190,9 @@ describe('the web console in Chromium', () => {
       await page.getByRole('button', { name: 'Use' }).click();
       await page.locator('#live', { hasText: 'live' }).waitFor();
       await page.locator('button.reveal[data-client="generic-basic"]').click();
-      await expect.poll(() => page.locator('#issuer-generic code.secret').first().textContent()).toBe('generic-basic-secret');
+      await expect
+        .poll(() => page.locator('#issuer-generic code.secret').first().textContent())
+        .toBe('generic-basic-secret');
       await tryLogin(page, 'generic', 'generic-basic');
       expect(await page.locator('h3').first().textContent()).toContain('Logged in');
     } finally {
@@ -190,7 +207,10 @@ describe('the web console in Chromium', () => {
     await tryLogin(login.page, 'okta', 'okta-web');
     await login.context.close();
     for (const colorScheme of ['light', 'dark'] as const) {
-      for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      for (const [width, height] of [
+        [1280, 800],
+        [390, 844],
+      ] as const) {
         const { context, page } = await consolePage({ colorScheme, width, height });
         await page.locator('#logins .diagram').first().waitFor();
         await page.screenshot({ path: `${OUTPUT}/console-${colorScheme}-${width}.png` });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
 import { codeFlow, discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
 
@@ -12,7 +12,9 @@ const received: string[] = [];
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk; });
+    req.on('data', (chunk: Buffer) => {
+      body += chunk;
+    });
     req.on('end', () => {
       received.push(new URLSearchParams(body).get('logout_token') ?? '');
       res.writeHead(200).end();
@@ -21,13 +23,20 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = (receiver.address() as AddressInfo).port;
   idp = await startTestIdp({
-    issuers: [{
-      name: 'generic',
-      extraClients: [{
-        client_id: 'console-bcl', client_secret: 'console-bcl-secret', redirect_uris: [REDIRECT_URI],
-        post_logout_redirect_uris: ['http://127.0.0.1:3000/'], backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
-      }],
-    }],
+    issuers: [
+      {
+        name: 'generic',
+        extraClients: [
+          {
+            client_id: 'console-bcl',
+            client_secret: 'console-bcl-secret',
+            redirect_uris: [REDIRECT_URI],
+            post_logout_redirect_uris: ['http://127.0.0.1:3000/'],
+            backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
+          },
+        ],
+      },
+    ],
   });
 });
 afterAll(async () => {
@@ -40,7 +49,10 @@ describe('the console stream and logout tokens', () => {
     const config = await discover(idp.issuers.generic!, 'console-bcl', client.ClientSecretBasic('console-bcl-secret'));
     const { tokens, agent } = await codeFlow(config);
     const since = idp.requests.lastId;
-    const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:3000/' });
+    const logoutUrl = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://127.0.0.1:3000/',
+    });
     await agent.navigate(logoutUrl, { until: (u) => u.origin === 'http://127.0.0.1:3000' });
     await expect.poll(() => received.length).toBe(1);
 
@@ -50,11 +62,28 @@ describe('the console stream and logout tokens', () => {
     let text = '';
     while (!text.includes('event: ready')) text += (await reader.read()).value ?? '';
     controller.abort();
-    const views = text.split('\n\n').filter((b) => b.includes('event: request'))
-      .map((b) => JSON.parse(b.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as { jwts: { kind: string; claims: Record<string, unknown>; facts: { label: string; ok?: boolean }[] }[]; notes?: string[] });
+    const views = text
+      .split('\n\n')
+      .filter((b) => b.includes('event: request'))
+      .map(
+        (b) =>
+          JSON.parse(
+            b
+              .split('\n')
+              .find((l) => l.startsWith('data: '))!
+              .slice(6),
+          ) as {
+            jwts: { kind: string; claims: Record<string, unknown>; facts: { label: string; ok?: boolean }[] }[];
+            notes?: string[];
+          },
+      );
     const jwts = views.flatMap((v) => v.jwts);
     const logout = jwts.find((j) => j.kind === 'logout token')!;
-    expect(logout.claims).toMatchObject({ aud: 'console-bcl', sub: 'alice', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    expect(logout.claims).toMatchObject({
+      aud: 'console-bcl',
+      sub: 'alice',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
     expect(logout.facts.find((f) => f.label === 'key')!.ok).toBe(true);
     expect(views.some((v) => v.notes?.some((n) => n.includes('back-channel logout token sent to')))).toBe(true);
     expect(jwts.find((j) => j.kind === 'id token hint')!.claims.aud).toBe('console-bcl');

@@ -9,8 +9,14 @@ const REQUESTS = Number(process.env.MOCK_IDP_FUZZ_REQUESTS ?? 1500);
 const idp = useIdp();
 
 describe(`fuzz (seed ${SEED}, ${REQUESTS} requests)`, () => {
-  it('no 5xx, no stalled connection, every error in the issuer\'s shape, and the server still answers', async () => {
-    const report = await fuzz({ baseUrl: idp().url, seed: SEED, requests: REQUESTS, concurrency: 8, timeoutMs: 10_000 });
+  it("no 5xx, no stalled connection, every error in the issuer's shape, and the server still answers", async () => {
+    const report = await fuzz({
+      baseUrl: idp().url,
+      seed: SEED,
+      requests: REQUESTS,
+      concurrency: 8,
+      timeoutMs: 10_000,
+    });
     expect(report.failures, JSON.stringify(report.failures.slice(0, 10), null, 2)).toEqual([]);
     expect(report.requests).toBe(REQUESTS);
     expect(report.fiveHundreds).toBe(0);

@@ -1,11 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { rawExchange } from '../helpers/raw-http.js';
 
 let port: number;
 
-const STITCH_CLIENT = { client_id: 'hardening-stitch', client_secret: 'hardening-stitch-secret', token_endpoint_auth_method: 'client_secret_post' as const, grant_types: ['client_credentials'], scope: 'accounts balances' };
+const STITCH_CLIENT = {
+  client_id: 'hardening-stitch',
+  client_secret: 'hardening-stitch-secret',
+  token_endpoint_auth_method: 'client_secret_post' as const,
+  grant_types: ['client_credentials'],
+  scope: 'accounts balances',
+};
 
 const idp = useIdp({
   issuers: [
@@ -25,16 +31,28 @@ async function stitchToken(): Promise<string> {
   const response = await fetch(`${idp().issuers.stitch}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: STITCH_CLIENT.client_id, client_secret: STITCH_CLIENT.client_secret, scope: 'accounts' }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: STITCH_CLIENT.client_id,
+      client_secret: STITCH_CLIENT.client_secret,
+      scope: 'accounts',
+    }),
   });
-  const body = await response.json() as { access_token?: string };
+  const body = (await response.json()) as { access_token?: string };
   expect(body.access_token, JSON.stringify(body)).toBeTypeOf('string');
   return body.access_token!;
 }
 
 async function graphql(token: string, body: string) {
-  const response = await fetch(`${idp().issuers.stitch}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-  return { status: response.status, body: await response.json() as { errors?: { message: string }[]; data?: unknown } };
+  const response = await fetch(`${idp().issuers.stitch}/graphql`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { errors?: { message: string }[]; data?: unknown },
+  };
 }
 
 describe('Stitch GraphQL is bounded', () => {
@@ -49,7 +67,10 @@ describe('Stitch GraphQL is bounded', () => {
 
   it('refuses a query nested too deep', async () => {
     const token = await stitchToken();
-    const fine = await graphql(token, JSON.stringify({ query: 'query { user { bankAccounts { name availableBalance } } }' }));
+    const fine = await graphql(
+      token,
+      JSON.stringify({ query: 'query { user { bankAccounts { name availableBalance } } }' }),
+    );
     expect(fine.body.errors?.some((e) => /deeper/.test(e.message)) ?? false).toBe(false);
     const nine = `query { ${'a: user { '.repeat(9)}id${' }'.repeat(9)} }`;
     const r = await graphql(token, JSON.stringify({ query: nine }));
@@ -79,7 +100,10 @@ describe('an answer given before the body was read closes the connection', () =>
   ] as const) {
     it(name, async () => {
       const body = 'a='.padEnd(100_000, 'x');
-      const r = await rawExchange(port, [`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`, body]);
+      const r = await rawExchange(port, [
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`,
+        body,
+      ]);
       expect(r.statuses).toHaveLength(1);
       expect(r.statuses[0]).toBeLessThan(500);
       expect(r.headers.connection).toBe('close');
@@ -96,7 +120,13 @@ describe('an answer given before the body was read closes the connection', () =>
 
   it('keeps a connection alive after a body that was read', async () => {
     const body = 'grant_type=client_credentials';
-    const r = await rawExchange(port, [`POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`], 300);
+    const r = await rawExchange(
+      port,
+      [
+        `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      ],
+      300,
+    );
     expect(r.statuses).toEqual([400, 200]);
     expect(r.headers.connection).toBe('keep-alive');
   });
@@ -106,7 +136,9 @@ function httpGet(path: string, headers: Record<string, string>, method = 'GET', 
   return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
     const r = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       let text = '';
-      res.on('data', (d: Buffer) => { text += d; });
+      res.on('data', (d: Buffer) => {
+        text += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> }));
     });
     r.on('error', reject);
@@ -115,11 +147,18 @@ function httpGet(path: string, headers: Record<string, string>, method = 'GET', 
 }
 
 describe('the admin API refuses what a web page could send', () => {
-  const kids = async () => ((await (await fetch(`${idp().url}/_admin/issuers/generic/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const kids = async () =>
+    ((await (await fetch(`${idp().url}/_admin/issuers/generic/keys`)).json()) as { keys: { kid: string }[] }).keys.map(
+      (k) => k.kid,
+    );
 
   it('a text/plain POST (a no-cors fetch) does not rotate keys', async () => {
     const before = await kids();
-    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(r.status).toBe(415);
     const bare = await fetch(`${idp().url}/_admin/reset`, { method: 'POST' });
     expect(bare.status).toBe(415);
@@ -128,25 +167,44 @@ describe('the admin API refuses what a web page could send', () => {
 
   it('a cross-site Origin is refused, even with JSON', async () => {
     const before = await kids();
-    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://attacker.example' }, body: '{}' });
+    const r = await fetch(`${idp().url}/_admin/issuers/generic/keys/rotate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://attacker.example' },
+      body: '{}',
+    });
     expect(r.status).toBe(403);
     expect(((await r.json()) as { error_description: string }).error_description).toMatch(/attacker\.example/);
-    expect((await fetch(`${idp().url}/_admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'null' } })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${idp().url}/_admin/reset`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'null' },
+        })
+      ).status,
+    ).toBe(403);
     expect(await kids()).toEqual(before);
   });
 
   it('a rebound Host is refused; loopback names are served', async () => {
     expect((await httpGet('/_admin/requests', { host: 'attacker.example' })).status).toBe(403);
     expect((await httpGet('/_admin/issuers', { host: `attacker.example:${port}` })).status).toBe(403);
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect((await httpGet('/_admin/issuers', { host })).status).toBe(200);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+      expect((await httpGet('/_admin/issuers', { host })).status).toBe(200);
   });
 
   it('serves a host named by allowedHosts', async () => {
     const other = await startTestIdp({ profiles: ['generic'], allowedHosts: ['mock-idp'] });
     try {
-      const get = (host: string) => new Promise<number>((resolve) => {
-        request({ host: '127.0.0.1', port: other.port, path: '/_admin/issuers', headers: { host }, agent: false }, (res) => { res.resume(); resolve(res.statusCode!); }).end();
-      });
+      const get = (host: string) =>
+        new Promise<number>((resolve) => {
+          request(
+            { host: '127.0.0.1', port: other.port, path: '/_admin/issuers', headers: { host }, agent: false },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode!);
+            },
+          ).end();
+        });
       expect(await get('mock-idp:9400')).toBe(200);
       expect(await get('attacker.example')).toBe(403);
     } finally {
@@ -155,15 +213,24 @@ describe('the admin API refuses what a web page could send', () => {
   });
 
   it('answers malformed percent-encoding in a path with a 400', async () => {
-    const r = await httpGet('/_admin/issuers/generic/users/%E0%A4%A', { 'content-type': 'application/json' }, 'PUT', '{}');
+    const r = await httpGet(
+      '/_admin/issuers/generic/users/%E0%A4%A',
+      { 'content-type': 'application/json' },
+      'PUT',
+      '{}',
+    );
     expect(r.status).toBe(400);
     expect(r.body.error_description).toMatch(/percent-encoding/);
   });
 
   it('answers a client with a bad PEM with a 400 naming the client', async () => {
     const r = await fetch(`${idp().url}/_admin/issuers/generic/clients/pem-client`, {
-      method: 'PUT', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', public_key_pem: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n' }),
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token_endpoint_auth_method: 'private_key_jwt',
+        public_key_pem: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n',
+      }),
     });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error_description: string }).error_description).toMatch(/pem-client/);
@@ -173,8 +240,13 @@ describe('the admin API refuses what a web page could send', () => {
 describe('Host and forwarding headers', () => {
   const discovery = '/generic/.well-known/openid-configuration';
   for (const [header, value] of [
-    ['host', 'a b:99'], ['host', '[::1'], ['host', 'localhost:99999'], ['x-forwarded-host', '[::1'], ['x-forwarded-host', 'ok.example, bad host'],
-    ['x-forwarded-proto', 'javascript'], ['x-forwarded-proto', 'https, data'],
+    ['host', 'a b:99'],
+    ['host', '[::1'],
+    ['host', 'localhost:99999'],
+    ['x-forwarded-host', '[::1'],
+    ['x-forwarded-host', 'ok.example, bad host'],
+    ['x-forwarded-proto', 'javascript'],
+    ['x-forwarded-proto', 'https, data'],
   ] as const) {
     it(`answers ${header}: ${value} with a 400`, async () => {
       const r = await httpGet(discovery, { [header]: value });
@@ -193,7 +265,11 @@ describe('Host and forwarding headers', () => {
 describe('no 500 from the device page without its session', () => {
   for (const body of ['xsrf=abc&user_code=ABCD-EFGH', 'user_code=ABCD', 'confirm=yes', '']) {
     it(`POST /device "${body}"`, async () => {
-      const r = await fetch(`${idp().issuers.generic}/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const r = await fetch(`${idp().issuers.generic}/device`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect(r.status).toBe(400);
       expect(await r.text()).toMatch(/invalid_request/);
     });
@@ -206,10 +282,15 @@ describe('no 500 from the device page without its session', () => {
   });
 });
 
-describe('unrouted requests get JSON in the issuer\'s shape', () => {
+describe("unrouted requests get JSON in the issuer's shape", () => {
   for (const [issuer, path, method] of [
-    ['generic', '/nope', 'GET'], ['generic', '/.well-known/openid-configuration', 'DELETE'], ['okta', '/v1/nope', 'POST'],
-    ['auth0', 'nope', 'GET'], ['gitlab', '/oauth/nope', 'PUT'], ['stitch', '/connect/nope', 'GET'], ['stackexchange', '/nope', 'GET'],
+    ['generic', '/nope', 'GET'],
+    ['generic', '/.well-known/openid-configuration', 'DELETE'],
+    ['okta', '/v1/nope', 'POST'],
+    ['auth0', 'nope', 'GET'],
+    ['gitlab', '/oauth/nope', 'PUT'],
+    ['stitch', '/connect/nope', 'GET'],
+    ['stackexchange', '/nope', 'GET'],
   ] as const) {
     it(`${method} ${issuer}${path}`, async () => {
       const base = idp().issuers[issuer]!.replace(/\/$/, '');
@@ -217,13 +298,13 @@ describe('unrouted requests get JSON in the issuer\'s shape', () => {
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
       expect(r.headers.get('content-type')).toMatch(/json/);
-      const body = await r.json() as Record<string, unknown>;
+      const body = (await r.json()) as Record<string, unknown>;
       expect(typeof (body.error ?? body.error_id ?? body.errorCode)).not.toBe('undefined');
     });
   }
 });
 
-describe('what Node\'s HTTP parser refuses', () => {
+describe("what Node's HTTP parser refuses", () => {
   it('a body without framing is answered with a JSON 400, not bare text', async () => {
     const r = await rawExchange(port, ['DELETE /generic/nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\na=b']);
     expect(r.statuses.at(-1)).toBe(400);
@@ -231,7 +312,9 @@ describe('what Node\'s HTTP parser refuses', () => {
   });
 
   it('headers over the limit get a JSON 431', async () => {
-    const r = await rawExchange(port, [`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`]);
+    const r = await rawExchange(port, [
+      `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]);
     expect(r.statuses).toEqual([431]);
     expect(r.headers['content-type']).toMatch(/json/);
   });

@@ -1,9 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { decodeProtectedHeader } from 'jose';
-import { UserAgent, type MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import * as client from 'openid-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type MockIdp, UserAgent } from '../../mock-idp/index.js';
 import { DEFAULT_ROUTES, type RouteName } from '../../mock-idp/kernel/routes.js';
+import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
 
 const started: MockIdp[] = [];
 afterAll(() => Promise.all(started.map((i) => i.close())));
@@ -13,7 +13,9 @@ async function start(options: Parameters<typeof startTestIdp>[0] = {}) {
   return idp;
 }
 async function jwks(idp: MockIdp, name = 'generic') {
-  return (await (await fetch(`${idp.issuers[name]}/jwks`)).json()) as { keys: { kid: string; alg: string; d?: string }[] };
+  return (await (await fetch(`${idp.issuers[name]}/jwks`)).json()) as {
+    keys: { kid: string; alg: string; d?: string }[];
+  };
 }
 
 describe('signing keys', () => {
@@ -28,7 +30,21 @@ describe('signing keys', () => {
   });
 
   it('sign ID tokens with a published kid (RS256 by default, ES256 when the client registers it)', async () => {
-    const idp = await start({ issuers: [{ name: 'es', extraClients: [{ client_id: 'es-client', client_secret: 'es-secret', redirect_uris: [REDIRECT_URI], id_token_signed_response_alg: 'ES256' }] }] });
+    const idp = await start({
+      issuers: [
+        {
+          name: 'es',
+          extraClients: [
+            {
+              client_id: 'es-client',
+              client_secret: 'es-secret',
+              redirect_uris: [REDIRECT_URI],
+              id_token_signed_response_alg: 'ES256',
+            },
+          ],
+        },
+      ],
+    });
     const published = (await jwks(idp, 'es')).keys;
     const rs = await codeFlow(await discoverGenericBasic(idp.issuers.es!));
     const es = await codeFlow(await discover(idp.issuers.es!, 'es-client', client.ClientSecretBasic('es-secret')));
@@ -48,7 +64,9 @@ describe('signing keys', () => {
   });
 
   it('differ between issuers of different profiles', async () => {
-    const fixtures = ['generic', 'stitch', 'okta', 'gitlab', 'auth0'].map((set) => fixtureJson<{ keys: { kid: string }[] }>(`keys/${set}.json`).keys.map((k) => k.kid));
+    const fixtures = ['generic', 'stitch', 'okta', 'gitlab', 'auth0'].map((set) =>
+      fixtureJson<{ keys: { kid: string }[] }>(`keys/${set}.json`).keys.map((k) => k.kid),
+    );
     expect(new Set(fixtures.flat()).size).toBe(fixtures.flat().length);
   });
 });
@@ -65,7 +83,11 @@ describe('CORS for single-page apps', () => {
     const idp = await start();
     const response = await fetch(`${idp.issuers.generic}${path}`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': method,
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(response.status).toBeLessThan(300);
     expect(response.headers.get('access-control-allow-origin')).toMatch(new RegExp(`^(\\*|${origin})$`));
@@ -76,12 +98,23 @@ describe('CORS for single-page apps', () => {
     const idp = await start();
     const config = await discover(idp.issuers.generic!, 'generic-spa');
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     const response = await fetch(`${idp.issuers.generic}/token`, {
       method: 'POST',
       headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'generic-spa', code: callback.searchParams.get('code')!, code_verifier: verifier, redirect_uri: REDIRECT_URI }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'generic-spa',
+        code: callback.searchParams.get('code')!,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+      }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(origin);
@@ -97,7 +130,7 @@ describe('public base URL', () => {
     expect(idp.issuers.generic).toBe(`${publicBase}/generic`);
 
     const wellKnown = new URL(`${internal}/generic/.well-known/openid-configuration`);
-    const discovery = await (await fetch(wellKnown)).json() as Record<string, string>;
+    const discovery = (await (await fetch(wellKnown)).json()) as Record<string, string>;
     expect(discovery.issuer).toBe(`${publicBase}/generic`);
     expect(discovery.authorization_endpoint).toBe(`${publicBase}/generic/auth`);
     expect(discovery.end_session_endpoint).toBe(`${publicBase}/generic/session/end`);
@@ -114,7 +147,13 @@ describe('public base URL', () => {
       return fetch(url, { ...init, headers });
     };
     // Passing the well-known URL itself is how openid-client accepts an issuer on another host.
-    const config = await client.discovery(wellKnown, 'generic-basic', {}, client.ClientSecretBasic('generic-basic-secret'), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(
+      wellKnown,
+      'generic-basic',
+      {},
+      client.ClientSecretBasic('generic-basic-secret'),
+      { execute: [client.allowInsecureRequests] },
+    );
     const since = idp.requests.lastId;
     const { tokens } = await codeFlow(config, { agent: new UserAgent({ fetch: browserFetch }) });
     const log = idp.requests.list({ sinceId: since });
@@ -127,9 +166,15 @@ describe('public base URL', () => {
 describe('endpoint paths', () => {
   // Not registration: Okta registers clients at the org (/oauth2/v1/clients), outside the authorization server.
   const discoveryField: Partial<Record<RouteName, string>> = {
-    authorization: 'authorization_endpoint', token: 'token_endpoint', jwks: 'jwks_uri', userinfo: 'userinfo_endpoint',
-    introspection: 'introspection_endpoint', revocation: 'revocation_endpoint', end_session: 'end_session_endpoint',
-    device_authorization: 'device_authorization_endpoint', pushed_authorization_request: 'pushed_authorization_request_endpoint',
+    authorization: 'authorization_endpoint',
+    token: 'token_endpoint',
+    jwks: 'jwks_uri',
+    userinfo: 'userinfo_endpoint',
+    introspection: 'introspection_endpoint',
+    revocation: 'revocation_endpoint',
+    end_session: 'end_session_endpoint',
+    device_authorization: 'device_authorization_endpoint',
+    pushed_authorization_request: 'pushed_authorization_request_endpoint',
   };
 
   it('name every route of every profile, and discovery advertises those same paths', async () => {
@@ -137,12 +182,14 @@ describe('endpoint paths', () => {
     for (const summary of idp.describe()) {
       const routes = idp.issuer(summary.name).routes;
       // A profile overriding some paths keeps the defaults for the rest.
-      for (const name of Object.keys(DEFAULT_ROUTES) as RouteName[]) expect(routes[name], `${summary.name} ${name}`).toMatch(/^\//);
+      for (const name of Object.keys(DEFAULT_ROUTES) as RouteName[])
+        expect(routes[name], `${summary.name} ${name}`).toMatch(/^\//);
       if (!summary.discovery) continue;
       const metadata = (await (await fetch(summary.discovery)).json()) as Record<string, unknown>;
       const base = summary.issuer.replace(/\/$/, '');
       for (const [name, field] of Object.entries(discoveryField) as [RouteName, string][]) {
-        if (metadata[field] !== undefined) expect(metadata[field], `${summary.name} ${field}`).toBe(`${base}${routes[name]}`);
+        if (metadata[field] !== undefined)
+          expect(metadata[field], `${summary.name} ${field}`).toBe(`${base}${routes[name]}`);
       }
     }
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { discoverGenericBasic, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
@@ -21,7 +21,9 @@ async function openLogin(): Promise<{ page: Page; verifier: string; state: strin
   const context = await browser.newContext();
   const page = await context.newPage();
   let resolveCallback!: (url: URL) => void;
-  const callback = new Promise<URL>((resolve) => { resolveCallback = resolve; });
+  const callback = new Promise<URL>((resolve) => {
+    resolveCallback = resolve;
+  });
   await page.route(`${REDIRECT_URI}**`, async (route) => {
     resolveCallback(new URL(route.request().url()));
     await route.fulfill({ status: 200, contentType: 'text/plain', body: 'callback reached' });
@@ -29,8 +31,11 @@ async function openLogin(): Promise<{ page: Page; verifier: string; state: strin
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI, scope: 'openid profile email', state,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid profile email',
+    state,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
   });
   await page.goto(url.href);
   return { page, verifier, state, callback };
@@ -51,7 +56,10 @@ describe('the login page in Chromium', () => {
     expect(await page.locator('label.user').count()).toBe(2);
     await page.getByText('Bob Brown').click();
     await page.getByRole('button', { name: 'Approve' }).click();
-    const tokens = await client.authorizationCodeGrant(config, await callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, await callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(tokens.claims()).toMatchObject({ sub: 'bob', email: 'bob@example.com' });
     await page.context().close();
   });
@@ -59,9 +67,15 @@ describe('the login page in Chromium', () => {
   it('logs in a typed user with custom claims that reach the ID token and userinfo', async () => {
     const { page, verifier, state, callback } = await openLogin();
     await approveSomeoneElse(page, 'carol', '{"name":"Carol Custom","email":"carol@example.com","team":"qa"}');
-    const tokens = await client.authorizationCodeGrant(config, await callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, await callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(tokens.claims()).toMatchObject({ sub: 'carol', name: 'Carol Custom', team: 'qa' });
-    expect(await client.fetchUserInfo(config, tokens.access_token, 'carol')).toMatchObject({ team: 'qa', email: 'carol@example.com' });
+    expect(await client.fetchUserInfo(config, tokens.access_token, 'carol')).toMatchObject({
+      team: 'qa',
+      email: 'carol@example.com',
+    });
     await page.context().close();
   });
 
@@ -89,7 +103,9 @@ describe('the login page in Chromium', () => {
   it('shows the auth method beside the client, not in the title, and labels the scope list', async () => {
     const { page } = await openLogin();
     expect(await page.locator('h1').textContent()).not.toContain('client_secret_basic');
-    expect(await page.locator('p.sub').first().textContent()).toBe('Issuer generic · client generic-basic · authenticates with client_secret_basic');
+    expect(await page.locator('p.sub').first().textContent()).toBe(
+      'Issuer generic · client generic-basic · authenticates with client_secret_basic',
+    );
     const scopes = page.getByRole('list', { name: 'Requested scopes' });
     expect(await scopes.getByRole('listitem').allTextContents()).toEqual(['openid', 'profile', 'email']);
     await page.context().close();
@@ -110,11 +126,19 @@ describe('the login page in Chromium', () => {
     await page.context().close();
   });
 
-  it('shows an Okta user\'s email login once, without an @ in front', async () => {
+  it("shows an Okta user's email login once, without an @ in front", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const url = new URL(`${idp().issuers.okta}/v1/authorize`);
-    url.search = new URLSearchParams({ client_id: 'okta-web', response_type: 'code', scope: 'openid profile', redirect_uri: REDIRECT_URI, state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    url.search = new URLSearchParams({
+      client_id: 'okta-web',
+      response_type: 'code',
+      scope: 'openid profile',
+      redirect_uri: REDIRECT_URI,
+      state: 's',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
     await page.goto(url.href);
     const alice = page.locator('label.user', { hasText: 'Alice Adams' });
     const text = await alice.textContent();
@@ -140,12 +164,21 @@ describe('the error pages in Chromium', () => {
     const page = await context.newPage();
     const sent = 'http://127.0.0.1:3000/callbak';
     const url = new URL(`${idp().issuers.generic}/auth`);
-    url.search = new URLSearchParams({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: sent, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+    url.search = new URLSearchParams({
+      client_id: 'generic-basic',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: sent,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
     const answer = await page.goto(url.href);
     expect(answer?.status()).toBe(400);
     expect(await page.locator('code.sent').textContent()).toBe(sent);
     expect(await page.locator('mark').textContent()).toBe(REDIRECT_URI);
-    expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(`${idp().url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`);
+    expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(
+      `${idp().url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`,
+    );
     // The snippets scroll inside the card rather than widening the page.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: 'test/output/error-redirect-uri.png', fullPage: true });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { setupServer } from 'msw/node';
 import * as client from 'openid-client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../mock-idp/index.js';
 import { createProviderHandlers, type ProviderHandlers } from '../../mock-idp/msw.js';
 import { fixtureJson } from '../helpers/idp.js';
@@ -23,7 +23,13 @@ afterAll(async () => {
 async function login(config: client.Configuration, scope: string) {
   const verifier = client.randomPKCECodeVerifier();
   const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce });
 }
@@ -32,16 +38,26 @@ describe('msw handlers at the real provider hostnames, no network', () => {
   it('Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads https://api.stitch.money/graphql', async () => {
     expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
     const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
-    const config = await client.discovery(new URL('https://secure.stitch.money'), secretClient.client_id, {}, client.ClientSecretPost(secretClient.client_secret));
+    const config = await client.discovery(
+      new URL('https://secure.stitch.money'),
+      secretClient.client_id,
+      {},
+      client.ClientSecretPost(secretClient.client_secret),
+    );
     expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
     const tokens = await login(config, 'openid accounts balances');
     expect(tokens.claims()).toMatchObject({ iss: 'https://secure.stitch.money', sub: 'user_2f9c8a71e4d3' });
-    await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')), { issuer: 'https://secure.stitch.money' });
+    await jwtVerify(
+      tokens.id_token!,
+      createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')),
+      { issuer: 'https://secure.stitch.money' },
+    );
     const response = await fetch('https://api.stitch.money/graphql', {
-      method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'query { user { bankAccounts { name currentBalance } } }' }),
     });
-    const body = await response.json() as { data: { user: { bankAccounts: { name: string }[] } } };
+    const body = (await response.json()) as { data: { user: { bankAccounts: { name: string }[] } } };
     expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
   });
 
@@ -50,23 +66,40 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     const verifier = client.randomPKCECodeVerifier();
     const authorize = new URL('https://secure.stitch.money/connect/authorize');
     authorize.search = new URLSearchParams({
-      client_id: secretClient.client_id, scope: 'openid accounts offline_access', response_type: 'code', redirect_uri: REDIRECT_URI,
-      nonce: client.randomNonce(), state: 'plain-fetch', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      client_id: secretClient.client_id,
+      scope: 'openid accounts offline_access',
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      nonce: client.randomNonce(),
+      state: 'plain-fetch',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     }).toString();
-    const { url: callback } = await new UserAgent().navigate(authorize, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { url: callback } = await new UserAgent().navigate(authorize, {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
     expect(callback.searchParams.get('state')).toBe('plain-fetch');
     const token = await fetch('https://secure.stitch.money/connect/token', {
       method: 'POST',
       body: new URLSearchParams({
-        grant_type: 'authorization_code', client_id: secretClient.client_id, client_secret: secretClient.client_secret,
-        code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier,
+        grant_type: 'authorization_code',
+        client_id: secretClient.client_id,
+        client_secret: secretClient.client_secret,
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
       }),
     });
-    const tokens = await token.json() as { access_token: string; refresh_token: string; expires_in: number };
+    const tokens = (await token.json()) as { access_token: string; refresh_token: string; expires_in: number };
     expect(tokens).toMatchObject({ expires_in: 900, refresh_token: expect.any(String) });
     const refreshed = await fetch('https://secure.stitch.money/connect/token', {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: secretClient.client_id, client_secret: secretClient.client_secret, refresh_token: tokens.refresh_token }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: secretClient.client_id,
+        client_secret: secretClient.client_secret,
+        refresh_token: tokens.refresh_token,
+      }),
     });
     expect(refreshed.status).toBe(200);
   });
@@ -78,32 +111,52 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/v1/token`);
     const tokens = await login(config, 'openid profile email');
     expect(tokens.claims()).toMatchObject({ iss: issuer, ver: 1 });
-    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${issuer}/v1/keys`)), { issuer, audience: 'api://default' });
+    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${issuer}/v1/keys`)), {
+      issuer,
+      audience: 'api://default',
+    });
     expect(payload.cid).toBe('okta-web');
-    expect(await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).toMatchObject({ email: 'alice@example.com' });
+    expect(await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).toMatchObject({
+      email: 'alice@example.com',
+    });
   });
 
   it('Auth0: https://acme.auth0.com/ keeps its trailing slash', async () => {
     const issuer = 'https://acme.auth0.com/';
     expect(providers.issuers.auth0).toBe(issuer);
-    const config = await client.discovery(new URL(issuer), 'auth0-web', {}, client.ClientSecretPost('auth0-web-secret'));
+    const config = await client.discovery(
+      new URL(issuer),
+      'auth0-web',
+      {},
+      client.ClientSecretPost('auth0-web-secret'),
+    );
     expect(config.serverMetadata().issuer).toBe(issuer);
     const tokens = await login(config, 'openid profile email');
     expect(tokens.claims()!.iss).toBe(issuer);
   });
 
   it('Stack Exchange: plain fetch at https://stackoverflow.com/oauth and https://api.stackexchange.com/2.3/me', async () => {
-    const app = fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
+    const app =
+      fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
     const authorize = `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
-    const { url: callback } = await new UserAgent().navigate(authorize, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { url: callback } = await new UserAgent().navigate(authorize, {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
     expect(callback.searchParams.get('state')).toBe('s1');
     const response = await fetch('https://stackoverflow.com/oauth/access_token', {
       method: 'POST',
-      body: new URLSearchParams({ client_id: app.client_id, client_secret: app.client_secret, code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI }),
+      body: new URLSearchParams({
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+      }),
     });
     expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
     const token = new URLSearchParams(await response.text()).get('access_token')!;
-    const me = await fetch(`https://api.stackexchange.com/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`);
+    const me = await fetch(
+      `https://api.stackexchange.com/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`,
+    );
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
   });

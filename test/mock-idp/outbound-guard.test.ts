@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useIdp } from '../helpers/idp.js';
@@ -25,25 +25,49 @@ afterAll(() => {
   jwksServer.close();
 });
 const idp = useIdp(() => ({
-  issuers: [{
-    name: 'generic', features: { registration: true },
-    extraClients: [{ client_id: 'configured-jwks-uri', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUrl, grant_types: ['client_credentials'] }],
-  }],
+  issuers: [
+    {
+      name: 'generic',
+      features: { registration: true },
+      extraClients: [
+        {
+          client_id: 'configured-jwks-uri',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks_uri: jwksUrl,
+          grant_types: ['client_credentials'],
+        },
+      ],
+    },
+  ],
 }));
 
 async function clientCredentials(clientId: string) {
   const tokenUrl = `${idp().issuers.generic}/token`;
   const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: tokenUrl, jti: randomUUID(), iat: now, exp: now + 60 })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(privateKey);
+  const assertion = await new SignJWT({
+    iss: clientId,
+    sub: clientId,
+    aud: tokenUrl,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 60,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .sign(privateKey);
   return fetch(tokenUrl, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
   });
 }
 
-describe('oidc-provider\'s outbound request guard', () => {
-  it('still reaches a configured client\'s jwks_uri on loopback', async () => {
+describe("oidc-provider's outbound request guard", () => {
+  it("still reaches a configured client's jwks_uri on loopback", async () => {
     const before = hits;
     const r = await clientCredentials('configured-jwks-uri');
     expect(r.status).toBe(200);
@@ -52,11 +76,18 @@ describe('oidc-provider\'s outbound request guard', () => {
 
   it('stays on for a dynamically registered client: its loopback jwks_uri is never fetched', async () => {
     const registered = await fetch(`${idp().issuers.generic}/reg`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${jwksUrl}?dynamic`, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: `${jwksUrl}?dynamic`,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+      }),
     });
     expect(registered.status).toBe(201);
-    const { client_id: clientId } = await registered.json() as { client_id: string };
+    const { client_id: clientId } = (await registered.json()) as { client_id: string };
     const before = hits;
     const r = await clientCredentials(clientId);
     expect(r.status).toBeGreaterThanOrEqual(400);

@@ -8,18 +8,26 @@ function halfRequest(port: number) {
   const body = 'grant_type=client_credentials&scope=openid';
   const socket = connect(port, '127.0.0.1');
   let text = '';
-  socket.on('data', (d: Buffer) => { text += d; });
+  socket.on('data', (d: Buffer) => {
+    text += d;
+  });
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  socket.write(`POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+  socket.write(
+    `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+  );
   return { socket: socket as Socket, rest: body.slice(10), closed, text: () => text };
 }
 
 /** Waits until the dispatcher has opened the request's log record: it is in flight. */
 async function untilInFlight(url: string, since: number) {
   for (;;) {
-    const { requests } = await (await fetch(`${url}/_admin/requests?route=token&since=${since}`)).json() as { requests: unknown[] };
-    const all = await (await fetch(`${url}/_admin/requests?since=${since}`)).json() as { requests: { path: string }[] };
+    const { requests } = (await (await fetch(`${url}/_admin/requests?route=token&since=${since}`)).json()) as {
+      requests: unknown[];
+    };
+    const all = (await (await fetch(`${url}/_admin/requests?since=${since}`)).json()) as {
+      requests: { path: string }[];
+    };
     if (requests.length || all.requests.some((r) => r.path === '/generic/token')) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -29,7 +37,10 @@ function untilRefused(port: number): Promise<void> {
   return new Promise((resolve) => {
     const attempt = () => {
       const probe = connect(port, '127.0.0.1');
-      probe.on('connect', () => { probe.destroy(); setTimeout(attempt, 20); });
+      probe.on('connect', () => {
+        probe.destroy();
+        setTimeout(attempt, 20);
+      });
       probe.on('error', () => resolve());
     };
     attempt();

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
+import { describe, expect, it } from 'vitest';
 import { freshClient, freshUser, mockIdp, withScenario } from '../../mock-idp/vitest.js';
 import { codeFlow, discover } from '../helpers/idp.js';
 
 describe('mock-idp/vitest', () => {
-  it('provides the run\'s issuers to every test', () => {
+  it("provides the run's issuers to every test", () => {
     const { url, issuers } = mockIdp();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(issuers)).toEqual(['stitch', 'okta', 'gitlab', 'stackexchange', 'auth0', 'generic']);
@@ -19,13 +19,17 @@ describe('mock-idp/vitest', () => {
     expect(tokens.claims()).toMatchObject({ sub: user.sub, email: 'fresh@example.com', aud: app.client_id });
   });
 
-  it('binds a scenario to this test\'s client only', async () => {
+  it("binds a scenario to this test's client only", async () => {
     const issuer = mockIdp().issuers.generic!;
     const armed = await freshClient('generic');
     const other = await freshClient('generic');
     await withScenario('generic', armed.client_id, 'id-token-nonce-wrong');
-    await expect(codeFlow(await discover(issuer, armed.client_id, client.ClientSecretBasic(armed.client_secret)))).rejects.toThrow(/unexpected JWT claim value/);
-    const { tokens } = await codeFlow(await discover(issuer, other.client_id, client.ClientSecretBasic(other.client_secret)));
+    await expect(
+      codeFlow(await discover(issuer, armed.client_id, client.ClientSecretBasic(armed.client_secret))),
+    ).rejects.toThrow(/unexpected JWT claim value/);
+    const { tokens } = await codeFlow(
+      await discover(issuer, other.client_id, client.ClientSecretBasic(other.client_secret)),
+    );
     expect(tokens.claims()!.aud).toBe(other.client_id);
   });
 });

@@ -6,8 +6,18 @@ import { parse as parseYaml } from 'yaml';
 import { ENV_VARS, validateConfig } from '../../mock-idp/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-interface Service { profiles?: string[]; image?: string; build?: unknown; depends_on?: string[]; environment?: Record<string, string>; ports?: string[]; volumes?: string[] }
-const compose = parseYaml(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+interface Service {
+  profiles?: string[];
+  image?: string;
+  build?: unknown;
+  depends_on?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+}
+const compose = parseYaml(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), {
+  merge: true,
+}) as { services: Record<string, Service> };
 const scale = Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('scale'));
 const replicas = scale.filter(([, s]) => s.environment?.MOCK_IDP_STORE);
 const binary = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((b) => existsSync(b));
@@ -23,7 +33,13 @@ describe('docker compose --profile scale', () => {
     for (const [, s] of replicas) expect(s.depends_on).toContain('redis');
     for (const name of Object.keys(first!)) expect(Object.keys(ENV_VARS)).toContain(name);
     // The replicas' variables make a valid configuration (the token default as compose fills it in).
-    expect(() => validateConfig({ store: first!.MOCK_IDP_STORE, publicBaseUrl: first!.MOCK_IDP_PUBLIC_URL, adminToken: 'local-admin-token-change-me' })).not.toThrow();
+    expect(() =>
+      validateConfig({
+        store: first!.MOCK_IDP_STORE,
+        publicBaseUrl: first!.MOCK_IDP_PUBLIC_URL,
+        adminToken: 'local-admin-token-change-me',
+      }),
+    ).not.toThrow();
   });
 
   it('publishes only the proxy, on loopback, and the proxy balances over both replicas', () => {
@@ -42,7 +58,16 @@ describe('docker compose --profile scale', () => {
 
   it('passes `docker-compose --profile scale config`; every service but mock-idp is in the profile, so a plain `up` is unchanged', () => {
     if (!binary) throw new Error('docker-compose is missing: apt-get install -y docker-compose (.ci/run does this)');
-    expect(() => execFileSync(binary, ['-f', 'docker-compose.yml', '--profile', 'scale', 'config', '-q'], { cwd: root, stdio: 'pipe' })).not.toThrow();
-    expect(Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([name]) => name)).toEqual(['mock-idp']);
+    expect(() =>
+      execFileSync(binary, ['-f', 'docker-compose.yml', '--profile', 'scale', 'config', '-q'], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
+    expect(
+      Object.entries(compose.services)
+        .filter(([, s]) => !s.profiles)
+        .map(([name]) => name),
+    ).toEqual(['mock-idp']);
   });
 });

@@ -15,7 +15,11 @@ function runWithoutOidcProvider(snippet: string): string {
     return result;
   }`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-  return execFileSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', snippet], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+  return execFileSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', snippet],
+    { cwd: root, encoding: 'utf8', stdio: 'pipe' },
+  );
 }
 
 describe('the light entries', () => {
@@ -32,7 +36,9 @@ describe('the light entries', () => {
     const out = runWithoutOidcProvider(`
       const mod = await import('mock-idp/vitest');
       process.stdout.write(Object.keys(mod).sort().join(','));`);
-    expect(out.split(',')).toEqual(expect.arrayContaining(['freshClient', 'freshUser', 'mockIdp', 'setup', 'withScenario']));
+    expect(out.split(',')).toEqual(
+      expect.arrayContaining(['freshClient', 'freshUser', 'mockIdp', 'setup', 'withScenario']),
+    );
   });
 
   it('the refusing resolver does catch oidc-provider (the root entry loads it)', () => {
@@ -42,9 +48,17 @@ describe('the light entries', () => {
 
 describe('fixtures from the package', () => {
   it('resolve through the mock-idp/fixtures/* export to the same files as fixturePath()', () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { fixturePath } from 'mock-idp/helpers';
-      process.stdout.write(JSON.stringify([import.meta.resolve('mock-idp/fixtures/clients/stitch.json'), fixturePath('clients', 'stitch.json')]));`], { cwd: root, encoding: 'utf8' });
+      process.stdout.write(JSON.stringify([import.meta.resolve('mock-idp/fixtures/clients/stitch.json'), fixturePath('clients', 'stitch.json')]));`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     const [resolved, helper] = JSON.parse(out) as [string, string];
     expect(fileURLToPath(resolved)).toBe(helper);
     expect(existsSync(helper)).toBe(true);
@@ -53,9 +67,17 @@ describe('fixtures from the package', () => {
   it('the banner names the client files by a path that exists from where mock-idp runs', () => {
     const bannerModule = join(root, 'dist', 'mock-idp', 'banner.js');
     for (const cwd of [root, tmpdir()]) {
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
         import { renderBanner } from ${JSON.stringify(bannerModule)};
-        process.stdout.write(renderBanner('http://127.0.0.1:9400', [], { adminOpen: true, loopbackOnly: true }));`], { cwd, encoding: 'utf8' });
+        process.stdout.write(renderBanner('http://127.0.0.1:9400', [], { adminOpen: true, loopbackOnly: true }));`,
+        ],
+        { cwd, encoding: 'utf8' },
+      );
       const folder = /Client secrets are in (\S+)\/\*\.json/.exec(out)![1]!;
       expect(existsSync(join(resolve(cwd, folder), 'generic.json'))).toBe(true);
     }

@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,32 +16,57 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  name: string; version: string; type: string; bin: Record<string, string>; engines: { node: string }; exports: Record<string, { types: string; default: string } | string>;
+  name: string;
+  version: string;
+  type: string;
+  bin: Record<string, string>;
+  engines: { node: string };
+  exports: Record<string, { types: string; default: string } | string>;
 };
 
 describe('the npm package', () => {
   it('is one ESM package named mock-idp for Node >= 20.19 with a mock-idp bin', () => {
     expect(pkg).toMatchObject({ name: 'mock-idp', type: 'module', engines: { node: '>=20.19' } });
     expect(pkg.bin['mock-idp']).toBe('./dist/bin/mock-idp.cjs');
-    expect(readFileSync(new URL(`../../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ')).toBe(true);
+    expect(
+      readFileSync(new URL(`../../${pkg.bin['mock-idp']}`, import.meta.url), 'utf8').startsWith(
+        '#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ',
+      ),
+    ).toBe(true);
   });
 
-  it.each(['mock-idp', 'mock-idp/helpers', 'mock-idp/client', 'mock-idp/conformance', 'mock-idp/msw', 'mock-idp/vitest'])('resolves %s with its type declarations', async (specifier) => {
-    const entry = pkg.exports[specifier === 'mock-idp' ? '.' : `./${specifier.slice('mock-idp/'.length)}`] as { types: string; default: string };
+  it.each([
+    'mock-idp',
+    'mock-idp/helpers',
+    'mock-idp/client',
+    'mock-idp/conformance',
+    'mock-idp/msw',
+    'mock-idp/vitest',
+  ])('resolves %s with its type declarations', async (specifier) => {
+    const entry = pkg.exports[specifier === 'mock-idp' ? '.' : `./${specifier.slice('mock-idp/'.length)}`] as {
+      types: string;
+      default: string;
+    };
     expect(existsSync(new URL(`../../${entry.default}`, import.meta.url))).toBe(true);
     expect(existsSync(new URL(`../../${entry.types}`, import.meta.url))).toBe(true);
-    const mod = await import(specifier) as Record<string, unknown>;
+    const mod = (await import(specifier)) as Record<string, unknown>;
     expect(mod).toBeTypeOf('object');
   });
 
   it('accepts vitest 4 or 5 and msw 2.10+ or 3 as optional peers', () => {
-    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
+    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(full.peerDependencies).toEqual({ msw: '^2.10.0 || ^3.0.0', vitest: '^4.0.0 || ^5.0.0' });
     expect(full.peerDependenciesMeta).toEqual({ msw: { optional: true }, vitest: { optional: true } });
   });
 
   it('says where it comes from, under the MIT license it ships', () => {
-    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(full.license).toBe('MIT');
     expect(readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')).toMatch(/^MIT License\n/);
     expect(full.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//) });
@@ -42,19 +76,43 @@ describe('the npm package', () => {
   });
 
   it('packs what users need and no test-only files, source maps or caches', () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8' })) as [{ files: { path: string }[] }];
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        encoding: 'utf8',
+      }),
+    ) as [{ files: { path: string }[] }];
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/bin/mock-idp.cjs', 'dist/bin/cli.cjs', 'dist/mock-idp/index.d.ts', 'dist/mock-idp/helpers.js', 'fixtures/keys/stitch.json', 'fixtures/clients/stitch.json', 'fixtures/keys/clients/stitch-client-certificate.pem']) {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/bin/mock-idp.cjs',
+      'dist/bin/cli.cjs',
+      'dist/mock-idp/index.d.ts',
+      'dist/mock-idp/helpers.js',
+      'fixtures/keys/stitch.json',
+      'fixtures/clients/stitch.json',
+      'fixtures/keys/clients/stitch-client-certificate.pem',
+    ]) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.v8') || f.endsWith('v8-cache'))).toEqual([]);
     // TypeScript ships only as declarations; the flawed clients, test apps and key generator stay in the repository.
     expect(files.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('fixtures/apps/') || f.startsWith('fixtures/clients/flawed/') || f.startsWith('fixtures/clients/panel/') || f.startsWith('test/'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          f.startsWith('fixtures/apps/') ||
+          f.startsWith('fixtures/clients/flawed/') ||
+          f.startsWith('fixtures/clients/panel/') ||
+          f.startsWith('test/'),
+      ),
+    ).toEqual([]);
   });
 
   it('exports startMockIdp from the root', async () => {
-    const mod = await import('mock-idp') as { startMockIdp?: unknown };
+    const mod = (await import('mock-idp')) as { startMockIdp?: unknown };
     expect(mod.startMockIdp).toBeTypeOf('function');
   });
 
@@ -64,10 +122,16 @@ describe('the npm package', () => {
     // Node 22.1+ has its own module compile cache; Node 20 gets V8's code cache through vm.Script.
     const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
     /** Starts the bin as its shebang does, on this runtime, and returns what it printed. */
-    const run = (launcher: string, cacheDir: string) => spawnSync(process.execPath, [...flags, launcher, '--version'], {
-      encoding: 'utf8',
-      env: { ...process.env, MOCK_IDP_CACHE_DIR: cacheDir, NODE_DEBUG: 'mock-idp-startup', NODE_DEBUG_NATIVE: compileCache ? 'COMPILE_CACHE' : '' },
-    });
+    const run = (launcher: string, cacheDir: string) =>
+      spawnSync(process.execPath, [...flags, launcher, '--version'], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          MOCK_IDP_CACHE_DIR: cacheDir,
+          NODE_DEBUG: 'mock-idp-startup',
+          NODE_DEBUG_NATIVE: compileCache ? 'COMPILE_CACHE' : '',
+        },
+      });
 
     /** A cache folder of the test's own, removed when it finishes. */
     const cacheFolder = () => {
@@ -83,7 +147,7 @@ describe('the npm package', () => {
       return copy;
     };
 
-    it('is written by the first start and accepted by the next, with this runtime\'s own mechanism', () => {
+    it("is written by the first start and accepted by the next, with this runtime's own mechanism", () => {
       const cacheDir = cacheFolder();
       const first = run(bin, cacheDir);
       expect(first.status).toBe(0);
@@ -94,7 +158,12 @@ describe('the npm package', () => {
       expect(second.stdout.trim()).toBe(pkg.version);
       // Node's own words on 22+ ("cache for [CommonJS] <file> was accepted"), the launcher's on 20.
       const bundle = join(dirname(bin), 'cli.cjs');
-      if (compileCache) expect(second.stderr.split('\n').some((line) => /cache for (CommonJS )?\S+ was accepted/.test(line) && line.includes(bundle))).toBe(true);
+      if (compileCache)
+        expect(
+          second.stderr
+            .split('\n')
+            .some((line) => /cache for (CommonJS )?\S+ was accepted/.test(line) && line.includes(bundle)),
+        ).toBe(true);
       else expect(second.stderr).toMatch(/code-cache accepted /);
       expect(second.stderr).not.toMatch(/rejected/);
     });
@@ -112,7 +181,7 @@ describe('the npm package', () => {
       expect(rebuilt.stderr).not.toMatch(/accepted|rejected/);
     });
 
-    it('keeps a cache per installation: a second copy of the bin does not evict the first one\'s', () => {
+    it("keeps a cache per installation: a second copy of the bin does not evict the first one's", () => {
       const cacheDir = cacheFolder();
       const copy = binCopy();
       expect(run(bin, cacheDir).status).toBe(0);
@@ -139,11 +208,19 @@ describe('the npm package', () => {
     });
   });
 
-  it('answers JSON, JWKS, errors and a full login without loading Node\'s fetch implementation (undici) beyond what node:http loads', () => {
+  it("answers JSON, JWKS, errors and a full login without loading Node's fetch implementation (undici) beyond what node:http loads", () => {
     // Its own process: vitest has loaded undici in this one. Plain node:http, so the client side loads nothing either.
     // Node 22+ loads undici for any ESM import of node:http, so each runtime is held to its own baseline.
-    const baseline = execFileSync(process.execPath, ['--input-type=module', '-e',
-      `import 'node:http'; process.stdout.write(String(process.moduleLoadList.some((m) => m.includes('undici'))));`], { encoding: 'utf8' }) === 'true';
+    const baseline =
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import 'node:http'; process.stdout.write(String(process.moduleLoadList.some((m) => m.includes('undici'))));`,
+        ],
+        { encoding: 'utf8' },
+      ) === 'true';
     const script = `
       import { request } from 'node:http';
       import { startMockIdp } from ${JSON.stringify(fileURLToPath(new URL('../../dist/mock-idp/index.js', import.meta.url)))};
@@ -169,7 +246,9 @@ describe('the npm package', () => {
         token: [token.status, token.type, typeof JSON.parse(token.text).id_token],
         undici: process.moduleLoadList.some((m) => m.includes('undici')),
       }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<string, unknown>;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    ) as Record<string, unknown>;
     expect(out).toEqual({
       discovery: [200, 'application/json; charset=utf-8', true],
       jwks: [200, 'application/jwk-set+json; charset=utf-8', true],

@@ -16,8 +16,16 @@ function isStale(dir: string): string | undefined {
 describe('npm start builds only when sources are newer than dist', () => {
   function tree(): string {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-stale-'));
-    for (const sub of ['mock-idp/server', 'client', 'conformance', 'dist/bin']) mkdirSync(join(dir, sub), { recursive: true });
-    for (const file of ['mock-idp/server/start.ts', 'client/index.ts', 'conformance/run.ts', 'package.json', 'tsconfig.json']) writeFileSync(join(dir, file), '');
+    for (const sub of ['mock-idp/server', 'client', 'conformance', 'dist/bin'])
+      mkdirSync(join(dir, sub), { recursive: true });
+    for (const file of [
+      'mock-idp/server/start.ts',
+      'client/index.ts',
+      'conformance/run.ts',
+      'package.json',
+      'tsconfig.json',
+    ])
+      writeFileSync(join(dir, file), '');
     return dir;
   }
   const at = (dir: string, file: string, seconds: number) => utimesSync(join(dir, file), seconds, seconds);
@@ -27,7 +35,14 @@ describe('npm start builds only when sources are newer than dist', () => {
     try {
       expect(isStale(dir)).toBe('dist/bin/cli.cjs is missing');
       writeFileSync(join(dir, 'dist/bin/cli.cjs'), '');
-      for (const file of ['mock-idp/server/start.ts', 'client/index.ts', 'conformance/run.ts', 'package.json', 'tsconfig.json']) at(dir, file, 1_000);
+      for (const file of [
+        'mock-idp/server/start.ts',
+        'client/index.ts',
+        'conformance/run.ts',
+        'package.json',
+        'tsconfig.json',
+      ])
+        at(dir, file, 1_000);
       at(dir, 'dist/bin/cli.cjs', 2_000);
       expect(isStale(dir)).toBeUndefined();
       at(dir, 'mock-idp/server/start.ts', 3_000);
@@ -45,13 +60,25 @@ describe('npm start builds only when sources are newer than dist', () => {
   it('on this built tree, npm start serves without rebuilding', async () => {
     expect(isStale(root)).toBeUndefined();
     const before = statSync(join(root, 'dist/bin/cli.cjs')).mtimeMs;
-    const child = spawn('npm', ['start', '--', '--port', '0', '--profile', 'generic'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'silent' } });
+    const child = spawn('npm', ['start', '--', '--port', '0', '--profile', 'generic'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MOCK_IDP_LOG_LEVEL: 'silent' },
+    });
     let output = '';
-    child.stdout!.on('data', (d: Buffer) => { output += d; });
-    child.stderr!.on('data', (d: Buffer) => { output += d; });
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      output += d;
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        child.stdout!.on('data', () => { const found = /listening on (\S+)/.exec(output); if (found) resolve(found[1]!); });
+        child.stdout!.on('data', () => {
+          const found = /listening on (\S+)/.exec(output);
+          if (found) resolve(found[1]!);
+        });
         child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
       });
       expect((await fetch(`${url}/health`)).status).toBe(200);

@@ -18,7 +18,11 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // Nothing of this run leaks into the child: vitest's own variables would make the
 // child vitest think it is a worker.
 const env = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && !['NODE_OPTIONS', 'FORCE_COLOR'].includes(k) && !k.startsWith('MOCK_IDP_'))),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('VITEST') && !['NODE_OPTIONS', 'FORCE_COLOR'].includes(k) && !k.startsWith('MOCK_IDP_'),
+    ),
+  ),
   NO_COLOR: '1',
 };
 function run(command: string, args: string[], cwd: string): string {
@@ -37,13 +41,31 @@ describe(`the packed package in a fresh project with ${peers.join(' and ')} on N
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'mock-idp-pack-'));
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as [{ filename: string }];
+    const [packed] = JSON.parse(
+      run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root),
+    ) as [{ filename: string }];
     project = join(work, 'project');
     cpSync(join(root, 'test', 'package', 'consumer'), project, { recursive: true });
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }, null, 2)}\n`,
+    );
     // No --legacy-peer-deps: a peer range that excludes these majors fails here with ERESOLVE.
     // --prefer-offline lets npm's cache answer for versions it already holds.
-    installOutput = run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename), ...peers, typesNode], project);
+    installOutput = run(
+      'npm',
+      [
+        'install',
+        '--save-dev',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        join(work, packed.filename),
+        ...peers,
+        typesNode,
+      ],
+      project,
+    );
   }, 300_000);
 
   afterAll(() => {
@@ -52,14 +74,22 @@ describe(`the packed package in a fresh project with ${peers.join(' and ')} on N
 
   it('installs without a peer-dependency complaint', () => {
     expect(installOutput).not.toMatch(/ERESOLVE|peer dep|conflicting peer/i);
-    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'mock-idp', 'package.json'), 'utf8')) as { name: string };
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'mock-idp', 'package.json'), 'utf8')) as {
+      name: string;
+    };
     expect(manifest.name).toBe('mock-idp');
-    const vitestMajor = (JSON.parse(readFileSync(join(project, 'node_modules', 'vitest', 'package.json'), 'utf8')) as { version: string }).version.split('.')[0];
+    const vitestMajor = (
+      JSON.parse(readFileSync(join(project, 'node_modules', 'vitest', 'package.json'), 'utf8')) as { version: string }
+    ).version.split('.')[0];
     expect(`vitest@^${vitestMajor}`).toBe(peers[0]);
   });
 
   it('runs a vitest globalSetup login and an msw login at https://gitlab.com', () => {
-    const out = run(process.execPath, [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=verbose'], project);
+    const out = run(
+      process.execPath,
+      [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=verbose'],
+      project,
+    );
     expect(out).toMatch(/logs in at the mock-idp that globalSetup started/);
     expect(out).toMatch(/logs in at https:\/\/gitlab\.com through msw/);
     expect(out).toMatch(/Tests\s+2 passed/);
@@ -75,7 +105,11 @@ describe(`the packed package in a fresh project with ${peers.join(' and ')} on N
   }, 120_000);
 
   it('is usable from CommonJS through require()', () => {
-    const out = JSON.parse(run(process.execPath, ['cjs-check.cjs'], project)) as { agent: string; start: string; fixtures: string };
+    const out = JSON.parse(run(process.execPath, ['cjs-check.cjs'], project)) as {
+      agent: string;
+      start: string;
+      fixtures: string;
+    };
     expect(out).toMatchObject({ agent: 'function', start: 'function' });
     expect(readdirSync(out.fixtures)).toContain('gitlab.json');
   });

@@ -1,8 +1,8 @@
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { SharedMemo } from '../../kernel/token-facade.js';
-import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
 import { peekFormBody } from '../../kernel/form-body.js';
+import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
+import type { SharedMemo } from '../../kernel/token-facade.js';
 import { jwtAccessTokens } from '../../quirks/jwt-access-tokens.js';
 
 /**
@@ -72,10 +72,12 @@ export function auth0Audience(): Quirk {
 function requestedAudience(koa: KoaContextWithOIDC, memory: AudienceMemory): string | undefined {
   const params = (koa.oidc.params ?? {}) as Record<string, unknown>;
   const lookup = (cache: SharedMemo, key: unknown) => (typeof key === 'string' ? cache.get(key) : undefined);
-  return (koa as WithAudience)[AUDIENCE]
-    ?? lookup(memory.byCode, params.code)
-    ?? lookup(memory.byDeviceCode, params.device_code)
-    ?? lookup(memory.byRefreshToken, params.refresh_token);
+  return (
+    (koa as WithAudience)[AUDIENCE] ??
+    lookup(memory.byCode, params.code) ??
+    lookup(memory.byDeviceCode, params.device_code) ??
+    lookup(memory.byRefreshToken, params.refresh_token)
+  );
 }
 
 /** Namespaced custom claims ("https://example.com/roles"), which Auth0 Actions add to access tokens too. */
@@ -132,7 +134,10 @@ export function auth0AudienceRequired(): Quirk {
       const params = await peekFormBody(koa);
       if (params.get('grant_type') !== 'client_credentials' || params.get('audience')) return next();
       koa.status = 403;
-      koa.body = { error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' };
+      koa.body = {
+        error: 'access_denied',
+        error_description: 'No audience parameter was provided, and no default audience has been configured',
+      };
     },
   };
 }

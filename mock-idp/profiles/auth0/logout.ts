@@ -6,7 +6,10 @@ import type { Quirk } from '../../kernel/plugin-types.js';
 function errorPage(koa: KoaContextWithOIDC, message: string): void {
   koa.status = 400;
   koa.type = 'html';
-  koa.body = page('Error', `<div class="card"><h1>Oops!, something went wrong</h1><p class="sub">${escapeHtml(message)}</p></div>`);
+  koa.body = page(
+    'Error',
+    `<div class="card"><h1>Oops!, something went wrong</h1><p class="sub">${escapeHtml(message)}</p></div>`,
+  );
 }
 
 /**
@@ -53,7 +56,10 @@ export function auth0Logout(path = '/v2/logout'): Quirk {
       }
       if (returnTo && !client?.postLogoutRedirectUriAllowed(returnTo)) {
         const hint = client ? '' : ' Send client_id: a mock tenant has no tenant-level Allowed Logout URLs.';
-        return errorPage(koa, `invalid_request: The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".${hint}`);
+        return errorPage(
+          koa,
+          `invalid_request: The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".${hint}`,
+        );
       }
       await endSession(koa, provider);
       const target = returnTo ?? client?.postLogoutRedirectUris?.[0];
@@ -64,7 +70,10 @@ export function auth0Logout(path = '/v2/logout'): Quirk {
       }
       koa.status = 200;
       koa.type = 'html';
-      koa.body = page('Signed out', '<div class="card"><h1>Signed out</h1><p class="sub">You have been signed out.</p></div>');
+      koa.body = page(
+        'Signed out',
+        '<div class="card"><h1>Signed out</h1><p class="sub">You have been signed out.</p></div>',
+      );
     },
   };
 }

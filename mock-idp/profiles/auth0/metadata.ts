@@ -4,9 +4,41 @@ import { reshapeResponse } from '../../quirks/reshape-response.js';
 // A tenant's published lists. Scopes named after claims (name, nickname...)
 // are Auth0's legacy ones: accepted and ignored. response_types also lists
 // "token" alone, which oidc-provider does not serve, so it is left out.
-const SCOPES = ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'];
+const SCOPES = [
+  'openid',
+  'profile',
+  'offline_access',
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'email',
+  'email_verified',
+  'picture',
+  'created_at',
+  'identities',
+  'phone',
+  'address',
+];
 const RESPONSE_TYPES = ['code', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'];
-const CLAIMS = ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'];
+const CLAIMS = [
+  'aud',
+  'auth_time',
+  'created_at',
+  'email',
+  'email_verified',
+  'exp',
+  'family_name',
+  'given_name',
+  'iat',
+  'identities',
+  'iss',
+  'name',
+  'nickname',
+  'phone_number',
+  'picture',
+  'sub',
+];
 const ID_TOKEN_ALGS = ['HS256', 'RS256', 'PS256'];
 
 /**
@@ -26,7 +58,9 @@ export function auth0Metadata(): Quirk {
     reshape(body, koa, ctx) {
       if (typeof body.token_endpoint !== 'string') return;
       const base = body.token_endpoint.slice(0, -ctx.routes.token.length);
-      const algs = Array.isArray(body.id_token_signing_alg_values_supported) ? body.id_token_signing_alg_values_supported : [];
+      const algs = Array.isArray(body.id_token_signing_alg_values_supported)
+        ? body.id_token_signing_alg_values_supported
+        : [];
       const metadata: Record<string, unknown> = {
         issuer: body.issuer,
         authorization_endpoint: body.authorization_endpoint,

@@ -1,12 +1,12 @@
+import { defineProfile } from '../../kernel/plugin-types.js';
 import { assertionAudience } from '../../quirks/assertion-audience.js';
-import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from './audience.js';
-import { auth0Logout } from './logout.js';
-import { auth0Metadata } from './metadata.js';
 import { errorShape } from '../../quirks/error-shape.js';
 import { editIdToken } from '../../quirks/id-token.js';
 import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
 import { pkcePolicy } from '../../quirks/pkce-policy.js';
-import { defineProfile } from '../../kernel/plugin-types.js';
+import { auth0AccessTokens, auth0Audience, auth0AudienceRequired } from './audience.js';
+import { auth0Logout } from './logout.js';
+import { auth0Metadata } from './metadata.js';
 
 /**
  * An Auth0 tenant (https://{tenant}.auth0.com/): the issuer keeps its trailing
@@ -49,7 +49,8 @@ export default defineProfile({
     enabledJWA: { clientAuthSigningAlgValues: ['RS256', 'RS384', 'PS256'] },
     responseTypes: ['code', 'id_token', 'code token', 'code id_token', 'id_token token', 'code id_token token'],
     extraParams: ['audience'],
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     features: { introspection: { enabled: false } },
     // API access tokens 24 h, ID tokens 10 h, rotating refresh tokens 30 days absolute.
     ttl: { AccessToken: 86400, ClientCredentials: 86400, IdToken: 36000, RefreshToken: 30 * 86400 },
@@ -67,14 +68,21 @@ export default defineProfile({
     errorShape({
       description: 'a dead refresh token gets 403 "Unknown or invalid refresh token."',
       routes: ['token'],
-      map: (error, _status, koa) => (error.error === 'invalid_grant' && koa.oidc?.params?.grant_type === 'refresh_token'
-        ? { status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } }
-        : undefined),
+      map: (error, _status, koa) =>
+        error.error === 'invalid_grant' && koa.oidc?.params?.grant_type === 'refresh_token'
+          ? { status: 403, body: { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' } }
+          : undefined,
     }),
     offlineAccessWithoutConsent(),
     auth0Audience(),
     // Outside the access token quirk, so its re-signature is the last one.
-    editIdToken({ name: 'auth0-id-token', description: 'ID tokens carry typ JWT, as Auth0 signs them', edit: (token) => { token.typ = 'JWT'; } }),
+    editIdToken({
+      name: 'auth0-id-token',
+      description: 'ID tokens carry typ JWT, as Auth0 signs them',
+      edit: (token) => {
+        token.typ = 'JWT';
+      },
+    }),
     auth0AccessTokens(),
   ],
 });

@@ -1,6 +1,6 @@
 import type { Quirk } from '../../kernel/plugin-types.js';
-import type { User } from '../../users/user-store.js';
 import { resourceApi } from '../../quirks/resource-api.js';
+import type { User } from '../../users/user-store.js';
 
 /** GitLab's API scopes that may read the current user (lib/api/users.rb: read_user for GET, api, read_api). */
 const USER_READ_SCOPES = ['api', 'read_api', 'read_user'];
@@ -79,8 +79,15 @@ export function gitlabUserApi(): Quirk {
       }
       if (!ctx.lenient && !USER_READ_SCOPES.some((s) => token.scopes.has(s))) {
         koa.status = 403;
-        koa.set('www-authenticate', `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${USER_READ_SCOPES.join(' ')}"`);
-        koa.body = { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: USER_READ_SCOPES.join(' ') };
+        koa.set(
+          'www-authenticate',
+          `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${USER_READ_SCOPES.join(' ')}"`,
+        );
+        koa.body = {
+          error: 'insufficient_scope',
+          error_description: 'The request requires higher privileges than provided by the access token.',
+          scope: USER_READ_SCOPES.join(' '),
+        };
         return;
       }
       koa.status = 200;
@@ -101,7 +108,10 @@ export function gitlabTokenInfo(): Quirk {
     queryParams: ['access_token'],
     unauthenticated(_problem, koa) {
       koa.status = 401;
-      koa.set('www-authenticate', 'Bearer realm="Doorkeeper", error="invalid_token", error_description="The access token is invalid"');
+      koa.set(
+        'www-authenticate',
+        'Bearer realm="Doorkeeper", error="invalid_token", error_description="The access token is invalid"',
+      );
       koa.body = { error: 'invalid_token', error_description: 'The access token is invalid' };
     },
     async handle(koa, token, ctx) {

@@ -9,16 +9,41 @@ export const GITLAB_GROUP_ROLE_CLAIMS = [
   'https://gitlab.org/claims/groups/developer',
 ] as const;
 
-export const GITLAB_PROFILE_CLAIMS = ['name', 'nickname', 'preferred_username', 'website', 'profile', 'picture'] as const;
+export const GITLAB_PROFILE_CLAIMS = [
+  'name',
+  'nickname',
+  'preferred_username',
+  'website',
+  'profile',
+  'picture',
+] as const;
 
 export const GITLAB_CLAIMS = [
-  'sub_legacy', ...GITLAB_PROFILE_CLAIMS, 'email', 'email_verified', 'groups', 'groups_direct', ...GITLAB_GROUP_ROLE_CLAIMS,
+  'sub_legacy',
+  ...GITLAB_PROFILE_CLAIMS,
+  'email',
+  'email_verified',
+  'groups',
+  'groups_direct',
+  ...GITLAB_GROUP_ROLE_CLAIMS,
 ] as const;
 
 // doorkeeper-openid_connect puts a claim in the ID token only when it says
 // `response: [:id_token]`; GitLab does that for these four, every other claim
 // is userinfo-only. groups_direct is the one that is ID-token-only.
-const ID_TOKEN_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sub_legacy', 'email', 'email_verified', 'groups_direct']);
+const ID_TOKEN_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'sub_legacy',
+  'email',
+  'email_verified',
+  'groups_direct',
+]);
 const USERINFO_CLAIMS = new Set<string>(['sub', ...GITLAB_CLAIMS.filter((c) => c !== 'groups_direct')]);
 
 /**
@@ -46,13 +71,14 @@ export function gitlabIdToken(): Quirk {
 export function gitlabUserinfo(): Quirk {
   return reshapeResponse({
     name: 'gitlab-userinfo',
-    description: 'userinfo carries GitLab\'s claims and not groups_direct',
+    description: "userinfo carries GitLab's claims and not groups_direct",
     routes: ['userinfo'],
     when: 'success',
     reshape(body) {
       for (const name of Object.keys(body)) {
         const value = body[name];
-        if (!USERINFO_CLAIMS.has(name) || (Array.isArray(value) && value.length === 0 && name.startsWith('https://'))) delete body[name];
+        if (!USERINFO_CLAIMS.has(name) || (Array.isArray(value) && value.length === 0 && name.startsWith('https://')))
+          delete body[name];
       }
     },
   });
@@ -66,13 +92,17 @@ export function gitlabUserinfo(): Quirk {
 export function gitlabDiscovery(): Quirk {
   return reshapeResponse({
     name: 'gitlab-discovery',
-    description: 'discovery lists client_secret_basic/post, PKCE plain and S256, GitLab\'s claims',
+    description: "discovery lists client_secret_basic/post, PKCE plain and S256, GitLab's claims",
     routes: ['/.well-known/openid-configuration'],
     when: 'success',
     reshape(body, koa) {
       const withoutNone = (value: unknown) => (Array.isArray(value) ? value.filter((m) => m !== 'none') : value);
       const next: Record<string, unknown> = { ...body };
-      for (const field of ['token_endpoint_auth_methods_supported', 'revocation_endpoint_auth_methods_supported', 'introspection_endpoint_auth_methods_supported']) {
+      for (const field of [
+        'token_endpoint_auth_methods_supported',
+        'revocation_endpoint_auth_methods_supported',
+        'introspection_endpoint_auth_methods_supported',
+      ]) {
         if (field in next) next[field] = withoutNone(next[field]);
       }
       next.code_challenge_methods_supported = ['plain', 'S256'];
@@ -90,7 +120,8 @@ export function gitlabJwks(): Quirk {
     routes: ['jwks'],
     when: 'success',
     reshape(body, koa) {
-      if (Array.isArray(body.keys)) koa.body = { ...body, keys: (body.keys as { kty?: string }[]).filter((k) => k.kty === 'RSA') };
+      if (Array.isArray(body.keys))
+        koa.body = { ...body, keys: (body.keys as { kty?: string }[]).filter((k) => k.kty === 'RSA') };
     },
   });
 }

@@ -1,18 +1,25 @@
-import { gitlabTokenInfo, gitlabUserApi } from './api.js';
-import {
-  GITLAB_CLAIMS, GITLAB_PROFILE_CLAIMS, gitlabDiscovery, gitlabIdToken, gitlabJwks, gitlabRevokeBody, gitlabUserinfo,
-} from './oauth.js';
+import { defineProfile } from '../../kernel/plugin-types.js';
 import { pairedTokens } from '../../quirks/paired-tokens.js';
 import { pkcePolicy } from '../../quirks/pkce-policy.js';
 import { queryTokenParams } from '../../quirks/query-token-params.js';
 import { refreshReuse } from '../../quirks/refresh-reuse.js';
 import { tokenResponse } from '../../quirks/token-response.js';
-import { defineProfile } from '../../kernel/plugin-types.js';
+import { gitlabTokenInfo, gitlabUserApi } from './api.js';
+import {
+  GITLAB_CLAIMS,
+  GITLAB_PROFILE_CLAIMS,
+  gitlabDiscovery,
+  gitlabIdToken,
+  gitlabJwks,
+  gitlabRevokeBody,
+  gitlabUserinfo,
+} from './oauth.js';
 
 // Doorkeeper's wording (config/locales/doorkeeper.en.yml) for every dead grant.
 const INVALID_GRANT = {
   error: 'invalid_grant',
-  error_description: 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+  error_description:
+    'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
 };
 
 /**
@@ -24,7 +31,8 @@ const INVALID_GRANT = {
 export default defineProfile({
   name: 'gitlab',
   title: 'GitLab',
-  description: 'GitLab.com (Doorkeeper): /oauth/* routes, 2 h tokens, 120 s ID tokens, rotating token pairs, /api/v4/user',
+  description:
+    'GitLab.com (Doorkeeper): /oauth/* routes, 2 h tokens, 120 s ID tokens, rotating token pairs, /api/v4/user',
   defaultPath: '/gitlab',
   keySet: 'gitlab',
   fixture: 'gitlab',
@@ -32,9 +40,25 @@ export default defineProfile({
   usernameClaim: 'preferred_username',
   defaultUser: '1234567',
   scopes: [
-    'api', 'read_api', 'read_user', 'create_runner', 'manage_runner', 'k8s_proxy', 'read_repository', 'write_repository',
-    'read_registry', 'write_registry', 'read_virtual_registry', 'write_virtual_registry', 'sudo', 'admin_mode',
-    'read_service_ping', 'ai_features', 'openid', 'profile', 'email',
+    'api',
+    'read_api',
+    'read_user',
+    'create_runner',
+    'manage_runner',
+    'k8s_proxy',
+    'read_repository',
+    'write_repository',
+    'read_registry',
+    'write_registry',
+    'read_virtual_registry',
+    'write_virtual_registry',
+    'sudo',
+    'admin_mode',
+    'read_service_ping',
+    'ai_features',
+    'openid',
+    'profile',
+    'email',
   ],
   claims: {
     // GitLab scopes every OIDC claim to openid; profile and email are newer scopes releasing their usual subsets.

@@ -1,12 +1,18 @@
 import { randomInt } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { RouteName } from '../../kernel/routes.js';
-import type { Quirk } from '../../kernel/plugin-types.js';
-import { errorShape } from '../../quirks/error-shape.js';
 import { peekFormBody } from '../../kernel/form-body.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import type { RouteName } from '../../kernel/routes.js';
+import { errorShape } from '../../quirks/error-shape.js';
 
 /** Okta's OAuth endpoints that authenticate clients; its rules below hold on all of them. */
-const CLIENT_AUTH_ROUTES: RouteName[] = ['token', 'introspection', 'revocation', 'device_authorization', 'pushed_authorization_request'];
+const CLIENT_AUTH_ROUTES: RouteName[] = [
+  'token',
+  'introspection',
+  'revocation',
+  'device_authorization',
+  'pushed_authorization_request',
+];
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -35,7 +41,10 @@ export function oktaJsonBody(): Quirk {
     middleware: (ctx) => async (koa, next) => {
       if (!clientAuthPaths(koa, ctx.routes) || !/\bjson\b/i.test(koa.get('content-type'))) return next();
       koa.status = 400;
-      koa.body = oktaApiError('E0000021', 'Bad request. Accept and/or Content-Type headers likely do not match supported values.');
+      koa.body = oktaApiError(
+        'E0000021',
+        'Bad request. Accept and/or Content-Type headers likely do not match supported values.',
+      );
     },
   };
 }
@@ -52,12 +61,17 @@ export function oktaSingleCredential(): Quirk {
     middleware: (ctx) => async (koa, next) => {
       if (!clientAuthPaths(koa, ctx.routes)) return next();
       const body = await peekFormBody(koa);
-      const sources = [/^basic\s/i.test(koa.get('authorization')), body.has('client_secret'), body.has('client_assertion')].filter(Boolean);
+      const sources = [
+        /^basic\s/i.test(koa.get('authorization')),
+        body.has('client_secret'),
+        body.has('client_assertion'),
+      ].filter(Boolean);
       if (sources.length < 2) return next();
       koa.status = 401;
       koa.body = {
         error: 'invalid_client',
-        error_description: 'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+        error_description:
+          'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
       };
     },
   };
@@ -78,11 +92,18 @@ export function oktaClientErrors(): Quirk {
       if (error.error !== 'invalid_client') return undefined;
       const client = koa.oidc?.client;
       // oidc-provider sets the client entity only once it found the client.
-      if (!client) return { status: 401, body: oktaApiError('invalid_client', "Invalid value for 'client_id' parameter.") };
+      if (!client)
+        return { status: 401, body: oktaApiError('invalid_client', "Invalid value for 'client_id' parameter.") };
       const body = (koa.oidc.body ?? {}) as Record<string, unknown>;
       const secretPresented = /^basic\s/i.test(koa.get('authorization')) || typeof body.client_secret === 'string';
       if (SECRET_METHODS.has(client.clientAuthMethod) && secretPresented) {
-        return { status: 401, body: { error: 'invalid_client', error_description: 'The client secret supplied for a confidential client is invalid.' } };
+        return {
+          status: 401,
+          body: {
+            error: 'invalid_client',
+            error_description: 'The client secret supplied for a confidential client is invalid.',
+          },
+        };
       }
       return undefined;
     },

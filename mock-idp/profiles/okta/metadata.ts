@@ -10,11 +10,45 @@ const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secre
 // okta_post_message response mode (Okta's own widget transport).
 const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'];
 const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'okta_post_message'];
-const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'password', 'urn:ietf:params:oauth:grant-type:device_code'];
+const GRANT_TYPES = [
+  'authorization_code',
+  'implicit',
+  'refresh_token',
+  'password',
+  'urn:ietf:params:oauth:grant-type:device_code',
+];
 const CLAIMS = [
-  'iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname',
-  'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo',
-  'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash', 'c_hash',
+  'iss',
+  'ver',
+  'sub',
+  'aud',
+  'iat',
+  'exp',
+  'jti',
+  'auth_time',
+  'amr',
+  'idp',
+  'nonce',
+  'name',
+  'nickname',
+  'preferred_username',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'email',
+  'email_verified',
+  'profile',
+  'zoneinfo',
+  'locale',
+  'address',
+  'phone_number',
+  'picture',
+  'website',
+  'gender',
+  'birthdate',
+  'updated_at',
+  'at_hash',
+  'c_hash',
 ];
 
 /**
@@ -42,7 +76,14 @@ export function oktaMetadata(): Quirk {
       if (oauth) koa.path = OIDC_METADATA;
       await next();
       const body = koa.body as Record<string, unknown> | undefined;
-      if (koa.path !== OIDC_METADATA || koa.status !== 200 || !body || typeof body !== 'object' || typeof body.token_endpoint !== 'string') return;
+      if (
+        koa.path !== OIDC_METADATA ||
+        koa.status !== 200 ||
+        !body ||
+        typeof body !== 'object' ||
+        typeof body.token_endpoint !== 'string'
+      )
+        return;
       const origin = new URL(body.token_endpoint).origin;
       const metadata: Record<string, unknown> = {
         issuer: body.issuer,
@@ -53,7 +94,9 @@ export function oktaMetadata(): Quirk {
         jwks_uri: body.jwks_uri,
         response_types_supported: RESPONSE_TYPES,
         response_modes_supported: RESPONSE_MODES,
-        grant_types_supported: oauth ? [...GRANT_TYPES.slice(0, 4), 'client_credentials', ...GRANT_TYPES.slice(4)] : GRANT_TYPES,
+        grant_types_supported: oauth
+          ? [...GRANT_TYPES.slice(0, 4), 'client_credentials', ...GRANT_TYPES.slice(4)]
+          : GRANT_TYPES,
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: oauth ? undefined : ['RS256'],
         scopes_supported: body.scopes_supported,
@@ -102,7 +145,7 @@ export function oktaKeysCacheControl(now: () => Date = () => new Date()): Quirk 
       await next();
       if (koa.path !== ctx.routes.jwks || koa.status !== 200) return;
       const safe = untilNextQuarter(now()) - ROLLOVER_MARGIN;
-      koa.set('cache-control', `max-age=${safe > SHORT_CACHE ? safe : SHORT_CACHE}, must-revalidate`);
+      koa.set('cache-control', `max-age=${Math.max(safe, SHORT_CACHE)}, must-revalidate`);
     },
   };
 }

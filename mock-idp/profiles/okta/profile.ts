@@ -1,11 +1,11 @@
+import { defineProfile } from '../../kernel/plugin-types.js';
 import { assertionAudience } from '../../quirks/assertion-audience.js';
 import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
+import { pkcePolicy } from '../../quirks/pkce-policy.js';
+import { queryTokenParams } from '../../quirks/query-token-params.js';
 import { oktaClientErrors, oktaJsonBody, oktaSingleCredential } from './errors.js';
 import { oktaKeysCacheControl, oktaMetadata } from './metadata.js';
 import { oktaAccessTokens, oktaIdToken, oktaIntrospection, oktaTokenResponse } from './tokens.js';
-import { pkcePolicy } from '../../quirks/pkce-policy.js';
-import { queryTokenParams } from '../../quirks/query-token-params.js';
-import { defineProfile } from '../../kernel/plugin-types.js';
 
 /** The id Okta's `idp` claim carries for users mastered in Okta itself: the org's id. */
 const ORG_ID = '00o1okta0mock0idp001';
@@ -54,7 +54,8 @@ export default defineProfile({
     responseTypes: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
     // Okta issues a refresh token only for the offline_access scope.
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
   }),
   quirks: [
     oktaTokenResponse(),
@@ -66,14 +67,21 @@ export default defineProfile({
     oktaSingleCredential(),
     assertionAudience({
       expected: (_ctx, tokenUrl) => tokenUrl,
-      reject: () => ({ status: 401, body: { error: 'invalid_client', error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.' } }),
+      reject: () => ({
+        status: 401,
+        body: {
+          error: 'invalid_client',
+          error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.',
+        },
+      }),
     }),
     pkcePolicy({
       methods: ['S256'],
       verifierLengthError: {
         error: 'invalid_grant',
         // The double period is Okta's.
-        error_description: 'PKCE verification failed: The code_verifier must have a minimum length of 43 characters and a maximum length of 128 characters..',
+        error_description:
+          'PKCE verification failed: The code_verifier must have a minimum length of 43 characters and a maximum length of 128 characters..',
       },
     }),
     // Inside the rejections above, so it reshapes only what oidc-provider answered.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
 import { peekFormBody } from '../../kernel/form-body.js';
+import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
 import { editIdToken } from '../../quirks/id-token.js';
 import { jwtAccessTokens } from '../../quirks/jwt-access-tokens.js';
 import { reshapeResponse } from '../../quirks/reshape-response.js';
@@ -71,7 +71,13 @@ export function oktaAccessTokens(options: { audience: (ctx: QuirkContext) => str
       const scp = issued.scope.split(' ').filter(Boolean);
       if (!issued.accountId) return { ...base, scp, sub: issued.clientId };
       const auth = authTime(koa);
-      return { ...base, uid: issued.accountId, scp, ...(auth !== undefined ? { auth_time: auth } : {}), sub: oktaLogin(ctx, issued.accountId) };
+      return {
+        ...base,
+        uid: issued.accountId,
+        scp,
+        ...(auth !== undefined ? { auth_time: auth } : {}),
+        sub: oktaLogin(ctx, issued.accountId),
+      };
     },
   });
 }
@@ -82,12 +88,13 @@ const TOKEN_FIELDS = ['token_type', 'expires_in', 'access_token', 'scope', 'refr
 export function oktaTokenResponse(): Quirk {
   return reshapeResponse({
     name: 'okta-token-response',
-    description: 'token responses in Okta\'s field order',
+    description: "token responses in Okta's field order",
     routes: ['token'],
     when: 'success',
     reshape(body, koa) {
       const ordered: Record<string, unknown> = {};
-      for (const name of [...TOKEN_FIELDS, ...Object.keys(body)]) if (body[name] !== undefined) ordered[name] = body[name];
+      for (const name of [...TOKEN_FIELDS, ...Object.keys(body)])
+        if (body[name] !== undefined) ordered[name] = body[name];
       koa.body = ordered;
     },
   });
@@ -108,7 +115,8 @@ export function oktaIntrospection(): Quirk {
       const presented = (await peekFormBody(koa)).get('token');
       await next();
       const body = koa.body as Record<string, unknown> | undefined;
-      if (!presented || koa.status !== 200 || body?.active !== true || ctx.tokens.resolve(presented) === presented) return;
+      if (!presented || koa.status !== 200 || body?.active !== true || ctx.tokens.resolve(presented) === presented)
+        return;
       let claims: JWTPayload;
       try {
         claims = decodeJwt(presented);

@@ -1,9 +1,9 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { recordOf } from '../../kernel/evidence.js';
-import { maskSecret } from '../../log/mask.js';
 import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
-import type { User } from '../../users/user-store.js';
+import { maskSecret } from '../../log/mask.js';
 import { resourceApi } from '../../quirks/resource-api.js';
+import type { User } from '../../users/user-store.js';
 
 export const API_PREFIX = '/2.3/';
 const QUOTA = { quota_max: 10000, quota_remaining: 9999 };
@@ -23,16 +23,34 @@ function wrapper(items: unknown[]) {
 function siteDomain(site: string): string {
   if (site.includes('.')) return site;
   const own: Record<string, string> = {
-    stackoverflow: 'stackoverflow.com', serverfault: 'serverfault.com', superuser: 'superuser.com',
-    askubuntu: 'askubuntu.com', stackapps: 'stackapps.com', mathoverflow: 'mathoverflow.net',
+    stackoverflow: 'stackoverflow.com',
+    serverfault: 'serverfault.com',
+    superuser: 'superuser.com',
+    askubuntu: 'askubuntu.com',
+    stackapps: 'stackapps.com',
+    mathoverflow: 'mathoverflow.net',
   };
   return own[site] ?? `${site}.stackexchange.com`;
 }
 
 const USER_FIELDS = [
-  'badge_counts', 'is_employee', 'last_modified_date', 'last_access_date', 'reputation_change_year', 'reputation_change_quarter',
-  'reputation_change_month', 'reputation_change_week', 'reputation_change_day', 'reputation', 'creation_date', 'user_type',
-  'accept_rate', 'location', 'website_url', 'profile_image', 'display_name',
+  'badge_counts',
+  'is_employee',
+  'last_modified_date',
+  'last_access_date',
+  'reputation_change_year',
+  'reputation_change_quarter',
+  'reputation_change_month',
+  'reputation_change_week',
+  'reputation_change_day',
+  'reputation',
+  'creation_date',
+  'user_type',
+  'accept_rate',
+  'location',
+  'website_url',
+  'profile_image',
+  'display_name',
 ];
 
 /** A `user` as /2.3/me returns it with the default filter; the fixture's claims fill the fields. */
@@ -41,7 +59,10 @@ function seUser(user: User, site: string) {
   const accountId = /^\d+$/.test(user.sub) ? Number(user.sub) : user.sub;
   const userId = typeof c.user_id === 'number' ? c.user_id : accountId;
   const displayName = typeof c.display_name === 'string' ? c.display_name : (user.username ?? user.sub);
-  const slug = displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = displayName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const given = Object.fromEntries(USER_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]]));
   return {
     badge_counts: { bronze: 0, silver: 0, gold: 0 },
@@ -59,7 +80,10 @@ function seUser(user: User, site: string) {
 
 /** The access_token object of /2.3/access-tokens. */
 async function describeToken(ctx: QuirkContext, presented: string, options: StackexchangeApiOptions) {
-  const stored = await ctx.provider().AccessToken.find(ctx.tokens.resolve(presented)).catch(() => undefined);
+  const stored = await ctx
+    .provider()
+    .AccessToken.find(ctx.tokens.resolve(presented))
+    .catch(() => undefined);
   if (!stored || stored.isExpired) return undefined;
   const scopes = (stored.scope ?? '').split(' ').filter((s) => s && !options.hiddenScopes?.includes(s));
   const accountId = stored.accountId && /^\d+$/.test(stored.accountId) ? Number(stored.accountId) : stored.accountId;
@@ -93,7 +117,8 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
     path: `${API_PREFIX}me`,
     queryParams: ['access_token'],
     unauthenticated(problem, koa) {
-      if (problem === 'missing') apiError(koa, 401, 'access_token_required', '`access_token` is required for this method');
+      if (problem === 'missing')
+        apiError(koa, 401, 'access_token_required', '`access_token` is required for this method');
       else apiError(koa, 402, 'invalid_access_token', '`access_token` is invalid, expired or revoked');
     },
     async handle(koa, token, ctx) {
@@ -117,33 +142,42 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
       return async (koa, next) => {
         if (!koa.path.startsWith(API_PREFIX)) return next();
         const method = koa.path.slice(API_PREFIX.length);
-        if (koa.method !== 'GET') return apiError(koa, 404, 'no_method', `${koa.method} is not a method of the API; use GET`);
+        if (koa.method !== 'GET')
+          return apiError(koa, 404, 'no_method', `${koa.method} is not a method of the API; use GET`);
 
         if (method === 'me') {
           const bearer = /^Bearer\s+\S+$/i.test(koa.get('authorization'));
           if ((bearer || typeof koa.query.access_token === 'string') && typeof koa.query.key !== 'string') {
             return apiError(koa, 405, 'key_required', '`key` is required when `access_token` is passed');
           }
-          if (typeof koa.query.site !== 'string' || !koa.query.site) return apiError(koa, 400, 'bad_parameter', 'site is required');
+          if (typeof koa.query.site !== 'string' || !koa.query.site)
+            return apiError(koa, 400, 'bad_parameter', 'site is required');
           return meHandler(koa, next);
         }
 
         const tokens = /^access-tokens\/([^/]+)(\/invalidate)?$/.exec(method);
         if (tokens) {
           const record = recordOf(koa.req);
-          const presented = tokens[1]!.split(';').map((t) => {
-            try {
-              return decodeURIComponent(t);
-            } catch {
-              return t;
-            }
-          }).filter(Boolean);
+          const presented = tokens[1]!
+            .split(';')
+            .map((t) => {
+              try {
+                return decodeURIComponent(t);
+              } catch {
+                return t;
+              }
+            })
+            .filter(Boolean);
           if (record) {
             record.route = tokens[2] ? 'stackexchange_invalidate_tokens' : 'stackexchange_access_tokens';
             // Keeps the mount path in front: the record and the log line show where the request went.
-            record.path = record.path.replace(/access-tokens\/[^/]+/, `access-tokens/${presented.map(maskSecret).join(';')}`);
+            record.path = record.path.replace(
+              /access-tokens\/[^/]+/,
+              `access-tokens/${presented.map(maskSecret).join(';')}`,
+            );
           }
-          if (presented.length > 20) return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
+          if (presented.length > 20)
+            return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
           const items = [];
           for (const token of presented) {
             const found = await describeToken(ctx, token, options);

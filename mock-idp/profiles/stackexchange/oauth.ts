@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordOf } from '../../kernel/evidence.js';
-import type { Quirk } from '../../kernel/plugin-types.js';
 import { rewriteFormBody } from '../../kernel/form-body.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
 
 const JSON_SUFFIX = '/json';
 const JSON_FLAG = Symbol('stackexchange-json-token-response');
@@ -24,12 +24,14 @@ export function stackexchangeEndpoints(options: { apiPrefix: string }): Quirk {
     middleware: (ctx) => async (koa, next) => {
       const authorization = ctx.routes.authorization;
       // /oauth/<segment> covers both /oauth/access_token and the resume path /oauth/<uid>.
-      const underAuthorization = koa.path.startsWith(`${authorization}/`) && /^\/[A-Za-z0-9_-]+$/.test(koa.path.slice(authorization.length));
-      const known = koa.path === authorization
-        || underAuthorization
-        || koa.path === `${ctx.routes.token}${JSON_SUFFIX}`
-        || koa.path.startsWith('/interaction/')
-        || koa.path.startsWith(options.apiPrefix);
+      const underAuthorization =
+        koa.path.startsWith(`${authorization}/`) && /^\/[A-Za-z0-9_-]+$/.test(koa.path.slice(authorization.length));
+      const known =
+        koa.path === authorization ||
+        underAuthorization ||
+        koa.path === `${ctx.routes.token}${JSON_SUFFIX}` ||
+        koa.path.startsWith('/interaction/') ||
+        koa.path.startsWith(options.apiPrefix);
       if (known) return next();
       koa.status = 404;
       koa.body = { error: 'not_found', error_description: `Stack Exchange has no ${koa.path} endpoint` };
@@ -56,7 +58,7 @@ export function stackexchangeAuthorize(): Quirk {
       }
       await next();
       const location = koa.response.get('location');
-      if (!location || !location.includes('iss=')) return;
+      if (!location?.includes('iss=')) return;
       let target: URL;
       try {
         target = new URL(location);
@@ -88,7 +90,10 @@ export function stackexchangeTokenRequest(): Quirk {
       if (koa.method !== 'POST') {
         // oidc-provider would take GET /oauth/access_token for a login resuming at /oauth/<uid>.
         koa.status = 400;
-        koa.body = { error: 'invalid_request', error_description: `${koa.method} is not supported: POST the form to ${ctx.mountPath}${ctx.routes.token}` };
+        koa.body = {
+          error: 'invalid_request',
+          error_description: `${koa.method} is not supported: POST the form to ${ctx.mountPath}${ctx.routes.token}`,
+        };
         return;
       }
       const contentType = koa.req.headers['content-type'] ?? '';
@@ -106,14 +111,17 @@ export function stackexchangeTokenRequest(): Quirk {
       const parsed = koa.oidc?.body as Record<string, unknown> | undefined;
       if (parsed) delete parsed.grant_type;
       const record = recordOf(koa.req);
-      if (record) record.notes = [...(record.notes ?? []), 'grant_type=authorization_code implied: Stack Exchange takes none'];
+      if (record)
+        record.notes = [...(record.notes ?? []), 'grant_type=authorization_code implied: Stack Exchange takes none'];
     },
   };
 }
 
 function formEncode(values: Record<string, string | number>): string {
   // encodeURIComponent leaves `*`, `(` and `)` alone, as Stack Exchange's own responses do.
-  return Object.entries(values).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  return Object.entries(values)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
 }
 
 /**
@@ -130,10 +138,15 @@ export function stackexchangeTokenResponse(options: { noExpiryScope: string }): 
       await next();
       if (koa.path !== ctx.routes.token) return;
       const json = (koa.state as Record<symbol, boolean>)[JSON_FLAG] === true;
-      const body = (koa.body && typeof koa.body === 'object' && !Buffer.isBuffer(koa.body) ? koa.body : {}) as Record<string, unknown>;
+      const body = (koa.body && typeof koa.body === 'object' && !Buffer.isBuffer(koa.body) ? koa.body : {}) as Record<
+        string,
+        unknown
+      >;
       let out: Record<string, string | number>;
       if (koa.status < 400 && typeof body.access_token === 'string') {
-        const noExpiry = String(body.scope ?? '').split(' ').includes(options.noExpiryScope);
+        const noExpiry = String(body.scope ?? '')
+          .split(' ')
+          .includes(options.noExpiryScope);
         const ttl = typeof body.expires_in === 'number' ? body.expires_in : 0;
         const token = ctx.tokens.present(body.access_token, stackexchangeToken(), ttl);
         out = noExpiry ? { access_token: token } : { access_token: token, expires: ttl };

@@ -1,11 +1,14 @@
+import { defineProfile } from '../../kernel/plugin-types.js';
 import { alwaysGzip } from '../../quirks/always-gzip.js';
 import { commaScopes } from '../../quirks/comma-scopes.js';
 import { scopeOptional } from '../../quirks/scope-optional.js';
 import { API_PREFIX, stackexchangeApi } from './api.js';
 import {
-  stackexchangeAuthorize, stackexchangeEndpoints, stackexchangeTokenRequest, stackexchangeTokenResponse,
+  stackexchangeAuthorize,
+  stackexchangeEndpoints,
+  stackexchangeTokenRequest,
+  stackexchangeTokenResponse,
 } from './oauth.js';
-import { defineProfile } from '../../kernel/plugin-types.js';
 
 const NO_EXPIRY = 'no_expiry';
 /** What a request without scope is granted: nothing beyond public data and /me. Never shown. */
@@ -31,7 +34,13 @@ export default defineProfile({
   keySet: 'generic',
   fixture: 'stackexchange',
   realHost: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
-  docs: [{ ref: 'api.stackexchange.com/docs/authentication', short: 'Stack Exchange docs', url: 'https://api.stackexchange.com/docs/authentication' }],
+  docs: [
+    {
+      ref: 'api.stackexchange.com/docs/authentication',
+      short: 'Stack Exchange docs',
+      url: 'https://api.stackexchange.com/docs/authentication',
+    },
+  ],
   defaultUser: '1165580',
   scopes: ['read_inbox', NO_EXPIRY, 'write_access', 'private_info', NO_SCOPE],
   providerConfig: () => ({

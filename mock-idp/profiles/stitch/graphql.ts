@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
-import { fixturePath } from '../../paths.js';
-import type { Quirk } from '../../kernel/plugin-types.js';
 import { BodyTooLarge, peekFormBody, readLimited } from '../../kernel/form-body.js';
+import type { Quirk } from '../../kernel/plugin-types.js';
+import { fixturePath } from '../../paths.js';
 import { GRAPHQL_LIMITS, limitRules } from '../../quirks/graphql-limits.js';
-import { resourceApi, type ResourceToken } from '../../quirks/resource-api.js';
+import { type ResourceToken, resourceApi } from '../../quirks/resource-api.js';
 
 interface BankAccount {
   id: string;
@@ -57,7 +57,10 @@ function buildStitchSchema({ buildSchema }: GraphqlModule): GraphQLSchema {
 }
 
 function loadAccounts(): Record<string, BankAccount[]> {
-  return JSON.parse(readFileSync(fixturePath('profiles', 'stitch-bank-accounts.json'), 'utf8')) as Record<string, BankAccount[]>;
+  return JSON.parse(readFileSync(fixturePath('profiles', 'stitch-bank-accounts.json'), 'utf8')) as Record<
+    string,
+    BankAccount[]
+  >;
 }
 
 /** Forbidden in a field resolver becomes a GraphQL error on that field, as Stitch reports missing scopes. */
@@ -76,8 +79,14 @@ function resolversFor(token: ResourceToken, accounts: Record<string, BankAccount
           requireScope('accounts');
           return (accounts[token.accountId!] ?? []).map((account) => ({
             ...account,
-            availableBalance: () => (requireScope('balances'), account.availableBalance),
-            currentBalance: () => (requireScope('balances'), account.currentBalance),
+            availableBalance: () => {
+              requireScope('balances');
+              return account.availableBalance;
+            },
+            currentBalance: () => {
+              requireScope('balances');
+              return account.currentBalance;
+            },
           }));
         },
       };
@@ -88,8 +97,11 @@ function resolversFor(token: ResourceToken, accounts: Record<string, BankAccount
 /** Stitch's GraphQL API (api.stitch.money/graphql): bank accounts from fixtures, guarded by token scopes. */
 export function stitchGraphql(): Quirk {
   // graphql-js is loaded on the first API call: most runs never query it, and it is costly at start-up.
-  let loaded: Promise<{ mod: GraphqlModule; schema: GraphQLSchema; accounts: Record<string, BankAccount[]> }> | undefined;
-  const load = () => (loaded ??= import('graphql').then((mod) => ({ mod, schema: buildStitchSchema(mod), accounts: loadAccounts() })));
+  let loaded:
+    | Promise<{ mod: GraphqlModule; schema: GraphQLSchema; accounts: Record<string, BankAccount[]> }>
+    | undefined;
+  const load = () =>
+    (loaded ??= import('graphql').then((mod) => ({ mod, schema: buildStitchSchema(mod), accounts: loadAccounts() })));
   return resourceApi({
     name: 'graphql',
     description: 'GraphQL API with user { bankAccounts } (scopes accounts, balances)',
@@ -149,7 +161,9 @@ export function stitchGraphql(): Quirk {
         schema,
         document,
         rootValue: resolversFor(token, accounts),
-        variableValues: (variables && typeof variables === 'object' ? variables : undefined) as Record<string, unknown> | undefined,
+        variableValues: (variables && typeof variables === 'object' ? variables : undefined) as
+          | Record<string, unknown>
+          | undefined,
       });
       koa.status = 200;
       koa.body = result;

@@ -4,16 +4,82 @@ import { defineScenarios } from '../types.js';
 export default defineScenarios(
   // Valid responses on an issuer instance of the run's own: a baseline whose JWKS and discovery requests are one client's.
   { name: 'no-fault', description: 'no fault at all: every response is valid', faults: [] },
-  { name: 'state-altered', description: 'state changed in the redirect', faults: [{ target: 'authorization_response', set: { state: 'altered-state' } }] },
-  { name: 'state-missing', description: 'state removed from the redirect', faults: [{ target: 'authorization_response', set: { state: null } }] },
-  { name: 'iss-param-wrong', description: 'RFC 9207 iss names another issuer', faults: [{ target: 'authorization_response', set: { iss: 'https://attacker.example' } }] },
-  { name: 'iss-param-missing', description: 'RFC 9207 iss removed although advertised', faults: [{ target: 'authorization_response', set: { iss: null } }] },
-  { name: 'authorization-error', description: 'the authorization server answers access_denied', faults: [{ target: 'authorization_response', error: { error: 'access_denied', error_description: 'The resource owner denied the request' } }] },
-  { name: 'state-replayed', description: 'the 2nd login\'s response carries the state of the 1st', faults: [], steps: [{ when: { route: 'authorization', nth: 2 }, faults: [{ target: 'authorization_response', replay: ['state'] }] }] },
-  { name: 'authorization-response-duplicate-params', description: 'state and code each appear twice with different values (RFC 6749 3.1)', faults: [{ target: 'authorization_response', duplicate: ['state', 'code'] }] },
-  { name: 'form-post-in-query', description: 'form_post was asked, the response comes as a query-string redirect', faults: [{ target: 'authorization_response', inQuery: true }] },
-  { name: 'authorization-error-markup', description: 'an error whose error_description carries HTML and script', faults: [{ target: 'authorization_response', error: { error: 'access_denied', error_description: '<script>window.mockIdpXss=1</script><img src=x onerror="window.mockIdpXss=1">mock-idp-xss-probe' } }] },
-  { name: 'userinfo-sub-mismatch', description: 'userinfo names another subject than the ID token', faults: [{ target: 'userinfo', set: { sub: 'someone-else' } }] },
-  { name: 'userinfo-sub-missing', description: 'userinfo without sub', faults: [{ target: 'userinfo', remove: ['sub'] }] },
-  { name: 'userinfo-signature-corrupt', description: 'a signed userinfo JWT (for a client that registered userinfo_signed_response_alg) with a corrupted signature', faults: [{ target: 'userinfo', corruptSignature: true }] },
+  {
+    name: 'state-altered',
+    description: 'state changed in the redirect',
+    faults: [{ target: 'authorization_response', set: { state: 'altered-state' } }],
+  },
+  {
+    name: 'state-missing',
+    description: 'state removed from the redirect',
+    faults: [{ target: 'authorization_response', set: { state: null } }],
+  },
+  {
+    name: 'iss-param-wrong',
+    description: 'RFC 9207 iss names another issuer',
+    faults: [{ target: 'authorization_response', set: { iss: 'https://attacker.example' } }],
+  },
+  {
+    name: 'iss-param-missing',
+    description: 'RFC 9207 iss removed although advertised',
+    faults: [{ target: 'authorization_response', set: { iss: null } }],
+  },
+  {
+    name: 'authorization-error',
+    description: 'the authorization server answers access_denied',
+    faults: [
+      {
+        target: 'authorization_response',
+        error: { error: 'access_denied', error_description: 'The resource owner denied the request' },
+      },
+    ],
+  },
+  {
+    name: 'state-replayed',
+    description: "the 2nd login's response carries the state of the 1st",
+    faults: [],
+    steps: [
+      { when: { route: 'authorization', nth: 2 }, faults: [{ target: 'authorization_response', replay: ['state'] }] },
+    ],
+  },
+  {
+    name: 'authorization-response-duplicate-params',
+    description: 'state and code each appear twice with different values (RFC 6749 3.1)',
+    faults: [{ target: 'authorization_response', duplicate: ['state', 'code'] }],
+  },
+  {
+    name: 'form-post-in-query',
+    description: 'form_post was asked, the response comes as a query-string redirect',
+    faults: [{ target: 'authorization_response', inQuery: true }],
+  },
+  {
+    name: 'authorization-error-markup',
+    description: 'an error whose error_description carries HTML and script',
+    faults: [
+      {
+        target: 'authorization_response',
+        error: {
+          error: 'access_denied',
+          error_description:
+            '<script>window.mockIdpXss=1</script><img src=x onerror="window.mockIdpXss=1">mock-idp-xss-probe',
+        },
+      },
+    ],
+  },
+  {
+    name: 'userinfo-sub-mismatch',
+    description: 'userinfo names another subject than the ID token',
+    faults: [{ target: 'userinfo', set: { sub: 'someone-else' } }],
+  },
+  {
+    name: 'userinfo-sub-missing',
+    description: 'userinfo without sub',
+    faults: [{ target: 'userinfo', remove: ['sub'] }],
+  },
+  {
+    name: 'userinfo-signature-corrupt',
+    description:
+      'a signed userinfo JWT (for a client that registered userinfo_signed_response_alg) with a corrupted signature',
+    faults: [{ target: 'userinfo', corruptSignature: true }],
+  },
 );

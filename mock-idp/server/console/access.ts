@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorizeAdmin, type AdminOptions } from '../admin.js';
+import { type AdminOptions, authorizeAdmin } from '../admin.js';
 import { refuseCrossSite } from '../admin-guard.js';
 import { sendJson } from '../respond.js';
 
@@ -12,13 +12,19 @@ import { sendJson } from '../respond.js';
 export function admitAsAdmin(req: IncomingMessage, res: ServerResponse, admin: AdminOptions): boolean {
   const refused = refuseCrossSite(req, admin.allowedHosts);
   if (refused) {
-    sendJson(res, refused.status, { error: refused.status === 415 ? 'invalid_request' : 'access_denied', error_description: refused.reason });
+    sendJson(res, refused.status, {
+      error: refused.status === 415 ? 'invalid_request' : 'access_denied',
+      error_description: refused.reason,
+    });
     return false;
   }
   const denied = authorizeAdmin(req, admin);
   if (denied) {
     res.setHeader('www-authenticate', 'Bearer realm="mock-idp-admin"');
-    sendJson(res, admin.adminToken ? 401 : 403, { error: admin.adminToken ? 'invalid_token' : 'access_denied', error_description: denied });
+    sendJson(res, admin.adminToken ? 401 : 403, {
+      error: admin.adminToken ? 'invalid_token' : 'access_denied',
+      error_description: denied,
+    });
     return false;
   }
   return true;

@@ -8,7 +8,7 @@ export interface FailureHelp {
 const BY_ERROR: Record<string, FailureHelp> = {
   invalid_client: {
     rule: 'The client must be registered and authenticate as registered (RFC 6749 §2.3 and §5.2).',
-    fix: 'Check the client_id, the secret or key, and that the method matches the client\'s token_endpoint_auth_method in the overview.',
+    fix: "Check the client_id, the secret or key, and that the method matches the client's token_endpoint_auth_method in the overview.",
   },
   invalid_grant: {
     rule: 'An authorization code or refresh token is single-use, short-lived and bound to the client, the redirect_uri and the PKCE code_challenge (RFC 6749 §4.1.3, RFC 7636 §4.6).',
@@ -28,11 +28,11 @@ const BY_ERROR: Record<string, FailureHelp> = {
   },
   unauthorized_client: {
     rule: 'The client may only use the grant and response types it registered (RFC 6749 §5.2).',
-    fix: 'Use a grant_type / response_type listed in the client\'s registration, or register it.',
+    fix: "Use a grant_type / response_type listed in the client's registration, or register it.",
   },
   unsupported_grant_type: {
     rule: 'The token endpoint accepts only the grant types this issuer supports (RFC 6749 §5.2).',
-    fix: 'Use a grant_type listed in the issuer\'s discovery document (grant_types_supported).',
+    fix: "Use a grant_type listed in the issuer's discovery document (grant_types_supported).",
   },
   unsupported_response_type: {
     rule: 'The authorization endpoint accepts only the response types the client registered.',
@@ -47,7 +47,7 @@ const BY_ERROR: Record<string, FailureHelp> = {
     fix: 'Send "Authorization: Bearer <access_token>" with a token this issuer issued that has not expired; refresh it when it has.',
   },
   access_denied: {
-    rule: 'The user (or the admin API\'s gate) refused the request.',
+    rule: "The user (or the admin API's gate) refused the request.",
     fix: 'For a login: approve it. For the admin API: call it from loopback or with the admin token, same origin, with Content-Type: application/json.',
   },
   login_required: {
@@ -80,10 +80,10 @@ const BY_ERROR: Record<string, FailureHelp> = {
   },
   temporarily_unavailable: {
     rule: 'The server could not answer now.',
-    fix: 'Retry after the Retry-After header\'s seconds.',
+    fix: "Retry after the Retry-After header's seconds.",
   },
   server_error: {
-    rule: 'The server failed: not the client\'s fault.',
+    rule: "The server failed: not the client's fault.",
     fix: 'Report it with the request below and the server log.',
   },
 };
@@ -94,9 +94,17 @@ export function failureHelp(status: number | undefined, error: string | undefine
   if (error && BY_ERROR[error]) return BY_ERROR[error];
   if (status === 401) return BY_ERROR.invalid_token;
   if (status === 404) return BY_ERROR.not_found;
-  if (status === 405) return { rule: 'Each endpoint answers only its methods (the Allow header lists them).', fix: 'Use the method the endpoint documents.' };
+  if (status === 405)
+    return {
+      rule: 'Each endpoint answers only its methods (the Allow header lists them).',
+      fix: 'Use the method the endpoint documents.',
+    };
   if (status === 413) return { rule: 'Request bodies are bounded.', fix: 'Send a smaller body.' };
-  if (status === 415) return { rule: 'The endpoint reads one body type.', fix: 'Send the Content-Type it expects (form-encoded for OAuth endpoints, JSON for the admin API).' };
+  if (status === 415)
+    return {
+      rule: 'The endpoint reads one body type.',
+      fix: 'Send the Content-Type it expects (form-encoded for OAuth endpoints, JSON for the admin API).',
+    };
   if (status >= 500) return BY_ERROR.server_error;
   return {
     rule: error ? `The issuer answered ${error}.` : `The issuer answered HTTP ${status}.`,

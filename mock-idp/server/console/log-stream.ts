@@ -21,7 +21,13 @@ function resumeFrom(req: IncomingMessage, url: URL): number {
  * then each request as it finishes, as a decoded view. The stream's own
  * request is left out, or every reconnect would log itself.
  */
-export function streamLog(req: IncomingMessage, res: ServerResponse, url: URL, requestLog: RequestLog, issuers: ReadonlyMap<string, Issuer>): void {
+export function streamLog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestLog: RequestLog,
+  issuers: ReadonlyMap<string, Issuer>,
+): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -40,7 +46,9 @@ export function streamLog(req: IncomingMessage, res: ServerResponse, url: URL, r
   // A stream never finishes on its own: once the server stops listening (close(), SIGTERM), it
   // ends, so shutting down does not wait out the deadline for an open console.
   const server = (req.socket as typeof req.socket & { server?: Server }).server;
-  const watch = setInterval(() => { if (server && !server.listening) res.end(); }, SHUTDOWN_CHECK_MS);
+  const watch = setInterval(() => {
+    if (server && !server.listening) res.end();
+  }, SHUTDOWN_CHECK_MS);
   watch.unref();
   res.once('close', () => {
     unsubscribe();

@@ -24,9 +24,11 @@ function clientBlock(issuer: Issuer, client: Issuer['clients'][number]): string 
   return `<div class="client">
   <div class="id"><code>${escapeHtml(client.client_id)}</code> <span class="badge">${escapeHtml(method)}</span></div>
   <div class="uris">${client.client_name ? `${escapeHtml(client.client_name)} · ` : ''}${uris.length ? uris.map((u) => `<code>${escapeHtml(u)}</code>`).join(' · ') : 'no redirect URIs'}${hasConsoleUri ? ' <span class="badge">console callback added</span>' : ''}</div>
-  <div class="actions">${unavailable
-    ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span class="why">${escapeHtml(unavailable)}</span>`
-    : `<button type="button" class="small primary try-login" ${data}>Try a login</button>`}${secret ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal secret</button>` : ''}</div>
+  <div class="actions">${
+    unavailable
+      ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span class="why">${escapeHtml(unavailable)}</span>`
+      : `<button type="button" class="small primary try-login" ${data}>Try a login</button>`
+  }${secret ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal secret</button>` : ''}</div>
   ${secret ? '<code class="secret" hidden></code>' : ''}
 </div>`;
 }
@@ -34,24 +36,32 @@ function clientBlock(issuer: Issuer, client: Issuer['clients'][number]): string 
 /** One card per issuer: identity, discovery, clients (secrets behind a click) and users. */
 export function renderOverview(issuers: readonly Issuer[]): string {
   if (!issuers.length) return '<p class="empty">No issuers are configured.</p>';
-  return `<div class="grid">${issuers.map((issuer) => {
-    const summary = issuer.summary();
-    return `<article class="card issuer" id="issuer-${escapeHtml(issuer.name)}" data-issuer="${escapeHtml(issuer.name)}">
+  return `<div class="grid">${issuers
+    .map((issuer) => {
+      const summary = issuer.summary();
+      return `<article class="card issuer" id="issuer-${escapeHtml(issuer.name)}" data-issuer="${escapeHtml(issuer.name)}">
   <h3>${escapeHtml(issuer.name)} <span class="badge">${escapeHtml(summary.profile)}</span> <span class="badge">login: ${escapeHtml(summary.login)}</span></h3>
-  <p class="meta">Issuer <code>${escapeHtml(summary.issuer)}</code><br>${summary.discovery
-    ? `Discovery <a href="${escapeHtml(summary.discovery)}"><code>${escapeHtml(summary.discovery.replace(summary.issuer.replace(/\/$/, ''), '…'))}</code></a>`
-    : `Authorize <code>${escapeHtml(summary.endpoints?.authorization)}</code><br>Token <code>${escapeHtml(summary.endpoints?.token)}</code>`}</p>
+  <p class="meta">Issuer <code>${escapeHtml(summary.issuer)}</code><br>${
+    summary.discovery
+      ? `Discovery <a href="${escapeHtml(summary.discovery)}"><code>${escapeHtml(summary.discovery.replace(summary.issuer.replace(/\/$/, ''), '…'))}</code></a>`
+      : `Authorize <code>${escapeHtml(summary.endpoints?.authorization)}</code><br>Token <code>${escapeHtml(summary.endpoints?.token)}</code>`
+  }</p>
   <h4>Clients (${issuer.clients.length})</h4>
   ${issuer.clients.map((c) => clientBlock(issuer, c)).join('') || '<p class="empty">No clients.</p>'}
   <h4>Users (${summary.users.length})</h4>
   <div class="users">${issuer.users.list().map(userChip).join('') || '<span class="empty">No users.</span>'}</div>
 </article>`;
-  }).join('')}</div>`;
+    })
+    .join('')}</div>`;
 }
 
 export function overviewData(issuers: readonly Issuer[], scenarios: readonly string[]): OverviewData {
   return {
-    issuers: issuers.map((i) => ({ name: i.name, clients: i.clients.map((c) => c.client_id), users: i.users.list().map((u) => u.sub) })),
+    issuers: issuers.map((i) => ({
+      name: i.name,
+      clients: i.clients.map((c) => c.client_id),
+      users: i.users.list().map((u) => u.sub),
+    })),
     scenarios: [...scenarios],
   };
 }

@@ -1,5 +1,5 @@
 import type { Issuer } from '../../issuer/issuer.js';
-import { renderOverview, overviewData } from './overview.js';
+import { overviewData, renderOverview } from './overview.js';
 import { CONSOLE_SCRIPT } from './page-script.js';
 import { consoleShell } from './shell.js';
 
@@ -30,8 +30,10 @@ const LOG = `<section id="log" aria-labelledby="log-h">
 </section>`;
 
 function controls(): string {
-  const issuerSelect = (id: string) => `<label>Issuer <select id="${id}" class="issuer-select" required></select></label>`;
-  const clientSelect = (id: string, issuer: string) => `<label>Client <select id="${id}" class="client-select" data-issuer-from="${issuer}" required></select></label>`;
+  const issuerSelect = (id: string) =>
+    `<label>Issuer <select id="${id}" class="issuer-select" required></select></label>`;
+  const clientSelect = (id: string, issuer: string) =>
+    `<label>Client <select id="${id}" class="client-select" data-issuer-from="${issuer}" required></select></label>`;
   return `<section id="controls" aria-labelledby="controls-h">
   <h2 id="controls-h">Controls</h2>
   <p class="intro" style="margin:0 0 10px">Each control calls the admin API (<code>/_admin/…</code>) from this page, with the same checks as any caller: JSON bodies, same origin, and the admin token when one is set.</p>

@@ -1,13 +1,14 @@
-import * as oauth from 'openid-client';
 import { LRUCache } from 'lru-cache';
 import type { ClientMetadata } from 'oidc-provider';
+import * as oauth from 'openid-client';
 import type { Issuer } from '../../issuer/issuer.js';
 
 export const CALLBACK_PATH = '/_console/callback';
 
 /** Why the console cannot log in as a client, or undefined when it can. */
 export function tryLoginUnavailable(issuer: Issuer, client: ClientMetadata): string | undefined {
-  if (issuer.hosts.length) return 'this issuer is bound to a provider host name (for msw), which the console cannot reach';
+  if (issuer.hosts.length)
+    return 'this issuer is bound to a provider host name (for msw), which the console cannot reach';
   const method = client.token_endpoint_auth_method ?? 'client_secret_basic';
   if (!['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'none'].includes(method)) {
     return `the client authenticates with ${method}; the console does not hold its private key`;
@@ -21,10 +22,14 @@ export function tryLoginUnavailable(issuer: Issuer, client: ClientMetadata): str
 function clientAuth(client: ClientMetadata): oauth.ClientAuth {
   const secret = client.client_secret as string | undefined;
   switch (client.token_endpoint_auth_method ?? 'client_secret_basic') {
-    case 'client_secret_post': return oauth.ClientSecretPost(secret);
-    case 'client_secret_jwt': return oauth.ClientSecretJwt(secret);
-    case 'none': return oauth.None();
-    default: return oauth.ClientSecretBasic(secret);
+    case 'client_secret_post':
+      return oauth.ClientSecretPost(secret);
+    case 'client_secret_jwt':
+      return oauth.ClientSecretJwt(secret);
+    case 'none':
+      return oauth.None();
+    default:
+      return oauth.ClientSecretBasic(secret);
   }
 }
 
@@ -33,11 +38,23 @@ async function configure(issuer: Issuer, client: ClientMetadata): Promise<oauth.
   const summary = issuer.summary();
   let config: oauth.Configuration;
   if (summary.discovery) {
-    config = await oauth.discovery(new URL(issuer.issuer), client.client_id, {}, clientAuth(client), insecure ? { execute: [oauth.allowInsecureRequests] } : {});
+    config = await oauth.discovery(
+      new URL(issuer.issuer),
+      client.client_id,
+      {},
+      clientAuth(client),
+      insecure ? { execute: [oauth.allowInsecureRequests] } : {},
+    );
   } else {
     config = new oauth.Configuration(
-      { issuer: issuer.issuer, authorization_endpoint: summary.endpoints!.authorization, token_endpoint: summary.endpoints!.token },
-      client.client_id, {}, clientAuth(client),
+      {
+        issuer: issuer.issuer,
+        authorization_endpoint: summary.endpoints!.authorization,
+        token_endpoint: summary.endpoints!.token,
+      },
+      client.client_id,
+      {},
+      clientAuth(client),
     );
     if (insecure) oauth.allowInsecureRequests(config);
   }
@@ -79,7 +96,9 @@ export class ConsoleLogins {
     const unavailable = tryLoginUnavailable(issuer, client);
     if (unavailable) throw new ConsoleLoginError(`cannot try a login as ${clientId}: ${unavailable}`);
     if (!((client.redirect_uris ?? []) as string[]).includes(redirectUri)) {
-      throw new ConsoleLoginError(`${redirectUri} is not registered for ${clientId}: add it first with POST /_admin/issuers/${encodeURIComponent(issuer.name)}/clients/${encodeURIComponent(clientId)}/redirect_uris`);
+      throw new ConsoleLoginError(
+        `${redirectUri} is not registered for ${clientId}: add it first with POST /_admin/issuers/${encodeURIComponent(issuer.name)}/clients/${encodeURIComponent(clientId)}/redirect_uris`,
+      );
     }
     const config = await configure(issuer, client);
     const verifier = oauth.randomPKCECodeVerifier();
@@ -111,7 +130,9 @@ export class ConsoleLogins {
     current.search = callback.search;
     try {
       const tokens = await oauth.authorizationCodeGrant(pending.config, current, {
-        pkceCodeVerifier: pending.verifier, expectedState: state, idTokenExpected: pending.nonce !== undefined,
+        pkceCodeVerifier: pending.verifier,
+        expectedState: state,
+        idTokenExpected: pending.nonce !== undefined,
         ...(pending.nonce !== undefined ? { expectedNonce: pending.nonce } : {}),
       });
       outcome.tokens = { ...tokens };
@@ -138,10 +159,21 @@ function describe(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
-    const e = current as { message?: unknown; error?: unknown; error_description?: unknown; code?: unknown; claim?: unknown; expected?: unknown; reason?: unknown; cause?: unknown };
+    const e = current as {
+      message?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+      code?: unknown;
+      claim?: unknown;
+      expected?: unknown;
+      reason?: unknown;
+      cause?: unknown;
+    };
     if (typeof e.message === 'string' && !parts.includes(e.message)) parts.push(e.message);
-    if (typeof e.error === 'string') parts.push(`${e.error}${typeof e.error_description === 'string' ? `: ${e.error_description}` : ''}`);
-    if (typeof e.claim === 'string') parts.push(`claim "${e.claim}"${e.expected !== undefined ? `, expected ${JSON.stringify(e.expected)}` : ''}`);
+    if (typeof e.error === 'string')
+      parts.push(`${e.error}${typeof e.error_description === 'string' ? `: ${e.error_description}` : ''}`);
+    if (typeof e.claim === 'string')
+      parts.push(`claim "${e.claim}"${e.expected !== undefined ? `, expected ${JSON.stringify(e.expected)}` : ''}`);
     if (typeof e.reason === 'string') parts.push(e.reason);
     if (depth === 0 && typeof e.code === 'string') parts.push(`(${e.code})`);
     current = e.cause;

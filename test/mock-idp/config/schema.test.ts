@@ -20,16 +20,24 @@ describe('config JSON Schema', () => {
   });
 
   it('describes every top-level and issuer option', () => {
-    const schema = configJsonSchema() as { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['port', 'host', 'publicBaseUrl', 'adminToken', 'login', 'issuers', 'storeSize']));
-    expect(Object.keys(schema.properties.issuers!.items!.properties!)).toEqual(expect.arrayContaining(['name', 'profile', 'path', 'clients', 'users', 'keys', 'lenient', 'ttl', 'features']));
+    const schema = configJsonSchema() as {
+      properties: Record<string, { items?: { properties?: Record<string, unknown> } }>;
+    };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['port', 'host', 'publicBaseUrl', 'adminToken', 'login', 'issuers', 'storeSize']),
+    );
+    expect(Object.keys(schema.properties.issuers!.items!.properties!)).toEqual(
+      expect.arrayContaining(['name', 'profile', 'path', 'clients', 'users', 'keys', 'lenient', 'ttl', 'features']),
+    );
   });
 });
 
 describe('the example config', () => {
   it('sets every option the schema knows and starts', async () => {
     const config = await loadConfig({ file: exampleFile });
-    const topLevel = Object.keys((configJsonSchema() as { properties: Record<string, unknown> }).properties).filter((k) => k !== '$schema');
+    const topLevel = Object.keys((configJsonSchema() as { properties: Record<string, unknown> }).properties).filter(
+      (k) => k !== '$schema',
+    );
     for (const key of topLevel) expect(config, key).toHaveProperty(key);
     const idp = await startTestIdp({ configFile: exampleFile, port: 0, logLevel: 'silent' });
     started.push(idp);

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../mock-idp/index.js';
 import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, startTestIdp, useIdp } from '../../helpers/idp.js';
 
@@ -24,7 +24,12 @@ describe('the request log records what a client did', () => {
     expect(authorize.issuer).toBe('generic');
 
     const token = log.find((r) => r.route === 'token')!;
-    expect(token).toMatchObject({ method: 'POST', bodyType: 'form', status: 200, clientAuth: { method: 'client_secret_post' } });
+    expect(token).toMatchObject({
+      method: 'POST',
+      bodyType: 'form',
+      status: 200,
+      clientAuth: { method: 'client_secret_post' },
+    });
     expect(token.body.grant_type).toBe('authorization_code');
     expect(token.time).toMatch(/^\d{4}-\d\d-\d\dT/);
 
@@ -58,13 +63,21 @@ describe('the request log records what a client did', () => {
     await codeFlow(config);
     const [token] = idp().requests.list({ sinceId: since, route: 'token' }) as [RequestRecord];
     expect(token.clientAuth?.method).toBe('private_key_jwt');
-    expect(token.clientAuth?.assertion?.payload).toMatchObject({ iss: 'generic-private-key-jwt', sub: 'generic-private-key-jwt', jti: expect.any(String) });
+    expect(token.clientAuth?.assertion?.payload).toMatchObject({
+      iss: 'generic-private-key-jwt',
+      sub: 'generic-private-key-jwt',
+      jti: expect.any(String),
+    });
     expect(token.body.client_assertion).toMatch(/…/);
   });
 
   it('records the error a request got and why', async () => {
     const since = idp().requests.lastId;
-    await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=generic-service&client_secret=nope' });
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=generic-service&client_secret=nope',
+    });
     const [record] = idp().requests.list({ sinceId: since });
     expect(record).toMatchObject({ route: 'token', status: 401, error: 'invalid_client', clientId: 'generic-service' });
     expect(record!.notes?.join(' ')).toMatch(/invalid_client/);
@@ -85,11 +98,11 @@ describe('the admin HTTP path', () => {
     await fetch(`${issuer}/.well-known/openid-configuration`);
     const response = await fetch(`${idp().url}/_admin/requests?issuer=generic&route=discovery`);
     expect(response.status).toBe(200);
-    const body = await response.json() as { requests: RequestRecord[]; lastId: number };
+    const body = (await response.json()) as { requests: RequestRecord[]; lastId: number };
     expect(body.requests.length).toBeGreaterThan(0);
     expect(body.requests.every((r) => r.route === 'discovery')).toBe(true);
     const cleared = await fetch(`${idp().url}/_admin/requests?issuer=generic`, { method: 'DELETE' });
-    expect((await cleared.json() as { cleared: number }).cleared).toBeGreaterThan(0);
+    expect(((await cleared.json()) as { cleared: number }).cleared).toBeGreaterThan(0);
   });
 
   it('requires the admin token once one is configured', async () => {
@@ -98,9 +111,13 @@ describe('the admin HTTP path', () => {
       const none = await fetch(`${guarded.url}/_admin/requests`);
       expect(none.status).toBe(401);
       expect(await none.json()).toMatchObject({ error: 'invalid_token' });
-      const wrong = await fetch(`${guarded.url}/_admin/requests`, { headers: { authorization: 'Bearer a-long-enough-admin-tokeX' } });
+      const wrong = await fetch(`${guarded.url}/_admin/requests`, {
+        headers: { authorization: 'Bearer a-long-enough-admin-tokeX' },
+      });
       expect(wrong.status).toBe(401);
-      const right = await fetch(`${guarded.url}/_admin/requests`, { headers: { authorization: 'Bearer a-long-enough-admin-token' } });
+      const right = await fetch(`${guarded.url}/_admin/requests`, {
+        headers: { authorization: 'Bearer a-long-enough-admin-token' },
+      });
       expect(right.status).toBe(200);
       // The token itself never lands in the log.
       expect(JSON.stringify(guarded.requests.list())).not.toContain('a-long-enough-admin-token');
@@ -114,7 +131,10 @@ describe('the admin HTTP path', () => {
     try {
       const response = await fetch(`http://127.0.0.1:${open.port}/_admin/requests`);
       expect(response.status).toBe(403);
-      expect(await response.json()).toMatchObject({ error: 'access_denied', error_description: expect.stringContaining('MOCK_IDP_ADMIN_TOKEN') });
+      expect(await response.json()).toMatchObject({
+        error: 'access_denied',
+        error_description: expect.stringContaining('MOCK_IDP_ADMIN_TOKEN'),
+      });
     } finally {
       await open.close();
     }

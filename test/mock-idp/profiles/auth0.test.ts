@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
+import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
@@ -30,7 +30,11 @@ beforeAll(async () => {
 const jwks = () => createRemoteJWKSet(new URL(`${issuer}.well-known/jwks.json`));
 
 async function post(url: string, params: Record<string, string>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params),
+  });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
@@ -41,13 +45,17 @@ async function assertion(aud: string) {
   const { key, kid } = await clientPrivateKey('RS256');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ iss: 'auth0-pkjwt', sub: 'auth0-pkjwt', aud, jti: randomUUID(), iat: now, exp: now + 120 })
-    .setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+    .setProtectedHeader({ alg: 'RS256', kid })
+    .sign(key);
 }
 
 describe('Auth0: metadata and keys', () => {
   it('keeps the trailing slash in the issuer and publishes a tenant-shaped discovery', async () => {
     expect(issuer).toMatch(/\/auth0\/$/);
-    const metadata = await (await fetch(`${issuer}.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    const metadata = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(metadata).toMatchObject({
       issuer,
       authorization_endpoint: `${issuer}authorize`,
@@ -66,8 +74,12 @@ describe('Auth0: metadata and keys', () => {
   });
 
   it('publishes the fixture keys at /.well-known/jwks.json', async () => {
-    const { keys } = await (await fetch(`${issuer}.well-known/jwks.json`)).json() as { keys: { kid: string; d?: string }[] };
-    expect(keys.map((k) => k.kid)).toEqual(fixtureJson<{ keys: { kid: string }[] }>('keys/auth0.json').keys.map((k) => k.kid));
+    const { keys } = (await (await fetch(`${issuer}.well-known/jwks.json`)).json()) as {
+      keys: { kid: string; d?: string }[];
+    };
+    expect(keys.map((k) => k.kid)).toEqual(
+      fixtureJson<{ keys: { kid: string }[] }>('keys/auth0.json').keys.map((k) => k.kid),
+    );
     expect(keys.some((k) => 'd' in k)).toBe(false);
   });
 });
@@ -80,10 +92,19 @@ describe('Auth0: openid-client', () => {
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(payload.exp! - payload.iat!).toBe(36000);
     expect(tokens.expires_in).toBe(86400);
-    expect(payload).toMatchObject({ iss: issuer, sub: ALICE, nickname: 'alice', email: 'alice@example.com', [ROLES]: ['admin', 'editor'] });
+    expect(payload).toMatchObject({
+      iss: issuer,
+      sub: ALICE,
+      nickname: 'alice',
+      email: 'alice@example.com',
+      [ROLES]: ['admin', 'editor'],
+    });
     // Without an audience the access token is opaque and good at /userinfo only.
     expect(() => decodeJwt(tokens.access_token)).toThrow();
-    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({ sub: ALICE, [ROLES]: ['admin', 'editor'] });
+    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
+      sub: ALICE,
+      [ROLES]: ['admin', 'editor'],
+    });
   });
 
   it('logs a public client in with PKCE', async () => {
@@ -97,10 +118,20 @@ describe('Auth0: audience', () => {
     const config = await webConfig();
     const { tokens } = await codeFlow(config, { scope: 'openid profile offline_access', extra: { audience: API } });
     const { payload } = await jwtVerify(tokens.access_token, jwks(), { issuer, audience: API });
-    expect(payload).toMatchObject({ iss: issuer, sub: ALICE, aud: [API, `${issuer}userinfo`], azp: WEB.id, scope: 'openid profile offline_access', [ROLES]: ['admin', 'editor'] });
+    expect(payload).toMatchObject({
+      iss: issuer,
+      sub: ALICE,
+      aud: [API, `${issuer}userinfo`],
+      azp: WEB.id,
+      scope: 'openid profile offline_access',
+      [ROLES]: ['admin', 'editor'],
+    });
     expect(payload.exp! - payload.iat!).toBe(tokens.expires_in);
     expect(payload.gty).toBeUndefined();
-    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({ sub: ALICE, name: 'Alice Adams' });
+    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
+      sub: ALICE,
+      name: 'Alice Adams',
+    });
 
     // A refresh keeps the audience of the original request.
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
@@ -110,19 +141,44 @@ describe('Auth0: audience', () => {
   it('accepts the audience on the token request too', async () => {
     const config = await webConfig();
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier }, { audience: API });
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      callback,
+      { pkceCodeVerifier: verifier },
+      { audience: API },
+    );
     expect(decodeJwt(tokens.access_token).aud).toEqual([API, `${issuer}userinfo`]);
   });
 
   it('leaves userinfo out of aud without openid', async () => {
     const url = new URL(`${issuer}authorize`);
     const verifier = randomBytes(32).toString('base64url');
-    const params = { client_id: WEB.id, response_type: 'code', scope: 'email', redirect_uri: REDIRECT_URI, audience: API, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+    const params = {
+      client_id: WEB.id,
+      response_type: 'code',
+      scope: 'email',
+      redirect_uri: REDIRECT_URI,
+      audience: API,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    };
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const tokens = await post(tokenUrl, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: WEB.id, client_secret: WEB.secret });
+    const tokens = await post(tokenUrl, {
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      client_id: WEB.id,
+      client_secret: WEB.secret,
+    });
     expect(tokens.status).toBe(200);
     expect(tokens.body.id_token).toBeUndefined();
     expect(decodeJwt(String(tokens.body.access_token))).toMatchObject({ aud: API, sub: ALICE, scope: 'email' });
@@ -134,7 +190,9 @@ describe('Auth0: audience', () => {
     expect(device.verification_uri).toBe(`${issuer}activate`);
     const { response } = await new UserAgent().navigate(device.verification_uri_complete!);
     expect(await response!.text()).toContain('Device connected');
-    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: device.device_code });
+    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', {
+      device_code: device.device_code,
+    });
     expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: [API, `${issuer}userinfo`], sub: ALICE, azp: WEB.id });
   });
 
@@ -142,15 +200,30 @@ describe('Auth0: audience', () => {
     const config = await discover(issuer, M2M.id, client.ClientSecretPost(M2M.secret));
     const tokens = await client.clientCredentialsGrant(config, { audience: API });
     const { payload } = await jwtVerify(tokens.access_token, jwks(), { issuer, audience: API });
-    expect(payload).toMatchObject({ iss: issuer, sub: `${M2M.id}@clients`, aud: API, azp: M2M.id, gty: 'client-credentials' });
+    expect(payload).toMatchObject({
+      iss: issuer,
+      sub: `${M2M.id}@clients`,
+      aud: API,
+      azp: M2M.id,
+      gty: 'client-credentials',
+    });
   });
 
   it('refuses client_credentials without an audience (strict), unless lenient', async () => {
-    expect(await post(tokenUrl, { grant_type: 'client_credentials', client_id: M2M.id, client_secret: M2M.secret })).toEqual({
+    expect(
+      await post(tokenUrl, { grant_type: 'client_credentials', client_id: M2M.id, client_secret: M2M.secret }),
+    ).toEqual({
       status: 403,
-      body: { error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' },
+      body: {
+        error: 'access_denied',
+        error_description: 'No audience parameter was provided, and no default audience has been configured',
+      },
     });
-    const lenient = await post(`${idp().issuers['auth0-lenient']}oauth/token`, { grant_type: 'client_credentials', client_id: M2M.id, client_secret: M2M.secret });
+    const lenient = await post(`${idp().issuers['auth0-lenient']}oauth/token`, {
+      grant_type: 'client_credentials',
+      client_id: M2M.id,
+      client_secret: M2M.secret,
+    });
     expect(lenient.status).toBe(200);
     // The issuer's own ttl config wins over Auth0's 24 h default.
     expect(lenient.body.expires_in).toBe(60);
@@ -159,7 +232,14 @@ describe('Auth0: audience', () => {
 
 describe('Auth0: refresh tokens', () => {
   it('answers an unknown refresh token with 403 "Unknown or invalid refresh token."', async () => {
-    expect(await post(tokenUrl, { grant_type: 'refresh_token', refresh_token: 'nope', client_id: WEB.id, client_secret: WEB.secret })).toEqual({ status: 403, body: DEAD_REFRESH });
+    expect(
+      await post(tokenUrl, {
+        grant_type: 'refresh_token',
+        refresh_token: 'nope',
+        client_id: WEB.id,
+        client_secret: WEB.secret,
+      }),
+    ).toEqual({ status: 403, body: DEAD_REFRESH });
   });
 
   it('revokes the whole family when a rotated refresh token is reused', async () => {
@@ -169,7 +249,13 @@ describe('Auth0: refresh tokens', () => {
     const refreshed = await client.refreshTokenGrant(config, first);
     const newest = refreshed.refresh_token!;
     expect(newest).not.toBe(first);
-    const refresh = (token: string) => post(tokenUrl, { grant_type: 'refresh_token', refresh_token: token, client_id: WEB.id, client_secret: WEB.secret });
+    const refresh = (token: string) =>
+      post(tokenUrl, {
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: WEB.id,
+        client_secret: WEB.secret,
+      });
     expect(await refresh(first)).toEqual({ status: 403, body: DEAD_REFRESH });
     expect(await refresh(newest)).toEqual({ status: 403, body: DEAD_REFRESH });
   });
@@ -177,9 +263,20 @@ describe('Auth0: refresh tokens', () => {
   it('answers a refresh token revoked at /oauth/revoke with the same 403', async () => {
     const config = await webConfig();
     const { tokens } = await codeFlow(config, { scope: 'openid offline_access' });
-    const revoked = await post(`${issuer}oauth/revoke`, { token: tokens.refresh_token!, client_id: WEB.id, client_secret: WEB.secret });
+    const revoked = await post(`${issuer}oauth/revoke`, {
+      token: tokens.refresh_token!,
+      client_id: WEB.id,
+      client_secret: WEB.secret,
+    });
     expect(revoked.status).toBe(200);
-    expect(await post(tokenUrl, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: WEB.id, client_secret: WEB.secret })).toEqual({ status: 403, body: DEAD_REFRESH });
+    expect(
+      await post(tokenUrl, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+        client_id: WEB.id,
+        client_secret: WEB.secret,
+      }),
+    ).toEqual({ status: 403, body: DEAD_REFRESH });
   });
 });
 
@@ -191,10 +288,19 @@ describe('Auth0: client assertions and PKCE', () => {
   });
 
   it('rejects the token URL or the issuer without its slash as the assertion audience (strict), unless lenient', async () => {
-    const request = async (aud: string, url = tokenUrl) => post(url, { grant_type: 'client_credentials', audience: API, client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(aud) });
+    const request = async (aud: string, url = tokenUrl) =>
+      post(url, {
+        grant_type: 'client_credentials',
+        audience: API,
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await assertion(aud),
+      });
     const byTokenUrl = await request(tokenUrl);
     expect(byTokenUrl.status).toBe(401);
-    expect(byTokenUrl.body).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining(`must be ${issuer}`) });
+    expect(byTokenUrl.body).toMatchObject({
+      error: 'invalid_client',
+      error_description: expect.stringContaining(`must be ${issuer}`),
+    });
     expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
     expect((await request(issuer)).status).toBe(200);
     const lenient = idp().issuers['auth0-lenient']!;
@@ -205,12 +311,25 @@ describe('Auth0: client assertions and PKCE', () => {
     for (const method of ['plain', undefined]) {
       const verifier = randomBytes(32).toString('base64url');
       const url = new URL(`${issuer}authorize`);
-      const params: Record<string, string | undefined> = { client_id: 'auth0-spa', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: verifier, code_challenge_method: method };
+      const params: Record<string, string | undefined> = {
+        client_id: 'auth0-spa',
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: REDIRECT_URI,
+        code_challenge: verifier,
+        code_challenge_method: method,
+      };
       for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
       const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
       const code = callback.searchParams.get('code');
       expect(code).toBeTruthy();
-      const tokens = await post(tokenUrl, { grant_type: 'authorization_code', client_id: 'auth0-spa', code: code!, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+      const tokens = await post(tokenUrl, {
+        grant_type: 'authorization_code',
+        client_id: 'auth0-spa',
+        code: code!,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
       expect(tokens.status).toBe(200);
     }
   });
@@ -227,7 +346,14 @@ describe('Auth0: /v2/logout', () => {
   /** Whether the agent still has a session: prompt=none succeeds only then. */
   async function hasSession(agent: UserAgent) {
     const url = new URL(`${issuer}authorize`);
-    for (const [k, v] of Object.entries({ client_id: WEB.id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, prompt: 'none' })) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      client_id: WEB.id,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      prompt: 'none',
+    }))
+      url.searchParams.set(k, v);
     const { url: callback } = await agent.navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     return callback.searchParams.has('code');
   }
@@ -236,14 +362,16 @@ describe('Auth0: /v2/logout', () => {
     const agent = await signedIn();
     expect(await hasSession(agent)).toBe(true);
     const returnTo = 'http://127.0.0.1:3000/';
-    const response = await agent.request(`${issuer}v2/logout?client_id=${WEB.id}&returnTo=${encodeURIComponent(returnTo)}`);
+    const response = await agent.request(
+      `${issuer}v2/logout?client_id=${WEB.id}&returnTo=${encodeURIComponent(returnTo)}`,
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(returnTo);
     expect(response.headers.getSetCookie().join('\n')).toMatch(/expires=Thu, 01 Jan 1970/i);
     expect(await hasSession(agent)).toBe(false);
   });
 
-  it('goes to the client\'s first allowed logout URL without returnTo', async () => {
+  it("goes to the client's first allowed logout URL without returnTo", async () => {
     const agent = await signedIn();
     const response = await agent.request(`${issuer}v2/logout?client_id=${WEB.id}`);
     expect(response.status).toBe(302);
@@ -253,11 +381,15 @@ describe('Auth0: /v2/logout', () => {
 
   it('refuses a returnTo that is not an allowed logout URL, and keeps the session', async () => {
     const agent = await signedIn();
-    const response = await agent.request(`${issuer}v2/logout?client_id=${WEB.id}&returnTo=${encodeURIComponent('https://evil.example/')}`);
+    const response = await agent.request(
+      `${issuer}v2/logout?client_id=${WEB.id}&returnTo=${encodeURIComponent('https://evil.example/')}`,
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('is not defined as a valid URL in &quot;Allowed Logout URLs&quot;');
     expect(await hasSession(agent)).toBe(true);
-    const withoutClient = await agent.request(`${issuer}v2/logout?returnTo=${encodeURIComponent('http://127.0.0.1:3000/')}`);
+    const withoutClient = await agent.request(
+      `${issuer}v2/logout?returnTo=${encodeURIComponent('http://127.0.0.1:3000/')}`,
+    );
     expect(withoutClient.status).toBe(400);
     const unknownClient = await agent.request(`${issuer}v2/logout?client_id=nobody`);
     expect(unknownClient.status).toBe(400);

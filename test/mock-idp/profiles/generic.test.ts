@@ -1,8 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, pemPrivateKey, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import {
+  clientPrivateKey,
+  codeFlow,
+  discover,
+  discoverGenericBasic,
+  pemPrivateKey,
+  REDIRECT_URI,
+  useIdp,
+} from '../../helpers/idp.js';
 
 let issuer: string;
 
@@ -15,10 +23,26 @@ describe('authorization code + PKCE with every client authentication method', ()
   const methods: [string, string, () => Promise<client.ClientAuth>][] = [
     ['client_secret_basic', 'generic-basic', async () => client.ClientSecretBasic('generic-basic-secret')],
     ['client_secret_post', 'generic-post', async () => client.ClientSecretPost('generic-post-secret')],
-    ['client_secret_jwt', 'generic-jwt', async () => client.ClientSecretJwt('generic-jwt-secret-at-least-32-bytes-long')],
-    ['private_key_jwt (client JWKS)', 'generic-private-key-jwt', async () => client.PrivateKeyJwt(await clientPrivateKey('RS256'))],
-    ['private_key_jwt (ES256 key from the JWKS)', 'generic-private-key-jwt', async () => client.PrivateKeyJwt(await clientPrivateKey('ES256'))],
-    ['private_key_jwt (PEM public key)', 'generic-private-key-pem', async () => client.PrivateKeyJwt({ key: await pemPrivateKey() })],
+    [
+      'client_secret_jwt',
+      'generic-jwt',
+      async () => client.ClientSecretJwt('generic-jwt-secret-at-least-32-bytes-long'),
+    ],
+    [
+      'private_key_jwt (client JWKS)',
+      'generic-private-key-jwt',
+      async () => client.PrivateKeyJwt(await clientPrivateKey('RS256')),
+    ],
+    [
+      'private_key_jwt (ES256 key from the JWKS)',
+      'generic-private-key-jwt',
+      async () => client.PrivateKeyJwt(await clientPrivateKey('ES256')),
+    ],
+    [
+      'private_key_jwt (PEM public key)',
+      'generic-private-key-pem',
+      async () => client.PrivateKeyJwt({ key: await pemPrivateKey() }),
+    ],
     ['none (public client)', 'generic-spa', async () => client.None()],
   ];
 
@@ -64,7 +88,12 @@ describe('the other grants and endpoints', () => {
     const config = await discoverGenericBasic(issuer);
     const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
     const info = await client.fetchUserInfo(config, tokens.access_token, 'alice');
-    expect(info).toMatchObject({ sub: 'alice', email: 'alice@example.com', name: 'Alice Adams', updated_at: 1767225600 });
+    expect(info).toMatchObject({
+      sub: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice Adams',
+      updated_at: 1767225600,
+    });
   });
 
   it('introspects and revokes', async () => {
@@ -75,7 +104,9 @@ describe('the other grants and endpoints', () => {
     await client.tokenRevocation(config, tokens.access_token);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
     await client.tokenRevocation(config, tokens.refresh_token!);
-    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('completes the device authorization grant headlessly', async () => {
@@ -86,7 +117,9 @@ describe('the other grants and endpoints', () => {
     const { response } = await agent.navigate(device.verification_uri_complete!);
     expect(response?.status).toBe(200);
     expect(await response!.text()).toContain('Device connected');
-    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: device.device_code });
+    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', {
+      device_code: device.device_code,
+    });
     expect(decodeJwt(tokens.id_token!).sub).toBe('alice');
   });
 
@@ -101,7 +134,13 @@ describe('the other grants and endpoints', () => {
     const { url } = await agent.navigate(logoutUrl, { until: (u) => u.origin === 'http://127.0.0.1:3000' });
     expect(url.searchParams.get('state')).toBe('bye-123');
     // The session is gone: a silent authorization now needs a login.
-    const silent = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', prompt: 'none', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const silent = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      prompt: 'none',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
     const { url: back } = await agent.navigate(silent, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     expect(back.searchParams.get('error')).toBe('login_required');
   });
@@ -118,7 +157,13 @@ describe('the other grants and endpoints', () => {
   it('logs in headlessly in one redirect, and sets the session cookie', async () => {
     const config = await discoverGenericBasic(issuer);
     const agent = new UserAgent();
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', login_hint: 'bob', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      login_hint: 'bob',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
     const { url: callback, hops } = await agent.navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     expect(hops).toHaveLength(1);
     expect(callback.searchParams.get('code')).toBeTruthy();
@@ -127,7 +172,13 @@ describe('the other grants and endpoints', () => {
 
   it('keeps the session in one unsigned cookie; an unknown session id is a fresh login, never that session', async () => {
     const config = await discoverGenericBasic(issuer);
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', login_hint: 'bob', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      login_hint: 'bob',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
     const first = await fetch(url, { redirect: 'manual' });
     expect(first.status).toBe(303);
     const cookies = first.headers.getSetCookie().map((c) => c.split('=')[0]);

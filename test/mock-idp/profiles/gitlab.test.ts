@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
-import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
@@ -29,7 +29,11 @@ beforeAll(async () => {
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 async function formPost(url: string, data: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(data) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(data),
+  });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
@@ -37,7 +41,14 @@ async function formPost(url: string, data: Record<string, string>, headers: Reco
 /** The authorize request as GitLab's docs write it, run to the callback. */
 async function authorize(params: Record<string, string | undefined>, base = issuer) {
   const url = new URL(`${base}/oauth/authorize`);
-  const all: Record<string, string | undefined> = { client_id: APP.client_id, redirect_uri: REDIRECT_URI, response_type: 'code', state: 'st', scope: 'openid profile email read_user', ...params };
+  const all: Record<string, string | undefined> = {
+    client_id: APP.client_id,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    state: 'st',
+    scope: 'openid profile email read_user',
+    ...params,
+  };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return callback;
@@ -49,22 +60,35 @@ async function login(scope = 'openid profile email read_user', base = issuer) {
   const code = callback.searchParams.get('code');
   expect(code, callback.href).toBeTruthy();
   const tokens = await formPost(`${base}/oauth/token`, {
-    client_id: APP.client_id, client_secret: APP.client_secret, code: code!, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code_verifier: DOC_VERIFIER,
+    client_id: APP.client_id,
+    client_secret: APP.client_secret,
+    code: code!,
+    grant_type: 'authorization_code',
+    redirect_uri: REDIRECT_URI,
+    code_verifier: DOC_VERIFIER,
   });
   expect(tokens.status).toBe(200);
-  return tokens.body as { access_token: string; refresh_token: string; id_token?: string; token_type: string; expires_in: number; created_at: number; scope: string };
+  return tokens.body as {
+    access_token: string;
+    refresh_token: string;
+    id_token?: string;
+    token_type: string;
+    expires_in: number;
+    created_at: number;
+    scope: string;
+  };
 }
 
 async function apiUser(token: string | undefined, how: 'bearer' | 'query' = 'bearer', base = issuer) {
   const url = new URL(`${base}/api/v4/user`);
   if (token && how === 'query') url.searchParams.set('access_token', token);
   const response = await fetch(url, { headers: token && how === 'bearer' ? { authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, body: await response.json() as Record<string, unknown> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe('GitLab: discovery', () => {
   it('publishes /oauth/* endpoints, no end_session_endpoint, secret auth methods and PKCE plain/S256', async () => {
-    const meta = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(meta).toMatchObject({
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -79,9 +103,11 @@ describe('GitLab: discovery', () => {
       id_token_signing_alg_values_supported: ['RS256'],
     });
     expect(meta).not.toHaveProperty('end_session_endpoint');
-    expect(meta.claims_supported).toEqual(expect.arrayContaining(['sub_legacy', 'groups_direct', 'https://gitlab.org/claims/groups/owner']));
+    expect(meta.claims_supported).toEqual(
+      expect.arrayContaining(['sub_legacy', 'groups_direct', 'https://gitlab.org/claims/groups/owner']),
+    );
     expect(meta.claims_supported).not.toContain('created_at');
-    const jwks = await (await fetch(`${issuer}/oauth/discovery/keys`)).json() as { keys: { kty: string }[] };
+    const jwks = (await (await fetch(`${issuer}/oauth/discovery/keys`)).json()) as { keys: { kty: string }[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
     expect(jwks.keys.every((k) => k.kty === 'RSA')).toBe(true);
   });
@@ -95,7 +121,11 @@ describe('GitLab: the authorization code flow', () => {
       expect(tokens.claims()).toMatchObject({ iss: issuer, aud: APP.client_id, sub: '1234567' });
       expect(tokens.expires_in).toBe(7200);
       const info = await client.fetchUserInfo(config, tokens.access_token, '1234567');
-      expect(info).toMatchObject({ name: 'Alice Adams', preferred_username: 'alice', groups: ['acme', 'acme/backend', 'acme/frontend'] });
+      expect(info).toMatchObject({
+        name: 'Alice Adams',
+        preferred_username: 'alice',
+        groups: ['acme', 'acme/backend', 'acme/frontend'],
+      });
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
       expect(refreshed.claims()?.sub).toBe('1234567');
     }
@@ -111,9 +141,13 @@ describe('GitLab: the authorization code flow', () => {
     expect(typeof tokens.id_token).toBe('string');
   });
 
-  it('issues a 120 s ID token with GitLab\'s claims and none of the userinfo-only ones', async () => {
+  it("issues a 120 s ID token with GitLab's claims and none of the userinfo-only ones", async () => {
     const tokens = await login();
-    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)), { issuer, audience: APP.client_id });
+    const { payload } = await jwtVerify(
+      tokens.id_token!,
+      createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
+      { issuer, audience: APP.client_id },
+    );
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload.sub).toMatch(/^\d+$/);
     expect(payload.sub_legacy).toMatch(/^[0-9a-f]{64}$/);
@@ -126,11 +160,19 @@ describe('GitLab: the authorization code flow', () => {
 
   it('serves name, nickname, preferred_username, website, profile, picture and groups from /oauth/userinfo only', async () => {
     const tokens = await login();
-    const response = await fetch(`${issuer}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    const info = await response.json() as Record<string, unknown>;
+    const response = await fetch(`${issuer}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    const info = (await response.json()) as Record<string, unknown>;
     expect(info).toMatchObject({
-      sub: '1234567', nickname: 'alice', preferred_username: 'alice', name: 'Alice Adams', website: 'https://alice.example.com',
-      profile: 'https://gitlab.example.com/alice', email: 'alice@example.com', groups: ['acme', 'acme/backend', 'acme/frontend'],
+      sub: '1234567',
+      nickname: 'alice',
+      preferred_username: 'alice',
+      name: 'Alice Adams',
+      website: 'https://alice.example.com',
+      profile: 'https://gitlab.example.com/alice',
+      email: 'alice@example.com',
+      groups: ['acme', 'acme/backend', 'acme/frontend'],
       'https://gitlab.org/claims/groups/owner': ['acme'],
     });
     expect(typeof info.picture).toBe('string');
@@ -150,18 +192,31 @@ describe('GitLab: the authorization code flow', () => {
   it('accepts token parameters in the query string', async () => {
     const callback = await authorize({ code_challenge: DOC_CHALLENGE, code_challenge_method: 'S256' });
     const url = new URL(`${issuer}/oauth/token`);
-    for (const [k, v] of Object.entries({ client_id: APP.client_id, client_secret: APP.client_secret, code: callback.searchParams.get('code')!, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code_verifier: DOC_VERIFIER })) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      code: callback.searchParams.get('code')!,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: DOC_VERIFIER,
+    }))
+      url.searchParams.set(k, v);
     const response = await fetch(url, { method: 'POST' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
   });
 
-  it('serves /oauth/token/info for the token\'s holder', async () => {
+  it("serves /oauth/token/info for the token's holder", async () => {
     const tokens = await login();
     const response = await fetch(`${issuer}/oauth/token/info?access_token=${tokens.access_token}`);
     expect(response.status).toBe(200);
-    const info = await response.json() as Record<string, unknown>;
-    expect(info).toMatchObject({ resource_owner_id: 1234567, application: { uid: APP.client_id }, created_at: tokens.created_at, scope: ['openid', 'profile', 'email', 'read_user'] });
+    const info = (await response.json()) as Record<string, unknown>;
+    expect(info).toMatchObject({
+      resource_owner_id: 1234567,
+      application: { uid: APP.client_id },
+      created_at: tokens.created_at,
+      scope: ['openid', 'profile', 'email', 'read_user'],
+    });
     expect(info.expires_in).toBeGreaterThan(7100);
     expect(info.expires_in_seconds).toBe(info.expires_in);
     const bad = await fetch(`${issuer}/oauth/token/info`, { headers: { authorization: 'Bearer nope' } });
@@ -175,7 +230,11 @@ describe('GitLab: refresh and revocation', () => {
     const first = await login();
     expect((await apiUser(first.access_token)).status).toBe(200);
     const refreshed = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: first.refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI,
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      refresh_token: first.refresh_token,
+      grant_type: 'refresh_token',
+      redirect_uri: REDIRECT_URI,
     });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
@@ -183,34 +242,65 @@ describe('GitLab: refresh and revocation', () => {
     expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
 
     expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
-    const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, { headers: { authorization: `Bearer ${first.access_token}` } });
+    const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${first.access_token}` },
+    });
     expect(oldUserinfo.status).toBe(401);
-    const reuse = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: first.refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
+    const reuse = await formPost(`${issuer}/oauth/token`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      refresh_token: first.refresh_token,
+      grant_type: 'refresh_token',
+      redirect_uri: REDIRECT_URI,
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.body.error).toBe('invalid_grant');
 
     // Reusing the old refresh token does not take the new pair down.
     expect((await apiUser(String(refreshed.body.access_token))).status).toBe(200);
-    const again = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: String(refreshed.body.refresh_token), grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
+    const again = await formPost(`${issuer}/oauth/token`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      refresh_token: String(refreshed.body.refresh_token),
+      grant_type: 'refresh_token',
+      redirect_uri: REDIRECT_URI,
+    });
     expect(again.status).toBe(200);
-    const { payload } = await jwtVerify(String(again.body.id_token), createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)), { issuer, audience: APP.client_id });
+    const { payload } = await jwtVerify(
+      String(again.body.id_token),
+      createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
+      { issuer, audience: APP.client_id },
+    );
     expect(payload.exp! - payload.iat!).toBe(120);
   });
 
   it('revokes with 200 {}, and revoking the access token ends its refresh token too', async () => {
     const tokens = await login();
-    const active = await formPost(`${issuer}/oauth/introspect`, { client_id: APP.client_id, client_secret: APP.client_secret, token: tokens.access_token });
+    const active = await formPost(`${issuer}/oauth/introspect`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      token: tokens.access_token,
+    });
     expect(active.body).toMatchObject({ active: true, client_id: APP.client_id, sub: '1234567' });
-    const revoked = await formPost(`${issuer}/oauth/revoke`, { client_id: APP.client_id, client_secret: APP.client_secret, token: tokens.access_token });
+    const revoked = await formPost(`${issuer}/oauth/revoke`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      token: tokens.access_token,
+    });
     expect(revoked).toEqual({ status: 200, body: {} });
     expect((await apiUser(tokens.access_token)).status).toBe(401);
-    const refresh = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: tokens.refresh_token, grant_type: 'refresh_token' });
+    const refresh = await formPost(`${issuer}/oauth/token`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      refresh_token: tokens.refresh_token,
+      grant_type: 'refresh_token',
+    });
     expect(refresh.status).toBe(400);
     expect(refresh.body.error).toBe('invalid_grant');
   });
 });
 
-describe('GitLab: revocation is limited to the token\'s own client (RFC 7009 2.1)', () => {
+describe("GitLab: revocation is limited to the token's own client (RFC 7009 2.1)", () => {
   it('another (public) client revoking an access token leaves it and its paired refresh token alive', async () => {
     const tokens = await login();
     for (const token of [tokens.access_token, tokens.refresh_token]) {
@@ -218,7 +308,13 @@ describe('GitLab: revocation is limited to the token\'s own client (RFC 7009 2.1
       expect(attempt.status).toBeLessThan(500);
     }
     expect((await apiUser(tokens.access_token)).status).toBe(200);
-    const refresh = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: APP.client_secret, refresh_token: tokens.refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
+    const refresh = await formPost(`${issuer}/oauth/token`, {
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      refresh_token: tokens.refresh_token,
+      grant_type: 'refresh_token',
+      redirect_uri: REDIRECT_URI,
+    });
     expect(refresh.status).toBe(200);
   });
 });
@@ -230,8 +326,14 @@ describe('GitLab: /api/v4/user', () => {
       const r = await apiUser(tokens.access_token, how);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({
-        id: 1234567, username: 'alice', name: 'Alice Adams', email: 'alice@example.com', state: 'active',
-        avatar_url: expect.stringMatching(/^https:\/\//), web_url: 'https://gitlab.example.com/alice', created_at: '2019-04-02T09:13:45.012Z',
+        id: 1234567,
+        username: 'alice',
+        name: 'Alice Adams',
+        email: 'alice@example.com',
+        state: 'active',
+        avatar_url: expect.stringMatching(/^https:\/\//),
+        web_url: 'https://gitlab.example.com/alice',
+        created_at: '2019-04-02T09:13:45.012Z',
       });
     }
   });
@@ -254,14 +356,23 @@ describe('GitLab: /api/v4/user', () => {
 
 describe('GitLab: public apps and PKCE', () => {
   async function publicLogin(challenge: string, method: string | undefined, verifier: string, base = issuer) {
-    const callback = await authorize({ client_id: PUBLIC_APP, scope: 'openid read_user', code_challenge: challenge, code_challenge_method: method }, base);
+    const callback = await authorize(
+      { client_id: PUBLIC_APP, scope: 'openid read_user', code_challenge: challenge, code_challenge_method: method },
+      base,
+    );
     const code = callback.searchParams.get('code');
     if (!code) return { callback, status: 0, body: {} as Record<string, unknown> };
-    const r = await formPost(`${base}/oauth/token`, { client_id: PUBLIC_APP, code, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code_verifier: verifier });
+    const r = await formPost(`${base}/oauth/token`, {
+      client_id: PUBLIC_APP,
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
     return { callback, ...r };
   }
 
-  it('works with the S256 test vector from GitLab\'s docs', async () => {
+  it("works with the S256 test vector from GitLab's docs", async () => {
     expect(s256(DOC_VERIFIER)).toBe(DOC_CHALLENGE);
     const r = await publicLogin(DOC_CHALLENGE, 'S256', DOC_VERIFIER);
     expect(r.status).toBe(200);
@@ -287,10 +398,18 @@ describe('GitLab: public apps and PKCE', () => {
     expect(wrong.body.error).toBe('invalid_grant');
     const missing = await authorize({ client_id: PUBLIC_APP });
     expect(missing.searchParams.get('error')).toBe('invalid_request');
-    const unknownMethod = await authorize({ client_id: PUBLIC_APP, code_challenge: DOC_CHALLENGE, code_challenge_method: 'S512' });
+    const unknownMethod = await authorize({
+      client_id: PUBLIC_APP,
+      code_challenge: DOC_CHALLENGE,
+      code_challenge_method: 'S512',
+    });
     expect(unknownMethod.searchParams.get('error')).toBe('invalid_request');
     expect(unknownMethod.searchParams.get('error_description')).toMatch(/S512/);
-    const short = await authorize({ client_id: PUBLIC_APP, code_challenge: 'too-short', code_challenge_method: 'plain' });
+    const short = await authorize({
+      client_id: PUBLIC_APP,
+      code_challenge: 'too-short',
+      code_challenge_method: 'plain',
+    });
     expect(short.searchParams.get('error')).toBe('invalid_request');
     expect(short.searchParams.get('error_description')).toMatch(/43 to 128/);
   });
@@ -304,7 +423,9 @@ describe('GitLab: device authorization', () => {
     expect(device.verification_uri).toBe(`${issuer}/oauth/device`);
     const { response } = await new UserAgent().navigate(device.verification_uri_complete!);
     expect(await response!.text()).toContain('Device connected');
-    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: device.device_code });
+    const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', {
+      device_code: device.device_code,
+    });
     expect(tokens.expires_in).toBe(7200);
     const claims = tokens.claims()!;
     expect(claims.sub).toBe('1234567');
@@ -317,12 +438,24 @@ describe('GitLab: client authentication', () => {
   it('rejects a wrong secret and methods GitLab does not offer', async () => {
     const callback = await authorize({ code_challenge: DOC_CHALLENGE, code_challenge_method: 'S256' });
     const code = callback.searchParams.get('code')!;
-    const wrong = await formPost(`${issuer}/oauth/token`, { client_id: APP.client_id, client_secret: 'wrong', code, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code_verifier: DOC_VERIFIER });
+    const wrong = await formPost(`${issuer}/oauth/token`, {
+      client_id: APP.client_id,
+      client_secret: 'wrong',
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: DOC_VERIFIER,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('invalid_client');
     const jwt = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id, code, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, code_verifier: DOC_VERIFIER,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnaXRsYWItYXBwIn0.x',
+      client_id: APP.client_id,
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT_URI,
+      code_verifier: DOC_VERIFIER,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnaXRsYWItYXBwIn0.x',
     });
     expect(jwt.status).toBeGreaterThanOrEqual(400);
     expect(['invalid_client', 'invalid_request']).toContain(jwt.body.error);

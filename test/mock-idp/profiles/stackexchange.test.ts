@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseHtml } from 'node-html-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
@@ -25,21 +25,43 @@ beforeAll(async () => {
 /** The authorize URL as the seed app builds it: no response_type, comma-separated scopes. */
 function authorizeUrl(params: Record<string, string | undefined> = {}, base = issuer) {
   const url = new URL(`${base}/oauth`);
-  const all: Record<string, string | undefined> = { client_id: APP.client_id, scope: 'read_inbox,no_expiry', redirect_uri: REDIRECT_URI, state: 'xyz', ...params };
+  const all: Record<string, string | undefined> = {
+    client_id: APP.client_id,
+    scope: 'read_inbox,no_expiry',
+    redirect_uri: REDIRECT_URI,
+    state: 'xyz',
+    ...params,
+  };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
   return url;
 }
 
 async function authorize(params: Record<string, string | undefined> = {}) {
-  const { url } = await new UserAgent().navigate(authorizeUrl(params), { until: (u) => u.href.startsWith(REDIRECT_URI) });
+  const { url } = await new UserAgent().navigate(authorizeUrl(params), {
+    until: (u) => u.href.startsWith(REDIRECT_URI),
+  });
   return url;
 }
 
 /** requests.post(token_url, data={...}): a form post without grant_type. */
 async function exchange(code: string, path = '/oauth/access_token', overrides: Record<string, string> = {}) {
-  const body = new URLSearchParams({ client_id: APP.client_id, client_secret: APP.client_secret, code, redirect_uri: REDIRECT_URI, ...overrides });
-  const response = await fetch(`${issuer}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+  const body = new URLSearchParams({
+    client_id: APP.client_id,
+    client_secret: APP.client_secret,
+    code,
+    redirect_uri: REDIRECT_URI,
+    ...overrides,
+  });
+  const response = await fetch(`${issuer}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: await response.text(),
+  };
 }
 
 async function accessToken(scope = 'read_inbox') {
@@ -50,7 +72,10 @@ async function accessToken(scope = 'read_inbox') {
 }
 
 /** A GET with node:http: no Accept-Encoding, no transparent decompression. */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -71,7 +96,7 @@ async function api(path: string, query: Record<string, string | undefined> = {},
   return { status: r.status, body: JSON.parse(gunzipSync(r.raw).toString('utf8')) as Record<string, unknown> };
 }
 
-describe('Stack Exchange: the seed client\'s login', () => {
+describe("Stack Exchange: the seed client's login", () => {
   it('authorizes with comma scopes and no response_type; the callback has code and state but no iss', async () => {
     const callback = await authorize();
     expect(callback.searchParams.get('code')).toBeTruthy();
@@ -92,7 +117,12 @@ describe('Stack Exchange: the seed client\'s login', () => {
     // The token keeps its `()*` characters verbatim on the wire.
     expect(r.text).toBe(`access_token=${params.get('access_token')}&expires=86400`);
     const [record] = idp().requests.list({ sinceId: since, route: 'token' });
-    expect(record).toMatchObject({ status: 200, bodyType: 'form', clientId: APP.client_id, clientAuth: { method: 'client_secret_post' } });
+    expect(record).toMatchObject({
+      status: 200,
+      bodyType: 'form',
+      clientId: APP.client_id,
+      clientAuth: { method: 'client_secret_post' },
+    });
     expect(record!.body.grant_type).toBeUndefined();
     expect(record!.notes).toContain('grant_type=authorization_code implied: Stack Exchange takes none');
   });
@@ -124,9 +154,18 @@ describe('Stack Exchange: the seed client\'s login', () => {
   it('takes a secret with *() characters when it is URL-encoded, and the token round-trips into the API', async () => {
     expect(APP.client_secret).toMatch(/[*()]/);
     const callback = await authorize({ scope: 'read_inbox' });
-    const body = new URLSearchParams({ client_id: APP.client_id, client_secret: APP.client_secret, code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI }).toString();
+    const body = new URLSearchParams({
+      client_id: APP.client_id,
+      client_secret: APP.client_secret,
+      code: callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+    }).toString();
     expect(body).toContain('%28'); // URLSearchParams encodes the parentheses
-    const response = await fetch(`${issuer}/oauth/access_token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const response = await fetch(`${issuer}/oauth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     const token = new URLSearchParams(await response.text()).get('access_token')!;
     expect(token).toMatch(/[*()]/);
     const me = await api('me', { site: 'stackoverflow', key: APP.key, access_token: token });
@@ -139,17 +178,29 @@ describe('Stack Exchange: the seed client\'s login', () => {
     expect(start.response?.status).toBe(200);
     const form = parseHtml(await start.response!.text()).querySelector('form#login')!;
     const posted = await agent.request(new URL(form.getAttribute('action')!, start.url), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ sub: '2289471' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sub: '2289471' }),
     });
-    const { url: callback } = await agent.navigate(new URL(posted.headers.get('location')!, start.url), { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { url: callback } = await agent.navigate(new URL(posted.headers.get('location')!, start.url), {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
     expect(callback.searchParams.has('iss')).toBe(false);
     expect(callback.searchParams.get('state')).toBe('xyz');
     const response = await fetch(`${pageIssuer}/oauth/access_token/json`, {
-      method: 'POST', body: new URLSearchParams({ client_id: APP.client_id, client_secret: APP.client_secret, code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI }),
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: APP.client_id,
+        client_secret: APP.client_secret,
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+      }),
     });
     expect(response.status).toBe(200);
-    const { access_token: token } = await response.json() as { access_token: string };
-    const me = await fetch(`${pageIssuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}`, { headers: { authorization: `Bearer ${token}` } });
+    const { access_token: token } = (await response.json()) as { access_token: string };
+    const me = await fetch(`${pageIssuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(((await me.json()) as { items: { account_id: number }[] }).items[0]!.account_id).toBe(2289471);
   });
 
@@ -183,7 +234,11 @@ describe('Stack Exchange: token errors', () => {
     expect(JSON.parse(unknownClient.text).error).toBe('invalid_client');
 
     for (const init of [
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: APP.client_id }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: APP.client_id }),
+      },
       { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' },
       { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x'.repeat(80_000) },
       { method: 'GET' },
@@ -201,14 +256,22 @@ describe('Stack Exchange: /2.3/me', () => {
     const viaQuery = await api('me', { site: 'stackoverflow', key: APP.key, access_token: token });
     expect(viaQuery.status).toBe(200);
     expect(viaQuery.body).toMatchObject({ has_more: false, quota_max: 10000, quota_remaining: 9999 });
-    expect(viaQuery.body.items).toEqual([expect.objectContaining({
-      account_id: 1165580, user_id: 1144035, display_name: 'Alice Adams', reputation: 24531, user_type: 'registered',
-      link: 'https://stackoverflow.com/users/1144035/alice-adams',
-    })]);
+    expect(viaQuery.body.items).toEqual([
+      expect.objectContaining({
+        account_id: 1165580,
+        user_id: 1144035,
+        display_name: 'Alice Adams',
+        reputation: 24531,
+        user_type: 'registered',
+        link: 'https://stackoverflow.com/users/1144035/alice-adams',
+      }),
+    ]);
     const viaHeader = await api('me', { site: 'stackoverflow', key: APP.key }, { authorization: `Bearer ${token}` });
     expect(viaHeader.body.items).toEqual(viaQuery.body.items);
     // fetch decompresses transparently, and still sees the encoding.
-    const fetched = await fetch(`${issuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}&access_token=${encodeURIComponent(token)}`);
+    const fetched = await fetch(
+      `${issuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}&access_token=${encodeURIComponent(token)}`,
+    );
     expect(fetched.headers.get('content-encoding')).toBe('gzip');
     expect(((await fetched.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
@@ -253,17 +316,23 @@ describe('Stack Exchange: /2.3/access-tokens', () => {
 });
 
 describe('Stack Exchange: no scope at all', () => {
-  it.each([[undefined], ['']])('authorizes a request with scope %j, and the token shows no scope but reads /me', async (scope) => {
-    const callback = await authorize({ scope });
-    expect(callback.searchParams.get('code')).toBeTruthy();
-    const r = await exchange(callback.searchParams.get('code')!);
-    expect(r.status).toBe(200);
-    const token = new URLSearchParams(r.text).get('access_token')!;
-    const described = (await api(`access-tokens/${encodeURIComponent(token)}`)).body.items as Record<string, unknown>[];
-    expect(described[0]).toMatchObject({ access_token: token, account_id: 1165580 });
-    expect(described[0]).not.toHaveProperty('scope');
-    expect((await api('me', { site: 'stackoverflow', key: APP.key, access_token: token })).status).toBe(200);
-  });
+  it.each([[undefined], ['']])(
+    'authorizes a request with scope %j, and the token shows no scope but reads /me',
+    async (scope) => {
+      const callback = await authorize({ scope });
+      expect(callback.searchParams.get('code')).toBeTruthy();
+      const r = await exchange(callback.searchParams.get('code')!);
+      expect(r.status).toBe(200);
+      const token = new URLSearchParams(r.text).get('access_token')!;
+      const described = (await api(`access-tokens/${encodeURIComponent(token)}`)).body.items as Record<
+        string,
+        unknown
+      >[];
+      expect(described[0]).toMatchObject({ access_token: token, account_id: 1165580 });
+      expect(described[0]).not.toHaveProperty('scope');
+      expect((await api('me', { site: 'stackoverflow', key: APP.key, access_token: token })).status).toBe(200);
+    },
+  );
 });
 
 describe('Stack Exchange: no OpenID Connect', () => {

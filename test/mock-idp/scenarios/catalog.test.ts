@@ -1,25 +1,44 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarios, UserAgent } from '../../../mock-idp/index.js';
-import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 import { basicAuth } from '../../helpers/http.js';
+import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 let issuer: string;
 let jwks: JSONWebKeySet;
 // Each test arms its own client, so they can run side by side on one issuer.
 const CLIENTS = [
-  ...Array.from({ length: 8 }, (_, i) => ({ client_id: `scenario-${i}`, client_secret: `scenario-secret-${i}`, redirect_uris: [REDIRECT_URI] })),
+  ...Array.from({ length: 8 }, (_, i) => ({
+    client_id: `scenario-${i}`,
+    client_secret: `scenario-secret-${i}`,
+    redirect_uris: [REDIRECT_URI],
+  })),
   // Registered for other ID token algs: HS256 is keyed with this secret (OIDC Core 10.1).
-  { client_id: 'scenario-hs256', client_secret: 'scenario-secret-hs256-0123456789abcdef', id_token_signed_response_alg: 'HS256', redirect_uris: [REDIRECT_URI] },
-  { client_id: 'scenario-es256', client_secret: 'scenario-secret-es256', id_token_signed_response_alg: 'ES256', redirect_uris: [REDIRECT_URI] },
-  { client_id: 'scenario-signed-userinfo', client_secret: 'scenario-secret-signed-userinfo', userinfo_signed_response_alg: 'RS256', redirect_uris: [REDIRECT_URI] },
+  {
+    client_id: 'scenario-hs256',
+    client_secret: 'scenario-secret-hs256-0123456789abcdef',
+    id_token_signed_response_alg: 'HS256',
+    redirect_uris: [REDIRECT_URI],
+  },
+  {
+    client_id: 'scenario-es256',
+    client_secret: 'scenario-secret-es256',
+    id_token_signed_response_alg: 'ES256',
+    redirect_uris: [REDIRECT_URI],
+  },
+  {
+    client_id: 'scenario-signed-userinfo',
+    client_secret: 'scenario-secret-signed-userinfo',
+    userinfo_signed_response_alg: 'RS256',
+    redirect_uris: [REDIRECT_URI],
+  },
 ];
 
 const idp = useIdp({ issuers: [{ name: 'generic', extraClients: CLIENTS }] });
 beforeAll(async () => {
   issuer = idp().issuers.generic!;
-  jwks = await (await fetch(`${issuer}/jwks`)).json() as JSONWebKeySet;
+  jwks = (await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet;
 });
 
 /** Runs a login for an armed client and returns the raw token response, without openid-client's checks. */
@@ -28,15 +47,37 @@ async function rawLogin(clientIndex: number, scenario: string) {
   idp().admin.arm('generic', client_id, scenario);
   const verifier = client.randomPKCECodeVerifier();
   const url = new URL(`${issuer}/auth`);
-  url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', nonce: 'the-nonce', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).toString();
+  url.search = new URLSearchParams({
+    client_id,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: 'the-state',
+    nonce: 'the-nonce',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
-  const response = code ? await fetch(`${issuer}/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client_id, client_secret) },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
-  }) : undefined;
+  const response = code
+    ? await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(client_id, client_secret),
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: verifier,
+        }),
+      })
+    : undefined;
   const text = await response?.text();
-  const tokens = response?.headers.get('content-type')?.includes('json') ? JSON.parse(text!) as { id_token: string; access_token: string } & Record<string, unknown> : undefined;
+  const tokens = response?.headers.get('content-type')?.includes('json')
+    ? (JSON.parse(text!) as { id_token: string; access_token: string } & Record<string, unknown>)
+    : undefined;
   idp().admin.disarm('generic', client_id);
   return { callback, tokens, response, text };
 }
@@ -44,7 +85,15 @@ async function rawLogin(clientIndex: number, scenario: string) {
 describe('scenario catalog', () => {
   it('names at least the ID token, signature and response faults', () => {
     expect(scenarios.size).toBeGreaterThanOrEqual(35);
-    for (const name of ['id-token-aud-wrong', 'id-token-alg-none', 'id-token-hs256-public-key', 'state-altered', 'iss-param-missing', 'userinfo-sub-mismatch', 'refresh-id-token-sub-changed']) {
+    for (const name of [
+      'id-token-aud-wrong',
+      'id-token-alg-none',
+      'id-token-hs256-public-key',
+      'state-altered',
+      'iss-param-missing',
+      'userinfo-sub-mismatch',
+      'refresh-id-token-sub-changed',
+    ]) {
       expect(scenarios.has(name), name).toBe(true);
     }
   });
@@ -74,7 +123,9 @@ describe('ID token faults', () => {
     const corrupt = await rawLogin(5, 'id-token-signature-corrupt');
     await expect(jwtVerify(corrupt.tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
     const embedded = await rawLogin(5, 'id-token-jwk-embedded');
-    const attacker = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find((k) => k.alg === 'RS256')!;
+    const attacker = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find(
+      (k) => k.alg === 'RS256',
+    )!;
     expect(decodeProtectedHeader(embedded.tokens!.id_token).jwk).toMatchObject({ kid: attacker.kid, kty: 'RSA' });
     expect(JSON.stringify(decodeProtectedHeader(embedded.tokens!.id_token).jwk)).not.toContain('"d"');
   });
@@ -93,20 +144,28 @@ describe('signature faults in the alg the client registered', () => {
     const es = (await rawLogin(9, 'id-token-signature-corrupt')).tokens!.id_token;
     expect(decodeProtectedHeader(es).alg).toBe('ES256');
     await expect(jwtVerify(es, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
-    expect((await jwtVerify(unflipped(es), createLocalJWKSet(jwks))).payload).toMatchObject({ aud: 'scenario-es256', nonce: 'the-nonce' });
+    expect((await jwtVerify(unflipped(es), createLocalJWKSet(jwks))).payload).toMatchObject({
+      aud: 'scenario-es256',
+      nonce: 'the-nonce',
+    });
 
     const hs = (await rawLogin(8, 'id-token-signature-corrupt')).tokens!.id_token;
     expect(decodeProtectedHeader(hs).alg).toBe('HS256');
     const secret = new TextEncoder().encode(CLIENTS[8]!.client_secret);
     await expect(jwtVerify(hs, secret)).rejects.toThrow(/signature/);
-    expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({ aud: 'scenario-hs256', iss: issuer, nonce: 'the-nonce' });
+    expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({
+      aud: 'scenario-hs256',
+      iss: issuer,
+      nonce: 'the-nonce',
+    });
   });
 });
 
 describe('signed userinfo', () => {
   it('answers a client registered for it with a JWT, and the corrupt-signature scenario breaks only the signature', async () => {
     const index = CLIENTS.findIndex((c) => c.client_id === 'scenario-signed-userinfo');
-    const userinfo = async (accessToken: string) => fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = async (accessToken: string) =>
+      fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     const plain = await rawLogin(index, 'id-token-aud-wrong');
     const signed = await userinfo(plain.tokens!.access_token);
     expect(signed.headers.get('content-type')).toContain('application/jwt');
@@ -127,7 +186,9 @@ describe('token endpoint error shapes', () => {
   it('answer 401 invalid_client with WWW-Authenticate, an error with 200, a 400 without error, and text/plain', async () => {
     const unauthorized = await rawLogin(7, 'token-error-invalid-client-401');
     expect(unauthorized.response!.status).toBe(401);
-    expect(unauthorized.response!.headers.get('www-authenticate')).toMatch(/^Basic realm="mock-idp", error="invalid_client"/);
+    expect(unauthorized.response!.headers.get('www-authenticate')).toMatch(
+      /^Basic realm="mock-idp", error="invalid_client"/,
+    );
     expect(unauthorized.tokens).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
     const ok = await rawLogin(7, 'token-error-status-200');
     expect(ok.response!.status).toBe(200);
@@ -147,7 +208,9 @@ describe('token endpoint error shapes', () => {
     const asIssued = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
     expect(asIssued.status).toBe(200);
     expect(((await asIssued.json()) as { sub: string }).sub).toBe('alice');
-    const mangled = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens!.access_token.replace('+', ' ')}` } });
+    const mangled = await fetch(`${issuer}/me`, {
+      headers: { authorization: `Bearer ${tokens!.access_token.replace('+', ' ')}` },
+    });
     expect(mangled.status).toBeGreaterThanOrEqual(400);
   });
 });
@@ -169,7 +232,16 @@ describe('authorization response faults', () => {
     idp().admin.arm('generic', client_id, 'state-altered');
     try {
       const url = new URL(`${issuer}/auth`);
-      url.search = new URLSearchParams({ client_id, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 'the-state', prompt: 'login', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).toString();
+      url.search = new URLSearchParams({
+        client_id,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: REDIRECT_URI,
+        state: 'the-state',
+        prompt: 'login',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
       const first = await fetch(url, { redirect: 'manual' });
       expect(first.status).toBe(303);
       expect(first.headers.get('location')).toMatch(/\/interaction\//);
@@ -194,21 +266,33 @@ describe('binding scenarios to clients', () => {
   });
 
   it('is armed and listed over the admin HTTP path, with errors for unknown names', async () => {
-    const list = await (await fetch(`${idp().url}/_admin/scenarios`)).json() as { scenarios: { name: string }[] };
+    const list = (await (await fetch(`${idp().url}/_admin/scenarios`)).json()) as { scenarios: { name: string }[] };
     expect(list.scenarios.length).toBe(scenarios.size);
-    const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'userinfo-sub-mismatch' }) });
+    const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'userinfo-sub-mismatch' }),
+    });
     expect(armed.status).toBe(200);
     const config = await discover(issuer, 'scenario-7', client.ClientSecretBasic('scenario-secret-7'));
     const { tokens } = await codeFlow(config);
-    await expect(client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow(/unexpected JSON attribute value/);
-    expect((await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'DELETE' })).status).toBe(200);
-    const unknown = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nope' }) });
+    await expect(client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toThrow(
+      /unexpected JSON attribute value/,
+    );
+    expect(
+      (await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, { method: 'DELETE' })).status,
+    ).toBe(200);
+    const unknown = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-7/scenario`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'nope' }),
+    });
     expect(unknown.status).toBe(400);
   });
 });
 
 describe('composed scenarios', () => {
-  it('join named scenarios with +: every part\'s faults at once, armed on a client or served on its own issuer URL', async () => {
+  it("join named scenarios with +: every part's faults at once, armed on a client or served on its own issuer URL", async () => {
     const { tokens } = await rawLogin(3, 'id-token-aud-wrong+id-token-nonce-wrong');
     const { payload } = await jwtVerify(tokens!.id_token, createLocalJWKSet(jwks));
     expect(payload.aud).toBe('some-other-client');
@@ -216,19 +300,32 @@ describe('composed scenarios', () => {
     expect(payload).toMatchObject({ iss: issuer, sub: 'alice' });
 
     const base = `${issuer}/s/jwks-kid-absent-single+discovery-issuer-mismatch~c1`;
-    const discovery = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string };
+    const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
     expect(discovery.issuer).toBe('https://attacker.example');
-    const keys = await (await fetch(`${base}/jwks`)).json() as JSONWebKeySet;
+    const keys = (await (await fetch(`${base}/jwks`)).json()) as JSONWebKeySet;
     expect(keys.keys.length).toBeGreaterThan(0);
     expect(keys.keys.every((k) => k.kid === undefined)).toBe(true);
   });
 
   it('refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL and a 400 on the admin path', async () => {
-    for (const name of ['id-token-aud-wrong+nope', 'id-token-aud-wrong+id-token-aud-wrong', 'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow']) {
+    for (const name of [
+      'id-token-aud-wrong+nope',
+      'id-token-aud-wrong+id-token-aud-wrong',
+      'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow',
+    ]) {
       expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
-      const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-4/scenario`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+      const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-4/scenario`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
       expect(armed.status, name).toBe(400);
-      expect((await armed.json() as { error_description: string }).error_description).toContain('up to 4 joined with +');
+      expect(((await armed.json()) as { error_description: string }).error_description).toContain(
+        'up to 4 joined with +',
+      );
     }
   });
 });
@@ -236,36 +333,47 @@ describe('composed scenarios', () => {
 describe('scenario issuer URLs', () => {
   it('serve JWKS and discovery faults at <issuer>/s/<scenario>, leaving the issuer itself alone', async () => {
     const base = `${issuer}/s/jwks-kid-absent-multiple`;
-    const discovery = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { issuer: string; jwks_uri: string };
+    const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
     expect(discovery).toMatchObject({ issuer: base, jwks_uri: `${base}/jwks` });
-    const faulty = await (await fetch(discovery.jwks_uri)).json() as JSONWebKeySet;
+    const faulty = (await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet;
     expect(faulty.keys.filter((k) => k.kty === 'RSA')).toHaveLength(2);
     expect(faulty.keys.every((k) => k.kid === undefined)).toBe(true);
-    expect((await (await fetch(`${issuer}/jwks`)).json() as JSONWebKeySet).keys.every((k) => typeof k.kid === 'string')).toBe(true);
+    expect(
+      ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys.every((k) => typeof k.kid === 'string'),
+    ).toBe(true);
 
     const unavailable = await fetch(`${issuer}/s/jwks-unavailable/jwks`);
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('content-type')).toContain('text/html');
-    const mismatch = await (await fetch(`${issuer}/s/discovery-issuer-mismatch/.well-known/openid-configuration`)).json() as { issuer: string };
+    const mismatch = (await (
+      await fetch(`${issuer}/s/discovery-issuer-mismatch/.well-known/openid-configuration`)
+    ).json()) as { issuer: string };
     expect(mismatch.issuer).toBe('https://attacker.example');
     expect((await fetch(`${issuer}/s/no-such-scenario/jwks`)).status).toBe(404);
   });
 
   it('move the JWKS to a path of each instance only, advertised by discovery, with the usual path gone', async () => {
-    const [one, two] = await Promise.all(['a1', 'b2'].map(async (instance) => {
-      const base = `${issuer}/s/jwks-uri-per-instance~${instance}`;
-      const { jwks_uri } = await (await fetch(`${base}/.well-known/openid-configuration`)).json() as { jwks_uri: string };
-      return { base, jwks_uri };
-    }));
+    const [one, two] = await Promise.all(
+      ['a1', 'b2'].map(async (instance) => {
+        const base = `${issuer}/s/jwks-uri-per-instance~${instance}`;
+        const { jwks_uri } = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
+          jwks_uri: string;
+        };
+        return { base, jwks_uri };
+      }),
+    );
     expect(one!.jwks_uri).toMatch(new RegExp(`^${one!.base}/jwks-[0-9a-f]{16}$`));
     expect(two!.jwks_uri.slice(two!.base.length)).not.toBe(one!.jwks_uri.slice(one!.base.length));
     expect((await fetch(`${one!.base}/jwks`)).status).toBe(404);
-    const moved = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
+    const moved = (await (await fetch(one!.jwks_uri)).json()) as JSONWebKeySet;
     expect(moved.keys.map((k) => k.kid).sort()).toEqual(jwks.keys.map((k) => k.kid).sort());
     // From the first login on, the signing key is one published only there.
     const { tokens } = await codeFlow(await discoverGenericBasic(one!.base));
     const { kid } = decodeProtectedHeader(tokens.id_token!);
-    const after = await (await fetch(one!.jwks_uri)).json() as JSONWebKeySet;
+    const after = (await (await fetch(one!.jwks_uri)).json()) as JSONWebKeySet;
     expect(after.keys.map((k) => k.kid)).toContain(kid);
     expect(jwks.keys.map((k) => k.kid)).not.toContain(kid);
     await jwtVerify(tokens.id_token!, createLocalJWKSet(after));

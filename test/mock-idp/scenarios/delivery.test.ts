@@ -5,18 +5,39 @@
  * reached was really served (marked on a record), in the way it is named.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  compactVerify,
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  importPKCS8,
+  type JSONWebKeySet,
+  type JWK,
+  type ProtectedHeaderParameters,
+  SignJWT,
+} from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  compactVerify, decodeJwt, decodeProtectedHeader, importJWK, importPKCS8, SignJWT,
-  type JSONWebKeySet, type JWK, type ProtectedHeaderParameters,
-} from 'jose';
-import { scenarios, UserAgent, type Fault, type MockIdp, type RequestRecord, type Scenario, type TokenEndpointAuthMethod, type ValueSpec } from '../../../mock-idp/index.js';
-import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+  type Fault,
+  type MockIdp,
+  type RequestRecord,
+  type Scenario,
+  scenarios,
+  type TokenEndpointAuthMethod,
+  UserAgent,
+  type ValueSpec,
+} from '../../../mock-idp/index.js';
 import { basicAuth } from '../../helpers/http.js';
+import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
 type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange';
 type Json = Record<string, unknown>;
-type ClientFixture = Json & { client_id: string; client_secret?: string; key?: string; token_endpoint_auth_method: TokenEndpointAuthMethod };
+type ClientFixture = Json & {
+  client_id: string;
+  client_secret?: string;
+  key?: string;
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+};
 
 const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'];
 /** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
@@ -26,7 +47,9 @@ const FLOW_HEADER = 'x-scenario-delivery-flow';
 const STITCH_PEM = fixtureText('keys/clients/stitch-client-certificate.pem');
 // As Stitch's samples do: the kid is the PEM's localKeyID, in uppercase hex.
 const STITCH_KID = /localKeyID:\s*([0-9A-F ]+)/.exec(STITCH_PEM)![1]!.replace(/\s+/g, '');
-const ATTACKER_KID = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find((k) => k.alg === 'RS256')!.kid;
+const ATTACKER_KID = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find(
+  (k) => k.alg === 'RS256',
+)!.kid;
 
 interface ProfileDriver {
   /** The profile's fixture web client: copied under a new client_id for each armed flow. */
@@ -43,17 +66,46 @@ interface ProfileDriver {
 const clientOf = (file: string, index = 0) => fixtureJson<ClientFixture[]>(`clients/${file}.json`)[index]!;
 
 const DRIVERS: Record<ProfileName, ProfileDriver> = {
-  generic: { client: clientOf('generic'), scope: 'openid profile email offline_access', openid: true, refresh: true, pkce: true },
-  stitch: { client: clientOf('stitch'), scope: 'openid accounts balances offline_access', openid: true, refresh: true, pkce: true },
-  okta: { client: clientOf('okta'), scope: 'openid profile email offline_access', openid: true, refresh: true, pkce: true },
-  auth0: { client: clientOf('auth0'), scope: 'openid profile email offline_access', openid: true, refresh: true, pkce: true },
+  generic: {
+    client: clientOf('generic'),
+    scope: 'openid profile email offline_access',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
+  stitch: {
+    client: clientOf('stitch'),
+    scope: 'openid accounts balances offline_access',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
+  okta: {
+    client: clientOf('okta'),
+    scope: 'openid profile email offline_access',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
+  auth0: {
+    client: clientOf('auth0'),
+    scope: 'openid profile email offline_access',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
   gitlab: { client: clientOf('gitlab'), scope: 'openid profile email', openid: true, refresh: true, pkce: true },
   stackexchange: {
-    client: clientOf('stackexchange'), scope: 'read_inbox', openid: false, refresh: false, pkce: false,
+    client: clientOf('stackexchange'),
+    scope: 'read_inbox',
+    openid: false,
+    refresh: false,
+    pkce: false,
     paths: {
       authorization: '/oauth',
       token: '/oauth/access_token',
-      api: (token, client) => `/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: client.key!, access_token: token })}`,
+      api: (token, client) =>
+        `/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: client.key!, access_token: token })}`,
     },
   },
 };
@@ -66,15 +118,22 @@ afterAll(() => idp.close());
 
 const allFaults = (s: Scenario): Fault[] => [...s.faults, ...(s.steps ?? []).flatMap((step) => step.faults ?? [])];
 /** Served on the scenario's own issuer URL: JWKS and discovery requests name no client. */
-const needsScenarioIssuer = (s: Scenario) => s.jwksPath !== undefined
-  || allFaults(s).some((f) => f.target === 'jwks' || f.target === 'discovery' || (f.target === 'transport' && (f.route === 'jwks' || f.route === 'discovery')));
+const needsScenarioIssuer = (s: Scenario) =>
+  s.jwksPath !== undefined ||
+  allFaults(s).some(
+    (f) =>
+      f.target === 'jwks' ||
+      f.target === 'discovery' ||
+      (f.target === 'transport' && (f.route === 'jwks' || f.route === 'discovery')),
+  );
 const needsRefresh = (s: Scenario) => allFaults(s).some((f) => 'grant' in f && f.grant === 'refresh_token');
 /** Logins the scenario's steps and replays need: a step at the nth authorization or token request fires only in the nth login. */
-const loginsFor = (s: Scenario) => Math.max(
-  1,
-  ...(s.steps ?? []).map((step) => step.when.nth),
-  allFaults(s).some((f) => f.target === 'authorization_response' && f.replay?.length) ? 2 : 1,
-);
+const loginsFor = (s: Scenario) =>
+  Math.max(
+    1,
+    ...(s.steps ?? []).map((step) => step.when.nth),
+    allFaults(s).some((f) => f.target === 'authorization_response' && f.replay?.length) ? 2 : 1,
+  );
 /** A step brings a new signing key into use, which the JWKS publishes from then on. */
 const rotates = (s: Scenario) => (s.steps ?? []).some((step) => step.rotateSigningKey);
 const wantsFormPost = (s: Scenario) => allFaults(s).some((f) => f.target === 'authorization_response' && f.inQuery);
@@ -83,7 +142,11 @@ const wantsSignedUserinfo = (s: Scenario) => allFaults(s).some((f) => f.target =
 // ---------------------------------------------------------------------------------------------------------------
 // The raw driver
 
-interface TokenAnswer { status: number; body: Json | undefined; text: string }
+interface TokenAnswer {
+  status: number;
+  body: Json | undefined;
+  text: string;
+}
 
 interface Flow {
   flowId: string;
@@ -97,16 +160,32 @@ interface Flow {
   callbacks: { params: URLSearchParams; mode: 'query' | 'form_post' }[];
   /** The JWKS as served after the last login (rotated keys included). */
   jwksAfter: JSONWebKeySet | undefined;
-  exercised: { discovery: boolean; jwks: boolean; authorization: boolean; token: boolean; userinfo: boolean; refresh: boolean };
+  exercised: {
+    discovery: boolean;
+    jwks: boolean;
+    authorization: boolean;
+    token: boolean;
+    userinfo: boolean;
+    refresh: boolean;
+  };
   records: RequestRecord[];
 }
 
-interface Endpoints { authorization: string; token: string; userinfo?: string | undefined; jwks?: string | undefined }
+interface Endpoints {
+  authorization: string;
+  token: string;
+  userinfo?: string | undefined;
+  jwks?: string | undefined;
+}
 
 function parseTokenAnswer(status: number, contentType: string, text: string): TokenAnswer {
   let body: Json | undefined;
   if (contentType.includes('json')) {
-    try { body = JSON.parse(text) as Json; } catch { body = undefined; }
+    try {
+      body = JSON.parse(text) as Json;
+    } catch {
+      body = undefined;
+    }
   } else if (contentType.includes('x-www-form-urlencoded')) {
     body = Object.fromEntries(new URLSearchParams(text));
   }
@@ -114,15 +193,28 @@ function parseTokenAnswer(status: number, contentType: string, text: string): To
 }
 
 const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
-const sha256 = async (value: string) => Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))).toString('base64url');
+const sha256 = async (value: string) =>
+  Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))).toString('base64url');
 
-const stitchKey = importPKCS8(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(STITCH_PEM)![0], 'RS256');
+const stitchKey = importPKCS8(
+  /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(STITCH_PEM)![0],
+  'RS256',
+);
 
 async function stitchAssertion(clientId: string, tokenUrl: string): Promise<string> {
   const key = await stitchKey;
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: clientId, sub: clientId, aud: tokenUrl, jti: b64url(16), iat: now, nbf: now, exp: now + 300 })
-    .setProtectedHeader({ alg: 'RS256', kid: STITCH_KID }).sign(key);
+  return new SignJWT({
+    iss: clientId,
+    sub: clientId,
+    aud: tokenUrl,
+    jti: b64url(16),
+    iat: now,
+    nbf: now,
+    exp: now + 300,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: STITCH_KID })
+    .sign(key);
 }
 
 class Driver {
@@ -174,7 +266,14 @@ class Driver {
     if (!onScenarioIssuer) idp.admin.arm(profile, clientId, scenario.name);
     const since = idp.requests.lastId;
     const flow: Flow = {
-      flowId, base, issuer: onScenarioIssuer ? base : issuerUrl, clientId, tokens: [], callbacks: [], jwksAfter: undefined, records: [],
+      flowId,
+      base,
+      issuer: onScenarioIssuer ? base : issuerUrl,
+      clientId,
+      tokens: [],
+      callbacks: [],
+      jwksAfter: undefined,
+      records: [],
       exercised: { discovery: false, jwks: false, authorization: false, token: false, userinfo: false, refresh: false },
     };
     try {
@@ -194,11 +293,16 @@ class Driver {
       }
       if (scenario.steps?.length && endpoints.jwks) {
         // A client meeting an unknown kid fetches the keys again.
-        flow.jwksAfter = await (await tagged(endpoints.jwks)).json() as JSONWebKeySet;
+        flow.jwksAfter = (await (await tagged(endpoints.jwks)).json()) as JSONWebKeySet;
       }
       if (accessToken) await this.#userinfo(endpoints, accessToken, client, tagged, flow);
       if (refreshToken && needsRefresh(scenario)) {
-        const answer = await this.#token(endpoints.token, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, tagged);
+        const answer = await this.#token(
+          endpoints.token,
+          client,
+          { grant_type: 'refresh_token', refresh_token: refreshToken },
+          tagged,
+        );
         flow.exercised.refresh = true;
         flow.tokens.push({ grant: 'refresh_token', answer });
       }
@@ -220,7 +324,11 @@ class Driver {
     flow.exercised.discovery = true;
     const text = await response.text();
     let served: Json = {};
-    try { served = JSON.parse(text) as Json; } catch { /* a faulted or failed discovery: fall back to the layout */ }
+    try {
+      served = JSON.parse(text) as Json;
+    } catch {
+      /* a faulted or failed discovery: fall back to the layout */
+    }
     const root = idp.issuers[this.#profile]!.replace(/\/$/, '');
     const pick = (name: string): string | undefined => {
       const own = served[name];
@@ -228,10 +336,21 @@ class Driver {
       const layout = this.#layout?.[name];
       return typeof layout === 'string' ? `${base}${layout.slice(root.length)}` : undefined;
     };
-    return { authorization: pick('authorization_endpoint')!, token: pick('token_endpoint')!, userinfo: pick('userinfo_endpoint'), jwks: pick('jwks_uri') };
+    return {
+      authorization: pick('authorization_endpoint')!,
+      token: pick('token_endpoint')!,
+      userinfo: pick('userinfo_endpoint'),
+      jwks: pick('jwks_uri'),
+    };
   }
 
-  async #login(scenario: Scenario, endpoints: Endpoints, client: ClientFixture, tagged: typeof fetch, flow: Flow): Promise<TokenAnswer | undefined> {
+  async #login(
+    scenario: Scenario,
+    endpoints: Endpoints,
+    client: ClientFixture,
+    tagged: typeof fetch,
+    flow: Flow,
+  ): Promise<TokenAnswer | undefined> {
     const verifier = b64url(32);
     const params = new URLSearchParams({ client_id: client.client_id, redirect_uri: REDIRECT_URI, state: b64url(16) });
     if (this.#driver.openid) params.set('nonce', b64url(32));
@@ -242,20 +361,34 @@ class Driver {
       params.set('code_challenge_method', 'S256');
     }
     if (wantsFormPost(scenario)) params.set('response_mode', 'form_post');
-    const { url, form } = await new UserAgent({ fetch: tagged }).navigate(`${endpoints.authorization}?${params}`, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { url, form } = await new UserAgent({ fetch: tagged }).navigate(`${endpoints.authorization}?${params}`, {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
     flow.exercised.authorization = true;
     const callback = form?.body ?? url.searchParams;
     flow.callbacks.push({ params: callback, mode: form ? 'form_post' : 'query' });
     const code = callback.get('code');
     if (!code) return undefined;
     flow.exercised.token = true;
-    return this.#token(endpoints.token, client, {
-      ...(this.#profile === 'stackexchange' ? {} : { grant_type: 'authorization_code' }),
-      code, redirect_uri: REDIRECT_URI, ...(this.#driver.pkce ? { code_verifier: verifier } : {}),
-    }, tagged);
+    return this.#token(
+      endpoints.token,
+      client,
+      {
+        ...(this.#profile === 'stackexchange' ? {} : { grant_type: 'authorization_code' }),
+        code,
+        redirect_uri: REDIRECT_URI,
+        ...(this.#driver.pkce ? { code_verifier: verifier } : {}),
+      },
+      tagged,
+    );
   }
 
-  async #token(tokenUrl: string, client: ClientFixture, params: Record<string, string>, tagged: typeof fetch): Promise<TokenAnswer> {
+  async #token(
+    tokenUrl: string,
+    client: ClientFixture,
+    params: Record<string, string>,
+    tagged: typeof fetch,
+  ): Promise<TokenAnswer> {
     const body = new URLSearchParams(params);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     switch (client.token_endpoint_auth_method) {
@@ -278,7 +411,13 @@ class Driver {
     return parseTokenAnswer(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
-  async #userinfo(endpoints: Endpoints, accessToken: string, client: ClientFixture, tagged: typeof fetch, flow: Flow): Promise<void> {
+  async #userinfo(
+    endpoints: Endpoints,
+    accessToken: string,
+    client: ClientFixture,
+    tagged: typeof fetch,
+    flow: Flow,
+  ): Promise<void> {
     const api = this.#driver.paths?.api;
     const url = api ? `${flow.base}${api(accessToken, client)}` : endpoints.userinfo;
     if (!url) return;
@@ -289,10 +428,16 @@ class Driver {
 }
 
 /** Runs `work` over `items`, at most `size` at a time, and hands back each item's promise (never rejecting). */
-function pool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Map<T, Promise<{ ok: R } | { error: unknown }>> {
+function pool<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Map<T, Promise<{ ok: R } | { error: unknown }>> {
   const queue = [...items];
   const settle = new Map<T, (value: { ok: R } | { error: unknown }) => void>();
-  const results = new Map(items.map((item) => [item, new Promise<{ ok: R } | { error: unknown }>((resolve) => settle.set(item, resolve))]));
+  const results = new Map(
+    items.map((item) => [item, new Promise<{ ok: R } | { error: unknown }>((resolve) => settle.set(item, resolve))]),
+  );
   const worker = async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       try {
@@ -312,8 +457,11 @@ function pool<T, R>(items: readonly T[], size: number, work: (item: T) => Promis
 /** The steps the flow's logins fired. */
 function firedSteps(scenario: Scenario, flow: Flow): NonNullable<Scenario['steps']> {
   const logins = loginsFor(scenario);
-  return (scenario.steps ?? []).filter((step) => step.when.nth <= logins
-    && (step.when.route === 'authorization' ? flow.exercised.authorization : flow.exercised.token));
+  return (scenario.steps ?? []).filter(
+    (step) =>
+      step.when.nth <= logins &&
+      (step.when.route === 'authorization' ? flow.exercised.authorization : flow.exercised.token),
+  );
 }
 
 /** The scenario's faults and those of the steps the flow fired. */
@@ -328,7 +476,12 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
   // The keys fetched again after a rotation carry the new key.
   if (firedSteps(scenario, flow).some((step) => step.rotateSigningKey) && flow.jwksAfter) expected.add('jwks');
   const codeGrant = flow.tokens.some((t) => t.grant === 'authorization_code');
-  const grantReached = (grant: string | undefined) => (grant === 'refresh_token' ? flow.exercised.refresh : grant === 'authorization_code' ? codeGrant : codeGrant || flow.exercised.refresh);
+  const grantReached = (grant: string | undefined) =>
+    grant === 'refresh_token'
+      ? flow.exercised.refresh
+      : grant === 'authorization_code'
+        ? codeGrant
+        : codeGrant || flow.exercised.refresh;
   for (const fault of active) {
     switch (fault.target) {
       case 'id_token':
@@ -347,7 +500,12 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
         if (flow.exercised[fault.target]) expected.add(fault.target);
         break;
       case 'transport': {
-        const reached = { token: codeGrant, userinfo: flow.exercised.userinfo, jwks: flow.exercised.jwks, discovery: flow.exercised.discovery }[fault.route];
+        const reached = {
+          token: codeGrant,
+          userinfo: flow.exercised.userinfo,
+          jwks: flow.exercised.jwks,
+          discovery: flow.exercised.discovery,
+        }[fault.route];
         if (reached) expected.add('transport');
         break;
       }
@@ -356,7 +514,8 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
   return expected;
 }
 
-const describeRecord = (r: RequestRecord) => `#${r.id} ${r.method} ${r.path} route=${r.route ?? '-'} status=${r.status ?? '-'} faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
+const describeRecord = (r: RequestRecord) =>
+  `#${r.id} ${r.method} ${r.path} route=${r.route ?? '-'} status=${r.status ?? '-'} faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
 
 /** The claim value a `set` fault writes, checked where it is cheap to compute; undefined: only presence is checked. */
 function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: string): void {
@@ -391,23 +550,31 @@ async function verifiesWith(jws: string, keys: readonly JWK[], header: Protected
     try {
       await compactVerify(jws, await importJWK(jwk, header.alg), { crit });
       return true;
-    } catch { /* try the next key */ }
+    } catch {
+      /* try the next key */
+    }
   }
   return false;
 }
 
-const isLiteral = (spec: ValueSpec) => spec === null || typeof spec !== 'object' || Array.isArray(spec) || !Object.keys(spec).some((k) => k.startsWith('$'));
+const isLiteral = (spec: ValueSpec) =>
+  spec === null || typeof spec !== 'object' || Array.isArray(spec) || !Object.keys(spec).some((k) => k.startsWith('$'));
 
 /** What the flow of the no-fault scenario received on this profile: a valid answer to compare the faulted ones with. */
-interface Baseline { token: Json; idTokenClaims: Json | undefined; idTokenHeader: Json | undefined; callback: URLSearchParams }
+interface Baseline {
+  token: Json;
+  idTokenClaims: Json | undefined;
+  idTokenHeader: Json | undefined;
+  callback: URLSearchParams;
+}
 
 function baselineOf(flow: Flow): Baseline {
   const token = flow.tokens.find((t) => t.grant === 'authorization_code')?.answer.body ?? {};
   const idToken = typeof token.id_token === 'string' ? token.id_token : undefined;
   return {
     token,
-    idTokenClaims: idToken ? decodeJwt(idToken) as Json : undefined,
-    idTokenHeader: idToken ? decodeProtectedHeader(idToken) as Json : undefined,
+    idTokenClaims: idToken ? (decodeJwt(idToken) as Json) : undefined,
+    idTokenHeader: idToken ? (decodeProtectedHeader(idToken) as Json) : undefined,
     callback: flow.callbacks[0]!.params,
   };
 }
@@ -418,15 +585,29 @@ function baselineOf(flow: Flow): Baseline {
  * served that changed nothing. (A fault may remove a member only in case: aud
  * with a second audience and no azp, where a single-audience token has none.)
  */
-function changes(valid: Json, set: Readonly<Record<string, ValueSpec>> | undefined, remove: readonly string[] | undefined): boolean | undefined {
+function changes(
+  valid: Json,
+  set: Readonly<Record<string, ValueSpec>> | undefined,
+  remove: readonly string[] | undefined,
+): boolean | undefined {
   const sets = Object.entries(set ?? {});
   if (sets.length === 0 && !remove?.length) return undefined;
-  return sets.some(([name, spec]) => !isLiteral(spec) || JSON.stringify(valid[name]) !== JSON.stringify(spec))
-    || (remove ?? []).some((name) => name in valid);
+  return (
+    sets.some(([name, spec]) => !isLiteral(spec) || JSON.stringify(valid[name]) !== JSON.stringify(spec)) ||
+    (remove ?? []).some((name) => name in valid)
+  );
 }
 
-function expectAChange(label: string, valid: Json, set: Readonly<Record<string, ValueSpec>> | undefined, remove: readonly string[] | undefined): void {
-  expect(changes(valid, set, remove) ?? true, `${label}: changes nothing in a valid answer ${JSON.stringify(valid).slice(0, 400)}`).toBe(true);
+function expectAChange(
+  label: string,
+  valid: Json,
+  set: Readonly<Record<string, ValueSpec>> | undefined,
+  remove: readonly string[] | undefined,
+): void {
+  expect(
+    changes(valid, set, remove) ?? true,
+    `${label}: changes nothing in a valid answer ${JSON.stringify(valid).slice(0, 400)}`,
+  ).toBe(true);
 }
 
 function expectTokenResponseFaults(scenario: Scenario, flow: Flow, baseline: Baseline): void {
@@ -440,7 +621,8 @@ function expectTokenResponseFaults(scenario: Scenario, flow: Flow, baseline: Bas
       continue;
     }
     expectAChange(label, baseline.token, fault.set, fault.remove);
-    for (const [name, spec] of Object.entries(fault.set ?? {})) if (isLiteral(spec)) expect(answer.body?.[name], label).toEqual(spec);
+    for (const [name, spec] of Object.entries(fault.set ?? {}))
+      if (isLiteral(spec)) expect(answer.body?.[name], label).toEqual(spec);
     for (const name of fault.remove ?? []) expect(answer.body, label).not.toHaveProperty(name);
     if (fault.accessTokenWith) expect(String(answer.body?.access_token), label).toContain(fault.accessTokenWith);
   }
@@ -456,7 +638,9 @@ function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, basel
         expect(baseline.callback.has(name), `${label}: a valid response has no ${name} to remove`).toBe(true);
         expect(served.params.has(name), label).toBe(false);
       } else {
-        expect(baseline.callback.get(name), `${label}: ${name} is already ${value} in a valid response`).not.toBe(value);
+        expect(baseline.callback.get(name), `${label}: ${name} is already ${value} in a valid response`).not.toBe(
+          value,
+        );
         expect(served.params.get(name), label).toBe(value);
       }
     }
@@ -464,14 +648,20 @@ function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, basel
       expect(served.params.get('error'), label).toBe(fault.error.error);
       expect(served.params.has('code'), label).toBe(false);
     }
-    for (const name of fault.replay ?? []) expect(served.params.get(name), label).toBe(flow.callbacks[0]!.params.get(name));
+    for (const name of fault.replay ?? [])
+      expect(served.params.get(name), label).toBe(flow.callbacks[0]!.params.get(name));
     for (const name of fault.duplicate ?? []) expect(served.params.getAll(name), label).toHaveLength(2);
     if (fault.inQuery) expect(served.mode, label).toBe('query');
   }
 }
 
 /** The served ID token differs from a valid one exactly in the way each active ID token fault names. */
-async function expectIdTokenFaults(scenario: Scenario, flow: Flow, published: JSONWebKeySet, baseline: Baseline): Promise<void> {
+async function expectIdTokenFaults(
+  scenario: Scenario,
+  flow: Flow,
+  published: JSONWebKeySet,
+  baseline: Baseline,
+): Promise<void> {
   for (const fault of activeFaults(scenario, flow)) {
     if (fault.target !== 'id_token') continue;
     const grant = fault.grant ?? 'authorization_code';
@@ -481,13 +671,19 @@ async function expectIdTokenFaults(scenario: Scenario, flow: Flow, published: JS
       expect.fail(`${scenario.name}: no ID token in the ${grant} response to check`);
     }
     const label = `${scenario.name}: ${JSON.stringify(fault)}`;
-    const changed = [changes(baseline.idTokenClaims ?? {}, fault.set, fault.remove), changes(baseline.idTokenHeader ?? {}, fault.header?.set, fault.header?.remove)];
-    if (!fault.sign && changed.some((c) => c !== undefined)) expect(changed.some(Boolean), `${label}: changes nothing in a valid ID token`).toBe(true);
+    const changed = [
+      changes(baseline.idTokenClaims ?? {}, fault.set, fault.remove),
+      changes(baseline.idTokenHeader ?? {}, fault.header?.set, fault.header?.remove),
+    ];
+    if (!fault.sign && changed.some((c) => c !== undefined))
+      expect(changed.some(Boolean), `${label}: changes nothing in a valid ID token`).toBe(true);
     const header = decodeProtectedHeader(served);
     const claims = decodeJwt(served) as Json;
-    for (const [name, spec] of Object.entries(fault.header?.set ?? {})) expectSetValue(header[name], spec, flow, `${label} header ${name}`);
+    for (const [name, spec] of Object.entries(fault.header?.set ?? {}))
+      expectSetValue(header[name], spec, flow, `${label} header ${name}`);
     for (const name of fault.header?.remove ?? []) expect(header, `${label} header ${name}`).not.toHaveProperty(name);
-    for (const [name, spec] of Object.entries(fault.set ?? {})) expectSetValue(claims[name], spec, flow, `${label} claim ${name}`);
+    for (const [name, spec] of Object.entries(fault.set ?? {}))
+      expectSetValue(claims[name], spec, flow, `${label} claim ${name}`);
     for (const name of fault.remove ?? []) expect(claims, `${label} claim ${name}`).not.toHaveProperty(name);
     const publishedKids = published.keys.map((k) => k.kid);
     switch (fault.sign ?? 'issuer') {
@@ -518,7 +714,10 @@ async function expectIdTokenFaults(scenario: Scenario, flow: Flow, published: JS
         break;
       case 'rotated':
         expect(publishedKids, label).not.toContain(header.kid);
-        expect(flow.jwksAfter?.keys.map((k) => k.kid), label).toContain(header.kid);
+        expect(
+          flow.jwksAfter?.keys.map((k) => k.kid),
+          label,
+        ).toContain(header.kid);
         expect(await verifiesWith(served, flow.jwksAfter!.keys, header), label).toBe(true);
         break;
       case 'issuer':
@@ -542,9 +741,12 @@ describe('which scenarios each profile offers', () => {
     expect(idp.issuer('gitlab').whyNotOffered('id-token-alg-unregistered')).toMatch(/second algorithm/);
     // Only the generic profile answers userinfo as a JWT: there is no signature to corrupt elsewhere.
     expect(idp.issuer('generic').whyNotOffered('userinfo-signature-corrupt')).toBeUndefined();
-    for (const profile of ['stitch', 'okta', 'auth0', 'gitlab'] as const) expect(idp.issuer(profile).whyNotOffered('userinfo-signature-corrupt'), profile).toMatch(/plain JSON/);
+    for (const profile of ['stitch', 'okta', 'auth0', 'gitlab'] as const)
+      expect(idp.issuer(profile).whyNotOffered('userinfo-signature-corrupt'), profile).toMatch(/plain JSON/);
     // JWKS and discovery requests name no client: such a scenario is served on its own issuer URL, never armed on a client.
-    expect(idp.issuer('generic').whyNotOffered('jwks-use-enc', { armedOnClient: true })).toMatch(/serve it at <issuer>\/s\/jwks-use-enc/);
+    expect(idp.issuer('generic').whyNotOffered('jwks-use-enc', { armedOnClient: true })).toMatch(
+      /serve it at <issuer>\/s\/jwks-use-enc/,
+    );
     expect(() => idp.admin.arm('generic', 'generic-basic', 'jwks-use-enc')).toThrow(/no client_id selects/);
   });
 
@@ -553,7 +755,13 @@ describe('which scenarios each profile offers', () => {
   });
 
   it('refuses ID token, JWKS, discovery and userinfo faults on plain OAuth 2 Stack Exchange', () => {
-    for (const name of ['id-token-crit-unknown', 'jwks-use-enc', 'discovery-issuer-mismatch', 'userinfo-sub-missing', 'userinfo-throttled']) {
+    for (const name of [
+      'id-token-crit-unknown',
+      'jwks-use-enc',
+      'discovery-issuer-mismatch',
+      'userinfo-sub-missing',
+      'userinfo-throttled',
+    ]) {
       expect(idp.issuer('stackexchange').whyNotOffered(name), name).toMatch(/plain OAuth 2/);
     }
   });
@@ -565,14 +773,17 @@ describe('which scenarios each profile offers', () => {
  */
 const KNOWN_UNDELIVERED: Partial<Record<ProfileName, Record<string, string>>> = {
   stitch: {
-    'idp-clock-behind-5m': 'the IdP clock 300 s slow also judges the private_key_jwt assertion (nbf = now, as Stitch samples send it) and refuses it with 400 invalid_client, so no token carries the clock fault (the kit reports it as not delivered)',
+    'idp-clock-behind-5m':
+      'the IdP clock 300 s slow also judges the private_key_jwt assertion (nbf = now, as Stitch samples send it) and refuses it with 400 invalid_client, so no token carries the clock fault (the kit reports it as not delivered)',
   },
   gitlab: {
-    'token-type-lowercase': 'GitLab already answers token_type "bearer": the fault has nothing to change, so nothing is marked served',
+    'token-type-lowercase':
+      'GitLab already answers token_type "bearer": the fault has nothing to change, so nothing is marked served',
   },
   stackexchange: {
     'iss-param-missing': 'Stack Exchange sends no iss parameter: nothing to remove, so never served',
-    'token-expires-in-missing': 'Stack Exchange answers expires, not expires_in: nothing to remove, so nothing is marked served',
+    'token-expires-in-missing':
+      'Stack Exchange answers expires, not expires_in: nothing to remove, so nothing is marked served',
     'token-id-token-missing': 'Stack Exchange issues no id_token: nothing to remove, so nothing is marked served',
     'refresh-token-revoked': 'Stack Exchange issues no refresh tokens: the refresh the fault refuses never happens',
   },
@@ -590,30 +801,43 @@ function casesOf(profile: ProfileName) {
 /** A scenario whose faults make the IdP wait: started first, so the waits overlap the rest. */
 const isSlow = (s: Scenario) => allFaults(s).some((f) => f.target === 'transport' && f.delayMs);
 
-interface ProfileRun { published: JSONWebKeySet; baseline: Promise<Baseline> }
+interface ProfileRun {
+  published: JSONWebKeySet;
+  baseline: Promise<Baseline>;
+}
 const profileRuns = new Map<ProfileName, ProfileRun>();
 let flows: Map<string, Promise<{ ok: Flow } | { error: unknown }>>;
 
 // Every profile's flows share one pool, so a profile's waits overlap another's work.
 beforeAll(async () => {
-  const drivers = new Map(await Promise.all(PROFILES.map(async (profile) => {
-    let layout: Json | undefined;
-    let published: JSONWebKeySet = { keys: [] };
-    if (DRIVERS[profile].openid) {
-      layout = await (await fetch(`${idp.issuers[profile]!.replace(/\/$/, '')}/.well-known/openid-configuration`)).json() as Json;
-      published = await (await fetch(String(layout.jwks_uri))).json() as JSONWebKeySet;
-    }
-    const driver = new Driver(profile, layout);
-    const noFault = scenarios.get('no-fault')!;
-    await driver.register(noFault, '-baseline');
-    for (const { scenario } of casesOf(profile).filter((c) => !c.why)) await driver.register(scenario);
-    // The no-fault flow once more, apart: what a valid answer looks like on this profile.
-    const baseline = driver.run(noFault, '-baseline').then(baselineOf);
-    baseline.catch(() => undefined);
-    profileRuns.set(profile, { published, baseline });
-    return [profile, driver] as const;
-  })));
-  const jobs = PROFILES.flatMap((profile) => casesOf(profile).filter((c) => !c.why).map((c) => ({ profile, scenario: c.scenario })));
+  const drivers = new Map(
+    await Promise.all(
+      PROFILES.map(async (profile) => {
+        let layout: Json | undefined;
+        let published: JSONWebKeySet = { keys: [] };
+        if (DRIVERS[profile].openid) {
+          layout = (await (
+            await fetch(`${idp.issuers[profile]!.replace(/\/$/, '')}/.well-known/openid-configuration`)
+          ).json()) as Json;
+          published = (await (await fetch(String(layout.jwks_uri))).json()) as JSONWebKeySet;
+        }
+        const driver = new Driver(profile, layout);
+        const noFault = scenarios.get('no-fault')!;
+        await driver.register(noFault, '-baseline');
+        for (const { scenario } of casesOf(profile).filter((c) => !c.why)) await driver.register(scenario);
+        // The no-fault flow once more, apart: what a valid answer looks like on this profile.
+        const baseline = driver.run(noFault, '-baseline').then(baselineOf);
+        baseline.catch(() => undefined);
+        profileRuns.set(profile, { published, baseline });
+        return [profile, driver] as const;
+      }),
+    ),
+  );
+  const jobs = PROFILES.flatMap((profile) =>
+    casesOf(profile)
+      .filter((c) => !c.why)
+      .map((c) => ({ profile, scenario: c.scenario })),
+  );
   jobs.sort((a, b) => Number(isSlow(b.scenario)) - Number(isSlow(a.scenario)));
   const results = pool(jobs, POOL, (job) => drivers.get(job.profile)!.run(job.scenario));
   flows = new Map([...results].map(([job, result]) => [`${job.profile}:${job.scenario.name}`, result]));
@@ -639,27 +863,35 @@ describe.each(PROFILES)('scenario delivery on %s', (profile) => {
     for (const record of flow.records) {
       expect(record.status, `${describeRecord(record)}\n${trail}`).toBeDefined();
       expect(record.status, `a 500 from mock-idp: ${describeRecord(record)}\n${trail}`).not.toBe(500);
-      if (record.status! >= 500) expect(record.faults ?? [], `5xx without a fault: ${describeRecord(record)}\n${trail}`).not.toEqual([]);
+      if (record.status! >= 500)
+        expect(record.faults ?? [], `5xx without a fault: ${describeRecord(record)}\n${trail}`).not.toEqual([]);
     }
     // The flow went through as a client's would: nothing unfaulted was refused.
-    for (const record of flow.records.filter((r) => !(r.faults?.length))) {
+    for (const record of flow.records.filter((r) => !r.faults?.length)) {
       expect(record.status!, `refused though unfaulted: ${describeRecord(record)}\n${trail}`).toBeLessThan(400);
     }
 
     // The flow reached what the scenario needs: every login, and the refresh where the profile hands out refresh tokens.
     expect(flow.callbacks, trail).toHaveLength(loginsFor(scenario));
-    if (needsRefresh(scenario) && DRIVERS[profile].refresh) expect(flow.exercised.refresh, `no refresh:\n${trail}`).toBe(true);
+    if (needsRefresh(scenario) && DRIVERS[profile].refresh)
+      expect(flow.exercised.refresh, `no refresh:\n${trail}`).toBe(true);
 
     // (2) Every fault target the flow reached was served.
     const served = new Set(flow.records.flatMap((r) => r.faults ?? []));
     const expected = expectedTargets(scenario, flow);
     for (const target of expected) expect(served, `${target} fault not served:\n${trail}`).toContain(target);
-    if (allFaults(scenario).length > 0) expect(expected.size, `the flow reached none of the faults:\n${trail}`).toBeGreaterThan(0);
+    if (allFaults(scenario).length > 0)
+      expect(expected.size, `the flow reached none of the faults:\n${trail}`).toBeGreaterThan(0);
     // Nor was any fault served that the scenario does not name: another flow's faults stay with it.
     // (Not the JWKS of an issuer shared by armed clients: it publishes every armed run's rotated key, and says so.)
-    const named = new Set<string>([...allFaults(scenario).map((f) => f.target), ...(rotates(scenario) ? ['jwks'] : [])]);
+    const named = new Set<string>([
+      ...allFaults(scenario).map((f) => f.target),
+      ...(rotates(scenario) ? ['jwks'] : []),
+    ]);
     const shared = flow.base === idp.issuers[profile]!.replace(/\/$/, '');
-    for (const target of served) if (!(shared && target === 'jwks')) expect(named, `${target} served, not in the scenario:\n${trail}`).toContain(target);
+    for (const target of served)
+      if (!(shared && target === 'jwks'))
+        expect(named, `${target} served, not in the scenario:\n${trail}`).toContain(target);
 
     // (3) Each answer is faulted in the named way, and differs from a valid one.
     if (expected.has('id_token')) await expectIdTokenFaults(scenario, flow, published, baseline);

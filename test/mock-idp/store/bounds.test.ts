@@ -1,9 +1,9 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { basicAuth } from '../../helpers/http.js';
 import { discoverGenericBasic, REDIRECT_URI, startTestIdp, useIdp } from '../../helpers/idp.js';
 import { captureLog } from '../../helpers/log.js';
-import { basicAuth } from '../../helpers/http.js';
 
 const STORE_SIZE = 100;
 const log = captureLog('warn');
@@ -12,12 +12,16 @@ const idp = useIdp({ profiles: ['generic'], storeSize: STORE_SIZE, logger: log.l
 const basic = basicAuth('generic-basic', 'generic-basic-secret');
 
 async function mintAt(base: string): Promise<void> {
-  const r = await fetch(`${base}/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+  const r = await fetch(`${base}/token`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
   expect(r.status).toBe(200);
   await r.arrayBuffer();
 }
 
-describe('scenario copies are bounded by their issuer\'s store', () => {
+describe("scenario copies are bounded by their issuer's store", () => {
   it('copies share one store: tokens minted across five copies never exceed storeSize in total', async () => {
     const segments = ['a', 'b', 'c', 'd', 'e'].map((id) => `id-token-aud-wrong~copy-${id}`);
     for (const segment of segments) {
@@ -36,16 +40,25 @@ describe('an unexpired entry pushed out of the full store', () => {
     const config = await discoverGenericBasic(idp().issuers.generic!);
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     });
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     const code = callback.searchParams.get('code')!;
     for (let i = 0; i < STORE_SIZE + 20; i++) await mintAt(idp().issuers.generic!);
     const r = await fetch(`${idp().issuers.generic}/token`, {
-      method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }),
     });
-    const body = await r.json() as { error: string; error_description: string };
+    const body = (await r.json()) as { error: string; error_description: string };
     expect(r.status).toBe(400);
     expect(body.error).toBe('invalid_grant');
     expect(body.error_description).toMatch(/pushed out of the full store \(storeSize\), not revoked/);
@@ -62,10 +75,16 @@ describe('the memory store is bounded by size, not only by count', () => {
     try {
       for (let i = 0; i < 10; i++) {
         const r = await fetch(`${small.issuers.generic}/request`, {
-          method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          method: 'POST',
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({
-            client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI,
-            code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 'x'.repeat(20_000),
+            client_id: 'generic-basic',
+            response_type: 'code',
+            scope: 'openid',
+            redirect_uri: REDIRECT_URI,
+            code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+            code_challenge_method: 'S256',
+            state: 'x'.repeat(20_000),
           }),
         });
         expect(r.status).toBe(201);

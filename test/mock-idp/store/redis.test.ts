@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { UserAgent, type MockIdp } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
-import { redisMissing, startRedis, type RunningRedis } from '../../helpers/redis.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockIdp, UserAgent } from '../../../mock-idp/index.js';
 import { adminFetch, basicAuth } from '../../helpers/http.js';
+import { fixtureJson, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
+import { type RunningRedis, redisMissing, startRedis } from '../../helpers/redis.js';
 
 const missing = redisMissing();
 if (missing) console.warn(`skipping the Redis store tests: ${missing}`);
@@ -16,15 +16,28 @@ let b: MockIdp;
 /** A replica's own address: the second one's public base URL is the first one's. */
 const origin = (idp: MockIdp) => `http://127.0.0.1:${idp.port}`;
 const at = (idp: MockIdp, path: string) => `${origin(idp)}/generic${path}`;
-const admin = (idp: MockIdp, method: string, path: string, body?: unknown) => adminFetch({ url: origin(idp) }, path, { method, body });
+const admin = (idp: MockIdp, method: string, path: string, body?: unknown) =>
+  adminFetch({ url: origin(idp) }, path, { method, body });
 
 /** Both replicas serve one issuer identifier, as two replicas behind a proxy do. */
 async function replica(publicBaseUrl?: string) {
-  return startTestIdp({ profiles: ['generic', 'okta', 'gitlab'], store: redis.url, ...(publicBaseUrl ? { publicBaseUrl } : {}) });
+  return startTestIdp({
+    profiles: ['generic', 'okta', 'gitlab'],
+    store: redis.url,
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+  });
 }
 
-async function post(url: string, form: Record<string, string>, headers: Record<string, string> = { authorization: basic }) {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+async function post(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = { authorization: basic },
+) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  });
   const text = await r.text();
   return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, string> };
 }
@@ -33,8 +46,13 @@ async function codeAt(idp: MockIdp) {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(at(idp, '/auth'));
   url.search = new URLSearchParams({
-    client_id: 'generic-basic', response_type: 'code', scope: 'openid offline_access', redirect_uri: REDIRECT_URI, prompt: 'consent',
-    code_challenge_method: 'S256', code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    client_id: 'generic-basic',
+    response_type: 'code',
+    scope: 'openid offline_access',
+    redirect_uri: REDIRECT_URI,
+    prompt: 'consent',
+    code_challenge_method: 'S256',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
   }).toString();
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
@@ -56,17 +74,28 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('authorize on A, token on B, refresh on A, revoke on B, userinfo on A', async () => {
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(b, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+    const tokens = await post(at(b, '/token'), {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
     expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
     expect(decodeJwt(tokens.body.id_token!).iss).toBe(`${a.url}/generic`);
-    const refreshed = await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+    const refreshed = await post(at(a, '/token'), {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.body.refresh_token!,
+    });
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     const userinfo = () => fetch(at(a, '/me'), { headers: { authorization: `Bearer ${refreshed.body.access_token}` } });
     expect((await userinfo()).status).toBe(200);
     const revoked = await post(at(b, '/token/revocation'), { token: refreshed.body.refresh_token! });
     expect(revoked.status).toBe(200);
     // Revoking the refresh token ends its grant on every replica.
-    expect((await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! })).body.error).toBe('invalid_grant');
+    expect(
+      (await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token! })).body
+        .error,
+    ).toBe('invalid_grant');
     expect((await userinfo()).status).toBe(401);
   });
 
@@ -79,8 +108,16 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('the admin API of either replica gives the merged request log', async () => {
     const { code, verifier } = await codeAt(a);
-    await post(at(b, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const merged = (await admin(a, 'GET', '/requests?issuer=generic')).body as { lastId: number; requests: { id: number; route?: string; replica?: string }[] };
+    await post(at(b, '/token'), {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    const merged = (await admin(a, 'GET', '/requests?issuer=generic')).body as {
+      lastId: number;
+      requests: { id: number; route?: string; replica?: string }[];
+    };
     const replicas = new Set(merged.requests.map((r) => r.replica));
     expect(replicas.size).toBe(2);
     expect(merged.requests.some((r) => r.route === 'token')).toBe(true);
@@ -105,21 +142,42 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
   });
 
   it('a GitLab refresh on B ends the access token of its pair, issued on A', async () => {
-    const gitlab = (idp: MockIdp) => `http://127.0.0.1:${idp.port}${new URL(a.issuers.gitlab!).pathname.replace(/\/$/, '')}`;
+    const gitlab = (idp: MockIdp) =>
+      `http://127.0.0.1:${idp.port}${new URL(a.issuers.gitlab!).pathname.replace(/\/$/, '')}`;
     const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL(`${gitlab(a)}/oauth/authorize`);
     url.search = new URLSearchParams({
-      client_id: app.client_id, response_type: 'code', scope: 'openid read_user', redirect_uri: REDIRECT_URI, state: randomBytes(8).toString('hex'),
-      code_challenge_method: 'S256', code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      client_id: app.client_id,
+      response_type: 'code',
+      scope: 'openid read_user',
+      redirect_uri: REDIRECT_URI,
+      state: randomBytes(8).toString('hex'),
+      code_challenge_method: 'S256',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     }).toString();
     const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     const secret = { client_id: app.client_id, client_secret: app.client_secret };
-    const tokens = await post(`${gitlab(a)}/oauth/token`, { ...secret, grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: verifier }, {});
+    const tokens = await post(
+      `${gitlab(a)}/oauth/token`,
+      {
+        ...secret,
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      },
+      {},
+    );
     expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
-    const user = () => fetch(`${gitlab(a)}/api/v4/user`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+    const user = () =>
+      fetch(`${gitlab(a)}/api/v4/user`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } });
     expect((await user()).status).toBe(200);
-    const refreshed = await post(`${gitlab(b)}/oauth/token`, { ...secret, grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token!, redirect_uri: REDIRECT_URI }, {});
+    const refreshed = await post(
+      `${gitlab(b)}/oauth/token`,
+      { ...secret, grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token!, redirect_uri: REDIRECT_URI },
+      {},
+    );
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     expect((await user()).status).toBe(401);
   });
@@ -127,57 +185,108 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
   it('a key rotated on A is published by B at once, and B signs with it', async () => {
     const rotated = await admin(a, 'POST', '/issuers/generic/keys/rotate', { alg: 'RS256' });
     expect(rotated.status).toBe(200);
-    const jwks = await (await fetch(at(b, '/jwks'))).json() as { keys: { kid: string }[] };
+    const jwks = (await (await fetch(at(b, '/jwks'))).json()) as { keys: { kid: string }[] };
     expect(jwks.keys.map((k) => k.kid)).toContain(rotated.body.kid);
     const { code, verifier } = await codeAt(b);
-    const tokens = await post(at(b, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const header = JSON.parse(Buffer.from(tokens.body.id_token!.split('.')[0]!, 'base64url').toString()) as { kid: string };
+    const tokens = await post(at(b, '/token'), {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    const header = JSON.parse(Buffer.from(tokens.body.id_token!.split('.')[0]!, 'base64url').toString()) as {
+      kid: string;
+    };
     expect(header.kid).toBe(rotated.body.kid);
   });
 
   it('a client and a user added on A work on B', async () => {
-    expect((await admin(a, 'PUT', '/issuers/generic/clients/shared-app', { client_secret: 'shared-secret', grant_types: ['client_credentials'] })).status).toBe(200);
-    expect((await admin(a, 'PUT', '/issuers/generic/users/shared-user', { claims: { email: 'shared@example.com' } })).status).toBe(200);
-    const cc = await post(at(b, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
+    expect(
+      (
+        await admin(a, 'PUT', '/issuers/generic/clients/shared-app', {
+          client_secret: 'shared-secret',
+          grant_types: ['client_credentials'],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin(a, 'PUT', '/issuers/generic/users/shared-user', { claims: { email: 'shared@example.com' } })).status,
+    ).toBe(200);
+    const cc = await post(
+      at(b, '/token'),
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth('shared-app', 'shared-secret') },
+    );
     expect(cc.status, JSON.stringify(cc.body)).toBe(200);
     const users = (await admin(b, 'GET', '/issuers/generic')).body.users as { sub: string }[];
     expect(users.map((u) => u.sub)).toContain('shared-user');
   });
 
   it('a scenario armed on A fires on B', async () => {
-    expect((await admin(a, 'PUT', '/issuers/generic/clients/generic-basic/scenario', { name: 'id-token-aud-wrong' })).status).toBe(200);
+    expect(
+      (await admin(a, 'PUT', '/issuers/generic/clients/generic-basic/scenario', { name: 'id-token-aud-wrong' })).status,
+    ).toBe(200);
     try {
       const { code, verifier } = await codeAt(b);
-      const tokens = await post(at(b, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+      const tokens = await post(at(b, '/token'), {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
       expect(decodeJwt(tokens.body.id_token!).aud).toBe('some-other-client');
     } finally {
       expect((await admin(b, 'DELETE', '/issuers/generic/clients/generic-basic/scenario')).status).toBe(200);
     }
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(a, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+    const tokens = await post(at(a, '/token'), {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
     expect(decodeJwt(tokens.body.id_token!).aud).toBe('generic-basic');
   });
 
   it('a restart keeps tokens, runtime clients and rotated keys', async () => {
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(a, '/token'), { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const kids = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const tokens = await post(at(a, '/token'), {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    const kids = ((await (await fetch(at(a, '/jwks'))).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     const url = a.url;
     await a.close();
     a = await replica(url);
-    expect((await fetch(at(a, '/me'), { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).status).toBe(200);
-    expect((await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! })).status).toBe(200);
-    expect((await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual(kids);
-    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
+    expect(
+      (await fetch(at(a, '/me'), { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).status,
+    ).toBe(200);
+    expect(
+      (await post(at(a, '/token'), { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! })).status,
+    ).toBe(200);
+    expect(
+      ((await (await fetch(at(a, '/jwks'))).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid),
+    ).toEqual(kids);
+    const cc = await post(
+      at(a, '/token'),
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth('shared-app', 'shared-secret') },
+    );
     expect(cc.status).toBe(200);
   });
 
   it('a reset on B returns both replicas to their configuration', async () => {
-    const configured = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.length;
+    const configured = ((await (await fetch(at(a, '/jwks'))).json()) as { keys: { kid: string }[] }).keys.length;
     expect((await admin(b, 'POST', '/issuers/generic/reset', {})).status).toBe(200);
-    const after = (await (await fetch(at(a, '/jwks'))).json() as { keys: { kid: string }[] }).keys.length;
+    const after = ((await (await fetch(at(a, '/jwks'))).json()) as { keys: { kid: string }[] }).keys.length;
     expect(after).toBeLessThan(configured);
-    const cc = await post(at(a, '/token'), { grant_type: 'client_credentials' }, { authorization: basicAuth('shared-app', 'shared-secret') });
+    const cc = await post(
+      at(a, '/token'),
+      { grant_type: 'client_credentials' },
+      { authorization: basicAuth('shared-app', 'shared-secret') },
+    );
     expect(cc.body.error).toBe('invalid_client');
   });
 
@@ -223,6 +332,8 @@ describe('store configuration', () => {
   });
 
   it('an unreachable Redis fails start-up with one clear line, password hidden', async () => {
-    await expect(startTestIdp({ profiles: ['generic'], store: 'redis://:hunter2@127.0.0.1:1/0' })).rejects.toThrow(/Cannot reach the shared store at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/);
+    await expect(startTestIdp({ profiles: ['generic'], store: 'redis://:hunter2@127.0.0.1:1/0' })).rejects.toThrow(
+      /Cannot reach the shared store at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/,
+    );
   });
 });

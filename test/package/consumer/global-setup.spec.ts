@@ -1,7 +1,7 @@
 // Runs in a fresh project with the packed mock-idp (see test/package/pack.test.ts); .spec so that our own suite leaves it alone.
 import { createRequire } from 'node:module';
-import { expect, it } from 'vitest';
 import { mockIdp } from 'mock-idp/vitest';
+import { expect, it } from 'vitest';
 import { clientsOf, login } from './login.js';
 
 it('logs in at the mock-idp that globalSetup started', async () => {
@@ -14,4 +14,3 @@ it('logs in at the mock-idp that globalSetup started', async () => {
   if (!client) throw new Error('no generic-basic client');
   expect(await login(issuer, client)).toBe(issuer);
 });
-

@@ -1,9 +1,10 @@
 // Runs in a fresh project with the packed mock-idp (see test/package/pack.test.ts). Its own file:
 // msw's onUnhandledRequest 'error' would otherwise refuse the globalSetup test's loopback requests.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+
 import { fixturePath } from 'mock-idp/helpers';
 import { createProviderHandlers, type ProviderHandlers } from 'mock-idp/msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientsOf, login } from './login.js';
 
 // msw 3 renamed onUnhandledRequest to onUnhandledFrame; a user supporting both majors passes both.

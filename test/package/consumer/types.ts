@@ -1,10 +1,10 @@
 // Type-checked with strict tsc in the fresh project: the public types as users see them.
-import { startMockIdp, fixturePath, type MockIdp } from 'mock-idp';
-import { UserAgent } from 'mock-idp/helpers';
-import { describeConformance } from 'mock-idp/vitest';
-import { createProviderHandlers } from 'mock-idp/msw';
+import { fixturePath, type MockIdp, startMockIdp } from 'mock-idp';
 import * as client from 'mock-idp/client';
 import * as conformance from 'mock-idp/conformance';
+import { UserAgent } from 'mock-idp/helpers';
+import { createProviderHandlers } from 'mock-idp/msw';
+import { describeConformance } from 'mock-idp/vitest';
 
 export async function issuersByProfile(): Promise<string> {
   const idp: MockIdp<'generic'> = await startMockIdp({ profiles: ['generic'], port: 0 });
