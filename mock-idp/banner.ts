@@ -25,6 +25,7 @@ export function renderBannerJson(url: string, issuers: IssuerSummary[], extra: B
     msg: `mock-idp listening on ${url}`,
     url,
     issuers,
+    console: `${url}/`,
     admin: { url: `${url}/_admin/requests`, state: adminState(extra) },
     health: `${url}/health`,
     clientSecrets: `${clientsPath()}/*.json`,
@@ -50,6 +51,7 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: Banne
       lines.push(`    ${u.sub.padEnd(26)} ${[u.username, u.email].filter(Boolean).join('  ')}`);
     lines.push('');
   }
+  lines.push(`console    ${url}/ (issuers, Try a login, the live request log)`);
   lines.push(`admin      ${url}/_admin/requests (${adminState(extra)})`);
   lines.push(`health     ${url}/health`);
   lines.push(

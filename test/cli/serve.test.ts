@@ -53,6 +53,7 @@ describe('mock-idp CLI', () => {
       expect(served.banner).toContain(`${served.url}/generic`);
       expect(served.banner).toMatch(/generic-private-key-jwt\s+private_key_jwt/);
       expect(served.banner).toContain('http://127.0.0.1:3000/callback');
+      expect(served.banner).toContain(`console    ${served.url}/ `);
       expect(served.banner).toMatch(/alice\s+alice\s+alice@example\.com/);
       expect(served.banner).not.toContain('generic-basic-secret');
       const health = await fetch(`${served.url}/health`);
