@@ -95,6 +95,13 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
     clockOffset(issuer: string): number;
     /** One issuer, or every issuer and the request log. */
     reset(issuer?: string): void;
+    /**
+     * With a shared store (Redis): resolves once every change made through `admin` has reached it, so
+     * other replicas see it on their next request; rejects when one could not. In memory: resolves at once.
+     */
+    settled(issuer?: string): Promise<void>;
+    /** With a shared store: picks up what other replicas changed, before reading state in process. */
+    refresh(issuer?: string): Promise<void>;
   };
   /**
    * Stops accepting connections and waits for requests in flight to be answered,
@@ -247,6 +254,12 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       reset: (issuer) => {
         for (const target of issuer ? [issuerNamed(issuer)] : issuers) target.reset();
         if (!issuer) requestLog.clear();
+      },
+      settled: async (issuer) => {
+        await Promise.all((issuer ? [issuerNamed(issuer)] : issuers).map((target) => target.settled()));
+      },
+      refresh: async (issuer) => {
+        await Promise.all((issuer ? [issuerNamed(issuer)] : issuers).map((target) => target.refreshShared()));
       },
     },
     close: ({ deadlineMs = 5000 } = {}) =>

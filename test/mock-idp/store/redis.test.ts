@@ -248,6 +248,18 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect(decodeJwt(tokens.body.id_token!).aud).toBe('generic-basic');
   });
 
+  it('in code, admin.settled() on A and admin.refresh() on B make a change visible across replicas', async () => {
+    a.admin.shiftClock('generic', 3600);
+    await a.admin.settled();
+    expect(b.admin.clockOffset('generic')).toBe(0);
+    await b.admin.refresh('generic');
+    expect(b.admin.clockOffset('generic')).toBe(3600);
+    a.admin.shiftClock('generic', 0);
+    await a.admin.settled('generic');
+    await b.admin.refresh();
+    expect(b.admin.clockOffset('generic')).toBe(0);
+  });
+
   it('a restart keeps tokens, runtime clients and rotated keys', async () => {
     const { code, verifier } = await codeAt(a);
     const tokens = await post(at(a, '/token'), {
