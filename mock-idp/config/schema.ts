@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './limits.js';
 
 // Timestamps must be numbers (OIDC Core 5.1): a string date in a fixture is
 // turned into epoch seconds here, so no token or userinfo ever carries a string.
@@ -177,6 +178,36 @@ export const ConfigSchema = z.strictObject({
     .default('memory')
     .describe(
       'Where codes, sessions, tokens and run-time changes live: memory (one process, lost on restart) or a Redis URL shared by replicas and restarts',
+    ),
+  limits: z
+    .strictObject({
+      adminBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(DEFAULT_LIMITS.adminBodyBytes),
+      headerBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024)
+        .default(DEFAULT_LIMITS.headerBytes),
+      scenarioCopies: z.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.scenarioCopies),
+      graphqlBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(DEFAULT_LIMITS.graphqlBodyBytes),
+      graphqlTokens: z.number().int().min(10).max(1_000_000).default(DEFAULT_LIMITS.graphqlTokens),
+      graphqlDepth: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.graphqlDepth),
+      graphqlAliases: z.number().int().min(0).max(100_000).default(DEFAULT_LIMITS.graphqlAliases),
+    })
+    // prefault: an absent `limits` is parsed as {}, so every field gets its default.
+    .prefault({})
+    .describe(
+      'Bounds on request sizes and scenario copies (see docs/hardening.md); the defaults suit any realistic test',
     ),
   storeSize: z
     .number()

@@ -1,4 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
+import type { Limits } from '../config/limits.js';
 import type { IssuerConfig } from '../config/schema.js';
 import type { Profile } from '../kernel/plugin-types.js';
 import type { TokenFacade } from '../kernel/token-facade.js';
@@ -26,6 +27,7 @@ export interface IssuerInit {
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
   storeSize: number;
+  limits: Limits;
   logger: Logger;
   /**
    * The store and token map of the issuer a scenario copy is made from: copies

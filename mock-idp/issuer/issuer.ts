@@ -87,6 +87,7 @@ export class Issuer {
       mountPath: init.mountPath,
       tenant: init.config.tenant,
       lenient: init.config.lenient,
+      limits: init.limits,
     };
     this.#initial = {
       clients: [...init.clients],
@@ -98,6 +99,7 @@ export class Issuer {
     this.#scenarioIssuers = new ScenarioIssuers(
       (segment, scenario) => this.#makeScenarioIssuer(segment, scenario),
       (scenario) => !this.#init.fixedScenario && !this.#whyNotOffered(scenario, false),
+      init.limits.scenarioCopies,
     );
     // Built at first use: a server mounting every profile pays only for the issuers it is asked about.
     this.#stale = true;

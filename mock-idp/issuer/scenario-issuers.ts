@@ -17,16 +17,20 @@ export interface ScenarioChild {
  * they are bounded: the oldest unused go.
  */
 export class ScenarioIssuers<T extends ScenarioChild> {
-  readonly #children = new LRUCache<string, T>({ max: 64 });
+  readonly #children: LRUCache<string, T>;
 
   /**
    * @param make builds the child for a scenario the parent can serve
    * @param offered whether the parent can serve the scenario on a scenario issuer URL
+   * @param max how many children are kept (limits.scenarioCopies)
    */
   constructor(
     private readonly make: (segment: string, scenario: Scenario) => T,
     private readonly offered: (scenario: Scenario) => boolean,
-  ) {}
+    max: number,
+  ) {
+    this.#children = new LRUCache<string, T>({ max });
+  }
 
   get(segment: string): T | undefined {
     const existing = this.#children.get(segment);

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { Limits } from '../config/limits.js';
 import type { UserStore } from '../users/user-store.js';
 import type { Routes } from './routes.js';
 import type { TokenFacade } from './token-facade.js';
@@ -16,6 +17,8 @@ export interface ProfileContext {
   tenant?: string | undefined;
   /** True when the issuer's config turned the provider's strict rejections off. */
   lenient: boolean;
+  /** The server's bounds on request sizes (the config file's `limits`). */
+  limits: Readonly<Limits>;
 }
 
 export interface SignOptions {

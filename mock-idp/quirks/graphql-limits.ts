@@ -1,7 +1,10 @@
 import type { ASTVisitor, DocumentNode, GraphQLError, ValidationContext } from 'graphql';
 
-/** Bounds on one GraphQL document: the schema is four levels deep, so these never limit a real query. */
-export const GRAPHQL_LIMITS = { maxTokens: 2000, maxDepth: 8, maxAliases: 20 } as const;
+/** Bounds on one GraphQL document's shape (limits.graphqlDepth and limits.graphqlAliases in the config). */
+export interface GraphqlShapeLimits {
+  maxDepth: number;
+  maxAliases: number;
+}
 
 type GraphqlModule = typeof import('graphql');
 
@@ -11,7 +14,7 @@ type GraphqlModule = typeof import('graphql');
  * Fragments are followed, so spreading one fragment into itself is still bounded
  * (graphql-js rejects fragment cycles itself, with NoFragmentCyclesRule).
  */
-export function limitRules({ GraphQLError: ErrorClass, Kind }: GraphqlModule, limits = GRAPHQL_LIMITS) {
+export function limitRules({ GraphQLError: ErrorClass, Kind }: GraphqlModule, limits: GraphqlShapeLimits) {
   const depthRule = (context: ValidationContext): ASTVisitor => {
     const document: DocumentNode = context.getDocument();
     const fragments = new Map(

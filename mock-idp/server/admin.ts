@@ -32,6 +32,8 @@ export interface AdminOptions {
   sharedStore?: { ready(): boolean } | undefined;
   /** The merged log of every replica, in shared-store mode. */
   sharedLog?: SharedRequestLog | undefined;
+  /** Largest JSON body read (limits.adminBodyBytes). */
+  bodyLimit: number;
 }
 
 function isLoopback(address: string | undefined): boolean {
@@ -69,14 +71,13 @@ function filterFrom(url: URL): RequestLogFilter {
   };
 }
 
-const BODY_LIMIT = 1024 * 1024;
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = (await readLimited(req, BODY_LIMIT)).trim();
+    text = (await readLimited(req, limit)).trim();
   } catch (error) {
-    if (error instanceof BodyTooLarge) throw new AdminInputError('request body over 1 MiB');
+    if (error instanceof BodyTooLarge)
+      throw new AdminInputError(`request body over ${limit} bytes (limits.adminBodyBytes in the config file)`);
     throw error;
   }
   if (!text) return {};
@@ -125,7 +126,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PUT',
       new RegExp(`^/issuers/${seg}/users/${seg}$`),
       async (req, [name, sub]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         return [200, upsertUser(issuerOf(name!), { ...body, sub: sub! })];
       },
     ],
@@ -133,7 +134,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PUT',
       new RegExp(`^/issuers/${seg}/users/${seg}/claims$`),
       async (req, [name, sub]) => {
-        const user = setClaims(issuerOf(name!), sub!, await readJson(req));
+        const user = setClaims(issuerOf(name!), sub!, await readJson(req, options.bodyLimit));
         if (!user) throw new NotFound(`no user "${sub!}"`);
         return [200, user];
       },
@@ -150,7 +151,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PUT',
       new RegExp(`^/issuers/${seg}/clients/${seg}$`),
       async (req, [name, id]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         const metadata = await upsertClient(issuerOf(name!), { ...body, client_id: id! });
         const { client_secret: _secret, ...shown } = metadata;
         return [200, shown];
@@ -169,7 +170,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'POST',
       new RegExp(`^/issuers/${seg}/keys/rotate$`),
       async (req, [name]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         const alg = typeof body.alg === 'string' ? body.alg : undefined;
         return [200, await rotateKey(issuerOf(name!), { alg, retirePrevious: body.retirePrevious === true })];
       },
@@ -186,7 +187,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PUT',
       new RegExp(`^/issuers/${seg}/clock$`),
       async (req, [name]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         if (typeof body.offsetSeconds !== 'number' || !Number.isFinite(body.offsetSeconds))
           throw new AdminInputError('body must be {"offsetSeconds": <number>}');
         issuerOf(name!).shiftClock(body.offsetSeconds);
@@ -198,7 +199,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PUT',
       new RegExp(`^/issuers/${seg}/clients/${seg}/scenario$`),
       async (req, [name, id]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         if (typeof body.name !== 'string') throw new AdminInputError('body must name the scenario: {"name": "..."}');
         try {
           issuerOf(name!).arm(id!, body.name);
@@ -241,7 +242,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'PATCH',
       new RegExp(`^/issuers/${seg}/users/${seg}/claims$`),
       async (req, [name, sub]) => {
-        const user = mergeClaims(issuerOf(name!), decodeURIComponent(sub!), await readJson(req));
+        const user = mergeClaims(issuerOf(name!), decodeURIComponent(sub!), await readJson(req, options.bodyLimit));
         if (!user) throw new NotFound(`no user "${decodeURIComponent(sub!)}"`);
         return [200, user];
       },
@@ -250,7 +251,7 @@ function routes(options: AdminOptions): [string, RegExp, Handler][] {
       'POST',
       new RegExp(`^/issuers/${seg}/clients/${seg}/redirect_uris$`),
       async (req, [name, id]) => {
-        const body = await readJson(req);
+        const body = await readJson(req, options.bodyLimit);
         const uris = await addRedirectUri(issuerOf(name!), decodeURIComponent(id!), body.redirect_uri);
         if (!uris) throw new NotFound(`no client "${decodeURIComponent(id!)}"`);
         return [200, { client_id: decodeURIComponent(id!), redirect_uris: uris }];

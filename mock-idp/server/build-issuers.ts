@@ -185,6 +185,7 @@ async function buildIssuer(
       keys,
       loginMode: config.login ?? global.login,
       storeSize: global.storeSize,
+      limits: global.limits,
       logger,
       modelStore,
     });

@@ -140,7 +140,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'mock-idp is starting' });
   let closing = false;
   const inFlight = new Set<ServerResponse>();
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const server = createServer({ maxHeaderSize: config.limits.headerBytes }, (req, res) => {
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
     // While draining, a keep-alive connection gets its answer and is then closed.
@@ -208,6 +208,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       issuers: new Map(issuers.map((i) => [i.name, i])),
       adminToken: config.adminToken,
       loopbackOnly: isLoopbackName(config.host),
+      bodyLimit: config.limits.adminBodyBytes,
       allowedHosts: new Set([
         ...config.allowedHosts.map((h) => hostName(h) ?? h.toLowerCase()),
         new URL(url).hostname.replace(/^\[|\]$/g, ''),

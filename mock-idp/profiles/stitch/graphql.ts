@@ -3,7 +3,7 @@ import type { GraphQLScalarType, GraphQLSchema } from 'graphql';
 import { BodyTooLarge, peekFormBody, readLimited } from '../../kernel/form-body.js';
 import type { Quirk } from '../../kernel/plugin-types.js';
 import { fixturePath } from '../../paths.js';
-import { GRAPHQL_LIMITS, limitRules } from '../../quirks/graphql-limits.js';
+import { limitRules } from '../../quirks/graphql-limits.js';
 import { type ResourceToken, resourceApi } from '../../quirks/resource-api.js';
 
 interface BankAccount {
@@ -111,7 +111,7 @@ export function stitchGraphql(): Quirk {
       koa.status = 401;
       koa.body = UNAUTHENTICATED;
     },
-    async handle(koa, token) {
+    async handle(koa, token, ctx) {
       let source: unknown;
       let variables: unknown;
       if (koa.method === 'GET') {
@@ -119,7 +119,7 @@ export function stitchGraphql(): Quirk {
       } else if ((koa.get('content-type') || '').includes('json')) {
         let text: string;
         try {
-          text = await readLimited(koa.req);
+          text = await readLimited(koa.req, ctx.limits.graphqlBodyBytes);
         } catch (error) {
           if (!(error instanceof BodyTooLarge)) throw error;
           koa.status = 413;
@@ -144,14 +144,17 @@ export function stitchGraphql(): Quirk {
       const { mod, schema, accounts } = await load();
       let document;
       try {
-        document = mod.parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+        document = mod.parse(source, { maxTokens: ctx.limits.graphqlTokens });
       } catch (error) {
         // As graphql() answered before the limits: a syntax error is a GraphQL result, not an HTTP error.
         koa.status = 200;
         koa.body = { errors: [{ message: (error as Error).message }] };
         return;
       }
-      const invalid = mod.validate(schema, document, [...mod.specifiedRules, ...limitRules(mod)]);
+      const invalid = mod.validate(schema, document, [
+        ...mod.specifiedRules,
+        ...limitRules(mod, { maxDepth: ctx.limits.graphqlDepth, maxAliases: ctx.limits.graphqlAliases }),
+      ]);
       if (invalid.length) {
         koa.status = 200;
         koa.body = { errors: invalid.map((e) => ({ message: e.message })) };

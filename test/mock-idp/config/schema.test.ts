@@ -24,7 +24,16 @@ describe('config JSON Schema', () => {
       properties: Record<string, { items?: { properties?: Record<string, unknown> } }>;
     };
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['port', 'host', 'publicBaseUrl', 'adminToken', 'login', 'issuers', 'storeSize']),
+      expect.arrayContaining([
+        'port',
+        'host',
+        'publicBaseUrl',
+        'adminToken',
+        'login',
+        'issuers',
+        'storeSize',
+        'limits',
+      ]),
     );
     expect(Object.keys(schema.properties.issuers!.items!.properties!)).toEqual(
       expect.arrayContaining(['name', 'profile', 'path', 'clients', 'users', 'keys', 'lenient', 'ttl', 'features']),
