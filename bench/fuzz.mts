@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fuzz } from '../test/helpers/fuzzer.js';
+import { bannerUrl } from './banner.mjs';
 
 const seed = Number(process.env.MOCK_IDP_FUZZ_SEED ?? 17);
 const requests = Number(process.env.MOCK_IDP_FUZZ_REQUESTS ?? 24_000);
@@ -22,15 +23,7 @@ let stderr = '';
 child.stderr.on('data', (d: Buffer) => {
   stderr += d;
 });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d;
-    const match = /listening on (\S+)/.exec(out);
-    if (match && out.includes('health ')) resolve(match[1]!);
-  });
-  child.on('exit', () => reject(new Error(`mock-idp exited before its banner\n${stderr}`)));
-});
+const url = await bannerUrl(child, () => stderr);
 const rss = () =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 

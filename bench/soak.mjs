@@ -11,6 +11,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bannerUrl } from './banner.mjs';
 import { driver } from './http-driver.mjs';
 
 const SECONDS = Number(process.env.MOCK_IDP_SOAK_SECONDS ?? 60);
@@ -76,15 +77,7 @@ let stderr = '';
 child.stderr.on('data', (d) => {
   stderr += d;
 });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const match = /listening on (\S+)/.exec(out);
-    if (match && out.includes('health ')) resolve(match[1]);
-  });
-  child.on('exit', () => reject(new Error(`mock-idp exited before its banner\n${stderr}`)));
-});
+const url = await bannerUrl(child, () => stderr);
 const rss = () =>
   exitCode === undefined
     ? Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024)
