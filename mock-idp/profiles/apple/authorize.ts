@@ -66,19 +66,24 @@ async function firstTimeUser(code: string, ctx: QuirkContext, seen: Set<string>)
   return JSON.stringify(user);
 }
 
+/** The user+client pairs each issuer (known by its user store, which outlives rebuilds) has authorized. */
+const authorizedBefore = new WeakMap<object, Set<string>>();
+
 /**
  * Apple's authorization response: `code` and `state` (and no RFC 9207 `iss`,
  * which Apple does not send), plus, posted only the first time a user
  * authorizes the app, the `user` JSON with the name and email. Apple never
  * sends it again, so a client that needs the name must keep it then. "First
- * time" is remembered per issuer for as long as it runs.
+ * time" is remembered per issuer for as long as it runs (per replica with a
+ * shared store), across the rebuilds a client registration causes.
  */
 export function appleAuthorizationResponse(): Quirk {
   return {
     name: 'apple-authorization-response',
     description: 'no iss in callbacks; the user JSON (name, email) is posted on the first authorization only',
     middleware: (ctx) => {
-      const seen = new Set<string>();
+      const seen = authorizedBefore.get(ctx.users) ?? new Set<string>();
+      authorizedBefore.set(ctx.users, seen);
       return async (koa, next) => {
         await next();
         const authorization = ctx.routes.authorization;

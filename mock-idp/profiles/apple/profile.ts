@@ -22,14 +22,19 @@ export default defineProfile({
   defaultUser: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042',
   docs: [
     {
-      ref: 'developer.apple.com/documentation/accountorganizationaldatasharing/creating-a-client-secret',
-      short: 'Apple client secret',
-      url: 'https://developer.apple.com/documentation/accountorganizationaldatasharing/creating-a-client-secret',
+      ref: 'developer.apple.com/documentation/signinwithapplerestapi',
+      short: 'Apple REST API docs',
+      url: 'https://developer.apple.com/documentation/signinwithapplerestapi',
     },
     {
-      ref: 'developer.apple.com/documentation/signinwithapple/authenticating-users-with-sign-in-with-apple',
-      short: 'Apple ID token',
-      url: 'https://developer.apple.com/documentation/signinwithapple/authenticating-users-with-sign-in-with-apple',
+      ref: 'developer.apple.com/documentation/signinwithapplejs/useri',
+      short: 'Apple UserI docs',
+      url: 'https://developer.apple.com/documentation/signinwithapplejs/useri',
+    },
+    {
+      ref: 'developer.apple.com/forums/thread/662175',
+      short: 'Apple DTS on string booleans',
+      url: 'https://developer.apple.com/forums/thread/662175',
     },
   ],
   scopes: ['openid', 'email', 'name'],
@@ -49,7 +54,8 @@ export default defineProfile({
     responseTypes: ['code'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
     extraClientMetadata: { properties: ['team_id'], validator: () => undefined },
-    ttl: { AccessToken: 3600 },
+    // ID tokens from /auth/token live a day (exp - iat = 86400 in the tokens developers post, e.g. forums thread 690339).
+    ttl: { AccessToken: 3600, IdToken: 86400 },
     // Apple returns a refresh token with every authorization code, none on refresh.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: false,
