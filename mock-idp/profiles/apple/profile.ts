@@ -23,17 +23,17 @@ export default defineProfile({
   docs: [
     {
       ref: 'developer.apple.com/documentation/signinwithapplerestapi',
-      short: 'Apple REST API docs',
+      short: 'Apple REST API',
       url: 'https://developer.apple.com/documentation/signinwithapplerestapi',
     },
     {
       ref: 'developer.apple.com/documentation/signinwithapplejs/useri',
-      short: 'Apple UserI docs',
+      short: 'Apple UserI',
       url: 'https://developer.apple.com/documentation/signinwithapplejs/useri',
     },
     {
       ref: 'developer.apple.com/forums/thread/662175',
-      short: 'Apple DTS on string booleans',
+      short: 'Apple forums 662175',
       url: 'https://developer.apple.com/forums/thread/662175',
     },
   ],
