@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, importJWK, type JWK, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { type AssertionAudience, assertionAudienceFor, signClientAssertion } from './client-assertion.js';
 import { ClientCredentialError } from './errors.js';
@@ -153,5 +153,42 @@ export function privateKeyJwt(
     method: 'private_key_jwt',
     clientSecret: undefined,
     toOpenIdClient: (authOptions) => assertionAuthenticator(authOptions, load),
+  };
+}
+
+/**
+ * Sign in with Apple's client secret: an ES256 JWT signed with the team's key
+ * (iss the team id, sub the client id, aud https://appleid.apple.com, kid the
+ * key id), sent as client_secret in the form. Signed afresh for each request,
+ * living `lifetimeSeconds` (Apple allows up to 15777000, 6 months).
+ */
+export function appleClientSecret(options: {
+  teamId: string;
+  keyId: string;
+  privateKey: JWK;
+  lifetimeSeconds?: number;
+}): ClientAuthentication {
+  const lifetime = options.lifetimeSeconds ?? 300;
+  let loaded: ReturnType<typeof importJWK> | undefined;
+  return {
+    method: 'client_secret_post',
+    clientSecret: undefined,
+    toOpenIdClient: (authOptions) => {
+      const clock = authOptions.clock ?? systemClock;
+      return async (_as, client, body) => {
+        const key = await (loaded ??= importJWK({ ...options.privateKey, alg: 'ES256' }, 'ES256'));
+        const now = Math.floor(clock() / 1000);
+        const secret = await new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256', kid: options.keyId })
+          .setIssuer(options.teamId)
+          .setSubject(client.client_id)
+          .setAudience('https://appleid.apple.com')
+          .setIssuedAt(now)
+          .setExpirationTime(now + lifetime)
+          .sign(key);
+        body.set('client_id', client.client_id);
+        body.set('client_secret', secret);
+      };
+    },
   };
 }

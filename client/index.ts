@@ -7,6 +7,7 @@
 export type { BackchannelLogoutResponse } from './backchannel-logout.js';
 export { ASSERTION_LIFETIME_SECONDS, type AssertionAudience } from './client-assertion.js';
 export {
+  appleClientSecret,
   type ClientAuthentication,
   clientSecretBasic,
   clientSecretJwt,

@@ -62,6 +62,17 @@ export const presets = {
   })),
 
   /**
+   * Sign in with Apple (https://appleid.apple.com): name and email need form_post, and the client
+   * secret is the ES256 JWT the developer signs with the team key: pass it as clientSecretPost(jwt).
+   */
+  apple: preset((issuer, options) => ({
+    issuer: withoutTrailingSlash(issuer),
+    scope: ['openid', 'email', 'name'],
+    responseMode: 'form_post',
+    ...options,
+  })),
+
+  /**
    * Stack Exchange (https://stackoverflow.com): plain OAuth 2 at /oauth and
    * /oauth/access_token, comma-separated scopes, a token request without
    * grant_type answered form-encoded, no PKCE, no ID token.

@@ -1,4 +1,5 @@
 import type { ConformanceCase } from '../types.js';
+import apple from './apple.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
@@ -24,4 +25,5 @@ export const cases: readonly ConformanceCase[] = [
   ...logout,
   ...apps,
   ...profiles,
+  ...apple,
 ];

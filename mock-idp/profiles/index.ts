@@ -1,6 +1,7 @@
 // The built-in providers: a folder each under profiles/<name>/, and the one list of them below.
 
 import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
+import apple from './apple/profile.js';
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
@@ -30,6 +31,7 @@ export const builtinProfiles = [
   gitlab,
   stackexchange,
   auth0,
+  apple,
   generic,
 ] as const satisfies readonly Profile[];
 

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
+  appleClientSecret,
   clientSecretBasic,
   clientSecretPost,
   FlowManager,
@@ -12,7 +13,7 @@ import {
 import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange'] });
+const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple'] });
 
 const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find(
   (k) => k.alg === 'RS256',
@@ -64,6 +65,29 @@ describe('presets log in against the profile they are made for', () => {
     expect(tokenRequest(since, 'okta').clientAuth!.assertion!.payload).toMatchObject({ aud: `${issuer}/v1/token` });
     const { url } = await flows.logout('user', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
     expect(url?.pathname).toMatch(/\/v1\/logout$/);
+  });
+
+  it('apple: form_post with the user field, a fresh ES256 client secret per request, a refresh, no userinfo', async () => {
+    const teamKey = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
+    const since = idp().requests.lastId;
+    const flows = new FlowManager(
+      presets.apple(idp().issuers.apple!, {
+        clientId: 'com.example.mockidp.web',
+        clientAuth: appleClientSecret({ teamId: 'MOCKTEAM01', keyId: teamKey.kid, privateKey: teamKey }),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+    const { url, form } = await new UserAgent().navigate(await flows.start('user'), {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
+    expect(JSON.parse(form!.body.get('user')!)).toMatchObject({ name: { firstName: 'Alice' } });
+    const { claims } = await flows.finish('user', { url, ...form! });
+    expect(claims).toMatchObject({ sub: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042', email_verified: 'true' });
+    const refreshed = await flows.refresh('user');
+    expect(refreshed.claims?.sub).toBe(claims!.sub);
+    const secret = tokenRequest(since, 'apple').body.client_secret;
+    expect(secret).toBeDefined();
+    expect((await flows.metadata()).userinfo_endpoint).toBeUndefined();
   });
 
   it('gitlab: client_secret_basic, userinfo, and no logout endpoint', async () => {

@@ -10,13 +10,17 @@ import {
   referenceClientAdapter,
   runConformance,
 } from '../../conformance/index.js';
+import { appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
 import { basicAuth } from '../helpers/http.js';
-import { useIdp } from '../helpers/idp.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
 
 const idp = useIdp({ profiles: ['generic'] });
+
+/** How the reference client authenticates as each provider's fixture client the trap cases copy. */
+const providerTemplates: Record<string, ReturnType<typeof appleTemplates>> = { apple: appleTemplates() };
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
 
@@ -34,7 +38,7 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
       for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
   });
 
-  it.each(flawedClients.map((f) => [f.flaw, f] as const))(
+  it.each(flawedClients.filter((f) => !f.profile).map((f) => [f.flaw, f] as const))(
     '%s',
     async (_flaw, flawed) => {
       const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
@@ -49,6 +53,36 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
       }
     },
     180_000,
+  );
+});
+
+describe("a provider's flawed clients fail exactly its trap cases, which the reference client passes", () => {
+  const profiles = [...new Set(flawedClients.flatMap((f) => (f.profile ? [f.profile] : [])))];
+
+  it.each(profiles)(
+    '%s',
+    async (profile) => {
+      const own = await startTestIdp({ profiles: [profile] });
+      try {
+        const only = cases.filter((c) => c.profiles?.includes(profile)).map((c) => c.id);
+        const run = (adapter: ClientAdapter) => runConformance({ idp: own, issuer: profile, adapter, only });
+        const reference = await run(referenceClientAdapter({ templates: providerTemplates[profile] ?? {} }));
+        expect(verdicts(reference), reference.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual(
+          Object.fromEntries(only.map((id) => [id, 'pass'])),
+        );
+        for (const flawed of flawedClients.filter((f) => f.profile === profile)) {
+          const report = await run(flawed.adapter);
+          const caught = report.results.filter((r) => r.verdict === 'fail').map((r) => r.id);
+          expect(
+            caught.sort(),
+            `${flawed.flaw}: ${report.results.map((r) => `${r.id}: ${r.reason}`).join('\n')}`,
+          ).toEqual([...flawed.caughtBy].sort());
+        }
+      } finally {
+        await own.close();
+      }
+    },
+    120_000,
   );
 });
 
