@@ -18,7 +18,8 @@ export type Flaw =
   | 'pkce-plain'
   | 'retry-code-redemption'
   | 'reuse-refresh-token'
-  | 'no-userinfo-sub-check';
+  | 'no-userinfo-sub-check'
+  | 'single-iss-form';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

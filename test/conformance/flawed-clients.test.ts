@@ -34,7 +34,7 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
       for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
   });
 
-  it.each(flawedClients.map((f) => [f.flaw, f] as const))(
+  it.each(flawedClients.filter((f) => !f.profile).map((f) => [f.flaw, f] as const))(
     '%s',
     async (_flaw, flawed) => {
       const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
@@ -181,4 +181,41 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
       );
     }
   });
+});
+
+describe("a provider's flawed clients fail exactly that provider's trap cases, on its issuer", () => {
+  const bound = flawedClients.filter((f) => f.profile);
+  const profiles = [...new Set(bound.map((f) => f.profile!))];
+  const providerIdp = useIdp({ profiles });
+  const casesOf = (profile: string) => cases.filter((c) => c.profiles?.includes(profile)).map((c) => c.id);
+
+  it.each(profiles)('%s: the reference client passes them all', async (profile) => {
+    const report = await runConformance({
+      idp: providerIdp(),
+      issuer: profile,
+      adapter: referenceClientAdapter(),
+      only: casesOf(profile),
+    });
+    const expected = Object.fromEntries(casesOf(profile).map((id) => [id, 'pass']));
+    expect(verdicts(report), report.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual(expected);
+  });
+
+  it.each(bound.map((f) => [f.flaw, f] as const))(
+    '%s',
+    async (_flaw, flawed) => {
+      const only = casesOf(flawed.profile!);
+      const report = await runConformance({
+        idp: providerIdp(),
+        issuer: flawed.profile!,
+        adapter: flawed.adapter,
+        only,
+      });
+      const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'info');
+      expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual(
+        [...flawed.caughtBy].sort(),
+      );
+      expect(report.summary['not-delivered'], 'every fault reached it').toBe(0);
+    },
+    120_000,
+  );
 });
