@@ -43,7 +43,9 @@ export function googleIdToken(): Quirk {
       const client = koa.oidc.client?.clientId;
       const next: Record<string, unknown> = {};
       for (const name of ID_TOKEN_CLAIMS) {
-        const value = name === 'azp' ? (source.azp ?? client) : source[name];
+        // at_hash is always there: resignIdToken fills any placeholder in from the access token returned.
+        const value =
+          name === 'azp' ? (source.azp ?? client) : name === 'at_hash' ? (source.at_hash ?? 'at_hash') : source[name];
         if (value !== undefined && value !== null && value !== '') next[name] = value;
       }
       token.payload = next;
