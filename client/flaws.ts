@@ -20,7 +20,8 @@ export type Flaw =
   | 'reuse-refresh-token'
   | 'no-userinfo-sub-check'
   | 'apple-user-every-login'
-  | 'apple-string-booleans-truthy';
+  | 'apple-string-booleans-truthy'
+  | 'single-iss-form';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

@@ -88,6 +88,11 @@ export interface FlowManagerOptions {
    * token's owner (Stack Exchange's /2.3/me), for identity().
    */
   identityApi?: IdentityApi;
+  /**
+   * Other `iss` values an ID token may carry besides the discovered issuer, for a provider that
+   * documents several for itself (Google: accounts.google.com beside https://accounts.google.com).
+   */
+  idTokenIssuers?: readonly string[];
   /** An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day. */
   maxIdTokenAgeSeconds?: number;
   /** @internal Deliberate defects for the conformance kit's flawed clients. */
@@ -257,6 +262,7 @@ export class ProviderCore {
       jwks: this.jwks,
       clientSecret: this.options.clientAuth.clientSecret,
       issuer: metadata.issuer,
+      issuerAliases: this.flaws.has('single-iss-form') ? [] : (this.options.idTokenIssuers ?? []),
       clientId: this.options.clientId,
       nowSeconds: this.nowSeconds(),
       clockSkewSeconds: this.clockSkewSeconds,

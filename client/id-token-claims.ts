@@ -18,6 +18,8 @@ export interface IdTokenClaims extends JWTPayload {
 
 export interface ClaimExpectations {
   issuer: string;
+  /** Other iss values the provider documents for itself (Google's bare accounts.google.com). */
+  issuerAliases?: readonly string[] | undefined;
   clientId: string;
   nowSeconds: number;
   clockSkewSeconds: number;
@@ -91,7 +93,7 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
   const skew = expect.clockSkewSeconds;
   if (expect.previous) checkContinuity(claims, expect.previous);
 
-  if (claims.iss !== expect.issuer)
+  if (claims.iss !== expect.issuer && !expect.issuerAliases?.includes(claims.iss as string))
     fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${expect.issuer}`, 'iss');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0)
     fail('id_token_sub_missing', 'the ID token has no sub', 'sub');

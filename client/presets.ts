@@ -73,6 +73,20 @@ export const presets = {
   })),
 
   /**
+   * Google (https://accounts.google.com): client_secret_post, a refresh token only with
+   * access_type=offline (prompt=consent gets one at every login, not just the first), and
+   * ID tokens whose iss is the issuer with or without its https:// (both are Google's).
+   */
+  google: preset((issuer, options) => ({
+    issuer,
+    assertionAudience: 'token_endpoint',
+    scope: ['openid', 'profile', 'email'],
+    authorizationParams: { access_type: 'offline', prompt: 'consent' },
+    idTokenIssuers: [issuer.replace(/^https?:\/\//, '')],
+    ...options,
+  })),
+
+  /**
    * Stack Exchange (https://stackoverflow.com): plain OAuth 2 at /oauth and
    * /oauth/access_token, comma-separated scopes, a token request without
    * grant_type answered form-encoded, no PKCE, no ID token.

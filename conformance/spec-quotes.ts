@@ -12,6 +12,11 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       'FAPI1-Advanced-Final: client test - iat value which is a week in the past in id_token from authorization_endpoint, should be rejected',
     url: 'https://gitlab.com/openid/conformance-suite/-/blob/master/src/main/java/net/openid/conformance/fapi1advancedfinal/FAPI1AdvancedFinalClientTestIatIsWeekInPast.java',
   },
+  'Google ID token iss': {
+    quote:
+      'The modern value is https://accounts.google.com; however, accounts.google.com is also returned for legacy implementations.',
+    url: 'https://developers.google.com/identity/openid-connect/reference',
+  },
   'OAuth 2.0 Form Post Response Mode 2': {
     quote:
       'However, the Client MUST be able to process the message without regard for the mechanism by which the form submission was initiated.',

@@ -3,6 +3,7 @@ import apple from './apple.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
+import google from './google.js';
 import idToken from './id-token.js';
 import keysAndDiscovery from './keys-and-discovery.js';
 import logout from './logout.js';
@@ -26,4 +27,5 @@ export const cases: readonly ConformanceCase[] = [
   ...apps,
   ...profiles,
   ...apple,
+  ...google,
 ];

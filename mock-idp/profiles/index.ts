@@ -5,6 +5,7 @@ import apple from './apple/profile.js';
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
+import google from './google/profile.js';
 import okta from './okta/profile.js';
 import stackexchange from './stackexchange/profile.js';
 import stitch from './stitch/profile.js';
@@ -32,6 +33,7 @@ export const builtinProfiles = [
   stackexchange,
   auth0,
   apple,
+  google,
   generic,
 ] as const satisfies readonly Profile[];
 

@@ -24,6 +24,8 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
     const aud = ctx.claims.aud;
     const fields: Record<string, unknown> = {
       iss: ctx.claims.iss ?? ctx.claims.issuer,
+      // The issuer without its scheme: Google's legacy iss form (accounts.google.com).
+      iss_without_scheme: String(ctx.claims.iss ?? ctx.claims.issuer ?? '').replace(/^https?:\/\//, ''),
       sub: ctx.claims.sub,
       client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud),
     };

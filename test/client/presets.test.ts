@@ -13,7 +13,7 @@ import {
 import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple'] });
+const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple', 'google'] });
 
 const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find(
   (k) => k.alg === 'RS256',
@@ -151,5 +151,36 @@ describe('presets log in against the profile they are made for', () => {
     expect(Object.keys(token.body ?? {}).sort()).toEqual(['client_id', 'client_secret', 'code', 'redirect_uri']);
     await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
     await expect(flows.userinfo('user')).rejects.toMatchObject({ code: 'userinfo_unsupported' });
+  });
+
+  it('google: client_secret_post, access_type=offline with prompt=consent, both iss forms accepted', async () => {
+    const issuer = idp().issuers.google!;
+    const web = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
+    const since = idp().requests.lastId;
+    const options = {
+      clientId: web.client_id,
+      clientAuth: clientSecretPost(web.client_secret),
+      redirectUri: REDIRECT_URI,
+    };
+    const { url, claims, tokens, flows } = await login(presets.google(issuer, options));
+    expect(url.pathname).toMatch(/\/o\/oauth2\/v2\/auth$/);
+    expect(url.searchParams.get('access_type')).toBe('offline');
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(claims).toMatchObject({ iss: issuer, azp: web.client_id, email_verified: true });
+    expect(tokens.refreshToken).toMatch(/\S/);
+    expect(tokenRequest(since, 'google').body).toHaveProperty('client_secret');
+    await flows.refresh('user');
+    // The bare iss form, armed on the fixture client for one login.
+    idp().admin.arm('google', web.client_id, 'id-token-iss-without-scheme');
+    try {
+      const bare = await login(presets.google(issuer, options));
+      expect(bare.claims?.iss).toBe(issuer.replace(/^https?:\/\//, ''));
+      // Without the preset's second form, a generic client refuses it.
+      await expect(login({ ...presets.google(issuer, options), idTokenIssuers: [] })).rejects.toMatchObject({
+        code: 'id_token_iss_mismatch',
+      });
+    } finally {
+      idp().admin.disarm('google', web.client_id);
+    }
   });
 });

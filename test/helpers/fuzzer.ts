@@ -71,6 +71,8 @@ const ERROR_KEYS: Record<string, string[]> = {
   stackexchange: ['error_id', 'error'],
   stitch: ['error', 'errors'],
   apple: ['error'],
+  // tokeninfo refuses a bad ID token with error_description alone.
+  google: ['error', 'error_description'],
   admin: ['error'],
   server: ['error'],
 };
@@ -232,6 +234,7 @@ export async function discoverTargets(baseUrl: string, adminHeaders: Record<stri
     for (const value of Object.values(issuer.endpoints ?? {})) urls.add(value);
     const extras: Record<string, string[]> = {
       stitch: ['/graphql'],
+      google: ['/oauth2/v1/certs', '/tokeninfo', '/oauth2/v3/tokeninfo'],
       gitlab: ['/api/v4/user', '/oauth/token/info', '/oauth/device', '/oauth/revoke'],
       stackexchange: [
         '/2.3/me',

@@ -64,7 +64,7 @@ describe('signing keys', () => {
   });
 
   it('differ between issuers of different profiles', async () => {
-    const fixtures = ['generic', 'stitch', 'okta', 'gitlab', 'auth0'].map((set) =>
+    const fixtures = ['generic', 'stitch', 'okta', 'gitlab', 'auth0', 'google'].map((set) =>
       fixtureJson<{ keys: { kid: string }[] }>(`keys/${set}.json`).keys.map((k) => k.kid),
     );
     expect(new Set(fixtures.flat()).size).toBe(fixtures.flat().length);
@@ -178,7 +178,7 @@ describe('endpoint paths', () => {
   };
 
   it('name every route of every profile, and discovery advertises those same paths', async () => {
-    const idp = await start({ profiles: ['generic', 'okta', 'auth0', 'gitlab', 'stitch', 'stackexchange'] });
+    const idp = await start({ profiles: ['generic', 'okta', 'auth0', 'gitlab', 'stitch', 'stackexchange', 'google'] });
     for (const summary of idp.describe()) {
       const routes = idp.issuer(summary.name).routes;
       // A profile overriding some paths keeps the defaults for the rest.

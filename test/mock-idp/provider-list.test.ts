@@ -18,6 +18,11 @@ describe('the profile list drives every per-provider table', () => {
       stackexchange: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
       auth0: { host: 'acme.auth0.com', aliases: [], path: '/' },
       apple: { host: 'appleid.apple.com', aliases: [], path: '/' },
+      google: {
+        host: 'accounts.google.com',
+        aliases: ['oauth2.googleapis.com', 'openidconnect.googleapis.com', 'www.googleapis.com'],
+        path: '/',
+      },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });

@@ -28,6 +28,11 @@ export default defineScenarios(
     description: 'iss differs by a trailing slash',
     faults: [{ target: 'id_token', set: { iss: { $template: '{iss}/' } } }],
   },
+  {
+    name: 'id-token-iss-without-scheme',
+    description: "iss is the issuer without https:// (Google's legacy form accounts.google.com)",
+    faults: [{ target: 'id_token', set: { iss: { $template: '{iss_without_scheme}' } } }],
+  },
   { name: 'id-token-sub-missing', description: 'sub removed', faults: [{ target: 'id_token', remove: ['sub'] }] },
   { name: 'id-token-iat-missing', description: 'iat removed', faults: [{ target: 'id_token', remove: ['iat'] }] },
   {

@@ -30,7 +30,7 @@ import {
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
-type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange';
+type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange' | 'google';
 type Json = Record<string, unknown>;
 type ClientFixture = Json & {
   client_id: string;
@@ -39,7 +39,7 @@ type ClientFixture = Json & {
   token_endpoint_auth_method: TokenEndpointAuthMethod;
 };
 
-const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'];
+const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google'];
 /** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
 const POOL = 8;
 const FLOW_HEADER = 'x-scenario-delivery-flow';
@@ -59,6 +59,8 @@ interface ProfileDriver {
   /** Whether the profile hands out refresh tokens to this client. */
   refresh: boolean;
   pkce: boolean;
+  /** The provider's own authorization parameters (Google's access_type). */
+  authorizationParams?: Record<string, string>;
   /** Endpoint paths relative to the issuer (without its trailing slash) where discovery does not say. */
   paths?: { authorization: string; token: string; api: (accessToken: string, client: ClientFixture) => string };
 }
@@ -95,6 +97,15 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     pkce: true,
   },
   gitlab: { client: clientOf('gitlab'), scope: 'openid profile email', openid: true, refresh: true, pkce: true },
+  google: {
+    client: clientOf('google'),
+    scope: 'openid profile email',
+    openid: true,
+    refresh: true,
+    pkce: true,
+    // Google's refresh token: access_type=offline, and prompt=consent for one at every login.
+    authorizationParams: { access_type: 'offline', prompt: 'consent' },
+  },
   stackexchange: {
     client: clientOf('stackexchange'),
     scope: 'read_inbox',
@@ -361,6 +372,7 @@ class Driver {
       params.set('code_challenge_method', 'S256');
     }
     if (wantsFormPost(scenario)) params.set('response_mode', 'form_post');
+    for (const [name, value] of Object.entries(this.#driver.authorizationParams ?? {})) params.set(name, value);
     const { url, form } = await new UserAgent({ fetch: tagged }).navigate(`${endpoints.authorization}?${params}`, {
       until: (u) => u.href.startsWith(REDIRECT_URI),
     });
@@ -530,7 +542,13 @@ function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: str
     } else if ('$template' in spec) {
       const template = String(spec.$template);
       if (template.includes('{sub}')) expect(typeof actual, label).toBe('string');
-      else expect(actual, label).toBe(template.replace('{iss}', flow.issuer).replace('{client_id}', flow.clientId));
+      else
+        expect(actual, label).toBe(
+          template
+            .replace('{iss_without_scheme}', flow.issuer.replace(/^https?:\/\//, ''))
+            .replace('{iss}', flow.issuer)
+            .replace('{client_id}', flow.clientId),
+        );
     } else if ('$filler' in spec) {
       expect((actual as string).length, label).toBe(spec.$filler);
     } else if ('$attackerJwk' in spec) {
