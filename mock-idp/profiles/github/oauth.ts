@@ -242,6 +242,10 @@ export function githubTokenRequest(options: { noScope: string }): Quirk {
         await next();
         const record = recordOf(koa.req);
         if (record && implied.length) record.notes = [...(record.notes ?? []), ...implied];
+        // The request log shows what the client sent, not what was implied (nor a secret it never sent).
+        const parsed = koa.oidc?.body as Record<string, unknown> | undefined;
+        if (parsed) for (const note of implied) delete parsed[note.slice(0, note.search(/[= ]/))];
+        if (parsed && added.client_secret) delete parsed.client_secret;
       };
     },
   };
