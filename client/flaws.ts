@@ -18,7 +18,8 @@ export type Flaw =
   | 'pkce-plain'
   | 'retry-code-redemption'
   | 'reuse-refresh-token'
-  | 'no-userinfo-sub-check';
+  | 'no-userinfo-sub-check'
+  | 'accept-error-with-status-200';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

@@ -72,6 +72,17 @@ export async function exchangeCodeWithoutGrantType(
   const endpoint = client.metadata.token_endpoint!;
   const response = await client.http.request(endpoint, { method: 'POST', headers, body });
   const fields = parseBody(response);
+  // The flaw: "HTTP 200 means it worked", whatever the body says (GitHub sends its errors with 200).
+  if (client.flaws?.has('accept-error-with-status-200') && response.status === 200 && !fields.access_token) {
+    return {
+      accessToken: '',
+      tokenType: undefined,
+      expiresAt: undefined,
+      refreshToken: undefined,
+      idToken: undefined,
+      scope: undefined,
+    };
+  }
   if (response.status !== 200 || fields.error !== undefined) {
     throw new TokenEndpointError('token_endpoint_error', {
       error: fields.error ?? 'server_error',
