@@ -1,9 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { recordOf } from '../../kernel/evidence.js';
-import { BodyTooLarge, readLimited, rewriteFormBody } from '../../kernel/form-body.js';
+import { BodyTooLarge, peekFormBody, readLimited, rewriteFormBody } from '../../kernel/form-body.js';
 import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
-import type { SharedMemo } from '../../kernel/token-facade.js';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -178,7 +177,6 @@ export function githubTokenRequest(options: { noScope: string }): Quirk {
     name: 'github-token-request',
     description: 'form or JSON bodies; grant_type and redirect_uri implied; no client secret in the device flow',
     middleware: (ctx) => {
-      const polls = ctx.tokens.memo('github-device-polls', 10_000, 900);
       return async (koa, next) => {
         const isToken = koa.path === ctx.routes.token;
         const isDeviceCode = koa.path === ctx.routes.device_authorization;
@@ -224,7 +222,6 @@ export function githubTokenRequest(options: { noScope: string }): Quirk {
           const secret = await deviceFlowSecret(ctx, params, koa);
           if (secret) added.client_secret = secret;
         }
-        if (grant === DEVICE_GRANT && tooFast(polls, params.get('device_code') ?? '', koa)) return;
         if (grant === 'authorization_code' && !params.has('redirect_uri') && params.get('code')) {
           const code = await ctx
             .provider()
@@ -257,21 +254,35 @@ const SLOW_DOWN = Symbol('github-slow-down-interval');
  * The device flow's slow_down: a poll sooner than the interval after the last
  * one is answered slow_down, and the interval grows by 5 seconds ("the error
  * response includes the new interval"), which the next poll must then wait.
+ * Strict: a lenient issuer lets a client poll as fast as it likes.
  */
-function tooFast(polls: SharedMemo, deviceCode: string, koa: KoaContextWithOIDC): boolean {
-  if (!deviceCode) return false;
-  const now = Date.now();
-  const [last = 0, interval = DEVICE_INTERVAL] = (polls.get(deviceCode) ?? '').split(':').map(Number);
-  if (last && now - last < interval * 1000) {
-    const raised = interval + SLOW_DOWN_STEP;
-    polls.set(deviceCode, `${now}:${raised}`);
-    (koa.state as Record<symbol, number>)[SLOW_DOWN] = raised;
-    koa.status = 400;
-    koa.body = { error: 'slow_down' };
-    return true;
-  }
-  polls.set(deviceCode, `${now}:${interval}`);
-  return false;
+export function githubDeviceSlowDown(): Quirk {
+  return {
+    name: 'github-device-slow-down',
+    description: 'polling again within the interval: slow_down, and the interval grows by 5 s',
+    strict: true,
+    middleware: (ctx) => {
+      const polls = ctx.tokens.memo('github-device-polls', 10_000, 900);
+      return async (koa, next) => {
+        if (koa.path !== ctx.routes.token || koa.method !== 'POST') return next();
+        if ((koa.state as Record<symbol, string | undefined>)[GRANT] !== DEVICE_GRANT) return next();
+        const deviceCode = (await peekFormBody(koa)).get('device_code');
+        if (!deviceCode) return next();
+        const now = Date.now();
+        const [last = 0, interval = DEVICE_INTERVAL] = (polls.get(deviceCode) ?? '').split(':').map(Number);
+        if (last && now - last < interval * 1000) {
+          const raised = interval + SLOW_DOWN_STEP;
+          polls.set(deviceCode, `${now}:${raised}`);
+          (koa.state as Record<symbol, number>)[SLOW_DOWN] = raised;
+          koa.status = 400;
+          koa.body = { error: 'slow_down' };
+          return;
+        }
+        polls.set(deviceCode, `${now}:${interval}`);
+        return next();
+      };
+    },
+  };
 }
 
 /** oidc-provider's error, as GitHub names it for this grant. */

@@ -3,7 +3,14 @@ import { commaScopes } from '../../quirks/comma-scopes.js';
 import { pairedTokens } from '../../quirks/paired-tokens.js';
 import { scopeOptional } from '../../quirks/scope-optional.js';
 import { EMAILS_PATH, githubApi, USER_PATH } from './api.js';
-import { githubAuthorize, githubEndpoints, githubTokenRequest, githubTokenResponse, isGithubApp } from './oauth.js';
+import {
+  githubAuthorize,
+  githubDeviceSlowDown,
+  githubEndpoints,
+  githubTokenRequest,
+  githubTokenResponse,
+  isGithubApp,
+} from './oauth.js';
 
 /** What a request without scope is granted: public data only. Never shown. */
 const NO_SCOPE = 'mock_idp_no_scope';
@@ -101,6 +108,7 @@ export default defineProfile({
       oauthAccessTtl: OAUTH_ACCESS_TTL,
     }),
     githubTokenRequest({ noScope: NO_SCOPE }),
+    githubDeviceSlowDown(),
     githubAuthorize(),
     commaScopes(),
     scopeOptional({ placeholder: NO_SCOPE }),

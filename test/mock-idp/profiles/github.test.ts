@@ -11,7 +11,12 @@ const [OAUTH_APP, GITHUB_APP] = fixtureJson<FixtureClient[]>('clients/github.jso
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 let issuer: string;
-const idp = useIdp({ issuers: [{ name: 'github', profile: 'github' }] });
+const idp = useIdp({
+  issuers: [
+    { name: 'github', profile: 'github' },
+    { name: 'github-lenient', profile: 'github', path: '/github-lenient', lenient: true },
+  ],
+});
 beforeAll(() => {
   issuer = idp().issuers.github!;
 });
@@ -255,5 +260,27 @@ describe('GitHub: device flow', () => {
       grant_type: DEVICE_GRANT,
     });
     expect(token).toMatchObject({ access_token: expect.stringMatching(/^ghu_/), expires_in: 28800, scope: '' });
+  });
+
+  it('lets a client poll as fast as it likes on a lenient issuer', async () => {
+    const lenient = idp().issuers['github-lenient']!;
+    const started = await fetch(`${lenient}/login/device/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ client_id: OAUTH_APP.client_id }),
+    });
+    const device = (await started.json()) as Record<string, string>;
+    for (let i = 0; i < 3; i += 1) {
+      const poll = await fetch(`${lenient}/login/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({
+          client_id: OAUTH_APP.client_id,
+          device_code: device.device_code,
+          grant_type: DEVICE_GRANT,
+        }),
+      });
+      expect(((await poll.json()) as Record<string, string>).error).toBe('authorization_pending');
+    }
   });
 });
