@@ -21,7 +21,8 @@ export type Flaw =
   | 'no-userinfo-sub-check'
   | 'apple-user-every-login'
   | 'apple-string-booleans-truthy'
-  | 'single-iss-form';
+  | 'single-iss-form'
+  | 'accept-error-with-status-200';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

@@ -374,7 +374,11 @@ export class FlowManager {
     );
     const tokens =
       core.options.tokenRequest === 'no-grant-type'
-        ? await exchangeCodeWithoutGrantType(client, { code: response.code, redirectUri: login.redirectUri })
+        ? await exchangeCodeWithoutGrantType(client, {
+            code: response.code,
+            redirectUri: login.redirectUri,
+            codeVerifier: login.codeVerifier,
+          })
         : await exchangeAuthorizationCode(client, {
             code: response.code,
             state: response.state,

@@ -47,12 +47,12 @@ function parseBody(response: BufferedResponse): Record<string, string> {
  * The authorization code exchange of pre-standard OAuth 2 providers (Stack
  * Exchange): a form with client credentials, code and redirect_uri but no
  * grant_type, answered form-encoded (`access_token=...&expires=86400`) or as
- * JSON. openid-client always sends grant_type and wants JSON, so this one
- * request is made by hand.
+ * JSON (GitHub too, which also takes PKCE's code_verifier). openid-client
+ * always sends grant_type and wants JSON, so this one request is made by hand.
  */
 export async function exchangeCodeWithoutGrantType(
   client: TokenClient,
-  exchange: { code: string; redirectUri: string },
+  exchange: { code: string; redirectUri: string; codeVerifier?: string | undefined },
 ): Promise<Tokens> {
   const body = new URLSearchParams();
   const headers = new Headers({
@@ -68,9 +68,21 @@ export async function exchangeCodeWithoutGrantType(
   );
   body.set('code', exchange.code);
   body.set('redirect_uri', exchange.redirectUri);
+  if (exchange.codeVerifier) body.set('code_verifier', exchange.codeVerifier);
   const endpoint = client.metadata.token_endpoint!;
   const response = await client.http.request(endpoint, { method: 'POST', headers, body });
   const fields = parseBody(response);
+  // The flaw: "HTTP 200 means it worked", whatever the body says (GitHub sends its errors with 200).
+  if (client.flaws?.has('accept-error-with-status-200') && response.status === 200 && !fields.access_token) {
+    return {
+      accessToken: '',
+      tokenType: undefined,
+      expiresAt: undefined,
+      refreshToken: undefined,
+      idToken: undefined,
+      scope: undefined,
+    };
+  }
   if (response.status !== 200 || fields.error !== undefined) {
     throw new TokenEndpointError('token_endpoint_error', {
       error: fields.error ?? 'server_error',

@@ -103,6 +103,26 @@ export const presets = {
       ...options,
     };
   }),
+
+  /**
+   * GitHub (https://github.com): plain OAuth 2 at /login/oauth/authorize and
+   * /login/oauth/access_token, no grant_type needed, a form-encoded token
+   * response (JSON when asked), errors with HTTP 200, PKCE S256, no ID token.
+   */
+  github: preset((baseUrl, options) => {
+    const base = withoutTrailingSlash(baseUrl);
+    return {
+      endpoints: {
+        issuer: base,
+        authorization: `${base}/login/oauth/authorize`,
+        token: `${base}/login/oauth/access_token`,
+      },
+      protocol: 'oauth2',
+      tokenRequest: 'no-grant-type',
+      scope: ['read:user', 'user:email'],
+      ...options,
+    };
+  }),
 };
 
 /** The provider names, from the presets themselves: client/ knows no mock-idp code (a test checks they match its profiles). */

@@ -3,6 +3,7 @@ import apple from './apple.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
+import github from './github.js';
 import google from './google.js';
 import idToken from './id-token.js';
 import keysAndDiscovery from './keys-and-discovery.js';
@@ -28,4 +29,5 @@ export const cases: readonly ConformanceCase[] = [
   ...profiles,
   ...apple,
   ...google,
+  ...github,
 ];

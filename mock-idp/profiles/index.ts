@@ -4,6 +4,7 @@ import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 import apple from './apple/profile.js';
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
+import github from './github/profile.js';
 import gitlab from './gitlab/profile.js';
 import google from './google/profile.js';
 import okta from './okta/profile.js';
@@ -34,6 +35,7 @@ export const builtinProfiles = [
   auth0,
   apple,
   google,
+  github,
   generic,
 ] as const satisfies readonly Profile[];
 

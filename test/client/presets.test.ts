@@ -13,7 +13,7 @@ import {
 import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple', 'google'] });
+const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple', 'google', 'github'] });
 
 const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find(
   (k) => k.alg === 'RS256',
@@ -182,5 +182,35 @@ describe('presets log in against the profile they are made for', () => {
     } finally {
       idp().admin.disarm('google', web.client_id);
     }
+  });
+
+  it('github: plain OAuth 2 at /login/oauth, PKCE S256, no grant_type, a form-encoded gho_ token', async () => {
+    const base = idp().issuers.github!;
+    const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/github.json')[0]!;
+    const since = idp().requests.lastId;
+    const { url, claims, tokens, flows } = await login(
+      presets.github(base, {
+        clientId: app.client_id,
+        clientAuth: clientSecretPost(app.client_secret),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+    expect(url.pathname).toMatch(/\/login\/oauth\/authorize$/);
+    expect(url.searchParams.get('scope')).toBe('read:user user:email');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(claims).toBeUndefined();
+    expect(tokens.accessToken).toMatch(/^gho_/);
+    expect(tokens.tokenType).toBe('bearer');
+    expect(tokens.scope).toBe('read:user,user:email');
+    const token = tokenRequest(since, 'github');
+    expect(token.status).toBe(200);
+    expect(Object.keys(token.body ?? {}).sort()).toEqual([
+      'client_id',
+      'client_secret',
+      'code',
+      'code_verifier',
+      'redirect_uri',
+    ]);
+    await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
   });
 });

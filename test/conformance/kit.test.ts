@@ -79,7 +79,7 @@ describe('the conformance kit', () => {
     );
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google'])(
+  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google', 'github'])(
     'certifies the reference client on the %s profile: the whole catalog, its own cases included',
     async (profile) => {
       const profiled = await startTestIdp({ profiles: [profile] });
@@ -97,7 +97,8 @@ describe('the conformance kit', () => {
         for (const c of cases.filter((x) => x.profiles?.includes(profile)))
           expect(verdicts(report)[c.id], c.id).toBe('pass');
         // Most of the generic catalog applies to every OpenID Connect profile; skips say why.
-        if (profile !== 'stackexchange') expect(report.summary.pass, profile).toBeGreaterThanOrEqual(75);
+        if (profile !== 'stackexchange' && profile !== 'github')
+          expect(report.summary.pass, profile).toBeGreaterThanOrEqual(75);
         for (const r of report.results.filter((x) => x.verdict === 'skip'))
           expect(r.reason).toMatch(
             /^(only for|the client lacks|an OpenID Connect case|the issuer does not|GitLab's ID tokens|scenario "id-token-alg-unregistered" signs with a second algorithm)/,

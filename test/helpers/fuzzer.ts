@@ -73,6 +73,8 @@ const ERROR_KEYS: Record<string, string[]> = {
   apple: ['error'],
   // tokeninfo refuses a bad ID token with error_description alone.
   google: ['error', 'error_description'],
+  // GitHub's OAuth errors are HTTP 200 (not judged here); its REST API and parse errors carry `message`.
+  github: ['error', 'message'],
   admin: ['error'],
   server: ['error'],
 };
@@ -242,6 +244,7 @@ export async function discoverTargets(baseUrl: string, adminHeaders: Record<stri
         '/2.3/access-tokens/a;b/invalidate',
         '/oauth/access_token/json',
       ],
+      github: ['/user', '/user/emails', '/login/device/code', '/login/device', '/login/oauth/access_token'],
     };
     for (const extra of extras[issuer.profile] ?? []) urls.add(`${base}${extra}`);
     for (const url of urls) add(issuer.name, issuer.profile, mount, url.replace(/^https?:\/\/[^/]+/, baseUrl));

@@ -178,7 +178,9 @@ describe('endpoint paths', () => {
   };
 
   it('name every route of every profile, and discovery advertises those same paths', async () => {
-    const idp = await start({ profiles: ['generic', 'okta', 'auth0', 'gitlab', 'stitch', 'stackexchange', 'google'] });
+    const idp = await start({
+      profiles: ['generic', 'okta', 'auth0', 'gitlab', 'stitch', 'stackexchange', 'google', 'github'],
+    });
     for (const summary of idp.describe()) {
       const routes = idp.issuer(summary.name).routes;
       // A profile overriding some paths keeps the defaults for the rest.

@@ -23,6 +23,7 @@ describe('the profile list drives every per-provider table', () => {
         aliases: ['oauth2.googleapis.com', 'openidconnect.googleapis.com', 'www.googleapis.com'],
         path: '/',
       },
+      github: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });

@@ -15,6 +15,7 @@ describe('mock-idp/vitest', () => {
       'auth0',
       'apple',
       'google',
+      'github',
       'generic',
     ]);
   });

@@ -30,7 +30,7 @@ import {
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
-type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange' | 'google';
+type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange' | 'google' | 'github';
 type Json = Record<string, unknown>;
 type ClientFixture = Json & {
   client_id: string;
@@ -39,7 +39,16 @@ type ClientFixture = Json & {
   token_endpoint_auth_method: TokenEndpointAuthMethod;
 };
 
-const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google'];
+const PROFILES: readonly ProfileName[] = [
+  'generic',
+  'stitch',
+  'okta',
+  'auth0',
+  'gitlab',
+  'stackexchange',
+  'google',
+  'github',
+];
 /** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
 const POOL = 8;
 const FLOW_HEADER = 'x-scenario-delivery-flow';
@@ -62,7 +71,13 @@ interface ProfileDriver {
   /** The provider's own authorization parameters (Google's access_type). */
   authorizationParams?: Record<string, string>;
   /** Endpoint paths relative to the issuer (without its trailing slash) where discovery does not say. */
-  paths?: { authorization: string; token: string; api: (accessToken: string, client: ClientFixture) => string };
+  paths?: {
+    authorization: string;
+    token: string;
+    api: (accessToken: string, client: ClientFixture) => string;
+    /** The API takes the token as a bearer header only (GitHub), not in the URL. */
+    apiBearer?: boolean;
+  };
 }
 
 const clientOf = (file: string, index = 0) => fixtureJson<ClientFixture[]>(`clients/${file}.json`)[index]!;
@@ -117,6 +132,19 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
       token: '/oauth/access_token',
       api: (token, client) =>
         `/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: client.key!, access_token: token })}`,
+    },
+  },
+  github: {
+    client: clientOf('github'),
+    scope: 'read:user user:email',
+    openid: false,
+    refresh: false,
+    pkce: true,
+    paths: {
+      authorization: '/login/oauth/authorize',
+      token: '/login/oauth/access_token',
+      api: () => '/user',
+      apiBearer: true,
     },
   },
 };
@@ -433,7 +461,8 @@ class Driver {
     const api = this.#driver.paths?.api;
     const url = api ? `${flow.base}${api(accessToken, client)}` : endpoints.userinfo;
     if (!url) return;
-    const response = await tagged(url, api ? {} : { headers: { authorization: `Bearer ${accessToken}` } });
+    const bearer = !api || this.#driver.paths?.apiBearer;
+    const response = await tagged(url, bearer ? { headers: { authorization: `Bearer ${accessToken}` } } : {});
     await response.arrayBuffer();
     flow.exercised.userinfo = true;
   }
@@ -804,6 +833,14 @@ const KNOWN_UNDELIVERED: Partial<Record<ProfileName, Record<string, string>>> = 
       'Stack Exchange answers expires, not expires_in: nothing to remove, so nothing is marked served',
     'token-id-token-missing': 'Stack Exchange issues no id_token: nothing to remove, so nothing is marked served',
     'refresh-token-revoked': 'Stack Exchange issues no refresh tokens: the refresh the fault refuses never happens',
+  },
+  github: {
+    'iss-param-missing': 'GitHub sends no iss parameter: nothing to remove, so never served',
+    'token-expires-in-missing':
+      "a GitHub OAuth app's token does not expire: no expires_in to remove, so nothing is marked served",
+    'token-id-token-missing': 'GitHub issues no id_token: nothing to remove, so nothing is marked served',
+    'refresh-token-revoked': 'GitHub OAuth apps get no refresh tokens: the refresh the fault refuses never happens',
+    'token-type-lowercase': 'GitHub already answers token_type "bearer": the fault has nothing to change',
   },
 };
 
