@@ -97,7 +97,7 @@ export interface FlowManagerOptions {
 export interface IdentityApi {
   /** e.g. https://api.stackexchange.com/2.3/me */
   url: string;
-  /** Fixed query parameters (Stack Exchange: site and the application key). */
+  /** Fixed query parameters (Stack Exchange: site; never a credential, which goes in the header). */
   params?: Readonly<Record<string, string>>;
 }
 
@@ -368,7 +368,11 @@ export class FlowManager {
     );
     const tokens =
       core.options.tokenRequest === 'no-grant-type'
-        ? await exchangeCodeWithoutGrantType(client, { code: response.code, redirectUri: login.redirectUri })
+        ? await exchangeCodeWithoutGrantType(client, {
+            code: response.code,
+            redirectUri: login.redirectUri,
+            codeVerifier: login.codeVerifier,
+          })
         : await exchangeAuthorizationCode(client, {
             code: response.code,
             state: response.state,
@@ -459,9 +463,9 @@ export class FlowManager {
   }
 
   /**
-   * The identityApi's answer for the session's access token. The token goes in
-   * the query as `access_token`, percent-encoded: Stack Exchange tokens carry
-   * `*()`, and any `+` sent raw would arrive as a space.
+   * The identityApi's answer for the session's access token, sent as
+   * `Authorization: Bearer`: Stack Exchange takes credentials only there since
+   * June 2026, and a header carries its `*()` tokens without any encoding.
    */
   async identity(userKey: string): Promise<Record<string, unknown>> {
     checkUserKey(userKey);
@@ -471,8 +475,9 @@ export class FlowManager {
     if (!session) throw new SessionError('session_missing', 'no session: log in first');
     const url = new URL(api.url);
     for (const [name, value] of Object.entries(api.params ?? {})) url.searchParams.set(name, value);
-    url.searchParams.set('access_token', session.tokens.accessToken);
-    const response = await this.#core.http.request(url, { headers: { accept: 'application/json' } });
+    const response = await this.#core.http.request(url, {
+      headers: { accept: 'application/json', authorization: `Bearer ${session.tokens.accessToken}` },
+    });
     let body: unknown;
     try {
       body = JSON.parse(bodyText(response));

@@ -52,7 +52,7 @@ function parseBody(response: BufferedResponse): Record<string, string> {
  */
 export async function exchangeCodeWithoutGrantType(
   client: TokenClient,
-  exchange: { code: string; redirectUri: string },
+  exchange: { code: string; redirectUri: string; codeVerifier?: string | undefined },
 ): Promise<Tokens> {
   const body = new URLSearchParams();
   const headers = new Headers({
@@ -68,6 +68,7 @@ export async function exchangeCodeWithoutGrantType(
   );
   body.set('code', exchange.code);
   body.set('redirect_uri', exchange.redirectUri);
+  if (exchange.codeVerifier) body.set('code_verifier', exchange.codeVerifier);
   const endpoint = client.metadata.token_endpoint!;
   const response = await client.http.request(endpoint, { method: 'POST', headers, body });
   const fields = parseBody(response);

@@ -64,7 +64,8 @@ export const presets = {
   /**
    * Stack Exchange (https://stackoverflow.com): plain OAuth 2 at /oauth and
    * /oauth/access_token, comma-separated scopes, a token request without
-   * grant_type answered form-encoded, no PKCE, no ID token.
+   * grant_type answered form-encoded, PKCE S256 (added in 2025), no ID token;
+   * API calls carry the token as a bearer header.
    */
   stackexchange: preset((baseUrl, options) => {
     const base = withoutTrailingSlash(baseUrl);
@@ -74,7 +75,6 @@ export const presets = {
       tokenRequest: 'no-grant-type',
       scopeSeparator: ',',
       scope: [],
-      pkce: false,
       ...options,
     };
   }),

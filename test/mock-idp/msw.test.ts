@@ -136,8 +136,7 @@ describe('msw handlers at the real provider hostnames, no network', () => {
   });
 
   it('Stack Exchange: plain fetch at https://stackoverflow.com/oauth and https://api.stackexchange.com/2.3/me', async () => {
-    const app =
-      fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
+    const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stackexchange.json')[0]!;
     const authorize = `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
     const { url: callback } = await new UserAgent().navigate(authorize, {
       until: (u) => u.href.startsWith(REDIRECT_URI),
@@ -154,9 +153,9 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     });
     expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
     const token = new URLSearchParams(await response.text()).get('access_token')!;
-    const me = await fetch(
-      `https://api.stackexchange.com/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`,
-    );
+    const me = await fetch('https://api.stackexchange.com/2.3/me?site=stackoverflow', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
   });
