@@ -4,6 +4,7 @@ import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 import auth0 from './auth0/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
+import keycloak from './keycloak/profile.js';
 import okta from './okta/profile.js';
 import stackexchange from './stackexchange/profile.js';
 import stitch from './stitch/profile.js';
@@ -30,6 +31,7 @@ export const builtinProfiles = [
   gitlab,
   stackexchange,
   auth0,
+  keycloak,
   generic,
 ] as const satisfies readonly Profile[];
 

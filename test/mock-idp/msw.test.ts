@@ -121,6 +121,25 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     });
   });
 
+  it('Keycloak: https://keycloak.example.com/realms/demo with role claims in the access token', async () => {
+    const issuer = 'https://keycloak.example.com/realms/demo';
+    expect(providers.issuers.keycloak).toBe(issuer);
+    const config = await client.discovery(
+      new URL(issuer),
+      'keycloak-web',
+      {},
+      client.ClientSecretBasic('kc-web-8Xq2vLm4Rt7Wz9Bn3Ps6'),
+    );
+    expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/protocol/openid-connect/token`);
+    const tokens = await login(config, 'openid');
+    const { payload } = await jwtVerify(
+      tokens.access_token,
+      createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`)),
+      { issuer, typ: 'JWT' },
+    );
+    expect(payload).toMatchObject({ typ: 'Bearer', azp: 'keycloak-web', resource_access: { 'keycloak-web': {} } });
+  });
+
   it('Auth0: https://acme.auth0.com/ keeps its trailing slash', async () => {
     const issuer = 'https://acme.auth0.com/';
     expect(providers.issuers.auth0).toBe(issuer);

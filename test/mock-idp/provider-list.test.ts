@@ -17,6 +17,7 @@ describe('the profile list drives every per-provider table', () => {
       gitlab: { host: 'gitlab.com', aliases: [], path: '/' },
       stackexchange: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
       auth0: { host: 'acme.auth0.com', aliases: [], path: '/' },
+      keycloak: { host: 'keycloak.example.com', aliases: [], path: '/realms/demo' },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });

@@ -7,7 +7,7 @@ describe('mock-idp/vitest', () => {
   it("provides the run's issuers to every test", () => {
     const { url, issuers } = mockIdp();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(Object.keys(issuers)).toEqual(['stitch', 'okta', 'gitlab', 'stackexchange', 'auth0', 'generic']);
+    expect(Object.keys(issuers)).toEqual(['stitch', 'okta', 'gitlab', 'stackexchange', 'auth0', 'keycloak', 'generic']);
   });
 
   it('gives a test its own client and user', async () => {

@@ -30,7 +30,7 @@ import {
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
-type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange';
+type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange' | 'keycloak';
 type Json = Record<string, unknown>;
 type ClientFixture = Json & {
   client_id: string;
@@ -39,7 +39,7 @@ type ClientFixture = Json & {
   token_endpoint_auth_method: TokenEndpointAuthMethod;
 };
 
-const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange'];
+const PROFILES: readonly ProfileName[] = ['generic', 'stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'keycloak'];
 /** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
 const POOL = 8;
 const FLOW_HEADER = 'x-scenario-delivery-flow';
@@ -60,7 +60,7 @@ interface ProfileDriver {
   refresh: boolean;
   pkce: boolean;
   /** Endpoint paths relative to the issuer (without its trailing slash) where discovery does not say. */
-  paths?: { authorization: string; token: string; api: (accessToken: string, client: ClientFixture) => string };
+  paths?: { authorization: string; token: string; api: () => string };
 }
 
 const clientOf = (file: string, index = 0) => fixtureJson<ClientFixture[]>(`clients/${file}.json`)[index]!;
@@ -94,6 +94,13 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     refresh: true,
     pkce: true,
   },
+  keycloak: {
+    client: clientOf('keycloak'),
+    scope: 'openid profile email',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
   gitlab: { client: clientOf('gitlab'), scope: 'openid profile email', openid: true, refresh: true, pkce: true },
   stackexchange: {
     client: clientOf('stackexchange'),
@@ -104,8 +111,8 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     paths: {
       authorization: '/oauth',
       token: '/oauth/access_token',
-      api: (token, client) =>
-        `/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: client.key!, access_token: token })}`,
+      // The access token alone, as a bearer header (the API's rule since June 2026).
+      api: () => '/2.3/me?site=stackoverflow',
     },
   },
 };
@@ -419,9 +426,9 @@ class Driver {
     flow: Flow,
   ): Promise<void> {
     const api = this.#driver.paths?.api;
-    const url = api ? `${flow.base}${api(accessToken, client)}` : endpoints.userinfo;
+    const url = api ? `${flow.base}${api()}` : endpoints.userinfo;
     if (!url) return;
-    const response = await tagged(url, api ? {} : { headers: { authorization: `Bearer ${accessToken}` } });
+    const response = await tagged(url, { headers: { authorization: `Bearer ${accessToken}` } });
     await response.arrayBuffer();
     flow.exercised.userinfo = true;
   }
