@@ -302,7 +302,7 @@ class Driver {
         // A client meeting an unknown kid fetches the keys again.
         flow.jwksAfter = (await (await tagged(endpoints.jwks)).json()) as JSONWebKeySet;
       }
-      if (accessToken) await this.#userinfo(endpoints, accessToken, client, tagged, flow);
+      if (accessToken) await this.#userinfo(endpoints, accessToken, tagged, flow);
       if (refreshToken && needsRefresh(scenario)) {
         const answer = await this.#token(
           endpoints.token,
@@ -418,13 +418,7 @@ class Driver {
     return parseTokenAnswer(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
-  async #userinfo(
-    endpoints: Endpoints,
-    accessToken: string,
-    client: ClientFixture,
-    tagged: typeof fetch,
-    flow: Flow,
-  ): Promise<void> {
+  async #userinfo(endpoints: Endpoints, accessToken: string, tagged: typeof fetch, flow: Flow): Promise<void> {
     const api = this.#driver.paths?.api;
     const url = api ? `${flow.base}${api()}` : endpoints.userinfo;
     if (!url) return;
