@@ -18,7 +18,8 @@ export type Flaw =
   | 'pkce-plain'
   | 'retry-code-redemption'
   | 'reuse-refresh-token'
-  | 'no-userinfo-sub-check';
+  | 'no-userinfo-sub-check'
+  | 'refresh-token-verified-with-jwks';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { type Callback, readAuthorizationResponse } from './authorization-response.js';
 import { BackchannelLogoutReceiver, type BackchannelLogoutResponse } from './backchannel-logout.js';
@@ -427,6 +428,14 @@ export class FlowManager {
     if (!refreshToken)
       throw new SessionError('refresh_token_missing', 'the session has no refresh token (ask for offline_access?)');
     const metadata = await core.metadata.get();
+    if (
+      core.flaws.has('refresh-token-verified-with-jwks') &&
+      refreshToken.split('.').length === 3 &&
+      metadata.jwks_uri
+    ) {
+      // The flaw: a refresh token is the server's to read, yet this client checks one that looks like a JWT.
+      await jwtVerify(refreshToken, createRemoteJWKSet(new URL(metadata.jwks_uri)));
+    }
     let fresh: Tokens;
     try {
       fresh = await refreshTokenGrant(core.tokenClient(metadata), refreshToken);

@@ -3,6 +3,7 @@ import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
 import idToken from './id-token.js';
+import keycloak from './keycloak.js';
 import keysAndDiscovery from './keys-and-discovery.js';
 import logout from './logout.js';
 import profiles from './profiles.js';
@@ -24,4 +25,5 @@ export const cases: readonly ConformanceCase[] = [
   ...logout,
   ...apps,
   ...profiles,
+  ...keycloak,
 ];

@@ -14,7 +14,7 @@ import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
 import { basicAuth } from '../helpers/http.js';
-import { useIdp } from '../helpers/idp.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -34,7 +34,7 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
       for (const id of flawed.caughtBy) expect(ids.has(id), `${flawed.flaw} names ${id}`).toBe(true);
   });
 
-  it.each(flawedClients.map((f) => [f.flaw, f] as const))(
+  it.each(flawedClients.filter((f) => !f.profile).map((f) => [f.flaw, f] as const))(
     '%s',
     async (_flaw, flawed) => {
       const report = await runConformance({ idp: idp(), adapter: flawed.adapter, ...FAST_ROTATION });
@@ -49,6 +49,32 @@ describe('the flawed clients prove the kit: each fails exactly the cases aimed a
       }
     },
     180_000,
+  );
+});
+
+describe("a provider's flawed clients are caught by that provider's cases, on its issuer", () => {
+  const byProfile = flawedClients.filter((f) => f.profile);
+  it.each(byProfile.map((f) => [f.flaw, f] as const))(
+    '%s',
+    async (_flaw, flawed) => {
+      const profile = flawed.profile!;
+      const own = cases.filter((c) => c.profiles?.includes(profile)).map((c) => c.id);
+      const providerIdp = await startTestIdp({ profiles: [profile] });
+      try {
+        const run = (adapter: ClientAdapter) =>
+          runConformance({ idp: providerIdp, issuer: profile, adapter, only: own, ...FAST_ROTATION });
+        const report = await run(flawed.adapter);
+        const caught = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn');
+        expect(caught.map((r) => r.id).sort(), caught.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual(
+          [...flawed.caughtBy].sort(),
+        );
+        const reference = await run(referenceClientAdapter());
+        expect(reference.results.map((r) => r.verdict)).toEqual(own.map(() => 'pass'));
+      } finally {
+        await providerIdp.close();
+      }
+    },
+    120_000,
   );
 });
 

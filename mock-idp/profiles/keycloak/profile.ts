@@ -29,9 +29,9 @@ export default defineProfile({
   defaultUser: 'f3b2c1a0-7d4e-4c5b-9a8f-1e2d3c4b5a60',
   docs: [
     {
-      ref: 'Keycloak securing apps (OIDC)',
-      short: 'Keycloak OIDC docs',
-      url: 'https://www.keycloak.org/securing-apps/oidc-layers',
+      ref: 'Keycloak refresh tokens',
+      short: 'Keycloak refresh tokens',
+      url: 'https://github.com/keycloak/keycloak/issues/15390',
     },
   ],
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'roles', 'web-origins', 'acr', 'basic'],

@@ -209,13 +209,16 @@ export function keycloakRefreshRequest(): Quirk {
     description: 'refresh_token JWTs are resolved to the stored refresh token',
     middleware: (ctx) => async (koa, next) => {
       const isForm = (koa.req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
-      if (koa.method === 'POST' && isForm && koa.path === ctx.routes.token) {
-        await rewriteFormBody(koa, (params) => {
-          const value = params.get('refresh_token');
-          if (value) params.set('refresh_token', ctx.tokens.resolve(value));
-        });
-      }
-      return next();
+      if (koa.method !== 'POST' || !isForm || koa.path !== ctx.routes.token) return next();
+      let presented: string | null = null;
+      await rewriteFormBody(koa, (params) => {
+        presented = params.get('refresh_token');
+        if (presented) params.set('refresh_token', ctx.tokens.resolve(presented));
+      });
+      await next();
+      // The request log shows the token the client sent, not the issuer's own.
+      const parsed = koa.oidc?.body as Record<string, unknown> | undefined;
+      if (parsed && presented) parsed.refresh_token = presented;
     },
   };
 }
