@@ -2,7 +2,13 @@ import { defineProfile } from '../../kernel/plugin-types.js';
 import { pkcePolicy } from '../../quirks/pkce-policy.js';
 import { keycloakLogoutRules } from './logout.js';
 import { keycloakMetadata, keycloakUserinfo } from './metadata.js';
-import { keycloakAccessTokens, keycloakIdToken, keycloakRefreshRequest, keycloakTokenResponse } from './tokens.js';
+import {
+  keycloakAccessTokens,
+  keycloakIdToken,
+  keycloakRefreshRequest,
+  keycloakTokenErrors,
+  keycloakTokenResponse,
+} from './tokens.js';
 
 const OIDC = '/protocol/openid-connect';
 const OFFLINE_TTL = 30 * 24 * 3600;
@@ -69,6 +75,7 @@ export default defineProfile({
     keycloakLogoutRules(),
     pkcePolicy({ methods: ['S256', 'plain'] }),
     keycloakRefreshRequest(),
+    keycloakTokenErrors(),
     // Outermost of the three: it reads the session the access token quirk found.
     keycloakTokenResponse(),
     // Outside the access token quirk: at_hash is computed over the JWT access token.

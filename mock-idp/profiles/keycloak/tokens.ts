@@ -222,3 +222,22 @@ export function keycloakRefreshRequest(): Quirk {
     },
   };
 }
+
+/** Keycloak's token error descriptions (observed in issue threads), by error and grant. */
+export function keycloakTokenErrors(): Quirk {
+  return reshapeResponse({
+    name: 'keycloak-token-errors',
+    description:
+      'token errors read "Code not valid", "Token is not active", "Invalid client or Invalid client credentials"',
+    routes: ['token'],
+    when: 'error',
+    reshape(body, koa) {
+      const grant = (koa.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type;
+      if (body.error === 'invalid_client') body.error_description = 'Invalid client or Invalid client credentials';
+      else if (body.error === 'invalid_grant' && grant === 'authorization_code')
+        body.error_description = 'Code not valid';
+      else if (body.error === 'invalid_grant' && grant === 'refresh_token')
+        body.error_description = 'Token is not active';
+    },
+  });
+}

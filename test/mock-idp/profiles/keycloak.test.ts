@@ -138,6 +138,27 @@ describe('Keycloak: tokens', () => {
     expect(claims).not.toHaveProperty('exp');
   });
 
+  it('words token errors as Keycloak does', async () => {
+    const token = (body: Record<string, string>, secret = WEB.secret) =>
+      fetch(`${issuer}${OIDC}/token`, {
+        method: 'POST',
+        headers: { authorization: basicAuth(WEB.id, secret) },
+        body: new URLSearchParams(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect(await token({ grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT_URI })).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Code not valid' },
+    });
+    expect(await token({ grant_type: 'refresh_token', refresh_token: 'nope' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Token is not active' },
+    });
+    expect(await token({ grant_type: 'client_credentials' }, 'wrong')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' },
+    });
+  });
+
   it('does not accept one realm’s refresh token in another', async () => {
     const { tokens } = await codeFlow(web, { scope: 'openid' });
     const acme = await discover(idp().issuers['keycloak-acme']!, WEB.id, client.ClientSecretBasic(WEB.secret));
