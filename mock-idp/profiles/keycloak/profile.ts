@@ -36,7 +36,7 @@ export default defineProfile({
   docs: [
     {
       ref: 'Keycloak refresh tokens',
-      short: 'Keycloak refresh tokens',
+      short: 'Keycloak refresh',
       url: 'https://github.com/keycloak/keycloak/issues/15390',
     },
   ],
