@@ -22,7 +22,8 @@ export type Flaw =
   | 'apple-user-every-login'
   | 'apple-string-booleans-truthy'
   | 'single-iss-form'
-  | 'accept-error-with-status-200';
+  | 'accept-error-with-status-200'
+  | 'refresh-token-verified-with-jwks';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

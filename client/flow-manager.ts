@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { type Callback, readAuthorizationResponse } from './authorization-response.js';
 import { BackchannelLogoutReceiver, type BackchannelLogoutResponse } from './backchannel-logout.js';
@@ -102,7 +103,7 @@ export interface FlowManagerOptions {
 export interface IdentityApi {
   /** e.g. https://api.stackexchange.com/2.3/me */
   url: string;
-  /** Fixed query parameters (Stack Exchange: site and the application key). */
+  /** Fixed query parameters (Stack Exchange: site; never a credential, which goes in the header). */
   params?: Readonly<Record<string, string>>;
 }
 
@@ -433,6 +434,14 @@ export class FlowManager {
     if (!refreshToken)
       throw new SessionError('refresh_token_missing', 'the session has no refresh token (ask for offline_access?)');
     const metadata = await core.metadata.get();
+    if (
+      core.flaws.has('refresh-token-verified-with-jwks') &&
+      refreshToken.split('.').length === 3 &&
+      metadata.jwks_uri
+    ) {
+      // The flaw: a refresh token is the server's to read, yet this client checks one that looks like a JWT.
+      await jwtVerify(refreshToken, createRemoteJWKSet(new URL(metadata.jwks_uri)));
+    }
     let fresh: Tokens;
     try {
       fresh = await refreshTokenGrant(core.tokenClient(metadata), refreshToken);
@@ -469,9 +478,9 @@ export class FlowManager {
   }
 
   /**
-   * The identityApi's answer for the session's access token. The token goes in
-   * the query as `access_token`, percent-encoded: Stack Exchange tokens carry
-   * `*()`, and any `+` sent raw would arrive as a space.
+   * The identityApi's answer for the session's access token, sent as
+   * `Authorization: Bearer`: Stack Exchange takes credentials only there since
+   * June 2026, and a header carries its `*()` tokens without any encoding.
    */
   async identity(userKey: string): Promise<Record<string, unknown>> {
     checkUserKey(userKey);
@@ -481,8 +490,9 @@ export class FlowManager {
     if (!session) throw new SessionError('session_missing', 'no session: log in first');
     const url = new URL(api.url);
     for (const [name, value] of Object.entries(api.params ?? {})) url.searchParams.set(name, value);
-    url.searchParams.set('access_token', session.tokens.accessToken);
-    const response = await this.#core.http.request(url, { headers: { accept: 'application/json' } });
+    const response = await this.#core.http.request(url, {
+      headers: { accept: 'application/json', authorization: `Bearer ${session.tokens.accessToken}` },
+    });
     let body: unknown;
     try {
       body = JSON.parse(bodyText(response));

@@ -87,9 +87,23 @@ export const presets = {
   })),
 
   /**
+   * A Keycloak realm (https://{host}/realms/{realm}, or .../auth/realms/{realm}
+   * before Keycloak 17): standard OIDC by discovery. Its refresh tokens are
+   * HS512 JWTs for the server only: the client stores and sends them back, never
+   * validates them.
+   */
+  keycloak: preset((issuer, options) => ({
+    issuer,
+    assertionAudience: 'issuer',
+    scope: ['openid', 'profile', 'email'],
+    ...options,
+  })),
+
+  /**
    * Stack Exchange (https://stackoverflow.com): plain OAuth 2 at /oauth and
    * /oauth/access_token, comma-separated scopes, a token request without
-   * grant_type answered form-encoded, no PKCE, no ID token.
+   * grant_type answered form-encoded, PKCE S256 (added in 2025), no ID token;
+   * API calls carry the token as a bearer header.
    */
   stackexchange: preset((baseUrl, options) => {
     const base = withoutTrailingSlash(baseUrl);
@@ -99,7 +113,6 @@ export const presets = {
       tokenRequest: 'no-grant-type',
       scopeSeparator: ',',
       scope: [],
-      pkce: false,
       ...options,
     };
   }),

@@ -452,6 +452,16 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
     quote: 'The same protection is provided by PKCE or the OpenID Connect nonce value.',
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-4.7.1',
   },
+  'Keycloak refresh tokens': {
+    quote:
+      "Keycloak signs refresh tokens with the realm's HMAC secret (HS512 by default), a key that the realm's JWKS never publishes: only the server can verify them.",
+    url: 'https://github.com/keycloak/keycloak/issues/15390',
+  }, // description
+  'RFC 6749 1.5': {
+    quote:
+      'A refresh token is a string representing the authorization granted to the client by the resource owner. The string is usually opaque to the client.',
+    url: 'https://www.rfc-editor.org/rfc/rfc6749#section-1.5',
+  },
   'Stitch client-secrets docs': {
     quote:
       'Stitch accepts a private_key_jwt client assertion only when aud is the exact token URL https://secure.stitch.money/connect/token (the issuer alone is not accepted).',

@@ -28,7 +28,8 @@ const USER = 'conformance-user';
 const identityApis: Readonly<Record<string, (context: CaseContext) => IdentityApi>> = {
   stackexchange: (context) => ({
     url: `${context.issuer}/2.3/me`,
-    params: { site: 'stackoverflow', ...(context.applicationKey ? { key: context.applicationKey } : {}) },
+    // The access token alone, as a bearer header: the API no longer takes a key beside it (June 2026).
+    params: { site: 'stackoverflow' },
   }),
 };
 

@@ -192,13 +192,14 @@ export const noGuessedTokenEndpoint: Evidence = (log) =>
 
 /**
  * Stack Exchange's /2.3/me finds the token only when it arrives exactly as
- * issued; the request is then this client's and answered 200. A '+' sent raw
- * arrives as a space and matches no token (402 invalid_access_token, no client).
+ * issued, as a bearer header (the query forms are refused since June 2026); the
+ * request is then this client's and answered 200. A token mangled on the way
+ * (a '+' sent raw in a query arrives as a space) matches none.
  */
 export const deliveredIssuedToken: Evidence = (log) =>
   log.some((r) => r.route === 'stackexchange_me' && r.status === 200)
     ? undefined
-    : 'no /2.3/me call delivered the issued access token intact (not percent-encoded in the query, or never called)';
+    : 'no /2.3/me call delivered the issued access token intact (mangled, sent in the query, or never called)';
 
 /** Client authentication as registered, on every token request (RFC 6749 2.3, OIDC Core 9). */
 export function authenticatedWith(method: string): Evidence {

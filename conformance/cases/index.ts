@@ -6,6 +6,7 @@ import clock from './clock.js';
 import github from './github.js';
 import google from './google.js';
 import idToken from './id-token.js';
+import keycloak from './keycloak.js';
 import keysAndDiscovery from './keys-and-discovery.js';
 import logout from './logout.js';
 import profiles from './profiles.js';
@@ -30,4 +31,5 @@ export const cases: readonly ConformanceCase[] = [
   ...apple,
   ...google,
   ...github,
+  ...keycloak,
 ];

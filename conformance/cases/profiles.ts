@@ -71,7 +71,7 @@ export default defineCases(
   {
     id: 'stackexchange-token-url-encoded',
     aliases: [],
-    title: 'Stack Exchange: the client URL-encodes the access token on /2.3/me (a token with + / = ( ))',
+    title: 'Stack Exchange: the client delivers the access token intact on /2.3/me (a token with + / = ( ))',
     area: 'profile',
     refs: ['api.stackexchange.com/docs/authentication', 'RFC 3986 3.4', 'RFC 6750 2.3'],
     level: 'MUST',

@@ -18,10 +18,15 @@ export const SECRET_PARAMS = new Set([
   'logout_token',
 ]);
 
-/** Keeps enough of a secret to tell two apart in a log, never enough to reuse it. */
+/**
+ * Keeps enough of a secret to tell two apart in a log, never enough to reuse it.
+ * Long values keep their last 4 characters too: JWTs of one issuer share their
+ * first ones (the header) and often their length (Keycloak's refresh tokens).
+ */
 export function maskSecret(value: string): string {
   if (value.length <= 8) return `***(${value.length})`;
-  return `${value.slice(0, 4)}…(${value.length})`;
+  if (value.length < 32) return `${value.slice(0, 4)}…(${value.length})`;
+  return `${value.slice(0, 4)}…${value.slice(-4)}(${value.length})`;
 }
 
 export type Params = Record<string, string | string[]>;

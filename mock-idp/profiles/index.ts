@@ -7,6 +7,7 @@ import generic from './generic/profile.js';
 import github from './github/profile.js';
 import gitlab from './gitlab/profile.js';
 import google from './google/profile.js';
+import keycloak from './keycloak/profile.js';
 import okta from './okta/profile.js';
 import stackexchange from './stackexchange/profile.js';
 import stitch from './stitch/profile.js';
@@ -36,6 +37,7 @@ export const builtinProfiles = [
   apple,
   google,
   github,
+  keycloak,
   generic,
 ] as const satisfies readonly Profile[];
 

@@ -128,7 +128,7 @@ describe('presets log in against the profile they are made for', () => {
     expect(claims!.aud).toBe('auth0-spa');
   });
 
-  it('stackexchange: plain OAuth 2, comma scopes, no grant_type, form-encoded answer', async () => {
+  it('stackexchange: plain OAuth 2, comma scopes, PKCE S256, no grant_type, form-encoded answer, bearer-only API', async () => {
     const base = idp().issuers.stackexchange!;
     const since = idp().requests.lastId;
     const { url, claims, tokens, flows } = await login(
@@ -137,9 +137,11 @@ describe('presets log in against the profile they are made for', () => {
         clientAuth: clientSecretPost('Xq7(Ms*4Lb)Rv2Tn9Kc8Ww(('),
         redirectUri: REDIRECT_URI,
         scope: ['read_inbox', 'private_info'],
+        identityApi: { url: `${base}/2.3/me`, params: { site: 'stackoverflow' } },
       }),
     );
     expect(url.pathname).toMatch(/\/oauth$/);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('scope')).toBe('read_inbox,private_info');
     expect(url.searchParams.has('nonce')).toBe(false);
     expect(claims).toBeUndefined();
@@ -148,7 +150,18 @@ describe('presets log in against the profile they are made for', () => {
     const token = tokenRequest(since, 'stackexchange');
     expect(token.status).toBe(200);
     expect(token.body).not.toHaveProperty('grant_type');
-    expect(Object.keys(token.body ?? {}).sort()).toEqual(['client_id', 'client_secret', 'code', 'redirect_uri']);
+    expect(Object.keys(token.body ?? {}).sort()).toEqual([
+      'client_id',
+      'client_secret',
+      'code',
+      'code_verifier',
+      'redirect_uri',
+    ]);
+    const me = await flows.identity('user');
+    expect(me.items).toEqual([expect.objectContaining({ account_id: 1165580 })]);
+    const call = idp().requests.list({ route: 'stackexchange_me' }).at(-1)!;
+    expect(call.status).toBe(200);
+    expect(call.path).not.toMatch(/access_token|key=/);
     await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
     await expect(flows.userinfo('user')).rejects.toMatchObject({ code: 'userinfo_unsupported' });
   });

@@ -79,7 +79,7 @@ describe('the conformance kit', () => {
     );
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google', 'github'])(
+  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google', 'github', 'keycloak'])(
     'certifies the reference client on the %s profile: the whole catalog, its own cases included',
     async (profile) => {
       const profiled = await startTestIdp({ profiles: [profile] });
@@ -180,11 +180,14 @@ describe('the conformance kit', () => {
     expect(report.results[0]!.reason).toMatch(/fetched the JWKS 2 times within its max-age/);
   });
 
-  it('fails a Stack Exchange client that pastes the access token into the /2.3/me URL unencoded', async () => {
+  it('fails a Stack Exchange client that percent-encodes the bearer token, or sends it in the query', async () => {
     const stackexchange = await startTestIdp({ profiles: ['stackexchange'] });
     try {
-      const concatenating: ClientAdapter = {
-        name: 'concatenates the token into the URL',
+      const careless = (
+        name: string,
+        call: (issuer: string, token: string, key?: string) => Promise<Response>,
+      ): ClientAdapter => ({
+        name,
         async run(context) {
           const flows = new FlowManager(
             presets.stackexchange(context.issuer, {
@@ -197,26 +200,39 @@ describe('the conformance kit', () => {
             until: (u) => u.href.startsWith(context.redirectUri),
           });
           const { tokens } = await flows.finish('u', url);
-          const me = await fetch(
-            `${context.issuer}/2.3/me?site=stackoverflow&key=${context.applicationKey}&access_token=${tokens.accessToken}`,
-          );
+          const me = await call(context.issuer, tokens.accessToken, context.applicationKey);
           return me.status === 200
             ? { ok: true }
             : { ok: false, code: `http-${me.status}`, message: 'the /2.3/me call failed' };
         },
-      };
+      });
       const only = ['stackexchange-login', 'stackexchange-token-url-encoded'];
-      const careless = await runConformance({
+      const encoding = await runConformance({
         idp: stackexchange,
         issuer: 'stackexchange',
-        adapter: concatenating,
+        adapter: careless('percent-encodes the bearer token', (issuer, token) =>
+          fetch(`${issuer}/2.3/me?site=stackoverflow`, {
+            headers: { authorization: `Bearer ${encodeURIComponent(token)}` },
+          }),
+        ),
         only,
       });
-      // Its `*()` tokens survive concatenation; the scenario's `+` does not.
-      expect(verdicts(careless)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'fail' });
-      // The raw '+' arrived as a space: a token no client holds, so the call is not even this client's.
-      expect(careless.results[1]!.reason).toMatch(/http-400/);
-      expect(careless.results[1]!.calls).toEqual(['authorization', 'token']);
+      // Its `*()` tokens pass encodeURIComponent unchanged; the scenario's `+ / =` do not.
+      expect(verdicts(encoding)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'fail' });
+      // %2B... is a token no client holds, so the call is not even this client's.
+      expect(encoding.results[1]!.reason).toMatch(/http-400/);
+      expect(encoding.results[1]!.calls).toEqual(['authorization', 'token']);
+      const pre2026 = await runConformance({
+        idp: stackexchange,
+        issuer: 'stackexchange',
+        adapter: careless('sends key and access_token in the query', (issuer, token, key) =>
+          fetch(
+            `${issuer}/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: key ?? '', access_token: token })}`,
+          ),
+        ),
+        only,
+      });
+      expect(verdicts(pre2026)).toEqual({ 'stackexchange-login': 'fail', 'stackexchange-token-url-encoded': 'fail' });
       const reference = await runConformance({
         idp: stackexchange,
         issuer: 'stackexchange',

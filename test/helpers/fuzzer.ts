@@ -75,6 +75,7 @@ const ERROR_KEYS: Record<string, string[]> = {
   google: ['error', 'error_description'],
   // GitHub's OAuth errors are HTTP 200 (not judged here); its REST API and parse errors carry `message`.
   github: ['error', 'message'],
+  keycloak: ['error'],
   admin: ['error'],
   server: ['error'],
 };

@@ -121,6 +121,25 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     });
   });
 
+  it('Keycloak: https://keycloak.example.com/realms/demo with role claims in the access token', async () => {
+    const issuer = 'https://keycloak.example.com/realms/demo';
+    expect(providers.issuers.keycloak).toBe(issuer);
+    const config = await client.discovery(
+      new URL(issuer),
+      'keycloak-web',
+      {},
+      client.ClientSecretBasic('kc-web-8Xq2vLm4Rt7Wz9Bn3Ps6'),
+    );
+    expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/protocol/openid-connect/token`);
+    const tokens = await login(config, 'openid');
+    const { payload } = await jwtVerify(
+      tokens.access_token,
+      createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`)),
+      { issuer, typ: 'JWT' },
+    );
+    expect(payload).toMatchObject({ typ: 'Bearer', azp: 'keycloak-web', resource_access: { 'keycloak-web': {} } });
+  });
+
   it('Auth0: https://acme.auth0.com/ keeps its trailing slash', async () => {
     const issuer = 'https://acme.auth0.com/';
     expect(providers.issuers.auth0).toBe(issuer);
@@ -136,8 +155,7 @@ describe('msw handlers at the real provider hostnames, no network', () => {
   });
 
   it('Stack Exchange: plain fetch at https://stackoverflow.com/oauth and https://api.stackexchange.com/2.3/me', async () => {
-    const app =
-      fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
+    const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stackexchange.json')[0]!;
     const authorize = `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
     const { url: callback } = await new UserAgent().navigate(authorize, {
       until: (u) => u.href.startsWith(REDIRECT_URI),
@@ -154,9 +172,9 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     });
     expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
     const token = new URLSearchParams(await response.text()).get('access_token')!;
-    const me = await fetch(
-      `https://api.stackexchange.com/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`,
-    );
+    const me = await fetch('https://api.stackexchange.com/2.3/me?site=stackoverflow', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
   });

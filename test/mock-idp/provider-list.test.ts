@@ -24,6 +24,7 @@ describe('the profile list drives every per-provider table', () => {
         path: '/',
       },
       github: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
+      keycloak: { host: 'keycloak.example.com', aliases: [], path: '/realms/demo' },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });

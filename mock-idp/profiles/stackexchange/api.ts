@@ -6,6 +6,8 @@ import { resourceApi } from '../../quirks/resource-api.js';
 import type { User } from '../../users/user-store.js';
 
 export const API_PREFIX = '/2.3/';
+/** Credentials the API took in the query string until June 2026. */
+const QUERY_CREDENTIALS = ['key', 'access_token'] as const;
 const QUOTA = { quota_max: 10000, quota_remaining: 9999 };
 
 /** API errors: always HTTP 400, the real status in error_id (api.stackexchange.com/docs/error-handling). */
@@ -99,9 +101,13 @@ async function describeToken(ctx: QuirkContext, presented: string, options: Stac
 }
 
 /**
- * The Stack Exchange API methods an OAuth client calls: /2.3/me (needs `site`,
- * and `key` whenever a token is passed; the token as `access_token` or a bearer
- * header) and /2.3/access-tokens/{tokens}[/invalidate]. Always listed after
+ * The Stack Exchange API methods an OAuth client calls: /2.3/me (needs `site`
+ * and an access token) and /2.3/access-tokens/{tokens}[/invalidate]. Since June
+ * 2026 the one credential (API key or access token) travels only as
+ * `Authorization: Bearer {KEY OR ACCESS TOKEN}`, and a key is no longer needed
+ * beside a token; `key=` and `access_token=` in the query are rejected
+ * (meta.stackexchange.com/questions/417382). A lenient issuer still takes the
+ * query forms, checking a `key` that comes with a token. Always listed after
  * always-gzip, which compresses what these answer.
  */
 export interface StackexchangeApiOptions {
@@ -124,7 +130,8 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
     async handle(koa, token, ctx) {
       const client = await ctx.provider().Client.find(token.clientId);
       const appKey = client?.metadata().key;
-      if (typeof appKey === 'string' && koa.query.key !== appKey) {
+      // Only a lenient issuer gets here with a query key: the pre-2026 API checked it named the token's app.
+      if (typeof appKey === 'string' && typeof koa.query.key === 'string' && koa.query.key !== appKey) {
         apiError(koa, 402, 'invalid_access_token', '`key` is not valid for passed `access_token`, token not found.');
         return;
       }
@@ -144,12 +151,22 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
         const method = koa.path.slice(API_PREFIX.length);
         if (koa.method !== 'GET')
           return apiError(koa, 404, 'no_method', `${koa.method} is not a method of the API; use GET`);
+        /** Answers a query-string credential with the 2026 error; true when it did. */
+        const queryCredentials = (): boolean => {
+          const inQuery = QUERY_CREDENTIALS.filter((name) => koa.query[name] !== undefined);
+          if (!inQuery.length || ctx.lenient) return false;
+          // The real error body is unpublished: this wrapper and bad_parameter are the mock's assumption.
+          apiError(
+            koa,
+            400,
+            'bad_parameter',
+            `${inQuery.map((n) => `\`${n}\``).join(' and ')} may no longer be passed in the query string: send the API key or the access token as Authorization: Bearer {KEY OR ACCESS TOKEN}`,
+          );
+          return true;
+        };
 
         if (method === 'me') {
-          const bearer = /^Bearer\s+\S+$/i.test(koa.get('authorization'));
-          if ((bearer || typeof koa.query.access_token === 'string') && typeof koa.query.key !== 'string') {
-            return apiError(koa, 405, 'key_required', '`key` is required when `access_token` is passed');
-          }
+          if (queryCredentials()) return;
           if (typeof koa.query.site !== 'string' || !koa.query.site)
             return apiError(koa, 400, 'bad_parameter', 'site is required');
           return meHandler(koa, next);
@@ -176,6 +193,7 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
               `access-tokens/${presented.map(maskSecret).join(';')}`,
             );
           }
+          if (queryCredentials()) return;
           if (presented.length > 20)
             return apiError(koa, 400, 'bad_parameter', 'accessTokens: at most 20 tokens may be passed');
           const items = [];

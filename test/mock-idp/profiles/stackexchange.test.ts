@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseHtml } from 'node-html-parser';
@@ -15,12 +16,15 @@ const idp = useIdp({
   issuers: [
     { name: 'stackexchange', profile: 'stackexchange' },
     { name: 'stackexchange-page', profile: 'stackexchange', path: '/stackexchange-page', login: 'page' },
+    { name: 'stackexchange-lenient', profile: 'stackexchange', path: '/stackexchange-lenient', lenient: true },
   ],
 });
 beforeAll(async () => {
   issuer = idp().issuers.stackexchange!;
   pageIssuer = idp().issuers['stackexchange-page']!;
 });
+
+const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
 
 /** The authorize URL as the seed app builds it: no response_type, comma-separated scopes. */
 function authorizeUrl(params: Record<string, string | undefined> = {}, base = issuer) {
@@ -88,8 +92,13 @@ function rawGet(
   });
 }
 
-async function api(path: string, query: Record<string, string | undefined> = {}, headers: Record<string, string> = {}) {
-  const url = new URL(`${issuer}/2.3/${path}`);
+async function api(
+  path: string,
+  query: Record<string, string | undefined> = {},
+  headers: Record<string, string> = {},
+  base = issuer,
+) {
+  const url = new URL(`${base}/2.3/${path}`);
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
   const r = await rawGet(url.href, headers);
   expect(r.headers['content-encoding']).toBe('gzip');
@@ -168,7 +177,7 @@ describe("Stack Exchange: the seed client's login", () => {
     });
     const token = new URLSearchParams(await response.text()).get('access_token')!;
     expect(token).toMatch(/[*()]/);
-    const me = await api('me', { site: 'stackoverflow', key: APP.key, access_token: token });
+    const me = await api('me', { site: 'stackoverflow' }, bearer(token));
     expect(me.status).toBe(200);
   });
 
@@ -198,7 +207,7 @@ describe("Stack Exchange: the seed client's login", () => {
     });
     expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
-    const me = await fetch(`${pageIssuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}`, {
+    const me = await fetch(`${pageIssuer}/2.3/me?site=stackoverflow`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(((await me.json()) as { items: { account_id: number }[] }).items[0]!.account_id).toBe(2289471);
@@ -251,12 +260,12 @@ describe('Stack Exchange: token errors', () => {
 });
 
 describe('Stack Exchange: /2.3/me', () => {
-  it('answers the wrapper, gzip-compressed without Accept-Encoding, for a query token or a bearer header', async () => {
+  it('answers the wrapper, gzip-compressed without Accept-Encoding, for a bearer token without a key', async () => {
     const token = await accessToken();
-    const viaQuery = await api('me', { site: 'stackoverflow', key: APP.key, access_token: token });
-    expect(viaQuery.status).toBe(200);
-    expect(viaQuery.body).toMatchObject({ has_more: false, quota_max: 10000, quota_remaining: 9999 });
-    expect(viaQuery.body.items).toEqual([
+    const me = await api('me', { site: 'stackoverflow' }, bearer(token));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ has_more: false, quota_max: 10000, quota_remaining: 9999 });
+    expect(me.body.items).toEqual([
       expect.objectContaining({
         account_id: 1165580,
         user_id: 1144035,
@@ -266,32 +275,93 @@ describe('Stack Exchange: /2.3/me', () => {
         link: 'https://stackoverflow.com/users/1144035/alice-adams',
       }),
     ]);
-    const viaHeader = await api('me', { site: 'stackoverflow', key: APP.key }, { authorization: `Bearer ${token}` });
-    expect(viaHeader.body.items).toEqual(viaQuery.body.items);
     // fetch decompresses transparently, and still sees the encoding.
-    const fetched = await fetch(
-      `${issuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}&access_token=${encodeURIComponent(token)}`,
-    );
+    const fetched = await fetch(`${issuer}/2.3/me?site=stackoverflow`, { headers: bearer(token) });
     expect(fetched.headers.get('content-encoding')).toBe('gzip');
     expect(((await fetched.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 
+  it('refuses key= and access_token= in the query (June 2026), with or without a bearer header', async () => {
+    const token = await accessToken();
+    const cases: [Record<string, string>, Record<string, string>, RegExp][] = [
+      [{ site: 'stackoverflow', key: APP.key, access_token: token }, {}, /`key` and `access_token`/],
+      [{ site: 'stackoverflow', access_token: token }, {}, /`access_token`/],
+      [{ site: 'stackoverflow', key: APP.key }, bearer(token), /`key`/],
+    ];
+    for (const [query, headers, message] of cases) {
+      const r = await api('me', query, headers);
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({
+        error_id: 400,
+        error_name: 'bad_parameter',
+        error_message: expect.stringMatching(message),
+      });
+      expect(r.body.error_message).toContain('Authorization: Bearer');
+    }
+    const tokens = await api(`access-tokens/${encodeURIComponent(token)}`, { key: APP.key });
+    expect(tokens).toMatchObject({ status: 400, body: { error_id: 400, error_name: 'bad_parameter' } });
+  });
+
+  it('takes the pre-2026 query forms when lenient, and still checks a key against the token', async () => {
+    const lenient = idp().issuers['stackexchange-lenient']!;
+    const callback = await new UserAgent().navigate(authorizeUrl({ scope: 'read_inbox' }, lenient), {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
+    const response = await fetch(`${lenient}/oauth/access_token/json`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: APP.client_id,
+        client_secret: APP.client_secret,
+        code: callback.url.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+      }),
+    });
+    const { access_token: token } = (await response.json()) as { access_token: string };
+    const withKey = await api('me', { site: 'stackoverflow', key: APP.key, access_token: token }, {}, lenient);
+    expect(withKey.status).toBe(200);
+    expect((withKey.body.items as unknown[]).length).toBe(1);
+    const tokenOnly = await api('me', { site: 'stackoverflow', access_token: token }, {}, lenient);
+    expect(tokenOnly.status).toBe(200);
+    const wrongKey = await api(
+      'me',
+      { site: 'stackoverflow', key: 'someone-elses-key((', access_token: token },
+      {},
+      lenient,
+    );
+    expect(wrongKey.body).toMatchObject({ error_id: 402, error_name: 'invalid_access_token' });
+  });
+
   it('reports every error as HTTP 400 with error_id, error_name and error_message', async () => {
     const token = await accessToken();
-    const cases: [Record<string, string | undefined>, number, string][] = [
-      [{ site: 'stackoverflow', key: APP.key }, 401, 'access_token_required'],
-      [{ site: 'stackoverflow', key: APP.key, access_token: 'not-a-token))' }, 402, 'invalid_access_token'],
-      [{ site: 'stackoverflow', access_token: token }, 405, 'key_required'],
-      [{ key: APP.key, access_token: token }, 400, 'bad_parameter'],
-      [{ site: 'stackoverflow', key: 'someone-elses-key((', access_token: token }, 402, 'invalid_access_token'],
+    const cases: [Record<string, string | undefined>, Record<string, string>, number, string][] = [
+      [{ site: 'stackoverflow' }, {}, 401, 'access_token_required'],
+      [{ site: 'stackoverflow' }, bearer('not-a-token))'), 402, 'invalid_access_token'],
+      [{}, bearer(token), 400, 'bad_parameter'],
     ];
-    for (const [query, id, name] of cases) {
-      const r = await api('me', query);
+    for (const [query, headers, id, name] of cases) {
+      const r = await api('me', query, headers);
       expect(r.status, name).toBe(400);
       expect(r.body).toEqual({ error_id: id, error_name: name, error_message: expect.any(String) });
     }
     const unknown = await api('no-such-method', { site: 'stackoverflow' });
     expect(unknown).toMatchObject({ status: 400, body: { error_id: 404, error_name: 'no_method' } });
+  });
+});
+
+describe('Stack Exchange: PKCE (authorization code + PKCE, added in 2025)', () => {
+  it('is allowed, not required: an S256 challenge binds the code to its verifier', async () => {
+    const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const code = async () =>
+      (await authorize({ code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
+    const good = await exchange(await code(), '/oauth/access_token', { code_verifier: verifier });
+    expect(good.status).toBe(200);
+    expect(new URLSearchParams(good.text).get('access_token')).toMatch(TOKEN_STYLE);
+    const wrong = await exchange(await code(), '/oauth/access_token', { code_verifier: `${verifier.slice(0, -1)}x` });
+    expect(wrong.status).toBe(400);
+    expect(new URLSearchParams(wrong.text).get('error')).toBe('invalid_grant');
+    const missing = await exchange(await code());
+    expect(missing.status).toBe(400);
   });
 });
 
@@ -311,7 +381,7 @@ describe('Stack Exchange: /2.3/access-tokens', () => {
 
     const invalidated = await api(`access-tokens/${expiring}/invalidate`);
     expect((invalidated.body.items as unknown[]).length).toBe(1);
-    expect((await api('me', { site: 'stackoverflow', key: APP.key, access_token: expiring })).body.error_id).toBe(402);
+    expect((await api('me', { site: 'stackoverflow' }, bearer(expiring))).body.error_id).toBe(402);
   });
 });
 
@@ -330,7 +400,7 @@ describe('Stack Exchange: no scope at all', () => {
       >[];
       expect(described[0]).toMatchObject({ access_token: token, account_id: 1165580 });
       expect(described[0]).not.toHaveProperty('scope');
-      expect((await api('me', { site: 'stackoverflow', key: APP.key, access_token: token })).status).toBe(200);
+      expect((await api('me', { site: 'stackoverflow' }, bearer(token))).status).toBe(200);
     },
   );
 });

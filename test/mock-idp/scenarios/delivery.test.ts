@@ -30,7 +30,16 @@ import {
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
-type ProfileName = 'generic' | 'stitch' | 'okta' | 'auth0' | 'gitlab' | 'stackexchange' | 'google' | 'github';
+type ProfileName =
+  | 'generic'
+  | 'stitch'
+  | 'okta'
+  | 'auth0'
+  | 'gitlab'
+  | 'stackexchange'
+  | 'google'
+  | 'github'
+  | 'keycloak';
 type Json = Record<string, unknown>;
 type ClientFixture = Json & {
   client_id: string;
@@ -48,6 +57,7 @@ const PROFILES: readonly ProfileName[] = [
   'stackexchange',
   'google',
   'github',
+  'keycloak',
 ];
 /** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
 const POOL = 8;
@@ -74,9 +84,8 @@ interface ProfileDriver {
   paths?: {
     authorization: string;
     token: string;
-    api: (accessToken: string, client: ClientFixture) => string;
-    /** The API takes the token as a bearer header only (GitHub), not in the URL. */
-    apiBearer?: boolean;
+    /** The profile's own API, which takes the token as a bearer header (Stack Exchange since 2026, GitHub). */
+    api: () => string;
   };
 }
 
@@ -111,6 +120,13 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     refresh: true,
     pkce: true,
   },
+  keycloak: {
+    client: clientOf('keycloak'),
+    scope: 'openid profile email',
+    openid: true,
+    refresh: true,
+    pkce: true,
+  },
   gitlab: { client: clientOf('gitlab'), scope: 'openid profile email', openid: true, refresh: true, pkce: true },
   google: {
     client: clientOf('google'),
@@ -130,8 +146,8 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     paths: {
       authorization: '/oauth',
       token: '/oauth/access_token',
-      api: (token, client) =>
-        `/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: client.key!, access_token: token })}`,
+      // The access token alone, as a bearer header (the API's rule since June 2026).
+      api: () => '/2.3/me?site=stackoverflow',
     },
   },
   github: {
@@ -144,7 +160,6 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
       authorization: '/login/oauth/authorize',
       token: '/login/oauth/access_token',
       api: () => '/user',
-      apiBearer: true,
     },
   },
 };
@@ -334,7 +349,7 @@ class Driver {
         // A client meeting an unknown kid fetches the keys again.
         flow.jwksAfter = (await (await tagged(endpoints.jwks)).json()) as JSONWebKeySet;
       }
-      if (accessToken) await this.#userinfo(endpoints, accessToken, client, tagged, flow);
+      if (accessToken) await this.#userinfo(endpoints, accessToken, tagged, flow);
       if (refreshToken && needsRefresh(scenario)) {
         const answer = await this.#token(
           endpoints.token,
@@ -451,18 +466,11 @@ class Driver {
     return parseTokenAnswer(response.status, response.headers.get('content-type') ?? '', await response.text());
   }
 
-  async #userinfo(
-    endpoints: Endpoints,
-    accessToken: string,
-    client: ClientFixture,
-    tagged: typeof fetch,
-    flow: Flow,
-  ): Promise<void> {
+  async #userinfo(endpoints: Endpoints, accessToken: string, tagged: typeof fetch, flow: Flow): Promise<void> {
     const api = this.#driver.paths?.api;
-    const url = api ? `${flow.base}${api(accessToken, client)}` : endpoints.userinfo;
+    const url = api ? `${flow.base}${api()}` : endpoints.userinfo;
     if (!url) return;
-    const bearer = !api || this.#driver.paths?.apiBearer;
-    const response = await tagged(url, bearer ? { headers: { authorization: `Bearer ${accessToken}` } } : {});
+    const response = await tagged(url, { headers: { authorization: `Bearer ${accessToken}` } });
     await response.arrayBuffer();
     flow.exercised.userinfo = true;
   }
