@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { IdTokenValidationError } from './errors.js';
 import type { Flaws } from './flaws.js';
+import { expectedIssuer } from './tenant-issuer.js';
 import { tokenHash } from './token-hash.js';
 
 export interface IdTokenClaims extends JWTPayload {
@@ -91,8 +92,10 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
   const skew = expect.clockSkewSeconds;
   if (expect.previous) checkContinuity(claims, expect.previous);
 
-  if (claims.iss !== expect.issuer)
-    fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${expect.issuer}`, 'iss');
+  // Entra's multi-tenant issuer is a template: the token's own tid goes in it (never skipped, never literal).
+  const issuer = expectedIssuer(expect.issuer, claims);
+  if (issuer === undefined || claims.iss !== issuer)
+    fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${issuer ?? expect.issuer}`, 'iss');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0)
     fail('id_token_sub_missing', 'the ID token has no sub', 'sub');
 

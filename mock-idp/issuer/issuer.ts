@@ -121,11 +121,12 @@ export class Issuer {
   }
 
   #makeScenarioIssuer(segment: string, scenario: Scenario): Issuer {
-    const base = this.issuer.replace(/\/$/, '');
+    const suffix = this.profile.issuerSuffix ?? '';
+    const base = this.issuer.slice(0, this.issuer.length - suffix.length).replace(/\/$/, '');
     return new Issuer({
       ...this.#init,
       config: { ...this.#init.config, name: `${this.name}~${segment}` },
-      issuer: `${base}/s/${segment}`,
+      issuer: `${base}/s/${segment}${suffix}`,
       mountPath: `${this.mountPath}/s/${segment}`,
       clients: this.clients,
       keys: this.keys,

@@ -2,6 +2,7 @@
 
 import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 import auth0 from './auth0/profile.js';
+import entra from './entra/profile.js';
 import generic from './generic/profile.js';
 import gitlab from './gitlab/profile.js';
 import okta from './okta/profile.js';
@@ -30,6 +31,7 @@ export const builtinProfiles = [
   gitlab,
   stackexchange,
   auth0,
+  entra,
   generic,
 ] as const satisfies readonly Profile[];
 

@@ -17,6 +17,7 @@ describe('the profile list drives every per-provider table', () => {
       gitlab: { host: 'gitlab.com', aliases: [], path: '/' },
       stackexchange: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
       auth0: { host: 'acme.auth0.com', aliases: [], path: '/' },
+      entra: { host: 'login.microsoftonline.com', aliases: [], path: '/4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84' },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });
