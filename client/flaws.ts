@@ -18,7 +18,9 @@ export type Flaw =
   | 'pkce-plain'
   | 'retry-code-redemption'
   | 'reuse-refresh-token'
-  | 'no-userinfo-sub-check';
+  | 'no-userinfo-sub-check'
+  | 'tenantid-literal'
+  | 'tenantid-any-tenant';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

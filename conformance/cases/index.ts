@@ -2,6 +2,7 @@ import type { ConformanceCase } from '../types.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
+import entra from './entra.js';
 import idToken from './id-token.js';
 import keysAndDiscovery from './keys-and-discovery.js';
 import logout from './logout.js';
@@ -24,4 +25,5 @@ export const cases: readonly ConformanceCase[] = [
   ...logout,
   ...apps,
   ...profiles,
+  ...entra,
 ];

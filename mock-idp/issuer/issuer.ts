@@ -121,13 +121,14 @@ export class Issuer {
   }
 
   #makeScenarioIssuer(segment: string, scenario: Scenario): Issuer {
+    const base = this.issuer.replace(/\/$/, '');
+    // Under the issuer identifier, so <issuer>/s/<scenario> is its URL: past the suffix of a profile that has one.
     const suffix = this.profile.issuerSuffix ?? '';
-    const base = this.issuer.slice(0, this.issuer.length - suffix.length).replace(/\/$/, '');
     return new Issuer({
       ...this.#init,
       config: { ...this.#init.config, name: `${this.name}~${segment}` },
-      issuer: `${base}/s/${segment}${suffix}`,
-      mountPath: `${this.mountPath}/s/${segment}`,
+      issuer: `${base}/s/${segment}`,
+      mountPath: `${this.mountPath}${suffix}/s/${segment}`,
       clients: this.clients,
       keys: this.keys,
       fixedScenario: scenario,

@@ -3,8 +3,6 @@ import type { Quirk } from '../../kernel/plugin-types.js';
 import { advertisedIssuer } from './tenant.js';
 
 const OIDC_METADATA = '/.well-known/openid-configuration';
-/** Where Entra publishes v2.0 discovery, relative to the tenant: /{tenant}/v2.0/.well-known/openid-configuration. */
-const V2_METADATA = `/v2.0${OIDC_METADATA}`;
 
 const CLAIMS = [
   'sub',
@@ -40,50 +38,55 @@ export function entraMetadata(): Quirk {
     name: 'entra-metadata',
     description:
       'v2.0 discovery under /v2.0/, shaped like Entra, with the {tenantid} issuer on common and organizations',
-    middleware: (ctx) => async (koa, next) => {
-      const get = koa.method === 'GET' || koa.method === 'HEAD';
-      if (get && koa.path === OIDC_METADATA) {
-        koa.status = 404;
-        koa.body = { error: 'not_found', error_description: `v2.0 discovery is at ${ctx.mountPath}${V2_METADATA}` };
-        return;
-      }
-      if (!get || koa.path !== V2_METADATA) return next();
-      koa.path = OIDC_METADATA;
-      // oidc-provider takes its mount path from where the url sits in originalUrl: without /v2.0 there.
-      const req = koa.req as typeof koa.req & { originalUrl?: string };
-      const original = req.originalUrl;
-      if (original) req.originalUrl = original.replace(V2_METADATA, OIDC_METADATA);
-      try {
-        await next();
-      } finally {
-        if (original) req.originalUrl = original;
-      }
-      const body = koa.body as Record<string, unknown> | undefined;
-      if (koa.status !== 200 || !body || typeof body.token_endpoint !== 'string') return;
-      const endpoint = (name: string) => String(body.token_endpoint).replace(/\/token$/, `/${name}`);
-      koa.body = {
-        token_endpoint: body.token_endpoint,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        jwks_uri: body.jwks_uri,
-        response_modes_supported: ['query', 'fragment', 'form_post'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        issuer: advertisedIssuer(ctx),
-        request_uri_parameter_supported: false,
-        userinfo_endpoint: body.userinfo_endpoint,
-        authorization_endpoint: body.authorization_endpoint,
-        device_authorization_endpoint: endpoint('devicecode'),
-        http_logout_supported: true,
-        frontchannel_logout_supported: true,
-        end_session_endpoint: body.end_session_endpoint,
-        claims_supported: CLAIMS,
-        tenant_region_scope: null,
-        cloud_instance_name: 'microsoftonline.com',
-        cloud_graph_host_name: 'graph.windows.net',
-        msgraph_host: 'graph.microsoft.com',
-        rbac_url: 'https://pas.windows.net',
+    middleware: (ctx) => {
+      // Discovery sits under the issuer: /v2.0/… for a tenant, at the mount of a scenario issuer (<issuer>/s/<name>).
+      const underIssuer = ctx.issuer.slice(new URL(ctx.issuer).origin.length + ctx.mountPath.length);
+      const V2_METADATA = `${underIssuer}${OIDC_METADATA}`;
+      return async (koa, next) => {
+        const get = koa.method === 'GET' || koa.method === 'HEAD';
+        if (underIssuer && get && koa.path === OIDC_METADATA) {
+          koa.status = 404;
+          koa.body = { error: 'not_found', error_description: `v2.0 discovery is at ${ctx.mountPath}${V2_METADATA}` };
+          return;
+        }
+        if (!get || koa.path !== V2_METADATA) return next();
+        koa.path = OIDC_METADATA;
+        // oidc-provider takes its mount path from where the url sits in originalUrl: without /v2.0 there.
+        const req = koa.req as typeof koa.req & { originalUrl?: string };
+        const original = req.originalUrl;
+        if (original) req.originalUrl = original.replace(V2_METADATA, OIDC_METADATA);
+        try {
+          await next();
+        } finally {
+          if (original) req.originalUrl = original;
+        }
+        const body = koa.body as Record<string, unknown> | undefined;
+        if (koa.status !== 200 || !body || typeof body.token_endpoint !== 'string') return;
+        const endpoint = (name: string) => String(body.token_endpoint).replace(/\/token$/, `/${name}`);
+        koa.body = {
+          token_endpoint: body.token_endpoint,
+          token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+          jwks_uri: body.jwks_uri,
+          response_modes_supported: ['query', 'fragment', 'form_post'],
+          subject_types_supported: ['pairwise'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+          scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+          issuer: advertisedIssuer(ctx),
+          request_uri_parameter_supported: false,
+          userinfo_endpoint: body.userinfo_endpoint,
+          authorization_endpoint: body.authorization_endpoint,
+          device_authorization_endpoint: endpoint('devicecode'),
+          http_logout_supported: true,
+          frontchannel_logout_supported: true,
+          end_session_endpoint: body.end_session_endpoint,
+          claims_supported: CLAIMS,
+          tenant_region_scope: null,
+          cloud_instance_name: 'microsoftonline.com',
+          cloud_graph_host_name: 'graph.windows.net',
+          msgraph_host: 'graph.microsoft.com',
+          rbac_url: 'https://pas.windows.net',
+        };
       };
     },
   };

@@ -30,6 +30,13 @@ export default defineProfile({
   keySet: 'entra',
   fixture: 'entra',
   realHost: { host: 'login.microsoftonline.com', aliases: [], path: `/${HOME_TENANT}` },
+  docs: [
+    {
+      ref: 'Entra OpenID Connect docs',
+      short: 'Entra OIDC docs',
+      url: 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc',
+    },
+  ],
   usernameClaim: 'preferred_username',
   defaultUser: 'AAAAAAAAAAAAAAAAAAAAAMq7nJ3x2Wf0t8sKqvYl1Ng',
   scopes: ['openid', 'profile', 'email', 'offline_access'],

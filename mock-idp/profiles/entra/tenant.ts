@@ -9,10 +9,11 @@ export const HOME_TENANT = '4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84';
 /** Entra's multi-tenant paths: their discovery names the issuer with a literal {tenantid}. */
 const MULTI_TENANT = new Set(['common', 'organizations']);
 
-/** Where the tenant segment sits: the mount path's last segment, scenario issuers' /s/<name> aside. */
+/** Where the tenant segment sits: the mount path's last segment, scenario issuers' /v2.0/s/<name> aside. */
 function split(ctx: ProfileContext): { prefix: string; tenant: string; rest: string } {
   const origin = new URL(ctx.issuer).origin;
-  const scenario = /\/s\/[^/]+$/.exec(ctx.mountPath)?.[0] ?? '';
+  // A scenario issuer is mounted at <tenant>/v2.0/s/<name>: the tenant is the segment before that.
+  const scenario = /(?:\/v2\.0)?\/s\/[^/]+$/.exec(ctx.mountPath)?.[0] ?? '';
   const base = ctx.mountPath.slice(0, ctx.mountPath.length - scenario.length);
   const cut = base.lastIndexOf('/');
   const mounted = `${origin}${base}`;
