@@ -30,7 +30,7 @@ export default defineCases(
     level: 'MUST',
     profiles: ['entra'],
     client: { template: WEB_APP },
-    scenario: 'id-token-tid-other-tenant',
+    scenario: 'id-token-tid-wrong',
     expect: 'reject',
     evidence: noUserinfoAfterToken,
   },

@@ -70,6 +70,7 @@ const ERROR_KEYS: Record<string, string[]> = {
   gitlab: ['error', 'message'],
   stackexchange: ['error_id', 'error'],
   stitch: ['error', 'errors'],
+  entra: ['error'],
   admin: ['error'],
   server: ['error'],
 };
