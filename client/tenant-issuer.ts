@@ -14,10 +14,9 @@ export function isTenantTemplateOf(advertised: string, requested: string): boole
   if (at < 0) return false;
   const before = advertised.slice(0, at);
   const after = advertised.slice(at + PLACEHOLDER.length);
-  const asked = requested.replace(/\/$/, '');
-  if (!asked.startsWith(before) || !asked.endsWith(after.replace(/\/$/, ''))) return false;
-  const segment = asked.slice(before.length, asked.length - after.replace(/\/$/, '').length);
-  return TENANT.test(segment);
+  // Exact around the placeholder: a template with a slash more is another issuer.
+  if (!requested.startsWith(before) || !requested.endsWith(after)) return false;
+  return TENANT.test(requested.slice(before.length, requested.length - after.length));
 }
 
 /**

@@ -143,6 +143,9 @@ export function entraNoIssParameter(): Quirk {
     description: 'authorization responses carry no iss',
     middleware: (ctx) => async (koa, next) => {
       await next();
+      // A form_post response carries it as a hidden input.
+      const input = `<input type="hidden" name="iss" value="${ctx.issuer}"/>`;
+      if (typeof koa.body === 'string' && koa.body.includes(input)) koa.body = koa.body.replace(input, '');
       const location = koa.response.get('location');
       if (!location?.includes('iss=')) return;
       let target: URL;

@@ -72,6 +72,8 @@ export default defineProfile({
       pushedAuthorizationRequests: { enabled: false },
       resourceIndicators: { enabled: false },
       claimsParameter: { enabled: false },
+      // Entra logs out front-channel only (frontchannel_logout_supported); it sends no logout tokens.
+      backchannelLogout: { enabled: false },
     },
   }),
   quirks: [
