@@ -23,7 +23,9 @@ export type Flaw =
   | 'apple-string-booleans-truthy'
   | 'single-iss-form'
   | 'accept-error-with-status-200'
-  | 'refresh-token-verified-with-jwks';
+  | 'refresh-token-verified-with-jwks'
+  | 'tenantid-literal'
+  | 'tenantid-any-tenant';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

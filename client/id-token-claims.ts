@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { IdTokenValidationError } from './errors.js';
 import type { Flaws } from './flaws.js';
+import { expectedIssuer } from './tenant-issuer.js';
 import { tokenHash } from './token-hash.js';
 
 export interface IdTokenClaims extends JWTPayload {
@@ -84,6 +85,23 @@ function checkContinuity(claims: Record<string, unknown>, previous: IdTokenClaim
 }
 
 /**
+ * The iss an ID token must carry. The flawed clients' two ways into the {tenantid}
+ * trap: comparing with the template as written, or letting any tenant fill it.
+ */
+function issuerToCompare(
+  issuer: string,
+  claims: Record<string, unknown>,
+  flaws: Flaws | undefined,
+): string | undefined {
+  if (flaws?.has('tenantid-literal')) return issuer;
+  if (flaws?.has('tenantid-any-tenant') && typeof claims.iss === 'string') {
+    const [before = '', after = ''] = issuer.split('{tenantid}');
+    if (issuer.includes('{tenantid}') && claims.iss.startsWith(before) && claims.iss.endsWith(after)) return claims.iss;
+  }
+  return expectedIssuer(issuer, claims);
+}
+
+/**
  * OIDC Core 3.1.3.7 claim rules, all of them, with our own clock skew (one
  * value both ways) instead of a library's defaults.
  */
@@ -93,8 +111,10 @@ export function checkIdTokenClaims(payload: Uint8Array, expect: ClaimExpectation
   const skew = expect.clockSkewSeconds;
   if (expect.previous) checkContinuity(claims, expect.previous);
 
-  if (claims.iss !== expect.issuer && !expect.issuerAliases?.includes(claims.iss as string))
-    fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${expect.issuer}`, 'iss');
+  // Entra's multi-tenant issuer is a template: the token's own tid goes in it (never skipped, never literal).
+  const issuer = issuerToCompare(expect.issuer, claims, expect.flaws);
+  if (issuer === undefined || (claims.iss !== issuer && !expect.issuerAliases?.includes(claims.iss as string)))
+    fail('id_token_iss_mismatch', `iss ${JSON.stringify(claims.iss)} is not ${issuer ?? expect.issuer}`, 'iss');
   if (typeof claims.sub !== 'string' || claims.sub.length === 0)
     fail('id_token_sub_missing', 'the ID token has no sub', 'sub');
 

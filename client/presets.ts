@@ -100,6 +100,18 @@ export const presets = {
   })),
 
   /**
+   * Microsoft Entra ID (https://login.microsoftonline.com/{tenant}/v2.0): assertions name the token URL,
+   * the client secret goes in the body. On common and organizations the discovered issuer is
+   * …/{tenantid}/v2.0, and each ID token's iss is checked with its own tid in that place.
+   */
+  entra: preset((issuer, options) => ({
+    issuer,
+    assertionAudience: 'token_endpoint',
+    scope: ['openid', 'profile', 'email', 'offline_access'],
+    ...options,
+  })),
+
+  /**
    * Stack Exchange (https://stackoverflow.com): plain OAuth 2 at /oauth and
    * /oauth/access_token, comma-separated scopes, a token request without
    * grant_type answered form-encoded, PKCE S256 (added in 2025), no ID token;

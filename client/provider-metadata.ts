@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { ConfigurationError, DiscoveryError, findRelyingPartyError } from './errors.js';
 import type { Http } from './http.js';
+import { isTenantTemplateOf } from './tenant-issuer.js';
 
 export type ServerMetadata = oidc.ServerMetadata;
 
@@ -90,16 +91,26 @@ async function discover(issuer: string, clientId: string, http: Http, allowInsec
     metadata = config.serverMetadata();
   } catch (cause) {
     const own = findRelyingPartyError(cause);
-    if ((cause as { code?: string }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+    const advertised = (cause as { cause?: { body?: ServerMetadata } }).cause?.body;
+    if (
+      (cause as { code?: string }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' &&
+      advertised &&
+      typeof advertised.issuer === 'string' &&
+      isTenantTemplateOf(advertised.issuer, issuer)
+    ) {
+      // openid-client allows Entra's {tenantid} issuer only at login.microsoftonline.com; mock-idp serves it anywhere.
+      metadata = advertised;
+    } else if ((cause as { code?: string }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
       throw new DiscoveryError(
         'discovery_issuer_mismatch',
         `the discovery document at ${issuer} names another issuer`,
         { cause },
       );
+    } else {
+      throw new DiscoveryError('discovery_failed', `discovery of ${issuer} failed${own ? `: ${own.message}` : ''}`, {
+        cause: own ?? cause,
+      });
     }
-    throw new DiscoveryError('discovery_failed', `discovery of ${issuer} failed${own ? `: ${own.message}` : ''}`, {
-      cause: own ?? cause,
-    });
   }
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new DiscoveryError('endpoint_missing', `${issuer} publishes no authorization_endpoint or token_endpoint`);

@@ -3,6 +3,7 @@ import apple from './apple.js';
 import apps from './apps.js';
 import clientAuth from './client-auth.js';
 import clock from './clock.js';
+import entra from './entra.js';
 import github from './github.js';
 import google from './google.js';
 import idToken from './id-token.js';
@@ -32,4 +33,5 @@ export const cases: readonly ConformanceCase[] = [
   ...google,
   ...github,
   ...keycloak,
+  ...entra,
 ];

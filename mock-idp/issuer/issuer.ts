@@ -124,11 +124,13 @@ export class Issuer {
 
   #makeScenarioIssuer(segment: string, scenario: Scenario): Issuer {
     const base = this.issuer.replace(/\/$/, '');
+    // Under the issuer identifier, so <issuer>/s/<scenario> is its URL: past the suffix of a profile that has one.
+    const suffix = this.profile.issuerSuffix ?? '';
     return new Issuer({
       ...this.#init,
       config: { ...this.#init.config, name: `${this.name}~${segment}` },
       issuer: `${base}/s/${segment}`,
-      mountPath: `${this.mountPath}/s/${segment}`,
+      mountPath: `${this.mountPath}${suffix}/s/${segment}`,
       clients: this.clients,
       keys: this.keys,
       fixedScenario: scenario,

@@ -80,6 +80,11 @@ export interface Profile {
   discovery?: boolean;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
+  /**
+   * Appended to the mount URL to make the issuer identifier, for providers whose endpoints sit
+   * beside the issuer rather than under it (Entra: issuer /{tenant}/v2.0, endpoints /{tenant}/oauth2/v2.0/…).
+   */
+  issuerSuffix?: string;
   /** Fixture key set in fixtures/keys/. */
   keySet: string;
   /** Default clients and users: fixtures/clients/<fixture>.json and fixtures/users/<fixture>.json. */

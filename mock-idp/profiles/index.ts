@@ -3,6 +3,7 @@
 import type { Profile, ProviderDoc, RealHost } from '../kernel/plugin-types.js';
 import apple from './apple/profile.js';
 import auth0 from './auth0/profile.js';
+import entra from './entra/profile.js';
 import generic from './generic/profile.js';
 import github from './github/profile.js';
 import gitlab from './gitlab/profile.js';
@@ -38,6 +39,7 @@ export const builtinProfiles = [
   google,
   github,
   keycloak,
+  entra,
   generic,
 ] as const satisfies readonly Profile[];
 

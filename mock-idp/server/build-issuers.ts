@@ -159,7 +159,7 @@ async function buildIssuer(
   // trailing slash (Auth0's https://tenant.auth0.com/).
   const issuerOrigin = config.host ? `https://${config.host}` : origin;
   const rootSuffix = config.host && profile.defaultPath.endsWith('/') ? '/' : '';
-  const issuer = `${issuerOrigin}${path === '/' ? rootSuffix : path}`;
+  const issuer = `${issuerOrigin}${path === '/' ? rootSuffix : path}${profile.issuerSuffix ?? ''}`;
   const registered = await readClients(config, profile, where);
   const sourceOf = (clientId: string) => registered.find((r) => r.client.client_id === clientId)?.source;
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];

@@ -187,9 +187,12 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       });
       return;
     }
-    // /<issuer>/s/<scenario>/... is that issuer with the scenario applied to every response.
+    // /<issuer>/s/<scenario>/... is that issuer with the scenario applied to every response
+    // (after the issuer's suffix where the profile has one: Entra's /v2.0).
+    const suffix = issuer.profile.issuerSuffix ?? '';
+    const afterMount = path.slice(issuer.mountPath.length);
     const scenarioName = /^\/s\/([a-z0-9-]+(?:\+[a-z0-9-]+)*(?:~[A-Za-z0-9_-]{1,40})?)(?:\/|$)/.exec(
-      path.slice(issuer.mountPath.length),
+      suffix && afterMount.startsWith(`${suffix}/s/`) ? afterMount.slice(suffix.length) : afterMount,
     )?.[1];
     const target = scenarioName ? issuer.scenarioIssuer(scenarioName) : issuer;
     if (!target) {

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +14,9 @@ import {
 import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
 
-const idp = useIdp({ profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple', 'google', 'github'] });
+const idp = useIdp({
+  profiles: ['stitch', 'okta', 'gitlab', 'auth0', 'stackexchange', 'apple', 'google', 'github', 'entra'],
+});
 
 const clientJwk = fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find(
   (k) => k.alg === 'RS256',
@@ -100,6 +103,46 @@ describe('presets log in against the profile they are made for', () => {
     );
     expect((await flows.userinfo('user')).sub).toBe(claims!.sub);
     expect((await flows.logout('user')).url).toBeUndefined();
+  });
+
+  it("entra on common: the {tenantid} issuer takes each token's own tid; a certificate assertion names the token URL", async () => {
+    const issuer = idp().issuers.entra!;
+    const flows = new FlowManager(
+      presets.entra(issuer, {
+        clientId: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f',
+        clientAuth: clientSecretPost('Qx58Q~entra.web.secret-mock.idp.0123456789'),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+    const url = new URL(await flows.start('user'));
+    url.searchParams.set('login_hint', 'megan.bowen@fabrikam.onmicrosoft.com');
+    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { claims } = await flows.finish('user', callback);
+    expect(claims!.iss).toBe(issuer.replace('/common/', '/a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49/'));
+    expect(claims!.tid).toBe('a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49');
+
+    const since = idp().requests.lastId;
+    const pem = fixtureText('keys/clients/entra-client-certificate.pem');
+    const { claims: daemonClaims } = await login(
+      presets.entra(issuer, {
+        clientId: 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60',
+        clientAuth: privateKeyJwt(
+          { pem: pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')) },
+          {
+            alg: 'PS256',
+            // The kid Entra's fixture registers: the certificate's SHA-256 thumbprint.
+            kid: createHash('sha256')
+              .update(new X509Certificate(pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----'))).raw)
+              .digest('base64url'),
+          },
+        ),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+    expect(daemonClaims!.ver).toBe('2.0');
+    expect(tokenRequest(since, 'entra').clientAuth!.assertion!.payload).toMatchObject({
+      aud: `${issuer.replace(/\/v2\.0$/, '')}/oauth2/v2.0/token`,
+    });
   });
 
   it('auth0: assertion aud is the issuer with its trailing slash, logout is /v2/logout', async () => {

@@ -79,7 +79,7 @@ describe('the conformance kit', () => {
     );
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google', 'github', 'keycloak'])(
+  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'google', 'github', 'keycloak', 'entra'])(
     'certifies the reference client on the %s profile: the whole catalog, its own cases included',
     async (profile) => {
       const profiled = await startTestIdp({ profiles: [profile] });

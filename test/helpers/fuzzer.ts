@@ -76,6 +76,7 @@ const ERROR_KEYS: Record<string, string[]> = {
   // GitHub's OAuth errors are HTTP 200 (not judged here); its REST API and parse errors carry `message`.
   github: ['error', 'message'],
   keycloak: ['error'],
+  entra: ['error'],
   admin: ['error'],
   server: ['error'],
 };

@@ -25,6 +25,7 @@ describe('the profile list drives every per-provider table', () => {
       },
       github: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
       keycloak: { host: 'keycloak.example.com', aliases: [], path: '/realms/demo' },
+      entra: { host: 'login.microsoftonline.com', aliases: [], path: '/4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84' },
     });
     expect(Object.keys(providerHosts('x'))).toEqual(builtinProfiles.filter((p) => 'realHost' in p).map((p) => p.name));
   });

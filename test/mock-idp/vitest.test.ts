@@ -17,6 +17,7 @@ describe('mock-idp/vitest', () => {
       'google',
       'github',
       'keycloak',
+      'entra',
       'generic',
     ]);
   });

@@ -24,6 +24,11 @@ export default defineScenarios(
     faults: [{ target: 'id_token', set: { iss: 'https://attacker.example' } }],
   },
   {
+    name: 'id-token-tid-wrong',
+    description: "tid names another tenant than iss (Entra's {tenantid} issuer then expects another iss)",
+    faults: [{ target: 'id_token', set: { tid: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }],
+  },
+  {
     name: 'id-token-iss-trailing-slash',
     description: 'iss differs by a trailing slash',
     faults: [{ target: 'id_token', set: { iss: { $template: '{iss}/' } } }],
