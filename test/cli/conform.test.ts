@@ -21,6 +21,16 @@ async function exampleAppFor(issuerPath: string, clientId: string, clientSecret:
   return { port, issuer, app };
 }
 
+/** The argv of `mock-idp conform`, its options given as an object: `true` for a bare flag, a list to repeat one. */
+function conform(options: Record<string, string | true | string[]>): string[] {
+  return [
+    'conform',
+    ...Object.entries(options).flatMap(([name, value]) =>
+      [value].flat().flatMap((v) => (v === true ? [`--${name}`] : [`--${name}`, v])),
+    ),
+  ];
+}
+
 describe('mock-idp conform', () => {
   it('runs a command-line client through the cases, prints progress and the table, writes every report, exits 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
@@ -31,25 +41,20 @@ describe('mock-idp conform', () => {
       'userinfo-sub-mismatch',
       'client-secret-post',
     ];
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'command',
-      '--command',
-      LOGIN,
-      '--port',
-      '0',
-      '--cases',
-      only.join(','),
-      '--report',
-      join(dir, 'junit.xml'),
-      '--report',
-      join(dir, 'out', 'results.json'),
-      '--report',
-      join(dir, 'summary.md'),
-      '--report',
-      join(dir, 'report.html'),
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'command',
+        command: LOGIN,
+        port: '0',
+        cases: only.join(','),
+        report: [
+          join(dir, 'junit.xml'),
+          join(dir, 'out', 'results.json'),
+          join(dir, 'summary.md'),
+          join(dir, 'report.html'),
+        ],
+      }),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/\[[1-5]\/5\] PASS MUST {3}happy-path {2}completed the flow/);
     expect(result.stdout).toMatch(/VERDICT\s+LEVEL\s+CASE\s+SPEC\s+WHY/);
@@ -86,17 +91,9 @@ describe('mock-idp conform', () => {
   }, 30_000);
 
   it('exits 1 when a MUST case fails, and shows the requests the IdP saw', async () => {
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'command',
-      '--command',
-      'echo "no login for you" >&2; exit 4',
-      '--port',
-      '0',
-      '--cases',
-      'happy-path',
-    ]);
+    const result = await runCli(
+      conform({ adapter: 'command', command: 'echo "no login for you" >&2; exit 4', port: '0', cases: 'happy-path' }),
+    );
     expect(result.code).toBe(1);
     // A failure shows every column, then all its spec references and the requests the IdP saw.
     expect(result.stdout).toMatch(
@@ -107,26 +104,20 @@ describe('mock-idp conform', () => {
 
   it('tests a web app black-box, the app pointed at the issuer the kit serves', async () => {
     const { port, app } = await exampleAppFor('/generic', 'my-app', 'my-app-secret');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--login',
-      '/login',
-      '--whoami',
-      '/me',
-      '--client-id',
-      'my-app',
-      '--client-secret',
-      'my-app-secret',
-      '--port',
-      String(port),
-      '--verbose',
-      '--cases',
-      'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,key-rotation-nth-login,key-rotation-old-key-retired',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/login',
+        whoami: '/me',
+        'client-id': 'my-app',
+        'client-secret': 'my-app-secret',
+        port: String(port),
+        verbose: true,
+        cases:
+          'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,key-rotation-nth-login,key-rotation-old-key-retired',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
       `the app must use issuer http://127.0.0.1:${port}/generic, client_id my-app, redirect URI ${app.url}/callback`,
@@ -159,25 +150,16 @@ describe('mock-idp conform', () => {
       'key-rotation-before-signing',
       'client-secret-post',
     ];
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--login',
-      '/login',
-      '--port',
-      String(port),
-      '--cases',
-      only.join(','),
-      '--report',
-      join(dir, 'junit.xml'),
-      '--report',
-      join(dir, 'results.json'),
-      '--report',
-      join(dir, 'summary.md'),
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/login',
+        port: String(port),
+        cases: only.join(','),
+        report: [join(dir, 'junit.xml'), join(dir, 'results.json'), join(dir, 'summary.md')],
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
       "no --client-id: assuming the generic profile's web client generic-basic (secret generic-basic-secret, client_secret_basic), from fixtures/clients/generic.json",
@@ -210,19 +192,15 @@ describe('mock-idp conform', () => {
     const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     // The app sends http://127.0.0.1:<port>/callback; --url names localhost, so the kit registers that name instead.
     const elsewhere = app.url.replace('127.0.0.1', 'localhost');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      elsewhere,
-      '--whoami',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,id-token-aud-wrong,state-altered',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: elsewhere,
+        whoami: '/me',
+        port: String(port),
+        cases: 'happy-path,id-token-aud-wrong,state-altered',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
     // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
     expect(result.stderr).toContain(
@@ -242,21 +220,17 @@ describe('mock-idp conform', () => {
 
   it('tests a web app on the okta profile: its issuer, its okta-web client, its own case, --login defaulting to /login', async () => {
     const { port, issuer, app } = await exampleAppFor('/okta/oauth2/default', 'okta-web', 'okta-web-secret');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--profile',
-      'okta',
-      '--whoami',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        profile: 'okta',
+        whoami: '/me',
+        port: String(port),
+        cases:
+          'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
       "assuming the okta profile's web client okta-web (secret okta-web-secret, client_secret_basic), from fixtures/clients/okta.json",
@@ -284,34 +258,20 @@ describe('mock-idp conform', () => {
   it('judges the final page by --success-url when the app has no who-am-I page', async () => {
     const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     // The example app ends a login on /me: that is the logged-in page, and a wrong URL rule fails the valid login.
-    const onMe = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--success-url',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,id-token-aud-wrong',
-    ]);
+    const onMe = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        'success-url': '/me',
+        port: String(port),
+        cases: 'happy-path,id-token-aud-wrong',
+      }),
+    );
     expect(onMe.code, `${onMe.stdout}\n${onMe.stderr}`).toBe(0);
     expect(onMe.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+\S.*completed the flow/);
-    const elsewhere = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--success-url',
-      '/dashboard',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path',
-    ]);
+    const elsewhere = await runCli(
+      conform({ adapter: 'web', url: app.url, 'success-url': '/dashboard', port: String(port), cases: 'happy-path' }),
+    );
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stdout).toMatch(
       /FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \/me is not \/dashboard/,
@@ -378,19 +338,9 @@ describe('mock-idp conform', () => {
 
   it('exits 1 with a plain message when the app never answers', async () => {
     const port = await freePort();
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      `http://127.0.0.1:${port}`,
-      '--client-id',
-      'x',
-      '--port',
-      '0',
-      '--wait',
-      '0.5',
-    ]);
+    const result = await runCli(
+      conform({ adapter: 'web', url: `http://127.0.0.1:${port}`, 'client-id': 'x', port: '0', wait: '0.5' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `mock-idp conform: the app at http://127.0.0.1:${port} did not answer within 0.5 s (ECONNREFUSED); start it, or raise --wait`,

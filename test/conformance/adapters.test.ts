@@ -14,6 +14,7 @@ import {
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
+import { codeRequestUrl } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -244,16 +245,13 @@ describe('a client the IdP turns away', () => {
         adapter: {
           name: 'misconfigured',
           async run({ issuer, clientId, userAgent }) {
-            const url = new URL(`${issuer}/auth`);
-            url.search = new URLSearchParams({
+            const url = codeRequestUrl(issuer, {
               client_id: clientId,
-              response_type: 'code',
-              scope: 'openid',
               redirect_uri: 'http://127.0.0.1:9/not-registered',
               state: 's',
               code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
               code_challenge_method: 'S256',
-            }).toString();
+            });
             const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
             return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
           },

@@ -14,6 +14,7 @@ import {
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { UserAgent } from '../../mock-idp/index.js';
 import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
+import { codeFlow, codeRequestUrl, discover } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -24,26 +25,8 @@ const openidClientDefaults: ClientAdapter = {
   name: 'openid-client (defaults)',
   capabilities: ['issuer-url'],
   async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
-    const config = await client.discovery(new URL(issuer), clientId, {}, client.ClientSecretBasic(clientSecret), {
-      execute: [client.allowInsecureRequests],
-    });
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid',
-      state,
-      nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    });
+    const config = await discover(issuer, clientId, client.ClientSecretBasic(clientSecret));
+    const { tokens } = await codeFlow(config, { scope: 'openid', agent: userAgent, redirectUri });
     const claims = tokens.claims()!;
     await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     return { ok: true, claims };
@@ -205,23 +188,15 @@ describe('the conformance kit', () => {
         },
       };
       const only = ['stackexchange-login', 'stackexchange-token-url-encoded'];
-      const careless = await runConformance({
-        idp: stackexchange,
-        issuer: 'stackexchange',
-        adapter: concatenating,
-        only,
-      });
+      const run = (adapter: ClientAdapter) =>
+        runConformance({ idp: stackexchange, issuer: 'stackexchange', adapter, only });
+      const careless = await run(concatenating);
       // Its `*()` tokens survive concatenation; the scenario's `+` does not.
       expect(verdicts(careless)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'fail' });
       // The raw '+' arrived as a space: a token no client holds, so the call is not even this client's.
       expect(careless.results[1]!.reason).toMatch(/http-400/);
       expect(careless.results[1]!.calls).toEqual(['authorization', 'token']);
-      const reference = await runConformance({
-        idp: stackexchange,
-        issuer: 'stackexchange',
-        adapter: referenceClient,
-        only,
-      });
+      const reference = await run(referenceClient);
       expect(verdicts(reference)).toEqual({ 'stackexchange-login': 'pass', 'stackexchange-token-url-encoded': 'pass' });
       expect(reference.results[1]!.calls).toEqual(['authorization', 'token', 'stackexchange_me']);
     } finally {
@@ -234,14 +209,7 @@ describe('the conformance kit', () => {
     const careless: ClientAdapter = {
       name: 'careless',
       async run({ issuer, clientId, redirectUri }) {
-        const url = new URL(`${issuer}/auth`);
-        url.search = new URLSearchParams({
-          client_id: clientId,
-          response_type: 'code',
-          scope: 'openid',
-          redirect_uri: redirectUri,
-          state: 'never-checked',
-        }).toString();
+        const url = codeRequestUrl(issuer, { client_id: clientId, redirect_uri: redirectUri, state: 'never-checked' });
         const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         if (callback.searchParams.get('error')) return { ok: false, message: 'authorization error' };
         return { ok: true };

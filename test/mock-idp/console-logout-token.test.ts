@@ -1,27 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discover } from '../helpers/login.js';
+import { useLogoutReceiver } from '../helpers/logout-receiver.js';
 
 let idp: MockIdp;
-let receiver: Server;
-const received: string[] = [];
+const { received, url: receiverUrl } = useLogoutReceiver();
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push(new URLSearchParams(body).get('logout_token') ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as AddressInfo).port;
   idp = await startTestIdp({
     issuers: [
       {
@@ -32,17 +19,14 @@ beforeAll(async () => {
             client_secret: 'console-bcl-secret',
             redirect_uris: [REDIRECT_URI],
             post_logout_redirect_uris: ['http://127.0.0.1:3000/'],
-            backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
+            backchannel_logout_uri: receiverUrl(),
           },
         ],
       },
     ],
   });
 });
-afterAll(async () => {
-  await idp.close();
-  await new Promise((resolve) => receiver.close(resolve));
-});
+afterAll(() => idp.close());
 
 describe('the console stream and logout tokens', () => {
   it('shows the back-channel logout token mock-idp sent, decoded, on the logout request, and the id_token_hint it came with', async () => {

@@ -2,7 +2,8 @@ import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { discoverGenericBasic, REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { discoverGenericBasic } from '../helpers/login.js';
 
 let browser: Browser;
 let config: client.Configuration;

@@ -1,11 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { ASSERTION_TYPE, clientAssertion, clientPrivateKey } from '../../helpers/client-keys.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { authorizationCode, codeFlow, discover } from '../../helpers/login.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'auth0-web', secret: 'auth0-web-secret' };
 const M2M = { id: 'auth0-m2m', secret: 'auth0-m2m-secret' };
 const ALICE = 'auth0|6543210fedcba98765432100';
@@ -17,10 +18,7 @@ let issuer: string;
 let tokenUrl: string;
 
 const idp = useIdp({
-  issuers: [
-    { name: 'auth0', profile: 'auth0' },
-    { name: 'auth0-lenient', profile: 'auth0', path: '/auth0-lenient/', lenient: true, ttl: { clientCredentials: 60 } },
-  ],
+  issuers: strictAndLenient('auth0', { path: '/auth0-lenient/', ttl: { clientCredentials: 60 } }),
 });
 beforeAll(async () => {
   issuer = idp().issuers.auth0!;
@@ -41,13 +39,7 @@ async function post(url: string, params: Record<string, string>) {
 
 const webConfig = () => discover(issuer, WEB.id, client.ClientSecretPost(WEB.secret));
 
-async function assertion(aud: string) {
-  const { key, kid } = await clientPrivateKey('RS256');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: 'auth0-pkjwt', sub: 'auth0-pkjwt', aud, jti: randomUUID(), iat: now, exp: now + 120 })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key);
-}
+const assertion = (aud: string) => clientAssertion('auth0-pkjwt', aud, {}, 120);
 
 describe('Auth0: metadata and keys', () => {
   it('keeps the trailing slash in the issuer and publishes a tenant-shaped discovery', async () => {
@@ -140,14 +132,7 @@ describe('Auth0: audience', () => {
 
   it('accepts the audience on the token request too', async () => {
     const config = await webConfig();
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { callback, verifier } = await authorizationCode(config);
     const tokens = await client.authorizationCodeGrant(
       config,
       callback,

@@ -1,12 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { ASSERTION_TYPE, clientAssertion, clientPrivateKey } from '../../helpers/client-keys.js';
 import { basicAuth } from '../../helpers/http.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover } from '../../helpers/login.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'okta-web', secret: 'okta-web-secret' };
 const SERVICE = { id: 'okta-service', secret: 'okta-service-secret' };
 const ALICE = { sub: '00u1abcdefghijk12345', login: 'alice@example.com' };
@@ -16,8 +17,7 @@ let tokenUrl: string;
 
 const idp = useIdp({
   issuers: [
-    { name: 'okta', profile: 'okta' },
-    { name: 'okta-lenient', profile: 'okta', path: '/lenient/oauth2/default', lenient: true },
+    ...strictAndLenient('okta', { path: '/lenient/oauth2/default' }),
     { name: 'okta-acme', profile: 'okta', path: '/acme/oauth2/aus1acme', tenant: 'aus1acme' },
   ],
 });
@@ -72,21 +72,7 @@ async function post(url: string, init: { body?: string | URLSearchParams; header
   };
 }
 
-async function assertion(claims: Record<string, unknown> = {}) {
-  const { key, kid } = await clientPrivateKey('RS256');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    iss: 'okta-pkjwt',
-    sub: 'okta-pkjwt',
-    aud: tokenUrl,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 300,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key);
-}
+const assertion = (claims: Record<string, unknown> = {}) => clientAssertion('okta-pkjwt', tokenUrl, claims, 300);
 
 describe('Okta: what okta-sdk-python sends', () => {
   it('accepts a Basic-auth token request with every parameter in the query string and an empty body', async () => {

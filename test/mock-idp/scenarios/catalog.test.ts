@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarios, UserAgent } from '../../../mock-idp/index.js';
 import { basicAuth } from '../../helpers/http.js';
-import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic } from '../../helpers/login.js';
 
 let issuer: string;
 let jwks: JSONWebKeySet;
@@ -41,22 +42,30 @@ beforeAll(async () => {
   jwks = (await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet;
 });
 
+/** The generic issuer's authorization URL for a code flow to REDIRECT_URI with state the-state and S256 PKCE. */
+function authorizeUrl(params: Record<string, string>): URL {
+  const url = new URL(`${issuer}/auth`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: 'the-state',
+    code_challenge_method: 'S256',
+    ...params,
+  }).toString();
+  return url;
+}
+
 /** Runs a login for an armed client and returns the raw token response, without openid-client's checks. */
 async function rawLogin(clientIndex: number, scenario: string) {
   const { client_id, client_secret } = CLIENTS[clientIndex]!;
   idp().admin.arm('generic', client_id, scenario);
   const verifier = client.randomPKCECodeVerifier();
-  const url = new URL(`${issuer}/auth`);
-  url.search = new URLSearchParams({
+  const url = authorizeUrl({
     client_id,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: 'the-state',
     nonce: 'the-nonce',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
   const response = code
@@ -231,17 +240,11 @@ describe('authorization response faults', () => {
     const { client_id } = CLIENTS[6]!;
     idp().admin.arm('generic', client_id, 'state-altered');
     try {
-      const url = new URL(`${issuer}/auth`);
-      url.search = new URLSearchParams({
+      const url = authorizeUrl({
         client_id,
-        response_type: 'code',
-        scope: 'openid',
-        redirect_uri: REDIRECT_URI,
-        state: 'the-state',
         prompt: 'login',
         code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      }).toString();
+      });
       const first = await fetch(url, { redirect: 'manual' });
       expect(first.status).toBe(303);
       expect(first.headers.get('location')).toMatch(/\/interaction\//);
