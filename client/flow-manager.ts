@@ -88,7 +88,9 @@ export interface FlowManagerOptions {
    * token's owner (Stack Exchange's /2.3/me), for identity().
    */
   identityApi?: IdentityApi;
-  /** An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day. */
+  /**
+   * An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day.
+   */
   maxIdTokenAgeSeconds?: number;
   /** @internal Deliberate defects for the conformance kit's flawed clients. */
   [FLAWS]?: Flaws;
@@ -486,7 +488,8 @@ export class FlowManager {
     if (response.status !== 200) {
       throw new UserinfoError(
         'userinfo_failed',
-        `${api.url} answered HTTP ${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`,
+        `${api.url} answered HTTP ` +
+          `${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`,
         { status: response.status },
       );
     }

@@ -46,26 +46,31 @@ async function authorize(base: string, params: Record<string, string>) {
 describe('a redirect_uri the client did not register', () => {
   const sent = 'http://127.0.0.1:4000/auth/calback';
 
-  it('gets a page with the sent URI, the registered ones (the closest marked) and the config and admin call that add it', async () => {
-    const { status, page } = await authorize(issuer(), { client_id: 'shop-web', redirect_uri: sent });
-    expect(status).toBe(400);
-    expect(page.querySelector('code.sent')?.text).toBe(sent);
-    expect(page.querySelectorAll('ul.registered li').map((li) => li.text.trim())).toEqual([
-      'http://127.0.0.1:4000/auth/callback closest',
-      'http://127.0.0.1:4000/other',
-    ]);
-    expect(page.querySelector('ul.registered mark')?.text).toBe('http://127.0.0.1:4000/auth/callback');
-    const config = page.querySelector('pre[data-kind=config]')!.text;
-    expect(config).toContain('- name: "shop"');
-    expect(config).toContain('- client_id: "shop-web"');
-    expect(config).toContain(
-      `redirect_uris: ["http://127.0.0.1:4000/auth/callback","http://127.0.0.1:4000/other","${sent}"]`,
-    );
-    const curl = page.querySelector('pre[data-kind=admin]')!.text;
-    expect(curl).toBe(
-      `curl -X POST '${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H 'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`,
-    );
-  });
+  it(
+    'gets a page with the sent URI, the registered ones (the closest marked) and the config ' +
+      'and admin call that add it',
+    async () => {
+      const { status, page } = await authorize(issuer(), { client_id: 'shop-web', redirect_uri: sent });
+      expect(status).toBe(400);
+      expect(page.querySelector('code.sent')?.text).toBe(sent);
+      expect(page.querySelectorAll('ul.registered li').map((li) => li.text.trim())).toEqual([
+        'http://127.0.0.1:4000/auth/callback closest',
+        'http://127.0.0.1:4000/other',
+      ]);
+      expect(page.querySelector('ul.registered mark')?.text).toBe('http://127.0.0.1:4000/auth/callback');
+      const config = page.querySelector('pre[data-kind=config]')!.text;
+      expect(config).toContain('- name: "shop"');
+      expect(config).toContain('- client_id: "shop-web"');
+      expect(config).toContain(
+        `redirect_uris: ["http://127.0.0.1:4000/auth/callback","http://127.0.0.1:4000/other","${sent}"]`,
+      );
+      const curl = page.querySelector('pre[data-kind=admin]')!.text;
+      expect(curl).toBe(
+        `curl -X POST '${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H ` +
+          `'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`,
+      );
+    },
+  );
 
   it('is fixed by the admin call the page quotes: the same request then reaches the login', async () => {
     const own = await startTestIdp({ profiles: ['generic'] });
@@ -119,7 +124,8 @@ describe('a redirect_uri the client did not register', () => {
       'http://127.0.0.1:4000/auth/callback (closest), http://127.0.0.1:4000/other',
     );
     expect(body.error_description).toContain(
-      `POST ${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body {"redirect_uri":"${sent}"}`,
+      `POST ${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body ` +
+        `{"redirect_uri":"${sent}"}`,
     );
   });
 

@@ -35,31 +35,35 @@ async function login(config: client.Configuration, scope: string) {
 }
 
 describe('msw handlers at the real provider hostnames, no network', () => {
-  it('Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads https://api.stitch.money/graphql', async () => {
-    expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
-    const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
-    const config = await client.discovery(
-      new URL('https://secure.stitch.money'),
-      secretClient.client_id,
-      {},
-      client.ClientSecretPost(secretClient.client_secret),
-    );
-    expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
-    const tokens = await login(config, 'openid accounts balances');
-    expect(tokens.claims()).toMatchObject({ iss: 'https://secure.stitch.money', sub: 'user_2f9c8a71e4d3' });
-    await jwtVerify(
-      tokens.id_token!,
-      createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')),
-      { issuer: 'https://secure.stitch.money' },
-    );
-    const response = await fetch('https://api.stitch.money/graphql', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query { user { bankAccounts { name currentBalance } } }' }),
-    });
-    const body = (await response.json()) as { data: { user: { bankAccounts: { name: string }[] } } };
-    expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
-  });
+  it(
+    'Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads ' +
+      'https://api.stitch.money/graphql',
+    async () => {
+      expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
+      const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
+      const config = await client.discovery(
+        new URL('https://secure.stitch.money'),
+        secretClient.client_id,
+        {},
+        client.ClientSecretPost(secretClient.client_secret),
+      );
+      expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
+      const tokens = await login(config, 'openid accounts balances');
+      expect(tokens.claims()).toMatchObject({ iss: 'https://secure.stitch.money', sub: 'user_2f9c8a71e4d3' });
+      await jwtVerify(
+        tokens.id_token!,
+        createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')),
+        { issuer: 'https://secure.stitch.money' },
+      );
+      const response = await fetch('https://api.stitch.money/graphql', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query { user { bankAccounts { name currentBalance } } }' }),
+      });
+      const body = (await response.json()) as { data: { user: { bankAccounts: { name: string }[] } } };
+      expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
+    },
+  );
 
   it('Stitch: plain fetch code completes the flow too (form posts, no OIDC library)', async () => {
     const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
@@ -135,31 +139,37 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     expect(tokens.claims()!.iss).toBe(issuer);
   });
 
-  it('Stack Exchange: plain fetch at https://stackoverflow.com/oauth and https://api.stackexchange.com/2.3/me', async () => {
-    const app =
-      fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
-    const authorize = `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
-    const { url: callback } = await new UserAgent().navigate(authorize, {
-      until: (u) => u.href.startsWith(REDIRECT_URI),
-    });
-    expect(callback.searchParams.get('state')).toBe('s1');
-    const response = await fetch('https://stackoverflow.com/oauth/access_token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        client_id: app.client_id,
-        client_secret: app.client_secret,
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-      }),
-    });
-    expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
-    const token = new URLSearchParams(await response.text()).get('access_token')!;
-    const me = await fetch(
-      `https://api.stackexchange.com/2.3/me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`,
-    );
-    expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
-  });
+  it(
+    'Stack Exchange: plain fetch at https://stackoverflow.com/oauth and ' + 'https://api.stackexchange.com/2.3/me',
+    async () => {
+      const app =
+        fixtureJson<{ client_id: string; client_secret: string; key: string }[]>('clients/stackexchange.json')[0]!;
+      const authorize =
+        `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&` +
+        `redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
+      const { url: callback } = await new UserAgent().navigate(authorize, {
+        until: (u) => u.href.startsWith(REDIRECT_URI),
+      });
+      expect(callback.searchParams.get('state')).toBe('s1');
+      const response = await fetch('https://stackoverflow.com/oauth/access_token', {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_id: app.client_id,
+          client_secret: app.client_secret,
+          code: callback.searchParams.get('code')!,
+          redirect_uri: REDIRECT_URI,
+        }),
+      });
+      expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
+      const token = new URLSearchParams(await response.text()).get('access_token')!;
+      const me = await fetch(
+        `https://api.stackexchange.com/2.3/` +
+          `me?${new URLSearchParams({ site: 'stackoverflow', key: app.key, access_token: token })}`,
+      );
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
+    },
+  );
 
   it('records what the client did, as the loopback server does', () => {
     const tokenRequests = providers.idp.requests.list({ issuer: 'stitch', route: 'token' });

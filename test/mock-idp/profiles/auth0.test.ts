@@ -77,27 +77,30 @@ describe('Auth0: metadata and keys', () => {
 });
 
 describe('Auth0: openid-client', () => {
-  it('logs in with client_secret_post; the ID token verifies against the JWKS and carries namespaced claims', async () => {
-    const config = await webConfig();
-    const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
-    const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks(), { issuer, audience: WEB.id });
-    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(payload.exp! - payload.iat!).toBe(36000);
-    expect(tokens.expires_in).toBe(86400);
-    expect(payload).toMatchObject({
-      iss: issuer,
-      sub: ALICE,
-      nickname: 'alice',
-      email: 'alice@example.com',
-      [ROLES]: ['admin', 'editor'],
-    });
-    // Without an audience the access token is opaque and good at /userinfo only.
-    expect(() => decodeJwt(tokens.access_token)).toThrow();
-    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
-      sub: ALICE,
-      [ROLES]: ['admin', 'editor'],
-    });
-  });
+  it(
+    'logs in with client_secret_post; the ID token verifies against the JWKS and carries ' + 'namespaced claims',
+    async () => {
+      const config = await webConfig();
+      const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
+      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks(), { issuer, audience: WEB.id });
+      expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+      expect(payload.exp! - payload.iat!).toBe(36000);
+      expect(tokens.expires_in).toBe(86400);
+      expect(payload).toMatchObject({
+        iss: issuer,
+        sub: ALICE,
+        nickname: 'alice',
+        email: 'alice@example.com',
+        [ROLES]: ['admin', 'editor'],
+      });
+      // Without an audience the access token is opaque and good at /userinfo only.
+      expect(() => decodeJwt(tokens.access_token)).toThrow();
+      expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
+        sub: ALICE,
+        [ROLES]: ['admin', 'editor'],
+      });
+    },
+  );
 
   it('logs a public client in with PKCE', async () => {
     const { tokens } = await codeFlow(await discover(issuer, 'auth0-spa'), { loginHint: 'bob' });
@@ -272,25 +275,28 @@ describe('Auth0: client assertions and PKCE', () => {
     expect(tokens.claims()?.sub).toBe(ALICE);
   });
 
-  it('rejects the token URL or the issuer without its slash as the assertion audience (strict), unless lenient', async () => {
-    const request = async (aud: string, url = tokenUrl) =>
-      post(url, {
-        grant_type: 'client_credentials',
-        audience: API,
-        client_assertion_type: ASSERTION_TYPE,
-        client_assertion: await assertion(aud),
+  it(
+    'rejects the token URL or the issuer without its slash as the assertion audience (strict), ' + 'unless lenient',
+    async () => {
+      const request = async (aud: string, url = tokenUrl) =>
+        post(url, {
+          grant_type: 'client_credentials',
+          audience: API,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion(aud),
+        });
+      const byTokenUrl = await request(tokenUrl);
+      expect(byTokenUrl.status).toBe(401);
+      expect(byTokenUrl.body).toMatchObject({
+        error: 'invalid_client',
+        error_description: expect.stringContaining(`must be ${issuer}`),
       });
-    const byTokenUrl = await request(tokenUrl);
-    expect(byTokenUrl.status).toBe(401);
-    expect(byTokenUrl.body).toMatchObject({
-      error: 'invalid_client',
-      error_description: expect.stringContaining(`must be ${issuer}`),
-    });
-    expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
-    expect((await request(issuer)).status).toBe(200);
-    const lenient = idp().issuers['auth0-lenient']!;
-    expect((await request(`${lenient}oauth/token`, `${lenient}oauth/token`)).status).toBe(200);
-  });
+      expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
+      expect((await request(issuer)).status).toBe(200);
+      const lenient = idp().issuers['auth0-lenient']!;
+      expect((await request(`${lenient}oauth/token`, `${lenient}oauth/token`)).status).toBe(200);
+    },
+  );
 
   it('accepts a plain PKCE challenge, and a challenge without a method as plain', async () => {
     for (const method of ['plain', undefined]) {

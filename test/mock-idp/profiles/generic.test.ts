@@ -145,22 +145,25 @@ describe('the other grants and endpoints', () => {
     expect(await agent.jar.getCookieString(issuer())).toMatch(/mockidp_generic_session=/);
   });
 
-  it('keeps the session in one unsigned cookie; an unknown session id is a fresh login, never that session', async () => {
-    const config = await discoverGenericBasic(issuer());
-    const url = await authorizationUrl(config, { login_hint: 'bob' });
-    const first = await fetch(url, { redirect: 'manual' });
-    expect(first.status).toBe(303);
-    const cookies = first.headers.getSetCookie().map((c) => c.split('=')[0]);
-    expect(cookies).toEqual(['mockidp_generic_session']);
+  it(
+    'keeps the session in one unsigned cookie; an unknown session id is a fresh login, never ' + 'that session',
+    async () => {
+      const config = await discoverGenericBasic(issuer());
+      const url = await authorizationUrl(config, { login_hint: 'bob' });
+      const first = await fetch(url, { redirect: 'manual' });
+      expect(first.status).toBe(303);
+      const cookies = first.headers.getSetCookie().map((c) => c.split('=')[0]);
+      expect(cookies).toEqual(['mockidp_generic_session']);
 
-    const forged = 'a'.repeat(43);
-    const second = await fetch(url, { redirect: 'manual', headers: { cookie: `mockidp_generic_session=${forged}` } });
-    expect(second.status).toBe(303);
-    const issued = /^mockidp_generic_session=([^;]+)/.exec(second.headers.getSetCookie()[0] ?? '')?.[1];
-    expect(issued).toMatch(/^[\w-]{43}$/);
-    expect(issued).not.toBe(forged);
-    expect(new URL(second.headers.get('location')!).searchParams.get('code')).toBeTruthy();
-  });
+      const forged = 'a'.repeat(43);
+      const second = await fetch(url, { redirect: 'manual', headers: { cookie: `mockidp_generic_session=${forged}` } });
+      expect(second.status).toBe(303);
+      const issued = /^mockidp_generic_session=([^;]+)/.exec(second.headers.getSetCookie()[0] ?? '')?.[1];
+      expect(issued).toMatch(/^[\w-]{43}$/);
+      expect(issued).not.toBe(forged);
+      expect(new URL(second.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    },
+  );
 
   it('reuses the browser session for a second login without a new interaction', async () => {
     const config = await discoverGenericBasic(issuer());

@@ -163,29 +163,32 @@ describe('GitLab: the authorization code flow', () => {
     expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('RS256');
   });
 
-  it('serves name, nickname, preferred_username, website, profile, picture and groups from /oauth/userinfo only', async () => {
-    const tokens = await login();
-    const response = await fetch(`${issuer}/oauth/userinfo`, {
-      headers: { authorization: `Bearer ${tokens.access_token}` },
-    });
-    const info = (await response.json()) as Record<string, unknown>;
-    expect(info).toMatchObject({
-      sub: '1234567',
-      nickname: 'alice',
-      preferred_username: 'alice',
-      name: 'Alice Adams',
-      website: 'https://alice.example.com',
-      profile: 'https://gitlab.example.com/alice',
-      email: 'alice@example.com',
-      groups: ['acme', 'acme/backend', 'acme/frontend'],
-      'https://gitlab.org/claims/groups/owner': ['acme'],
-    });
-    expect(typeof info.picture).toBe('string');
-    expect(info.sub_legacy).toMatch(/^[0-9a-f]{64}$/);
-    // ID token only, and fixture data that only the REST API shows.
-    expect(info).not.toHaveProperty('groups_direct');
-    expect(info).not.toHaveProperty('created_at');
-  });
+  it(
+    'serves name, nickname, preferred_username, website, profile, picture and groups from ' + '/oauth/userinfo only',
+    async () => {
+      const tokens = await login();
+      const response = await fetch(`${issuer}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      const info = (await response.json()) as Record<string, unknown>;
+      expect(info).toMatchObject({
+        sub: '1234567',
+        nickname: 'alice',
+        preferred_username: 'alice',
+        name: 'Alice Adams',
+        website: 'https://alice.example.com',
+        profile: 'https://gitlab.example.com/alice',
+        email: 'alice@example.com',
+        groups: ['acme', 'acme/backend', 'acme/frontend'],
+        'https://gitlab.org/claims/groups/owner': ['acme'],
+      });
+      expect(typeof info.picture).toBe('string');
+      expect(info.sub_legacy).toMatch(/^[0-9a-f]{64}$/);
+      // ID token only, and fixture data that only the REST API shows.
+      expect(info).not.toHaveProperty('groups_direct');
+      expect(info).not.toHaveProperty('created_at');
+    },
+  );
 
   it('is plain OAuth without openid: no ID token', async () => {
     const tokens = await login('read_user');
@@ -231,35 +234,38 @@ describe('GitLab: the authorization code flow', () => {
 });
 
 describe('GitLab: refresh and revocation', () => {
-  it('rotates: the refresh (with redirect_uri) kills the old access and refresh tokens, the new pair works', async () => {
-    const first = await login();
-    expect((await apiUser(first.access_token)).status).toBe(200);
-    const refreshed = await refreshAsApp(first.refresh_token);
-    expect(refreshed.status).toBe(200);
-    expect(refreshed.body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
-    expect(refreshed.body.access_token).not.toBe(first.access_token);
-    expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
+  it(
+    'rotates: the refresh (with redirect_uri) kills the old access and refresh tokens, the new ' + 'pair works',
+    async () => {
+      const first = await login();
+      expect((await apiUser(first.access_token)).status).toBe(200);
+      const refreshed = await refreshAsApp(first.refresh_token);
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
+      expect(refreshed.body.access_token).not.toBe(first.access_token);
+      expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
 
-    expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
-    const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
-      headers: { authorization: `Bearer ${first.access_token}` },
-    });
-    expect(oldUserinfo.status).toBe(401);
-    const reuse = await refreshAsApp(first.refresh_token);
-    expect(reuse.status).toBe(400);
-    expect(reuse.body.error).toBe('invalid_grant');
+      expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
+      const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${first.access_token}` },
+      });
+      expect(oldUserinfo.status).toBe(401);
+      const reuse = await refreshAsApp(first.refresh_token);
+      expect(reuse.status).toBe(400);
+      expect(reuse.body.error).toBe('invalid_grant');
 
-    // Reusing the old refresh token does not take the new pair down.
-    expect((await apiUser(String(refreshed.body.access_token))).status).toBe(200);
-    const again = await refreshAsApp(String(refreshed.body.refresh_token));
-    expect(again.status).toBe(200);
-    const { payload } = await jwtVerify(
-      String(again.body.id_token),
-      createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
-      { issuer, audience: APP.client_id },
-    );
-    expect(payload.exp! - payload.iat!).toBe(120);
-  });
+      // Reusing the old refresh token does not take the new pair down.
+      expect((await apiUser(String(refreshed.body.access_token))).status).toBe(200);
+      const again = await refreshAsApp(String(refreshed.body.refresh_token));
+      expect(again.status).toBe(200);
+      const { payload } = await jwtVerify(
+        String(again.body.id_token),
+        createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
+        { issuer, audience: APP.client_id },
+      );
+      expect(payload.exp! - payload.iat!).toBe(120);
+    },
+  );
 
   it('revokes with 200 {}, and revoking the access token ends its refresh token too', async () => {
     const tokens = await login();

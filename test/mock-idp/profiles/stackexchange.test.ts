@@ -270,7 +270,8 @@ describe('Stack Exchange: /2.3/me', () => {
     expect(viaHeader.body.items).toEqual(viaQuery.body.items);
     // fetch decompresses transparently, and still sees the encoding.
     const fetched = await fetch(
-      `${issuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}&access_token=${encodeURIComponent(token)}`,
+      `${issuer}/2.3/me?site=stackoverflow&key=${encodeURIComponent(APP.key)}&` +
+        `access_token=${encodeURIComponent(token)}`,
     );
     expect(fetched.headers.get('content-encoding')).toBe('gzip');
     expect(((await fetched.json()) as { items: unknown[] }).items).toHaveLength(1);

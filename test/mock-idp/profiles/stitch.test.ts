@@ -112,7 +112,8 @@ async function graphqlQuery(token: string, query: string) {
 }
 
 const BANK_QUERY =
-  'query { user { bankAccounts { id name accountType accountNumber bankId branchCode currency availableBalance currentBalance accountHolder } } }';
+  'query { user { bankAccounts { id name accountType accountNumber bankId branchCode ' +
+  'currency availableBalance currentBalance accountHolder } } }';
 
 describe('Stitch: the Python sample flow', () => {
   it('logs in with a PEM certificate assertion, refreshes single-use, and reads bank accounts', async () => {
