@@ -35,7 +35,10 @@ for (const concurrency of [1, 6, 12]) {
   if (concurrency === 6) process.stdout.write(`\n${toMarkdown(report).split('\n').slice(0, 3).join('\n')}\n\n`);
 }
 console.log(
-  `RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs; heap in use after a full GC ${heapBefore.toFixed(0)} MB before, ${liveHeapMb().toFixed(0)} MB after`,
+  `RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ` +
+    `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs; heap in ` +
+    `use after a full GC ${heapBefore.toFixed(0)} MB before, ${liveHeapMb().toFixed(0)} MB ` +
+    `after`,
 );
 
 // The black-box adapters: the example web app (one case at a time, its client is fixed),
@@ -62,7 +65,9 @@ const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 const command = await runConformance({
   idp,
   adapter: commandAdapter({
-    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} --client-id {client_id} --timeout 8`,
+    command:
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} ` +
+      `--client-id {client_id} --timeout 8`,
   }),
 });
 console.log(`command adapter, mock-idp login (a node process per login): ${summaryLine(command)}`);

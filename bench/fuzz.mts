@@ -38,7 +38,8 @@ child.kill('SIGTERM');
 
 const row = (k: string, v: unknown) => console.log(`${k.padEnd(22)} ${v}`);
 console.log(
-  `mock-idp fuzz: seed ${seed}, ${report.requests} requests over ${report.routes} routes in ${(report.ms / 1000).toFixed(1)} s`,
+  `mock-idp fuzz: seed ${seed}, ${report.requests} requests over ${report.routes} routes in ` +
+    `${(report.ms / 1000).toFixed(1)} s`,
 );
 console.log('\nstatus   count');
 for (const [status, count] of Object.entries(report.statuses).sort()) console.log(`${status.padEnd(8)} ${count}`);

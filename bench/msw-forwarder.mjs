@@ -51,10 +51,12 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `msw forwarder, ${new Date().toISOString().slice(0, 10)}, node ${process.version}: ${FLOWS} logins at https://acme.okta.com, concurrency ${CONCURRENCY}`,
+  `msw forwarder, ${new Date().toISOString().slice(0, 10)}, node ${process.version}: ` +
+    `${FLOWS} logins at https://acme.okta.com, concurrency ${CONCURRENCY}`,
 );
 console.log(
-  `  ${(FLOWS / seconds).toFixed(0)} logins/s, ${failures} failures${failures ? `: ${JSON.stringify(Object.fromEntries(errors))}` : ''}`,
+  `  ${(FLOWS / seconds).toFixed(0)} logins/s, ${failures} ` +
+    `failures${failures ? `: ${JSON.stringify(Object.fromEntries(errors))}` : ''}`,
 );
 server.close();
 await providers.close();

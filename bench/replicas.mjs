@@ -135,7 +135,8 @@ const rows = [];
 }
 
 console.log(
-  `mock-idp replicas: ${FLOWS} code flows after ${WARM_UP} warm-up, ${CONCURRENCY} in flight, ${cpus().length} cores, Node ${process.version}`,
+  `mock-idp replicas: ${FLOWS} code flows after ${WARM_UP} warm-up, ${CONCURRENCY} in ` +
+    `flight, ${cpus().length} cores, Node ${process.version}`,
 );
 for (const [name, perSecond] of rows) console.log(`${name.padEnd(28)} ${perSecond.toFixed(0)} flows/s`);
 console.log(`ratio                        ${(rows[1][1] / rows[0][1]).toFixed(2)}`);

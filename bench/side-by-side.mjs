@@ -170,7 +170,10 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-/** One server process: its first flows, then, warmed up, client_credentials and code flows, each as operations per second. */
+/**
+ * One server process: its first flows, then, warmed up, client_credentials and code flows, each as operations per
+ * second.
+ */
 async function throughput(server) {
   const { child, issuer } = await spawnServer(server);
   // Connection pools and key imports only: the next figure is a fresh process's.
@@ -264,7 +267,8 @@ const rows = [
     tokensRatio >= 1.5,
   ],
   [
-    `code + PKCE flows/s incl. login, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`,
+    `code + PKCE flows/s incl. login, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, ` +
+      `median of ${THROUGHPUT_ROUNDS}`,
     fmt(ours.flowsPerSecond),
     fmt(theirs.flowsPerSecond),
     fmt(flowsRatio, 2),
@@ -290,7 +294,9 @@ const rows = [
 ];
 
 console.log(
-  `\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, driver ${driver.name}\n`,
+  `\nmock-idp side-by-side benchmark, ${new Date().toISOString().slice(0, 10)}, node ` +
+    `${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, driver ` +
+    `${driver.name}\n`,
 );
 console.log('| figure | mock-idp | oauth2-mock-server | ratio | target | |');
 console.log('|---|---:|---:|---:|---|---|');
@@ -299,7 +305,9 @@ for (const [label, a, b, ratio, target, pass] of rows)
     `| ${label} | ${a} | ${b} | ${ratio} | ${target} | ${pass === undefined ? '' : pass ? 'PASS' : 'FAIL'} |`,
   );
 console.log(
-  `\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`,
+  `\nRSS samples every ${RSS_FLOWS / 4} flows (MB): mock-idp ` +
+    `${ours.rss.map((v) => fmt(v, 1)).join(' → ')}; oauth2-mock-server ` +
+    `${theirs.rss.map((v) => fmt(v, 1)).join(' → ')}`,
 );
 console.log('\nThroughput ratios are the median of per-round ratios: the servers take turns in every round.');
 console.log(
@@ -312,9 +320,17 @@ console.log(
     .join('; ')}`,
 );
 console.log(
-  `Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')} (first start on this build, untimed in the table: ${fmt(firstStart.readyMs)}); oauth2-mock-server ${theirs.startups.map((v) => fmt(v)).join(', ')}`,
+  `Start-up runs (ms): mock-idp ${ours.startups.map((v) => fmt(v)).join(', ')} (first start ` +
+    `on this build, untimed in the table: ${fmt(firstStart.readyMs)}); oauth2-mock-server ` +
+    `${theirs.startups.map((v) => fmt(v)).join(', ')}`,
 );
 console.log(
-  `Throughput rounds (tokens/s; flows/s; first flows/s): mock-idp ${ours.tokens.map((v) => fmt(v)).join(', ')}; ${ours.flows.map((v) => fmt(v)).join(', ')}; ${ours.freshFlows.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ${theirs.tokens.map((v) => fmt(v)).join(', ')}; ${theirs.flows.map((v) => fmt(v)).join(', ')}; ${theirs.freshFlows.map((v) => fmt(v)).join(', ')}`,
+  `Throughput rounds (tokens/s; flows/s; first flows/s): mock-idp ` +
+    `${ours.tokens.map((v) => fmt(v)).join(', ')}; ` +
+    `${ours.flows.map((v) => fmt(v)).join(', ')}; ` +
+    `${ours.freshFlows.map((v) => fmt(v)).join(', ')}; oauth2-mock-server ` +
+    `${theirs.tokens.map((v) => fmt(v)).join(', ')}; ` +
+    `${theirs.flows.map((v) => fmt(v)).join(', ')}; ` +
+    `${theirs.freshFlows.map((v) => fmt(v)).join(', ')}`,
 );
 process.exit(0);

@@ -293,14 +293,17 @@ const final = series.at(-1).rss;
 const limit = Math.round(plateau * 1.3 + 30);
 
 console.log(
-  `mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} issuers (storeSize ${STORE_SIZE}), then ${ATTACK_SECONDS} s of memory attack`,
+  `mock-idp soak: ${CONCURRENCY} concurrent flows for ${SECONDS} s on ${endpoints.length} ` +
+    `issuers (storeSize ${STORE_SIZE}), then ${ATTACK_SECONDS} s of memory attack`,
 );
 console.log(
-  `flows              ${flows} (${(flows / SECONDS).toFixed(1)}/s), failed ${[...errors.entries()].filter(([k]) => !k.startsWith('attack')).reduce((n, [, c]) => n + c, 0)}`,
+  `flows              ${flows} (${(flows / SECONDS).toFixed(1)}/s), failed ` +
+    `${[...errors.entries()].filter(([k]) => !k.startsWith('attack')).reduce((n, [, c]) => n + c, 0)}`,
 );
 console.log(`latency p50/p99    ${pct(0.5)} / ${pct(0.99)} ms`);
 console.log(
-  `attack             ${attack.bigBodies} oversized bodies, ${attack.scenarioCopies} scenario copies, ${attack.minted} tokens minted (${attack.refused} refused)`,
+  `attack             ${attack.bigBodies} oversized bodies, ${attack.scenarioCopies} ` +
+    `scenario copies, ${attack.minted} tokens minted (${attack.refused} refused)`,
 );
 console.log(`process alive      ${alive}, /health ${health}`);
 console.log(`RSS plateau/final  ${plateau} / ${final} MB (limit ${limit})`);

@@ -79,7 +79,8 @@ function checkUsage(options: ConformOptions): void {
     if (!options.url) throw new UsageError("--adapter web needs --url, the app's base URL");
     if (!options.clientId && (options.clientSecret !== undefined || options.tokenEndpointAuthMethod)) {
       throw new UsageError(
-        "--client-secret and --token-endpoint-auth-method describe your --client-id: give it too (without all three, the profile's web client is assumed)",
+        '--client-secret and --token-endpoint-auth-method describe your --client-id: give it too ' +
+          "(without all three, the profile's web client is assumed)",
       );
     }
     if (options.successUrl !== undefined && options.whoami)
@@ -106,7 +107,8 @@ function checkUsage(options: ConformOptions): void {
     ).filter((o) => options[o] !== undefined);
     if (webOnly.length)
       throw new UsageError(
-        `--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for --adapter web`,
+        `--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: ` +
+          `only for --adapter web`,
       );
   }
   if (!profileNames().includes(options.profile))
@@ -236,12 +238,16 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
     io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
     if (assumed) {
       io.stderr.write(
-        `  no --client-id: assuming the ${options.profile} profile's web client ${assumed.client_id} (secret ${String(assumed.client_secret)}, ${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from fixtures/clients/${options.profile}.json\n`,
+        `  no --client-id: assuming the ${options.profile} profile's web client ` +
+          `${assumed.client_id} (secret ${String(assumed.client_secret)}, ` +
+          `${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from ` +
+          `fixtures/clients/${options.profile}.json\n`,
       );
     }
     if (client) {
       io.stderr.write(
-        `  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ${client.redirectUris.join(' or ')}\n`,
+        `  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ` +
+          `${client.redirectUris.join(' or ')}\n`,
       );
       await waitForApp(options.url!, options.wait);
     }
@@ -259,9 +265,8 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
       ...(options.clockTolerance !== undefined ? { clockToleranceSeconds: options.clockTolerance } : {}),
       onResult: (result, done, total) => io.stderr.write(`${progressLine(result, done, total, !!io.stderr.isTTY)}\n`),
     });
-    io.stdout.write(
-      `\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width: Math.max(80, (io.stdout as { columns?: number }).columns ?? 120) })}\n`,
-    );
+    const width = Math.max(80, (io.stdout as { columns?: number }).columns ?? 120);
+    io.stdout.write(`\n${summaryTable(report, { colour: !!io.stdout.isTTY, verbose: !!options.verbose, width })}\n`);
     for (const file of options.report) {
       await mkdir(dirname(file), { recursive: true });
       // A JUnit report names the HTML one beside it, so a CI page links to the readable version.

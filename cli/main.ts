@@ -110,10 +110,10 @@ program
       });
       const loopbackOnly = isLoopbackName(idp.config.host);
       const render = idp.config.logFormat === 'json' ? renderBannerJson : renderBanner;
-      process.stdout.write(
-        `${render(idp.url, idp.describe(), { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken })}\n`,
-      );
-      // A stop drains: requests in flight are answered (up to 10 s), then the process exits; a second signal exits at once.
+      const access = { adminOpen: !!idp.config.adminToken || loopbackOnly, loopbackOnly: !idp.config.adminToken };
+      process.stdout.write(`${render(idp.url, idp.describe(), access)}\n`);
+      // A stop drains: requests in flight are answered (up to 10 s), then the process exits; a second signal exits at
+      // once.
       const stop = () => {
         process.once('SIGINT', () => process.exit(1));
         process.once('SIGTERM', () => process.exit(1));
@@ -135,7 +135,8 @@ program
 program
   .command('login')
   .description(
-    'log in at an OpenID Connect provider as a command-line tool would (RFC 8252 loopback redirect) and print the tokens and ID token claims as JSON',
+    'log in at an OpenID Connect provider as a command-line tool would (RFC 8252 loopback ' +
+      'redirect) and print the tokens and ID token claims as JSON',
   )
   .requiredOption('--issuer <url>', "the provider's issuer URL (discovery), e.g. http://127.0.0.1:9400/generic")
   .requiredOption('--client-id <id>', 'client_id of a native client with an http://127.0.0.1/callback redirect URI')
@@ -192,7 +193,8 @@ Example:
 program
   .command('conform')
   .description(
-    'test a client with the conformance kit: a web app (black box) or a command-line client, against every case of the catalog',
+    'test a client with the conformance kit: a web app (black box) or a command-line client, ' +
+      'against every case of the catalog',
   )
   .addOption(
     new Option(
@@ -232,7 +234,8 @@ program
   )
   .option(
     '--command <command line>',
-    'command: what logs in, run by the shell per login; gets MOCK_IDP_ISSUER, MOCK_IDP_CLIENT_ID, ... and {issuer} {client_id} placeholders',
+    'command: what logs in, run by the shell per login; gets MOCK_IDP_ISSUER, ' +
+      'MOCK_IDP_CLIENT_ID, ... and {issuer} {client_id} placeholders',
   )
   .addOption(
     new Option('--profile <name>', `the provider to imitate (${profileNames().join(', ')})`).default('generic'),
@@ -257,7 +260,9 @@ program
   .addOption(
     new Option(
       '--jwks-refetch-interval <seconds>',
-      'how long the client may hold off refetching the JWKS for an unknown kid; a key rotation reaches it this long after its last JWKS fetch (default 10; openid-client needs 61; 0: at once)',
+      'how long the client may hold off refetching the JWKS for an unknown kid; a key rotation ' +
+        'reaches it this long after its last JWKS fetch (default 10; openid-client needs 61; 0: at ' +
+        'once)',
     ).argParser(asArgument(parseSecondsOrZero)),
   )
   .addOption(

@@ -112,7 +112,8 @@ export class EncryptedCookieStore {
     if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
       throw new CookieStoreError(
         'cookie_too_large',
-        `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies over ${MAX_COOKIE_BYTES}`,
+        `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies ` +
+          `over ${MAX_COOKIE_BYTES}`,
       );
     }
     return { cookie, maxAge };

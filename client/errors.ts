@@ -147,7 +147,8 @@ export class TokenEndpointError extends RelyingPartyError {
   ) {
     super(
       code,
-      `token endpoint error ${fields.status} ${fields.error}${fields.errorDescription ? `: ${fields.errorDescription}` : ''}`,
+      `token endpoint error ${fields.status} ` +
+        `${fields.error}${fields.errorDescription ? `: ${fields.errorDescription}` : ''}`,
       options,
     );
     this.error = fields.error;

@@ -94,7 +94,9 @@ export interface FlowManagerOptions {
    * documents several for itself (Google: accounts.google.com beside https://accounts.google.com).
    */
   idTokenIssuers?: readonly string[];
-  /** An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day. */
+  /**
+   * An ID token issued longer ago than this is refused, even if exp is later (OIDC Core 3.1.3.7 (10)). Default 1 day.
+   */
   maxIdTokenAgeSeconds?: number;
   /** @internal Deliberate defects for the conformance kit's flawed clients. */
   [FLAWS]?: Flaws;
@@ -506,7 +508,8 @@ export class FlowManager {
     if (response.status !== 200) {
       throw new UserinfoError(
         'userinfo_failed',
-        `${api.url} answered HTTP ${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`,
+        `${api.url} answered HTTP ` +
+          `${response.status}${typeof record.error_name === 'string' ? ` ${record.error_name}` : ''}`,
         { status: response.status },
       );
     }

@@ -96,7 +96,8 @@ async function verificationKey(
   if (candidates.length > 1) {
     throw new IdTokenValidationError(
       'id_token_key_ambiguous',
-      `${candidates.length} ${alg} keys fit ${kid === undefined ? 'an ID token without kid' : `kid "${kid}"`}; refusing to guess`,
+      `${candidates.length} ${alg} keys fit ` +
+        `${kid === undefined ? 'an ID token without kid' : `kid "${kid}"`}; refusing to guess`,
       { claim: 'kid' },
     );
   }

@@ -41,7 +41,9 @@ export const presets = {
     ...options,
   })),
 
-  /** GitLab (https://gitlab.com): client secrets only, 2-minute ID tokens, rotating refresh tokens, no logout endpoint. */
+  /**
+   * GitLab (https://gitlab.com): client secrets only, 2-minute ID tokens, rotating refresh tokens, no logout endpoint.
+   */
   gitlab: preset((issuer, options) => ({
     issuer,
     assertionAudience: 'token_endpoint',
@@ -150,5 +152,8 @@ export const presets = {
   }),
 };
 
-/** The provider names, from the presets themselves: client/ knows no mock-idp code (a test checks they match its profiles). */
+/**
+ * The provider names, from the presets themselves: client/ knows no mock-idp code (a test checks they match its
+ * profiles).
+ */
 export type PresetName = keyof typeof presets;

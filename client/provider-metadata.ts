@@ -7,7 +7,10 @@ export type ServerMetadata = oidc.ServerMetadata;
 
 /** Endpoints for a provider without discovery (plain OAuth 2, or an OIDC provider configured by hand). */
 export interface ExplicitEndpoints {
-  /** The issuer identifier, checked against ID tokens and RFC 9207 `iss`; defaults to the authorization endpoint's origin. */
+  /**
+   * The issuer identifier, checked against ID tokens and RFC 9207 `iss`; defaults to the authorization endpoint's
+   * origin.
+   */
   issuer?: string;
   authorization: string;
   token: string;

@@ -17,9 +17,10 @@ export async function fetchUserinfo(request: UserinfoRequest): Promise<Record<st
     headers: { authorization: `Bearer ${request.accessToken}`, accept: 'application/json, application/jwt;q=0.9' },
   });
   if (response.status === 401 || response.status === 403) {
+    const challenge = response.headers.get('www-authenticate');
     throw new UserinfoError(
       'userinfo_unauthorized',
-      `userinfo refused the access token (HTTP ${response.status}${response.headers.get('www-authenticate') ? `: ${response.headers.get('www-authenticate')}` : ''})`,
+      `userinfo refused the access token (HTTP ${response.status}${challenge ? `: ${challenge}` : ''})`,
       { status: response.status },
     );
   }

@@ -167,7 +167,9 @@ async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): 
   if (wait > 0) await sleep(wait);
 }
 
-/** What a case's client did and what the IdP saw of it, for the result; `log` is absent when it could not be read whole. */
+/**
+ * What a case's client did and what the IdP saw of it, for the result; `log` is absent when it could not be read whole.
+ */
 interface Played {
   outcome: ClientOutcome;
   log: readonly RequestRecord[] | undefined;
@@ -215,7 +217,10 @@ export function skippedCase(testCase: ConformanceCase, reason: string): CaseResu
 interface Delivery {
   /** Armed on the case's client_id from this step of the script. */
   armed?: { scenario: string; atStep: number };
-  /** Served by a scenario issuer URL of the case's own: JWKS, discovery and rotation faults, whose requests name no client. */
+  /**
+   * Served by a scenario issuer URL of the case's own: JWKS, discovery and rotation faults, whose requests name no
+   * client.
+   */
   viaIssuer?: string;
   /** An issuer-only case armed on a fixed client's client_id instead, as the case allows. */
   armedInstead?: true;
@@ -240,7 +245,10 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
   if (delivery.armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
     const { keys } = issuer;
     if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
-      return 'the issuer publishes several keys of the type it signs with, and a client with a fixed issuer cannot be sent to one that publishes one';
+      return (
+        'the issuer publishes several keys of the type it signs with, and a client with a fixed ' +
+        'issuer cannot be sent to one that publishes one'
+      );
     }
   }
   return undefined;
@@ -333,7 +341,9 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
         log && facts
           ? { facts, failure: testCase.evidence?.(log, { issuer, clientId, script, outcome }) }
           : {
-              lost: `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ${idp.config.requestLogSize}); raise requestLogSize`,
+              lost:
+                `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ` +
+                `${idp.config.requestLogSize}); raise requestLogSize`,
             },
       hasFault:
         (testCase.scenario !== undefined && testCase.scenario !== NO_FAULT) || testCase.logoutToken !== undefined,

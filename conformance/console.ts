@@ -26,10 +26,14 @@ function clip(text: string, width: number): string {
 /** One line per finished case, as the run goes: `[ 12/87] PASS MUST   id-token-aud-wrong  rejected: ...`. */
 export function progressLine(result: CaseResult, done: number, total: number, colour = false): string {
   const count = `[${String(done).padStart(String(total).length)}/${total}]`;
-  return `${count} ${verdictWord(result.verdict, colour)} ${result.level.padEnd(6)} ${result.id}  ${clip(result.reason, WHY_WIDTH)}`;
+  return (
+    `${count} ${verdictWord(result.verdict, colour)} ${result.level.padEnd(6)} ${result.id}  ` +
+    `${clip(result.reason, WHY_WIDTH)}`
+  );
 }
 
-// Long spec names in their usual short form, so the SPEC column stays narrow; each provider's own docs come with its profile.
+// Long spec names in their usual short form, so the SPEC column stays narrow; each provider's own docs come with its
+// profile.
 const SHORT_SPECS: readonly (readonly [string, string])[] = [
   ['OIDC Back-Channel Logout 1.0', 'OIDC BCL'],
   ['OAuth 2.0 Form Post Response Mode', 'OAuth Form Post'],
@@ -69,10 +73,15 @@ export function summaryTable(report: ConformanceReport, options: SummaryOptions 
   // As wide as the widest verdict shown: NOT-DELIVERED only widens a run that has one.
   const verdictWidth = Math.max('VERDICT'.length, ...report.results.map((r) => r.verdict.length));
   const whyWidth = Math.max(20, width - (verdictWidth + 1 + 7 + idWidth + 2 + specWidth + 2));
-  const header = `${'VERDICT'.padEnd(verdictWidth)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  ${'SPEC'.padEnd(specWidth)}  WHY`;
+  const header =
+    `${'VERDICT'.padEnd(verdictWidth)} ${'LEVEL'.padEnd(6)} ${'CASE'.padEnd(idWidth)}  ` +
+    `${'SPEC'.padEnd(specWidth)}  WHY`;
   const indent = ' '.repeat(verdictWidth + 1 + 7);
   const lines = report.results.flatMap((r) => {
-    const row = `${verdictWord(r.verdict, colour, verdictWidth)} ${r.level.padEnd(6)} ${r.id.padEnd(idWidth)}  ${shortSpec(r.refs).padEnd(specWidth)}  ${clip(r.reason, whyWidth)}`;
+    const row =
+      `${verdictWord(r.verdict, colour, verdictWidth)} ${r.level.padEnd(6)} ` +
+      `${r.id.padEnd(idWidth)}  ${shortSpec(r.refs).padEnd(specWidth)}  ` +
+      `${clip(r.reason, whyWidth)}`;
     const requests = `${indent}requests: ${r.calls.length ? r.calls.join(' > ') : 'none'}`;
     if (r.verdict === 'fail' || r.verdict === 'warn' || r.verdict === 'not-delivered') {
       const why = r.reason.replace(/\s+/g, ' ');
@@ -104,7 +113,10 @@ export function catalogListing(
   return catalog
     .map((c) => {
       const only = [...(c.requires ?? []), ...(c.profiles ?? [])];
-      return `${c.id.padEnd(idWidth)}  ${c.level.padEnd(6)} ${c.area.padEnd(areaWidth)}  ${c.title}${only.length ? ` [${only.join(', ')}]` : ''}`;
+      return (
+        `${c.id.padEnd(idWidth)}  ${c.level.padEnd(6)} ${c.area.padEnd(areaWidth)}  ` +
+        `${c.title}${only.length ? ` [${only.join(', ')}]` : ''}`
+      );
     })
     .join('\n');
 }

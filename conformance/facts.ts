@@ -27,7 +27,10 @@ const param = (record: RequestRecord | undefined, name: string): string | undefi
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a parameter). */
+/**
+ * A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a
+ * parameter).
+ */
 const isTokenUse = (r: RequestRecord) =>
   r.route === 'userinfo' ||
   /^bearer /i.test(r.headers.authorization ?? '') ||

@@ -49,12 +49,14 @@ const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => bool
   'sent-state': {
     holds: (f) => f.sentState,
     otherwise:
-      'the client sent no state, so a forged or missing one proves nothing; its CSRF protection is judged by csrf-protection',
+      'the client sent no state, so a forged or missing one proves nothing; its CSRF protection ' +
+      'is judged by csrf-protection',
   },
   'sent-nonce': {
     holds: (f) => f.sentNonce,
     otherwise:
-      'the client sent no nonce, so there is none to check; code injection protection is judged by code-injection-nonce-or-pkce',
+      'the client sent no nonce, so there is none to check; code injection protection is judged ' +
+      'by code-injection-nonce-or-pkce',
   },
 };
 
@@ -74,9 +76,15 @@ function notApplicable({ testCase, facts, clockToleranceSeconds }: OnTheLog): st
   const skew = testCase.skewSeconds;
   if (skew !== undefined) {
     if (testCase.expect === 'reject' && skew <= clockToleranceSeconds)
-      return `the fault is ${skew} s off, within the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+      return (
+        `the fault is ${skew} s off, within the client's declared clock tolerance of ` +
+        `${clockToleranceSeconds} s (--clock-tolerance)`
+      );
     if (testCase.expect === 'accept' && skew > clockToleranceSeconds)
-      return `the fault is ${skew} s off, beyond the client's declared clock tolerance of ${clockToleranceSeconds} s (--clock-tolerance)`;
+      return (
+        `the fault is ${skew} s off, beyond the client's declared clock tolerance of ` +
+        `${clockToleranceSeconds} s (--clock-tolerance)`
+      );
   }
   return undefined;
 }
@@ -134,11 +142,16 @@ function judgeOnLog(input: OnTheLog): Judgement {
   }
   const delivered = !input.hasFault || facts.delivery !== undefined || input.deliveredByKit;
   if (!delivered) {
-    return notDelivered(
-      `the fault was never served: ${refused ?? (facts.authorization ? "the client never made the request the fault is served on, or the issuer's answer had nothing for the fault to change" : 'the client made no authorization request')}`,
-    );
+    const why =
+      refused ??
+      (facts.authorization
+        ? 'the client never made the request the fault is served on, ' +
+          "or the issuer's answer had nothing for the fault to change"
+        : 'the client made no authorization request');
+    return notDelivered(`the fault was never served: ${why}`);
   }
-  // A flow with nothing faulty that mock-idp refused says nothing of the client, unless the case's evidence explains why.
+  // A flow with nothing faulty that mock-idp refused says nothing of the client, unless the case's evidence explains
+  // why.
   if (!outcome.ok && refused && !evidenceFailure && !input.hasFault) return notDelivered(refused);
   if (!outcome.ok && outcome.code === 'valid-step-failed')
     return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);

@@ -8,7 +8,11 @@ export function summaryLine(report: ConformanceReport): string {
     : fail > 0
       ? 'A MUST case failed.'
       : 'Some faults never reached the client: those cases could not be judged.';
-  return `${report.results.length} cases in ${(report.durationMs / 1000).toFixed(1)} s: ${pass} pass, ${fail} fail, ${warn} warn, ${info} info, ${skip} skip, ${notDelivered} not delivered. ${verdict}`;
+  return (
+    `${report.results.length} cases in ${(report.durationMs / 1000).toFixed(1)} s: ${pass} ` +
+    `pass, ${fail} fail, ${warn} warn, ${info} info, ${skip} skip, ${notDelivered} not ` +
+    `delivered. ${verdict}`
+  );
 }
 
 const XML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -46,12 +50,23 @@ export function toJUnit(report: ConformanceReport, links: ReportLinks = {}): str
             : r.verdict === 'info'
               ? `<system-out>${xml(`info: ${r.reason}`)}</system-out>`
               : '';
-    return `    <testcase classname="${xml(`mock-idp.conformance.${r.level}`)}" name="${xml(name)}" time="${(r.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+    return (
+      `    <testcase classname="${xml(`mock-idp.conformance.${r.level}`)}" name="${xml(name)}" ` +
+      `time="${(r.durationMs / 1000).toFixed(3)}">${body}</testcase>`
+    );
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="mock-idp conformance" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary['not-delivered']}" time="${(report.durationMs / 1000).toFixed(3)}">
-  <testsuite name="${xml(report.client)}" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary['not-delivered']}" skipped="${report.summary.warn + report.summary.skip}" timestamp="${xml(report.startedAt)}">
-${links.html ? `    <properties><property name="html-report" value="${xml(links.html)}"/></properties>\n` : ''}${cases.join('\n')}
+<testsuites name="mock-idp conformance" tests="${report.results.length}" failures="${report.summary.fail}" \
+errors="${report.summary['not-delivered']}" time="${(report.durationMs / 1000).toFixed(3)}">
+  <testsuite name="${xml(report.client)}" tests="${report.results.length}" failures="${report.summary.fail}" \
+errors="${report.summary['not-delivered']}" skipped="${report.summary.warn + report.summary.skip}" \
+timestamp="${xml(report.startedAt)}">
+${
+  links.html
+    ? `    <properties><property name="html-report" value="${xml(links.html)}"/></properties>\
+\n`
+    : ''
+}${cases.join('\n')}
   </testsuite>
 </testsuites>
 `;
@@ -68,7 +83,8 @@ export function toMarkdown(report: ConformanceReport): string {
   } as const;
   const rows = report.results.map(
     (r) =>
-      `| ${mark[r.verdict]} | ${r.level} | \`${r.id}\` | ${cell(r.reason)} | ${cell(r.refs.join('; '))} | ${cell(r.calls.join(' → '))} |`,
+      `| ${mark[r.verdict]} | ${r.level} | \`${r.id}\` | ${cell(r.reason)} | ` +
+      `${cell(r.refs.join('; '))} | ${cell(r.calls.join(' → '))} |`,
   );
   return `# Conformance: ${report.client}
 

@@ -22,12 +22,14 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
   'uses-access-token': {
     holds: (f) => f.usedAccessToken,
     otherwise:
-      'the client never used an access token in the run (no userinfo or API call), so one it should not use proves nothing',
+      'the client never used an access token in the run (no userinfo or API call), so one it ' +
+      'should not use proves nothing',
   },
   'fetches-keys': {
     holds: (f) => f.fetchedKeys,
     otherwise:
-      'the client never fetched keys in the run: it verifies no signatures, so where it would take keys from says nothing',
+      'the client never fetched keys in the run: it verifies no signatures, so where it would ' +
+      'take keys from says nothing',
   },
 };
 

@@ -4,13 +4,17 @@
 export const specQuotes: Readonly<Record<string, { quote: string; url: string }>> = {
   'Auth0 issuer': {
     quote:
-      "Auth0's issuer identifier is https://{tenant}.auth0.com/ with a trailing slash, and its ID tokens carry exactly that iss value.",
+      "Auth0's issuer identifier is https://{tenant}.auth0.com/ with a trailing slash, and its " +
+      'ID tokens carry exactly that iss value.',
     url: 'https://auth0.com/docs/secure/tokens/id-tokens/validate-id-tokens',
   }, // description; URL not checked
   'FAPI 1.0 RP test: iat a week in the past': {
     quote:
-      'FAPI1-Advanced-Final: client test - iat value which is a week in the past in id_token from authorization_endpoint, should be rejected',
-    url: 'https://gitlab.com/openid/conformance-suite/-/blob/master/src/main/java/net/openid/conformance/fapi1advancedfinal/FAPI1AdvancedFinalClientTestIatIsWeekInPast.java',
+      'FAPI1-Advanced-Final: client test - iat value which is a week in the past in id_token ' +
+      'from authorization_endpoint, should be rejected',
+    url:
+      'https://gitlab.com/openid/conformance-suite/-/blob/master/src/main/java/net/openid/' +
+      'conformance/fapi1advancedfinal/FAPI1AdvancedFinalClientTestIatIsWeekInPast.java',
   },
   'Google ID token iss': {
     quote:
@@ -19,22 +23,27 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OAuth 2.0 Form Post Response Mode 2': {
     quote:
-      'However, the Client MUST be able to process the message without regard for the mechanism by which the form submission was initiated.',
+      'However, the Client MUST be able to process the message without regard for the mechanism ' +
+      'by which the form submission was initiated.',
     url: 'https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html#FormPostResponseMode',
   },
   'OAuth 2.0 Multiple Response Types 2': {
     quote:
-      'The Response Mode request parameter response_mode informs the Authorization Server of the mechanism to be used for returning Authorization Response parameters from the Authorization Endpoint.',
+      'The Response Mode request parameter response_mode informs the Authorization Server of the ' +
+      'mechanism to be used for returning Authorization Response parameters from the ' +
+      'Authorization Endpoint.',
     url: 'https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html#ResponseTypesAndModes',
   },
   'OIDC Back-Channel Logout 1.0 2.6': {
     quote:
-      'Upon receiving a logout request at the back-channel logout URI, the RP MUST validate the Logout Token as follows:',
+      'Upon receiving a logout request at the back-channel logout URI, the RP MUST validate the ' +
+      'Logout Token as follows:',
     url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
   },
   'OIDC Back-Channel Logout 1.0 2.6 (2)': {
     quote:
-      'Validate the Logout Token signature in the same way that an ID Token signature is validated, with the following refinements.',
+      'Validate the Logout Token signature in the same way that an ID Token signature is ' +
+      'validated, with the following refinements.',
     url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
   },
   'OIDC Back-Channel Logout 1.0 2.6 (3)': {
@@ -51,7 +60,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Back-Channel Logout 1.0 2.6 (6)': {
     quote:
-      'Verify that the Logout Token contains an events Claim whose value is JSON object containing the member name http://schemas.openid.net/event/backchannel-logout.',
+      'Verify that the Logout Token contains an events Claim whose value is JSON object ' +
+      'containing the member name http://schemas.openid.net/event/backchannel-logout.',
     url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
   },
   'OIDC Back-Channel Logout 1.0 2.6 (7)': {
@@ -73,7 +83,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 10.1.1': {
     quote:
-      'The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value.',
+      'The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it ' +
+      'sees an unfamiliar kid value.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys',
   },
   'OIDC Core 12.2': {
@@ -82,7 +93,9 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 16.17': {
     quote:
-      'To protect against information disclosure and tampering, confidentiality protection MUST be applied using TLS with a ciphersuite that provides confidentiality and integrity protection.',
+      'To protect against information disclosure and tampering, confidentiality protection MUST ' +
+      'be applied using TLS with a ciphersuite that provides confidentiality and integrity ' +
+      'protection.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#TLSRequirements',
   },
   'OIDC Core 2': {
@@ -91,12 +104,16 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 2 (alg none)': {
     quote:
-      'ID Tokens MUST NOT use none as the alg value unless the Response Type used returns no ID Token from the Authorization Endpoint (such as when using the Authorization Code Flow) and the Client explicitly requested the use of none at Registration time.',
+      'ID Tokens MUST NOT use none as the alg value unless the Response Type used returns no ID ' +
+      'Token from the Authorization Endpoint (such as when using the Authorization Code Flow) ' +
+      'and the Client explicitly requested the use of none at Registration time.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDToken',
   },
   'OIDC Core 2 (azp)': {
     quote:
-      'Note that in practice, the azp Claim only occurs when extensions beyond the scope of this specification are used; therefore, implementations not using such extensions are encouraged to not use azp and to ignore it when it does occur.',
+      'Note that in practice, the azp Claim only occurs when extensions beyond the scope of this ' +
+      'specification are used; therefore, implementations not using such extensions are ' +
+      'encouraged to not use azp and to ignore it when it does occur.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDToken',
   },
   'OIDC Core 2 (exp leeway)': {
@@ -114,47 +131,60 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 3.1.3.3': {
     quote:
-      'In addition to the response parameters specified by OAuth 2.0, the following parameters MUST be included in the response:',
+      'In addition to the response parameters specified by OAuth 2.0, the following parameters ' +
+      'MUST be included in the response:',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#TokenResponse',
   },
   'OIDC Core 3.1.3.7 (10)': {
     quote:
-      'The iat Claim can be used to reject tokens that were issued too far away from the current time, limiting the amount of time that nonces need to be stored to prevent attacks. The acceptable range is Client specific.',
+      'The iat Claim can be used to reject tokens that were issued too far away from the current ' +
+      'time, limiting the amount of time that nonces need to be stored to prevent attacks. The ' +
+      'acceptable range is Client specific.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (11)': {
     quote:
-      'If a nonce value was sent in the Authentication Request, a nonce Claim MUST be present and its value checked to verify that it is the same value as the one that was sent in the Authentication Request.',
+      'If a nonce value was sent in the Authentication Request, a nonce Claim MUST be present ' +
+      'and its value checked to verify that it is the same value as the one that was sent in the ' +
+      'Authentication Request.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (2)': {
     quote:
-      'The Issuer Identifier for the OpenID Provider (which is typically obtained during Discovery) MUST exactly match the value of the iss (issuer) Claim.',
+      'The Issuer Identifier for the OpenID Provider (which is typically obtained during ' +
+      'Discovery) MUST exactly match the value of the iss (issuer) Claim.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (3)': {
     quote:
-      'The ID Token MUST be rejected if the ID Token does not list the Client as a valid audience, or if it contains additional audiences not trusted by the Client.',
+      'The ID Token MUST be rejected if the ID Token does not list the Client as a valid ' +
+      'audience, or if it contains additional audiences not trusted by the Client.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (4)': {
     quote:
-      'If the implementation is using extensions (which are beyond the scope of this specification) that result in the azp (authorized party) Claim being present, it SHOULD validate the azp value as specified by those extensions.',
+      'If the implementation is using extensions (which are beyond the scope of this ' +
+      'specification) that result in the azp (authorized party) Claim being present, it SHOULD ' +
+      'validate the azp value as specified by those extensions.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (5)': {
     quote:
-      'This validation MAY include that when an azp (authorized party) Claim is present, the Client SHOULD verify that its client_id is the Claim Value.',
+      'This validation MAY include that when an azp (authorized party) Claim is present, the ' +
+      'Client SHOULD verify that its client_id is the Claim Value.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (6)': {
     quote:
-      'If the ID Token is received via direct communication between the Client and the Token Endpoint (which it is in this flow), the TLS server validation MAY be used to validate the issuer in place of checking the token signature.',
+      'If the ID Token is received via direct communication between the Client and the Token ' +
+      'Endpoint (which it is in this flow), the TLS server validation MAY be used to validate ' +
+      'the issuer in place of checking the token signature.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (7)': {
     quote:
-      'The alg value SHOULD be the default of RS256 or the algorithm sent by the Client in the id_token_signed_response_alg parameter during Registration.',
+      'The alg value SHOULD be the default of RS256 or the algorithm sent by the Client in the ' +
+      'id_token_signed_response_alg parameter during Registration.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
   },
   'OIDC Core 3.1.3.7 (9)': {
@@ -163,7 +193,10 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 3.1.3.8': {
     quote:
-      'When using the Authorization Code Flow, if the ID Token contains an at_hash Claim, the Client MAY use it to validate the Access Token in the same manner as for the Implicit Flow, as defined in Section 3.2.2.9, but using the ID Token and Access Token returned from the Token Endpoint.',
+      'When using the Authorization Code Flow, if the ID Token contains an at_hash Claim, the ' +
+      'Client MAY use it to validate the Access Token in the same manner as for the Implicit ' +
+      'Flow, as defined in Section 3.2.2.9, but using the ID Token and Access Token returned ' +
+      'from the Token Endpoint.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowTokenValidation',
   },
   'OIDC Core 3.2.2.9': {
@@ -177,12 +210,14 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 5.3.2': {
     quote:
-      'The sub Claim in the UserInfo Response MUST be verified to exactly match the sub Claim in the ID Token; if they do not match, the UserInfo Response values MUST NOT be used.',
+      'The sub Claim in the UserInfo Response MUST be verified to exactly match the sub Claim in ' +
+      'the ID Token; if they do not match, the UserInfo Response values MUST NOT be used.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse',
   },
   'OIDC Core 5.3.3': {
     quote:
-      'When an error condition occurs, the UserInfo Endpoint returns an Error Response as defined in Section 3 of OAuth 2.0 Bearer Token Usage [RFC6750].',
+      'When an error condition occurs, the UserInfo Endpoint returns an Error Response as ' +
+      'defined in Section 3 of OAuth 2.0 Bearer Token Usage [RFC6750].',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#UserInfoError',
   },
   'OIDC Core 5.3.4': {
@@ -191,12 +226,14 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Core 5.4': {
     quote:
-      'For OpenID Connect, scopes can be used to request that specific sets of information be made available as Claim Values.',
+      'For OpenID Connect, scopes can be used to request that specific sets of information be ' +
+      'made available as Claim Values.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims',
   },
   'OIDC Core 9': {
     quote:
-      'These tokens MUST only be used once, unless conditions for reuse were negotiated between the parties; any such negotiation is beyond the scope of this specification.',
+      'These tokens MUST only be used once, unless conditions for reuse were negotiated between ' +
+      'the parties; any such negotiation is beyond the scope of this specification.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication',
   },
   'OIDC Discovery 3': {
@@ -209,7 +246,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OIDC Discovery 4.3': {
     quote:
-      'The issuer value returned MUST be identical to the Issuer URL that was used as the prefix to /.well-known/openid-configuration to retrieve the configuration information.',
+      'The issuer value returned MUST be identical to the Issuer URL that was used as the prefix ' +
+      'to /.well-known/openid-configuration to retrieve the configuration information.',
     url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation',
   },
   'OIDC Registration 2': {
@@ -218,22 +256,28 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'OWASP XSS': {
     quote:
-      'Untrusted data (here a provider error_description) must be output-encoded for the HTML context before it is rendered, so that it is shown as text and never interpreted as markup or script.',
+      'Untrusted data (here a provider error_description) must be output-encoded for the HTML ' +
+      'context before it is rendered, so that it is shown as text and never interpreted as ' +
+      'markup or script.',
     url: 'https://cheatsheetseries.owasp.org/cheatsheets/Cross_Site_Scripting_Prevention_Cheat_Sheet.html',
   }, // description, not a quote
   'Okta /v1/token': {
     quote:
-      'Okta documents the /v1/token parameters as an application/x-www-form-urlencoded POST body; in practice it also accepts them in the query string with an empty body.',
+      'Okta documents the /v1/token parameters as an application/x-www-form-urlencoded POST ' +
+      'body; in practice it also accepts them in the query string with an empty body.',
     url: 'https://developer.okta.com/docs/reference/api/oidc/#token',
   }, // description; URL not checked
   'RFC 3986 3.4': {
     quote:
-      "The query component contains non-hierarchical data that, along with data in the path component (Section 3.3), serves to identify a resource within the scope of the URI's scheme and naming authority (if any).",
+      'The query component contains non-hierarchical data that, along with data in the path ' +
+      "component (Section 3.3), serves to identify a resource within the scope of the URI's " +
+      'scheme and naming authority (if any).',
     url: 'https://www.rfc-editor.org/rfc/rfc3986#section-3.4',
   },
   'RFC 6585 4': {
     quote:
-      'The response representations SHOULD include details explaining the condition, and MAY include a Retry-After header indicating how long to wait before making a new request.',
+      'The response representations SHOULD include details explaining the condition, and MAY ' +
+      'include a Retry-After header indicating how long to wait before making a new request.',
     url: 'https://www.rfc-editor.org/rfc/rfc6585#section-4',
   },
   'RFC 6749 10.12': {
@@ -242,7 +286,9 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 6749 2.3.1': {
     quote:
-      'The client identifier is encoded using the "application/x-www-form-urlencoded" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password.',
+      'The client identifier is encoded using the "application/x-www-form-urlencoded" encoding ' +
+      'algorithm per Appendix B, and the encoded value is used as the username; the client ' +
+      'password is encoded using the same algorithm and used as the password.',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1',
   },
   'RFC 6749 3.1': {
@@ -259,27 +305,36 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 6749 4.1.2.1': {
     quote:
-      'If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI using the "application/x-www-form-urlencoded" format, per Appendix B:',
+      'If the resource owner denies the access request or if the request fails for reasons other ' +
+      'than a missing or invalid redirection URI, the authorization server informs the client by ' +
+      'adding the following parameters to the query component of the redirection URI using the ' +
+      '"application/x-www-form-urlencoded" format, per Appendix B:',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1',
   },
   'RFC 6749 4.1.3': {
     quote:
-      'The client makes a request to the token endpoint by sending the following parameters using the "application/x-www-form-urlencoded" format per Appendix B with a character encoding of UTF-8 in the HTTP request entity-body:',
+      'The client makes a request to the token endpoint by sending the following parameters ' +
+      'using the "application/x-www-form-urlencoded" format per Appendix B with a character ' +
+      'encoding of UTF-8 in the HTTP request entity-body:',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3',
   },
   'RFC 6749 5.1': {
     quote:
-      'The authorization server issues an access token and optional refresh token, and constructs the response by adding the following parameters to the entity-body of the HTTP response with a 200 (OK) status code:',
+      'The authorization server issues an access token and optional refresh token, and ' +
+      'constructs the response by adding the following parameters to the entity-body of the HTTP ' +
+      'response with a 200 (OK) status code:',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1',
   },
   'RFC 6749 5.2': {
     quote:
-      'The authorization server responds with an HTTP 400 (Bad Request) status code (unless specified otherwise) and includes the following parameters with the response:',
+      'The authorization server responds with an HTTP 400 (Bad Request) status code (unless ' +
+      'specified otherwise) and includes the following parameters with the response:',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2',
   },
   'RFC 6749 6': {
     quote:
-      'The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token.',
+      'The authorization server MAY issue a new refresh token, in which case the client MUST ' +
+      'discard the old refresh token and replace it with the new refresh token.',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-6',
   },
   'RFC 6749 7.1': {
@@ -292,7 +347,10 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 6750 2.3': {
     quote:
-      'Because of the security weaknesses associated with the URI method (see Section 5), including the high likelihood that the URL containing the access token will be logged, it SHOULD NOT be used unless it is impossible to transport the access token in the "Authorization" request header field or the HTTP request entity-body.',
+      'Because of the security weaknesses associated with the URI method (see Section 5), ' +
+      'including the high likelihood that the URL containing the access token will be logged, it ' +
+      'SHOULD NOT be used unless it is impossible to transport the access token in the ' +
+      '"Authorization" request header field or the HTTP request entity-body.',
     url: 'https://www.rfc-editor.org/rfc/rfc6750#section-2.3',
   },
   'RFC 6750 4': {
@@ -302,7 +360,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 7515 4.1.11': {
     quote:
-      'If any of the listed extension Header Parameters are not understood and supported by the recipient, then the JWS is invalid.',
+      'If any of the listed extension Header Parameters are not understood and supported by the ' +
+      'recipient, then the JWS is invalid.',
     url: 'https://www.rfc-editor.org/rfc/rfc7515#section-4.1.11',
   },
   'RFC 7515 5.2': {
@@ -311,12 +370,14 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 7517 4.2': {
     quote:
-      'The "use" parameter is employed to indicate whether a public key is used for encrypting data or verifying the signature on data.',
+      'The "use" parameter is employed to indicate whether a public key is used for encrypting ' +
+      'data or verifying the signature on data.',
     url: 'https://www.rfc-editor.org/rfc/rfc7517#section-4.2',
   },
   'RFC 7517 4.5': {
     quote:
-      'When "kid" values are used within a JWK Set, different keys within the JWK Set SHOULD use distinct "kid" values.',
+      'When "kid" values are used within a JWK Set, different keys within the JWK Set SHOULD use ' +
+      'distinct "kid" values.',
     url: 'https://www.rfc-editor.org/rfc/rfc7517#section-4.5',
   },
   'RFC 7519 4.1.5': {
@@ -325,42 +386,54 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 7523 3': {
     quote:
-      'The JWT MUST contain an "aud" (audience) claim containing a value that identifies the authorization server as an intended audience.',
+      'The JWT MUST contain an "aud" (audience) claim containing a value that identifies the ' +
+      'authorization server as an intended audience.',
     url: 'https://www.rfc-editor.org/rfc/rfc7523#section-3',
   },
   'RFC 7636 4.2': {
     quote:
-      'If the client is capable of using "S256", it MUST use "S256", as "S256" is Mandatory To Implement (MTI) on the server.',
+      'If the client is capable of using "S256", it MUST use "S256", as "S256" is Mandatory To ' +
+      'Implement (MTI) on the server.',
     url: 'https://www.rfc-editor.org/rfc/rfc7636#section-4.2',
   },
   'RFC 8252 7.3': {
     quote:
-      'Loopback redirect URIs use the "http" scheme and are constructed with the loopback IP literal and whatever port the client is listening on.',
+      'Loopback redirect URIs use the "http" scheme and are constructed with the loopback IP ' +
+      'literal and whatever port the client is listening on.',
     url: 'https://www.rfc-editor.org/rfc/rfc8252#section-7.3',
   },
   'RFC 8252 8.3': {
     quote:
-      'While redirect URIs using localhost (i.e., "http://localhost:{port}/{path}") function similarly to loopback IP redirects described in Section 7.3, the use of localhost is NOT RECOMMENDED.',
+      'While redirect URIs using localhost (i.e., "http://localhost:{port}/{path}") function ' +
+      'similarly to loopback IP redirects described in Section 7.3, the use of localhost is NOT ' +
+      'RECOMMENDED.',
     url: 'https://www.rfc-editor.org/rfc/rfc8252#section-8.3',
   },
   'RFC 8414 2': {
     quote:
-      "URL of the authorization server's token endpoint [RFC6749]. This is REQUIRED unless only the implicit grant type is supported.",
+      "URL of the authorization server's token endpoint [RFC6749]. This is REQUIRED unless only " +
+      'the implicit grant type is supported.',
     url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2',
   },
   'RFC 8725 2.1': {
     quote:
-      'An "RS256" (RSA, 2048 bit) parameter value can be changed into "HS256" (HMAC, SHA-256), and some libraries would try to validate the signature using HMAC-SHA256 and using the RSA public key as the HMAC shared secret (see [McLean] and [CVE-2015-9235]).',
+      'An "RS256" (RSA, 2048 bit) parameter value can be changed into "HS256" (HMAC, SHA-256), ' +
+      'and some libraries would try to validate the signature using HMAC-SHA256 and using the ' +
+      'RSA public key as the HMAC shared secret (see [McLean] and [CVE-2015-9235]).',
     url: 'https://www.rfc-editor.org/rfc/rfc8725#section-2.1',
   },
   'RFC 8725 3.1': {
     quote:
-      'Libraries MUST enable the caller to specify a supported set of algorithms and MUST NOT use any other algorithms when performing cryptographic operations.',
+      'Libraries MUST enable the caller to specify a supported set of algorithms and MUST NOT ' +
+      'use any other algorithms when performing cryptographic operations.',
     url: 'https://www.rfc-editor.org/rfc/rfc8725#section-3.1',
   },
   'RFC 8725 3.10': {
     quote:
-      'Similarly, blindly following a "jku" (JWK set URL) or "x5u" (X.509 URL) header, which may contain an arbitrary URL, could result in server-side request forgery (SSRF) attacks. Applications SHOULD protect against such attacks, e.g., by matching the URL to a whitelist of allowed locations and ensuring no cookies are sent in the GET request.',
+      'Similarly, blindly following a "jku" (JWK set URL) or "x5u" (X.509 URL) header, which may ' +
+      'contain an arbitrary URL, could result in server-side request forgery (SSRF) attacks. ' +
+      'Applications SHOULD protect against such attacks, e.g., by matching the URL to a ' +
+      'whitelist of allowed locations and ensuring no cookies are sent in the GET request.',
     url: 'https://www.rfc-editor.org/rfc/rfc8725#section-3.10',
   },
   'RFC 8725 3.11': {
@@ -373,42 +446,51 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 8725 3.3': {
     quote:
-      'All cryptographic operations used in the JWT MUST be validated and the entire JWT MUST be rejected if any of them fail to validate.',
+      'All cryptographic operations used in the JWT MUST be validated and the entire JWT MUST be ' +
+      'rejected if any of them fail to validate.',
     url: 'https://www.rfc-editor.org/rfc/rfc8725#section-3.3',
   },
   'RFC 8725 3.8': {
     quote:
-      'When a JWT contains an "iss" (issuer) claim, the application MUST validate that the cryptographic keys used for the cryptographic operations in the JWT belong to the issuer.',
+      'When a JWT contains an "iss" (issuer) claim, the application MUST validate that the ' +
+      'cryptographic keys used for the cryptographic operations in the JWT belong to the issuer.',
     url: 'https://www.rfc-editor.org/rfc/rfc8725#section-3.8',
   },
   'RFC 9110 10.2.3': {
     quote:
-      'Servers send the "Retry-After" header field to indicate how long the user agent ought to wait before making a follow-up request.',
+      'Servers send the "Retry-After" header field to indicate how long the user agent ought to ' +
+      'wait before making a follow-up request.',
     url: 'https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3',
   },
   'RFC 9111 5.2.2.1': {
     quote:
-      'The max-age response directive indicates that the response is to be considered stale after its age is greater than the specified number of seconds.',
+      'The max-age response directive indicates that the response is to be considered stale ' +
+      'after its age is greater than the specified number of seconds.',
     url: 'https://www.rfc-editor.org/rfc/rfc9111#section-5.2.2.1',
   },
   'RFC 9111 5.2.2.5': {
     quote:
-      'The no-store response directive indicates that a cache MUST NOT store any part of either the immediate request or the response and MUST NOT use the response to satisfy any other request.',
+      'The no-store response directive indicates that a cache MUST NOT store any part of either ' +
+      'the immediate request or the response and MUST NOT use the response to satisfy any other ' +
+      'request.',
     url: 'https://www.rfc-editor.org/rfc/rfc9111#section-5.2.2.5',
   },
   'RFC 9207 2.4': {
     quote:
-      'If the value does not match the expected issuer identifier, clients MUST reject the authorization response and MUST NOT proceed with the authorization grant.',
+      'If the value does not match the expected issuer identifier, clients MUST reject the ' +
+      'authorization response and MUST NOT proceed with the authorization grant.',
     url: 'https://www.rfc-editor.org/rfc/rfc9207#section-2.4',
   },
   'RFC 9207 2.4 (missing iss)': {
     quote:
-      "Clients MUST reject authorization responses without the iss parameter from authorization servers that do support the parameter according to the client's configuration.",
+      'Clients MUST reject authorization responses without the iss parameter from authorization ' +
+      "servers that do support the parameter according to the client's configuration.",
     url: 'https://www.rfc-editor.org/rfc/rfc9207#section-2.4',
   },
   'RFC 9700 2': {
     quote:
-      'This section describes the core set of security mechanisms and measures that are considered to be best practices at the time of writing.',
+      'This section describes the core set of security mechanisms and measures that are ' +
+      'considered to be best practices at the time of writing.',
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-2',
   },
   'RFC 9700 2.1': {
@@ -417,7 +499,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 9700 2.1.1': {
     quote:
-      'Clients MUST prevent authorization code injection attacks (see Section 4.5) and misuse of authorization codes using one of the following options:',
+      'Clients MUST prevent authorization code injection attacks (see Section 4.5) and misuse of ' +
+      'authorization codes using one of the following options:',
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1',
   },
   'RFC 9700 4.11.1': {
@@ -435,17 +518,21 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'RFC 9700 4.4': {
     quote:
-      'In scenarios where an OAuth client interacts with two or more authorization servers, however, clients MUST prevent mix-up attacks.',
+      'In scenarios where an OAuth client interacts with two or more authorization servers, ' +
+      'however, clients MUST prevent mix-up attacks.',
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-4.4.2',
   },
   'RFC 9700 4.5': {
     quote:
-      "In an authorization code injection attack, the attacker attempts to inject a stolen authorization code into the attacker's own session with the client.",
+      'In an authorization code injection attack, the attacker attempts to inject a stolen ' +
+      "authorization code into the attacker's own session with the client.",
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-4.5',
   },
   'RFC 9700 4.7': {
     quote:
-      "An attacker might attempt to inject a request to the redirection URI of the legitimate client on the victim's device, e.g., to cause the client to access resources under the attacker's control.",
+      'An attacker might attempt to inject a request to the redirection URI of the legitimate ' +
+      "client on the victim's device, e.g., to cause the client to access resources under the " +
+      "attacker's control.",
     url: 'https://www.rfc-editor.org/rfc/rfc9700#section-4.7',
   },
   'RFC 9700 4.7.1': {
@@ -464,12 +551,14 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'Stitch client-secrets docs': {
     quote:
-      'Stitch accepts a private_key_jwt client assertion only when aud is the exact token URL https://secure.stitch.money/connect/token (the issuer alone is not accepted).',
+      'Stitch accepts a private_key_jwt client assertion only when aud is the exact token URL ' +
+      'https://secure.stitch.money/connect/token (the issuer alone is not accepted).',
     url: 'https://docs.stitch.money/authentication/client-secrets',
   }, // description: that page documents client_secret_post, not the assertion aud
   'api.stackexchange.com/docs/authentication': {
     quote:
-      'This request is responded to with either an error (HTTP status code 400) or an access token of the form access_token=...&expires=1234.',
+      'This request is responded to with either an error (HTTP status code 400) or an access ' +
+      'token of the form access_token=...&expires=1234.',
     url: 'https://api.stackexchange.com/docs/authentication',
   },
 };

@@ -105,7 +105,9 @@ export interface ConformanceCase {
   refs: readonly string[];
   /** MUST cases fail the run; SHOULD cases only warn; MAY cases only inform. */
   level: Level;
-  /** What the client must have set up (sent a state, a nonce...); when it did not, the case is skipped with the reason. */
+  /**
+   * What the client must have set up (sent a state, a nonce...); when it did not, the case is skipped with the reason.
+   */
   premises?: readonly Premise[];
   /** The level drops to `level` under this condition, for this reason. */
   relaxed?: { when: Relaxation; level: Level; because: string };
@@ -181,7 +183,10 @@ export interface ConformanceCase {
     template?: string;
     /** id_token_signed_response_alg (OIDC Registration 2); skipped where the issuer does not advertise it. */
     idTokenSignedResponseAlg?: string;
-    /** userinfo_signed_response_alg (OIDC Registration 2): userinfo answers as a signed JWT; skipped where the issuer does not advertise it. */
+    /**
+     * userinfo_signed_response_alg (OIDC Registration 2): userinfo answers as a signed JWT; skipped where the issuer
+     * does not advertise it.
+     */
     userinfoSignedResponseAlg?: string;
   };
   /** How the logout token of a backchannel-logout action departs from a valid one. */

@@ -63,7 +63,10 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
     for (const testCase of selected) {
       it(`${testCase.level} ${testCase.id}: ${testCase.title}`, async (context) => {
         const result = (await report!).results.find((r) => r.id === testCase.id)!;
-        const told = `${result.verdict} (${result.level}): ${result.reason}\nspec: ${testCase.refs.join('; ')}${result.quote ? ` — "${result.quote}"` : ''}\nrequests: ${result.calls.join(' > ') || 'none'}`;
+        const told =
+          `${result.verdict} (${result.level}): ${result.reason}\nspec: ` +
+          `${testCase.refs.join('; ')}${result.quote ? ` — "${result.quote}"` : ''}\nrequests: ` +
+          `${result.calls.join(' > ') || 'none'}`;
         if (result.verdict === 'skip') context.skip(result.reason);
         // The whole reason, never a diff of it: it says what the client did and where the spec says otherwise.
         if (

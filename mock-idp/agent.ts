@@ -44,7 +44,8 @@ function quote(body: string, html: boolean): string {
     const root = parseHtml(body);
     const main = root.querySelector('.card') ?? root.querySelector('main') ?? root.querySelector('body') ?? root;
     for (const hidden of main.querySelectorAll('script, style')) hidden.remove();
-    // A snippet keeps its lines and indentation (YAML needs both): one block per line, indented with a placeholder that survives trimming.
+    // A snippet keeps its lines and indentation (YAML needs both): one block per line, indented with a placeholder that
+    // survives trimming.
     for (const pre of main.querySelectorAll('pre')) {
       pre.set_content(
         pre.text

@@ -55,7 +55,8 @@ export function renderBanner(url: string, issuers: IssuerSummary[], extra: Banne
   lines.push(`admin      ${url}/_admin/requests (${adminState(extra)})`);
   lines.push(`health     ${url}/health`);
   lines.push(
-    `Client secrets are in ${clientsPath()}/*.json (import mock-idp/fixtures/clients/<profile>.json); none are printed here.`,
+    `Client secrets are in ${clientsPath()}/*.json (import ` +
+      `mock-idp/fixtures/clients/<profile>.json); none are printed here.`,
   );
   return lines.join('\n');
 }

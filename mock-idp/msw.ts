@@ -23,7 +23,9 @@ export type { ProviderName };
 export { providerHosts };
 
 export interface ProviderHandlersOptions extends Omit<StartOptions, 'issuers' | 'profiles' | 'host'> {
-  /** Tenant in the Okta and Auth0 host names (https://<tenant>.okta.com, https://<tenant>.auth0.com). Default "mock". */
+  /**
+   * Tenant in the Okta and Auth0 host names (https://<tenant>.okta.com, https://<tenant>.auth0.com). Default "mock".
+   */
   tenant?: string;
   /** Which providers to serve; default all of them. */
   providers?: ProviderName[];

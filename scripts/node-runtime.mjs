@@ -26,7 +26,9 @@ const versionOf = (node) => {
   }
 };
 
-/** The folder holding `node` for this major: the running one if it matches, else the pinned release from the registry. */
+/**
+ * The folder holding `node` for this major: the running one if it matches, else the pinned release from the registry.
+ */
 export function nodeBinDir(major, { preferCurrent = true } = {}) {
   const version = nodeVersions[String(major)];
   if (!version)

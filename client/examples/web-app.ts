@@ -27,7 +27,9 @@ export interface ExampleAppOptions {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 const page = (title: string, body: string) =>
-  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
+  `<!DOCTYPE html><html lang="en"><head><meta ` +
+  `charset="utf-8"><title>${escapeHtml(title)}</title></head><body ` +
+  `style="font-family:system-ui;max-width:720px;margin:40px auto">${body}</body></html>`;
 // One login per browser: the cookie store already belongs to exactly one browser.
 const USER = 'browser';
 const RETURN_TO_COOKIE = 'example.return_to';
@@ -106,7 +108,8 @@ export async function startExampleApp(
         case '/':
           ctx.body = page(
             'Example app',
-            '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log in, then who am I</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>',
+            '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log ' +
+              'in, then who am I</a> · <a href="/me">Who am I</a> · <a href="/logout">Log out</a></p>',
           );
           return;
         case '/login': {
@@ -120,7 +123,8 @@ export async function startExampleApp(
           const returnTo = safeReturnTo(ctx.query.return_to);
           ctx.set('set-cookie', [
             ...store.setCookieHeaders(),
-            `${RETURN_TO_COOKIE}=${returnTo ? encodeURIComponent(returnTo) : ''}; Path=/; HttpOnly; SameSite=Lax${returnTo ? '' : '; Max-Age=0'}`,
+            `${RETURN_TO_COOKIE}=${returnTo ? encodeURIComponent(returnTo) : ''}; Path=/; HttpOnly; ` +
+              `SameSite=Lax${returnTo ? '' : '; Max-Age=0'}`,
           ]);
           return;
         }
@@ -167,7 +171,8 @@ export async function startExampleApp(
             ? { claims: current.claims, userinfo }
             : page(
                 'Who am I',
-                `<h1>Hello ${escapeHtml(current.claims?.name ?? current.claims?.sub)}</h1><pre>${escapeHtml(JSON.stringify({ claims: current.claims, userinfo }, null, 2))}</pre>`,
+                `<h1>Hello ${escapeHtml(current.claims?.name ?? current.claims?.sub)}</h1><pre>` +
+                  `${escapeHtml(JSON.stringify({ claims: current.claims, userinfo }, null, 2))}</pre>`,
               );
           return;
         }
@@ -188,7 +193,8 @@ export async function startExampleApp(
       const code = error instanceof RelyingPartyError ? error.code : 'internal_error';
       ctx.body = page(
         'Login failed',
-        `<h1>Login failed</h1><p><code>${escapeHtml(code)}</code>: ${escapeHtml((error as Error).message)}</p><p><a href="/login">Try again</a></p>`,
+        `<h1>Login failed</h1><p><code>${escapeHtml(code)}</code>: ` +
+          `${escapeHtml((error as Error).message)}</p><p><a href="/login">Try again</a></p>`,
       );
     }
   });

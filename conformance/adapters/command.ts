@@ -113,10 +113,12 @@ function standInBrowser(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mock-idp-browser-'));
   const file = join(dir, 'browser');
   const js =
-    'fetch(process.env.MOCK_IDP_BROWSER_INBOX,{method:"POST",body:process.argv.slice(1).join(" ")}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
+    'fetch(process.env.MOCK_IDP_BROWSER_INBOX,{method:"POST",body:process.argv.slice(1).join(" ' +
+    '")}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
   writeFileSync(
     file,
-    `#!/bin/sh\n# mock-idp conformance kit: hands the URL to the kit, which logs in headlessly.\nexec ${shellQuote(process.execPath)} -e ${shellQuote(js)} -- "$@"\n`,
+    `#!/bin/sh\n# mock-idp conformance kit: hands the URL to the kit, which logs in ` +
+      `headlessly.\nexec ${shellQuote(process.execPath)} -e ${shellQuote(js)} -- "$@"\n`,
   );
   chmodSync(file, 0o755);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -23,7 +23,10 @@ export interface WebAppAdapterOptions {
    */
   whoami?: string;
   success?: WebAppSuccessRule;
-  /** The app's back-channel logout endpoint (OIDC Back-Channel Logout 1.0), e.g. /backchannel-logout: enables the logout cases. */
+  /**
+   * The app's back-channel logout endpoint (OIDC Back-Channel Logout 1.0), e.g. /backchannel-logout: enables the logout
+   * cases.
+   */
   backchannelLogoutPath?: string;
   name?: string;
   fetch?: typeof fetch;
@@ -146,7 +149,10 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           code: 'idp_refused',
           finalUrl,
           page,
-          message: `the identity provider refused the app's request at ${landing.url.pathname} (${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, client_id, secret and redirect URI`,
+          message:
+            `the identity provider refused the app's request at ${landing.url.pathname} ` +
+            `(${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, ` +
+            `client_id, secret and redirect URI`,
         };
       }
 
@@ -171,7 +177,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
               message:
                 landedThere || !landing.response
                   ? `${whoami.pathname} ${miss}: "${readable(body)}"`
-                  : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} (${landing.response.status}); ${whoami.pathname} ${miss}`,
+                  : `the app showed "${readable(page ?? '')}" at ${place(landing.url)} ` +
+                    `(${landing.response.status}); ${whoami.pathname} ${miss}`,
             };
       }
       // Sent on to a foreign origin after the login: the app finished, and where it sent the browser is the evidence.

@@ -47,7 +47,9 @@ export const noCodeReplay: Evidence = (log) => {
 const authorizations = (log: readonly RequestRecord[]) =>
   log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
 
-/** RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request. */
+/**
+ * RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request.
+ */
 export const csrfProtected: Evidence = (log) =>
   authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge') && !param(r, 'nonce'))
     ? 'sent an authorization request with neither state, PKCE nor nonce: nothing ties the response to this browser'
@@ -64,7 +66,8 @@ export const injectionProtected: Evidence = (log) => {
   );
   if (!unprotected) return undefined;
   return publicClient
-    ? 'a public client sent an authorization request without PKCE (a nonce protects only a confidential client against code injection)'
+    ? 'a public client sent an authorization request without PKCE (a nonce protects only a ' +
+        'confidential client against code injection)'
     : 'sent an authorization request with neither PKCE nor nonce: an injected code would be redeemed';
 };
 
@@ -184,7 +187,10 @@ export const usedDiscoveredJwksUri: Evidence = (log) => {
     : 'never fetched the advertised jwks_uri';
 };
 
-/** Discovery may name a token endpoint on another host; a client uses it or refuses it, but never guesses the issuer's own. */
+/**
+ * Discovery may name a token endpoint on another host; a client uses it or refuses it, but never guesses the issuer's
+ * own.
+ */
 export const noGuessedTokenEndpoint: Evidence = (log) =>
   log.some((r) => r.route === 'token')
     ? "sent the code to the issuer's own token endpoint, not the discovered one"
@@ -254,7 +260,8 @@ export const assertionAudienceIsTokenUrl: Evidence = (log) => {
   for (const r of log.filter((x) => x.route === 'token')) {
     const audiences = [r.clientAuth?.assertion?.payload.aud].flat();
     if (!audiences.some((aud) => typeof aud === 'string' && aud.endsWith(r.path))) {
-      return `sent an assertion for audience ${JSON.stringify(r.clientAuth?.assertion?.payload.aud)}, not the token URL`;
+      const sent = JSON.stringify(r.clientAuth?.assertion?.payload.aud);
+      return `sent an assertion for audience ${sent}, not the token URL`;
     }
   }
   return undefined;

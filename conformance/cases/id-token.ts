@@ -105,7 +105,8 @@ export default defineCases(
     expect: 'reject',
     evidence: noUserinfoAfterToken,
   },
-  // 3.1.3.7 (10) leaves the range to the client; FAPI's RP tests reject a week-old iat, and a week is past any sane one.
+  // 3.1.3.7 (10) leaves the range to the client; FAPI's RP tests reject a week-old iat, and a week is past any sane
+  // one.
   {
     id: 'id-token-iat-far-past',
     aliases: [],

@@ -11,7 +11,8 @@ const tlsAllowed: ConformanceCase['relaxed'] = {
   when: 'verifies-no-signatures',
   level: 'SHOULD',
   because:
-    'it verifies no ID token signature at all (it never fetched the JWKS); OIDC Core 3.1.3.7 (6) lets a client of the token endpoint rely on TLS',
+    'it verifies no ID token signature at all (it never fetched the JWKS); OIDC Core 3.1.3.7 ' +
+    '(6) lets a client of the token endpoint rely on TLS',
 };
 
 export default defineCases(

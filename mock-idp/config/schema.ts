@@ -99,7 +99,8 @@ export const IssuerSchema = z.strictObject({
     .regex(/^[a-z0-9.-]+(:\d+)?$/, 'a host name such as secure.stitch.money')
     .optional()
     .describe(
-      'Serve this issuer as https://<host><path>, chosen by the Host (or X-Forwarded-Host) header: the real provider hostnames, for msw',
+      'Serve this issuer as https://<host><path>, chosen by the Host (or X-Forwarded-Host) ' +
+        'header: the real provider hostnames, for msw',
     ),
   aliases: z
     .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/))
@@ -177,7 +178,8 @@ export const ConfigSchema = z.strictObject({
     .regex(/^(memory|rediss?:\/\/\S+)$/, 'memory, or a Redis URL such as redis://localhost:6379/0')
     .default('memory')
     .describe(
-      'Where codes, sessions, tokens and run-time changes live: memory (one process, lost on restart) or a Redis URL shared by replicas and restarts',
+      'Where codes, sessions, tokens and run-time changes live: memory (one process, lost on ' +
+        'restart) or a Redis URL shared by replicas and restarts',
     ),
   limits: z
     .strictObject({
@@ -215,7 +217,9 @@ export const ConfigSchema = z.strictObject({
     .min(100)
     .default(10_000)
     .describe(
-      'Per-issuer bound on stored codes, tokens and sessions, in units of 1 KB: a typical entry is one unit, a large one one per started KB (least recently used go first; a login stores about 7)',
+      'Per-issuer bound on stored codes, tokens and sessions, in units of 1 KB: a typical entry ' +
+        'is one unit, a large one one per started KB (least recently used go first; a login stores ' +
+        'about 7)',
     ),
 });
 

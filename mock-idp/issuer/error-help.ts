@@ -52,7 +52,9 @@ export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: 
     `      - client_id: ${JSON.stringify(clientId)}`,
     `        redirect_uris: ${JSON.stringify([...registered, sent])}`,
   ].join('\n');
-  const endpoint = `${help.adminUrl}/issuers/${encodeURIComponent(help.issuerName)}/clients/${encodeURIComponent(clientId)}/redirect_uris`;
+  const endpoint =
+    `${help.adminUrl}/issuers/${encodeURIComponent(help.issuerName)}/clients/` +
+    `${encodeURIComponent(clientId)}/redirect_uris`;
   const body = JSON.stringify({ redirect_uri: sent });
   const curl = `curl -X POST ${shellQuote(endpoint)} -H 'content-type: application/json' -d ${shellQuote(body)}`;
   const list = registered.length
@@ -62,9 +64,10 @@ export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: 
     `redirect_uri sent: ${sent}; registered for client ${clientId}: ${list}. ` +
     `Add it with POST ${endpoint} and the JSON body ${body}, or list it in the client's redirect_uris in the config`;
   const items = registered
-    .map(
-      (uri) =>
-        `<li>${uri === closest ? `<mark><code>${escapeHtml(uri)}</code></mark> <small>closest</small>` : `<code>${escapeHtml(uri)}</code>`}</li>`,
+    .map((uri) =>
+      uri === closest
+        ? `<li><mark><code>${escapeHtml(uri)}</code></mark> <small>closest</small></li>`
+        : `<li><code>${escapeHtml(uri)}</code></li>`,
     )
     .join('');
   const html = `
@@ -72,8 +75,10 @@ export function redirectUriHelp(help: ErrorHelpContext, clientId: string, sent: 
   <h2>Registered for <code>${escapeHtml(clientId)}</code></h2>
   ${registered.length ? `<ul class="registered">${items}</ul>` : '<p class="sub">This client has no redirect URIs.</p>'}
   <h2>Add it</h2>
-  <p class="sub">In the config file, the client's entry:</p><pre class="snippet" data-kind="config">${escapeHtml(config)}</pre>
-  <p class="sub">Or at run time, through the admin API (add <code>-H "authorization: Bearer $MOCK_IDP_ADMIN_TOKEN"</code> when an admin token is set):</p>
+  <p class="sub">In the config file, the client's entry:</p><pre class="snippet" data-kind="config">\
+${escapeHtml(config)}</pre>
+  <p class="sub">Or at run time, through the admin API (add <code>-H "authorization: Bearer \
+$MOCK_IDP_ADMIN_TOKEN"</code> when an admin token is set):</p>
   <pre class="snippet" data-kind="admin">${escapeHtml(curl)}</pre>`;
   return { text, html };
 }
@@ -85,12 +90,29 @@ export function unknownClientHelp(help: ErrorHelpContext, clientId: string | und
   const more = ids.length - shown.length;
   const sent = clientId === undefined ? 'the client_id' : `client_id "${clientId}"`;
   const text = ids.length
-    ? `${sent} is not registered at issuer ${help.issuerName}; known client_ids: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+    ? `${sent} is not registered at issuer ${help.issuerName}; known client_ids: ` +
+      `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
     : `${sent} is not registered at issuer ${help.issuerName}, which has no clients`;
   const html = `
   <h2>Known clients of <code>${escapeHtml(help.issuerName)}</code></h2>
-  ${ids.length ? `<ul class="known-clients">${shown.map((id) => `<li><code>${escapeHtml(id)}</code></li>`).join('')}</ul>${more > 0 ? `<p class="sub">and ${more} more</p>` : ''}` : '<p class="sub">This issuer has no clients.</p>'}
-  <p class="sub">Add one with <code>PUT ${escapeHtml(`${help.adminUrl}/issuers/${encodeURIComponent(help.issuerName)}/clients/<client_id>`)}</code> or in the issuer's <code>clients</code> in the config.</p>`;
+  ${
+    ids.length
+      ? `<ul class="known-clients">${shown
+          .map(
+            (id) => `<li><code>${escapeHtml(id)}</code>\
+</li>`,
+          )
+          .join('')}</ul>${
+          more > 0
+            ? `<p class="sub">and ${more} \
+more</p>`
+            : ''
+        }`
+      : '<p class="sub">This issuer has no clients.</p>'
+  }
+  <p class="sub">Add one with <code>PUT \
+${escapeHtml(`${help.adminUrl}/issuers/${encodeURIComponent(help.issuerName)}/clients/<client_id>`)}</code> or in the \
+issuer's <code>clients</code> in the config.</p>`;
   return { text, html };
 }
 

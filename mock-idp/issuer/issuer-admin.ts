@@ -71,7 +71,8 @@ export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unkn
     issuer.clients = previous;
     issuer.rebuild();
     throw new AdminInputError(
-      `invalid redirect_uri: ${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`,
+      `invalid redirect_uri: ` +
+        `${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`,
     );
   }
   return updated.redirect_uris;

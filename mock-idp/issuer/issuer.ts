@@ -170,7 +170,8 @@ export class Issuer {
     const scenario = findScenario(scenarioName);
     if (!scenario)
       throw new AdminInputError(
-        `unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined with +: see GET /_admin/scenarios)`,
+        `unknown scenario "${scenarioName}" (${scenarios.size} known, up to ${MAX_COMPOSED} joined ` +
+          `with +: see GET /_admin/scenarios)`,
       );
     const notOffered = this.#whyNotOffered(scenario, true);
     if (notOffered) throw new AdminInputError(`issuer ${this.name} cannot serve it: ${notOffered}`);

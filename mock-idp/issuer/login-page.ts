@@ -25,7 +25,10 @@ function userLabel(user: User): string {
   const handle = username && (username.includes('@') ? username : `@${username}`);
   const detail = [email, handle].filter(Boolean).map(escapeHtml).join(' · ');
   const title = name ?? displayName ?? user.username ?? user.sub;
-  return `<strong>${escapeHtml(title)}</strong><small>sub: <code>${escapeHtml(user.sub)}</code>${detail ? ` · ${detail}` : ''}</small>`;
+  return (
+    `<strong>${escapeHtml(title)}</strong><small>sub: ` +
+    `<code>${escapeHtml(user.sub)}</code>${detail ? ` · ${detail}` : ''}</small>`
+  );
 }
 
 /** The page a person sees under `login: page`: pick a user or type one, then approve or deny. */
@@ -35,7 +38,8 @@ export function renderLoginPage(model: LoginPageModel): string {
   const users = model.users
     .map(
       (user) => `
-    <label class="user"><input type="radio" name="sub" value="${escapeHtml(user.sub)}"${user.sub === selected ? ' checked' : ''}>
+    <label class="user"><input type="radio" name="sub" \
+value="${escapeHtml(user.sub)}"${user.sub === selected ? ' checked' : ''}>
       <span>${userLabel(user)}</span></label>`,
     )
     .join('');
@@ -46,19 +50,33 @@ export function renderLoginPage(model: LoginPageModel): string {
     `
 <div class="card">
   <h1>Sign in to ${escapeHtml(model.clientName)}</h1>
-  <p class="sub">Issuer <code>${escapeHtml(model.issuerName)}</code> · client <code>${escapeHtml(model.clientId)}</code>${model.authMethod ? ` · authenticates with <code>${escapeHtml(model.authMethod)}</code>` : ''}</p>
+  <p class="sub">Issuer <code>${escapeHtml(model.issuerName)}</code> · client <code>\
+${escapeHtml(model.clientId)}</code>${
+      model.authMethod
+        ? ` · authenticates with <code>\
+${escapeHtml(model.authMethod)}</code>`
+        : ''
+    }</p>
   ${model.error ? `<div class="error" role="alert">${escapeHtml(model.error)}</div>` : ''}
-  ${scopes ? `<p class="label" id="scopes-label">Requested scopes</p><ul class="scopes" aria-labelledby="scopes-label">${scopes}</ul>` : ''}
+  ${
+    scopes
+      ? `<p class="label" id="scopes-label">Requested scopes</p><ul class="scopes" \
+aria-labelledby="scopes-label">${scopes}</ul>`
+      : ''
+  }
   <form method="post" action="${escapeHtml(model.action)}" id="login">
-    <fieldset><legend>Choose a user</legend>${users || '<p class="sub">This issuer has no users yet: type one below.</p>'}
+    <fieldset><legend>Choose a user</legend>\
+${users || '<p class="sub">This issuer has no users yet: type one below.</p>'}
       <div class="user someone">
         <label><input type="radio" name="sub" value=""${someoneElse ? ' checked' : ''}>
           <span><strong>Someone else</strong><small>type a subject and claims</small></span></label>
         <div class="fields" role="group" aria-label="Someone else">
           <label for="custom_sub">Subject (sub)</label>
-          <input type="text" id="custom_sub" name="custom_sub" value="${escapeHtml(model.customSub ?? '')}" autocomplete="off" placeholder="carol">
+          <input type="text" id="custom_sub" name="custom_sub" value="${escapeHtml(model.customSub ?? '')}" \
+autocomplete="off" placeholder="carol">
           <label for="custom_claims">Claims (JSON object)</label>
-          <textarea id="custom_claims" name="custom_claims" spellcheck="false" placeholder="${escapeHtml(placeholder)}">${escapeHtml(model.customClaims ?? '')}</textarea>
+          <textarea id="custom_claims" name="custom_claims" spellcheck="false" \
+placeholder="${escapeHtml(placeholder)}">${escapeHtml(model.customClaims ?? '')}</textarea>
         </div>
       </div>
     </fieldset>

@@ -10,8 +10,10 @@ export function deviceInputPage(form: string, error: { message: string } | undef
     `<div class="card"><h1>Connect a device</h1>
             ${error ? `<div class="error" role="alert">${escapeHtml(error.message)}</div>` : ''}
             <p class="sub">Enter the code shown on your device.</p>${form}
-            <p><input type="text" name="user_code" form="op.deviceInputForm" autocomplete="off" autofocus aria-label="Code"></p>
-            <div class="row"><button type="submit" class="primary" form="op.deviceInputForm">Continue</button></div></div>`,
+            <p><input type="text" name="user_code" form="op.deviceInputForm" autocomplete="off" autofocus \
+aria-label="Code"></p>
+            <div class="row"><button type="submit" class="primary" form="op.deviceInputForm">Continue</button></div>\
+</div>`,
   );
 }
 
@@ -42,7 +44,8 @@ export function logoutPage(form: string, autosubmit: boolean): string {
   return page(
     'Sign out',
     `<div class="card"><h1>Sign out?</h1>${logoutForm}
-            <div class="row"><button type="submit" class="primary" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+            <div class="row"><button type="submit" class="primary" form="op.logoutForm" name="logout" value="yes">\
+Yes, sign me out</button>
             <button type="submit" form="op.logoutForm">No, stay signed in</button></div></div>`,
     { autosubmit },
   );

@@ -108,7 +108,9 @@ export interface Profile {
   docs?: readonly ProviderDoc[];
 }
 
-/** Keeps the profile's literal name (and whether it has a real host), so the list of profiles types the provider names. */
+/**
+ * Keeps the profile's literal name (and whether it has a real host), so the list of profiles types the provider names.
+ */
 export function defineProfile<const P extends Profile>(profile: P): P {
   return profile;
 }

@@ -15,7 +15,10 @@ export interface IssuedAccessToken {
   iat: number;
   exp: number;
   grantType: string;
-  /** Token request parameters oidc-provider kept for the grant; extra ones (Auth0's `audience`) are stripped, so read them with peekFormBody before next(). */
+  /**
+   * Token request parameters oidc-provider kept for the grant; extra ones (Auth0's `audience`) are stripped, so read
+   * them with peekFormBody before next().
+   */
   params: Record<string, unknown>;
 }
 

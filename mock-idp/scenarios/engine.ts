@@ -96,7 +96,10 @@ function formBody(koa: KoaContextWithOIDC): URLSearchParams | undefined {
     : undefined;
 }
 
-/** True when the answer differs from the one the issuer gave: a fault with nothing to change (no expires_in to drop) is not served. */
+/**
+ * True when the answer differs from the one the issuer gave: a fault with nothing to change (no expires_in to drop) is
+ * not served.
+ */
 function applyTokenResponseFaults(
   koa: KoaContextWithOIDC,
   faults: TokenResponseFault[],
@@ -168,7 +171,10 @@ async function applyTransportFaults(koa: KoaContextWithOIDC, run: ScenarioRun, r
     if (fault.retryAfter !== undefined) koa.set('retry-after', String(fault.retryAfter));
     if (fault.body === 'html') {
       koa.type = 'html';
-      koa.body = `<!DOCTYPE html><html><head><title>${koa.status} Error</title></head><body><h1>${koa.status} Error</h1><p>The upstream server did not answer in time.</p></body></html>`;
+      koa.body =
+        `<!DOCTYPE html><html><head><title>${koa.status} ` +
+        `Error</title></head><body><h1>${koa.status} Error</h1><p>The upstream server did not ` +
+        `answer in time.</p></body></html>`;
     } else if (fault.body === 'truncated') {
       const json = typeof koa.body === 'string' ? koa.body : JSON.stringify(koa.body ?? {});
       koa.type = 'json';

@@ -39,7 +39,9 @@ async function signHmac(payload: JWTPayload, header: JWTHeaderParameters, secret
   return new SignJWT(payload).setProtectedHeader(header).sign(new TextEncoder().encode(secret), critOptions(header));
 }
 
-/** The XOR 0x5A of the official suites on the signature's first byte: a JWS that no longer verifies, all else intact. */
+/**
+ * The XOR 0x5A of the official suites on the signature's first byte: a JWS that no longer verifies, all else intact.
+ */
 export function flipSignatureByte(jwt: string): string {
   const [head, body, signature] = jwt.split('.') as [string, string, string];
   const bytes = Buffer.from(signature, 'base64url');

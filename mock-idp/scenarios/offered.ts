@@ -28,16 +28,26 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
     (fault) => OPENID_TARGETS.has(fault.target) || (fault.target === 'transport' && fault.route !== 'token'),
   );
   if (!host.openid && openidOnly)
-    return `scenario "${scenario.name}" faults the ${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a plain OAuth 2 issuer does not serve`;
+    return (
+      `scenario "${scenario.name}" faults the ` +
+      `${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a ` +
+      `plain OAuth 2 issuer does not serve`
+    );
   const signingAlg = host.keys[0]?.alg;
   const needsOtherAlg = faults.some((fault) => fault.target === 'id_token' && fault.sign === 'other-alg');
   const otherAlg = host.keys.find(
     (key) => key.alg !== signingAlg && !key.alg.startsWith('HS') && (host.idTokenAlgs?.includes(key.alg) ?? true),
   );
   if (needsOtherAlg && !otherAlg)
-    return `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ${signingAlg} keys`;
+    return (
+      `scenario "${scenario.name}" signs with a second algorithm, and this issuer publishes only ` +
+      `${signingAlg} keys`
+    );
   if (!host.signsUserinfo && faults.some((fault) => fault.target === 'userinfo' && fault.corruptSignature)) {
-    return `scenario "${scenario.name}" corrupts a signed userinfo answer, and this issuer answers userinfo as plain JSON`;
+    return (
+      `scenario "${scenario.name}" corrupts a signed userinfo answer, and this issuer answers ` +
+      `userinfo as plain JSON`
+    );
   }
   const clientless = faults.find(
     (fault) =>
@@ -46,7 +56,10 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
       (fault.target === 'transport' && (fault.route === 'jwks' || fault.route === 'discovery')),
   );
   if (host.armedOnClient && (clientless || scenario.jwksPath)) {
-    return `scenario "${scenario.name}" faults the JWKS or discovery, which no client_id selects: serve it at <issuer>/s/${scenario.name}`;
+    return (
+      `scenario "${scenario.name}" faults the JWKS or discovery, which no client_id selects: ` +
+      `serve it at <issuer>/s/${scenario.name}`
+    );
   }
   return undefined;
 }

@@ -125,7 +125,9 @@ export interface JwksFault {
   target: 'jwks';
   /** Publish the keys without kid. */
   removeKids?: boolean;
-  /** Publish one key per key type, the one signed with: an issuer that publishes a next key too has a single key again. */
+  /**
+   * Publish one key per key type, the one signed with: an issuer that publishes a next key too has a single key again.
+   */
   oneKeyPerType?: boolean;
   /** Add an RSA key the issuer does not sign with (a decoy), so several keys share a type. */
   addDecoyRsaKey?: boolean;

@@ -57,7 +57,10 @@ export function authorizeAdmin(req: IncomingMessage, options: AdminOptions): str
       ? undefined
       : 'a valid admin bearer token is required';
   if (!options.loopbackOnly)
-    return 'the admin API is disabled when mock-idp listens beyond loopback without an admin token (set MOCK_IDP_ADMIN_TOKEN)';
+    return (
+      'the admin API is disabled when mock-idp listens beyond loopback without an admin token ' +
+      '(set MOCK_IDP_ADMIN_TOKEN)'
+    );
   return isLoopback(req.socket.remoteAddress) ? undefined : 'the admin API only answers loopback callers';
 }
 

@@ -34,7 +34,9 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
 /** Paths the server answers itself, ahead of any issuer. */
 const RESERVED = ['/_admin', '/health', '/healthz'];
 
-/** How the dispatcher tells mounts apart: repeated and trailing slashes do not count, and case is folded for the check. */
+/**
+ * How the dispatcher tells mounts apart: repeated and trailing slashes do not count, and case is folded for the check.
+ */
 const pathKey = (path: string) =>
   path
     .replace(/\/{2,}/g, '/')
@@ -55,7 +57,8 @@ function checkUnique(issuers: IssuerConfig[], paths: string[]): void {
     const other = seen.get(key);
     if (other !== undefined) {
       problems.push(
-        `issuers[${i}].path: "${path}" is already used by issuers[${other}] ("${paths[other]}"; slashes and case aside)`,
+        `issuers[${i}].path: "${path}" is already used by issuers[${other}] ("${paths[other]}"; ` +
+          `slashes and case aside)`,
       );
     }
     seen.set(key, i);
@@ -114,7 +117,10 @@ export async function buildIssuers(
   );
 }
 
-/** Where each client of an issuer was registered, for errors: "issuers[0].clients[1] in mock-idp.yaml", or a fixture file. */
+/**
+ * Where each client of an issuer was registered, for errors: "issuers[0].clients[1] in mock-idp.yaml", or a fixture
+ * file.
+ */
 async function readClients(
   config: IssuerConfig,
   profile: Profile,
@@ -134,7 +140,9 @@ async function readClients(
   return [...base, ...config.extraClients.map((client, j) => ({ client, source: inConfig('extraClients', j) }))];
 }
 
-/** Runs one step of building an issuer: a failure becomes a start-up error naming the issuer (and what it was reading). */
+/**
+ * Runs one step of building an issuer: a failure becomes a start-up error naming the issuer (and what it was reading).
+ */
 async function rewrap<T>(issuerName: string, run: () => T | Promise<T>, what?: string): Promise<T> {
   try {
     return await run();

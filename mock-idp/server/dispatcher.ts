@@ -148,7 +148,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
       const level = res.statusCode >= 500 ? 'error' : 'info';
       // Checked first: building the line costs an object and a string per request even when nothing is written.
       if (!logger.isLevelEnabled(level)) return;
-      // record.path, not the raw path: a quirk masks a token carried in the path (Stack Exchange's /access-tokens/{token}).
+      // record.path, not the raw path: a quirk masks a token carried in the path (Stack Exchange's
+      // /access-tokens/{token}).
       logger[level](
         {
           method: record.method,
@@ -183,7 +184,8 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
     if (!issuer) {
       sendJson(res, 404, {
         error: 'not_found',
-        error_description: `no issuer is mounted at ${path}; issuers: ${options.issuers.map((i) => i.mountPath || '/').join(', ')}`,
+        error_description:
+          `no issuer is mounted at ${path}; issuers: ` + `${options.issuers.map((i) => i.mountPath || '/').join(', ')}`,
       });
       return;
     }

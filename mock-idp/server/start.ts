@@ -79,7 +79,9 @@ export interface MockIdp<Names extends string = BuiltinProfileName> {
     removeUser(issuer: string, sub: string): boolean;
     upsertClient(issuer: string, client: ClientInput): Promise<ClientMetadata>;
     removeClient(issuer: string, clientId: string): boolean;
-    /** Adds one redirect URI to a client, keeping the rest of its registration; undefined when there is no such client. */
+    /**
+     * Adds one redirect URI to a client, keeping the rest of its registration; undefined when there is no such client.
+     */
     addRedirectUri(issuer: string, clientId: string, redirectUri: string): Promise<string[] | undefined>;
     rotateKey(
       issuer: string,
@@ -162,7 +164,9 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       error_description: status === 431 ? 'request headers too large' : 'malformed HTTP request',
     });
     socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; ` +
+        `charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: ` +
+        `close\r\n\r\n${body}`,
     );
   });
   await listen(server, config.port, config.host);

@@ -7,7 +7,9 @@ import { type CaseResult, type ConformanceReport, cases, summaryTable } from '..
 import { CLI, runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/http.js';
 
-const LOGIN = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8`;
+const LOGIN =
+  `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} ` +
+  `--client-id {client_id} --timeout 8`;
 
 /**
  * The example web app, configured for the issuer the kit is about to serve on a free port (the app must
@@ -21,8 +23,19 @@ async function exampleAppFor(issuerPath: string, clientId: string, clientSecret:
   return { port, issuer, app };
 }
 
+/** The argv of `mock-idp conform`, its options given as an object: `true` for a bare flag, a list to repeat one. */
+function conform(options: Record<string, string | true | string[]>): string[] {
+  return [
+    'conform',
+    ...Object.entries(options).flatMap(([name, value]) =>
+      [value].flat().flatMap((v) => (v === true ? [`--${name}`] : [`--${name}`, v])),
+    ),
+  ];
+}
+
 describe('mock-idp conform', () => {
-  it('runs a command-line client through the cases, prints progress and the table, writes every report, exits 0', async () => {
+  it('runs a command-line client through the cases, prints progress and the table, writes every ' +
+    'report, exits 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
     const only = [
       'happy-path',
@@ -31,25 +44,20 @@ describe('mock-idp conform', () => {
       'userinfo-sub-mismatch',
       'client-secret-post',
     ];
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'command',
-      '--command',
-      LOGIN,
-      '--port',
-      '0',
-      '--cases',
-      only.join(','),
-      '--report',
-      join(dir, 'junit.xml'),
-      '--report',
-      join(dir, 'out', 'results.json'),
-      '--report',
-      join(dir, 'summary.md'),
-      '--report',
-      join(dir, 'report.html'),
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'command',
+        command: LOGIN,
+        port: '0',
+        cases: only.join(','),
+        report: [
+          join(dir, 'junit.xml'),
+          join(dir, 'out', 'results.json'),
+          join(dir, 'summary.md'),
+          join(dir, 'report.html'),
+        ],
+      }),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/\[[1-5]\/5\] PASS MUST {3}happy-path {2}completed the flow/);
     expect(result.stdout).toMatch(/VERDICT\s+LEVEL\s+CASE\s+SPEC\s+WHY/);
@@ -68,7 +76,10 @@ describe('mock-idp conform', () => {
     for (const line of rows) expect(line.length, line).toBeLessThanOrEqual(120);
     expect(result.stdout).not.toContain('requests:');
     expect(result.stdout).toMatch(
-      /5 cases in [\d.]+ s: 3 pass, 0 fail, 0 warn, 0 info, 2 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./,
+      new RegExp(
+        /5 cases in [\d.]+ s: 3 pass, 0 fail, 0 warn, 0 info, 2 skip, 0 not delivered\. /.source +
+          /No MUST case failed, and every fault was delivered\./.source,
+      ),
     );
 
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
@@ -86,47 +97,37 @@ describe('mock-idp conform', () => {
   }, 30_000);
 
   it('exits 1 when a MUST case fails, and shows the requests the IdP saw', async () => {
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'command',
-      '--command',
-      'echo "no login for you" >&2; exit 4',
-      '--port',
-      '0',
-      '--cases',
-      'happy-path',
-    ]);
+    const result = await runCli(
+      conform({ adapter: 'command', command: 'echo "no login for you" >&2; exit 4', port: '0', cases: 'happy-path' }),
+    );
     expect(result.code).toBe(1);
     // A failure shows every column, then all its spec references and the requests the IdP saw.
     expect(result.stdout).toMatch(
-      /FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \(exit-4\) exited with 4: no login for you\n\s+spec: OIDC Core 3.1\n\s+requests: none\n/,
+      new RegExp(
+        /FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \(exit-4\) /.source +
+          /exited with 4: no login for you\n\s+spec: OIDC Core 3.1\n\s+requests: none\n/.source,
+      ),
     );
     expect(result.stdout).toContain('A MUST case failed.');
   });
 
   it('tests a web app black-box, the app pointed at the issuer the kit serves', async () => {
     const { port, app } = await exampleAppFor('/generic', 'my-app', 'my-app-secret');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--login',
-      '/login',
-      '--whoami',
-      '/me',
-      '--client-id',
-      'my-app',
-      '--client-secret',
-      'my-app-secret',
-      '--port',
-      String(port),
-      '--verbose',
-      '--cases',
-      'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,key-rotation-nth-login,key-rotation-old-key-retired',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/login',
+        whoami: '/me',
+        'client-id': 'my-app',
+        'client-secret': 'my-app-secret',
+        port: String(port),
+        verbose: true,
+        cases:
+          'happy-path,open-redirect-return-to,error-description-escaped,id-token-nonce-wrong,' +
+          'key-rotation-nth-login,key-rotation-old-key-retired',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
       `the app must use issuer http://127.0.0.1:${port}/generic, client_id my-app, redirect URI ${app.url}/callback`,
@@ -136,19 +137,28 @@ describe('mock-idp conform', () => {
     expect(result.stdout).toMatch(/PASS\s+MUST\s+error-description-escaped/);
     // Key rotation, black-box: armed on the app's client_id, and the app fetched the JWKS again for the new key.
     expect(result.stdout).toMatch(
-      /PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo > authorization > token > jwks > userinfo\n/,
+      new RegExp(
+        /PASS\s+MUST\s+key-rotation-nth-login\s+OIDC Core 10.1.1\s+completed the /.source +
+          /flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo > /.source +
+          /authorization > token > jwks > userinfo\n/.source,
+      ),
     );
     expect(result.stdout).toMatch(
       /SKIP\s+MUST\s+key-rotation-old-key-retired\s+OIDC Core 10.1.1\s+the client lacks: issuer-url\n/,
     );
     // --verbose: the requests of every case that ran, passes included.
     expect(result.stdout).toMatch(
-      /PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo\n/,
+      new RegExp(
+        /PASS\s+MUST\s+happy-path\s+OIDC Core 3.1\s+completed the /.source +
+          /flow\n\s+requests: (discovery > )?authorization > token > (jwks > )?userinfo\n/.source,
+      ),
     );
   }, 30_000);
 
-  it("runs the issue's command line as written: the profile's web client assumed, --login /login, the default success rule, every report", async () => {
-    // What a developer has after `docker compose up`: the app configured with the generic profile's generic-basic client.
+  it("runs the issue's command line as written: the profile's web client assumed, --login " +
+    '/login, the default success rule, every report', async () => {
+    // What a developer has after `docker compose up`: the app configured with the generic profile's generic-basic
+    // client.
     const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
     const only = [
@@ -159,31 +169,24 @@ describe('mock-idp conform', () => {
       'key-rotation-before-signing',
       'client-secret-post',
     ];
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--login',
-      '/login',
-      '--port',
-      String(port),
-      '--cases',
-      only.join(','),
-      '--report',
-      join(dir, 'junit.xml'),
-      '--report',
-      join(dir, 'results.json'),
-      '--report',
-      join(dir, 'summary.md'),
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/login',
+        port: String(port),
+        cases: only.join(','),
+        report: [join(dir, 'junit.xml'), join(dir, 'results.json'), join(dir, 'summary.md')],
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
-      "no --client-id: assuming the generic profile's web client generic-basic (secret generic-basic-secret, client_secret_basic), from fixtures/clients/generic.json",
+      "no --client-id: assuming the generic profile's web client generic-basic (secret " +
+        'generic-basic-secret, client_secret_basic), from fixtures/clients/generic.json',
     );
     expect(result.stderr).toContain(
-      `the app must use issuer http://127.0.0.1:${port}/generic, client_id generic-basic, redirect URI ${app.url}/callback`,
+      `the app must use issuer http://127.0.0.1:${port}/generic, client_id generic-basic, ` +
+        `redirect URI ${app.url}/callback`,
     );
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
       results: { id: string; verdict: string; reason: string }[];
@@ -198,7 +201,10 @@ describe('mock-idp conform', () => {
     });
     expect(json.results.find((r) => r.id === 'client-secret-post')!.reason).toContain('registration is fixed');
     expect(result.stdout).toMatch(
-      /6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 0 info, 1 skip, 0 not delivered\. No MUST case failed, and every fault was delivered\./,
+      new RegExp(
+        /6 cases in [\d.]+ s: 5 pass, 0 fail, 0 warn, 0 info, 1 skip, 0 not delivered\. /.source +
+          /No MUST case failed, and every fault was delivered\./.source,
+      ),
     );
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('tests="6" failures="0"');
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain(
@@ -206,23 +212,20 @@ describe('mock-idp conform', () => {
     );
   }, 40_000);
 
-  it('never passes a case whose request the IdP refused: an app set up with another redirect URI gets "not delivered" on every case, even those that expect a rejection', async () => {
+  it('never passes a case whose request the IdP refused: an app set up with another redirect ' +
+    'URI gets "not delivered" on every case, even those that expect a rejection', async () => {
     const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     // The app sends http://127.0.0.1:<port>/callback; --url names localhost, so the kit registers that name instead.
     const elsewhere = app.url.replace('127.0.0.1', 'localhost');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      elsewhere,
-      '--whoami',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,id-token-aud-wrong,state-altered',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: elsewhere,
+        whoami: '/me',
+        port: String(port),
+        cases: 'happy-path,id-token-aud-wrong,state-altered',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
     // The assumed fixture client keeps the redirect URIs it is registered with, beside the one --url implies.
     expect(result.stderr).toContain(
@@ -232,7 +235,11 @@ describe('mock-idp conform', () => {
       expect(result.stdout).toMatch(new RegExp(`NOT-DELIVERED\\s+(MUST|SHOULD)\\s+${id}\\s`));
     }
     expect(result.stdout).toMatch(
-      /why: (the fault was never served: )?mock-idp refused the client's authorization request \(400( invalid_redirect_uri)?\); the client said \(idp_refused\) the identity provider refused the app's request at \/generic\/auth \(400\)/,
+      new RegExp(
+        /why: (the fault was never served: )?mock-idp refused the client's authorization /.source +
+          /request \(400( invalid_redirect_uri)?\); the client said \(idp_refused\) the /.source +
+          /identity provider refused the app's request at \/generic\/auth \(400\)/.source,
+      ),
     );
     expect(result.stdout).toMatch(
       /0 pass, 0 fail, 0 warn, 0 info, 0 skip, 3 not delivered\. Some faults never reached the client/,
@@ -240,26 +247,25 @@ describe('mock-idp conform', () => {
     expect(result.stdout).toContain("check the app's issuer, client_id, secret and redirect URI");
   }, 30_000);
 
-  it('tests a web app on the okta profile: its issuer, its okta-web client, its own case, --login defaulting to /login', async () => {
+  it('tests a web app on the okta profile: its issuer, its okta-web client, its own case, ' +
+    '--login defaulting to /login', async () => {
     const { port, issuer, app } = await exampleAppFor('/okta/oauth2/default', 'okta-web', 'okta-web-secret');
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--profile',
-      'okta',
-      '--whoami',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch',
-    ]);
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        profile: 'okta',
+        whoami: '/me',
+        port: String(port),
+        cases:
+          'happy-path,okta-token-params-in-body,auth0-trailing-slash-issuer,id-token-iss-wrong,' +
+          'iss-param-missing,key-rotation-nth-login,userinfo-sub-mismatch',
+      }),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toContain(
-      "assuming the okta profile's web client okta-web (secret okta-web-secret, client_secret_basic), from fixtures/clients/okta.json",
+      "assuming the okta profile's web client okta-web (secret okta-web-secret, " +
+        'client_secret_basic), from fixtures/clients/okta.json',
     );
     expect(result.stdout).toContain(`web app at ${app.url} against ${issuer}`);
     const rows = Object.fromEntries(
@@ -284,34 +290,20 @@ describe('mock-idp conform', () => {
   it('judges the final page by --success-url when the app has no who-am-I page', async () => {
     const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
     // The example app ends a login on /me: that is the logged-in page, and a wrong URL rule fails the valid login.
-    const onMe = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--success-url',
-      '/me',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path,id-token-aud-wrong',
-    ]);
+    const onMe = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        'success-url': '/me',
+        port: String(port),
+        cases: 'happy-path,id-token-aud-wrong',
+      }),
+    );
     expect(onMe.code, `${onMe.stdout}\n${onMe.stderr}`).toBe(0);
     expect(onMe.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+\S.*completed the flow/);
-    const elsewhere = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      app.url,
-      '--success-url',
-      '/dashboard',
-      '--port',
-      String(port),
-      '--cases',
-      'happy-path',
-    ]);
+    const elsewhere = await runCli(
+      conform({ adapter: 'web', url: app.url, 'success-url': '/dashboard', port: String(port), cases: 'happy-path' }),
+    );
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stdout).toMatch(
       /FAIL\s+MUST\s+happy-path\s+OIDC Core 3.1\s+failed a valid flow: \/me is not \/dashboard/,
@@ -378,94 +370,89 @@ describe('mock-idp conform', () => {
 
   it('exits 1 with a plain message when the app never answers', async () => {
     const port = await freePort();
-    const result = await runCli([
-      'conform',
-      '--adapter',
-      'web',
-      '--url',
-      `http://127.0.0.1:${port}`,
-      '--client-id',
-      'x',
-      '--port',
-      '0',
-      '--wait',
-      '0.5',
-    ]);
+    const result = await runCli(
+      conform({ adapter: 'web', url: `http://127.0.0.1:${port}`, 'client-id': 'x', port: '0', wait: '0.5' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `mock-idp conform: the app at http://127.0.0.1:${port} did not answer within 0.5 s (ECONNREFUSED); start it, or raise --wait`,
+      `mock-idp conform: the app at http://127.0.0.1:${port} did not answer within 0.5 s ` +
+        `(ECONNREFUSED); start it, or raise --wait`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('lays out the summary: SPEC on every row, WHY cut to the width, and for a warning its full reason, references and requests', () => {
-    const result = (
-      id: string,
-      verdict: CaseResult['verdict'],
-      reason: string,
-      refs: string[],
-      calls: string[],
-    ): CaseResult => ({
-      id,
-      title: id,
-      area: 'id-token',
-      aliases: [],
-      level: 'SHOULD',
-      refs,
-      verdict,
-      reason,
-      outcome: verdict === 'skip' ? { ok: false, message: 'skipped' } : { ok: true },
-      calls,
-      durationMs: 1,
-    });
-    const long = `accepted a response it must reject, ${'and then some more words '.repeat(4)}`.trim();
-    const report: ConformanceReport = {
-      client: 'c',
-      issuer: 'http://127.0.0.1/generic',
-      startedAt: '',
-      durationMs: 1000,
-      passed: true,
-      summary: { pass: 1, fail: 0, warn: 1, info: 0, skip: 1, 'not-delivered': 0 },
-      results: [
-        result(
-          'id-token-iat-future',
-          'warn',
-          long,
-          ['OIDC Core 3.1.3.7 (10)', 'RFC 7519 4.1.6'],
-          ['authorization', 'token', 'userinfo'],
-        ),
-        result(
-          'backchannel-logout-alg-none',
-          'pass',
-          'rejected: (http-400) alg none',
-          ['OIDC Back-Channel Logout 1.0 2.6 (4)'],
-          ['authorization', 'token'],
-        ),
-        result('jwks-slow', 'skip', 'the client lacks: issuer-url', [], []),
-      ],
-    };
-    const lines = summaryTable(report, { width: 100 }).split('\n');
-    expect(lines[2]).toMatch(/^VERDICT LEVEL {2}CASE {25}SPEC {18}WHY$/);
-    expect(lines[3]).toMatch(
-      /^WARN {4}SHOULD id-token-iat-future {10}OIDC Core 3.1.3.7 \+1 {2}accepted a response it must rejec…$/,
-    );
-    expect(lines[3]).toHaveLength(100);
-    expect(lines.slice(4, 7)).toEqual([
-      `${' '.repeat(15)}why: ${long}`,
-      `${' '.repeat(15)}spec: OIDC Core 3.1.3.7 (10); RFC 7519 4.1.6`,
-      `${' '.repeat(15)}requests: authorization > token > userinfo`,
-    ]);
-    expect(lines[7]).toMatch(
-      /^PASS {4}SHOULD backchannel-logout-alg-none {2}OIDC BCL 2.6 {10}rejected: \(http-400\) alg none$/,
-    );
-    expect(lines[8]).toMatch(/^SKIP {4}SHOULD jwks-slow {20}- {21}the client lacks: issuer-url$/);
-    // --verbose: the requests of a pass too, never of a skip (nothing ran).
-    const verbose = summaryTable(report, { verbose: true }).split('\n');
-    expect(verbose[verbose.findIndex((l) => l.startsWith('PASS')) + 1]).toBe(
-      `${' '.repeat(15)}requests: authorization > token`,
-    );
-    expect(verbose[verbose.findIndex((l) => l.startsWith('SKIP')) + 1]).toBe('');
-  });
+  it(
+    'lays out the summary: SPEC on every row, WHY cut to the width, and for a warning its full ' +
+      'reason, references and requests',
+    () => {
+      const result = (
+        id: string,
+        verdict: CaseResult['verdict'],
+        reason: string,
+        refs: string[],
+        calls: string[],
+      ): CaseResult => ({
+        id,
+        title: id,
+        area: 'id-token',
+        aliases: [],
+        level: 'SHOULD',
+        refs,
+        verdict,
+        reason,
+        outcome: verdict === 'skip' ? { ok: false, message: 'skipped' } : { ok: true },
+        calls,
+        durationMs: 1,
+      });
+      const long = `accepted a response it must reject, ${'and then some more words '.repeat(4)}`.trim();
+      const report: ConformanceReport = {
+        client: 'c',
+        issuer: 'http://127.0.0.1/generic',
+        startedAt: '',
+        durationMs: 1000,
+        passed: true,
+        summary: { pass: 1, fail: 0, warn: 1, info: 0, skip: 1, 'not-delivered': 0 },
+        results: [
+          result(
+            'id-token-iat-future',
+            'warn',
+            long,
+            ['OIDC Core 3.1.3.7 (10)', 'RFC 7519 4.1.6'],
+            ['authorization', 'token', 'userinfo'],
+          ),
+          result(
+            'backchannel-logout-alg-none',
+            'pass',
+            'rejected: (http-400) alg none',
+            ['OIDC Back-Channel Logout 1.0 2.6 (4)'],
+            ['authorization', 'token'],
+          ),
+          result('jwks-slow', 'skip', 'the client lacks: issuer-url', [], []),
+        ],
+      };
+      const lines = summaryTable(report, { width: 100 }).split('\n');
+      expect(lines[2]).toMatch(/^VERDICT LEVEL {2}CASE {25}SPEC {18}WHY$/);
+      expect(lines[3]).toMatch(
+        /^WARN {4}SHOULD id-token-iat-future {10}OIDC Core 3.1.3.7 \+1 {2}accepted a response it must rejec…$/,
+      );
+      expect(lines[3]).toHaveLength(100);
+      expect(lines.slice(4, 7)).toEqual([
+        `${' '.repeat(15)}why: ${long}`,
+        `${' '.repeat(15)}spec: OIDC Core 3.1.3.7 (10); RFC 7519 4.1.6`,
+        `${' '.repeat(15)}requests: authorization > token > userinfo`,
+      ]);
+      expect(lines[7]).toMatch(
+        /^PASS {4}SHOULD backchannel-logout-alg-none {2}OIDC BCL 2.6 {10}rejected: \(http-400\) alg none$/,
+      );
+      expect(lines[8]).toMatch(/^SKIP {4}SHOULD jwks-slow {20}- {21}the client lacks: issuer-url$/);
+      // --verbose: the requests of a pass too, never of a skip (nothing ran).
+      const verbose = summaryTable(report, { verbose: true }).split('\n');
+      expect(verbose[verbose.findIndex((l) => l.startsWith('PASS')) + 1]).toBe(
+        `${' '.repeat(15)}requests: authorization > token`,
+      );
+      expect(verbose[verbose.findIndex((l) => l.startsWith('SKIP')) + 1]).toBe('');
+    },
+  );
 
   it('lists the catalog', async () => {
     const result = await runCli(['conform', '--list']);

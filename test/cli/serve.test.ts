@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { runCli, serveCli } from '../helpers/cli.js';
-import { codeFlow, discoverGenericBasic } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic } from '../helpers/login.js';
 
 describe('mock-idp CLI', () => {
   it('--help documents every serve flag and the environment variables', async () => {

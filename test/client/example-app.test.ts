@@ -73,44 +73,47 @@ describe('the example web app', () => {
     },
   );
 
-  it('ends the session named by a valid back-channel logout token, and answers 400 invalid_request to a forged one', async () => {
-    const agent = new UserAgent();
-    await agent.navigate(`${app.url}/login`);
-    const me = (await (await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } })).json()) as {
-      claims: { sub: string; sid: string };
-    };
-    expect(me.claims.sid).toEqual(expect.any(String));
-    const post = (logoutToken: string) =>
-      fetch(`${app.url}/backchannel-logout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ logout_token: logoutToken }),
-      });
-    const token = (fault?: LogoutTokenFault) =>
-      mintLogoutToken({
-        issuer: idp().issuers.generic!,
-        clientId: 'example-app',
-        keys: idp().issuer('generic').keys,
-        sub: me.claims.sub,
-        sid: me.claims.sid,
-        fault,
-      });
+  it(
+    'ends the session named by a valid back-channel logout token, and answers 400 ' + 'invalid_request to a forged one',
+    async () => {
+      const agent = new UserAgent();
+      await agent.navigate(`${app.url}/login`);
+      const me = (await (await agent.request(`${app.url}/me`, { headers: { accept: 'application/json' } })).json()) as {
+        claims: { sub: string; sid: string };
+      };
+      expect(me.claims.sid).toEqual(expect.any(String));
+      const post = (logoutToken: string) =>
+        fetch(`${app.url}/backchannel-logout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ logout_token: logoutToken }),
+        });
+      const token = (fault?: LogoutTokenFault) =>
+        mintLogoutToken({
+          issuer: idp().issuers.generic!,
+          clientId: 'example-app',
+          keys: idp().issuer('generic').keys,
+          sub: me.claims.sub,
+          sid: me.claims.sid,
+          fault,
+        });
 
-    const forged = await post(await token({ set: { aud: 'someone-else' } }));
-    expect(forged.status).toBe(400);
-    expect(forged.headers.get('cache-control')).toBe('no-store');
-    expect(await forged.json()).toEqual({
-      error: 'invalid_request',
-      error_description: expect.stringContaining('aud'),
-    });
-    expect((await agent.request(`${app.url}/me`)).status).toBe(200);
+      const forged = await post(await token({ set: { aud: 'someone-else' } }));
+      expect(forged.status).toBe(400);
+      expect(forged.headers.get('cache-control')).toBe('no-store');
+      expect(await forged.json()).toEqual({
+        error: 'invalid_request',
+        error_description: expect.stringContaining('aud'),
+      });
+      expect((await agent.request(`${app.url}/me`)).status).toBe(200);
 
-    const validToken = await token();
-    expect((await post(validToken)).status).toBe(200);
-    expect((await agent.request(`${app.url}/me`)).status).toBe(401);
-    const replayed = await post(validToken);
-    expect(replayed.status).toBe(400);
-    expect(await replayed.json()).toMatchObject({ error_description: expect.stringContaining('already received') });
-    expect((await fetch(`${app.url}/backchannel-logout`)).status).toBe(405);
-  });
+      const validToken = await token();
+      expect((await post(validToken)).status).toBe(200);
+      expect((await agent.request(`${app.url}/me`)).status).toBe(401);
+      const replayed = await post(validToken);
+      expect(replayed.status).toBe(400);
+      expect(await replayed.json()).toMatchObject({ error_description: expect.stringContaining('already received') });
+      expect((await fetch(`${app.url}/backchannel-logout`)).status).toBe(405);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import * as client from 'openid-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthorizationResponseError,
   CallbackError,
@@ -20,14 +20,9 @@ import {
   StateMismatchError,
 } from '../../client/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
-import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { fixtureJson, fixtureText, REDIRECT_URI, useIssuer } from '../helpers/idp.js';
 
-let issuer: string;
-
-const idp = useIdp({ profiles: ['generic'] });
-beforeAll(async () => {
-  issuer = idp().issuers.generic!;
-});
+const { idp, issuer } = useIssuer('generic');
 
 const clientJwk = (alg: 'RS256' | 'ES256') =>
   fixtureJson<{ keys: JWK[] }>('keys/clients/generic-private-key-jwt.json').keys.find((k) => k.alg === alg)!;
@@ -38,7 +33,7 @@ function flowsFor(
   clientAuth: ClientAuthentication,
   extra: Partial<FlowManagerOptions> = {},
 ): FlowManager {
-  return new FlowManager(presets.generic(issuer, { clientId, clientAuth, redirectUri: REDIRECT_URI, ...extra }));
+  return new FlowManager(presets.generic(issuer(), { clientId, clientAuth, redirectUri: REDIRECT_URI, ...extra }));
 }
 
 /** start() -> the headless browser -> the callback URL, without finishing. */
@@ -77,7 +72,7 @@ describe('authorization code + PKCE with every client authentication method of t
     const flows = flowsFor(clientId, auth());
     const since = idp().requests.lastId;
     const { tokens, claims, url } = await login(flows);
-    expect(claims).toMatchObject({ iss: issuer, aud: clientId, sub: 'alice', email: 'alice@example.com' });
+    expect(claims).toMatchObject({ iss: issuer(), aud: clientId, sub: 'alice', email: 'alice@example.com' });
     expect(tokens.accessToken).toEqual(expect.any(String));
     expect(tokens.idToken).toEqual(expect.any(String));
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -88,7 +83,7 @@ describe('authorization code + PKCE with every client authentication method of t
     expect(token!.clientAuth?.method).toBe(method);
     if (method.endsWith('_jwt')) {
       const payload = token!.clientAuth!.assertion!.payload as Record<string, unknown>;
-      expect(payload).toMatchObject({ iss: clientId, sub: clientId, aud: issuer });
+      expect(payload).toMatchObject({ iss: clientId, sub: clientId, aud: issuer() });
       expect((payload.exp as number) - (payload.iat as number)).toBe(300);
     }
     expect(await flows.session('user-1')).toMatchObject({ claims: { sub: 'alice' } });
@@ -104,7 +99,7 @@ describe('authorization code + PKCE with every client authentication method of t
     await login(flows);
     const [token] = idp().requests.list({ sinceId: since, route: 'token' });
     expect(token!.status).toBe(200);
-    expect((token!.clientAuth!.assertion!.payload as Record<string, unknown>).aud).toBe(`${issuer}/token`);
+    expect((token!.clientAuth!.assertion!.payload as Record<string, unknown>).aud).toBe(`${issuer()}/token`);
   });
 
   it('logs in the user named by login_hint and honours max_age', async () => {
@@ -170,7 +165,7 @@ describe('sessions', () => {
     const flows = basicFlows();
     const { tokens } = await login(flows);
     const config = await client.discovery(
-      new URL(issuer),
+      new URL(issuer()),
       'generic-basic',
       {},
       client.ClientSecretBasic('generic-basic-secret'),
@@ -303,7 +298,7 @@ describe('the callback is checked before the code is used', () => {
     first.callback.searchParams.delete('iss');
     await expect(f.finish('user-1', first.callback)).rejects.toMatchObject({ code: 'authorization_iss_missing' });
     const second = await browse(f, 'user-1');
-    second.callback.searchParams.set('iss', `${issuer}/`);
+    second.callback.searchParams.set('iss', `${issuer()}/`);
     const error = await f.finish('user-1', second.callback).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CallbackError);
     expect(error).toMatchObject({ code: 'authorization_iss_mismatch' });

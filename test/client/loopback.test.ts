@@ -1,5 +1,5 @@
 import { connect, createServer, type Server } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AuthorizationResponseError,
   LoopbackLoginError,
@@ -8,14 +8,9 @@ import {
   StateMismatchError,
 } from '../../client/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
-import { useIdp } from '../helpers/idp.js';
+import { useIssuer } from '../helpers/idp.js';
 
-let issuer: string;
-
-const idp = useIdp({ profiles: ['generic'] });
-beforeAll(async () => {
-  issuer = idp().issuers.generic!;
-});
+const { idp, issuer } = useIssuer('generic');
 
 /** Whether anything still accepts connections on 127.0.0.1:port. */
 function connectResult(port: number): Promise<string> {
@@ -44,7 +39,7 @@ function headlessBrowser() {
 }
 
 const cli = (extra: Partial<LoopbackLoginOptions> = {}): LoopbackLoginOptions => ({
-  issuer,
+  issuer: issuer(),
   clientId: 'generic-cli',
   timeoutMs: 10_000,
   ...extra,
@@ -56,7 +51,7 @@ describe('loopbackLogin (RFC 8252 loopback redirect)', () => {
     const since = idp().requests.lastId;
     const { claims, tokens } = await loopbackLogin(cli({ openBrowser: browser.openBrowser }));
 
-    expect(claims).toMatchObject({ iss: issuer, aud: 'generic-cli', sub: 'alice' });
+    expect(claims).toMatchObject({ iss: issuer(), aud: 'generic-cli', sub: 'alice' });
     expect(tokens.accessToken).toEqual(expect.any(String));
     const authorization = new URL(browser.seen.url!);
     expect(authorization.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);

@@ -29,6 +29,13 @@ async function login(options: FlowManagerOptions) {
   return { flows, url, ...(await flows.finish('user', callback)) };
 }
 
+/** Preset options for a fixture client that authenticates with private_key_jwt under the test client key. */
+const withKey = (clientId: string) => ({
+  clientId,
+  clientAuth: privateKeyJwt({ jwk: clientJwk }),
+  redirectUri: REDIRECT_URI,
+});
+
 function tokenRequest(since: number, issuer: string) {
   const [record] = idp().requests.list({ sinceId: since, issuer, route: 'token' });
   return record!;
@@ -57,13 +64,7 @@ describe('presets log in against the profile they are made for', () => {
   it('okta: private_key_jwt with aud = token endpoint, and RP-initiated logout', async () => {
     const issuer = idp().issuers.okta!;
     const since = idp().requests.lastId;
-    const { flows, claims } = await login(
-      presets.okta(issuer, {
-        clientId: 'okta-pkjwt',
-        clientAuth: privateKeyJwt({ jwk: clientJwk }),
-        redirectUri: REDIRECT_URI,
-      }),
-    );
+    const { flows, claims } = await login(presets.okta(issuer, withKey('okta-pkjwt')));
     expect(claims!.aud).toBe('okta-pkjwt');
     expect(tokenRequest(since, 'okta').clientAuth!.assertion!.payload).toMatchObject({ aud: `${issuer}/v1/token` });
     const { url } = await flows.logout('user', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
@@ -149,13 +150,7 @@ describe('presets log in against the profile they are made for', () => {
     const issuer = idp().issuers.auth0!;
     expect(issuer.endsWith('/')).toBe(true);
     const since = idp().requests.lastId;
-    const { flows, claims } = await login(
-      presets.auth0(issuer, {
-        clientId: 'auth0-pkjwt',
-        clientAuth: privateKeyJwt({ jwk: clientJwk }),
-        redirectUri: REDIRECT_URI,
-      }),
-    );
+    const { flows, claims } = await login(presets.auth0(issuer, withKey('auth0-pkjwt')));
     expect(claims!.iss).toBe(issuer);
     expect(tokenRequest(since, 'auth0').clientAuth!.assertion!.payload).toMatchObject({ aud: issuer });
     const { url } = await flows.logout('user', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });

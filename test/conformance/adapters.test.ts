@@ -14,6 +14,7 @@ import {
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
+import { codeRequestUrl } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -32,7 +33,8 @@ const problems = (report: ConformanceReport) =>
 const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
 
 describe('the web app adapter (black box)', () => {
-  it('certifies the example web app: it logs in, rejects every bad response it can be shown, and has neither flaw of a web app', async () => {
+  it('certifies the example web app: it logs in, rejects every bad response it can be shown, ' +
+    'and has neither flaw of a web app', async () => {
     const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
     try {
       const report = await runConformance({
@@ -57,7 +59,8 @@ describe('the web app adapter (black box)', () => {
       expect(v['id-token-aud-wrong']).toBe('pass');
       expect(v['state-altered']).toBe('pass');
       for (const c of cases.filter((x) => x.area === 'logout')) expect(v[c.id], c.id).toBe('pass');
-      // It survives key rotation, black-box: the rotation is armed on its client_id, and it refetched the issuer's JWKS.
+      // It survives key rotation, black-box: the rotation is armed on its client_id, and it refetched the issuer's
+      // JWKS.
       for (const id of ['key-rotation-nth-login', 'key-rotation-before-signing']) {
         expect(v[id], id).toBe('pass');
         const calls = report.results.find((r) => r.id === id)!.calls;
@@ -73,42 +76,45 @@ describe('the web app adapter (black box)', () => {
     }
   }, 60_000);
 
-  it('catches a web app that follows any return_to, renders error_description as HTML and takes any logout token', async () => {
-    const app = await startCarelessWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
-    try {
-      const report = await runConformance({
-        idp: idp(),
-        only: [
-          'happy-path',
-          'open-redirect-return-to',
-          'error-description-escaped',
-          'id-token-nonce-wrong',
-          'backchannel-logout-valid',
-          'backchannel-logout-alg-none',
-          'backchannel-logout-aud-wrong',
-        ],
-        adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
-        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-      });
-      expect(verdicts(report)).toEqual({
-        'happy-path': 'pass',
-        'id-token-nonce-wrong': 'warn',
-        'open-redirect-return-to': 'fail',
-        'error-description-escaped': 'fail',
-        'backchannel-logout-valid': 'pass',
-        'backchannel-logout-alg-none': 'fail',
-        'backchannel-logout-aud-wrong': 'fail',
-      });
-      const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
-      expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
-      expect(byId['error-description-escaped']!.reason).toContain('as HTML');
-      // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
-      expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^crashed \(HTTP 500\)/);
-      expect(report.passed).toBe(false);
-    } finally {
-      await app.close();
-    }
-  });
+  it(
+    'catches a web app that follows any return_to, renders error_description as HTML and takes ' + 'any logout token',
+    async () => {
+      const app = await startCarelessWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
+      try {
+        const report = await runConformance({
+          idp: idp(),
+          only: [
+            'happy-path',
+            'open-redirect-return-to',
+            'error-description-escaped',
+            'id-token-nonce-wrong',
+            'backchannel-logout-valid',
+            'backchannel-logout-alg-none',
+            'backchannel-logout-aud-wrong',
+          ],
+          adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+        });
+        expect(verdicts(report)).toEqual({
+          'happy-path': 'pass',
+          'id-token-nonce-wrong': 'warn',
+          'open-redirect-return-to': 'fail',
+          'error-description-escaped': 'fail',
+          'backchannel-logout-valid': 'pass',
+          'backchannel-logout-alg-none': 'fail',
+          'backchannel-logout-aud-wrong': 'fail',
+        });
+        const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+        expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
+        expect(byId['error-description-escaped']!.reason).toContain('as HTML');
+        // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
+        expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^crashed \(HTTP 500\)/);
+        expect(report.passed).toBe(false);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('judges by the final page when there is no who-am-I URL, and names where the login ended', async () => {
     const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
@@ -155,7 +161,9 @@ describe('the command adapter', () => {
       idp: idp(),
       only: COMMAND_CASES,
       adapter: commandAdapter({
-        command: `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} --client-id {client_id} --timeout 8`,
+        command:
+          `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} login --issuer {issuer} ` +
+          `--client-id {client_id} --timeout 8`,
       }),
     });
     expect(problems(report)).toEqual([]);
@@ -225,7 +233,10 @@ describe('judging on the request log', () => {
       for (const result of report.results) {
         expect(result.verdict, result.id).toBe('fail');
         expect(result.reason).toMatch(
-          /^could not judge: mock-idp's request log dropped \d+ record\(s\) of this case \(requestLogSize 2\); raise requestLogSize$/,
+          new RegExp(
+            /^could not judge: mock-idp's request log dropped \d+ record\(s\) of this /.source +
+              /case \(requestLogSize 2\); raise requestLogSize$/.source,
+          ),
         );
       }
     } finally {
@@ -235,41 +246,42 @@ describe('judging on the request log', () => {
 });
 
 describe('a client the IdP turns away', () => {
-  it('never passes a case for any adapter: an in-process client whose redirect URI is not registered gets "not delivered", even where a rejection is expected', async () => {
-    const own = await startTestIdp({ profiles: ['generic'] });
-    try {
-      const report = await runConformance({
-        idp: own,
-        only: ['happy-path', 'id-token-aud-wrong', 'state-altered'],
-        adapter: {
-          name: 'misconfigured',
-          async run({ issuer, clientId, userAgent }) {
-            const url = new URL(`${issuer}/auth`);
-            url.search = new URLSearchParams({
-              client_id: clientId,
-              response_type: 'code',
-              scope: 'openid',
-              redirect_uri: 'http://127.0.0.1:9/not-registered',
-              state: 's',
-              code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-              code_challenge_method: 'S256',
-            }).toString();
-            const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
-            return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
+  it(
+    'never passes a case for any adapter: an in-process client whose redirect URI is not ' +
+      'registered gets "not delivered", even where a rejection is expected',
+    async () => {
+      const own = await startTestIdp({ profiles: ['generic'] });
+      try {
+        const report = await runConformance({
+          idp: own,
+          only: ['happy-path', 'id-token-aud-wrong', 'state-altered'],
+          adapter: {
+            name: 'misconfigured',
+            async run({ issuer, clientId, userAgent }) {
+              const url = codeRequestUrl(issuer, {
+                client_id: clientId,
+                redirect_uri: 'http://127.0.0.1:9/not-registered',
+                state: 's',
+                code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+                code_challenge_method: 'S256',
+              });
+              const landing = await userAgent.navigate(url, { until: (u) => u.origin !== new URL(issuer).origin });
+              return { ok: false, message: `login failed (${landing.response?.status ?? 'no answer'})` };
+            },
           },
-        },
-      });
-      expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({
-        'happy-path': 'not-delivered',
-        'id-token-aud-wrong': 'not-delivered',
-        'state-altered': 'not-delivered',
-      });
-      for (const result of report.results)
-        expect(result.reason).toMatch(/mock-idp refused the client's authorization request \(400/);
-      expect(report.passed).toBe(false);
-      expect(report.summary['not-delivered']).toBe(3);
-    } finally {
-      await own.close();
-    }
-  });
+        });
+        expect(Object.fromEntries(report.results.map((r) => [r.id, r.verdict]))).toEqual({
+          'happy-path': 'not-delivered',
+          'id-token-aud-wrong': 'not-delivered',
+          'state-altered': 'not-delivered',
+        });
+        for (const result of report.results)
+          expect(result.reason).toMatch(/mock-idp refused the client's authorization request \(400/);
+        expect(report.passed).toBe(false);
+        expect(report.summary['not-delivered']).toBe(3);
+      } finally {
+        await own.close();
+      }
+    },
+  );
 });

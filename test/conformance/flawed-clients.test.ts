@@ -80,72 +80,80 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
       client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: ['http://127.0.0.1:3000/callback'] },
     });
 
-  it('passes the reference client, which refetched the JWKS after each rotation, and catches the JWKS cached forever', async () => {
-    const good = await run(referenceClientAdapter(), 'fixed-rotation-reference');
-    expect(verdicts(good), good.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual({
-      'key-rotation-nth-login': 'pass',
-      'key-rotation-before-signing': 'pass',
-      'key-rotation-old-key-retired': 'skip',
-    });
-    // Retiring the issuer's own key cannot be armed for one client: JWKS requests name none.
-    expect(good.results.find((r) => r.id === 'key-rotation-old-key-retired')!.reason).toBe(
-      'the client lacks: issuer-url',
-    );
-    for (const r of good.results.filter((x) => x.verdict === 'pass'))
-      expect(r.calls.slice(r.calls.lastIndexOf('authorization')), r.id).toContain('jwks');
-
-    const cachedForever = flawedClients.find((f) => f.flaw === 'jwks-cached-forever')!;
-    const bad = await run(cachedForever.adapter, 'fixed-rotation-cached-forever');
-    expect(verdicts(bad)).toEqual({
-      'key-rotation-nth-login': 'fail',
-      'key-rotation-before-signing': 'fail',
-      'key-rotation-old-key-retired': 'skip',
-    });
-    for (const r of bad.results.filter((x) => x.verdict === 'fail'))
-      expect(r.reason, r.id).toMatch(/^failed a valid flow: \(id_token_unknown_kid\) /);
-  });
-
-  it('arms the rotation for the login that must see it: a health check logging in on the same client during the wait does not use it up', async () => {
-    const clientId = 'fixed-rotation-health-checked';
-    const redirectUri = 'http://127.0.0.1:3000/callback';
-    const inner = referenceClientAdapter();
-    let healthCheck: Promise<string> | undefined;
-    // A health check of the app logs in with the same client while the kit waits before the rotation.
-    const checkHealth = async (issuer: string) => {
-      await sleep(300);
-      const flows = new FlowManager(
-        presets.generic(issuer, { clientId, clientAuth: clientSecretBasic(`${clientId}-secret`), redirectUri }),
-      );
-      const { url } = await new UserAgent().navigate(await flows.start('health'), {
-        until: (u) => u.href.startsWith(redirectUri),
+  it(
+    'passes the reference client, which refetched the JWKS after each rotation, and catches ' +
+      'the JWKS cached forever',
+    async () => {
+      const good = await run(referenceClientAdapter(), 'fixed-rotation-reference');
+      expect(verdicts(good), good.results.map((r) => `${r.id}: ${r.reason}`).join('\n')).toEqual({
+        'key-rotation-nth-login': 'pass',
+        'key-rotation-before-signing': 'pass',
+        'key-rotation-old-key-retired': 'skip',
       });
-      const { tokens } = await flows.finish('health', url);
-      return String(decodeProtectedHeader(tokens.idToken!).kid);
-    };
-    const healthChecked: ClientAdapter = {
-      ...fixed(inner),
-      async run(context) {
-        const outcome = await inner.run(context);
-        if (context.step === 0) healthCheck = checkHealth(context.issuer);
-        return outcome;
-      },
-    };
-    const report = await runConformance({
-      idp: idp(),
-      only: ['key-rotation-nth-login'],
-      adapter: healthChecked,
-      jwksRefetchIntervalMs: 1500,
-      client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: [redirectUri] },
-    });
-    // The health check met the old key: nothing was armed yet.
-    expect(await healthCheck).not.toMatch(/^rotated-/);
-    const [result] = report.results;
-    expect(result!.verdict, result!.reason).toBe('pass');
-    // The case's own second login met the new key.
-    expect(
-      result!.served?.some((s) => s.target === 'id_token' && String(s.token?.header.kid).startsWith('rotated-')),
-    ).toBe(true);
-  });
+      // Retiring the issuer's own key cannot be armed for one client: JWKS requests name none.
+      expect(good.results.find((r) => r.id === 'key-rotation-old-key-retired')!.reason).toBe(
+        'the client lacks: issuer-url',
+      );
+      for (const r of good.results.filter((x) => x.verdict === 'pass'))
+        expect(r.calls.slice(r.calls.lastIndexOf('authorization')), r.id).toContain('jwks');
+
+      const cachedForever = flawedClients.find((f) => f.flaw === 'jwks-cached-forever')!;
+      const bad = await run(cachedForever.adapter, 'fixed-rotation-cached-forever');
+      expect(verdicts(bad)).toEqual({
+        'key-rotation-nth-login': 'fail',
+        'key-rotation-before-signing': 'fail',
+        'key-rotation-old-key-retired': 'skip',
+      });
+      for (const r of bad.results.filter((x) => x.verdict === 'fail'))
+        expect(r.reason, r.id).toMatch(/^failed a valid flow: \(id_token_unknown_kid\) /);
+    },
+  );
+
+  it(
+    'arms the rotation for the login that must see it: a health check logging in on the same ' +
+      'client during the wait does not use it up',
+    async () => {
+      const clientId = 'fixed-rotation-health-checked';
+      const redirectUri = 'http://127.0.0.1:3000/callback';
+      const inner = referenceClientAdapter();
+      let healthCheck: Promise<string> | undefined;
+      // A health check of the app logs in with the same client while the kit waits before the rotation.
+      const checkHealth = async (issuer: string) => {
+        await sleep(300);
+        const flows = new FlowManager(
+          presets.generic(issuer, { clientId, clientAuth: clientSecretBasic(`${clientId}-secret`), redirectUri }),
+        );
+        const { url } = await new UserAgent().navigate(await flows.start('health'), {
+          until: (u) => u.href.startsWith(redirectUri),
+        });
+        const { tokens } = await flows.finish('health', url);
+        return String(decodeProtectedHeader(tokens.idToken!).kid);
+      };
+      const healthChecked: ClientAdapter = {
+        ...fixed(inner),
+        async run(context) {
+          const outcome = await inner.run(context);
+          if (context.step === 0) healthCheck = checkHealth(context.issuer);
+          return outcome;
+        },
+      };
+      const report = await runConformance({
+        idp: idp(),
+        only: ['key-rotation-nth-login'],
+        adapter: healthChecked,
+        jwksRefetchIntervalMs: 1500,
+        client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: [redirectUri] },
+      });
+      // The health check met the old key: nothing was armed yet.
+      expect(await healthCheck).not.toMatch(/^rotated-/);
+      const [result] = report.results;
+      expect(result!.verdict, result!.reason).toBe('pass');
+      // The case's own second login met the new key.
+      expect(
+        result!.served?.some((s) => s.target === 'id_token' && String(s.token?.header.kid).startsWith('rotated-')),
+      ).toBe(true);
+    },
+  );
 
   it("fails a client that accepts the new key's token without fetching the JWKS again", async () => {
     // Redeems each code, fetches the JWKS on its first login only, and waves every later ID token through.

@@ -50,7 +50,8 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
           .filter((r) => r.verdict !== client.expected[r.id]?.verdict)
           .map(
             (r) =>
-              `${r.id}: expected ${client.expected[r.id]?.verdict} (${client.expected[r.id]?.why}), got ${r.verdict}: ${r.reason}`,
+              `${r.id}: expected ${client.expected[r.id]?.verdict} (${client.expected[r.id]?.why}), got ` +
+              `${r.verdict}: ${r.reason}`,
           );
         expect(mismatches).toEqual([]);
         if (client.name.startsWith('control-') && client.name !== 'control-accept-everything')
@@ -62,16 +63,19 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
     180_000,
   );
 
-  it('fails the accept-everything control on every case where rejection is a MUST and its fault was delivered', async () => {
-    const control = panel.find((c) => c.name === 'control-accept-everything')!;
-    const run = await control.start();
-    const report = await runConformance({ idp: idp(), adapter: run.adapter, jwksRefetchIntervalMs: 0 });
-    const rejects = new Set(cases.filter((c) => c.expect === 'reject').map((c) => c.id));
-    // At the level the spec asks of this client: it sends state, PKCE and a nonce, and fetches keys.
-    const judged = report.results.filter((r) => rejects.has(r.id) && r.level === 'MUST' && r.verdict !== 'skip');
-    expect(judged.length).toBeGreaterThan(30);
-    for (const r of judged) expect(`${r.id} ${r.verdict}`, r.reason).toBe(`${r.id} fail`);
-  });
+  it(
+    'fails the accept-everything control on every case where rejection is a MUST and its fault ' + 'was delivered',
+    async () => {
+      const control = panel.find((c) => c.name === 'control-accept-everything')!;
+      const run = await control.start();
+      const report = await runConformance({ idp: idp(), adapter: run.adapter, jwksRefetchIntervalMs: 0 });
+      const rejects = new Set(cases.filter((c) => c.expect === 'reject').map((c) => c.id));
+      // At the level the spec asks of this client: it sends state, PKCE and a nonce, and fetches keys.
+      const judged = report.results.filter((r) => rejects.has(r.id) && r.level === 'MUST' && r.verdict !== 'skip');
+      expect(judged.length).toBeGreaterThan(30);
+      for (const r of judged) expect(`${r.id} ${r.verdict}`, r.reason).toBe(`${r.id} fail`);
+    },
+  );
 
   it('fails the rotation when the kit rotates at once: the client may not refetch yet', async () => {
     const report = await runConformance({ idp: idp(), adapter: keeping(), only: ROTATION, jwksRefetchIntervalMs: 0 });
@@ -79,7 +83,8 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
     for (const r of report.results) expect(r.reason).toMatch(/failed a valid flow/);
   });
 
-  it('passes it with --jwks-refetch-interval 61, whatever its first key fetch was: the rotation waits for the client', async () => {
+  it('passes it with --jwks-refetch-interval 61, whatever its first key fetch was: the rotation ' +
+    'waits for the client', async () => {
     const report = await patientRotation;
     expect(report.results.map((r) => `${r.id}: ${r.verdict} ${r.reason}`)).toEqual(
       ROTATION.map((id) => `${id}: pass completed the flow`),

@@ -82,8 +82,24 @@ const ERROR_KEYS: Record<string, string[]> = {
 };
 
 /** Routes a browser lands on: they may answer an HTML error page. */
-const BROWSER =
-  /\/oauth$|\/(auth|authorize|oauth\/authorize|connect\/authorize|v1\/authorize|oauth\/dialog|interaction|device|session\/end|logout|v2\/logout|v1\/logout|oauth\/logout|connect\/endsession)(\/|$)/;
+const BROWSER = new RegExp(
+  `/oauth$|/(${[
+    'auth',
+    'authorize',
+    'oauth/authorize',
+    'connect/authorize',
+    'v1/authorize',
+    'oauth/dialog',
+    'interaction',
+    'device',
+    'session/end',
+    'logout',
+    'v2/logout',
+    'v1/logout',
+    'oauth/logout',
+    'connect/endsession',
+  ].join('|')})(/|$)`,
+);
 
 const PARAMS = [
   'grant_type',
@@ -147,7 +163,8 @@ function jwts(pick: <T>(a: readonly T[]) => T, int: (n: number) => number): stri
     `...`,
     `${b64u('[]')}.${b64u('[]')}.`,
     `${b64u('{"alg":"dir","enc":"A128GCM"}')}..iv.ct.tag`,
-    `${b64u(JSON.stringify({ alg: pick(['RS256', 'PS256', 'ES256', 'EdDSA', 'HS512']), crit: ['exp'] }))}.${claims({ aud: [], exp: 'soon', nbf: -1 })}.${b64u('x'.repeat(int(600)))}`,
+    `${b64u(JSON.stringify({ alg: pick(['RS256', 'PS256', 'ES256', 'EdDSA', 'HS512']), crit: ['exp'] }))}.` +
+      `${claims({ aud: [], exp: 'soon', nbf: -1 })}.${b64u('x'.repeat(int(600)))}`,
   ];
 }
 
@@ -370,7 +387,8 @@ function builder(seed: number, targets: Target[], bearer: string[]) {
             '=&=',
             'a=%E0%A4%A',
             'client_id=a&client_id=b',
-            `response_type=code&client_id=${pick(clients).client_id}&redirect_uri=http://127.0.0.1:3000/callback&scope=openid`,
+            `response_type=code&client_id=${pick(clients).client_id}&redirect_uri=http://` +
+              `127.0.0.1:3000/callback&scope=openid`,
           ]);
       path += `?${query}`;
     }
@@ -442,7 +460,8 @@ function builder(seed: number, targets: Target[], bearer: string[]) {
       }
       if (chance(0.05)) headers['content-encoding'] = pick(['gzip', 'br', 'deflate', 'identity', 'x']);
     }
-    // Framed, as any real client frames a body: Node's client sends DELETE, OPTIONS and TRACE bodies without a length otherwise.
+    // Framed, as any real client frames a body: Node's client sends DELETE, OPTIONS and TRACE bodies without a length
+    // otherwise.
     if (body) headers['content-length'] = String(body.length);
     if (target.issuer === 'admin' && !headers['content-type'] && method !== 'GET' && chance(0.5))
       headers['content-type'] = 'application/json';
@@ -501,7 +520,10 @@ function send(port: number, agent: Agent, built: Built, timeoutMs: number) {
         if (!socket.listenerCount('error')) socket.on('error', () => undefined);
         const tagged = socket as typeof socket & { lastFuzz?: string };
         if (process.env.FUZZ_DEBUG) (built as Built & { previous?: string | undefined }).previous = tagged.lastFuzz;
-        tagged.lastFuzz = `${built.method} ${built.path.slice(0, 100)} ${JSON.stringify(built.headers).slice(0, 300)} body=${built.body?.length ?? 0}:${built.body?.subarray(0, 100).toString()}`;
+        tagged.lastFuzz =
+          `${built.method} ${built.path.slice(0, 100)} ` +
+          `${JSON.stringify(built.headers).slice(0, 300)} ` +
+          `body=${built.body?.length ?? 0}:${built.body?.subarray(0, 100).toString()}`;
       });
       req.on('error', (e) => done({ error: `${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}` }));
       if (built.body) req.write(built.body);
@@ -599,7 +621,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
           method: built.method,
           path: built.path.slice(0, 200),
           status: result.status,
-          detail: `${(result.text ?? '').slice(0, 200)} headers=${JSON.stringify(built.headers).slice(0, 400)} body=${built.body?.subarray(0, 200).toString() ?? ''}`,
+          detail:
+            `${(result.text ?? '').slice(0, 200)} ` +
+            `headers=${JSON.stringify(built.headers).slice(0, 400)} ` +
+            `body=${built.body?.subarray(0, 200).toString() ?? ''}`,
         });
       } else {
         const problem = shapeProblem(built.target, result.status, result.type ?? '', result.text ?? '', built.method);
@@ -610,7 +635,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
             method: built.method,
             path: built.path.slice(0, 200),
             status: result.status,
-            detail: `${problem}${process.env.FUZZ_DEBUG ? ` after ${(built as Built & { previous?: string }).previous}` : ''}`,
+            detail:
+              `${problem}` +
+              (process.env.FUZZ_DEBUG ? ` after ${(built as Built & { previous?: string }).previous}` : ''),
           });
         }
       }

@@ -1,24 +1,13 @@
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdminInputError } from '../../mock-idp/index.js';
 import { findProfile } from '../../mock-idp/profiles/index.js';
 import { adminFetch, basicAuth } from '../helpers/http.js';
-import {
-  codeFlow,
-  discover,
-  discoverGenericBasic,
-  fixtureJson,
-  REDIRECT_URI,
-  startTestIdp,
-  useIdp,
-} from '../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, startTestIdp, useIssuer } from '../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic } from '../helpers/login.js';
 
-let issuer: string;
-const idp = useIdp({ profiles: ['generic'] });
-beforeAll(async () => {
-  issuer = idp().issuers.generic!;
-});
+const { idp, issuer } = useIssuer('generic');
 
 const admin = (method: string, path: string, body?: unknown) => adminFetch(idp(), path, { method, body });
 
@@ -32,7 +21,7 @@ describe('admin API over HTTP', () => {
         })
       ).status,
     ).toBe(200);
-    const config = await discoverGenericBasic(issuer);
+    const config = await discoverGenericBasic(issuer());
     const first = await codeFlow(config, { loginHint: 'carol', scope: 'openid email' });
     expect(first.tokens.claims()).toMatchObject({ sub: 'carol', email: 'carol@example.com', team: 'qa' });
     expect(
@@ -53,7 +42,7 @@ describe('admin API over HTTP', () => {
     });
     expect(added.status).toBe(200);
     expect(added.body.client_secret).toBeUndefined();
-    const config = await discover(issuer, 'runtime-app', client.ClientSecretBasic('runtime-secret'));
+    const config = await discover(issuer(), 'runtime-app', client.ClientSecretBasic('runtime-secret'));
     expect((await codeFlow(config)).tokens.claims()!.aud).toBe('runtime-app');
     const invalid = await admin('PUT', '/issuers/generic/clients/bad-app', {
       client_secret: 's',
@@ -64,7 +53,7 @@ describe('admin API over HTTP', () => {
       body: { error: 'invalid_request', error_description: expect.stringContaining('redirect_uris[0]') },
     });
     expect((await admin('DELETE', '/issuers/generic/clients/runtime-app')).status).toBe(200);
-    const gone = await fetch(`${issuer}/token`, {
+    const gone = await fetch(`${issuer()}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -80,13 +69,13 @@ describe('admin API over HTTP', () => {
     const before = (await admin('GET', '/issuers/generic/keys')).body.keys as { kid: string }[];
     const rotated = await admin('POST', '/issuers/generic/keys/rotate', { alg: 'RS256' });
     const kid = rotated.body.kid as string;
-    const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+    const jwks = (await (await fetch(`${issuer()}/jwks`)).json()) as { keys: { kid: string }[] };
     expect(jwks.keys.map((k) => k.kid)).toEqual([kid, ...before.map((k) => k.kid)]);
-    const { tokens } = await codeFlow(await discoverGenericBasic(issuer));
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer()));
     expect(decodeProtectedHeader(tokens.id_token!).kid).toBe(kid);
     const old = before.find((k) => k.kid !== kid)!.kid;
     expect((await admin('DELETE', `/issuers/generic/keys/${old}`)).status).toBe(200);
-    const after = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+    const after = (await (await fetch(`${issuer()}/jwks`)).json()) as { keys: { kid: string }[] };
     expect(after.keys.map((k) => k.kid)).not.toContain(old);
   });
 
@@ -96,7 +85,7 @@ describe('admin API over HTTP', () => {
     expect((await admin('POST', '/issuers/generic/reset')).status).toBe(200);
     const summary = (await admin('GET', '/issuers/generic')).body as { users: { sub: string }[] };
     expect(summary.users.map((u) => u.sub)).toEqual(['alice', 'bob']);
-    const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: unknown[] };
+    const jwks = (await (await fetch(`${issuer()}/jwks`)).json()) as { keys: unknown[] };
     expect(jwks.keys).toHaveLength(2);
   });
 
@@ -127,7 +116,10 @@ describe('claims: replace or merge', () => {
       body: { sub: 'erin', claims: { email: 'erin@example.com', team: 'ops', desk: 'B2' } },
     });
     expect((merged.body.claims as Record<string, unknown>).floor).toBeUndefined();
-    const { tokens } = await codeFlow(await discoverGenericBasic(issuer), { loginHint: 'erin', scope: 'openid email' });
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer()), {
+      loginHint: 'erin',
+      scope: 'openid email',
+    });
     expect(tokens.claims()).toMatchObject({ email: 'erin@example.com', team: 'ops', desk: 'B2' });
     const replaced = await admin('PUT', '/issuers/generic/users/erin/claims', { team: 'sales' });
     expect(replaced.body.claims).toEqual({ team: 'sales' });
@@ -146,7 +138,7 @@ describe('preferred_username from username', () => {
       username: 'gina.login',
       claims: { preferred_username: 'Gina G' },
     });
-    const config = await discoverGenericBasic(issuer);
+    const config = await discoverGenericBasic(issuer());
     const frank = await codeFlow(config, { loginHint: 'frank', scope: 'openid profile' });
     expect(frank.tokens.claims()!.preferred_username).toBe('frank.login');
     expect(await client.fetchUserInfo(config, frank.tokens.access_token, 'frank')).toMatchObject({
@@ -202,7 +194,10 @@ describe('the clock offset', () => {
 describe('admin API in code', () => {
   it('mirrors the HTTP API and throws AdminInputError on bad input', async () => {
     idp().admin.upsertUser('generic', { sub: 'dave', claims: { email: 'dave@example.com' } });
-    const { tokens } = await codeFlow(await discoverGenericBasic(issuer), { loginHint: 'dave', scope: 'openid email' });
+    const { tokens } = await codeFlow(await discoverGenericBasic(issuer()), {
+      loginHint: 'dave',
+      scope: 'openid email',
+    });
     expect(tokens.claims()!.email).toBe('dave@example.com');
     expect(() => idp().admin.upsertUser('generic', { sub: '' } as never)).toThrow(AdminInputError);
     idp().admin.reset('generic');

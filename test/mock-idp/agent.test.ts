@@ -9,8 +9,16 @@ const issuer = idp.issuers.generic!;
 
 const WRONG = 'http://127.0.0.1:3000/calback';
 const PKCE = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
-const authorize = (redirectUri: string) =>
-  `${issuer}/auth?${new URLSearchParams({ client_id: 'generic-basic', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, ...PKCE })}`;
+const authorize = (redirectUri: string) => {
+  const query = new URLSearchParams({
+    client_id: 'generic-basic',
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: redirectUri,
+    ...PKCE,
+  });
+  return `${issuer}/auth?${query}`;
+};
 
 describe('UserAgent.navigate stopped by an error page', () => {
   it('throws a NavigationError quoting the page when until never matches', async () => {

@@ -1,28 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, discover, REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { describe, expect, it } from 'vitest';
+import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { codeFlow, discover } from '../helpers/login.js';
+import { useLogoutReceiver } from '../helpers/logout-receiver.js';
 
-let receiver: Server;
-const received: string[] = [];
-
-beforeAll(async () => {
-  // The relying party's back-channel logout endpoint: records each logout_token.
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push(new URLSearchParams(body).get('logout_token') ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-});
-afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+const { received, url: receiverUrl } = useLogoutReceiver();
 const idp = useIdp(() => ({
   issuers: [
     {
@@ -33,7 +16,7 @@ const idp = useIdp(() => ({
           client_secret: 'bcl-secret',
           redirect_uris: [REDIRECT_URI],
           post_logout_redirect_uris: ['http://127.0.0.1:3000/'],
-          backchannel_logout_uri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel-logout`,
+          backchannel_logout_uri: receiverUrl(),
         },
       ],
     },

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { UserAgent } from '../../mock-idp/index.js';
 import { mockIdp } from '../../mock-idp/vitest.js';
+import { ASSERTION_TYPE, clientAssertion } from '../helpers/client-keys.js';
 import { basicAuth } from '../helpers/http.js';
-import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, REDIRECT_URI } from '../helpers/idp.js';
+import { REDIRECT_URI } from '../helpers/idp.js';
+import { authorizationCode, codeFlow, discover, discoverGenericBasic } from '../helpers/login.js';
 
 // Bad requests leave the issuer as it was: the run's shared mock-idp.
 const issuer = mockIdp().issuers.generic!;
@@ -28,34 +27,11 @@ async function postToken(body: URLSearchParams | string, headers: Record<string,
 }
 
 /** Runs a login up to the callback and returns the code plus the PKCE verifier, without redeeming it. */
-async function authorizationCode(clientId = 'generic-basic') {
-  const config = await discover(issuer, clientId);
-  const verifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-  return { code: callback.searchParams.get('code')!, verifier };
+async function genericCode(clientId = 'generic-basic') {
+  return authorizationCode(await discover(issuer, clientId), 'openid offline_access');
 }
 
-async function assertion(claims: Record<string, unknown>) {
-  const { key, kid } = await clientPrivateKey('RS256');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    jti: randomUUID(),
-    iss: 'generic-private-key-jwt',
-    sub: 'generic-private-key-jwt',
-    aud: tokenUrl,
-    iat: now,
-    exp: now + 60,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key);
-}
+const assertion = (claims: Record<string, unknown>) => clientAssertion('generic-private-key-jwt', tokenUrl, claims);
 
 describe('the token endpoint answers bad input with OAuth errors', () => {
   it('an unknown client', async () => {
@@ -79,7 +55,7 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
       new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: 'generic-private-key-jwt',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion_type: ASSERTION_TYPE,
         client_assertion: 'not.a.jwt',
       }),
     );
@@ -96,7 +72,7 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
     const r = await postToken(
       new URLSearchParams({
         grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion_type: ASSERTION_TYPE,
         client_assertion: jwt,
       }),
     );
@@ -110,7 +86,7 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
     const body = () =>
       new URLSearchParams({
         grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion_type: ASSERTION_TYPE,
         client_assertion: jwt,
       });
     expect((await postToken(body())).status).toBe(200);
@@ -120,48 +96,26 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
     expect(String(replay.json?.error_description)).toMatch(/only be used once|replay|jti/i);
   });
 
-  it('a redirect_uri at the token endpoint that differs from the authorization request', async () => {
-    const { code, verifier } = await authorizationCode();
-    const r = await postToken(
-      new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        redirect_uri: 'http://localhost:3000/callback',
-      }),
-      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
-    );
-    expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ error: 'invalid_grant' });
-  });
-
-  it('a missing PKCE verifier', async () => {
-    const { code } = await authorizationCode();
-    const r = await postToken(
-      new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }),
-      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
-    );
-    expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ error: 'invalid_grant' });
-  });
-
-  it('a wrong PKCE verifier', async () => {
-    const { code } = await authorizationCode();
-    const r = await postToken(
-      new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: client.randomPKCECodeVerifier(),
-        redirect_uri: REDIRECT_URI,
-      }),
-      { authorization: basicAuth('generic-basic', 'generic-basic-secret') },
-    );
+  // A code redeemed with what does not match its authorization request: the verifier or the redirect_uri.
+  const mismatches: [string, (verifier: string) => Record<string, string>][] = [
+    [
+      'a redirect_uri at the token endpoint that differs from the authorization request',
+      (verifier) => ({ code_verifier: verifier, redirect_uri: 'http://localhost:3000/callback' }),
+    ],
+    ['a missing PKCE verifier', () => ({ redirect_uri: REDIRECT_URI })],
+    ['a wrong PKCE verifier', () => ({ code_verifier: client.randomPKCECodeVerifier(), redirect_uri: REDIRECT_URI })],
+  ];
+  it.each(mismatches)('%s', async (_title, fields) => {
+    const { code, verifier } = await genericCode();
+    const r = await postToken(new URLSearchParams({ grant_type: 'authorization_code', code, ...fields(verifier) }), {
+      authorization: basicAuth('generic-basic', 'generic-basic-secret'),
+    });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a reused authorization code, which also revokes what the code issued', async () => {
-    const { code, verifier } = await authorizationCode();
+    const { code, verifier } = await genericCode();
     const body = () =>
       new URLSearchParams({
         grant_type: 'authorization_code',
@@ -234,18 +188,20 @@ describe('the token endpoint answers bad input with OAuth errors', () => {
 });
 
 describe('the authorization endpoint answers bad input without redirecting to an unverified URI', () => {
+  /** A code request for scope openid to REDIRECT_URI unless `params` say otherwise. */
   async function authorize(params: Record<string, string>) {
-    const response = await fetch(`${issuer}/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      ...params,
+    });
+    const response = await fetch(`${issuer}/auth?${query}`, { redirect: 'manual' });
     return { status: response.status, location: response.headers.get('location'), body: await response.text() };
   }
 
   it('an unknown client gets an error page, not a redirect', async () => {
-    const r = await authorize({
-      client_id: 'no-such-client',
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: REDIRECT_URI,
-    });
+    const r = await authorize({ client_id: 'no-such-client' });
     expect(r.status).toBe(400);
     expect(r.location).toBeNull();
     expect(r.body).toContain('invalid_client');
@@ -254,8 +210,6 @@ describe('the authorization endpoint answers bad input without redirecting to an
   it('an unregistered redirect_uri gets an error page, not a redirect', async () => {
     const r = await authorize({
       client_id: 'generic-basic',
-      response_type: 'code',
-      scope: 'openid',
       redirect_uri: 'http://127.0.0.1:3000/callback/evil',
       code_challenge: 'x'.repeat(43),
       code_challenge_method: 'S256',
@@ -266,13 +220,7 @@ describe('the authorization endpoint answers bad input without redirecting to an
   });
 
   it('a public client without PKCE is refused at the redirect_uri, keeping state', async () => {
-    const r = await authorize({
-      client_id: 'generic-spa',
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: REDIRECT_URI,
-      state: 'a b%2Fc',
-    });
+    const r = await authorize({ client_id: 'generic-spa', state: 'a b%2Fc' });
     expect(r.status).toBe(303);
     const location = new URL(r.location!);
     expect(location.searchParams.get('error')).toBe('invalid_request');
@@ -281,13 +229,11 @@ describe('the authorization endpoint answers bad input without redirecting to an
   });
 
   it('an oversized query gets 431 or 414 from the server, never a 500', async () => {
-    const r = await authorize({
-      client_id: 'generic-basic',
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: REDIRECT_URI,
-      state: 's'.repeat(40_000),
-    }).catch(() => ({ status: 431, location: null, body: '' }));
+    const r = await authorize({ client_id: 'generic-basic', state: 's'.repeat(40_000) }).catch(() => ({
+      status: 431,
+      location: null,
+      body: '',
+    }));
     expect([400, 414, 431]).toContain(r.status);
   });
 });

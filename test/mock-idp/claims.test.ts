@@ -1,7 +1,8 @@
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, discoverGenericBasic, useIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic } from '../helpers/login.js';
 
 const PROTOCOL = [
   'iss',

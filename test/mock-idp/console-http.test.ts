@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
-import { codeFlow, discover, startTestIdp } from '../helpers/idp.js';
+import { startTestIdp } from '../helpers/idp.js';
+import { codeFlow, discover } from '../helpers/login.js';
 
 let idp: MockIdp;
 let guarded: MockIdp;
@@ -206,22 +207,12 @@ describe('console actions', () => {
   });
 
   it('refuses a cross-origin or text/plain POST (CSRF) to start a login or to reset', async () => {
-    const crossOrigin = await send(
-      idp.url,
-      'POST',
-      '/_console/logins',
-      { 'content-type': 'text/plain', origin: 'http://attacker.example' },
-      '{"issuer":"generic","client_id":"generic-basic"}',
-    );
+    const startLogin = (headers: Record<string, string>) =>
+      send(idp.url, 'POST', '/_console/logins', headers, '{"issuer":"generic","client_id":"generic-basic"}');
+    const crossOrigin = await startLogin({ 'content-type': 'text/plain', origin: 'http://attacker.example' });
     expect(crossOrigin.status).toBe(403);
     expect(crossOrigin.json?.error).toBe('access_denied');
-    const plain = await send(
-      idp.url,
-      'POST',
-      '/_console/logins',
-      { 'content-type': 'text/plain' },
-      '{"issuer":"generic","client_id":"generic-basic"}',
-    );
+    const plain = await startLogin({ 'content-type': 'text/plain' });
     expect(plain.status).toBe(415);
     const reset = await send(
       idp.url,

@@ -1,9 +1,9 @@
 import { parse as parseHtml } from 'node-html-parser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basicAuth } from '../helpers/http.js';
-import { codeFlow, discoverGenericBasic, REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
+import { codeFlow, discoverGenericBasic } from '../helpers/login.js';
 
-let issuer: string;
 const idp = useIdp({
   issuers: [
     {
@@ -30,9 +30,8 @@ const idp = useIdp({
     },
   ],
 });
-beforeAll(async () => {
-  issuer = idp().issuers.shop!;
-});
+/** The issuer URL, known once the IdP is up. */
+const issuer = () => idp().issuers.shop!;
 
 const PKCE = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
 
@@ -47,26 +46,31 @@ async function authorize(base: string, params: Record<string, string>) {
 describe('a redirect_uri the client did not register', () => {
   const sent = 'http://127.0.0.1:4000/auth/calback';
 
-  it('gets a page with the sent URI, the registered ones (the closest marked) and the config and admin call that add it', async () => {
-    const { status, page } = await authorize(issuer, { client_id: 'shop-web', redirect_uri: sent });
-    expect(status).toBe(400);
-    expect(page.querySelector('code.sent')?.text).toBe(sent);
-    expect(page.querySelectorAll('ul.registered li').map((li) => li.text.trim())).toEqual([
-      'http://127.0.0.1:4000/auth/callback closest',
-      'http://127.0.0.1:4000/other',
-    ]);
-    expect(page.querySelector('ul.registered mark')?.text).toBe('http://127.0.0.1:4000/auth/callback');
-    const config = page.querySelector('pre[data-kind=config]')!.text;
-    expect(config).toContain('- name: "shop"');
-    expect(config).toContain('- client_id: "shop-web"');
-    expect(config).toContain(
-      `redirect_uris: ["http://127.0.0.1:4000/auth/callback","http://127.0.0.1:4000/other","${sent}"]`,
-    );
-    const curl = page.querySelector('pre[data-kind=admin]')!.text;
-    expect(curl).toBe(
-      `curl -X POST '${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H 'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`,
-    );
-  });
+  it(
+    'gets a page with the sent URI, the registered ones (the closest marked) and the config ' +
+      'and admin call that add it',
+    async () => {
+      const { status, page } = await authorize(issuer(), { client_id: 'shop-web', redirect_uri: sent });
+      expect(status).toBe(400);
+      expect(page.querySelector('code.sent')?.text).toBe(sent);
+      expect(page.querySelectorAll('ul.registered li').map((li) => li.text.trim())).toEqual([
+        'http://127.0.0.1:4000/auth/callback closest',
+        'http://127.0.0.1:4000/other',
+      ]);
+      expect(page.querySelector('ul.registered mark')?.text).toBe('http://127.0.0.1:4000/auth/callback');
+      const config = page.querySelector('pre[data-kind=config]')!.text;
+      expect(config).toContain('- name: "shop"');
+      expect(config).toContain('- client_id: "shop-web"');
+      expect(config).toContain(
+        `redirect_uris: ["http://127.0.0.1:4000/auth/callback","http://127.0.0.1:4000/other","${sent}"]`,
+      );
+      const curl = page.querySelector('pre[data-kind=admin]')!.text;
+      expect(curl).toBe(
+        `curl -X POST '${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris' -H ` +
+          `'content-type: application/json' -d '{"redirect_uri":"${sent}"}'`,
+      );
+    },
+  );
 
   it('is fixed by the admin call the page quotes: the same request then reaches the login', async () => {
     const own = await startTestIdp({ profiles: ['generic'] });
@@ -96,7 +100,7 @@ describe('a redirect_uri the client did not register', () => {
   });
 
   it('says the same in the JSON error_description of a pushed authorization request', async () => {
-    const response = await fetch(`${issuer}/request`, {
+    const response = await fetch(`${issuer()}/request`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -120,7 +124,8 @@ describe('a redirect_uri the client did not register', () => {
       'http://127.0.0.1:4000/auth/callback (closest), http://127.0.0.1:4000/other',
     );
     expect(body.error_description).toContain(
-      `POST ${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body {"redirect_uri":"${sent}"}`,
+      `POST ${idp().url}/_admin/issuers/shop/clients/shop-web/redirect_uris and the JSON body ` +
+        `{"redirect_uri":"${sent}"}`,
     );
   });
 
@@ -152,7 +157,7 @@ describe('a redirect_uri the client did not register', () => {
     ]);
     expect(await idp().admin.addRedirectUri('shop', 'shop-web', 'http://127.0.0.1:4000/third')).toEqual(uris);
     expect(await idp().admin.addRedirectUri('shop', 'nobody', 'http://127.0.0.1:4000/third')).toBeUndefined();
-    const token = await fetch(`${issuer}/token`, {
+    const token = await fetch(`${issuer()}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -166,7 +171,7 @@ describe('a redirect_uri the client did not register', () => {
 
 describe('an unknown client', () => {
   it("gets a page listing the issuer's known client_ids", async () => {
-    const { status, page } = await authorize(issuer, { client_id: 'shop-wbe', redirect_uri: REDIRECT_URI });
+    const { status, page } = await authorize(issuer(), { client_id: 'shop-wbe', redirect_uri: REDIRECT_URI });
     expect(status).toBe(400);
     const known = page.querySelectorAll('ul.known-clients li').map((li) => li.text);
     expect(known).toContain('shop-web');
@@ -181,7 +186,7 @@ describe('an unknown client', () => {
   });
 
   it("gets the known client_ids in the token endpoint's JSON error too", async () => {
-    const response = await fetch(`${issuer}/token`, {
+    const response = await fetch(`${issuer()}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'shop-wbe', client_secret: 'x' }),
@@ -192,7 +197,7 @@ describe('an unknown client', () => {
     expect(body.error_description).toMatch(
       /client_id "shop-wbe" is not registered at issuer shop; known client_ids: .*shop-web/,
     );
-    const basic = await fetch(`${issuer}/token`, {
+    const basic = await fetch(`${issuer()}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

@@ -123,7 +123,9 @@ describe('an answer given before the body was read closes the connection', () =>
     const r = await rawExchange(
       port,
       [
-        `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+        `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
+          `application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}GET ` +
+          `/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
       ],
       300,
     );

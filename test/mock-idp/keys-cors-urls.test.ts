@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MockIdp, UserAgent } from '../../mock-idp/index.js';
 import { DEFAULT_ROUTES, type RouteName } from '../../mock-idp/kernel/routes.js';
-import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, startTestIdp } from '../helpers/idp.js';
+import { authorizationCode, codeFlow, discover, discoverGenericBasic } from '../helpers/login.js';
 
 const started: MockIdp[] = [];
 afterAll(() => Promise.all(started.map((i) => i.close())));
@@ -97,21 +98,14 @@ describe('CORS for single-page apps', () => {
   it('lets a browser app redeem a code with CORS headers on the response', async () => {
     const idp = await start();
     const config = await discover(idp.issuers.generic!, 'generic-spa');
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { code, verifier } = await authorizationCode(config);
     const response = await fetch(`${idp.issuers.generic}/token`, {
       method: 'POST',
       headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
         client_id: 'generic-spa',
-        code: callback.searchParams.get('code')!,
+        code,
         code_verifier: verifier,
         redirect_uri: REDIRECT_URI,
       }),

@@ -2,7 +2,8 @@ import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { discoverGenericBasic, REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
+import { discoverGenericBasic } from '../helpers/login.js';
 
 let browser: Browser;
 let config: client.Configuration;
@@ -159,29 +160,33 @@ describe('the login page in Chromium', () => {
 });
 
 describe('the error pages in Chromium', () => {
-  it('a refused redirect_uri shows the URI sent, the closest registered one marked, and the fix, at phone width too', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    const sent = 'http://127.0.0.1:3000/callbak';
-    const url = new URL(`${idp().issuers.generic}/auth`);
-    url.search = new URLSearchParams({
-      client_id: 'generic-basic',
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: sent,
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
-    const answer = await page.goto(url.href);
-    expect(answer?.status()).toBe(400);
-    expect(await page.locator('code.sent').textContent()).toBe(sent);
-    expect(await page.locator('mark').textContent()).toBe(REDIRECT_URI);
-    expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(
-      `${idp().url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`,
-    );
-    // The snippets scroll inside the card rather than widening the page.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: 'test/output/error-redirect-uri.png', fullPage: true });
-    await context.close();
-  });
+  it(
+    'a refused redirect_uri shows the URI sent, the closest registered one marked, and the ' +
+      'fix, at phone width too',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      const sent = 'http://127.0.0.1:3000/callbak';
+      const url = new URL(`${idp().issuers.generic}/auth`);
+      url.search = new URLSearchParams({
+        client_id: 'generic-basic',
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: sent,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      const answer = await page.goto(url.href);
+      expect(answer?.status()).toBe(400);
+      expect(await page.locator('code.sent').textContent()).toBe(sent);
+      expect(await page.locator('mark').textContent()).toBe(REDIRECT_URI);
+      expect(await page.locator('pre[data-kind=admin]').textContent()).toContain(
+        `${idp().url}/_admin/issuers/generic/clients/generic-basic/redirect_uris`,
+      );
+      // The snippets scroll inside the card rather than widening the page.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: 'test/output/error-redirect-uri.png', fullPage: true });
+      await context.close();
+    },
+  );
 });

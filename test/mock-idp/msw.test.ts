@@ -35,31 +35,35 @@ async function login(config: client.Configuration, scope: string) {
 }
 
 describe('msw handlers at the real provider hostnames, no network', () => {
-  it('Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads https://api.stitch.money/graphql', async () => {
-    expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
-    const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
-    const config = await client.discovery(
-      new URL('https://secure.stitch.money'),
-      secretClient.client_id,
-      {},
-      client.ClientSecretPost(secretClient.client_secret),
-    );
-    expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
-    const tokens = await login(config, 'openid accounts balances');
-    expect(tokens.claims()).toMatchObject({ iss: 'https://secure.stitch.money', sub: 'user_2f9c8a71e4d3' });
-    await jwtVerify(
-      tokens.id_token!,
-      createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')),
-      { issuer: 'https://secure.stitch.money' },
-    );
-    const response = await fetch('https://api.stitch.money/graphql', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query { user { bankAccounts { name currentBalance } } }' }),
-    });
-    const body = (await response.json()) as { data: { user: { bankAccounts: { name: string }[] } } };
-    expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
-  });
+  it(
+    'Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads ' +
+      'https://api.stitch.money/graphql',
+    async () => {
+      expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
+      const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
+      const config = await client.discovery(
+        new URL('https://secure.stitch.money'),
+        secretClient.client_id,
+        {},
+        client.ClientSecretPost(secretClient.client_secret),
+      );
+      expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
+      const tokens = await login(config, 'openid accounts balances');
+      expect(tokens.claims()).toMatchObject({ iss: 'https://secure.stitch.money', sub: 'user_2f9c8a71e4d3' });
+      await jwtVerify(
+        tokens.id_token!,
+        createRemoteJWKSet(new URL('https://secure.stitch.money/.well-known/openid-configuration/jwks')),
+        { issuer: 'https://secure.stitch.money' },
+      );
+      const response = await fetch('https://api.stitch.money/graphql', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query { user { bankAccounts { name currentBalance } } }' }),
+      });
+      const body = (await response.json()) as { data: { user: { bankAccounts: { name: string }[] } } };
+      expect(body.data.user.bankAccounts.map((a) => a.name)).toEqual(['FNB Gold Cheque', 'FNB Savings']);
+    },
+  );
 
   it('Stitch: plain fetch code completes the flow too (form posts, no OIDC library)', async () => {
     const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;

@@ -14,7 +14,9 @@ function halfRequest(port: number) {
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.write(
-    `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    `POST /generic/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ` +
+      `application/x-www-form-urlencoded\r\nContent-Length: ` +
+      `${body.length}\r\n\r\n${body.slice(0, 10)}`,
   );
   return { socket: socket as Socket, rest: body.slice(10), closed, text: () => text };
 }

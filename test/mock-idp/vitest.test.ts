@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { freshClient, freshUser, mockIdp, withScenario } from '../../mock-idp/vitest.js';
-import { codeFlow, discover } from '../helpers/idp.js';
+import { codeFlow, discover } from '../helpers/login.js';
 
 describe('mock-idp/vitest', () => {
   it("provides the run's issuers to every test", () => {

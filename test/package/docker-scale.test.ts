@@ -56,18 +56,22 @@ describe('docker compose --profile scale', () => {
     expect(conf).toMatch(/listen 9400;/);
   });
 
-  it('passes `docker-compose --profile scale config`; every service but mock-idp is in the profile, so a plain `up` is unchanged', () => {
-    if (!binary) throw new Error('docker-compose is missing: apt-get install -y docker-compose (.ci/run does this)');
-    expect(() =>
-      execFileSync(binary, ['-f', 'docker-compose.yml', '--profile', 'scale', 'config', '-q'], {
-        cwd: root,
-        stdio: 'pipe',
-      }),
-    ).not.toThrow();
-    expect(
-      Object.entries(compose.services)
-        .filter(([, s]) => !s.profiles)
-        .map(([name]) => name),
-    ).toEqual(['mock-idp']);
-  });
+  it(
+    'passes `docker-compose --profile scale config`; every service but mock-idp is in the ' +
+      'profile, so a plain `up` is unchanged',
+    () => {
+      if (!binary) throw new Error('docker-compose is missing: apt-get install -y docker-compose (.ci/run does this)');
+      expect(() =>
+        execFileSync(binary, ['-f', 'docker-compose.yml', '--profile', 'scale', 'config', '-q'], {
+          cwd: root,
+          stdio: 'pipe',
+        }),
+      ).not.toThrow();
+      expect(
+        Object.entries(compose.services)
+          .filter(([, s]) => !s.profiles)
+          .map(([name]) => name),
+      ).toEqual(['mock-idp']);
+    },
+  );
 });

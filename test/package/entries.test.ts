@@ -11,10 +11,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 function runWithoutOidcProvider(snippet: string): string {
   const hooks = `export async function resolve(specifier, context, next) {
     const result = await next(specifier, context);
-    if (result.url.includes('/node_modules/oidc-provider/')) throw new Error('oidc-provider loaded by ' + context.parentURL);
+    if (result.url.includes('/node_modules/oidc-provider/')) throw new Error('oidc-provider loaded by ' + \
+context.parentURL);
     return result;
   }`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+  const register =
+    `import { register } from 'node:module'; ` +
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
   return execFileSync(
     process.execPath,
     ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', snippet],
@@ -26,7 +29,8 @@ describe('the light entries', () => {
   it('mock-idp/helpers gives UserAgent and fixture paths without loading oidc-provider', () => {
     const out = runWithoutOidcProvider(`
       const { UserAgent, fixturePath } = await import('mock-idp/helpers');
-      process.stdout.write(JSON.stringify({ agent: typeof new UserAgent().navigate, pem: fixturePath('keys', 'clients', 'stitch-client-certificate.pem') }));`);
+      process.stdout.write(JSON.stringify({ agent: typeof new UserAgent().navigate, pem: fixturePath('keys', \
+'clients', 'stitch-client-certificate.pem') }));`);
     const { agent, pem } = JSON.parse(out) as { agent: string; pem: string };
     expect(agent).toBe('function');
     expect(readFileSync(pem, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
@@ -55,7 +59,8 @@ describe('fixtures from the package', () => {
         '-e',
         `
       import { fixturePath } from 'mock-idp/helpers';
-      process.stdout.write(JSON.stringify([import.meta.resolve('mock-idp/fixtures/clients/stitch.json'), fixturePath('clients', 'stitch.json')]));`,
+      process.stdout.write(JSON.stringify([import.meta.resolve('mock-idp/fixtures/clients/stitch.json'), \
+fixturePath('clients', 'stitch.json')]));`,
       ],
       { cwd: root, encoding: 'utf8' },
     );

@@ -139,7 +139,10 @@ describe('the npm package', () => {
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       return dir;
     };
-    /** A copy of the bin folder beside dist/bin, so that the bundle still finds the package root above it; removed when the test finishes. */
+    /**
+     * A copy of the bin folder beside dist/bin, so that the bundle still finds the package root above it; removed when
+     * the test finishes.
+     */
     const binCopy = () => {
       const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
       onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
@@ -208,24 +211,32 @@ describe('the npm package', () => {
     });
   });
 
-  it("answers JSON, JWKS, errors and a full login without loading Node's fetch implementation (undici) beyond what node:http loads", () => {
-    // Its own process: vitest has loaded undici in this one. Plain node:http, so the client side loads nothing either.
-    // Node 22+ loads undici for any ESM import of node:http, so each runtime is held to its own baseline.
-    const baseline =
-      execFileSync(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `import 'node:http'; process.stdout.write(String(process.moduleLoadList.some((m) => m.includes('undici'))));`,
-        ],
-        { encoding: 'utf8' },
-      ) === 'true';
-    const script = `
+  it(
+    "answers JSON, JWKS, errors and a full login without loading Node's fetch implementation " +
+      '(undici) beyond what node:http loads',
+    () => {
+      // Its own process: vitest has loaded undici in this one. Plain node:http, so the client side loads nothing
+      // either.
+      // Node 22+ loads undici for any ESM import of node:http, so each runtime is held to its own baseline.
+      const baseline =
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            "import 'node:http'; " +
+              "process.stdout.write(String(process.moduleLoadList.some((m) => m.includes('undici'))));",
+          ],
+          { encoding: 'utf8' },
+        ) === 'true';
+      const script = `
       import { request } from 'node:http';
-      import { startMockIdp } from ${JSON.stringify(fileURLToPath(new URL('../../dist/mock-idp/index.js', import.meta.url)))};
+      import { startMockIdp } from \
+${JSON.stringify(fileURLToPath(new URL('../../dist/mock-idp/index.js', import.meta.url)))};
       const get = (url, options = {}, body) => new Promise((resolve, reject) => {
-        const req = request(url, options, (res) => { let text = ''; res.on('data', (c) => { text += c; }); res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], location: res.headers.location, text })); });
+        const req = request(url, options, (res) => { let text = ''; res.on('data', (c) => { text += c; }); \
+res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], location: \
+res.headers.location, text })); });
         req.on('error', reject);
         req.end(body);
       });
@@ -233,11 +244,17 @@ describe('the npm package', () => {
       const issuer = idp.issuers.generic;
       const discovery = await get(issuer + '/.well-known/openid-configuration');
       const jwks = await get(issuer + '/jwks');
-      const error = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'grant_type=nope');
-      const auth = await get(issuer + '/auth?client_id=generic-basic&response_type=code&scope=openid&redirect_uri=' + encodeURIComponent('http://127.0.0.1:3000/callback') + '&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+      const error = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': \
+'application/x-www-form-urlencoded' } }, 'grant_type=nope');
+      const auth = await get(issuer + '/auth?client_id=generic-basic&response_type=code&scope=openid&redirect_uri=' + \
+encodeURIComponent('http://127.0.0.1:3000/callback') + \
+'&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
       const code = new URL(auth.location).searchParams.get('code');
-      const token = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic ' + Buffer.from('generic-basic:generic-basic-secret').toString('base64') } },
-        new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/callback', code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' }).toString());
+      const token = await get(issuer + '/token', { method: 'POST', headers: { 'content-type': \
+'application/x-www-form-urlencoded', authorization: 'Basic ' + \
+Buffer.from('generic-basic:generic-basic-secret').toString('base64') } },
+        new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:3000/callback', \
+code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' }).toString());
       await idp.close();
       process.stdout.write(JSON.stringify({
         discovery: [discovery.status, discovery.type, JSON.parse(discovery.text).issuer === issuer],
@@ -246,15 +263,16 @@ describe('the npm package', () => {
         token: [token.status, token.type, typeof JSON.parse(token.text).id_token],
         undici: process.moduleLoadList.some((m) => m.includes('undici')),
       }));`;
-    const out = JSON.parse(
-      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
-    ) as Record<string, unknown>;
-    expect(out).toEqual({
-      discovery: [200, 'application/json; charset=utf-8', true],
-      jwks: [200, 'application/jwk-set+json; charset=utf-8', true],
-      error: [400, 'application/json; charset=utf-8', 'invalid_request'],
-      token: [200, 'application/json; charset=utf-8', 'string'],
-      undici: baseline,
-    });
-  });
+      const out = JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+      ) as Record<string, unknown>;
+      expect(out).toEqual({
+        discovery: [200, 'application/json; charset=utf-8', true],
+        jwks: [200, 'application/jwk-set+json; charset=utf-8', true],
+        error: [400, 'application/json; charset=utf-8', 'invalid_request'],
+        token: [200, 'application/json; charset=utf-8', 'string'],
+        undici: baseline,
+      });
+    },
+  );
 });

@@ -14,18 +14,13 @@ function isStale(dir: string): string | undefined {
 }
 
 describe('npm start builds only when sources are newer than dist', () => {
+  /** A source of each package, and the files whose change means a rebuild too. */
+  const FILES = ['mock-idp/server/start.ts', 'client/index.ts', 'conformance/run.ts', 'package.json', 'tsconfig.json'];
   function tree(): string {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-stale-'));
     for (const sub of ['mock-idp/server', 'client', 'conformance', 'dist/bin'])
       mkdirSync(join(dir, sub), { recursive: true });
-    for (const file of [
-      'mock-idp/server/start.ts',
-      'client/index.ts',
-      'conformance/run.ts',
-      'package.json',
-      'tsconfig.json',
-    ])
-      writeFileSync(join(dir, file), '');
+    for (const file of FILES) writeFileSync(join(dir, file), '');
     return dir;
   }
   const at = (dir: string, file: string, seconds: number) => utimesSync(join(dir, file), seconds, seconds);
@@ -35,14 +30,7 @@ describe('npm start builds only when sources are newer than dist', () => {
     try {
       expect(isStale(dir)).toBe('dist/bin/cli.cjs is missing');
       writeFileSync(join(dir, 'dist/bin/cli.cjs'), '');
-      for (const file of [
-        'mock-idp/server/start.ts',
-        'client/index.ts',
-        'conformance/run.ts',
-        'package.json',
-        'tsconfig.json',
-      ])
-        at(dir, file, 1_000);
+      for (const file of FILES) at(dir, file, 1_000);
       at(dir, 'dist/bin/cli.cjs', 2_000);
       expect(isStale(dir)).toBeUndefined();
       at(dir, 'mock-idp/server/start.ts', 3_000);

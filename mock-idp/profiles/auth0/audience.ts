@@ -68,7 +68,9 @@ export function auth0Audience(): Quirk {
   };
 }
 
-/** The audience of the token request being answered: its own, or the one its code, device code or refresh token carries. */
+/**
+ * The audience of the token request being answered: its own, or the one its code, device code or refresh token carries.
+ */
 function requestedAudience(koa: KoaContextWithOIDC, memory: AudienceMemory): string | undefined {
   const params = (koa.oidc.params ?? {}) as Record<string, unknown>;
   const lookup = (cache: SharedMemo, key: unknown) => (typeof key === 'string' ? cache.get(key) : undefined);

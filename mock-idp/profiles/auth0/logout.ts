@@ -58,7 +58,8 @@ export function auth0Logout(path = '/v2/logout'): Quirk {
         const hint = client ? '' : ' Send client_id: a mock tenant has no tenant-level Allowed Logout URLs.';
         return errorPage(
           koa,
-          `invalid_request: The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".${hint}`,
+          `invalid_request: The "returnTo" querystring parameter "${returnTo}" is not defined as a ` +
+            `valid URL in "Allowed Logout URLs".${hint}`,
         );
       }
       await endSession(koa, provider);

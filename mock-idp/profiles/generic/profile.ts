@@ -19,7 +19,8 @@ export default defineProfile({
   usernameClaim: 'preferred_username',
   defaultUser: 'alice',
   scopes: ['openid', 'offline_access', 'profile', 'email', 'address', 'phone', 'api:read', 'api:write'],
-  // oidc-provider's defaults plus HS256, which OIDC Core 10.1 keys with the client secret: clients that register it get it.
+  // oidc-provider's defaults plus HS256, which OIDC Core 10.1 keys with the client secret: clients that register it get
+  // it.
   providerConfig: () => ({
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA', 'HS256'] },
     // A client that registers userinfo_signed_response_alg gets userinfo as a JWT (rp-userinfo-sig).

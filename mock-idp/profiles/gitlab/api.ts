@@ -81,7 +81,9 @@ export function gitlabUserApi(): Quirk {
         koa.status = 403;
         koa.set(
           'www-authenticate',
-          `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${USER_READ_SCOPES.join(' ')}"`,
+          `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The ` +
+            `request requires higher privileges than provided by the access token.", ` +
+            `scope="${USER_READ_SCOPES.join(' ')}"`,
         );
         koa.body = {
           error: 'insufficient_scope',

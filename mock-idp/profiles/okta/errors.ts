@@ -71,7 +71,9 @@ export function oktaSingleCredential(): Quirk {
       koa.body = {
         error: 'invalid_client',
         error_description:
-          'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+          'Cannot supply multiple client credentials. Use one of the following: credentials in the ' +
+          'Authorization header, credentials in the post body, or a client_assertion in the post ' +
+          'body.',
       };
     },
   };

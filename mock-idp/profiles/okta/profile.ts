@@ -81,7 +81,8 @@ export default defineProfile({
         error: 'invalid_grant',
         // The double period is Okta's.
         error_description:
-          'PKCE verification failed: The code_verifier must have a minimum length of 43 characters and a maximum length of 128 characters..',
+          'PKCE verification failed: The code_verifier must have a minimum length of 43 characters ' +
+          'and a maximum length of 128 characters..',
       },
     }),
     // Inside the rejections above, so it reshapes only what oidc-provider answered.

@@ -54,7 +54,8 @@ export default defineScenarios(
   {
     name: 'jwks-uri-per-instance',
     description:
-      'discovery advertises the JWKS at jwks-<random>, a path of this instance only (/jwks answers 404), and ID tokens are signed by a key published only there',
+      'discovery advertises the JWKS at jwks-<random>, a path of this instance only (/jwks ' +
+      'answers 404), and ID tokens are signed by a key published only there',
     jwksPath: 'per-instance',
     faults: [],
     steps: [
@@ -80,7 +81,8 @@ export default defineScenarios(
   {
     name: 'key-rotation-next-login',
     description:
-      'from the next login on (armed just before it), ID tokens are signed by a new key (new kid), published beside the old one',
+      'from the next login on (armed just before it), ID tokens are signed by a new key (new ' +
+      'kid), published beside the old one',
     faults: [],
     steps: [
       {

@@ -2,7 +2,8 @@ import { defineScenarios } from '../types.js';
 
 /** Authorization response and userinfo faults. */
 export default defineScenarios(
-  // Valid responses on an issuer instance of the run's own: a baseline whose JWKS and discovery requests are one client's.
+  // Valid responses on an issuer instance of the run's own: a baseline whose JWKS and discovery requests are one
+  // client's.
   { name: 'no-fault', description: 'no fault at all: every response is valid', faults: [] },
   {
     name: 'state-altered',

@@ -89,7 +89,8 @@ export default defineScenarios(
   {
     name: 'access-token-reserved-chars',
     description:
-      'the access token carries + / = ( ) (RFC 6750 b64token and Stack Exchange characters): only percent-encoded does it survive a URL',
+      'the access token carries + / = ( ) (RFC 6750 b64token and Stack Exchange characters): ' +
+      'only percent-encoded does it survive a URL',
     faults: [{ target: 'token_response', accessTokenWith: '+/=()' }],
   },
   {

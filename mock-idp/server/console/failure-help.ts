@@ -8,18 +8,26 @@ export interface FailureHelp {
 const BY_ERROR: Record<string, FailureHelp> = {
   invalid_client: {
     rule: 'The client must be registered and authenticate as registered (RFC 6749 §2.3 and §5.2).',
-    fix: "Check the client_id, the secret or key, and that the method matches the client's token_endpoint_auth_method in the overview.",
+    fix:
+      "Check the client_id, the secret or key, and that the method matches the client's " +
+      'token_endpoint_auth_method in the overview.',
   },
   invalid_grant: {
-    rule: 'An authorization code or refresh token is single-use, short-lived and bound to the client, the redirect_uri and the PKCE code_challenge (RFC 6749 §4.1.3, RFC 7636 §4.6).',
-    fix: 'Exchange each code once and promptly, with the same redirect_uri as the authorization request and the code_verifier whose S256 hash was the code_challenge.',
+    rule:
+      'An authorization code or refresh token is single-use, short-lived and bound to the ' +
+      'client, the redirect_uri and the PKCE code_challenge (RFC 6749 §4.1.3, RFC 7636 §4.6).',
+    fix:
+      'Exchange each code once and promptly, with the same redirect_uri as the authorization ' +
+      'request and the code_verifier whose S256 hash was the code_challenge.',
   },
   invalid_request: {
     rule: 'A request must carry every required parameter once, well formed (RFC 6749 §4.1.1, §5.2).',
     fix: 'Read the description below for the parameter at fault; send it once, with a valid value.',
   },
   invalid_redirect_uri: {
-    rule: 'The redirect_uri must exactly match one the client registered (RFC 6749 §3.1.2.3, OpenID Connect Core §3.1.2.1).',
+    rule:
+      'The redirect_uri must exactly match one the client registered (RFC 6749 §3.1.2.3, OpenID ' +
+      'Connect Core §3.1.2.1).',
     fix: 'Send a registered URI, or register this one: the note below gives the config entry and the admin call.',
   },
   redirect_uri_mismatch: {
@@ -43,12 +51,18 @@ const BY_ERROR: Record<string, FailureHelp> = {
     fix: 'Request only scopes listed in scopes_supported; include openid for an ID token.',
   },
   invalid_token: {
-    rule: 'A protected resource accepts only a current, unrevoked access token, sent as a Bearer token (RFC 6750 §3.1).',
-    fix: 'Send "Authorization: Bearer <access_token>" with a token this issuer issued that has not expired; refresh it when it has.',
+    rule:
+      'A protected resource accepts only a current, unrevoked access token, sent as a Bearer ' +
+      'token (RFC 6750 §3.1).',
+    fix:
+      'Send "Authorization: Bearer <access_token>" with a token this issuer issued that has not ' +
+      'expired; refresh it when it has.',
   },
   access_denied: {
     rule: "The user (or the admin API's gate) refused the request.",
-    fix: 'For a login: approve it. For the admin API: call it from loopback or with the admin token, same origin, with Content-Type: application/json.',
+    fix:
+      'For a login: approve it. For the admin API: call it from loopback or with the admin ' +
+      'token, same origin, with Content-Type: application/json.',
   },
   login_required: {
     rule: 'prompt=none was sent but no session exists (OpenID Connect Core §3.1.2.6).',
@@ -63,7 +77,9 @@ const BY_ERROR: Record<string, FailureHelp> = {
     fix: 'Start a login without prompt=none.',
   },
   invalid_dpop_proof: {
-    rule: 'A DPoP proof must be a fresh JWT signed by the key bound to the token, for this method and URL (RFC 9449 §4.3).',
+    rule:
+      'A DPoP proof must be a fresh JWT signed by the key bound to the token, for this method ' +
+      'and URL (RFC 9449 §4.3).',
     fix: 'Sign a new proof per request with htm, htu, iat and jti (and the server nonce when one is asked for).',
   },
   use_dpop_nonce: {

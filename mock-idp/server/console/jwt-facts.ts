@@ -52,7 +52,9 @@ function keyFact(header: Record<string, unknown>, context: JwtContext): JwtFact 
     const known = kid !== undefined && keys.some((k) => k.kid === kid);
     return {
       label: 'key',
-      value: `${kid ? `kid ${kid}` : 'no kid'} (${alg}): ${known ? "one of the client's registered keys" : "not among the client's registered keys"}`,
+      value:
+        `${kid ? `kid ${kid}` : 'no kid'} (${alg}): ` +
+        `${known ? "one of the client's registered keys" : "not among the client's registered keys"}`,
       ok: known,
     };
   }
@@ -62,7 +64,9 @@ function keyFact(header: Record<string, unknown>, context: JwtContext): JwtFact 
   const match = published.find((k) => k.kid === kid);
   return {
     label: 'key',
-    value: `${kid ? `kid ${kid}` : 'no kid'} (${alg}): ${match ? "published in the issuer's JWKS" : "not in the issuer's JWKS now"}`,
+    value:
+      `${kid ? `kid ${kid}` : 'no kid'} (${alg}): ` +
+      `${match ? "published in the issuer's JWKS" : "not in the issuer's JWKS now"}`,
     ok: match !== undefined,
   };
 }

@@ -7,7 +7,10 @@ import { consoleShell, jsonBlock } from './shell.js';
 import type { LoginOutcome } from './try-login.js';
 
 function factList(facts: JwtFact[]): string {
-  return `<ul class="facts">${facts.map((f) => `<li class="${f.ok === true ? 'ok' : f.ok === false ? 'bad' : ''}"><strong>${escapeHtml(f.label)}</strong> ${escapeHtml(f.value)}</li>`).join('')}</ul>`;
+  const item = (f: JwtFact) =>
+    `<li class="${f.ok === true ? 'ok' : f.ok === false ? 'bad' : ''}">` +
+    `<strong>${escapeHtml(f.label)}</strong> ${escapeHtml(f.value)}</li>`;
+  return `<ul class="facts">${facts.map(item).join('')}</ul>`;
 }
 
 /** The console holds the whole token here, so the signature is checked too, against the issuer's published keys. */
@@ -35,7 +38,10 @@ async function jwtSection(
     header = decodeProtectedHeader(token) as Record<string, unknown>;
     claims = decodeJwt(token) as Record<string, unknown>;
   } catch {
-    return `<div class="jwt"><h4>${escapeHtml(kind)}</h4><p class="meta">opaque: <code>${escapeHtml(maskSecret(token))}</code></p></div>`;
+    return (
+      `<div class="jwt"><h4>${escapeHtml(kind)}</h4><p class="meta">opaque: ` +
+      `<code>${escapeHtml(maskSecret(token))}</code></p></div>`
+    );
   }
   const facts = [
     await signatureFact(token, outcome),
@@ -47,8 +53,10 @@ async function jwtSection(
       expectedIssuer: outcome.issuer.issuer,
     }),
   ];
-  return `<div class="jwt" data-kind="${escapeHtml(kind)}"><h4>${escapeHtml(kind)} <code>${escapeHtml(maskSecret(token))}</code></h4>${factList(facts)}
-  <div class="cols"><div><strong>Header</strong>${jsonBlock(header)}</div><div><strong>Claims</strong>${jsonBlock(claims)}</div></div></div>`;
+  return `<div class="jwt" data-kind="${escapeHtml(kind)}"><h4>${escapeHtml(kind)} <code>\
+${escapeHtml(maskSecret(token))}</code></h4>${factList(facts)}
+  <div class="cols"><div><strong>Header</strong>${jsonBlock(header)}</div><div><strong>Claims</strong>\
+${jsonBlock(claims)}</div></div></div>`;
 }
 
 /** The page the console's callback shows: the tokens decoded, or the error a strict client raised. */
@@ -64,9 +72,16 @@ export async function renderLoginResult(outcome: LoginOutcome): Promise<string> 
   const body = `
 <section>
   <div class="card">
-    <h3>${outcome.error ? 'Login failed' : 'Logged in'} <span class="badge">${escapeHtml(outcome.issuer.name)}</span> <span class="badge">${escapeHtml(outcome.clientId)}</span></h3>
-    <p class="meta">Authorization code + PKCE (S256), exchanged by the console as the client with openid-client, which checks the response as a strict client would.</p>
-    ${outcome.error ? `<div class="error" role="alert">${escapeHtml(outcome.error)}</div><p class="meta">The request log shows what the issuer served and why: <a href="/#log">open the log</a>.</p>` : ''}
+    <h3>${outcome.error ? 'Login failed' : 'Logged in'} <span class="badge">${escapeHtml(outcome.issuer.name)}</span> \
+<span class="badge">${escapeHtml(outcome.clientId)}</span></h3>
+    <p class="meta">Authorization code + PKCE (S256), exchanged by the console as the client with openid-client, \
+which checks the response as a strict client would.</p>
+    ${
+      outcome.error
+        ? `<div class="error" role="alert">${escapeHtml(outcome.error)}</div><p class="meta">The request \
+log shows what the issuer served and why: <a href="/#log">open the log</a>.</p>`
+        : ''
+    }
     ${outcome.tokens ? `<h4>Token response (tokens masked)</h4>${jsonBlock(response)}` : ''}
     ${sections}
     ${outcome.userinfo ? `<h4>Userinfo</h4>${jsonBlock(outcome.userinfo)}` : ''}
@@ -74,6 +89,8 @@ export async function renderLoginResult(outcome: LoginOutcome): Promise<string> 
   </div>
 </section>`;
   const header =
-    '<header class="top"><span class="brand">mock-idp console</span><nav><a href="/">Overview</a><a href="/#log">Log</a><a href="/#controls">Controls</a></nav></header>';
+    '<header class="top"><span class="brand">mock-idp console</span><nav><a ' +
+    'href="/">Overview</a><a href="/#log">Log</a><a ' +
+    'href="/#controls">Controls</a></nav></header>';
   return consoleShell(outcome.error ? 'Login failed' : 'Logged in', header, body);
 }

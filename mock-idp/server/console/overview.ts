@@ -11,7 +11,11 @@ export interface OverviewData {
 function userChip(user: { sub: string; username?: string | undefined; claims: Record<string, unknown> }): string {
   const name = user.claims.name ?? user.claims.display_name ?? user.username;
   const email = typeof user.claims.email === 'string' ? user.claims.email : undefined;
-  return `<span class="user-chip">${name ? `${escapeHtml(name)} ` : ''}<small>sub <code>${escapeHtml(user.sub)}</code>${email ? ` · ${escapeHtml(email)}` : ''}</small></span>`;
+  return (
+    `<span class="user-chip">${name ? `${escapeHtml(name)} ` : ''}<small>sub ` +
+    `<code>${escapeHtml(user.sub)}</code>${email ? ` · ${escapeHtml(email)}` : ''}</small></` +
+    `span>`
+  );
 }
 
 function clientBlock(issuer: Issuer, client: Issuer['clients'][number]): string {
@@ -19,16 +23,25 @@ function clientBlock(issuer: Issuer, client: Issuer['clients'][number]): string 
   const method = client.token_endpoint_auth_method ?? 'client_secret_basic';
   const unavailable = tryLoginUnavailable(issuer, client);
   const hasConsoleUri = uris.some((u) => new URL(u).pathname === CALLBACK_PATH);
+  const uriList = uris.length ? uris.map((u) => `<code>${escapeHtml(u)}</code>`).join(' · ') : 'no redirect URIs';
   const data = `data-issuer="${escapeHtml(issuer.name)}" data-client="${escapeHtml(client.client_id)}"`;
   const secret = typeof client.client_secret === 'string';
   return `<div class="client">
   <div class="id"><code>${escapeHtml(client.client_id)}</code> <span class="badge">${escapeHtml(method)}</span></div>
-  <div class="uris">${client.client_name ? `${escapeHtml(client.client_name)} · ` : ''}${uris.length ? uris.map((u) => `<code>${escapeHtml(u)}</code>`).join(' · ') : 'no redirect URIs'}${hasConsoleUri ? ' <span class="badge">console callback added</span>' : ''}</div>
+  <div class="uris">${client.client_name ? `${escapeHtml(client.client_name)} · ` : ''}${uriList}${
+    hasConsoleUri ? ' <span class="badge">console callback added</span>' : ''
+  }</div>
   <div class="actions">${
     unavailable
-      ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span class="why">${escapeHtml(unavailable)}</span>`
+      ? `<button type="button" class="small" disabled title="${escapeHtml(unavailable)}">Try a login</button><span \
+class="why">${escapeHtml(unavailable)}</span>`
       : `<button type="button" class="small primary try-login" ${data}>Try a login</button>`
-  }${secret ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal secret</button>` : ''}</div>
+  }${
+    secret
+      ? `<button type="button" class="small reveal" ${data} aria-expanded="false">Reveal \
+secret</button>`
+      : ''
+  }</div>
   ${secret ? '<code class="secret" hidden></code>' : ''}
 </div>`;
 }
@@ -39,12 +52,16 @@ export function renderOverview(issuers: readonly Issuer[]): string {
   return `<div class="grid">${issuers
     .map((issuer) => {
       const summary = issuer.summary();
-      return `<article class="card issuer" id="issuer-${escapeHtml(issuer.name)}" data-issuer="${escapeHtml(issuer.name)}">
-  <h3>${escapeHtml(issuer.name)} <span class="badge">${escapeHtml(summary.profile)}</span> <span class="badge">login: ${escapeHtml(summary.login)}</span></h3>
+      return `<article class="card issuer" id="issuer-${escapeHtml(issuer.name)}" \
+data-issuer="${escapeHtml(issuer.name)}">
+  <h3>${escapeHtml(issuer.name)} <span class="badge">${escapeHtml(summary.profile)}</span> <span class="badge">login: \
+${escapeHtml(summary.login)}</span></h3>
   <p class="meta">Issuer <code>${escapeHtml(summary.issuer)}</code><br>${
     summary.discovery
-      ? `Discovery <a href="${escapeHtml(summary.discovery)}"><code>${escapeHtml(summary.discovery.replace(summary.issuer.replace(/\/$/, ''), '…'))}</code></a>`
-      : `Authorize <code>${escapeHtml(summary.endpoints?.authorization)}</code><br>Token <code>${escapeHtml(summary.endpoints?.token)}</code>`
+      ? `Discovery <a href="${escapeHtml(summary.discovery)}"><code>\
+${escapeHtml(summary.discovery.replace(summary.issuer.replace(/\/$/, ''), '…'))}</code></a>`
+      : `Authorize <code>${escapeHtml(summary.endpoints?.authorization)}</code><br>Token <code>\
+${escapeHtml(summary.endpoints?.token)}</code>`
   }</p>
   <h4>Clients (${issuer.clients.length})</h4>
   ${issuer.clients.map((c) => clientBlock(issuer, c)).join('') || '<p class="empty">No clients.</p>'}

@@ -23,7 +23,8 @@ function el(tag, attrs, children) {
     else if (k === 'class') node.className = attrs[k];
     else if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, attrs[k]);
   });
-  (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+  (children || []).forEach(function (c) {
+    if (c) node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
   return node;
 }
 function svg(tag, attrs, text) {
@@ -40,16 +41,20 @@ function headers(json) {
 }
 function askToken() { $('token-bar').classList.add('shown'); }
 async function api(method, path, body) {
-  var res = await fetch(path, { method: method, headers: headers(body !== undefined), body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  var res = await fetch(path, { method: method, headers: headers(body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   var text = await res.text();
   var json;
-  try { json = JSON.parse(text); } catch (e) { json = { error: 'HTTP ' + res.status, error_description: text.slice(0, 200) }; }
+  try { json = JSON.parse(text); } catch (e) { json = { error: 'HTTP ' + res.status, error_description: text.slice(0,
+    200) }; }
   if (res.status === 401) askToken();
-  if (!res.ok) throw new Error((json.error || ('HTTP ' + res.status)) + (json.error_description ? ': ' + json.error_description : ''));
+  if (!res.ok) throw new Error((json.error || ('HTTP ' + res.status)) + (json.error_description ? ': '
+    + json.error_description : ''));
   return json;
 }
 function enc(v) { return encodeURIComponent(v); }
-function statusClass(s) { return s === undefined ? '' : s >= 500 ? 'bad' : s >= 400 ? 'bad' : s >= 300 ? 'warn' : 'ok'; }
+function statusClass(s) { return s === undefined ? '' : s >= 500 ? 'bad' : s >= 400 ? 'bad' : s >= 300 ? 'warn' : 'ok';
+  }
 
 /* ---------- overview: secrets behind a click, try a login ---------- */
 document.addEventListener('click', async function (event) {
@@ -57,9 +62,11 @@ document.addEventListener('click', async function (event) {
   if (!button) return;
   if (button.classList.contains('reveal')) {
     var code = button.closest('.client').querySelector('code.secret');
-    if (!code.hidden) { code.hidden = true; code.textContent = ''; button.textContent = 'Reveal secret'; button.setAttribute('aria-expanded', 'false'); return; }
+    if (!code.hidden) { code.hidden = true; code.textContent = ''; button.textContent = 'Reveal secret';
+      button.setAttribute('aria-expanded', 'false'); return; }
     try {
-      var got = await api('GET', '/_console/secret?issuer=' + enc(button.dataset.issuer) + '&client_id=' + enc(button.dataset.client));
+      var got = await api('GET',
+        '/_console/secret?issuer=' + enc(button.dataset.issuer) + '&client_id=' + enc(button.dataset.client));
       code.textContent = got.client_secret;
       code.hidden = false;
       button.textContent = 'Hide secret';
@@ -73,7 +80,8 @@ document.addEventListener('click', async function (event) {
     note.textContent = 'registering the console callback…';
     try {
       var issuer = button.dataset.issuer, client = button.dataset.client;
-      await api('POST', '/_admin/issuers/' + enc(issuer) + '/clients/' + enc(client) + '/redirect_uris', { redirect_uri: location.origin + '/_console/callback' });
+      await api('POST', '/_admin/issuers/' + enc(issuer) + '/clients/' + enc(client) + '/redirect_uris', {
+        redirect_uri: location.origin + '/_console/callback' });
       var started = await api('POST', '/_console/logins', { issuer: issuer, client_id: client });
       location.assign(started.authorization_url);
     } catch (e) { note.textContent = e.message; button.disabled = false; }
@@ -94,8 +102,10 @@ function knownIssuers() {
 }
 function knownClients() {
   var issuer = $('f-issuer').value, ids = [];
-  data.issuers.forEach(function (i) { if (!issuer || i.name === issuer) i.clients.forEach(function (c) { if (ids.indexOf(c) < 0) ids.push(c); }); });
-  records.forEach(function (r) { if (r.clientId && (!issuer || r.issuer === issuer) && ids.indexOf(r.clientId) < 0) ids.push(r.clientId); });
+  data.issuers.forEach(function (i) { if (!issuer || i.name === issuer) i.clients.forEach(function (c) {
+    if (ids.indexOf(c) < 0) ids.push(c); }); });
+  records.forEach(function (r) {
+    if (r.clientId && (!issuer || r.issuer === issuer) && ids.indexOf(r.clientId) < 0) ids.push(r.clientId); });
   return ids;
 }
 function refreshFilters() {
@@ -114,7 +124,8 @@ function matches(r) {
 function jsonPre(value) { return el('pre', { class: 'json', text: JSON.stringify(value, null, 2) }); }
 function facts(list) {
   return el('ul', { class: 'facts' }, list.map(function (f) {
-    return el('li', { class: f.ok === true ? 'ok' : f.ok === false ? 'bad' : '' }, [el('strong', { text: f.label }), ' ' + f.value]);
+    return el('li', { class: f.ok === true ? 'ok' : f.ok === false ? 'bad' : '' }, [el('strong', { text: f.label }),
+      ' ' + f.value]);
   }));
 }
 function requestBody(r) {
@@ -125,29 +136,36 @@ function requestBody(r) {
       el('p', {}, [el('strong', { text: 'How to fix: ' }), r.help.fix]),
     ].concat(r.help.details.map(function (d) { return el('p', { class: 'meta', text: d }); }))));
   }
-  if (r.faults && r.faults.length) parts.push(el('p', { class: 'meta' }, ['Scenario faults served: ', el('code', { text: r.faults.join(', ') })]));
+  if (r.faults && r.faults.length) parts.push(el('p', { class: 'meta' }, ['Scenario faults served: ', el('code', {
+    text: r.faults.join(', ') })]));
   r.jwts.forEach(function (j) {
     parts.push(el('div', { class: 'jwt', 'data-kind': j.kind }, [
       el('h4', { text: 'JWT: ' + j.kind }), facts(j.facts),
-      el('div', { class: 'cols' }, [el('div', {}, [el('strong', { text: 'Header' }), jsonPre(j.header)]), el('div', {}, [el('strong', { text: 'Claims' }), jsonPre(j.claims)])]),
+      el('div', { class: 'cols' }, [el('div', {}, [el('strong', { text: 'Header' }), jsonPre(j.header)]), el('div', {},
+        [el('strong', { text: 'Claims' }), jsonPre(j.claims)])]),
     ]));
   });
-  if (Object.keys(r.query).length) parts.push(el('div', {}, [el('strong', { text: 'Query (secrets masked)' }), jsonPre(r.query)]));
-  if (Object.keys(r.body).length) parts.push(el('div', {}, [el('strong', { text: 'Body (secrets masked)' }), jsonPre(r.body)]));
+  if (Object.keys(r.query).length) parts.push(el('div', {}, [el('strong', { text: 'Query (secrets masked)' }),
+    jsonPre(r.query)]));
+  if (Object.keys(r.body).length) parts.push(el('div', {}, [el('strong', { text: 'Body (secrets masked)' }),
+    jsonPre(r.body)]));
   if (!r.help && r.notes && r.notes.length) parts.push(el('p', { class: 'meta', text: r.notes.join(' · ') }));
-  if (r.clientAuth) parts.push(el('p', { class: 'meta' }, ['Client authentication: ', el('code', { text: r.clientAuth })]));
+  if (r.clientAuth) parts.push(el('p', { class: 'meta' }, ['Client authentication: ', el('code', {
+    text: r.clientAuth })]));
   if (!parts.length) parts.push(el('p', { class: 'meta', text: 'Nothing more was recorded for this request.' }));
   return el('div', { class: 'body' }, parts);
 }
 function requestRow(r) {
   var time = (r.time || '').slice(11, 19);
   var who = [r.issuer, r.clientId, r.route].filter(Boolean).join(' · ');
-  var row = el('details', { class: 'req' + (r.status >= 400 ? ' failed' : ''), 'data-id': String(r.id), 'data-status': String(r.status) }, [
+  var row = el('details', { class: 'req' + (r.status >= 400 ? ' failed' : ''), 'data-id': String(r.id),
+    'data-status': String(r.status) }, [
     el('summary', {}, [
       el('span', { class: 'meta', style: 'margin:0', text: time }),
       el('span', { class: 'status ' + statusClass(r.status), text: String(r.status) }),
       el('span', { class: 'path', text: r.method + ' ' + r.path }),
-      el('span', { class: 'who', text: who + (r.error ? ' · ' + r.error : '') + (r.jwts.length ? ' · ' + r.jwts.length + ' JWT' : '') }),
+      el('span', { class: 'who',
+        text: who + (r.error ? ' · ' + r.error : '') + (r.jwts.length ? ' · ' + r.jwts.length + ' JWT' : '') }),
     ]),
   ]);
   if (openIds.has(r.id)) { row.open = true; row.appendChild(requestBody(r)); }
@@ -168,7 +186,8 @@ function stepName(r) {
   if (r.route === 'userinfo') return 'userinfo';
   return 'login';
 }
-function isInteraction(r) { return r.route === 'interaction' || /\/interaction\//.test(r.path) || /\/(login|consent)(\/|$)/.test(r.route || ''); }
+function isInteraction(r) {
+  return r.route === 'interaction' || /\/interaction\//.test(r.path) || /\/(login|consent)(\/|$)/.test(r.route || ''); }
 function groupLogins(list) {
   var logins = [], openByIssuer = {};
   list.forEach(function (r) {
@@ -191,9 +210,11 @@ function groupLogins(list) {
 }
 var LANE_NAMES = ['Browser', 'App', 'IdP'];
 /* Drawn at the width it is shown, so its text stays 12 px on a phone and on a wide screen. */
-function lanesFor(width) { return [0, 0.5, 1].map(function (f, i) { return [LANE_NAMES[i], Math.round(50 + (width - 100) * f)]; }); }
+function lanesFor(width) { return [0, 0.5, 1].map(function (f, i) { return [LANE_NAMES[i],
+  Math.round(50 + (width - 100) * f)]; }); }
 function shortPath(path) {
-  return path.replace(/^\/[^/]+(?=\/)/, '…').split('/').map(function (seg) { return seg.length > 16 ? seg.slice(0, 6) + '…' : seg; }).join('/');
+  return path.replace(/^\/[^/]+(?=\/)/, '…').split('/').map(function (seg) { return seg.length > 16 ? seg.slice(0,
+    6) + '…' : seg; }).join('/');
 }
 function arrowFor(step) {
   var name = stepName(step);
@@ -207,13 +228,17 @@ function diagram(login) {
   var tokenAt = steps.findIndex(function (s) { return s.route === 'token'; });
   var rows = steps.map(function (s) {
     var faults = s.faults && s.faults.length ? ' · fault: ' + s.faults.join(', ') : '';
-    return { step: s, from: arrowFor(s)[0], to: arrowFor(s)[1], label: stepName(s) + ' · ' + s.method + ' ' + shortPath(s.path) + ' → ' + s.status + (s.error ? ' ' + s.error : '') + faults };
+    return { step: s, from: arrowFor(s)[0], to: arrowFor(s)[1],
+      label: stepName(s) + ' · ' + s.method + ' ' + shortPath(s.path) + ' → ' + s.status + (s.error ? ' ' + s.error
+      : '') + faults };
   });
-  if (!hasCallback && tokenAt >= 0) rows.splice(tokenAt, 0, { from: 0, to: 1, label: 'callback (to the app: not seen by the IdP)', inferred: true });
+  if (!hasCallback && tokenAt >= 0) rows.splice(tokenAt, 0, { from: 0, to: 1,
+    label: 'callback (to the app: not seen by the IdP)', inferred: true });
   var height = 46 + rows.length * 34;
   var width = Math.max(320, Math.min(860, ($('logins').clientWidth || 700) - 24));
   var LANES = lanesFor(width);
-  var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, role: 'img', 'aria-label': 'Sequence diagram of the login' });
+  var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, role: 'img',
+    'aria-label': 'Sequence diagram of the login' });
   LANES.forEach(function (lane) {
     root.appendChild(svg('rect', { class: 'actor', x: lane[1] - 45, y: 4, width: 90, height: 24, rx: 6 }));
     root.appendChild(svg('text', { x: lane[1], y: 21, 'text-anchor': 'middle' }, lane[0]));
@@ -222,20 +247,26 @@ function diagram(login) {
   rows.forEach(function (row, i) {
     var y = 58 + i * 34, x1 = LANES[row.from][1], x2 = LANES[row.to][1];
     var bad = row.step && row.step.status >= 400;
-    var tone = bad ? ' bad' : row.step && ((row.step.faults && row.step.faults.length) || (row.step.notes && row.step.notes.length && row.step.route === 'console_callback')) ? ' warn' : '';
+    var tone = bad ? ' bad' : row.step && ((row.step.faults && row.step.faults.length) || (row.step.notes
+      && row.step.notes.length && row.step.route === 'console_callback')) ? ' warn' : '';
     var cls = 'arrow' + tone;
-    root.appendChild(svg('line', { class: cls, x1: x1, y1: y, x2: x2 - 8, y2: y, 'stroke-dasharray': row.inferred ? '5 4' : '' }));
+    root.appendChild(svg('line', { class: cls, x1: x1, y1: y, x2: x2 - 8, y2: y,
+      'stroke-dasharray': row.inferred ? '5 4' : '' }));
     root.appendChild(svg('path', { class: 'head' + tone, d: 'M' + x2 + ' ' + y + ' l-9 -5 v10 z' }));
     var room = Math.floor((Math.abs(x2 - x1) + 70) / 6.4);
-    var label = svg('text', { x: (x1 + x2) / 2, y: y - 6, 'text-anchor': 'middle', class: row.inferred ? 'muted' : '' }, row.label.length > room ? row.label.slice(0, room - 1) + '…' : row.label);
-    if (row.step) label.appendChild(svg('title', {}, row.step.method + ' ' + row.step.path + ' → ' + row.step.status + (row.step.error ? ' ' + row.step.error : '')));
+    var label = svg('text', { x: (x1 + x2) / 2, y: y - 6, 'text-anchor': 'middle',
+      class: row.inferred ? 'muted' : '' }, row.label.length > room ? row.label.slice(0, room - 1) + '…' : row.label);
+    if (row.step) label.appendChild(svg('title', {},
+      row.step.method + ' ' + row.step.path + ' → ' + row.step.status
+      + (row.step.error ? ' ' + row.step.error : '')));
     root.appendChild(label);
   });
   var failed = login.steps.filter(function (s) { return s.status >= 400; });
   var title = el('div', { class: 'line' }, [
     el('strong', { text: login.issuer + ' · ' + (login.clientId || 'unknown client') }),
     ' ',
-    el('span', { class: 'meta', style: 'margin:0', text: (login.steps[0].time || '').slice(11, 19) + ' · ' + login.steps.length + ' requests' + (failed.length ? ' · ' + failed.length + ' failed' : '') }),
+    el('span', { class: 'meta', style: 'margin:0', text: (login.steps[0].time || '').slice(11,
+      19) + ' · ' + login.steps.length + ' requests' + (failed.length ? ' · ' + failed.length + ' failed' : '') }),
   ]);
   var details = el('div', { class: 'log' }, login.steps.map(requestRow));
   /* The log is redrawn as requests arrive: a list someone opened stays open. */
@@ -255,12 +286,14 @@ function render() {
     var shown = records.filter(matches);
     var requests = $('requests'), logins = $('logins');
     requests.replaceChildren.apply(requests, shown.slice().reverse().slice(0, 300).map(requestRow));
-    if (!shown.length) requests.appendChild(el('p', { class: 'empty', text: records.length ? 'No request matches the filters.' : 'No requests yet.' }));
+    if (!shown.length) requests.appendChild(el('p', { class: 'empty',
+      text: records.length ? 'No request matches the filters.' : 'No requests yet.' }));
     var groups = groupLogins(records).filter(function (l) {
       return l.steps.some(matches) && (!$('f-client').value || l.clientId === $('f-client').value);
     }).reverse().slice(0, 30);
     logins.replaceChildren.apply(logins, groups.map(diagram));
-    if (!groups.length) logins.appendChild(el('p', { class: 'empty', text: 'No logins yet: press "Try a login" on a client, or point your app at an issuer.' }));
+    if (!groups.length) logins.appendChild(el('p', { class: 'empty',
+      text: 'No logins yet: press "Try a login" on a client, or point your app at an issuer.' }));
   });
 }
 function add(record) {
@@ -293,7 +326,8 @@ async function stream() {
   var live = $('live');
   var lastId = records.length ? records[records.length - 1].id : 0;
   try {
-    var res = await fetch('/_console/events?since=' + lastId, { headers: headers(false), signal: controller.signal, cache: 'no-store' });
+    var res = await fetch('/_console/events?since=' + lastId, { headers: headers(false), signal: controller.signal,
+      cache: 'no-store' });
     if (res.status === 401 || res.status === 403) {
       live.textContent = res.status === 401 ? 'needs the admin token' : 'admin API refused';
       live.className = 'badge bad';
@@ -357,25 +391,40 @@ async function refreshOverview() {
 }
 function v(id) { return $(id).value.trim(); }
 var ACTIONS = {
-  arm: function () { return api('PUT', '/_admin/issuers/' + enc(v('s-issuer')) + '/clients/' + enc(v('s-client')) + '/scenario', { name: v('s-name') }).then(function (r) { return 'armed ' + r.scenario + ' on ' + r.client_id; }); },
-  disarm: function () { return api('DELETE', '/_admin/issuers/' + enc(v('s-issuer')) + '/clients/' + enc(v('s-client')) + '/scenario').then(function (r) { return r.disarmed ? 'disarmed' : 'nothing was armed'; }); },
-  rotate: function () { return api('POST', '/_admin/issuers/' + enc(v('k-issuer')) + '/keys/rotate', { alg: v('k-alg') }).then(function (r) { $('k-kid').value = r.kid; return 'new signing key ' + r.kid; }); },
-  'list-keys': function () { return api('GET', '/_admin/issuers/' + enc(v('k-issuer')) + '/keys').then(function (r) { return r.keys.map(function (k) { return k.kid + ' (' + k.alg + ')'; }).join(', '); }); },
-  retire: function () { return api('DELETE', '/_admin/issuers/' + enc(v('k-issuer')) + '/keys/' + enc(v('k-kid'))).then(function (r) { return 'retired ' + r.retired; }); },
-  shift: function () { return api('PUT', '/_admin/issuers/' + enc(v('t-issuer')) + '/clock', { offsetSeconds: Number(v('t-offset')) }).then(function (r) { return r.issuer + ' runs ' + r.offsetSeconds + ' s off real time'; }); },
-  'read-clock': function () { return api('GET', '/_admin/issuers/' + enc(v('t-issuer')) + '/clock').then(function (r) { $('t-offset').value = r.offsetSeconds; return r.issuer + ' runs ' + r.offsetSeconds + ' s off real time'; }); },
+  arm: function () { return api('PUT',
+    '/_admin/issuers/' + enc(v('s-issuer')) + '/clients/' + enc(v('s-client')) + '/scenario', {
+    name: v('s-name') }).then(function (r) { return 'armed ' + r.scenario + ' on ' + r.client_id; }); },
+  disarm: function () { return api('DELETE',
+    '/_admin/issuers/' + enc(v('s-issuer')) + '/clients/' + enc(v('s-client')) + '/scenario').then(function (r) {
+    return r.disarmed ? 'disarmed' : 'nothing was armed'; }); },
+  rotate: function () { return api('POST', '/_admin/issuers/' + enc(v('k-issuer')) + '/keys/rotate', {
+    alg: v('k-alg') }).then(function (r) { $('k-kid').value = r.kid; return 'new signing key ' + r.kid; }); },
+  'list-keys': function () { return api('GET', '/_admin/issuers/' + enc(v('k-issuer')) + '/keys').then(function (r) {
+    return r.keys.map(function (k) { return k.kid + ' (' + k.alg + ')'; }).join(', '); }); },
+  retire: function () { return api('DELETE',
+    '/_admin/issuers/' + enc(v('k-issuer')) + '/keys/' + enc(v('k-kid'))).then(function (r) {
+    return 'retired ' + r.retired; }); },
+  shift: function () { return api('PUT', '/_admin/issuers/' + enc(v('t-issuer')) + '/clock', {
+    offsetSeconds: Number(v('t-offset')) }).then(function (r) {
+    return r.issuer + ' runs ' + r.offsetSeconds + ' s off real time'; }); },
+  'read-clock': function () { return api('GET', '/_admin/issuers/' + enc(v('t-issuer')) + '/clock').then(function (r) {
+    $('t-offset').value = r.offsetSeconds; return r.issuer + ' runs ' + r.offsetSeconds + ' s off real time'; }); },
   'add-user': function () {
     var claims = {};
     if (v('u-name')) claims.name = v('u-name');
     if (v('u-email')) claims.email = v('u-email');
-    return api('PUT', '/_admin/issuers/' + enc(v('u-issuer')) + '/users/' + enc(v('u-sub')), { claims: claims }).then(function (r) { return refreshOverview().then(function () { return 'user ' + r.sub + ' saved'; }); });
+    return api('PUT', '/_admin/issuers/' + enc(v('u-issuer')) + '/users/' + enc(v('u-sub')), {
+      claims: claims }).then(function (r) { return refreshOverview().then(function () {
+      return 'user ' + r.sub + ' saved'; }); });
   },
   'add-client': function () {
     var body = { token_endpoint_auth_method: v('n-auth'), redirect_uris: v('n-redirect') ? [v('n-redirect')] : [] };
     if (v('n-secret')) body.client_secret = v('n-secret');
-    return api('PUT', '/_admin/issuers/' + enc(v('n-issuer')) + '/clients/' + enc(v('n-id')), body).then(function (r) { return refreshOverview().then(function () { return 'client ' + r.client_id + ' saved'; }); });
+    return api('PUT', '/_admin/issuers/' + enc(v('n-issuer')) + '/clients/' + enc(v('n-id')), body).then(function (r) {
+      return refreshOverview().then(function () { return 'client ' + r.client_id + ' saved'; }); });
   },
-  reset: function () { return api('POST', '/_admin/reset', {}).then(function (r) { records = []; byId.clear(); render(); return refreshOverview().then(function () { return 'reset ' + r.reset.join(', '); }); }); },
+  reset: function () { return api('POST', '/_admin/reset', {}).then(function (r) { records = []; byId.clear();
+    render(); return refreshOverview().then(function () { return 'reset ' + r.reset.join(', '); }); }); },
 };
 async function run(action, form) {
   var output = form.closest('.control').querySelector('output');

@@ -95,7 +95,8 @@ export function createConsole(options: ConsoleOptions): (req: IncomingMessage, r
       return sendJson(res, 400, {
         error: 'invalid_request',
         error_description:
-          'no console login is waiting for this state (used already, expired after 10 minutes, or never started); start one from the console at /',
+          'no console login is waiting for this state (used already, expired after 10 minutes, or ' +
+          'never started); start one from the console at /',
       });
     }
     const record = recordOf(req);

@@ -4,7 +4,8 @@ import { escapeHtml, STYLE } from '../../kernel/html.js';
 const CONSOLE_STYLE = `
 [hidden]{display:none!important}
 main.console{max-width:1400px;margin:0 auto;padding:0 20px 24px}
-header.top{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:6px 18px;padding:10px 20px;background:var(--card);border-bottom:1px solid var(--line)}
+header.top{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:6px 18px;padding:10px \
+20px;background:var(--card);border-bottom:1px solid var(--line)}
 header.top .brand{font-weight:700;font-size:1.05rem;margin-right:auto}
 header.top nav{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.9rem}
 a{color:var(--accent)}
@@ -34,10 +35,12 @@ button:disabled{opacity:.45;cursor:not-allowed}
 .filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin-bottom:10px}
 .filters label,.control label{display:flex;flex-direction:column;font-size:.78rem;color:var(--muted);gap:2px}
 select{max-width:100%}.filters label,.control label{max-width:100%}
-select,input[type=text],input[type=number],input[type=password]{font:inherit;font-size:.88rem;padding:5px 8px;border:1px solid var(--line);border-radius:7px;background:var(--card);color:inherit;min-width:0}
+select,input[type=text],input[type=number],input[type=password]{font:inherit;font-size:.88rem;padding:5px 8px;\
+border:1px solid var(--line);border-radius:7px;background:var(--card);color:inherit;min-width:0}
 .log{display:flex;flex-direction:column;gap:6px}
 .req{border:1px solid var(--line);border-radius:9px;background:var(--card)}
-.req>summary{display:grid;grid-template-columns:5.2em 3.6em minmax(0,1fr) auto;gap:8px;align-items:baseline;padding:6px 10px;margin:0;font-weight:400;list-style:none}
+.req>summary{display:grid;grid-template-columns:5.2em 3.6em minmax(0,1fr) auto;gap:8px;align-items:baseline;\
+padding:6px 10px;margin:0;font-weight:400;list-style:none}
 .req>summary::-webkit-details-marker{display:none}
 .req .path{overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.82rem}
 .req .who{font-size:.78rem;color:var(--muted)}
@@ -50,14 +53,17 @@ select,input[type=text],input[type=number],input[type=password]{font:inherit;fon
 .help p{margin:2px 0}
 .jwt{border:1px solid var(--line);border-radius:8px;padding:8px 10px;margin:8px 0}
 .jwt .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:8px}
-pre.json{font:.76rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--bg);border:1px solid var(--line);border-radius:7px;padding:6px 8px;margin:4px 0;overflow:auto;max-height:320px;white-space:pre-wrap;overflow-wrap:anywhere}
+pre.json{font:.76rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--bg);border:1px solid \
+var(--line);border-radius:7px;padding:6px 8px;margin:4px 0;overflow:auto;max-height:320px;white-space:pre-wrap;\
+overflow-wrap:anywhere}
 ul.facts{list-style:none;padding:0;margin:4px 0;font-size:.82rem}
 ul.facts li::before{content:"·";display:inline-block;width:1.1em;font-weight:700;color:var(--muted)}
 ul.facts li.ok::before{content:"✓";color:inherit}ul.facts li.bad::before{content:"✗";color:inherit}
 .diagram{border:1px solid var(--line);border-radius:10px;background:var(--card);padding:8px 10px;margin-bottom:8px}
 .diagram svg{display:block;max-width:100%}
 .diagram>details{margin:0}.diagram>details>summary{font-size:.85rem;margin:4px 0}
-@media (min-width:1100px){.diagram.login{display:grid;grid-template-columns:auto minmax(0,1fr);gap:0 18px;align-items:start}.diagram.login>.line{grid-column:1/-1}}
+@media (min-width:1100px){.diagram.login{display:grid;grid-template-columns:auto minmax(0,1fr);gap:0 18px;\
+align-items:start}.diagram.login>.line{grid-column:1/-1}}
 .diagram .line{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline}
 .diagram svg .arrow.warn{stroke:#b45309}.diagram svg .head.warn{fill:#b45309}
 @media (prefers-color-scheme:dark){.diagram svg .arrow.warn{stroke:#fbbf24}.diagram svg .head.warn{fill:#fbbf24}}
@@ -92,9 +98,12 @@ ul.facts li.ok::before{content:"✓";color:inherit}ul.facts li.bad::before{conte
 
 /** A console page: the shared tokens and a top bar; the body brings its own sections. */
 export function consoleShell(title: string, header: string, body: string, script = ''): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)} · mock-idp</title><link rel="icon" href="data:,"><style>${STYLE}${CONSOLE_STYLE}</style></head>
-<body>${header}<main class="console">${body}<footer>mock-idp · a local identity provider for testing</footer></main>${script}</body></html>`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" \
+content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · mock-idp</title><link rel="icon" href="data:,"><style>${STYLE}${CONSOLE_STYLE}</style>\
+</head>
+<body>${header}<main class="console">${body}<footer>mock-idp · a local identity provider for testing</footer></main>\
+${script}</body></html>`;
 }
 
 /** JSON for a <pre>, escaped. */

@@ -97,7 +97,9 @@ export class ConsoleLogins {
     if (unavailable) throw new ConsoleLoginError(`cannot try a login as ${clientId}: ${unavailable}`);
     if (!((client.redirect_uris ?? []) as string[]).includes(redirectUri)) {
       throw new ConsoleLoginError(
-        `${redirectUri} is not registered for ${clientId}: add it first with POST /_admin/issuers/${encodeURIComponent(issuer.name)}/clients/${encodeURIComponent(clientId)}/redirect_uris`,
+        `${redirectUri} is not registered for ${clientId}: add it first with POST ` +
+          `/_admin/issuers/${encodeURIComponent(issuer.name)}/clients/` +
+          `${encodeURIComponent(clientId)}/redirect_uris`,
       );
     }
     const config = await configure(issuer, client);

@@ -4,24 +4,23 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestIdp } from '../../helpers/idp.js';
 
+/** An IdP with issuers a and b mounted at the given paths. */
+const startAtPaths = (a: string, b: string) =>
+  startTestIdp({
+    issuers: [
+      { name: 'a', path: a },
+      { name: 'b', path: b },
+    ],
+  });
+
 describe('config mistakes fail at start, naming the field', () => {
   it('the same mount twice, by trailing slash or case', async () => {
-    await expect(
-      startTestIdp({
-        issuers: [
-          { name: 'a', path: '/x' },
-          { name: 'b', path: '/x/' },
-        ],
-      }),
-    ).rejects.toThrow(/issuers\[1\]\.path: "\/x\/" is already used by issuers\[0\]/);
-    await expect(
-      startTestIdp({
-        issuers: [
-          { name: 'a', path: '/generic' },
-          { name: 'b', path: '/Generic' },
-        ],
-      }),
-    ).rejects.toThrow(/issuers\[1\]\.path: "\/Generic" is already used/);
+    await expect(startAtPaths('/x', '/x/')).rejects.toThrow(
+      /issuers\[1\]\.path: "\/x\/" is already used by issuers\[0\]/,
+    );
+    await expect(startAtPaths('/generic', '/Generic')).rejects.toThrow(
+      /issuers\[1\]\.path: "\/Generic" is already used/,
+    );
   });
 
   it('a path with an empty segment', async () => {

@@ -92,7 +92,9 @@ describe('a client whose key cannot be read is named, with where it was register
     const file = join(dir, 'bad-pem.yaml');
     await writeFile(
       file,
-      `issuers:\n  - name: bank\n    clients:\n      - client_id: ok-app\n        client_secret: s\n      - client_id: pem-app\n        token_endpoint_auth_method: private_key_jwt\n        public_key_pem: ${JSON.stringify(BAD_PEM)}\n`,
+      `issuers:\n  - name: bank\n    clients:\n      - client_id: ok-app\n        client_secret: ` +
+        `s\n      - client_id: pem-app\n        token_endpoint_auth_method: private_key_jwt\n      ` +
+        `  public_key_pem: ${JSON.stringify(BAD_PEM)}\n`,
     );
     const error = await startTestIdp({ configFile: file }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ConfigError);

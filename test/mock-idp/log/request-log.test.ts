@@ -1,17 +1,15 @@
 import * as client from 'openid-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, discoverGenericBasic, startTestIdp, useIdp } from '../../helpers/idp.js';
+import { clientPrivateKey } from '../../helpers/client-keys.js';
+import { startTestIdp, useIssuer } from '../../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic } from '../../helpers/login.js';
 
-let issuer: string;
-const idp = useIdp({ profiles: ['generic'] });
-beforeAll(async () => {
-  issuer = idp().issuers.generic!;
-});
+const { idp, issuer } = useIssuer('generic');
 
 describe('the request log records what a client did', () => {
   it('PKCE S256 at authorize, a form body at the token endpoint, userinfo after the token', async () => {
-    const config = await discover(issuer, 'generic-post', client.ClientSecretPost('generic-post-secret'));
+    const config = await discover(issuer(), 'generic-post', client.ClientSecretPost('generic-post-secret'));
     const since = idp().requests.lastId;
     const { tokens } = await codeFlow(config);
     await client.fetchUserInfo(config, tokens.access_token, 'alice');
@@ -40,8 +38,8 @@ describe('the request log records what a client did', () => {
   });
 
   it('masks secrets: client secret, code, verifier, Basic password', async () => {
-    const basic = await discoverGenericBasic(issuer);
-    const post = await discover(issuer, 'generic-post', client.ClientSecretPost('generic-post-secret'));
+    const basic = await discoverGenericBasic(issuer());
+    const post = await discover(issuer(), 'generic-post', client.ClientSecretPost('generic-post-secret'));
     const since = idp().requests.lastId;
     await codeFlow(basic);
     await codeFlow(post);
@@ -58,7 +56,7 @@ describe('the request log records what a client did', () => {
   });
 
   it('decodes a client assertion so its aud and jti can be checked', async () => {
-    const config = await discover(issuer, 'generic-private-key-jwt', client.PrivateKeyJwt(await clientPrivateKey()));
+    const config = await discover(issuer(), 'generic-private-key-jwt', client.PrivateKeyJwt(await clientPrivateKey()));
     const since = idp().requests.lastId;
     await codeFlow(config);
     const [token] = idp().requests.list({ sinceId: since, route: 'token' }) as [RequestRecord];
@@ -73,7 +71,7 @@ describe('the request log records what a client did', () => {
 
   it('records the error a request got and why', async () => {
     const since = idp().requests.lastId;
-    await fetch(`${issuer}/token`, {
+    await fetch(`${issuer()}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials&client_id=generic-service&client_secret=nope',
@@ -84,7 +82,7 @@ describe('the request log records what a client did', () => {
   });
 
   it('filters and clears by client', async () => {
-    const config = await discover(issuer, 'generic-service', client.ClientSecretBasic('generic-service-secret'));
+    const config = await discover(issuer(), 'generic-service', client.ClientSecretBasic('generic-service-secret'));
     await client.clientCredentialsGrant(config);
     expect(idp().requests.list({ clientId: 'generic-service' }).length).toBeGreaterThan(0);
     expect(idp().requests.clear({ clientId: 'generic-service' })).toBeGreaterThan(0);
@@ -95,7 +93,7 @@ describe('the request log records what a client did', () => {
 
 describe('the admin HTTP path', () => {
   it('serves and clears the log to loopback callers', async () => {
-    await fetch(`${issuer}/.well-known/openid-configuration`);
+    await fetch(`${issuer()}/.well-known/openid-configuration`);
     const response = await fetch(`${idp().url}/_admin/requests?issuer=generic&route=discovery`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { requests: RequestRecord[]; lastId: number };

@@ -1,11 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { ASSERTION_TYPE, clientAssertion, clientPrivateKey } from '../../helpers/client-keys.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { authorizationCode, codeFlow, discover } from '../../helpers/login.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'auth0-web', secret: 'auth0-web-secret' };
 const M2M = { id: 'auth0-m2m', secret: 'auth0-m2m-secret' };
 const ALICE = 'auth0|6543210fedcba98765432100';
@@ -17,10 +18,7 @@ let issuer: string;
 let tokenUrl: string;
 
 const idp = useIdp({
-  issuers: [
-    { name: 'auth0', profile: 'auth0' },
-    { name: 'auth0-lenient', profile: 'auth0', path: '/auth0-lenient/', lenient: true, ttl: { clientCredentials: 60 } },
-  ],
+  issuers: strictAndLenient('auth0', { path: '/auth0-lenient/', ttl: { clientCredentials: 60 } }),
 });
 beforeAll(async () => {
   issuer = idp().issuers.auth0!;
@@ -41,13 +39,7 @@ async function post(url: string, params: Record<string, string>) {
 
 const webConfig = () => discover(issuer, WEB.id, client.ClientSecretPost(WEB.secret));
 
-async function assertion(aud: string) {
-  const { key, kid } = await clientPrivateKey('RS256');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: 'auth0-pkjwt', sub: 'auth0-pkjwt', aud, jti: randomUUID(), iat: now, exp: now + 120 })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key);
-}
+const assertion = (aud: string) => clientAssertion('auth0-pkjwt', aud, {}, 120);
 
 describe('Auth0: metadata and keys', () => {
   it('keeps the trailing slash in the issuer and publishes a tenant-shaped discovery', async () => {
@@ -85,27 +77,30 @@ describe('Auth0: metadata and keys', () => {
 });
 
 describe('Auth0: openid-client', () => {
-  it('logs in with client_secret_post; the ID token verifies against the JWKS and carries namespaced claims', async () => {
-    const config = await webConfig();
-    const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
-    const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks(), { issuer, audience: WEB.id });
-    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(payload.exp! - payload.iat!).toBe(36000);
-    expect(tokens.expires_in).toBe(86400);
-    expect(payload).toMatchObject({
-      iss: issuer,
-      sub: ALICE,
-      nickname: 'alice',
-      email: 'alice@example.com',
-      [ROLES]: ['admin', 'editor'],
-    });
-    // Without an audience the access token is opaque and good at /userinfo only.
-    expect(() => decodeJwt(tokens.access_token)).toThrow();
-    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
-      sub: ALICE,
-      [ROLES]: ['admin', 'editor'],
-    });
-  });
+  it(
+    'logs in with client_secret_post; the ID token verifies against the JWKS and carries ' + 'namespaced claims',
+    async () => {
+      const config = await webConfig();
+      const { tokens } = await codeFlow(config, { scope: 'openid profile email' });
+      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks(), { issuer, audience: WEB.id });
+      expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+      expect(payload.exp! - payload.iat!).toBe(36000);
+      expect(tokens.expires_in).toBe(86400);
+      expect(payload).toMatchObject({
+        iss: issuer,
+        sub: ALICE,
+        nickname: 'alice',
+        email: 'alice@example.com',
+        [ROLES]: ['admin', 'editor'],
+      });
+      // Without an audience the access token is opaque and good at /userinfo only.
+      expect(() => decodeJwt(tokens.access_token)).toThrow();
+      expect(await client.fetchUserInfo(config, tokens.access_token, ALICE)).toMatchObject({
+        sub: ALICE,
+        [ROLES]: ['admin', 'editor'],
+      });
+    },
+  );
 
   it('logs a public client in with PKCE', async () => {
     const { tokens } = await codeFlow(await discover(issuer, 'auth0-spa'), { loginHint: 'bob' });
@@ -140,14 +135,7 @@ describe('Auth0: audience', () => {
 
   it('accepts the audience on the token request too', async () => {
     const config = await webConfig();
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    const { callback, verifier } = await authorizationCode(config);
     const tokens = await client.authorizationCodeGrant(
       config,
       callback,
@@ -287,25 +275,28 @@ describe('Auth0: client assertions and PKCE', () => {
     expect(tokens.claims()?.sub).toBe(ALICE);
   });
 
-  it('rejects the token URL or the issuer without its slash as the assertion audience (strict), unless lenient', async () => {
-    const request = async (aud: string, url = tokenUrl) =>
-      post(url, {
-        grant_type: 'client_credentials',
-        audience: API,
-        client_assertion_type: ASSERTION_TYPE,
-        client_assertion: await assertion(aud),
+  it(
+    'rejects the token URL or the issuer without its slash as the assertion audience (strict), ' + 'unless lenient',
+    async () => {
+      const request = async (aud: string, url = tokenUrl) =>
+        post(url, {
+          grant_type: 'client_credentials',
+          audience: API,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: await assertion(aud),
+        });
+      const byTokenUrl = await request(tokenUrl);
+      expect(byTokenUrl.status).toBe(401);
+      expect(byTokenUrl.body).toMatchObject({
+        error: 'invalid_client',
+        error_description: expect.stringContaining(`must be ${issuer}`),
       });
-    const byTokenUrl = await request(tokenUrl);
-    expect(byTokenUrl.status).toBe(401);
-    expect(byTokenUrl.body).toMatchObject({
-      error: 'invalid_client',
-      error_description: expect.stringContaining(`must be ${issuer}`),
-    });
-    expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
-    expect((await request(issuer)).status).toBe(200);
-    const lenient = idp().issuers['auth0-lenient']!;
-    expect((await request(`${lenient}oauth/token`, `${lenient}oauth/token`)).status).toBe(200);
-  });
+      expect((await request(issuer.replace(/\/$/, ''))).status).toBe(401);
+      expect((await request(issuer)).status).toBe(200);
+      const lenient = idp().issuers['auth0-lenient']!;
+      expect((await request(`${lenient}oauth/token`, `${lenient}oauth/token`)).status).toBe(200);
+    },
+  );
 
   it('accepts a plain PKCE challenge, and a challenge without a method as plain', async () => {
     for (const method of ['plain', undefined]) {

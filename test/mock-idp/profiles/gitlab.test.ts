@@ -3,7 +3,9 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover } from '../../helpers/login.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
 const PUBLIC_APP = 'gitlab-public';
@@ -15,12 +17,7 @@ const USERINFO_ONLY = ['name', 'nickname', 'preferred_username', 'website', 'pro
 let issuer: string;
 let lenientIssuer: string;
 
-const idp = useIdp({
-  issuers: [
-    { name: 'gitlab', profile: 'gitlab' },
-    { name: 'gitlab-lenient', profile: 'gitlab', path: '/gitlab-lenient', lenient: true },
-  ],
-});
+const idp = useIdp({ issuers: strictAndLenient('gitlab') });
 beforeAll(async () => {
   issuer = idp().issuers.gitlab!;
   lenientIssuer = idp().issuers['gitlab-lenient']!;
@@ -37,6 +34,14 @@ async function formPost(url: string, data: Record<string, string>, headers: Reco
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
+
+/** A form POST to /oauth/<endpoint> as the confidential fixture app, its credentials in the body. */
+const appPost = (endpoint: string, data: Record<string, string>) =>
+  formPost(`${issuer}/oauth/${endpoint}`, { client_id: APP.client_id, client_secret: APP.client_secret, ...data });
+
+/** A refresh as the fixture app sends it, with the redirect_uri GitLab's docs add. */
+const refreshAsApp = (refresh_token: string) =>
+  appPost('token', { refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
 
 /** The authorize request as GitLab's docs write it, run to the callback. */
 async function authorize(params: Record<string, string | undefined>, base = issuer) {
@@ -158,29 +163,32 @@ describe('GitLab: the authorization code flow', () => {
     expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('RS256');
   });
 
-  it('serves name, nickname, preferred_username, website, profile, picture and groups from /oauth/userinfo only', async () => {
-    const tokens = await login();
-    const response = await fetch(`${issuer}/oauth/userinfo`, {
-      headers: { authorization: `Bearer ${tokens.access_token}` },
-    });
-    const info = (await response.json()) as Record<string, unknown>;
-    expect(info).toMatchObject({
-      sub: '1234567',
-      nickname: 'alice',
-      preferred_username: 'alice',
-      name: 'Alice Adams',
-      website: 'https://alice.example.com',
-      profile: 'https://gitlab.example.com/alice',
-      email: 'alice@example.com',
-      groups: ['acme', 'acme/backend', 'acme/frontend'],
-      'https://gitlab.org/claims/groups/owner': ['acme'],
-    });
-    expect(typeof info.picture).toBe('string');
-    expect(info.sub_legacy).toMatch(/^[0-9a-f]{64}$/);
-    // ID token only, and fixture data that only the REST API shows.
-    expect(info).not.toHaveProperty('groups_direct');
-    expect(info).not.toHaveProperty('created_at');
-  });
+  it(
+    'serves name, nickname, preferred_username, website, profile, picture and groups from ' + '/oauth/userinfo only',
+    async () => {
+      const tokens = await login();
+      const response = await fetch(`${issuer}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      const info = (await response.json()) as Record<string, unknown>;
+      expect(info).toMatchObject({
+        sub: '1234567',
+        nickname: 'alice',
+        preferred_username: 'alice',
+        name: 'Alice Adams',
+        website: 'https://alice.example.com',
+        profile: 'https://gitlab.example.com/alice',
+        email: 'alice@example.com',
+        groups: ['acme', 'acme/backend', 'acme/frontend'],
+        'https://gitlab.org/claims/groups/owner': ['acme'],
+      });
+      expect(typeof info.picture).toBe('string');
+      expect(info.sub_legacy).toMatch(/^[0-9a-f]{64}$/);
+      // ID token only, and fixture data that only the REST API shows.
+      expect(info).not.toHaveProperty('groups_direct');
+      expect(info).not.toHaveProperty('created_at');
+    },
+  );
 
   it('is plain OAuth without openid: no ID token', async () => {
     const tokens = await login('read_user');
@@ -226,75 +234,47 @@ describe('GitLab: the authorization code flow', () => {
 });
 
 describe('GitLab: refresh and revocation', () => {
-  it('rotates: the refresh (with redirect_uri) kills the old access and refresh tokens, the new pair works', async () => {
-    const first = await login();
-    expect((await apiUser(first.access_token)).status).toBe(200);
-    const refreshed = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      refresh_token: first.refresh_token,
-      grant_type: 'refresh_token',
-      redirect_uri: REDIRECT_URI,
-    });
-    expect(refreshed.status).toBe(200);
-    expect(refreshed.body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
-    expect(refreshed.body.access_token).not.toBe(first.access_token);
-    expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
+  it(
+    'rotates: the refresh (with redirect_uri) kills the old access and refresh tokens, the new ' + 'pair works',
+    async () => {
+      const first = await login();
+      expect((await apiUser(first.access_token)).status).toBe(200);
+      const refreshed = await refreshAsApp(first.refresh_token);
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body).toMatchObject({ token_type: 'bearer', expires_in: 7200 });
+      expect(refreshed.body.access_token).not.toBe(first.access_token);
+      expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
 
-    expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
-    const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
-      headers: { authorization: `Bearer ${first.access_token}` },
-    });
-    expect(oldUserinfo.status).toBe(401);
-    const reuse = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      refresh_token: first.refresh_token,
-      grant_type: 'refresh_token',
-      redirect_uri: REDIRECT_URI,
-    });
-    expect(reuse.status).toBe(400);
-    expect(reuse.body.error).toBe('invalid_grant');
+      expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
+      const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${first.access_token}` },
+      });
+      expect(oldUserinfo.status).toBe(401);
+      const reuse = await refreshAsApp(first.refresh_token);
+      expect(reuse.status).toBe(400);
+      expect(reuse.body.error).toBe('invalid_grant');
 
-    // Reusing the old refresh token does not take the new pair down.
-    expect((await apiUser(String(refreshed.body.access_token))).status).toBe(200);
-    const again = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      refresh_token: String(refreshed.body.refresh_token),
-      grant_type: 'refresh_token',
-      redirect_uri: REDIRECT_URI,
-    });
-    expect(again.status).toBe(200);
-    const { payload } = await jwtVerify(
-      String(again.body.id_token),
-      createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
-      { issuer, audience: APP.client_id },
-    );
-    expect(payload.exp! - payload.iat!).toBe(120);
-  });
+      // Reusing the old refresh token does not take the new pair down.
+      expect((await apiUser(String(refreshed.body.access_token))).status).toBe(200);
+      const again = await refreshAsApp(String(refreshed.body.refresh_token));
+      expect(again.status).toBe(200);
+      const { payload } = await jwtVerify(
+        String(again.body.id_token),
+        createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
+        { issuer, audience: APP.client_id },
+      );
+      expect(payload.exp! - payload.iat!).toBe(120);
+    },
+  );
 
   it('revokes with 200 {}, and revoking the access token ends its refresh token too', async () => {
     const tokens = await login();
-    const active = await formPost(`${issuer}/oauth/introspect`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      token: tokens.access_token,
-    });
+    const active = await appPost('introspect', { token: tokens.access_token });
     expect(active.body).toMatchObject({ active: true, client_id: APP.client_id, sub: '1234567' });
-    const revoked = await formPost(`${issuer}/oauth/revoke`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      token: tokens.access_token,
-    });
+    const revoked = await appPost('revoke', { token: tokens.access_token });
     expect(revoked).toEqual({ status: 200, body: {} });
     expect((await apiUser(tokens.access_token)).status).toBe(401);
-    const refresh = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      refresh_token: tokens.refresh_token,
-      grant_type: 'refresh_token',
-    });
+    const refresh = await appPost('token', { refresh_token: tokens.refresh_token, grant_type: 'refresh_token' });
     expect(refresh.status).toBe(400);
     expect(refresh.body.error).toBe('invalid_grant');
   });
@@ -308,13 +288,7 @@ describe("GitLab: revocation is limited to the token's own client (RFC 7009 2.1)
       expect(attempt.status).toBeLessThan(500);
     }
     expect((await apiUser(tokens.access_token)).status).toBe(200);
-    const refresh = await formPost(`${issuer}/oauth/token`, {
-      client_id: APP.client_id,
-      client_secret: APP.client_secret,
-      refresh_token: tokens.refresh_token,
-      grant_type: 'refresh_token',
-      redirect_uri: REDIRECT_URI,
-    });
+    const refresh = await refreshAsApp(tokens.refresh_token);
     expect(refresh.status).toBe(200);
   });
 });
@@ -454,7 +428,7 @@ describe('GitLab: client authentication', () => {
       grant_type: 'authorization_code',
       redirect_uri: REDIRECT_URI,
       code_verifier: DOC_VERIFIER,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJnaXRsYWItYXBwIn0.x',
     });
     expect(jwt.status).toBeGreaterThanOrEqual(400);

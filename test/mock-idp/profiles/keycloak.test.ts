@@ -4,7 +4,8 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth } from '../../helpers/http.js';
-import { codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover } from '../../helpers/login.js';
 
 const WEB = { id: 'keycloak-web', secret: 'kc-web-8Xq2vLm4Rt7Wz9Bn3Ps6' };
 const SERVICE = { id: 'keycloak-service', secret: 'kc-service-4Hd8Jk2Nq6Tv1Yx5' };

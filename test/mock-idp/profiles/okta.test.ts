@@ -1,12 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { ASSERTION_TYPE, clientAssertion, clientPrivateKey } from '../../helpers/client-keys.js';
 import { basicAuth } from '../../helpers/http.js';
-import { clientPrivateKey, codeFlow, discover, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover } from '../../helpers/login.js';
 
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WEB = { id: 'okta-web', secret: 'okta-web-secret' };
 const SERVICE = { id: 'okta-service', secret: 'okta-service-secret' };
 const ALICE = { sub: '00u1abcdefghijk12345', login: 'alice@example.com' };
@@ -16,8 +17,7 @@ let tokenUrl: string;
 
 const idp = useIdp({
   issuers: [
-    { name: 'okta', profile: 'okta' },
-    { name: 'okta-lenient', profile: 'okta', path: '/lenient/oauth2/default', lenient: true },
+    ...strictAndLenient('okta', { path: '/lenient/oauth2/default' }),
     { name: 'okta-acme', profile: 'okta', path: '/acme/oauth2/aus1acme', tenant: 'aus1acme' },
   ],
 });
@@ -72,21 +72,7 @@ async function post(url: string, init: { body?: string | URLSearchParams; header
   };
 }
 
-async function assertion(claims: Record<string, unknown> = {}) {
-  const { key, kid } = await clientPrivateKey('RS256');
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    iss: 'okta-pkjwt',
-    sub: 'okta-pkjwt',
-    aud: tokenUrl,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 300,
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .sign(key);
-}
+const assertion = (claims: Record<string, unknown> = {}) => clientAssertion('okta-pkjwt', tokenUrl, claims, 300);
 
 describe('Okta: what okta-sdk-python sends', () => {
   it('accepts a Basic-auth token request with every parameter in the query string and an empty body', async () => {
@@ -157,72 +143,78 @@ describe('Okta: what okta-sdk-python sends', () => {
     expect(await response.json()).toMatchObject({ token_type: 'Bearer', scope: 'openid' });
   });
 
-  it("accepts the SDK's private_key_jwt client_credentials request with the assertion in the query string", async () => {
-    const query = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_assertion_type: ASSERTION_TYPE,
-      client_assertion: await assertion(),
-    });
-    const response = await post(`${tokenUrl}?${query}`);
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
-    const claims = decodeJwt(String(response.body.access_token));
-    expect(claims).toMatchObject({ sub: 'okta-pkjwt', cid: 'okta-pkjwt', aud: 'api://default' });
-  });
+  it(
+    "accepts the SDK's private_key_jwt client_credentials request with the assertion in the " + 'query string',
+    async () => {
+      const query = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await assertion(),
+      });
+      const response = await post(`${tokenUrl}?${query}`);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+      const claims = decodeJwt(String(response.body.access_token));
+      expect(claims).toMatchObject({ sub: 'okta-pkjwt', cid: 'okta-pkjwt', aud: 'api://default' });
+    },
+  );
 });
 
 describe('Okta: openid-client', () => {
-  it('completes a code flow, reads userinfo with the JWT access token, introspects, refreshes and revokes', async () => {
-    const config = await discover(issuer, WEB.id, client.ClientSecretBasic(WEB.secret));
-    expect(config.serverMetadata()).toMatchObject({
-      token_endpoint: tokenUrl,
-      jwks_uri: `${issuer}/v1/keys`,
-      userinfo_endpoint: `${issuer}/v1/userinfo`,
-    });
-    const { tokens } = await codeFlow(config, { scope: 'openid profile email offline_access' });
-    expect(tokens.claims()).toMatchObject({ sub: ALICE.sub, ver: 1, aud: WEB.id });
+  it(
+    'completes a code flow, reads userinfo with the JWT access token, introspects, refreshes ' + 'and revokes',
+    async () => {
+      const config = await discover(issuer, WEB.id, client.ClientSecretBasic(WEB.secret));
+      expect(config.serverMetadata()).toMatchObject({
+        token_endpoint: tokenUrl,
+        jwks_uri: `${issuer}/v1/keys`,
+        userinfo_endpoint: `${issuer}/v1/userinfo`,
+      });
+      const { tokens } = await codeFlow(config, { scope: 'openid profile email offline_access' });
+      expect(tokens.claims()).toMatchObject({ sub: ALICE.sub, ver: 1, aud: WEB.id });
 
-    const { payload: at, protectedHeader } = await jwtVerify(
-      tokens.access_token,
-      createRemoteJWKSet(new URL(`${issuer}/v1/keys`)),
-      { issuer, audience: 'api://default' },
-    );
-    expect(protectedHeader.typ).toBeUndefined();
-    expect(at).toMatchObject({
-      ver: 1,
-      cid: WEB.id,
-      uid: ALICE.sub,
-      sub: ALICE.login,
-      scp: ['openid', 'profile', 'email', 'offline_access'],
-      auth_time: expect.any(Number),
-    });
-    expect(at.jti).toMatch(/^AT\./);
-    expect(at.exp! - at.iat!).toBe(3600);
+      const { payload: at, protectedHeader } = await jwtVerify(
+        tokens.access_token,
+        createRemoteJWKSet(new URL(`${issuer}/v1/keys`)),
+        { issuer, audience: 'api://default' },
+      );
+      expect(protectedHeader.typ).toBeUndefined();
+      expect(at).toMatchObject({
+        ver: 1,
+        cid: WEB.id,
+        uid: ALICE.sub,
+        sub: ALICE.login,
+        scp: ['openid', 'profile', 'email', 'offline_access'],
+        auth_time: expect.any(Number),
+      });
+      expect(at.jti).toMatch(/^AT\./);
+      expect(at.exp! - at.iat!).toBe(3600);
 
-    expect(await client.fetchUserInfo(config, tokens.access_token, ALICE.sub)).toMatchObject({
-      sub: ALICE.sub,
-      email: 'alice@example.com',
-    });
-    const introspection = await client.tokenIntrospection(config, tokens.access_token);
-    expect(introspection).toMatchObject({
-      active: true,
-      username: ALICE.login,
-      sub: ALICE.login,
-      uid: ALICE.sub,
-      aud: 'api://default',
-      jti: at.jti,
-      client_id: WEB.id,
-      token_type: 'Bearer',
-    });
+      expect(await client.fetchUserInfo(config, tokens.access_token, ALICE.sub)).toMatchObject({
+        sub: ALICE.sub,
+        email: 'alice@example.com',
+      });
+      const introspection = await client.tokenIntrospection(config, tokens.access_token);
+      expect(introspection).toMatchObject({
+        active: true,
+        username: ALICE.login,
+        sub: ALICE.login,
+        uid: ALICE.sub,
+        aud: 'api://default',
+        jti: at.jti,
+        client_id: WEB.id,
+        token_type: 'Bearer',
+      });
 
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
-    expect(decodeJwt(refreshed.access_token)).toMatchObject({ uid: ALICE.sub, ver: 1 });
-    expect(refreshed.claims()).toMatchObject({ sub: ALICE.sub, ver: 1, amr: ['pwd'] });
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(decodeJwt(refreshed.access_token)).toMatchObject({ uid: ALICE.sub, ver: 1 });
+      expect(refreshed.claims()).toMatchObject({ sub: ALICE.sub, ver: 1, amr: ['pwd'] });
 
-    await client.tokenRevocation(config, refreshed.access_token);
-    await expect(client.fetchUserInfo(config, refreshed.access_token, ALICE.sub)).rejects.toThrow();
-    expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
-  });
+      await client.tokenRevocation(config, refreshed.access_token);
+      await expect(client.fetchUserInfo(config, refreshed.access_token, ALICE.sub)).rejects.toThrow();
+      expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+    },
+  );
 
   it('logs a public client in with PKCE', async () => {
     const { tokens } = await codeFlow(await discover(issuer, 'okta-spa'), { scope: 'openid email' });
@@ -397,7 +389,9 @@ describe('Okta: strict rules and error shapes', () => {
   const MULTIPLE = {
     error: 'invalid_client',
     error_description:
-      'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+      'Cannot supply multiple client credentials. Use one of the following: credentials in the ' +
+      'Authorization header, credentials in the post body, or a client_assertion in the post ' +
+      'body.',
   };
 
   it('refuses credentials in the Authorization header and the body at once', async () => {
@@ -508,7 +502,8 @@ describe('Okta: strict rules and error shapes', () => {
     expect(response.body).toEqual({
       error: 'invalid_grant',
       error_description:
-        'PKCE verification failed: The code_verifier must have a minimum length of 43 characters and a maximum length of 128 characters..',
+        'PKCE verification failed: The code_verifier must have a minimum length of 43 characters ' +
+        'and a maximum length of 128 characters..',
     });
   });
 

@@ -3,7 +3,8 @@ import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { fixtureJson, fixtureText, useIdp } from '../../helpers/idp.js';
+import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
+import { fixtureJson, fixtureText, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 const PEM = fixtureText('keys/clients/stitch-client-certificate.pem');
 const CLIENT_ID = fixtureJson<{ client_id: string }[]>('clients/stitch.json')[0]!.client_id;
@@ -11,18 +12,12 @@ const SECRET_CLIENT = fixtureJson<{ client_id: string; client_secret: string }[]
 const REDIRECT_URI = 'http://localhost:3000/callback';
 // As Stitch's samples do: the kid is the PEM's localKeyID, in uppercase hex.
 const KID = /localKeyID:\s*([0-9A-F ]+)/.exec(PEM)![1]!.replace(/\s+/g, '');
-const ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 let issuer: string;
 let tokenUrl: string;
 let privateKey: CryptoKey;
 
-const idp = useIdp({
-  issuers: [
-    { name: 'stitch', profile: 'stitch' },
-    { name: 'stitch-lenient', profile: 'stitch', path: '/stitch-lenient', lenient: true },
-  ],
-});
+const idp = useIdp({ issuers: strictAndLenient('stitch') });
 beforeAll(async () => {
   issuer = idp().issuers.stitch!;
   tokenUrl = `${issuer}/connect/token`;
@@ -94,7 +89,7 @@ async function exchange(code: string, verifier: string) {
     code,
     redirect_uri: REDIRECT_URI,
     code_verifier: verifier,
-    client_assertion_type: ASSERTION,
+    client_assertion_type: ASSERTION_TYPE,
     client_assertion: await clientAssertion(),
     audience: tokenUrl,
   });
@@ -117,7 +112,8 @@ async function graphqlQuery(token: string, query: string) {
 }
 
 const BANK_QUERY =
-  'query { user { bankAccounts { id name accountType accountNumber bankId branchCode currency availableBalance currentBalance accountHolder } } }';
+  'query { user { bankAccounts { id name accountType accountNumber bankId branchCode ' +
+  'currency availableBalance currentBalance accountHolder } } }';
 
 describe('Stitch: the Python sample flow', () => {
   it('logs in with a PEM certificate assertion, refreshes single-use, and reads bank accounts', async () => {
@@ -141,7 +137,7 @@ describe('Stitch: the Python sample flow', () => {
       grant_type: 'refresh_token',
       client_id: CLIENT_ID,
       refresh_token: String(tokens.body.refresh_token),
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(),
     });
     expect(refreshed.status).toBe(200);
@@ -151,7 +147,7 @@ describe('Stitch: the Python sample flow', () => {
       grant_type: 'refresh_token',
       client_id: CLIENT_ID,
       refresh_token: String(tokens.body.refresh_token),
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(),
     });
     expect(reuse).toEqual({ status: 400, body: { error: 'invalid_grant' } });
@@ -160,7 +156,7 @@ describe('Stitch: the Python sample flow', () => {
       grant_type: 'refresh_token',
       client_id: CLIENT_ID,
       refresh_token: String(refreshed.body.refresh_token),
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(),
     });
     expect(next.status).toBe(200);
@@ -211,7 +207,7 @@ describe('Stitch: the Python sample flow', () => {
       grant_type: 'client_credentials',
       client_id: CLIENT_ID,
       scope: 'client_paymentrequest',
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: await clientAssertion(),
     });
     expect(r.status).toBe(200);
@@ -226,7 +222,7 @@ describe('Stitch: strict rules', () => {
       grant_type: 'client_credentials',
       client_id: CLIENT_ID,
       scope: 'client_paymentrequest',
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: assertion,
     });
 
@@ -397,7 +393,7 @@ describe('Stitch: oversized input', () => {
     const r = await formPost(tokenUrl, {
       grant_type: 'client_credentials',
       client_id: CLIENT_ID,
-      client_assertion_type: ASSERTION,
+      client_assertion_type: ASSERTION_TYPE,
       client_assertion: 'x'.repeat(80_000),
     });
     expect(r.status).toBe(400);

@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarios, UserAgent } from '../../../mock-idp/index.js';
 import { basicAuth } from '../../helpers/http.js';
-import { codeFlow, discover, discoverGenericBasic, fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover, discoverGenericBasic } from '../../helpers/login.js';
 
 let issuer: string;
 let jwks: JSONWebKeySet;
@@ -41,22 +42,30 @@ beforeAll(async () => {
   jwks = (await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet;
 });
 
+/** The generic issuer's authorization URL for a code flow to REDIRECT_URI with state the-state and S256 PKCE. */
+function authorizeUrl(params: Record<string, string>): URL {
+  const url = new URL(`${issuer}/auth`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: 'the-state',
+    code_challenge_method: 'S256',
+    ...params,
+  }).toString();
+  return url;
+}
+
 /** Runs a login for an armed client and returns the raw token response, without openid-client's checks. */
 async function rawLogin(clientIndex: number, scenario: string) {
   const { client_id, client_secret } = CLIENTS[clientIndex]!;
   idp().admin.arm('generic', client_id, scenario);
   const verifier = client.randomPKCECodeVerifier();
-  const url = new URL(`${issuer}/auth`);
-  url.search = new URLSearchParams({
+  const url = authorizeUrl({
     client_id,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: 'the-state',
     nonce: 'the-nonce',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
   const response = code
@@ -110,25 +119,28 @@ describe('ID token faults', () => {
     expect(decodeJwt(extra.tokens!.id_token).aud).toEqual(['scenario-2', 'some-other-client']);
   });
 
-  it('produce the JOSE attacks: alg none, HS256 with the public key, unpublished keys, a corrupt signature', async () => {
-    const none = await rawLogin(3, 'id-token-alg-none');
-    expect(decodeProtectedHeader(none.tokens!.id_token).alg).toBe('none');
-    expect(none.tokens!.id_token.endsWith('.')).toBe(true);
-    const hs = await rawLogin(3, 'id-token-hs256-public-key');
-    expect(decodeProtectedHeader(hs.tokens!.id_token).alg).toBe('HS256');
-    const foreign = await rawLogin(4, 'id-token-unpublished-key');
-    expect(jwks.keys.map((k) => k.kid)).not.toContain(decodeProtectedHeader(foreign.tokens!.id_token).kid);
-    const sameKid = await rawLogin(4, 'id-token-unpublished-key-same-kid');
-    await expect(jwtVerify(sameKid.tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
-    const corrupt = await rawLogin(5, 'id-token-signature-corrupt');
-    await expect(jwtVerify(corrupt.tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
-    const embedded = await rawLogin(5, 'id-token-jwk-embedded');
-    const attacker = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find(
-      (k) => k.alg === 'RS256',
-    )!;
-    expect(decodeProtectedHeader(embedded.tokens!.id_token).jwk).toMatchObject({ kid: attacker.kid, kty: 'RSA' });
-    expect(JSON.stringify(decodeProtectedHeader(embedded.tokens!.id_token).jwk)).not.toContain('"d"');
-  });
+  it(
+    'produce the JOSE attacks: alg none, HS256 with the public key, unpublished keys, a ' + 'corrupt signature',
+    async () => {
+      const none = await rawLogin(3, 'id-token-alg-none');
+      expect(decodeProtectedHeader(none.tokens!.id_token).alg).toBe('none');
+      expect(none.tokens!.id_token.endsWith('.')).toBe(true);
+      const hs = await rawLogin(3, 'id-token-hs256-public-key');
+      expect(decodeProtectedHeader(hs.tokens!.id_token).alg).toBe('HS256');
+      const foreign = await rawLogin(4, 'id-token-unpublished-key');
+      expect(jwks.keys.map((k) => k.kid)).not.toContain(decodeProtectedHeader(foreign.tokens!.id_token).kid);
+      const sameKid = await rawLogin(4, 'id-token-unpublished-key-same-kid');
+      await expect(jwtVerify(sameKid.tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
+      const corrupt = await rawLogin(5, 'id-token-signature-corrupt');
+      await expect(jwtVerify(corrupt.tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
+      const embedded = await rawLogin(5, 'id-token-jwk-embedded');
+      const attacker = fixtureJson<{ keys: { kid: string; alg: string }[] }>('keys/attacker.json').keys.find(
+        (k) => k.alg === 'RS256',
+      )!;
+      expect(decodeProtectedHeader(embedded.tokens!.id_token).jwk).toMatchObject({ kid: attacker.kid, kty: 'RSA' });
+      expect(JSON.stringify(decodeProtectedHeader(embedded.tokens!.id_token).jwk)).not.toContain('"d"');
+    },
+  );
 });
 
 /** The signature of a corrupt-signature fault with its flipped byte flipped back: the token as issued. */
@@ -140,67 +152,79 @@ function unflipped(jwt: string): string {
 }
 
 describe('signature faults in the alg the client registered', () => {
-  it('corrupt an ES256 signature by the EC key and an HS256 one keyed with the client secret, and nothing else', async () => {
-    const es = (await rawLogin(9, 'id-token-signature-corrupt')).tokens!.id_token;
-    expect(decodeProtectedHeader(es).alg).toBe('ES256');
-    await expect(jwtVerify(es, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
-    expect((await jwtVerify(unflipped(es), createLocalJWKSet(jwks))).payload).toMatchObject({
-      aud: 'scenario-es256',
-      nonce: 'the-nonce',
-    });
+  it(
+    'corrupt an ES256 signature by the EC key and an HS256 one keyed with the client secret, ' + 'and nothing else',
+    async () => {
+      const es = (await rawLogin(9, 'id-token-signature-corrupt')).tokens!.id_token;
+      expect(decodeProtectedHeader(es).alg).toBe('ES256');
+      await expect(jwtVerify(es, createLocalJWKSet(jwks))).rejects.toThrow(/signature/);
+      expect((await jwtVerify(unflipped(es), createLocalJWKSet(jwks))).payload).toMatchObject({
+        aud: 'scenario-es256',
+        nonce: 'the-nonce',
+      });
 
-    const hs = (await rawLogin(8, 'id-token-signature-corrupt')).tokens!.id_token;
-    expect(decodeProtectedHeader(hs).alg).toBe('HS256');
-    const secret = new TextEncoder().encode(CLIENTS[8]!.client_secret);
-    await expect(jwtVerify(hs, secret)).rejects.toThrow(/signature/);
-    expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({
-      aud: 'scenario-hs256',
-      iss: issuer,
-      nonce: 'the-nonce',
-    });
-  });
+      const hs = (await rawLogin(8, 'id-token-signature-corrupt')).tokens!.id_token;
+      expect(decodeProtectedHeader(hs).alg).toBe('HS256');
+      const secret = new TextEncoder().encode(CLIENTS[8]!.client_secret);
+      await expect(jwtVerify(hs, secret)).rejects.toThrow(/signature/);
+      expect((await jwtVerify(unflipped(hs), secret)).payload).toMatchObject({
+        aud: 'scenario-hs256',
+        iss: issuer,
+        nonce: 'the-nonce',
+      });
+    },
+  );
 });
 
 describe('signed userinfo', () => {
-  it('answers a client registered for it with a JWT, and the corrupt-signature scenario breaks only the signature', async () => {
-    const index = CLIENTS.findIndex((c) => c.client_id === 'scenario-signed-userinfo');
-    const userinfo = async (accessToken: string) =>
-      fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
-    const plain = await rawLogin(index, 'id-token-aud-wrong');
-    const signed = await userinfo(plain.tokens!.access_token);
-    expect(signed.headers.get('content-type')).toContain('application/jwt');
-    const { payload } = await jwtVerify(await signed.text(), createLocalJWKSet(jwks));
-    expect(payload).toMatchObject({ sub: 'alice', iss: issuer, aud: 'scenario-signed-userinfo' });
+  it(
+    'answers a client registered for it with a JWT, and the corrupt-signature scenario breaks ' + 'only the signature',
+    async () => {
+      const index = CLIENTS.findIndex((c) => c.client_id === 'scenario-signed-userinfo');
+      const userinfo = async (accessToken: string) =>
+        fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const plain = await rawLogin(index, 'id-token-aud-wrong');
+      const signed = await userinfo(plain.tokens!.access_token);
+      expect(signed.headers.get('content-type')).toContain('application/jwt');
+      const { payload } = await jwtVerify(await signed.text(), createLocalJWKSet(jwks));
+      expect(payload).toMatchObject({ sub: 'alice', iss: issuer, aud: 'scenario-signed-userinfo' });
 
-    const { client_id } = CLIENTS[index]!;
-    const { tokens } = await rawLogin(index, 'id-token-aud-wrong');
-    idp().admin.arm('generic', client_id, 'userinfo-signature-corrupt');
-    const corrupt = await (await userinfo(tokens!.access_token)).text();
-    idp().admin.disarm('generic', client_id);
-    await expect(jwtVerify(corrupt, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
-    expect(decodeJwt(corrupt)).toMatchObject({ sub: 'alice', aud: 'scenario-signed-userinfo' });
-  });
+      const { client_id } = CLIENTS[index]!;
+      const { tokens } = await rawLogin(index, 'id-token-aud-wrong');
+      idp().admin.arm('generic', client_id, 'userinfo-signature-corrupt');
+      const corrupt = await (await userinfo(tokens!.access_token)).text();
+      idp().admin.disarm('generic', client_id);
+      await expect(jwtVerify(corrupt, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+      expect(decodeJwt(corrupt)).toMatchObject({ sub: 'alice', aud: 'scenario-signed-userinfo' });
+    },
+  );
 });
 
 describe('token endpoint error shapes', () => {
-  it('answer 401 invalid_client with WWW-Authenticate, an error with 200, a 400 without error, and text/plain', async () => {
-    const unauthorized = await rawLogin(7, 'token-error-invalid-client-401');
-    expect(unauthorized.response!.status).toBe(401);
-    expect(unauthorized.response!.headers.get('www-authenticate')).toMatch(
-      /^Basic realm="mock-idp", error="invalid_client"/,
-    );
-    expect(unauthorized.tokens).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed' });
-    const ok = await rawLogin(7, 'token-error-status-200');
-    expect(ok.response!.status).toBe(200);
-    expect(ok.tokens).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has expired' });
-    const bare = await rawLogin(7, 'token-error-no-error-field');
-    expect(bare.response!.status).toBe(400);
-    expect(bare.tokens).toEqual({ error_description: 'Something went wrong' });
-    const text = await rawLogin(7, 'token-error-text-plain');
-    expect(text.response!.status).toBe(400);
-    expect(text.response!.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(text.text).toBe('Bad Request: invalid authorization code');
-  });
+  it(
+    'answer 401 invalid_client with WWW-Authenticate, an error with 200, a 400 without error, ' + 'and text/plain',
+    async () => {
+      const unauthorized = await rawLogin(7, 'token-error-invalid-client-401');
+      expect(unauthorized.response!.status).toBe(401);
+      expect(unauthorized.response!.headers.get('www-authenticate')).toMatch(
+        /^Basic realm="mock-idp", error="invalid_client"/,
+      );
+      expect(unauthorized.tokens).toEqual({
+        error: 'invalid_client',
+        error_description: 'Client authentication failed',
+      });
+      const ok = await rawLogin(7, 'token-error-status-200');
+      expect(ok.response!.status).toBe(200);
+      expect(ok.tokens).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has expired' });
+      const bare = await rawLogin(7, 'token-error-no-error-field');
+      expect(bare.response!.status).toBe(400);
+      expect(bare.tokens).toEqual({ error_description: 'Something went wrong' });
+      const text = await rawLogin(7, 'token-error-text-plain');
+      expect(text.response!.status).toBe(400);
+      expect(text.response!.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(text.text).toBe('Bad Request: invalid authorization code');
+    },
+  );
 
   it('reissue an access token with + / = ( ) that works as sent, and not once a raw + turns into a space', async () => {
     const { tokens } = await rawLogin(6, 'access-token-reserved-chars');
@@ -231,17 +255,11 @@ describe('authorization response faults', () => {
     const { client_id } = CLIENTS[6]!;
     idp().admin.arm('generic', client_id, 'state-altered');
     try {
-      const url = new URL(`${issuer}/auth`);
-      url.search = new URLSearchParams({
+      const url = authorizeUrl({
         client_id,
-        response_type: 'code',
-        scope: 'openid',
-        redirect_uri: REDIRECT_URI,
-        state: 'the-state',
         prompt: 'login',
         code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      }).toString();
+      });
       const first = await fetch(url, { redirect: 'manual' });
       expect(first.status).toBe(303);
       expect(first.headers.get('location')).toMatch(/\/interaction\//);
@@ -292,42 +310,49 @@ describe('binding scenarios to clients', () => {
 });
 
 describe('composed scenarios', () => {
-  it("join named scenarios with +: every part's faults at once, armed on a client or served on its own issuer URL", async () => {
-    const { tokens } = await rawLogin(3, 'id-token-aud-wrong+id-token-nonce-wrong');
-    const { payload } = await jwtVerify(tokens!.id_token, createLocalJWKSet(jwks));
-    expect(payload.aud).toBe('some-other-client');
-    expect(payload.nonce).not.toBe('the-nonce');
-    expect(payload).toMatchObject({ iss: issuer, sub: 'alice' });
+  it(
+    "join named scenarios with +: every part's faults at once, armed on a client or served on " + 'its own issuer URL',
+    async () => {
+      const { tokens } = await rawLogin(3, 'id-token-aud-wrong+id-token-nonce-wrong');
+      const { payload } = await jwtVerify(tokens!.id_token, createLocalJWKSet(jwks));
+      expect(payload.aud).toBe('some-other-client');
+      expect(payload.nonce).not.toBe('the-nonce');
+      expect(payload).toMatchObject({ iss: issuer, sub: 'alice' });
 
-    const base = `${issuer}/s/jwks-kid-absent-single+discovery-issuer-mismatch~c1`;
-    const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
-      issuer: string;
-      jwks_uri: string;
-    };
-    expect(discovery.issuer).toBe('https://attacker.example');
-    const keys = (await (await fetch(`${base}/jwks`)).json()) as JSONWebKeySet;
-    expect(keys.keys.length).toBeGreaterThan(0);
-    expect(keys.keys.every((k) => k.kid === undefined)).toBe(true);
-  });
+      const base = `${issuer}/s/jwks-kid-absent-single+discovery-issuer-mismatch~c1`;
+      const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
+        issuer: string;
+        jwks_uri: string;
+      };
+      expect(discovery.issuer).toBe('https://attacker.example');
+      const keys = (await (await fetch(`${base}/jwks`)).json()) as JSONWebKeySet;
+      expect(keys.keys.length).toBeGreaterThan(0);
+      expect(keys.keys.every((k) => k.kid === undefined)).toBe(true);
+    },
+  );
 
-  it('refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL and a 400 on the admin path', async () => {
-    for (const name of [
-      'id-token-aud-wrong+nope',
-      'id-token-aud-wrong+id-token-aud-wrong',
-      'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow',
-    ]) {
-      expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
-      const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-4/scenario`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name }),
-      });
-      expect(armed.status, name).toBe(400);
-      expect(((await armed.json()) as { error_description: string }).error_description).toContain(
-        'up to 4 joined with +',
-      );
-    }
-  });
+  it(
+    'refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL ' +
+      'and a 400 on the admin path',
+    async () => {
+      for (const name of [
+        'id-token-aud-wrong+nope',
+        'id-token-aud-wrong+id-token-aud-wrong',
+        'id-token-aud-wrong+id-token-nonce-wrong+id-token-iat-future+id-token-exp-past+token-slow',
+      ]) {
+        expect((await fetch(`${issuer}/s/${name}/jwks`)).status, name).toBe(404);
+        const armed = await fetch(`${idp().url}/_admin/issuers/generic/clients/scenario-4/scenario`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
+        expect(armed.status, name).toBe(400);
+        expect(((await armed.json()) as { error_description: string }).error_description).toContain(
+          'up to 4 joined with +',
+        );
+      }
+    },
+  );
 });
 
 describe('scenario issuer URLs', () => {

@@ -59,7 +59,9 @@ const PROFILES: readonly ProfileName[] = [
   'github',
   'keycloak',
 ];
-/** Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores. */
+/**
+ * Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores.
+ */
 const POOL = 8;
 const FLOW_HEADER = 'x-scenario-delivery-flow';
 
@@ -181,7 +183,10 @@ const needsScenarioIssuer = (s: Scenario) =>
       (f.target === 'transport' && (f.route === 'jwks' || f.route === 'discovery')),
   );
 const needsRefresh = (s: Scenario) => allFaults(s).some((f) => 'grant' in f && f.grant === 'refresh_token');
-/** Logins the scenario's steps and replays need: a step at the nth authorization or token request fires only in the nth login. */
+/**
+ * Logins the scenario's steps and replays need: a step at the nth authorization or token request fires only in the nth
+ * login.
+ */
 const loginsFor = (s: Scenario) =>
   Math.max(
     1,
@@ -283,12 +288,16 @@ class Driver {
     this.#layout = layout;
   }
 
-  /** On a scenario issuer (an instance of the flow's own) the fixture client; armed, a fresh copy of it under a new client_id. */
+  /**
+   * On a scenario issuer (an instance of the flow's own) the fixture client; armed, a fresh copy of it under a new
+   * client_id.
+   */
   clientFor(scenario: Scenario, tag = ''): ClientFixture {
     if (needsScenarioIssuer(scenario)) return this.#driver.client;
+    const base = this.#profile === 'stitch' ? 'test' : this.#driver.client.client_id;
     return {
       ...this.#driver.client,
-      client_id: `${this.#profile === 'stitch' ? 'test' : this.#driver.client.client_id}-delivery-${scenario.name}${tag}`,
+      client_id: `${base}-delivery-${scenario.name}${tag}`,
       ...(wantsSignedUserinfo(scenario) ? { userinfo_signed_response_alg: 'RS256' } : {}),
     };
   }
@@ -564,7 +573,8 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
 }
 
 const describeRecord = (r: RequestRecord) =>
-  `#${r.id} ${r.method} ${r.path} route=${r.route ?? '-'} status=${r.status ?? '-'} faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
+  `#${r.id} ${r.method} ${r.path} route=${r.route ?? '-'} status=${r.status ?? '-'} ` +
+  `faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
 
 /** The claim value a `set` fault writes, checked where it is cheap to compute; undefined: only presence is checked. */
 function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: string): void {
@@ -798,7 +808,8 @@ describe('which scenarios each profile offers', () => {
     expect(idp.issuer('generic').whyNotOffered('userinfo-signature-corrupt')).toBeUndefined();
     for (const profile of ['stitch', 'okta', 'auth0', 'gitlab'] as const)
       expect(idp.issuer(profile).whyNotOffered('userinfo-signature-corrupt'), profile).toMatch(/plain JSON/);
-    // JWKS and discovery requests name no client: such a scenario is served on its own issuer URL, never armed on a client.
+    // JWKS and discovery requests name no client: such a scenario is served on its own issuer URL, never armed on a
+    // client.
     expect(idp.issuer('generic').whyNotOffered('jwks-use-enc', { armedOnClient: true })).toMatch(
       /serve it at <issuer>\/s\/jwks-use-enc/,
     );
@@ -829,7 +840,9 @@ describe('which scenarios each profile offers', () => {
 const KNOWN_UNDELIVERED: Partial<Record<ProfileName, Record<string, string>>> = {
   stitch: {
     'idp-clock-behind-5m':
-      'the IdP clock 300 s slow also judges the private_key_jwt assertion (nbf = now, as Stitch samples send it) and refuses it with 400 invalid_client, so no token carries the clock fault (the kit reports it as not delivered)',
+      'the IdP clock 300 s slow also judges the private_key_jwt assertion (nbf = now, as Stitch ' +
+      'samples send it) and refuses it with 400 invalid_client, so no token carries the clock ' +
+      'fault (the kit reports it as not delivered)',
   },
   gitlab: {
     'token-type-lowercase':
@@ -934,7 +947,8 @@ describe.each(PROFILES)('scenario delivery on %s', (profile) => {
       expect(record.status!, `refused though unfaulted: ${describeRecord(record)}\n${trail}`).toBeLessThan(400);
     }
 
-    // The flow reached what the scenario needs: every login, and the refresh where the profile hands out refresh tokens.
+    // The flow reached what the scenario needs: every login, and the refresh where the profile hands out refresh
+    // tokens.
     expect(flow.callbacks, trail).toHaveLength(loginsFor(scenario));
     if (needsRefresh(scenario) && DRIVERS[profile].refresh)
       expect(flow.exercised.refresh, `no refresh:\n${trail}`).toBe(true);

@@ -1,9 +1,8 @@
-import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { UserAgent } from '../../../mock-idp/index.js';
 import { basicAuth } from '../../helpers/http.js';
-import { discoverGenericBasic, REDIRECT_URI, startTestIdp, useIdp } from '../../helpers/idp.js';
+import { REDIRECT_URI, startTestIdp, useIdp } from '../../helpers/idp.js';
 import { captureLog } from '../../helpers/log.js';
+import { authorizationCode, discoverGenericBasic } from '../../helpers/login.js';
 
 const STORE_SIZE = 100;
 const log = captureLog('warn');
@@ -38,15 +37,7 @@ describe("scenario copies are bounded by their issuer's store", () => {
 describe('an unexpired entry pushed out of the full store', () => {
   it('is logged, noted as evicted in the request log and named in the error, not passed off as revoked', async () => {
     const config = await discoverGenericBasic(idp().issuers.generic!);
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const code = callback.searchParams.get('code')!;
+    const { code, verifier } = await authorizationCode(config);
     for (let i = 0; i < STORE_SIZE + 20; i++) await mintAt(idp().issuers.generic!);
     const r = await fetch(`${idp().issuers.generic}/token`, {
       method: 'POST',

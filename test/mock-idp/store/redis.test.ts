@@ -42,6 +42,15 @@ async function post(
   return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, string> };
 }
 
+/** Redeems a code from codeAt at one replica's token endpoint. */
+const redeemAt = (idp: MockIdp, code: string, verifier: string) =>
+  post(at(idp, '/token'), {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: verifier,
+  });
+
 async function codeAt(idp: MockIdp) {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(at(idp, '/auth'));
@@ -74,12 +83,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('authorize on A, token on B, refresh on A, revoke on B, userinfo on A', async () => {
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(b, '/token'), {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    });
+    const tokens = await redeemAt(b, code, verifier);
     expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
     expect(decodeJwt(tokens.body.id_token!).iss).toBe(`${a.url}/generic`);
     const refreshed = await post(at(a, '/token'), {
@@ -108,12 +112,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('the admin API of either replica gives the merged request log', async () => {
     const { code, verifier } = await codeAt(a);
-    await post(at(b, '/token'), {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    });
+    await redeemAt(b, code, verifier);
     const merged = (await admin(a, 'GET', '/requests?issuer=generic')).body as {
       lastId: number;
       requests: { id: number; route?: string; replica?: string }[];
@@ -188,12 +187,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     const jwks = (await (await fetch(at(b, '/jwks'))).json()) as { keys: { kid: string }[] };
     expect(jwks.keys.map((k) => k.kid)).toContain(rotated.body.kid);
     const { code, verifier } = await codeAt(b);
-    const tokens = await post(at(b, '/token'), {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    });
+    const tokens = await redeemAt(b, code, verifier);
     const header = JSON.parse(Buffer.from(tokens.body.id_token!.split('.')[0]!, 'base64url').toString()) as {
       kid: string;
     };
@@ -228,23 +222,13 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     ).toBe(200);
     try {
       const { code, verifier } = await codeAt(b);
-      const tokens = await post(at(b, '/token'), {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      });
+      const tokens = await redeemAt(b, code, verifier);
       expect(decodeJwt(tokens.body.id_token!).aud).toBe('some-other-client');
     } finally {
       expect((await admin(b, 'DELETE', '/issuers/generic/clients/generic-basic/scenario')).status).toBe(200);
     }
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(a, '/token'), {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    });
+    const tokens = await redeemAt(a, code, verifier);
     expect(decodeJwt(tokens.body.id_token!).aud).toBe('generic-basic');
   });
 
@@ -262,12 +246,7 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
 
   it('a restart keeps tokens, runtime clients and rotated keys', async () => {
     const { code, verifier } = await codeAt(a);
-    const tokens = await post(at(a, '/token'), {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    });
+    const tokens = await redeemAt(a, code, verifier);
     const kids = ((await (await fetch(at(a, '/jwks'))).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     const url = a.url;
     await a.close();

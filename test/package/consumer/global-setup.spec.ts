@@ -1,4 +1,5 @@
-// Runs in a fresh project with the packed mock-idp (see test/package/pack.test.ts); .spec so that our own suite leaves it alone.
+// Runs in a fresh project with the packed mock-idp (see test/package/pack.test.ts); .spec so that our own suite leaves
+// it alone.
 import { createRequire } from 'node:module';
 import { mockIdp } from 'mock-idp/vitest';
 import { expect, it } from 'vitest';
