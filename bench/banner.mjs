@@ -1,7 +1,8 @@
 /**
  * The URL a spawned `mock-idp serve` listens on, read from its banner. Bench scripts run it with
  * MOCK_IDP_LOG_FORMAT=json, so the banner is one JSON line; the text banner works too.
- * @param {import('node:child_process').ChildProcessWithoutNullStreams | import('node:child_process').ChildProcess} child
+ * @param {import('node:child_process').ChildProcessWithoutNullStreams
+ *   | import('node:child_process').ChildProcess} child
  * @param {() => string} stderr what the child wrote to stderr so far, for the error
  * @returns {Promise<string>}
  */

@@ -18,7 +18,8 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'Google ID token iss': {
     quote:
-      'The modern value is https://accounts.google.com; however, accounts.google.com is also returned for legacy implementations.',
+      'The modern value is https://accounts.google.com; however, accounts.google.com is also returned for legacy ' +
+      'implementations.',
     url: 'https://developers.google.com/identity/openid-connect/reference',
   },
   'OAuth 2.0 Form Post Response Mode 2': {
@@ -541,12 +542,14 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
   },
   'Keycloak refresh tokens': {
     quote:
-      "Keycloak signs refresh tokens with the realm's HMAC secret (HS512 by default), a key that the realm's JWKS never publishes: only the server can verify them.",
+      "Keycloak signs refresh tokens with the realm's HMAC secret (HS512 by default), a key that the realm's JWKS " +
+      'never publishes: only the server can verify them.',
     url: 'https://github.com/keycloak/keycloak/issues/15390',
   }, // description
   'RFC 6749 1.5': {
     quote:
-      'A refresh token is a string representing the authorization granted to the client by the resource owner. The string is usually opaque to the client.',
+      'A refresh token is a string representing the authorization granted to the client by the resource owner. ' +
+      'The string is usually opaque to the client.',
     url: 'https://www.rfc-editor.org/rfc/rfc6749#section-1.5',
   },
   'Stitch client-secrets docs': {

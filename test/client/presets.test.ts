@@ -71,28 +71,31 @@ describe('presets log in against the profile they are made for', () => {
     expect(url?.pathname).toMatch(/\/v1\/logout$/);
   });
 
-  it('apple: form_post with the user field, a fresh ES256 client secret per request, a refresh, no userinfo', async () => {
-    const teamKey = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
-    const since = idp().requests.lastId;
-    const flows = new FlowManager(
-      presets.apple(idp().issuers.apple!, {
-        clientId: 'com.example.mockidp.web',
-        clientAuth: appleClientSecret({ teamId: 'MOCKTEAM01', keyId: teamKey.kid, privateKey: teamKey }),
-        redirectUri: REDIRECT_URI,
-      }),
-    );
-    const { url, form } = await new UserAgent().navigate(await flows.start('user'), {
-      until: (u) => u.href.startsWith(REDIRECT_URI),
-    });
-    expect(JSON.parse(form!.body.get('user')!)).toMatchObject({ name: { firstName: 'Alice' } });
-    const { claims } = await flows.finish('user', { url, ...form! });
-    expect(claims).toMatchObject({ sub: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042', email_verified: 'true' });
-    const refreshed = await flows.refresh('user');
-    expect(refreshed.claims?.sub).toBe(claims!.sub);
-    const secret = tokenRequest(since, 'apple').body.client_secret;
-    expect(secret).toBeDefined();
-    expect((await flows.metadata()).userinfo_endpoint).toBeUndefined();
-  });
+  it(
+    'apple: form_post with the user field, a fresh ES256 client secret per request, ' + 'a refresh, no userinfo',
+    async () => {
+      const teamKey = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
+      const since = idp().requests.lastId;
+      const flows = new FlowManager(
+        presets.apple(idp().issuers.apple!, {
+          clientId: 'com.example.mockidp.web',
+          clientAuth: appleClientSecret({ teamId: 'MOCKTEAM01', keyId: teamKey.kid, privateKey: teamKey }),
+          redirectUri: REDIRECT_URI,
+        }),
+      );
+      const { url, form } = await new UserAgent().navigate(await flows.start('user'), {
+        until: (u) => u.href.startsWith(REDIRECT_URI),
+      });
+      expect(JSON.parse(form!.body.get('user')!)).toMatchObject({ name: { firstName: 'Alice' } });
+      const { claims } = await flows.finish('user', { url, ...form! });
+      expect(claims).toMatchObject({ sub: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042', email_verified: 'true' });
+      const refreshed = await flows.refresh('user');
+      expect(refreshed.claims?.sub).toBe(claims!.sub);
+      const secret = tokenRequest(since, 'apple').body.client_secret;
+      expect(secret).toBeDefined();
+      expect((await flows.metadata()).userinfo_endpoint).toBeUndefined();
+    },
+  );
 
   it('gitlab: client_secret_basic, userinfo, and no logout endpoint', async () => {
     const { flows, claims } = await login(
@@ -106,45 +109,49 @@ describe('presets log in against the profile they are made for', () => {
     expect((await flows.logout('user')).url).toBeUndefined();
   });
 
-  it("entra on common: the {tenantid} issuer takes each token's own tid; a certificate assertion names the token URL", async () => {
-    const issuer = idp().issuers.entra!;
-    const flows = new FlowManager(
-      presets.entra(issuer, {
-        clientId: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f',
-        clientAuth: clientSecretPost('Qx58Q~entra.web.secret-mock.idp.0123456789'),
-        redirectUri: REDIRECT_URI,
-      }),
-    );
-    const url = new URL(await flows.start('user'));
-    url.searchParams.set('login_hint', 'megan.bowen@fabrikam.onmicrosoft.com');
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const { claims } = await flows.finish('user', callback);
-    expect(claims!.iss).toBe(issuer.replace('/common/', '/a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49/'));
-    expect(claims!.tid).toBe('a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49');
+  it(
+    "entra on common: the {tenantid} issuer takes each token's own tid; " +
+      'a certificate assertion names the token URL',
+    async () => {
+      const issuer = idp().issuers.entra!;
+      const flows = new FlowManager(
+        presets.entra(issuer, {
+          clientId: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f',
+          clientAuth: clientSecretPost('Qx58Q~entra.web.secret-mock.idp.0123456789'),
+          redirectUri: REDIRECT_URI,
+        }),
+      );
+      const url = new URL(await flows.start('user'));
+      url.searchParams.set('login_hint', 'megan.bowen@fabrikam.onmicrosoft.com');
+      const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+      const { claims } = await flows.finish('user', callback);
+      expect(claims!.iss).toBe(issuer.replace('/common/', '/a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49/'));
+      expect(claims!.tid).toBe('a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49');
 
-    const since = idp().requests.lastId;
-    const pem = fixtureText('keys/clients/entra-client-certificate.pem');
-    const { claims: daemonClaims } = await login(
-      presets.entra(issuer, {
-        clientId: 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60',
-        clientAuth: privateKeyJwt(
-          { pem: pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')) },
-          {
-            alg: 'PS256',
-            // The kid Entra's fixture registers: the certificate's SHA-256 thumbprint.
-            kid: createHash('sha256')
-              .update(new X509Certificate(pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----'))).raw)
-              .digest('base64url'),
-          },
-        ),
-        redirectUri: REDIRECT_URI,
-      }),
-    );
-    expect(daemonClaims!.ver).toBe('2.0');
-    expect(tokenRequest(since, 'entra').clientAuth!.assertion!.payload).toMatchObject({
-      aud: `${issuer.replace(/\/v2\.0$/, '')}/oauth2/v2.0/token`,
-    });
-  });
+      const since = idp().requests.lastId;
+      const pem = fixtureText('keys/clients/entra-client-certificate.pem');
+      const { claims: daemonClaims } = await login(
+        presets.entra(issuer, {
+          clientId: 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60',
+          clientAuth: privateKeyJwt(
+            { pem: pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')) },
+            {
+              alg: 'PS256',
+              // The kid Entra's fixture registers: the certificate's SHA-256 thumbprint.
+              kid: createHash('sha256')
+                .update(new X509Certificate(pem.slice(pem.indexOf('-----BEGIN CERTIFICATE-----'))).raw)
+                .digest('base64url'),
+            },
+          ),
+          redirectUri: REDIRECT_URI,
+        }),
+      );
+      expect(daemonClaims!.ver).toBe('2.0');
+      expect(tokenRequest(since, 'entra').clientAuth!.assertion!.payload).toMatchObject({
+        aud: `${issuer.replace(/\/v2\.0$/, '')}/oauth2/v2.0/token`,
+      });
+    },
+  );
 
   it('auth0: assertion aud is the issuer with its trailing slash, logout is /v2/logout', async () => {
     const issuer = idp().issuers.auth0!;
@@ -166,43 +173,46 @@ describe('presets log in against the profile they are made for', () => {
     expect(claims!.aud).toBe('auth0-spa');
   });
 
-  it('stackexchange: plain OAuth 2, comma scopes, PKCE S256, no grant_type, form-encoded answer, bearer-only API', async () => {
-    const base = idp().issuers.stackexchange!;
-    const since = idp().requests.lastId;
-    const { url, claims, tokens, flows } = await login(
-      presets.stackexchange(base, {
-        clientId: 'stackexchange-app',
-        clientAuth: clientSecretPost('Xq7(Ms*4Lb)Rv2Tn9Kc8Ww(('),
-        redirectUri: REDIRECT_URI,
-        scope: ['read_inbox', 'private_info'],
-        identityApi: { url: `${base}/2.3/me`, params: { site: 'stackoverflow' } },
-      }),
-    );
-    expect(url.pathname).toMatch(/\/oauth$/);
-    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(url.searchParams.get('scope')).toBe('read_inbox,private_info');
-    expect(url.searchParams.has('nonce')).toBe(false);
-    expect(claims).toBeUndefined();
-    expect(tokens.accessToken).toMatch(/\S/);
-    expect(tokens.expiresAt).toBeGreaterThan(Date.now() / 1000);
-    const token = tokenRequest(since, 'stackexchange');
-    expect(token.status).toBe(200);
-    expect(token.body).not.toHaveProperty('grant_type');
-    expect(Object.keys(token.body ?? {}).sort()).toEqual([
-      'client_id',
-      'client_secret',
-      'code',
-      'code_verifier',
-      'redirect_uri',
-    ]);
-    const me = await flows.identity('user');
-    expect(me.items).toEqual([expect.objectContaining({ account_id: 1165580 })]);
-    const call = idp().requests.list({ route: 'stackexchange_me' }).at(-1)!;
-    expect(call.status).toBe(200);
-    expect(call.path).not.toMatch(/access_token|key=/);
-    await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
-    await expect(flows.userinfo('user')).rejects.toMatchObject({ code: 'userinfo_unsupported' });
-  });
+  it(
+    'stackexchange: plain OAuth 2, comma scopes, PKCE S256, no grant_type, ' + 'form-encoded answer, bearer-only API',
+    async () => {
+      const base = idp().issuers.stackexchange!;
+      const since = idp().requests.lastId;
+      const { url, claims, tokens, flows } = await login(
+        presets.stackexchange(base, {
+          clientId: 'stackexchange-app',
+          clientAuth: clientSecretPost('Xq7(Ms*4Lb)Rv2Tn9Kc8Ww(('),
+          redirectUri: REDIRECT_URI,
+          scope: ['read_inbox', 'private_info'],
+          identityApi: { url: `${base}/2.3/me`, params: { site: 'stackoverflow' } },
+        }),
+      );
+      expect(url.pathname).toMatch(/\/oauth$/);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('scope')).toBe('read_inbox,private_info');
+      expect(url.searchParams.has('nonce')).toBe(false);
+      expect(claims).toBeUndefined();
+      expect(tokens.accessToken).toMatch(/\S/);
+      expect(tokens.expiresAt).toBeGreaterThan(Date.now() / 1000);
+      const token = tokenRequest(since, 'stackexchange');
+      expect(token.status).toBe(200);
+      expect(token.body).not.toHaveProperty('grant_type');
+      expect(Object.keys(token.body ?? {}).sort()).toEqual([
+        'client_id',
+        'client_secret',
+        'code',
+        'code_verifier',
+        'redirect_uri',
+      ]);
+      const me = await flows.identity('user');
+      expect(me.items).toEqual([expect.objectContaining({ account_id: 1165580 })]);
+      const call = idp().requests.list({ route: 'stackexchange_me' }).at(-1)!;
+      expect(call.status).toBe(200);
+      expect(call.path).not.toMatch(/access_token|key=/);
+      await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
+      await expect(flows.userinfo('user')).rejects.toMatchObject({ code: 'userinfo_unsupported' });
+    },
+  );
 
   it('google: client_secret_post, access_type=offline with prompt=consent, both iss forms accepted', async () => {
     const issuer = idp().issuers.google!;

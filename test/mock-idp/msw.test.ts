@@ -158,30 +158,35 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     expect(tokens.claims()!.iss).toBe(issuer);
   });
 
-  it('Stack Exchange: plain fetch at https://stackoverflow.com/oauth and https://api.stackexchange.com/2.3/me', async () => {
-    const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stackexchange.json')[0]!;
-    const authorize = `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
-    const { url: callback } = await new UserAgent().navigate(authorize, {
-      until: (u) => u.href.startsWith(REDIRECT_URI),
-    });
-    expect(callback.searchParams.get('state')).toBe('s1');
-    const response = await fetch('https://stackoverflow.com/oauth/access_token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        client_id: app.client_id,
-        client_secret: app.client_secret,
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-      }),
-    });
-    expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
-    const token = new URLSearchParams(await response.text()).get('access_token')!;
-    const me = await fetch('https://api.stackexchange.com/2.3/me?site=stackoverflow', {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
-  });
+  it(
+    'Stack Exchange: plain fetch at https://stackoverflow.com/oauth ' + 'and https://api.stackexchange.com/2.3/me',
+    async () => {
+      const app = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stackexchange.json')[0]!;
+      const authorize =
+        `https://stackoverflow.com/oauth?client_id=${app.client_id}&scope=read_inbox,no_expiry` +
+        `&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s1`;
+      const { url: callback } = await new UserAgent().navigate(authorize, {
+        until: (u) => u.href.startsWith(REDIRECT_URI),
+      });
+      expect(callback.searchParams.get('state')).toBe('s1');
+      const response = await fetch('https://stackoverflow.com/oauth/access_token', {
+        method: 'POST',
+        body: new URLSearchParams({
+          client_id: app.client_id,
+          client_secret: app.client_secret,
+          code: callback.searchParams.get('code')!,
+          redirect_uri: REDIRECT_URI,
+        }),
+      });
+      expect(response.headers.get('content-type')).toContain('application/x-www-form-urlencoded');
+      const token = new URLSearchParams(await response.text()).get('access_token')!;
+      const me = await fetch('https://api.stackexchange.com/2.3/me?site=stackoverflow', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ items: [{ account_id: 1165580 }], has_more: false });
+    },
+  );
 
   it('records what the client did, as the loopback server does', () => {
     const tokenRequests = providers.idp.requests.list({ issuer: 'stitch', route: 'token' });

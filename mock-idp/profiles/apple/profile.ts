@@ -54,7 +54,8 @@ export default defineProfile({
     responseTypes: ['code'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
     extraClientMetadata: { properties: ['team_id'], validator: () => undefined },
-    // ID tokens from /auth/token live a day (exp - iat = 86400 in the tokens developers post, e.g. forums thread 690339).
+    // ID tokens from /auth/token live a day (exp - iat = 86400 in the tokens developers post, e.g. forums thread
+    // 690339).
     ttl: { AccessToken: 3600, IdToken: 86400 },
     // Apple returns a refresh token with every authorization code, none on refresh.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

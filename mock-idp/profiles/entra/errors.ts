@@ -29,7 +29,9 @@ export function aadstsBody(koa: KoaContextWithOIDC, failure: Aadsts): Record<str
   const at = timestamp();
   return {
     error: failure.error,
-    error_description: `AADSTS${failure.code}: ${failure.message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${at}`,
+    error_description:
+      `AADSTS${failure.code}: ${failure.message}\r\nTrace ID: ${traceId}\r\n` +
+      `Correlation ID: ${correlationId}\r\nTimestamp: ${at}`,
     error_codes: [failure.code],
     timestamp: at,
     trace_id: traceId,
@@ -58,7 +60,11 @@ function translate(error: OAuthError, koa: KoaContextWithOIDC): Aadsts | undefin
         return {
           code: 700016,
           error: 'unauthorized_client',
-          message: `Application with identifier '${clientId}' was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+          message:
+            `Application with identifier '${clientId}' was not found in the directory. ` +
+            'This can happen if the application has not been installed by the administrator of the tenant ' +
+            'or consented to by any user in the tenant. ' +
+            'You may have sent your authentication request to the wrong tenant.',
         };
       const body = (koa.oidc.body ?? {}) as Record<string, unknown>;
       if (typeof body.client_assertion === 'string')
@@ -67,7 +73,9 @@ function translate(error: OAuthError, koa: KoaContextWithOIDC): Aadsts | undefin
         return {
           code: 7000215,
           error: 'invalid_client',
-          message: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+          message:
+            'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, ' +
+            `not the client secret ID, for a secret added to app '${clientId}'.`,
         };
       return {
         code: 7000218,
@@ -92,7 +100,8 @@ function translate(error: OAuthError, koa: KoaContextWithOIDC): Aadsts | undefin
         code: 70008,
         error: 'invalid_grant',
         message:
-          'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+          'The provided authorization code or refresh token has expired due to inactivity. ' +
+          'Send a new interactive authorization request for this user and resource.',
       };
     case 'unsupported_grant_type':
       return {
@@ -129,7 +138,10 @@ function translate(error: OAuthError, koa: KoaContextWithOIDC): Aadsts | undefin
 
 const TOKEN_ROUTES: RouteName[] = ['token', 'device_authorization'];
 
-/** Token endpoint errors in Entra's shape (AADSTS code, error_codes, trace and correlation ids), 401 for invalid_client. */
+/**
+ * Token endpoint errors in Entra's shape (AADSTS code, error_codes, trace and correlation ids), 401 for
+ * invalid_client.
+ */
 export function entraErrors(): Quirk {
   return errorShape({
     description: 'token errors carry an AADSTS code, error_codes, trace_id, correlation_id, timestamp and error_uri',

@@ -24,7 +24,8 @@ export default defineProfile({
   name: 'entra',
   title: 'Microsoft Entra ID',
   description:
-    'Entra ID v2.0 per tenant: the {tenantid} issuer on common, oid/tid claims, v1 Graph tokens, certificate credentials, AADSTS errors',
+    'Entra ID v2.0 per tenant: the {tenantid} issuer on common, oid/tid claims, v1 Graph tokens, ' +
+    'certificate credentials, AADSTS errors',
   defaultPath: '/entra/common',
   issuerSuffix: '/v2.0',
   keySet: 'entra',

@@ -24,7 +24,10 @@ export function entraRequest(koa: KoaContextWithOIDC): EntraRequest | undefined 
   return (koa as WithRequest)[REQUEST];
 }
 
-/** "https://graph.microsoft.com/User.Read" → [Graph, "User.Read"]; "api://app/read" → ["api://app", "read"]; "User.Read" → [Graph, "User.Read"]. */
+/**
+ * "https://graph.microsoft.com/User.Read" → [Graph, "User.Read"]; "api://app/read" → ["api://app", "read"];
+ * "User.Read" → [Graph, "User.Read"].
+ */
 function resourceOf(scope: string): [string, string] {
   const slash = scope.lastIndexOf('/');
   return slash > 0 ? [scope.slice(0, slash), scope.slice(slash + 1)] : [GRAPH, scope];
@@ -79,14 +82,17 @@ export function entraScopes(): Quirk {
         return reject(
           koa,
           28000,
-          `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`,
+          'Provided value for the input parameter scope is not valid because it contains more than one resource. ' +
+            `Scope ${scope} is not valid.`,
         );
       const [resource, resourceScopes] = [...resources][0] ?? [GRAPH, []];
       if (peeked.get('grant_type') === 'client_credentials' && (resourceScopes.join(' ') !== '.default' || oidc.length))
         return reject(
           koa,
           1002012,
-          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+          `The provided value for scope ${scope} is not valid. ` +
+            'Client credential flows must have a scope value with /.default suffixed to the resource identifier ' +
+            '(application ID URI).',
         );
       (koa as WithRequest)[REQUEST] = { resource, resourceScopes, clientInfo: peeked.get('client_info') === '1' };
       if (resources.size)

@@ -33,7 +33,10 @@ export function isMultiTenant(ctx: ProfileContext): boolean {
   return MULTI_TENANT.has(tenantSegment(ctx).toLowerCase());
 }
 
-/** This issuer with another tenant in its tenant segment: the `iss` of tokens for that tenant, or the {tenantid} template. */
+/**
+ * This issuer with another tenant in its tenant segment: the `iss` of tokens for that tenant, or the {tenantid}
+ * template.
+ */
 export function issuerForTenant(ctx: ProfileContext, tenant: string): string {
   const { prefix, rest } = split(ctx);
   return `${prefix}${tenant}${rest}`;
@@ -50,7 +53,10 @@ export function tokenTenant(ctx: ProfileContext, userTid: unknown): string {
   return /^[0-9a-f-]{36}$/i.test(segment) ? segment.toLowerCase() : typeof userTid === 'string' ? userTid : HOME_TENANT;
 }
 
-/** The issuer a token for tenant `tid` names: on common and organizations that tenant's, on consumers the MSA tenant's. */
+/**
+ * The issuer a token for tenant `tid` names: on common and organizations that tenant's, on consumers the MSA
+ * tenant's.
+ */
 export function tokenIssuer(ctx: ProfileContext, tid: string): string {
   if (isMultiTenant(ctx)) return issuerForTenant(ctx, tid);
   if (tenantSegment(ctx).toLowerCase() === 'consumers') return issuerForTenant(ctx, MSA_TENANT);

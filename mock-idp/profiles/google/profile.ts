@@ -28,7 +28,8 @@ export default defineProfile({
   name: 'google',
   title: 'Google',
   description:
-    'Google accounts.google.com: googleapis.com endpoints, PEM certs at /oauth2/v1/certs, access_type=offline, tokeninfo',
+    'Google accounts.google.com: googleapis.com endpoints, PEM certs at /oauth2/v1/certs, ' +
+    'access_type=offline, tokeninfo',
   defaultPath: '/google',
   keySet: 'google',
   fixture: 'google',
@@ -62,7 +63,8 @@ export default defineProfile({
       device_authorization: '/device/code',
       code_verification: '/device',
     },
-    // Google's own authorization parameters, kept with the request so a login resumed after the login page still has them.
+    // Google's own authorization parameters, kept with the request so a login resumed after the login page still
+    // has them.
     extraParams: ['access_type', 'approval_prompt', 'include_granted_scopes', 'hd', 'authuser'],
     // `none` lets installed apps without a secret (iOS, Android) reach the token endpoint; discovery does not list it.
     clientAuthMethods: ['client_secret_post', 'client_secret_basic', 'none'],
@@ -70,7 +72,8 @@ export default defineProfile({
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
     ttl: { AccessToken: 3599, IdToken: 3600 },
     features: {
-      // Google has no end_session_endpoint, PAR, introspection (tokeninfo stands in), back-channel logout or claims parameter.
+      // Google has no end_session_endpoint, PAR, introspection (tokeninfo stands in), back-channel logout or claims
+      // parameter.
       rpInitiatedLogout: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       backchannelLogout: { enabled: false },

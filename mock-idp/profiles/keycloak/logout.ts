@@ -5,7 +5,8 @@ import type { Quirk } from '../../kernel/plugin-types.js';
 
 /** Keycloak's own words (LogoutEndpoint), observed in s1t5/mail-archiver#298. */
 export const MISSING_CLIENT =
-  "Either the parameter 'client_id' or the parameter 'id_token_hint' is required when 'post_logout_redirect_uri' is used.";
+  "Either the parameter 'client_id' or the parameter 'id_token_hint' is required " +
+  "when 'post_logout_redirect_uri' is used.";
 
 /**
  * Keycloak's logout rules ahead of oidc-provider's RP-initiated logout:
@@ -25,7 +26,8 @@ export function keycloakLogoutRules(): Quirk {
       // The confirmation form posts back with its own xsrf field: those requests are oidc-provider's.
       if (params.has('xsrf')) return next();
       const problem = params.has('redirect_uri')
-        ? "Invalid parameter: redirect_uri. Keycloak 18+ takes 'post_logout_redirect_uri' with 'id_token_hint' or 'client_id'."
+        ? 'Invalid parameter: redirect_uri. ' +
+          "Keycloak 18+ takes 'post_logout_redirect_uri' with 'id_token_hint' or 'client_id'."
         : params.has('post_logout_redirect_uri') && !params.has('id_token_hint') && !params.has('client_id')
           ? MISSING_CLIENT
           : undefined;
@@ -36,7 +38,8 @@ export function keycloakLogoutRules(): Quirk {
       koa.type = 'html';
       koa.body = page(
         'Error',
-        `<div class="card"><h1>We are sorry...</h1><p class="sub" id="kc-error-message">${escapeHtml(problem)}</p></div>`,
+        '<div class="card"><h1>We are sorry...</h1>' +
+          `<p class="sub" id="kc-error-message">${escapeHtml(problem)}</p></div>`,
       );
     },
   };

@@ -160,7 +160,8 @@ export function stackexchangeApi(options: StackexchangeApiOptions): Quirk {
             koa,
             400,
             'bad_parameter',
-            `${inQuery.map((n) => `\`${n}\``).join(' and ')} may no longer be passed in the query string: send the API key or the access token as Authorization: Bearer {KEY OR ACCESS TOKEN}`,
+            `${inQuery.map((n) => `\`${n}\``).join(' and ')} may no longer be passed in the query string: ` +
+              'send the API key or the access token as Authorization: Bearer {KEY OR ACCESS TOKEN}',
           );
           return true;
         };

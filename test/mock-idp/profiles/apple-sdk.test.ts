@@ -114,27 +114,30 @@ describe('apple-signin-auth through msw at https://appleid.apple.com', () => {
     expect(afterRevoke.error).toBe('invalid_grant');
   });
 
-  it("gets Apple's invalid_client for a secret signed by another key, and verifyIdToken refuses a wrong audience", async () => {
-    const { tokens } = await sdkLogin(appleSignin);
-    const { generateKeyPairSync } = await import('node:crypto');
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-    const answer = (await appleSignin.getAuthorizationToken('any-code', {
-      clientID: APP.client_id,
-      redirectUri: REDIRECT_URI,
-      clientSecret: appleSignin.getClientSecret({
+  it(
+    "gets Apple's invalid_client for a secret signed by another key, " + 'and verifyIdToken refuses a wrong audience',
+    async () => {
+      const { tokens } = await sdkLogin(appleSignin);
+      const { generateKeyPairSync } = await import('node:crypto');
+      const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+      const answer = (await appleSignin.getAuthorizationToken('any-code', {
         clientID: APP.client_id,
-        teamID: APP.team_id,
-        keyIdentifier: KEY_ID,
-        privateKey: otherKey,
-      }),
-    })) as unknown as Record<string, unknown>;
-    expect(answer).toEqual({ error: 'invalid_client' });
-    await expect(appleSignin.verifyIdToken(tokens.id_token, { audience: 'com.example.other' })).rejects.toThrow(
-      /audience invalid/,
-    );
-  });
+        redirectUri: REDIRECT_URI,
+        clientSecret: appleSignin.getClientSecret({
+          clientID: APP.client_id,
+          teamID: APP.team_id,
+          keyIdentifier: KEY_ID,
+          privateKey: otherKey,
+        }),
+      })) as unknown as Record<string, unknown>;
+      expect(answer).toEqual({ error: 'invalid_client' });
+      await expect(appleSignin.verifyIdToken(tokens.id_token, { audience: 'com.example.other' })).rejects.toThrow(
+        /audience invalid/,
+      );
+    },
+  );
 });
 
 describe('apple-signin-auth against a running mock-idp', () => {

@@ -161,22 +161,25 @@ describe('Sign in with Apple: the login', () => {
     }
   });
 
-  it("refuses name or email scopes without response_mode=form_post, with Apple's message (not when lenient)", async () => {
-    const url = new URL(`${issuer}/auth/authorize`);
-    url.search = new URLSearchParams({
-      client_id: APP.client_id,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope: 'openid email',
-      state: 'st',
-    }).toString();
-    const response = await fetch(url, { redirect: 'manual' });
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('response_mode must be form_post when name or email scope is requested.');
+  it(
+    'refuses name or email scopes without response_mode=form_post, ' + "with Apple's message (not when lenient)",
+    async () => {
+      const url = new URL(`${issuer}/auth/authorize`);
+      url.search = new URLSearchParams({
+        client_id: APP.client_id,
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid email',
+        state: 'st',
+      }).toString();
+      const response = await fetch(url, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('response_mode must be form_post when name or email scope is requested.');
 
-    const lenient = await authorize({ login_hint: ALICE, response_mode: undefined }, lenientIssuer);
-    expect(lenient.url.searchParams.get('code')).toBeTruthy();
-  });
+      const lenient = await authorize({ login_hint: ALICE, response_mode: undefined }, lenientIssuer);
+      expect(lenient.url.searchParams.get('code')).toBeTruthy();
+    },
+  );
 
   it('takes a query response for the openid scope alone, without iss', async () => {
     const { url } = await authorize({ login_hint: ALICE, scope: 'openid', response_mode: undefined });

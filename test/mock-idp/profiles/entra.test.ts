@@ -151,58 +151,61 @@ describe('entra: tokens', () => {
     expect(body.refresh_token).toBeUndefined();
   });
 
-  it('client credentials with a certificate: PS256, x5t#S256, no iat (as msal signs it), scope <resource>/.default', async () => {
-    const pem = fixtureText('keys/clients/entra-client-certificate.pem');
-    const key = await importPKCS8(pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')), 'PS256');
-    const der = Buffer.from(
-      pem.split('-----BEGIN CERTIFICATE-----')[1]!.split('-----END')[0]!.replace(/\s/g, ''),
-      'base64',
-    );
-    const tokenUrl = `${tenant}/oauth2/v2.0/token`;
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({
-      aud: tokenUrl,
-      iss: DAEMON,
-      sub: DAEMON,
-      jti: randomUUID(),
-      nbf: now,
-      exp: now + 600,
-    })
-      .setProtectedHeader({
-        alg: 'PS256',
-        typ: 'JWT',
-        'x5t#S256': createHash('sha256').update(der).digest('base64url'),
+  it(
+    'client credentials with a certificate: PS256, x5t#S256, no iat (as msal signs it), ' + 'scope <resource>/.default',
+    async () => {
+      const pem = fixtureText('keys/clients/entra-client-certificate.pem');
+      const key = await importPKCS8(pem.slice(0, pem.indexOf('-----BEGIN CERTIFICATE-----')), 'PS256');
+      const der = Buffer.from(
+        pem.split('-----BEGIN CERTIFICATE-----')[1]!.split('-----END')[0]!.replace(/\s/g, ''),
+        'base64',
+      );
+      const tokenUrl = `${tenant}/oauth2/v2.0/token`;
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await new SignJWT({
+        aud: tokenUrl,
+        iss: DAEMON,
+        sub: DAEMON,
+        jti: randomUUID(),
+        nbf: now,
+        exp: now + 600,
       })
-      .sign(key);
-    const request = (scope: string) =>
-      fetch(tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          client_id: DAEMON,
-          grant_type: 'client_credentials',
-          scope,
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: assertion,
-        }),
+        .setProtectedHeader({
+          alg: 'PS256',
+          typ: 'JWT',
+          'x5t#S256': createHash('sha256').update(der).digest('base64url'),
+        })
+        .sign(key);
+      const request = (scope: string) =>
+        fetch(tokenUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            client_id: DAEMON,
+            grant_type: 'client_credentials',
+            scope,
+            client_assertion_type: ASSERTION_TYPE,
+            client_assertion: assertion,
+          }),
+        });
+      const ok = await request('https://graph.microsoft.com/.default');
+      const body = await json(ok);
+      expect(ok.status, JSON.stringify(body)).toBe(200);
+      expect(body.scope).toBeUndefined();
+      expect(decodeJwt(String(body.access_token))).toMatchObject({
+        idtyp: 'app',
+        appid: DAEMON,
+        appidacr: '2',
+        tid: HOME,
       });
-    const ok = await request('https://graph.microsoft.com/.default');
-    const body = await json(ok);
-    expect(ok.status, JSON.stringify(body)).toBe(200);
-    expect(body.scope).toBeUndefined();
-    expect(decodeJwt(String(body.access_token))).toMatchObject({
-      idtyp: 'app',
-      appid: DAEMON,
-      appidacr: '2',
-      tid: HOME,
-    });
-    expect(decodeProtectedHeader(String(body.access_token)).kid).toEqual(expect.any(String));
+      expect(decodeProtectedHeader(String(body.access_token)).kid).toEqual(expect.any(String));
 
-    const bad = await request('User.Read');
-    const error = await json(bad);
-    expect(bad.status).toBe(400);
-    expect(error).toMatchObject({ error: 'invalid_scope', error_codes: [1002012] });
-  });
+      const bad = await request('User.Read');
+      const error = await json(bad);
+      expect(bad.status).toBe(400);
+      expect(error).toMatchObject({ error: 'invalid_scope', error_codes: [1002012] });
+    },
+  );
 });
 
 describe('entra: errors in the AADSTS shape', () => {

@@ -50,36 +50,39 @@ function sdkFlows(name: string, request: () => Request | undefined, apiBase: () 
   const api = () => request() ?? octokitRequest;
 
   describe(name, () => {
-    it('web flow for an OAuth app: exchangeWebFlowCode gets a gho_ token that reads /user and /user/emails', async () => {
-      const { url } = getWebFlowAuthorizationUrl({
-        clientType: 'oauth-app',
-        clientId: OAUTH_APP.client_id,
-        redirectUrl: REDIRECT_URI,
-        scopes: ['read:user', 'user:email'],
-        state: 'octo-state',
-        ...withRequest(),
-      });
-      expect(url.startsWith(`${apiBase()}/login/oauth/authorize?`)).toBe(true);
-      const { authentication, headers } = await exchangeWebFlowCode({
-        clientType: 'oauth-app',
-        clientId: OAUTH_APP.client_id,
-        clientSecret: OAUTH_APP.client_secret,
-        code: await browserCode(url),
-        redirectUrl: REDIRECT_URI,
-        ...withRequest(),
-      });
-      expect(authentication.token).toMatch(/^gho_/);
-      // octokit splits on white space; GitHub's list is comma-separated, so it keeps one item.
-      expect(authentication.scopes).toEqual(['read:user,user:email']);
-      expect(headers.date).toBeTruthy();
+    it(
+      'web flow for an OAuth app: exchangeWebFlowCode gets a gho_ token ' + 'that reads /user and /user/emails',
+      async () => {
+        const { url } = getWebFlowAuthorizationUrl({
+          clientType: 'oauth-app',
+          clientId: OAUTH_APP.client_id,
+          redirectUrl: REDIRECT_URI,
+          scopes: ['read:user', 'user:email'],
+          state: 'octo-state',
+          ...withRequest(),
+        });
+        expect(url.startsWith(`${apiBase()}/login/oauth/authorize?`)).toBe(true);
+        const { authentication, headers } = await exchangeWebFlowCode({
+          clientType: 'oauth-app',
+          clientId: OAUTH_APP.client_id,
+          clientSecret: OAUTH_APP.client_secret,
+          code: await browserCode(url),
+          redirectUrl: REDIRECT_URI,
+          ...withRequest(),
+        });
+        expect(authentication.token).toMatch(/^gho_/);
+        // octokit splits on white space; GitHub's list is comma-separated, so it keeps one item.
+        expect(authentication.scopes).toEqual(['read:user,user:email']);
+        expect(headers.date).toBeTruthy();
 
-      const auth = { headers: { authorization: `token ${authentication.token}` } };
-      const user = await api()('GET /user', auth);
-      expect(user.data).toMatchObject({ login: 'octocat', id: 583231 });
-      expect(user.headers['x-oauth-scopes']).toBe('read:user, user:email');
-      const emails = await api()('GET /user/emails', auth);
-      expect(emails.data).toContainEqual(expect.objectContaining({ email: 'octocat@github.com', primary: true }));
-    });
+        const auth = { headers: { authorization: `token ${authentication.token}` } };
+        const user = await api()('GET /user', auth);
+        expect(user.data).toMatchObject({ login: 'octocat', id: 583231 });
+        expect(user.headers['x-oauth-scopes']).toBe('read:user, user:email');
+        const emails = await api()('GET /user/emails', auth);
+        expect(emails.data).toContainEqual(expect.objectContaining({ email: 'octocat@github.com', primary: true }));
+      },
+    );
 
     it("treats GitHub's HTTP 200 bad_verification_code as the error it is", async () => {
       const failed = exchangeWebFlowCode({
@@ -147,28 +150,32 @@ function sdkFlows(name: string, request: () => Request | undefined, apiBase: () 
       ).rejects.toMatchObject({ response: { status: 200, data: { error: 'bad_refresh_token' } } });
     });
 
-    it('device flow: createDeviceCode, then exchangeDeviceCode meets authorization_pending, and slow_down (+5 s) when it polls again at once', async () => {
-      const { data: device } = await createDeviceCode({
-        clientType: 'oauth-app',
-        clientId: OAUTH_APP.client_id,
-        scopes: ['read:user'],
-        ...withRequest(),
-      });
-      expect(device).toMatchObject({ interval: 5, expires_in: 900, verification_uri: `${apiBase()}/login/device` });
-      const exchange = () =>
-        exchangeDeviceCode({
+    it(
+      'device flow: createDeviceCode, then exchangeDeviceCode meets authorization_pending, ' +
+        'and slow_down (+5 s) when it polls again at once',
+      async () => {
+        const { data: device } = await createDeviceCode({
           clientType: 'oauth-app',
           clientId: OAUTH_APP.client_id,
-          code: device.device_code,
+          scopes: ['read:user'],
           ...withRequest(),
         });
-      await expect(exchange()).rejects.toMatchObject({
-        response: { status: 200, data: { error: 'authorization_pending' } },
-      });
-      await enterUserCode(device.verification_uri, device.user_code);
-      // Polled again at once: GitHub says slow down and raises the interval by 5 s.
-      await expect(exchange()).rejects.toMatchObject({ response: { data: { error: 'slow_down', interval: 10 } } });
-    });
+        expect(device).toMatchObject({ interval: 5, expires_in: 900, verification_uri: `${apiBase()}/login/device` });
+        const exchange = () =>
+          exchangeDeviceCode({
+            clientType: 'oauth-app',
+            clientId: OAUTH_APP.client_id,
+            code: device.device_code,
+            ...withRequest(),
+          });
+        await expect(exchange()).rejects.toMatchObject({
+          response: { status: 200, data: { error: 'authorization_pending' } },
+        });
+        await enterUserCode(device.verification_uri, device.user_code);
+        // Polled again at once: GitHub says slow down and raises the interval by 5 s.
+        await expect(exchange()).rejects.toMatchObject({ response: { data: { error: 'slow_down', interval: 10 } } });
+      },
+    );
 
     it('device flow with @octokit/auth-oauth-device: the user enters the code, auth() gets the token', async () => {
       const auth = createOAuthDeviceAuth({
