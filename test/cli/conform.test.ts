@@ -358,7 +358,7 @@ describe('mock-idp conform', () => {
       /--report out\.pdf: name it \.xml \(JUnit\), \.json, \.md or \.html/,
     ],
     [['conform', '--adapter', 'command', '--command', 'true', '--cases', 'happy-path,nope'], /unknown case\(s\): nope/],
-    [['conform', '--adapter', 'command', '--command', 'true', '--profile', 'keycloak'], /unknown profile "keycloak"/],
+    [['conform', '--adapter', 'command', '--command', 'true', '--profile', 'nope'], /unknown profile "nope"/],
     [['conform', '--adapter', 'telnet'], /argument 'telnet' is invalid/],
     [['conform', '--adapter', 'command', '--command', 'true', '--concurrency', '0'], /whole number from 1 to 64/],
   ])('exits 2 on a usage error: %j', async (args, message) => {
