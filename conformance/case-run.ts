@@ -339,7 +339,16 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
       outcome,
       evidence:
         log && facts
-          ? { facts, failure: testCase.evidence?.(log, { issuer, clientId, script, outcome }) }
+          ? {
+              facts,
+              failure: testCase.evidence?.(log, {
+                issuer,
+                clientId,
+                script,
+                outcome,
+                jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
+              }),
+            }
           : {
               lost:
                 `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ` +

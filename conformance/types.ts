@@ -62,6 +62,8 @@ export interface EvidenceContext {
   script: readonly Action[];
   /** The client's final outcome. */
   outcome: ClientOutcome;
+  /** How long the client may hold off refetching keys (RunOptions.jwksRefetchIntervalMs), in ms. */
+  jwksRefetchIntervalMs: number;
 }
 
 /** A second signal from the IdP's request log: a reason the case fails, or undefined. */
