@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { formPost } from '../../helpers/http.js';
 import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
@@ -16,16 +17,6 @@ beforeAll(() => {
   issuer = idp().issuers.google!;
   lenientIssuer = idp().issuers['google-lenient']!;
 });
-
-async function formPost(url: string, data: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(data),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
 
 async function code(base: string, params: Record<string, string> = {}) {
   const url = new URL(`${base}/o/oauth2/v2/auth`);
