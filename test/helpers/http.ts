@@ -40,3 +40,14 @@ export async function adminFetch(
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** A form-encoded POST; the answer's JSON body, or undefined when it has none. */
+export async function formPost(url: string, data: Record<string, string>, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(data),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+}

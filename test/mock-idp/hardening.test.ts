@@ -2,16 +2,11 @@ import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { rawExchange } from '../helpers/raw-http.js';
+import { stitchApiClient, stitchGraphql, stitchToken as tokenFrom } from '../helpers/stitch.js';
 
 let port: number;
 
-const STITCH_CLIENT = {
-  client_id: 'hardening-stitch',
-  client_secret: 'hardening-stitch-secret',
-  token_endpoint_auth_method: 'client_secret_post' as const,
-  grant_types: ['client_credentials'],
-  scope: 'accounts balances',
-};
+const STITCH_CLIENT = stitchApiClient('hardening-stitch');
 
 const idp = useIdp({
   issuers: [
@@ -27,33 +22,8 @@ beforeAll(async () => {
   port = idp().port;
 });
 
-async function stitchToken(): Promise<string> {
-  const response = await fetch(`${idp().issuers.stitch}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: STITCH_CLIENT.client_id,
-      client_secret: STITCH_CLIENT.client_secret,
-      scope: 'accounts',
-    }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  expect(body.access_token, JSON.stringify(body)).toBeTypeOf('string');
-  return body.access_token!;
-}
-
-async function graphql(token: string, body: string) {
-  const response = await fetch(`${idp().issuers.stitch}/graphql`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body,
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as { errors?: { message: string }[]; data?: unknown },
-  };
-}
+const stitchToken = () => tokenFrom(idp().issuers.stitch!, STITCH_CLIENT);
+const graphql = (token: string, body: string) => stitchGraphql(idp().issuers.stitch!, token, body);
 
 describe('Stitch GraphQL is bounded', () => {
   it('refuses a body over the limit without reading it, and keeps serving', async () => {

@@ -3,14 +3,9 @@ import { ConfigError, validateConfig } from '../../../mock-idp/index.js';
 import { adminFetch } from '../../helpers/http.js';
 import { useIdp } from '../../helpers/idp.js';
 import { rawExchange } from '../../helpers/raw-http.js';
+import { stitchApiClient, stitchGraphql, stitchToken } from '../../helpers/stitch.js';
 
-const STITCH_CLIENT = {
-  client_id: 'limits-stitch',
-  client_secret: 'limits-stitch-secret',
-  token_endpoint_auth_method: 'client_secret_post' as const,
-  grant_types: ['client_credentials'],
-  scope: 'accounts balances',
-};
+const STITCH_CLIENT = stitchApiClient('limits-stitch');
 
 // Each limit moved away from its default, in the direction that shows it is the one in force.
 const idp = useIdp({
@@ -22,22 +17,8 @@ const idp = useIdp({
 });
 
 async function graphql(body: string) {
-  const token = await fetch(`${idp().issuers.stitch}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: STITCH_CLIENT.client_id,
-      client_secret: STITCH_CLIENT.client_secret,
-      scope: 'accounts',
-    }),
-  }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const response = await fetch(`${idp().issuers.stitch}/graphql`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as { errors?: { message: string }[] } };
+  const issuer = idp().issuers.stitch!;
+  return stitchGraphql(issuer, await stitchToken(issuer, STITCH_CLIENT), body);
 }
 
 describe('limits in the config', () => {

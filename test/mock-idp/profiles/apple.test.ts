@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string; team_id: string }[]>('clients/apple.json')[0]!;
 const TEAM_KEY = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
@@ -12,12 +12,7 @@ const CAROL = '001234.0f1e2d3c4b5a69788796a5b4c3d2e1f0.0958';
 let issuer: string;
 let lenientIssuer: string;
 
-const idp = useIdp({
-  issuers: [
-    { name: 'apple', profile: 'apple' },
-    { name: 'apple-lenient', profile: 'apple', path: '/apple-lenient', lenient: true },
-  ],
-});
+const idp = useIdp({ issuers: strictAndLenient('apple') });
 beforeAll(() => {
   issuer = idp().issuers.apple!;
   lenientIssuer = idp().issuers['apple-lenient']!;

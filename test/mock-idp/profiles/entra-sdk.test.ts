@@ -1,12 +1,11 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { setupServer } from 'msw/node';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../../mock-idp/msw.js';
 import { fixtureText, REDIRECT_URI } from '../../helpers/idp.js';
+import { useMswProviders } from '../../helpers/msw.js';
 
 const HOST = 'https://login.microsoftonline.com';
 const HOME = '4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84';
@@ -14,21 +13,10 @@ const WEB = { id: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f', secret: 'Qx58Q~entra.w
 const DAEMON = 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60';
 const ADELE = { username: 'adele.vance@contoso.onmicrosoft.com', oid: '6e2a8f3b-1c4d-4b7e-9f20-8a5d3c7e1b94' };
 
-let providers: ProviderHandlers;
-let server: ReturnType<typeof setupServer>;
-
-beforeAll(async () => {
-  providers = await createProviderHandlers({ providers: ['entra'] });
-  server = setupServer(...providers.handlers);
-  server.listen({ onUnhandledRequest: 'error' });
-});
-afterAll(async () => {
-  server?.close();
-  await providers?.close();
-});
+const providers = useMswProviders(['entra']);
 
 const tokenRequests = (since: number) =>
-  providers.idp.requests.list({ sinceId: since, issuer: 'entra', route: 'token' });
+  providers().idp.requests.list({ sinceId: since, issuer: 'entra', route: 'token' });
 
 describe('@azure/msal-node 7 against Entra at login.microsoftonline.com (msw), unmodified', () => {
   it('auth code + PKCE: getAuthCodeUrl, the login, acquireTokenByCode', async () => {
@@ -36,7 +24,7 @@ describe('@azure/msal-node 7 against Entra at login.microsoftonline.com (msw), u
       auth: { clientId: WEB.id, authority: `${HOST}/${HOME}`, clientSecret: WEB.secret },
     });
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
-    const since = providers.idp.requests.lastId;
+    const since = providers().idp.requests.lastId;
     const url = await msal.getAuthCodeUrl({
       scopes: ['User.Read'],
       redirectUri: REDIRECT_URI,
@@ -97,7 +85,7 @@ describe('@azure/msal-node 7 against Entra at login.microsoftonline.com (msw), u
         },
       },
     });
-    const since = providers.idp.requests.lastId;
+    const since = providers().idp.requests.lastId;
     const result = await msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     expect(result).not.toBeNull();
     expect(decodeJwt(result!.accessToken)).toMatchObject({ appid: DAEMON, appidacr: '2', idtyp: 'app', tid: HOME });

@@ -7,11 +7,10 @@ import {
   refreshToken,
 } from '@octokit/oauth-methods';
 import { request as octokitRequest } from '@octokit/request';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../../mock-idp/msw.js';
 import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { useMswProviders } from '../../helpers/msw.js';
 
 /**
  * GitHub's own SDK (@octokit/oauth-methods 6, @octokit/auth-oauth-device 8),
@@ -195,20 +194,10 @@ function sdkFlows(name: string, request: () => Request | undefined, apiBase: () 
 }
 
 describe('through msw at https://github.com and https://api.github.com', () => {
-  let providers: ProviderHandlers;
-  let server: ReturnType<typeof setupServer>;
-  beforeAll(async () => {
-    providers = await createProviderHandlers({ providers: ['github'] });
-    server = setupServer(...providers.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
-  });
-  afterAll(async () => {
-    server?.close();
-    await providers?.close();
-  });
+  const providers = useMswProviders(['github']);
 
   it('serves github as https://github.com', () => {
-    expect(providers.issuers.github).toBe('https://github.com');
+    expect(providers().issuers.github).toBe('https://github.com');
   });
 
   sdkFlows(

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 interface FixtureClient {
   client_id: string;
@@ -11,12 +11,7 @@ const [OAUTH_APP, GITHUB_APP] = fixtureJson<FixtureClient[]>('clients/github.jso
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 let issuer: string;
-const idp = useIdp({
-  issuers: [
-    { name: 'github', profile: 'github' },
-    { name: 'github-lenient', profile: 'github', path: '/github-lenient', lenient: true },
-  ],
-});
+const idp = useIdp({ issuers: strictAndLenient('github') });
 beforeAll(() => {
   issuer = idp().issuers.github!;
 });

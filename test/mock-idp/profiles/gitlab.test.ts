@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
+import { formPost } from '../../helpers/http.js';
 import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
 import { codeFlow, discover } from '../../helpers/login.js';
 
@@ -24,16 +25,6 @@ beforeAll(async () => {
 });
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
-
-async function formPost(url: string, data: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(data),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
 
 /** A form POST to /oauth/<endpoint> as the confidential fixture app, its credentials in the body. */
 const appPost = (endpoint: string, data: Record<string, string>) =>

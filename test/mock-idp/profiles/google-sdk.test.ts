@@ -2,11 +2,10 @@
 // verifyIdToken (which in Node reads the PEM certificates at /oauth2/v1/certs), first at the
 // real Google hosts through msw, then against a running mock-idp through its `endpoints`.
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../../mock-idp/msw.js';
 import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { useMswProviders } from '../../helpers/msw.js';
 
 const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
 const ALICE = '110248495921238986420';
@@ -35,23 +34,13 @@ async function pkceLogin(oauth: OAuth2Client, options: Parameters<OAuth2Client['
 }
 
 describe('google-auth-library through msw at accounts.google.com and googleapis.com', () => {
-  let providers: ProviderHandlers;
-  let server: ReturnType<typeof setupServer>;
-  beforeAll(async () => {
-    providers = await createProviderHandlers({ providers: ['google'] });
-    server = setupServer(...providers.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
-  });
-  afterAll(async () => {
-    server?.close();
-    await providers?.close();
-  });
+  const providers = useMswProviders(['google']);
 
   const sdk = () =>
     new OAuth2Client({ clientId: WEB.client_id, clientSecret: WEB.client_secret, redirectUri: REDIRECT_URI });
 
   it('getToken with a PKCE verifier, then verifyIdToken against the v1 PEM certificates', async () => {
-    expect(providers.issuers.google).toBe('https://accounts.google.com');
+    expect(providers().issuers.google).toBe('https://accounts.google.com');
     const oauth = sdk();
     const { tokens, callback } = await pkceLogin(oauth, { access_type: 'offline', login_hint: ALICE });
     expect(callback.searchParams.get('state')).toBe('st');
@@ -114,14 +103,14 @@ describe('google-auth-library through msw at accounts.google.com and googleapis.
 
   it('accepts the bare iss form accounts.google.com, as Google clients must', async () => {
     const copy = `${WEB.client_id.split('.')[0]}-bare.apps.googleusercontent.com`;
-    await providers.idp.admin.upsertClient('google', {
+    await providers().idp.admin.upsertClient('google', {
       client_id: copy,
       client_secret: WEB.client_secret,
       token_endpoint_auth_method: 'client_secret_post',
       grant_types: ['authorization_code', 'refresh_token'],
       redirect_uris: [REDIRECT_URI],
     });
-    providers.idp.admin.arm('google', copy, 'id-token-iss-without-scheme');
+    providers().idp.admin.arm('google', copy, 'id-token-iss-without-scheme');
     const oauth = new OAuth2Client({ clientId: copy, clientSecret: WEB.client_secret, redirectUri: REDIRECT_URI });
     const { tokens } = await pkceLogin(oauth, { login_hint: ALICE });
     const payload = (await oauth.verifyIdToken({ idToken: tokens.id_token!, audience: copy })).getPayload()!;

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { formPost } from '../../helpers/http.js';
+import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
 const CERTS = fixtureJson<Record<string, string>>('keys/x509/google.json');
@@ -11,26 +12,11 @@ const BOB = '103547991597142817347';
 let issuer: string;
 let lenientIssuer: string;
 
-const idp = useIdp({
-  issuers: [
-    { name: 'google', profile: 'google' },
-    { name: 'google-lenient', profile: 'google', path: '/google-lenient', lenient: true },
-  ],
-});
+const idp = useIdp({ issuers: strictAndLenient('google') });
 beforeAll(() => {
   issuer = idp().issuers.google!;
   lenientIssuer = idp().issuers['google-lenient']!;
 });
-
-async function formPost(url: string, data: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(data),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
 
 async function code(base: string, params: Record<string, string> = {}) {
   const url = new URL(`${base}/o/oauth2/v2/auth`);

@@ -1,12 +1,11 @@
 // openid-client (the most used Node client for Keycloak: keycloak-js is browser-only) through
 // a whole session: login, refresh, logout, unmodified, against the server and through msw.
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { setupServer } from 'msw/node';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../../mock-idp/msw.js';
 import { REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { useMswProviders } from '../../helpers/msw.js';
 
 const WEB = { id: 'keycloak-web', secret: 'kc-web-8Xq2vLm4Rt7Wz9Bn3Ps6' };
 const LOGGED_OUT = 'http://127.0.0.1:3000/';
@@ -87,21 +86,11 @@ describe('openid-client against the running server', () => {
 });
 
 describe('openid-client through msw at https://keycloak.example.com/realms/demo', () => {
-  let providers: ProviderHandlers;
-  let server: ReturnType<typeof setupServer>;
-  beforeAll(async () => {
-    providers = await createProviderHandlers({ providers: ['keycloak'] });
-    server = setupServer(...providers.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
-  });
-  afterAll(async () => {
-    server?.close();
-    await providers?.close();
-  });
+  const providers = useMswProviders(['keycloak']);
 
   it('logs in, refreshes and logs out with no network', async () => {
     const issuer = 'https://keycloak.example.com/realms/demo';
-    expect(providers.issuers.keycloak).toBe(issuer);
+    expect(providers().issuers.keycloak).toBe(issuer);
     const config = await client.discovery(new URL(issuer), WEB.id, {}, client.ClientSecretBasic(WEB.secret));
     expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/protocol/openid-connect/token`);
     await session(config);
