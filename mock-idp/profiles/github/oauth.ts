@@ -3,6 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { recordOf } from '../../kernel/evidence.js';
 import { BodyTooLarge, peekFormBody, readLimited, rewriteFormBody } from '../../kernel/form-body.js';
 import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
+import { plainOAuthAuthorize } from '../../quirks/plain-oauth-authorize.js';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -58,36 +59,8 @@ export function githubEndpoints(options: { apiPaths: readonly string[] }): Quirk
   };
 }
 
-/**
- * The authorize request GitHub documents has no response_type (code is
- * implied), and its callback carries only code and state: oidc-provider's RFC
- * 9207 `iss` is taken off every redirect back to the client.
- */
-export function githubAuthorize(): Quirk {
-  return {
-    name: 'github-authorize',
-    description: 'response_type defaults to code; callbacks carry no iss',
-    middleware: (ctx) => async (koa, next) => {
-      if (koa.path === ctx.routes.authorization && koa.method === 'GET' && koa.query.response_type === undefined) {
-        const query = new URLSearchParams(koa.querystring);
-        query.set('response_type', 'code');
-        koa.querystring = query.toString();
-      }
-      await next();
-      const location = koa.response.get('location');
-      if (!location?.includes('iss=')) return;
-      let target: URL;
-      try {
-        target = new URL(location);
-      } catch {
-        return;
-      }
-      if (target.searchParams.get('iss') !== ctx.issuer) return;
-      target.searchParams.delete('iss');
-      koa.redirect(target.href);
-    },
-  };
-}
+/** The documented authorize request: code implied, no `iss` on the callback. */
+export const githubAuthorize = (): Quirk => plainOAuthAuthorize('github-authorize');
 
 /** What the client asked the answer to be: JSON, XML, or (by default) a form. */
 function answerFormat(koa: KoaContextWithOIDC): 'json' | 'xml' | 'form' {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recordOf } from '../../kernel/evidence.js';
 import { rewriteFormBody } from '../../kernel/form-body.js';
 import type { Quirk } from '../../kernel/plugin-types.js';
+import { plainOAuthAuthorize } from '../../quirks/plain-oauth-authorize.js';
 
 const JSON_SUFFIX = '/json';
 const JSON_FLAG = Symbol('stackexchange-json-token-response');
@@ -39,38 +40,8 @@ export function stackexchangeEndpoints(options: { apiPrefix: string }): Quirk {
   };
 }
 
-/**
- * The authorize request Stack Exchange documents has no response_type (code is
- * implied), and its callback has no `iss`: oidc-provider v9 always adds the
- * RFC 9207 parameter, which a client validating it strictly would otherwise
- * come to rely on. It is taken off every redirect back to the client,
- * including the one after the login page.
- */
-export function stackexchangeAuthorize(): Quirk {
-  return {
-    name: 'stackexchange-authorize',
-    description: 'response_type defaults to code; callbacks carry no iss',
-    middleware: (ctx) => async (koa, next) => {
-      if (koa.path === ctx.routes.authorization && koa.method === 'GET' && koa.query.response_type === undefined) {
-        const query = new URLSearchParams(koa.querystring);
-        query.set('response_type', 'code');
-        koa.querystring = query.toString();
-      }
-      await next();
-      const location = koa.response.get('location');
-      if (!location?.includes('iss=')) return;
-      let target: URL;
-      try {
-        target = new URL(location);
-      } catch {
-        return;
-      }
-      if (target.searchParams.get('iss') !== ctx.issuer) return;
-      target.searchParams.delete('iss');
-      koa.redirect(target.href);
-    },
-  };
-}
+/** The documented authorize request: code implied, no `iss` on the callback. */
+export const stackexchangeAuthorize = (): Quirk => plainOAuthAuthorize('stackexchange-authorize');
 
 /**
  * Token requests as Stack Exchange takes them: a form with client_id,
