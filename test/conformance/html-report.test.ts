@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ConformanceReport, runConformance, toHtml, toJUnit } from '../../conformance/index.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
-import { launchChromium } from '../helpers/browser.js';
+import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT } from '../helpers/browser.js';
 import { useIdp } from '../helpers/idp.js';
+
+vi.setConfig(BROWSER_TIMEOUTS);
 
 const OUTPUT = join(import.meta.dirname, '..', 'output', 'html-report');
 let browser: Browser;
@@ -102,6 +104,7 @@ describe('the HTML conformance report', () => {
         await page.close();
       }
     },
+    SCREENSHOTS_TIMEOUT,
   );
 
   it('is linked from the JUnit report written beside it', () => {

@@ -19,3 +19,11 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Hang guards for a file that drives Chromium. Software rendering on a loaded two-core
+ * machine, and a first launch that builds its font cache, take far longer than a plain
+ * HTTP test; these are limits for a stuck browser, not expectations of speed.
+ */
+export const BROWSER_TIMEOUTS = { testTimeout: 90_000, hookTimeout: 90_000 } as const;
+export const SCREENSHOTS_TIMEOUT = 240_000;

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
-import { launchChromium } from '../helpers/browser.js';
+import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT } from '../helpers/browser.js';
 import { startTestIdp } from '../helpers/idp.js';
+
+vi.setConfig(BROWSER_TIMEOUTS);
 
 const OUTPUT = 'test/output';
 let idp: MockIdp;
@@ -201,26 +203,30 @@ describe('the web console in Chromium', () => {
     }
   });
 
-  it('takes screenshots in light and dark at 1280 px and 390 px', async () => {
-    // A login of its own, so the log in the pictures has a diagram whichever tests ran before.
-    const login = await consolePage();
-    await tryLogin(login.page, 'okta', 'okta-web');
-    await login.context.close();
-    for (const colorScheme of ['light', 'dark'] as const) {
-      for (const [width, height] of [
-        [1280, 800],
-        [390, 844],
-      ] as const) {
-        const { context, page } = await consolePage({ colorScheme, width, height });
-        await page.locator('#logins .diagram').first().waitFor();
-        await page.screenshot({ path: `${OUTPUT}/console-${colorScheme}-${width}.png` });
-        await page.locator('#log').scrollIntoViewIfNeeded();
-        await page.evaluate(() => document.getElementById('log')!.scrollIntoView());
-        await page.screenshot({ path: `${OUTPUT}/console-log-${colorScheme}-${width}.png` });
-        await page.screenshot({ path: `${OUTPUT}/console-full-${colorScheme}-${width}.png`, fullPage: true });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-        await context.close();
+  it(
+    'takes screenshots in light and dark at 1280 px and 390 px',
+    async () => {
+      // A login of its own, so the log in the pictures has a diagram whichever tests ran before.
+      const login = await consolePage();
+      await tryLogin(login.page, 'okta', 'okta-web');
+      await login.context.close();
+      for (const colorScheme of ['light', 'dark'] as const) {
+        for (const [width, height] of [
+          [1280, 800],
+          [390, 844],
+        ] as const) {
+          const { context, page } = await consolePage({ colorScheme, width, height });
+          await page.locator('#logins .diagram').first().waitFor();
+          await page.screenshot({ path: `${OUTPUT}/console-${colorScheme}-${width}.png` });
+          await page.locator('#log').scrollIntoViewIfNeeded();
+          await page.evaluate(() => document.getElementById('log')!.scrollIntoView());
+          await page.screenshot({ path: `${OUTPUT}/console-log-${colorScheme}-${width}.png` });
+          await page.screenshot({ path: `${OUTPUT}/console-full-${colorScheme}-${width}.png`, fullPage: true });
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+          await context.close();
+        }
       }
-    }
-  }, 120_000);
+    },
+    SCREENSHOTS_TIMEOUT,
+  );
 });

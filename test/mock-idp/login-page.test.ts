@@ -1,9 +1,11 @@
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BROWSER_TIMEOUTS, launchChromium } from '../helpers/browser.js';
 import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
 import { discoverGenericBasic } from '../helpers/login.js';
+
+vi.setConfig(BROWSER_TIMEOUTS);
 
 let browser: Browser;
 let config: client.Configuration;
