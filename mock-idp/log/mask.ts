@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 /** Parameter names whose values are credentials and never stored in full. */
@@ -20,13 +21,19 @@ export const SECRET_PARAMS = new Set([
 
 /**
  * Keeps enough of a secret to tell two apart in a log, never enough to reuse it.
- * Long values keep their last 4 characters too: JWTs of one issuer share their
- * first ones (the header) and often their length (Keycloak's refresh tokens).
+ * Long values carry a short hash fingerprint: JWTs of one issuer share their first
+ * characters (the header) and often their length (Keycloak's refresh tokens), and a
+ * fingerprint tells them apart without showing any more of the value itself.
  */
 export function maskSecret(value: string): string {
   if (value.length <= 8) return `***(${value.length})`;
   if (value.length < 32) return `${value.slice(0, 4)}…(${value.length})`;
-  return `${value.slice(0, 4)}…${value.slice(-4)}(${value.length})`;
+  return `${value.slice(0, 4)}…#${fingerprint(value)}(${value.length})`;
+}
+
+/** 32 bits of SHA-256: enough to tell a log's tokens apart, useless for finding one. */
+function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 8);
 }
 
 export type Params = Record<string, string | string[]>;

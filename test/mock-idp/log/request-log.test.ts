@@ -34,7 +34,7 @@ describe('the request log records what a client did', () => {
     const all = idp().requests.list({ sinceId: since });
     const userinfo = all.find((r) => r.route === 'userinfo')!;
     expect(userinfo.id).toBeGreaterThan(token.id);
-    expect(userinfo.headers.authorization).toMatch(/^Bearer .{4}….{4}\(\d+\)$/);
+    expect(userinfo.headers.authorization).toMatch(/^Bearer .{4}…#[0-9a-f]{8}\(\d+\)$/);
   });
 
   it('masks secrets: client secret, code, verifier, Basic password', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskSecret } from '../../../mock-idp/log/mask.js';
 import { useIdp } from '../../helpers/idp.js';
 import { captureLog } from '../../helpers/log.js';
 
@@ -22,5 +23,15 @@ describe('logs never carry a credential in full', () => {
     const record = idp().requests.list({ issuer: 'generic' }).at(-1)!;
     expect(JSON.stringify(record)).not.toContain('WDJB-MJHT');
     expect(record.query.user_code).toMatch(/\*\*\*|…/);
+  });
+
+  it('tells apart two refresh tokens of one length and header by a fingerprint, not by more of the value', () => {
+    const header = 'eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9';
+    const [a, b] = [`${header}.payloadA.sigAAAA`, `${header}.payloadB.sigAAAA`];
+    expect(a.length).toBe(b.length);
+    expect(maskSecret(a)).not.toBe(maskSecret(b));
+    expect(maskSecret(a)).toBe(maskSecret(a));
+    expect(maskSecret(a)).toMatch(/^eyJh…#[0-9a-f]{8}\(53\)$/);
+    expect(maskSecret(a)).not.toContain('AAAA');
   });
 });
