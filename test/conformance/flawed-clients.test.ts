@@ -15,7 +15,7 @@ import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
 import { basicAuth } from '../helpers/http.js';
-import { startTestIdp, useIdp } from '../helpers/idp.js';
+import { useIdp } from '../helpers/idp.js';
 
 /** generic, plus each provider a flawed client falls into a trap of (GitHub's 200-status error needs GitHub). */
 const idp = useIdp({ profiles: ['generic', ...new Set(flawedClients.flatMap((f) => (f.profile ? [f.profile] : [])))] });
