@@ -28,8 +28,7 @@ beforeAll(() => {
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
-async function login(base: string, options: { scope?: string; user?: string } = {}) {
-  const verifier = randomBytes(32).toString('base64url');
+function authorizeUrl(base: string, verifier: string, options: { scope?: string; user?: string } = {}) {
   const url = new URL(`${base}/oauth2/v2.0/authorize`);
   url.search = new URLSearchParams({
     client_id: WEB.id,
@@ -42,8 +41,14 @@ async function login(base: string, options: { scope?: string; user?: string } = 
     code_challenge_method: 'S256',
     ...(options.user ? { login_hint: options.user } : {}),
   }).toString();
+  return url;
+}
+
+async function login(base: string, options: { scope?: string; user?: string } = {}) {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = authorizeUrl(base, verifier, options);
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-  return { code: callback.searchParams.get('code') ?? '', verifier };
+  return { code: callback.searchParams.get('code') ?? '', verifier, callback };
 }
 
 function redeem(base: string, code: string, verifier: string, extra: Record<string, string> = {}) {
@@ -97,6 +102,25 @@ describe('entra: discovery and keys', () => {
     expect(key.x5t).toBe(key.kid);
     expect(Array.isArray(key.x5c)).toBe(true);
     expect(key.issuer).toBe(`${common.replace(/common$/, '{tenantid}')}/v2.0`);
+  });
+});
+
+describe('entra: the authorization response', () => {
+  // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template.
+  it('carries no iss, by query, by form_post or as an error, and discovery does not advertise it', async () => {
+    const doc = await json(await fetch(`${common}/v2.0/.well-known/openid-configuration`));
+    expect(doc).not.toHaveProperty('authorization_response_iss_parameter_supported');
+    const { callback } = await login(tenant);
+    expect([...callback.searchParams.keys()].sort()).toEqual(['code', 'state']);
+    const formPost = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
+    formPost.searchParams.set('response_mode', 'form_post');
+    const { form } = await new UserAgent().navigate(formPost, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    expect([...form!.body.keys()].sort()).toEqual(['code', 'state']);
+    const refused = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
+    refused.searchParams.set('code_challenge_method', 'S512');
+    const error = new URL((await fetch(refused, { redirect: 'manual' })).headers.get('location')!);
+    expect(error.searchParams.get('error')).toBe('invalid_request');
+    expect(error.searchParams.has('iss')).toBe(false);
   });
 });
 
