@@ -19,6 +19,7 @@ export default defineProfile({
   keySet: 'apple',
   fixture: 'apple',
   realHost: { host: 'appleid.apple.com', aliases: [], path: '/' },
+  authorizationResponseIss: false,
   defaultUser: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042',
   docs: [
     {

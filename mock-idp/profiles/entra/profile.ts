@@ -3,7 +3,7 @@ import { assertionAudience } from '../../quirks/assertion-audience.js';
 import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
 import { pkcePolicy } from '../../quirks/pkce-policy.js';
 import { entraErrors } from './errors.js';
-import { entraJwks, entraMetadata, entraNoIssParameter } from './metadata.js';
+import { entraJwks, entraMetadata } from './metadata.js';
 import { entraScopes } from './scopes.js';
 import { HOME_TENANT } from './tenant.js';
 import { entraAccessTokens, entraIdToken, entraTokenResponse } from './tokens.js';
@@ -31,6 +31,8 @@ export default defineProfile({
   keySet: 'entra',
   fixture: 'entra',
   realHost: { host: 'login.microsoftonline.com', aliases: [], path: `/${HOME_TENANT}` },
+  // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template anyway.
+  authorizationResponseIss: false,
   docs: [
     {
       ref: 'Entra OpenID Connect docs',
@@ -80,7 +82,6 @@ export default defineProfile({
   quirks: [
     entraMetadata(),
     entraJwks(),
-    entraNoIssParameter(),
     // Outside the rejections below: each carries its AADSTS code, which this turns into Entra's body.
     entraErrors(),
     entraScopes(),

@@ -38,6 +38,7 @@ export default defineProfile({
   keySet: 'generic',
   fixture: 'github',
   realHost: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
+  authorizationResponseIss: false,
   docs: [
     {
       ref: 'GitHub authorizing-oauth-apps',

@@ -34,6 +34,7 @@ export default defineProfile({
   keySet: 'generic',
   fixture: 'stackexchange',
   realHost: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
+  authorizationResponseIss: false,
   docs: [
     {
       ref: 'api.stackexchange.com/docs/authentication',
