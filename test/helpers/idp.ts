@@ -45,6 +45,15 @@ export function strictAndLenient(profile: string, lenient: Partial<IssuerInput> 
   ];
 }
 
+/** useIdp with a profile's strict and lenient issuers (strictAndLenient), and their URLs once the IdP is up. */
+export function useStrictAndLenient(
+  profile: string,
+  lenient: Partial<IssuerInput> = {},
+): { idp: () => MockIdp; issuer: () => string; lenientIssuer: () => string } {
+  const idp = useIdp({ issuers: strictAndLenient(profile, lenient) });
+  return { idp, issuer: () => idp().issuers[profile]!, lenientIssuer: () => idp().issuers[`${profile}-lenient`]! };
+}
+
 export function fixtureJson<T>(path: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8')) as T;
 }

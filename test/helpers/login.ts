@@ -12,6 +12,17 @@ export function discover(
   return client.discovery(new URL(issuer), clientId, metadata, auth, { execute: [client.allowInsecureRequests] });
 }
 
+/** An issuer's discovery document, read as a plain GET of /.well-known/openid-configuration under it. */
+export async function discoveryDocument(issuer: string): Promise<Record<string, unknown>> {
+  const response = await fetch(new URL('.well-known/openid-configuration', issuer.replace(/\/?$/, '/')));
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Endpoint URLs given as paths under an issuer, for comparing with a discovery document. */
+export function endpointsUnder(issuer: string, paths: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, `${issuer}${path}`]));
+}
+
 /** openid-client as the generic profile's fixture client generic-basic (client_secret_basic). */
 export function discoverGenericBasic(issuer: string): Promise<client.Configuration> {
   return discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
