@@ -2,7 +2,7 @@ import { createRemoteJWKSet, importJWK, type JWK, jwtVerify, SignJWT } from 'jos
 import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
-import { discoveryDocument, endpointsUnder } from '../../helpers/login.js';
+import { codeRequest, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string; team_id: string }[]>('clients/apple.json')[0]!;
 const TEAM_KEY = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
@@ -43,17 +43,11 @@ async function formPost(url: string, data: Record<string, string>, headers: Reco
 
 /** Runs the authorize request to the redirect URI; returns the parameters as posted (or put in the query). */
 async function authorize(params: Record<string, string | undefined>, base = issuer()) {
-  const url = new URL(`${base}/auth/authorize`);
-  const all: Record<string, string | undefined> = {
-    client_id: APP.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    state: 'st',
+  const url = codeRequest(`${base}/auth/authorize`, APP.client_id, {
     scope: 'openid name email',
     response_mode: 'form_post',
     ...params,
-  };
-  for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+  });
   const result = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const posted = result.form ? result.form.body : result.url.searchParams;
   return { ...result, params: posted };
@@ -164,14 +158,7 @@ describe('Sign in with Apple: the login', () => {
   it(
     'refuses name or email scopes without response_mode=form_post, ' + "with Apple's message (not when lenient)",
     async () => {
-      const url = new URL(`${issuer()}/auth/authorize`);
-      url.search = new URLSearchParams({
-        client_id: APP.client_id,
-        redirect_uri: REDIRECT_URI,
-        response_type: 'code',
-        scope: 'openid email',
-        state: 'st',
-      }).toString();
+      const url = codeRequest(`${issuer()}/auth/authorize`, APP.client_id, { scope: 'openid email' });
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('response_mode must be form_post when name or email scope is requested.');

@@ -6,7 +6,7 @@ import { UserAgent } from '../../../mock-idp/index.js';
 import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
 import { formPost } from '../../helpers/http.js';
 import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
-import { codeFlow, discover, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
+import { codeFlow, codeRequest, discover, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
 const PUBLIC_APP = 'gitlab-public';
@@ -29,16 +29,10 @@ const refreshAsApp = (refresh_token: string) =>
 
 /** The authorize request as GitLab's docs write it, run to the callback. */
 async function authorize(params: Record<string, string | undefined>, base = issuer()) {
-  const url = new URL(`${base}/oauth/authorize`);
-  const all: Record<string, string | undefined> = {
-    client_id: APP.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    state: 'st',
+  const url = codeRequest(`${base}/oauth/authorize`, APP.client_id, {
     scope: 'openid profile email read_user',
     ...params,
-  };
-  for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return callback;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { formPost } from '../../helpers/http.js';
 import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
+import { codeRequest, discoveryDocument } from '../../helpers/login.js';
 
 const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
 const CERTS = fixtureJson<Record<string, string>>('keys/x509/google.json');
@@ -12,16 +13,11 @@ const BOB = '103547991597142817347';
 const { issuer, lenientIssuer } = useStrictAndLenient('google');
 
 async function code(base: string, params: Record<string, string> = {}) {
-  const url = new URL(`${base}/o/oauth2/v2/auth`);
-  url.search = new URLSearchParams({
-    client_id: WEB.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
+  const url = codeRequest(`${base}/o/oauth2/v2/auth`, WEB.client_id, {
     scope: 'openid email profile',
-    state: 'st',
     login_hint: BOB,
     ...params,
-  }).toString();
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return callback.searchParams.get('code')!;
 }
@@ -40,7 +36,7 @@ async function login(base: string, params: Record<string, string> = {}) {
 
 describe('google profile', () => {
   it("publishes Google's discovery document, keys and certificates", async () => {
-    const doc = (await (await fetch(`${issuer()}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const doc = await discoveryDocument(issuer());
     expect(doc).toMatchObject({
       issuer: issuer(),
       authorization_endpoint: `${issuer()}/o/oauth2/v2/auth`,
