@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importPKCS8, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { ASSERTION_TYPE, clientAssertion } from '../../helpers/client-keys.js';
 import { fixtureText, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 const HOME = '4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84';
@@ -9,7 +10,6 @@ const FABRIKAM = 'a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49';
 const WEB = { id: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f', secret: 'Qx58Q~entra.web.secret-mock.idp.0123456789' };
 const DAEMON = 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60';
 const MEGAN = { username: 'megan.bowen@fabrikam.onmicrosoft.com', oid: 'b3d7c1e9-5a2f-4c68-8e14-7f0a9d2b6c35' };
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 const idp = useIdp({
   issuers: [
@@ -185,21 +185,14 @@ describe('entra: tokens', () => {
         'base64',
       );
       const tokenUrl = `${tenant}/oauth2/v2.0/token`;
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({
-        aud: tokenUrl,
-        iss: DAEMON,
-        sub: DAEMON,
-        jti: randomUUID(),
-        nbf: now,
-        exp: now + 600,
-      })
-        .setProtectedHeader({
-          alg: 'PS256',
-          typ: 'JWT',
-          'x5t#S256': createHash('sha256').update(der).digest('base64url'),
-        })
-        .sign(key);
+      // As msal signs it: nbf instead of iat.
+      const assertion = await clientAssertion(
+        DAEMON,
+        tokenUrl,
+        { iat: undefined, nbf: Math.floor(Date.now() / 1000) },
+        600,
+        { key, header: { alg: 'PS256', typ: 'JWT', 'x5t#S256': createHash('sha256').update(der).digest('base64url') } },
+      );
       const request = (scope: string) =>
         fetch(tokenUrl, {
           method: 'POST',
