@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../mock-idp/index.js';
 import { createProviderHandlers, type ProviderHandlers, type ProviderName } from '../../mock-idp/msw.js';
+import { formPost } from '../helpers/http.js';
 import { fixtureJson, REDIRECT_URI } from '../helpers/idp.js';
 import { codeFlow } from '../helpers/login.js';
 
@@ -76,27 +77,19 @@ describe('msw handlers at the real provider hostnames, no network', () => {
       until: (u) => u.href.startsWith(REDIRECT_URI),
     });
     expect(callback.searchParams.get('state')).toBe('plain-fetch');
-    const token = await fetch('https://secure.stitch.money/connect/token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: secretClient.client_id,
-        client_secret: secretClient.client_secret,
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      }),
+    const credentials = { client_id: secretClient.client_id, client_secret: secretClient.client_secret };
+    const { body: tokens } = await formPost('https://secure.stitch.money/connect/token', {
+      grant_type: 'authorization_code',
+      ...credentials,
+      code: callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
     });
-    const tokens = (await token.json()) as { access_token: string; refresh_token: string; expires_in: number };
     expect(tokens).toMatchObject({ expires_in: 900, refresh_token: expect.any(String) });
-    const refreshed = await fetch('https://secure.stitch.money/connect/token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: secretClient.client_id,
-        client_secret: secretClient.client_secret,
-        refresh_token: tokens.refresh_token,
-      }),
+    const refreshed = await formPost('https://secure.stitch.money/connect/token', {
+      grant_type: 'refresh_token',
+      ...credentials,
+      refresh_token: String(tokens.refresh_token),
     });
     expect(refreshed.status).toBe(200);
   });
