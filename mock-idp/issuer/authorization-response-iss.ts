@@ -8,7 +8,7 @@ const isFormPost = (body: unknown): body is string =>
   typeof body === 'string' && body.includes('document.forms[0].submit()');
 
 /**
- * For a profile with `authorizationResponseIss: false`. oidc-provider always advertises RFC 9207 and
+ * For a profile with `issParameter: false`. oidc-provider always advertises RFC 9207 and
  * always puts `iss` on the authorization response; a client tested against it would come to rely on a
  * parameter the real provider never sends. Both are taken off here: from discovery, from a redirect back
  * to the client (the one after the login page included) and from a form_post page.

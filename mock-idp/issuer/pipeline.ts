@@ -81,8 +81,7 @@ export const PIPELINE: readonly Step[] = [
   {
     name: 'no iss on authorization responses',
     guarded: true,
-    use: (i) =>
-      i.profile.authorizationResponseIss === false ? withoutAuthorizationResponseIss(i.quirkContext.issuer) : undefined,
+    use: (i) => (i.profile.issParameter === false ? withoutAuthorizationResponseIss(i.quirkContext.issuer) : undefined),
   },
   {
     name: 'profile quirks',

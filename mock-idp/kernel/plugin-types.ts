@@ -79,10 +79,10 @@ export interface Profile {
   /** False for plain OAuth 2 providers that publish no discovery document (Stack Exchange). */
   discovery?: boolean;
   /**
-   * False for a provider that sends no RFC 9207 `iss` with its authorization responses: the issuer then
+   * False where the provider sends no RFC 9207 `iss` with the authorization response: the issuer then
    * neither advertises authorization_response_iss_parameter_supported nor puts `iss` on a callback.
    */
-  authorizationResponseIss?: boolean;
+  issParameter?: false;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
   /**

@@ -2,7 +2,7 @@ import type { Quirk } from '../kernel/plugin-types.js';
 
 /**
  * A plain OAuth 2 provider's authorize request: no response_type, code is implied. (Its callback
- * carries only code and state: the profile says so with `authorizationResponseIss: false`.)
+ * carries only code and state: the profile says so with `issParameter: false`.)
  */
 export function plainOAuthAuthorize(name: string): Quirk {
   return {

@@ -15,11 +15,11 @@ export default defineProfile({
   name: 'apple',
   title: 'Sign in with Apple',
   description: 'Sign in with Apple: ES256 client-secret JWTs, form_post for name/email, user JSON on first login only',
+  issParameter: false,
   defaultPath: '/apple',
   keySet: 'apple',
   fixture: 'apple',
   realHost: { host: 'appleid.apple.com', aliases: [], path: '/' },
-  authorizationResponseIss: false,
   defaultUser: '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042',
   docs: [
     {

@@ -26,13 +26,12 @@ export default defineProfile({
   description:
     'Entra ID v2.0 per tenant: the {tenantid} issuer on common, oid/tid claims, v1 Graph tokens, ' +
     'certificate credentials, AADSTS errors',
+  issParameter: false,
   defaultPath: '/entra/common',
   issuerSuffix: '/v2.0',
   keySet: 'entra',
   fixture: 'entra',
   realHost: { host: 'login.microsoftonline.com', aliases: [], path: `/${HOME_TENANT}` },
-  // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template anyway.
-  authorizationResponseIss: false,
   docs: [
     {
       ref: 'Entra OpenID Connect docs',

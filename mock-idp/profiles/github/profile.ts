@@ -34,11 +34,11 @@ export default defineProfile({
   title: 'GitHub',
   description: 'GitHub OAuth apps and GitHub App user tokens (not OIDC): 200-status errors, gho_/ghu_/ghr_ tokens',
   discovery: false,
+  issParameter: false,
   defaultPath: '/github',
   keySet: 'generic',
   fixture: 'github',
   realHost: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
-  authorizationResponseIss: false,
   docs: [
     {
       ref: 'GitHub authorizing-oauth-apps',

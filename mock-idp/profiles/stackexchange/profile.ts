@@ -30,11 +30,11 @@ export default defineProfile({
   title: 'Stack Exchange',
   description: 'Stack Exchange plain OAuth 2 (not OIDC): form-encoded token response, *() tokens, gzip-only API 2.3',
   discovery: false,
+  issParameter: false,
   defaultPath: '/stackexchange',
   keySet: 'generic',
   fixture: 'stackexchange',
   realHost: { host: 'stackoverflow.com', aliases: ['api.stackexchange.com'], path: '/' },
-  authorizationResponseIss: false,
   docs: [
     {
       ref: 'api.stackexchange.com/docs/authentication',

@@ -13,9 +13,9 @@ async function advertisesIss(name: string): Promise<boolean> {
 }
 
 // Each profile's own tests show its callbacks without iss; this is the setting's part in discovery.
-describe('authorizationResponseIss: false', () => {
+describe('issParameter: false', () => {
   it('is set for the providers that send no RFC 9207 iss', () => {
-    expect(profiles.filter((p) => p.authorizationResponseIss === false).map((p) => p.name)).toEqual([
+    expect(profiles.filter((p) => p.issParameter === false).map((p) => p.name)).toEqual([
       'stackexchange',
       'apple',
       'github',
@@ -23,7 +23,7 @@ describe('authorizationResponseIss: false', () => {
     ]);
   });
 
-  it.each(profiles.filter((p) => p.authorizationResponseIss === false && p.discovery !== false).map((p) => p.name))(
+  it.each(profiles.filter((p) => p.issParameter === false && p.discovery !== false).map((p) => p.name))(
     "keeps authorization_response_iss_parameter_supported out of %s's discovery",
     async (name) => {
       expect(await advertisesIss(name)).toBe(false);
