@@ -5,6 +5,7 @@ import type { TokenFacade } from '../kernel/token-facade.js';
 import type { Logger } from '../log/logger.js';
 import { type ScenarioHost, scenarioMiddleware } from '../scenarios/engine.js';
 import type { UserStore } from '../users/user-store.js';
+import { withoutAuthorizationResponseIss } from './authorization-response-iss.js';
 import { guarded } from './error-boundary.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
@@ -76,6 +77,12 @@ export const PIPELINE: readonly Step[] = [
     use: (i) => (i.tokens.shared ? prefetchPresentedTokens(i.tokens) : undefined),
   },
   { name: 'scenario faults', guarded: true, use: (i) => scenarioMiddleware(i.scenarios) },
+  // Outside the quirks, so that the authorization errors they send themselves lose iss too.
+  {
+    name: 'no iss on authorization responses',
+    guarded: true,
+    use: (i) => (i.profile.issParameter === false ? withoutAuthorizationResponseIss(i.quirkContext.issuer) : undefined),
+  },
   {
     name: 'profile quirks',
     guarded: true,

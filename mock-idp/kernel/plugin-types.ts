@@ -78,6 +78,11 @@ export interface Profile {
   description: string;
   /** False for plain OAuth 2 providers that publish no discovery document (Stack Exchange). */
   discovery?: boolean;
+  /**
+   * False where the provider sends no RFC 9207 `iss` with the authorization response: the issuer then
+   * neither advertises authorization_response_iss_parameter_supported nor puts `iss` on a callback.
+   */
+  issParameter?: false;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
   /**

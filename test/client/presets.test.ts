@@ -36,6 +36,9 @@ const withKey = (clientId: string) => ({
   redirectUri: REDIRECT_URI,
 });
 
+/** What a plain OAuth 2 preset posts to redeem a code: no grant_type, its secret in the body, PKCE. */
+const PLAIN_OAUTH_CODE_EXCHANGE = ['client_id', 'client_secret', 'code', 'code_verifier', 'redirect_uri'];
+
 function tokenRequest(since: number, issuer: string) {
   const [record] = idp().requests.list({ sinceId: since, issuer, route: 'token' });
   return record!;
@@ -197,13 +200,7 @@ describe('presets log in against the profile they are made for', () => {
       const token = tokenRequest(since, 'stackexchange');
       expect(token.status).toBe(200);
       expect(token.body).not.toHaveProperty('grant_type');
-      expect(Object.keys(token.body ?? {}).sort()).toEqual([
-        'client_id',
-        'client_secret',
-        'code',
-        'code_verifier',
-        'redirect_uri',
-      ]);
+      expect(Object.keys(token.body ?? {}).sort()).toEqual(PLAIN_OAUTH_CODE_EXCHANGE);
       const me = await flows.identity('user');
       expect(me.items).toEqual([expect.objectContaining({ account_id: 1165580 })]);
       const call = idp().requests.list({ route: 'stackexchange_me' }).at(-1)!;
@@ -265,13 +262,7 @@ describe('presets log in against the profile they are made for', () => {
     expect(tokens.scope).toBe('read:user,user:email');
     const token = tokenRequest(since, 'github');
     expect(token.status).toBe(200);
-    expect(Object.keys(token.body ?? {}).sort()).toEqual([
-      'client_id',
-      'client_secret',
-      'code',
-      'code_verifier',
-      'redirect_uri',
-    ]);
+    expect(Object.keys(token.body ?? {}).sort()).toEqual(PLAIN_OAUTH_CODE_EXCHANGE);
     await expect(flows.refresh('user')).rejects.toMatchObject({ code: 'refresh_token_missing' });
   });
 });

@@ -395,6 +395,31 @@ function builder(seed: number, targets: Target[], bearer: string[]) {
     return path;
   };
 
+  // Body shapes: the share of bodies below each bound, the content types one is sent with, and the body
+  // (made after the type is picked, so the same seed keeps giving the same requests).
+  const BODY_SHAPES: { upTo: number; types: string[]; make: () => Buffer }[] = [
+    {
+      upTo: 0.5,
+      types: ['', '; charset=utf-8', ';charset=latin1'].map((charset) => `application/x-www-form-urlencoded${charset}`),
+      make: () => Buffer.from(form()),
+    },
+    {
+      upTo: 0.8,
+      types: ['application/json', 'application/json; charset=utf-8', 'application/jwt', 'application/graphql+json'],
+      make: () => Buffer.from(json()),
+    },
+    {
+      upTo: 0.93,
+      types: ['text/plain', 'multipart/form-data; boundary=x', 'application/xml', '*/*', 'garbage', ''],
+      make: () => Buffer.from(chance(0.5) ? form() : json()),
+    },
+    {
+      upTo: 1,
+      types: ['application/x-www-form-urlencoded', 'application/json'],
+      make: () => Buffer.alloc(60_000 + int(150_000), 'a'),
+    },
+  ];
+
   return (): Built => {
     const target = pick(targets);
     const method = chance(0.55)
@@ -429,35 +454,9 @@ function builder(seed: number, targets: Target[], bearer: string[]) {
     let body: Buffer | undefined;
     if (method !== 'GET' && method !== 'HEAD' && chance(0.85)) {
       const kind = rand();
-      if (kind < 0.5) {
-        headers['content-type'] = pick([
-          'application/x-www-form-urlencoded',
-          'application/x-www-form-urlencoded; charset=utf-8',
-          'application/x-www-form-urlencoded;charset=latin1',
-        ]);
-        body = Buffer.from(form());
-      } else if (kind < 0.8) {
-        headers['content-type'] = pick([
-          'application/json',
-          'application/json; charset=utf-8',
-          'application/jwt',
-          'application/graphql+json',
-        ]);
-        body = Buffer.from(json());
-      } else if (kind < 0.93) {
-        headers['content-type'] = pick([
-          'text/plain',
-          'multipart/form-data; boundary=x',
-          'application/xml',
-          '*/*',
-          'garbage',
-          '',
-        ]);
-        body = Buffer.from(chance(0.5) ? form() : json());
-      } else {
-        headers['content-type'] = pick(['application/x-www-form-urlencoded', 'application/json']);
-        body = Buffer.alloc(60_000 + int(150_000), 'a');
-      }
+      const shape = BODY_SHAPES.find((b) => kind < b.upTo)!;
+      headers['content-type'] = pick(shape.types);
+      body = shape.make();
       if (chance(0.05)) headers['content-encoding'] = pick(['gzip', 'br', 'deflate', 'identity', 'x']);
     }
     // Framed, as any real client frames a body: Node's client sends DELETE, OPTIONS and TRACE bodies without a length

@@ -9,6 +9,16 @@ export function startTestIdp(options: StartOptions = {}): Promise<MockIdp> {
   return startMockIdp({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
 }
 
+/** Starts a mock-idp whose one issuer has these clients, instead of its profile's (`clients`) or beside them. */
+export function startWithClients(
+  field: 'clients' | 'extraClients',
+  clients: NonNullable<IssuerInput['clients']>,
+): Promise<MockIdp> {
+  return startTestIdp({
+    issuers: [field === 'clients' ? { name: 'a', clients } : { name: 'a', extraClients: clients }],
+  });
+}
+
 /**
  * A mock-idp of the tests' own, for what the run's shared one (mockIdp() from mock-idp/vitest) cannot be
  * used for: a custom configuration, the in-process API, or state that tests in other files must not see.
@@ -43,6 +53,15 @@ export function strictAndLenient(profile: string, lenient: Partial<IssuerInput> 
     { name: profile, profile },
     { name: `${profile}-lenient`, profile, path: `/${profile}-lenient`, lenient: true, ...lenient },
   ];
+}
+
+/** useIdp with a profile's strict and lenient issuers (strictAndLenient), and their URLs once the IdP is up. */
+export function useStrictAndLenient(
+  profile: string,
+  lenient: Partial<IssuerInput> = {},
+): { idp: () => MockIdp; issuer: () => string; lenientIssuer: () => string } {
+  const idp = useIdp({ issuers: strictAndLenient(profile, lenient) });
+  return { idp, issuer: () => idp().issuers[profile]!, lenientIssuer: () => idp().issuers[`${profile}-lenient`]! };
 }
 
 export function fixtureJson<T>(path: string): T {

@@ -12,6 +12,17 @@ export function discover(
   return client.discovery(new URL(issuer), clientId, metadata, auth, { execute: [client.allowInsecureRequests] });
 }
 
+/** An issuer's discovery document, read as a plain GET of /.well-known/openid-configuration under it. */
+export async function discoveryDocument(issuer: string): Promise<Record<string, unknown>> {
+  const response = await fetch(new URL('.well-known/openid-configuration', issuer.replace(/\/?$/, '/')));
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Endpoint URLs given as paths under an issuer, for comparing with a discovery document. */
+export function endpointsUnder(issuer: string, paths: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, `${issuer}${path}`]));
+}
+
 /** openid-client as the generic profile's fixture client generic-basic (client_secret_basic). */
 export function discoverGenericBasic(issuer: string): Promise<client.Configuration> {
   return discover(issuer, 'generic-basic', client.ClientSecretBasic('generic-basic-secret'));
@@ -20,6 +31,17 @@ export function discoverGenericBasic(issuer: string): Promise<client.Configurati
 /** A hand-made code request for scope openid at a mock-idp issuer's /auth, for clients that skip openid-client. */
 export function codeRequestUrl(issuer: string, params: Record<string, string>): URL {
   return new URL(`${issuer}/auth?${new URLSearchParams({ response_type: 'code', scope: 'openid', ...params })}`);
+}
+
+/**
+ * A hand-made authorization code request to REDIRECT_URI with state 'st', as a provider's docs write it;
+ * a parameter given as undefined is left out.
+ */
+export function codeRequest(endpoint: string, clientId: string, params: Record<string, string | undefined> = {}): URL {
+  const url = new URL(endpoint);
+  const all = { client_id: clientId, redirect_uri: REDIRECT_URI, response_type: 'code', state: 'st', ...params };
+  for (const [name, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(name, value);
+  return url;
 }
 
 /** An authorization URL to REDIRECT_URI with scope openid and the S256 challenge of a verifier no one keeps. */

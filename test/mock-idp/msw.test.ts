@@ -3,10 +3,11 @@ import { setupServer } from 'msw/node';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../mock-idp/msw.js';
-import { fixtureJson } from '../helpers/idp.js';
+import { createProviderHandlers, type ProviderHandlers, type ProviderName } from '../../mock-idp/msw.js';
+import { formPost } from '../helpers/http.js';
+import { fixtureJson, REDIRECT_URI } from '../helpers/idp.js';
+import { codeFlow } from '../helpers/login.js';
 
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 let providers: ProviderHandlers;
 let server: ReturnType<typeof setupServer>;
 
@@ -20,18 +21,12 @@ afterAll(async () => {
   await providers?.close();
 });
 
-async function login(config: client.Configuration, scope: string) {
-  const verifier = client.randomPKCECodeVerifier();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope,
-    nonce,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce });
+const login = async (config: client.Configuration, scope: string) => (await codeFlow(config, { scope })).tokens;
+
+/** openid-client discovering a provider at its real issuer, which msw must serve it at. */
+async function discoverAt(name: ProviderName, issuer: string, clientId: string, auth: client.ClientAuth) {
+  expect(providers.issuers[name]).toBe(issuer);
+  return client.discovery(new URL(issuer), clientId, {}, auth);
 }
 
 describe('msw handlers at the real provider hostnames, no network', () => {
@@ -39,12 +34,11 @@ describe('msw handlers at the real provider hostnames, no network', () => {
     'Stitch: openid-client logs in at https://secure.stitch.money and plain fetch reads ' +
       'https://api.stitch.money/graphql',
     async () => {
-      expect(providers.issuers.stitch).toBe('https://secure.stitch.money');
       const secretClient = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/stitch.json')[1]!;
-      const config = await client.discovery(
-        new URL('https://secure.stitch.money'),
+      const config = await discoverAt(
+        'stitch',
+        'https://secure.stitch.money',
         secretClient.client_id,
-        {},
         client.ClientSecretPost(secretClient.client_secret),
       );
       expect(config.serverMetadata().token_endpoint).toBe('https://secure.stitch.money/connect/token');
@@ -83,35 +77,26 @@ describe('msw handlers at the real provider hostnames, no network', () => {
       until: (u) => u.href.startsWith(REDIRECT_URI),
     });
     expect(callback.searchParams.get('state')).toBe('plain-fetch');
-    const token = await fetch('https://secure.stitch.money/connect/token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: secretClient.client_id,
-        client_secret: secretClient.client_secret,
-        code: callback.searchParams.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      }),
+    const credentials = { client_id: secretClient.client_id, client_secret: secretClient.client_secret };
+    const { body: tokens } = await formPost('https://secure.stitch.money/connect/token', {
+      grant_type: 'authorization_code',
+      ...credentials,
+      code: callback.searchParams.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
     });
-    const tokens = (await token.json()) as { access_token: string; refresh_token: string; expires_in: number };
     expect(tokens).toMatchObject({ expires_in: 900, refresh_token: expect.any(String) });
-    const refreshed = await fetch('https://secure.stitch.money/connect/token', {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: secretClient.client_id,
-        client_secret: secretClient.client_secret,
-        refresh_token: tokens.refresh_token,
-      }),
+    const refreshed = await formPost('https://secure.stitch.money/connect/token', {
+      grant_type: 'refresh_token',
+      ...credentials,
+      refresh_token: String(tokens.refresh_token),
     });
     expect(refreshed.status).toBe(200);
   });
 
   it('Okta: https://acme.okta.com/oauth2/default with JWT access tokens', async () => {
     const issuer = 'https://acme.okta.com/oauth2/default';
-    expect(providers.issuers.okta).toBe(issuer);
-    const config = await client.discovery(new URL(issuer), 'okta-web', {}, client.ClientSecretBasic('okta-web-secret'));
+    const config = await discoverAt('okta', issuer, 'okta-web', client.ClientSecretBasic('okta-web-secret'));
     expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/v1/token`);
     const tokens = await login(config, 'openid profile email');
     expect(tokens.claims()).toMatchObject({ iss: issuer, ver: 1 });
@@ -127,11 +112,10 @@ describe('msw handlers at the real provider hostnames, no network', () => {
 
   it('Keycloak: https://keycloak.example.com/realms/demo with role claims in the access token', async () => {
     const issuer = 'https://keycloak.example.com/realms/demo';
-    expect(providers.issuers.keycloak).toBe(issuer);
-    const config = await client.discovery(
-      new URL(issuer),
+    const config = await discoverAt(
+      'keycloak',
+      issuer,
       'keycloak-web',
-      {},
       client.ClientSecretBasic('kc-web-8Xq2vLm4Rt7Wz9Bn3Ps6'),
     );
     expect(config.serverMetadata().token_endpoint).toBe(`${issuer}/protocol/openid-connect/token`);
@@ -146,13 +130,7 @@ describe('msw handlers at the real provider hostnames, no network', () => {
 
   it('Auth0: https://acme.auth0.com/ keeps its trailing slash', async () => {
     const issuer = 'https://acme.auth0.com/';
-    expect(providers.issuers.auth0).toBe(issuer);
-    const config = await client.discovery(
-      new URL(issuer),
-      'auth0-web',
-      {},
-      client.ClientSecretPost('auth0-web-secret'),
-    );
+    const config = await discoverAt('auth0', issuer, 'auth0-web', client.ClientSecretPost('auth0-web-secret'));
     expect(config.serverMetadata().issuer).toBe(issuer);
     const tokens = await login(config, 'openid profile email');
     expect(tokens.claims()!.iss).toBe(issuer);

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASSERTION_TYPE, clientAssertion } from '../helpers/client-keys.js';
+import { formPost } from '../helpers/http.js';
 import { useIdp } from '../helpers/idp.js';
 
 let jwksServer: Server;
@@ -43,25 +44,13 @@ const idp = useIdp(() => ({
 
 async function clientCredentials(clientId: string) {
   const tokenUrl = `${idp().issuers.generic}/token`;
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({
-    iss: clientId,
-    sub: clientId,
-    aud: tokenUrl,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 60,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .sign(privateKey);
-  return fetch(tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: assertion,
+  return formPost(tokenUrl, {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_assertion_type: ASSERTION_TYPE,
+    client_assertion: await clientAssertion(clientId, tokenUrl, {}, 60, {
+      key: privateKey,
+      header: { alg: 'RS256', kid: 'k1' },
     }),
   });
 }

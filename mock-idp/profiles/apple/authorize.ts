@@ -70,17 +70,16 @@ async function firstTimeUser(code: string, ctx: QuirkContext, seen: Set<string>)
 const authorizedBefore = new WeakMap<object, Set<string>>();
 
 /**
- * Apple's authorization response: `code` and `state` (and no RFC 9207 `iss`,
- * which Apple does not send), plus, posted only the first time a user
- * authorizes the app, the `user` JSON with the name and email. Apple never
- * sends it again, so a client that needs the name must keep it then. "First
- * time" is remembered per issuer for as long as it runs (per replica with a
- * shared store), across the rebuilds a client registration causes.
+ * Apple's authorization response posts, only the first time a user authorizes
+ * the app, the `user` JSON with the name and email. Apple never sends it again,
+ * so a client that needs the name must keep it then. "First time" is remembered
+ * per issuer for as long as it runs (per replica with a shared store), across
+ * the rebuilds a client registration causes.
  */
 export function appleAuthorizationResponse(): Quirk {
   return {
     name: 'apple-authorization-response',
-    description: 'no iss in callbacks; the user JSON (name, email) is posted on the first authorization only',
+    description: 'the user JSON (name, email) is posted on the first authorization only',
     middleware: (ctx) => {
       const seen = authorizedBefore.get(ctx.users) ?? new Set<string>();
       authorizedBefore.set(ctx.users, seen);
@@ -88,29 +87,14 @@ export function appleAuthorizationResponse(): Quirk {
         await next();
         const authorization = ctx.routes.authorization;
         if (koa.path !== authorization && !koa.path.startsWith(`${authorization}/`)) return;
-        if (isFormPost(koa)) {
-          let body = koa.body.replace(hiddenInput('iss'), '');
-          const code = hiddenInput('code').exec(body)?.[1];
-          const user = code ? await firstTimeUser(code, ctx, seen) : undefined;
-          if (user)
-            body = body.replace(
-              /(<form method="post" action="[^"]*">)/,
-              `$1\n    <input type="hidden" name="user" value="${escapeHtml(user)}"/>`,
-            );
-          koa.body = body;
-          return;
-        }
-        const location = koa.response.get('location');
-        if (!location?.includes('iss=')) return;
-        let target: URL;
-        try {
-          target = new URL(location);
-        } catch {
-          return;
-        }
-        if (target.searchParams.get('iss') !== ctx.issuer) return;
-        target.searchParams.delete('iss');
-        koa.redirect(target.href);
+        if (!isFormPost(koa)) return;
+        const code = hiddenInput('code').exec(koa.body)?.[1];
+        const user = code ? await firstTimeUser(code, ctx, seen) : undefined;
+        if (user)
+          koa.body = koa.body.replace(
+            /(<form method="post" action="[^"]*">)/,
+            `$1\n    <input type="hidden" name="user" value="${escapeHtml(user)}"/>`,
+          );
       };
     },
   };

@@ -131,32 +131,3 @@ export function entraJwks(): Quirk {
     },
   };
 }
-
-/**
- * Entra does not send RFC 9207's `iss` with the authorization response (its discovery
- * does not offer it), and on common the issuer it would name is a template anyway.
- * oidc-provider always adds it, so it is taken off every redirect back to the client.
- */
-export function entraNoIssParameter(): Quirk {
-  return {
-    name: 'entra-no-iss-parameter',
-    description: 'authorization responses carry no iss',
-    middleware: (ctx) => async (koa, next) => {
-      await next();
-      // A form_post response carries it as a hidden input.
-      const input = `<input type="hidden" name="iss" value="${ctx.issuer}"/>`;
-      if (typeof koa.body === 'string' && koa.body.includes(input)) koa.body = koa.body.replace(input, '');
-      const location = koa.response.get('location');
-      if (!location?.includes('iss=')) return;
-      let target: URL;
-      try {
-        target = new URL(location);
-      } catch {
-        return;
-      }
-      if (target.searchParams.get('iss') !== ctx.issuer) return;
-      target.searchParams.delete('iss');
-      koa.redirect(target.href);
-    },
-  };
-}

@@ -3,7 +3,7 @@ import { assertionAudience } from '../../quirks/assertion-audience.js';
 import { offlineAccessWithoutConsent } from '../../quirks/offline-access-without-consent.js';
 import { pkcePolicy } from '../../quirks/pkce-policy.js';
 import { entraErrors } from './errors.js';
-import { entraJwks, entraMetadata, entraNoIssParameter } from './metadata.js';
+import { entraJwks, entraMetadata } from './metadata.js';
 import { entraScopes } from './scopes.js';
 import { HOME_TENANT } from './tenant.js';
 import { entraAccessTokens, entraIdToken, entraTokenResponse } from './tokens.js';
@@ -26,6 +26,7 @@ export default defineProfile({
   description:
     'Entra ID v2.0 per tenant: the {tenantid} issuer on common, oid/tid claims, v1 Graph tokens, ' +
     'certificate credentials, AADSTS errors',
+  issParameter: false,
   defaultPath: '/entra/common',
   issuerSuffix: '/v2.0',
   keySet: 'entra',
@@ -80,7 +81,6 @@ export default defineProfile({
   quirks: [
     entraMetadata(),
     entraJwks(),
-    entraNoIssParameter(),
     // Outside the rejections below: each carries its AADSTS code, which this turns into Entra's body.
     entraErrors(),
     entraScopes(),

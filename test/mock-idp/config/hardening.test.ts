@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTestIdp } from '../../helpers/idp.js';
+import { startTestIdp, startWithClients } from '../../helpers/idp.js';
 
 /** An IdP with issuers a and b mounted at the given paths. */
 const startAtPaths = (a: string, b: string) =>
@@ -37,16 +37,9 @@ describe('config mistakes fail at start, naming the field', () => {
 
   it('an unknown client field, with the likely meant one', async () => {
     await expect(
-      startTestIdp({
-        issuers: [
-          {
-            name: 'a',
-            extraClients: [
-              { client_id: 'typo', client_secret: 's3cret', redirect_uri: 'http://127.0.0.1:3000/cb' } as never,
-            ],
-          },
-        ],
-      }),
+      startWithClients('extraClients', [
+        { client_id: 'typo', client_secret: 's3cret', redirect_uri: 'http://127.0.0.1:3000/cb' } as never,
+      ]),
     ).rejects.toThrow(/client "typo": unknown field "redirect_uri" \(did you mean "redirect_uris"\?\)/);
   });
 
@@ -77,17 +70,10 @@ describe('config mistakes fail at start, naming the field', () => {
       /user sub "u1" is listed twice/,
     );
     await expect(
-      startTestIdp({
-        issuers: [
-          {
-            name: 'a',
-            extraClients: [
-              { client_id: 'c', client_secret: 'x' },
-              { client_id: 'c', client_secret: 'y' },
-            ],
-          },
-        ],
-      }),
+      startWithClients('extraClients', [
+        { client_id: 'c', client_secret: 'x' },
+        { client_id: 'c', client_secret: 'y' },
+      ]),
     ).rejects.toThrow(/client_id "c" is listed twice/);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type MockIdp, validateConfig } from '../../../mock-idp/index.js';
-import { startTestIdp } from '../../helpers/idp.js';
+import { startTestIdp, startWithClients } from '../../helpers/idp.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'mock-idp-config-'));
 const started: MockIdp[] = [];
@@ -70,16 +70,9 @@ describe('config validation names the bad field and why', () => {
 
   it('a client oidc-provider rejects fails at start, not at its first request', async () => {
     await expect(
-      startTestIdp({
-        issuers: [
-          {
-            name: 'x',
-            clients: [
-              { client_id: 'c', client_secret: 's', redirect_uris: ['http://a.example/cb'], response_types: ['token'] },
-            ],
-          },
-        ],
-      }),
+      startWithClients('clients', [
+        { client_id: 'c', client_secret: 's', redirect_uris: ['http://a.example/cb'], response_types: ['token'] },
+      ]),
     ).rejects.toThrow(/client "c"/);
   });
 });

@@ -7,11 +7,10 @@
  * swap its fetch (_setFetch), which the second block uses to reach a running
  * mock-idp at 127.0.0.1.
  */
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { createProviderHandlers, type ProviderHandlers } from '../../../mock-idp/msw.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
+import { useMswProviders } from '../../helpers/msw.js';
 
 type AppleSignin = typeof import('apple-signin-auth').default;
 
@@ -19,6 +18,7 @@ const APP = fixtureJson<{ client_id: string; team_id: string }[]>('clients/apple
 const KEY_ID = 'MOCKKEY123';
 const PRIVATE_KEY = fixtureText(`keys/clients/AuthKey_${KEY_ID}.p8`);
 const BOB = '001234.9a8b7c6d5e4f30211f2e3d4c5b6a7980.1107';
+const APPLE = 'https://appleid.apple.com';
 
 /** What an app's form_post callback receives from Apple. */
 async function signIn(authorizationUrl: string, loginHint: string) {
@@ -29,7 +29,14 @@ async function signIn(authorizationUrl: string, loginHint: string) {
   return form!.body;
 }
 
-/** The login an Express app with apple-signin-auth does: URL, callback, secret, token, verification. */
+/** The app's client secret as apple-signin-auth makes it: an ES256 JWT signed with the team's key. */
+const clientSecretOf = (appleSignin: AppleSignin, privateKey = PRIVATE_KEY) =>
+  appleSignin.getClientSecret({ clientID: APP.client_id, teamID: APP.team_id, keyIdentifier: KEY_ID, privateKey });
+
+/**
+ * The login an Express app with apple-signin-auth does: URL, callback, secret, token, verification.
+ * With an issuer, the authorization URL (which the SDK always writes for appleid.apple.com) goes to it.
+ */
 async function sdkLogin(appleSignin: AppleSignin, options: { issuer?: string } = {}) {
   const authorizationUrl = appleSignin.getAuthorizationUrl({
     clientID: APP.client_id,
@@ -37,14 +44,9 @@ async function sdkLogin(appleSignin: AppleSignin, options: { issuer?: string } =
     state: 'st-42',
     scope: 'name email',
   });
-  const posted = await signIn(authorizationUrl, BOB);
+  const posted = await signIn(authorizationUrl.replace(APPLE, options.issuer ?? APPLE), BOB);
   expect(posted.get('state')).toBe('st-42');
-  const clientSecret = appleSignin.getClientSecret({
-    clientID: APP.client_id,
-    teamID: APP.team_id,
-    keyIdentifier: KEY_ID,
-    privateKey: PRIVATE_KEY,
-  });
+  const clientSecret = clientSecretOf(appleSignin);
   const tokens = await appleSignin.getAuthorizationToken(posted.get('code')!, {
     clientID: APP.client_id,
     redirectUri: REDIRECT_URI,
@@ -59,31 +61,23 @@ async function sdkLogin(appleSignin: AppleSignin, options: { issuer?: string } =
 }
 
 describe('apple-signin-auth through msw at https://appleid.apple.com', () => {
-  let providers: ProviderHandlers;
-  let server: ReturnType<typeof setupServer>;
+  const providers = useMswProviders(['apple']);
   let appleSignin: AppleSignin;
 
   beforeAll(async () => {
-    providers = await createProviderHandlers({ providers: ['apple'] });
-    server = setupServer(...providers.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
     // The SDK keeps the global fetch it finds when loaded: load it once msw has put its own in place.
     appleSignin = (await import('apple-signin-auth')).default;
   });
-  afterAll(async () => {
-    server?.close();
-    await providers?.close();
-  });
 
   it('logs in: form_post callback with the user JSON, client secret JWT, token exchange, verifyIdToken', async () => {
-    expect(providers.issuers.apple).toBe('https://appleid.apple.com');
+    expect(providers().issuers.apple).toBe(APPLE);
     const { posted, tokens, claims } = await sdkLogin(appleSignin);
     expect(JSON.parse(posted.get('user')!)).toEqual({
       name: { firstName: 'Bob', lastName: 'Brown' },
       email: 'x7k2m9qpdw@privaterelay.appleid.com',
     });
     expect(claims).toMatchObject({
-      iss: 'https://appleid.apple.com',
+      iss: APPLE,
       aud: APP.client_id,
       sub: BOB,
       email: 'x7k2m9qpdw@privaterelay.appleid.com',
@@ -125,12 +119,7 @@ describe('apple-signin-auth through msw at https://appleid.apple.com', () => {
       const answer = (await appleSignin.getAuthorizationToken('any-code', {
         clientID: APP.client_id,
         redirectUri: REDIRECT_URI,
-        clientSecret: appleSignin.getClientSecret({
-          clientID: APP.client_id,
-          teamID: APP.team_id,
-          keyIdentifier: KEY_ID,
-          privateKey: otherKey,
-        }),
+        clientSecret: clientSecretOf(appleSignin, otherKey),
       })) as unknown as Record<string, unknown>;
       expect(answer).toEqual({ error: 'invalid_client' });
       await expect(appleSignin.verifyIdToken(tokens.id_token, { audience: 'com.example.other' })).rejects.toThrow(
@@ -146,26 +135,10 @@ describe('apple-signin-auth against a running mock-idp', () => {
   it('completes the same login when its fetch is pointed at the issuer', async () => {
     const issuer = idp().issuers.apple!;
     const appleSignin = (await import('apple-signin-auth')).default;
-    appleSignin._setFetch((input: string, init?: RequestInit) =>
-      fetch(input.replace('https://appleid.apple.com', issuer), init),
-    );
+    appleSignin._setFetch((input: string, init?: RequestInit) => fetch(input.replace(APPLE, issuer), init));
     try {
-      const authorizationUrl = appleSignin
-        .getAuthorizationUrl({ clientID: APP.client_id, redirectUri: REDIRECT_URI, scope: 'name email' })
-        .replace('https://appleid.apple.com', issuer);
-      const posted = await signIn(authorizationUrl, BOB);
+      const { posted, claims } = await sdkLogin(appleSignin, { issuer });
       expect(JSON.parse(posted.get('user')!)).toMatchObject({ name: { firstName: 'Bob' } });
-      const tokens = await appleSignin.getAuthorizationToken(posted.get('code')!, {
-        clientID: APP.client_id,
-        redirectUri: REDIRECT_URI,
-        clientSecret: appleSignin.getClientSecret({
-          clientID: APP.client_id,
-          teamID: APP.team_id,
-          keyIdentifier: KEY_ID,
-          privateKey: PRIVATE_KEY,
-        }),
-      });
-      const claims = await appleSignin.verifyIdToken(tokens.id_token, { audience: APP.client_id, issuer });
       expect(claims).toMatchObject({ iss: issuer, sub: BOB, is_private_email: 'true' });
     } finally {
       appleSignin._setFetch(globalThis.fetch);

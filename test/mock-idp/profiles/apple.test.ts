@@ -1,7 +1,8 @@
 import { createRemoteJWKSet, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
-import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
+import { codeRequest, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string; team_id: string }[]>('clients/apple.json')[0]!;
 const TEAM_KEY = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
@@ -9,14 +10,7 @@ const ALICE = '001234.5c2f7d1e8a9b4c3d2e1f0a9b8c7d6e5f.1042';
 const BOB = '001234.9a8b7c6d5e4f30211f2e3d4c5b6a7980.1107';
 const CAROL = '001234.0f1e2d3c4b5a69788796a5b4c3d2e1f0.0958';
 
-let issuer: string;
-let lenientIssuer: string;
-
-const idp = useIdp({ issuers: strictAndLenient('apple') });
-beforeAll(() => {
-  issuer = idp().issuers.apple!;
-  lenientIssuer = idp().issuers['apple-lenient']!;
-});
+const { issuer, lenientIssuer } = useStrictAndLenient('apple');
 
 /** The client secret as Apple's docs describe it, signed with the team's fixture key. */
 async function clientSecret(
@@ -48,24 +42,28 @@ async function formPost(url: string, data: Record<string, string>, headers: Reco
 }
 
 /** Runs the authorize request to the redirect URI; returns the parameters as posted (or put in the query). */
-async function authorize(params: Record<string, string | undefined>, base = issuer) {
-  const url = new URL(`${base}/auth/authorize`);
-  const all: Record<string, string | undefined> = {
-    client_id: APP.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    state: 'st',
+async function authorize(params: Record<string, string | undefined>, base = issuer()) {
+  const url = codeRequest(`${base}/auth/authorize`, APP.client_id, {
     scope: 'openid name email',
     response_mode: 'form_post',
     ...params,
-  };
-  for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+  });
   const result = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const posted = result.form ? result.form.body : result.url.searchParams;
   return { ...result, params: posted };
 }
 
-async function redeem(code: string, secret?: string, base = issuer) {
+/** A refresh as an app sends it to Apple, with a client secret of its own. */
+async function refresh(refreshToken: string) {
+  return formPost(`${issuer()}/auth/token`, {
+    client_id: APP.client_id,
+    client_secret: await clientSecret(),
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+  });
+}
+
+async function redeem(code: string, secret?: string, base = issuer()) {
   return formPost(`${base}/auth/token`, {
     client_id: APP.client_id,
     client_secret: secret ?? (await clientSecret()),
@@ -77,13 +75,14 @@ async function redeem(code: string, secret?: string, base = issuer) {
 
 describe('Sign in with Apple: discovery and keys', () => {
   it("publishes Apple's document: /auth/* endpoints, no userinfo, client_secret_post only", async () => {
-    const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(meta).toEqual({
-      issuer,
-      authorization_endpoint: `${issuer}/auth/authorize`,
-      token_endpoint: `${issuer}/auth/token`,
-      revocation_endpoint: `${issuer}/auth/revoke`,
-      jwks_uri: `${issuer}/auth/keys`,
+    expect(await discoveryDocument(issuer())).toEqual({
+      issuer: issuer(),
+      ...endpointsUnder(issuer(), {
+        authorization_endpoint: '/auth/authorize',
+        token_endpoint: '/auth/token',
+        revocation_endpoint: '/auth/revoke',
+        jwks_uri: '/auth/keys',
+      }),
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
@@ -92,7 +91,7 @@ describe('Sign in with Apple: discovery and keys', () => {
       token_endpoint_auth_methods_supported: ['client_secret_post'],
       claims_supported: expect.arrayContaining(['is_private_email', 'real_user_status', 'nonce_supported']),
     });
-    const jwks = (await (await fetch(`${issuer}/auth/keys`)).json()) as { keys: { kty: string; kid: string }[] };
+    const jwks = (await (await fetch(`${issuer()}/auth/keys`)).json()) as { keys: { kty: string; kid: string }[] };
     expect(jwks.keys.map((k) => [k.kty, k.kid.length])).toEqual([['RSA', 10]]);
   });
 });
@@ -118,9 +117,9 @@ describe('Sign in with Apple: the login', () => {
     expect(tokens.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     const { payload } = await jwtVerify(
       tokens.body.id_token as string,
-      createRemoteJWKSet(new URL(`${issuer}/auth/keys`)),
+      createRemoteJWKSet(new URL(`${issuer()}/auth/keys`)),
       {
-        issuer,
+        issuer: issuer(),
         audience: APP.client_id,
       },
     );
@@ -150,7 +149,7 @@ describe('Sign in with Apple: the login', () => {
       const tokens = await redeem(params.get('code')!);
       const { payload } = await jwtVerify(
         tokens.body.id_token as string,
-        createRemoteJWKSet(new URL(`${issuer}/auth/keys`)),
+        createRemoteJWKSet(new URL(`${issuer()}/auth/keys`)),
       );
       expect([payload.email_verified, payload.is_private_email]).toEqual([verified, hidden]);
     }
@@ -159,19 +158,12 @@ describe('Sign in with Apple: the login', () => {
   it(
     'refuses name or email scopes without response_mode=form_post, ' + "with Apple's message (not when lenient)",
     async () => {
-      const url = new URL(`${issuer}/auth/authorize`);
-      url.search = new URLSearchParams({
-        client_id: APP.client_id,
-        redirect_uri: REDIRECT_URI,
-        response_type: 'code',
-        scope: 'openid email',
-        state: 'st',
-      }).toString();
+      const url = codeRequest(`${issuer()}/auth/authorize`, APP.client_id, { scope: 'openid email' });
       const response = await fetch(url, { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('response_mode must be form_post when name or email scope is requested.');
 
-      const lenient = await authorize({ login_hint: ALICE, response_mode: undefined }, lenientIssuer);
+      const lenient = await authorize({ login_hint: ALICE, response_mode: undefined }, lenientIssuer());
       expect(lenient.url.searchParams.get('code')).toBeTruthy();
     },
   );
@@ -205,7 +197,7 @@ describe('Sign in with Apple: the client secret', () => {
   it('takes a secret living the full 6 months; refuses Basic authentication', async () => {
     const { params } = await authorize({ login_hint: ALICE, scope: 'openid' });
     const basic = await formPost(
-      `${issuer}/auth/token`,
+      `${issuer()}/auth/token`,
       { code: params.get('code')!, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI },
       { authorization: `Basic ${Buffer.from(`${APP.client_id}:${await clientSecret()}`).toString('base64')}` },
     );
@@ -216,9 +208,9 @@ describe('Sign in with Apple: the client secret', () => {
 
   it('lenient: takes the registered secret itself and a secret past 6 months', async () => {
     for (const secret of [APP.client_secret, await clientSecret({ lifetime: 15777000 * 2 })]) {
-      const { params } = await authorize({ login_hint: ALICE, scope: 'openid' }, lenientIssuer);
+      const { params } = await authorize({ login_hint: ALICE, scope: 'openid' }, lenientIssuer());
       const code = params.get('code') ?? '';
-      const answer = await redeem(code, secret, lenientIssuer);
+      const answer = await redeem(code, secret, lenientIssuer());
       expect(answer.status, answer.text).toBe(200);
     }
   });
@@ -230,28 +222,18 @@ describe('Sign in with Apple: refresh, revoke and errors', () => {
     const code = params.get('code')!;
     const tokens = await redeem(code);
     expect(tokens.status).toBe(200);
-    const refreshed = await formPost(`${issuer}/auth/token`, {
-      client_id: APP.client_id,
-      client_secret: await clientSecret(),
-      grant_type: 'refresh_token',
-      refresh_token: tokens.body.refresh_token as string,
-    });
+    const refreshed = await refresh(tokens.body.refresh_token as string);
     expect(refreshed.status, refreshed.text).toBe(200);
     expect(refreshed.body).toHaveProperty('id_token');
     expect(refreshed.body).not.toHaveProperty('refresh_token');
-    const revoked = await formPost(`${issuer}/auth/revoke`, {
+    const revoked = await formPost(`${issuer()}/auth/revoke`, {
       client_id: APP.client_id,
       client_secret: await clientSecret(),
       token: tokens.body.refresh_token as string,
       token_type_hint: 'refresh_token',
     });
     expect(revoked.status).toBe(200);
-    const afterRevoke = await formPost(`${issuer}/auth/token`, {
-      client_id: APP.client_id,
-      client_secret: await clientSecret(),
-      grant_type: 'refresh_token',
-      refresh_token: tokens.body.refresh_token as string,
-    });
+    const afterRevoke = await refresh(tokens.body.refresh_token as string);
     expect(afterRevoke.status).toBe(400);
     expect(afterRevoke.body.error).toBe('invalid_grant');
     const again = await redeem(code);
@@ -263,7 +245,7 @@ describe('Sign in with Apple: refresh, revoke and errors', () => {
 
   it('has no userinfo endpoint', async () => {
     for (const path of ['/auth/userinfo', '/me']) {
-      const response = await fetch(`${issuer}${path}`);
+      const response = await fetch(`${issuer()}${path}`);
       expect(response.status).toBe(404);
     }
   });

@@ -5,6 +5,7 @@ import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { fixtureText, REDIRECT_URI } from '../../helpers/idp.js';
+import { codeFlow } from '../../helpers/login.js';
 import { useMswProviders } from '../../helpers/msw.js';
 
 const HOST = 'https://login.microsoftonline.com';
@@ -116,20 +117,7 @@ describe('openid-client against the tenant at login.microsoftonline.com (msw)', 
   it('discovers the tenant and validates the ID token', async () => {
     const config = await client.discovery(new URL(`${HOST}/${HOME}/v2.0`), WEB.id, WEB.secret);
     expect(config.serverMetadata().issuer).toBe(`${HOST}/${HOME}/v2.0`);
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid profile email',
-      nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-    });
+    const { tokens } = await codeFlow(config);
     expect(tokens.claims()).toMatchObject({ tid: HOME, oid: ADELE.oid, ver: '2.0' });
     expect(decodeProtectedHeader(tokens.id_token!).kid).toEqual(expect.any(String));
   });

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importPKCS8, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importPKCS8, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
+import { ASSERTION_TYPE, clientAssertion } from '../../helpers/client-keys.js';
 import { fixtureText, REDIRECT_URI, useIdp } from '../../helpers/idp.js';
 
 const HOME = '4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84';
@@ -9,7 +10,6 @@ const FABRIKAM = 'a9e4b2c7-3d1f-4e85-b6a0-5c8f1e7d2b49';
 const WEB = { id: '3f7d2a1c-5b8e-4c6f-9a0d-1e2b3c4d5e6f', secret: 'Qx58Q~entra.web.secret-mock.idp.0123456789' };
 const DAEMON = 'd4b2e7c9-6a1f-4e3d-8b5c-2a9f7e1d4c60';
 const MEGAN = { username: 'megan.bowen@fabrikam.onmicrosoft.com', oid: 'b3d7c1e9-5a2f-4c68-8e14-7f0a9d2b6c35' };
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 const idp = useIdp({
   issuers: [
@@ -28,8 +28,7 @@ beforeAll(() => {
 
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
 
-async function login(base: string, options: { scope?: string; user?: string } = {}) {
-  const verifier = randomBytes(32).toString('base64url');
+function authorizeUrl(base: string, verifier: string, options: { scope?: string; user?: string } = {}) {
   const url = new URL(`${base}/oauth2/v2.0/authorize`);
   url.search = new URLSearchParams({
     client_id: WEB.id,
@@ -42,8 +41,14 @@ async function login(base: string, options: { scope?: string; user?: string } = 
     code_challenge_method: 'S256',
     ...(options.user ? { login_hint: options.user } : {}),
   }).toString();
+  return url;
+}
+
+async function login(base: string, options: { scope?: string; user?: string } = {}) {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = authorizeUrl(base, verifier, options);
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-  return { code: callback.searchParams.get('code') ?? '', verifier };
+  return { code: callback.searchParams.get('code') ?? '', verifier, callback };
 }
 
 function redeem(base: string, code: string, verifier: string, extra: Record<string, string> = {}) {
@@ -97,6 +102,25 @@ describe('entra: discovery and keys', () => {
     expect(key.x5t).toBe(key.kid);
     expect(Array.isArray(key.x5c)).toBe(true);
     expect(key.issuer).toBe(`${common.replace(/common$/, '{tenantid}')}/v2.0`);
+  });
+});
+
+describe('entra: the authorization response', () => {
+  // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template.
+  it('carries no iss, by query, by form_post or as an error, and discovery does not advertise it', async () => {
+    const doc = await json(await fetch(`${common}/v2.0/.well-known/openid-configuration`));
+    expect(doc).not.toHaveProperty('authorization_response_iss_parameter_supported');
+    const { callback } = await login(tenant);
+    expect([...callback.searchParams.keys()].sort()).toEqual(['code', 'state']);
+    const formPost = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
+    formPost.searchParams.set('response_mode', 'form_post');
+    const { form } = await new UserAgent().navigate(formPost, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    expect([...form!.body.keys()].sort()).toEqual(['code', 'state']);
+    const refused = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
+    refused.searchParams.set('code_challenge_method', 'S512');
+    const error = new URL((await fetch(refused, { redirect: 'manual' })).headers.get('location')!);
+    expect(error.searchParams.get('error')).toBe('invalid_request');
+    expect(error.searchParams.has('iss')).toBe(false);
   });
 });
 
@@ -161,21 +185,14 @@ describe('entra: tokens', () => {
         'base64',
       );
       const tokenUrl = `${tenant}/oauth2/v2.0/token`;
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({
-        aud: tokenUrl,
-        iss: DAEMON,
-        sub: DAEMON,
-        jti: randomUUID(),
-        nbf: now,
-        exp: now + 600,
-      })
-        .setProtectedHeader({
-          alg: 'PS256',
-          typ: 'JWT',
-          'x5t#S256': createHash('sha256').update(der).digest('base64url'),
-        })
-        .sign(key);
+      // As msal signs it: nbf instead of iat.
+      const assertion = await clientAssertion(
+        DAEMON,
+        tokenUrl,
+        { iat: undefined, nbf: Math.floor(Date.now() / 1000) },
+        600,
+        { key, header: { alg: 'PS256', typ: 'JWT', 'x5t#S256': createHash('sha256').update(der).digest('base64url') } },
+      );
       const request = (scope: string) =>
         fetch(tokenUrl, {
           method: 'POST',

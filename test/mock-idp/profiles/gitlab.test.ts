@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
 import { formPost } from '../../helpers/http.js';
-import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
-import { codeFlow, discover } from '../../helpers/login.js';
+import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
+import { codeFlow, codeRequest, discover, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
 
 const APP = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/gitlab.json')[0]!;
 const PUBLIC_APP = 'gitlab-public';
@@ -15,43 +15,30 @@ const DOC_VERIFIER = 'ks02i3jdikdo2k0dkfodf3m39rjfjsdk0wk349rj3jrhf';
 const DOC_CHALLENGE = '2i0WFA-0AerkjQm4X4oDEhqA17QIAKNjXpagHBXmO_U';
 const USERINFO_ONLY = ['name', 'nickname', 'preferred_username', 'website', 'profile', 'picture', 'groups'];
 
-let issuer: string;
-let lenientIssuer: string;
-
-const idp = useIdp({ issuers: strictAndLenient('gitlab') });
-beforeAll(async () => {
-  issuer = idp().issuers.gitlab!;
-  lenientIssuer = idp().issuers['gitlab-lenient']!;
-});
+const { issuer, lenientIssuer } = useStrictAndLenient('gitlab');
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 /** A form POST to /oauth/<endpoint> as the confidential fixture app, its credentials in the body. */
 const appPost = (endpoint: string, data: Record<string, string>) =>
-  formPost(`${issuer}/oauth/${endpoint}`, { client_id: APP.client_id, client_secret: APP.client_secret, ...data });
+  formPost(`${issuer()}/oauth/${endpoint}`, { client_id: APP.client_id, client_secret: APP.client_secret, ...data });
 
 /** A refresh as the fixture app sends it, with the redirect_uri GitLab's docs add. */
 const refreshAsApp = (refresh_token: string) =>
   appPost('token', { refresh_token, grant_type: 'refresh_token', redirect_uri: REDIRECT_URI });
 
 /** The authorize request as GitLab's docs write it, run to the callback. */
-async function authorize(params: Record<string, string | undefined>, base = issuer) {
-  const url = new URL(`${base}/oauth/authorize`);
-  const all: Record<string, string | undefined> = {
-    client_id: APP.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    state: 'st',
+async function authorize(params: Record<string, string | undefined>, base = issuer()) {
+  const url = codeRequest(`${base}/oauth/authorize`, APP.client_id, {
     scope: 'openid profile email read_user',
     ...params,
-  };
-  for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return callback;
 }
 
 /** Authorization code with PKCE S256 (the docs' verifier) plus the app's secret, redeemed by a plain form post. */
-async function login(scope = 'openid profile email read_user', base = issuer) {
+async function login(scope = 'openid profile email read_user', base = issuer()) {
   const callback = await authorize({ scope, code_challenge: DOC_CHALLENGE, code_challenge_method: 'S256' }, base);
   const code = callback.searchParams.get('code');
   expect(code, callback.href).toBeTruthy();
@@ -75,7 +62,7 @@ async function login(scope = 'openid profile email read_user', base = issuer) {
   };
 }
 
-async function apiUser(token: string | undefined, how: 'bearer' | 'query' = 'bearer', base = issuer) {
+async function apiUser(token: string | undefined, how: 'bearer' | 'query' = 'bearer', base = issuer()) {
   const url = new URL(`${base}/api/v4/user`);
   if (token && how === 'query') url.searchParams.set('access_token', token);
   const response = await fetch(url, { headers: token && how === 'bearer' ? { authorization: `Bearer ${token}` } : {} });
@@ -84,15 +71,17 @@ async function apiUser(token: string | undefined, how: 'bearer' | 'query' = 'bea
 
 describe('GitLab: discovery', () => {
   it('publishes /oauth/* endpoints, no end_session_endpoint, secret auth methods and PKCE plain/S256', async () => {
-    const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const meta = await discoveryDocument(issuer());
     expect(meta).toMatchObject({
-      issuer,
-      authorization_endpoint: `${issuer}/oauth/authorize`,
-      token_endpoint: `${issuer}/oauth/token`,
-      revocation_endpoint: `${issuer}/oauth/revoke`,
-      introspection_endpoint: `${issuer}/oauth/introspect`,
-      userinfo_endpoint: `${issuer}/oauth/userinfo`,
-      jwks_uri: `${issuer}/oauth/discovery/keys`,
+      issuer: issuer(),
+      ...endpointsUnder(`${issuer()}/oauth`, {
+        authorization_endpoint: '/authorize',
+        token_endpoint: '/token',
+        revocation_endpoint: '/revoke',
+        introspection_endpoint: '/introspect',
+        userinfo_endpoint: '/userinfo',
+        jwks_uri: '/discovery/keys',
+      }),
       response_types_supported: ['code'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['plain', 'S256'],
@@ -103,7 +92,7 @@ describe('GitLab: discovery', () => {
       expect.arrayContaining(['sub_legacy', 'groups_direct', 'https://gitlab.org/claims/groups/owner']),
     );
     expect(meta.claims_supported).not.toContain('created_at');
-    const jwks = (await (await fetch(`${issuer}/oauth/discovery/keys`)).json()) as { keys: { kty: string }[] };
+    const jwks = (await (await fetch(`${issuer()}/oauth/discovery/keys`)).json()) as { keys: { kty: string }[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
     expect(jwks.keys.every((k) => k.kty === 'RSA')).toBe(true);
   });
@@ -112,9 +101,9 @@ describe('GitLab: discovery', () => {
 describe('GitLab: the authorization code flow', () => {
   it('completes with openid-client, PKCE and a client secret (basic and post)', async () => {
     for (const auth of [client.ClientSecretBasic(APP.client_secret), client.ClientSecretPost(APP.client_secret)]) {
-      const config = await discover(issuer, APP.client_id, auth);
+      const config = await discover(issuer(), APP.client_id, auth);
       const { tokens } = await codeFlow(config, { scope: 'openid profile email read_user' });
-      expect(tokens.claims()).toMatchObject({ iss: issuer, aud: APP.client_id, sub: '1234567' });
+      expect(tokens.claims()).toMatchObject({ iss: issuer(), aud: APP.client_id, sub: '1234567' });
       expect(tokens.expires_in).toBe(7200);
       const info = await client.fetchUserInfo(config, tokens.access_token, '1234567');
       expect(info).toMatchObject({
@@ -141,8 +130,8 @@ describe('GitLab: the authorization code flow', () => {
     const tokens = await login();
     const { payload } = await jwtVerify(
       tokens.id_token!,
-      createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
-      { issuer, audience: APP.client_id },
+      createRemoteJWKSet(new URL(`${issuer()}/oauth/discovery/keys`)),
+      { issuer: issuer(), audience: APP.client_id },
     );
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload.sub).toMatch(/^\d+$/);
@@ -158,7 +147,7 @@ describe('GitLab: the authorization code flow', () => {
     'serves name, nickname, preferred_username, website, profile, picture and groups from ' + '/oauth/userinfo only',
     async () => {
       const tokens = await login();
-      const response = await fetch(`${issuer}/oauth/userinfo`, {
+      const response = await fetch(`${issuer()}/oauth/userinfo`, {
         headers: { authorization: `Bearer ${tokens.access_token}` },
       });
       const info = (await response.json()) as Record<string, unknown>;
@@ -190,7 +179,7 @@ describe('GitLab: the authorization code flow', () => {
 
   it('accepts token parameters in the query string', async () => {
     const callback = await authorize({ code_challenge: DOC_CHALLENGE, code_challenge_method: 'S256' });
-    const url = new URL(`${issuer}/oauth/token`);
+    const url = new URL(`${issuer()}/oauth/token`);
     for (const [k, v] of Object.entries({
       client_id: APP.client_id,
       client_secret: APP.client_secret,
@@ -207,7 +196,7 @@ describe('GitLab: the authorization code flow', () => {
 
   it("serves /oauth/token/info for the token's holder", async () => {
     const tokens = await login();
-    const response = await fetch(`${issuer}/oauth/token/info?access_token=${tokens.access_token}`);
+    const response = await fetch(`${issuer()}/oauth/token/info?access_token=${tokens.access_token}`);
     expect(response.status).toBe(200);
     const info = (await response.json()) as Record<string, unknown>;
     expect(info).toMatchObject({
@@ -218,7 +207,7 @@ describe('GitLab: the authorization code flow', () => {
     });
     expect(info.expires_in).toBeGreaterThan(7100);
     expect(info.expires_in_seconds).toBe(info.expires_in);
-    const bad = await fetch(`${issuer}/oauth/token/info`, { headers: { authorization: 'Bearer nope' } });
+    const bad = await fetch(`${issuer()}/oauth/token/info`, { headers: { authorization: 'Bearer nope' } });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'invalid_token' });
   });
@@ -237,7 +226,7 @@ describe('GitLab: refresh and revocation', () => {
       expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
 
       expect(await apiUser(first.access_token)).toEqual({ status: 401, body: { message: '401 Unauthorized' } });
-      const oldUserinfo = await fetch(`${issuer}/oauth/userinfo`, {
+      const oldUserinfo = await fetch(`${issuer()}/oauth/userinfo`, {
         headers: { authorization: `Bearer ${first.access_token}` },
       });
       expect(oldUserinfo.status).toBe(401);
@@ -251,8 +240,8 @@ describe('GitLab: refresh and revocation', () => {
       expect(again.status).toBe(200);
       const { payload } = await jwtVerify(
         String(again.body.id_token),
-        createRemoteJWKSet(new URL(`${issuer}/oauth/discovery/keys`)),
-        { issuer, audience: APP.client_id },
+        createRemoteJWKSet(new URL(`${issuer()}/oauth/discovery/keys`)),
+        { issuer: issuer(), audience: APP.client_id },
       );
       expect(payload.exp! - payload.iat!).toBe(120);
     },
@@ -275,7 +264,7 @@ describe("GitLab: revocation is limited to the token's own client (RFC 7009 2.1)
   it('another (public) client revoking an access token leaves it and its paired refresh token alive', async () => {
     const tokens = await login();
     for (const token of [tokens.access_token, tokens.refresh_token]) {
-      const attempt = await formPost(`${issuer}/oauth/revoke`, { client_id: PUBLIC_APP, token });
+      const attempt = await formPost(`${issuer()}/oauth/revoke`, { client_id: PUBLIC_APP, token });
       expect(attempt.status).toBeLessThan(500);
     }
     expect((await apiUser(tokens.access_token)).status).toBe(200);
@@ -314,13 +303,13 @@ describe('GitLab: /api/v4/user', () => {
     const r = await apiUser(tokens.access_token);
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ error: 'insufficient_scope' });
-    const lenient = await login('openid email', lenientIssuer);
-    expect((await apiUser(lenient.access_token, 'bearer', lenientIssuer)).status).toBe(200);
+    const lenient = await login('openid email', lenientIssuer());
+    expect((await apiUser(lenient.access_token, 'bearer', lenientIssuer())).status).toBe(200);
   });
 });
 
 describe('GitLab: public apps and PKCE', () => {
-  async function publicLogin(challenge: string, method: string | undefined, verifier: string, base = issuer) {
+  async function publicLogin(challenge: string, method: string | undefined, verifier: string, base = issuer()) {
     const callback = await authorize(
       { client_id: PUBLIC_APP, scope: 'openid read_user', code_challenge: challenge, code_challenge_method: method },
       base,
@@ -352,7 +341,7 @@ describe('GitLab: public apps and PKCE', () => {
   });
 
   it('completes with openid-client as a public client', async () => {
-    const config = await discover(issuer, PUBLIC_APP, client.None());
+    const config = await discover(issuer(), PUBLIC_APP, client.None());
     const { tokens } = await codeFlow(config, { scope: 'openid read_user' });
     expect(tokens.claims()?.sub).toBe('1234567');
   });
@@ -382,10 +371,10 @@ describe('GitLab: public apps and PKCE', () => {
 
 describe('GitLab: device authorization', () => {
   it('runs at /oauth/authorize_device and /oauth/device with a public app', async () => {
-    const config = await discover(issuer, PUBLIC_APP, client.None());
-    expect(config.serverMetadata().device_authorization_endpoint).toBe(`${issuer}/oauth/authorize_device`);
+    const config = await discover(issuer(), PUBLIC_APP, client.None());
+    expect(config.serverMetadata().device_authorization_endpoint).toBe(`${issuer()}/oauth/authorize_device`);
     const device = await client.initiateDeviceAuthorization(config, { scope: 'openid read_user' });
-    expect(device.verification_uri).toBe(`${issuer}/oauth/device`);
+    expect(device.verification_uri).toBe(`${issuer()}/oauth/device`);
     const { response } = await new UserAgent().navigate(device.verification_uri_complete!);
     expect(await response!.text()).toContain('Device connected');
     const tokens = await client.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', {
@@ -403,7 +392,7 @@ describe('GitLab: client authentication', () => {
   it('rejects a wrong secret and methods GitLab does not offer', async () => {
     const callback = await authorize({ code_challenge: DOC_CHALLENGE, code_challenge_method: 'S256' });
     const code = callback.searchParams.get('code')!;
-    const wrong = await formPost(`${issuer}/oauth/token`, {
+    const wrong = await formPost(`${issuer()}/oauth/token`, {
       client_id: APP.client_id,
       client_secret: 'wrong',
       code,
@@ -413,7 +402,7 @@ describe('GitLab: client authentication', () => {
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('invalid_client');
-    const jwt = await formPost(`${issuer}/oauth/token`, {
+    const jwt = await formPost(`${issuer()}/oauth/token`, {
       client_id: APP.client_id,
       code,
       grant_type: 'authorization_code',

@@ -1,34 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { formPost } from '../../helpers/http.js';
-import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { fixtureJson, REDIRECT_URI, useStrictAndLenient } from '../../helpers/idp.js';
+import { codeRequest, discoveryDocument } from '../../helpers/login.js';
 
 const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients/google.json')[0]!;
 const CERTS = fixtureJson<Record<string, string>>('keys/x509/google.json');
 const BOB = '103547991597142817347';
 
-let issuer: string;
-let lenientIssuer: string;
-
-const idp = useIdp({ issuers: strictAndLenient('google') });
-beforeAll(() => {
-  issuer = idp().issuers.google!;
-  lenientIssuer = idp().issuers['google-lenient']!;
-});
+const { issuer, lenientIssuer } = useStrictAndLenient('google');
 
 async function code(base: string, params: Record<string, string> = {}) {
-  const url = new URL(`${base}/o/oauth2/v2/auth`);
-  url.search = new URLSearchParams({
-    client_id: WEB.client_id,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
+  const url = codeRequest(`${base}/o/oauth2/v2/auth`, WEB.client_id, {
     scope: 'openid email profile',
-    state: 'st',
     login_hint: BOB,
     ...params,
-  }).toString();
+  });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   return callback.searchParams.get('code')!;
 }
@@ -47,27 +36,27 @@ async function login(base: string, params: Record<string, string> = {}) {
 
 describe('google profile', () => {
   it("publishes Google's discovery document, keys and certificates", async () => {
-    const doc = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const doc = await discoveryDocument(issuer());
     expect(doc).toMatchObject({
-      issuer,
-      authorization_endpoint: `${issuer}/o/oauth2/v2/auth`,
-      token_endpoint: `${issuer}/token`,
-      userinfo_endpoint: `${issuer}/v1/userinfo`,
-      jwks_uri: `${issuer}/oauth2/v3/certs`,
-      revocation_endpoint: `${issuer}/revoke`,
+      issuer: issuer(),
+      authorization_endpoint: `${issuer()}/o/oauth2/v2/auth`,
+      token_endpoint: `${issuer()}/token`,
+      userinfo_endpoint: `${issuer()}/v1/userinfo`,
+      jwks_uri: `${issuer()}/oauth2/v3/certs`,
+      revocation_endpoint: `${issuer()}/revoke`,
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       code_challenge_methods_supported: ['plain', 'S256'],
     });
     expect(doc).not.toHaveProperty('end_session_endpoint');
     expect(doc).not.toHaveProperty('introspection_endpoint');
-    const certs = await fetch(`${issuer}/oauth2/v1/certs`);
+    const certs = await fetch(`${issuer()}/oauth2/v1/certs`);
     expect(certs.headers.get('content-type')).toMatch(/^application\/json/);
     expect(certs.headers.get('cache-control')).toBe('public, max-age=21600, must-revalidate, no-transform');
     expect(await certs.json()).toEqual(CERTS);
   });
 
   it('ID token: Google claims only, azp, hd for a Workspace user, typ JWT', async () => {
-    const { id_token, scope } = await login(issuer, { nonce: 'n-1' });
+    const { id_token, scope } = await login(issuer(), { nonce: 'n-1' });
     expect(decodeProtectedHeader(id_token)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(Object.keys(CERTS)).toContain(decodeProtectedHeader(id_token).kid);
     const claims = decodeJwt(id_token);
@@ -97,28 +86,28 @@ describe('google profile', () => {
   });
 
   it('a lenient issuer hands out a refresh token without access_type=offline', async () => {
-    expect((await login(issuer)).refresh_token).toBeUndefined();
-    expect((await login(lenientIssuer)).refresh_token).toBeTruthy();
+    expect((await login(issuer())).refresh_token).toBeUndefined();
+    expect((await login(lenientIssuer())).refresh_token).toBeTruthy();
   });
 
   it('tokeninfo answers strings for an ID token, and Google bodies for bad input', async () => {
-    const { id_token } = await login(issuer);
-    const info = await fetch(`${issuer}/tokeninfo?id_token=${id_token}`);
+    const { id_token } = await login(issuer());
+    const info = await fetch(`${issuer()}/tokeninfo?id_token=${id_token}`);
     expect(info.status).toBe(200);
     const body = (await info.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ aud: WEB.client_id, sub: BOB, email_verified: 'true', alg: 'RS256', typ: 'JWT' });
     expect(typeof body.exp).toBe('string');
-    const bad = await fetch(`${issuer}/tokeninfo?id_token=${id_token.slice(0, -4)}AAAA`);
+    const bad = await fetch(`${issuer()}/tokeninfo?id_token=${id_token.slice(0, -4)}AAAA`);
     expect([bad.status, await bad.json()]).toEqual([400, { error_description: 'Invalid Value' }]);
-    const badAccess = await formPost(`${issuer}/tokeninfo`, { access_token: 'ya29.nothing' });
+    const badAccess = await formPost(`${issuer()}/tokeninfo`, { access_token: 'ya29.nothing' });
     expect(badAccess).toEqual({ status: 400, body: { error: 'invalid_token', error_description: 'Invalid Value' } });
-    const none = await fetch(`${issuer}/tokeninfo`);
+    const none = await fetch(`${issuer()}/tokeninfo`);
     expect(none.status).toBe(400);
     expect(((await none.json()) as { error: string }).error).toBe('invalid_request');
   });
 
   it("token, userinfo and revoke errors in Google's shape", async () => {
-    const wrongSecret = await formPost(`${issuer}/token`, {
+    const wrongSecret = await formPost(`${issuer()}/token`, {
       grant_type: 'authorization_code',
       code: 'x',
       redirect_uri: REDIRECT_URI,
@@ -129,7 +118,7 @@ describe('google profile', () => {
       status: 401,
       body: { error: 'invalid_client', error_description: 'Unauthorized' },
     });
-    const unknown = await formPost(`${issuer}/token`, {
+    const unknown = await formPost(`${issuer()}/token`, {
       grant_type: 'authorization_code',
       code: 'x',
       redirect_uri: REDIRECT_URI,
@@ -138,22 +127,26 @@ describe('google profile', () => {
     });
     expect(unknown.body).toEqual({ error: 'invalid_client', error_description: 'The OAuth client was not found.' });
     const base = { client_id: WEB.client_id, client_secret: WEB.client_secret };
-    const badCode = await formPost(`${issuer}/token`, {
+    const badCode = await formPost(`${issuer()}/token`, {
       ...base,
       grant_type: 'authorization_code',
       code: 'x',
       redirect_uri: REDIRECT_URI,
     });
     expect(badCode).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Bad Request' } });
-    const badRefresh = await formPost(`${issuer}/token`, { ...base, grant_type: 'refresh_token', refresh_token: 'x' });
+    const badRefresh = await formPost(`${issuer()}/token`, {
+      ...base,
+      grant_type: 'refresh_token',
+      refresh_token: 'x',
+    });
     expect(badRefresh.body).toEqual({
       error: 'invalid_grant',
       error_description: 'Token has been expired or revoked.',
     });
     // A plain PKCE challenge (Google accepts plain) and the wrong verifier.
     const verifier = randomBytes(32).toString('base64url');
-    const plainCode = await code(issuer, { code_challenge: verifier, code_challenge_method: 'plain' });
-    const wrong = await formPost(`${issuer}/token`, {
+    const plainCode = await code(issuer(), { code_challenge: verifier, code_challenge_method: 'plain' });
+    const wrong = await formPost(`${issuer()}/token`, {
       ...base,
       grant_type: 'authorization_code',
       code: plainCode,
@@ -161,7 +154,7 @@ describe('google profile', () => {
       code_verifier: createHash('sha256').update(verifier).digest('base64url'),
     });
     expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid code verifier.' });
-    const right = await formPost(`${issuer}/token`, {
+    const right = await formPost(`${issuer()}/token`, {
       ...base,
       grant_type: 'authorization_code',
       code: plainCode,
@@ -170,19 +163,19 @@ describe('google profile', () => {
     });
     expect(right.status).toBe(200);
 
-    const userinfo = await fetch(`${issuer}/v1/userinfo`, { headers: { authorization: 'Bearer nope' } });
+    const userinfo = await fetch(`${issuer()}/v1/userinfo`, { headers: { authorization: 'Bearer nope' } });
     expect([userinfo.status, await userinfo.json()]).toEqual([
       401,
       { error: 'invalid_request', error_description: 'Invalid Credentials' },
     ]);
-    const revoke = await formPost(`${issuer}/revoke`, { token: 'nope' });
+    const revoke = await formPost(`${issuer()}/revoke`, { token: 'nope' });
     expect(revoke).toEqual({
       status: 400,
       body: { error: 'invalid_token', error_description: 'Token expired or revoked' },
     });
-    const granted = await login(issuer, { access_type: 'offline', prompt: 'consent' });
-    expect((await formPost(`${issuer}/revoke`, { token: granted.refresh_token! })).status).toBe(200);
-    const after = await fetch(`${issuer}/v1/userinfo`, {
+    const granted = await login(issuer(), { access_type: 'offline', prompt: 'consent' });
+    expect((await formPost(`${issuer()}/revoke`, { token: granted.refresh_token! })).status).toBe(200);
+    const after = await fetch(`${issuer()}/v1/userinfo`, {
       headers: { authorization: `Bearer ${granted.access_token}` },
     });
     expect(after.status, 'revoking the refresh token ends the grant').toBe(401);

@@ -6,7 +6,7 @@ import { UserAgent } from '../../../mock-idp/index.js';
 import { ASSERTION_TYPE, clientAssertion, clientPrivateKey } from '../../helpers/client-keys.js';
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, REDIRECT_URI, strictAndLenient, useIdp } from '../../helpers/idp.js';
-import { codeFlow, discover } from '../../helpers/login.js';
+import { codeFlow, discover, discoveryDocument, endpointsUnder } from '../../helpers/login.js';
 
 const WEB = { id: 'okta-web', secret: 'okta-web-secret' };
 const SERVICE = { id: 'okta-service', secret: 'okta-service-secret' };
@@ -277,21 +277,20 @@ describe('Okta: openid-client', () => {
 
 describe('Okta: metadata and keys', () => {
   it("publishes the default authorization server's discovery", async () => {
-    const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<
-      string,
-      unknown
-    >;
+    const metadata = await discoveryDocument(issuer);
     const origin = new URL(issuer).origin;
     expect(metadata).toMatchObject({
       issuer,
-      authorization_endpoint: `${issuer}/v1/authorize`,
       token_endpoint: tokenUrl,
-      userinfo_endpoint: `${issuer}/v1/userinfo`,
-      jwks_uri: `${issuer}/v1/keys`,
-      introspection_endpoint: `${issuer}/v1/introspect`,
-      revocation_endpoint: `${issuer}/v1/revoke`,
-      end_session_endpoint: `${issuer}/v1/logout`,
-      device_authorization_endpoint: `${issuer}/v1/device/authorize`,
+      ...endpointsUnder(`${issuer}/v1`, {
+        authorization_endpoint: '/authorize',
+        userinfo_endpoint: '/userinfo',
+        jwks_uri: '/keys',
+        introspection_endpoint: '/introspect',
+        revocation_endpoint: '/revoke',
+        end_session_endpoint: '/logout',
+        device_authorization_endpoint: '/device/authorize',
+      }),
       registration_endpoint: `${origin}/okta/oauth2/v1/clients`,
       response_types_supported: [
         'code',

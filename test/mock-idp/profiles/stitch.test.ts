@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../../mock-idp/index.js';
 import { ASSERTION_TYPE } from '../../helpers/client-keys.js';
 import { fixtureJson, fixtureText, strictAndLenient, useIdp } from '../../helpers/idp.js';
+import { codeFlow, discover } from '../../helpers/login.js';
 
 const PEM = fixtureText('keys/clients/stitch-client-certificate.pem');
 const CLIENT_ID = fixtureJson<{ client_id: string }[]>('clients/stitch.json')[0]!.client_id;
@@ -172,32 +173,17 @@ describe('Stitch: the Python sample flow', () => {
   });
 
   it('is what openid-client completes too, with client_secret_post and the metadata from discovery', async () => {
-    const config = await client.discovery(
-      new URL(issuer),
+    const config = await discover(
+      issuer,
       SECRET_CLIENT.client_id,
-      {},
       client.ClientSecretPost(SECRET_CLIENT.client_secret),
-      { execute: [client.allowInsecureRequests] },
     );
     expect(config.serverMetadata()).toMatchObject({
       jwks_uri: `${issuer}/.well-known/openid-configuration/jwks`,
       token_endpoint: tokenUrl,
       authorization_endpoint: `${issuer}/connect/authorize`,
     });
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = b64url(randomBytes(32));
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid accounts',
-      nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-    });
+    const { tokens } = await codeFlow(config, { scope: 'openid accounts', redirectUri: REDIRECT_URI });
     expect(tokens.refresh_token).toBeUndefined();
     expect(tokens.expires_in).toBe(900);
   });
