@@ -11,7 +11,7 @@ const isFormPost = (body: unknown): body is string =>
  * For a profile with `issParameter: false`. oidc-provider always advertises RFC 9207 and
  * always puts `iss` on the authorization response; a client tested against it would come to rely on a
  * parameter the real provider never sends. Both are taken off here: from discovery, from a redirect back
- * to the client (the one after the login page included) and from a form_post page.
+ * to the client by query or fragment (the one after the login page included) and from a form_post page.
  */
 export function withoutAuthorizationResponseIss(issuer: string): Middleware {
   return async (koa, next) => {
@@ -33,8 +33,13 @@ export function withoutAuthorizationResponseIss(issuer: string): Middleware {
     } catch {
       return;
     }
-    if (target.searchParams.get('iss') !== issuer) return;
-    target.searchParams.delete('iss');
+    // response_mode=fragment carries the parameters after the #, the others in the query.
+    const fragment = new URLSearchParams(target.hash.slice(1));
+    if (target.searchParams.get('iss') === issuer) target.searchParams.delete('iss');
+    else if (fragment.get('iss') === issuer) {
+      fragment.delete('iss');
+      target.hash = fragment.toString();
+    } else return;
     koa.redirect(target.href);
   };
 }

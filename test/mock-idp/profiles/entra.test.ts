@@ -107,7 +107,7 @@ describe('entra: discovery and keys', () => {
 
 describe('entra: the authorization response', () => {
   // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template.
-  it('carries no iss, by query, by form_post or as an error, and discovery does not advertise it', async () => {
+  it('carries no iss, by query, by form_post, in a fragment or as an error, and discovery does not advertise it', async () => {
     const doc = await json(await fetch(`${common}/v2.0/.well-known/openid-configuration`));
     expect(doc).not.toHaveProperty('authorization_response_iss_parameter_supported');
     const { callback } = await login(tenant);
@@ -116,6 +116,10 @@ describe('entra: the authorization response', () => {
     formPost.searchParams.set('response_mode', 'form_post');
     const { form } = await new UserAgent().navigate(formPost, { until: (u) => u.href.startsWith(REDIRECT_URI) });
     expect([...form!.body.keys()].sort()).toEqual(['code', 'state']);
+    const fragment = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
+    fragment.searchParams.set('response_mode', 'fragment');
+    const { url } = await new UserAgent().navigate(fragment, { until: (u) => u.href.startsWith(REDIRECT_URI) });
+    expect([...new URLSearchParams(url.hash.slice(1)).keys()].sort()).toEqual(['code', 'state']);
     const refused = authorizeUrl(tenant, randomBytes(32).toString('base64url'));
     refused.searchParams.set('code_challenge_method', 'S512');
     const error = new URL((await fetch(refused, { redirect: 'manual' })).headers.get('location')!);
