@@ -48,6 +48,9 @@ type BuiltinProfile = (typeof builtinProfiles)[number];
 /** The built-in profiles' names, which are also their issuers' names when no issuers are configured. */
 export type BuiltinProfileName = BuiltinProfile['name'];
 
+/** The profiles a user logs in to: every built-in profile but the workload identity issuers. */
+export type LoginProfileName = Exclude<BuiltinProfile, { login: false }>['name'];
+
 /** The providers that live at a real host name (every built-in profile but generic). */
 export type ProviderName = Extract<BuiltinProfile, { realHost: RealHost }>['name'];
 
@@ -77,4 +80,9 @@ export function findProfile(name: string): Profile | undefined {
 
 export function profileNames(): string[] {
   return builtinProfiles.map((p: Profile) => p.name);
+}
+
+/** The names of the profiles a user logs in to (what presets, scenario delivery and the kit cover), in list order. */
+export function loginProfileNames(): LoginProfileName[] {
+  return builtinProfiles.filter((p: Profile) => p.login !== false).map((p) => p.name as LoginProfileName);
 }

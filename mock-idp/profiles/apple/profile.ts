@@ -15,6 +15,7 @@ export default defineProfile({
   name: 'apple',
   title: 'Sign in with Apple',
   description: 'Sign in with Apple: ES256 client-secret JWTs, form_post for name/email, user JSON on first login only',
+  issParameter: false,
   defaultPath: '/apple',
   keySet: 'apple',
   fixture: 'apple',

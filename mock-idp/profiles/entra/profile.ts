@@ -26,6 +26,7 @@ export default defineProfile({
   description:
     'Entra ID v2.0 per tenant: the {tenantid} issuer on common, oid/tid claims, v1 Graph tokens, ' +
     'certificate credentials, AADSTS errors',
+  issParameter: false,
   defaultPath: '/entra/common',
   issuerSuffix: '/v2.0',
   keySet: 'entra',

@@ -34,6 +34,7 @@ export default defineProfile({
   title: 'GitHub',
   description: 'GitHub OAuth apps and GitHub App user tokens (not OIDC): 200-status errors, gho_/ghu_/ghr_ tokens',
   discovery: false,
+  issParameter: false,
   defaultPath: '/github',
   keySet: 'generic',
   fixture: 'github',

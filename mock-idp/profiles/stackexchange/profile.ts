@@ -30,6 +30,7 @@ export default defineProfile({
   title: 'Stack Exchange',
   description: 'Stack Exchange plain OAuth 2 (not OIDC): form-encoded token response, *() tokens, gzip-only API 2.3',
   discovery: false,
+  issParameter: false,
   defaultPath: '/stackexchange',
   keySet: 'generic',
   fixture: 'stackexchange',
