@@ -6,6 +6,7 @@ import auth0 from './auth0/profile.js';
 import entra from './entra/profile.js';
 import generic from './generic/profile.js';
 import github from './github/profile.js';
+import githubActions from './github-actions/profile.js';
 import gitlab from './gitlab/profile.js';
 import google from './google/profile.js';
 import keycloak from './keycloak/profile.js';
@@ -38,6 +39,7 @@ export const builtinProfiles = [
   apple,
   google,
   github,
+  githubActions,
   keycloak,
   entra,
   generic,
