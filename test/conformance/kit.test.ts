@@ -13,7 +13,7 @@ import {
 } from '../../conformance/index.js';
 import { APPLE_TEMPLATE, appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
-import { UserAgent } from '../../mock-idp/index.js';
+import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
 import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeFlow, codeRequestUrl, discover } from '../helpers/login.js';
 
@@ -67,7 +67,8 @@ describe('the conformance kit', () => {
     );
   });
 
-  it.each(['stitch', 'okta', 'auth0', 'gitlab', 'stackexchange', 'apple', 'google', 'github', 'keycloak', 'entra'])(
+  // Every profile a user logs in to: a new provider is certified by its line in profiles/index.ts.
+  it.each(loginProfileNames().filter((p) => p !== 'generic'))(
     'certifies the reference client on the %s profile: the whole catalog, its own cases included',
     async (profile) => {
       const profiled = await startTestIdp({ profiles: [profile] });
