@@ -43,7 +43,7 @@ const profileClientAuth = {
   ...appleTemplates(),
 };
 
-/** Apple's Services IDs hold the team key their secrets are signed with: each case's client is a copy of the fixture's. */
+/** Apple's Services IDs hold the team key their secrets are signed with: each case's client copies the fixture's. */
 const profileClientDefaults: Record<string, { template: string }> = { apple: { template: APPLE_TEMPLATE } };
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));

@@ -70,7 +70,7 @@ export function githubActionsDiscovery(): Quirk {
   });
 }
 
-/** Each JWKS key with a certificate carries its SHA-1 thumbprint as x5t, as GitHub's keys do (and the tokens' headers). */
+/** Each JWKS key with a certificate carries its SHA-1 thumbprint as x5t, as GitHub's keys (and token headers) do. */
 export function githubActionsJwks(): Quirk {
   return reshapeResponse({
     name: 'github-actions-jwks',

@@ -138,7 +138,7 @@ describe('GitHub Actions OIDC issuer', () => {
     idp().admin.removeUser('github-actions', 'fork-deploy');
   });
 
-  it("@actions/core's getIDToken gets one from the mock's own URL: the runner's variables are the setting", async () => {
+  it("@actions/core's getIDToken gets one from the mock's URL: the runner's variables are the setting", async () => {
     process.env.ACTIONS_ID_TOKEN_REQUEST_URL = requestUrl('test-main');
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = REQUEST_TOKEN;
     try {
