@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { issuerNow } from '../../kernel/clock.js';
 import { recordOf } from '../../kernel/evidence.js';
 import type { Quirk, QuirkContext } from '../../kernel/plugin-types.js';
 import type { User } from '../../users/user-store.js';
@@ -110,12 +111,13 @@ export function githubActionsIdToken(): Quirk {
       const claims = jobClaims(job);
       if (!text(claims.repository)) return fail(koa, 400, `Job "${jobId}" names no repository.`);
       if (record) record.clientId = jobId;
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(issuerNow(ctx.provider()) / 1000);
       const payload: JWTPayload = {
         jti: randomUUID(),
         sub: defaultSubject(claims),
-        aud: audience || `https://github.com/${String(claims.repository_owner)}`,
         ...claims,
+        // The audience is the caller's, whatever the job's claims say.
+        aud: audience || `https://github.com/${String(claims.repository_owner)}`,
         iss: ctx.issuer,
         nbf: now - NOT_BEFORE_SKEW,
         exp: now + LIFETIME,

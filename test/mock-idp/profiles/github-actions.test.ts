@@ -150,6 +150,16 @@ describe('GitHub Actions OIDC issuer', () => {
     }
   });
 
+  it('mints an expired token from a clock set back, which federation code must refuse', async () => {
+    idp().admin.shiftClock('github-actions', -3600);
+    try {
+      const jwt = await tokenOf('test-main', 'x');
+      await expect(verifyAsCloud(jwt, 'x')).rejects.toThrow(/"exp" claim timestamp check failed/);
+    } finally {
+      idp().admin.shiftClock('github-actions', 0);
+    }
+  });
+
   it('refuses a missing or unknown request token with 401, and an unknown job with 404', async () => {
     for (const token of [null, 'not-the-runner-token']) {
       const response = await requestToken('deploy-production', 'x', token);
