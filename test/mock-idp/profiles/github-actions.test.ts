@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { getIDToken } from '@actions/core';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { renderBanner } from '../../../mock-idp/banner.js';
 import { fixtureJson, strictAndLenient, useIdp } from '../../helpers/idp.js';
 
 const REQUEST_TOKEN = fixtureJson<{ client_secret: string }[]>('clients/github-actions.json')[0]!.client_secret;
@@ -174,6 +175,11 @@ describe('GitHub Actions OIDC issuer', () => {
       headers: { authorization: `Bearer ${REQUEST_TOKEN}` },
     });
     expect(post.status).toBe(405);
+  });
+
+  it('says in the start-up banner that nobody logs in here', () => {
+    const banner = renderBanner('http://127.0.0.1:9400', idp().describe(), { adminOpen: true, loopbackOnly: true });
+    expect(banner).toContain('● github-actions (github-actions, login: none, jobs request tokens)');
   });
 
   it('has no endpoint to log in at: authorize, token and userinfo are 404', async () => {
