@@ -83,12 +83,15 @@ export interface Profile {
   /** False for plain OAuth 2 providers that publish no discovery document (Stack Exchange). */
   discovery?: boolean;
   /**
+   * False where the provider sends no RFC 9207 `iss` with the authorization response: the issuer then
+   * neither advertises authorization_response_iss_parameter_supported nor puts `iss` on a callback.
+   */
+  issParameter?: false;
+  /**
    * False for a workload identity issuer (GitHub Actions): it mints tokens for CI jobs and nobody logs in,
    * so there is no login flow for a client preset, the scenario catalog or the conformance kit to drive.
    */
   login?: false;
-  /** False where the provider sends no RFC 9207 `iss` with the authorization response (its quirks take it off). */
-  issParameter?: false;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
   /**
