@@ -87,11 +87,6 @@ export interface Profile {
    * neither advertises authorization_response_iss_parameter_supported nor puts `iss` on a callback.
    */
   issParameter?: false;
-  /**
-   * False for a workload identity issuer (GitHub Actions): it mints tokens for CI jobs and nobody logs in,
-   * so there is no login flow for a client preset, the scenario catalog or the conformance kit to drive.
-   */
-  login?: false;
   /** Default mount path; a trailing slash makes the issuer end with one. */
   defaultPath: string;
   /**
@@ -120,6 +115,11 @@ export interface Profile {
   /** Absent for the generic profile, which imitates no one provider. */
   realHost?: RealHost;
   docs?: readonly ProviderDoc[];
+  /**
+   * False for a workload identity issuer (GitHub Actions): it mints tokens for CI jobs and nobody logs in,
+   * so there is no login flow for a client preset, the scenario catalog or the conformance kit to drive.
+   */
+  login?: false;
 }
 
 /**
