@@ -19,7 +19,7 @@ import {
   toMarkdown,
   webAppAdapter,
 } from '../conformance/index.js';
-import { profileNames } from '../mock-idp/profiles/index.js';
+import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
 
 /** The options of `mock-idp conform`, as commander parsed them. */
 export interface ConformOptions {
@@ -112,7 +112,12 @@ function checkUsage(options: ConformOptions): void {
       );
   }
   if (!profileNames().includes(options.profile))
-    throw new UsageError(`unknown profile "${options.profile}" (profiles: ${profileNames().join(', ')})`);
+    throw new UsageError(`unknown profile "${options.profile}" (profiles: ${loginProfileNames().join(', ')})`);
+  if (!(loginProfileNames() as string[]).includes(options.profile))
+    throw new UsageError(
+      `the ${options.profile} profile has no login for a client to go through ` +
+        `(profiles: ${loginProfileNames().join(', ')})`,
+    );
   const unknown = (options.cases ?? []).filter((id) => !cases.some((c) => c.id === id));
   if (unknown.length) throw new UsageError(`unknown case(s): ${unknown.join(', ')} (see mock-idp conform --list)`);
   for (const file of options.report) {

@@ -6,7 +6,7 @@ import { renderBanner, renderBannerJson } from '../mock-idp/banner.js';
 // command loads what it runs, and `--help`, `login` and `schema` never load oidc-provider.
 import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
 import { packageRoot } from '../mock-idp/paths.js';
-import { profileNames } from '../mock-idp/profiles/index.js';
+import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
 import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
 
 const program = new Command('mock-idp')
@@ -238,7 +238,7 @@ program
       'MOCK_IDP_CLIENT_ID, ... and {issuer} {client_id} placeholders',
   )
   .addOption(
-    new Option('--profile <name>', `the provider to imitate (${profileNames().join(', ')})`).default('generic'),
+    new Option('--profile <name>', `the provider to imitate (${loginProfileNames().join(', ')})`).default('generic'),
   )
   .addOption(
     new Option('--cases <ids>', 'only these case ids, comma-separated (see --list)').argParser((value: string) =>

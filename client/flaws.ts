@@ -25,7 +25,8 @@ export type Flaw =
   | 'accept-error-with-status-200'
   | 'refresh-token-verified-with-jwks'
   | 'tenantid-literal'
-  | 'tenantid-any-tenant';
+  | 'tenantid-any-tenant'
+  | 'keycloak-roles-any-client';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

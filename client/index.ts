@@ -31,6 +31,7 @@ export type { IdTokenClaims } from './id-token-claims.js';
 export { DEFAULT_MAX_TOKEN_LENGTH, type IdTokenValidation, validateIdToken } from './id-token-validator.js';
 export { selectVerificationKeys } from './jwk-selection.js';
 export { JwksCache, type JwksCacheOptions } from './jwks-cache.js';
+export { keycloakRoles } from './keycloak-roles.js';
 export { auth0Logout, type LogoutRequest, type LogoutUrlBuilder, rpInitiatedLogout } from './logout.js';
 export {
   BACKCHANNEL_LOGOUT_EVENT,

@@ -46,6 +46,23 @@ function freshClientId(testCase: ConformanceCase, template: string | undefined):
 }
 
 /**
+ * The run's template client, for a case whose client needs nothing a copy of it lacks: no secret of its own, no
+ * signed responses, and the template's own auth method if any (responseMode is the client's business, not the
+ * registration's).
+ */
+function runTemplate(
+  idp: MockIdp,
+  issuerName: string,
+  spec: NonNullable<ConformanceCase['client']>,
+  template: string | undefined,
+): string | undefined {
+  if (!template || spec.secret || spec.idTokenSignedResponseAlg || spec.userinfoSignedResponseAlg) return undefined;
+  const source = issuerAccess(idp, issuerName).clients.find((c) => c.client_id === template);
+  const method = source?.token_endpoint_auth_method ?? 'client_secret_basic';
+  return !spec.tokenEndpointAuthMethod || spec.tokenEndpointAuthMethod === method ? template : undefined;
+}
+
+/**
  * Registers the case's own client, so cases run in parallel without sharing
  * a scenario, a session or a log line: a copy of a fixture client when the
  * case names one, otherwise a confidential client of the case's auth method.
@@ -58,7 +75,7 @@ export async function registerClient(
   defaults: ClientDefaults = {},
 ): Promise<Registration> {
   const spec = testCase.client ?? {};
-  const template = spec.template;
+  const template = spec.template ?? runTemplate(idp, issuerName, spec, defaults.template);
   const clientId = freshClientId(testCase, template);
   if (template) {
     const source = issuerAccess(idp, issuerName).clients.find((c) => c.client_id === template);

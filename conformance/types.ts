@@ -215,6 +215,11 @@ export interface ClientDefaults {
   /** 'native' for CLI and desktop clients: any loopback port is accepted (RFC 8252 7.3). */
   applicationType?: 'web' | 'native';
   redirectUris?: readonly string[];
+  /**
+   * A fixture client to copy for every case that asks for no client of its own: for a provider whose clients
+   * hold a credential only the developer's own key makes (Apple's Services ID and its team-signed secret).
+   */
+  template?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative } from 'node:path';
 import type { IssuerSummary } from './issuer/issuer.js';
 import { fixturesDir } from './paths.js';
+import { findProfile } from './profiles/index.js';
 
 /** Where the shipped client files are, as the reader can open them: relative to the working folder when under it. */
 function clientsPath(cwd = process.cwd()): string {
@@ -36,7 +37,9 @@ export function renderBannerJson(url: string, issuers: IssuerSummary[], extra: B
 export function renderBanner(url: string, issuers: IssuerSummary[], extra: BannerExtra): string {
   const lines = [`mock-idp listening on ${url}`, ''];
   for (const issuer of issuers) {
-    lines.push(`● ${issuer.name} (${issuer.profile}, login: ${issuer.login})`);
+    // A workload issuer (GitHub Actions) has no login: its users are the jobs that request tokens.
+    const login = findProfile(issuer.profile)?.login === false ? 'none, jobs request tokens' : issuer.login;
+    lines.push(`● ${issuer.name} (${issuer.profile}, login: ${login})`);
     lines.push(`  issuer     ${issuer.issuer}`);
     if (issuer.discovery) lines.push(`  discovery  ${issuer.discovery}`);
     if (issuer.endpoints)

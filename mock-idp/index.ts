@@ -21,6 +21,8 @@ export {
   builtinProfiles,
   defineProfile,
   findProfile,
+  type LoginProfileName,
+  loginProfileNames,
   type Profile,
   type ProfileContext,
   type ProviderDoc,

@@ -52,7 +52,7 @@ export function clientTable(profile) {
       client.client_name ?? '',
       code(client.token_endpoint_auth_method ?? 'client_secret_basic'),
       credential(client),
-      client.grant_types ? client.grant_types.map(code).join(', ') : 'profile default',
+      client.grant_types ? client.grant_types.map(code).join(', ') || 'none' : 'profile default',
       client.redirect_uris?.length ? client.redirect_uris.map(code).join(', ') : '—',
     ].map(cell),
   );
@@ -84,7 +84,7 @@ function table(header, rows) {
   ].join('\n');
 }
 
-const marker = /<!-- generated: (clients|users) (\w+) -->\n[\s\S]*?<!-- end generated -->/g;
+const marker = /<!-- generated: (clients|users) ([\w-]+) -->\n[\s\S]*?<!-- end generated -->/g;
 
 /** The page with every generated block rewritten from the fixtures. */
 export function render(page) {

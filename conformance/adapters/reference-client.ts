@@ -1,3 +1,5 @@
+import { FLAWS, NO_FLAWS } from '../../client/flaws.js';
+import type { Tokens } from '../../client/index.js';
 import {
   type ClientAuthentication,
   clientSecretBasic,
@@ -6,6 +8,7 @@ import {
   FlowManager,
   type FlowManagerOptions,
   type IdentityApi,
+  keycloakRoles,
   none,
   type PresetName,
   presets,
@@ -30,6 +33,18 @@ const identityApis: Readonly<Record<string, (context: CaseContext) => IdentityAp
     url: `${context.issuer}/2.3/me`,
     // The access token alone, as a bearer header: the API no longer takes a key beside it (June 2026).
     params: { site: 'stackoverflow' },
+  }),
+};
+
+/**
+ * What the client concludes about the user beyond the ID token, by profile: a Keycloak app's roles for itself,
+ * read from the access token (what an app authorizes with, and what the kit's Keycloak role case judges).
+ */
+const conclusions: Readonly<
+  Record<string, (tokens: Tokens, context: CaseContext, options: ReferenceClientAdapterOptions) => object>
+> = {
+  keycloak: (tokens, context, options) => ({
+    roles: keycloakRoles(tokens.accessToken, context.clientId, options.flowOptions?.[FLAWS] ?? NO_FLAWS),
   }),
 };
 
@@ -93,10 +108,11 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
         const { url, form } = await context.userAgent.navigate(await manager.start(USER), {
           until: (u) => u.href.startsWith(context.redirectUri),
         });
-        const { claims } = await manager.finish(USER, form ? { url, ...form } : url);
+        const { claims, tokens } = await manager.finish(USER, form ? { url, ...form } : url);
         if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
         else if (identityApis[context.profile]) await manager.identity(USER);
-        return { ok: true, claims: claims as Record<string, unknown> | undefined };
+        const concluded = conclusions[context.profile]?.(tokens, context, options);
+        return { ok: true, claims: concluded ? { ...claims, ...concluded } : claims };
       } catch (error) {
         return failure(error);
       }

@@ -28,6 +28,8 @@ const refused = (
 /** Providers that send no logout tokens: the kit does not play them sending one. */
 const NO_BACKCHANNEL = {
   entra: 'the issuer does not send back-channel logout tokens (Entra logs out front-channel only)',
+  apple: 'the issuer does not send back-channel logout tokens (Apple notifies servers of account events instead)',
+  google: 'the issuer does not send back-channel logout tokens (Google has no logout endpoint at all)',
 };
 
 /** Back-channel logout: the client's endpoint accepts the issuer's logout token and refuses anything else. */

@@ -187,6 +187,8 @@ export class Issuer {
       keys: this.keys,
       idTokenAlgs: config?.enabledJWA?.idTokenSigningAlgValues,
       signsUserinfo: config?.features?.jwtUserinfo?.enabled === true,
+      userinfo: config?.features?.userinfo?.enabled !== false,
+      issParameter: this.profile.issParameter !== false,
       armedOnClient,
     });
   }
@@ -345,6 +347,7 @@ export class Issuer {
       ...this.profileContext,
       routes,
       users: this.users,
+      clients: () => this.clients,
       tokens: this.tokens,
       provider: () => this.#provider,
       sign: (payload, options) => this.sign(payload, options),

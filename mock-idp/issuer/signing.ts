@@ -26,7 +26,8 @@ export class Signer {
       key = importJWK(jwk, alg) as Promise<CryptoKey>;
       this.#imported.set(jwk.kid, key);
     }
-    const header = { alg, kid: jwk.kid, ...(options.typ ? { typ: options.typ } : {}) };
+    const x5t = options.x5t && typeof jwk.x5t === 'string' ? { x5t: jwk.x5t } : {};
+    const header = { alg, kid: jwk.kid, ...(options.typ ? { typ: options.typ } : {}), ...x5t };
     return new SignJWT(payload).setProtectedHeader(header).sign(await key);
   }
 }

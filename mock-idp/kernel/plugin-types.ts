@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { Limits } from '../config/limits.js';
 import type { UserStore } from '../users/user-store.js';
 import type { Routes } from './routes.js';
@@ -26,6 +26,8 @@ export interface SignOptions {
   alg?: string;
   /** The JOSE `typ` header; omitted when not given. */
   typ?: string;
+  /** Adds the signing key's certificate thumbprint (`x5t`) to the header, when the key has one. */
+  x5t?: boolean;
 }
 
 /** What a quirk can use at run time: the issuer's routes, users, keys and token map. */
@@ -33,6 +35,8 @@ export interface QuirkContext extends ProfileContext {
   /** Endpoint paths relative to the mount (what `ctx.path` shows inside the issuer). */
   routes: Routes;
   users: UserStore;
+  /** The issuer's registered clients, as configured or set through the admin API (secrets included). */
+  clients(): readonly ClientMetadata[];
   tokens: TokenFacade;
   provider(): Provider;
   /** Signs a JWT with the issuer's current key for the algorithm. */
@@ -111,6 +115,11 @@ export interface Profile {
   /** Absent for the generic profile, which imitates no one provider. */
   realHost?: RealHost;
   docs?: readonly ProviderDoc[];
+  /**
+   * False for a workload identity issuer (GitHub Actions): it mints tokens for CI jobs and nobody logs in,
+   * so there is no login flow for a client preset, the scenario catalog or the conformance kit to drive.
+   */
+  login?: false;
 }
 
 /**

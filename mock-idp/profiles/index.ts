@@ -6,6 +6,7 @@ import auth0 from './auth0/profile.js';
 import entra from './entra/profile.js';
 import generic from './generic/profile.js';
 import github from './github/profile.js';
+import githubActions from './github-actions/profile.js';
 import gitlab from './gitlab/profile.js';
 import google from './google/profile.js';
 import keycloak from './keycloak/profile.js';
@@ -38,6 +39,7 @@ export const builtinProfiles = [
   apple,
   google,
   github,
+  githubActions,
   keycloak,
   entra,
   generic,
@@ -47,6 +49,9 @@ type BuiltinProfile = (typeof builtinProfiles)[number];
 
 /** The built-in profiles' names, which are also their issuers' names when no issuers are configured. */
 export type BuiltinProfileName = BuiltinProfile['name'];
+
+/** The profiles a user logs in to: every built-in profile but the workload identity issuers. */
+export type LoginProfileName = Exclude<BuiltinProfile, { login: false }>['name'];
 
 /** The providers that live at a real host name (every built-in profile but generic). */
 export type ProviderName = Extract<BuiltinProfile, { realHost: RealHost }>['name'];
@@ -77,4 +82,9 @@ export function findProfile(name: string): Profile | undefined {
 
 export function profileNames(): string[] {
   return builtinProfiles.map((p: Profile) => p.name);
+}
+
+/** The names of the profiles a user logs in to (what presets, scenario delivery and the kit cover), in list order. */
+export function loginProfileNames(): LoginProfileName[] {
+  return builtinProfiles.filter((p: Profile) => p.login !== false).map((p) => p.name as LoginProfileName);
 }

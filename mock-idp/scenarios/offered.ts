@@ -10,6 +10,10 @@ export interface ScenarioHostFacts {
   idTokenAlgs?: readonly string[] | undefined;
   /** It answers userinfo as a signed JWT to a client that registered for it. */
   signsUserinfo: boolean;
+  /** False where the provider has no userinfo endpoint (Apple): nothing there to fault. */
+  userinfo?: boolean | undefined;
+  /** False where the provider sends no RFC 9207 iss with the authorization response: none to remove. */
+  issParameter?: boolean | undefined;
   /** Armed on one client, not served on a scenario issuer URL: JWKS and discovery requests name no client. */
   armedOnClient: boolean;
 }
@@ -32,6 +36,17 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
       `scenario "${scenario.name}" faults the ` +
       `${openidOnly.target === 'transport' ? openidOnly.route : openidOnly.target}, which a ` +
       `plain OAuth 2 issuer does not serve`
+    );
+  const userinfo = faults.find(
+    (fault) => fault.target === 'userinfo' || (fault.target === 'transport' && fault.route === 'userinfo'),
+  );
+  if (host.userinfo === false && userinfo)
+    return `scenario "${scenario.name}" faults the userinfo answer, and this issuer has no userinfo endpoint`;
+  const removesIss = faults.some((fault) => fault.target === 'authorization_response' && fault.set?.iss === null);
+  if (host.issParameter === false && removesIss)
+    return (
+      `scenario "${scenario.name}" removes the iss parameter, which this issuer never sends with ` +
+      `its authorization response`
     );
   const signingAlg = host.keys[0]?.alg;
   const needsOtherAlg = faults.some((fault) => fault.target === 'id_token' && fault.sign === 'other-alg');

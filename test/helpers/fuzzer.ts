@@ -75,6 +75,8 @@ const ERROR_KEYS: Record<string, string[]> = {
   google: ['error', 'error_description'],
   // GitHub's OAuth errors are HTTP 200 (not judged here); its REST API and parse errors carry `message`.
   github: ['error', 'message'],
+  // The token service answers `message`; mock-idp's own routing (scenario issuers, forwarded hosts) OAuth's error.
+  'github-actions': ['error', 'message'],
   keycloak: ['error'],
   entra: ['error'],
   admin: ['error'],
@@ -264,6 +266,7 @@ export async function discoverTargets(baseUrl: string, adminHeaders: Record<stri
         '/oauth/access_token/json',
       ],
       github: ['/user', '/user/emails', '/login/device/code', '/login/device', '/login/oauth/access_token'],
+      'github-actions': ['/idtoken/deploy-production', '/idtoken/%E0%A4%A', '/idtoken/'],
     };
     for (const extra of extras[issuer.profile] ?? []) urls.add(`${base}${extra}`);
     for (const url of urls) add(issuer.name, issuer.profile, mount, url.replace(/^https?:\/\/[^/]+/, baseUrl));

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { presets } from '../../client/index.js';
 import { shortSpec } from '../../conformance/console.js';
-import { builtinProfiles, profileNames, providerDocs } from '../../mock-idp/index.js';
+import { builtinProfiles, loginProfileNames, providerDocs } from '../../mock-idp/index.js';
 import { providerHosts } from '../../mock-idp/msw.js';
 
 // profiles/index.ts is the one list of providers: what other layers name per provider must follow it.
 describe('the profile list drives every per-provider table', () => {
-  it('has a client preset for every built-in profile, and none for a provider it lacks', () => {
-    expect(Object.keys(presets).sort()).toEqual(profileNames().sort());
+  it('has a client preset for every profile a user logs in to, and none for a provider it lacks', () => {
+    expect(Object.keys(presets).sort()).toEqual([...loginProfileNames()].sort());
+    // GitHub Actions mints tokens for CI jobs: no one logs in, so no preset.
+    expect(loginProfileNames()).not.toContain('github-actions');
   });
 
   it('gives msw every profile with a real host, in list order, with the tenant filled in', () => {
@@ -24,6 +26,11 @@ describe('the profile list drives every per-provider table', () => {
         path: '/',
       },
       github: { host: 'github.com', aliases: ['api.github.com'], path: '/' },
+      'github-actions': {
+        host: 'token.actions.githubusercontent.com',
+        aliases: ['run-actions-2-azure-eastus.actions.githubusercontent.com'],
+        path: '/',
+      },
       keycloak: { host: 'keycloak.example.com', aliases: [], path: '/realms/demo' },
       entra: { host: 'login.microsoftonline.com', aliases: [], path: '/4f1c9a3e-8b2d-4e7a-9c61-2d5b7e0f3a84' },
     });

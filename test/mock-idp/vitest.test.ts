@@ -16,6 +16,7 @@ describe('mock-idp/vitest', () => {
       'apple',
       'google',
       'github',
+      'github-actions',
       'keycloak',
       'entra',
       'generic',

@@ -39,6 +39,11 @@ export default defineProfile({
       short: 'Keycloak refresh',
       url: 'https://github.com/keycloak/keycloak/issues/15390',
     },
+    {
+      ref: 'Keycloak AccessToken',
+      short: 'Keycloak AccessToken',
+      url: 'https://www.keycloak.org/docs-api/latest/javadocs/org/keycloak/representations/AccessToken.html',
+    },
   ],
   scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'roles', 'web-origins', 'acr', 'basic'],
   // Role claims belong to the roles scope, which Keycloak puts in access tokens only.

@@ -19,6 +19,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Fault,
+  findProfile,
+  type LoginProfileName,
+  loginProfileNames,
   type MockIdp,
   type RequestRecord,
   type Scenario,
@@ -30,16 +33,7 @@ import {
 import { basicAuth } from '../../helpers/http.js';
 import { fixtureJson, fixtureText, REDIRECT_URI, startTestIdp } from '../../helpers/idp.js';
 
-type ProfileName =
-  | 'generic'
-  | 'stitch'
-  | 'okta'
-  | 'auth0'
-  | 'gitlab'
-  | 'stackexchange'
-  | 'google'
-  | 'github'
-  | 'keycloak';
+type ProfileName = LoginProfileName;
 type Json = Record<string, unknown>;
 type ClientFixture = Json & {
   client_id: string;
@@ -48,17 +42,8 @@ type ClientFixture = Json & {
   token_endpoint_auth_method: TokenEndpointAuthMethod;
 };
 
-const PROFILES: readonly ProfileName[] = [
-  'generic',
-  'stitch',
-  'okta',
-  'auth0',
-  'gitlab',
-  'stackexchange',
-  'google',
-  'github',
-  'keycloak',
-];
+/** Every profile a user logs in to: a new provider joins the matrix by its line in profiles/index.ts. */
+const PROFILES: readonly ProfileName[] = loginProfileNames();
 /**
  * Flows in flight: enough to overlap the slow-transport scenarios and the IdP's waits, few enough for two busy cores.
  */
@@ -80,6 +65,8 @@ interface ProfileDriver {
   /** Whether the profile hands out refresh tokens to this client. */
   refresh: boolean;
   pkce: boolean;
+  /** What the client sends as client_secret when it is not the registered one (Apple's team-signed JWT). */
+  clientSecret?: (client: ClientFixture) => Promise<string>;
   /** The provider's own authorization parameters (Google's access_type). */
   authorizationParams?: Record<string, string>;
   /** Endpoint paths relative to the issuer (without its trailing slash) where discovery does not say. */
@@ -92,6 +79,18 @@ interface ProfileDriver {
 }
 
 const clientOf = (file: string, index = 0) => fixtureJson<ClientFixture[]>(`clients/${file}.json`)[index]!;
+
+const APPLE_TEAM_KEY = fixtureJson<{ keys: (JWK & { kid: string })[] }>('keys/clients/apple-team.json').keys[0]!;
+
+/** Apple's client secret: an ES256 JWT the developer signs with the team's key, for the Services ID. */
+async function appleClientSecret(client: ClientFixture): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ iss: String(client.team_id), sub: client.client_id, aud: 'https://appleid.apple.com' })
+    .setProtectedHeader({ alg: 'ES256', kid: APPLE_TEAM_KEY.kid })
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(await importJWK(APPLE_TEAM_KEY, 'ES256'));
+}
 
 const DRIVERS: Record<ProfileName, ProfileDriver> = {
   generic: {
@@ -138,6 +137,23 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     pkce: true,
     // Google's refresh token: access_type=offline, and prompt=consent for one at every login.
     authorizationParams: { access_type: 'offline', prompt: 'consent' },
+  },
+  apple: {
+    client: clientOf('apple'),
+    // openid alone: name or email would need form_post (the scenarios that want it ask for it).
+    scope: 'openid',
+    openid: true,
+    refresh: true,
+    // Apple documents no PKCE for the web flow.
+    pkce: false,
+    clientSecret: appleClientSecret,
+  },
+  entra: {
+    client: clientOf('entra'),
+    scope: 'openid profile email offline_access',
+    openid: true,
+    refresh: true,
+    pkce: true,
   },
   stackexchange: {
     client: clientOf('stackexchange'),
@@ -212,6 +228,8 @@ interface Flow {
   base: string;
   /** The iss the flow's ID tokens carry when unfaulted. */
   issuer: string;
+  /** Entra's common issuer: the advertised …/{tenantid}/… template, which each token fills with its tid. */
+  issuerTemplate?: string | undefined;
   clientId: string;
   /** Token responses in order, with the grant each was for. */
   tokens: { grant: 'authorization_code' | 'refresh_token'; answer: TokenAnswer }[];
@@ -332,6 +350,7 @@ class Driver {
       flowId,
       base,
       issuer: onScenarioIssuer ? base : issuerUrl,
+      issuerTemplate: this.#issuerTemplate(onScenarioIssuer ? base.slice(root.length) : ''),
       clientId,
       tokens: [],
       callbacks: [],
@@ -377,6 +396,12 @@ class Driver {
     return flow;
   }
 
+  /** The advertised {tenantid} issuer template, under a scenario issuer's path when the flow is on one. */
+  #issuerTemplate(below: string): string | undefined {
+    const advertised = this.#layout?.issuer;
+    return typeof advertised === 'string' && advertised.includes('{tenantid}') ? `${advertised}${below}` : undefined;
+  }
+
   /** Discovery as a client would fetch it; endpoints it moved elsewhere (a fault) are replaced by the issuer's own. */
   async #endpoints(base: string, tagged: typeof fetch, flow: Flow): Promise<Endpoints> {
     if (!this.#driver.openid) {
@@ -392,12 +417,16 @@ class Driver {
     } catch {
       /* a faulted or failed discovery: fall back to the layout */
     }
-    const root = idp.issuers[this.#profile]!.replace(/\/$/, '');
+    // Endpoints sit under the mount, which is the issuer but for a suffix (Entra's /v2.0); a scenario issuer's
+    // endpoints sit under its own URL.
+    const suffix = findProfile(this.#profile)?.issuerSuffix ?? '';
+    const mount = idp.issuers[this.#profile]!.replace(/\/$/, '').slice(0, suffix ? -suffix.length : undefined);
+    const under = base === idp.issuers[this.#profile]!.replace(/\/$/, '') ? mount : base;
     const pick = (name: string): string | undefined => {
       const own = served[name];
-      if (typeof own === 'string' && own.startsWith(`${base}/`)) return own;
+      if (typeof own === 'string' && own.startsWith(`${under}/`)) return own;
       const layout = this.#layout?.[name];
-      return typeof layout === 'string' ? `${base}${layout.slice(root.length)}` : undefined;
+      return typeof layout === 'string' ? `${under}${layout.slice(mount.length)}` : undefined;
     };
     return {
       authorization: pick('authorization_endpoint')!,
@@ -461,7 +490,7 @@ class Driver {
         break;
       case 'client_secret_post':
         body.set('client_id', client.client_id);
-        body.set('client_secret', client.client_secret!);
+        body.set('client_secret', (await this.#driver.clientSecret?.(client)) ?? client.client_secret!);
         break;
       case 'private_key_jwt':
         body.set('client_id', client.client_id);
@@ -577,7 +606,7 @@ const describeRecord = (r: RequestRecord) =>
   `faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
 
 /** The claim value a `set` fault writes, checked where it is cheap to compute; undefined: only presence is checked. */
-function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: string): void {
+function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: string, iss = flow.issuer): void {
   const now = Math.floor(Date.now() / 1000);
   if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
     if ('$now' in spec) {
@@ -592,8 +621,8 @@ function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: str
       else
         expect(actual, label).toBe(
           template
-            .replace('{iss_without_scheme}', flow.issuer.replace(/^https?:\/\//, ''))
-            .replace('{iss}', flow.issuer)
+            .replace('{iss_without_scheme}', iss.replace(/^https?:\/\//, ''))
+            .replace('{iss}', iss)
             .replace('{client_id}', flow.clientId),
         );
     } else if ('$filler' in spec) {
@@ -720,6 +749,12 @@ function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, basel
   }
 }
 
+/** The iss of an unfaulted ID token of the flow: its issuer, or Entra's template filled with the token's tid. */
+function unfaultedIss(flow: Flow, baseline: Baseline): string {
+  const tid = baseline.idTokenClaims?.tid;
+  return flow.issuerTemplate && typeof tid === 'string' ? flow.issuerTemplate.replace('{tenantid}', tid) : flow.issuer;
+}
+
 /** The served ID token differs from a valid one exactly in the way each active ID token fault names. */
 async function expectIdTokenFaults(
   scenario: Scenario,
@@ -748,7 +783,7 @@ async function expectIdTokenFaults(
       expectSetValue(header[name], spec, flow, `${label} header ${name}`);
     for (const name of fault.header?.remove ?? []) expect(header, `${label} header ${name}`).not.toHaveProperty(name);
     for (const [name, spec] of Object.entries(fault.set ?? {}))
-      expectSetValue(claims[name], spec, flow, `${label} claim ${name}`);
+      expectSetValue(claims[name], spec, flow, `${label} claim ${name}`, unfaultedIss(flow, baseline));
     for (const name of fault.remove ?? []) expect(claims, `${label} claim ${name}`).not.toHaveProperty(name);
     const publishedKids = published.keys.map((k) => k.kid);
     switch (fault.sign ?? 'issuer') {
@@ -820,6 +855,15 @@ describe('which scenarios each profile offers', () => {
     expect(idp.issuer(profile).whyNotOffered('id-token-crit-unknown')).toBeUndefined();
   });
 
+  it('refuses what the provider never serves: Apple has no userinfo; Apple, Entra, GitHub send no iss', () => {
+    for (const name of ['userinfo-sub-mismatch', 'userinfo-throttled', 'userinfo-html-error'])
+      expect(idp.issuer('apple').whyNotOffered(name), name).toMatch(/has no userinfo endpoint/);
+    expect(idp.issuer('entra').whyNotOffered('userinfo-throttled')).toBeUndefined();
+    for (const profile of ['apple', 'entra', 'github', 'stackexchange'] as const)
+      expect(idp.issuer(profile).whyNotOffered('iss-param-missing'), profile).toMatch(/never sends/);
+    expect(idp.issuer('generic').whyNotOffered('iss-param-missing')).toBeUndefined();
+  });
+
   it('refuses ID token, JWKS, discovery and userinfo faults on plain OAuth 2 Stack Exchange', () => {
     for (const name of [
       'id-token-crit-unknown',
@@ -849,14 +893,12 @@ const KNOWN_UNDELIVERED: Partial<Record<ProfileName, Record<string, string>>> = 
       'GitLab already answers token_type "bearer": the fault has nothing to change, so nothing is marked served',
   },
   stackexchange: {
-    'iss-param-missing': 'Stack Exchange sends no iss parameter: nothing to remove, so never served',
     'token-expires-in-missing':
       'Stack Exchange answers expires, not expires_in: nothing to remove, so nothing is marked served',
     'token-id-token-missing': 'Stack Exchange issues no id_token: nothing to remove, so nothing is marked served',
     'refresh-token-revoked': 'Stack Exchange issues no refresh tokens: the refresh the fault refuses never happens',
   },
   github: {
-    'iss-param-missing': 'GitHub sends no iss parameter: nothing to remove, so never served',
     'token-expires-in-missing':
       "a GitHub OAuth app's token does not expire: no expires_in to remove, so nothing is marked served",
     'token-id-token-missing': 'GitHub issues no id_token: nothing to remove, so nothing is marked served',
