@@ -108,6 +108,18 @@ describe('the conformance kit', () => {
         ];
         for (const r of report.results.filter((x) => x.verdict === 'skip'))
           expect(r.reason).toMatch(new RegExp(`^(${skipReasons.join('|')})`));
+        // The kit sends logout tokens only as an issuer that says it sends them.
+        const discovery = await fetch(
+          `${profiled.issuers[profile]!.replace(/\/?$/, '/')}.well-known/openid-configuration`,
+        );
+        const sendsLogoutTokens = discovery.ok && (await discovery.json()).backchannel_logout_supported === true;
+        const logoutCases = report.results.filter((r) => r.id.startsWith('backchannel-logout'));
+        expect(logoutCases.length, profile).toBeGreaterThan(0);
+        if (!sendsLogoutTokens)
+          expect(
+            logoutCases.filter((r) => r.verdict !== 'skip'),
+            profile,
+          ).toEqual([]);
       } finally {
         await profiled.close();
       }
