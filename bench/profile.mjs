@@ -145,7 +145,7 @@ function summarize(file, operations) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   // timeDeltas[i] is the time before samples[i]: each sample is charged to the node it hit.
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const totals = { package: new Map(), file: new Map(), function: new Map() };
   let all = 0;
   let idle = 0;
