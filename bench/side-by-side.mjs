@@ -383,4 +383,5 @@ for (const [key, what] of [
   );
 }
 console.log(`mock-idp's first start on this build, untimed in the table: ${fmt(firstStart.readyMs)} ms`);
+console.log('The rows for vitest globalSetup and the conformance catalog come from npm run bench:conformance.');
 process.exit(0);
