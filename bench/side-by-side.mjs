@@ -325,7 +325,9 @@ const rows = [
     pass: medianOf('flows') >= 1.5 && Math.min(...ratios.flows) >= 1.2,
   },
   {
-    label: `client_credentials tokens/s, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, median of ${THROUGHPUT_ROUNDS}`,
+    label:
+      `client_credentials tokens/s, concurrency ${CONCURRENCY}, after ${WARM_UP} warm-up, ` +
+      `median of ${THROUGHPUT_ROUNDS}`,
     key: 'tokens',
     digits: 0,
     faster: fasterPeer('tokens'),
