@@ -78,13 +78,27 @@ const values = (header: string | string[] | undefined) =>
  * such as javascript: would be published as the endpoints' scheme: both are
  * the request's fault, answered here with a 400.
  */
-const validHost = (value: string) => {
+const parsesAsHost = (value: string) => {
   if (!HOST.test(value)) return false;
   try {
     return new URL(`http://${value}`).host !== '';
   } catch {
     return false; // a port over 65535
   }
+};
+
+/**
+ * Host names already found valid: a client sends the same Host on every request, and
+ * parsing it as a URL each time cost several microseconds a request. Bounded, so that
+ * a flood of made-up names costs no memory.
+ */
+const validHosts = new Set<string>();
+const validHost = (value: string) => {
+  if (validHosts.has(value)) return true;
+  if (!parsesAsHost(value)) return false;
+  if (validHosts.size >= 64) validHosts.clear();
+  validHosts.add(value);
+  return true;
 };
 
 function malformedForwarding(req: IncomingMessage): string | undefined {
