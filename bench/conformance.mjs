@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { nodeBinDir } from '../scripts/node-runtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -132,6 +134,14 @@ async function catalogRows() {
   );
   const { startMockIdp } = await import('../dist/mock-idp/index.js');
   const idp = await startMockIdp({ port: 0, logLevel: 'silent', profiles: ['generic'] });
+  // RSS alone cannot tell a leak from a heap V8 chose to grow: the heap in use after a full collection can.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const liveHeapMb = () => {
+    gc();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const heapBefore = liveHeapMb();
   try {
     const reference = await runConformance({ idp, adapter: referenceClientAdapter(), concurrency: 6 });
     process.stdout.write(`reference client (in process, concurrency 6): ${summaryLine(reference)}\n`);
@@ -180,6 +190,10 @@ async function catalogRows() {
       );
       commands.push(report);
     }
+    process.stdout.write(
+      `heap in use after a full GC: ${heapBefore.toFixed(0)} MB before the catalog runs, ` +
+        `${liveHeapMb().toFixed(0)} MB after\n`,
+    );
     return [
       catalogRow('full catalog, black-box web app (the example app)', web, 12_000),
       catalogRow('full catalog, command client (`mock-idp login`, a process per login)', commands, 8_000),
