@@ -147,15 +147,16 @@ async function catalogRows() {
     process.stdout.write(`reference client (in process, concurrency 6): ${summaryLine(reference)}\n`);
 
     // The example app as a user runs it: its own client registration, the reference client's 10 s allowance.
-    const app = await startExampleApp({
-      issuer: idp.issuers.generic,
-      clientId: 'bench-app',
-      clientSecret: 'bench-app-secret',
-      port: 0,
-    });
+    // A fresh app each round: one kept from the last round still holds its rotated keys and logouts.
     const web = [];
-    try {
-      for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < rounds; i++) {
+      const app = await startExampleApp({
+        issuer: idp.issuers.generic,
+        clientId: 'bench-app',
+        clientSecret: 'bench-app-secret',
+        port: 0,
+      });
+      try {
         const report = await runConformance({
           idp,
           adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
@@ -168,9 +169,9 @@ async function catalogRows() {
         });
         process.stdout.write(`web app (the example app), round ${i + 1}: ${summaryLine(report)}\n`);
         web.push(report);
+      } finally {
+        await app.close();
       }
-    } finally {
-      await app.close();
     }
 
     const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));

@@ -373,7 +373,7 @@ async function playCase(
     );
   // Close to the end of a wait the case takes its slot back and waits the rest holding it: a case in the
   // slot then could make the client fetch keys just as its allowance ends, and start the wait over.
-  const lead = Math.min(1000, intervalMs / 4);
+  const lead = Math.min(3000, intervalMs / 3);
   const awaitRotation = async () => {
     for (let remaining = due() - Date.now(); remaining > 0; remaining = due() - Date.now()) {
       // Nothing is armed on the client yet (a rotation is armed after its wait): others may use it meanwhile.
