@@ -85,7 +85,7 @@ async function globalSetupRow() {
     writeFileSync(
       join(project, 'test', 'a.test.ts'),
       // The test says when it starts: the wait before it, not the run's end (the server's stop, vitest's exit).
-      "import { expect, it } from 'vitest';\nit('runs', () => { console.log('FIRST_TEST_AT', Date.now()); " +
+      "import { expect, it } from 'vitest';\nit('runs', () => { console.log('FIRST_TEST_AT ' + Date.now()); " +
         'expect(1).toBe(1); });\n',
     );
     for (const [name, setup] of [
@@ -102,7 +102,7 @@ async function globalSetupRow() {
       const result = spawnSync(process.execPath, [vitest, 'run', '--config', `${name}.config.mjs`], {
         cwd: project,
         encoding: 'utf8',
-        env: { ...process.env, MOCK_IDP_LOG_LEVEL: '' },
+        env: { ...process.env, MOCK_IDP_LOG_LEVEL: '', NO_COLOR: '1' },
       });
       const firstTest = /FIRST_TEST_AT (\d+)/.exec(result.stdout)?.[1];
       if (result.status !== 0 || !firstTest)
