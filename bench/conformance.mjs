@@ -94,7 +94,8 @@ async function globalSetupRow() {
     ])
       writeFileSync(
         join(project, `${name}.config.mjs`),
-        `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/*.test.ts']${setup} } });\n`,
+        "import { defineConfig } from 'vitest/config';\n" +
+          `export default defineConfig({ test: { include: ['test/*.test.ts']${setup} } });\n`,
       );
     const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
     const run = (name) => {
@@ -116,13 +117,16 @@ async function globalSetupRow() {
     for (let i = 0; i < vitestRuns; i++) for (const name of ['without', 'with']) times[name].push(run(name));
     const added = median(times.with) - median(times.without);
     process.stdout.write(
-      `vitest run, one trivial test, ${vitestRuns} runs each, ms until the test starts: without globalSetup ` +
-        `${times.without.map((t) => t.toFixed(0)).join(', ')}; with ${times.with.map((t) => t.toFixed(0)).join(', ')}\n`,
+      `vitest run, one trivial test, ${vitestRuns} runs each, ms until the test starts: without ` +
+        `globalSetup ${times.without.map((t) => t.toFixed(0)).join(', ')}; ` +
+        `with ${times.with.map((t) => t.toFixed(0)).join(', ')}\n`,
     );
     return {
       figure: 'vitest globalSetup: ready before the first test, on top of vitest',
       value: `${added.toFixed(0)} ms`,
-      detail: `${added.toFixed(0)} ms (medians ${median(times.with).toFixed(0)} − ${median(times.without).toFixed(0)} ms)`,
+      detail:
+        `${added.toFixed(0)} ms (medians ${median(times.with).toFixed(0)} − ` +
+        `${median(times.without).toFixed(0)} ms)`,
       target: '≤ 200 ms',
       pass: added <= 200,
     };

@@ -13,7 +13,7 @@ export class Lane {
     this.#free = Math.max(1, size);
   }
 
-  /** Resolves once the caller holds a slot; `first` goes ahead of callers that are not (a rotation whose wait is over). */
+  /** Resolves once the caller holds a slot; `first` goes ahead of callers that are not (a rotation near its end). */
   acquire(first = false): Promise<void> {
     if (this.#free > 0 && this.#queue.length === 0) {
       this.#free -= 1;

@@ -115,7 +115,7 @@ describe('key rotation against the refetch allowance the client declared', () =>
     },
   );
 
-  it('passes the same client with its issuer fixed (a web app): both rotations reach it after the allowance', async () => {
+  it('passes the same client with its issuer fixed (a web app): both rotations reach it in the end', async () => {
     const client = cooldownFromAnyFetch(FAST_ROTATION.jwksRefetchIntervalMs, ['persistent']);
     const clientId = 'rotation-cooldown-any-fetch';
     const report = await runConformance({
