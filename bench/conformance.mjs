@@ -1,74 +1,227 @@
-// How long the conformance catalog takes for one client (target: at most 15 s on
-// this 2-core machine), at several concurrencies. Run: npm run bench:conformance
-
+// The time a user waits (issue #20), each figure against its target, on Node 20 and 24 (BENCH_NODE=24 or
+// BENCH_NODE=20,22,24 to choose): what vitest's globalSetup adds before the first test, the whole catalog
+// against the example web app (black box, the reference client's 10 s JWKS refetch allowance) and against
+// `mock-idp login` as a command client. Run: npm run bench:conformance
+// BENCH_ROUNDS (default 3) catalog runs and BENCH_VITEST_RUNS (default 7) vitest runs of each kind per runtime.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startExampleApp } from '../dist/client/examples/web-app.js';
-import {
-  cases,
-  commandAdapter,
-  referenceClientAdapter,
-  runConformance,
-  summaryLine,
-  toMarkdown,
-  webAppAdapter,
-} from '../dist/conformance/index.js';
-import { startMockIdp } from '../dist/mock-idp/index.js';
+import { nodeBinDir } from '../scripts/node-runtime.mjs';
 
-// RSS alone cannot tell a leak from a heap V8 chose to grow (this process runs without
-// the bin's heap flags): the heap still in use after a full collection can.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
-const liveHeapMb = () => {
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ROWS = 'BENCH_ROWS ';
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const vitestRuns = Number(process.env.BENCH_VITEST_RUNS ?? 7);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-const idp = await startMockIdp({ port: 0, logLevel: 'silent', profiles: ['generic'] });
-const adapter = referenceClientAdapter();
-const rssBefore = process.memoryUsage().rss;
-const heapBefore = liveHeapMb();
-for (const concurrency of [1, 6, 12]) {
-  const report = await runConformance({ idp, adapter, concurrency });
-  console.log(`conformance, ${cases.length} cases, concurrency ${concurrency}: ${summaryLine(report)}`);
-  if (concurrency === 6) process.stdout.write(`\n${toMarkdown(report).split('\n').slice(0, 3).join('\n')}\n\n`);
+if (process.env.BENCH_CONFORMANCE_RUNTIME === '1') await measure();
+else await eachRuntime();
+
+/** This script once per runtime, that node first on PATH; then every runtime's rows side by side. */
+async function eachRuntime() {
+  const majors = (process.env.BENCH_NODE ?? '20,24')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const tables = [];
+  for (const major of majors) {
+    const dir = nodeBinDir(major);
+    const node = join(dir, 'node');
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    process.stdout.write(`\n## Node ${version}\n\n`);
+    const child = spawn(node, [fileURLToPath(import.meta.url)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_CONFORMANCE_RUNTIME: '1', PATH: `${dir}:${process.env.PATH ?? ''}` },
+    });
+    let rows;
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.startsWith(ROWS)) rows = JSON.parse(line.slice(ROWS.length));
+      else process.stdout.write(`${line}\n`);
+    }
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    tables.push({ version, rows, code });
+  }
+  process.stdout.write(
+    `\n## Both runtimes\n\n| figure | target | ${tables.map((t) => `Node ${t.version}`).join(' | ')} |\n`,
+  );
+  process.stdout.write(`|---|---|${tables.map(() => '---').join('|')}|\n`);
+  for (const [i, row] of (tables.find((t) => t.rows)?.rows ?? []).entries()) {
+    const cells = tables.map((t) => (t.rows?.[i] ? `${t.rows[i].value}: ${t.rows[i].pass ? 'PASS' : 'FAIL'}` : '-'));
+    process.stdout.write(`| ${row.figure} | ${row.target} | ${cells.join(' | ')} |\n`);
+  }
+  process.exit(tables.every((t) => t.code === 0) ? 0 : 1);
 }
-console.log(
-  `RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, ` +
-    `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after three catalog runs; heap in ` +
-    `use after a full GC ${heapBefore.toFixed(0)} MB before, ${liveHeapMb().toFixed(0)} MB ` +
-    `after`,
-);
 
-// The black-box adapters: the example web app (one case at a time, its client is fixed),
-// and `mock-idp login` as a command (a process per login: its start-up dominates).
-const app = await startExampleApp({
-  issuer: idp.issuers.generic,
-  clientId: 'bench-app',
-  clientSecret: 'bench-app-secret',
-  port: 0,
-});
-const web = await runConformance({
-  idp,
-  adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
-  client: {
-    clientId: 'bench-app',
-    clientSecret: 'bench-app-secret',
-    redirectUris: [`${app.url}/callback`],
-    backchannelLogoutUri: `${app.url}/backchannel-logout`,
-  },
-});
-console.log(`web adapter, example app: ${summaryLine(web)}`);
-await app.close();
-const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
-const command = await runConformance({
-  idp,
-  adapter: commandAdapter({
-    command:
-      `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} ` +
-      `--client-id {client_id} --timeout 8`,
-  }),
-});
-console.log(`command adapter, mock-idp login (a node process per login): ${summaryLine(command)}`);
-await idp.close();
+async function measure() {
+  const rows = [await globalSetupRow(), ...(await catalogRows())];
+  process.stdout.write(`\n| figure | value | target | |\n|---|---|---|---|\n`);
+  for (const row of rows)
+    process.stdout.write(`| ${row.figure} | ${row.detail} | ${row.target} | ${row.pass ? 'PASS' : 'FAIL'} |\n`);
+  process.stdout.write(`${ROWS}${JSON.stringify(rows)}\n`);
+}
+
+/**
+ * vitest with one trivial test, with and without `globalSetup: ['mock-idp/vitest']`, interleaved, in a
+ * project that has this package installed as a user has it (a copy in node_modules, so vitest loads it as
+ * a dependency). The difference of the medians is what the globalSetup adds before the first test.
+ */
+async function globalSetupRow() {
+  const project = mkdtempSync(join(tmpdir(), 'mock-idp-bench-vitest-'));
+  try {
+    const installed = join(project, 'node_modules', 'mock-idp');
+    mkdirSync(installed, { recursive: true });
+    for (const entry of ['package.json', 'dist', 'fixtures'])
+      cpSync(join(root, entry), join(installed, entry), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'));
+    symlinkSync(join(root, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'));
+    mkdirSync(join(project, 'test'));
+    writeFileSync(
+      join(project, 'test', 'a.test.ts'),
+      // The test says when it starts: the wait before it, not the run's end (the server's stop, vitest's exit).
+      "import { expect, it } from 'vitest';\nit('runs', () => { console.log('FIRST_TEST_AT ' + Date.now()); " +
+        'expect(1).toBe(1); });\n',
+    );
+    for (const [name, setup] of [
+      ['without', ''],
+      ['with', ", globalSetup: ['mock-idp/vitest']"],
+    ])
+      writeFileSync(
+        join(project, `${name}.config.mjs`),
+        "import { defineConfig } from 'vitest/config';\n" +
+          `export default defineConfig({ test: { include: ['test/*.test.ts']${setup} } });\n`,
+      );
+    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+    const run = (name) => {
+      const started = Date.now();
+      const result = spawnSync(process.execPath, [vitest, 'run', '--config', `${name}.config.mjs`], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, MOCK_IDP_LOG_LEVEL: '', NO_COLOR: '1' },
+      });
+      const firstTest = /FIRST_TEST_AT (\d+)/.exec(result.stdout)?.[1];
+      if (result.status !== 0 || !firstTest)
+        throw new Error(`vitest (${name}) failed:\n${result.stdout}${result.stderr}`);
+      return Number(firstTest) - started;
+    };
+    // The first runs fill the caches (vite's, the bin's code cache): not counted.
+    run('without');
+    run('with');
+    const times = { without: [], with: [] };
+    for (let i = 0; i < vitestRuns; i++) for (const name of ['without', 'with']) times[name].push(run(name));
+    const added = median(times.with) - median(times.without);
+    process.stdout.write(
+      `vitest run, one trivial test, ${vitestRuns} runs each, ms until the test starts: without ` +
+        `globalSetup ${times.without.map((t) => t.toFixed(0)).join(', ')}; ` +
+        `with ${times.with.map((t) => t.toFixed(0)).join(', ')}\n`,
+    );
+    return {
+      figure: 'vitest globalSetup: ready before the first test, on top of vitest',
+      value: `${added.toFixed(0)} ms`,
+      detail:
+        `${added.toFixed(0)} ms (medians ${median(times.with).toFixed(0)} − ` +
+        `${median(times.without).toFixed(0)} ms)`,
+      target: '≤ 200 ms',
+      pass: added <= 200,
+    };
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
+async function catalogRows() {
+  const { startExampleApp } = await import('../dist/client/examples/web-app.js');
+  const { commandAdapter, referenceClientAdapter, runConformance, summaryLine, webAppAdapter } = await import(
+    '../dist/conformance/index.js'
+  );
+  const { startMockIdp } = await import('../dist/mock-idp/index.js');
+  const idp = await startMockIdp({ port: 0, logLevel: 'silent', profiles: ['generic'] });
+  // RSS alone cannot tell a leak from a heap V8 chose to grow: the heap in use after a full collection can.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const liveHeapMb = () => {
+    gc();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const heapBefore = liveHeapMb();
+  try {
+    const reference = await runConformance({ idp, adapter: referenceClientAdapter(), concurrency: 6 });
+    process.stdout.write(`reference client (in process, concurrency 6): ${summaryLine(reference)}\n`);
+
+    // The example app as a user runs it: its own client registration, the reference client's 10 s allowance.
+    // A fresh app each round: one kept from the last round still holds its rotated keys and logouts.
+    const web = [];
+    for (let i = 0; i < rounds; i++) {
+      const app = await startExampleApp({
+        issuer: idp.issuers.generic,
+        clientId: 'bench-app',
+        clientSecret: 'bench-app-secret',
+        port: 0,
+      });
+      try {
+        const report = await runConformance({
+          idp,
+          adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+          client: {
+            clientId: 'bench-app',
+            clientSecret: 'bench-app-secret',
+            redirectUris: [`${app.url}/callback`],
+            backchannelLogoutUri: `${app.url}/backchannel-logout`,
+          },
+        });
+        process.stdout.write(`web app (the example app), round ${i + 1}: ${summaryLine(report)}\n`);
+        web.push(report);
+      } finally {
+        await app.close();
+      }
+    }
+
+    const bin = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
+    const command = commandAdapter({
+      command:
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} login --issuer {issuer} ` +
+        '--client-id {client_id} --timeout 8',
+    });
+    // One login first, so that the bin's code cache exists, as it does after a user's first run.
+    await runConformance({ idp, adapter: command, only: ['happy-path'] });
+    const commands = [];
+    for (let i = 0; i < rounds; i++) {
+      const report = await runConformance({ idp, adapter: command });
+      const logins = report.results.reduce((n, r) => n + r.calls.filter((c) => c === 'authorization').length, 0);
+      process.stdout.write(
+        `command client (mock-idp login), round ${i + 1}, ${logins} logins: ${summaryLine(report)}\n`,
+      );
+      commands.push(report);
+    }
+    process.stdout.write(
+      `heap in use after a full GC: ${heapBefore.toFixed(0)} MB before the catalog runs, ` +
+        `${liveHeapMb().toFixed(0)} MB after\n`,
+    );
+    return [
+      catalogRow('full catalog, black-box web app (the example app)', web, 12_000),
+      catalogRow('full catalog, command client (`mock-idp login`, a process per login)', commands, 8_000),
+    ];
+  } finally {
+    await idp.close();
+  }
+}
+
+/** A catalog's median duration, and a failure whatever the time when a verdict of the run went wrong. */
+function catalogRow(figure, reports, targetMs) {
+  const durations = reports.map((r) => r.durationMs);
+  const ms = median(durations);
+  const honest = reports.every((r) => r.passed);
+  return {
+    figure,
+    value: seconds(ms),
+    detail: `${seconds(ms)} (median of ${durations.map(seconds).join(', ')})${honest ? '' : '; a run did not pass'}`,
+    target: `≤ ${targetMs / 1000} s`,
+    pass: honest && ms <= targetMs,
+  };
+}

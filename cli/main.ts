@@ -8,6 +8,8 @@ import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
 import { packageRoot } from '../mock-idp/paths.js';
 import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
 import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
+import { asArgument, parsePort, parseSeconds } from './arguments.js';
+import { addLoginCommand } from './login.js';
 
 const program = new Command('mock-idp')
   .description(
@@ -132,63 +134,7 @@ program
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
-program
-  .command('login')
-  .description(
-    'log in at an OpenID Connect provider as a command-line tool would (RFC 8252 loopback ' +
-      'redirect) and print the tokens and ID token claims as JSON',
-  )
-  .requiredOption('--issuer <url>', "the provider's issuer URL (discovery), e.g. http://127.0.0.1:9400/generic")
-  .requiredOption('--client-id <id>', 'client_id of a native client with an http://127.0.0.1/callback redirect URI')
-  .option('--client-secret <secret>', 'authenticate with client_secret_basic (default: a public client, PKCE only)')
-  .option('--scope <scope>', 'space-separated scope', 'openid profile')
-  .option('--login-hint <hint>', 'login_hint: which user to log in')
-  .addOption(new Option('--timeout <seconds>', 'give up after this many seconds').default(120).argParser(parseSeconds))
-  .addOption(
-    new Option('--port <port>', 'loopback port for the redirect; 0 picks a free one')
-      .default(0)
-      .argParser(asArgument(parsePort)),
-  )
-  .addHelpText(
-    'after',
-    `
-The authorization URL is printed to stderr: open it in a browser. Nothing is launched.
-On success stdout gets {"tokens": {...}, "claims": {...}} and the exit code is 0; on failure 1.
-
-Example:
-  $ mock-idp login --issuer http://127.0.0.1:9400/generic --client-id generic-cli --login-hint bob`,
-  )
-  .action(
-    async (opts: {
-      issuer: string;
-      clientId: string;
-      clientSecret?: string;
-      scope: string;
-      loginHint?: string;
-      timeout: number;
-      port: number;
-    }) => {
-      // Loaded here so that `serve` never pays for the client code.
-      const { loopbackLogin, clientSecretBasic, none } = await import('../client/index.js');
-      try {
-        const result = await loopbackLogin({
-          issuer: opts.issuer,
-          clientId: opts.clientId,
-          clientAuth: opts.clientSecret === undefined ? none() : clientSecretBasic(opts.clientSecret),
-          scope: opts.scope,
-          ...(opts.loginHint !== undefined ? { loginHint: opts.loginHint } : {}),
-          timeoutMs: opts.timeout * 1000,
-          port: opts.port,
-        });
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } catch (error) {
-        const err = error as Error & { code?: unknown };
-        const code = typeof err.code === 'string' ? ` [${err.code}]` : '';
-        process.stderr.write(`mock-idp login: ${err.message ?? String(error)}${code}\n`);
-        process.exitCode = 1;
-      }
-    },
-  );
+addLoginCommand(program);
 
 program
   .command('conform')
@@ -350,30 +296,6 @@ function parseSecondsOrZero(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 2_000_000)
     throw new InvalidArgumentError('expected a number of seconds, 0 or more');
   return Number(value);
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !(seconds > 0) || seconds > 2_000_000)
-    throw new InvalidArgumentError('expected a number of seconds above 0');
-  return seconds;
-}
-
-/** Commander prints an InvalidArgumentError as a one-line usage error; any other error escapes with its stack. */
-function asArgument<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  };
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError(`invalid port "${value}": expected 0-65535`);
-  return port;
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

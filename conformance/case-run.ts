@@ -6,6 +6,7 @@ import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
 import { type CaseFacts, caseFacts } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
 import { type Judgement, judge } from './judge.js';
+import type { Lane } from './lane.js';
 import { mintLogoutToken } from './logout-token.js';
 import { type Registration, registerClient } from './registration.js';
 import { specQuotes } from './spec-quotes.js';
@@ -43,12 +44,35 @@ export interface CaseRunOptions {
   jwksRefetchIntervalMs?: number | undefined;
   /** The client's declared clock tolerance (RunOptions.clockToleranceSeconds). */
   clockToleranceSeconds: number;
+  /**
+   * The runner's slots: a case holds one while it acts on the client, and gives it back while a
+   * rotation waits out the client's refetch allowance.
+   */
+  lane?: Lane | undefined;
+  /**
+   * Whether a rotation may reach the client before its refetch allowance has passed (called once
+   * per such rotation): only where no earlier rotation can have used the allowance up, which for
+   * a fixed client is its first rotation of the run.
+   */
+  mayRotateAtOnce?: (() => boolean) | undefined;
 }
+
+/** How a case's key rotation meets the client's refetch allowance. */
+export type RotationTiming =
+  /** At once when mayRotateAtOnce allows; a rejection of a rotation that came too soon is not judged. */
+  | { rotation: 'at-once' }
+  /** Once the allowance has passed since the client's last JWKS request, and since `notBefore`. */
+  | { rotation: 'after-allowance'; notBefore?: number };
 
 /** A case's result with the facts of its log, for the judgements only the whole run can settle. */
 export interface CaseRun {
   result: CaseResult;
   facts: CaseFacts | undefined;
+  /**
+   * The client rejected a rotation that reached it sooner than its refetch allowance: the result says
+   * nothing, and the case runs again with the rotation after the allowance, counted from this time.
+   */
+  rotatedTooSoon?: number;
 }
 
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
@@ -160,11 +184,11 @@ async function performScript(
  * client to one per 10 s, openid-client to one per 60 s): a rotation reaches
  * it once that allowance has passed since its last JWKS request, as a real
  * rotation would, so the case judges the rotation, not the kit's own pace.
+ * This is when that is, in ms since the epoch.
  */
-async function jwksQuiet(idp: MockIdp, issuerName: string, intervalMs: number): Promise<void> {
+function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0): number {
   const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
-  const wait = last ? Date.parse(last.time) + intervalMs - Date.now() : 0;
-  if (wait > 0) await sleep(wait);
+  return Math.max(last ? Date.parse(last.time) : 0, notBefore) + intervalMs;
 }
 
 /**
@@ -259,13 +283,45 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
  * armed for that client or served on its own scenario issuer instance, the
  * client's actions, and a verdict from the outcome and the request log.
  */
-export async function runCase(options: CaseRunOptions, testCase: ConformanceCase): Promise<CaseRun> {
-  const { idp, issuerName, adapter } = options;
-  const started = performance.now();
+export async function runCase(
+  options: CaseRunOptions,
+  testCase: ConformanceCase,
+  timing: RotationTiming = { rotation: 'after-allowance' },
+): Promise<CaseRun> {
   const delivery = deliveryOf(testCase, options.armIssuerCases === true);
-  const { armed, viaIssuer } = delivery;
   const notPlayable = whyNotPlayable(options, testCase, delivery);
   if (notPlayable) return { result: skippedCase(testCase, notPlayable), facts: undefined };
+  const { idp, lane } = options;
+  // The request-log ids the case saw while it held its slot: with a fixed client, other cases act on
+  // the same client_id while this one waits, and only these windows are its evidence.
+  const windows: { from: number; to?: number }[] = [];
+  const hold = async (first = false) => {
+    await lane?.acquire(first);
+    windows.push({ from: idp.requests.lastId });
+  };
+  const letGo = () => {
+    windows.at(-1)!.to = idp.requests.lastId;
+    lane?.release();
+  };
+  await hold();
+  try {
+    return await playCase(options, testCase, delivery, timing, windows, { hold, letGo });
+  } finally {
+    letGo();
+  }
+}
+
+async function playCase(
+  options: CaseRunOptions,
+  testCase: ConformanceCase,
+  delivery: Delivery,
+  timing: RotationTiming,
+  windows: readonly { from: number; to?: number }[],
+  slot: { hold(first: boolean): Promise<void>; letGo(): void },
+): Promise<CaseRun> {
+  const { idp, issuerName, adapter } = options;
+  const started = performance.now();
+  const { armed, viaIssuer } = delivery;
   let registration: Registration;
   try {
     registration = options.fixedClient
@@ -306,11 +362,40 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     loginParams: testCase.loginParams,
   };
   let isArmed = false;
+  let rotatedEarly = false;
+  const intervalMs = options.jwksRefetchIntervalMs ?? 0;
+  const due = () =>
+    rotationDue(
+      idp,
+      scenarioIssuerName ?? issuerName,
+      intervalMs,
+      timing.rotation === 'after-allowance' ? timing.notBefore : undefined,
+    );
+  // Close to the end of a wait the case takes its slot back and waits the rest holding it: a case in the
+  // slot then could make the client fetch keys just as its allowance ends, and start the wait over.
+  const lead = Math.min(3000, intervalMs / 3);
+  const awaitRotation = async () => {
+    for (let remaining = due() - Date.now(); remaining > 0; remaining = due() - Date.now()) {
+      // Nothing is armed on the client yet (a rotation is armed after its wait): others may use it meanwhile.
+      if (remaining <= lead || isArmed) {
+        await sleep(remaining);
+        continue;
+      }
+      slot.letGo();
+      await sleep(remaining - lead);
+      await slot.hold(true);
+    }
+  };
   const beforeStep = async (step: number) => {
-    // The rotation reaches the login that must see it, once the client may refetch keys: not before a wait
-    // that other logins on the same client could use up.
-    if (step === testCase.rotationStep)
-      await jwksQuiet(idp, scenarioIssuerName ?? issuerName, options.jwksRefetchIntervalMs ?? 0);
+    // The rotation reaches the login that must see it once the client may refetch keys, counted from its
+    // last JWKS request: other logins on the same client during the wait could use the allowance up.
+    // Where no earlier rotation can have used it up, the rotation comes at once; a client that then
+    // rejects it is not judged on that, and meets the rotation again after the allowance.
+    if (step === testCase.rotationStep) {
+      const atOnce = timing.rotation === 'at-once' && options.mayRotateAtOnce?.() !== false;
+      if (atOnce && due() > Date.now()) rotatedEarly = true;
+      else await awaitRotation();
+    }
     if (armed && step === armed.atStep) {
       idp.admin.arm(issuerName, clientId, armed.scenario);
       isArmed = true;
@@ -318,21 +403,26 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
   };
   try {
     const { outcome, deliveredByKit } = await performScript(options, testCase, script, context, beforeStep);
+    const rotatedTooSoon = rotatedEarly && !outcome.ok ? Date.now() : undefined;
+    const inWindow = (id: number) => windows.some((w) => id > w.from && (w.to === undefined || id <= w.to));
     const since = idp.requests.list({ sinceId: firstId });
     // A bounded log that dropped records from this case's window would judge on partial evidence: it is not read.
     const lost = idp.requests.lastId - firstId - since.length;
     const log =
       lost > 0
         ? undefined
-        : since.filter(
-            (r) =>
-              r.clientId === clientId ||
-              (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
-              // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
-              (options.fixedClient !== undefined &&
-                r.issuer === issuerName &&
-                (r.route === 'jwks' || r.route === 'discovery')),
-          );
+        : since
+            .filter(
+              (r) =>
+                r.clientId === clientId ||
+                (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
+                // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
+                (options.fixedClient !== undefined &&
+                  r.issuer === issuerName &&
+                  (r.route === 'jwks' || r.route === 'discovery')),
+            )
+            // A fixed client is every case's: only what came while this case held it is this case's.
+            .filter((r) => options.fixedClient === undefined || inWindow(r.id));
     const facts = log && caseFacts(log);
     const judgement = judge({
       testCase,
@@ -362,6 +452,7 @@ export async function runCase(options: CaseRunOptions, testCase: ConformanceCase
     return {
       facts,
       result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }),
+      ...(rotatedTooSoon !== undefined ? { rotatedTooSoon } : {}),
     };
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { MockIdp } from '../mock-idp/index.js';
 import { type CaseRun, runCase, skippedCase } from './case-run.js';
 import { cases as catalog } from './cases/index.js';
+import { Lane } from './lane.js';
 import { registerFixedClient } from './registration.js';
 import { settleRunWide, summarize } from './run-wide.js';
 import type {
@@ -24,7 +25,10 @@ export interface RunOptions {
   adapter: ClientAdapter;
   /** Only these case ids; default the whole catalog. */
   only?: readonly string[];
-  /** Cases in flight at once: each has its own client, so they do not interfere. Default 6. */
+  /**
+   * Cases acting at once (a rotation waiting out the client's refetch allowance does not count): each has
+   * its own client, so they do not interfere. Default 6.
+   */
   concurrency?: number;
   /** Give up on a client action that neither finishes nor fails; default 10 s. */
   timeoutMs?: number;
@@ -173,15 +177,26 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);
   // One client_id can carry one scenario at a time.
-  const concurrency = options.client ? 1 : (options.concurrency ?? 6);
+  const lane = new Lane(options.client ? 1 : (options.concurrency ?? 6));
+  // A case's own client meets one rotation; a fixed client meets every rotation of the run, and only the
+  // first can be sure the allowance was not used up by an earlier one.
+  let rotationsMet = 0;
+  const mayRotateAtOnce = () => !options.client || rotationsMet++ === 0;
+  const played = { ...caseOptions, lane, mayRotateAtOnce };
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const runs: CaseRun[] = new Array(selected.length);
-  const runOne = async (index: number): Promise<CaseRun> => {
+  const play = async (testCase: ConformanceCase): Promise<CaseRun> => {
+    const first = await runCase(played, testCase, { rotation: 'at-once' });
+    if (first.rotatedTooSoon === undefined) return first;
+    // Rejected a rotation that came sooner than the client's allowance: that says nothing, the next one does.
+    return runCase(played, testCase, { rotation: 'after-allowance', notBefore: first.rotatedTooSoon });
+  };
+  const runOne = (index: number): Promise<CaseRun> => {
     const testCase = selected[index]!;
     const reason = skipReason(testCase, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
-    return reason ? { result: skippedCase(testCase, reason), facts: undefined } : runCase(caseOptions, testCase);
+    return reason ? Promise.resolve({ result: skippedCase(testCase, reason), facts: undefined }) : play(testCase);
   };
   let done = 0;
   const report = (index: number, run: CaseRun) => {
@@ -194,22 +209,17 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const baselineIndex = selected.indexOf(baseline);
   const hiddenSkip = skipReason(baseline, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
   const baselineRun =
-    baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await runCase(caseOptions, baseline);
+    baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await play(baseline);
   if (baselineIndex !== -1) report(baselineIndex, baselineRun!);
-  // Armed rotations next: before any case has shown the client an unknown kid, the first needs no wait.
   const order = selected.map((_, index) => index).filter((index) => index !== baselineIndex);
-  // Then a single-key case, which needs the issuer's JWKS as the client first saw it: before any rotation added keys.
-  const rank = (c: ConformanceCase) => (c.armedAs?.onlyIf ? 2 : c.rotationStep !== undefined ? 1 : 0);
-  if (caseOptions.armIssuerCases) order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, async () => {
-      while (next < order.length) {
-        const index = order[next++]!;
-        report(index, await runOne(index));
-      }
-    }),
-  );
+  // Rotations next, so that their waits overlap the other cases; for a fixed client, the first rotation before
+  // any case has shown it an unknown kid, so that it needs no wait.
+  // Before them, a fixed client's single-key case: it needs the issuer's JWKS as the client first saw it.
+  const rank = (c: ConformanceCase) =>
+    c.armedAs?.onlyIf && caseOptions.armIssuerCases ? 2 : c.rotationStep !== undefined ? 1 : 0;
+  order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
+  // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
+  await Promise.all(order.map(async (index) => report(index, await runOne(index))));
   const results = settleRunWide(selected, runs, baselineRun);
   const summary = summarize(results);
   return {

@@ -10,11 +10,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { MockIdp } from '../mock-idp/index.js';
 import { cases } from './cases/index.js';
-import { runConformance } from './run.js';
 import type { ClientAdapter, ConformanceReport } from './types.js';
 
-// The server loads only when a block starts one: collecting the tests stays free of oidc-provider.
+// The server and the runner load only when a block starts: collecting the tests, and a globalSetup
+// importing the same entry, stay free of oidc-provider and the kit's HTTP machinery.
 const loadServer = () => import('../mock-idp/index.js');
+const loadRunner = () => import('./run.js');
 
 export interface DescribeConformanceOptions {
   /** Issuer (profile) to test against; default "generic". */
@@ -41,7 +42,7 @@ export function describeConformance(adapter: ClientAdapter, options: DescribeCon
     let idp: MockIdp | undefined;
     let report: Promise<ConformanceReport> | undefined;
     beforeAll(async () => {
-      const { startMockIdp } = await loadServer();
+      const [{ startMockIdp }, { runConformance }] = await Promise.all([loadServer(), loadRunner()]);
       idp = await startMockIdp({ port: 0, logLevel: 'silent', requestLogSize: 20_000 });
       report = runConformance({
         idp,

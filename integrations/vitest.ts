@@ -11,3 +11,6 @@
 
 export { type DescribeConformanceOptions, describeConformance } from '../conformance/vitest.js';
 export * from '../mock-idp/vitest.js';
+// The package's globalSetup runs the built bin in a process of its own (mock-idp/vitest.ts's setup starts
+// the server in the test run's process, as this repository's own suite wants its sources served).
+export { setup } from './server-process.js';

@@ -133,6 +133,8 @@ interface Login {
   opened: Set<string>;
   /** Ends the login early: the IdP showed a page instead of sending the browser back. */
   abandon(message: string): void;
+  /** Ends the login early: the command sent the browser to authorize somewhere other than the issuer. */
+  leave(message: string): void;
   /** Something the browser could not do; part of the reason only if the command then fails. */
   note(message: string): void;
 }
@@ -159,6 +161,16 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
     if (login.opened.has(href)) return;
     login.opened.add(href);
     const idpOrigin = new URL(issuer).origin;
+    const target = new URL(href);
+    // Where the case's discovery sent it (plain http on another host): no browser of the kit's goes there,
+    // and the command would wait for a callback that never comes.
+    if (target.origin !== idpOrigin) {
+      login.leave(
+        `it sent the browser to authorize at ${target.origin}${target.pathname}, not at the issuer; ` +
+          "the kit's browser stops there",
+      );
+      return;
+    }
     try {
       const stop = await login.browser.navigate(href, {
         until: (url) => url.origin !== idpOrigin,
@@ -244,6 +256,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let abandoned: string | undefined;
+      let left: string | undefined;
       let browserNote: string | undefined;
       const login: Login = {
         child,
@@ -251,6 +264,10 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         opened: new Set(),
         abandon(message) {
           abandoned ??= message;
+          killGroup(child, 'SIGTERM');
+        },
+        leave(message) {
+          left ??= message;
           killGroup(child, 'SIGTERM');
         },
         note(message) {
@@ -262,12 +279,19 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
 
       const authorizationUrls = /https?:\/\/[^\s"'<>]+/g;
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
+      const issuerOrigin = new URL(context.issuer).origin;
       let stdout = '';
       let stderr = '';
       const scan = (line: string) => {
         for (const [href] of line.matchAll(authorizationUrls)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
-          if (href.startsWith(issuerPrefix) && /[?&](response_type|request_uri)=/.test(href))
+          if (!/[?&](response_type|request_uri)=/.test(href)) continue;
+          const offIssuer = !href.startsWith(`${issuerOrigin}/`);
+          // Its own request at another origin: discovery named an authorization endpoint elsewhere.
+          if (
+            href.startsWith(issuerPrefix) ||
+            (offIssuer && href.includes(`client_id=${encodeURIComponent(context.clientId)}`))
+          )
             void open(login, context.issuer, href);
         }
       };
@@ -302,6 +326,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         });
         // Abandoned only at a page of mock-idp's own: it refused the command's request, so no fault reached it.
         if (abandoned !== undefined) return { ok: false, code: 'abandoned', refusedByIdp: true, message: abandoned };
+        if (left !== undefined) return { ok: false, code: 'left-issuer', message: left };
         if (code === 0) return { ok: true, claims: claimsFrom(stdout) };
         const said = lastLine(stderr) || lastLine(stdout);
         const how = signal ? `killed by ${signal}` : `exited with ${code}`;

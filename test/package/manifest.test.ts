@@ -89,6 +89,7 @@ describe('the npm package', () => {
       'package.json',
       'dist/bin/mock-idp.cjs',
       'dist/bin/cli.cjs',
+      'dist/bin/login.cjs',
       'dist/mock-idp/index.d.ts',
       'dist/mock-idp/helpers.js',
       'fixtures/keys/stitch.json',
@@ -206,8 +207,8 @@ describe('the npm package', () => {
       }
     });
 
-    it('is never shipped: the bin folder holds only the launcher and the bundle', () => {
-      expect(readdirSync(dirname(bin)).sort()).toEqual(['cli.cjs', 'mock-idp.cjs']);
+    it('is never shipped: the bin folder holds only the launcher and the bundles', () => {
+      expect(readdirSync(dirname(bin)).sort()).toEqual(['cli.cjs', 'login.cjs', 'mock-idp.cjs']);
     });
   });
 
