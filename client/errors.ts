@@ -108,7 +108,11 @@ export class CallbackError extends RelyingPartyError {
   }
 }
 
-export type DiscoveryErrorCode = 'discovery_failed' | 'discovery_issuer_mismatch' | 'endpoint_missing';
+export type DiscoveryErrorCode =
+  | 'discovery_failed'
+  | 'discovery_issuer_mismatch'
+  | 'endpoint_missing'
+  | 'insecure_endpoint';
 
 export class DiscoveryError extends RelyingPartyError {
   declare readonly code: DiscoveryErrorCode;

@@ -118,5 +118,44 @@ async function discover(issuer: string, clientId: string, http: Http, allowInsec
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new DiscoveryError('endpoint_missing', `${issuer} publishes no authorization_endpoint or token_endpoint`);
   }
+  const insecure = insecureEndpoint(issuer, metadata);
+  if (insecure)
+    throw new DiscoveryError(
+      'insecure_endpoint',
+      `${issuer} names ${insecure[0]} ${insecure[1]}: plain http on another host ` +
+        '(OpenID Connect Core 16.17 asks for TLS)',
+    );
   return metadata;
+}
+
+const ENDPOINTS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'end_session_endpoint',
+  'pushed_authorization_request_endpoint',
+  'revocation_endpoint',
+  'introspection_endpoint',
+] as const;
+
+/**
+ * An endpoint over plain http away from the issuer: a forged or careless document would send codes,
+ * secrets and tokens in clear. Plain http stays allowed at loopback and at the issuer's own origin
+ * (a mock in a container network, where the caller already allowed insecure requests).
+ */
+function insecureEndpoint(issuer: string, metadata: ServerMetadata): [string, string] | undefined {
+  const origin = new URL(issuer).origin;
+  for (const name of ENDPOINTS) {
+    const value = metadata[name];
+    if (typeof value !== 'string') continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue;
+    }
+    if (url.protocol === 'http:' && url.origin !== origin && !isLoopback(url)) return [name, value];
+  }
+  return undefined;
 }

@@ -165,6 +165,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
     return done('pass', outcome.ok ? 'accepted (allowed)' : `rejected (allowed): ${rejection(outcome)}`);
   }
   if (outcome.ok) return miss('accepted a response it must reject');
+  // Its login went where the faulty answer pointed: that is using the fault, whatever happened next.
+  if (outcome.code === 'left-issuer') return miss(`followed it: ${outcome.message}`);
   if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);
   // It did not take the fault, but a server error is no answer to give a user.
   if ((outcome.status ?? 0) >= 500)

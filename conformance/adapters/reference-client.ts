@@ -16,6 +16,7 @@ import {
   RelyingPartyError,
 } from '../../client/index.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
+import { offIssuerAuthorization } from './off-issuer.js';
 
 export interface ReferenceClientAdapterOptions {
   name?: string;
@@ -105,7 +106,10 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     async run(context) {
       try {
         const manager = flowsFor(context);
-        const { url, form } = await context.userAgent.navigate(await manager.start(USER), {
+        const start = new URL(await manager.start(USER));
+        const left = offIssuerAuthorization(start, context);
+        if (left) return left;
+        const { url, form } = await context.userAgent.navigate(start, {
           until: (u) => u.href.startsWith(context.redirectUri),
         });
         const { claims, tokens } = await manager.finish(USER, form ? { url, ...form } : url);

@@ -1,5 +1,6 @@
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { ClientAdapter, ClientOutcome } from '../types.js';
+import { offIssuerAuthorization } from './off-issuer.js';
 
 /** When the app's final page means "logged in", for apps without a who-am-I URL. */
 export interface WebAppSuccessRule {
@@ -134,6 +135,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }
+      const left = landing.response ? undefined : offIssuerAuthorization(landing.url, context, 'the app');
+      if (left) return left;
       const finalUrl = landing.url.href;
       // Where, for a person: the app's own pages by path, and never the query (it carries the code).
       const place = (url: URL) => (url.origin === base.origin ? url.pathname : `${url.origin}${url.pathname}`);

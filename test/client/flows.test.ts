@@ -133,6 +133,19 @@ describe('options', () => {
       cause: { code: 'OAUTH_HTTP_REQUEST_FORBIDDEN' },
     });
   });
+  it('refuses a discovery document that names plain-http endpoints on another host', async () => {
+    const flows = new FlowManager(
+      presets.generic(`${issuer()}/s/discovery-http-endpoints~flows`, {
+        clientId: 'generic-spa',
+        clientAuth: none(),
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+    await expect(flows.start('user-1')).rejects.toMatchObject({
+      code: 'insecure_endpoint',
+      message: expect.stringMatching(/names authorization_endpoint http:\/\/attacker\.example:/),
+    });
+  });
 });
 
 describe('sessions', () => {

@@ -8,6 +8,7 @@ import {
   type ConformanceReport,
   cases,
   commandAdapter,
+  referenceClientAdapter,
   runConformance,
   webAppAdapter,
 } from '../../conformance/index.js';
@@ -174,6 +175,31 @@ describe('the command adapter', () => {
     const happy = report.results.find((r) => r.id === 'happy-path')!;
     expect(happy.outcome).toMatchObject({ ok: true, claims: { sub: expect.any(String) } });
   }, 60_000);
+
+  it('fails a command that sends the browser to the plain-http endpoint discovery names on another host', async () => {
+    // A naive client: it takes whatever authorization endpoint discovery names, prints it and waits.
+    const naive =
+      'const e=process.env;fetch(e.MOCK_IDP_ISSUER+"/.well-known/openid-configuration").then(r=>r.json())' +
+      '.then(d=>{console.log(d.authorization_endpoint+"?response_type=code&client_id="+' +
+      'encodeURIComponent(e.MOCK_IDP_CLIENT_ID)+"&redirect_uri="+encodeURIComponent(e.MOCK_IDP_REDIRECT_URI));' +
+      'setTimeout(()=>{},20000)})';
+    const report = await runConformance({
+      idp: idp(),
+      only: ['discovery-http-endpoints'],
+      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(naive)}` }),
+    });
+    expect(report.results[0]).toMatchObject({ verdict: 'warn', outcome: { ok: false, code: 'left-issuer' } });
+    expect(report.results[0]!.reason).toMatch(
+      /^followed it: it sent the browser to authorize at http:\/\/attacker\.example/,
+    );
+    // The reference client refuses the document before sending anyone anywhere.
+    const strict = await runConformance({
+      idp: idp(),
+      only: ['discovery-http-endpoints'],
+      adapter: referenceClientAdapter(),
+    });
+    expect(strict.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: false, code: 'insecure_endpoint' } });
+  }, 30_000);
 
   it('is the browser of a command that launches one through $BROWSER', async () => {
     const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));

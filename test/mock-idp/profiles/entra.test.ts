@@ -107,7 +107,7 @@ describe('entra: discovery and keys', () => {
 
 describe('entra: the authorization response', () => {
   // Entra's discovery does not offer RFC 9207 iss, and on common the issuer it would name is a template.
-  it('carries no iss, by query, by form_post, in a fragment or as an error, and discovery does not advertise it', async () => {
+  it('carries no iss (query, form_post, fragment or error redirect), and discovery does not advertise it', async () => {
     const doc = await json(await fetch(`${common}/v2.0/.well-known/openid-configuration`));
     expect(doc).not.toHaveProperty('authorization_response_iss_parameter_supported');
     const { callback } = await login(tenant);

@@ -1,0 +1,20 @@
+import type { CaseContext, ClientOutcome } from '../types.js';
+
+/**
+ * A client's own authorization request aimed somewhere other than the issuer: discovery named an
+ * endpoint elsewhere (plain http on another host) and the client used it. No browser of the kit's
+ * goes there, and a failed fetch there is no rejection: the client took the faulty endpoint.
+ */
+export function offIssuerAuthorization(
+  target: URL,
+  context: Pick<CaseContext, 'issuer' | 'clientId'>,
+  who = 'it',
+): ClientOutcome | undefined {
+  if (target.origin === new URL(context.issuer).origin) return undefined;
+  if (target.searchParams.get('client_id') !== context.clientId) return undefined;
+  return {
+    ok: false,
+    code: 'left-issuer',
+    message: `${who} sent the browser to authorize at ${target.origin}${target.pathname}, not at the issuer`,
+  };
+}
