@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +13,8 @@ import { appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
 import { UserAgent } from '../../mock-idp/index.js';
-import { basicAuth } from '../helpers/http.js';
 import { useIdp } from '../helpers/idp.js';
+import { rawCodeLogin } from '../helpers/login.js';
 
 /** generic, plus each provider a flawed client falls into a trap of (GitHub's 200-status error needs GitHub). */
 const idp = useIdp({ profiles: ['generic', ...new Set(flawedClients.flatMap((f) => (f.profile ? [f.profile] : [])))] });
@@ -166,34 +165,9 @@ describe('key rotation for a client whose issuer is fixed (a web app): armed on 
       name: 'checks the first login only',
       capabilities: ['issuer-url', 'persistent'],
       async run({ issuer, clientId, clientSecret, redirectUri, userAgent, step }) {
-        const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-          authorization_endpoint: string;
-          token_endpoint: string;
-          jwks_uri: string;
-        };
-        const verifier = randomBytes(32).toString('base64url');
-        const url = new URL(metadata.authorization_endpoint);
-        url.search = new URLSearchParams({
-          client_id: clientId,
-          response_type: 'code',
-          scope: 'openid',
-          redirect_uri: redirectUri,
-          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-          code_challenge_method: 'S256',
-        }).toString();
-        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-        const token = await fetch(metadata.token_endpoint, {
-          method: 'POST',
-          headers: { authorization: basicAuth(clientId, clientSecret) },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code: callback.searchParams.get('code') ?? '',
-            redirect_uri: redirectUri,
-            code_verifier: verifier,
-          }),
-        });
+        const { token, jwksUri } = await rawCodeLogin({ issuer, clientId, clientSecret, redirectUri, userAgent });
         if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
-        if (step === 0) await (await fetch(metadata.jwks_uri)).arrayBuffer();
+        if (step === 0) await (await fetch(jwksUri)).arrayBuffer();
         return { ok: true };
       },
     };

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,8 +8,8 @@ import {
 } from '../../conformance/index.js';
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
-import { basicAuth } from '../helpers/http.js';
 import { useIdp } from '../helpers/idp.js';
+import { rawCodeLogin } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
@@ -31,36 +30,11 @@ function cooldownFromAnyFetch(intervalMs: number, capabilities: NonNullable<Clie
     name: 'refetch limit counted from any JWKS request',
     capabilities,
     async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
-      const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-        authorization_endpoint: string;
-        token_endpoint: string;
-        jwks_uri: string;
-      };
-      const verifier = randomBytes(32).toString('base64url');
-      const url = new URL(metadata.authorization_endpoint);
-      url.search = new URLSearchParams({
-        client_id: clientId,
-        response_type: 'code',
-        scope: 'openid',
-        redirect_uri: redirectUri,
-        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-        code_challenge_method: 'S256',
-      }).toString();
-      const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-      const token = await fetch(metadata.token_endpoint, {
-        method: 'POST',
-        headers: { authorization: basicAuth(clientId, clientSecret) },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: callback.searchParams.get('code') ?? '',
-          redirect_uri: redirectUri,
-          code_verifier: verifier,
-        }),
-      });
+      const { token, jwksUri } = await rawCodeLogin({ issuer, clientId, clientSecret, redirectUri, userAgent });
       if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
       const idToken = ((await token.json()) as { id_token: string }).id_token;
       const load = async () => {
-        const keys = (await (await fetch(metadata.jwks_uri)).json()) as JSONWebKeySet;
+        const keys = (await (await fetch(jwksUri)).json()) as JSONWebKeySet;
         caches.set(clientId, { keys, fetchedAt: Date.now() });
         return keys;
       };

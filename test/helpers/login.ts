@@ -1,5 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { UserAgent } from '../../mock-idp/index.js';
+import { basicAuth } from './http.js';
 import { REDIRECT_URI } from './idp.js';
 
 /** openid-client configured for a mock-idp issuer over plain http on loopback. */
@@ -113,4 +115,45 @@ export async function codeFlow(
     expectedNonce: nonce,
   });
   return { tokens, callback, agent };
+}
+
+/**
+ * A hand-written client's login, with nothing checked: discovery, an S256 code request through the
+ * kit's browser, and the code redeemed with Basic credentials. Test adapters judge what comes back.
+ */
+export async function rawCodeLogin(context: {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  userAgent: UserAgent;
+}): Promise<{ token: Response; jwksUri: string }> {
+  const { issuer, clientId, clientSecret, redirectUri, userAgent } = context;
+  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+    authorization_endpoint: string;
+    token_endpoint: string;
+    jwks_uri: string;
+  };
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(metadata.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: redirectUri,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
+  const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+  const token = await fetch(metadata.token_endpoint, {
+    method: 'POST',
+    headers: { authorization: basicAuth(clientId, clientSecret) },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  return { token, jwksUri: metadata.jwks_uri };
 }
