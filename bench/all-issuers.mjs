@@ -1,15 +1,15 @@
 // Code + PKCE flows spread over every issuer of a running mock-idp, each with its
 // profile's shipped fixture client: what `npm start` serves, with nothing configured.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importJWK, SignJWT } from 'jose';
 import { loginProfileNames } from '../dist/mock-idp/index.js';
 import { driver } from './http-driver.mjs';
+import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 // Profiles whose plain-OAuth scopes are not openid's.
 const SCOPES = { github: 'read:user', stackexchange: 'private_info' };
 const AUTH_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
@@ -73,19 +73,12 @@ export async function issuerTargets(baseUrl) {
 
 /** One authorization code + PKCE flow at a target: every redirect with a fresh cookie jar, then the code redeemed. */
 export async function targetFlow(target) {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(target.authorization);
-  url.search = new URLSearchParams({
+  const { url, verifier } = pkceAuthorization(target.authorization, {
     client_id: target.clientId,
-    response_type: 'code',
     scope: target.scope,
-    redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'),
-    code_challenge_method: 'S256',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     // Stitch wants 32 to 300 characters.
     ...(target.scope.includes('openid') ? { nonce: randomBytes(16).toString('hex') } : {}),
-  }).toString();
+  });
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`${target.name}: no code at ${callback.href}`);

@@ -7,33 +7,22 @@
 // fixed cost of a request to an issuer). node bench/profile.mjs [file.cpuprofile]
 // only summarizes a profile already taken.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bannerUrl } from './banner.mjs';
 import { driver } from './http-driver.mjs';
+import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 1000);
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 3000);
 const TASK = process.env.BENCH_PROFILE ?? 'flows';
 const basic = (id, secret) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` });
 
 async function flow(issuer) {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${issuer}/auth`);
-  url.search = new URLSearchParams({
-    client_id: 'generic-basic',
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'),
-    code_challenge_method: 'S256',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-  }).toString();
+  const { url, verifier } = pkceAuthorization(`${issuer}/auth`, { client_id: 'generic-basic' });
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const body = await driver.postForm(
     `${issuer}/token`,

@@ -3,17 +3,16 @@
 // flow authorized on one replica and redeemed on the other. Prints figures only.
 // BENCH_FLOWS (1500), BENCH_WARM_UP (300) and BENCH_CONCURRENCY (16) change the run.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { driver } from './http-driver.mjs';
+import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
 
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 1500);
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const AUTH = { authorization: `Basic ${Buffer.from('generic-basic:generic-basic-secret').toString('base64')}` };
 const cli = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 
@@ -61,17 +60,7 @@ async function stop(child) {
 }
 
 async function flow(authorizeAt, tokenAt) {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${authorizeAt}/generic/auth`);
-  url.search = new URLSearchParams({
-    client_id: 'generic-basic',
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'),
-    code_challenge_method: 'S256',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-  }).toString();
+  const { url, verifier } = pkceAuthorization(`${authorizeAt}/generic/auth`, { client_id: 'generic-basic' });
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   const body = await driver.postForm(

@@ -3,7 +3,6 @@
 // load driver. Every ratio is against the faster peer of the round. Run: npm run bench.
 // Prints figures only; nothing here asserts, so a slow CI machine never fails a build.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -12,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { issuerTargets, targetFlow } from './all-issuers.mjs';
 import { driver } from './http-driver.mjs';
+import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const CONCURRENCY = 8;
 const STARTUP_RUNS = Number(process.env.BENCH_STARTS ?? 5);
 const TOKEN_REQUESTS = Number(process.env.BENCH_TOKENS ?? 4000);
@@ -154,17 +153,7 @@ async function clientCredentials(server, issuer) {
 
 /** One full authorization code + PKCE flow: every redirect hop with a fresh cookie jar, then the token request. */
 async function codeFlow(server, issuer) {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(server.authorize(issuer));
-  url.search = new URLSearchParams({
-    client_id: server.clientId,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: randomBytes(8).toString('hex'),
-    code_challenge_method: 'S256',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-  }).toString();
+  const { url, verifier } = pkceAuthorization(server.authorize(issuer), { client_id: server.clientId });
   const callback = await driver.navigate(url, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code at ${callback.href}`);

@@ -5,7 +5,7 @@
 // MOCK_IDP_SOAK_SECONDS (60), MOCK_IDP_SOAK_ATTACK_SECONDS (20), MOCK_IDP_SOAK_CONCURRENCY (50) and
 // MOCK_IDP_SOAK_STORE_SIZE (2000 entries per issuer) change the run.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bannerUrl } from './banner.mjs';
 import { driver } from './http-driver.mjs';
+import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
 
 const SECONDS = Number(process.env.MOCK_IDP_SOAK_SECONDS ?? 60);
 const ATTACK_SECONDS = Number(process.env.MOCK_IDP_SOAK_ATTACK_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.MOCK_IDP_SOAK_CONCURRENCY ?? 50);
 // Small enough that every issuer's store fills within the run: memory must then level off.
 const STORE_SIZE = Number(process.env.MOCK_IDP_SOAK_STORE_SIZE ?? 2000);
-const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const SECRET = 'soak-client-secret-0123456789';
 const cli = fileURLToPath(new URL('../dist/bin/mock-idp.cjs', import.meta.url));
 
@@ -109,18 +109,12 @@ const noteError = (name, error) => {
 };
 
 async function codeFlow(issuer) {
-  const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL(issuer.authorization);
-  authorize.search = new URLSearchParams({
+  const { url: authorize, verifier } = pkceAuthorization(issuer.authorization, {
     client_id: 'soak-client',
-    response_type: 'code',
     scope: SCOPES[issuer.profile],
-    redirect_uri: REDIRECT_URI,
     state: randomBytes(16).toString('hex'),
     ...(issuer.profile === 'stackexchange' ? {} : { nonce: randomBytes(16).toString('hex') }),
-    code_challenge_method: 'S256',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-  }).toString();
+  });
   const callback = await driver.navigate(authorize, (u) => u.href.startsWith(REDIRECT_URI));
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search.slice(0, 120)}`);
