@@ -66,8 +66,12 @@ function runWithCodeCache(root: string | undefined): void {
   const stat = fs.statSync(filename);
   // V8 checks the source length and its flags, not the content: the bundle's size
   // and mtime in the name keep a rebuilt bundle from meeting an old cache.
-  // Named after where the bundle is too, so that two installations keep a cache each.
-  const prefix = `cli-${pathKey(filename)}-`;
+  // Named after where the bundle is too, so that two installations keep a cache each,
+  // and after the node flags: V8 rejects a cache made under other flags, so `npx mock-idp`
+  // (the shebang's flags) and `node mock-idp.cjs` (vitest's globalSetup) would each
+  // reject and overwrite the other's at every start.
+  const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
+  const prefix = `cli-${pathKey(filename)}-${pathKey(flags)}-`;
   const cacheFile =
     root &&
     path.join(

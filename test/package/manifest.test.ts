@@ -123,8 +123,8 @@ describe('the npm package', () => {
     // Node 22.1+ has its own module compile cache; Node 20 gets V8's code cache through vm.Script.
     const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
     /** Starts the bin as its shebang does, on this runtime, and returns what it printed. */
-    const run = (launcher: string, cacheDir: string) =>
-      spawnSync(process.execPath, [...flags, launcher, '--version'], {
+    const run = (launcher: string, cacheDir: string, nodeFlags = flags) =>
+      spawnSync(process.execPath, [...nodeFlags, launcher, '--version'], {
         encoding: 'utf8',
         env: {
           ...process.env,
@@ -193,6 +193,21 @@ describe('the npm package', () => {
       const again = run(bin, cacheDir);
       expect(again.status).toBe(0);
       expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
+    });
+
+    // Node 22+'s own compile cache keys its entries by the flags itself.
+    it.skipIf(compileCache)('keeps a cache per set of node flags: a start under other flags evicts nothing', () => {
+      const cacheDir = cacheFolder();
+      // As vitest's globalSetup starts it: node with no V8 flags of the shebang's.
+      const plain = () => run(bin, cacheDir, []);
+      expect(run(bin, cacheDir).status).toBe(0);
+      const other = plain();
+      expect(other.status).toBe(0);
+      expect(other.stderr).toMatch(/code-cache absent /);
+      expect(plain().stderr).toMatch(/code-cache accepted /);
+      const again = run(bin, cacheDir);
+      expect(again.stderr).toMatch(/code-cache accepted /);
+      expect(again.stderr).not.toMatch(/rejected/);
     });
 
     it('only costs speed when the cache cannot be written', () => {
