@@ -122,7 +122,7 @@ describe('the npm package', () => {
     const flags = readFileSync(bin, 'utf8').split('\n')[0]!.split(' node ')[1]!.trim().split(/\s+/);
     // Node 22.1+ has its own module compile cache; Node 20 gets V8's code cache through vm.Script.
     const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
-    /** Starts the bin as its shebang does, on this runtime, and returns what it printed. */
+    /** Starts the bin as its shebang does (or under `nodeFlags`), on this runtime, and returns what it printed. */
     const run = (launcher: string, cacheDir: string, nodeFlags = flags) =>
       spawnSync(process.execPath, [...nodeFlags, launcher, '--version'], {
         encoding: 'utf8',
@@ -195,7 +195,7 @@ describe('the npm package', () => {
       expect(again.stderr).toMatch(compileCache ? /was accepted/ : /code-cache accepted /);
     });
 
-    // Node 22+'s own compile cache keys its entries by the flags itself.
+    // Node 22+ uses Node's own compile cache, whose files the launcher does not name (it held across these flags).
     it.skipIf(compileCache)('keeps a cache per set of node flags: a start under other flags evicts nothing', () => {
       const cacheDir = cacheFolder();
       // As vitest's globalSetup starts it: node with no V8 flags of the shebang's.
