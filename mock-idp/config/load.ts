@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.js';
 
 export class ConfigError extends Error {

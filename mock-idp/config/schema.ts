@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_LIMITS } from './limits.js';
 
 // Timestamps must be numbers (OIDC Core 5.1): a string date in a fixture is

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toClientMetadata } from '../clients/normalize.js';
 import { ConfigError, formatIssues } from '../config/load.js';
 import { ClientSchema, type IssuerConfig, IssuerSchema, type MockIdpConfig, UserSchema } from '../config/schema.js';

@@ -90,6 +90,8 @@ describe('the npm package', () => {
       'dist/bin/mock-idp.cjs',
       'dist/bin/cli.cjs',
       'dist/bin/login.cjs',
+      'dist/bin/lib/graphql.cjs',
+      'dist/bin/lib/yaml.cjs',
       'dist/mock-idp/index.d.ts',
       'dist/mock-idp/helpers.js',
       'fixtures/keys/stitch.json',
@@ -223,7 +225,13 @@ describe('the npm package', () => {
     });
 
     it('is never shipped: the bin folder holds only the launcher and the bundles', () => {
-      expect(readdirSync(dirname(bin)).sort()).toEqual(['cli.cjs', 'login.cjs', 'mock-idp.cjs']);
+      expect(readdirSync(dirname(bin)).sort()).toEqual(['cli.cjs', 'lib', 'login.cjs', 'mock-idp.cjs']);
+      expect(readdirSync(join(dirname(bin), 'lib')).sort()).toEqual([
+        'graphql.cjs',
+        'ioredis.cjs',
+        'pino-pretty.cjs',
+        'yaml.cjs',
+      ]);
     });
   });
 
