@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/bin from the compiled dist/: the launcher, the CLI bundle, the `login` bundle, and one
 // bundle per library that the CLI loads only on demand. Run after `tsc` (npm run build does both).
+// The launcher is written last: scripts/build-if-stale.sh takes a missing launcher for a failed build.
 //
 // Every start reads, decodes and takes the code cache of the whole CLI bundle, whatever the command
 // uses, so a library that only some runs need (GraphQL for Stitch's API, a Redis client, a YAML
@@ -15,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'bin');
 
 /** Libraries that mock-idp's sources only `import()` when a run needs them. */
-export const ON_DEMAND = ['graphql', 'ioredis', 'pino-pretty', 'yaml'];
+const ON_DEMAND = ['graphql', 'ioredis', 'pino-pretty', 'yaml'];
 
 const common = {
   bundle: true,
@@ -49,8 +50,8 @@ const onDemandLibraries = {
 /**
  * oidc-provider builds two Intl.ListFormat objects when it is imported, for its error messages. The first
  * Intl object of a process sets up ICU, which is a large share of a start that needs no Intl otherwise,
- * so the CLI bundle builds them at their first use instead. Any other text in that file is left as it is,
- * with a warning, so that a new oidc-provider never gets a wrong patch.
+ * so the CLI bundle builds them at their first use instead. Any other text in that file stops the build, so
+ * that a new oidc-provider gets a look rather than a wrong patch or a silently slower start.
  */
 const deferListFormats = {
   name: 'defer-list-formats',

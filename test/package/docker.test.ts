@@ -134,6 +134,35 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('Dockerfile build stage', () => {
+  it('copies every file `npm run build` reads: the compiled folders and the build scripts', () => {
+    const stage = all.slice(0, all.map(([k]) => k).lastIndexOf('FROM'));
+    const copied = stage
+      .filter(([k]) => k === 'COPY')
+      .flatMap(([, v]) =>
+        v
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1),
+      );
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const tsconfig = JSON.parse(readFileSync(new URL('../../tsconfig.json', import.meta.url), 'utf8')) as {
+      include: string[];
+    };
+    const scripts = ['build', 'build:ts', 'build:bin'].flatMap(
+      (name) => pkg.scripts[name]!.match(/scripts\/[\w.-]+/g) ?? [],
+    );
+    expect(scripts).toContain('scripts/build-bin.mjs');
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', ...tsconfig.include, ...scripts])
+      expect(
+        copied.some((source) => needed === source || needed.startsWith(`${source}/`)),
+        needed,
+      ).toBe(true);
+  });
+});
+
 describe('.dockerignore', () => {
   it('leaves out the test-only fixtures the npm package leaves out', () => {
     const ignored = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8')

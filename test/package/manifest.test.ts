@@ -91,6 +91,8 @@ describe('the npm package', () => {
       'dist/bin/cli.cjs',
       'dist/bin/login.cjs',
       'dist/bin/lib/graphql.cjs',
+      'dist/bin/lib/ioredis.cjs',
+      'dist/bin/lib/pino-pretty.cjs',
       'dist/bin/lib/yaml.cjs',
       'dist/mock-idp/index.d.ts',
       'dist/mock-idp/helpers.js',

@@ -15,31 +15,43 @@ function isStale(dir: string): string | undefined {
 
 describe('npm start builds only when sources are newer than dist', () => {
   /** A source of each package, and the files whose change means a rebuild too. */
-  const FILES = ['mock-idp/server/start.ts', 'client/index.ts', 'conformance/run.ts', 'package.json', 'tsconfig.json'];
+  const FILES = [
+    'mock-idp/server/start.ts',
+    'client/index.ts',
+    'conformance/run.ts',
+    'package.json',
+    'tsconfig.json',
+    'scripts/build-bin.mjs',
+  ];
   function tree(): string {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-stale-'));
-    for (const sub of ['mock-idp/server', 'client', 'conformance', 'dist/bin'])
+    for (const sub of ['mock-idp/server', 'client', 'conformance', 'scripts', 'dist/bin'])
       mkdirSync(join(dir, sub), { recursive: true });
     for (const file of FILES) writeFileSync(join(dir, file), '');
     return dir;
   }
   const at = (dir: string, file: string, seconds: number) => utimesSync(join(dir, file), seconds, seconds);
 
-  it('builds when dist is missing, a source is newer, or the config or installed packages changed', () => {
+  it('builds when dist is missing, a source or the build script is newer, or the config or installed packages changed', () => {
     const dir = tree();
     try {
-      expect(isStale(dir)).toBe('dist/bin/cli.cjs is missing');
+      // The build writes the launcher last: bundles without it are a build that failed halfway.
       writeFileSync(join(dir, 'dist/bin/cli.cjs'), '');
+      expect(isStale(dir)).toBe('dist/bin/mock-idp.cjs is missing');
+      writeFileSync(join(dir, 'dist/bin/mock-idp.cjs'), '');
       for (const file of FILES) at(dir, file, 1_000);
-      at(dir, 'dist/bin/cli.cjs', 2_000);
+      at(dir, 'dist/bin/mock-idp.cjs', 2_000);
       expect(isStale(dir)).toBeUndefined();
       at(dir, 'mock-idp/server/start.ts', 3_000);
-      expect(isStale(dir)).toBe('mock-idp/server/start.ts is newer than dist/bin/cli.cjs');
+      expect(isStale(dir)).toBe('mock-idp/server/start.ts is newer than dist/bin/mock-idp.cjs');
       at(dir, 'mock-idp/server/start.ts', 1_000);
+      at(dir, 'scripts/build-bin.mjs', 3_000);
+      expect(isStale(dir)).toBe('scripts/build-bin.mjs is newer than dist/bin/mock-idp.cjs');
+      at(dir, 'scripts/build-bin.mjs', 1_000);
       mkdirSync(join(dir, 'node_modules'));
       writeFileSync(join(dir, 'node_modules/.package-lock.json'), '{}');
       at(dir, 'node_modules/.package-lock.json', 3_000);
-      expect(isStale(dir)).toBe('node_modules/.package-lock.json is newer than dist/bin/cli.cjs');
+      expect(isStale(dir)).toBe('node_modules/.package-lock.json is newer than dist/bin/mock-idp.cjs');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -47,7 +59,7 @@ describe('npm start builds only when sources are newer than dist', () => {
 
   it('on this built tree, npm start serves without rebuilding', async () => {
     expect(isStale(root)).toBeUndefined();
-    const before = statSync(join(root, 'dist/bin/cli.cjs')).mtimeMs;
+    const before = statSync(join(root, 'dist/bin/mock-idp.cjs')).mtimeMs;
     const child = spawn('npm', ['start', '--', '--port', '0', '--profile', 'generic'], {
       cwd: root,
       detached: true,
@@ -71,7 +83,7 @@ describe('npm start builds only when sources are newer than dist', () => {
       });
       expect((await fetch(`${url}/health`)).status).toBe(200);
       expect(output).not.toMatch(/building|> tsc|esbuild/);
-      expect(statSync(join(root, 'dist/bin/cli.cjs')).mtimeMs).toBe(before);
+      expect(statSync(join(root, 'dist/bin/mock-idp.cjs')).mtimeMs).toBe(before);
     } finally {
       // npm, its shell and the server share the group started here.
       process.kill(-child.pid!, 'SIGTERM');
