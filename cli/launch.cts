@@ -7,15 +7,16 @@
 // save about 6 MB more; other C libraries ignore the variable.
 //
 // Compiling the CLI bundle (cli.cjs beside it) was the largest part of start-up,
-// so the launcher keeps compiled code between runs, with what each runtime offers:
-// - Node 22.1+: Node's own module compile cache (module.enableCompileCache), keyed
-//   by Node version, V8 flags and the bundle's content.
-// - Node 20: V8's code cache through vm.Script, kept per Node version and bundle.
-// Both are written by the first run on this machine and used by the next ones;
-// nothing is shipped, because V8 silently rejects a cache made by another V8
-// version or under other flags. The launcher is CommonJS, as is the bundle, so
-// that Node never starts its ES module loader: that alone cost about 15 ms.
-// NODE_DEBUG=mock-idp-startup tells which mechanism ran and whether the cache held.
+// so the launcher keeps compiled code between runs: V8's code cache through
+// vm.Script, kept per Node version, bundle and node flags, written when the first
+// run on this machine exits, so that it holds every function that run compiled
+// (the server's request handling too). Node 22's own module compile cache keeps
+// only what V8 compiles up front, and the bundle started slower with it; it still
+// serves the on-demand library bundles (lib/) on Node 22.1+. Nothing is shipped,
+// because V8 silently rejects a cache made by another V8 version or under other
+// flags. The launcher is CommonJS, as is the bundle, so that Node never starts its
+// ES module loader: that alone cost about 15 ms.
+// NODE_DEBUG=mock-idp-startup tells whether the cache held.
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
@@ -43,16 +44,13 @@ type EnableCompileCache = (directory?: string) => { status: number; message?: st
 const enableCompileCache = (nodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
 
 const root = cacheRoot();
-if (enableCompileCache) {
-  // A read-only home only costs the cache: Node reports FAILED and compiles as usual.
-  if (root) {
-    const result = enableCompileCache(path.join(root, 'compile-cache'));
-    debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
-  }
-  require(filename);
-} else {
-  runWithCodeCache(root);
+if (enableCompileCache && root) {
+  // For what the bundle require()s from files of their own (lib/). A read-only home only costs the cache: Node
+  // reports FAILED and compiles as usual.
+  const result = enableCompileCache(path.join(root, 'compile-cache'));
+  debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
 }
+runWithCodeCache(root);
 
 /** A short, stable name for a path (FNV-1a): node:crypto would cost more start-up than it saves. */
 function pathKey(value: string): string {

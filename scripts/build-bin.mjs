@@ -70,7 +70,10 @@ const deferListFormats = {
       }
       const lazy =
         'let lists;\n' +
-        "const listFormat = (type) => (lists ??= { conjunction: new Intl.ListFormat('en', { type: 'conjunction' }), disjunction: new Intl.ListFormat('en', { type: 'disjunction' }) })[type];\n" +
+        'const listFormat = (type) => (lists ??= {\n' +
+        "  conjunction: new Intl.ListFormat('en', { type: 'conjunction' }),\n" +
+        "  disjunction: new Intl.ListFormat('en', { type: 'disjunction' }),\n" +
+        '})[type];\n' +
         "const conjunction = { format: (items) => listFormat('conjunction').format(items) };\n" +
         "const disjunction = { format: (items) => listFormat('disjunction').format(items) };\n";
       return { contents: lazy + source.slice(eager.length), loader: 'js' };

@@ -62,7 +62,7 @@ describe('Dockerfile', () => {
     expect(finalStage.find(([k]) => k === 'USER')?.[1]).toBe('node');
   });
 
-  it("warms the compile cache as the node user, with the CMD's own node flags", () => {
+  it("warms the code cache as the node user, with the CMD's own node flags", () => {
     const user = finalStage.findIndex(([k]) => k === 'USER');
     const warm = finalStage.findIndex(([k, v]) => k === 'RUN' && v.includes('dist/bin/mock-idp.cjs'));
     expect(warm).toBeGreaterThan(user);

@@ -32,7 +32,7 @@ describe('npm start builds only when sources are newer than dist', () => {
   }
   const at = (dir: string, file: string, seconds: number) => utimesSync(join(dir, file), seconds, seconds);
 
-  it('builds when dist is missing, a source or the build script is newer, or the config or installed packages changed', () => {
+  it('builds when dist is missing, a source or build script is newer, or config or packages changed', () => {
     const dir = tree();
     try {
       // The build writes the launcher last: bundles without it are a build that failed halfway.

@@ -3,10 +3,15 @@
  * browser, not in Node, and a string survives the CLI bundle unchanged. It
  * builds every dynamic node with textContent (never innerHTML from data), so a
  * logged value cannot inject markup. No template literals inside: this file
- * is itself one.
+ * is itself one. Non-ASCII characters are written as \u escapes, which the
+ * browser reads in its string literals: one raw character would make the whole
+ * CLI bundle a two-byte string in V8, slower to read at every start.
  */
 export const CONSOLE_SCRIPT = String.raw`(function () {
 'use strict';
+var SEP = ' \u00b7 ';
+var ARROW = ' \u2192 ';
+var MORE = '\u2026';
 var data = JSON.parse(document.getElementById('console-data').textContent);
 var token = sessionStorage.getItem('mockIdpAdminToken') || '';
 var records = [];
@@ -77,7 +82,7 @@ document.addEventListener('click', async function (event) {
     var box = button.closest('.client');
     var note = box.querySelector('.try-note') || box.appendChild(el('div', { class: 'why try-note', role: 'status' }));
     button.disabled = true;
-    note.textContent = 'registering the console callback…';
+    note.textContent = 'registering the console callback\u2026';
     try {
       var issuer = button.dataset.issuer, client = button.dataset.client;
       await api('POST', '/_admin/issuers/' + enc(issuer) + '/clients/' + enc(client) + '/redirect_uris', {
@@ -149,7 +154,7 @@ function requestBody(r) {
     jsonPre(r.query)]));
   if (Object.keys(r.body).length) parts.push(el('div', {}, [el('strong', { text: 'Body (secrets masked)' }),
     jsonPre(r.body)]));
-  if (!r.help && r.notes && r.notes.length) parts.push(el('p', { class: 'meta', text: r.notes.join(' · ') }));
+  if (!r.help && r.notes && r.notes.length) parts.push(el('p', { class: 'meta', text: r.notes.join(SEP) }));
   if (r.clientAuth) parts.push(el('p', { class: 'meta' }, ['Client authentication: ', el('code', {
     text: r.clientAuth })]));
   if (!parts.length) parts.push(el('p', { class: 'meta', text: 'Nothing more was recorded for this request.' }));
@@ -157,7 +162,7 @@ function requestBody(r) {
 }
 function requestRow(r) {
   var time = (r.time || '').slice(11, 19);
-  var who = [r.issuer, r.clientId, r.route].filter(Boolean).join(' · ');
+  var who = [r.issuer, r.clientId, r.route].filter(Boolean).join(SEP);
   var row = el('details', { class: 'req' + (r.status >= 400 ? ' failed' : ''), 'data-id': String(r.id),
     'data-status': String(r.status) }, [
     el('summary', {}, [
@@ -165,7 +170,7 @@ function requestRow(r) {
       el('span', { class: 'status ' + statusClass(r.status), text: String(r.status) }),
       el('span', { class: 'path', text: r.method + ' ' + r.path }),
       el('span', { class: 'who',
-        text: who + (r.error ? ' · ' + r.error : '') + (r.jwts.length ? ' · ' + r.jwts.length + ' JWT' : '') }),
+        text: who + (r.error ? SEP + r.error : '') + (r.jwts.length ? SEP + r.jwts.length + ' JWT' : '') }),
     ]),
   ]);
   if (openIds.has(r.id)) { row.open = true; row.appendChild(requestBody(r)); }
@@ -213,8 +218,8 @@ var LANE_NAMES = ['Browser', 'App', 'IdP'];
 function lanesFor(width) { return [0, 0.5, 1].map(function (f, i) { return [LANE_NAMES[i],
   Math.round(50 + (width - 100) * f)]; }); }
 function shortPath(path) {
-  return path.replace(/^\/[^/]+(?=\/)/, '…').split('/').map(function (seg) { return seg.length > 16 ? seg.slice(0,
-    6) + '…' : seg; }).join('/');
+  return path.replace(/^\/[^/]+(?=\/)/, MORE).split('/').map(function (seg) { return seg.length > 16 ? seg.slice(0,
+    6) + MORE : seg; }).join('/');
 }
 function arrowFor(step) {
   var name = stepName(step);
@@ -227,9 +232,9 @@ function diagram(login) {
   var hasCallback = steps.some(function (s) { return s.route === 'console_callback'; });
   var tokenAt = steps.findIndex(function (s) { return s.route === 'token'; });
   var rows = steps.map(function (s) {
-    var faults = s.faults && s.faults.length ? ' · fault: ' + s.faults.join(', ') : '';
+    var faults = s.faults && s.faults.length ? ' \u00b7 fault: ' + s.faults.join(', ') : '';
     return { step: s, from: arrowFor(s)[0], to: arrowFor(s)[1],
-      label: stepName(s) + ' · ' + s.method + ' ' + shortPath(s.path) + ' → ' + s.status + (s.error ? ' ' + s.error
+      label: stepName(s) + SEP + s.method + ' ' + shortPath(s.path) + ARROW + s.status + (s.error ? ' ' + s.error
       : '') + faults };
   });
   if (!hasCallback && tokenAt >= 0) rows.splice(tokenAt, 0, { from: 0, to: 1,
@@ -255,18 +260,18 @@ function diagram(login) {
     root.appendChild(svg('path', { class: 'head' + tone, d: 'M' + x2 + ' ' + y + ' l-9 -5 v10 z' }));
     var room = Math.floor((Math.abs(x2 - x1) + 70) / 6.4);
     var label = svg('text', { x: (x1 + x2) / 2, y: y - 6, 'text-anchor': 'middle',
-      class: row.inferred ? 'muted' : '' }, row.label.length > room ? row.label.slice(0, room - 1) + '…' : row.label);
+      class: row.inferred ? 'muted' : '' }, row.label.length > room ? row.label.slice(0, room - 1) + MORE : row.label);
     if (row.step) label.appendChild(svg('title', {},
-      row.step.method + ' ' + row.step.path + ' → ' + row.step.status
+      row.step.method + ' ' + row.step.path + ARROW + row.step.status
       + (row.step.error ? ' ' + row.step.error : '')));
     root.appendChild(label);
   });
   var failed = login.steps.filter(function (s) { return s.status >= 400; });
   var title = el('div', { class: 'line' }, [
-    el('strong', { text: login.issuer + ' · ' + (login.clientId || 'unknown client') }),
+    el('strong', { text: login.issuer + SEP + (login.clientId || 'unknown client') }),
     ' ',
     el('span', { class: 'meta', style: 'margin:0', text: (login.steps[0].time || '').slice(11,
-      19) + ' · ' + login.steps.length + ' requests' + (failed.length ? ' · ' + failed.length + ' failed' : '') }),
+      19) + SEP + login.steps.length + ' requests' + (failed.length ? SEP + failed.length + ' failed' : '') }),
   ]);
   var details = el('div', { class: 'log' }, login.steps.map(requestRow));
   /* The log is redrawn as requests arrive: a list someone opened stays open. */
@@ -358,7 +363,7 @@ async function stream() {
     if (controller.signal.aborted) return;
   }
   if (controller.signal.aborted) return;
-  live.textContent = 'reconnecting…';
+  live.textContent = 'reconnecting\u2026';
   live.className = 'badge warn';
   setTimeout(stream, 2000);
 }
@@ -429,8 +434,8 @@ var ACTIONS = {
 async function run(action, form) {
   var output = form.closest('.control').querySelector('output');
   output.className = '';
-  output.textContent = '…';
-  try { output.textContent = '✓ ' + await ACTIONS[action](); }
+  output.textContent = MORE;
+  try { output.textContent = '\u2713 ' + await ACTIONS[action](); }
   catch (e) { output.className = 'bad'; output.textContent = e.message; }
 }
 document.querySelectorAll('.control form').forEach(function (form) {
