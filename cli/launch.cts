@@ -25,6 +25,8 @@ import vm = require('node:vm');
 import nodeModule = require('node:module');
 
 const debug = util.debuglog('mock-idp-startup');
+/** When a run that lasts writes (or upgrades) its code cache. */
+const WRITE_AFTER_MS = 5_000;
 // `login` has a bundle of its own (the client and its command, a tenth of the program's size): a tool
 // that logs in once per run, as the conformance kit runs it once per case, reads and compiles only that.
 const filename = path.join(__dirname, process.argv[2] === 'login' ? 'login.cjs' : 'cli.cjs');
@@ -52,6 +54,11 @@ if (enableCompileCache && root) {
 }
 runWithCodeCache(root);
 
+/** A bundle built without scripts/build-bin.mjs: named after its date, which a rebuild changes. */
+function untaggedBuild(): string {
+  return `t${Math.trunc(fs.statSync(filename).mtimeMs)}`;
+}
+
 /** A short, stable name for a path (FNV-1a): node:crypto would cost more start-up than it saves. */
 function pathKey(value: string): string {
   let hash = 0x811c9dc5;
@@ -61,23 +68,19 @@ function pathKey(value: string): string {
 
 function runWithCodeCache(root: string | undefined): void {
   const source = fs.readFileSync(filename, 'utf8');
-  const stat = fs.statSync(filename);
-  // V8 checks the source length and its flags, not the content: the bundle's size
-  // and mtime in the name keep a rebuilt bundle from meeting an old cache.
+  // V8 checks a cache's source length and flags, not the content, and npm installs every
+  // file with the same date: the build's hash on the bundle's first line
+  // (scripts/bundle-tag.mjs) keeps a rebuilt bundle from meeting an old build's cache.
   // Named after where the bundle is too, so that two installations keep a cache each,
   // and after the node flags: V8 rejects a cache made under other flags, so `npx mock-idp`
   // (the shebang's flags) and `node mock-idp.cjs` (vitest's globalSetup) would each
   // reject and overwrite the other's at every start.
+  const build = /^\/\/mock-idp-build ([0-9a-f]{16})\n/.exec(source)?.[1] ?? untaggedBuild();
   const flags = `${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
   const prefix = `cli-${pathKey(filename)}-${pathKey(flags)}-`;
   const cacheFile =
     root &&
-    path.join(
-      root,
-      'code-cache',
-      `${process.version}-${process.arch}`,
-      `${prefix}${stat.size}-${Math.trunc(stat.mtimeMs)}.v8`,
-    );
+    path.join(root, 'code-cache', `${process.version}-${process.arch}`, `${prefix}${source.length}-${build}.v8`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;
@@ -91,24 +94,34 @@ function runWithCodeCache(root: string | undefined): void {
   });
   const state = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
   debug('code-cache %s file=%s', state, cacheFile);
-  if (cacheFile && state !== 'accepted') {
-    // At exit, the cache holds every function the run compiled, not just the top level.
-    process.once('exit', () => {
+  if (cacheFile) {
+    let written = false;
+    const write = () => {
+      if (written) return;
+      written = true;
       try {
+        const data = script.createCachedData();
+        // An accepted cache is only replaced by one that holds much more: a server's, after a short first run.
+        if (cachedData && state === 'accepted' && data.length < cachedData.length * 1.25) return;
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         const temporary = `${cacheFile}.${process.pid}`;
-        fs.writeFileSync(temporary, script.createCachedData());
+        fs.writeFileSync(temporary, data);
         fs.renameSync(temporary, cacheFile);
         // Caches of this installation's earlier builds can never be read again.
         for (const old of fs.readdirSync(path.dirname(cacheFile))) {
           if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile)
             fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
         }
-        debug('code-cache written file=%s', cacheFile);
+        debug('code-cache written file=%s bytes=%d', cacheFile, data.length);
       } catch (error) {
         debug('code-cache not written: %s', (error as Error).message);
       }
-    });
+    };
+    // The cache holds every function the run has compiled by then, not just the top level: a short run's at its exit,
+    // a server's once it has started and answered its first requests. Not later: V8 drops the bytecode of functions
+    // that have not run for a while, such as the start-up's.
+    if (state !== 'accepted') process.once('exit', write);
+    setTimeout(write, WRITE_AFTER_MS).unref();
   }
   const bundle = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(

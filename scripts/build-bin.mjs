@@ -11,6 +11,7 @@ import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { tagBundle } from './bundle-tag.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'bin');
@@ -105,5 +106,6 @@ await Promise.all([
     }),
   ),
 ]);
+for (const bundle of ['cli.cjs', 'login.cjs']) tagBundle(path.join(out, bundle));
 copyFileSync(path.join(root, 'dist', 'cli', 'launch.cjs'), path.join(out, 'mock-idp.cjs'));
 chmodSync(path.join(out, 'mock-idp.cjs'), 0o755);

@@ -9,8 +9,8 @@ cd "${1:-$(dirname "$0")/..}" || exit 2
 # The build writes the launcher last, so a build that failed halfway leaves none.
 out=dist/bin/mock-idp.cjs
 if [ -f "$out" ]; then
-  # package.json and scripts/build-bin.mjs hold the build; node_modules/.package-lock.json changes with every install.
-  newer=$(find mock-idp client conformance integrations cli package.json package-lock.json tsconfig.json scripts/build-bin.mjs node_modules/.package-lock.json \
+  # package.json and scripts/build-bin.mjs (with bundle-tag.mjs) hold the build; node_modules/.package-lock.json changes with every install.
+  newer=$(find mock-idp client conformance integrations cli package.json package-lock.json tsconfig.json scripts/build-bin.mjs scripts/bundle-tag.mjs node_modules/.package-lock.json \
     -type f -newer "$out" 2>/dev/null | head -n 1)
   if [ -z "$newer" ]; then
     [ -n "$check" ] && echo "up to date"

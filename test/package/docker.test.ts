@@ -151,10 +151,17 @@ describe('Dockerfile build stage', () => {
     const tsconfig = JSON.parse(readFileSync(new URL('../../tsconfig.json', import.meta.url), 'utf8')) as {
       include: string[];
     };
-    const scripts = ['build', 'build:ts', 'build:bin'].flatMap(
+    const named = ['build', 'build:ts', 'build:bin'].flatMap(
       (name) => pkg.scripts[name]!.match(/scripts\/[\w.-]+/g) ?? [],
     );
-    expect(scripts).toContain('scripts/build-bin.mjs');
+    // And the scripts those import.
+    const scripts = named.flatMap((script) => [
+      script,
+      ...[...readFileSync(new URL(`../../${script}`, import.meta.url), 'utf8').matchAll(/from '\.\/([\w.-]+)'/g)].map(
+        (m) => `scripts/${m[1]}`,
+      ),
+    ]);
+    expect(scripts).toEqual(expect.arrayContaining(['scripts/build-bin.mjs', 'scripts/bundle-tag.mjs']));
     for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', ...tsconfig.include, ...scripts])
       expect(
         copied.some((source) => needed === source || needed.startsWith(`${source}/`)),

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   cpSync,
@@ -8,6 +8,8 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import nodeModule from 'node:module';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { tagBundle } from '../../scripts/bundle-tag.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -209,6 +212,61 @@ describe('the npm package', () => {
       expect(rebuilt.stderr).toMatch(/code-cache absent /);
       expect(rebuilt.stdout.trim()).toBe(pkg.version);
       expect(rebuilt.stderr).not.toMatch(/accepted|rejected/);
+    });
+
+    it('never meets an old build of the same size and date, as npm installs every file with one date', () => {
+      const cacheDir = cacheFolder();
+      const copy = binCopy();
+      const launcher = join(copy, 'mock-idp.cjs');
+      const bundle = join(copy, 'cli.cjs');
+      expect(run(launcher, cacheDir).status).toBe(0);
+      const { mtime, size } = statSync(bundle);
+      // Another build: one character of the program changed, the size and the date kept.
+      const text = readFileSync(bundle, 'utf8');
+      const at = text.indexOf('A local OAuth 2.0');
+      expect(at).toBeGreaterThan(0);
+      writeFileSync(bundle, `${text.slice(0, at)}A local OAuth 2.1${text.slice(at + 17)}`);
+      tagBundle(bundle);
+      utimesSync(bundle, mtime, mtime);
+      expect(statSync(bundle).size).toBe(size);
+      const rebuilt = run(launcher, cacheDir);
+      expect(rebuilt.stderr).toMatch(/code-cache absent /);
+      expect(rebuilt.stdout.trim()).toBe(pkg.version);
+    });
+
+    it('is upgraded by a server that runs past its first seconds, after a short first run', async () => {
+      const cacheDir = cacheFolder();
+      expect(run(bin, cacheDir).stderr).toMatch(/code-cache written /);
+      // A short run that takes the cache leaves it as it is.
+      const short = run(bin, cacheDir).stderr;
+      expect(short).toMatch(/code-cache accepted /);
+      expect(short).not.toMatch(/code-cache written /);
+      const server = spawn(process.execPath, [...flags, bin, 'serve', '--port', '0', '--log-format', 'json'], {
+        env: {
+          ...process.env,
+          MOCK_IDP_CACHE_DIR: cacheDir,
+          NODE_DEBUG: 'mock-idp-startup',
+          MOCK_IDP_LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      server.stderr!.on('data', (d: Buffer) => {
+        stderr += d;
+      });
+      try {
+        const banner = await new Promise<string>((resolve) =>
+          server.stdout!.once('data', (d: Buffer) => resolve(`${d}`)),
+        );
+        const { url } = JSON.parse(banner.split('\n')[0]!) as { url: string };
+        expect((await fetch(`${url}/generic/.well-known/openid-configuration`)).status).toBe(200);
+        await expect.poll(() => stderr, { timeout: 10_000, interval: 200 }).toMatch(/code-cache written /);
+      } finally {
+        server.kill('SIGTERM');
+      }
+      expect(stderr).toMatch(/code-cache accepted /);
+      const again = run(bin, cacheDir);
+      expect(again.stderr).toMatch(/code-cache accepted /);
     });
 
     it("keeps a cache per installation: a second copy of the bin does not evict the first one's", () => {

@@ -22,6 +22,7 @@ describe('npm start builds only when sources are newer than dist', () => {
     'package.json',
     'tsconfig.json',
     'scripts/build-bin.mjs',
+    'scripts/bundle-tag.mjs',
   ];
   function tree(): string {
     const dir = mkdtempSync(join(tmpdir(), 'mock-idp-stale-'));
