@@ -2,7 +2,8 @@
 // BENCH_NODE=20,22,24 to choose): what vitest's globalSetup adds before the first test, the whole catalog
 // against the example web app (black box, the reference client's 10 s JWKS refetch allowance) and against
 // `mock-idp login` as a command client. Run: npm run bench:conformance
-// BENCH_ROUNDS (default 3) catalog runs and BENCH_VITEST_RUNS (default 7) vitest runs of each kind per runtime.
+// BENCH_ROUNDS (default 3) catalog runs and BENCH_VITEST_RUNS (default 7) vitest runs of each kind per runtime;
+// BENCH_CATALOGS=0 leaves the catalogs out.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,8 @@ async function eachRuntime() {
 }
 
 async function measure() {
-  const rows = [await globalSetupRow(), ...(await catalogRows())];
+  // BENCH_CATALOGS=0 measures the globalSetup alone.
+  const rows = [await globalSetupRow(), ...(process.env.BENCH_CATALOGS === '0' ? [] : await catalogRows())];
   process.stdout.write(`\n| figure | value | target | |\n|---|---|---|---|\n`);
   for (const row of rows)
     process.stdout.write(`| ${row.figure} | ${row.detail} | ${row.target} | ${row.pass ? 'PASS' : 'FAIL'} |\n`);
@@ -84,13 +86,17 @@ async function globalSetupRow() {
     mkdirSync(join(project, 'test'));
     writeFileSync(
       join(project, 'test', 'a.test.ts'),
-      // The test says when it starts: the wait before it, not the run's end (the server's stop, vitest's exit).
-      "import { expect, it } from 'vitest';\nit('runs', () => { console.log('FIRST_TEST_AT ' + Date.now()); " +
+      // The test says when it starts: the wait before it, not the run's end (the server's stop, vitest's exit);
+      // with mock-idp, also when its first request was answered, since the server may still be loading then.
+      "import { expect, inject, it } from 'vitest';\n" +
+        "it('runs', async () => { console.log('FIRST_TEST_AT ' + Date.now()); " +
+        "const idp = inject('mockIdp'); if (idp) { const r = await fetch(idp.issuers.generic + " +
+        "'/.well-known/openid-configuration'); console.log('FIRST_ANSWER_AT ' + Date.now() + ' ' + r.status); } " +
         'expect(1).toBe(1); });\n',
     );
     for (const [name, setup] of [
       ['without', ''],
-      ['with', ", globalSetup: ['mock-idp/vitest']"],
+      ['with', ", globalSetup: ['mock-idp/vitest/setup']"],
     ])
       writeFileSync(
         join(project, `${name}.config.mjs`),
@@ -106,20 +112,26 @@ async function globalSetupRow() {
         env: { ...process.env, MOCK_IDP_LOG_LEVEL: '', NO_COLOR: '1' },
       });
       const firstTest = /FIRST_TEST_AT (\d+)/.exec(result.stdout)?.[1];
-      if (result.status !== 0 || !firstTest)
+      const firstAnswer = /FIRST_ANSWER_AT (\d+) 200/.exec(result.stdout)?.[1];
+      if (result.status !== 0 || !firstTest || (name === 'with' && !firstAnswer))
         throw new Error(`vitest (${name}) failed:\n${result.stdout}${result.stderr}`);
+      if (firstAnswer) answers.push(Number(firstAnswer) - started);
       return Number(firstTest) - started;
     };
+    const answers = [];
     // The first runs fill the caches (vite's, the bin's code cache): not counted.
     run('without');
     run('with');
+    answers.length = 0;
     const times = { without: [], with: [] };
     for (let i = 0; i < vitestRuns; i++) for (const name of ['without', 'with']) times[name].push(run(name));
     const added = median(times.with) - median(times.without);
     process.stdout.write(
       `vitest run, one trivial test, ${vitestRuns} runs each, ms until the test starts: without ` +
         `globalSetup ${times.without.map((t) => t.toFixed(0)).join(', ')}; ` +
-        `with ${times.with.map((t) => t.toFixed(0)).join(', ')}\n`,
+        `with ${times.with.map((t) => t.toFixed(0)).join(', ')}; with, until the test's first discovery ` +
+        `is answered ${answers.map((t) => t.toFixed(0)).join(', ')} (median ${median(answers).toFixed(0)}, ` +
+        `${(median(answers) - median(times.without)).toFixed(0)} ms on top of vitest's first test)\n`,
     );
     return {
       figure: 'vitest globalSetup: ready before the first test, on top of vitest',

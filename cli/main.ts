@@ -8,6 +8,7 @@ import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
 import { packageRoot } from '../mock-idp/paths.js';
 import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
 import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
+import type { StartOptions } from '../mock-idp/server/start.js';
 import { asArgument, parsePort, parseSeconds } from './arguments.js';
 import { addLoginCommand } from './login.js';
 
@@ -98,6 +99,11 @@ program
       // and `--help` stay quick and quiet.
       const { startMockIdp } = await import('../mock-idp/server/start.js');
       const idp = await startMockIdp({
+        // A socket the vitest globalSetup's server process bound before this bundle loaded
+        // (integrations/server-child.cts).
+        listening: (globalThis as Record<symbol, unknown>)[
+          Symbol.for('mock-idp.listening')
+        ] as StartOptions['listening'],
         configFile: opts.config ?? process.env.MOCK_IDP_CONFIG,
         env: process.env,
         port: opts.port,

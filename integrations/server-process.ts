@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../mock-idp/paths.js';
 import type { MockIdpContext } from '../mock-idp/vitest.js';
 
-// The built bin, with the code cache its launcher keeps, and a guard that stops it with the run.
-const BIN = join(packageRoot, 'dist', 'bin', 'mock-idp.cjs');
-const WITH_PARENT = join(packageRoot, 'dist', 'integrations', 'with-parent.cjs');
+// The built bin, run by an entry that binds its port early and stops it with the run.
+const SERVER_CHILD = join(packageRoot, 'dist', 'integrations', 'server-child.cjs');
+// Written by the build from the profiles: the issuers of a run with no config, after the base URL.
+const DEFAULT_ISSUERS = join(packageRoot, 'dist', 'integrations', 'default-issuers.json');
 
 interface Banner {
   url: string;
@@ -48,26 +50,97 @@ async function adminToken(): Promise<string | undefined> {
 }
 
 /**
+ * The issuers a run will serve, when the environment leaves them to the defaults: every built-in profile,
+ * or those MOCK_IDP_PROFILES names. A config file, a public URL or another address can change them, and
+ * then the server's banner says what they are.
+ */
+function plannedIssuers(env: NodeJS.ProcessEnv): ((url: string) => Record<string, string>) | undefined {
+  if (env.MOCK_IDP_CONFIG || env.MOCK_IDP_PUBLIC_URL || env.MOCK_IDP_HOST) return undefined;
+  let all: { name: string; path: string }[];
+  try {
+    all = JSON.parse(readFileSync(DEFAULT_ISSUERS, 'utf8')) as { name: string; path: string }[];
+  } catch {
+    return undefined;
+  }
+  const wanted = env.MOCK_IDP_PROFILES?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (wanted?.length && !wanted.every((name) => all.some((issuer) => issuer.name === name))) return undefined;
+  const chosen = wanted?.length ? all.filter((issuer) => wanted.includes(issuer.name)) : all;
+  return (url) => Object.fromEntries(chosen.map((issuer) => [issuer.name, `${url}${issuer.path}`]));
+}
+
+/** The port the server process bound before loading the bin, or why it could not. */
+function earlyPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.on('message', function onMessage(message: { type?: string; port?: number; message?: string }) {
+      if (message.type === 'mock-idp:listening' && typeof message.port === 'number') {
+        child.off('message', onMessage);
+        resolve(message.port);
+      } else if (message.type === 'mock-idp:listen-error') {
+        reject(new Error(`mock-idp could not listen: ${message.message}`));
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(new Error(`mock-idp stopped before it was ready (${signal ?? `exit code ${code}`})`)),
+    );
+  });
+}
+
+/**
  * globalSetup: mock-idp as `npx mock-idp serve` runs it, in a process of its own on a free loopback port
- * (MOCK_IDP_* variables and MOCK_IDP_CONFIG apply), its URLs provided to the tests. The bin starts from
- * its code cache, and the test run's own process never loads the server: both shorten the wait before
- * the first test. The server stops with the run, even when the run is killed.
+ * (MOCK_IDP_* variables and MOCK_IDP_CONFIG apply), its URLs provided to the tests. The test run's own
+ * process never loads the server. When the issuers follow from the environment alone, the URLs are
+ * provided as soon as the port is bound, and the server loads while vitest starts its workers: a request
+ * that comes first waits for it. A server that then fails to start prints why at once, and fails the
+ * run at its teardown. The server stops with the run, even when the run is killed.
  */
 export async function setup(project: {
   provide(key: 'mockIdp', value: MockIdpContext): void;
 }): Promise<() => Promise<void>> {
-  const args = ['--require', WITH_PARENT, BIN, 'serve', '--log-format', 'json'];
+  const planned = plannedIssuers(process.env);
+  const args = [SERVER_CHILD, 'serve', '--log-format', 'json'];
   if (!process.env.MOCK_IDP_PORT) args.push('--port', '0');
   if (!process.env.MOCK_IDP_LOG_LEVEL) args.push('--log-level', 'silent');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: process.env });
+  const env = planned
+    ? { ...process.env, MOCK_IDP_LISTEN_EARLY: `127.0.0.1:${process.env.MOCK_IDP_PORT || 0}` }
+    : process.env;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
   const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = banner(child);
+  // Awaited below, or watched once the tests have their URLs; never an unhandled rejection.
+  ready.catch(() => undefined);
+  let failure: Error | undefined;
   try {
-    const [ready, token] = await Promise.all([banner(child), adminToken()]);
-    project.provide('mockIdp', {
-      url: ready.url,
-      issuers: Object.fromEntries(ready.issuers.map((i) => [i.name, i.issuer])),
-      adminToken: token,
-    });
+    if (planned) {
+      const url = `http://127.0.0.1:${await earlyPort(child)}`;
+      const issuers = planned(url);
+      project.provide('mockIdp', { url, issuers, adminToken: await adminToken() });
+      ready.then(
+        (started) => {
+          const served = Object.fromEntries(started.issuers.map((i) => [i.name, i.issuer]));
+          if (JSON.stringify(served) !== JSON.stringify(issuers)) {
+            failure = new Error(
+              `mock-idp serves other issuers than the tests were given: ${JSON.stringify(served)} ` +
+                `(given ${JSON.stringify(issuers)})`,
+            );
+            process.stderr.write(`${failure.message}\n`);
+          }
+        },
+        (error: Error) => {
+          failure = error;
+          process.stderr.write(`${error.message}\n`);
+        },
+      );
+    } else {
+      const [started, token] = await Promise.all([ready, adminToken()]);
+      project.provide('mockIdp', {
+        url: started.url,
+        issuers: Object.fromEntries(started.issuers.map((i) => [i.name, i.issuer])),
+        adminToken: token,
+      });
+    }
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -78,5 +151,8 @@ export async function setup(project: {
     const deadline = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await stopped;
     clearTimeout(deadline);
+    // The banner's watcher above runs first: it was attached first.
+    await ready.catch(() => undefined);
+    if (failure) throw failure;
   };
 }

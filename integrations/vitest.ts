@@ -4,7 +4,7 @@
  * conformance kit's describeConformance, from one import.
  *
  *   // vitest.config.ts
- *   export default defineConfig({ test: { globalSetup: ['mock-idp/vitest'] } });
+ *   export default defineConfig({ test: { globalSetup: ['mock-idp/vitest/setup'] } });
  *
  * It sits above mock-idp/ and conformance/: nothing in them imports it.
  */

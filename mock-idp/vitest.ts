@@ -5,7 +5,7 @@
  * admin API. Nothing is shared between tests unless they ask for it.
  *
  *   // vitest.config.ts
- *   export default defineConfig({ test: { globalSetup: ['mock-idp/vitest'] } });
+ *   export default defineConfig({ test: { globalSetup: ['mock-idp/vitest/setup'] } });
  *
  *   // a test
  *   import { mockIdp, freshClient } from 'mock-idp/vitest';

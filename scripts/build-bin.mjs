@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Builds dist/bin from the compiled dist/: the launcher, the CLI bundle, the `login` bundle, and one
-// bundle per library that the CLI loads only on demand. Run after `tsc` (npm run build does both).
+// bundle per library that the CLI loads only on demand; and dist/integrations/default-issuers.json.
+// Run after `tsc` (npm run build does both).
 // The launcher is written last: scripts/build-if-stale.sh takes a missing launcher for a failed build.
 //
 // Every start reads, decodes and takes the code cache of the whole CLI bundle, whatever the command
 // uses, so a library that only some runs need (GraphQL for Stitch's API, a Redis client, a YAML
 // parser, pretty logs) is a bundle of its own in dist/bin/lib, read at its first use. The image and
 // an installed package need no node_modules: dist/bin is self-contained either way.
-import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -107,5 +108,12 @@ await Promise.all([
   ),
 ]);
 for (const bundle of ['cli.cjs', 'login.cjs']) tagBundle(path.join(out, bundle));
+// The issuers of a config-less run, for the vitest globalSetup: it provides them to the tests while the
+// server is still loading, and must not load the profiles (oidc-provider) to know them.
+const { defaultIssuerPaths } = await import('../dist/mock-idp/server/build-issuers.js');
+writeFileSync(
+  path.join(root, 'dist', 'integrations', 'default-issuers.json'),
+  `${JSON.stringify(defaultIssuerPaths(), null, 2)}\n`,
+);
 copyFileSync(path.join(root, 'dist', 'cli', 'launch.cjs'), path.join(out, 'mock-idp.cjs'));
 chmodSync(path.join(out, 'mock-idp.cjs'), 0o755);

@@ -31,6 +31,27 @@ export function resolveIssuerConfigs(config: MockIdpConfig): IssuerConfig[] {
     .map((p) => IssuerSchema.parse({ name: p.name, profile: p.name }));
 }
 
+/**
+ * An issuer's identifier: where it is mounted and the profile's suffix (Entra's /v2.0). A host-bound issuer
+ * (https://<host><path>) at the root keeps the profile's trailing slash (Auth0's https://tenant.auth0.com/).
+ */
+export function issuerIdentifier(origin: string, path: string, profile: Profile, host?: string): string {
+  const rootSuffix = host && profile.defaultPath.endsWith('/') ? '/' : '';
+  return `${origin}${path === '/' ? rootSuffix : path}${profile.issuerSuffix ?? ''}`;
+}
+
+/**
+ * Every built-in profile's issuer as mock-idp serves it with no config, after its base URL, in banner order.
+ * The build writes them to dist/integrations/default-issuers.json: the package's vitest globalSetup provides
+ * the issuers from there while the server is still loading.
+ */
+export function defaultIssuerPaths(): { name: string; path: string }[] {
+  return builtinProfiles.map((profile) => ({
+    name: profile.name,
+    path: issuerIdentifier('', profile.defaultPath, profile),
+  }));
+}
+
 /** Paths the server answers itself, ahead of any issuer. */
 const RESERVED = ['/_admin', '/health', '/healthz'];
 
@@ -163,11 +184,8 @@ async function buildIssuer(
   modelStore?: ModelStore,
 ): Promise<Issuer> {
   const mountPath = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
-  // A host-bound issuer is https://<host><path>; at the root it keeps the profile's
-  // trailing slash (Auth0's https://tenant.auth0.com/).
   const issuerOrigin = config.host ? `https://${config.host}` : origin;
-  const rootSuffix = config.host && profile.defaultPath.endsWith('/') ? '/' : '';
-  const issuer = `${issuerOrigin}${path === '/' ? rootSuffix : path}${profile.issuerSuffix ?? ''}`;
+  const issuer = issuerIdentifier(issuerOrigin, path, profile, config.host);
   const registered = await readClients(config, profile, where);
   const sourceOf = (clientId: string) => registered.find((r) => r.client.client_id === clientId)?.source;
   const users = [...(config.users ?? (await readFixture('users', profile.fixture, UserSchema))), ...config.extraUsers];

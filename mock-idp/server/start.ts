@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { ClientMetadata } from 'oidc-provider';
 import { loadConfig } from '../config/load.js';
@@ -40,6 +41,13 @@ export interface StartOptions extends Partial<MockIdpConfigInput> {
   env?: NodeJS.ProcessEnv | undefined;
   /** Use this pino logger instead of creating one. */
   logger?: Logger | undefined;
+  /**
+   * Serve on a socket that is already listening, instead of binding `host` and `port`: for a process that
+   * binds the port before mock-idp has loaded, to hand out its URL early (the package's vitest globalSetup
+   * does). The socket is taken over once every issuer is ready, so connections made meanwhile wait rather
+   * than meet a 503. Those the server already accepted (paused, with pauseOnConnect) go in `accepted`.
+   */
+  listening?: { server: NetServer; accepted: Socket[] } | undefined;
 }
 
 /**
@@ -128,13 +136,40 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
   });
 }
 
+/** Takes over a listening socket: its next connections come to `server`, and those it holds are answered now. */
+function adopt(server: ReturnType<typeof createServer>, listening: NonNullable<StartOptions['listening']>) {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // server.listen(handle) with another server takes over its socket (Node's documented handle form).
+    server.listen(listening.server, () => {
+      server.off('error', reject);
+      listening.server.removeAllListeners('connection');
+      for (const socket of listening.accepted.splice(0)) {
+        server.emit('connection', socket);
+        socket.resume();
+      }
+      resolve();
+    });
+  });
+}
+
 /** Starts mock-idp and resolves once every issuer answers. */
 export async function startMockIdp<const Names extends string = BuiltinProfileName>(
   options: StartOptions & { profiles?: readonly Names[] | undefined } = {},
 ): Promise<MockIdp<Names>> {
-  const { configFile, env, logger: givenLogger, ...overrides } = options;
+  const { configFile, env, logger: givenLogger, listening, ...overrides } = options;
+  if (listening && !listening.server.listening) await once(listening.server, 'listening');
+  const address = listening?.server.address();
+  if (listening && (!address || typeof address !== 'object'))
+    throw new Error('listening.server is not listening on TCP');
+  const bound = typeof address === 'object' ? address : undefined;
   // Code that embeds mock-idp wants quiet tests; the CLI passes logLevel explicitly.
-  const config = await loadConfig({ file: configFile, env, defaults: { logLevel: 'warn' }, overrides });
+  const config = await loadConfig({
+    file: configFile,
+    env,
+    defaults: { logLevel: 'warn' },
+    overrides: bound ? { ...overrides, host: bound.address, port: bound.port } : overrides,
+  });
   const logger = givenLogger ?? (await createLogger({ level: config.logLevel, format: config.logFormat }));
   const requestLog = new RequestLog(config.requestLogSize);
 
@@ -169,8 +204,8 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
         `close\r\n\r\n${body}`,
     );
   });
-  await listen(server, config.port, config.host);
-  const port = (server.address() as AddressInfo).port;
+  if (!listening) await listen(server, config.port, config.host);
+  const port = listening ? config.port : (server.address() as AddressInfo).port;
   const url = (config.publicBaseUrl ?? `http://${urlHost(config.host)}:${port}`).replace(/\/$/, '');
 
   let issuers: Issuer[];
@@ -195,7 +230,8 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     }
   } catch (error) {
     redis?.disconnect();
-    server.close();
+    if (listening) listening.server.close();
+    else server.close();
     throw error;
   }
   const sharedStore = redis && { ready: () => redis.status === 'ready' };
@@ -219,6 +255,8 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
       ]),
     },
   });
+
+  if (listening) await adopt(server, listening);
 
   const byName = new Map(issuers.map((i) => [i.name, i]));
   const issuerNamed = (name: string) => {

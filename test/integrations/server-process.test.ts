@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,20 @@ async function started(): Promise<{ context: MockIdpContext; teardown: () => Pro
     },
   });
   return { context: context!, teardown };
+}
+
+/** Runs with these MOCK_IDP_* variables set, as a user's environment would set them for the setup. */
+async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 }
 
 /** Whether anything still answers at the URL. */
@@ -39,6 +54,66 @@ describe("the package's globalSetup: mock-idp in a process of its own", () => {
       await teardown();
     }
     expect(await answers(context.url)).toBe(false);
+  });
+
+  it('provides the URLs before the server has loaded; early requests wait for it, never meeting a 503', async () => {
+    const { context, teardown } = await started();
+    try {
+      // At once, on every issuer together: these connections come while the server may still be loading.
+      const answers = await Promise.all(
+        Object.values(context.issuers).map(async (issuer) => {
+          // OpenID Connect Discovery 4: a trailing slash is removed first (Auth0's issuer has one).
+          const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+          return { issuer, status: response.status, body: (await response.json()) as unknown };
+        }),
+      );
+      // Plain OAuth 2 profiles (Stack Exchange, GitHub) have no discovery: their JSON 404 is an answer too.
+      // (Entra's "common" discovery names a templated issuer, so the identifiers are compared below instead.)
+      expect(answers.filter((a) => a.status !== 200 && a.status !== 404)).toEqual([]);
+      expect(answers.filter((a) => a.status === 404).map((a) => a.issuer)).toEqual(
+        ['stackexchange', 'github'].map((name) => context.issuers[name]),
+      );
+      // What the tests were given is what the server says it serves, issuer for issuer.
+      const served = (await (await fetch(`${context.url}/_admin/issuers`)).json()) as {
+        issuers: { name: string; issuer: string }[];
+      };
+      expect(Object.fromEntries(served.issuers.map((i) => [i.name, i.issuer]))).toEqual(context.issuers);
+    } finally {
+      await teardown();
+    }
+  });
+
+  it('provides only the profiles MOCK_IDP_PROFILES names', async () => {
+    const { context, teardown } = await withEnv({ MOCK_IDP_PROFILES: 'okta, auth0' }, started);
+    try {
+      expect(context.issuers).toEqual({ okta: `${context.url}/okta/oauth2/default`, auth0: `${context.url}/auth0/` });
+      const served = (await (await fetch(`${context.url}/_admin/issuers`)).json()) as { issuers: { name: string }[] };
+      expect(served.issuers.map((i) => i.name)).toEqual(['okta', 'auth0']);
+    } finally {
+      await teardown();
+    }
+  });
+
+  it('a server failing after the URLs were given says why, refuses connections, fails the teardown', async () => {
+    const { context, teardown } = await withEnv({ MOCK_IDP_LOGIN: 'sideways' }, started);
+    // Refused, not held: the port went with the process.
+    const refused = await fetch(`${context.issuers.generic}/.well-known/openid-configuration`).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+    await expect(teardown()).rejects.toThrow(/before it was ready \(exit code [12]\)/);
+  });
+
+  it('fails the run with the reason when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      await expect(withEnv({ MOCK_IDP_PORT: port }, started)).rejects.toThrow(/could not listen: .*EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('stops the server when the test run that started it is killed', async () => {
@@ -66,13 +141,8 @@ describe("the package's globalSetup: mock-idp in a process of its own", () => {
   });
 
   it('fails the run with the reason when the server cannot start', async () => {
-    const saved = process.env.MOCK_IDP_PROFILES;
-    process.env.MOCK_IDP_PROFILES = 'no-such-profile';
-    try {
-      await expect(started()).rejects.toThrow(/before it was ready \(exit code [12]\)/);
-    } finally {
-      if (saved === undefined) delete process.env.MOCK_IDP_PROFILES;
-      else process.env.MOCK_IDP_PROFILES = saved;
-    }
+    await expect(withEnv({ MOCK_IDP_PROFILES: 'no-such-profile' }, started)).rejects.toThrow(
+      /before it was ready \(exit code [12]\)/,
+    );
   });
 });

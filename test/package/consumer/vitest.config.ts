@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['*.spec.ts'],
-    globalSetup: ['mock-idp/vitest'],
+    globalSetup: ['mock-idp/vitest/setup'],
   },
 });
