@@ -20,16 +20,21 @@ const send = process.send?.bind(process);
 if (early && send) {
   const at = early.lastIndexOf(':');
   const accepted: net.Socket[] = [];
-  const server = net.createServer({ pauseOnConnect: true }, (socket) => accepted.push(socket));
-  server.once('error', (error: Error) => {
-    send({ type: 'mock-idp:listen-error', message: error.message }, () => process.exit(1));
-  });
-  server.listen({ host: early.slice(0, at), port: Number(early.slice(at + 1)) }, () => {
-    const { port } = server.address() as net.AddressInfo;
-    (globalThis as Record<symbol, unknown>)[Symbol.for('mock-idp.listening')] = { server, accepted };
-    send({ type: 'mock-idp:listening', port });
-    runBin();
-  });
+  // noDelay as node:http sets it on the connections it accepts itself.
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => accepted.push(socket));
+  const fail = (error: Error) => send({ type: 'mock-idp:listen-error', message: error.message }, () => process.exit(1));
+  server.once('error', fail);
+  try {
+    server.listen({ host: early.slice(0, at), port: Number(early.slice(at + 1)) }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      (globalThis as Record<symbol, unknown>)[Symbol.for('mock-idp.listening')] = { server, accepted };
+      send({ type: 'mock-idp:listening', port });
+      runBin();
+    });
+  } catch (error) {
+    // A port out of range throws at once, where a port in use comes as an 'error' event.
+    fail(error as Error);
+  }
 } else {
   runBin();
 }

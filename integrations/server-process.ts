@@ -56,6 +56,8 @@ async function adminToken(): Promise<string | undefined> {
  */
 function plannedIssuers(env: NodeJS.ProcessEnv): ((url: string) => Record<string, string>) | undefined {
   if (env.MOCK_IDP_CONFIG || env.MOCK_IDP_PUBLIC_URL || env.MOCK_IDP_HOST) return undefined;
+  // A port the config would refuse is the server's to explain.
+  if (env.MOCK_IDP_PORT && !(/^\d+$/.test(env.MOCK_IDP_PORT) && Number(env.MOCK_IDP_PORT) <= 65535)) return undefined;
   let all: { name: string; path: string }[];
   try {
     all = JSON.parse(readFileSync(DEFAULT_ISSUERS, 'utf8')) as { name: string; path: string }[];
@@ -112,6 +114,7 @@ export async function setup(project: {
   // Awaited below, or watched once the tests have their URLs; never an unhandled rejection.
   ready.catch(() => undefined);
   let failure: Error | undefined;
+  let stopping = false;
   try {
     if (planned) {
       const url = `http://127.0.0.1:${await earlyPort(child)}`;
@@ -129,6 +132,8 @@ export async function setup(project: {
           }
         },
         (error: Error) => {
+          // A run that ends before the server has loaded stops it with a signal: that is no failure.
+          if (stopping && child.signalCode) return;
           failure = error;
           process.stderr.write(`${error.message}\n`);
         },
@@ -147,6 +152,7 @@ export async function setup(project: {
   }
   return async () => {
     // As a signal to the bin does: requests in flight are answered, then it exits.
+    stopping = true;
     child.kill('SIGTERM');
     const deadline = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await stopped;

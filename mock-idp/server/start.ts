@@ -136,8 +136,13 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
   });
 }
 
-/** Takes over a listening socket: its next connections come to `server`, and those it holds are answered now. */
-function adopt(server: ReturnType<typeof createServer>, listening: NonNullable<StartOptions['listening']>) {
+type Listening = NonNullable<StartOptions['listening']>;
+
+/**
+ * Takes over a listening socket: its next connections come to `server`, and those it holds are answered now.
+ * The held ones are counted by the socket's first server, not by `server`, so `adopted` keeps them for close().
+ */
+function adopt(server: ReturnType<typeof createServer>, listening: Listening, adopted: Set<Socket>) {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // server.listen(handle) with another server takes over its socket (Node's documented handle form).
@@ -145,6 +150,8 @@ function adopt(server: ReturnType<typeof createServer>, listening: NonNullable<S
       server.off('error', reject);
       listening.server.removeAllListeners('connection');
       for (const socket of listening.accepted.splice(0)) {
+        adopted.add(socket);
+        socket.once('close', () => adopted.delete(socket));
         server.emit('connection', socket);
         socket.resume();
       }
@@ -153,9 +160,26 @@ function adopt(server: ReturnType<typeof createServer>, listening: NonNullable<S
   });
 }
 
+/** A start that failed lets go of a socket it was given: it stops listening, and what it held is closed. */
+function release(listening: Listening): void {
+  if (listening.server.listening) listening.server.close();
+  for (const socket of listening.accepted.splice(0)) socket.destroy();
+}
+
 /** Starts mock-idp and resolves once every issuer answers. */
 export async function startMockIdp<const Names extends string = BuiltinProfileName>(
   options: StartOptions & { profiles?: readonly Names[] | undefined } = {},
+): Promise<MockIdp<Names>> {
+  try {
+    return await start(options);
+  } catch (error) {
+    if (options.listening) release(options.listening);
+    throw error;
+  }
+}
+
+async function start<const Names extends string>(
+  options: StartOptions & { profiles?: readonly Names[] | undefined },
 ): Promise<MockIdp<Names>> {
   const { configFile, env, logger: givenLogger, listening, ...overrides } = options;
   if (listening && !listening.server.listening) await once(listening.server, 'listening');
@@ -230,8 +254,7 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     }
   } catch (error) {
     redis?.disconnect();
-    if (listening) listening.server.close();
-    else server.close();
+    if (!listening) server.close();
     throw error;
   }
   const sharedStore = redis && { ready: () => redis.status === 'ready' };
@@ -256,7 +279,8 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
     },
   });
 
-  if (listening) await adopt(server, listening);
+  const adopted = new Set<Socket>();
+  if (listening) await adopt(server, listening, adopted);
 
   const byName = new Map(issuers.map((i) => [i.name, i]));
   const issuerNamed = (name: string) => {
@@ -312,10 +336,13 @@ export async function startMockIdp<const Names extends string = BuiltinProfileNa
         const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
         deadline.unref();
         server.close((error) => {
-          clearTimeout(deadline);
-          redis?.disconnect();
-          if (error) reject(error);
-          else resolve();
+          // Connections held before the server was ready are not counted by `server`: wait for them too.
+          Promise.all([...adopted].map((socket) => once(socket, 'close'))).then(() => {
+            clearTimeout(deadline);
+            redis?.disconnect();
+            if (error) reject(error);
+            else resolve();
+          });
         });
         server.closeIdleConnections();
         if (inFlight.size === 0) server.closeAllConnections();

@@ -96,13 +96,32 @@ describe("the package's globalSetup: mock-idp in a process of its own", () => {
 
   it('a server failing after the URLs were given says why, refuses connections, fails the teardown', async () => {
     const { context, teardown } = await withEnv({ MOCK_IDP_LOGIN: 'sideways' }, started);
-    // Refused, not held: the port went with the process.
-    const refused = await fetch(`${context.issuers.generic}/.well-known/openid-configuration`).then(
-      () => false,
-      () => true,
-    );
-    expect(refused).toBe(true);
+    // Reset or refused, never held, and never answered: the port goes with the process. Refused means the
+    // process is gone, its exit code known, before the teardown signals it.
+    const attempt = () =>
+      fetch(`${context.issuers.generic}/.well-known/openid-configuration`).then(
+        () => 'answered',
+        (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? 'failed',
+      );
+    let outcome = await attempt();
+    for (let i = 0; i < 100 && outcome !== 'ECONNREFUSED' && outcome !== 'answered'; i++) {
+      await sleep(50);
+      outcome = await attempt();
+    }
+    expect(outcome).toBe('ECONNREFUSED');
     await expect(teardown()).rejects.toThrow(/before it was ready \(exit code [12]\)/);
+  });
+
+  it('a run that ends before the server has loaded stops it without a failure', async () => {
+    const { context, teardown } = await started();
+    await teardown();
+    expect(await answers(context.url)).toBe(false);
+  });
+
+  it('leaves a port the config refuses to the server, which says why', async () => {
+    await expect(withEnv({ MOCK_IDP_PORT: '99999' }, started)).rejects.toThrow(
+      /before it was ready \(exit code [12]\)/,
+    );
   });
 
   it('fails the run with the reason when the port is taken', async () => {

@@ -50,6 +50,22 @@ describe('startMockIdp({ listening }): a socket bound before the server', () => 
     }
   });
 
+  it('a start that fails closes the socket and the connections it held', async () => {
+    const early = earlySocket();
+    await once(early.server, 'listening');
+    const port = (early.server.address() as { port: number }).port;
+    const held = fetch(`http://127.0.0.1:${port}/health`).then(
+      () => 'answered',
+      () => 'closed',
+    );
+    while (early.accepted.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(
+      startMockIdp({ listening: early, profiles: ['generic'], login: 'sideways' as 'page' }),
+    ).rejects.toThrow(/login/);
+    expect(await held).toBe('closed');
+    expect(early.server.listening).toBe(false);
+  });
+
   it('refuses a server that is not listening on TCP, and starts nothing', async () => {
     const unix = createServer();
     const path = `/tmp/mock-idp-listening-${process.pid}.sock`;
