@@ -27,6 +27,8 @@ import nodeModule = require('node:module');
 const debug = util.debuglog('mock-idp-startup');
 /** When a run that lasts writes (or upgrades) its code cache. */
 const WRITE_AFTER_MS = 5_000;
+/** How old a cache being written can be before it counts as left behind by a process that died writing it. */
+const STALE_TEMPORARY_MS = 60_000;
 // `login` has a bundle of its own (the client and its command, a tenth of the program's size): a tool
 // that logs in once per run, as the conformance kit runs it once per case, reads and compiles only that.
 const filename = path.join(__dirname, process.argv[2] === 'login' ? 'login.cjs' : 'cli.cjs');
@@ -96,6 +98,7 @@ function runWithCodeCache(root: string | undefined): void {
   debug('code-cache %s file=%s', state, cacheFile);
   if (cacheFile) {
     let written = false;
+    const temporary = `${cacheFile}.${process.pid}`;
     const write = () => {
       if (written) return;
       written = true;
@@ -104,16 +107,21 @@ function runWithCodeCache(root: string | undefined): void {
         // An accepted cache is only replaced by one that holds much more: a server's, after a short first run.
         if (cachedData && state === 'accepted' && data.length < cachedData.length * 1.25) return;
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const temporary = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temporary, data);
         fs.renameSync(temporary, cacheFile);
-        // Caches of this installation's earlier builds can never be read again.
-        for (const old of fs.readdirSync(path.dirname(cacheFile))) {
-          if (old.startsWith(prefix) && old.endsWith('.v8') && path.join(path.dirname(cacheFile), old) !== cacheFile)
-            fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+        // Caches of this installation's earlier builds can never be read again, and a half-written one is left by a
+        // process that died while writing it (one still writing is a minute young at most).
+        const folder = path.dirname(cacheFile);
+        for (const old of fs.readdirSync(folder)) {
+          const file = path.join(folder, old);
+          if (!old.startsWith(prefix) || file === cacheFile) continue;
+          const age = () => Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+          const stale = old.endsWith('.v8') || (/\.v8\.\d+$/.test(old) && age() > STALE_TEMPORARY_MS);
+          if (stale) fs.rmSync(file, { force: true });
         }
         debug('code-cache written file=%s bytes=%d', cacheFile, data.length);
       } catch (error) {
+        fs.rmSync(temporary, { force: true });
         debug('code-cache not written: %s', (error as Error).message);
       }
     };

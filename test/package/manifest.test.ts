@@ -201,6 +201,25 @@ describe('the npm package', () => {
       ).toBe(true);
     });
 
+    it('clears a half-written cache that a process left behind, and leaves one being written alone', () => {
+      const cacheDir = cacheFolder();
+      expect(run(bin, cacheDir).status).toBe(0);
+      const folder = join(cacheDir, 'code-cache', `${process.version}-${process.arch}`);
+      const [cache] = readdirSync(folder).filter((name) => name.endsWith('.v8'));
+      expect(cache).toBeDefined();
+      const left = join(folder, `${cache}.999991`);
+      const writing = join(folder, `${cache}.999992`);
+      writeFileSync(left, 'half');
+      writeFileSync(writing, 'half');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(left, hourAgo, hourAgo);
+      // The next start that writes (here, the cache gone) cleans up after the dead writer.
+      rmSync(join(folder, cache!));
+      const next = run(bin, cacheDir);
+      expect(next.stderr).toMatch(/code-cache written /);
+      expect(readdirSync(folder).sort()).toEqual([cache, `${cache}.999992`].sort());
+    });
+
     it('never meets a cache made for another build of the bundle', () => {
       const cacheDir = cacheFolder();
       const copy = binCopy();
