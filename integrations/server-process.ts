@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isDeepStrictEqual } from 'node:util';
+import { configFromEnv } from '../mock-idp/config/env.js';
 import { packageRoot } from '../mock-idp/paths.js';
 import type { MockIdpContext } from '../mock-idp/vitest.js';
 
@@ -55,18 +57,16 @@ async function adminToken(): Promise<string | undefined> {
  * then the server's banner says what they are.
  */
 function plannedIssuers(env: NodeJS.ProcessEnv): ((url: string) => Record<string, string>) | undefined {
-  if (env.MOCK_IDP_CONFIG || env.MOCK_IDP_PUBLIC_URL || env.MOCK_IDP_HOST) return undefined;
+  const { publicBaseUrl, host, port, profiles: wanted } = configFromEnv(env);
+  if (env.MOCK_IDP_CONFIG || publicBaseUrl || host) return undefined;
   // A port the config would refuse is the server's to explain.
-  if (env.MOCK_IDP_PORT && !(/^\d+$/.test(env.MOCK_IDP_PORT) && Number(env.MOCK_IDP_PORT) <= 65535)) return undefined;
+  if (port !== undefined && !(typeof port === 'number' && port <= 65535)) return undefined;
   let all: { name: string; path: string }[];
   try {
     all = JSON.parse(readFileSync(DEFAULT_ISSUERS, 'utf8')) as { name: string; path: string }[];
   } catch {
     return undefined;
   }
-  const wanted = env.MOCK_IDP_PROFILES?.split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
   if (wanted?.length && !wanted.every((name) => all.some((issuer) => issuer.name === name))) return undefined;
   const chosen = wanted?.length ? all.filter((issuer) => wanted.includes(issuer.name)) : all;
   return (url) => Object.fromEntries(chosen.map((issuer) => [issuer.name, `${url}${issuer.path}`]));
@@ -123,7 +123,7 @@ export async function setup(project: {
       ready.then(
         (started) => {
           const served = Object.fromEntries(started.issuers.map((i) => [i.name, i.issuer]));
-          if (JSON.stringify(served) !== JSON.stringify(issuers)) {
+          if (!isDeepStrictEqual(served, issuers)) {
             failure = new Error(
               `mock-idp serves other issuers than the tests were given: ${JSON.stringify(served)} ` +
                 `(given ${JSON.stringify(issuers)})`,

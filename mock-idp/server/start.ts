@@ -160,6 +160,14 @@ function adopt(server: ReturnType<typeof createServer>, listening: Listening, ad
   });
 }
 
+/** Where a socket handed over listens, once it does; a socket that is not TCP has no URL to serve at. */
+async function tcpAddress(server: NetServer): Promise<AddressInfo> {
+  if (!server.listening) await once(server, 'listening');
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('listening.server is not listening on TCP');
+  return address;
+}
+
 /** A start that failed lets go of a socket it was given: it stops listening, and what it held is closed. */
 function release(listening: Listening): void {
   if (listening.server.listening) listening.server.close();
@@ -182,11 +190,7 @@ async function start<const Names extends string>(
   options: StartOptions & { profiles?: readonly Names[] | undefined },
 ): Promise<MockIdp<Names>> {
   const { configFile, env, logger: givenLogger, listening, ...overrides } = options;
-  if (listening && !listening.server.listening) await once(listening.server, 'listening');
-  const address = listening?.server.address();
-  if (listening && (!address || typeof address !== 'object'))
-    throw new Error('listening.server is not listening on TCP');
-  const bound = typeof address === 'object' ? address : undefined;
+  const bound = listening && (await tcpAddress(listening.server));
   // Code that embeds mock-idp wants quiet tests; the CLI passes logLevel explicitly.
   const config = await loadConfig({
     file: configFile,
