@@ -1,9 +1,10 @@
 // The time a user waits (issue #20), each figure against its target, on Node 20 and 24 (BENCH_NODE=24 or
 // BENCH_NODE=20,22,24 to choose): what vitest's globalSetup adds before the first test, the whole catalog
 // against the example web app (black box, the reference client's 10 s JWKS refetch allowance) and against
-// `mock-idp login` as a command client. Run: npm run bench:conformance
-// BENCH_ROUNDS (default 3) catalog runs and BENCH_VITEST_RUNS (default 7) vitest runs of each kind per runtime;
-// BENCH_CATALOGS=0 leaves the catalogs out.
+// `mock-idp login` as a command client, and what freshClient + freshUser add to a test.
+// Run: npm run bench:conformance
+// BENCH_ROUNDS (default 3) catalog and freshClient runs and BENCH_VITEST_RUNS (default 7) vitest runs of each
+// kind per runtime; BENCH_CATALOGS=0 leaves the catalogs out, BENCH_SETUP=0 the globalSetup row.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = 'BENCH_ROWS ';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const vitestRuns = Number(process.env.BENCH_VITEST_RUNS ?? 7);
+/** Tests in the freshClient row's file. */
+const FRESH_TESTS = 200;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** A row without a target (pass undefined) is a figure only. */
+const verdict = (row) => (row.pass === undefined ? 'measured' : row.pass ? 'PASS' : 'FAIL');
 
 if (process.env.BENCH_CONFORMANCE_RUNTIME === '1') await measure();
 else await eachRuntime();
@@ -54,38 +59,69 @@ async function eachRuntime() {
   );
   process.stdout.write(`|---|---|${tables.map(() => '---').join('|')}|\n`);
   for (const [i, row] of (tables.find((t) => t.rows)?.rows ?? []).entries()) {
-    const cells = tables.map((t) => (t.rows?.[i] ? `${t.rows[i].value}: ${t.rows[i].pass ? 'PASS' : 'FAIL'}` : '-'));
+    const cells = tables.map((t) => (t.rows?.[i] ? `${t.rows[i].value}: ${verdict(t.rows[i])}` : '-'));
     process.stdout.write(`| ${row.figure} | ${row.target} | ${cells.join(' | ')} |\n`);
   }
   process.exit(tables.every((t) => t.code === 0) ? 0 : 1);
 }
 
 async function measure() {
-  // BENCH_CATALOGS=0 measures the globalSetup alone.
-  const rows = [await globalSetupRow(), ...(process.env.BENCH_CATALOGS === '0' ? [] : await catalogRows())];
+  const rows = [
+    ...(process.env.BENCH_SETUP === '0' ? [] : [await globalSetupRow()]),
+    await freshRow(),
+    ...(process.env.BENCH_CATALOGS === '0' ? [] : await catalogRows()),
+  ];
   process.stdout.write(`\n| figure | value | target | |\n|---|---|---|---|\n`);
-  for (const row of rows)
-    process.stdout.write(`| ${row.figure} | ${row.detail} | ${row.target} | ${row.pass ? 'PASS' : 'FAIL'} |\n`);
+  for (const row of rows) process.stdout.write(`| ${row.figure} | ${row.detail} | ${row.target} | ${verdict(row)} |\n`);
   process.stdout.write(`${ROWS}${JSON.stringify(rows)}\n`);
 }
 
 /**
- * vitest with one trivial test, with and without `globalSetup: ['mock-idp/vitest']`, interleaved, in a
- * project that has this package installed as a user has it (a copy in node_modules, so vitest loads it as
- * a dependency). The difference of the medians is what the globalSetup adds before the first test.
+ * A project that has this package installed as a user has it (a copy in node_modules, so vitest loads it as a
+ * dependency), with `write(file, text)` for its files and `run(config)` for one vitest run.
+ */
+function vitestProject() {
+  const project = mkdtempSync(join(tmpdir(), 'mock-idp-bench-vitest-'));
+  const installed = join(project, 'node_modules', 'mock-idp');
+  mkdirSync(installed, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'fixtures'])
+    cpSync(join(root, entry), join(installed, entry), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'));
+  symlinkSync(join(root, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'));
+  const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+  return {
+    write(file, text) {
+      mkdirSync(join(project, file, '..'), { recursive: true });
+      writeFileSync(join(project, file), text);
+    },
+    /** One run; its stdout, or an error with everything it printed. */
+    run(config) {
+      const result = spawnSync(process.execPath, [vitest, 'run', '--config', config], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, MOCK_IDP_LOG_LEVEL: '', NO_COLOR: '1' },
+      });
+      if (result.status !== 0) throw new Error(`vitest (${config}) failed:\n${result.stdout}${result.stderr}`);
+      return result.stdout;
+    },
+    remove: () => rmSync(project, { recursive: true, force: true }),
+  };
+}
+
+const vitestConfig = (include, setup = true) =>
+  "import { defineConfig } from 'vitest/config';\n" +
+  `export default defineConfig({ test: { include: ['${include}']` +
+  `${setup ? ", globalSetup: ['mock-idp/vitest/setup']" : ''} } });\n`;
+
+/**
+ * vitest with one trivial test, with and without `globalSetup: ['mock-idp/vitest/setup']`, interleaved. The
+ * difference of the medians is what the globalSetup adds before the first test.
  */
 async function globalSetupRow() {
-  const project = mkdtempSync(join(tmpdir(), 'mock-idp-bench-vitest-'));
+  const project = vitestProject();
   try {
-    const installed = join(project, 'node_modules', 'mock-idp');
-    mkdirSync(installed, { recursive: true });
-    for (const entry of ['package.json', 'dist', 'fixtures'])
-      cpSync(join(root, entry), join(installed, entry), { recursive: true });
-    symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'));
-    symlinkSync(join(root, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'));
-    mkdirSync(join(project, 'test'));
-    writeFileSync(
-      join(project, 'test', 'a.test.ts'),
+    project.write(
+      'test/a.test.ts',
       // The test says when it starts: the wait before it, not the run's end (the server's stop, vitest's exit);
       // with mock-idp, also when its first request was answered, since the server may still be loading then.
       "import { expect, inject, it } from 'vitest';\n" +
@@ -94,27 +130,14 @@ async function globalSetupRow() {
         "'/.well-known/openid-configuration'); console.log('FIRST_ANSWER_AT ' + Date.now() + ' ' + r.status); } " +
         'expect(1).toBe(1); });\n',
     );
-    for (const [name, setup] of [
-      ['without', ''],
-      ['with', ", globalSetup: ['mock-idp/vitest/setup']"],
-    ])
-      writeFileSync(
-        join(project, `${name}.config.mjs`),
-        "import { defineConfig } from 'vitest/config';\n" +
-          `export default defineConfig({ test: { include: ['test/*.test.ts']${setup} } });\n`,
-      );
-    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+    project.write('without.config.mjs', vitestConfig('test/*.test.ts', false));
+    project.write('with.config.mjs', vitestConfig('test/*.test.ts'));
     const run = (name) => {
       const started = Date.now();
-      const result = spawnSync(process.execPath, [vitest, 'run', '--config', `${name}.config.mjs`], {
-        cwd: project,
-        encoding: 'utf8',
-        env: { ...process.env, MOCK_IDP_LOG_LEVEL: '', NO_COLOR: '1' },
-      });
-      const firstTest = /FIRST_TEST_AT (\d+)/.exec(result.stdout)?.[1];
-      const firstAnswer = /FIRST_ANSWER_AT (\d+) 200/.exec(result.stdout)?.[1];
-      if (result.status !== 0 || !firstTest || (name === 'with' && !firstAnswer))
-        throw new Error(`vitest (${name}) failed:\n${result.stdout}${result.stderr}`);
+      const stdout = project.run(`${name}.config.mjs`);
+      const firstTest = /FIRST_TEST_AT (\d+)/.exec(stdout)?.[1];
+      const firstAnswer = /FIRST_ANSWER_AT (\d+) 200/.exec(stdout)?.[1];
+      if (!firstTest || (name === 'with' && !firstAnswer)) throw new Error(`vitest (${name}) said:\n${stdout}`);
       if (firstAnswer) answers.push(Number(firstAnswer) - started);
       return Number(firstTest) - started;
     };
@@ -143,7 +166,73 @@ async function globalSetupRow() {
       pass: added <= 200,
     };
   } finally {
-    rmSync(project, { recursive: true, force: true });
+    project.remove();
+  }
+}
+
+/**
+ * What `freshClient` and `freshUser` add to a test, their removal when it finishes included: a file of
+ * FRESH_TESTS tests that each make both, against a file of as many empty tests, in one vitest run per
+ * round (the same server, both files one after the other). The calls' own times are printed beside it.
+ */
+async function freshRow() {
+  const project = vitestProject();
+  const file = (fresh) =>
+    "import { afterAll, beforeAll, it } from 'vitest';\n" +
+    "import { freshClient, freshUser } from 'mock-idp/vitest';\n" +
+    `const tag = '${fresh ? 'FRESH' : 'EMPTY'}';\n` +
+    "beforeAll(() => { console.log(tag + '_START ' + performance.now()); });\n" +
+    "afterAll(() => { console.log(tag + '_END ' + performance.now()); });\n" +
+    `for (let i = 0; i < ${FRESH_TESTS}; i++) it('test ' + i, async () => {\n` +
+    (fresh
+      ? "  const t0 = performance.now(); await freshClient('generic'); const t1 = performance.now();\n" +
+        "  await freshUser('generic', { email: 'someone@example.com' });\n" +
+        "  console.log('CALLS ' + (t1 - t0) + ' ' + (performance.now() - t1));\n"
+      : '') +
+    '});\n';
+  try {
+    project.write('fresh/a-empty.test.ts', file(false));
+    project.write('fresh/b-fresh.test.ts', file(true));
+    // One worker, files in order: the two files share the server and the machine, never at the same time.
+    project.write(
+      'fresh.config.mjs',
+      "import { defineConfig } from 'vitest/config';\n" +
+        "export default defineConfig({ test: { include: ['fresh/*.test.ts'], fileParallelism: false, " +
+        "sequence: { shuffle: false }, globalSetup: ['mock-idp/vitest/setup'] } });\n",
+    );
+    const perTest = [];
+    const calls = { client: [], user: [] };
+    for (let i = 0; i < rounds + 1; i++) {
+      const stdout = project.run('fresh.config.mjs');
+      const span = (tag) =>
+        Number(new RegExp(`${tag}_END ([\\d.]+)`).exec(stdout)?.[1]) -
+        Number(new RegExp(`${tag}_START ([\\d.]+)`).exec(stdout)?.[1]);
+      const added = (span('FRESH') - span('EMPTY')) / FRESH_TESTS;
+      if (!Number.isFinite(added)) throw new Error(`the fresh tests said:\n${stdout}`);
+      // The first round fills the caches (vite's, the bin's code cache) and warms the server: not counted.
+      if (i === 0) continue;
+      perTest.push(added);
+      for (const [, client, user] of stdout.matchAll(/CALLS ([\d.]+) ([\d.]+)/g)) {
+        calls.client.push(Number(client));
+        calls.user.push(Number(user));
+      }
+    }
+    const ms = (v) => `${v.toFixed(1)} ms`;
+    process.stdout.write(
+      `freshClient + freshUser in each of ${FRESH_TESTS} tests, ${rounds} runs: the test file took ` +
+        `${perTest.map(ms).join(', ')} per test more than ${FRESH_TESTS} empty tests; the calls alone, medians: ` +
+        `freshClient ${ms(median(calls.client))}, freshUser ${ms(median(calls.user))} ` +
+        `(the first of a run: ${ms(calls.client[0])} and ${ms(calls.user[0])})\n`,
+    );
+    return {
+      figure: 'freshClient + freshUser in a test, their removal included',
+      value: ms(median(perTest)),
+      detail: `${ms(median(perTest))} per test (median of ${perTest.map(ms).join(', ')})`,
+      target: 'none: measured',
+      pass: undefined,
+    };
+  } finally {
+    project.remove();
   }
 }
 
