@@ -21,7 +21,7 @@ function parse<T>(
   return result.data;
 }
 
-/** Adds or replaces a client; oidc-provider validates it before the change takes effect. */
+/** Adds or replaces a client; oidc-provider validates it, and an invalid one is taken back. */
 export async function upsertClient(issuer: Issuer, input: unknown): Promise<ClientMetadata> {
   const client = parse(ClientSchema, input, 'client');
   let metadata: ClientMetadata;
@@ -31,8 +31,7 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
     throw new AdminInputError(`invalid client "${client.client_id}": ${(cause as Error).message}`);
   }
   const previous = issuer.clients;
-  issuer.clients = [...previous.filter((c) => c.client_id !== metadata.client_id), metadata];
-  issuer.rebuild();
+  issuer.setClients([...previous.filter((c) => c.client_id !== metadata.client_id), metadata]);
   let problem: string | undefined;
   try {
     const found = await issuer.provider.Client.find(metadata.client_id);
@@ -42,8 +41,7 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
     problem = (cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message;
   }
   if (problem) {
-    issuer.clients = previous;
-    issuer.rebuild();
+    issuer.setClients(previous);
     throw new AdminInputError(`invalid client "${metadata.client_id}": ${problem}`);
   }
   issuer.changed();
@@ -63,13 +61,11 @@ export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unkn
   if (current.includes(parsed)) return current;
   const previous = issuer.clients;
   const updated = { ...client, redirect_uris: [...current, parsed] };
-  issuer.clients = previous.map((c) => (c === client ? updated : c));
-  issuer.rebuild();
+  issuer.setClients(previous.map((c) => (c === client ? updated : c)));
   try {
     await issuer.provider.Client.find(clientId);
   } catch (cause) {
-    issuer.clients = previous;
-    issuer.rebuild();
+    issuer.setClients(previous);
     throw new AdminInputError(
       `invalid redirect_uri: ` +
         `${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`,
@@ -79,10 +75,9 @@ export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unkn
 }
 
 export function removeClient(issuer: Issuer, clientId: string): boolean {
-  const before = issuer.clients.length;
-  issuer.clients = issuer.clients.filter((c) => c.client_id !== clientId);
-  if (issuer.clients.length === before) return false;
-  issuer.rebuild();
+  const remaining = issuer.clients.filter((c) => c.client_id !== clientId);
+  if (remaining.length === issuer.clients.length) return false;
+  issuer.setClients(remaining);
   issuer.changed();
   return true;
 }

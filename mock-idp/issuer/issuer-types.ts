@@ -23,6 +23,11 @@ export interface IssuerInit {
   /** The admin API's base URL, which error pages quote in their fixes; defaults to <publicOrigin>/_admin. */
   adminUrl?: string | undefined;
   clients: ClientMetadata[];
+  /**
+   * The clients from configuration, which instances hold statically; any other client reaches them
+   * through their Client adapter. Default: `clients`. A scenario issuer gets its parent's.
+   */
+  configuredClients?: ReadonlySet<ClientMetadata> | undefined;
   users: UserStore;
   keys: SigningKey[];
   loginMode: 'headless' | 'page';

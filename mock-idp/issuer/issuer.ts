@@ -22,6 +22,7 @@ import { evictionWarning } from './eviction-warning.js';
 import type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 import { assemble } from './pipeline.js';
 import { buildProviderConfig } from './provider-config.js';
+import { changesStaticClients, runTimeClientAdapter } from './run-time-clients.js';
 import { ScenarioIssuers } from './scenario-issuers.js';
 import { patchSessionPersist } from './session-persist.js';
 import { Signer } from './signing.js';
@@ -47,6 +48,7 @@ export class Issuer {
   sharedState: SharedState | undefined;
   readonly profileContext: ProfileContext;
   readonly tokens: TokenFacade;
+  /** Replaced, never changed in place: setClients() changes them at run time. */
   clients: ClientMetadata[];
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
@@ -71,6 +73,7 @@ export class Issuer {
     this.hosts = init.config.host ? [init.config.host, ...init.config.aliases] : [];
     this.users = init.users;
     this.clients = init.clients;
+    this.#configuredClients = init.configuredClients ?? new Set(init.clients);
     this.keys = init.keys;
     this.loginMode = init.loginMode;
     this.store =
@@ -132,6 +135,7 @@ export class Issuer {
       issuer: `${base}/s/${segment}`,
       mountPath: `${this.mountPath}${suffix}/s/${segment}`,
       clients: this.clients,
+      configuredClients: this.#configuredClients,
       keys: this.keys,
       fixedScenario: scenario,
       shared: { store: this.store, tokens: this.tokens },
@@ -308,6 +312,21 @@ export class Issuer {
     this.#stale = true;
   }
 
+  readonly #configuredClients: ReadonlySet<ClientMetadata>;
+  /** The configured clients the current instance was built with, which it looks up before its Client adapter. */
+  #staticClients = new Map<string, ClientMetadata>();
+
+  /**
+   * Replaces the clients, here and on the scenario issuers. A client registered at run time takes effect
+   * at once through the instance's Client adapter, as does its replacement or removal; replacing or
+   * removing a configured client rebuilds the instance at the next request.
+   */
+  setClients(clients: ClientMetadata[]): void {
+    this.clients = clients;
+    if (changesStaticClients(this.#staticClients, clients)) this.invalidate();
+    this.#scenarioIssuers?.followClients(clients);
+  }
+
   #jwksRoute: string | undefined;
   #routes: Routes | undefined;
 
@@ -320,13 +339,21 @@ export class Issuer {
 
   /** Builds a fresh oidc-provider instance from the current clients, users and keys. */
   rebuild(): void {
+    // Clients registered at run time stay with the Client adapter, so that removing one needs no rebuild.
+    const staticClients = this.clients.filter((c) => this.#configuredClients.has(c));
     const configuration = buildProviderConfig({
       profile: this.profile,
       profileContext: this.profileContext,
-      clients: this.clients,
+      clients: staticClients,
       users: this.users,
       keys: this.keys,
-      store: this.store,
+      store: {
+        adapterFor: (model) =>
+          model === 'Client'
+            ? runTimeClientAdapter(() => this.clients, this.store.adapterFor(model))
+            : this.store.adapterFor(model),
+      },
+      currentClients: () => this.clients,
       cookiePrefix: `mockidp_${this.name.replace(/-/g, '_')}`,
       features: this.#config.features,
       ttl: this.#config.ttl,
@@ -385,6 +412,7 @@ export class Issuer {
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
+    this.#staticClients = new Map(staticClients.map((c) => [c.client_id, c]));
     this.#stale = false;
     this.#scenarioIssuers?.follow(this.clients, this.keys);
   }

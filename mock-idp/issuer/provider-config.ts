@@ -20,7 +20,10 @@ import {
 export interface ProviderConfigInput {
   profile: Profile;
   profileContext: ProfileContext;
+  /** The instance's static clients; those registered later reach it through the store's Client adapter. */
   clients: ClientMetadata[];
+  /** Every client at the time of asking, static or not: whose URLs oidc-provider may fetch. */
+  currentClients: () => readonly ClientMetadata[];
   users: UserStore;
   keys: SigningKey[];
   store: { adapterFor(model: string): import('oidc-provider').Adapter };
@@ -89,6 +92,26 @@ function normalizeUrl(url: string): string {
   }
 }
 
+/** The configured clients' outbound URLs, worked out again only when the client list is replaced. */
+function trustedUrlsOf(clients: () => readonly ClientMetadata[]): () => ReadonlySet<string> {
+  let seen: readonly ClientMetadata[] | undefined;
+  let urls = new Set<string>();
+  return () => {
+    const current = clients();
+    if (current !== seen) {
+      seen = current;
+      urls = new Set(
+        current.flatMap((c) =>
+          OUTBOUND_FIELDS.map((f) => c[f])
+            .filter((v): v is string => typeof v === 'string')
+            .map(normalizeUrl),
+        ),
+      );
+    }
+    return urls;
+  };
+}
+
 export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const { profile, users, store } = input;
   const claims = claimsConfig(profile.claims, users.claimNames());
@@ -96,13 +119,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
   const mountPath = input.profileContext.mountPath;
   const headless = () => input.loginMode() === 'headless';
   const overrides = profile.providerConfig?.(input.profileContext) ?? {};
-  const trustedUrls = new Set(
-    input.clients.flatMap((c) =>
-      OUTBOUND_FIELDS.map((f) => c[f])
-        .filter((v): v is string => typeof v === 'string')
-        .map(normalizeUrl),
-    ),
-  );
+  const trusted = trustedUrlsOf(input.currentClients);
 
   const base: Configuration = {
     adapter: (name: string) => store.adapterFor(name),
@@ -132,7 +149,7 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
     // made through dynamic registration is anyone's, and keeps it.
     fetch: (url, options) => {
       noteOutbound(String(url), options as RequestInit);
-      if (!trustedUrls.has(normalizeUrl(String(url)))) return globalThis.fetch(url, options);
+      if (!trusted().has(normalizeUrl(String(url)))) return globalThis.fetch(url, options);
       const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
       return globalThis.fetch(url, rest);
     },

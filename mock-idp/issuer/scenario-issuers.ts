@@ -9,6 +9,8 @@ export interface ScenarioChild {
   keys: SigningKey[];
   /** Rebuilt at the next request. */
   invalidate(): void;
+  /** Replaces the clients, rebuilding only when a client the child was built with changes. */
+  setClients(clients: ClientMetadata[]): void;
 }
 
 /**
@@ -54,6 +56,11 @@ export class ScenarioIssuers<T extends ScenarioChild> {
    * Children serve the parent's clients and keys: they follow every change at
    * their next request, so registering a client does not rebuild dozens of them.
    */
+  /** A change of the parent's clients alone: children not built with the changed clients keep their instance. */
+  followClients(clients: ClientMetadata[]): void {
+    for (const child of this.#children.values()) child.setClients(clients);
+  }
+
   follow(clients: ClientMetadata[], keys: SigningKey[]): void {
     for (const child of this.#children.values()) {
       child.clients = clients;

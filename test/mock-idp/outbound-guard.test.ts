@@ -63,6 +63,25 @@ describe("oidc-provider's outbound request guard", () => {
     expect(hits).toBeGreaterThan(before);
   });
 
+  it('reaches the loopback jwks_uri of a client registered through the admin API', async () => {
+    const put = await fetch(`${idp().url}/_admin/issuers/generic/clients/admin-jwks-uri`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: `${jwksUrl}?admin`,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const before = hits;
+    const r = await clientCredentials('admin-jwks-uri');
+    expect(r.status).toBe(200);
+    expect(hits).toBeGreaterThan(before);
+  });
+
   it('stays on for a dynamically registered client: its loopback jwks_uri is never fetched', async () => {
     const registered = await fetch(`${idp().issuers.generic}/reg`, {
       method: 'POST',
