@@ -21,6 +21,17 @@ function parse<T>(
   return result.data;
 }
 
+/** The list with the client of this id replaced by `client` in its place, or added last, or removed when undefined. */
+function withClient(
+  clients: readonly ClientMetadata[],
+  clientId: string,
+  client: ClientMetadata | undefined,
+): ClientMetadata[] {
+  if (!client) return clients.filter((c) => c.client_id !== clientId);
+  const at = clients.findIndex((c) => c.client_id === clientId);
+  return at === -1 ? [...clients, client] : clients.with(at, client);
+}
+
 /** Adds or replaces a client; oidc-provider validates it, and an invalid one is taken back. */
 export async function upsertClient(issuer: Issuer, input: unknown): Promise<ClientMetadata> {
   const client = parse(ClientSchema, input, 'client');
@@ -30,8 +41,8 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
   } catch (cause) {
     throw new AdminInputError(`invalid client "${client.client_id}": ${(cause as Error).message}`);
   }
-  const previous = issuer.clients;
-  issuer.setClients([...previous.filter((c) => c.client_id !== metadata.client_id), metadata]);
+  const previous = issuer.clients.find((c) => c.client_id === metadata.client_id);
+  issuer.setClients(withClient(issuer.clients, metadata.client_id, metadata));
   let problem: string | undefined;
   try {
     const found = await issuer.provider.Client.find(metadata.client_id);
@@ -41,7 +52,8 @@ export async function upsertClient(issuer: Issuer, input: unknown): Promise<Clie
     problem = (cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message;
   }
   if (problem) {
-    issuer.setClients(previous);
+    // Only this client goes back: the check may have waited on a fetch while other clients were registered.
+    issuer.setClients(withClient(issuer.clients, metadata.client_id, previous));
     throw new AdminInputError(`invalid client "${metadata.client_id}": ${problem}`);
   }
   issuer.changed();
@@ -59,18 +71,18 @@ export async function addRedirectUri(issuer: Issuer, clientId: string, uri: unkn
   const parsed = parse(ClientSchema.shape.redirect_uris.unwrap().element, uri, 'redirect_uri');
   const current = (client.redirect_uris ?? []) as string[];
   if (current.includes(parsed)) return current;
-  const previous = issuer.clients;
   const updated = { ...client, redirect_uris: [...current, parsed] };
-  issuer.setClients(previous.map((c) => (c === client ? updated : c)));
+  issuer.setClients(withClient(issuer.clients, clientId, updated));
   try {
     await issuer.provider.Client.find(clientId);
   } catch (cause) {
-    issuer.setClients(previous);
+    issuer.setClients(withClient(issuer.clients, clientId, client));
     throw new AdminInputError(
       `invalid redirect_uri: ` +
         `${(cause as { error_description?: string; message: string }).error_description ?? (cause as Error).message}`,
     );
   }
+  issuer.changed();
   return updated.redirect_uris;
 }
 

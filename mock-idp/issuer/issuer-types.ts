@@ -22,7 +22,7 @@ export interface IssuerInit {
   publicOrigin: string;
   /** The admin API's base URL, which error pages quote in their fixes; defaults to <publicOrigin>/_admin. */
   adminUrl?: string | undefined;
-  clients: ClientMetadata[];
+  clients: readonly ClientMetadata[];
   /**
    * The clients from configuration, which instances hold statically; any other client reaches them
    * through their Client adapter. Default: `clients`. A scenario issuer gets its parent's.

@@ -22,7 +22,7 @@ import { evictionWarning } from './eviction-warning.js';
 import type { IssuerInit, IssuerSummary, ModelStore } from './issuer-types.js';
 import { assemble } from './pipeline.js';
 import { buildProviderConfig } from './provider-config.js';
-import { changesStaticClients, runTimeClientAdapter } from './run-time-clients.js';
+import { changesStaticClients, keepListedClientsUnmanaged, lists, runTimeClientAdapter } from './run-time-clients.js';
 import { ScenarioIssuers } from './scenario-issuers.js';
 import { patchSessionPersist } from './session-persist.js';
 import { Signer } from './signing.js';
@@ -48,8 +48,11 @@ export class Issuer {
   sharedState: SharedState | undefined;
   readonly profileContext: ProfileContext;
   readonly tokens: TokenFacade;
-  /** Replaced, never changed in place: setClients() changes them at run time. */
-  clients: ClientMetadata[];
+  #clients: readonly ClientMetadata[];
+  /** Frozen: setClients() replaces them, here and on the scenario issuers. */
+  get clients(): readonly ClientMetadata[] {
+    return this.#clients;
+  }
   keys: SigningKey[];
   loginMode: 'headless' | 'page';
   readonly #config: IssuerConfig;
@@ -72,7 +75,7 @@ export class Issuer {
     this.mountPath = init.mountPath;
     this.hosts = init.config.host ? [init.config.host, ...init.config.aliases] : [];
     this.users = init.users;
-    this.clients = init.clients;
+    this.#clients = Object.freeze([...init.clients]);
     this.#configuredClients = init.configuredClients ?? new Set(init.clients);
     this.keys = init.keys;
     this.loginMode = init.loginMode;
@@ -245,7 +248,7 @@ export class Issuer {
   }
 
   applySnapshot(state: IssuerSnapshot): void {
-    this.clients = state.clients;
+    this.#clients = Object.freeze([...state.clients]);
     this.keys = state.keys;
     this.users.replaceAll(state.users, state.defaultUser);
     this.#clockOffset = state.clockOffset;
@@ -280,7 +283,7 @@ export class Issuer {
     this.#scenarioIssuers.clear();
     this.#fixedRun = undefined;
     this.#clockOffset = 0;
-    this.clients = [...this.#initial.clients];
+    this.#clients = Object.freeze([...this.#initial.clients]);
     this.keys = [...this.#initial.keys];
     this.users.replaceAll(
       this.#initial.users.map((u) => ({ ...u, claims: structuredClone(u.claims) })),
@@ -321,10 +324,10 @@ export class Issuer {
    * at once through the instance's Client adapter, as does its replacement or removal; replacing or
    * removing a configured client rebuilds the instance at the next request.
    */
-  setClients(clients: ClientMetadata[]): void {
-    this.clients = clients;
-    if (changesStaticClients(this.#staticClients, clients)) this.invalidate();
-    this.#scenarioIssuers?.followClients(clients);
+  setClients(clients: readonly ClientMetadata[]): void {
+    this.#clients = Object.isFrozen(clients) ? clients : Object.freeze([...clients]);
+    if (changesStaticClients(this.#staticClients, this.#clients)) this.invalidate();
+    this.#scenarioIssuers?.followClients(this.#clients);
   }
 
   #jwksRoute: string | undefined;
@@ -410,6 +413,8 @@ export class Issuer {
     explainErrors(provider, this.#logger, this.#errorHelp());
     this.#provider = provider;
     if (this.#clockOffset) setClockOffset(provider, this.#clockOffset);
+    if (configuration.features?.registration?.enabled)
+      keepListedClientsUnmanaged(provider.Client, (id) => lists(this.clients, id));
     this.#callback = provider.callback();
     this.#releasedClaims = this.users.claimNames();
     this.#staticClients = new Map(staticClients.map((c) => [c.client_id, c]));

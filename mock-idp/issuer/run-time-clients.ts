@@ -15,8 +15,12 @@ export function runTimeClientAdapter(current: () => readonly ClientMetadata[], s
   return {
     async find(id: string) {
       const client = byId(current()).get(id);
+      if (!client) return stored.find(id);
       // A copy: oidc-provider keeps what it is given, and the issuer's list is the admin API's to change.
-      return client ? (structuredClone(client) as AdapterPayload) : stored.find(id);
+      // It keeps a client per metadata, with the keys it fetched from its jwks_uri: the registration's own
+      // number makes the same metadata registered again a new client (keys and sector document fetched
+      // anew), as a new instance made it before. oidc-provider drops the field, as any it does not know.
+      return { ...structuredClone(client), [REGISTRATION]: registrationOf(client) } as AdapterPayload;
     },
     upsert: (id, payload, expiresIn) => stored.upsert(id, payload, expiresIn),
     destroy: (id) => stored.destroy(id),
@@ -25,6 +29,41 @@ export function runTimeClientAdapter(current: () => readonly ClientMetadata[], s
     findByUserCode: (userCode) => stored.findByUserCode(userCode),
     revokeByGrantId: (grantId) => stored.revokeByGrantId(grantId),
   };
+}
+
+const REGISTRATION = 'mock-idp registration';
+const registrations = new WeakMap<ClientMetadata, number>();
+let registered = 0;
+
+function registrationOf(client: ClientMetadata): number {
+  let serial = registrations.get(client);
+  if (serial === undefined) {
+    serial = ++registered;
+    registrations.set(client, serial);
+  }
+  return serial;
+}
+
+/**
+ * oidc-provider lets a client's registrant read it through dynamic registration management only
+ * when the client was not configured; clients the issuer lists were configured, at start or
+ * through the admin API, even one that took over the id of a dynamically registered client.
+ */
+export function keepListedClientsUnmanaged(Client: ClientModel, listed: (id: string) => boolean): void {
+  const find = Client.find.bind(Client);
+  Client.find = async (id: string) => {
+    const client = await find(id);
+    if (client && listed(client.clientId) && !('noManage' in client))
+      Object.defineProperty(client, 'noManage', { value: true });
+    return client;
+  };
+}
+
+type ClientModel = { find(id: string): Promise<{ clientId: string } | undefined> };
+
+/** Whether the list holds a client of this id. */
+export function lists(clients: readonly ClientMetadata[], id: string): boolean {
+  return byId(clients).has(id);
 }
 
 const indexes = new WeakMap<readonly ClientMetadata[], Map<string, ClientMetadata>>();

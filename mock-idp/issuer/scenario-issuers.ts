@@ -5,12 +5,11 @@ import { findScenario, type Scenario } from '../scenarios/index.js';
 
 /** What the parent issuer hands its scenario issuers: they serve its clients and keys. */
 export interface ScenarioChild {
-  clients: ClientMetadata[];
   keys: SigningKey[];
   /** Rebuilt at the next request. */
   invalidate(): void;
   /** Replaces the clients, rebuilding only when a client the child was built with changes. */
-  setClients(clients: ClientMetadata[]): void;
+  setClients(clients: readonly ClientMetadata[]): void;
 }
 
 /**
@@ -57,13 +56,13 @@ export class ScenarioIssuers<T extends ScenarioChild> {
    * their next request, so registering a client does not rebuild dozens of them.
    */
   /** A change of the parent's clients alone: children not built with the changed clients keep their instance. */
-  followClients(clients: ClientMetadata[]): void {
+  followClients(clients: readonly ClientMetadata[]): void {
     for (const child of this.#children.values()) child.setClients(clients);
   }
 
-  follow(clients: ClientMetadata[], keys: SigningKey[]): void {
+  follow(clients: readonly ClientMetadata[], keys: SigningKey[]): void {
     for (const child of this.#children.values()) {
-      child.clients = clients;
+      child.setClients(clients);
       child.keys = keys;
       child.invalidate();
     }

@@ -5,7 +5,7 @@ import type { User } from '../users/user-store.js';
 
 /** What of an issuer can change at run time, as every replica must see it. */
 export interface IssuerSnapshot {
-  clients: ClientMetadata[];
+  clients: readonly ClientMetadata[];
   users: User[];
   defaultUser?: string | undefined;
   keys: SigningKey[];

@@ -102,4 +102,35 @@ describe("oidc-provider's outbound request guard", () => {
     expect(r.status).toBeLessThan(500);
     expect(hits).toBe(before);
   });
+
+  it('keeps a dynamically registered client unreadable by its registrant once the admin API took its id', async () => {
+    const registered = await fetch(`${idp().issuers.generic}/reg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }),
+    });
+    expect(registered.status).toBe(201);
+    const reg = (await registered.json()) as {
+      client_id: string;
+      registration_client_uri: string;
+      registration_access_token: string;
+    };
+    const read = () =>
+      fetch(reg.registration_client_uri, { headers: { authorization: `Bearer ${reg.registration_access_token}` } });
+    expect((await read()).status).toBe(200);
+    const put = await fetch(`${idp().url}/_admin/issuers/generic/clients/${reg.client_id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_secret: 'set-by-the-admin-api-0123456789',
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const after = await read();
+    expect(after.status).toBe(403);
+    expect(await after.text()).not.toContain('set-by-the-admin-api');
+  });
 });

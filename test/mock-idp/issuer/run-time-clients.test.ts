@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ASSERTION_TYPE, clientAssertion } from '../../helpers/client-keys.js';
 import { adminFetch, basicAuth, formPost } from '../../helpers/http.js';
 import { useIdp } from '../../helpers/idp.js';
 
@@ -83,5 +87,62 @@ describe('clients registered at run time', () => {
     expect((await token(scenarioIssuer, 'rt-four', 'rt-four-secret-012345678')).status).toBe(200);
     await adminFetch(idp(), clientsPath('rt-four'), { method: 'DELETE' });
     expect((await token(scenarioIssuer, 'rt-four', 'rt-four-secret-012345678')).status).toBe(401);
+  });
+
+  describe('with keys at a jwks_uri', () => {
+    let signer: { key: CryptoKey; header: { alg: string; kid: string } };
+    let published: object;
+    let fetches = 0;
+    const jwks: Server = createServer((_req, res) => {
+      fetches += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [published] }));
+    });
+    afterAll(() => jwks.close());
+    const newKey = async (kid: string) => {
+      const pair = await generateKeyPair('RS256');
+      signer = { key: pair.privateKey as CryptoKey, header: { alg: 'RS256', kid } };
+      published = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' };
+    };
+    const assertionToken = async () => {
+      const tokenUrl = `${idp().issuers.generic}/token`;
+      return formPost(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await clientAssertion('rt-keys', tokenUrl, {}, 60, signer),
+      });
+    };
+
+    it('fetch them again when the same registration is made again, as a test per key would', async () => {
+      await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+      const metadata = {
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      };
+      const put = () => adminFetch(idp(), clientsPath('rt-keys'), { method: 'PUT', body: metadata });
+      await newKey('first');
+      expect((await put()).status).toBe(200);
+      expect((await assertionToken()).status).toBe(200);
+      await newKey('second');
+      expect((await put()).status).toBe(200);
+      const before = fetches;
+      expect((await assertionToken()).status).toBe(200);
+      expect(fetches).toBeGreaterThan(before);
+      await newKey('third');
+      await adminFetch(idp(), clientsPath('rt-keys'), { method: 'DELETE' });
+      expect((await put()).status).toBe(200);
+      expect((await assertionToken()).status).toBe(200);
+    });
+  });
+});
+
+describe('the issuer client list', () => {
+  it('is read-only from the outside: setClients() replaces it', () => {
+    const issuer = idp().issuer('generic');
+    expect(Object.isFrozen(issuer.clients)).toBe(true);
+    expect(() => (issuer.clients as unknown[]).push({ client_id: 'in-place' })).toThrow(TypeError);
   });
 });

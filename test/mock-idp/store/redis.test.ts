@@ -227,6 +227,20 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect(users.map((u) => u.sub)).toContain('shared-user');
   });
 
+  it('a redirect URI added on A is registered on B', async () => {
+    const added = await admin(a, 'POST', '/issuers/generic/clients/generic-basic/redirect_uris', {
+      redirect_uri: 'http://127.0.0.1:4567/added-on-a',
+    });
+    expect(added.status).toBe(200);
+    const clients = (await admin(b, 'GET', '/issuers/generic')).body.clients as {
+      client_id: string;
+      redirect_uris: string[];
+    }[];
+    expect(clients.find((c) => c.client_id === 'generic-basic')?.redirect_uris).toContain(
+      'http://127.0.0.1:4567/added-on-a',
+    );
+  });
+
   it('a scenario armed on A fires on B', async () => {
     expect(
       (await admin(a, 'PUT', '/issuers/generic/clients/generic-basic/scenario', { name: 'id-token-aud-wrong' })).status,
