@@ -108,10 +108,14 @@ function vitestProject() {
   };
 }
 
-const vitestConfig = (include, setup = true) =>
-  "import { defineConfig } from 'vitest/config';\n" +
-  `export default defineConfig({ test: { include: ['${include}']` +
-  `${setup ? ", globalSetup: ['mock-idp/vitest/setup']" : ''} } });\n`;
+/** A vitest config that runs `include`, with the package's globalSetup unless `setup` is false. */
+function vitestConfig(include, setup = true) {
+  return (
+    "import { defineConfig } from 'vitest/config';\n" +
+    `export default defineConfig({ test: { include: ['${include}']` +
+    `${setup ? ", globalSetup: ['mock-idp/vitest/setup']" : ''} } });\n`
+  );
+}
 
 /**
  * vitest with one trivial test, with and without `globalSetup: ['mock-idp/vitest/setup']`, interleaved. The
