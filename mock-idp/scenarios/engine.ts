@@ -43,7 +43,10 @@ function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFaul
 
 /** True when the JWKS served differs from the issuer's own: a fault, or a rotated key published beside it. */
 function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: readonly SigningKey[]): boolean {
+  if (faults.length === 0 && rotated.length === 0) return false;
   const published = koa.body as { keys: Record<string, unknown>[] };
+  // oidc-provider answers every JWKS request with the same array and key objects: this answer gets copies.
+  published.keys = published.keys.map((key) => ({ ...key }));
   if (faults.some((f) => f.retireOriginal) && rotated.length > 0) published.keys = [];
   published.keys.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
   for (const fault of faults) {
