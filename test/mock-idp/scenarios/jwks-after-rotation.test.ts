@@ -25,7 +25,7 @@ async function rotateOnce(): Promise<void> {
 }
 
 describe('the JWKS after a key rotation armed on a client', () => {
-  it('publishes the rotated key while the scenario is armed, and only the issuer keys once it is disarmed', async () => {
+  it('publishes the rotated key while armed, and only the issuer keys once disarmed', async () => {
     const own = await kids();
     await rotateOnce();
     const during = await kids();
