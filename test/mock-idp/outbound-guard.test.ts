@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSERTION_TYPE, clientAssertion } from '../helpers/client-keys.js';
-import { formPost } from '../helpers/http.js';
+import { adminFetch, formPost } from '../helpers/http.js';
 import { useIdp } from '../helpers/idp.js';
 
 let jwksServer: Server;
@@ -64,16 +64,15 @@ describe("oidc-provider's outbound request guard", () => {
   });
 
   it('reaches the loopback jwks_uri of a client registered through the admin API', async () => {
-    const put = await fetch(`${idp().url}/_admin/issuers/generic/clients/admin-jwks-uri`, {
+    const put = await adminFetch(idp(), '/issuers/generic/clients/admin-jwks-uri', {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+      body: {
         token_endpoint_auth_method: 'private_key_jwt',
         jwks_uri: `${jwksUrl}?admin`,
         grant_types: ['client_credentials'],
         redirect_uris: [],
         response_types: [],
-      }),
+      },
     });
     expect(put.status).toBe(200);
     const before = hits;
@@ -118,15 +117,14 @@ describe("oidc-provider's outbound request guard", () => {
     const read = () =>
       fetch(reg.registration_client_uri, { headers: { authorization: `Bearer ${reg.registration_access_token}` } });
     expect((await read()).status).toBe(200);
-    const put = await fetch(`${idp().url}/_admin/issuers/generic/clients/${reg.client_id}`, {
+    const put = await adminFetch(idp(), `/issuers/generic/clients/${reg.client_id}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+      body: {
         client_secret: 'set-by-the-admin-api-0123456789',
         grant_types: ['client_credentials'],
         redirect_uris: [],
         response_types: [],
-      }),
+      },
     });
     expect(put.status).toBe(200);
     const after = await read();
