@@ -31,7 +31,9 @@ const WRITE_AFTER_MS = 5_000;
 const STALE_TEMPORARY_MS = 60_000;
 // `login` has a bundle of its own (the client and its command, a tenth of the program's size): a tool
 // that logs in once per run, as the conformance kit runs it once per case, reads and compiles only that.
-const filename = path.join(__dirname, process.argv[2] === 'login' ? 'login.cjs' : 'cli.cjs');
+const login = process.argv[2] === 'login';
+const filename = path.join(__dirname, login ? 'login.cjs' : 'cli.cjs');
+if (login) keepWebAssemblyOnBaselineTier();
 
 /** Per user, never a shared temp folder: a planted cache would run as code. MOCK_IDP_CACHE_DIR overrides it. */
 function cacheRoot(): string | undefined {
@@ -55,6 +57,20 @@ if (enableCompileCache && root) {
   debug('compile-cache status=%d directory=%s %s', result.status, result.directory ?? '', result.message ?? '');
 }
 runWithCodeCache(root);
+
+/**
+ * A login is a short process whose `fetch` (undici) compiles its HTTP parser from WebAssembly. V8 then optimizes
+ * that parser's hot functions with TurboFan on background threads, which cost about a third of a login's CPU, for a
+ * process that parses a handful of responses: the baseline compiler's code is plenty. Set before the bundle is
+ * compiled, because V8 keys its code cache by the flags. Node 24's V8 no longer applies --liftoff-only's implied
+ * flags when it is set at run time, so all three are set. node:v8 is loaded here only: it costs a server's start 4 ms.
+ */
+function keepWebAssemblyOnBaselineTier(): void {
+  const v8: typeof import('node:v8') = require('node:v8');
+  const flags = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
+  for (const flag of flags) v8.setFlagsFromString(flag);
+  debug('v8 flags %s', flags.join(' '));
+}
 
 /** A bundle built without scripts/build-bin.mjs: named after its date, which a rebuild changes. */
 function untaggedBuild(): string {

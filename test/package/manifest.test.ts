@@ -184,6 +184,22 @@ describe('the npm package', () => {
       expect(second.stderr).not.toMatch(/rejected/);
     });
 
+    it("keeps login's own cache valid across runs, with the WebAssembly flags a login sets", () => {
+      const cacheDir = cacheFolder();
+      const login = () => run(bin, cacheDir, flags, ['login', '--help']);
+      const first = login();
+      expect(first.status).toBe(0);
+      expect(first.stdout).toMatch(/--issuer/);
+      expect(first.stderr).toMatch(/v8 flags --liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering/);
+      expect(first.stderr).toMatch(/code-cache written /);
+      // V8 keys the cache by its flags: set after the bundle's compilation, they would make every next run reject it.
+      const second = login();
+      expect(second.stderr).toMatch(/code-cache accepted /);
+      expect(second.stderr).not.toMatch(/rejected/);
+      // A server keeps V8's optimizing tier.
+      expect(run(bin, cacheDir).stderr).not.toMatch(/v8 flags/);
+    });
+
     it.runIf(compileCache)("keeps the on-demand library bundles in Node's own compile cache (Node 22.1+)", () => {
       const cacheDir = cacheFolder();
       const config = join(cacheDir, 'broken.yaml');
