@@ -5,7 +5,8 @@
 // BENCH_WARM_UP (1000) and BENCH_FLOWS (3000) set the counts; BENCH_PROFILE=tokens
 // profiles client_credentials requests instead, BENCH_PROFILE=jwks JWKS requests (the
 // fixed cost of a request to an issuer). node bench/profile.mjs [file.cpuprofile]
-// only summarizes a profile already taken.
+// only summarizes a profile already taken. The last line opens the profile as a flame
+// graph in speedscope (a devDependency), in the browser.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,4 +171,6 @@ function summarize(file, operations) {
 const given = process.argv[2];
 const file = given ?? (await takeProfile());
 summarize(file, given ? Number(process.env.BENCH_OPERATIONS ?? FLOWS) : WARM_UP + FLOWS);
+// The tables give self time; a flame graph shows each request's whole stack. speedscope reads V8's profiles as is.
+process.stdout.write(`\nflame graph: npx speedscope ${file}\n`);
 process.exit(0);
