@@ -55,6 +55,12 @@ export interface CaseRunOptions {
    * a fixed client is its first rotation of the run.
    */
   mayRotateAtOnce?: (() => boolean) | undefined;
+  /**
+   * Where a fixed client's release goes instead of the adapter: the client is every case's, and a case that
+   * ends while another waits out its rotation must not drop what the client kept (its keys, its states) for
+   * the other. The runner releases it once the run is over.
+   */
+  deferRelease?: ((release: () => void | Promise<void>) => void) | undefined;
 }
 
 /** How a case's key rotation meets the client's refetch allowance. */
@@ -180,6 +186,14 @@ async function performScript(
 }
 
 /**
+ * A client counts its JWKS allowance from the moment it holds the keys (jose's remote key set does), which comes
+ * after mock-idp answered by the time the response takes to reach the client and be read. On a loaded machine that
+ * has been long enough for a rotation due at the answer plus the allowance to reach a client whose own count had not
+ * run out, and to fail it for a wait the spec lets it take.
+ */
+const KEYS_DELIVERY_MS = 500;
+
+/**
  * A client rate-limits JWKS refetches for an unknown kid (the reference
  * client to one per 10 s, openid-client to one per 60 s): a rotation reaches
  * it once that allowance has passed since its last JWKS request, as a real
@@ -188,7 +202,8 @@ async function performScript(
  */
 function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0): number {
   const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
-  return Math.max(last ? Date.parse(last.time) : 0, notBefore) + intervalMs;
+  const received = last ? Date.parse(last.time) + (last.durationMs ?? 0) + KEYS_DELIVERY_MS : 0;
+  return Math.max(received, notBefore) + intervalMs;
 }
 
 /**
@@ -457,7 +472,9 @@ async function playCase(
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);
     try {
-      await adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
+      const release = () => adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
+      if (options.fixedClient && options.deferRelease) options.deferRelease(release);
+      else await release();
     } finally {
       // The case's own scenario issuer instance: a full provider, no use once the case is judged.
       if (segment) issuerAccess(idp, issuerName).releaseScenarioIssuer(segment);

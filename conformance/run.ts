@@ -182,7 +182,11 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   // first can be sure the allowance was not used up by an earlier one.
   let rotationsMet = 0;
   const mayRotateAtOnce = () => !options.client || rotationsMet++ === 0;
-  const played = { ...caseOptions, lane, mayRotateAtOnce };
+  let releaseFixedClient: (() => void | Promise<void>) | undefined;
+  const deferRelease = (release: () => void | Promise<void>) => {
+    releaseFixedClient = release;
+  };
+  const played = { ...caseOptions, lane, mayRotateAtOnce, deferRelease };
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -220,6 +224,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
   // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
   await Promise.all(order.map(async (index) => report(index, await runOne(index))));
+  await releaseFixedClient?.();
   const results = settleRunWide(selected, runs, baselineRun);
   const summary = summarize(results);
   return {

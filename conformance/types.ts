@@ -312,7 +312,10 @@ export interface ClientAdapter {
    * ok for 200, not ok with code `http-<status>` otherwise.
    */
   backchannelLogout?(context: CaseContext, logoutToken: string): Promise<ClientOutcome>;
-  /** Called when a case is over: drop what was kept for this clientId. */
+  /**
+   * Called when a case is over: drop what was kept for this clientId. With a fixed client (RunOptions.client),
+   * whose client_id every case shares, it is called once, when the run is over.
+   */
   release?(context: CaseContext): void | Promise<void>;
 }
 

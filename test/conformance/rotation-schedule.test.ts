@@ -23,7 +23,12 @@ const reasons = (report: ConformanceReport) => report.results.map((r) => `${r.id
  * set does), not only from its last refetch for an unknown kid: a rotation right after its first fetch
  * is one it may not follow yet. It keeps its key cache per client_id, as a long-lived app does.
  */
-function cooldownFromAnyFetch(intervalMs: number, capabilities: NonNullable<ClientAdapter['capabilities']>) {
+function cooldownFromAnyFetch(
+  intervalMs: number,
+  capabilities: NonNullable<ClientAdapter['capabilities']>,
+  /** How long the keys take to reach the client after mock-idp answered (a loaded machine, a slow network). */
+  deliveryMs = 0,
+) {
   const caches = new Map<string, { keys: JSONWebKeySet; fetchedAt: number }>();
   let refusedInCooldown = 0;
   const adapter: ClientAdapter = {
@@ -35,6 +40,7 @@ function cooldownFromAnyFetch(intervalMs: number, capabilities: NonNullable<Clie
       const idToken = ((await token.json()) as { id_token: string }).id_token;
       const load = async () => {
         const keys = (await (await fetch(jwksUri)).json()) as JSONWebKeySet;
+        await new Promise((resolve) => setTimeout(resolve, deliveryMs));
         caches.set(clientId, { keys, fetchedAt: Date.now() });
         return keys;
       };
@@ -105,6 +111,27 @@ describe('key rotation against the refetch allowance the client declared', () =>
       'key-rotation-before-signing': 'pass',
     });
     // Only the first rotation of a fixed client comes at once; the second waits whatever the first did.
+    expect(client.refusedInCooldown()).toBe(1);
+  });
+
+  it('counts the allowance from when the keys reached the client, not from when mock-idp answered', async () => {
+    // The client starts its count 300 ms after mock-idp answered its JWKS request, and its logins are quick. The
+    // second rotation waits for the allowance after the refetch the first one caused: due at mock-idp's answer plus
+    // the allowance, it would reach the client inside its own count.
+    const client = cooldownFromAnyFetch(FAST_ROTATION.jwksRefetchIntervalMs, ['persistent'], 300);
+    const clientId = 'rotation-slow-delivery';
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path', ...ROTATIONS],
+      adapter: client.adapter,
+      ...FAST_ROTATION,
+      client: { clientId, clientSecret: `${clientId}-secret`, redirectUris: [REDIRECT_URI] },
+    });
+    expect(verdicts(report), reasons(report)).toEqual({
+      'happy-path': 'pass',
+      'key-rotation-nth-login': 'pass',
+      'key-rotation-before-signing': 'pass',
+    });
     expect(client.refusedInCooldown()).toBe(1);
   });
 
