@@ -26,6 +26,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
   bin: Record<string, string>;
   engines: { node: string };
   exports: Record<string, { types: string; default: string } | string>;
+  scripts?: Record<string, string>;
 };
 
 describe('the npm package', () => {
@@ -77,6 +78,10 @@ describe('the npm package', () => {
     expect(full.homepage).toMatch(/^https:\/\//);
     expect(full.bugs).toMatchObject({ url: expect.stringMatching(/^https:\/\//) });
     expect(full.keywords).toEqual(expect.arrayContaining(['oauth2', 'openid-connect', 'vitest', 'msw']));
+  });
+
+  it('builds before it packs: dist/ is not in git, and a pack or publish from a clean clone shipped no program', () => {
+    expect(pkg.scripts?.prepack).toBe('npm run build');
   });
 
   it('packs what users need and no test-only files, source maps or caches', () => {
