@@ -13,6 +13,8 @@ export interface CaseFacts {
   sentPkce: boolean;
   /** It authenticated at the token endpoint (confidential), as far as the log shows. */
   confidential: boolean;
+  /** It redeemed an authorization code at the token endpoint: without that, no code flow login was completed. */
+  redeemedCode: boolean;
   /** A record that carried one of the scenario's faults. */
   delivery: RequestRecord | undefined;
   /** A request mock-idp refused (4xx/5xx of its own) before any fault was served. */
@@ -48,6 +50,8 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     sentNonce: param(authorization, 'nonce') !== undefined,
     sentPkce: param(authorization, 'code_challenge') !== undefined,
     confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
+    // GitHub's and Stack Exchange's clients send the code without a grant_type.
+    redeemedCode: tokenRequests.some((r) => param(r, 'grant_type') === 'authorization_code' || param(r, 'code')),
     delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],
     // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
     refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),

@@ -132,6 +132,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
       'not-delivered',
       `${why}${outcome.ok || why.endsWith(rejection(outcome)) ? '' : `; the client said ${rejection(outcome)}`}`,
     );
+  // Every case's script starts with a login: one the issuer never saw is no login, whatever the client says. Unless
+  // a fault served before it (a discovery document's) sent the client elsewhere: that is judged as using the fault.
+  if (!facts.authorization && outcome.ok && !facts.delivery)
+    return notDelivered('the client reported a login, but made no authorization request to the issuer');
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
   if (testCase.judgedOnCall === 'userinfo' && !facts.calledUserinfo) {
     if (outcome.ok) return done('skip', 'the client never called userinfo, so there is nothing to judge');
@@ -156,6 +160,9 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (!outcome.ok && outcome.code === 'valid-step-failed')
     return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
 
+  // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
+  const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
+  if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');
   if (testCase.expect === 'accept') {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');

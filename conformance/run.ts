@@ -123,6 +123,11 @@ function skipReason(
     const algs = issuer.metadata[metadata];
     if (alg && !(Array.isArray(algs) && algs.includes(alg))) return `the issuer does not sign ${what} with ${alg}`;
   }
+  const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
+  // An HMAC-signed ID token is keyed with the client secret (OIDC Core 10.1), which a public client has none of.
+  const hmac = testCase.client?.idTokenSignedResponseAlg?.startsWith('HS');
+  if (hmac && (testCase.client?.tokenEndpointAuthMethod ?? ownMethod) === 'none')
+    return `a public client has no client secret to key an ${testCase.client?.idTokenSignedResponseAlg} ID token with`;
   const needs = [
     ...(testCase.requires ?? []),
     ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login'),
@@ -130,7 +135,6 @@ function skipReason(
   // A client that cannot be sent to a scenario issuer meets the cases that allow it armed on its client_id.
   if (testCase.via === 'issuer' && !(testCase.armable || testCase.armedAs)) needs.push('issuer-url');
   // Another auth method than the client's own kind uses needs a client that can switch.
-  const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
   if (testCase.client?.tokenEndpointAuthMethod && testCase.client.tokenEndpointAuthMethod !== ownMethod)
     needs.push('client-auth');
   const missing = [...new Set(needs)].filter((c) => !capabilities.has(c));

@@ -5,6 +5,7 @@ import {
   type ClientAdapter,
   type ConformanceReport,
   cases,
+  commandAdapter,
   referenceClientAdapter,
   runConformance,
   toJson,
@@ -14,6 +15,7 @@ import {
 import { APPLE_TEMPLATE, appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
+import { basicAuth } from '../helpers/http.js';
 import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeFlow, codeRequestUrl, discover, discoveryDocument } from '../helpers/login.js';
 
@@ -266,14 +268,23 @@ describe('the conformance kit', () => {
   });
 
   it('judges a careless client by what the IdP saw it do', async () => {
-    // Sends a state (its only CSRF defence: no PKCE, no nonce) and never checks it.
+    // Sends a state (its only CSRF defence: no PKCE, no nonce) and never checks it; redeems whatever code it gets.
     const careless: ClientAdapter = {
       name: 'careless',
-      async run({ issuer, clientId, redirectUri }) {
+      async run({ issuer, clientId, clientSecret, redirectUri }) {
         const url = codeRequestUrl(issuer, { client_id: clientId, redirect_uri: redirectUri, state: 'never-checked' });
         const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         if (callback.searchParams.get('error')) return { ok: false, message: 'authorization error' };
-        return { ok: true };
+        const token = await fetch(`${issuer}/token`, {
+          method: 'POST',
+          headers: { authorization: basicAuth(clientId, clientSecret) },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback.searchParams.get('code') ?? '',
+            redirect_uri: redirectUri,
+          }),
+        });
+        return token.ok ? { ok: true } : { ok: false, message: `token endpoint answered ${token.status}` };
       },
     };
     const report = await runConformance({
@@ -283,6 +294,51 @@ describe('the conformance kit', () => {
     });
     expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'state-altered': 'fail', 'authorization-error': 'pass' });
     expect(report.passed).toBe(false);
+  });
+
+  it('passes no case of a client that reports logins the issuer never saw', async () => {
+    const idle: ClientAdapter = { name: 'says yes', capabilities: ['issuer-url'], run: async () => ({ ok: true }) };
+    const report = await runConformance({ idp: idp(), adapter: idle });
+    expect(report.results.filter((r) => r.verdict === 'pass').map((r) => r.id)).toEqual([]);
+    expect(report.passed).toBe(false);
+    const happy = report.results.find((r) => r.id === 'happy-path')!;
+    expect(happy.verdict).toBe('not-delivered');
+    expect(happy.reason).toBe('the client reported a login, but made no authorization request to the issuer');
+    // The same from a command that exits 0 at once.
+    const command = await runConformance({
+      idp: idp(),
+      adapter: commandAdapter({ command: 'true' }),
+      only: ['happy-path', 'pkce-s256', 'csrf-protection', 'native-loopback-redirect'],
+    });
+    expect(command.results.map((r) => r.verdict)).toEqual(Array(4).fill('not-delivered'));
+  });
+
+  it('skips the HS256 case for a public client, which has no secret to key it with', async () => {
+    const report = await runConformance({
+      idp: idp(),
+      adapter: commandAdapter({ command: 'true' }),
+      only: ['id-token-bad-sig-hs256'],
+    });
+    expect(report.results[0]).toMatchObject({
+      verdict: 'skip',
+      reason: 'a public client has no client secret to key an HS256 ID token with',
+    });
+  });
+
+  it('fails a client that reports a login without redeeming the code', async () => {
+    const halfway: ClientAdapter = {
+      name: 'stops at the callback',
+      async run({ issuer, clientId, redirectUri, userAgent }) {
+        const url = codeRequestUrl(issuer, { client_id: clientId, redirect_uri: redirectUri, state: 'kept' });
+        await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        return { ok: true };
+      },
+    };
+    const report = await runConformance({ idp: idp(), adapter: halfway, only: ['happy-path'] });
+    expect(report.results[0]).toMatchObject({
+      verdict: 'fail',
+      reason: 'reported a login, but never redeemed the authorization code at the token endpoint',
+    });
   });
 
   it('writes JSON, JUnit XML and Markdown reports', async () => {
