@@ -9,7 +9,8 @@ export function summaryLine(report: ConformanceReport): string {
       ? 'A MUST case failed.'
       : 'Some faults never reached the client: those cases could not be judged.';
   return (
-    `${report.results.length} cases in ${(report.durationMs / 1000).toFixed(1)} s: ${pass} ` +
+    `${report.results.length} ${report.results.length === 1 ? 'case' : 'cases'} in ` +
+    `${(report.durationMs / 1000).toFixed(1)} s: ${pass} ` +
     `pass, ${fail} fail, ${warn} warn, ${info} info, ${skip} skip, ${notDelivered} not ` +
     `delivered. ${verdict}`
   );

@@ -8,6 +8,7 @@ import {
   commandAdapter,
   referenceClientAdapter,
   runConformance,
+  summaryLine,
   toJson,
   toJUnit,
   toMarkdown,
@@ -323,6 +324,7 @@ describe('the conformance kit', () => {
       verdict: 'skip',
       reason: 'a public client has no client secret to key an HS256 ID token with',
     });
+    expect(summaryLine(report)).toMatch(/^1 case in \d+\.\d s: 0 pass, 0 fail, 0 warn, 0 info, 1 skip, /);
   });
 
   it('fails a client that reports a login without redeeming the code', async () => {
