@@ -16,9 +16,8 @@ import {
 import { APPLE_TEMPLATE, appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
-import { basicAuth } from '../helpers/http.js';
 import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
-import { codeFlow, codeRequestUrl, discover, discoveryDocument } from '../helpers/login.js';
+import { codeFlow, codeRequestUrl, discover, discoveryDocument, redeemCode } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -276,15 +275,7 @@ describe('the conformance kit', () => {
         const url = codeRequestUrl(issuer, { client_id: clientId, redirect_uri: redirectUri, state: 'never-checked' });
         const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
         if (callback.searchParams.get('error')) return { ok: false, message: 'authorization error' };
-        const token = await fetch(`${issuer}/token`, {
-          method: 'POST',
-          headers: { authorization: basicAuth(clientId, clientSecret) },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code: callback.searchParams.get('code') ?? '',
-            redirect_uri: redirectUri,
-          }),
-        });
+        const token = await redeemCode(`${issuer}/token`, { clientId, clientSecret, redirectUri, callback });
         return token.ok ? { ok: true } : { ok: false, message: `token endpoint answered ${token.status}` };
       },
     };

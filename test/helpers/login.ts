@@ -128,7 +128,7 @@ export async function rawCodeLogin(context: {
   redirectUri: string;
   userAgent: UserAgent;
 }): Promise<{ token: Response; jwksUri: string }> {
-  const { issuer, clientId, clientSecret, redirectUri, userAgent } = context;
+  const { issuer, clientId, redirectUri, userAgent } = context;
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
     authorization_endpoint: string;
     token_endpoint: string;
@@ -145,15 +145,24 @@ export async function rawCodeLogin(context: {
     code_challenge_method: 'S256',
   }).toString();
   const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-  const token = await fetch(metadata.token_endpoint, {
+  const token = await redeemCode(metadata.token_endpoint, { ...context, callback, verifier });
+  return { token, jwksUri: metadata.jwks_uri };
+}
+
+/** The code of a callback redeemed with Basic credentials, and the verifier when the request had PKCE. */
+export function redeemCode(
+  tokenEndpoint: string,
+  redemption: { clientId: string; clientSecret: string; redirectUri: string; callback: URL; verifier?: string },
+): Promise<Response> {
+  const { clientId, clientSecret, redirectUri, callback, verifier } = redemption;
+  return fetch(tokenEndpoint, {
     method: 'POST',
     headers: { authorization: basicAuth(clientId, clientSecret) },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code: callback.searchParams.get('code') ?? '',
       redirect_uri: redirectUri,
-      code_verifier: verifier,
+      ...(verifier ? { code_verifier: verifier } : {}),
     }),
   });
-  return { token, jwksUri: metadata.jwks_uri };
 }
