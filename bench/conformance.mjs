@@ -158,7 +158,7 @@ async function globalSetupRow() {
     const pairs = times.with.map((t, i) => t - times.without[i]);
     const added = median(pairs);
     process.stdout.write(
-      `vitest run, one trivial test, ${vitestRuns} runs each, ms until the test starts: without ` +
+      `vitest run, one trivial test, ${vitestRuns} pairs of runs, ms until the test starts: without ` +
         `globalSetup ${times.without.map((t) => t.toFixed(0)).join(', ')}; ` +
         `with ${times.with.map((t) => t.toFixed(0)).join(', ')}; with, until the test's first discovery ` +
         `is answered ${answers.map((t) => t.toFixed(0)).join(', ')} (median ${median(answers).toFixed(0)}, ` +
