@@ -20,7 +20,7 @@ const program = new Command('mock-idp')
     (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version,
     '-V, --version',
   )
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help to see the options)')
   // Thrown rather than exited, so that usage errors exit 2 (see the end of this file).
   .exitOverride()
   .addHelpText(

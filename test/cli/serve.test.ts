@@ -96,8 +96,11 @@ describe('mock-idp CLI', () => {
 
   it('rejects a bad flag value with a usage error', async () => {
     const result = await runCli(['serve', '--port', 'eighty']);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('invalid port "eighty"');
+    // The error and where the options are, not the whole help under it.
+    expect(result.stderr).toContain('(add --help to see the options)');
+    expect(result.stderr).not.toContain('Usage:');
   });
 
   it('says which profiles exist when asked for an unknown one', async () => {
