@@ -56,9 +56,9 @@ export interface CaseRunOptions {
    */
   mayRotateAtOnce?: (() => boolean) | undefined;
   /**
-   * Where a fixed client's release goes instead of the adapter: the client is every case's, and a case that
-   * ends while another waits out its rotation must not drop what the client kept (its keys, its states) for
-   * the other. The runner releases it once the run is over.
+   * Given with a fixed client: where its release goes instead of the adapter. The client is every case's, and a
+   * case that ends while another waits out its rotation must not drop what the client kept (its keys, its states)
+   * for the other. The runner releases it once the run is over.
    */
   deferRelease?: ((release: () => void | Promise<void>) => void) | undefined;
 }
@@ -473,7 +473,7 @@ async function playCase(
     if (isArmed) idp.admin.disarm(issuerName, clientId);
     try {
       const release = () => adapter.release?.({ ...context, step: script.length, userAgent: new UserAgent() });
-      if (options.fixedClient && options.deferRelease) options.deferRelease(release);
+      if (options.deferRelease) options.deferRelease(release);
       else await release();
     } finally {
       // The case's own scenario issuer instance: a full provider, no use once the case is judged.

@@ -125,9 +125,9 @@ function skipReason(
   }
   const ownMethod = defaults?.tokenEndpointAuthMethod ?? issuer.defaultMethod;
   // An HMAC-signed ID token is keyed with the client secret (OIDC Core 10.1), which a public client has none of.
-  const hmac = testCase.client?.idTokenSignedResponseAlg?.startsWith('HS');
-  if (hmac && (testCase.client?.tokenEndpointAuthMethod ?? ownMethod) === 'none')
-    return `a public client has no client secret to key an ${testCase.client?.idTokenSignedResponseAlg} ID token with`;
+  const idTokenAlg = testCase.client?.idTokenSignedResponseAlg;
+  if (idTokenAlg?.startsWith('HS') && (testCase.client?.tokenEndpointAuthMethod ?? ownMethod) === 'none')
+    return `a public client has no client secret to key an ${idTokenAlg} ID token with`;
   const needs = [
     ...(testCase.requires ?? []),
     ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login'),
@@ -190,7 +190,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const deferRelease = (release: () => void | Promise<void>) => {
     releaseFixedClient = release;
   };
-  const played = { ...caseOptions, lane, mayRotateAtOnce, deferRelease };
+  const played = { ...caseOptions, lane, mayRotateAtOnce, ...(options.client ? { deferRelease } : {}) };
 
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -227,8 +227,12 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     c.armedAs?.onlyIf && caseOptions.armIssuerCases ? 2 : c.rotationStep !== undefined ? 1 : 0;
   order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
   // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
-  await Promise.all(order.map(async (index) => report(index, await runOne(index))));
-  await releaseFixedClient?.();
+  try {
+    await Promise.all(order.map(async (index) => report(index, await runOne(index))));
+  } finally {
+    // Also when a case threw: the adapter's hold on the fixed client (a command still running, say) is let go.
+    await releaseFixedClient?.();
+  }
   const results = settleRunWide(selected, runs, baselineRun);
   const summary = summarize(results);
   return {
