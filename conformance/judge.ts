@@ -167,16 +167,30 @@ function judgeOnLog(input: OnTheLog): Judgement {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');
   }
+  // It did not take the fault, but a server error is no answer to give a user, where rejecting is allowed or due.
+  const crashed = () =>
+    done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
   if (testCase.expect === 'either') {
     if (evidenceFailure) return miss(`${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
-    return done('pass', outcome.ok ? 'accepted (allowed)' : `rejected (allowed): ${rejection(outcome)}`);
+    if (outcome.ok) return done('pass', 'accepted (allowed)');
+    return (outcome.status ?? 0) >= 500 ? crashed() : done('pass', `rejected (allowed): ${rejection(outcome)}`);
   }
-  if (outcome.ok) return miss('accepted a response it must reject');
+  if (outcome.ok) return miss(accepted(testCase, input.clockToleranceSeconds));
   // Its login went where the faulty answer pointed: that is using the fault, whatever happened next.
   if (outcome.code === 'left-issuer') return miss(`followed it: ${outcome.message}`);
   if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);
-  // It did not take the fault, but a server error is no answer to give a user.
-  if ((outcome.status ?? 0) >= 500)
-    return done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
+  if ((outcome.status ?? 0) >= 500) return crashed();
   return done('pass', `rejected: ${rejection(outcome)}`);
+}
+
+/**
+ * Why taking a response it must reject is a miss. A clock fault is one only beyond the tolerance the client was
+ * declared with, which the kit cannot see: the reason says which one it judged by, and how to declare another.
+ */
+function accepted(testCase: ConformanceCase, clockToleranceSeconds: number): string {
+  if (testCase.skewSeconds === undefined) return 'accepted a response it must reject';
+  return (
+    `accepted a response it must reject: its time is ${testCase.skewSeconds} s off, beyond the declared clock ` +
+    `tolerance of ${clockToleranceSeconds} s (declare a client's own with --clock-tolerance or clockToleranceSeconds)`
+  );
 }

@@ -48,7 +48,9 @@ describe('describeConformance inside a vitest run', () => {
     // The whole reason, the spec sentence and the requests: nothing cut.
     expect(failed.errors[0]).toMatch(
       new RegExp(
-        /^fail \(MUST\): accepted a response it must reject\nspec: OIDC Core /.source +
+        /^fail \(MUST\): accepted a response it must reject: its time is 900 s off, beyond the declared /.source +
+          /clock tolerance of 60 s \(declare a client's own with --clock-tolerance or clockToleranceSeconds\)/.source +
+          /\nspec: OIDC Core /.source +
           /3\.1\.3\.7 \(9\) — "[^"]+"\nrequests: .*token/.source,
       ),
     );

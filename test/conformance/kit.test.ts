@@ -17,7 +17,7 @@ import { APPLE_TEMPLATE, appleTemplates } from '../../fixtures/clients/flawed/ap
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
 import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
-import { codeFlow, codeRequestUrl, discover, discoveryDocument, redeemCode } from '../helpers/login.js';
+import { codeFlow, codeRequestUrl, discover, discoveryDocument, rawCodeLogin, redeemCode } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -316,6 +316,40 @@ describe('the conformance kit', () => {
       reason: 'a public client has no client secret to key an HS256 ID token with',
     });
     expect(summaryLine(report)).toMatch(/^1 case in \d+\.\d s: 0 pass, 0 fail, 0 warn, 0 info, 1 skip, /);
+  });
+
+  it('warns a client that crashes where it may reject, and says which clock tolerance a skew was judged by', async () => {
+    // Logs in and redeems the code, then answers as a web app whose callback threw: a 500.
+    const crashing: ClientAdapter = {
+      name: 'crashes after every token response',
+      capabilities: ['issuer-url'],
+      async run(context) {
+        await rawCodeLogin(context);
+        return { ok: false, status: 500, code: 'http-500', message: 'Internal Server Error' };
+      },
+    };
+    const crashes = await runConformance({ idp: idp(), adapter: crashing, only: ['id-token-kid-missing'] });
+    expect(crashes.results[0]).toMatchObject({
+      verdict: 'warn',
+      reason: 'crashed (HTTP 500) instead of rejecting cleanly: (http-500) Internal Server Error',
+    });
+
+    const trusting: ClientAdapter = {
+      name: 'takes any ID token',
+      capabilities: ['issuer-url'],
+      async run(context) {
+        await rawCodeLogin(context);
+        return { ok: true };
+      },
+    };
+    const only = ['id-token-exp-outside-skew'];
+    const [judged] = (await runConformance({ idp: idp(), adapter: trusting, only })).results;
+    expect(judged).toMatchObject({ verdict: 'warn', reason: expect.stringContaining('120 s off') });
+    expect(judged!.reason).toContain('beyond the declared clock tolerance of 60 s');
+    // Declared with the client's own leeway (Authlib's is 120 s), the same answer is within it.
+    const [declared] = (await runConformance({ idp: idp(), adapter: trusting, only, clockToleranceSeconds: 120 }))
+      .results;
+    expect(declared).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('declared clock tolerance') });
   });
 
   it('fails a client that reports a login without redeeming the code', async () => {
