@@ -16,6 +16,18 @@ export default defineCases(
     expect: 'reject',
     evidence: noUserinfoAfterToken,
   },
+  // An azp that names the client says who asked, not who the token is for: aud alone decides that.
+  {
+    id: 'id-token-aud-wrong-azp-self',
+    aliases: [],
+    title: 'Rejects an ID token for another audience whose azp names this client',
+    area: 'id-token',
+    refs: [core('3'), core('5')],
+    level: 'MUST',
+    scenario: 'id-token-aud-wrong-azp-self',
+    expect: 'reject',
+    evidence: noUserinfoAfterToken,
+  },
   {
     id: 'id-token-aud-missing',
     aliases: ['oidcc-client-test-missing-aud'],

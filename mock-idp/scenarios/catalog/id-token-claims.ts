@@ -7,6 +7,11 @@ export default defineScenarios(
     description: 'aud is another client',
     faults: [{ target: 'id_token', set: { aud: 'some-other-client' } }],
   },
+  {
+    name: 'id-token-aud-wrong-azp-self',
+    description: 'aud is another client, azp names the client that asked',
+    faults: [{ target: 'id_token', set: { aud: 'some-other-client', azp: { $template: '{client_id}' } } }],
+  },
   { name: 'id-token-aud-missing', description: 'aud removed', faults: [{ target: 'id_token', remove: ['aud'] }] },
   {
     name: 'id-token-aud-extra-without-azp',
