@@ -38,12 +38,13 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
   it.each(panel.map((client) => [client.name, client] as const))(
     '%s',
     async (_name, client) => {
-      const run = await client.start();
+      const run = await client.start({ issuer: idp().issuers.generic! });
       try {
         const report = await runConformance({
           idp: idp(),
           adapter: run.adapter,
           ...(run.client ? { client: run.client } : {}),
+          ...(run.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: run.clockToleranceSeconds } : {}),
           jwksRefetchIntervalMs: 0,
         });
         const mismatches = report.results
@@ -67,7 +68,7 @@ describe('the panel of third-party clients gets exactly its expected verdicts', 
     'fails the accept-everything control on every case where rejection is a MUST and its fault ' + 'was delivered',
     async () => {
       const control = panel.find((c) => c.name === 'control-accept-everything')!;
-      const run = await control.start();
+      const run = await control.start({ issuer: idp().issuers.generic! });
       const report = await runConformance({ idp: idp(), adapter: run.adapter, jwksRefetchIntervalMs: 0 });
       const rejects = new Set(cases.filter((c) => c.expect === 'reject').map((c) => c.id));
       // At the level the spec asks of this client: it sends state, PKCE and a nonce, and fetches keys.
