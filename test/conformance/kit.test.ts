@@ -318,7 +318,7 @@ describe('the conformance kit', () => {
     expect(summaryLine(report)).toMatch(/^1 case in \d+\.\d s: 0 pass, 0 fail, 0 warn, 0 info, 1 skip, /);
   });
 
-  it('warns a client that crashes where it may reject, and says which clock tolerance a skew was judged by', async () => {
+  it('warns a client that crashes where it may reject; names the tolerance a clock case was judged by', async () => {
     // Logs in and redeems the code, then answers as a web app whose callback threw: a 500.
     const crashing: ClientAdapter = {
       name: 'crashes after every token response',
