@@ -11,6 +11,8 @@ export interface CaseFacts {
   sentState: boolean;
   sentNonce: boolean;
   sentPkce: boolean;
+  /** The state of every authorization request of the case, in order, and whether PKCE or a nonce came with it. */
+  states: readonly { state: string; alone: boolean }[];
   /** It authenticated at the token endpoint (confidential), as far as the log shows. */
   confidential: boolean;
   /** It redeemed an authorization code at the token endpoint: without that, no code flow login was completed. */
@@ -40,7 +42,9 @@ const isTokenUse = (r: RequestRecord) =>
   r.body.access_token !== undefined;
 
 export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
-  const authorization = log.findLast((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
+  const isAuthorization = (r: RequestRecord) =>
+    r.route === 'authorization' || r.route === 'pushed_authorization_request';
+  const authorization = log.findLast(isAuthorization);
   const deliveryIndex = log.findIndex((r) => (r.faults?.length ?? 0) > 0);
   const beforeDelivery = deliveryIndex === -1 ? log : log.slice(0, deliveryIndex);
   const tokenRequests = log.filter((r) => r.route === 'token');
@@ -49,6 +53,11 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     sentState: param(authorization, 'state') !== undefined,
     sentNonce: param(authorization, 'nonce') !== undefined,
     sentPkce: param(authorization, 'code_challenge') !== undefined,
+    states: log.filter(isAuthorization).flatMap((r) => {
+      const state = param(r, 'state');
+      if (state === undefined) return [];
+      return [{ state, alone: param(r, 'code_challenge') === undefined && param(r, 'nonce') === undefined }];
+    }),
     confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
     // GitHub's and Stack Exchange's clients send the code without a grant_type.
     redeemedCode: tokenRequests.some((r) => param(r, 'grant_type') === 'authorization_code' || param(r, 'code')),

@@ -58,6 +58,12 @@ const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => bool
       'the client sent no nonce, so there is none to check; code injection protection is judged ' +
       'by code-injection-nonce-or-pkce',
   },
+  'state-varies': {
+    holds: (f) => new Set(f.states.map((s) => s.state)).size === f.states.length,
+    otherwise:
+      'the client sent the same state in both logins, so a replayed state is the one it sent: its state ' +
+      "carries the app's own data, not a one-time value; csrf-protection judges what protects the redirect",
+  },
 };
 
 function rejection(outcome: ClientOutcome): string {

@@ -5,6 +5,7 @@ import {
   type ConformanceCase,
   type Premise,
   type Relaxation,
+  type RunEvidence,
   VERDICTS,
   type Verdict,
 } from './types.js';
@@ -15,6 +16,8 @@ interface RunFacts {
   active: boolean;
   fetchedKeys: boolean;
   usedAccessToken: boolean;
+  /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
+  reusedLoneState: string | undefined;
 }
 
 /** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
@@ -33,6 +36,16 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
   },
 };
 
+/** Why the run contradicts a pass, or undefined when it does not. */
+const RUN_EVIDENCE: Record<RunEvidence, (facts: RunFacts) => string | undefined> = {
+  // A client with PKCE or a nonce may carry its own data in state (RFC 9700 2.1); one with neither has only state.
+  'state-unguessable': (f) =>
+    f.reusedLoneState === undefined
+      ? undefined
+      : `it sent the state "${f.reusedLoneState}" in more than one login, with neither PKCE nor a nonce: a ` +
+        'state that repeats ties no response to this browser (RFC 6749 10.12: a non-guessable value)',
+};
+
 const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>> = {
   'verifies-no-signatures': (f) => !f.fetchedKeys,
 };
@@ -46,6 +59,9 @@ function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts):
     const check = RUN_PREMISES[premise];
     if (check && !check.holds(facts)) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
+  const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
+  if (contradiction && result.verdict === 'pass')
+    return { ...result, verdict: MISS[result.level], reason: `completed, but ${contradiction}` };
   const relaxed = testCase.relaxed;
   const applies = relaxed && RUN_RELAXATIONS[relaxed.when]?.(facts);
   if (relaxed && applies && result.verdict === MISS[result.level] && result.verdict !== 'pass') {
@@ -70,10 +86,13 @@ export function settleRunWide(
   baseline: CaseRun | undefined,
 ): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
+  const states = all.flatMap((run) => run.facts?.states ?? []);
+  const sent = (state: string) => states.filter((s) => s.state === state).length;
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
     fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
+    reusedLoneState: states.find((s) => s.alone && sent(s.state) > 1)?.state,
   };
   return runs.map((run, index) => settle(cases[index]!, run.result, facts));
 }

@@ -82,6 +82,8 @@ export type Premise =
   | 'sent-state'
   /** Its authorization request carried a nonce. */
   | 'sent-nonce'
+  /** No state it sent in the case was sent twice: a replayed state differs from the one it sent. */
+  | 'state-varies'
   /** It uses access tokens: it called userinfo or an API with one in some case of the run. */
   | 'uses-access-token'
   /** It fetched the issuer's JWKS in some case of the run: it verifies signatures. */
@@ -197,7 +199,14 @@ export interface ConformanceCase {
   loginParams?: Readonly<Record<string, string>>;
   expect: Expectation;
   evidence?: Evidence;
+  /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
+  runEvidence?: RunEvidence;
 }
+
+/** Evidence read from every login of the run, by name (conformance/run-wide.ts). */
+export type RunEvidence =
+  /** Every login whose only CSRF defence is state sent a state no other login of the run sent. */
+  'state-unguessable';
 
 /** What the runner reads from the issuer's discovery document to decide which cases apply. */
 export type IssuerMetadata = Readonly<Record<string, unknown>>;

@@ -51,6 +51,7 @@ export default defineCases(
     level: 'MUST',
     expect: 'accept',
     evidence: csrfProtected,
+    runEvidence: 'state-unguessable',
   },
   {
     id: 'code-injection-nonce-or-pkce',
@@ -90,7 +91,7 @@ export default defineCases(
   },
   {
     id: 'state-replayed',
-    premises: ['sent-state'],
+    premises: ['sent-state', 'state-varies'],
     relaxed: stateNotSole,
     aliases: [],
     title: "Rejects a second login answered with the first login's state",

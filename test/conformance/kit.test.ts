@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../../client/index.js';
@@ -350,6 +351,46 @@ describe('the conformance kit', () => {
     const [declared] = (await runConformance({ idp: idp(), adapter: trusting, only, clockToleranceSeconds: 120 }))
       .results;
     expect(declared).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('declared clock tolerance') });
+  });
+
+  it('fails a state that repeats where it is the only CSRF defence, and skips the replay case for it', async () => {
+    // Sends the same state on every login, as apps that carry a return path in it do; checks it comes back.
+    const sameState = (pkce: boolean): ClientAdapter => ({
+      name: `the same state every login${pkce ? ', with PKCE' : ''}`,
+      capabilities: ['issuer-url'],
+      async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
+        const verifier = randomBytes(32).toString('base64url');
+        const challenge = { code_challenge: createHash('sha256').update(verifier).digest('base64url') };
+        const url = codeRequestUrl(issuer, {
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          state: 'return-to-home',
+          ...(pkce ? { ...challenge, code_challenge_method: 'S256' } : {}),
+        });
+        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        if (callback.searchParams.get('state') !== 'return-to-home') return { ok: false, message: 'state mismatch' };
+        const { token_endpoint } = await discoveryDocument(issuer);
+        const redemption = { clientId, clientSecret, redirectUri, callback, ...(pkce ? { verifier } : {}) };
+        const token = await redeemCode(String(token_endpoint), redemption);
+        return token.ok ? { ok: true } : { ok: false, message: `the token endpoint answered ${token.status}` };
+      },
+    });
+    const only = ['csrf-protection', 'state-altered', 'state-replayed'];
+    const alone = await runConformance({ idp: idp(), adapter: sameState(false), only });
+    expect(verdicts(alone)).toEqual({ 'csrf-protection': 'fail', 'state-altered': 'pass', 'state-replayed': 'skip' });
+    const [csrf, , replayed] = alone.results;
+    expect(csrf!.reason).toBe(
+      'completed, but it sent the state "return-to-home" in more than one login, with neither PKCE nor a nonce: a ' +
+        'state that repeats ties no response to this browser (RFC 6749 10.12: a non-guessable value)',
+    );
+    expect(replayed!.reason).toMatch(/^the client sent the same state in both logins/);
+    // With PKCE, RFC 9700 2.1 lets state carry the app's own data: nothing fails, and the replay still proves nothing.
+    const withPkce = await runConformance({ idp: idp(), adapter: sameState(true), only });
+    expect(verdicts(withPkce)).toEqual({
+      'csrf-protection': 'pass',
+      'state-altered': 'pass',
+      'state-replayed': 'skip',
+    });
   });
 
   it('fails a client that reports a login without redeeming the code', async () => {
