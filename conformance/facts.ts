@@ -11,8 +11,11 @@ export interface CaseFacts {
   sentState: boolean;
   sentNonce: boolean;
   sentPkce: boolean;
-  /** The state of every authorization request of the case, in order, and whether PKCE or a nonce came with it. */
-  states: readonly { state: string; alone: boolean }[];
+  /**
+   * The state of every authorization request of the case, in order, with the request's id in the log (cases may share
+   * a login: a fixed client's baseline is its first case's) and whether PKCE or a nonce came with it.
+   */
+  states: readonly { request: number; state: string; alone: boolean }[];
   /** It authenticated at the token endpoint (confidential), as far as the log shows. */
   confidential: boolean;
   /** It redeemed an authorization code at the token endpoint: without that, no code flow login was completed. */
@@ -56,7 +59,8 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     states: log.filter(isAuthorization).flatMap((r) => {
       const state = param(r, 'state');
       if (state === undefined) return [];
-      return [{ state, alone: param(r, 'code_challenge') === undefined && param(r, 'nonce') === undefined }];
+      const alone = param(r, 'code_challenge') === undefined && param(r, 'nonce') === undefined;
+      return [{ request: r.id, state, alone }];
     }),
     confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
     // GitHub's and Stack Exchange's clients send the code without a grant_type.

@@ -59,7 +59,7 @@ const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => bool
       'by code-injection-nonce-or-pkce',
   },
   'state-varies': {
-    holds: (f) => new Set(f.states.map((s) => s.state)).size === f.states.length,
+    holds: (f) => new Set(f.states.map((s) => s.state)).size === new Set(f.states.map((s) => s.request)).size,
     otherwise:
       'the client sent the same state in both logins, so a replayed state is the one it sent: its state ' +
       "carries the app's own data, not a one-time value; csrf-protection judges what protects the redirect",

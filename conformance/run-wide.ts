@@ -87,7 +87,7 @@ export function settleRunWide(
 ): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
   const states = all.flatMap((run) => run.facts?.states ?? []);
-  const sent = (state: string) => states.filter((s) => s.state === state).length;
+  const sent = (state: string) => new Set(states.filter((s) => s.state === state).map((s) => s.request)).size;
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
     fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),

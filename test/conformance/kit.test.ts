@@ -17,7 +17,7 @@ import {
 import { APPLE_TEMPLATE, appleTemplates } from '../../fixtures/clients/flawed/apple-team.js';
 import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
-import { fixtureText, startTestIdp, useIdp } from '../helpers/idp.js';
+import { fixtureText, REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeFlow, codeRequestUrl, discover, discoveryDocument, rawCodeLogin, redeemCode } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
@@ -355,42 +355,64 @@ describe('the conformance kit', () => {
 
   it('fails a state that repeats where it is the only CSRF defence, and skips the replay case for it', async () => {
     // Sends the same state on every login, as apps that carry a return path in it do; checks it comes back.
-    const sameState = (pkce: boolean): ClientAdapter => ({
-      name: `the same state every login${pkce ? ', with PKCE' : ''}`,
+    const stateOnly = (pkce: boolean, state = () => 'return-to-home'): ClientAdapter => ({
+      name: `state ${state()}${pkce ? ', with PKCE' : ''}`,
       capabilities: ['issuer-url'],
       async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
         const verifier = randomBytes(32).toString('base64url');
+        const sent = state();
         const challenge = { code_challenge: createHash('sha256').update(verifier).digest('base64url') };
         const url = codeRequestUrl(issuer, {
           client_id: clientId,
           redirect_uri: redirectUri,
-          state: 'return-to-home',
+          state: sent,
           ...(pkce ? { ...challenge, code_challenge_method: 'S256' } : {}),
         });
         const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-        if (callback.searchParams.get('state') !== 'return-to-home') return { ok: false, message: 'state mismatch' };
+        if (callback.searchParams.get('state') !== sent) return { ok: false, message: 'state mismatch' };
         const { token_endpoint } = await discoveryDocument(issuer);
         const redemption = { clientId, clientSecret, redirectUri, callback, ...(pkce ? { verifier } : {}) };
         const token = await redeemCode(String(token_endpoint), redemption);
         return token.ok ? { ok: true } : { ok: false, message: `the token endpoint answered ${token.status}` };
       },
     });
-    const only = ['csrf-protection', 'state-altered', 'state-replayed'];
-    const alone = await runConformance({ idp: idp(), adapter: sameState(false), only });
-    expect(verdicts(alone)).toEqual({ 'csrf-protection': 'fail', 'state-altered': 'pass', 'state-replayed': 'skip' });
-    const [csrf, , replayed] = alone.results;
+    // happy-path too: a fixed client's first case shares its login with the baseline, which must count once.
+    const only = ['happy-path', 'csrf-protection', 'state-altered', 'state-replayed'];
+    const alone = await runConformance({ idp: idp(), adapter: stateOnly(false), only });
+    expect(verdicts(alone)).toEqual({
+      'happy-path': 'pass',
+      'csrf-protection': 'fail',
+      'state-altered': 'pass',
+      'state-replayed': 'skip',
+    });
+    const [, csrf, , replayed] = alone.results;
     expect(csrf!.reason).toBe(
       'completed, but it sent the state "return-to-home" in more than one login, with neither PKCE nor a nonce: a ' +
         'state that repeats ties no response to this browser (RFC 6749 10.12: a non-guessable value)',
     );
     expect(replayed!.reason).toMatch(/^the client sent the same state in both logins/);
     // With PKCE, RFC 9700 2.1 lets state carry the app's own data: nothing fails, and the replay still proves nothing.
-    const withPkce = await runConformance({ idp: idp(), adapter: sameState(true), only });
+    const withPkce = await runConformance({ idp: idp(), adapter: stateOnly(true), only });
     expect(verdicts(withPkce)).toEqual({
+      'happy-path': 'pass',
       'csrf-protection': 'pass',
       'state-altered': 'pass',
       'state-replayed': 'skip',
     });
+    // A fresh state each login passes, also as a fixed client, whose baseline login is its first case's too.
+    const fresh = stateOnly(false, () => randomBytes(16).toString('hex'));
+    const fixed = { clientId: 'kit-fixed-state-only', clientSecret: 'kit-fixed-secret', redirectUris: [REDIRECT_URI] };
+    const both = [
+      await runConformance({ idp: idp(), adapter: fresh, only }),
+      await runConformance({ idp: idp(), adapter: fresh, only, client: fixed }),
+    ];
+    for (const report of both)
+      expect(verdicts(report)).toEqual({
+        'happy-path': 'pass',
+        'csrf-protection': 'pass',
+        'state-altered': 'pass',
+        'state-replayed': 'pass',
+      });
   });
 
   it('fails a client that reports a login without redeeming the code', async () => {
