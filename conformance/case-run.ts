@@ -431,10 +431,10 @@ async function playCase(
               (r) =>
                 r.clientId === clientId ||
                 (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
-                // JWKS and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
+                // Key and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
                 (options.fixedClient !== undefined &&
                   r.issuer === issuerName &&
-                  (r.route === 'jwks' || r.route === 'discovery')),
+                  (r.route === 'jwks' || r.route === 'certs' || r.route === 'discovery')),
             )
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));

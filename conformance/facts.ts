@@ -6,14 +6,15 @@ import type { RequestRecord } from '../mock-idp/index.js';
  * its fault ever reached the client.
  */
 export interface CaseFacts {
-  /** The last authorization request of the case: the login the fault was aimed at. */
+  /** The last login request of the case (for PAR, the pushed request): the login the fault was aimed at. */
   authorization: RequestRecord | undefined;
   sentState: boolean;
   sentNonce: boolean;
   sentPkce: boolean;
   /**
-   * The state of every authorization request of the case, in order, with the request's id in the log (cases may share
-   * a login: a fixed client's baseline is its first case's) and whether PKCE or a nonce came with it.
+   * The state each login of the case sent, in order: its authorization request, or its pushed request (PAR), whose
+   * front-channel request only points at it. With the request's id in the log (cases may share a login: a fixed
+   * client's baseline is its first case's) and whether PKCE or a nonce came with it.
    */
   states: readonly { request: number; state: string; alone: boolean }[];
   /** It authenticated at the token endpoint (confidential), as far as the log shows. */
@@ -24,7 +25,10 @@ export interface CaseFacts {
   delivery: RequestRecord | undefined;
   /** A request mock-idp refused (4xx/5xx of its own) before any fault was served. */
   refusal: RequestRecord | undefined;
+  /** It fetched the issuer's keys, as its JWKS or in another form (Google's PEM certificates): it verifies them. */
   fetchedKeys: boolean;
+  /** It fetched the issuer's JWKS document itself, where key set faults and rotated keys are served. */
+  readJwks: boolean;
   calledUserinfo: boolean;
   usedAccessToken: boolean;
 }
@@ -44,10 +48,15 @@ const isTokenUse = (r: RequestRecord) =>
   r.query.access_token !== undefined ||
   r.body.access_token !== undefined;
 
+/**
+ * The request that carries a login's parameters, one per login: the authorization request, or for PAR the pushed
+ * request, whose front-channel request carries only its request_uri (and may repeat some parameters, RFC 9101 5).
+ */
+export const isLoginRequest = (r: RequestRecord): boolean =>
+  r.route === 'pushed_authorization_request' || (r.route === 'authorization' && !param(r, 'request_uri'));
+
 export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
-  const isAuthorization = (r: RequestRecord) =>
-    r.route === 'authorization' || r.route === 'pushed_authorization_request';
-  const authorization = log.findLast(isAuthorization);
+  const authorization = log.findLast(isLoginRequest);
   const deliveryIndex = log.findIndex((r) => (r.faults?.length ?? 0) > 0);
   const beforeDelivery = deliveryIndex === -1 ? log : log.slice(0, deliveryIndex);
   const tokenRequests = log.filter((r) => r.route === 'token');
@@ -56,7 +65,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     sentState: param(authorization, 'state') !== undefined,
     sentNonce: param(authorization, 'nonce') !== undefined,
     sentPkce: param(authorization, 'code_challenge') !== undefined,
-    states: log.filter(isAuthorization).flatMap((r) => {
+    states: log.filter(isLoginRequest).flatMap((r) => {
       const state = param(r, 'state');
       if (state === undefined) return [];
       const alone = param(r, 'code_challenge') === undefined && param(r, 'nonce') === undefined;
@@ -68,7 +77,8 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],
     // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
     refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),
-    fetchedKeys: log.some((r) => r.route === 'jwks' && r.status === 200),
+    fetchedKeys: log.some((r) => (r.route === 'jwks' || r.route === 'certs') && r.status === 200),
+    readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
   };

@@ -44,8 +44,16 @@ const CASE_RELAXATIONS: Partial<Record<Relaxation, (facts: CaseFacts) => boolean
   'state-not-sole-csrf-defence': (f) => f.sentPkce || f.sentNonce,
 };
 
+interface CasePremise {
+  holds: (facts: CaseFacts) => boolean;
+  /** Why the case is skipped when the premise does not hold. */
+  otherwise: string;
+  /** Where the premise not holding is itself the flaw the case looks for: why it is a miss, not a skip. */
+  missedWhen?: (facts: CaseFacts) => string | undefined;
+}
+
 /** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
-const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => boolean; otherwise: string }>> = {
+const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
   'sent-state': {
     holds: (f) => f.sentState,
     otherwise:
@@ -59,10 +67,15 @@ const CASE_PREMISES: Partial<Record<Premise, { holds: (facts: CaseFacts) => bool
       'by code-injection-nonce-or-pkce',
   },
   'state-varies': {
-    holds: (f) => new Set(f.states.map((s) => s.state)).size === new Set(f.states.map((s) => s.request)).size,
+    holds: (f) => f.states.length < 2 || new Set(f.states.map((s) => s.state)).size > 1,
     otherwise:
       'the client sent the same state in both logins, so a replayed state is the one it sent: its state ' +
       "carries the app's own data, not a one-time value; csrf-protection judges what protects the redirect",
+    missedWhen: (f) =>
+      f.states.every((s) => s.alone)
+        ? 'it sent the same state in both logins, with neither PKCE nor a nonce: a replayed response cannot be ' +
+          'told apart (RFC 6749 10.12: a non-guessable value)'
+        : undefined,
   },
 };
 
@@ -70,15 +83,21 @@ function rejection(outcome: ClientOutcome): string {
   return outcome.ok ? '' : `${outcome.code ? `(${outcome.code}) ` : ''}${outcome.message}`;
 }
 
-/** Why the case says nothing about this client, or undefined when it applies. */
-function notApplicable({ testCase, facts, clockToleranceSeconds }: OnTheLog): string | undefined {
+/** A premise the case's log shows missing: the case is skipped, or missed where the missing premise is the flaw. */
+function missingPremise({ testCase, facts }: OnTheLog): { skip: string } | { miss: string } | undefined {
   // With no authorization request at all nothing was set up or skipped: that is judged as not delivered.
-  if (facts.authorization) {
-    for (const premise of testCase.premises ?? []) {
-      const check = CASE_PREMISES[premise];
-      if (check && !check.holds(facts)) return check.otherwise;
-    }
+  if (!facts.authorization) return undefined;
+  for (const premise of testCase.premises ?? []) {
+    const check = CASE_PREMISES[premise];
+    if (!check || check.holds(facts)) continue;
+    const flaw = check.missedWhen?.(facts);
+    return flaw ? { miss: flaw } : { skip: check.otherwise };
   }
+  return undefined;
+}
+
+/** Why the case says nothing about this client at its declared clock tolerance, or undefined when it applies. */
+function outsideTolerance({ testCase, clockToleranceSeconds }: OnTheLog): string | undefined {
   const skew = testCase.skewSeconds;
   if (skew !== undefined) {
     if (testCase.expect === 'reject' && skew <= clockToleranceSeconds)
@@ -125,7 +144,9 @@ function judgeOnLog(input: OnTheLog): Judgement {
   });
   const done = (verdict: Verdict, reason: string): Judgement => ({ verdict, level, reason });
 
-  const skip = notApplicable(input);
+  const premise = missingPremise(input);
+  if (premise) return 'miss' in premise ? miss(premise.miss) : done('skip', premise.skip);
+  const skip = outsideTolerance(input);
   if (skip) return done('skip', skip);
 
   const refused = facts.refusal
@@ -173,9 +194,13 @@ function judgeOnLog(input: OnTheLog): Judgement {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');
   }
-  // It did not take the fault, but a server error is no answer to give a user, where rejecting is allowed or due.
+  // It did not take the fault, but a server error is no answer to give a user, where rejecting is allowed or due;
+  // on a MAY case no worse than missing it.
   const crashed = () =>
-    done('warn', `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`);
+    done(
+      level === 'MAY' ? 'info' : 'warn',
+      `crashed (HTTP ${outcome.status}) instead of rejecting cleanly: ${rejection(outcome)}`,
+    );
   if (testCase.expect === 'either') {
     if (evidenceFailure) return miss(`${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
     if (outcome.ok) return done('pass', 'accepted (allowed)');

@@ -15,6 +15,7 @@ interface RunFacts {
   /** It started a login somewhere in the run: what it set up or skipped can be told. */
   active: boolean;
   fetchedKeys: boolean;
+  readJwks: boolean;
   usedAccessToken: boolean;
   /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
   reusedLoneState: string | undefined;
@@ -33,6 +34,12 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
     otherwise:
       'the client never fetched keys in the run: it verifies no signatures, so where it would ' +
       'take keys from says nothing',
+  },
+  'reads-jwks': {
+    holds: (f) => f.readJwks,
+    otherwise:
+      "the client reads the issuer's keys as certificates, never its JWKS, where this case's fault is served " +
+      '(rotated keys too)',
   },
 };
 
@@ -76,6 +83,23 @@ function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts):
 }
 
 /**
+ * A state sent with neither PKCE nor a nonce that the client also sent in a login of another case. A login two cases
+ * share (a fixed client's baseline is its first case) counts once, and repeats within one case (a PAR login, a
+ * restarted one) are that case's own business.
+ */
+function reusedLoneState(runs: readonly CaseRun[]): string | undefined {
+  const counted = new Set<number>();
+  const casesSending = new Map<string, number>();
+  for (const run of runs) {
+    const fresh = (run.facts?.states ?? []).filter((s) => !counted.has(s.request));
+    for (const s of fresh) counted.add(s.request);
+    for (const state of new Set(fresh.map((s) => s.state))) casesSending.set(state, (casesSending.get(state) ?? 0) + 1);
+  }
+  return runs.flatMap((run) => run.facts?.states ?? []).find((s) => s.alone && (casesSending.get(s.state) ?? 0) > 1)
+    ?.state;
+}
+
+/**
  * The judgements that need the whole run: a case is judged on the client's
  * premises (does it use access tokens, does it fetch keys at all) as every
  * case, the baseline first, showed them.
@@ -86,13 +110,12 @@ export function settleRunWide(
   baseline: CaseRun | undefined,
 ): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
-  const states = all.flatMap((run) => run.facts?.states ?? []);
-  const sent = (state: string) => new Set(states.filter((s) => s.state === state).map((s) => s.request)).size;
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
     fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
+    readJwks: all.some((run) => run.facts?.readJwks === true),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
-    reusedLoneState: states.find((s) => s.alone && sent(s.state) > 1)?.state,
+    reusedLoneState: reusedLoneState(all),
   };
   return runs.map((run, index) => settle(cases[index]!, run.result, facts));
 }

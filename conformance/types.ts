@@ -86,8 +86,10 @@ export type Premise =
   | 'state-varies'
   /** It uses access tokens: it called userinfo or an API with one in some case of the run. */
   | 'uses-access-token'
-  /** It fetched the issuer's JWKS in some case of the run: it verifies signatures. */
-  | 'fetches-keys';
+  /** It fetched the issuer's keys in some case of the run: it verifies signatures. */
+  | 'fetches-keys'
+  /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
+  | 'reads-jwks';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
+import { isLoginRequest } from '../facts.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**
@@ -44,8 +45,8 @@ export const noCodeReplay: Evidence = (log) => {
   return new Set(codes).size < codes.length ? `redeemed the same code ${codes.length} times` : undefined;
 };
 
-const authorizations = (log: readonly RequestRecord[]) =>
-  log.filter((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request');
+/** Each login's parameters: its authorization request, or its pushed request (PAR). */
+const authorizations = (log: readonly RequestRecord[]) => log.filter(isLoginRequest);
 
 /**
  * RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request.
@@ -85,7 +86,7 @@ export const pkceS256: Evidence = (log) => {
 
 /** OAuth 2.0 Form Post Response Mode: the client asked for it. */
 export const formPostRequested: Evidence = (log) =>
-  log.filter((r) => r.route === 'authorization').every((r) => param(r, 'response_mode') === 'form_post')
+  authorizations(log).every((r) => param(r, 'response_mode') === 'form_post')
     ? undefined
     : 'did not ask for response_mode=form_post';
 
@@ -122,7 +123,7 @@ const CLAIM_SCOPES = ['profile', 'email', 'address', 'phone'];
 
 /** OIDC Core 5.4: the standard claims are asked for with these scope values. */
 export const askedForClaimScopes: Evidence = (log) => {
-  const asked = log.filter((r) => r.route === 'authorization').map((r) => param(r, 'scope') ?? '');
+  const asked = authorizations(log).map((r) => param(r, 'scope') ?? '');
   return asked.every((scope) => scope.split(' ').some((s) => CLAIM_SCOPES.includes(s)))
     ? undefined
     : `asked for scope "${asked.at(-1) ?? ''}": none of ${CLAIM_SCOPES.join(', ')}`;
@@ -304,7 +305,7 @@ export const tokenParamsNotSplit: Evidence = (log) => {
 
 /** RFC 8252 7.3, 8.3: a loopback IP literal, not "localhost". */
 export const loopbackRedirect: Evidence = (log) => {
-  for (const r of log.filter((x) => x.route === 'authorization')) {
+  for (const r of authorizations(log)) {
     const uri = new URL(param(r, 'redirect_uri') ?? 'invalid:');
     if (uri.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(uri.hostname))
       return `used redirect_uri ${uri.href}, not a loopback IP literal`;

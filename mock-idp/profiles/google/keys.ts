@@ -52,12 +52,9 @@ export function googleV1Certs(): Quirk {
     middleware: () => async (koa, next) => {
       if (koa.path !== V1_CERTS_PATH) return next();
       const record = recordOf(koa.req);
-      // The issuer's key set in another form: logged as its JWKS, so that whoever reads the log (the conformance
-      // kit's "fetched keys", its key rotation waits) sees a client that reads the certificates fetch keys.
-      if (record) {
-        record.route = 'jwks';
-        record.notes = [...(record.notes ?? []), 'the key set as PEM certificates (google-auth-library reads these)'];
-      }
+      // The issuer's keys in another form than its JWKS: whoever reads the log (the conformance kit) sees a client
+      // that fetches keys, and that JWKS faults and rotated keys, served in the JWKS only, never reach it.
+      if (record) record.route = 'certs';
       if (koa.method !== 'GET' && koa.method !== 'HEAD') {
         koa.status = 405;
         koa.set('allow', 'GET, HEAD');
