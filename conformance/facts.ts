@@ -12,8 +12,8 @@ export interface CaseFacts {
   sentNonce: boolean;
   sentPkce: boolean;
   /**
-   * The state each login of the case sent, in order: its authorization request, or its pushed request (PAR), whose
-   * front-channel request only points at it. With the request's id in the log (cases may share a login: a fixed
+   * The state each login of the case sent, in order, one per front-channel authorization request: its own, or for
+   * PAR its pushed request's. With the request's id in the log (cases may share a login: a fixed
    * client's baseline is its first case's) and whether PKCE or a nonce came with it.
    */
   states: readonly { request: number; state: string; alone: boolean }[];
@@ -55,6 +55,26 @@ const isTokenUse = (r: RequestRecord) =>
 export const isLoginRequest = (r: RequestRecord): boolean =>
   r.route === 'pushed_authorization_request' || (r.route === 'authorization' && !param(r, 'request_uri'));
 
+/** A nonce only protects where an ID token comes back to carry it: with scope openid. */
+export const sendsCheckableNonce = (r: RequestRecord | undefined): boolean =>
+  param(r, 'nonce') !== undefined && (param(r, 'scope') ?? '').split(' ').includes('openid');
+
+/**
+ * One entry per login: each front-channel authorization request, with the request that carries its parameters (for
+ * PAR the last pushed request mock-idp accepted before it, so a retried push is one login).
+ */
+function logins(log: readonly RequestRecord[]): RequestRecord[] {
+  const found: RequestRecord[] = [];
+  let pushed: RequestRecord | undefined;
+  for (const r of log) {
+    if (r.route === 'pushed_authorization_request' && (r.status ?? 0) < 400) pushed = r;
+    if (r.route !== 'authorization') continue;
+    const login = param(r, 'request_uri') ? pushed : r;
+    if (login) found.push(login);
+  }
+  return found;
+}
+
 export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
   const authorization = log.findLast(isLoginRequest);
   const deliveryIndex = log.findIndex((r) => (r.faults?.length ?? 0) > 0);
@@ -63,12 +83,12 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
   return {
     authorization,
     sentState: param(authorization, 'state') !== undefined,
-    sentNonce: param(authorization, 'nonce') !== undefined,
+    sentNonce: sendsCheckableNonce(authorization),
     sentPkce: param(authorization, 'code_challenge') !== undefined,
-    states: log.filter(isLoginRequest).flatMap((r) => {
+    states: logins(log).flatMap((r) => {
       const state = param(r, 'state');
       if (state === undefined) return [];
-      const alone = param(r, 'code_challenge') === undefined && param(r, 'nonce') === undefined;
+      const alone = param(r, 'code_challenge') === undefined && !sendsCheckableNonce(r);
       return [{ request: r.id, state, alone }];
     }),
     confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
@@ -85,11 +105,11 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
 }
 
 export function describeRefusal(record: RequestRecord): string {
-  const what =
-    record.route === 'authorization'
-      ? 'authorization request'
-      : record.route === 'token'
-        ? 'token request'
-        : `${record.route ?? record.path} request`;
+  const names: Record<string, string> = {
+    authorization: 'authorization request',
+    pushed_authorization_request: 'pushed authorization request',
+    token: 'token request',
+  };
+  const what = names[record.route ?? ''] ?? `${record.route ?? record.path} request`;
   return `mock-idp refused the client's ${what} (${record.status}${record.error ? ` ${record.error}` : ''})`;
 }

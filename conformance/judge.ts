@@ -90,7 +90,8 @@ function missingPremise({ testCase, facts }: OnTheLog): { skip: string } | { mis
   for (const premise of testCase.premises ?? []) {
     const check = CASE_PREMISES[premise];
     if (!check || check.holds(facts)) continue;
-    const flaw = check.missedWhen?.(facts);
+    // A login mock-idp refused shows nothing the client chose: no flaw is read from it.
+    const flaw = facts.refusal ? undefined : check.missedWhen?.(facts);
     return flaw ? { miss: flaw } : { skip: check.otherwise };
   }
   return undefined;
@@ -171,6 +172,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
       ? notDelivered('the fault was never served: the client failed before calling userinfo, where the fault is')
       : miss(`failed before calling userinfo: ${rejection(outcome)}`);
   }
+  // It started a valid login before the one the fault waits for, and failed it: a miss of its own, not an undelivered
+  // fault, unless mock-idp refused it. A client that never reached the issuer stays "not delivered".
+  const failedValidStep = !outcome.ok && outcome.code === 'valid-step-failed' && facts.authorization !== undefined;
+  if (failedValidStep && !refused && !facts.delivery) return miss(outcome.message);
   const delivered = !input.hasFault || facts.delivery !== undefined || input.deliveredByKit;
   if (!delivered) {
     const why =

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { isLoginRequest } from '../facts.js';
+import { isLoginRequest, sendsCheckableNonce } from '../facts.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**
@@ -35,7 +35,7 @@ export const noTokenRequest: Evidence = (log) => {
 
 /** A client must stop at a discovery document that names another issuer, before sending anyone anywhere. */
 export const noAuthorization: Evidence = (log) =>
-  log.some((r) => r.route === 'authorization' || r.route === 'token')
+  log.some((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request' || r.route === 'token')
     ? 'went on to authorize after a mismatched discovery issuer'
     : undefined;
 
@@ -52,7 +52,7 @@ const authorizations = (log: readonly RequestRecord[]) => log.filter(isLoginRequ
  * RFC 9700 2.1: PKCE the issuer supports, an OpenID Connect nonce, or a one-time state on every authorization request.
  */
 export const csrfProtected: Evidence = (log) =>
-  authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge') && !param(r, 'nonce'))
+  authorizations(log).some((r) => !param(r, 'state') && !param(r, 'code_challenge') && !sendsCheckableNonce(r))
     ? 'sent an authorization request with neither state, PKCE nor nonce: nothing ties the response to this browser'
     : undefined;
 
@@ -63,7 +63,7 @@ const isPublic = (log: readonly RequestRecord[]) =>
 export const injectionProtected: Evidence = (log) => {
   const publicClient = isPublic(log);
   const unprotected = authorizations(log).find(
-    (r) => !param(r, 'code_challenge') && (publicClient || !param(r, 'nonce')),
+    (r) => !param(r, 'code_challenge') && (publicClient || !sendsCheckableNonce(r)),
   );
   if (!unprotected) return undefined;
   return publicClient

@@ -512,6 +512,30 @@ describe('the conformance kit', () => {
     }
   });
 
+  it('fails a client that fails the valid login before the fault, not calling the fault undelivered', async () => {
+    // It logs in with state, redeems the code, then rejects every login: a valid one too.
+    const rejectsAll: ClientAdapter = {
+      name: 'rejects every login',
+      capabilities: ['issuer-url'],
+      async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
+        const url = codeRequestUrl(issuer, {
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          state: randomBytes(8).toString('hex'),
+        });
+        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        const { token_endpoint } = await discoveryDocument(issuer);
+        await redeemCode(String(token_endpoint), { clientId, clientSecret, redirectUri, callback });
+        return { ok: false, message: 'every ID token is refused' };
+      },
+    };
+    const report = await runConformance({ idp: idp(), adapter: rejectsAll, only: ['happy-path', 'state-replayed'] });
+    expect(report.results.map((r) => [r.id, r.verdict, r.reason])).toEqual([
+      ['happy-path', 'fail', 'failed a valid flow: every ID token is refused'],
+      ['state-replayed', 'fail', 'step 1 (login), before the fault, failed: every ID token is refused'],
+    ]);
+  });
+
   it('fails a client that reports a login without redeeming the code', async () => {
     const halfway: ClientAdapter = {
       name: 'stops at the callback',

@@ -10,7 +10,7 @@ const WEB = fixtureJson<{ client_id: string; client_secret: string }[]>('clients
 const CERTS = fixtureJson<Record<string, string>>('keys/x509/google.json');
 const BOB = '103547991597142817347';
 
-const { issuer, lenientIssuer } = useStrictAndLenient('google');
+const { idp, issuer, lenientIssuer } = useStrictAndLenient('google');
 
 async function code(base: string, params: Record<string, string> = {}) {
   const url = codeRequest(`${base}/o/oauth2/v2/auth`, WEB.client_id, {
@@ -49,7 +49,14 @@ describe('google profile', () => {
     });
     expect(doc).not.toHaveProperty('end_session_endpoint');
     expect(doc).not.toHaveProperty('introspection_endpoint');
+    const since = idp().requests.lastId;
     const certs = await fetch(`${issuer()}/oauth2/v1/certs`);
+    // Logged as the issuer's keys in another form than its JWKS (the conformance kit reads the route).
+    expect(
+      idp()
+        .requests.list({ sinceId: since })
+        .map((r) => r.route),
+    ).toEqual(['certs']);
     expect(certs.headers.get('content-type')).toMatch(/^application\/json/);
     expect(certs.headers.get('cache-control')).toBe('public, max-age=21600, must-revalidate, no-transform');
     expect(await certs.json()).toEqual(CERTS);
