@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
-import { type CaseFacts, caseFacts } from './facts.js';
+import { type CaseFacts, caseFacts, isKeySetRequest } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
 import { type Judgement, judge } from './judge.js';
 import type { Lane } from './lane.js';
@@ -434,7 +434,7 @@ async function playCase(
                 // Key and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
                 (options.fixedClient !== undefined &&
                   r.issuer === issuerName &&
-                  (r.route === 'jwks' || r.route === 'certs' || r.route === 'discovery')),
+                  (isKeySetRequest(r) || r.route === 'discovery')),
             )
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));

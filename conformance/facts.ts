@@ -33,7 +33,8 @@ export interface CaseFacts {
   usedAccessToken: boolean;
 }
 
-const param = (record: RequestRecord | undefined, name: string): string | undefined => {
+/** A request parameter, from the body or the query; the first of a repeated one. */
+export const param = (record: RequestRecord | undefined, name: string): string | undefined => {
   const value = record?.body[name] ?? record?.query[name];
   return Array.isArray(value) ? value[0] : value;
 };
@@ -54,6 +55,9 @@ const isTokenUse = (r: RequestRecord) =>
  */
 export const isLoginRequest = (r: RequestRecord): boolean =>
   r.route === 'pushed_authorization_request' || (r.route === 'authorization' && !param(r, 'request_uri'));
+
+/** A fetch of the issuer's keys: its JWKS, or the same keys in another form (Google's PEM certificates). */
+export const isKeySetRequest = (r: RequestRecord): boolean => r.route === 'jwks' || r.route === 'certs';
 
 /** A nonce only protects where an ID token comes back to carry it: with scope openid. */
 export const sendsCheckableNonce = (r: RequestRecord | undefined): boolean =>
@@ -97,7 +101,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],
     // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
     refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),
-    fetchedKeys: log.some((r) => (r.route === 'jwks' || r.route === 'certs') && r.status === 200),
+    fetchedKeys: log.some((r) => isKeySetRequest(r) && r.status === 200),
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { isLoginRequest, sendsCheckableNonce } from '../facts.js';
+import { isLoginRequest, param, sendsCheckableNonce } from '../facts.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**
@@ -8,10 +8,6 @@ import type { Evidence, EvidenceContext } from '../types.js';
  * since the logins before it were valid ones.
  */
 
-const param = (record: RequestRecord, name: string): string | undefined => {
-  const value = record.body[name] ?? record.query[name];
-  return Array.isArray(value) ? value[0] : value;
-};
 const lastIndex = (log: readonly RequestRecord[], test: (r: RequestRecord) => boolean) => log.findLastIndex(test);
 const isCodeGrant = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'authorization_code';
 const isRefresh = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'refresh_token';
