@@ -20,7 +20,15 @@ import { FAST_ROTATION, fastReferenceClient } from '../../fixtures/clients/flawe
 import { loginProfileNames, UserAgent } from '../../mock-idp/index.js';
 import { basicAuth } from '../helpers/http.js';
 import { fixtureText, REDIRECT_URI, startTestIdp, useIdp } from '../helpers/idp.js';
-import { codeFlow, codeRequestUrl, discover, discoveryDocument, rawCodeLogin, redeemCode } from '../helpers/login.js';
+import {
+  codeFlow,
+  codeRequestUrl,
+  discover,
+  discoveryDocument,
+  rawAuthorization,
+  rawCodeLogin,
+  redeemCode,
+} from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic'] });
 
@@ -366,21 +374,11 @@ describe('the conformance kit', () => {
     const stateOnly = (pkce: boolean, state = () => 'return-to-home'): ClientAdapter => ({
       name: `state ${state()}${pkce ? ', with PKCE' : ''}`,
       capabilities: ['issuer-url'],
-      async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
-        const verifier = randomBytes(32).toString('base64url');
+      async run(context) {
         const sent = state();
-        const challenge = { code_challenge: createHash('sha256').update(verifier).digest('base64url') };
-        const url = codeRequestUrl(issuer, {
-          client_id: clientId,
-          redirect_uri: redirectUri,
-          state: sent,
-          ...(pkce ? { ...challenge, code_challenge_method: 'S256' } : {}),
-        });
-        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        const { callback, verifier, tokenEndpoint } = await rawAuthorization(context, { state: sent, pkce });
         if (callback.searchParams.get('state') !== sent) return { ok: false, message: 'state mismatch' };
-        const { token_endpoint } = await discoveryDocument(issuer);
-        const redemption = { clientId, clientSecret, redirectUri, callback, ...(pkce ? { verifier } : {}) };
-        const token = await redeemCode(String(token_endpoint), redemption);
+        const token = await redeemCode(tokenEndpoint, { ...context, callback, ...(verifier ? { verifier } : {}) });
         return token.ok ? { ok: true } : { ok: false, message: `the token endpoint answered ${token.status}` };
       },
     });
@@ -517,15 +515,10 @@ describe('the conformance kit', () => {
     const rejectsAll: ClientAdapter = {
       name: 'rejects every login',
       capabilities: ['issuer-url'],
-      async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
-        const url = codeRequestUrl(issuer, {
-          client_id: clientId,
-          redirect_uri: redirectUri,
-          state: randomBytes(8).toString('hex'),
-        });
-        const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-        const { token_endpoint } = await discoveryDocument(issuer);
-        await redeemCode(String(token_endpoint), { clientId, clientSecret, redirectUri, callback });
+      async run(context) {
+        const state = randomBytes(8).toString('hex');
+        const { callback, tokenEndpoint } = await rawAuthorization(context, { state, pkce: false });
+        await redeemCode(tokenEndpoint, { ...context, callback });
         return { ok: false, message: 'every ID token is refused' };
       },
     };

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { cases, runConformance } from '../../conformance/index.js';
 import { expected as googleAuthLibrary } from '../../fixtures/clients/panel/google-auth-library.expected.js';
 import { startGoogleAuthLibrary } from '../../fixtures/clients/panel/google-auth-library.js';
-import type { ExpectedVerdicts } from '../../fixtures/clients/panel/index.js';
+import type { ExpectedVerdicts, ProviderSdkRun } from '../../fixtures/clients/panel/index.js';
 import { expected as msalNode } from '../../fixtures/clients/panel/msal-node.expected.js';
-import { type ProviderSdkRun, startMsalNode } from '../../fixtures/clients/panel/msal-node.js';
+import { startMsalNode } from '../../fixtures/clients/panel/msal-node.js';
 import { useMswProviders } from '../helpers/msw.js';
 
 // The SDKs talk to their providers' hosts only: msw serves them from the profiles, in this process.

@@ -117,36 +117,57 @@ export async function codeFlow(
   return { tokens, callback, agent };
 }
 
-/**
- * A hand-written client's login, with nothing checked: discovery, an S256 code request through the
- * kit's browser, and the code redeemed with Basic credentials. Test adapters judge what comes back.
- */
-export async function rawCodeLogin(context: {
+interface RawClientContext {
   issuer: string;
   clientId: string;
   clientSecret: string;
   redirectUri: string;
   userAgent: UserAgent;
-}): Promise<{ token: Response; jwksUri: string }> {
+}
+
+/**
+ * A hand-written client's authorization request, with nothing checked: discovery, then a code request through the
+ * kit's browser (S256 PKCE unless `pkce: false`; a state only when given) to the callback, before any redemption.
+ */
+export async function rawAuthorization(
+  context: RawClientContext,
+  options: { state?: string; pkce?: boolean } = {},
+): Promise<{ callback: URL; verifier?: string; tokenEndpoint: string; jwksUri: string }> {
   const { issuer, clientId, redirectUri, userAgent } = context;
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
     authorization_endpoint: string;
     token_endpoint: string;
     jwks_uri: string;
   };
-  const verifier = randomBytes(32).toString('base64url');
+  const verifier = options.pkce === false ? undefined : randomBytes(32).toString('base64url');
   const url = new URL(metadata.authorization_endpoint);
   url.search = new URLSearchParams({
     client_id: clientId,
     response_type: 'code',
     scope: 'openid',
     redirect_uri: redirectUri,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
+    ...(options.state === undefined ? {} : { state: options.state }),
+    ...(verifier
+      ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }
+      : {}),
   }).toString();
   const { url: callback } = await userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
-  const token = await redeemCode(metadata.token_endpoint, { ...context, callback, verifier });
-  return { token, jwksUri: metadata.jwks_uri };
+  return {
+    callback,
+    ...(verifier ? { verifier } : {}),
+    tokenEndpoint: metadata.token_endpoint,
+    jwksUri: metadata.jwks_uri,
+  };
+}
+
+/**
+ * A hand-written client's login, with nothing checked: rawAuthorization, then the code redeemed with Basic
+ * credentials. Test adapters judge what comes back.
+ */
+export async function rawCodeLogin(context: RawClientContext): Promise<{ token: Response; jwksUri: string }> {
+  const { callback, verifier, tokenEndpoint, jwksUri } = await rawAuthorization(context);
+  const token = await redeemCode(tokenEndpoint, { ...context, callback, ...(verifier ? { verifier } : {}) });
+  return { token, jwksUri };
 }
 
 /** The code of a callback redeemed with Basic credentials, and the verifier when the request had PKCE. */
