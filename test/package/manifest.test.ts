@@ -4,6 +4,7 @@ import {
   appendFileSync,
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -165,11 +166,14 @@ describe('the npm package', () => {
       return dir;
     };
     /**
-     * A copy of the bin folder beside dist/bin, so that the bundle still finds the package root above it; removed when
-     * the test finishes.
+     * A copy of the bin folder under the package's node_modules/.cache, so that the bundle still finds the package
+     * root above it; removed when the test finishes. Not in dist/: the pack test packs dist/ in another worker, and
+     * a folder that comes and goes there breaks npm pack (and could be shipped).
      */
     const binCopy = () => {
-      const copy = mkdtempSync(join(dirname(dirname(bin)), 'bin-test-'));
+      const parent = join(dirname(dirname(dirname(bin))), 'node_modules', '.cache');
+      mkdirSync(parent, { recursive: true });
+      const copy = mkdtempSync(join(parent, 'mock-idp-bin-test-'));
       onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
       cpSync(dirname(bin), copy, { recursive: true });
       return copy;
