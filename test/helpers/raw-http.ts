@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
 
+const SLOW_ANSWER_MS = 15_000;
+
 export interface RawExchange {
   /** Every status line the server sent on the connection, in order. */
   statuses: number[];
@@ -15,19 +17,32 @@ export interface RawExchange {
  * Writes raw bytes on one TCP connection and collects what comes back, until
  * the server closes it or `idleMs` pass without data. Tests use it for what
  * fetch cannot send: pipelined requests, bad Host headers, unread bodies.
+ *
+ * A test that expects the connection to stay open names how many answers it
+ * waits for: until they have come, the wait is a slow machine's, so only the
+ * silence after them is timed by `idleMs`.
  */
-export function rawExchange(port: number, chunks: (string | Buffer)[], idleMs = 1500): Promise<RawExchange> {
+export function rawExchange(
+  port: number,
+  chunks: (string | Buffer)[],
+  idleMs = 1500,
+  answers = 1,
+): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
     let closedByServer = true;
     let timer: NodeJS.Timeout;
+    const answered = () => (text.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= answers;
     const idle = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        closedByServer = false;
-        socket.destroy();
-      }, idleMs);
+      timer = setTimeout(
+        () => {
+          closedByServer = false;
+          socket.destroy();
+        },
+        answered() ? idleMs : Math.max(idleMs, SLOW_ANSWER_MS),
+      );
     };
     socket.on('data', (d: Buffer) => {
       text += d.toString('latin1');

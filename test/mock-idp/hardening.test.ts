@@ -83,7 +83,7 @@ describe('an answer given before the body was read closes the connection', () =>
 
   it('keeps a connection alive through bodyless requests, answered at once or not', async () => {
     const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
-    const r = await rawExchange(port, [get('/health') + get('/generic/jwks') + get('/nope') + get('/health')], 300);
+    const r = await rawExchange(port, [get('/health') + get('/generic/jwks') + get('/nope') + get('/health')], 300, 4);
     expect(r.statuses).toEqual([200, 200, 404, 200]);
     expect(r.text).not.toMatch(/connection: close/i);
   });
@@ -98,6 +98,7 @@ describe('an answer given before the body was read closes the connection', () =>
           `/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
       ],
       300,
+      2,
     );
     expect(r.statuses).toEqual([400, 200]);
     expect(r.headers.connection).toBe('keep-alive');
