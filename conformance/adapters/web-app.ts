@@ -1,5 +1,7 @@
+import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { ClientAdapter, ClientOutcome } from '../types.js';
+import { loginRestartWatch } from './login-restart.js';
 import { offIssuerAuthorization } from './off-issuer.js';
 
 /** When the app's final page means "logged in", for apps without a who-am-I URL. */
@@ -37,16 +39,12 @@ const SNIPPET = 240;
 
 /** What a person would read on the page: its title and text, briefly. */
 function readable(html: string): string {
-  const text = html
-    .replace(/<(head|script|style)\b[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // A <pre> is parsed as markup: error pages (Express's among them) put <br> in theirs.
+  const root = parseHtml(html.replace(/<!doctype[^>]*>/i, ''), {
+    blockTextElements: { script: true, style: true, noscript: true },
+  });
+  for (const hidden of root.querySelectorAll('head, script, style, noscript')) hidden.remove();
+  const text = root.textContent.replace(/\s+/g, ' ').trim();
   return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
 }
 
@@ -126,15 +124,25 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const login = new URL(options.loginPath ?? '/login', base);
       for (const [name, value] of Object.entries(context.loginParams ?? {})) login.searchParams.set(name, value);
 
+      const watch = loginRestartWatch(base.origin, context.issuer);
       let landing;
       try {
         landing = await browser.navigate(login, {
-          until: (url) => url.origin !== base.origin && url.origin !== idpOrigin,
+          until: (url) => watch.restarts(url) || (url.origin !== base.origin && url.origin !== idpOrigin),
           throwOnError: false,
         });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }
+      if (watch.restartedAt)
+        return {
+          ok: false,
+          code: 'login-restarted',
+          finalUrl: landing.url.href,
+          message:
+            `the app answered the identity provider's response at ${watch.restartedAt.pathname} by sending the ` +
+            'browser to log in again: it did not log in',
+        };
       const left = landing.response ? undefined : offIssuerAuthorization(landing.url, context, 'the app');
       if (left) return left;
       const finalUrl = landing.url.href;

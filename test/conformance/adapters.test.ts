@@ -13,6 +13,7 @@ import {
   webAppAdapter,
 } from '../../conformance/index.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
+import { startRetryingWebApp } from '../../fixtures/apps/retrying-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeRequestUrl } from '../helpers/login.js';
@@ -111,6 +112,42 @@ describe('the web app adapter (black box)', () => {
         // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
         expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^crashed \(HTTP 500\)/);
         expect(report.passed).toBe(false);
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it(
+    'stops at an app that answers a bad response by starting a new login, and reads that as its rejection; ' +
+      "a silent login's fallback to an interactive one is no restart",
+    async () => {
+      const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
+      try {
+        const report = await runConformance({
+          idp: idp(),
+          only: ['happy-path', 'state-altered', 'id-token-signature-corrupt', 'authorization-error'],
+          adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+        });
+        expect(verdicts(report)).toEqual({
+          'happy-path': 'pass',
+          'state-altered': 'pass',
+          'id-token-signature-corrupt': 'pass',
+          'authorization-error': 'pass',
+        });
+        const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+        // Silent first: login_required came back, then the interactive login that completed.
+        expect(byId['happy-path']!.calls.filter((c) => c === 'authorization')).toHaveLength(2);
+        for (const id of ['state-altered', 'id-token-signature-corrupt', 'authorization-error']) {
+          expect(byId[id]!.outcome, id).toMatchObject({ ok: false, code: 'login-restarted' });
+          expect(byId[id]!.reason, id).toMatch(/at \/callback by sending the browser to log in again/);
+          // The browser stopped before the new login: no second round of the fault in the case's evidence.
+          expect(
+            byId[id]!.calls.filter((c) => c === 'authorization'),
+            id,
+          ).toHaveLength(2);
+        }
       } finally {
         await app.close();
       }
