@@ -285,7 +285,7 @@ export interface CaseContext {
 interface Landing {
   finalUrl?: string | undefined;
   page?: string | undefined;
-  /** The HTTP status of the app's page: a 5xx is a crash, not a rejection. */
+  /** The HTTP status of the app's page: a 5xx is a server error (a crash, or an error page served as one). */
   status?: number | undefined;
 }
 
@@ -331,7 +331,7 @@ export interface ClientAdapter {
 }
 
 /**
- * pass, fail (a MUST missed), warn (a SHOULD missed, or a crash), info (a MAY
+ * pass, fail (a MUST missed), warn (a SHOULD missed, or a server error), info (a MAY
  * missed), skip (the case does not apply, with the reason), not-delivered
  * (the fault never reached the client: mock-idp refused a request first, or
  * the client made none; an error that fails the run, never a pass).

@@ -44,7 +44,8 @@ function readable(html: string): string {
     blockTextElements: { script: true, style: true, noscript: true },
   });
   for (const hidden of root.querySelectorAll('head, script, style, noscript')) hidden.remove();
-  const text = root.textContent.replace(/\s+/g, ' ').trim();
+  // structuredText breaks lines between block elements, which textContent runs together.
+  const text = root.structuredText.replace(/\s+/g, ' ').trim();
   return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
 }
 
