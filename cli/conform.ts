@@ -26,6 +26,8 @@ export interface ConformOptions {
   adapter: 'web' | 'command';
   url?: string;
   login: string;
+  /** Press a sign-in form on the login page: its CSS selector, or true for the page's only POST form. */
+  loginForm?: string | true;
   whoami?: string;
   successStatus?: number;
   successText?: string;
@@ -95,6 +97,7 @@ function checkUsage(options: ConformOptions): void {
     const webOnly = (
       [
         'url',
+        'loginForm',
         'whoami',
         'clientId',
         'clientSecret',
@@ -182,6 +185,7 @@ function adapterFor(
     adapter: webAppAdapter({
       url,
       loginPath: options.login,
+      ...(options.loginForm !== undefined ? { loginForm: options.loginForm } : {}),
       ...(options.whoami ? { whoami: options.whoami } : {}),
       ...(options.backchannelLogout ? { backchannelLogoutPath: options.backchannelLogout } : {}),
       success,

@@ -156,6 +156,10 @@ program
   )
   .option('--url <url>', "web: the app's base URL, e.g. http://127.0.0.1:3000")
   .option('--login <path>', 'web: the path that starts a login', '/login')
+  .option(
+    '--login-form [selector]',
+    'web: the login page has a sign-in button to press: submit this form (a CSS selector; default: its only POST form)',
+  )
   .option('--whoami <path>', 'web: a page that answers 2xx only when logged in, e.g. /me (the surest rule)')
   .addOption(
     new Option(

@@ -12,6 +12,8 @@ export interface NavigateOptions {
    * returned as `response` for the caller to judge.
    */
   throwOnError?: boolean;
+  /** Posts this form body to `start` as the first request, as a person pressing a form's button would. */
+  form?: URLSearchParams;
 }
 
 // A private-use character: String.prototype.trim, which structuredText applies, would strip a no-break space.
@@ -114,7 +116,7 @@ export class UserAgent {
     const maxHops = options.maxHops ?? 20;
     const hops: URL[] = [];
     let url = new URL(start);
-    let init: RequestInit = {};
+    let init: RequestInit = options.form ? postForm(options.form) : {};
     let form: NavigateResult['form'];
     for (let hop = 0; hop < maxHops; hop++) {
       if (options.until?.(url)) return { url, hops, form };
@@ -135,11 +137,7 @@ export class UserAgent {
         if (submitted) {
           url = submitted.action;
           form = { method: 'POST', body: submitted.body };
-          init = {
-            method: 'POST',
-            body: submitted.body,
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          };
+          init = postForm(submitted.body);
           continue;
         }
         if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(html, true));
@@ -151,6 +149,10 @@ export class UserAgent {
     }
     throw new Error(`gave up after ${maxHops} hops at ${url.href}`);
   }
+}
+
+function postForm(body: URLSearchParams): RequestInit {
+  return { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
 }
 
 function stopsOnError(options: NavigateOptions, status: number): boolean {

@@ -1,6 +1,7 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { ClientAdapter, ClientOutcome } from '../types.js';
+import { readLoginForm } from './login-form.js';
 import { loginRestartWatch } from './login-restart.js';
 import { offIssuerAuthorization } from './off-issuer.js';
 
@@ -19,6 +20,12 @@ export interface WebAppAdapterOptions {
   url: string;
   /** The path that starts a login; default /login. */
   loginPath?: string;
+  /**
+   * The login path shows a sign-in page whose button must be pressed (Auth.js's /auth/signin, django-allauth's
+   * confirmation): the browser submits this form, a CSS selector such as `form[action$="/signin/my-idp"]`, or with
+   * true the page's only POST form, its hidden fields (a CSRF token) and cookies included.
+   */
+  loginForm?: string | boolean;
   /**
    * A page that answers 2xx only with a session, e.g. /me: asked after each
    * login with the browser's cookies. The surest rule; when given, `success`
@@ -77,6 +84,27 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
 }
 
 /**
+ * Opens the login page and presses its sign-in form: where the form sends the browser, with what. An app whose login
+ * path goes straight on to another origin needs no press, and the browser goes on from there.
+ */
+async function pressSignIn(
+  browser: UserAgent,
+  login: URL,
+  loginForm: string | true,
+): Promise<{ url: URL; form?: URLSearchParams } | { missing: string }> {
+  const page = await browser.navigate(login, { until: (url) => url.origin !== login.origin, throwOnError: false });
+  if (!page.response) return { url: page.url };
+  const where = page.url.pathname;
+  if (page.response.status >= 400) return { missing: `${where} answered ${page.response.status}` };
+  const form = readLoginForm(await page.response.text(), page.url, loginForm === true ? undefined : loginForm);
+  if (typeof form === 'string') return { missing: `${where} has ${form}` };
+  if (form.method === 'POST') return { url: form.action, form: form.body };
+  const url = new URL(form.action);
+  url.search = form.body.toString();
+  return { url };
+}
+
+/**
  * Any web app, in any language, tested black-box: the kit is its browser.
  * It opens the app's login path, follows the app's redirect through mock-idp
  * (which logs in headlessly) and back to the app's callback, and judges the
@@ -128,9 +156,13 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const watch = loginRestartWatch(base.origin, context.issuer);
       let landing;
       try {
-        landing = await browser.navigate(login, {
+        const start = options.loginForm ? await pressSignIn(browser, login, options.loginForm) : { url: login };
+        if ('missing' in start)
+          return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
+        landing = await browser.navigate(start.url, {
           until: (url) => watch.restarts(url) || (url.origin !== base.origin && url.origin !== idpOrigin),
           throwOnError: false,
+          ...(start.form ? { form: start.form } : {}),
         });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };

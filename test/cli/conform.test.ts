@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import { type CaseResult, type ConformanceReport, cases, summaryTable } from '../../conformance/index.js';
+import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/http.js';
 
@@ -310,6 +311,43 @@ describe('mock-idp conform', () => {
     );
   }, 30_000);
 
+  it('presses the sign-in button of an app whose login starts on a page with --login-form', async () => {
+    const port = await freePort();
+    const app = await startButtonWebApp({
+      issuer: `http://127.0.0.1:${port}/generic`,
+      clientId: 'generic-basic',
+      clientSecret: 'generic-basic-secret',
+    });
+    onTestFinished(() => app.close());
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/',
+        'login-form': true,
+        whoami: '/me',
+        port: String(port),
+        cases: 'happy-path,id-token-aud-wrong',
+      }),
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s+\S.*completed the flow/);
+    const named = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        login: '/',
+        'login-form': 'form[action="/search"]',
+        whoami: '/me',
+        port: String(port),
+        cases: 'happy-path',
+      }),
+    );
+    expect(named.code).toBe(1);
+    // The named form was pressed: it was the search, which starts no login.
+    expect(named.stdout).toMatch(/why: failed a valid flow: the app showed "Not Found" at \/search \(404\)/);
+  }, 30_000);
+
   it.each([
     [['conform'], /required option '--adapter <kind>'/],
     [['conform', '--adapter', 'web', '--client-id', 'x'], /--adapter web needs --url/],
@@ -339,6 +377,7 @@ describe('mock-idp conform', () => {
       ['conform', '--adapter', 'command', '--command', 'true', '--success-url', '/x'],
       /--success-url: only for --adapter web/,
     ],
+    [['conform', '--adapter', 'command', '--command', 'true', '--login-form'], /--login-form: only for --adapter web/],
     [
       ['conform', '--adapter', 'command', '--command', 'true', '--clock-tolerance', 'lots'],
       /expected a number of seconds, 0 or more/,

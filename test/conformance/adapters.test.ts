@@ -12,6 +12,7 @@ import {
   runConformance,
   webAppAdapter,
 } from '../../conformance/index.js';
+import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { startRetryingWebApp } from '../../fixtures/apps/retrying-web-app.js';
 import { CLI } from '../helpers/cli.js';
@@ -148,6 +149,44 @@ describe('the web app adapter (black box)', () => {
             id,
           ).toHaveLength(2);
         }
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it(
+    'presses the sign-in form of an app whose login starts with a button, with its CSRF token and cookie, and ' +
+      'says so when the form is not there',
+    async () => {
+      const app = await startButtonWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
+      try {
+        const client = { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] };
+        const run = (loginForm: string | boolean, only = ['happy-path', 'id-token-signature-corrupt']) =>
+          runConformance({
+            idp: idp(),
+            only,
+            adapter: webAppAdapter({ url: app.url, loginPath: '/', loginForm, whoami: '/me' }),
+            client,
+          });
+        // Its only POST form, or the one a selector names; the search form beside it is a GET.
+        for (const loginForm of [true, 'form[action="/signin"]']) {
+          const report = await run(loginForm);
+          expect(problems(report), String(loginForm)).toEqual([]);
+          expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
+        }
+        // The selector names the search form: no login starts, and the faulty case was never delivered.
+        const search = await run('form[action="/search"]');
+        expect(search.results.map((r) => [r.id, r.verdict])).toEqual([
+          ['happy-path', 'fail'],
+          ['id-token-signature-corrupt', 'not-delivered'],
+        ]);
+        const missing = await run('form#sign-in', ['happy-path']);
+        expect(missing.results[0]!.reason).toBe(
+          'failed a valid flow: (no-login-form) no sign-in form to press: / has 0 forms match form#sign-in',
+        );
+        // Without the press, the page is where the login ends: /me says no one logged in.
+        expect(verdicts(await run(false, ['happy-path']))).toEqual({ 'happy-path': 'fail' });
       } finally {
         await app.close();
       }
