@@ -2,8 +2,11 @@ import { parse as parseHtml } from 'node-html-parser';
 import { CookieJar } from 'tough-cookie';
 
 export interface NavigateOptions {
-  /** Stop before requesting a URL for which this returns true (typically the client's redirect_uri). */
-  until?: (url: URL) => boolean;
+  /**
+   * Stop before requesting a URL for which this returns true (typically the client's redirect_uri). `form` is the
+   * body the browser is about to post there, when it submits a form (a form_post response).
+   */
+  until?: (url: URL, form?: URLSearchParams) => boolean;
   /** Give up after this many hops (redirects and auto-submitted forms). */
   maxHops?: number;
   /**
@@ -117,9 +120,9 @@ export class UserAgent {
     const hops: URL[] = [];
     let url = new URL(start);
     let init: RequestInit = options.form ? postForm(options.form) : {};
-    let form: NavigateResult['form'];
+    let form: NavigateResult['form'] = options.form ? { method: 'POST', body: options.form } : undefined;
     for (let hop = 0; hop < maxHops; hop++) {
-      if (options.until?.(url)) return { url, hops, form };
+      if (options.until?.(url, form?.body)) return { url, hops, form };
       hops.push(url);
       const response = await this.request(url, init);
       init = {};

@@ -44,15 +44,26 @@ export interface WebAppAdapterOptions {
 
 const SNIPPET = 240;
 
-/** What a person would read on the page: its title and text, briefly. */
+/** Enough of a page to find what a person reads first; parsing is superlinear in nesting, so no more. */
+const READ_LIMIT = 64 * 1024;
+
+/** What a person would read on the page: its text, briefly. */
 function readable(html: string): string {
-  // A <pre> is parsed as markup: error pages (Express's among them) put <br> in theirs.
-  const root = parseHtml(html.replace(/<!doctype[^>]*>/i, ''), {
-    blockTextElements: { script: true, style: true, noscript: true },
-  });
-  for (const hidden of root.querySelectorAll('head, script, style, noscript')) hidden.remove();
-  // structuredText breaks lines between block elements, which textContent runs together.
-  const text = root.structuredText.replace(/\s+/g, ' ').trim();
+  const head = html.slice(0, READ_LIMIT);
+  let text: string;
+  try {
+    // A <pre> is parsed as markup: error pages (Express's among them) put <br> in theirs.
+    const root = parseHtml(head.replace(/<!doctype[^>]*>/i, ''), {
+      blockTextElements: { script: true, style: true, noscript: true },
+    });
+    for (const hidden of root.querySelectorAll('head, script, style, noscript')) hidden.remove();
+    // structuredText breaks lines between block elements, which textContent runs together.
+    text = root.structuredText;
+  } catch {
+    // Nesting deeper than the parser's recursion: the bare text, tags dropped, is still what the page says.
+    text = head.replace(/<[^>]*>/g, ' ');
+  }
+  text = text.replace(/\s+/g, ' ').trim();
   return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
 }
 
@@ -153,29 +164,37 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const login = new URL(options.loginPath ?? '/login', base);
       for (const [name, value] of Object.entries(context.loginParams ?? {})) login.searchParams.set(name, value);
 
-      const watch = loginRestartWatch(base.origin, context.issuer);
+      const watch = loginRestartWatch(base.origin, context.issuer, context.clientId);
       let landing;
       try {
         const start = options.loginForm ? await pressSignIn(browser, login, options.loginForm) : { url: login };
         if ('missing' in start)
           return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
         landing = await browser.navigate(start.url, {
-          until: (url) => watch.restarts(url) || (url.origin !== base.origin && url.origin !== idpOrigin),
+          until: (url, form) => watch.restarts(url, form) || (url.origin !== base.origin && url.origin !== idpOrigin),
           throwOnError: false,
           ...(start.form ? { form: start.form } : {}),
         });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
       }
-      if (watch.restartedAt)
+      if (watch.restartedAt) {
+        const restarted =
+          `the app answered the identity provider's response at ${watch.restartedAt.pathname} by sending the ` +
+          'browser to log in again';
+        if (!whoami) return { ok: false, code: 'login-restarted', finalUrl: landing.url.href, message: restarted };
+        // An app may log the user in and then authorize again (step-up, another API's consent): its session says.
+        const answer = await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
+        const body = await answer.text();
+        const miss = ruleMiss(rule, answer.status, whoami, body);
+        if (miss === undefined) return { ok: true, claims: claimsFrom(answer, body), finalUrl: landing.url.href };
         return {
           ok: false,
           code: 'login-restarted',
           finalUrl: landing.url.href,
-          message:
-            `the app answered the identity provider's response at ${watch.restartedAt.pathname} by sending the ` +
-            'browser to log in again: it did not log in',
+          message: `${restarted}; ${whoami.pathname} ${miss}`,
         };
+      }
       const left = landing.response ? undefined : offIssuerAuthorization(landing.url, context, 'the app');
       if (left) return left;
       const finalUrl = landing.url.href;

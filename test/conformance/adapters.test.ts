@@ -155,6 +155,54 @@ describe('the web app adapter (black box)', () => {
     },
   );
 
+  it('reads a silent login answered by form post as no restart, and a restart after a form post as one', async () => {
+    const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, formPost: true });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path', 'id-token-signature-corrupt'],
+        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
+      expect(report.results[1]!.outcome).toMatchObject({ ok: false, code: 'login-restarted' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it(
+    'asks the who-am-I page before reading a second authorization as a restart: an app that took the token and ' +
+      'then authorizes again (step-up) took it',
+    async () => {
+      for (const flaws of [[], ['no-aud-check'] as const]) {
+        const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, stepUp: true, flaws });
+        try {
+          const report = await runConformance({
+            idp: idp(),
+            only: ['happy-path', 'id-token-aud-wrong'],
+            adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+            client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+          });
+          const aud = report.results.find((r) => r.id === 'id-token-aud-wrong')!;
+          expect(verdicts(report)['happy-path'], flaws.join()).toBe('pass');
+          // Without the flaw it rejected and started over: /me has no session. With it, /me says who logged in.
+          expect([aud.verdict, aud.reason], flaws.join()).toEqual(
+            flaws.length
+              ? ['fail', 'accepted a response it must reject']
+              : [
+                  'pass',
+                  "rejected: (login-restarted) the app answered the identity provider's response at /callback by " +
+                    'sending the browser to log in again; /me answered 401',
+                ],
+          );
+        } finally {
+          await app.close();
+        }
+      }
+    },
+  );
+
   it(
     'presses the sign-in form of an app whose login starts with a button, with its CSRF token and cookie, and ' +
       'says so when the form is not there',
