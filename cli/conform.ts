@@ -88,6 +88,8 @@ function checkUsage(options: ConformOptions): void {
     if (options.successUrl !== undefined && options.whoami)
       throw new UsageError('--success-url judges the page the login ends on; --whoami judges its own page: give one');
     if (options.command) throw new UsageError('--command is for --adapter command');
+    if (options.loginForm === '')
+      throw new UsageError("--login-form takes a form's CSS selector, or nothing for the page's only POST form");
     httpUrl('--url', options.url);
     httpUrl('--redirect-uri', options.redirectUri);
     if (options.successUrl !== undefined && !options.successUrl.startsWith('/'))

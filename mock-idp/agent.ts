@@ -17,6 +17,11 @@ export interface NavigateOptions {
   throwOnError?: boolean;
   /** Posts this form body to `start` as the first request, as a person pressing a form's button would. */
   form?: URLSearchParams;
+  /**
+   * The page the first request comes from, sent as Referer and, with `form`, its origin as Origin, as a browser
+   * does: frameworks that check CSRF by origin (Django over HTTPS) refuse a post without them.
+   */
+  referer?: URL;
 }
 
 // A private-use character: String.prototype.trim, which structuredText applies, would strip a no-break space.
@@ -120,6 +125,12 @@ export class UserAgent {
     const hops: URL[] = [];
     let url = new URL(start);
     let init: RequestInit = options.form ? postForm(options.form) : {};
+    if (options.referer) {
+      const headers = new Headers(init.headers);
+      headers.set('referer', options.referer.href);
+      if (options.form) headers.set('origin', options.referer.origin);
+      init = { ...init, headers };
+    }
     let form: NavigateResult['form'] = options.form ? { method: 'POST', body: options.form } : undefined;
     for (let hop = 0; hop < maxHops; hop++) {
       if (options.until?.(url, form?.body)) return { url, hops, form };

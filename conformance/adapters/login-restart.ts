@@ -9,17 +9,14 @@ const SILENT_LOGIN_ERRORS = new Set([
   'account_selection_required',
 ]);
 
+const samePage = (a: URL, b: URL) => a.origin === b.origin && a.pathname === b.pathname;
+
 /**
- * Where mock-idp serves the issuer: its first path segment (`/generic/`, `/entra/`), under which the issuer's
- * authorization endpoint and login pages are, even where they are not under the issuer path itself (Entra's
- * `/entra/common/oauth2/v2.0/authorize` beside the issuer `/entra/common/v2.0`). An app behind the same proxy has
- * the same origin and other paths.
+ * An authorization request names the client: with response_type, a pushed request's request_uri, a request
+ * object, or bare (GitHub's and Stack Exchange's). A logout at the issuer names it too, with where to come back.
  */
-function issuerMount(issuer: string): string {
-  const url = new URL(issuer);
-  const first = url.pathname.split('/').find(Boolean);
-  return first ? `${url.origin}/${first}/` : `${url.origin}/`;
-}
+const authorizes = (url: URL, clientId: string) =>
+  url.searchParams.get('client_id') === clientId && !url.searchParams.has('post_logout_redirect_uri');
 
 /**
  * Watches one browser's hops for an app that answers the issuer's response by starting a new login, as
@@ -27,37 +24,42 @@ function issuerMount(issuer: string): string {
  * the browser gives up, or meets none and logs in: a rejection the kit would read as acceptance. So the
  * browser stops there, and the app's own reaction to the response is what is judged.
  *
- * An authorization request is the first request that carries the client's client_id (every kind does: with
- * response_type, a pushed request's request_uri, a request object, or GitHub's and Stack Exchange's, which carry
- * none), and a new login is another request to its URL path.
+ * The response arrives at the redirect_uri the authorization request named; a pushed request names none in the
+ * browser, and then it is the first page of the app's origin outside the issuer's paths. A new login is another
+ * request to the same authorization endpoint.
  */
 export function loginRestartWatch(appOrigin: string, issuer: string, clientId: string) {
-  const mount = issuerMount(issuer);
-  const atApp = (url: URL) => url.origin === appOrigin && !url.href.startsWith(mount);
+  const issuerPrefix = `${issuer.replace(/\/$/, '')}/`;
   let authorization: URL | undefined;
+  let callback: URL | undefined;
   let awaitingAnswer = false;
   let answered: URL | undefined;
   let restartedAt: URL | undefined;
+  const answers = (url: URL) => {
+    if (callback) return samePage(url, callback);
+    const endpointDir = authorization!.href.slice(0, authorization!.href.lastIndexOf('/') + 1);
+    return url.origin === appOrigin && !url.href.startsWith(issuerPrefix) && !url.href.startsWith(endpointDir);
+  };
   return {
     /**
      * Called with each URL before the browser requests it, and the form it posts there if any; true when the app
      * has just restarted the login.
      */
     restarts(url: URL, form?: URLSearchParams): boolean {
-      const authorizes =
-        url.searchParams.get('client_id') === clientId &&
-        (authorization === undefined ||
-          (url.origin === authorization.origin && url.pathname === authorization.pathname));
-      if (authorizes) {
+      if (authorizes(url, clientId) && (authorization === undefined || samePage(url, authorization))) {
         if (answered) {
           restartedAt = answered;
           return true;
         }
-        authorization ??= url;
+        if (!authorization) {
+          authorization = url;
+          const redirectUri = url.searchParams.get('redirect_uri');
+          if (redirectUri && URL.canParse(redirectUri)) callback = new URL(redirectUri);
+        }
         awaitingAnswer = true;
         return false;
       }
-      if (awaitingAnswer && atApp(url)) {
+      if (awaitingAnswer && answers(url)) {
         awaitingAnswer = false;
         const error = url.searchParams.get('error') ?? form?.get('error') ?? null;
         if (error === null || !SILENT_LOGIN_ERRORS.has(error)) answered = url;

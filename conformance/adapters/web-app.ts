@@ -102,17 +102,21 @@ async function pressSignIn(
   browser: UserAgent,
   login: URL,
   loginForm: string | true,
-): Promise<{ url: URL; form?: URLSearchParams } | { missing: string }> {
-  const page = await browser.navigate(login, { until: (url) => url.origin !== login.origin, throwOnError: false });
-  if (!page.response) return { url: page.url };
+  clientId: string,
+): Promise<{ url: URL; form?: URLSearchParams; page: URL } | { missing: string }> {
+  // Up to the page the app shows: not past an authorization request, even on an origin the app shares.
+  const page = await browser.navigate(login, {
+    until: (url) => url.origin !== login.origin || url.searchParams.get('client_id') === clientId,
+    throwOnError: false,
+  });
+  if (!page.response) return { url: page.url, page: page.url };
   const where = page.url.pathname;
-  if (page.response.status >= 400) return { missing: `${where} answered ${page.response.status}` };
   const form = readLoginForm(await page.response.text(), page.url, loginForm === true ? undefined : loginForm);
-  if (typeof form === 'string') return { missing: `${where} has ${form}` };
-  if (form.method === 'POST') return { url: form.action, form: form.body };
+  if (typeof form === 'string') return { missing: `${where} (${page.response.status}) has ${form}` };
+  if (form.method === 'POST') return { url: form.action, form: form.body, page: page.url };
   const url = new URL(form.action);
   url.search = form.body.toString();
-  return { url };
+  return { url, page: page.url };
 }
 
 /**
@@ -167,13 +171,16 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const watch = loginRestartWatch(base.origin, context.issuer, context.clientId);
       let landing;
       try {
-        const start = options.loginForm ? await pressSignIn(browser, login, options.loginForm) : { url: login };
+        const start = options.loginForm
+          ? await pressSignIn(browser, login, options.loginForm, context.clientId)
+          : { url: login };
         if ('missing' in start)
           return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
         landing = await browser.navigate(start.url, {
           until: (url, form) => watch.restarts(url, form) || (url.origin !== base.origin && url.origin !== idpOrigin),
           throwOnError: false,
-          ...(start.form ? { form: start.form } : {}),
+          ...('form' in start && start.form ? { form: start.form } : {}),
+          ...('page' in start && start.url !== start.page ? { referer: start.page } : {}),
         });
       } catch (error) {
         return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };

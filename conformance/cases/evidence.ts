@@ -25,7 +25,7 @@ export const noUserinfoAfterToken: Evidence = (log) => {
 export const noTokenRequest: Evidence = (log) => {
   const authorization = lastIndex(log, (r) => r.route === 'authorization');
   return log.slice(authorization + 1).some(isCodeGrant)
-    ? 'redeemed the code of an untrustworthy authorization response'
+    ? 'sent a code from an untrustworthy authorization response to the token endpoint'
     : undefined;
 };
 

@@ -379,6 +379,10 @@ describe('mock-idp conform', () => {
     ],
     [['conform', '--adapter', 'command', '--command', 'true', '--login-form'], /--login-form: only for --adapter web/],
     [
+      ['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000', '--login-form', ''],
+      /--login-form takes a form's CSS selector/,
+    ],
+    [
       ['conform', '--adapter', 'command', '--command', 'true', '--clock-tolerance', 'lots'],
       /expected a number of seconds, 0 or more/,
     ],

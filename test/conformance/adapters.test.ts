@@ -231,7 +231,8 @@ describe('the web app adapter (black box)', () => {
         ]);
         const missing = await run('form#sign-in', ['happy-path']);
         expect(missing.results[0]!.reason).toBe(
-          'failed a valid flow: (no-login-form) no sign-in form to press: / has 0 forms match form#sign-in',
+          'failed a valid flow: (no-login-form) no sign-in form to press: / (200) has 0 forms matching ' +
+            'form#sign-in, not one',
         );
         // Without the press, the page is where the login ends: /me says no one logged in.
         expect(verdicts(await run(false, ['happy-path']))).toEqual({ 'happy-path': 'fail' });

@@ -46,6 +46,28 @@ describe('the web adapter sees an app start a login over', () => {
     }
   });
 
+  it('by the redirect URI it named, where the app shares its origin and first path segment with the issuer', () => {
+    const origin = 'http://127.0.0.1:8080';
+    for (const issuer of [origin, `${origin}/auth/realms/demo`]) {
+      const watch = loginRestartWatch(origin, issuer, 'app');
+      const callback = encodeURIComponent(`${origin}/auth/callback/idp`);
+      const auth = `${issuer}/authorize?client_id=app&redirect_uri=${callback}`;
+      const hops = [`${origin}/auth/signin`, auth, `${issuer}/interaction/x`, `${origin}/auth/callback/idp?code=c`];
+      expect(stopAt(watch, [...hops, `${origin}/auth/signin`, auth]), issuer).toBe(5);
+      expect(watch.restartedAt?.pathname).toBe('/auth/callback/idp');
+    }
+  });
+
+  it('and takes a logout at the issuer before the login for no authorization request', () => {
+    const idp = 'http://127.0.0.1:9400/generic';
+    const watch = loginRestartWatch(APP, idp, 'app');
+    const logout = `${idp}/session/end?client_id=app&post_logout_redirect_uri=${encodeURIComponent(`${APP}/login2`)}`;
+    const auth = `${idp}/auth?client_id=app&response_type=code`;
+    const hops = [logout, `${APP}/login2`, auth, `${APP}/cb?code=c`, `${APP}/login`, logout, `${APP}/login2`, auth];
+    expect(stopAt(watch, hops)).toBe(7);
+    expect(watch.restartedAt?.pathname).toBe('/cb');
+  });
+
   it('nor at a request that names another client', () => {
     const watch = loginRestartWatch(APP, 'http://127.0.0.1:9400/generic', 'app');
     const auth = (client: string) => `http://127.0.0.1:9400/generic/auth?client_id=${client}&response_type=code`;
