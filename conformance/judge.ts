@@ -192,6 +192,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (!outcome.ok && outcome.code === 'valid-step-failed')
     return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
 
+  // The kit's browser gave up after the fault was served (the app's answer overflowed its header limit, or went
+  // round more hops than it follows): what the app made of the fault is unknown, and unknown is never a rejection.
+  if (!outcome.ok && outcome.code === 'unreachable' && testCase.expect !== 'accept')
+    return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
   if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');

@@ -94,6 +94,13 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
   }
 }
 
+/** fetch's "fetch failed" with what failed: a refused connection, a response whose headers overflow the limit. */
+function describeError(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: Error & { code?: string } };
+  if (!cause?.message) return message;
+  return `${message} (${cause.code ? `${cause.code}: ` : ''}${cause.message})`;
+}
+
 /**
  * Opens the login page and presses its sign-in form: where the form sends the browser, with what. An app whose login
  * path goes straight on to another origin needs no press, and the browser goes on from there.
@@ -183,7 +190,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           ...('page' in start && start.url !== start.page ? { referer: start.page } : {}),
         });
       } catch (error) {
-        return { ok: false, code: 'unreachable', message: `the browser could not finish: ${(error as Error).message}` };
+        return { ok: false, code: 'unreachable', message: `the browser could not finish: ${describeError(error)}` };
       }
       if (watch.restartedAt) {
         const restarted =

@@ -14,6 +14,7 @@ import {
 } from '../../conformance/index.js';
 import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
+import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
 import { startRetryingWebApp } from '../../fixtures/apps/retrying-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
@@ -34,6 +35,7 @@ const verdicts = (report: ConformanceReport) => Object.fromEntries(report.result
 const problems = (report: ConformanceReport) =>
   report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
 const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
+const APP_CLIENT_OPTIONS = () => ({ issuer: idp().issuers.generic!, ...APP_CLIENT });
 
 describe('the web app adapter (black box)', () => {
   it('certifies the example web app: it logs in, rejects every bad response it can be shown, ' +
@@ -255,6 +257,39 @@ describe('the web app adapter (black box)', () => {
       const rejected = report.results.find((r) => r.id === 'id-token-signature-corrupt')!;
       expect(rejected.outcome).toMatchObject({ ok: false, finalUrl: expect.stringContaining(`${app.url}/callback?`) });
       expect(rejected.reason).toMatch(/answered 400: .*Login failed/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("never takes its own browser's failure for the app's rejection: an answer too big to read", async () => {
+    // Whatever the callback gets, it answers with more header than a fetch-based browser reads (16 KiB).
+    const app = await startTestWebApp(APP_CLIENT_OPTIONS(), 'huge', async ({ ctx, session, setCookies, url }) => {
+      if (ctx.path === '/login') {
+        ctx.redirect((await session.start('browser')).href);
+        ctx.set('set-cookie', setCookies());
+        return;
+      }
+      // It redeems the code, so the ID token's fault reaches it, and then answers as it may.
+      await session.finish('browser', `${url}${ctx.url}`).catch(() => undefined);
+      ctx.set('x-padding', 'x'.repeat(20_000));
+      ctx.body = 'too much';
+    });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path', 'id-token-signature-corrupt'],
+        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
+        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+      });
+      expect(report.results.map((r) => [r.id, r.verdict])).toEqual([
+        ['happy-path', 'fail'],
+        ['id-token-signature-corrupt', 'not-delivered'],
+      ]);
+      expect(report.results[1]!.reason).toBe(
+        "the client's answer is unknown: (unreachable) the browser could not finish: fetch failed " +
+          '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
+      );
     } finally {
       await app.close();
     }
