@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import {
   type ConformanceReport,
@@ -10,6 +10,7 @@ import {
   commandAdapter,
   referenceClientAdapter,
   runConformance,
+  type WebAppAdapterOptions,
   webAppAdapter,
 } from '../../conformance/index.js';
 import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
@@ -36,6 +37,22 @@ const problems = (report: ConformanceReport) =>
   report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'warn').map((r) => `${r.id}: ${r.reason}`);
 const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
 const APP_CLIENT_OPTIONS = () => ({ issuer: idp().issuers.generic!, ...APP_CLIENT });
+
+/** A test app, closed when the test ends, pass or fail. */
+async function opened<App extends { url: string; close(): Promise<void> }>(app: Promise<App>): Promise<App> {
+  const started = await app;
+  onTestFinished(() => started.close());
+  return started;
+}
+
+/** Runs these cases on an app through the web adapter (its who-am-I page /me by default), /callback registered. */
+const judgeWebApp = (url: string, only: string[], adapter: Omit<WebAppAdapterOptions, 'url'> = { whoami: '/me' }) =>
+  runConformance({
+    idp: idp(),
+    only,
+    adapter: webAppAdapter({ url, ...adapter }),
+    client: { ...APP_CLIENT, redirectUris: [`${url}/callback`] },
+  });
 
 describe('the web app adapter (black box)', () => {
   it('certifies the example web app: it logs in, rejects every bad response it can be shown, ' +
@@ -125,52 +142,35 @@ describe('the web app adapter (black box)', () => {
     'stops at an app that answers a bad response by starting a new login, and reads that as its rejection; ' +
       "a silent login's fallback to an interactive one is no restart",
     async () => {
-      const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
-      try {
-        const report = await runConformance({
-          idp: idp(),
-          only: ['happy-path', 'state-altered', 'id-token-signature-corrupt', 'authorization-error'],
-          adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
-          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-        });
-        expect(verdicts(report)).toEqual({
-          'happy-path': 'pass',
-          'state-altered': 'pass',
-          'id-token-signature-corrupt': 'pass',
-          'authorization-error': 'pass',
-        });
-        const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
-        // Silent first: login_required came back, then the interactive login that completed.
-        expect(byId['happy-path']!.calls.filter((c) => c === 'authorization')).toHaveLength(2);
-        for (const id of ['state-altered', 'id-token-signature-corrupt', 'authorization-error']) {
-          expect(byId[id]!.outcome, id).toMatchObject({ ok: false, code: 'login-restarted' });
-          expect(byId[id]!.reason, id).toMatch(/at \/callback by sending the browser to log in again/);
-          // The browser stopped before the new login: no second round of the fault in the case's evidence.
-          expect(
-            byId[id]!.calls.filter((c) => c === 'authorization'),
-            id,
-          ).toHaveLength(2);
-        }
-      } finally {
-        await app.close();
+      const app = await opened(startRetryingWebApp(APP_CLIENT_OPTIONS()));
+      const only = ['happy-path', 'state-altered', 'id-token-signature-corrupt', 'authorization-error'];
+      const report = await judgeWebApp(app.url, only);
+      expect(verdicts(report)).toEqual({
+        'happy-path': 'pass',
+        'state-altered': 'pass',
+        'id-token-signature-corrupt': 'pass',
+        'authorization-error': 'pass',
+      });
+      const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+      // Silent first: login_required came back, then the interactive login that completed.
+      expect(byId['happy-path']!.calls.filter((c) => c === 'authorization')).toHaveLength(2);
+      for (const id of ['state-altered', 'id-token-signature-corrupt', 'authorization-error']) {
+        expect(byId[id]!.outcome, id).toMatchObject({ ok: false, code: 'login-restarted' });
+        expect(byId[id]!.reason, id).toMatch(/at \/callback by sending the browser to log in again/);
+        // The browser stopped before the new login: no second round of the fault in the case's evidence.
+        expect(
+          byId[id]!.calls.filter((c) => c === 'authorization'),
+          id,
+        ).toHaveLength(2);
       }
     },
   );
 
   it('reads a silent login answered by form post as no restart, and a restart after a form post as one', async () => {
-    const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, formPost: true });
-    try {
-      const report = await runConformance({
-        idp: idp(),
-        only: ['happy-path', 'id-token-signature-corrupt'],
-        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
-        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-      });
-      expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
-      expect(report.results[1]!.outcome).toMatchObject({ ok: false, code: 'login-restarted' });
-    } finally {
-      await app.close();
-    }
+    const app = await opened(startRetryingWebApp({ ...APP_CLIENT_OPTIONS(), formPost: true }));
+    const report = await judgeWebApp(app.url, ['happy-path', 'id-token-signature-corrupt']);
+    expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
+    expect(report.results[1]!.outcome).toMatchObject({ ok: false, code: 'login-restarted' });
   });
 
   it(
@@ -178,29 +178,20 @@ describe('the web app adapter (black box)', () => {
       'then authorizes again (step-up) took it',
     async () => {
       for (const flaws of [[], ['no-aud-check'] as const]) {
-        const app = await startRetryingWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, stepUp: true, flaws });
-        try {
-          const report = await runConformance({
-            idp: idp(),
-            only: ['happy-path', 'id-token-aud-wrong'],
-            adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
-            client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-          });
-          const aud = report.results.find((r) => r.id === 'id-token-aud-wrong')!;
-          expect(verdicts(report)['happy-path'], flaws.join()).toBe('pass');
-          // Without the flaw it rejected and started over: /me has no session. With it, /me says who logged in.
-          expect([aud.verdict, aud.reason], flaws.join()).toEqual(
-            flaws.length
-              ? ['fail', 'accepted a response it must reject']
-              : [
-                  'pass',
-                  "rejected: (login-restarted) the app answered the identity provider's response at /callback by " +
-                    'sending the browser to log in again; /me answered 401',
-                ],
-          );
-        } finally {
-          await app.close();
-        }
+        const app = await opened(startRetryingWebApp({ ...APP_CLIENT_OPTIONS(), stepUp: true, flaws }));
+        const report = await judgeWebApp(app.url, ['happy-path', 'id-token-aud-wrong']);
+        const aud = report.results.find((r) => r.id === 'id-token-aud-wrong')!;
+        expect(verdicts(report)['happy-path'], flaws.join()).toBe('pass');
+        // Without the flaw it rejected and started over: /me has no session. With it, /me says who logged in.
+        expect([aud.verdict, aud.reason], flaws.join()).toEqual(
+          flaws.length
+            ? ['fail', 'accepted a response it must reject']
+            : [
+                'pass',
+                "rejected: (login-restarted) the app answered the identity provider's response at /callback by " +
+                  'sending the browser to log in again; /me answered 401',
+              ],
+        );
       }
     },
   );
@@ -209,38 +200,28 @@ describe('the web app adapter (black box)', () => {
     'presses the sign-in form of an app whose login starts with a button, with its CSRF token and cookie, and ' +
       'says so when the form is not there',
     async () => {
-      const app = await startButtonWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
-      try {
-        const client = { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] };
-        const run = (loginForm: string | boolean, only = ['happy-path', 'id-token-signature-corrupt']) =>
-          runConformance({
-            idp: idp(),
-            only,
-            adapter: webAppAdapter({ url: app.url, loginPath: '/', loginForm, whoami: '/me' }),
-            client,
-          });
-        // Its only POST form, or the one a selector names; the search form beside it is a GET.
-        for (const loginForm of [true, 'form[action="/signin"]']) {
-          const report = await run(loginForm);
-          expect(problems(report), String(loginForm)).toEqual([]);
-          expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
-        }
-        // The selector names the search form: no login starts, and the faulty case was never delivered.
-        const search = await run('form[action="/search"]');
-        expect(search.results.map((r) => [r.id, r.verdict])).toEqual([
-          ['happy-path', 'fail'],
-          ['id-token-signature-corrupt', 'not-delivered'],
-        ]);
-        const missing = await run('form#sign-in', ['happy-path']);
-        expect(missing.results[0]!.reason).toBe(
-          'failed a valid flow: (no-login-form) no sign-in form to press: / (200) has 0 forms matching ' +
-            'form#sign-in, not one',
-        );
-        // Without the press, the page is where the login ends: /me says no one logged in.
-        expect(verdicts(await run(false, ['happy-path']))).toEqual({ 'happy-path': 'fail' });
-      } finally {
-        await app.close();
+      const app = await opened(startButtonWebApp(APP_CLIENT_OPTIONS()));
+      const run = (loginForm: string | boolean, only = ['happy-path', 'id-token-signature-corrupt']) =>
+        judgeWebApp(app.url, only, { loginPath: '/', loginForm, whoami: '/me' });
+      // Its only POST form, or the one a selector names; the search form beside it is a GET.
+      for (const loginForm of [true, 'form[action="/signin"]']) {
+        const report = await run(loginForm);
+        expect(problems(report), String(loginForm)).toEqual([]);
+        expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'id-token-signature-corrupt': 'pass' });
       }
+      // The selector names the search form: no login starts, and the faulty case was never delivered.
+      const search = await run('form[action="/search"]');
+      expect(search.results.map((r) => [r.id, r.verdict])).toEqual([
+        ['happy-path', 'fail'],
+        ['id-token-signature-corrupt', 'not-delivered'],
+      ]);
+      const missing = await run('form#sign-in', ['happy-path']);
+      expect(missing.results[0]!.reason).toBe(
+        'failed a valid flow: (no-login-form) no sign-in form to press: / (200) has 0 forms matching ' +
+          'form#sign-in, not one',
+      );
+      // Without the press, the page is where the login ends: /me says no one logged in.
+      expect(verdicts(await run(false, ['happy-path']))).toEqual({ 'happy-path': 'fail' });
     },
   );
 
@@ -264,7 +245,7 @@ describe('the web app adapter (black box)', () => {
 
   it("never takes its own browser's failure for the app's rejection: an answer too big to read", async () => {
     // Whatever the callback gets, it answers with more header than a fetch-based browser reads (16 KiB).
-    const app = await startTestWebApp(APP_CLIENT_OPTIONS(), 'huge', async ({ ctx, session, setCookies, url }) => {
+    const huge = startTestWebApp(APP_CLIENT_OPTIONS(), 'huge', async ({ ctx, session, setCookies, url }) => {
       if (ctx.path === '/login') {
         ctx.redirect((await session.start('browser')).href);
         ctx.set('set-cookie', setCookies());
@@ -275,24 +256,15 @@ describe('the web app adapter (black box)', () => {
       ctx.set('x-padding', 'x'.repeat(20_000));
       ctx.body = 'too much';
     });
-    try {
-      const report = await runConformance({
-        idp: idp(),
-        only: ['happy-path', 'id-token-signature-corrupt'],
-        adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
-        client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-      });
-      expect(report.results.map((r) => [r.id, r.verdict])).toEqual([
-        ['happy-path', 'fail'],
-        ['id-token-signature-corrupt', 'not-delivered'],
-      ]);
-      expect(report.results[1]!.reason).toBe(
-        "the client's answer is unknown: (unreachable) the browser could not finish: fetch failed " +
-          '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
-      );
-    } finally {
-      await app.close();
-    }
+    const report = await judgeWebApp((await opened(huge)).url, ['happy-path', 'id-token-signature-corrupt']);
+    expect(report.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['happy-path', 'fail'],
+      ['id-token-signature-corrupt', 'not-delivered'],
+    ]);
+    expect(report.results[1]!.reason).toBe(
+      "the client's answer is unknown: (unreachable) the browser could not finish: fetch failed " +
+        '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
+    );
   });
 
   it('reports an app that is not running as a failed login, not a crash', async () => {
