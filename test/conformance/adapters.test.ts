@@ -369,7 +369,8 @@ describe('the command adapter', () => {
     const hanging = await runConformance({
       idp: idp(),
       only: ['happy-path'],
-      timeoutMs: 500,
+      // Long enough for the shell to start and write its pid on a loaded machine.
+      timeoutMs: 2_000,
       adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }),
     });
     expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
