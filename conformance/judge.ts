@@ -192,9 +192,9 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (!outcome.ok && outcome.code === 'valid-step-failed')
     return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
 
-  // The kit's browser gave up after the fault was served (the app's answer overflowed its header limit, or went
-  // round more hops than it follows): what the app made of the fault is unknown, and unknown is never a rejection.
-  if (!outcome.ok && outcome.code === 'unreachable' && testCase.expect !== 'accept')
+  // The kit's browser could not read the app's answer (its headers overflowed the browser's limit): what the app made
+  // of the case is unknown, unless the request log already shows it, and unknown is neither a pass nor a miss.
+  if (!outcome.ok && outcome.code === 'unreadable' && !evidenceFailure)
     return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
@@ -206,21 +206,24 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // It did not take the fault, but a server error is no answer to give a user, where rejecting is allowed or due;
   // on a MAY case no worse than missing it. Black-box, a crash and an error page served as a 5xx look alike: the
   // reason names the status, not a cause the kit cannot see.
+  // No answer at all (a connection closed on the browser, a redirect loop) is no cleaner.
+  const unclean = !outcome.ok && ((outcome.status ?? 0) >= 500 || outcome.code === 'unreachable');
   const crashed = () =>
     done(
       level === 'MAY' ? 'info' : 'warn',
-      `a server error (HTTP ${outcome.status}) instead of a clean rejection: ${rejection(outcome)}`,
+      `${outcome.ok || outcome.status === undefined ? 'no answer' : `a server error (HTTP ${outcome.status})`} ` +
+        `instead of a clean rejection: ${rejection(outcome)}`,
     );
   if (testCase.expect === 'either') {
     if (evidenceFailure) return miss(`${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
     if (outcome.ok) return done('pass', 'accepted (allowed)');
-    return (outcome.status ?? 0) >= 500 ? crashed() : done('pass', `rejected (allowed): ${rejection(outcome)}`);
+    return unclean ? crashed() : done('pass', `rejected (allowed): ${rejection(outcome)}`);
   }
   if (outcome.ok) return miss(accepted(testCase, input.clockToleranceSeconds));
   // Its login went where the faulty answer pointed: that is using the fault, whatever happened next.
   if (outcome.code === 'left-issuer') return miss(`followed it: ${outcome.message}`);
   if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);
-  if ((outcome.status ?? 0) >= 500) return crashed();
+  if (unclean) return crashed();
   return done('pass', `rejected: ${rejection(outcome)}`);
 }
 

@@ -94,11 +94,16 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
   }
 }
 
-/** fetch's "fetch failed" with what failed: a refused connection, a response whose headers overflow the limit. */
-function describeError(error: unknown): string {
+/**
+ * The browser could not finish: fetch's "fetch failed" with what failed. An answer whose headers overflow the
+ * browser's limit (undici's 16 KiB, under a real browser's) is one it could not read (`unreadable`); a refused or
+ * reset connection, or more redirects than a browser follows, is the app's (`unreachable`).
+ */
+function browserFailure(error: unknown, who = 'the browser'): ClientOutcome {
   const { message, cause } = error as Error & { cause?: Error & { code?: string } };
-  if (!cause?.message) return message;
-  return `${message} (${cause.code ? `${cause.code}: ` : ''}${cause.message})`;
+  const detail = cause?.message ? `${message} (${cause.code ? `${cause.code}: ` : ''}${cause.message})` : message;
+  const code = cause?.code === 'UND_ERR_HEADERS_OVERFLOW' ? 'unreadable' : 'unreachable';
+  return { ok: false, code, message: `${who} could not finish: ${detail}` };
 }
 
 /**
@@ -149,12 +154,17 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       : async (_context: unknown, logoutToken: string): Promise<ClientOutcome> => {
           // The issuer's server-to-server POST: no browser, no cookies.
           const endpoint = new URL(options.backchannelLogoutPath!, base);
-          const answer = await fetchFn(endpoint, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ logout_token: logoutToken }),
-            redirect: 'manual',
-          });
+          let answer: Response;
+          try {
+            answer = await fetchFn(endpoint, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({ logout_token: logoutToken }),
+              redirect: 'manual',
+            });
+          } catch (error) {
+            return browserFailure(error, 'the logout request');
+          }
           const body = await answer.text();
           if (answer.status === 200) return { ok: true };
           return {
@@ -190,7 +200,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           ...('page' in start && start.url !== start.page ? { referer: start.page } : {}),
         });
       } catch (error) {
-        return { ok: false, code: 'unreachable', message: `the browser could not finish: ${describeError(error)}` };
+        return browserFailure(error);
       }
       if (watch.restartedAt) {
         const restarted =

@@ -243,28 +243,68 @@ describe('the web app adapter (black box)', () => {
     }
   });
 
-  it("never takes its own browser's failure for the app's rejection: an answer too big to read", async () => {
-    // Whatever the callback gets, it answers with more header than a fetch-based browser reads (16 KiB).
-    const huge = startTestWebApp(APP_CLIENT_OPTIONS(), 'huge', async ({ ctx, session, setCookies, url }) => {
-      if (ctx.path === '/login') {
-        ctx.redirect((await session.start('browser')).href);
+  it(
+    "never takes its own browser's failure for the app's answer: one too big to read is unknown, a closed " +
+      'connection no clean rejection',
+    async () => {
+      // Whatever the callback gets, it redeems the code (so the ID token's fault reaches it), then answers with more
+      // header than a fetch-based browser reads (16 KiB), or closes the connection.
+      const misbehaving = (answer: 'huge' | 'hang-up') =>
+        startTestWebApp(APP_CLIENT_OPTIONS(), answer, async ({ ctx, session, setCookies, url }) => {
+          if (ctx.path === '/login') {
+            ctx.redirect((await session.start('browser')).href);
+            ctx.set('set-cookie', setCookies());
+            return;
+          }
+          await session.finish('browser', `${url}${ctx.url}`).catch(() => undefined);
+          if (answer === 'hang-up') ctx.req.socket.destroy();
+          ctx.set('x-padding', 'x'.repeat(20_000));
+          ctx.body = 'too much';
+        });
+      const only = ['happy-path', 'id-token-signature-corrupt'];
+      const huge = await judgeWebApp((await opened(misbehaving('huge'))).url, only);
+      expect(huge.results.map((r) => [r.id, r.verdict, r.reason])).toEqual(
+        only.map((id) => [
+          id,
+          'not-delivered',
+          "the client's answer is unknown: (unreadable) the browser could not finish: fetch failed " +
+            '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
+        ]),
+      );
+      const hangUp = await judgeWebApp((await opened(misbehaving('hang-up'))).url, only);
+      expect(hangUp.results.map((r) => [r.id, r.verdict])).toEqual([
+        ['happy-path', 'fail'],
+        ['id-token-signature-corrupt', 'warn'],
+      ]);
+      expect(hangUp.results[1]!.reason).toMatch(
+        /^no answer instead of a clean rejection: \(unreachable\) the browser could not finish: fetch failed/,
+      );
+    },
+  );
+
+  it('reads a back-channel logout endpoint that closes the connection as no clean rejection, not a 400', async () => {
+    const app = await opened(
+      startTestWebApp(APP_CLIENT_OPTIONS(), 'hang-up', async ({ ctx, session, setCookies, url }) => {
+        if (ctx.path === '/login') ctx.redirect((await session.start('browser')).href);
+        else if (ctx.path === '/callback') {
+          await session.finish('browser', `${url}${ctx.url}`);
+          ctx.redirect('/me');
+        } else ctx.req.socket.destroy();
         ctx.set('set-cookie', setCookies());
-        return;
-      }
-      // It redeems the code, so the ID token's fault reaches it, and then answers as it may.
-      await session.finish('browser', `${url}${ctx.url}`).catch(() => undefined);
-      ctx.set('x-padding', 'x'.repeat(20_000));
-      ctx.body = 'too much';
-    });
-    const report = await judgeWebApp((await opened(huge)).url, ['happy-path', 'id-token-signature-corrupt']);
-    expect(report.results.map((r) => [r.id, r.verdict])).toEqual([
-      ['happy-path', 'fail'],
-      ['id-token-signature-corrupt', 'not-delivered'],
-    ]);
-    expect(report.results[1]!.reason).toBe(
-      "the client's answer is unknown: (unreachable) the browser could not finish: fetch failed " +
-        '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
+      }),
     );
+    const report = await runConformance({
+      idp: idp(),
+      only: ['backchannel-logout-alg-none'],
+      adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+      client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+    });
+    expect(report.results[0]).toMatchObject({
+      verdict: 'warn',
+      reason: expect.stringMatching(
+        /^no answer instead of a clean rejection: \(unreachable\) the logout request could/,
+      ),
+    });
   });
 
   it('reports an app that is not running as a failed login, not a crash', async () => {
