@@ -176,7 +176,8 @@ async function performScript(
         deliveredByKit,
         outcome: {
           ok: false,
-          code: 'valid-step-failed',
+          // An answer the kit's browser could not read is no failure of the client's, at any step.
+          code: outcome.code === 'unreadable' ? 'unreadable' : 'valid-step-failed',
           message: `step ${step + 1} (${action}), before the fault, failed: ${outcome.message}`,
         },
       };

@@ -271,6 +271,12 @@ describe('the web app adapter (black box)', () => {
             '(UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error)',
         ]),
       );
+      // The same at the first, valid login of a two-login case: no miss of the client's, and no fault served.
+      const twoLogins = await judgeWebApp((await opened(misbehaving('huge'))).url, ['state-replayed']);
+      expect(twoLogins.results[0]).toMatchObject({
+        verdict: 'not-delivered',
+        reason: expect.stringMatching(/^the fault was never served: .*\(unreadable\) step 1 \(login\), before the /),
+      });
       const hangUp = await judgeWebApp((await opened(misbehaving('hang-up'))).url, only);
       expect(hangUp.results.map((r) => [r.id, r.verdict])).toEqual([
         ['happy-path', 'fail'],
