@@ -334,7 +334,8 @@ export interface ClientAdapter {
  * pass, fail (a MUST missed), warn (a SHOULD missed, or a server error), info (a MAY
  * missed), skip (the case does not apply, with the reason), not-delivered
  * (the fault never reached the client: mock-idp refused a request first, or
- * the client made none; an error that fails the run, never a pass).
+ * the client made none; or the kit's browser could not read the client's
+ * answer; an error that fails the run, never a pass).
  */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'info' | 'skip' | 'not-delivered';
 

@@ -35,11 +35,12 @@ export function loginRestartWatch(appOrigin: string, issuer: string, clientId: s
   let awaitingAnswer = false;
   let answered: URL | undefined;
   let restartedAt: URL | undefined;
-  const answers = (url: URL) => {
-    if (callback) return samePage(url, callback);
-    const endpointDir = authorization!.href.slice(0, authorization!.href.lastIndexOf('/') + 1);
-    return url.origin === appOrigin && !url.href.startsWith(issuerPrefix) && !url.href.startsWith(endpointDir);
-  };
+  // Without a redirect_uri to go by: the app's origin, outside the issuer's paths and its authorization endpoint's.
+  let endpointDir = '';
+  const answers = (url: URL) =>
+    callback
+      ? samePage(url, callback)
+      : url.origin === appOrigin && !url.href.startsWith(issuerPrefix) && !url.href.startsWith(endpointDir);
   return {
     /**
      * Called with each URL before the browser requests it, and the form it posts there if any; true when the app
@@ -53,6 +54,7 @@ export function loginRestartWatch(appOrigin: string, issuer: string, clientId: s
         }
         if (!authorization) {
           authorization = url;
+          endpointDir = url.href.slice(0, url.href.lastIndexOf('/') + 1);
           const redirectUri = url.searchParams.get('redirect_uri');
           if (redirectUri && URL.canParse(redirectUri)) callback = new URL(redirectUri);
         }

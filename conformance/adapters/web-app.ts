@@ -115,20 +115,20 @@ async function pressSignIn(
   login: URL,
   loginForm: string | true,
   clientId: string,
-): Promise<{ url: URL; form?: URLSearchParams; page: URL } | { missing: string }> {
+): Promise<{ url: URL; form?: URLSearchParams; referer?: URL } | { missing: string }> {
   // Up to the page the app shows: not past an authorization request, even on an origin the app shares.
   const page = await browser.navigate(login, {
     until: (url) => url.origin !== login.origin || url.searchParams.get('client_id') === clientId,
     throwOnError: false,
   });
-  if (!page.response) return { url: page.url, page: page.url };
+  if (!page.response) return { url: page.url };
   const where = page.url.pathname;
   const form = readLoginForm(await page.response.text(), page.url, loginForm === true ? undefined : loginForm);
   if (typeof form === 'string') return { missing: `${where} (${page.response.status}) has ${form}` };
-  if (form.method === 'POST') return { url: form.action, form: form.body, page: page.url };
+  if (form.method === 'POST') return { url: form.action, form: form.body, referer: page.url };
   const url = new URL(form.action);
   url.search = form.body.toString();
-  return { url, page: page.url };
+  return { url, referer: page.url };
 }
 
 /**
@@ -146,6 +146,12 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   const base = new URL(options.url);
   const whoami = options.whoami === undefined ? undefined : new URL(options.whoami, base);
   const rule = options.success ?? {};
+  /** The who-am-I page with the browser's cookies, and why it does not say "logged in", if it does not. */
+  const askWhoami = async (browser: UserAgent, page: URL) => {
+    const answer = await browser.request(page, { headers: { accept: 'application/json, text/html;q=0.9' } });
+    const body = await answer.text();
+    return { answer, body, miss: ruleMiss(rule, answer.status, page, body) };
+  };
 
   const fetchFn = options.fetch ?? globalThis.fetch;
   const backchannelLogout =
@@ -193,11 +199,13 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           : { url: login };
         if ('missing' in start)
           return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
-        landing = await browser.navigate(start.url, {
-          until: (url, form) => watch.restarts(url, form) || (url.origin !== base.origin && url.origin !== idpOrigin),
+        const { url: startUrl, form, referer } = start;
+        landing = await browser.navigate(startUrl, {
+          until: (url, posted) =>
+            watch.restarts(url, posted) || (url.origin !== base.origin && url.origin !== idpOrigin),
           throwOnError: false,
-          ...('form' in start && start.form ? { form: start.form } : {}),
-          ...('page' in start && start.url !== start.page ? { referer: start.page } : {}),
+          ...(form ? { form } : {}),
+          ...(referer ? { referer } : {}),
         });
       } catch (error) {
         return browserFailure(error);
@@ -208,9 +216,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           'browser to log in again';
         if (!whoami) return { ok: false, code: 'login-restarted', finalUrl: landing.url.href, message: restarted };
         // An app may log the user in and then authorize again (step-up, another API's consent): its session says.
-        const answer = await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
-        const body = await answer.text();
-        const miss = ruleMiss(rule, answer.status, whoami, body);
+        const { answer, body, miss } = await askWhoami(browser, whoami);
         if (miss === undefined) return { ok: true, claims: claimsFrom(answer, body), finalUrl: landing.url.href };
         return {
           ok: false,
@@ -249,11 +255,13 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           landing.response !== undefined &&
           landing.url.origin === whoami.origin &&
           landing.url.pathname === whoami.pathname;
-        const answer = landedThere
-          ? landing.response!
-          : await browser.request(whoami, { headers: { accept: 'application/json, text/html;q=0.9' } });
-        const body = landedThere ? (page ?? '') : await answer.text();
-        const miss = ruleMiss(rule, answer.status, whoami, body);
+        const { answer, body, miss } = landedThere
+          ? {
+              answer: landing.response!,
+              body: page ?? '',
+              miss: ruleMiss(rule, landing.response!.status, whoami, page ?? ''),
+            }
+          : await askWhoami(browser, whoami);
         return miss === undefined
           ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
           : {
