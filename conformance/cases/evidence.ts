@@ -12,14 +12,24 @@ const lastIndex = (log: readonly RequestRecord[], test: (r: RequestRecord) => bo
 const isCodeGrant = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'authorization_code';
 const isRefresh = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'refresh_token';
 
+/** A call to userinfo after the last token response the issuer gave: the client used what that response held. */
+const userinfoAfterToken =
+  (reason: string): Evidence =>
+  (log) => {
+    const token = lastIndex(log, (r) => r.route === 'token' && r.status === 200);
+    if (token === -1) return undefined;
+    return log.slice(token + 1).some((r) => r.route === 'userinfo') ? reason : undefined;
+  };
+
 /** The official suites' signal: a client that calls userinfo after a bad ID token used it. */
-export const noUserinfoAfterToken: Evidence = (log) => {
-  const token = lastIndex(log, (r) => r.route === 'token' && r.status === 200);
-  if (token === -1) return undefined;
-  return log.slice(token + 1).some((r) => r.route === 'userinfo')
-    ? 'called userinfo with the access token after receiving the bad ID token'
-    : undefined;
-};
+export const noUserinfoAfterToken = userinfoAfterToken(
+  'called userinfo with the access token after receiving the bad ID token',
+);
+
+/** RFC 6749 7.1: an access token of a type the client does not understand is not used, whatever the issuer says. */
+export const noUnknownTokenTypeUse = userinfoAfterToken(
+  'presented the access token at userinfo, though its token_type is one it cannot understand',
+);
 
 /** No code may be redeemed when the authorization response was not trustworthy. */
 export const noTokenRequest: Evidence = (log) => {

@@ -1,5 +1,11 @@
 import { defineCases } from '../types.js';
-import { noCodeReplay, noUserinfoAfterToken, refreshTokensRotated, singleRefreshAttempt } from './evidence.js';
+import {
+  noCodeReplay,
+  noUnknownTokenTypeUse,
+  noUserinfoAfterToken,
+  refreshTokensRotated,
+  singleRefreshAttempt,
+} from './evidence.js';
 
 /** The token endpoint's answer and what the network does to it; refresh. */
 export default defineCases(
@@ -23,7 +29,7 @@ export default defineCases(
     level: 'MUST',
     scenario: 'token-type-unknown',
     expect: 'reject',
-    evidence: noUserinfoAfterToken,
+    evidence: noUnknownTokenTypeUse,
   },
   {
     id: 'token-expires-in-missing',

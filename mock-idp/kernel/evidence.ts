@@ -4,6 +4,7 @@ import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-token
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
 import type { Middleware } from './plugin-types.js';
+import type { TokenFacade } from './token-facade.js';
 
 const RECORD = Symbol.for('mock-idp.request-record');
 
@@ -28,11 +29,36 @@ function presentedAuthMethod(body: Record<string, unknown>, authorization: strin
 }
 
 /**
+ * The access token a request presents under any scheme, or as a parameter: what it carries when oidc-provider
+ * refused it before reading it (a scheme other than Bearer), so named no client.
+ */
+function presentedAccessToken(authorization: string | undefined, params: Record<string, unknown>): string | undefined {
+  const header = /^(\S+)\s+(\S+)$/.exec(authorization ?? '');
+  if (header && header[1]!.toLowerCase() !== 'basic') return header[2];
+  return typeof params.access_token === 'string' && params.access_token ? params.access_token : undefined;
+}
+
+/**
+ * The client an access token was issued to, from the issuer's store (expired ones too). A request the issuer
+ * refused still belongs to that client: the conformance kit reads a case's requests by client, and a client that
+ * used a token it was told not to use must not vanish from its own record because the issuer said no.
+ */
+async function tokenOwner(provider: Provider | undefined, tokens: TokenFacade, value: string) {
+  if (!provider) return undefined;
+  try {
+    const stored = await provider.AccessToken.find(tokens.resolve(value), { ignoreExpiration: true });
+    return stored?.clientId;
+  } catch {
+    return undefined; // not a token of this issuer's, or one it cannot parse: nobody's
+  }
+}
+
+/**
  * Fills the request record with what oidc-provider parsed: route, client, body
  * parameters and client authentication. It runs first and reads after the
  * response, so it sees the final status and error of every route.
  */
-export function evidenceMiddleware(issuerName: string): Middleware {
+export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade): Middleware {
   return async (ctx, next) => {
     const record = recordOf(ctx.req);
     try {
@@ -52,6 +78,10 @@ export function evidenceMiddleware(issuerName: string): Middleware {
           basicClientId(authorization) ??
           // A resource API quirk names the client its token belongs to: keep it.
           record.clientId;
+        if (record.clientId === undefined) {
+          const token = presentedAccessToken(authorization, { ...(ctx.query as Record<string, unknown>), ...body });
+          if (token) record.clientId = await tokenOwner(oidc?.provider, tokenFacade, token);
+        }
         const method = presentedAuthMethod(body, authorization);
         if (
           method &&

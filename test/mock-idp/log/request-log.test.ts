@@ -81,6 +81,20 @@ describe('the request log records what a client did', () => {
     expect(record!.notes?.join(' ')).toMatch(/invalid_client/);
   });
 
+  it('names the client of an access token refused for its scheme, and no client for a token never issued', async () => {
+    const config = await discover(issuer(), 'generic-post', client.ClientSecretPost('generic-post-secret'));
+    const { tokens } = await codeFlow(config);
+    const since = idp().requests.lastId;
+    for (const authorization of [`N_A ${tokens.access_token}`, 'N_A not-a-token-of-this-issuer']) {
+      const response = await fetch(`${issuer()}/me`, { headers: { authorization } });
+      expect(response.status).toBe(400);
+    }
+    const [known, unknown] = idp().requests.list({ sinceId: since });
+    expect(known).toMatchObject({ route: 'userinfo', status: 400, error: 'invalid_request', clientId: 'generic-post' });
+    expect(unknown).toMatchObject({ route: 'userinfo', status: 400 });
+    expect(unknown!.clientId).toBeUndefined();
+  });
+
   it('filters and clears by client', async () => {
     const config = await discover(issuer(), 'generic-service', client.ClientSecretBasic('generic-service-secret'));
     await client.clientCredentialsGrant(config);
