@@ -5,7 +5,7 @@ import { openidClientStrictAdapter } from '../../fixtures/clients/panel/openid-c
 import { useIdp } from '../helpers/idp.js';
 
 // Room in the request log for the panel's runs while the patient rotation waits: its verdicts read its records.
-const idp = useIdp({ profiles: ['generic', 'auth0'], requestLogSize: 20_000 });
+const idp = useIdp({ profiles: ['generic', 'auth0', 'okta'], requestLogSize: 20_000 });
 // openid-client keeping its configuration needs a 61 s allowance before a rotation: started first, so that
 // minute of waiting overlaps the panel's runs instead of adding to them.
 let patientRotation: Promise<ConformanceReport>;
