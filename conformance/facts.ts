@@ -43,9 +43,10 @@ export const param = (record: RequestRecord | undefined, name: string): string |
  * A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a
  * parameter).
  */
-const isTokenUse = (r: RequestRecord) =>
+export const isTokenUse = (r: RequestRecord): boolean =>
   r.route === 'userinfo' ||
-  /^bearer /i.test(r.headers.authorization ?? '') ||
+  // Any scheme but Basic carries a token: a client that sends its token_type as given may send one no issuer knows.
+  /^(?!basic\s)\S+\s+\S/i.test(r.headers.authorization ?? '') ||
   r.query.access_token !== undefined ||
   r.body.access_token !== undefined;
 

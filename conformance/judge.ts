@@ -40,7 +40,8 @@ interface OnTheLog extends Omit<JudgeInput, 'evidence'> {
 
 /** Relaxations the case's own log settles; the run-wide ones are settled when the run is over. */
 const CASE_RELAXATIONS: Partial<Record<Relaxation, (facts: CaseFacts) => boolean>> = {
-  'confidential-nonce-instead-of-pkce': (f) => f.confidential && f.sentNonce && !f.sentPkce,
+  // Its MUST, preventing code injection, is code-injection-nonce-or-pkce's: one miss is not failed twice.
+  'confidential-without-pkce': (f) => f.confidential && !f.sentPkce,
   'state-not-sole-csrf-defence': (f) => f.sentPkce || f.sentNonce,
 };
 

@@ -95,8 +95,8 @@ export type Premise =
 export type Relaxation =
   /** It never fetched a JWKS in the run: it relies on TLS for token-endpoint ID tokens (OIDC Core 3.1.3.7 (6)). */
   | 'verifies-no-signatures'
-  /** A confidential client that sent a nonce and no PKCE (RFC 9700 2.1.1 lets it use nonce instead). */
-  | 'confidential-nonce-instead-of-pkce'
+  /** A confidential client that sent no PKCE: RFC 9700 2.1.1 recommends it, and lets a nonce stand in. */
+  | 'confidential-without-pkce'
   /** It sends PKCE or a nonce besides its state, so state is not its only CSRF defence (RFC 9700 2.1). */
   | 'state-not-sole-csrf-defence';
 

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { isLoginRequest, param, sendsCheckableNonce } from '../facts.js';
+import { isLoginRequest, isTokenUse, param, sendsCheckableNonce } from '../facts.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**
@@ -12,24 +12,28 @@ const lastIndex = (log: readonly RequestRecord[], test: (r: RequestRecord) => bo
 const isCodeGrant = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'authorization_code';
 const isRefresh = (r: RequestRecord) => r.route === 'token' && param(r, 'grant_type') === 'refresh_token';
 
-/** A call to userinfo after the last token response the issuer gave: the client used what that response held. */
-const userinfoAfterToken =
-  (reason: string): Evidence =>
-  (log) => {
-    const token = lastIndex(log, (r) => r.route === 'token' && r.status === 200);
-    if (token === -1) return undefined;
-    return log.slice(token + 1).some((r) => r.route === 'userinfo') ? reason : undefined;
-  };
+/** The requests after the last token response the issuer gave: what the client did with what that response held. */
+function afterLastToken(log: readonly RequestRecord[]): readonly RequestRecord[] {
+  const token = lastIndex(log, (r) => r.route === 'token' && r.status === 200);
+  return token === -1 ? [] : log.slice(token + 1);
+}
 
 /** The official suites' signal: a client that calls userinfo after a bad ID token used it. */
-export const noUserinfoAfterToken = userinfoAfterToken(
-  'called userinfo with the access token after receiving the bad ID token',
-);
+export const noUserinfoAfterToken: Evidence = (log) =>
+  afterLastToken(log).some((r) => r.route === 'userinfo')
+    ? 'called userinfo with the access token after receiving the bad ID token'
+    : undefined;
 
-/** RFC 6749 7.1: an access token of a type the client does not understand is not used, whatever the issuer says. */
-export const noUnknownTokenTypeUse = userinfoAfterToken(
-  'presented the access token at userinfo, though its token_type is one it cannot understand',
-);
+/**
+ * RFC 6749 7.1: an access token of a type the client does not understand is not used, at userinfo or at an API,
+ * under any scheme, whatever the issuer then answers.
+ */
+export const noUnknownTokenTypeUse: Evidence = (log) => {
+  const use = afterLastToken(log).find(isTokenUse);
+  return use
+    ? `presented the access token at ${use.route ?? use.path}, though its token_type is one it cannot understand`
+    : undefined;
+};
 
 /** No code may be redeemed when the authorization response was not trustworthy. */
 export const noTokenRequest: Evidence = (log) => {

@@ -35,9 +35,11 @@ export default defineCases(
     refs: ['RFC 9700 2.1.1', 'RFC 7636 4.2'],
     level: 'MUST',
     relaxed: {
-      when: 'confidential-nonce-instead-of-pkce',
+      when: 'confidential-without-pkce',
       level: 'SHOULD',
-      because: 'RFC 9700 2.1.1 lets a confidential OpenID Connect client use nonce instead of PKCE',
+      because:
+        'RFC 9700 2.1.1 recommends PKCE to a confidential client and lets an OpenID Connect one use nonce instead; ' +
+        'its MUST, preventing code injection, is judged by code-injection-nonce-or-pkce',
     },
     expect: 'accept',
     evidence: pkceS256,

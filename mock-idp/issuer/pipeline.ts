@@ -70,7 +70,7 @@ export const PIPELINE: readonly Step[] = [
       return next();
     },
   },
-  { name: 'request evidence', guarded: false, use: (i) => evidenceMiddleware(i.name, i.tokens) },
+  { name: 'request evidence', guarded: false, use: (i) => evidenceMiddleware(i.name, i.tokens, i.current) },
   {
     name: 'prefetch shared tokens',
     guarded: true,

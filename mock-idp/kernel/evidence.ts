@@ -39,14 +39,18 @@ function presentedAccessToken(authorization: string | undefined, params: Record<
 }
 
 /**
- * The client an access token was issued to, from the issuer's store (expired ones too). A request the issuer
- * refused still belongs to that client: the conformance kit reads a case's requests by client, and a client that
- * used a token it was told not to use must not vanish from its own record because the issuer said no.
+ * The client an access token was issued to, from the issuer's store (a user's token or a client_credentials one).
+ * A request the issuer refused still belongs to that client: the conformance kit reads a case's requests by
+ * client, and a client that used a token it was told not to use must not vanish from its own record because the
+ * issuer said no.
  */
-async function tokenOwner(provider: Provider | undefined, tokens: TokenFacade, value: string) {
-  if (!provider) return undefined;
+async function tokenOwner(provider: Provider, tokens: TokenFacade, value: string): Promise<string | undefined> {
   try {
-    const stored = await provider.AccessToken.find(tokens.resolve(value), { ignoreExpiration: true });
+    // With a shared store the presented form (an Okta JWT) may be another replica's: fetch its mapping first.
+    await tokens.load([value]);
+    const opaque = tokens.resolve(value);
+    const stored =
+      (await provider.AccessToken.find(opaque)) ?? (await provider.ClientCredentials.find(opaque)) ?? undefined;
     return stored?.clientId;
   } catch {
     return undefined; // not a token of this issuer's, or one it cannot parse: nobody's
@@ -58,7 +62,7 @@ async function tokenOwner(provider: Provider | undefined, tokens: TokenFacade, v
  * parameters and client authentication. It runs first and reads after the
  * response, so it sees the final status and error of every route.
  */
-export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade): Middleware {
+export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade, provider: () => Provider): Middleware {
   return async (ctx, next) => {
     const record = recordOf(ctx.req);
     try {
@@ -80,7 +84,7 @@ export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade)
           record.clientId;
         if (record.clientId === undefined) {
           const token = presentedAccessToken(authorization, { ...(ctx.query as Record<string, unknown>), ...body });
-          if (token) record.clientId = await tokenOwner(oidc?.provider, tokenFacade, token);
+          if (token) record.clientId = await tokenOwner(provider(), tokenFacade, token);
         }
         const method = presentedAuthMethod(body, authorization);
         if (

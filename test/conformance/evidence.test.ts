@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { csrfProtected, injectionProtected } from '../../conformance/cases/evidence.js';
+import { csrfProtected, injectionProtected, noUnknownTokenTypeUse } from '../../conformance/cases/evidence.js';
 import type { RequestRecord } from '../../mock-idp/index.js';
 
 /** An authorization request as the request log records it, with these query parameters. */
 const login = (query: Record<string, string>) =>
   ({ id: 1, route: 'authorization', method: 'GET', path: '/auth', query, body: {}, headers: {} }) as RequestRecord;
 const context = { actions: ['login'] } as unknown as Parameters<typeof csrfProtected>[1];
+/** A request as the request log records it after the token response. */
+const request = (id: number, fields: Partial<RequestRecord>) =>
+  ({ id, method: 'GET', path: '/', query: {}, body: {}, headers: {}, ...fields }) as RequestRecord;
 
 describe('evidence read from the request log', () => {
   it('counts a nonce as protection only with scope openid, where an ID token brings it back', () => {
@@ -14,5 +17,26 @@ describe('evidence read from the request log', () => {
     // Plain OAuth: no ID token, so the nonce is never checked by anyone.
     expect(csrfProtected([login({ scope: 'email', nonce: 'n' })], context)).toMatch(/^sent an authorization request/);
     expect(injectionProtected([login({ scope: 'email', nonce: 'n' })], context)).toMatch(/neither PKCE nor nonce/);
+  });
+
+  it('counts any use of an access token of an unknown type: userinfo, or an API under any scheme but Basic', () => {
+    const token = request(1, {
+      route: 'token',
+      method: 'POST',
+      status: 200,
+      headers: { authorization: 'Basic c:***' },
+    });
+    const used = (r: RequestRecord) => noUnknownTokenTypeUse([token, r], context);
+    expect(
+      used(request(2, { route: 'gitlab_api_user', status: 401, headers: { authorization: 'N_A abcd…(64)' } })),
+    ).toBe('presented the access token at gitlab_api_user, though its token_type is one it cannot understand');
+    expect(used(request(2, { route: 'userinfo', status: 400 }))).toMatch(/^presented the access token at userinfo/);
+    expect(used(request(2, { path: '/api/v4/user', query: { access_token: 'abcd…(64)' } }))).toMatch(/api\/v4\/user/);
+    // Client credentials at the token endpoint again, or a page with no token: no use.
+    expect(
+      used(request(2, { route: 'token', method: 'POST', headers: { authorization: 'Basic c:***' } })),
+    ).toBeUndefined();
+    expect(used(request(2, { route: 'discovery' }))).toBeUndefined();
+    expect(noUnknownTokenTypeUse([request(2, { route: 'userinfo' }), token], context)).toBeUndefined();
   });
 });

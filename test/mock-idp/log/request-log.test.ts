@@ -95,6 +95,16 @@ describe('the request log records what a client did', () => {
     expect(unknown!.clientId).toBeUndefined();
   });
 
+  it('names the client of a client_credentials token presented at userinfo, which refuses it', async () => {
+    const service = await discover(issuer(), 'generic-service', client.ClientSecretBasic('generic-service-secret'));
+    const { access_token } = await client.clientCredentialsGrant(service);
+    const since = idp().requests.lastId;
+    const response = await fetch(`${issuer()}/me`, { headers: { authorization: `N_A ${access_token}` } });
+    expect(response.status).toBe(400);
+    const [record] = idp().requests.list({ sinceId: since });
+    expect(record).toMatchObject({ route: 'userinfo', status: 400, clientId: 'generic-service' });
+  });
+
   it('filters and clears by client', async () => {
     const config = await discover(issuer(), 'generic-service', client.ClientSecretBasic('generic-service-secret'));
     await client.clientCredentialsGrant(config);

@@ -15,7 +15,7 @@ const DOC_VERIFIER = 'ks02i3jdikdo2k0dkfodf3m39rjfjsdk0wk349rj3jrhf';
 const DOC_CHALLENGE = '2i0WFA-0AerkjQm4X4oDEhqA17QIAKNjXpagHBXmO_U';
 const USERINFO_ONLY = ['name', 'nickname', 'preferred_username', 'website', 'profile', 'picture', 'groups'];
 
-const { issuer, lenientIssuer } = useStrictAndLenient('gitlab');
+const { idp, issuer, lenientIssuer } = useStrictAndLenient('gitlab');
 
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
@@ -290,6 +290,17 @@ describe('GitLab: /api/v4/user', () => {
         created_at: '2019-04-02T09:13:45.012Z',
       });
     }
+  });
+
+  it('refuses a token under another scheme, and the request log still names the client it was issued to', async () => {
+    const tokens = await login();
+    const since = idp().requests.lastId;
+    const response = await fetch(`${issuer()}/api/v4/user`, {
+      headers: { authorization: `N_A ${tokens.access_token}` },
+    });
+    expect(response.status).toBe(401);
+    const [record] = idp().requests.list({ sinceId: since });
+    expect(record).toMatchObject({ route: 'gitlab_api_user', status: 401, clientId: APP.client_id });
   });
 
   it('answers 401 {"message":"401 Unauthorized"} without a token or with a bad one', async () => {

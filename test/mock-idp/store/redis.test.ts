@@ -151,6 +151,20 @@ describe.skipIf(missing)('shared state on Redis: two replicas and restarts', () 
     expect(introspected.body.active).toBe(true);
   });
 
+  it('B names the client of an Okta JWT access token minted on A, presented under a scheme B refuses', async () => {
+    const okta = (idp: MockIdp) => `http://127.0.0.1:${idp.port}${new URL(a.issuers.okta!).pathname}`;
+    const service = { authorization: basicAuth('okta-service', 'okta-service-secret') };
+    const minted = await post(`${okta(a)}/v1/token`, { grant_type: 'client_credentials', scope: 'okta.read' }, service);
+    expect(minted.status, JSON.stringify(minted.body)).toBe(200);
+    const since = b.requests.lastId;
+    const refused = await fetch(`${okta(b)}/v1/userinfo`, {
+      headers: { authorization: `N_A ${minted.body.access_token}` },
+    });
+    expect(refused.status).toBe(400);
+    const [record] = b.requests.list({ sinceId: since });
+    expect(record).toMatchObject({ route: 'userinfo', status: 400, clientId: 'okta-service' });
+  });
+
   it('a GitLab refresh on B ends the access token of its pair, issued on A', async () => {
     const gitlab = (idp: MockIdp) =>
       `http://127.0.0.1:${idp.port}${new URL(a.issuers.gitlab!).pathname.replace(/\/$/, '')}`;
