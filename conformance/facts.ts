@@ -96,7 +96,10 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
       const alone = param(r, 'code_challenge') === undefined && !sendsCheckableNonce(r);
       return [{ request: r.id, state, alone }];
     }),
-    confidential: tokenRequests.some((r) => r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none'),
+    // Only credentials the issuer took: a refused request's method says what was tried, not what the client is.
+    confidential: tokenRequests.some(
+      (r) => (r.status ?? 500) < 400 && r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none',
+    ),
     // GitHub's and Stack Exchange's clients send the code without a grant_type.
     redeemedCode: tokenRequests.some((r) => param(r, 'grant_type') === 'authorization_code' || param(r, 'code')),
     delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],

@@ -23,7 +23,8 @@ function presentedAuthMethod(body: Record<string, unknown>, authorization: strin
     const alg = decodeAssertion(body.client_assertion)?.header.alg;
     return typeof alg === 'string' && alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt';
   }
-  if (typeof body.client_secret === 'string') return 'client_secret_post';
+  // oidc-provider takes an empty secret as none: so does the record, or a public client would read as confidential.
+  if (typeof body.client_secret === 'string' && body.client_secret) return 'client_secret_post';
   if (typeof body.client_id === 'string') return 'none';
   return undefined;
 }
@@ -32,25 +33,33 @@ function presentedAuthMethod(body: Record<string, unknown>, authorization: strin
  * The access token a request presents under any scheme, or as a parameter: what it carries when oidc-provider
  * refused it before reading it (a scheme other than Bearer), so named no client.
  */
-function presentedAccessToken(authorization: string | undefined, params: Record<string, unknown>): string | undefined {
+function presentedAccessToken(
+  authorization: string | undefined,
+  ...params: Record<string, unknown>[]
+): string | undefined {
   const header = /^(\S+)\s+(\S+)$/.exec(authorization ?? '');
   if (header && header[1]!.toLowerCase() !== 'basic') return header[2];
-  return typeof params.access_token === 'string' && params.access_token ? params.access_token : undefined;
+  const value = params.find((p) => typeof p.access_token === 'string' && p.access_token)?.access_token;
+  return value as string | undefined;
 }
 
 /**
- * The client an access token was issued to, from the issuer's store (a user's token or a client_credentials one).
+ * The client an access token was issued to, from the issuer's store while it holds the token (a user's token or a
+ * client_credentials one, expired or not).
  * A request the issuer refused still belongs to that client: the conformance kit reads a case's requests by
  * client, and a client that used a token it was told not to use must not vanish from its own record because the
  * issuer said no.
  */
 async function tokenOwner(provider: Provider, tokens: TokenFacade, value: string): Promise<string | undefined> {
+  // With a shared store the presented form (an Okta JWT) may be another replica's: fetch its mapping first.
+  await tokens.load([value]).catch(() => undefined);
   try {
-    // With a shared store the presented form (an Okta JWT) may be another replica's: fetch its mapping first.
-    await tokens.load([value]);
     const opaque = tokens.resolve(value);
+    const found = { ignoreExpiration: true };
     const stored =
-      (await provider.AccessToken.find(opaque)) ?? (await provider.ClientCredentials.find(opaque)) ?? undefined;
+      (await provider.AccessToken.find(opaque, found)) ??
+      (await provider.ClientCredentials.find(opaque, found)) ??
+      undefined;
     return stored?.clientId;
   } catch {
     return undefined; // not a token of this issuer's, or one it cannot parse: nobody's
@@ -83,7 +92,7 @@ export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade,
           // A resource API quirk names the client its token belongs to: keep it.
           record.clientId;
         if (record.clientId === undefined) {
-          const token = presentedAccessToken(authorization, { ...(ctx.query as Record<string, unknown>), ...body });
+          const token = presentedAccessToken(authorization, body, ctx.query as Record<string, unknown>);
           if (token) record.clientId = await tokenOwner(provider(), tokenFacade, token);
         }
         const method = presentedAuthMethod(body, authorization);

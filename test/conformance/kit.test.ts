@@ -301,6 +301,32 @@ describe('the conformance kit', () => {
     expect(report.passed).toBe(false);
   });
 
+  it('holds a public client to PKCE as a MUST, even when it posts an empty client_secret', async () => {
+    const emptySecret: ClientAdapter = {
+      name: 'public, empty secret',
+      registration: { tokenEndpointAuthMethod: 'none' },
+      async run({ issuer, clientId, redirectUri }) {
+        const url = codeRequestUrl(issuer, { client_id: clientId, redirect_uri: redirectUri, state: 'one-time' });
+        const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(redirectUri) });
+        const token = await fetch(`${issuer}/token`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: callback.searchParams.get('code') ?? '',
+            redirect_uri: redirectUri,
+            client_id: clientId,
+            client_secret: '',
+          }),
+        });
+        return token.ok ? { ok: true } : { ok: false, message: `token endpoint answered ${token.status}` };
+      },
+    };
+    const report = await runConformance({ idp: idp(), adapter: emptySecret, only: ['pkce-s256'] });
+    const [pkce] = report.results;
+    // The issuer refuses its code without a verifier; the credentials it tried make it no confidential client.
+    expect(`${pkce?.verdict} ${pkce?.level}`, pkce?.reason).toBe('fail MUST');
+  });
+
   it('passes no case of a client that reports logins the issuer never saw', async () => {
     const idle: ClientAdapter = { name: 'says yes', capabilities: ['issuer-url'], run: async () => ({ ok: true }) };
     const report = await runConformance({ idp: idp(), adapter: idle });

@@ -105,6 +105,21 @@ describe('the request log records what a client did', () => {
     expect(record).toMatchObject({ route: 'userinfo', status: 400, clientId: 'generic-service' });
   });
 
+  it('records an empty client_secret as no client authentication, as the issuer takes it', async () => {
+    const since = idp().requests.lastId;
+    await fetch(`${issuer()}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: 'generic-spa',
+        client_secret: '',
+      }),
+    });
+    const [record] = idp().requests.list({ sinceId: since });
+    expect(record?.clientAuth?.method).toBe('none');
+  });
+
   it('filters and clears by client', async () => {
     const config = await discover(issuer(), 'generic-service', client.ClientSecretBasic('generic-service-secret'));
     await client.clientCredentialsGrant(config);
