@@ -1,20 +1,23 @@
 import { peekFormBody } from '../kernel/form-body.js';
 import type { Middleware } from '../kernel/plugin-types.js';
+import { authorizationToken } from '../kernel/presented-token.js';
 import type { TokenFacade } from '../kernel/token-facade.js';
 
 const PARAMS = ['token', 'access_token', 'refresh_token', 'code', 'device_code'];
 
 /**
  * Shared-store mode: before any quirk looks a presented token (or a memo keyed
- * by a code or token) up, the values this request carries (bearer header, query and form parameters, Stack
- * Exchange's /access-tokens/{a;b} path) are loaded from Redis, so a token that
- * another replica presented resolves here too.
+ * by a code or token) up, the values this request carries (its Authorization
+ * header's token, query and form parameters, Stack Exchange's
+ * /access-tokens/{a;b} path) are loaded from Redis, so a token that another
+ * replica presented resolves here too.
  */
 export function prefetchPresentedTokens(tokens: TokenFacade): Middleware {
   return async (ctx, next) => {
     const found = new Set<string>();
-    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
-    if (bearer) found.add(bearer);
+    // Under any scheme: the request record names the owner of a token presented under one the issuer refuses.
+    const presented = authorizationToken(ctx.get('authorization'));
+    if (presented) found.add(presented);
     for (const name of PARAMS) {
       const value = ctx.query[name];
       if (typeof value === 'string' && value) found.add(value);

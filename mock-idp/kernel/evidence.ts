@@ -4,6 +4,7 @@ import { decodeToken, issuedTokens, presentedTokens } from '../log/decoded-token
 import { basicClientId, decodeAssertion, maskParams } from '../log/mask.js';
 import type { RequestRecord } from '../log/request-log.js';
 import type { Middleware } from './plugin-types.js';
+import { authorizationToken, findAccessToken } from './presented-token.js';
 import type { TokenFacade } from './token-facade.js';
 
 const RECORD = Symbol.for('mock-idp.request-record');
@@ -16,6 +17,10 @@ export function recordOf(req: IncomingMessage): RequestRecord | undefined {
   return (req as IncomingMessage & { [RECORD]?: RequestRecord })[RECORD];
 }
 
+/** A non-empty string parameter. */
+const parameter = (params: Record<string, unknown>, name: string) =>
+  typeof params[name] === 'string' && params[name] ? (params[name] as string) : undefined;
+
 /** How the client presented its credentials, read from the request rather than from the client's registration. */
 function presentedAuthMethod(body: Record<string, unknown>, authorization: string | undefined): string | undefined {
   if (authorization?.toLowerCase().startsWith('basic ')) return 'client_secret_basic';
@@ -24,46 +29,21 @@ function presentedAuthMethod(body: Record<string, unknown>, authorization: strin
     return typeof alg === 'string' && alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt';
   }
   // oidc-provider takes an empty secret as none: so does the record, or a public client would read as confidential.
-  if (typeof body.client_secret === 'string' && body.client_secret) return 'client_secret_post';
+  if (parameter(body, 'client_secret')) return 'client_secret_post';
   if (typeof body.client_id === 'string') return 'none';
   return undefined;
 }
 
 /**
- * The access token a request presents under any scheme, or as a parameter: what it carries when oidc-provider
- * refused it before reading it (a scheme other than Bearer), so named no client.
- */
-function presentedAccessToken(
-  authorization: string | undefined,
-  ...params: Record<string, unknown>[]
-): string | undefined {
-  const header = /^(\S+)\s+(\S+)$/.exec(authorization ?? '');
-  if (header && header[1]!.toLowerCase() !== 'basic') return header[2];
-  const value = params.find((p) => typeof p.access_token === 'string' && p.access_token)?.access_token;
-  return value as string | undefined;
-}
-
-/**
- * The client an access token was issued to, from the issuer's store while it holds the token (a user's token or a
- * client_credentials one, expired or not).
- * A request the issuer refused still belongs to that client: the conformance kit reads a case's requests by
- * client, and a client that used a token it was told not to use must not vanish from its own record because the
- * issuer said no.
+ * The client an access token was issued to, from the issuer's store while it holds the token (expired or not), for
+ * a request nothing else named a client for: one oidc-provider refused before reading its token (a scheme other
+ * than Bearer), or a resource API refused. It still belongs to that client: the conformance kit reads a case's
+ * requests by client, and a client that used a token it was told not to use must not vanish from its own record
+ * because the issuer said no. With a shared store, the prefetch step has loaded the token's mapping by now.
  */
 async function tokenOwner(provider: Provider, tokens: TokenFacade, value: string): Promise<string | undefined> {
-  // With a shared store the presented form (an Okta JWT) may be another replica's: fetch its mapping first.
-  await tokens.load([value]).catch(() => undefined);
-  try {
-    const opaque = tokens.resolve(value);
-    const found = { ignoreExpiration: true };
-    const stored =
-      (await provider.AccessToken.find(opaque, found)) ??
-      (await provider.ClientCredentials.find(opaque, found)) ??
-      undefined;
-    return stored?.clientId;
-  } catch {
-    return undefined; // not a token of this issuer's, or one it cannot parse: nobody's
-  }
+  const found = await findAccessToken(provider, tokens, value, { ignoreExpiration: true });
+  return found?.stored.clientId;
 }
 
 /**
@@ -92,7 +72,10 @@ export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade,
           // A resource API quirk names the client its token belongs to: keep it.
           record.clientId;
         if (record.clientId === undefined) {
-          const token = presentedAccessToken(authorization, body, ctx.query as Record<string, unknown>);
+          const token =
+            authorizationToken(authorization) ??
+            parameter(body, 'access_token') ??
+            parameter(ctx.query, 'access_token');
           if (token) record.clientId = await tokenOwner(provider(), tokenFacade, token);
         }
         const method = presentedAuthMethod(body, authorization);

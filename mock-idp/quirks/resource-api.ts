@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { recordOf } from '../kernel/evidence.js';
 import type { Quirk, QuirkContext } from '../kernel/plugin-types.js';
+import { findAccessToken } from '../kernel/presented-token.js';
 
 /** The access token behind a resource API call, as the issuer stored it. */
 export interface ResourceToken {
@@ -58,12 +59,9 @@ export function resourceApi(options: {
 }
 
 async function lookUp(ctx: QuirkContext, presented: string): Promise<ResourceToken | undefined> {
-  const opaque = ctx.tokens.resolve(presented);
-  const provider = ctx.provider();
-  const stored =
-    (await provider.AccessToken.find(opaque).catch(() => undefined)) ??
-    (await provider.ClientCredentials.find(opaque).catch(() => undefined));
-  if (!stored || stored.isExpired) return undefined;
+  const found = await findAccessToken(ctx.provider(), ctx.tokens, presented);
+  if (!found || found.stored.isExpired) return undefined;
+  const { opaque, stored } = found;
   return {
     token: opaque,
     clientId: stored.clientId!,
