@@ -33,6 +33,10 @@ export interface ConformOptions {
   successText?: string;
   successUrl?: string;
   backchannelLogout?: string;
+  /** Where the app signs a user out: adds the RP-initiated logout cases. */
+  logout?: string;
+  logoutMethod?: 'GET' | 'POST';
+  postLogoutRedirectUri?: string;
   clientId?: string;
   clientSecret?: string;
   redirectUri?: string;
@@ -92,6 +96,9 @@ function checkUsage(options: ConformOptions): void {
       throw new UsageError("--login-form takes a form's CSS selector, or nothing for the page's only POST form");
     httpUrl('--url', options.url);
     httpUrl('--redirect-uri', options.redirectUri);
+    httpUrl('--post-logout-redirect-uri', options.postLogoutRedirectUri);
+    if (!options.logout && (options.logoutMethod || options.postLogoutRedirectUri))
+      throw new UsageError("--logout-method and --post-logout-redirect-uri describe the app's --logout: give it too");
     if (options.successUrl !== undefined && !options.successUrl.startsWith('/'))
       httpUrl('--success-url', options.successUrl);
   } else {
@@ -108,6 +115,9 @@ function checkUsage(options: ConformOptions): void {
         'successText',
         'successUrl',
         'backchannelLogout',
+        'logout',
+        'logoutMethod',
+        'postLogoutRedirectUri',
       ] as const
     ).filter((o) => options[o] !== undefined);
     if (webOnly.length)
@@ -190,6 +200,7 @@ function adapterFor(
       ...(options.loginForm !== undefined ? { loginForm: options.loginForm } : {}),
       ...(options.whoami ? { whoami: options.whoami } : {}),
       ...(options.backchannelLogout ? { backchannelLogoutPath: options.backchannelLogout } : {}),
+      ...(options.logout ? { logoutPath: options.logout, logoutMethod: options.logoutMethod ?? 'GET' } : {}),
       success,
     }),
     client: {
@@ -198,6 +209,7 @@ function adapterFor(
       ...(options.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: options.tokenEndpointAuthMethod } : {}),
       redirectUris: [...new Set([options.redirectUri ?? new URL('/callback', url).href, ...alsoRedirectUris])],
       ...(options.backchannelLogout ? { backchannelLogoutUri: new URL(options.backchannelLogout, url).href } : {}),
+      ...(options.logout ? { postLogoutRedirectUris: [options.postLogoutRedirectUri ?? new URL('/', url).href] } : {}),
     },
   };
 }
@@ -258,7 +270,8 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
     if (client) {
       io.stderr.write(
         `  the app must use issuer ${issuer}, client_id ${client.clientId}, redirect URI ` +
-          `${client.redirectUris.join(' or ')}\n`,
+          `${client.redirectUris.join(' or ')}` +
+          `${client.postLogoutRedirectUris ? `, post-logout redirect URI ${client.postLogoutRedirectUris[0]}` : ''}\n`,
       );
       await waitForApp(options.url!, options.wait);
     }

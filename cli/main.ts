@@ -176,6 +176,17 @@ program
     '--backchannel-logout <path>',
     "web: the app's back-channel logout endpoint, e.g. /backchannel-logout (adds the logout token cases)",
   )
+  .option('--logout <path>', 'web: where the app signs a user out, e.g. /logout (adds the RP-initiated logout cases)')
+  .addOption(
+    new Option('--logout-method <method>', 'web: how --logout is asked for: GET, or POST for a form button').choices([
+      'GET',
+      'POST',
+    ]),
+  )
+  .option(
+    '--post-logout-redirect-uri <uri>',
+    "web: where the issuer sends the browser after the app's logout (default: <url>/)",
+  )
   .option(
     '--client-id <id>',
     "web: the client_id the app is configured with (default: the profile's web client, e.g. generic-basic)",

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
-import { type CaseFacts, caseFacts, isKeySetRequest } from './facts.js';
+import { type CaseFacts, caseFacts, isKeySetRequest, isLogoutRequest } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
 import { type Judgement, judge } from './judge.js';
 import type { Lane } from './lane.js';
@@ -30,6 +30,8 @@ export interface CaseRunOptions {
   profile: string;
   adapter: ClientAdapter;
   redirectUri: string;
+  /** The post_logout_redirect_uri each case's own client is registered with. */
+  postLogoutRedirectUri: string;
   timeoutMs: number;
   clientDefaults?: ClientDefaults | undefined;
   /** The client's own fixed registration (already registered by the runner). */
@@ -100,18 +102,20 @@ function perform(
   timeoutMs: number,
   logoutToken: () => Promise<string>,
 ): Promise<ClientOutcome> {
-  const call =
-    action === 'login'
-      ? adapter.run(context)
-      : action === 'refresh'
-        ? adapter.refresh!(context)
-        : logoutToken().then((token) => adapter.backchannelLogout!(context, token));
+  const calls: Record<Action, () => Promise<ClientOutcome>> = {
+    login: () => adapter.run(context),
+    refresh: () => adapter.refresh!(context),
+    logout: () => adapter.logout!(context),
+    'backchannel-logout': () => logoutToken().then((token) => adapter.backchannelLogout!(context, token)),
+  };
   return withTimeout(
-    Promise.resolve(call).catch((error: Error & { code?: string }) => ({
-      ok: false as const,
-      code: error.code,
-      message: error.message,
-    })),
+    Promise.resolve()
+      .then(calls[action])
+      .catch((error: Error & { code?: string }) => ({
+        ok: false as const,
+        code: error.code,
+        message: error.message,
+      })),
     timeoutMs,
   );
 }
@@ -137,6 +141,8 @@ async function performScript(
 ): Promise<ScriptRun> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
   let loggedIn: ClientOutcome | undefined;
+  // A user signs out in the browser they signed in with: the one of the case's last login, with its cookies.
+  let browser = new UserAgent();
   let lastLogoutToken: string | undefined;
   let deliveredByKit = false;
   // The issuer's back channel, played by the kit: a token about the user of the case's last login.
@@ -162,10 +168,11 @@ async function performScript(
   };
   for (const [step, action] of script.entries()) {
     await beforeStep(step);
+    if (action === 'login') browser = new UserAgent();
     outcome = await perform(
       options.adapter,
       action,
-      { ...context, step, userAgent: new UserAgent() },
+      { ...context, step, userAgent: action === 'login' || action === 'logout' ? browser : new UserAgent() },
       options.timeoutMs,
       logoutToken,
     );
@@ -346,7 +353,15 @@ async function playCase(
           clientSecret: options.fixedClient.clientSecret ?? '',
           tokenEndpointAuthMethod: options.fixedClient.tokenEndpointAuthMethod ?? 'client_secret_basic',
         }
-      : await registerClient(idp, issuerName, testCase, options.redirectUri, options.clientDefaults);
+      : await registerClient(
+          idp,
+          issuerName,
+          testCase,
+          options.redirectUri,
+          options.clientDefaults,
+          // Only a case that signs out: an issuer without RP-initiated logout knows no such field.
+          testCase.script?.includes('logout') ? [options.postLogoutRedirectUri] : [],
+        );
   } catch (error) {
     // The issuer's own rules say the case cannot happen there: not the client's doing.
     if (!(error instanceof AdminInputError)) throw error;
@@ -367,6 +382,9 @@ async function playCase(
     clientId,
     clientSecret: registration.clientSecret,
     redirectUri: options.fixedClient?.redirectUris[0] ?? options.redirectUri,
+    postLogoutRedirectUri: options.fixedClient
+      ? (options.fixedClient.postLogoutRedirectUris?.[0] ?? '')
+      : options.postLogoutRedirectUri,
     tokenEndpointAuthMethod: registration.tokenEndpointAuthMethod,
     privateJwk: registration.privateJwk,
     responseMode: testCase.client?.responseMode,
@@ -432,10 +450,11 @@ async function playCase(
               (r) =>
                 r.clientId === clientId ||
                 (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
-                // Key and discovery requests name no client; a fixed client runs alone, so the issuer's own are its.
+                // Key and discovery requests name no client, nor does a logout request without id_token_hint or
+                // client_id; a fixed client runs alone, so the issuer's own are its.
                 (options.fixedClient !== undefined &&
                   r.issuer === issuerName &&
-                  (isKeySetRequest(r) || r.route === 'discovery')),
+                  (isKeySetRequest(r) || r.route === 'discovery' || isLogoutRequest(r))),
             )
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));

@@ -36,6 +36,7 @@ export function progressLine(result: CaseResult, done: number, total: number, co
 // profile.
 const SHORT_SPECS: readonly (readonly [string, string])[] = [
   ['OIDC Back-Channel Logout 1.0', 'OIDC BCL'],
+  ['OIDC RP-Initiated Logout 1.0', 'OIDC RP Logout'],
   ['OAuth 2.0 Form Post Response Mode', 'OAuth Form Post'],
   ['OAuth 2.0 Multiple Response Types', 'OAuth Resp Types'],
   ...providerDocs().map((doc) => [doc.ref, doc.short] as const),

@@ -31,6 +31,8 @@ export interface CaseFacts {
   readJwks: boolean;
   calledUserinfo: boolean;
   usedAccessToken: boolean;
+  /** Its first request to the end_session_endpoint (RP-initiated logout), where it named the session to end. */
+  endSession: RequestRecord | undefined;
 }
 
 /** A request parameter, from the body or the query; the first of a repeated one. */
@@ -59,6 +61,12 @@ export const isLoginRequest = (r: RequestRecord): boolean =>
 
 /** A fetch of the issuer's keys: its JWKS, or the same keys in another form (Google's PEM certificates). */
 export const isKeySetRequest = (r: RequestRecord): boolean => r.route === 'jwks' || r.route === 'certs';
+
+/**
+ * A request of RP-initiated logout: to the end_session_endpoint, or the confirmation that follows it. oidc-provider
+ * names them end_session and end_session_confirm; a profile that serves its own logout route names its record so.
+ */
+export const isLogoutRequest = (r: RequestRecord): boolean => r.route?.startsWith('end_session') === true;
 
 /** A nonce only protects where an ID token comes back to carry it: with scope openid. */
 export const sendsCheckableNonce = (r: RequestRecord | undefined): boolean =>
@@ -109,6 +117,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
+    endSession: log.find((r) => r.route === 'end_session'),
   };
 }
 
@@ -117,6 +126,8 @@ export function describeRefusal(record: RequestRecord): string {
     authorization: 'authorization request',
     pushed_authorization_request: 'pushed authorization request',
     token: 'token request',
+    end_session: 'logout request',
+    end_session_confirm: 'logout confirmation',
   };
   const what = names[record.route ?? ''] ?? `${record.route ?? record.path} request`;
   return `mock-idp refused the client's ${what} (${record.status}${record.error ? ` ${record.error}` : ''})`;

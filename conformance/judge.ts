@@ -1,6 +1,6 @@
 import type { CaseFacts } from './facts.js';
 import { describeRefusal } from './facts.js';
-import type { ClientOutcome, ConformanceCase, Level, Premise, Relaxation, Verdict } from './types.js';
+import type { ClientOutcome, ConformanceCase, JudgedOnCall, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
   verdict: Verdict;
@@ -77,6 +77,24 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
         ? 'it sent the same state in both logins, with neither PKCE nor a nonce: a replayed response cannot be ' +
           'told apart (RFC 6749 10.12: a non-guessable value)'
         : undefined,
+  },
+};
+
+/** The requests a client may leave out (ConformanceCase.judgedOnCall): how the log shows one, and what says so. */
+const OPTIONAL_CALLS: Readonly<
+  Record<JudgedOnCall, { made: (facts: CaseFacts) => boolean; skip: string; calling: string }>
+> = {
+  userinfo: {
+    made: (f) => f.calledUserinfo,
+    skip: 'the client never called userinfo, so there is nothing to judge',
+    calling: 'calling userinfo',
+  },
+  end_session: {
+    made: (f) => f.endSession !== undefined,
+    skip:
+      'the client signs out without RP-initiated logout (no request to the end_session_endpoint), which ' +
+      'the spec leaves to it',
+    calling: 'its logout request to the issuer',
   },
 };
 
@@ -166,12 +184,16 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (!facts.authorization && outcome.ok && !facts.delivery)
     return notDelivered('the client reported a login, but made no authorization request to the issuer');
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
-  if (testCase.judgedOnCall === 'userinfo' && !facts.calledUserinfo) {
-    if (outcome.ok) return done('skip', 'the client never called userinfo, so there is nothing to judge');
+  const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
+  if (call && !call.made(facts)) {
+    if (outcome.ok) return done('skip', call.skip);
     if (refused) return notDelivered(refused);
+    // What it would have sent is the case: a failure before sending it is another case's miss.
+    if (testCase.judgedBy === 'evidence')
+      return done('skip', `nothing to judge: the client failed before ${call.calling}: ${rejection(outcome)}`);
     return input.hasFault
-      ? notDelivered('the fault was never served: the client failed before calling userinfo, where the fault is')
-      : miss(`failed before calling userinfo: ${rejection(outcome)}`);
+      ? notDelivered(`the fault was never served: the client failed before ${call.calling}, where the fault is`)
+      : miss(`failed before ${call.calling}: ${rejection(outcome)}`);
   }
   // It started a valid login before the one the fault waits for, and failed it: a miss of its own, not an undelivered
   // fault, unless mock-idp refused it. A client that never reached the issuer stays "not delivered".
@@ -200,6 +222,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
   if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');
+  if (testCase.judgedBy === 'evidence')
+    return evidenceFailure ? miss(evidenceFailure) : done('pass', 'what it sent the issuer meets the rule');
   if (testCase.expect === 'accept') {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');

@@ -17,6 +17,13 @@ export async function registerFixedClient(idp: MockIdp, issuerName: string, clie
     redirect_uris: [...new Set([...client.redirectUris, ...(existing?.redirect_uris ?? [])])],
     token_endpoint_auth_method: method,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    ...(client.postLogoutRedirectUris
+      ? {
+          post_logout_redirect_uris: [
+            ...new Set([...client.postLogoutRedirectUris, ...(existing?.post_logout_redirect_uris ?? [])]),
+          ],
+        }
+      : {}),
     ...(client.backchannelLogoutUri
       ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
       : {}),
@@ -73,6 +80,7 @@ export async function registerClient(
   testCase: ConformanceCase,
   redirectUri: string,
   defaults: ClientDefaults = {},
+  postLogoutRedirectUris: readonly string[] = [],
 ): Promise<Registration> {
   const spec = testCase.client ?? {};
   const template = spec.template ?? runTemplate(idp, issuerName, spec, defaults.template);
@@ -84,6 +92,13 @@ export async function registerClient(
       ...source,
       client_id: clientId,
       redirect_uris: [...new Set([...(source.redirect_uris ?? []), redirectUri])],
+      ...(postLogoutRedirectUris.length
+        ? {
+            post_logout_redirect_uris: [
+              ...new Set([...(source.post_logout_redirect_uris ?? []), ...postLogoutRedirectUris]),
+            ],
+          }
+        : {}),
     } as never);
     return {
       clientId,
@@ -99,6 +114,7 @@ export async function registerClient(
     client_id: clientId,
     redirect_uris: [...(defaults.redirectUris ?? [redirectUri])],
     token_endpoint_auth_method: method,
+    ...(postLogoutRedirectUris.length ? { post_logout_redirect_uris: [...postLogoutRedirectUris] } : {}),
     ...(defaults.applicationType ? { application_type: defaults.applicationType } : {}),
     ...(spec.idTokenSignedResponseAlg ? { id_token_signed_response_alg: spec.idTokenSignedResponseAlg } : {}),
     ...(spec.userinfoSignedResponseAlg ? { userinfo_signed_response_alg: spec.userinfoSignedResponseAlg } : {}),

@@ -6,6 +6,7 @@ import { Lane } from './lane.js';
 import { registerFixedClient } from './registration.js';
 import { settleRunWide, summarize } from './run-wide.js';
 import type {
+  Action,
   Capability,
   CaseResult,
   ClientAdapter,
@@ -33,6 +34,11 @@ export interface RunOptions {
   /** Give up on a client action that neither finishes nor fails; default 10 s. */
   timeoutMs?: number;
   redirectUri?: string;
+  /**
+   * The post_logout_redirect_uri a case that signs out registers its own client with; default `signed-out` beside
+   * redirectUri.
+   */
+  postLogoutRedirectUri?: string;
   /** How each case's own client is registered when the case does not say (a CLI: native, public). */
   clientDefaults?: ClientDefaults;
   /**
@@ -61,6 +67,7 @@ export interface RunOptions {
 function capabilitiesOf(adapter: ClientAdapter): Set<Capability> {
   const capabilities = new Set<Capability>(adapter.capabilities ?? []);
   if (adapter.refresh) capabilities.add('refresh');
+  if (adapter.logout) capabilities.add('logout');
   if (adapter.backchannelLogout) capabilities.add('backchannel-logout');
   return capabilities;
 }
@@ -130,7 +137,7 @@ function skipReason(
     return `a public client has no client secret to key an ${idTokenAlg} ID token with`;
   const needs = [
     ...(testCase.requires ?? []),
-    ...(testCase.script ?? []).filter((a): a is 'refresh' | 'backchannel-logout' => a !== 'login'),
+    ...(testCase.script ?? []).filter((a): a is Exclude<Action, 'login'> => a !== 'login'),
   ];
   // A client that cannot be sent to a scenario issuer meets the cases that allow it armed on its client_id.
   if (testCase.via === 'issuer' && !(testCase.armable || testCase.armedAs)) needs.push('issuer-url');
@@ -163,12 +170,14 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     metadata,
     defaultMethod: defaultMethodOf(metadata),
   };
+  const redirectUri = options.redirectUri ?? 'http://127.0.0.1:3000/callback';
   const caseOptions = {
     idp: options.idp,
     issuerName,
     profile: summaryOfIssuer.profile,
     adapter: options.adapter,
-    redirectUri: options.redirectUri ?? 'http://127.0.0.1:3000/callback',
+    redirectUri,
+    postLogoutRedirectUri: options.postLogoutRedirectUri ?? new URL('signed-out', redirectUri).href,
     timeoutMs: options.timeoutMs ?? 10_000,
     clientDefaults: {
       tokenEndpointAuthMethod: facts.defaultMethod,

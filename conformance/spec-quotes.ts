@@ -35,6 +35,18 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       'Authorization Endpoint.',
     url: 'https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html#ResponseTypesAndModes',
   },
+  'OIDC RP-Initiated Logout 1.0 2': {
+    quote:
+      "An RP requests that the OP log out the End-User by redirecting the End-User's User Agent to the OP's " +
+      'Logout Endpoint.',
+    url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout',
+  },
+  'OIDC RP-Initiated Logout 1.0 2 (id_token_hint)': {
+    quote:
+      'id_token_hint RECOMMENDED. ID Token previously issued by the OP to the RP passed to the Logout Endpoint as ' +
+      "a hint about the End-User's current authenticated session with the Client.",
+    url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout',
+  },
   'OIDC Back-Channel Logout 1.0 2.6': {
     quote:
       'Upon receiving a logout request at the back-channel logout URI, the RP MUST validate the ' +

@@ -26,9 +26,10 @@ export type Area =
 
 /**
  * What a case asks the client to do, in order: log in (again), refresh the
- * session, or receive a back-channel logout token the kit sends it.
+ * session, sign the user out at the user's request (in the browser of the case's
+ * last login), or receive a back-channel logout token the kit sends it.
  */
-export type Action = 'login' | 'refresh' | 'backchannel-logout';
+export type Action = 'login' | 'refresh' | 'logout' | 'backchannel-logout';
 
 /**
  * What a client can do beyond one login. A case needing a capability the
@@ -37,6 +38,8 @@ export type Action = 'login' | 'refresh' | 'backchannel-logout';
 export type Capability =
   /** Refreshes its session (the adapter has refresh()). */
   | 'refresh'
+  /** Signs the user out when asked (the adapter has logout()). */
+  | 'logout'
   /** Receives back-channel logout tokens (the adapter has backchannelLogout()). */
   | 'backchannel-logout'
   /** Asks for response_mode=form_post when context.responseMode says so. */
@@ -166,7 +169,7 @@ export interface ConformanceCase {
    * that never calls userinfo cannot be judged on a bad userinfo response,
    * so the case is skipped, after the run, with that reason.
    */
-  judgedOnCall?: 'userinfo';
+  judgedOnCall?: JudgedOnCall;
   /** Only on issuers of these profiles (default: any OpenID Connect issuer). */
   profiles?: readonly string[];
   /** Also on plain OAuth 2 issuers (Stack Exchange); default OpenID Connect only. */
@@ -201,9 +204,20 @@ export interface ConformanceCase {
   loginParams?: Readonly<Record<string, string>>;
   expect: Expectation;
   evidence?: Evidence;
+  /**
+   * Judged on the evidence alone: what the client sent is the case, and how its action ended is another case's (a
+   * sign-out that failed is rp-logout's miss, not the id_token_hint case's too).
+   */
+  judgedBy?: 'evidence';
   /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
   runEvidence?: RunEvidence;
 }
+
+/**
+ * A request to the issuer the client may leave out, and without which a case says nothing: userinfo, or the
+ * end_session_endpoint (a client may sign out without RP-initiated logout).
+ */
+export type JudgedOnCall = 'userinfo' | 'end_session';
 
 /** Evidence read from every login of the run, by name (conformance/run-wide.ts). */
 export type RunEvidence =
@@ -245,6 +259,8 @@ export interface FixedClient {
   redirectUris: readonly string[];
   /** Its back-channel logout endpoint: registered with sessions required, so ID tokens carry sid. */
   backchannelLogoutUri?: string;
+  /** Where it asks the issuer to send the browser after RP-initiated logout (post_logout_redirect_uris). */
+  postLogoutRedirectUris?: readonly string[];
 }
 
 /** What the kit gives a client for one case: its own client registration on the issuer. */
@@ -255,6 +271,8 @@ export interface CaseContext {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** The post_logout_redirect_uri registered for the client: where RP-initiated logout brings the browser back. */
+  postLogoutRedirectUri: string;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** The private key for private_key_jwt, as a JWK. */
   privateJwk?: JWK | undefined;
@@ -317,6 +335,12 @@ export interface ClientAdapter {
   registration?: ClientDefaults;
   run(context: CaseContext): Promise<ClientOutcome>;
   refresh?(context: CaseContext): Promise<ClientOutcome>;
+  /**
+   * Signs the user of the case's last login out, as the user would ask the client to (its sign-out button), in the
+   * same browser (context.userAgent holds that login's cookies): ok once the client's session is over and the browser
+   * is back with the client, wherever its sign-out took it (the issuer's end_session_endpoint, or nowhere).
+   */
+  logout?(context: CaseContext): Promise<ClientOutcome>;
   /**
    * Delivers a logout token to the client's back-channel logout endpoint, as
    * the issuer would (a form POST of logout_token), and reports its answer:

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FLAWS, NO_FLAWS } from '../../client/flaws.js';
 import type { Tokens } from '../../client/index.js';
 import {
@@ -125,6 +126,27 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
       try {
         const { claims } = await flowsFor(context).refresh(USER);
         return { ok: true, claims: claims as Record<string, unknown> | undefined };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async logout(context) {
+      try {
+        const state = randomBytes(16).toString('base64url');
+        const { url } = await flowsFor(context).logout(USER, {
+          postLogoutRedirectUri: context.postLogoutRedirectUri,
+          state,
+        });
+        // No end_session_endpoint: the session here is over, and that is all the provider offers.
+        if (!url) return { ok: true };
+        const back = await context.userAgent.navigate(url, {
+          until: (u) => u.href.startsWith(context.postLogoutRedirectUri),
+        });
+        // A provider's own logout URL (Auth0's /v2/logout) may carry no state to come back.
+        const sentState = url.searchParams.get('state') === state;
+        return !sentState || back.url.searchParams.get('state') === state
+          ? { ok: true, finalUrl: back.url.href }
+          : { ok: false, code: 'state_mismatch', message: 'the post-logout redirect carried another state' };
       } catch (error) {
         return failure(error);
       }

@@ -1,6 +1,6 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
-import type { ClientAdapter, ClientOutcome } from '../types.js';
+import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 import { readLoginForm } from './login-form.js';
 import { loginRestartWatch } from './login-restart.js';
 import { offIssuerAuthorization } from './off-issuer.js';
@@ -38,6 +38,14 @@ export interface WebAppAdapterOptions {
    * cases.
    */
   backchannelLogoutPath?: string;
+  /**
+   * Where the app signs the user out, e.g. /logout: enables the RP-initiated logout cases. The kit opens it in the
+   * browser of the case's login and follows wherever the app sends it (the issuer's end_session_endpoint and back).
+   * Register the app's post-logout redirect URI with the client (FixedClient.postLogoutRedirectUris).
+   */
+  logoutPath?: string;
+  /** How the app's sign-out is asked for: GET (default), or POST for an app that signs out only on a form's POST. */
+  logoutMethod?: 'GET' | 'POST';
   name?: string;
   fetch?: typeof fetch;
 }
@@ -104,6 +112,33 @@ function browserFailure(error: unknown, who = 'the browser'): ClientOutcome {
   const detail = cause?.message ? `${message} (${cause.code ? `${cause.code}: ` : ''}${cause.message})` : message;
   const code = cause?.code === 'UND_ERR_HEADERS_OVERFLOW' ? 'unreadable' : 'unreachable';
   return { ok: false, code, message: `${who} could not finish: ${detail}` };
+}
+
+/**
+ * mock-idp delivers every fault to the app (a redirect, a token response): an error page of its own means it refused
+ * the app's request, so the app is not set up as the case's client. By the issuer's own path, not just its origin:
+ * behind one proxy the app's own error pages share it.
+ */
+function idpRefusal(
+  landing: { url: URL; response?: Response | undefined },
+  context: CaseContext,
+  page: string | undefined,
+  uri: string,
+): ClientOutcome | undefined {
+  const issuerPrefix = `${context.issuer.replace(/\/$/, '')}/`;
+  if (!landing.response || !landing.url.href.startsWith(issuerPrefix) || landing.response.status < 400)
+    return undefined;
+  return {
+    ok: false,
+    refusedByIdp: true,
+    code: 'idp_refused',
+    finalUrl: landing.url.href,
+    page,
+    message:
+      `the identity provider refused the app's request at ${landing.url.pathname} ` +
+      `(${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, ` +
+      `client_id, secret and ${uri}`,
+  };
 }
 
 /**
@@ -180,13 +215,72 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           };
         };
 
+  // Each case's login's browser, until the case signs its user out in it: a user signs out where they signed in.
+  const browsers = new Map<string, UserAgent>();
+  const browserKey = (context: CaseContext) => `${context.clientId} ${context.caseId}`;
+  const logoutPath = options.logoutPath;
+  const logout =
+    logoutPath === undefined
+      ? undefined
+      : async (context: CaseContext): Promise<ClientOutcome> => {
+          const browser = browsers.get(browserKey(context));
+          browsers.delete(browserKey(context));
+          if (!browser) return { ok: false, message: 'the case has no login to sign out of' };
+          const idpOrigin = new URL(context.issuer).origin;
+          const start = new URL(logoutPath, base);
+          let landing;
+          try {
+            landing = await browser.navigate(start, {
+              until: (url) => url.origin !== base.origin && url.origin !== idpOrigin,
+              throwOnError: false,
+              ...(options.logoutMethod === 'POST' ? { form: new URLSearchParams() } : {}),
+            });
+          } catch (error) {
+            return browserFailure(error);
+          }
+          const page = landing.response ? await landing.response.text() : undefined;
+          const refused = idpRefusal(landing, context, page, 'post-logout redirect URI');
+          if (refused) return refused;
+          const finalUrl = landing.url.href;
+          const status = landing.response?.status;
+          if (status !== undefined && status >= 500)
+            return {
+              ok: false,
+              finalUrl,
+              page,
+              status,
+              message: `the sign-out ended at ${landing.url.pathname} (${status}): "${readable(page ?? '')}"`,
+            };
+          if (whoami) {
+            const { answer, miss } = await askWhoami(browser, whoami);
+            if (miss === undefined)
+              return {
+                ok: false,
+                code: 'still-signed-in',
+                finalUrl,
+                page,
+                message: `after ${start.pathname}, ${whoami.pathname} still answers as signed in (${answer.status})`,
+              };
+          }
+          return { ok: true, finalUrl, page };
+        };
+
   return {
     name: options.name ?? `web app at ${base.origin}`,
     ...(backchannelLogout ? { backchannelLogout } : {}),
+    ...(logout
+      ? {
+          logout,
+          release(context: CaseContext) {
+            for (const key of browsers.keys()) if (key.startsWith(`${context.clientId} `)) browsers.delete(key);
+          },
+        }
+      : {}),
     capabilities: ['web', 'persistent'],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
       const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});
+      if (logout) browsers.set(browserKey(context), browser);
       const idpOrigin = new URL(context.issuer).origin;
       const login = new URL(options.loginPath ?? '/login', base);
       for (const [name, value] of Object.entries(context.loginParams ?? {})) login.searchParams.set(name, value);
@@ -231,23 +325,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       // Where, for a person: the app's own pages by path, and never the query (it carries the code).
       const place = (url: URL) => (url.origin === base.origin ? url.pathname : `${url.origin}${url.pathname}`);
       const page = landing.response ? await landing.response.text() : undefined;
-      // mock-idp delivers every fault to the app (a redirect, a token response): an error page of its own
-      // means it refused the app's request, so the app is not set up as the case's client.
-      // By the issuer's own path, not just its origin: behind one proxy the app's own error pages share it.
-      const issuerPrefix = `${context.issuer.replace(/\/$/, '')}/`;
-      if (landing.response && landing.url.href.startsWith(issuerPrefix) && landing.response.status >= 400) {
-        return {
-          ok: false,
-          refusedByIdp: true,
-          code: 'idp_refused',
-          finalUrl,
-          page,
-          message:
-            `the identity provider refused the app's request at ${landing.url.pathname} ` +
-            `(${landing.response.status}): "${readable(page ?? '')}"; check the app's issuer, ` +
-            `client_id, secret and redirect URI`,
-        };
-      }
+      const refused = idpRefusal(landing, context, page, 'redirect URI');
+      if (refused) return refused;
 
       if (whoami) {
         // Landed on the who-am-I page already: asking again would be a second page view the user never made.

@@ -12,6 +12,7 @@ import keysAndDiscovery from './keys-and-discovery.js';
 import logout from './logout.js';
 import profiles from './profiles.js';
 import responses from './responses.js';
+import rpLogout from './rp-logout.js';
 import signature from './signature.js';
 import tokenResponse from './token-response.js';
 import userinfo from './userinfo.js';
@@ -27,6 +28,7 @@ export const cases: readonly ConformanceCase[] = [
   ...clientAuth,
   ...clock,
   ...logout,
+  ...rpLogout,
   ...apps,
   ...profiles,
   ...apple,

@@ -97,6 +97,43 @@ describe('mock-idp conform', () => {
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('| pass | MUST | `happy-path` |');
   }, 30_000);
 
+  it("judges a web app's sign-out with --logout: RP-initiated logout, and its own session ended", async () => {
+    const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
+    const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        whoami: '/me',
+        logout: '/logout',
+        port: String(port),
+        cases: 'rp-logout,rp-logout-id-token-hint',
+        report: join(dir, 'results.json'),
+      }),
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toMatch(/redirect URI http:\/\/127\.0\.0\.1:\d+\/callback or .*, post-logout redirect URI/);
+    expect(result.stderr).toContain(`, post-logout redirect URI ${app.url}/\n`);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+rp-logout\s+OIDC RP Logout 2 \+1\s+completed the flow/);
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
+      results: { id: string; verdict: string; calls: string[] }[];
+    };
+    expect(json.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['rp-logout', 'pass'],
+      ['rp-logout-id-token-hint', 'pass'],
+    ]);
+    expect(json.results[0]!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
+  }, 40_000);
+
+  it('refuses --logout-method or --post-logout-redirect-uri without --logout, and --logout for a command', async () => {
+    const web = await runCli(conform({ adapter: 'web', url: 'http://127.0.0.1:1', 'logout-method': 'POST' }));
+    expect(web.code).toBe(2);
+    expect(web.stderr).toContain("--logout-method and --post-logout-redirect-uri describe the app's --logout");
+    const command = await runCli(conform({ adapter: 'command', command: 'true', logout: '/logout' }));
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('--logout: only for --adapter web');
+  });
+
   it('exits 1 when a MUST case fails, and shows the requests the IdP saw', async () => {
     const result = await runCli(
       conform({ adapter: 'command', command: 'echo "no login for you" >&2; exit 4', port: '0', cases: 'happy-path' }),

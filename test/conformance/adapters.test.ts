@@ -66,11 +66,13 @@ describe('the web app adapter (black box)', () => {
           loginPath: '/login',
           whoami: '/me',
           backchannelLogoutPath: '/backchannel-logout',
+          logoutPath: '/logout',
         }),
         client: {
           ...APP_CLIENT,
           redirectUris: [`${app.url}/callback`],
           backchannelLogoutUri: `${app.url}/backchannel-logout`,
+          postLogoutRedirectUris: [`${app.url}/`],
         },
       });
       expect(problems(report)).toEqual([]);
@@ -99,7 +101,8 @@ describe('the web app adapter (black box)', () => {
   }, 60_000);
 
   it(
-    'catches a web app that follows any return_to, renders error_description as HTML and takes ' + 'any logout token',
+    'catches a web app that follows any return_to, renders error_description as HTML, takes any logout token and ' +
+      'keeps its session after signing out',
     async () => {
       const app = await startCarelessWebApp({ issuer: idp().issuers.generic!, ...APP_CLIENT });
       try {
@@ -113,9 +116,16 @@ describe('the web app adapter (black box)', () => {
             'backchannel-logout-valid',
             'backchannel-logout-alg-none',
             'backchannel-logout-aud-wrong',
+            'rp-logout',
+            'rp-logout-id-token-hint',
           ],
-          adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
-          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+          adapter: webAppAdapter({
+            url: app.url,
+            whoami: '/me',
+            backchannelLogoutPath: '/backchannel-logout',
+            logoutPath: '/logout',
+          }),
+          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], postLogoutRedirectUris: [`${app.url}/`] },
         });
         expect(verdicts(report)).toEqual({
           'happy-path': 'pass',
@@ -125,10 +135,17 @@ describe('the web app adapter (black box)', () => {
           'backchannel-logout-valid': 'pass',
           'backchannel-logout-alg-none': 'fail',
           'backchannel-logout-aud-wrong': 'fail',
+          'rp-logout': 'fail',
+          // It named the session it signed out of: its kept session is rp-logout's miss, not this case's.
+          'rp-logout-id-token-hint': 'pass',
         });
         const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
         expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
         expect(byId['error-description-escaped']!.reason).toContain('as HTML');
+        expect(byId['rp-logout']!.reason).toBe(
+          'failed a valid flow: (still-signed-in) after /logout, /me still answers as signed in (200)',
+        );
+        expect(byId['rp-logout']!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
         // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
         expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^a server error \(HTTP 500\)/);
         expect(report.passed).toBe(false);
