@@ -383,7 +383,7 @@ async function playCase(
     clientSecret: registration.clientSecret,
     redirectUri: options.fixedClient?.redirectUris[0] ?? options.redirectUri,
     postLogoutRedirectUri: options.fixedClient
-      ? (options.fixedClient.postLogoutRedirectUris?.[0] ?? '')
+      ? options.fixedClient.postLogoutRedirectUris?.[0]
       : options.postLogoutRedirectUri,
     tokenEndpointAuthMethod: registration.tokenEndpointAuthMethod,
     privateJwk: registration.privateJwk,

@@ -1,5 +1,6 @@
+import type { RequestRecord } from '../mock-idp/index.js';
 import type { CaseFacts } from './facts.js';
-import { describeRefusal } from './facts.js';
+import { describeRefusal, isLogoutRequest } from './facts.js';
 import type { ClientOutcome, ConformanceCase, JudgedOnCall, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
@@ -80,21 +81,30 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
   },
 };
 
+interface OptionalCall {
+  made: (facts: CaseFacts) => boolean;
+  /** Why the case says nothing when the client never made the call. */
+  skip: string;
+  /** What a failure before the call is. */
+  failedBefore: string;
+  /** A refusal at this request is the issuer's word on what the client sent, whatever the client then reports. */
+  refusedAt?: (record: RequestRecord) => boolean;
+}
+
 /** The requests a client may leave out (ConformanceCase.judgedOnCall): how the log shows one, and what says so. */
-const OPTIONAL_CALLS: Readonly<
-  Record<JudgedOnCall, { made: (facts: CaseFacts) => boolean; skip: string; calling: string }>
-> = {
+const OPTIONAL_CALLS: Readonly<Record<JudgedOnCall, OptionalCall>> = {
   userinfo: {
     made: (f) => f.calledUserinfo,
     skip: 'the client never called userinfo, so there is nothing to judge',
-    calling: 'calling userinfo',
+    failedBefore: 'failed before calling userinfo',
   },
   end_session: {
     made: (f) => f.endSession !== undefined,
     skip:
       'the client signs out without RP-initiated logout (no request to the end_session_endpoint), which ' +
       'the spec leaves to it',
-    calling: 'its logout request to the issuer',
+    failedBefore: 'its sign-out failed before any logout request to the issuer',
+    refusedAt: isLogoutRequest,
   },
 };
 
@@ -188,13 +198,16 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (call && !call.made(facts)) {
     if (outcome.ok) return done('skip', call.skip);
     if (refused) return notDelivered(refused);
+    // The kit could not start the action at all (the app's sign-out path answered 4xx): how it is set up, unknown.
+    if (outcome.code === 'action-refused') return notDelivered(rejection(outcome));
     // What it would have sent is the case: a failure before sending it is another case's miss.
     if (testCase.judgedBy === 'evidence')
-      return done('skip', `nothing to judge: the client failed before ${call.calling}: ${rejection(outcome)}`);
+      return done('skip', `nothing to judge: ${call.failedBefore}: ${rejection(outcome)}`);
     return input.hasFault
-      ? notDelivered(`the fault was never served: the client failed before ${call.calling}, where the fault is`)
-      : miss(`failed before ${call.calling}: ${rejection(outcome)}`);
+      ? notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`)
+      : miss(`${call.failedBefore}: ${rejection(outcome)}`);
   }
+  if (call?.refusedAt && facts.refusal && call.refusedAt(facts.refusal)) return notDelivered(refused!);
   // It started a valid login before the one the fault waits for, and failed it: a miss of its own, not an undelivered
   // fault, unless mock-idp refused it. A client that never reached the issuer stays "not delivered".
   const failedValidStep = !outcome.ok && outcome.code === 'valid-step-failed' && facts.authorization !== undefined;

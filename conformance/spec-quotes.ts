@@ -267,6 +267,12 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
     quote: 'JWS alg algorithm [JWA] REQUIRED for signing the ID Token issued to this Client.',
     url: 'https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata',
   },
+  'OWASP ASVS 4.0.3 V3.3.1': {
+    quote:
+      'Verify that logout and expiration invalidate the session token, such that the back button or a downstream ' +
+      'relying party does not resume an authenticated session, including across relying parties.',
+    url: 'https://github.com/OWASP/ASVS/blob/v4.0.3/4.0/en/0x12-V3-Session-management.md',
+  },
   'OWASP XSS': {
     quote:
       'Untrusted data (here a provider error_description) must be output-encoded for the HTML ' +

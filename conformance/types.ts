@@ -271,8 +271,11 @@ export interface CaseContext {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
-  /** The post_logout_redirect_uri registered for the client: where RP-initiated logout brings the browser back. */
-  postLogoutRedirectUri: string;
+  /**
+   * The post_logout_redirect_uri registered for the client: where RP-initiated logout brings the browser back. None
+   * for a fixed client that declares none (FixedClient.postLogoutRedirectUris).
+   */
+  postLogoutRedirectUri?: string | undefined;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** The private key for private_key_jwt, as a JWK. */
   privateJwk?: JWK | undefined;

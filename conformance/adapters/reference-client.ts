@@ -133,15 +133,18 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     async logout(context) {
       try {
         const state = randomBytes(16).toString('base64url');
+        const { postLogoutRedirectUri } = context;
         const { url } = await flowsFor(context).logout(USER, {
-          postLogoutRedirectUri: context.postLogoutRedirectUri,
+          ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
           state,
         });
         // No end_session_endpoint: the session here is over, and that is all the provider offers.
         if (!url) return { ok: true };
+        // Without a post-logout redirect URI the issuer's own signed-out page is where the browser stops.
         const back = await context.userAgent.navigate(url, {
-          until: (u) => u.href.startsWith(context.postLogoutRedirectUri),
+          ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
         });
+        if (!postLogoutRedirectUri) return { ok: true, finalUrl: back.url.href };
         // A provider's own logout URL (Auth0's /v2/logout) may carry no state to come back.
         const sentState = url.searchParams.get('state') === state;
         return !sentState || back.url.searchParams.get('state') === state

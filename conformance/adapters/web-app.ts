@@ -215,9 +215,10 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           };
         };
 
-  // Each case's login's browser, until the case signs its user out in it: a user signs out where they signed in.
+  // The last login's browser of each client, until the case signs its user out in it: a user signs out where they
+  // signed in. A case holds its client from its login to its sign-out (a fixed client runs one case at a time).
   const browsers = new Map<string, UserAgent>();
-  const browserKey = (context: CaseContext) => `${context.clientId} ${context.caseId}`;
+  const browserKey = (context: CaseContext) => context.clientId;
   const logoutPath = options.logoutPath;
   const logout =
     logoutPath === undefined
@@ -243,6 +244,19 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           if (refused) return refused;
           const finalUrl = landing.url.href;
           const status = landing.response?.status;
+          // Its own sign-out page refused the kit (404 for a wrong path, 403 for a form that wants its CSRF token):
+          // the kit never got to ask for the sign-out, so nothing is known of it.
+          if (status !== undefined && status >= 400 && status < 500 && landing.url.href === start.href)
+            return {
+              ok: false,
+              code: 'action-refused',
+              finalUrl,
+              page,
+              status,
+              message:
+                `the app answered ${options.logoutMethod ?? 'GET'} ${start.pathname} with ${status}: ` +
+                `"${readable(page ?? '')}"; check the sign-out path and method (logoutPath, logoutMethod)`,
+            };
           if (status !== undefined && status >= 500)
             return {
               ok: false,
@@ -259,7 +273,9 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
                 code: 'still-signed-in',
                 finalUrl,
                 page,
-                message: `after ${start.pathname}, ${whoami.pathname} still answers as signed in (${answer.status})`,
+                message:
+                  `the app's own session outlived its sign-out: after ${start.pathname}, ${whoami.pathname} still ` +
+                  `answers as signed in (${answer.status})`,
               };
           }
           return { ok: true, finalUrl, page };
@@ -272,7 +288,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       ? {
           logout,
           release(context: CaseContext) {
-            for (const key of browsers.keys()) if (key.startsWith(`${context.clientId} `)) browsers.delete(key);
+            browsers.delete(browserKey(context));
           },
         }
       : {}),

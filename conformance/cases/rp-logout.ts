@@ -1,7 +1,10 @@
+import type { RequestRecord } from '../../mock-idp/index.js';
 import { param } from '../facts.js';
 import { type ConformanceCase, defineCases, type Evidence } from '../types.js';
 
 const RPIL = 'OIDC RP-Initiated Logout 1.0';
+/** What makes ending the app's own session a MUST: RP-Initiated Logout leaves the RP's session to the RP. */
+const ASVS_LOGOUT = 'OWASP ASVS 4.0.3 V3.3.1';
 
 /** RP-initiated logout, where the issuer offers it and the client signs out through it. */
 const SIGNS_OUT: Pick<ConformanceCase, 'area' | 'script' | 'advertised' | 'judgedOnCall' | 'expect'> = {
@@ -13,26 +16,52 @@ const SIGNS_OUT: Pick<ConformanceCase, 'area' | 'script' | 'advertised' | 'judge
   expect: 'accept',
 };
 
+/** The case's logout request: its first request to the end_session_endpoint. */
+const logoutRequest = (log: readonly RequestRecord[]) => log.find((r) => r.route === 'end_session');
+
+/**
+ * The sign-out went through at the issuer: after the logout request, the issuer's confirmation (or its success page)
+ * answered. A client that sends the browser to the end_session_endpoint and stops there leaves the issuer's session
+ * alive.
+ */
+const endedAtIssuer: Evidence = (log) => {
+  const logout = logoutRequest(log);
+  if (!logout) return undefined;
+  const ended = log.some(
+    (r) =>
+      r.id > logout.id &&
+      (r.route === 'end_session_confirm' || r.route === 'end_session_success') &&
+      (r.status ?? 500) < 400,
+  );
+  return ended
+    ? undefined
+    : "its logout request was never followed through the issuer's confirmation: the issuer's session is not ended";
+};
+
 /**
  * The logout request names the session it ends with the ID token the issuer gave this login: without it the issuer
- * cannot tell whose session to end, and asks the user, or refuses to send the browser back.
+ * cannot tell whose session to end, and asks the user, or refuses to send the browser back. The hint must be that
+ * very token, byte for byte what the issuer signed: an empty value, a value that is no JWT, or another login's ID
+ * token names no session or another one.
  */
 const namesTheSession: Evidence = (log) => {
-  const logout = log.find((r) => r.route === 'end_session');
+  const logout = logoutRequest(log);
   if (!logout) return undefined;
   if (param(logout, 'id_token_hint') === undefined)
     return 'its logout request carried no id_token_hint, so the issuer cannot tell which session to end';
-  const hint = logout.tokens?.find((t) => t.kind === 'id_token_hint')?.claims;
-  const issued = log
-    .filter((r) => r.route === 'token' && r.id < logout.id)
-    .flatMap((r) => r.tokens ?? [])
-    .filter((t) => t.kind === 'id_token')
-    .map((t) => t.claims);
-  // Where sessions carry an id, the hint must name the session the user signs out of, not an older one.
-  const sids = new Set(issued.map((c) => c.sid).filter((sid) => typeof sid === 'string'));
-  if (typeof hint?.sid === 'string' && sids.size > 0 && !sids.has(hint.sid))
-    return `its id_token_hint names another session (sid ${hint.sid}) than the one it signs out of`;
-  return undefined;
+  const hint = logout.tokens?.find((t) => t.kind === 'id_token_hint');
+  if (!hint) return 'its id_token_hint is empty or not a JWT, so it names no session';
+  // The login it signs out of is the last code redeemed before the logout, and the ID tokens refreshes gave it since.
+  const before = log.filter((r) => r.route === 'token' && r.id < logout.id && (r.status ?? 500) < 400);
+  const login = before.findLastIndex((r) => param(r, 'grant_type') !== 'refresh_token');
+  const payload = JSON.stringify(hint.claims);
+  const ofThisLogin = before
+    .slice(Math.max(login, 0))
+    .some((r) => r.tokens?.some((t) => t.kind === 'id_token' && JSON.stringify(t.claims) === payload));
+  return ofThisLogin
+    ? undefined
+    : 'its id_token_hint is not an ID token the issuer gave the login it signs out of (an older session names ' +
+        'another one)';
 };
 
 export default defineCases(
@@ -40,9 +69,10 @@ export default defineCases(
     id: 'rp-logout',
     aliases: ['rp-init-logout', 'oidcc-client-test-rp-init-logout'],
     title: 'Signs out through the end_session_endpoint with a request the issuer accepts, and ends its own session',
-    refs: [`${RPIL} 2`, `${RPIL} 3`],
+    refs: [`${RPIL} 2`, `${RPIL} 3`, ASVS_LOGOUT],
     level: 'MUST',
     ...SIGNS_OUT,
+    evidence: endedAtIssuer,
   },
   {
     id: 'rp-logout-id-token-hint',

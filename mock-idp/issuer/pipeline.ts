@@ -12,6 +12,7 @@ import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
 import type { ModelStore } from './issuer-types.js';
 import { answerJsonWithoutFetch } from './json-answers.js';
+import { logoutByPost } from './logout-by-post.js';
 import { prefetchPresentedTokens } from './prefetch-tokens.js';
 import { storeOutageAs503 } from './store-outage.js';
 import { unroutedAsJson } from './unrouted.js';
@@ -93,6 +94,12 @@ export const PIPELINE: readonly Step[] = [
   },
   { name: 'unrouted as JSON', guarded: false, use: () => unroutedAsJson() },
   { name: 'unwrap presented tokens', guarded: true, use: (i) => unwrapPresentedTokens(i.quirkContext) },
+  // Inside the quirks, which see the POST as sent (Keycloak's logout rules read its form).
+  {
+    name: 'logout by POST',
+    guarded: true,
+    use: (i) => logoutByPost(() => i.quirkContext.routes.end_session),
+  },
   {
     name: 'headless login',
     guarded: true,

@@ -46,6 +46,13 @@ async function tokenOwner(provider: Provider, tokens: TokenFacade, value: string
   return found?.stored.clientId;
 }
 
+/** The one client a browser's session at the issuer was signed in to, or undefined when none or several were. */
+function soleSessionClient(session: unknown): string | undefined {
+  const authorizations = (session as { authorizations?: Record<string, unknown> } | undefined)?.authorizations;
+  const clients = Object.keys(authorizations ?? {});
+  return clients.length === 1 ? clients[0] : undefined;
+}
+
 /**
  * Fills the request record with what oidc-provider parsed: route, client, body
  * parameters and client authentication. It runs first and reads after the
@@ -71,6 +78,10 @@ export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade,
           basicClientId(authorization) ??
           // A resource API quirk names the client its token belongs to: keep it.
           record.clientId;
+        // A logout request may name no client (no id_token_hint, no client_id): the session it ends does, when that
+        // session was signed in to one client only.
+        if (record.clientId === undefined && record.route?.startsWith('end_session'))
+          record.clientId = soleSessionClient(oidc?.session);
         if (record.clientId === undefined) {
           const token =
             authorizationToken(authorization) ??

@@ -114,7 +114,7 @@ describe('mock-idp conform', () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toMatch(/redirect URI http:\/\/127\.0\.0\.1:\d+\/callback or .*, post-logout redirect URI/);
     expect(result.stderr).toContain(`, post-logout redirect URI ${app.url}/\n`);
-    expect(result.stdout).toMatch(/PASS\s+MUST\s+rp-logout\s+OIDC RP Logout 2 \+1\s+completed the flow/);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+rp-logout\s+OIDC RP Logout 2 \+2\s+completed the flow/);
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
       results: { id: string; verdict: string; calls: string[] }[];
     };

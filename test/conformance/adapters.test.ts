@@ -100,6 +100,28 @@ describe('the web app adapter (black box)', () => {
     }
   }, 60_000);
 
+  it("signs out with the app's POST, and calls a sign-out path the app refuses not delivered", async () => {
+    const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
+    try {
+      const judged = (logoutPath: string) =>
+        runConformance({
+          idp: idp(),
+          only: ['rp-logout', 'rp-logout-id-token-hint'],
+          adapter: webAppAdapter({ url: app.url, whoami: '/me', logoutPath, logoutMethod: 'POST' }),
+          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], postLogoutRedirectUris: [`${app.url}/`] },
+        });
+      expect(verdicts(await judged('/logout'))).toEqual({ 'rp-logout': 'pass', 'rp-logout-id-token-hint': 'pass' });
+      const wrongPath = await judged('/sign-out');
+      expect(verdicts(wrongPath)).toEqual({ 'rp-logout': 'not-delivered', 'rp-logout-id-token-hint': 'not-delivered' });
+      expect(wrongPath.results[0]!.reason).toBe(
+        '(action-refused) the app answered POST /sign-out with 404: "Not found"; check the sign-out path and method ' +
+          '(logoutPath, logoutMethod)',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it(
     'catches a web app that follows any return_to, renders error_description as HTML, takes any logout token and ' +
       'keeps its session after signing out',
@@ -143,7 +165,8 @@ describe('the web app adapter (black box)', () => {
         expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
         expect(byId['error-description-escaped']!.reason).toContain('as HTML');
         expect(byId['rp-logout']!.reason).toBe(
-          'failed a valid flow: (still-signed-in) after /logout, /me still answers as signed in (200)',
+          "failed a valid flow: (still-signed-in) the app's own session outlived its sign-out: after /logout, /me " +
+            'still answers as signed in (200)',
         );
         expect(byId['rp-logout']!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
         // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.

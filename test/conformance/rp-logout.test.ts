@@ -20,32 +20,70 @@ const verdicts = (report: ConformanceReport) =>
 const run = (adapter: ClientAdapter, issuer = 'generic') =>
   runConformance({ idp: idp(), issuer, adapter, only: RP_LOGOUT, jwksRefetchIntervalMs: 0 });
 
+interface SignOut {
+  /** What it sends as id_token_hint: the session's ID token (default), nothing, an empty value, a non-JWT, or the ID
+   * token of an earlier login in the same browser. */
+  hint?: 'session' | 'none' | 'empty' | 'garbage' | 'earlier-login';
+  /** Sends client_id beside the hint (default: only without a hint). */
+  clientId?: boolean;
+  postLogoutRedirectUri?: string | null;
+  method?: 'GET' | 'POST';
+  /** Sends the browser to the logout endpoint and no further: the issuer's confirmation is never submitted. */
+  stopAtIssuer?: boolean;
+}
+
 /**
- * openid-client 6 as its README signs a user out: buildEndSessionUrl with the session's ID token, or (`hint: false`)
- * with the client_id alone, then the browser of the login follows it back to the post-logout redirect URI.
+ * openid-client 6 as its README signs a user out: buildEndSessionUrl with the session's ID token, a post-logout
+ * redirect URI and a state, followed in the login's browser; the options make it send each kind of request a client
+ * might.
  */
-function openidClient(options: { hint?: boolean; postLogoutRedirectUri?: string } = {}): ClientAdapter {
-  const sessions = new Map<string, { config: client.Configuration; idToken: string | undefined }>();
+function openidClient(options: SignOut = {}): ClientAdapter {
+  const sessions = new Map<string, { config: client.Configuration; idTokens: string[] }>();
   return {
     name: 'openid-client 6',
     capabilities: ['issuer-url'],
     async run({ issuer, clientId, clientSecret, redirectUri, userAgent }) {
       const config = await discover(issuer, clientId, client.ClientSecretBasic(clientSecret));
-      const { tokens } = await codeFlow(config, { scope: 'openid', agent: userAgent, redirectUri });
-      sessions.set(clientId, { config, idToken: tokens.id_token });
-      return { ok: true, claims: tokens.claims() };
+      const idTokens: string[] = [];
+      // Signed in twice, the second time in the same browser: the earlier ID token names an earlier session.
+      for (let n = options.hint === 'earlier-login' ? 2 : 1; n > 0; n--) {
+        const { tokens } = await codeFlow(config, { scope: 'openid', agent: userAgent, redirectUri });
+        idTokens.push(tokens.id_token!);
+      }
+      sessions.set(clientId, { config, idTokens });
+      return { ok: true };
     },
     async logout(context: CaseContext) {
       const session = sessions.get(context.clientId)!;
       sessions.delete(context.clientId);
-      const postLogoutRedirectUri = options.postLogoutRedirectUri ?? context.postLogoutRedirectUri;
+      const postLogoutRedirectUri =
+        options.postLogoutRedirectUri === null
+          ? undefined
+          : (options.postLogoutRedirectUri ?? context.postLogoutRedirectUri!);
       const state = client.randomState();
-      const url = client.buildEndSessionUrl(session.config, {
-        post_logout_redirect_uri: postLogoutRedirectUri,
-        state,
-        ...(options.hint === false ? { client_id: context.clientId } : { id_token_hint: session.idToken! }),
+      const hint = {
+        session: session.idTokens.at(-1)!,
+        none: undefined,
+        empty: '',
+        garbage: 'a.b.c',
+        'earlier-login': session.idTokens[0]!,
+      }[options.hint ?? 'session'];
+      const params: Record<string, string> = {
+        ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri, state } : {}),
+        ...(hint !== undefined ? { id_token_hint: hint } : {}),
+        ...((options.clientId ?? hint === undefined) ? { client_id: context.clientId } : {}),
+      };
+      const url = client.buildEndSessionUrl(session.config, params);
+      if (options.stopAtIssuer) {
+        await context.userAgent.navigate(url, { until: (u) => u.pathname.endsWith('/confirm') });
+        return { ok: true };
+      }
+      const post = options.method === 'POST';
+      const back = await context.userAgent.navigate(post ? new URL(url.pathname, url) : url, {
+        ...(post ? { form: url.searchParams } : {}),
+        ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
       });
-      const back = await context.userAgent.navigate(url, { until: (u) => u.href.startsWith(postLogoutRedirectUri) });
+      if (!postLogoutRedirectUri) return { ok: true };
       return back.url.searchParams.get('state') === state
         ? { ok: true }
         : { ok: false, message: 'the post-logout redirect carried another state' };
@@ -74,13 +112,62 @@ describe('RP-initiated logout cases', () => {
   });
 
   it('warn a client that names no session (client_id only): RECOMMENDED, not required', async () => {
-    const report = await run(openidClient({ hint: false }));
+    const report = await run(openidClient({ hint: 'none' }));
     expect(verdicts(report)).toEqual({
       'rp-logout': 'pass: completed the flow',
       'rp-logout-id-token-hint':
         'warn: its logout request carried no id_token_hint, so the issuer cannot tell which session to end',
     });
     expect(report.passed).toBe(true);
+  });
+
+  it('pass a logout request sent by POST, which the issuer must take (RP-Initiated Logout 1.0 §2)', async () => {
+    const report = await run(openidClient({ method: 'POST' }));
+    expect(report.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['rp-logout', 'pass'],
+      ['rp-logout-id-token-hint', 'pass'],
+    ]);
+  });
+
+  it('find a logout request that names no client by the session it ends', async () => {
+    const report = await run(openidClient({ hint: 'none', clientId: false, postLogoutRedirectUri: null }));
+    expect(verdicts(report)).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-id-token-hint':
+        'warn: its logout request carried no id_token_hint, so the issuer cannot tell which session to end',
+    });
+  });
+
+  it('warn an empty id_token_hint, and one that names an earlier session', async () => {
+    const empty = await run(openidClient({ hint: 'empty', clientId: true }));
+    expect(verdicts(empty)['rp-logout-id-token-hint']).toBe(
+      'warn: its id_token_hint is empty or not a JWT, so it names no session',
+    );
+    const earlier = await run(openidClient({ hint: 'earlier-login' }));
+    expect(verdicts(earlier)).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-id-token-hint':
+        'warn: its id_token_hint is not an ID token the issuer gave the login it signs out of (an older session ' +
+        'names another one)',
+    });
+  });
+
+  it("fail a client that never takes the browser through the issuer's confirmation", async () => {
+    const report = await run(openidClient({ stopAtIssuer: true }));
+    expect(verdicts(report)).toEqual({
+      'rp-logout':
+        "fail: completed, but its logout request was never followed through the issuer's confirmation: the " +
+        "issuer's session is not ended",
+      'rp-logout-id-token-hint': 'pass: what it sent the issuer meets the rule',
+    });
+  });
+
+  it('call a hint the issuer refused not delivered, even when the client reports a sign-out', async () => {
+    const report = await run(openidClient({ hint: 'garbage', postLogoutRedirectUri: null }));
+    for (const result of report.results) {
+      expect(result.verdict, result.id).toBe('not-delivered');
+      expect(result.reason).toMatch(/^mock-idp refused the client's logout request \(400/);
+    }
   });
 
   it('call a post-logout redirect URI the issuer refused not delivered, never a pass', async () => {

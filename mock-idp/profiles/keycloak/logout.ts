@@ -33,7 +33,11 @@ export function keycloakLogoutRules(): Quirk {
           : undefined;
       if (!problem) return next();
       const record = recordOf(koa.req);
-      if (record) record.error = 'invalid_request';
+      if (record) {
+        record.error = 'invalid_request';
+        // Refused before oidc-provider names the route: the record still says what was refused.
+        record.route = 'end_session';
+      }
       koa.status = 400;
       koa.type = 'html';
       koa.body = page(
