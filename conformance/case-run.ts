@@ -454,7 +454,7 @@ async function playCase(
                 // client_id; a fixed client runs alone, so the issuer's own are its.
                 (options.fixedClient !== undefined &&
                   r.issuer === issuerName &&
-                  (isKeySetRequest(r) || r.route === 'discovery' || isLogoutRequest(r))),
+                  (isKeySetRequest(r) || r.route === 'discovery' || (isLogoutRequest(r) && r.clientId === undefined))),
             )
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));

@@ -33,6 +33,8 @@ export interface CaseFacts {
   usedAccessToken: boolean;
   /** Its first request to the end_session_endpoint (RP-initiated logout), where it named the session to end. */
   endSession: RequestRecord | undefined;
+  /** A request of its RP-initiated logout that the issuer refused, whatever came before it. */
+  logoutRefusal: RequestRecord | undefined;
 }
 
 /** A request parameter, from the body or the query; the first of a repeated one. */
@@ -118,6 +120,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
     endSession: log.find((r) => r.route === 'end_session'),
+    logoutRefusal: log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { RequestRecord } from '../mock-idp/index.js';
 import type { CaseFacts } from './facts.js';
-import { describeRefusal, isLogoutRequest } from './facts.js';
+import { describeRefusal } from './facts.js';
 import type { ClientOutcome, ConformanceCase, JudgedOnCall, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
@@ -87,8 +87,11 @@ interface OptionalCall {
   skip: string;
   /** What a failure before the call is. */
   failedBefore: string;
-  /** A refusal at this request is the issuer's word on what the client sent, whatever the client then reports. */
-  refusedAt?: (record: RequestRecord) => boolean;
+  /**
+   * Where the issuer refused the call: not delivered whatever the client then reports, unless the case's evidence
+   * shows the refusal was of the client's own making.
+   */
+  refusal?: (facts: CaseFacts) => RequestRecord | undefined;
 }
 
 /** The requests a client may leave out (ConformanceCase.judgedOnCall): how the log shows one, and what says so. */
@@ -104,7 +107,7 @@ const OPTIONAL_CALLS: Readonly<Record<JudgedOnCall, OptionalCall>> = {
       'the client signs out without RP-initiated logout (no request to the end_session_endpoint), which ' +
       'the spec leaves to it',
     failedBefore: 'its sign-out failed before any logout request to the issuer',
-    refusedAt: isLogoutRequest,
+    refusal: (f) => f.logoutRefusal,
   },
 };
 
@@ -198,6 +201,11 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (call && !call.made(facts)) {
     if (outcome.ok) return done('skip', call.skip);
     if (refused) return notDelivered(refused);
+    // The login before it failed: that step's own message says so.
+    if (outcome.code === 'valid-step-failed' && facts.authorization)
+      return testCase.judgedBy === 'evidence'
+        ? done('skip', `nothing to judge: ${outcome.message}`)
+        : miss(outcome.message);
     // The kit could not start the action at all (the app's sign-out path answered 4xx): how it is set up, unknown.
     if (outcome.code === 'action-refused') return notDelivered(rejection(outcome));
     // What it would have sent is the case: a failure before sending it is another case's miss.
@@ -207,7 +215,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
       ? notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`)
       : miss(`${call.failedBefore}: ${rejection(outcome)}`);
   }
-  if (call?.refusedAt && facts.refusal && call.refusedAt(facts.refusal)) return notDelivered(refused!);
+  const callRefused = call?.refusal?.(facts);
+  if (callRefused && !evidenceFailure) return notDelivered(describeRefusal(callRefused));
+  // A refusal of its own making explains the failure better than the page the client stopped on.
+  if (callRefused && !outcome.ok) return miss(`${evidenceFailure}; the client said ${rejection(outcome)}`);
   // It started a valid login before the one the fault waits for, and failed it: a miss of its own, not an undelivered
   // fault, unless mock-idp refused it. A client that never reached the issuer stays "not delivered".
   const failedValidStep = !outcome.ok && outcome.code === 'valid-step-failed' && facts.authorization !== undefined;

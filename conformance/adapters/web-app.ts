@@ -234,7 +234,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
             landing = await browser.navigate(start, {
               until: (url) => url.origin !== base.origin && url.origin !== idpOrigin,
               throwOnError: false,
-              ...(options.logoutMethod === 'POST' ? { form: new URLSearchParams() } : {}),
+              // From the app's own page, as its sign-out button would send it: apps that check Origin see theirs.
+              ...(options.logoutMethod === 'POST' ? { form: new URLSearchParams(), referer: new URL('/', base) } : {}),
             });
           } catch (error) {
             return browserFailure(error);
@@ -244,9 +245,16 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           if (refused) return refused;
           const finalUrl = landing.url.href;
           const status = landing.response?.status;
-          // Its own sign-out page refused the kit (404 for a wrong path, 403 for a form that wants its CSRF token):
-          // the kit never got to ask for the sign-out, so nothing is known of it.
-          if (status !== undefined && status >= 400 && status < 500 && landing.url.href === start.href)
+          // Its own pages refused the kit before the browser ever reached the issuer (404 for a wrong path, 403 for a
+          // form that wants its CSRF token): the kit never got to ask for the sign-out, so nothing is known of it.
+          const reachedIssuer = landing.hops.some((hop) => hop.origin === idpOrigin);
+          if (
+            status !== undefined &&
+            status >= 400 &&
+            status < 500 &&
+            !reachedIssuer &&
+            landing.url.origin === base.origin
+          )
             return {
               ok: false,
               code: 'action-refused',
@@ -254,7 +262,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
               page,
               status,
               message:
-                `the app answered ${options.logoutMethod ?? 'GET'} ${start.pathname} with ${status}: ` +
+                `the app answered ${options.logoutMethod ?? 'GET'} ${start.pathname} with ${status}` +
+                `${landing.url.pathname === start.pathname ? '' : ` at ${landing.url.pathname}`}: ` +
                 `"${readable(page ?? '')}"; check the sign-out path and method (logoutPath, logoutMethod)`,
             };
           if (status !== undefined && status >= 500)

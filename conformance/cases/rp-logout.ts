@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { param } from '../facts.js';
+import { isLogoutRequest, param } from '../facts.js';
 import { type ConformanceCase, defineCases, type Evidence } from '../types.js';
 
 const RPIL = 'OIDC RP-Initiated Logout 1.0';
@@ -20,6 +20,22 @@ const SIGNS_OUT: Pick<ConformanceCase, 'area' | 'script' | 'advertised' | 'judge
 const logoutRequest = (log: readonly RequestRecord[]) => log.find((r) => r.route === 'end_session');
 
 /**
+ * The issuer refused the logout request for what the client sent as the session's name (a hint that is no ID token of
+ * its own, a client_id the hint contradicts) or for naming none where the issuer needs one (Keycloak): the client's
+ * miss, not the kit's set-up. A post-logout redirect URI or a client the issuer does not know is the set-up's.
+ */
+const OWN_FAULT = /id_token_hint|Either the parameter|Invalid parameter: redirect_uri/;
+
+const refusal = (log: readonly RequestRecord[]) => log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400);
+
+/** Why the issuer refused the logout request, when that refusal is of the client's own making. */
+function refusedForWhatItSent(log: readonly RequestRecord[]): string | undefined {
+  const refused = refusal(log);
+  const why = refused?.errorDescription;
+  return refused && why && OWN_FAULT.test(why) ? `${refused.status} ${refused.error}: ${why}` : undefined;
+}
+
+/**
  * The sign-out went through at the issuer: after the logout request, the issuer's confirmation (or its success page)
  * answered. A client that sends the browser to the end_session_endpoint and stops there leaves the issuer's session
  * alive.
@@ -27,6 +43,10 @@ const logoutRequest = (log: readonly RequestRecord[]) => log.find((r) => r.route
 const endedAtIssuer: Evidence = (log) => {
   const logout = logoutRequest(log);
   if (!logout) return undefined;
+  const refused = refusedForWhatItSent(log);
+  if (refused) return `the issuer refused its logout request (${refused}), so the issuer's session is not ended`;
+  // Any other refusal is the set-up's (a post-logout redirect URI never registered): not delivered, not a miss.
+  if (refusal(log)) return undefined;
   const ended = log.some(
     (r) =>
       r.id > logout.id &&
@@ -41,23 +61,25 @@ const endedAtIssuer: Evidence = (log) => {
 /**
  * The logout request names the session it ends with the ID token the issuer gave this login: without it the issuer
  * cannot tell whose session to end, and asks the user, or refuses to send the browser back. The hint must be that
- * very token, byte for byte what the issuer signed: an empty value, a value that is no JWT, or another login's ID
- * token names no session or another one.
+ * very token, as the issuer signed it: an empty value, a value that is no JWT, or another login's ID token names no
+ * session or another one.
  */
 const namesTheSession: Evidence = (log) => {
   const logout = logoutRequest(log);
   if (!logout) return undefined;
   if (param(logout, 'id_token_hint') === undefined)
     return 'its logout request carried no id_token_hint, so the issuer cannot tell which session to end';
+  const refused = refusedForWhatItSent(log);
+  if (refused) return `the issuer refused the logout request for its id_token_hint (${refused})`;
   const hint = logout.tokens?.find((t) => t.kind === 'id_token_hint');
   if (!hint) return 'its id_token_hint is empty or not a JWT, so it names no session';
   // The login it signs out of is the last code redeemed before the logout, and the ID tokens refreshes gave it since.
   const before = log.filter((r) => r.route === 'token' && r.id < logout.id && (r.status ?? 500) < 400);
-  const login = before.findLastIndex((r) => param(r, 'grant_type') !== 'refresh_token');
-  const payload = JSON.stringify(hint.claims);
+  const login = before.findLastIndex((r) => param(r, 'grant_type') === 'authorization_code' || param(r, 'code'));
+  // Two logins can be given ID tokens with the same claims (no jti, the same second): the digest tells them apart.
   const ofThisLogin = before
     .slice(Math.max(login, 0))
-    .some((r) => r.tokens?.some((t) => t.kind === 'id_token' && JSON.stringify(t.claims) === payload));
+    .some((r) => r.tokens?.some((t) => t.kind === 'id_token' && t.sha256 === hint.sha256));
   return ofThisLogin
     ? undefined
     : 'its id_token_hint is not an ID token the issuer gave the login it signs out of (an older session names ' +

@@ -78,6 +78,12 @@ export const PIPELINE: readonly Step[] = [
     use: (i) => (i.tokens.shared ? prefetchPresentedTokens(i.tokens) : undefined),
   },
   { name: 'scenario faults', guarded: true, use: (i) => scenarioMiddleware(i.scenarios) },
+  // Outside the quirks, so that a provider's logout rules (Keycloak's, Entra's hints) meet one shape of request.
+  {
+    name: 'logout by POST',
+    guarded: false,
+    use: (i) => logoutByPost(() => i.quirkContext.routes.end_session),
+  },
   // Outside the quirks, so that the authorization errors they send themselves lose iss too.
   {
     name: 'no iss on authorization responses',
@@ -94,12 +100,6 @@ export const PIPELINE: readonly Step[] = [
   },
   { name: 'unrouted as JSON', guarded: false, use: () => unroutedAsJson() },
   { name: 'unwrap presented tokens', guarded: true, use: (i) => unwrapPresentedTokens(i.quirkContext) },
-  // Inside the quirks, which see the POST as sent (Keycloak's logout rules read its form).
-  {
-    name: 'logout by POST',
-    guarded: true,
-    use: (i) => logoutByPost(() => i.quirkContext.routes.end_session),
-  },
   {
     name: 'headless login',
     guarded: true,

@@ -1,7 +1,7 @@
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { errors, interactionPolicy } from 'oidc-provider';
 import type { IssuerConfig } from '../config/schema.js';
-import { noteOutbound } from '../kernel/evidence.js';
+import { noteOutbound, recordOf } from '../kernel/evidence.js';
 import type { Profile, ProfileContext } from '../kernel/plugin-types.js';
 import { DEFAULT_ROUTES } from '../kernel/routes.js';
 import type { SigningKey } from '../keys/key-set.js';
@@ -246,6 +246,12 @@ export function buildProviderConfig(input: ProviderConfigInput): Configuration {
       },
     },
     renderError: (ctx, out, error) => {
+      // An error shown as a page says why in the log too, as a JSON error does.
+      const record = recordOf(ctx.req);
+      if (record) {
+        record.error = out.error;
+        if (out.error_description) record.errorDescription = out.error_description;
+      }
       const help = helpFor(input.errorHelp, error as { error?: string; error_detail?: string }, requestParams(ctx));
       ctx.type = 'html';
       ctx.body = errorPage(out.error, out.error_description, help?.html);

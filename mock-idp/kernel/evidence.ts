@@ -17,6 +17,20 @@ export function recordOf(req: IncomingMessage): RequestRecord | undefined {
   return (req as IncomingMessage & { [RECORD]?: RequestRecord })[RECORD];
 }
 
+const POSTED = Symbol.for('mock-idp.posted-form');
+
+/**
+ * A form the client posted that oidc-provider is handed in another shape (a logout POST taken as its GET): the
+ * record decodes the tokens the client sent from it, not from what a quirk then made of them.
+ */
+export function notePostedForm(req: IncomingMessage, params: Record<string, string>): void {
+  (req as IncomingMessage & { [POSTED]?: Record<string, string> })[POSTED] = params;
+}
+
+function postedForm(req: IncomingMessage): Record<string, string> {
+  return (req as IncomingMessage & { [POSTED]?: Record<string, string> })[POSTED] ?? {};
+}
+
 /** A non-empty string parameter. */
 const parameter = (params: Record<string, unknown>, name: string) =>
   typeof params[name] === 'string' && params[name] ? (params[name] as string) : undefined;
@@ -47,7 +61,7 @@ async function tokenOwner(provider: Provider, tokens: TokenFacade, value: string
 }
 
 /** The one client a browser's session at the issuer was signed in to, or undefined when none or several were. */
-function soleSessionClient(session: unknown): string | undefined {
+export function soleSessionClient(session: unknown): string | undefined {
   const authorizations = (session as { authorizations?: Record<string, unknown> } | undefined)?.authorizations;
   const clients = Object.keys(authorizations ?? {});
   return clients.length === 1 ? clients[0] : undefined;
@@ -61,6 +75,9 @@ function soleSessionClient(session: unknown): string | undefined {
 export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade, provider: () => Provider): Middleware {
   return async (ctx, next) => {
     const record = recordOf(ctx.req);
+    // The query as the client sent it, where it can carry a token to decode: a quirk may hand oidc-provider another
+    // (Entra's logout hint). Tested on the raw string, so most requests parse nothing.
+    const sentQuery = ctx.querystring.includes('_token') ? { ...ctx.query } : undefined;
     try {
       await next();
     } finally {
@@ -113,7 +130,7 @@ export function evidenceMiddleware(issuerName: string, tokenFacade: TokenFacade,
         }
         // Decoded without signatures, so the log shows what was issued and presented without keeping anything usable.
         const tokens = [
-          ...presentedTokens({ ...(ctx.query as Record<string, unknown>), ...body }),
+          ...presentedTokens({ ...(sentQuery ?? {}), ...body, ...postedForm(ctx.req) }),
           ...(record.route === 'token' && ctx.status < 400 ? issuedTokens(ctx.body) : []),
         ];
         if (tokens.length) record.tokens = tokens;

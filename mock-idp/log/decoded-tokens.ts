@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 export type TokenKind = 'id_token' | 'access_token' | 'id_token_hint' | 'logout_token';
@@ -7,7 +8,15 @@ export interface DecodedToken {
   kind: TokenKind;
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
+  /**
+   * For an ID token and an id_token_hint: the SHA-256 of the JWT as sent (base64url), which tells whether a hint is
+   * a token the issuer gave, where two ID tokens may carry the same claims. A digest, so nothing usable is kept.
+   */
+  sha256?: string | undefined;
 }
+
+/** The kinds a log fingerprints: an id_token_hint is judged by the ID token it names. */
+const FINGERPRINTED: ReadonlySet<TokenKind> = new Set(['id_token', 'id_token_hint']);
 
 export function decodeToken(kind: TokenKind, value: unknown): DecodedToken | undefined {
   if (typeof value !== 'string' || value.split('.').length !== 3) return undefined;
@@ -16,6 +25,7 @@ export function decodeToken(kind: TokenKind, value: unknown): DecodedToken | und
       kind,
       header: decodeProtectedHeader(value) as Record<string, unknown>,
       claims: decodeJwt(value) as Record<string, unknown>,
+      ...(FINGERPRINTED.has(kind) ? { sha256: createHash('sha256').update(value).digest('base64url') } : {}),
     };
   } catch {
     return undefined; // opaque, or not a JWT at all: nothing to decode

@@ -20,6 +20,8 @@ export function editIdToken(options: {
   name: string;
   description: string;
   edit(token: IdTokenEdit, koa: KoaContextWithOIDC, ctx: QuirkContext): void | Promise<void>;
+  /** Told of each ID token as issued and as oidc-provider made it, for a profile that must know it again. */
+  resigned?(issued: string, original: string, ctx: QuirkContext): void;
 }): Quirk {
   return reshapeResponse({
     name: options.name,
@@ -28,9 +30,9 @@ export function editIdToken(options: {
     when: 'success',
     async reshape(body, koa, ctx) {
       if (typeof body.id_token !== 'string') return;
-      body.id_token = await resignIdToken(body.id_token, body.access_token, ctx, (token) =>
-        options.edit(token, koa, ctx),
-      );
+      const original = body.id_token;
+      body.id_token = await resignIdToken(original, body.access_token, ctx, (token) => options.edit(token, koa, ctx));
+      options.resigned?.(body.id_token as string, original, ctx);
     },
   });
 }

@@ -10,7 +10,7 @@ import { fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client
 import { useIdp } from '../helpers/idp.js';
 import { codeFlow, discover } from '../helpers/login.js';
 
-const idp = useIdp({ profiles: ['generic', 'gitlab'] });
+const idp = useIdp({ profiles: ['generic', 'gitlab', 'keycloak'] });
 
 const RP_LOGOUT = ['rp-logout', 'rp-logout-id-token-hint'];
 
@@ -24,7 +24,7 @@ interface SignOut {
   /** What it sends as id_token_hint: the session's ID token (default), nothing, an empty value, a non-JWT, or the ID
    * token of an earlier login in the same browser. */
   hint?: 'session' | 'none' | 'empty' | 'garbage' | 'earlier-login';
-  /** Sends client_id beside the hint (default: only without a hint). */
+  /** Sends client_id, as buildEndSessionUrl always does (default); false strips it, as a hand-built URL may. */
   clientId?: boolean;
   postLogoutRedirectUri?: string | null;
   method?: 'GET' | 'POST';
@@ -71,9 +71,9 @@ function openidClient(options: SignOut = {}): ClientAdapter {
       const params: Record<string, string> = {
         ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri, state } : {}),
         ...(hint !== undefined ? { id_token_hint: hint } : {}),
-        ...((options.clientId ?? hint === undefined) ? { client_id: context.clientId } : {}),
       };
       const url = client.buildEndSessionUrl(session.config, params);
+      if (options.clientId === false) url.searchParams.delete('client_id');
       if (options.stopAtIssuer) {
         await context.userAgent.navigate(url, { until: (u) => u.pathname.endsWith('/confirm') });
         return { ok: true };
@@ -139,7 +139,7 @@ describe('RP-initiated logout cases', () => {
   });
 
   it('warn an empty id_token_hint, and one that names an earlier session', async () => {
-    const empty = await run(openidClient({ hint: 'empty', clientId: true }));
+    const empty = await run(openidClient({ hint: 'empty' }));
     expect(verdicts(empty)['rp-logout-id-token-hint']).toBe(
       'warn: its id_token_hint is empty or not a JWT, so it names no session',
     );
@@ -162,12 +162,33 @@ describe('RP-initiated logout cases', () => {
     });
   });
 
-  it('call a hint the issuer refused not delivered, even when the client reports a sign-out', async () => {
+  it('fail a logout the issuer refused for the hint sent, even when the client reports success', async () => {
     const report = await run(openidClient({ hint: 'garbage', postLogoutRedirectUri: null }));
-    for (const result of report.results) {
-      expect(result.verdict, result.id).toBe('not-delivered');
-      expect(result.reason).toMatch(/^mock-idp refused the client's logout request \(400/);
-    }
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    expect(byId['rp-logout']!.verdict).toBe('fail');
+    expect(byId['rp-logout']!.reason).toMatch(
+      new RegExp(
+        /^completed, but the issuer refused its logout request \(400 invalid_request: could not decode id_token_hint/
+          .source + /.*\), so the issuer's session is not ended$/.source,
+      ),
+    );
+    expect(byId['rp-logout-id-token-hint']!.verdict).toBe('warn');
+    expect(byId['rp-logout-id-token-hint']!.reason).toMatch(
+      /^the issuer refused the logout request for its id_token_hint \(400 invalid_request: could not decode/,
+    );
+  });
+
+  it("fail a Keycloak logout naming no client beside its post-logout redirect URI, in Keycloak's words", async () => {
+    const report = await run(openidClient({ hint: 'none', clientId: false }), 'keycloak');
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    // The refused request named no client: mock-idp found it by the session it would have ended.
+    expect(byId['rp-logout']!.calls).toContain('end_session');
+    expect(byId['rp-logout']!.verdict).toBe('fail');
+    expect(byId['rp-logout']!.reason).toContain(
+      "the issuer refused its logout request (400 invalid_request: Either the parameter 'client_id' or the parameter " +
+        "'id_token_hint' is required when 'post_logout_redirect_uri' is used.)",
+    );
+    expect(byId['rp-logout-id-token-hint']!.verdict).toBe('warn');
   });
 
   it('call a post-logout redirect URI the issuer refused not delivered, never a pass', async () => {

@@ -45,23 +45,40 @@ describe('RP-initiated logout by POST (RP-Initiated Logout 1.0 §2: GET and POST
     expect(await answer.text()).toContain('post_logout_redirect_uri not registered');
   });
 
-  it("keeps a provider's own logout rules for a POST (Keycloak's message)", async () => {
+  it('takes a POST on a profile with its own logout path (Keycloak), its rules applied to the form', async () => {
     const keycloak = idp().issuers.keycloak!;
-    const answer = await fetch(`${keycloak}/protocol/openid-connect/logout`, {
-      method: 'POST',
-      body: new URLSearchParams({ post_logout_redirect_uri: SIGNED_OUT }),
-    });
-    expect(answer.status).toBe(400);
-    expect(await answer.text()).toContain('Either the parameter &#39;client_id&#39;');
+    const logout = `${keycloak}/protocol/openid-connect/logout`;
+    const post = (params: Record<string, string>) =>
+      fetch(logout, { method: 'POST', body: new URLSearchParams(params), redirect: 'manual' });
+    const taken = await post({ client_id: 'keycloak-web', post_logout_redirect_uri: SIGNED_OUT });
+    const asGet = await fetch(
+      `${logout}?${new URLSearchParams({ client_id: 'keycloak-web', post_logout_redirect_uri: SIGNED_OUT })}`,
+    );
+    expect(taken.status).toBe(200);
+    expect(asGet.status).toBe(200);
+    const refused = await post({ post_logout_redirect_uri: SIGNED_OUT });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Either the parameter &#39;client_id&#39;');
   });
 
-  it('answers a POST that is no form with a JSON error, not a 500', async () => {
-    const answer = await fetch(`${idp().issuers.generic}/session/end`, {
+  it('answers a POST that is no form, or a repeated parameter, with an OAuth error, not a 500', async () => {
+    const endpoint = `${idp().issuers.generic}/session/end`;
+    const json = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"id_token_hint":"x"}',
     });
-    expect(answer.status).toBe(404);
-    expect(await answer.json()).toMatchObject({ error: 'not_found' });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'the logout endpoint takes a GET, or a POST of an application/x-www-form-urlencoded form',
+    });
+    const repeated = await fetch(endpoint, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_id=generic-basic&client_id=generic-post',
+    });
+    expect(repeated.status).toBe(400);
+    expect(await repeated.text()).toContain('client_id');
   });
 });

@@ -6,7 +6,7 @@ import { entraErrors } from './errors.js';
 import { entraJwks, entraMetadata } from './metadata.js';
 import { entraScopes } from './scopes.js';
 import { HOME_TENANT } from './tenant.js';
-import { entraAccessTokens, entraIdToken, entraTokenResponse } from './tokens.js';
+import { entraAccessTokens, entraIdToken, entraLogoutHint, entraTokenResponse } from './tokens.js';
 
 /**
  * Microsoft Entra ID's v2.0 endpoints for one tenant segment: common,
@@ -99,5 +99,6 @@ export default defineProfile({
     // Outside the access token quirk: at_hash is computed over the JWT access token.
     entraIdToken(),
     entraAccessTokens(),
+    entraLogoutHint(),
   ],
 });

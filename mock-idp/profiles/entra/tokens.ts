@@ -26,6 +26,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  */
 export function entraIdToken(): Quirk {
   return editIdToken({
+    // Their iss is not the issuer's own identifier: the logout endpoint knows them by the token oidc-provider made.
+    resigned: (issued, original, ctx) => issuedIdTokens(ctx).set(issued, original),
     name: 'entra-id-token',
     description:
       'ID tokens carry ver "2.0", tid and the tenant\'s own iss (the user\'s tenant on common/organizations)',
@@ -41,6 +43,36 @@ export function entraIdToken(): Quirk {
       p.uti = opaque(16);
     },
   });
+}
+
+/**
+ * The ID tokens this issuer gave, each with the token oidc-provider made before its claims became Entra's. Bounded:
+ * a hint older than the last thousand logins on the issuer is refused, as a forged one is.
+ */
+const issuedIdTokens = (ctx: QuirkContext) => ctx.tokens.memo('entra-id-tokens', 1000, 24 * 3600);
+
+/**
+ * Entra takes its own ID tokens as id_token_hint at its logout endpoint. Their iss names the user's tenant, so
+ * oidc-provider, which checks a hint's iss against this issuer's identifier, would refuse every one: a hint this
+ * issuer gave is handed on as the token oidc-provider made. Any other hint reaches oidc-provider as sent.
+ */
+export function entraLogoutHint(): Quirk {
+  return {
+    name: 'entra-logout-hint',
+    description: "its ID tokens, whose iss names the user's tenant, are taken as id_token_hint at logout",
+    // A logout POST reaches the quirks as its GET (the pipeline's logout by POST).
+    middleware: (ctx) => (koa, next) => {
+      if (koa.path !== ctx.routes.end_session || koa.method !== 'GET') return next();
+      const params = new URLSearchParams(koa.querystring);
+      const hint = params.get('id_token_hint');
+      const original = hint ? issuedIdTokens(ctx).get(hint) : undefined;
+      if (original) {
+        params.set('id_token_hint', original);
+        koa.querystring = params.toString();
+      }
+      return next();
+    },
+  };
 }
 
 /** api://<guid> and bare GUIDs name an app by its id, which v2.0 tokens carry as aud. */

@@ -1,4 +1,4 @@
-import { recordOf } from '../../kernel/evidence.js';
+import { recordOf, soleSessionClient } from '../../kernel/evidence.js';
 import { peekFormBody } from '../../kernel/form-body.js';
 import { escapeHtml, page } from '../../kernel/html.js';
 import type { Quirk } from '../../kernel/plugin-types.js';
@@ -34,9 +34,12 @@ export function keycloakLogoutRules(): Quirk {
       if (!problem) return next();
       const record = recordOf(koa.req);
       if (record) {
+        // Refused before oidc-provider reads it: the record still says what was refused, why, and whose it was (a
+        // request naming no client belongs to the client of the session it would have ended).
         record.error = 'invalid_request';
-        // Refused before oidc-provider names the route: the record still says what was refused.
+        record.errorDescription = problem;
         record.route = 'end_session';
+        record.clientId ??= params.get('client_id') ?? soleSessionClient(await ctx.provider().Session.get(koa));
       }
       koa.status = 400;
       koa.type = 'html';

@@ -229,6 +229,25 @@ describe('entra: tokens', () => {
   );
 });
 
+describe('entra: logout', () => {
+  it('takes its own ID token, whose iss names the tenant, as id_token_hint; a forged one is refused', async () => {
+    const { code, verifier } = await login(common, { user: MEGAN.username });
+    const idToken = String((await json(await redeem(common, code, verifier))).id_token);
+    const logout = (hint: string) =>
+      fetch(`${common}/oauth2/v2.0/logout?${new URLSearchParams({ id_token_hint: hint })}`, { redirect: 'manual' });
+    expect((await logout(idToken)).status).toBe(200);
+    // The same claims under another signature: not a token this issuer gave.
+    const [header, payload] = idToken.split('.');
+    const forged = await logout(`${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`);
+    expect(forged.status).toBe(400);
+    // The request log keeps the hint the client sent, not the token oidc-provider was handed.
+    const record = idp()
+      .requests.list({ issuer: 'entra', route: 'end_session' })
+      .find((r) => r.status === 200)!;
+    expect(record.tokens?.[0]?.claims.iss).toBe(`${common.replace(/common$/, FABRIKAM)}/v2.0`);
+  });
+});
+
 describe('entra: errors in the AADSTS shape', () => {
   it('a wrong client secret: 401 invalid_client AADSTS7000215 with trace and correlation ids', async () => {
     const correlation = randomUUID();
