@@ -70,6 +70,14 @@ export const isKeySetRequest = (r: RequestRecord): boolean => r.route === 'jwks'
  */
 export const isLogoutRequest = (r: RequestRecord): boolean => r.route?.startsWith('end_session') === true;
 
+/** The client's first request to the end_session_endpoint, where it named the session to end. */
+export const firstLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
+  log.find((r) => r.route === 'end_session');
+
+/** A request of its RP-initiated logout that the issuer refused (no fault of the kit's made it fail). */
+export const refusedLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
+  log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length);
+
 /** A nonce only protects where an ID token comes back to carry it: with scope openid. */
 export const sendsCheckableNonce = (r: RequestRecord | undefined): boolean =>
   param(r, 'nonce') !== undefined && (param(r, 'scope') ?? '').split(' ').includes('openid');
@@ -119,8 +127,8 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
-    endSession: log.find((r) => r.route === 'end_session'),
-    logoutRefusal: log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length),
+    endSession: firstLogoutRequest(log),
+    logoutRefusal: refusedLogoutRequest(log),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { isLogoutRequest, param } from '../facts.js';
+import { firstLogoutRequest, param, refusedLogoutRequest } from '../facts.js';
 import { type ConformanceCase, defineCases, type Evidence } from '../types.js';
 
 const RPIL = 'OIDC RP-Initiated Logout 1.0';
@@ -16,9 +16,6 @@ const SIGNS_OUT: Pick<ConformanceCase, 'area' | 'script' | 'advertised' | 'judge
   expect: 'accept',
 };
 
-/** The case's logout request: its first request to the end_session_endpoint. */
-const logoutRequest = (log: readonly RequestRecord[]) => log.find((r) => r.route === 'end_session');
-
 /**
  * The issuer refused the logout request for what the client sent as the session's name (a hint that is no ID token of
  * its own, a client_id the hint contradicts) or for naming none where the issuer needs one (Keycloak): the client's
@@ -26,11 +23,9 @@ const logoutRequest = (log: readonly RequestRecord[]) => log.find((r) => r.route
  */
 const OWN_FAULT = /id_token_hint|Either the parameter|Invalid parameter: redirect_uri/;
 
-const refusal = (log: readonly RequestRecord[]) => log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400);
-
 /** Why the issuer refused the logout request, when that refusal is of the client's own making. */
 function refusedForWhatItSent(log: readonly RequestRecord[]): string | undefined {
-  const refused = refusal(log);
+  const refused = refusedLogoutRequest(log);
   const why = refused?.errorDescription;
   return refused && why && OWN_FAULT.test(why) ? `${refused.status} ${refused.error}: ${why}` : undefined;
 }
@@ -41,12 +36,12 @@ function refusedForWhatItSent(log: readonly RequestRecord[]): string | undefined
  * alive.
  */
 const endedAtIssuer: Evidence = (log) => {
-  const logout = logoutRequest(log);
+  const logout = firstLogoutRequest(log);
   if (!logout) return undefined;
   const refused = refusedForWhatItSent(log);
   if (refused) return `the issuer refused its logout request (${refused}), so the issuer's session is not ended`;
   // Any other refusal is the set-up's (a post-logout redirect URI never registered): not delivered, not a miss.
-  if (refusal(log)) return undefined;
+  if (refusedLogoutRequest(log)) return undefined;
   const ended = log.some(
     (r) =>
       r.id > logout.id &&
@@ -65,7 +60,7 @@ const endedAtIssuer: Evidence = (log) => {
  * session or another one.
  */
 const namesTheSession: Evidence = (log) => {
-  const logout = logoutRequest(log);
+  const logout = firstLogoutRequest(log);
   if (!logout) return undefined;
   if (param(logout, 'id_token_hint') === undefined)
     return 'its logout request carried no id_token_hint, so the issuer cannot tell which session to end';
