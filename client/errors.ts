@@ -108,6 +108,20 @@ export class CallbackError extends RelyingPartyError {
   }
 }
 
+export type ThirdPartyLoginErrorCode = 'initiate_login_invalid' | 'initiate_login_iss_unknown';
+
+/**
+ * A login initiation request (OIDC Core 4) the client will not act on: no iss, a repeated parameter, or an issuer
+ * it is not configured for, which would have it start a login wherever a link points.
+ */
+export class ThirdPartyLoginError extends RelyingPartyError {
+  declare readonly code: ThirdPartyLoginErrorCode;
+
+  constructor(code: ThirdPartyLoginErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
 export type DiscoveryErrorCode =
   | 'discovery_failed'
   | 'discovery_issuer_mismatch'

@@ -26,7 +26,9 @@ export type Flaw =
   | 'refresh-token-verified-with-jwks'
   | 'tenantid-literal'
   | 'tenantid-any-tenant'
-  | 'keycloak-roles-any-client';
+  | 'keycloak-roles-any-client'
+  | 'drop-login-hint'
+  | 'follow-any-target-link';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

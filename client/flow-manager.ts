@@ -23,6 +23,7 @@ import { type LogoutUrlBuilder, rpInitiatedLogout } from './logout.js';
 import { MemoryStateStore } from './memory-state-store.js';
 import { type ExplicitEndpoints, isLoopback, ProviderMetadata, type ServerMetadata } from './provider-metadata.js';
 import { type Clock, type StateStore, systemClock } from './state-store.js';
+import { readThirdPartyLogin } from './third-party-login.js';
 import { exchangeAuthorizationCode, refreshTokenGrant, type TokenClient } from './token-exchange.js';
 import type { Tokens } from './tokens.js';
 import { fetchUserinfo } from './userinfo.js';
@@ -40,6 +41,11 @@ export interface FlowManagerOptions {
   clientId: string;
   clientAuth: ClientAuthentication;
   redirectUri: string;
+  /**
+   * The origins a third-party login's target_link_uri may send the user to after the login (OIDC Core 4). Default:
+   * the redirect URI's origin.
+   */
+  targetLinkOrigins?: readonly string[];
   /** Default ['openid'] for OIDC, none for plain OAuth 2. */
   scope?: string | readonly string[];
   /** ' ' by the standard; ',' for Stack Exchange. */
@@ -122,6 +128,8 @@ export interface FlowResult {
   tokens: Tokens;
   /** The validated ID token claims; undefined for plain OAuth 2. */
   claims: IdTokenClaims | undefined;
+  /** Where a third-party login asked the user to go next, once checked to be one of the app's own origins. */
+  targetLinkUri?: string;
 }
 
 interface PendingAuthorization {
@@ -131,6 +139,7 @@ interface PendingAuthorization {
   redirectUri: string;
   maxAge?: number;
   responseMode?: 'form_post';
+  targetLinkUri?: string;
 }
 
 interface SessionRecord {
@@ -309,7 +318,35 @@ export class FlowManager {
   }
 
   /** Begins a login: saves state, nonce and PKCE verifier, returns where to send the browser. */
-  async start(userKey: string, options: StartOptions = {}): Promise<URL> {
+  start(userKey: string, options: StartOptions = {}): Promise<URL> {
+    return this.#begin(userKey, options, {});
+  }
+
+  /**
+   * Begins a login a third party asked for at the app's login initiation endpoint (OIDC Core 4, the client's
+   * initiate_login_uri): the request's iss must be this client's issuer, its login_hint is passed on, and its
+   * target_link_uri comes back from finish() only when it points at one of targetLinkOrigins.
+   */
+  async startFromThirdParty(userKey: string, request: URLSearchParams, options: StartOptions = {}): Promise<URL> {
+    checkUserKey(userKey);
+    const core = this.#core;
+    const metadata = await core.metadata.get();
+    const login = readThirdPartyLogin(request, {
+      issuers: [...new Set([metadata.issuer, ...(core.options.issuer ? [core.options.issuer] : [])])],
+      targetOrigins: core.options.targetLinkOrigins ?? [new URL(core.options.redirectUri).origin],
+    });
+    const loginHint = core.flaws.has('drop-login-hint') ? undefined : login.loginHint;
+    const target = core.flaws.has('follow-any-target-link')
+      ? (login.targetLinkUri ?? login.ignoredTargetLinkUri)
+      : login.targetLinkUri;
+    return this.#begin(
+      userKey,
+      { ...options, ...(loginHint ? { loginHint } : {}) },
+      target ? { targetLinkUri: target } : {},
+    );
+  }
+
+  async #begin(userKey: string, options: StartOptions, extra: Pick<PendingAuthorization, 'targetLinkUri'>) {
     checkUserKey(userKey);
     checkExtraParams(options.params);
     const core = this.#core;
@@ -317,7 +354,11 @@ export class FlowManager {
     const oidcProtocol = (core.options.protocol ?? 'oidc') === 'oidc';
     const scopes = scopeList(options.scope ?? core.options.scope, oidcProtocol ? ['openid'] : []);
     const maxAge = options.maxAge ?? core.options.maxAge;
-    const pending: PendingAuthorization = { state: oidc.randomState(), redirectUri: core.options.redirectUri };
+    const pending: PendingAuthorization = {
+      state: oidc.randomState(),
+      redirectUri: core.options.redirectUri,
+      ...extra,
+    };
     if (oidcProtocol && scopes.includes('openid')) pending.nonce = oidc.randomNonce();
     if (core.options.pkce ?? true) pending.codeVerifier = oidc.randomPKCECodeVerifier();
     if (maxAge !== undefined) pending.maxAge = maxAge;
@@ -400,7 +441,7 @@ export class FlowManager {
       });
     }
     await this.#saveSession(userKey, { tokens, ...(claims ? { claims } : {}) });
-    return { tokens, claims };
+    return { tokens, claims, ...(login.targetLinkUri ? { targetLinkUri: login.targetLinkUri } : {}) };
   }
 
   /** The logged-in session, if any. */

@@ -45,4 +45,5 @@ export { type PemPrivateKey, readPemPrivateKey } from './pem-private-key.js';
 export { type Preset, type PresetName, type PresetOptions, presets } from './presets.js';
 export type { ExplicitEndpoints, ServerMetadata } from './provider-metadata.js';
 export type { Clock, StateStore } from './state-store.js';
+export { readThirdPartyLogin, type ThirdPartyLogin, type ThirdPartyLoginRules } from './third-party-login.js';
 export type { Tokens } from './tokens.js';
