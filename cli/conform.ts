@@ -37,6 +37,8 @@ export interface ConformOptions {
   logout?: string;
   logoutMethod?: 'GET' | 'POST';
   postLogoutRedirectUri?: string;
+  /** The app's login initiation endpoint (OIDC Core 4): adds the third-party login cases. */
+  initiateLogin?: string;
   clientId?: string;
   clientSecret?: string;
   redirectUri?: string;
@@ -118,6 +120,7 @@ function checkUsage(options: ConformOptions): void {
         'logout',
         'logoutMethod',
         'postLogoutRedirectUri',
+        'initiateLogin',
       ] as const
     ).filter((o) => options[o] !== undefined);
     if (webOnly.length)
@@ -201,6 +204,7 @@ function adapterFor(
       ...(options.whoami ? { whoami: options.whoami } : {}),
       ...(options.backchannelLogout ? { backchannelLogoutPath: options.backchannelLogout } : {}),
       ...(options.logout ? { logoutPath: options.logout, logoutMethod: options.logoutMethod ?? 'GET' } : {}),
+      ...(options.initiateLogin ? { initiateLoginPath: options.initiateLogin } : {}),
       success,
     }),
     client: {

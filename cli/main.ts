@@ -188,6 +188,11 @@ program
     "web: where the issuer sends the browser after the app's logout (default: <url>/)",
   )
   .option(
+    '--initiate-login <path>',
+    "web: the app's login initiation endpoint (initiate_login_uri), e.g. /login/initiate (adds the third-party " +
+      'login cases)',
+  )
+  .option(
     '--client-id <id>',
     "web: the client_id the app is configured with (default: the profile's web client, e.g. generic-basic)",
   )

@@ -10,6 +10,7 @@ import type { Lane } from './lane.js';
 import { mintLogoutToken } from './logout-token.js';
 import { type Registration, registerClient } from './registration.js';
 import { specQuotes } from './spec-quotes.js';
+import { foreignIssuerFor, thirdPartyLoginRequest, whyNoForeignIssuer } from './third-party-login.js';
 import type {
   Action,
   CaseContext,
@@ -289,6 +290,8 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
   const served = delivery.armed?.scenario ?? delivery.viaIssuer;
   const notOffered = served ? issuer.whyNotOffered(served, { armedOnClient: delivery.armed !== undefined }) : undefined;
   if (notOffered) return notOffered;
+  const noForeignIssuer = whyNoForeignIssuer(testCase, issuer);
+  if (noForeignIssuer) return noForeignIssuer;
   if (delivery.armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
     const { keys } = issuer;
     if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {
@@ -374,6 +377,7 @@ async function playCase(
   const segment = viaIssuer ? `${viaIssuer}~${randomBytes(5).toString('hex')}` : undefined;
   const issuer = segment ? `${idp.issuers[issuerName]!.replace(/\/$/, '')}/s/${segment}` : idp.issuers[issuerName]!;
   const scenarioIssuerName = segment ? `${issuerName}~${segment}` : undefined;
+  const foreign = foreignIssuerFor(testCase, idp.issuers[issuerName]!, issuerName);
   const firstId = idp.requests.lastId;
   const script = testCase.script ?? ['login'];
   const context: Omit<CaseContext, 'step' | 'userAgent'> = {
@@ -394,6 +398,7 @@ async function playCase(
     applicationKey: registration.applicationKey,
     profile: options.profile,
     loginParams: testCase.loginParams,
+    thirdPartyLogin: thirdPartyLoginRequest(testCase, issuer, issuerAccess(idp, issuerName), foreign),
   };
   let isArmed = false;
   let rotatedEarly = false;
@@ -450,6 +455,8 @@ async function playCase(
               (r) =>
                 r.clientId === clientId ||
                 (scenarioIssuerName !== undefined && r.issuer === scenarioIssuerName) ||
+                // Whatever a client asked of the foreign issuer a third party named, with or without its client_id.
+                (foreign !== undefined && r.issuer === foreign.name) ||
                 // Key and discovery requests name no client, nor does a logout request without id_token_hint or
                 // client_id; a fixed client runs alone, so the issuer's own are its.
                 (options.fixedClient !== undefined &&
@@ -472,6 +479,7 @@ async function playCase(
                 script,
                 outcome,
                 jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
+                thirdPartyLogin: context.thirdPartyLogin,
               }),
             }
           : {
@@ -498,6 +506,7 @@ async function playCase(
     } finally {
       // The case's own scenario issuer instance: a full provider, no use once the case is judged.
       if (segment) issuerAccess(idp, issuerName).releaseScenarioIssuer(segment);
+      if (foreign) issuerAccess(idp, issuerName).releaseScenarioIssuer(foreign.segment);
       if (!options.fixedClient) idp.admin.removeClient(issuerName, clientId);
     }
   }

@@ -196,6 +196,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // a fault served before it (a discovery document's) sent the client elsewhere: that is judged as using the fault.
   if (!facts.authorization && outcome.ok && !facts.delivery)
     return notDelivered('the client reported a login, but made no authorization request to the issuer');
+  // The kit could not start the action at all (a path the app does not have): how the app would answer, unknown.
+  if (!outcome.ok && outcome.code === 'action-refused' && !facts.authorization) return notDelivered(rejection(outcome));
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
   const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
   if (call && !call.made(facts)) {
@@ -246,8 +248,12 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
   if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');
-  if (testCase.judgedBy === 'evidence')
+  if (testCase.judgedBy === 'evidence') {
+    // Sent nothing, so nothing to judge: the failure to start is the case that judges the action's outcome.
+    if (!facts.authorization && !evidenceFailure)
+      return done('skip', `nothing to judge: the client made no authorization request; it said ${rejection(outcome)}`);
     return evidenceFailure ? miss(evidenceFailure) : done('pass', 'what it sent the issuer meets the rule');
+  }
   if (testCase.expect === 'accept') {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');

@@ -17,6 +17,8 @@ interface RunFacts {
   fetchedKeys: boolean;
   readJwks: boolean;
   usedAccessToken: boolean;
+  /** A third party's request made it start a login (at whichever issuer) in some case of the run. */
+  startedThirdPartyLogin: boolean;
   /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
   reusedLoneState: string | undefined;
 }
@@ -40,6 +42,12 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
     otherwise:
       "the client reads the issuer's keys as certificates, never its JWKS, where this case's fault is served " +
       '(rotated keys too)',
+  },
+  'starts-third-party-logins': {
+    holds: (f) => f.startedThirdPartyLogin,
+    otherwise:
+      "a third party's request never made the client start a login in the run (third-party-login says why), so " +
+      'its refusal of this one proves nothing',
   },
 };
 
@@ -115,6 +123,9 @@ export function settleRunWide(
     fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
     readJwks: all.some((run) => run.facts?.readJwks === true),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
+    startedThirdPartyLogin: runs.some(
+      (run, index) => cases[index]!.thirdPartyLogin !== undefined && run.facts?.authorization !== undefined,
+    ),
     reusedLoneState: reusedLoneState(all),
   };
   return runs.map((run, index) => settle(cases[index]!, run.result, facts));

@@ -216,6 +216,24 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
     quote: 'The value of at_hash in the ID Token MUST match the value produced in the previous step.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation',
   },
+  'OIDC Core 4': {
+    quote:
+      'In this case, the initiator redirects to the RP at its login initiation endpoint, which requests that the RP ' +
+      'send an Authentication Request to a specified OP.',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin',
+  },
+  'OIDC Core 4 (login_hint)': {
+    quote:
+      'If the client receives a value for this string-valued parameter, it MUST include it in the Authentication ' +
+      'Request as the login_hint parameter value.',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin',
+  },
+  'OIDC Core 4 (target_link_uri)': {
+    quote:
+      'RPs MUST verify the value of the target_link_uri to prevent being used as an open redirector to external ' +
+      'sites.',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin',
+  },
   'OIDC Core 5.3': {
     quote:
       'The UserInfo Endpoint is an OAuth 2.0 Protected Resource that returns Claims about the authenticated End-User.',

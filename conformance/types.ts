@@ -20,6 +20,7 @@ export type Area =
   | 'refresh'
   | 'clock'
   | 'web-app'
+  | 'third-party-login'
   | 'native'
   | 'logout'
   | 'profile';
@@ -48,6 +49,11 @@ export type Capability =
   | 'client-auth'
   /** Takes its issuer from context.issuer, so scenario issuer URLs (JWKS, discovery, rotation) reach it. */
   | 'issuer-url'
+  /**
+   * Starts a login a third party asks for at its login initiation endpoint (OIDC Core 4, initiate_login_uri), from
+   * context.thirdPartyLogin.
+   */
+  | 'third-party-login'
   /** A web app: pages the kit can read, a return-to parameter. */
   | 'web'
   /** A native app using a loopback redirect (RFC 8252). */
@@ -67,6 +73,8 @@ export interface EvidenceContext {
   outcome: ClientOutcome;
   /** How long the client may hold off refetching keys (RunOptions.jwksRefetchIntervalMs), in ms. */
   jwksRefetchIntervalMs: number;
+  /** What the kit sent the client's login initiation endpoint, for a third-party login. */
+  thirdPartyLogin?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A second signal from the IdP's request log: a reason the case fails, or undefined. */
@@ -92,7 +100,9 @@ export type Premise =
   /** It fetched the issuer's keys in some case of the run: it verifies signatures. */
   | 'fetches-keys'
   /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
-  | 'reads-jwks';
+  | 'reads-jwks'
+  /** A third party's request made it start a login in some case of the run: its initiation endpoint works. */
+  | 'starts-third-party-logins';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
@@ -202,6 +212,12 @@ export interface ConformanceCase {
   logoutToken?: LogoutTokenFault | undefined;
   /** A parameter the kit adds to the web app's login URL (return_to=https://attacker.example/). */
   loginParams?: Readonly<Record<string, string>>;
+  /**
+   * The case's login is one a third party starts (OIDC Core 4): the kit sends the issuer as iss (or with
+   * `iss: 'foreign'`, an issuer of mock-idp's the client was never set up for), and as asked the default user's sub as
+   * login_hint or a target_link_uri.
+   */
+  thirdPartyLogin?: { iss?: 'foreign'; loginHint?: boolean; targetLinkUri?: string };
   expect: Expectation;
   evidence?: Evidence;
   /**
@@ -292,6 +308,11 @@ export interface CaseContext {
   profile: string;
   /** Extra query parameters for a web app's login URL. */
   loginParams?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Start this login as a third party asks for it (OIDC Core 4): these are the parameters the client's login
+   * initiation endpoint receives (iss, and maybe login_hint and target_link_uri), in place of the client's own start.
+   */
+  thirdPartyLogin?: Readonly<Record<string, string>> | undefined;
   /** Which action of the case's script this is, from 0. */
   step: number;
   /**

@@ -128,11 +128,20 @@ export async function startExampleApp(
           ]);
           return;
         }
-        case '/callback':
-          await session.finish(USER, `${url}${ctx.url}`);
-          sendCookies();
-          ctx.redirect(safeReturnTo(cookieValue(ctx.get('cookie'), RETURN_TO_COOKIE)) ?? '/me');
+        case '/login/initiate': {
+          // OIDC Core 4: a third party (the provider's app dashboard) starts a login here, naming the issuer. The
+          // flow refuses another issuer and keeps target_link_uri only when it points back at this app.
+          const start = await session.startFromThirdParty(USER, new URLSearchParams(ctx.querystring));
+          ctx.redirect(start.href);
+          ctx.set('set-cookie', [...store.setCookieHeaders(), `${RETURN_TO_COOKIE}=; Path=/; Max-Age=0`]);
           return;
+        }
+        case '/callback': {
+          const { targetLinkUri } = await session.finish(USER, `${url}${ctx.url}`);
+          sendCookies();
+          ctx.redirect(targetLinkUri ?? safeReturnTo(cookieValue(ctx.get('cookie'), RETURN_TO_COOKIE)) ?? '/me');
+          return;
+        }
         case '/backchannel-logout': {
           // OIDC Back-Channel Logout 1.0: the provider's server posts a logout token here.
           if (ctx.method !== 'POST') {

@@ -103,21 +103,31 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
   };
   return {
     name: options.name ?? 'mock-idp/client',
-    capabilities: ['form_post', 'client-auth', 'issuer-url', 'persistent'],
+    capabilities: ['form_post', 'client-auth', 'issuer-url', 'persistent', 'third-party-login'],
     async run(context) {
       try {
         const manager = flowsFor(context);
-        const start = new URL(await manager.start(USER));
+        const { thirdPartyLogin } = context;
+        const start = new URL(
+          thirdPartyLogin
+            ? await manager.startFromThirdParty(USER, new URLSearchParams(thirdPartyLogin))
+            : await manager.start(USER),
+        );
         const left = offIssuerAuthorization(start, context);
         if (left) return left;
         const { url, form } = await context.userAgent.navigate(start, {
           until: (u) => u.href.startsWith(context.redirectUri),
         });
-        const { claims, tokens } = await manager.finish(USER, form ? { url, ...form } : url);
+        const { claims, tokens, targetLinkUri } = await manager.finish(USER, form ? { url, ...form } : url);
         if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
         else if (identityApis[context.profile]) await manager.identity(USER);
         const concluded = conclusions[context.profile]?.(tokens, context, options);
-        return { ok: true, claims: concluded ? { ...claims, ...concluded } : claims };
+        // Where an app would send the browser next: the checked target_link_uri of a third-party login.
+        return {
+          ok: true,
+          claims: concluded ? { ...claims, ...concluded } : claims,
+          ...(targetLinkUri ? { finalUrl: targetLinkUri } : {}),
+        };
       } catch (error) {
         return failure(error);
       }

@@ -44,6 +44,12 @@ export interface WebAppAdapterOptions {
    * Register the app's post-logout redirect URI with the client (FixedClient.postLogoutRedirectUris).
    */
   logoutPath?: string;
+  /**
+   * The app's login initiation endpoint (OIDC Core 4, its initiate_login_uri), e.g. /login/initiate: enables the
+   * third-party login cases, in which the kit opens it with iss (and login_hint or target_link_uri) as a third party
+   * would, instead of the login path.
+   */
+  initiateLoginPath?: string;
   /** How the app's sign-out is asked for: GET (default), or POST for an app that signs out only on a form's POST. */
   logoutMethod?: 'GET' | 'POST';
   name?: string;
@@ -301,21 +307,25 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           },
         }
       : {}),
-    capabilities: ['web', 'persistent'],
+    capabilities: ['web', 'persistent', ...(options.initiateLoginPath ? (['third-party-login'] as const) : [])],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
       const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});
       if (logout) browsers.set(browserKey(context), browser);
       const idpOrigin = new URL(context.issuer).origin;
-      const login = new URL(options.loginPath ?? '/login', base);
-      for (const [name, value] of Object.entries(context.loginParams ?? {})) login.searchParams.set(name, value);
+      const initiatePath = context.thirdPartyLogin ? options.initiateLoginPath : undefined;
+      const login = new URL(initiatePath ?? options.loginPath ?? '/login', base);
+      const params = initiatePath ? context.thirdPartyLogin : context.loginParams;
+      for (const [name, value] of Object.entries(params ?? {})) login.searchParams.set(name, value);
 
       const watch = loginRestartWatch(base.origin, context.issuer, context.clientId);
       let landing;
       try {
-        const start = options.loginForm
-          ? await pressSignIn(browser, login, options.loginForm, context.clientId)
-          : { url: login };
+        // A third party's link starts the login itself: there is no sign-in button on its way.
+        const start =
+          options.loginForm && !initiatePath
+            ? await pressSignIn(browser, login, options.loginForm, context.clientId)
+            : { url: login };
         if ('missing' in start)
           return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
         const { url: startUrl, form, referer } = start;
@@ -352,6 +362,20 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const page = landing.response ? await landing.response.text() : undefined;
       const refused = idpRefusal(landing, context, page, 'redirect URI');
       if (refused) return refused;
+      // No such page: the kit never reached a login initiation endpoint, so the app said nothing of the request.
+      const noEndpoint =
+        initiatePath && landing.response?.status === 404 && !landing.hops.some((hop) => hop.origin === idpOrigin);
+      if (noEndpoint)
+        return {
+          ok: false,
+          code: 'action-refused',
+          finalUrl,
+          page,
+          status: 404,
+          message:
+            `the app answered GET ${login.pathname} with 404: "${readable(page ?? '')}"; check the login initiation ` +
+            'path (initiateLoginPath)',
+        };
 
       if (whoami) {
         // Landed on the who-am-I page already: asking again would be a second page view the user never made.

@@ -329,6 +329,33 @@ export const noOpenRedirect: Evidence = (_log, { outcome }) =>
     ? `redirected the browser to ${outcome.finalUrl}`
     : undefined;
 
+/** OIDC Core 4: the login_hint a third party sent the client's login initiation endpoint, in every login it started. */
+export const forwardedLoginHint: Evidence = (log, { thirdPartyLogin }) => {
+  const hint = thirdPartyLogin?.login_hint;
+  if (hint === undefined) return undefined;
+  const request = authorizations(log).find((r) => param(r, 'login_hint') !== hint);
+  if (!request) return undefined;
+  const sent = param(request, 'login_hint');
+  return sent === undefined
+    ? `left out the login_hint "${hint}" the third party sent`
+    : `sent login_hint "${sent}" where the third party sent "${hint}"`;
+};
+
+/**
+ * A login initiation request naming an issuer the client was never set up for (a fault-free issuer of mock-idp's
+ * own): a client that follows it sends its user, and its client_id, wherever a link points.
+ */
+export const noLoginAtForeignIssuer: Evidence = (log, { thirdPartyLogin }) => {
+  const iss = thirdPartyLogin?.iss;
+  if (iss === undefined) return undefined;
+  const prefix = `${new URL(iss).pathname.replace(/\/$/, '')}/`;
+  const there = log.filter((r) => r.path.startsWith(prefix));
+  if (there.some(isLoginRequest)) return `started a login at ${iss}, the issuer the third party named`;
+  return there.some((r) => r.route === 'token')
+    ? `redeemed a code at ${iss}, the issuer the third party named`
+    : undefined;
+};
+
 /** The provider's error_description is text: rendered raw, it is script in the app's origin. */
 export const errorDescriptionEscaped: Evidence = (_log, { outcome }) =>
   outcome.page?.includes('<script>window.mockIdpXss') || outcome.page?.includes('<img src=x onerror')

@@ -14,6 +14,7 @@ import profiles from './profiles.js';
 import responses from './responses.js';
 import rpLogout from './rp-logout.js';
 import signature from './signature.js';
+import thirdPartyLogin from './third-party-login.js';
 import tokenResponse from './token-response.js';
 import userinfo from './userinfo.js';
 
@@ -30,6 +31,7 @@ export const cases: readonly ConformanceCase[] = [
   ...logout,
   ...rpLogout,
   ...apps,
+  ...thirdPartyLogin,
   ...profiles,
   ...apple,
   ...google,

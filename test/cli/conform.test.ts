@@ -125,6 +125,35 @@ describe('mock-idp conform', () => {
     expect(json.results[0]!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
   }, 40_000);
 
+  it("judges a web app's login initiation endpoint with --initiate-login: the third-party login cases", async () => {
+    const { port, app } = await exampleAppFor('/generic', 'generic-basic', 'generic-basic-secret');
+    const dir = await mkdtemp(join(tmpdir(), 'mock-idp-conform-'));
+    const result = await runCli(
+      conform({
+        adapter: 'web',
+        url: app.url,
+        whoami: '/me',
+        'initiate-login': '/login/initiate',
+        port: String(port),
+        cases: 'third-party-login,third-party-login-hint,third-party-login-target-link-foreign',
+        report: join(dir, 'results.json'),
+      }),
+    );
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+third-party-login\s+OIDC Core 4\s+completed the flow/);
+    const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
+      results: { id: string; verdict: string }[];
+    };
+    expect(json.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['third-party-login', 'pass'],
+      ['third-party-login-hint', 'pass'],
+      ['third-party-login-target-link-foreign', 'pass'],
+    ]);
+    const command = await runCli(conform({ adapter: 'command', command: 'true', 'initiate-login': '/x' }));
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('--initiate-login: only for --adapter web');
+  }, 40_000);
+
   it('refuses --logout-method or --post-logout-redirect-uri without --logout, and --logout for a command', async () => {
     const web = await runCli(conform({ adapter: 'web', url: 'http://127.0.0.1:1', 'logout-method': 'POST' }));
     expect(web.code).toBe(2);

@@ -67,6 +67,7 @@ describe('the web app adapter (black box)', () => {
           whoami: '/me',
           backchannelLogoutPath: '/backchannel-logout',
           logoutPath: '/logout',
+          initiateLoginPath: '/login/initiate',
         }),
         client: {
           ...APP_CLIENT,
@@ -83,6 +84,7 @@ describe('the web app adapter (black box)', () => {
       expect(v['id-token-aud-wrong']).toBe('pass');
       expect(v['state-altered']).toBe('pass');
       for (const c of cases.filter((x) => x.area === 'logout')) expect(v[c.id], c.id).toBe('pass');
+      for (const c of cases.filter((x) => x.area === 'third-party-login')) expect(v[c.id], c.id).toBe('pass');
       // It survives key rotation, black-box: the rotation is armed on its client_id, and it refetched the issuer's
       // JWKS.
       for (const id of ['key-rotation-nth-login', 'key-rotation-before-signing']) {
@@ -140,12 +142,16 @@ describe('the web app adapter (black box)', () => {
             'backchannel-logout-aud-wrong',
             'rp-logout',
             'rp-logout-id-token-hint',
+            'third-party-login',
+            'third-party-login-target-link-foreign',
+            'third-party-login-iss-foreign',
           ],
           adapter: webAppAdapter({
             url: app.url,
             whoami: '/me',
             backchannelLogoutPath: '/backchannel-logout',
             logoutPath: '/logout',
+            initiateLoginPath: '/login/initiate',
           }),
           client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`], postLogoutRedirectUris: [`${app.url}/`] },
         });
@@ -160,9 +166,19 @@ describe('the web app adapter (black box)', () => {
           'rp-logout': 'fail',
           // It named the session it signed out of: its kept session is rp-logout's miss, not this case's.
           'rp-logout-id-token-hint': 'pass',
+          'third-party-login': 'pass',
+          'third-party-login-target-link-foreign': 'fail',
+          'third-party-login-iss-foreign': 'warn',
         });
         const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
         expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
+        expect(byId['third-party-login-target-link-foreign']!.reason).toBe(
+          'completed, but redirected the browser to https://attacker.example/landing',
+        );
+        const foreign = String.raw`http://127\.0\.0\.1:\d+/generic/s/no-fault~[0-9a-f]{10}`;
+        expect(byId['third-party-login-iss-foreign']!.reason).toMatch(
+          new RegExp(`^rejected, but started a login at ${foreign}, the issuer the third party named$`),
+        );
         expect(byId['error-description-escaped']!.reason).toContain('as HTML');
         expect(byId['rp-logout']!.reason).toBe(
           "failed a valid flow: (still-signed-in) the app's own session outlived its sign-out: after /logout, /me " +

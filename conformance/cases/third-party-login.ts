@@ -1,0 +1,60 @@
+import { defineCases } from '../types.js';
+import { forwardedLoginHint, noLoginAtForeignIssuer, noOpenRedirect } from './evidence.js';
+
+/**
+ * Logins a third party starts at the client's login initiation endpoint (OIDC Core 4; Okta's and Auth0's
+ * initiate_login_uri): run only on a client that declares one, since the endpoint is optional.
+ */
+export default defineCases(
+  {
+    id: 'third-party-login',
+    aliases: ['rp-3rd_party-init-login'],
+    title: 'Starts a login at the issuer a third party names (iss), and completes it',
+    area: 'third-party-login',
+    refs: ['OIDC Core 4'],
+    level: 'MUST',
+    requires: ['third-party-login'],
+    thirdPartyLogin: {},
+    expect: 'accept',
+  },
+  {
+    id: 'third-party-login-hint',
+    aliases: [],
+    title: "Passes a third party's login_hint on in its authorization request",
+    area: 'third-party-login',
+    refs: ['OIDC Core 4 (login_hint)'],
+    level: 'MUST',
+    requires: ['third-party-login'],
+    thirdPartyLogin: { loginHint: true },
+    expect: 'accept',
+    evidence: forwardedLoginHint,
+    // What it sent is this case; a login that failed for another reason is third-party-login's miss.
+    judgedBy: 'evidence',
+  },
+  {
+    id: 'third-party-login-target-link-foreign',
+    aliases: [],
+    title: "Does not send the browser to a third party's foreign target_link_uri after the login",
+    area: 'third-party-login',
+    refs: ['OIDC Core 4 (target_link_uri)', 'RFC 9700 4.11.1'],
+    level: 'MUST',
+    requires: ['third-party-login'],
+    thirdPartyLogin: { targetLinkUri: 'https://attacker.example/landing' },
+    expect: 'accept',
+    evidence: noOpenRedirect,
+  },
+  {
+    id: 'third-party-login-iss-foreign',
+    aliases: [],
+    title: 'Starts no login at an issuer it was not set up for when a third party names one',
+    area: 'third-party-login',
+    refs: ['OIDC Core 4', 'RFC 9700 4.4'],
+    level: 'SHOULD',
+    requires: ['third-party-login'],
+    premises: ['starts-third-party-logins'],
+    thirdPartyLogin: { iss: 'foreign' },
+    // Refusing the request and logging in at its own issuer instead are both safe.
+    expect: 'either',
+    evidence: noLoginAtForeignIssuer,
+  },
+);
