@@ -24,6 +24,15 @@ const run = (adapter: ClientAdapter, only = THIRD_PARTY, issuer = 'generic') =>
 /** The foreign issuer's URL as the kit makes it: a fault-free scenario issuer instance of the case's own. */
 const FOREIGN = String.raw`http://127\.0\.0\.1:\d+/generic/s/no-fault~[0-9a-f]{10}`;
 
+const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
+
+/** The example web app on the generic issuer, closed when the test ends. */
+async function exampleApp() {
+  const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
+  onTestFinished(() => app.close());
+  return app;
+}
+
 interface Initiation {
   /**
    * 'configured': refuses any iss but its issuer (default); 'any': discovers whatever iss names and logs in there;
@@ -119,22 +128,12 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
   });
 
   it('call an initiation path the app lacks not delivered, and fail one that refuses a valid request', async () => {
-    const app = await startExampleApp({
-      issuer: idp().issuers.generic!,
-      clientId: 'example-app',
-      clientSecret: 'example-app-secret-0123456789',
-      port: 0,
-    });
-    onTestFinished(() => app.close());
+    const app = await exampleApp();
     const report = await runConformance({
       idp: idp(),
       only: THIRD_PARTY,
       adapter: webAppAdapter({ url: app.url, whoami: '/me', initiateLoginPath: '/sso/start' }),
-      client: {
-        clientId: 'example-app',
-        clientSecret: 'example-app-secret-0123456789',
-        redirectUris: [`${app.url}/callback`],
-      },
+      client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
     });
     const unknown =
       'not-delivered: (action-refused) the app answered GET /sso/start with 404: "Not found"; check the login ' +
@@ -159,22 +158,12 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
   });
 
   it('skip every case for a client without a login initiation endpoint, saying so', async () => {
-    const app = await startExampleApp({
-      issuer: idp().issuers.generic!,
-      clientId: 'example-app',
-      clientSecret: 'example-app-secret-0123456789',
-      port: 0,
-    });
-    onTestFinished(() => app.close());
+    const app = await exampleApp();
     const report = await runConformance({
       idp: idp(),
       only: THIRD_PARTY,
       adapter: webAppAdapter({ url: app.url, whoami: '/me' }),
-      client: {
-        clientId: 'example-app',
-        clientSecret: 'example-app-secret-0123456789',
-        redirectUris: [`${app.url}/callback`],
-      },
+      client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
     });
     for (const result of report.results) expect(result.reason, result.id).toBe('the client lacks: third-party-login');
   });
