@@ -42,8 +42,8 @@ export interface FlowManagerOptions {
   clientAuth: ClientAuthentication;
   redirectUri: string;
   /**
-   * The origins a third-party login's target_link_uri may send the user to after the login (OIDC Core 4). Default:
-   * the redirect URI's origin.
+   * The origins a third-party login's target_link_uri may send the user to after the login (OIDC Core 4), in place of
+   * the default: the redirect URI's origin.
    */
   targetLinkOrigins?: readonly string[];
   /** Default ['openid'] for OIDC, none for plain OAuth 2. */

@@ -1,4 +1,4 @@
-import { ThirdPartyLoginError } from './errors.js';
+import { ConfigurationError, ThirdPartyLoginError } from './errors.js';
 
 /** A login initiation request (OIDC Core 4), once checked: what the client acts on. */
 export interface ThirdPartyLogin {
@@ -13,7 +13,7 @@ export interface ThirdPartyLogin {
 export interface ThirdPartyLoginRules {
   /** The issuer identifiers this client logs in at: iss must be one of them, exactly. */
   issuers: readonly string[];
-  /** The origins target_link_uri may point at. */
+  /** The origins target_link_uri may point at (an origin, or any URL of it: https://app.example/ is its origin). */
   targetOrigins: readonly string[];
 }
 
@@ -24,11 +24,31 @@ function single(request: URLSearchParams, name: string): string | undefined {
   return values[0];
 }
 
-function ownTarget(value: string, origins: readonly string[]): boolean {
+/**
+ * Longer targets are dropped: kept with the pending login, one could outgrow a cookie store and fail the whole login
+ * (browsers themselves stop near 2 KiB in some places).
+ */
+export const MAX_TARGET_LINK_URI_LENGTH = 2048;
+
+/** The target as a URL of the app's own, or undefined: another origin, a scheme that is no page (blob:), too long. */
+function ownTarget(value: string, origins: readonly string[]): string | undefined {
+  if (value.length > MAX_TARGET_LINK_URI_LENGTH) return undefined;
+  let url: URL;
   try {
-    return origins.includes(new URL(value).origin);
+    url = new URL(value);
   } catch {
-    return false;
+    return undefined;
+  }
+  // blob:http://app/... reports the app's origin too.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return origins.includes(url.origin) ? url.href : undefined;
+}
+
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    throw new ConfigurationError(`targetLinkOrigins: "${value}" is not a URL`);
   }
 }
 
@@ -38,6 +58,7 @@ function ownTarget(value: string, origins: readonly string[]): boolean {
  * (Core 4: the RP MUST verify it, or it becomes an open redirector).
  */
 export function readThirdPartyLogin(request: URLSearchParams, rules: ThirdPartyLoginRules): ThirdPartyLogin {
+  const origins = rules.targetOrigins.map(originOf);
   const iss = single(request, 'iss');
   if (!iss) throw new ThirdPartyLoginError('initiate_login_invalid', 'the login initiation request has no iss');
   if (!rules.issuers.includes(iss))
@@ -47,12 +68,9 @@ export function readThirdPartyLogin(request: URLSearchParams, rules: ThirdPartyL
     );
   const loginHint = single(request, 'login_hint');
   const target = single(request, 'target_link_uri');
+  const own = target === undefined ? undefined : ownTarget(target, origins);
   return {
     ...(loginHint ? { loginHint } : {}),
-    ...(target === undefined
-      ? {}
-      : ownTarget(target, rules.targetOrigins)
-        ? { targetLinkUri: target }
-        : { ignoredTargetLinkUri: target }),
+    ...(own ? { targetLinkUri: own } : target === undefined ? {} : { ignoredTargetLinkUri: target }),
   };
 }

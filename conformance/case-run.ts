@@ -399,6 +399,7 @@ async function playCase(
     profile: options.profile,
     loginParams: testCase.loginParams,
     thirdPartyLogin: thirdPartyLoginRequest(testCase, issuer, issuerAccess(idp, issuerName), foreign),
+    thirdPartyLoginMethod: testCase.thirdPartyLogin?.method,
   };
   let isArmed = false;
   let rotatedEarly = false;

@@ -194,8 +194,14 @@ function judgeOnLog(input: OnTheLog): Judgement {
     );
   // Every case's script starts with a login: one the issuer never saw is no login, whatever the client says. Unless
   // a fault served before it (a discovery document's) sent the client elsewhere: that is judged as using the fault.
-  if (!facts.authorization && outcome.ok && !facts.delivery)
-    return notDelivered('the client reported a login, but made no authorization request to the issuer');
+  if (!facts.authorization && outcome.ok && !facts.delivery) {
+    // Where starting no login is an answer, a page of the client's own instead is that answer, open to the evidence.
+    if (!testCase.loginOptional)
+      return notDelivered('the client reported a login, but made no authorization request to the issuer');
+    return evidenceFailure
+      ? miss(`started no login, but ${evidenceFailure}`)
+      : done('pass', 'started no login: the client answered with a page of its own');
+  }
   // The kit could not start the action at all (a path the app does not have): how the app would answer, unknown.
   if (!outcome.ok && outcome.code === 'action-refused' && !facts.authorization) return notDelivered(rejection(outcome));
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.

@@ -46,8 +46,8 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
   'starts-third-party-logins': {
     holds: (f) => f.startedThirdPartyLogin,
     otherwise:
-      "a third party's request never made the client start a login in the run (third-party-login says why), so " +
-      'its refusal of this one proves nothing',
+      "a third party's request never made the client start a login in the run (run third-party-login with this " +
+      'case; it says why), so its refusal of this one proves nothing',
   },
 };
 

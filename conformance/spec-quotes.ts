@@ -222,6 +222,13 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       'send an Authentication Request to a specified OP.',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin',
   },
+  'OIDC Core 4 (POST)': {
+    quote:
+      'The parameters can be passed by the third party as query parameters using the HTTP GET method or be passed ' +
+      'as HTML form values that are auto-submitted in the User Agent, and thus are transmitted via the HTTP POST ' +
+      'method.',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#ThirdPartyInitiatedLogin',
+  },
   'OIDC Core 4 (login_hint)': {
     quote:
       'If the client receives a value for this string-valued parameter, it MUST include it in the Authentication ' +
@@ -280,6 +287,12 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       'The issuer value returned MUST be identical to the Issuer URL that was used as the prefix ' +
       'to /.well-known/openid-configuration to retrieve the configuration information.',
     url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation',
+  },
+  'OIDC Registration 2 (initiate_login_uri)': {
+    quote:
+      'The URI MUST accept requests via both GET and POST. The Client MUST understand the login_hint and iss ' +
+      'parameters and SHOULD support the target_link_uri parameter.',
+    url: 'https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata',
   },
   'OIDC Registration 2': {
     quote: 'JWS alg algorithm [JWA] REQUIRED for signing the ID Token issued to this Client.',

@@ -217,7 +217,12 @@ export interface ConformanceCase {
    * `iss: 'foreign'`, an issuer of mock-idp's the client was never set up for), and as asked the default user's sub as
    * login_hint or a target_link_uri.
    */
-  thirdPartyLogin?: { iss?: 'foreign'; loginHint?: boolean; targetLinkUri?: string };
+  thirdPartyLogin?: { iss?: 'foreign'; loginHint?: boolean; targetLinkUri?: string; method?: 'POST' };
+  /**
+   * Starting no login at all is one right answer to the case (a third party's suspect request refused with a page of
+   * the client's own): an outcome without an authorization request is judged, not called undelivered.
+   */
+  loginOptional?: boolean;
   expect: Expectation;
   evidence?: Evidence;
   /**
@@ -313,6 +318,8 @@ export interface CaseContext {
    * initiation endpoint receives (iss, and maybe login_hint and target_link_uri), in place of the client's own start.
    */
   thirdPartyLogin?: Readonly<Record<string, string>> | undefined;
+  /** How the third party sends them: by a link (GET, default), or by a form it auto-submits (POST). */
+  thirdPartyLoginMethod?: 'GET' | 'POST' | undefined;
   /** Which action of the case's script this is, from 0. */
   step: number;
   /**

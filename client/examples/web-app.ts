@@ -129,9 +129,15 @@ export async function startExampleApp(
           return;
         }
         case '/login/initiate': {
-          // OIDC Core 4: a third party (the provider's app dashboard) starts a login here, naming the issuer. The
-          // flow refuses another issuer and keeps target_link_uri only when it points back at this app.
-          const start = await session.startFromThirdParty(USER, new URLSearchParams(ctx.querystring));
+          // OIDC Core 4: a third party (the provider's app dashboard) starts a login here, naming the issuer, by a
+          // link or by a form it posts. The flow refuses another issuer and keeps target_link_uri only when it points
+          // back at this app.
+          const form = ctx.method === 'POST' ? await readBody(ctx.req) : ctx.querystring;
+          if (form === undefined) {
+            ctx.status = 413;
+            return;
+          }
+          const start = await session.startFromThirdParty(USER, new URLSearchParams(form));
           ctx.redirect(start.href);
           ctx.set('set-cookie', [...store.setCookieHeaders(), `${RETURN_TO_COOKIE}=; Path=/; Max-Age=0`]);
           return;

@@ -26,7 +26,7 @@ export interface CommandAdapterOptions {
   env?: Readonly<Record<string, string>>;
   /** How each case's client is registered; default a public native client with a loopback redirect. */
   registration?: ClientDefaults;
-  /** Default ['issuer-url', 'native']: the command takes its issuer from the environment. */
+  /** Default ['issuer-url', 'native']: the command takes its issuer from the environment. Not third-party-login. */
   capabilities?: readonly Capability[];
 }
 
@@ -153,6 +153,9 @@ function appendCapped(text: string, chunk: string, limit = 256 * 1024): string {
  * delivers the redirect to the command's loopback listener (RFC 8252).
  */
 export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
+  // The command never sees a third party's parameters: the cases would pass on what it was never shown.
+  if (options.capabilities?.includes('third-party-login'))
+    throw new TypeError('commandAdapter: a command has no login initiation endpoint (third-party-login)');
   const logins = new Map<string, Login>();
   const inboxes = new Map<string, Login & { issuer: string }>();
   let inbox: Promise<{ server: Server; url: string }> | undefined;

@@ -315,15 +315,17 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const idpOrigin = new URL(context.issuer).origin;
       const initiatePath = context.thirdPartyLogin ? options.initiateLoginPath : undefined;
       const login = new URL(initiatePath ?? options.loginPath ?? '/login', base);
-      const params = initiatePath ? context.thirdPartyLogin : context.loginParams;
-      for (const [name, value] of Object.entries(params ?? {})) login.searchParams.set(name, value);
+      const params = new URLSearchParams(initiatePath ? context.thirdPartyLogin : context.loginParams);
+      // A third party's auto-submitted form posts from its own page, the issuer's: cross-site, as a browser sends it.
+      const posted = initiatePath && context.thirdPartyLoginMethod === 'POST' ? params : undefined;
+      if (!posted) for (const [name, value] of params) login.searchParams.set(name, value);
 
       const watch = loginRestartWatch(base.origin, context.issuer, context.clientId);
       let landing;
       try {
-        // A third party's link starts the login itself: there is no sign-in button on its way.
-        const start =
-          options.loginForm && !initiatePath
+        const start = posted
+          ? { url: login, form: posted, referer: new URL(context.issuer) }
+          : options.loginForm
             ? await pressSignIn(browser, login, options.loginForm, context.clientId)
             : { url: login };
         if ('missing' in start)
@@ -362,10 +364,11 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const page = landing.response ? await landing.response.text() : undefined;
       const refused = idpRefusal(landing, context, page, 'redirect URI');
       if (refused) return refused;
-      // No such page: the kit never reached a login initiation endpoint, so the app said nothing of the request.
-      const noEndpoint =
-        initiatePath && landing.response?.status === 404 && !landing.hops.some((hop) => hop.origin === idpOrigin);
-      if (noEndpoint)
+      // No such page for the plainest request there is: the kit never reached a login initiation endpoint. (To a
+      // request naming a foreign issuer or target, a 404 is an answer.)
+      const plain = context.thirdPartyLogin?.iss === context.issuer && !context.thirdPartyLogin.target_link_uri;
+      const reachedIssuer = landing.hops.some((hop) => hop.origin === idpOrigin);
+      if (initiatePath && plain && landing.response?.status === 404 && !reachedIssuer)
         return {
           ok: false,
           code: 'action-refused',
@@ -373,8 +376,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           page,
           status: 404,
           message:
-            `the app answered GET ${login.pathname} with 404: "${readable(page ?? '')}"; check the login initiation ` +
-            'path (initiateLoginPath)',
+            `the app answered ${posted ? 'POST' : 'GET'} ${login.pathname} with 404: "${readable(page ?? '')}"; ` +
+            'check the login initiation path (initiateLoginPath)',
         };
 
       if (whoami) {

@@ -324,17 +324,19 @@ export const loopbackRedirect: Evidence = (log) => {
 };
 
 /** RFC 9700 4.11: after login, the app does not send the browser to the attacker's return_to. */
+// Whether or not a login came of it: an app that sends the browser on before logging in redirects all the same.
 export const noOpenRedirect: Evidence = (_log, { outcome }) =>
-  outcome.ok && outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example'
+  outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example'
     ? `redirected the browser to ${outcome.finalUrl}`
     : undefined;
 
-/** OIDC Core 4: the login_hint a third party sent the client's login initiation endpoint, in every login it started. */
+/** OIDC Core 4: the login_hint a third party sent the client's login initiation endpoint, in the login it started. */
 export const forwardedLoginHint: Evidence = (log, { thirdPartyLogin }) => {
   const hint = thirdPartyLogin?.login_hint;
   if (hint === undefined) return undefined;
-  const request = authorizations(log).find((r) => param(r, 'login_hint') !== hint);
-  if (!request) return undefined;
+  // The login the request started: an app may authorize again after it (a step-up) for reasons of its own.
+  const [request] = authorizations(log);
+  if (!request || param(request, 'login_hint') === hint) return undefined;
   const sent = param(request, 'login_hint');
   return sent === undefined
     ? `left out the login_hint "${hint}" the third party sent`

@@ -11,10 +11,22 @@ export default defineCases(
     aliases: ['rp-3rd_party-init-login'],
     title: 'Starts a login at the issuer a third party names (iss), and completes it',
     area: 'third-party-login',
-    refs: ['OIDC Core 4'],
+    refs: ['OIDC Registration 2 (initiate_login_uri)', 'OIDC Core 4'],
     level: 'MUST',
     requires: ['third-party-login'],
     thirdPartyLogin: {},
+    expect: 'accept',
+  },
+  {
+    id: 'third-party-login-post',
+    aliases: [],
+    title: "Starts a login from a third party's auto-submitted form (POST), as from a link",
+    area: 'third-party-login',
+    refs: ['OIDC Registration 2 (initiate_login_uri)', 'OIDC Core 4 (POST)'],
+    level: 'MUST',
+    // Only a web app has an endpoint for the method to reach: in process, a POST's parameters are a GET's.
+    requires: ['third-party-login', 'web'],
+    thirdPartyLogin: { method: 'POST' },
     expect: 'accept',
   },
   {
@@ -39,8 +51,11 @@ export default defineCases(
     refs: ['OIDC Core 4 (target_link_uri)', 'RFC 9700 4.11.1'],
     level: 'MUST',
     requires: ['third-party-login'],
+    premises: ['starts-third-party-logins'],
     thirdPartyLogin: { targetLinkUri: 'https://attacker.example/landing' },
-    expect: 'accept',
+    // Logging in and ignoring the target, or refusing the request for it, both verify it.
+    expect: 'either',
+    loginOptional: true,
     evidence: noOpenRedirect,
   },
   {
@@ -48,13 +63,15 @@ export default defineCases(
     aliases: [],
     title: 'Starts no login at an issuer it was not set up for when a third party names one',
     area: 'third-party-login',
-    refs: ['OIDC Core 4', 'RFC 9700 4.4'],
+    // No sentence forbids it outright: the mix-up MUST applies once a client talks to a second server.
+    refs: ['RFC 9700 4.4', 'OIDC Core 4'],
     level: 'SHOULD',
     requires: ['third-party-login'],
     premises: ['starts-third-party-logins'],
     thirdPartyLogin: { iss: 'foreign' },
     // Refusing the request and logging in at its own issuer instead are both safe.
     expect: 'either',
+    loginOptional: true,
     evidence: noLoginAtForeignIssuer,
   },
 );

@@ -135,17 +135,18 @@ describe('mock-idp conform', () => {
         whoami: '/me',
         'initiate-login': '/login/initiate',
         port: String(port),
-        cases: 'third-party-login,third-party-login-hint,third-party-login-target-link-foreign',
+        cases: 'third-party-login,third-party-login-post,third-party-login-hint,third-party-login-target-link-foreign',
         report: join(dir, 'results.json'),
       }),
     );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toMatch(/PASS\s+MUST\s+third-party-login\s+OIDC Core 4\s+completed the flow/);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+third-party-login\s+OIDC Registration 2 \+1\s+completed the flow/);
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
       results: { id: string; verdict: string }[];
     };
     expect(json.results.map((r) => [r.id, r.verdict])).toEqual([
       ['third-party-login', 'pass'],
+      ['third-party-login-post', 'pass'],
       ['third-party-login-hint', 'pass'],
       ['third-party-login-target-link-foreign', 'pass'],
     ]);

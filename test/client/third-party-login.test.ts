@@ -40,10 +40,27 @@ describe('readThirdPartyLogin (OIDC Core 4)', () => {
       'http://app.example/',
       '//attacker.example/',
       '/reports',
+      // Its origin is the app's, but it is no page of the app: a blob the attacker's script made there.
+      'blob:https://app.example/0b6d3ad4-0c8e-4a8b-9f6b-6f5d2a3c1e11',
+      'javascript://app.example/%0aalert(1)',
+      `https://app.example/${'a'.repeat(2048)}`,
     ])
       expect(read(`iss=https://idp.example/&target_link_uri=${encodeURIComponent(target)}`), target).toEqual({
         ignoredTargetLinkUri: target,
       });
+  });
+
+  it('hands back the target as parsed, and takes the allowed origins written as any URL of theirs', () => {
+    const rules = { issuers: ['https://idp.example/'], targetOrigins: ['https://APP.example/dashboard/'] };
+    expect(
+      readThirdPartyLogin(
+        new URLSearchParams({ iss: 'https://idp.example/', target_link_uri: 'HTTPS://app.EXAMPLE:443/a b' }),
+        rules,
+      ),
+    ).toEqual({ targetLinkUri: 'https://app.example/a%20b' });
+    expect(() =>
+      readThirdPartyLogin(new URLSearchParams({ iss: 'https://idp.example/' }), { ...rules, targetOrigins: ['app'] }),
+    ).toThrow('targetLinkOrigins: "app" is not a URL');
   });
 
   it('refuses an issuer it does not log in at, compared exactly (no trailing-slash leniency)', () => {

@@ -143,6 +143,7 @@ describe('the web app adapter (black box)', () => {
             'rp-logout',
             'rp-logout-id-token-hint',
             'third-party-login',
+            'third-party-login-post',
             'third-party-login-target-link-foreign',
             'third-party-login-iss-foreign',
           ],
@@ -167,14 +168,16 @@ describe('the web app adapter (black box)', () => {
           // It named the session it signed out of: its kept session is rp-logout's miss, not this case's.
           'rp-logout-id-token-hint': 'pass',
           'third-party-login': 'pass',
+          'third-party-login-post': 'fail',
           'third-party-login-target-link-foreign': 'fail',
           'third-party-login-iss-foreign': 'warn',
         });
         const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
         expect(byId['open-redirect-return-to']!.reason).toContain('https://attacker.example/landing');
         expect(byId['third-party-login-target-link-foreign']!.reason).toBe(
-          'completed, but redirected the browser to https://attacker.example/landing',
+          'accepted, but redirected the browser to https://attacker.example/landing',
         );
+        expect(byId['third-party-login-post']!.reason).toMatch(/^failed a valid flow: .*\/login\/initiate.*500/);
         const foreign = String.raw`http://127\.0\.0\.1:\d+/generic/s/no-fault~[0-9a-f]{10}`;
         expect(byId['third-party-login-iss-foreign']!.reason).toMatch(
           new RegExp(`^rejected, but started a login at ${foreign}, the issuer the third party named$`),

@@ -1,7 +1,14 @@
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startExampleApp } from '../../client/examples/web-app.js';
-import { type ClientAdapter, type ConformanceReport, runConformance, webAppAdapter } from '../../conformance/index.js';
+import {
+  type ClientAdapter,
+  type ConformanceReport,
+  commandAdapter,
+  runConformance,
+  webAppAdapter,
+} from '../../conformance/index.js';
+import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
 import { fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { useIdp } from '../helpers/idp.js';
 import { codeFlow, discover } from '../helpers/login.js';
@@ -10,6 +17,7 @@ const idp = useIdp({ profiles: ['generic', 'auth0'] });
 
 const THIRD_PARTY = [
   'third-party-login',
+  'third-party-login-post',
   'third-party-login-hint',
   'third-party-login-target-link-foreign',
   'third-party-login-iss-foreign',
@@ -23,6 +31,12 @@ const run = (adapter: ClientAdapter, only = THIRD_PARTY, issuer = 'generic') =>
 
 /** The foreign issuer's URL as the kit makes it: a fault-free scenario issuer instance of the case's own. */
 const FOREIGN = String.raw`http://127\.0\.0\.1:\d+/generic/s/no-fault~[0-9a-f]{10}`;
+
+/** The cases that did not pass, skips apart. */
+const misses = (v: Record<string, string>) =>
+  Object.entries(v)
+    .filter(([, verdict]) => !/^(pass|skip)/.test(verdict))
+    .map(([id]) => id);
 
 const APP_CLIENT = { clientId: 'example-app', clientSecret: 'example-app-secret-0123456789' };
 
@@ -41,8 +55,13 @@ interface Initiation {
   trust?: 'configured' | 'any' | 'none';
   /** Passes login_hint on (default). */
   forwardHint?: boolean;
-  /** 'own': a target_link_uri of the redirect URI's origin only (default); 'any': whatever was sent. */
-  target?: 'own' | 'any';
+  /**
+   * 'own': a target_link_uri of the redirect URI's origin only (default); 'any': whatever was sent; 'refuse': a
+   * request with a foreign one is refused.
+   */
+  target?: 'own' | 'any' | 'refuse';
+  /** After the login with the hint, authorizes again without it (a step-up for another scope). */
+  stepUp?: boolean;
 }
 
 /**
@@ -58,11 +77,15 @@ function openidClient(options: Initiation = {}): ClientAdapter {
       const iss = request.get('iss') ?? issuer;
       if ((iss !== issuer && options.trust !== 'any') || options.trust === 'none')
         return { ok: false, code: 'unknown-issuer', message: `no login at ${iss}: not this app's issuer` };
+      const target = request.get('target_link_uri');
+      const own = target === null || new URL(target).origin === new URL(redirectUri).origin;
+      if (!own && options.target === 'refuse')
+        return { ok: false, code: 'foreign-target', message: `target_link_uri ${target} is not this app's` };
       const config = await discover(iss, clientId, client.ClientSecretBasic(clientSecret));
       const hint = options.forwardHint === false ? undefined : request.get('login_hint');
       await codeFlow(config, { scope: 'openid', agent: userAgent, redirectUri, ...(hint ? { loginHint: hint } : {}) });
-      const target = request.get('target_link_uri');
-      const followed = target && (options.target === 'any' || new URL(target).origin === new URL(redirectUri).origin);
+      if (options.stepUp) await codeFlow(config, { scope: 'openid profile', agent: userAgent, redirectUri });
+      const followed = target && (own || options.target === 'any');
       return { ok: true, ...(followed ? { finalUrl: target } : {}) };
     },
   };
@@ -75,7 +98,9 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     expect(v).toMatchObject({
       'third-party-login': 'pass: completed the flow',
       'third-party-login-hint': 'pass: what it sent the issuer meets the rule',
-      'third-party-login-target-link-foreign': 'pass: completed the flow',
+      'third-party-login-target-link-foreign': 'pass: accepted (allowed)',
+      // In process, a posted form's parameters are a link's: only a web app's endpoint tells the two apart.
+      'third-party-login-post': 'skip: the client lacks: web',
     });
     expect(v['third-party-login-iss-foreign']).toMatch(
       new RegExp(
@@ -96,6 +121,7 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
         issuer,
       ).toEqual([
         ['third-party-login', 'pass'],
+        ['third-party-login-post', 'skip'],
         ['third-party-login-hint', 'pass'],
         ['third-party-login-target-link-foreign', 'pass'],
         ['third-party-login-iss-foreign', 'pass'],
@@ -106,15 +132,24 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
   it('fail a client that drops the login_hint, in its own case only', async () => {
     const v = verdicts(await run(openidClient({ forwardHint: false })));
     expect(v['third-party-login-hint']).toBe('fail: left out the login_hint "alice" the third party sent');
-    expect(Object.values(v).filter((x) => !x.startsWith('pass'))).toHaveLength(1);
+    expect(misses(v)).toEqual(['third-party-login-hint']);
+    // One that passes it on, then authorizes again for more without it, did what the request asked.
+    expect(verdicts(await run(openidClient({ stepUp: true }), ['third-party-login-hint']))).toEqual({
+      'third-party-login-hint': 'pass: what it sent the issuer meets the rule',
+    });
   });
 
-  it('fail a client that sends the user to any target_link_uri', async () => {
+  it('fail a client that sends the user to any target_link_uri, and pass one that refuses the request', async () => {
     const v = verdicts(await run(openidClient({ target: 'any' })));
     expect(v['third-party-login-target-link-foreign']).toBe(
-      'fail: completed, but redirected the browser to https://attacker.example/landing',
+      'fail: accepted, but redirected the browser to https://attacker.example/landing',
     );
-    expect(Object.values(v).filter((x) => !x.startsWith('pass'))).toHaveLength(1);
+    expect(misses(v)).toEqual(['third-party-login-target-link-foreign']);
+    const refusing = verdicts(await run(openidClient({ target: 'refuse' })));
+    expect(refusing['third-party-login-target-link-foreign']).toBe(
+      "pass: rejected (allowed): (foreign-target) target_link_uri https://attacker.example/landing is not this app's",
+    );
+    expect(misses(refusing)).toEqual([]);
   });
 
   it('warn a client that discovers whatever issuer the link names and logs in there, even run on its own', async () => {
@@ -123,8 +158,16 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
       expect(v['third-party-login-iss-foreign']).toMatch(
         new RegExp(`^warn: accepted, but started a login at ${FOREIGN}, the issuer the third party named$`),
       );
-      expect(Object.values(v).filter((x) => !x.startsWith('pass'))).toHaveLength(1);
+      expect(misses(v)).toEqual(['third-party-login-iss-foreign']);
     }
+  });
+
+  it('skip a refusal of the foreign issuer run alone: nothing shows the endpoint works', async () => {
+    expect(verdicts(await run(openidClient(), ['third-party-login-iss-foreign']))).toEqual({
+      'third-party-login-iss-foreign':
+        "skip: a third party's request never made the client start a login in the run (run third-party-login " +
+        'with this case; it says why), so its refusal of this one proves nothing',
+    });
   });
 
   it('call an initiation path the app lacks not delivered, and fail one that refuses a valid request', async () => {
@@ -135,18 +178,21 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
       adapter: webAppAdapter({ url: app.url, whoami: '/me', initiateLoginPath: '/sso/start' }),
       client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
     });
-    const unknown =
-      'not-delivered: (action-refused) the app answered GET /sso/start with 404: "Not found"; check the login ' +
-      'initiation path (initiateLoginPath)';
+    const unknown = (method: string) =>
+      `not-delivered: (action-refused) the app answered ${method} /sso/start with 404: "Not found"; check the ` +
+      'login initiation path (initiateLoginPath)';
+    const unproven =
+      "skip: a third party's request never made the client start a login in the run (run third-party-login with " +
+      'this case; it says why), so its refusal of this one proves nothing';
     expect(verdicts(report)).toEqual({
-      'third-party-login': unknown,
-      'third-party-login-hint': unknown,
-      'third-party-login-target-link-foreign': unknown,
-      'third-party-login-iss-foreign':
-        "skip: a third party's request never made the client start a login in the run (third-party-login says " +
-        'why), so its refusal of this one proves nothing',
+      'third-party-login': unknown('GET'),
+      'third-party-login-post': unknown('POST'),
+      'third-party-login-hint': unknown('GET'),
+      // To a request with a foreign target or issuer a 404 could be the answer: unproven without a working endpoint.
+      'third-party-login-target-link-foreign': unproven,
+      'third-party-login-iss-foreign': unproven,
     });
-    // It has the endpoint, and refuses the issuer's own request: its failure is a miss, judged once.
+    // It has the endpoint, and refuses the issuer's own request: one miss, in the case that judges the login.
     const refusing = verdicts(await run(openidClient({ trust: 'none' })));
     expect(refusing['third-party-login']).toMatch(
       /^fail: failed a valid flow: \(unknown-issuer\) no login at http:\/\/127\.0\.0\.1:\d+\/generic: /,
@@ -154,7 +200,72 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     expect(refusing['third-party-login-hint']).toMatch(
       /^skip: nothing to judge: the client made no authorization request; it said \(unknown-issuer\) no login at /,
     );
-    expect(refusing['third-party-login-iss-foreign']).toMatch(/^skip: a third party's request never made the client/);
+    expect(refusing['third-party-login-target-link-foreign']).toBe(unproven);
+    expect(refusing['third-party-login-iss-foreign']).toBe(unproven);
+    expect(misses(refusing)).toEqual(['third-party-login']);
+  });
+
+  it("judge a web app's own answers: a 404 or a page for a foreign issuer, a redirect before login", async () => {
+    const issuer = idp().issuers.generic!;
+    // Refuses an issuer it does not know with 404 (or a 200 page), and sends the browser to any target at once.
+    let foreignIssuerStatus = 404;
+    const app = await startTestWebApp({ issuer, ...APP_CLIENT }, 'picky', async ({ ctx, session, setCookies, url }) => {
+      if (ctx.path === '/login/initiate' && ctx.query.iss !== issuer) {
+        ctx.status = foreignIssuerStatus;
+        ctx.body = `unknown issuer ${String(ctx.query.iss)}`;
+        return;
+      }
+      if (ctx.path === '/login/initiate' && ctx.query.target_link_uri) {
+        ctx.redirect(String(ctx.query.target_link_uri)); // the flaw: on to the target before any login
+        return;
+      }
+      if (ctx.path === '/login/initiate') {
+        ctx.redirect((await session.startFromThirdParty('browser', new URLSearchParams(ctx.querystring))).href);
+        ctx.set('set-cookie', setCookies());
+        return;
+      }
+      if (ctx.path === '/callback') {
+        await session.finish('browser', `${url}${ctx.url}`);
+        ctx.set('set-cookie', setCookies());
+        ctx.redirect('/me');
+        return;
+      }
+      ctx.status = 404;
+    });
+    onTestFinished(() => app.close());
+    const judged = async (adapter: Omit<Parameters<typeof webAppAdapter>[0], 'url'>) =>
+      verdicts(
+        await runConformance({
+          idp: idp(),
+          only: ['third-party-login', 'third-party-login-target-link-foreign', 'third-party-login-iss-foreign'],
+          adapter: webAppAdapter({ url: app.url, initiateLoginPath: '/login/initiate', ...adapter }),
+          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+        }),
+      );
+    const withWhoami = await judged({ whoami: '/me' });
+    expect(withWhoami['third-party-login']).toBe('pass: completed the flow');
+    expect(withWhoami['third-party-login-iss-foreign']).toMatch(
+      /^pass: rejected \(allowed\): the app showed "unknown issuer http:.*" at \/login\/initiate \(404\); \/me /,
+    );
+    expect(withWhoami['third-party-login-target-link-foreign']).toMatch(
+      /^fail: rejected, but redirected the browser to https:\/\/attacker\.example\/landing$/,
+    );
+    // No who-am-I page, and a 200 page of its own for the foreign issuer: it started no login, which is the answer.
+    foreignIssuerStatus = 200;
+    const byPage = await judged({ success: { status: 200 } });
+    expect(byPage['third-party-login']).toBe('pass: completed the flow');
+    expect(byPage['third-party-login-iss-foreign']).toBe(
+      'pass: started no login: the client answered with a page of its own',
+    );
+    expect(byPage['third-party-login-target-link-foreign']).toBe(
+      'fail: started no login, but redirected the browser to https://attacker.example/landing',
+    );
+  });
+
+  it('refuse the capability for a command: it would never see the third party', () => {
+    expect(() => commandAdapter({ command: 'true', capabilities: ['third-party-login'] })).toThrow(
+      'commandAdapter: a command has no login initiation endpoint (third-party-login)',
+    );
   });
 
   it('skip every case for a client without a login initiation endpoint, saying so', async () => {
