@@ -82,6 +82,8 @@ export interface CaseRun {
    * nothing, and the case runs again with the rotation after the allowance, counted from this time.
    */
   rotatedTooSoon?: number;
+  /** What the case's evidence showed the client do wrong, if anything: a flaw no run-wide premise can excuse. */
+  shownFlaw?: string;
 }
 
 function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
@@ -467,22 +469,22 @@ async function playCase(
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));
     const facts = log && caseFacts(log);
+    const shownFlaw =
+      log &&
+      testCase.evidence?.(log, {
+        issuer,
+        clientId,
+        script,
+        outcome,
+        jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
+        thirdPartyLogin: context.thirdPartyLogin,
+      });
     const judgement = judge({
       testCase,
       outcome,
       evidence:
         log && facts
-          ? {
-              facts,
-              failure: testCase.evidence?.(log, {
-                issuer,
-                clientId,
-                script,
-                outcome,
-                jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
-                thirdPartyLogin: context.thirdPartyLogin,
-              }),
-            }
+          ? { facts, failure: shownFlaw }
           : {
               lost:
                 `mock-idp's request log dropped ${lost} record(s) of this case (requestLogSize ` +
@@ -497,6 +499,7 @@ async function playCase(
       facts,
       result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }),
       ...(rotatedTooSoon !== undefined ? { rotatedTooSoon } : {}),
+      ...(shownFlaw ? { shownFlaw } : {}),
     };
   } finally {
     if (isArmed) idp.admin.disarm(issuerName, clientId);

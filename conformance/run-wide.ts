@@ -23,8 +23,18 @@ interface RunFacts {
   reusedLoneState: string | undefined;
 }
 
+interface RunPremise {
+  holds: (facts: RunFacts) => boolean;
+  otherwise: string;
+  /**
+   * Sets aside only what the premise makes unproven (a refusal, a failure to start): a flaw the case's own evidence
+   * shows (a redirect to the attacker's page) stands without it.
+   */
+  keepsShownFlaws?: boolean;
+}
+
 /** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
-const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolean; otherwise: string }>> = {
+const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
   'uses-access-token': {
     holds: (f) => f.usedAccessToken,
     otherwise:
@@ -45,9 +55,10 @@ const RUN_PREMISES: Partial<Record<Premise, { holds: (facts: RunFacts) => boolea
   },
   'starts-third-party-logins': {
     holds: (f) => f.startedThirdPartyLogin,
+    keepsShownFlaws: true,
     otherwise:
       "a third party's request never made the client start a login in the run (run third-party-login with this " +
-      'case; it says why), so its refusal of this one proves nothing',
+      'case; it says why), so how it answered this one proves nothing',
   },
 };
 
@@ -65,14 +76,16 @@ const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>>
   'verifies-no-signatures': (f) => !f.fetchedKeys,
 };
 
-function settle(testCase: ConformanceCase, result: CaseResult, facts: RunFacts): CaseResult {
+function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseResult {
+  const { result } = run;
   if (result.verdict === 'skip') return result;
   // Also over an undelivered fault: a JWKS fault never reaches a client that never asks for keys, and need not;
   // but a client that never started a login showed nothing it skips.
   if (result.verdict === 'not-delivered' && !facts.active) return result;
   for (const premise of testCase.premises ?? []) {
     const check = RUN_PREMISES[premise];
-    if (check && !check.holds(facts)) return { ...result, verdict: 'skip', reason: check.otherwise };
+    const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
+    if (check && !check.holds(facts) && !shown) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
   const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
   if (contradiction && result.verdict === 'pass')
@@ -128,7 +141,7 @@ export function settleRunWide(
     ),
     reusedLoneState: reusedLoneState(all),
   };
-  return runs.map((run, index) => settle(cases[index]!, run.result, facts));
+  return runs.map((run, index) => settle(cases[index]!, run, facts));
 }
 
 export function summarize(results: readonly CaseResult[]): Record<Verdict, number> {

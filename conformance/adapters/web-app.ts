@@ -156,16 +156,19 @@ async function pressSignIn(
   login: URL,
   loginForm: string | true,
   clientId: string,
-): Promise<{ url: URL; form?: URLSearchParams; referer?: URL } | { missing: string }> {
+  posted?: { form: URLSearchParams; referer: URL },
+): Promise<{ url: URL; form?: URLSearchParams; referer?: URL } | { missing: string; status: number }> {
   // Up to the page the app shows: not past an authorization request, even on an origin the app shares.
   const page = await browser.navigate(login, {
     until: (url) => url.origin !== login.origin || url.searchParams.get('client_id') === clientId,
     throwOnError: false,
+    ...(posted ?? {}),
   });
   if (!page.response) return { url: page.url };
   const where = page.url.pathname;
+  const { status } = page.response;
   const form = readLoginForm(await page.response.text(), page.url, loginForm === true ? undefined : loginForm);
-  if (typeof form === 'string') return { missing: `${where} (${page.response.status}) has ${form}` };
+  if (typeof form === 'string') return { missing: `${where} (${status}) has ${form}`, status };
   if (form.method === 'POST') return { url: form.action, form: form.body, referer: page.url };
   const url = new URL(form.action);
   url.search = form.body.toString();
@@ -319,17 +322,44 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       // A third party's auto-submitted form posts from its own page, the issuer's: cross-site, as a browser sends it.
       const posted = initiatePath && context.thirdPartyLoginMethod === 'POST' ? params : undefined;
       if (!posted) for (const [name, value] of params) login.searchParams.set(name, value);
+      // No such page for the plainest request there is, a link with the issuer's own iss and no target: the kit never
+      // reached a login initiation endpoint. (A 404 to a posted form, or to a foreign issuer or target, is an answer.)
+      const plain =
+        initiatePath !== undefined &&
+        !posted &&
+        context.thirdPartyLogin?.iss === context.issuer &&
+        !context.thirdPartyLogin.target_link_uri;
+      const noInitiationEndpoint = (status: number | undefined, page?: string): ClientOutcome | undefined =>
+        plain && status === 404
+          ? {
+              ok: false,
+              code: 'action-refused',
+              finalUrl: login.href,
+              page,
+              status,
+              message:
+                `the app answered GET ${login.pathname} with 404${page === undefined ? '' : `: "${readable(page)}"`}` +
+                '; check the login initiation path (initiateLoginPath)',
+            }
+          : undefined;
 
       const watch = loginRestartWatch(base.origin, context.issuer, context.clientId);
       let landing;
       try {
-        const start = posted
-          ? { url: login, form: posted, referer: new URL(context.issuer) }
-          : options.loginForm
-            ? await pressSignIn(browser, login, options.loginForm, context.clientId)
-            : { url: login };
-        if ('missing' in start)
-          return { ok: false, code: 'no-login-form', message: `no sign-in form to press: ${start.missing}` };
+        const thirdParty = posted ? { form: posted, referer: new URL(context.issuer) } : undefined;
+        const start = options.loginForm
+          ? await pressSignIn(browser, login, options.loginForm, context.clientId, thirdParty)
+          : { url: login, ...thirdParty };
+        if ('missing' in start) {
+          const noEndpoint = noInitiationEndpoint(start.status);
+          if (noEndpoint) return noEndpoint;
+          return {
+            ok: false,
+            code: 'no-login-form',
+            status: start.status,
+            message: `no sign-in form to press: ${start.missing}`,
+          };
+        }
         const { url: startUrl, form, referer } = start;
         landing = await browser.navigate(startUrl, {
           until: (url, posted) =>
@@ -364,21 +394,10 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const page = landing.response ? await landing.response.text() : undefined;
       const refused = idpRefusal(landing, context, page, 'redirect URI');
       if (refused) return refused;
-      // No such page for the plainest request there is: the kit never reached a login initiation endpoint. (To a
-      // request naming a foreign issuer or target, a 404 is an answer.)
-      const plain = context.thirdPartyLogin?.iss === context.issuer && !context.thirdPartyLogin.target_link_uri;
-      const reachedIssuer = landing.hops.some((hop) => hop.origin === idpOrigin);
-      if (initiatePath && plain && landing.response?.status === 404 && !reachedIssuer)
-        return {
-          ok: false,
-          code: 'action-refused',
-          finalUrl,
-          page,
-          status: 404,
-          message:
-            `the app answered ${posted ? 'POST' : 'GET'} ${login.pathname} with 404: "${readable(page ?? '')}"; ` +
-            'check the login initiation path (initiateLoginPath)',
-        };
+      const noEndpoint = landing.hops.some((hop) => hop.origin === idpOrigin)
+        ? undefined
+        : noInitiationEndpoint(landing.response?.status, page);
+      if (noEndpoint) return noEndpoint;
 
       if (whoami) {
         // Landed on the who-am-I page already: asking again would be a second page view the user never made.

@@ -324,11 +324,17 @@ export const loopbackRedirect: Evidence = (log) => {
 };
 
 /** RFC 9700 4.11: after login, the app does not send the browser to the attacker's return_to. */
-// Whether or not a login came of it: an app that sends the browser on before logging in redirects all the same.
 export const noOpenRedirect: Evidence = (_log, { outcome }) =>
-  outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example'
+  outcome.ok && outcome.finalUrl && new URL(outcome.finalUrl).hostname === 'attacker.example'
     ? `redirected the browser to ${outcome.finalUrl}`
     : undefined;
+
+/**
+ * OIDC Core 4: the app never sends the browser to the foreign target_link_uri, whether or not a login came of the
+ * request (an app that goes there before logging in redirects all the same).
+ */
+export const neverToForeignTarget: Evidence = (log, context) =>
+  noOpenRedirect(log, { ...context, outcome: { ...context.outcome, ok: true } });
 
 /** OIDC Core 4: the login_hint a third party sent the client's login initiation endpoint, in the login it started. */
 export const forwardedLoginHint: Evidence = (log, { thirdPartyLogin }) => {

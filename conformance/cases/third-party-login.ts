@@ -1,5 +1,5 @@
 import { defineCases } from '../types.js';
-import { forwardedLoginHint, noLoginAtForeignIssuer, noOpenRedirect } from './evidence.js';
+import { forwardedLoginHint, neverToForeignTarget, noLoginAtForeignIssuer } from './evidence.js';
 
 /**
  * Logins a third party starts at the client's login initiation endpoint (OIDC Core 4; Okta's and Auth0's
@@ -26,6 +26,8 @@ export default defineCases(
     level: 'MUST',
     // Only a web app has an endpoint for the method to reach: in process, a POST's parameters are a GET's.
     requires: ['third-party-login', 'web'],
+    // An endpoint that starts no login at all is third-party-login's one miss.
+    premises: ['starts-third-party-logins'],
     thirdPartyLogin: { method: 'POST' },
     expect: 'accept',
   },
@@ -37,11 +39,11 @@ export default defineCases(
     refs: ['OIDC Core 4 (login_hint)'],
     level: 'MUST',
     requires: ['third-party-login'],
+    // Refusing a request for its hint is this case's miss; an endpoint that starts no login at all is another's.
+    premises: ['starts-third-party-logins'],
     thirdPartyLogin: { loginHint: true },
     expect: 'accept',
     evidence: forwardedLoginHint,
-    // What it sent is this case; a login that failed for another reason is third-party-login's miss.
-    judgedBy: 'evidence',
   },
   {
     id: 'third-party-login-target-link-foreign',
@@ -56,7 +58,7 @@ export default defineCases(
     // Logging in and ignoring the target, or refusing the request for it, both verify it.
     expect: 'either',
     loginOptional: true,
-    evidence: noOpenRedirect,
+    evidence: neverToForeignTarget,
   },
   {
     id: 'third-party-login-iss-foreign',

@@ -135,7 +135,9 @@ describe('mock-idp conform', () => {
         whoami: '/me',
         'initiate-login': '/login/initiate',
         port: String(port),
-        cases: 'third-party-login,third-party-login-post,third-party-login-hint,third-party-login-target-link-foreign',
+        cases:
+          'third-party-login,third-party-login-post,third-party-login-hint,third-party-login-target-link-foreign,' +
+          'third-party-login-iss-foreign',
         report: join(dir, 'results.json'),
       }),
     );
@@ -149,6 +151,7 @@ describe('mock-idp conform', () => {
       ['third-party-login-post', 'pass'],
       ['third-party-login-hint', 'pass'],
       ['third-party-login-target-link-foreign', 'pass'],
+      ['third-party-login-iss-foreign', 'pass'],
     ]);
     const command = await runCli(conform({ adapter: 'command', command: 'true', 'initiate-login': '/x' }));
     expect(command.code).toBe(2);

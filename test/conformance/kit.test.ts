@@ -327,6 +327,15 @@ describe('the conformance kit', () => {
     expect(`${pkce?.verdict} ${pkce?.level}`, pkce?.reason).toBe('fail MUST');
   });
 
+  it('lets only a case that expects either answer take "no login at all" as one', () => {
+    const optional = cases.filter((c) => c.loginOptional);
+    expect(optional.map((c) => c.id)).toEqual([
+      'third-party-login-target-link-foreign',
+      'third-party-login-iss-foreign',
+    ]);
+    for (const c of optional) expect(c.expect, c.id).toBe('either');
+  });
+
   it('passes no case of a client that reports logins the issuer never saw', async () => {
     const idle: ClientAdapter = { name: 'says yes', capabilities: ['issuer-url'], run: async () => ({ ok: true }) };
     const report = await runConformance({ idp: idp(), adapter: idle });
@@ -335,6 +344,14 @@ describe('the conformance kit', () => {
     const happy = report.results.find((r) => r.id === 'happy-path')!;
     expect(happy.verdict).toBe('not-delivered');
     expect(happy.reason).toBe('the client reported a login, but made no authorization request to the issuer');
+    // Nor where starting no login can be the answer (a third party's suspect request): nothing shows it can start one.
+    const idleEndpoint: ClientAdapter = { ...idle, capabilities: ['issuer-url', 'third-party-login'] };
+    const thirdParty = await runConformance({
+      idp: idp(),
+      adapter: idleEndpoint,
+      only: cases.filter((c) => c.area === 'third-party-login').map((c) => c.id),
+    });
+    expect(thirdParty.results.filter((r) => r.verdict === 'pass').map((r) => r.id)).toEqual([]);
     // The same from a command that exits 0 at once.
     const command = await runConformance({
       idp: idp(),

@@ -6,6 +6,7 @@ import {
   type ConformanceReport,
   commandAdapter,
   runConformance,
+  type WebAppAdapterOptions,
   webAppAdapter,
 } from '../../conformance/index.js';
 import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
@@ -13,7 +14,7 @@ import { fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client
 import { useIdp } from '../helpers/idp.js';
 import { codeFlow, discover } from '../helpers/login.js';
 
-const idp = useIdp({ profiles: ['generic', 'auth0'] });
+const idp = useIdp({ profiles: ['generic', 'auth0', 'entra'] });
 
 const THIRD_PARTY = [
   'third-party-login',
@@ -45,6 +46,82 @@ async function exampleApp() {
   const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
   onTestFinished(() => app.close());
   return app;
+}
+
+interface Behaviour {
+  /** The status of the answer to an iss other than the app's issuer (default 400). */
+  foreignIssuer?: number;
+  /** 'straight-on': a target_link_uri sends the browser there at once, before any login. */
+  target?: 'straight-on';
+  /** The status of the answer to a request with the issuer's own iss and no target (default: a login). */
+  plain?: number;
+  /** The status of the answer to a posted form (default: a login). */
+  post?: number;
+  /** The status of the answer to a request carrying login_hint (default: a login). */
+  hinted?: number;
+  /** The initiation path shows a page whose button starts the login. */
+  confirm?: boolean;
+}
+
+/** A web app on the reference client whose login initiation endpoint answers as `behaviour` says (changeable). */
+async function initiationApp(initial: Behaviour) {
+  const issuer = idp().issuers.generic!;
+  const behaviour = { ...initial };
+  const refuse = (ctx: { status: number; body: unknown }, status: number, body: string) => {
+    ctx.status = status;
+    ctx.body = body;
+  };
+  const app = await startTestWebApp({ issuer, ...APP_CLIENT }, 'initiation', async (request) => {
+    const { ctx, session, setCookies, url } = request;
+    if (ctx.path === '/login/initiate') {
+      const { params } = await request.parameters();
+      if (ctx.method === 'POST' && behaviour.post) return refuse(ctx, behaviour.post, 'Not Found');
+      if (params.get('iss') !== issuer)
+        return refuse(ctx, behaviour.foreignIssuer ?? 400, `unknown issuer ${params.get('iss')}`);
+      const target = params.get('target_link_uri');
+      if (target && behaviour.target === 'straight-on') return ctx.redirect(target); // the flaw: before any login
+      if (params.has('login_hint') && behaviour.hinted) return refuse(ctx, behaviour.hinted, 'no hints here');
+      if (!target && behaviour.plain) return refuse(ctx, behaviour.plain, 'it broke');
+      if (behaviour.confirm) {
+        ctx.body =
+          `<h1>Sign in</h1><form method="post" action="/login/confirm">` +
+          `<input type="hidden" name="q" value="${encodeURIComponent(params.toString())}">` +
+          '<button>Sign in</button></form>';
+        return;
+      }
+      ctx.redirect((await session.startFromThirdParty('browser', params)).href);
+      ctx.set('set-cookie', setCookies());
+      return;
+    }
+    if (ctx.path === '/login/confirm' && ctx.method === 'POST') {
+      const { params } = await request.parameters();
+      const initiation = new URLSearchParams(decodeURIComponent(params.get('q') ?? ''));
+      ctx.redirect((await session.startFromThirdParty('browser', initiation)).href);
+      ctx.set('set-cookie', setCookies());
+      return;
+    }
+    if (ctx.path === '/callback') {
+      await session.finish('browser', `${url}${ctx.url}`);
+      ctx.set('set-cookie', setCookies());
+      ctx.redirect('/me');
+      return;
+    }
+    ctx.status = 404;
+  });
+  onTestFinished(() => app.close());
+  return { ...app, behaviour };
+}
+
+/** These cases on an app, black-box, its initiation path /login/initiate unless the adapter says otherwise. */
+async function judgeApp(app: { url: string }, adapter: Omit<WebAppAdapterOptions, 'url'>, only: string[]) {
+  return verdicts(
+    await runConformance({
+      idp: idp(),
+      only,
+      adapter: webAppAdapter({ url: app.url, initiateLoginPath: '/login/initiate', ...adapter }),
+      client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
+    }),
+  );
 }
 
 interface Initiation {
@@ -97,7 +174,7 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     const v = verdicts(report);
     expect(v).toMatchObject({
       'third-party-login': 'pass: completed the flow',
-      'third-party-login-hint': 'pass: what it sent the issuer meets the rule',
+      'third-party-login-hint': 'pass: completed the flow',
       'third-party-login-target-link-foreign': 'pass: accepted (allowed)',
       // In process, a posted form's parameters are a link's: only a web app's endpoint tells the two apart.
       'third-party-login-post': 'skip: the client lacks: web',
@@ -111,6 +188,14 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     // It was sent the default user's sub, and the login it started carried it.
     const hinted = report.results.find((r) => r.id === 'third-party-login-hint')!;
     expect(hinted.calls).toContain('authorization');
+  });
+
+  it("send Entra's common URL as iss, not discovery's {tenantid} template: the reference client passes", async () => {
+    const report = await run(fastReferenceClient(), THIRD_PARTY, 'entra');
+    expect(misses(verdicts(report))).toEqual([]);
+    const started = report.results.find((r) => r.id === 'third-party-login')!;
+    expect(started.verdict).toBe('pass');
+    expect(idp().issuers.entra).toMatch(/\/entra\/common\/v2\.0$/);
   });
 
   it("pass openid-client 6 with the initiation endpoint done right, on Auth0's trailing-slash issuer too", async () => {
@@ -131,11 +216,13 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
 
   it('fail a client that drops the login_hint, in its own case only', async () => {
     const v = verdicts(await run(openidClient({ forwardHint: false })));
-    expect(v['third-party-login-hint']).toBe('fail: left out the login_hint "alice" the third party sent');
+    expect(v['third-party-login-hint']).toBe(
+      'fail: completed, but left out the login_hint "alice" the third party sent',
+    );
     expect(misses(v)).toEqual(['third-party-login-hint']);
     // One that passes it on, then authorizes again for more without it, did what the request asked.
     expect(verdicts(await run(openidClient({ stepUp: true }), ['third-party-login-hint']))).toEqual({
-      'third-party-login-hint': 'pass: what it sent the issuer meets the rule',
+      'third-party-login-hint': 'pass: completed the flow',
     });
   });
 
@@ -166,7 +253,7 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     expect(verdicts(await run(openidClient(), ['third-party-login-iss-foreign']))).toEqual({
       'third-party-login-iss-foreign':
         "skip: a third party's request never made the client start a login in the run (run third-party-login " +
-        'with this case; it says why), so its refusal of this one proves nothing',
+        'with this case; it says why), so how it answered this one proves nothing',
     });
   });
 
@@ -178,17 +265,17 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
       adapter: webAppAdapter({ url: app.url, whoami: '/me', initiateLoginPath: '/sso/start' }),
       client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
     });
-    const unknown = (method: string) =>
-      `not-delivered: (action-refused) the app answered ${method} /sso/start with 404: "Not found"; check the ` +
-      'login initiation path (initiateLoginPath)';
+    const unknown =
+      'not-delivered: (action-refused) the app answered GET /sso/start with 404: "Not found"; check the login ' +
+      'initiation path (initiateLoginPath)';
     const unproven =
       "skip: a third party's request never made the client start a login in the run (run third-party-login with " +
-      'this case; it says why), so its refusal of this one proves nothing';
+      'this case; it says why), so how it answered this one proves nothing';
+    // Only the plainest request, a link with the issuer's own iss, tells a missing endpoint; the rest wait on it.
     expect(verdicts(report)).toEqual({
-      'third-party-login': unknown('GET'),
-      'third-party-login-post': unknown('POST'),
-      'third-party-login-hint': unknown('GET'),
-      // To a request with a foreign target or issuer a 404 could be the answer: unproven without a working endpoint.
+      'third-party-login': unknown,
+      'third-party-login-post': unproven,
+      'third-party-login-hint': unproven,
       'third-party-login-target-link-foreign': unproven,
       'third-party-login-iss-foreign': unproven,
     });
@@ -197,51 +284,21 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     expect(refusing['third-party-login']).toMatch(
       /^fail: failed a valid flow: \(unknown-issuer\) no login at http:\/\/127\.0\.0\.1:\d+\/generic: /,
     );
-    expect(refusing['third-party-login-hint']).toMatch(
-      /^skip: nothing to judge: the client made no authorization request; it said \(unknown-issuer\) no login at /,
-    );
+    expect(refusing['third-party-login-hint']).toBe(unproven);
     expect(refusing['third-party-login-target-link-foreign']).toBe(unproven);
     expect(refusing['third-party-login-iss-foreign']).toBe(unproven);
     expect(misses(refusing)).toEqual(['third-party-login']);
   });
 
   it("judge a web app's own answers: a 404 or a page for a foreign issuer, a redirect before login", async () => {
-    const issuer = idp().issuers.generic!;
     // Refuses an issuer it does not know with 404 (or a 200 page), and sends the browser to any target at once.
-    let foreignIssuerStatus = 404;
-    const app = await startTestWebApp({ issuer, ...APP_CLIENT }, 'picky', async ({ ctx, session, setCookies, url }) => {
-      if (ctx.path === '/login/initiate' && ctx.query.iss !== issuer) {
-        ctx.status = foreignIssuerStatus;
-        ctx.body = `unknown issuer ${String(ctx.query.iss)}`;
-        return;
-      }
-      if (ctx.path === '/login/initiate' && ctx.query.target_link_uri) {
-        ctx.redirect(String(ctx.query.target_link_uri)); // the flaw: on to the target before any login
-        return;
-      }
-      if (ctx.path === '/login/initiate') {
-        ctx.redirect((await session.startFromThirdParty('browser', new URLSearchParams(ctx.querystring))).href);
-        ctx.set('set-cookie', setCookies());
-        return;
-      }
-      if (ctx.path === '/callback') {
-        await session.finish('browser', `${url}${ctx.url}`);
-        ctx.set('set-cookie', setCookies());
-        ctx.redirect('/me');
-        return;
-      }
-      ctx.status = 404;
-    });
-    onTestFinished(() => app.close());
-    const judged = async (adapter: Omit<Parameters<typeof webAppAdapter>[0], 'url'>) =>
-      verdicts(
-        await runConformance({
-          idp: idp(),
-          only: ['third-party-login', 'third-party-login-target-link-foreign', 'third-party-login-iss-foreign'],
-          adapter: webAppAdapter({ url: app.url, initiateLoginPath: '/login/initiate', ...adapter }),
-          client: { ...APP_CLIENT, redirectUris: [`${app.url}/callback`] },
-        }),
-      );
+    const app = await initiationApp({ foreignIssuer: 404, target: 'straight-on' });
+    const judged = (adapter: Omit<WebAppAdapterOptions, 'url'>) =>
+      judgeApp(app, adapter, [
+        'third-party-login',
+        'third-party-login-target-link-foreign',
+        'third-party-login-iss-foreign',
+      ]);
     const withWhoami = await judged({ whoami: '/me' });
     expect(withWhoami['third-party-login']).toBe('pass: completed the flow');
     expect(withWhoami['third-party-login-iss-foreign']).toMatch(
@@ -251,7 +308,7 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
       /^fail: rejected, but redirected the browser to https:\/\/attacker\.example\/landing$/,
     );
     // No who-am-I page, and a 200 page of its own for the foreign issuer: it started no login, which is the answer.
-    foreignIssuerStatus = 200;
+    app.behaviour.foreignIssuer = 200;
     const byPage = await judged({ success: { status: 200 } });
     expect(byPage['third-party-login']).toBe('pass: completed the flow');
     expect(byPage['third-party-login-iss-foreign']).toBe(
@@ -259,6 +316,40 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     );
     expect(byPage['third-party-login-target-link-foreign']).toBe(
       'fail: started no login, but redirected the browser to https://attacker.example/landing',
+    );
+    // The redirect stands even where nothing else shows the endpoint works: the plain request answered 500.
+    app.behaviour.plain = 500;
+    const broken = await judged({ whoami: '/me' });
+    expect(broken['third-party-login']).toMatch(/^fail: failed a valid flow: .*\(500\)/);
+    expect(broken['third-party-login-target-link-foreign']).toBe(
+      'fail: rejected, but redirected the browser to https://attacker.example/landing',
+    );
+  });
+
+  it('fail an endpoint that takes links but not posted forms, or refuses a request for its login_hint', async () => {
+    const app = await initiationApp({ post: 404, hinted: 400 });
+    const v = await judgeApp(app, { whoami: '/me' }, THIRD_PARTY);
+    expect(v['third-party-login']).toBe('pass: completed the flow');
+    // A 404 to the POST is an answer once the link worked: Registration 2 asks for both.
+    expect(v['third-party-login-post']).toMatch(
+      /^fail: failed a valid flow: the app showed "Not Found" at \/login\/initiate \(404\)/,
+    );
+    expect(v['third-party-login-hint']).toMatch(/^fail: failed a valid flow: the app showed "no hints here" at /);
+    expect(misses(v)).toEqual(['third-party-login-post', 'third-party-login-hint']);
+  });
+
+  it('press the sign-in button an initiation page shows, for a link and for a posted form alike', async () => {
+    const app = await initiationApp({ confirm: true });
+    const pressed = await judgeApp(app, { whoami: '/me', loginForm: true }, THIRD_PARTY);
+    expect(misses(pressed)).toEqual([]);
+    expect(pressed['third-party-login-post']).toBe('pass: completed the flow');
+    // A wrong path is still no endpoint, with a sign-in form to press or without.
+    const wrongPath = await judgeApp(app, { whoami: '/me', loginForm: true, initiateLoginPath: '/sso' }, [
+      'third-party-login',
+    ]);
+    expect(wrongPath['third-party-login']).toBe(
+      'not-delivered: (action-refused) the app answered GET /sso with 404; check the login initiation path ' +
+        '(initiateLoginPath)',
     );
   });
 
