@@ -10,7 +10,7 @@ import type { Lane } from './lane.js';
 import { mintLogoutToken } from './logout-token.js';
 import { type Registration, registerClient } from './registration.js';
 import { specQuotes } from './spec-quotes.js';
-import { foreignIssuerFor, thirdPartyLoginRequest, whyNoForeignIssuer } from './third-party-login.js';
+import { foreignIssuerFor, thirdPartyLoginRequest, whyNoThirdPartyRequest } from './third-party-login.js';
 import type {
   Action,
   CaseContext,
@@ -292,8 +292,8 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
   const served = delivery.armed?.scenario ?? delivery.viaIssuer;
   const notOffered = served ? issuer.whyNotOffered(served, { armedOnClient: delivery.armed !== undefined }) : undefined;
   if (notOffered) return notOffered;
-  const noForeignIssuer = whyNoForeignIssuer(testCase, issuer);
-  if (noForeignIssuer) return noForeignIssuer;
+  const noRequest = whyNoThirdPartyRequest(testCase, issuer);
+  if (noRequest) return noRequest;
   if (delivery.armedInstead && testCase.armedAs?.onlyIf === 'one-key-of-the-signing-type') {
     const { keys } = issuer;
     if (keys.filter((k) => k.kty === keys[0]?.kty).length !== 1) {

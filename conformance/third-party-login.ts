@@ -28,9 +28,14 @@ export function foreignIssuerFor(
   return { url: `${issuerUrl.replace(/\/$/, '')}/s/${segment}`, name: `${issuerName}~${segment}`, segment };
 }
 
-/** Why the issuer cannot stand in for a foreign one, or undefined when it can. */
-export function whyNoForeignIssuer(testCase: ConformanceCase, issuer: Pick<IssuerAccess, 'whyNotOffered'>) {
-  if (testCase.thirdPartyLogin?.iss !== 'foreign') return undefined;
+/** Why the issuer cannot play the third party's request: no foreign issuer to stand in, no user to hint at. */
+export function whyNoThirdPartyRequest(
+  testCase: ConformanceCase,
+  issuer: Pick<IssuerAccess, 'whyNotOffered' | 'users'>,
+): string | undefined {
+  const spec = testCase.thirdPartyLogin;
+  if (spec?.loginHint && !issuer.users.defaultUser()) return 'the issuer has no default user to name in login_hint';
+  if (spec?.iss !== 'foreign') return undefined;
   return issuer.whyNotOffered(NO_FAULT, { armedOnClient: false });
 }
 
@@ -47,8 +52,8 @@ export function thirdPartyLoginRequest(
 ): Record<string, string> | undefined {
   const spec = testCase.thirdPartyLogin;
   if (!spec) return undefined;
+  // whyNoThirdPartyRequest has made sure of a default user where a hint is asked for.
   const hint = spec.loginHint ? access.users.defaultUser()?.sub : undefined;
-  if (spec.loginHint && !hint) throw new Error(`case ${testCase.id}: the issuer has no default user to hint at`);
   return {
     iss: foreign?.url ?? issuer,
     ...(hint ? { login_hint: hint } : {}),

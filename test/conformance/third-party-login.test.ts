@@ -11,7 +11,7 @@ import {
 } from '../../conformance/index.js';
 import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
 import { fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
-import { useIdp } from '../helpers/idp.js';
+import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeFlow, discover } from '../helpers/login.js';
 
 const idp = useIdp({ profiles: ['generic', 'auth0', 'entra'] });
@@ -350,6 +350,20 @@ describe('third-party-initiated login cases (OIDC Core 4)', () => {
     expect(wrongPath['third-party-login']).toBe(
       'not-delivered: (action-refused) the app answered GET /sso with 404; check the login initiation path ' +
         '(initiateLoginPath)',
+    );
+  });
+
+  it('skip the hint case on an issuer with no user to name, and run the rest', async () => {
+    const empty = await startTestIdp({ issuers: [{ name: 'empty', profile: 'generic', users: [] }] });
+    onTestFinished(() => empty.close());
+    const report = await runConformance({
+      idp: empty,
+      issuer: 'empty',
+      adapter: fastReferenceClient(),
+      only: THIRD_PARTY,
+    });
+    expect(verdicts(report)['third-party-login-hint']).toBe(
+      'skip: the issuer has no default user to name in login_hint',
     );
   });
 
