@@ -129,6 +129,15 @@ interface ScriptRun {
   deliveredByKit: boolean;
 }
 
+/** The claims of the last ID token the issuer gave this client since the case began (the request log's copy). */
+function lastIssuedIdToken(idp: MockIdp, clientId: string, sinceId: number): Record<string, unknown> | undefined {
+  return idp.requests
+    .list({ sinceId })
+    .filter((r) => r.clientId === clientId && r.route === 'token' && (r.status ?? 500) < 400)
+    .flatMap((r) => r.tokens ?? [])
+    .findLast((t) => t.kind === 'id_token')?.claims;
+}
+
 /**
  * The case's actions in order. Every action but the last must succeed: a
  * client that fails before the fault arrives has not shown that it catches
@@ -141,6 +150,7 @@ async function performScript(
   script: readonly Action[],
   context: Omit<CaseContext, 'step' | 'userAgent'>,
   beforeStep: (step: number) => Promise<void>,
+  sinceId: number,
 ): Promise<ScriptRun> {
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
   let loggedIn: ClientOutcome | undefined;
@@ -153,12 +163,15 @@ async function performScript(
     deliveredByKit = testCase.logoutToken !== undefined;
     if (testCase.logoutToken?.replay && lastLogoutToken) return lastLogoutToken;
     const issuer = issuerAccess(options.idp, options.issuerName);
+    // The session the issuer gave the client first: a web app's pages may show no sid, and a token without one ends
+    // every session of the user, the other cases' too.
+    const issued = lastIssuedIdToken(options.idp, context.clientId, sinceId);
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
-    const sub = [claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find((v) => typeof v === 'string') as
-      | string
-      | undefined;
-    const sid = [claims?.sid, nested?.sid].find((v) => typeof v === 'string') as string | undefined;
+    const sub = [issued?.sub, claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find(
+      (v) => typeof v === 'string',
+    ) as string | undefined;
+    const sid = [issued?.sid, claims?.sid, nested?.sid].find((v) => typeof v === 'string') as string | undefined;
     lastLogoutToken = await mintLogoutToken({
       issuer: context.issuer,
       clientId: context.clientId,
@@ -444,7 +457,7 @@ async function playCase(
     }
   };
   try {
-    const { outcome, deliveredByKit } = await performScript(options, testCase, script, context, beforeStep);
+    const { outcome, deliveredByKit } = await performScript(options, testCase, script, context, beforeStep, firstId);
     const rotatedTooSoon = rotatedEarly && !outcome.ok ? Date.now() : undefined;
     const inWindow = (id: number) => windows.some((w) => id > w.from && (w.to === undefined || id <= w.to));
     const since = idp.requests.list({ sinceId: firstId });

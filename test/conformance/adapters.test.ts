@@ -102,6 +102,26 @@ describe('the web app adapter (black box)', () => {
     }
   }, 60_000);
 
+  it("names the login's session (sid) in a logout token, so a valid logout ends no other case's session", async () => {
+    // The example app's /me shows browsers HTML, so the kit reads sid from the ID token the issuer gave the app: a
+    // token naming only the user ended every session of alice, and a later case's login looked logged out.
+    const app = await opened(startExampleApp({ ...APP_CLIENT_OPTIONS(), port: 0 }));
+    const judged = (only: string[]) =>
+      runConformance({
+        idp: idp(),
+        only,
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', backchannelLogoutPath: '/backchannel-logout' }),
+        client: {
+          ...APP_CLIENT,
+          redirectUris: [`${app.url}/callback`],
+          backchannelLogoutUri: `${app.url}/backchannel-logout`,
+        },
+      });
+    expect(verdicts(await judged(['backchannel-logout-valid']))).toEqual({ 'backchannel-logout-valid': 'pass' });
+    // Its ID tokens come from a clock 5 minutes slow: older than a logout by sub alone would have been.
+    expect(verdicts(await judged(['idp-clock-behind']))).toEqual({ 'idp-clock-behind': 'pass' });
+  });
+
   it("signs out with the app's POST, and calls a sign-out path the app refuses not delivered", async () => {
     const app = await startExampleApp({ issuer: idp().issuers.generic!, ...APP_CLIENT, port: 0 });
     try {
