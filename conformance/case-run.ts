@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
-import { type CaseFacts, caseFacts, isKeySetRequest, isLogoutRequest } from './facts.js';
+import { type CaseFacts, caseFacts, isKeySetRequest, isLogoutRequest, lastIssuedIdToken } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
 import { type Judgement, judge } from './judge.js';
 import type { Lane } from './lane.js';
@@ -129,15 +129,6 @@ interface ScriptRun {
   deliveredByKit: boolean;
 }
 
-/** The claims of the last ID token the issuer gave this client since the case began (the request log's copy). */
-function lastIssuedIdToken(idp: MockIdp, clientId: string, sinceId: number): Record<string, unknown> | undefined {
-  return idp.requests
-    .list({ sinceId })
-    .filter((r) => r.clientId === clientId && r.route === 'token' && (r.status ?? 500) < 400)
-    .flatMap((r) => r.tokens ?? [])
-    .findLast((t) => t.kind === 'id_token')?.claims;
-}
-
 /**
  * The case's actions in order. Every action but the last must succeed: a
  * client that fails before the fault arrives has not shown that it catches
@@ -165,7 +156,9 @@ async function performScript(
     const issuer = issuerAccess(options.idp, options.issuerName);
     // The session the issuer gave the client first: a web app's pages may show no sid, and a token without one ends
     // every session of the user, the other cases' too.
-    const issued = lastIssuedIdToken(options.idp, context.clientId, sinceId);
+    const issued = lastIssuedIdToken(
+      options.idp.requests.list({ sinceId }).filter((r) => r.clientId === context.clientId),
+    );
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
     const sub = [issued?.sub, claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find(

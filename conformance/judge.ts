@@ -202,8 +202,9 @@ function judgeOnLog(input: OnTheLog): Judgement {
       ? miss(`started no login, but ${evidenceFailure}`)
       : done('pass', 'started no login: the client answered with a page of its own');
   }
-  // The kit could not start the action at all (a path the app does not have): how the app would answer, unknown.
-  if (!outcome.ok && outcome.code === 'action-refused' && !facts.authorization) return notDelivered(rejection(outcome));
+  // The kit could not start the action at all (a sign-out or login initiation path the app answered 4xx or lacks):
+  // how the app would answer, unknown.
+  if (!outcome.ok && outcome.code === 'action-refused') return notDelivered(refused ?? rejection(outcome));
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
   const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
   if (call && !call.made(facts)) {
@@ -214,8 +215,6 @@ function judgeOnLog(input: OnTheLog): Judgement {
       return testCase.judgedBy === 'evidence'
         ? done('skip', `nothing to judge: ${outcome.message}`)
         : miss(outcome.message);
-    // The kit could not start the action at all (the app's sign-out path answered 4xx): how it is set up, unknown.
-    if (outcome.code === 'action-refused') return notDelivered(rejection(outcome));
     // What it would have sent is the case: a failure before sending it is another case's miss.
     if (testCase.judgedBy === 'evidence')
       return done('skip', `nothing to judge: ${call.failedBefore}: ${rejection(outcome)}`);
@@ -254,12 +253,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
   if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');
-  if (testCase.judgedBy === 'evidence') {
-    // Sent nothing, so nothing to judge: the failure to start is the case that judges the action's outcome.
-    if (!facts.authorization && !evidenceFailure)
-      return done('skip', `nothing to judge: the client made no authorization request; it said ${rejection(outcome)}`);
+  if (testCase.judgedBy === 'evidence')
     return evidenceFailure ? miss(evidenceFailure) : done('pass', 'what it sent the issuer meets the rule');
-  }
   if (testCase.expect === 'accept') {
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');

@@ -147,6 +147,10 @@ function idpRefusal(
   };
 }
 
+/** The browser visited this origin on its way (a redirect or an auto-submitted form there). */
+const passedThrough = (landing: { hops: readonly URL[] }, origin: string) =>
+  landing.hops.some((h) => h.origin === origin);
+
 /**
  * Opens the login page and presses its sign-in form: where the form sends the browser, with what. An app whose login
  * path goes straight on to another origin needs no press, and the browser goes on from there.
@@ -256,7 +260,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           const status = landing.response?.status;
           // Its own pages refused the kit before the browser ever reached the issuer (404 for a wrong path, 403 for a
           // form that wants its CSRF token): the kit never got to ask for the sign-out, so nothing is known of it.
-          const reachedIssuer = landing.hops.some((hop) => hop.origin === idpOrigin);
+          const reachedIssuer = passedThrough(landing, idpOrigin);
           if (
             status !== undefined &&
             status >= 400 &&
@@ -394,7 +398,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
       const page = landing.response ? await landing.response.text() : undefined;
       const refused = idpRefusal(landing, context, page, 'redirect URI');
       if (refused) return refused;
-      const noEndpoint = landing.hops.some((hop) => hop.origin === idpOrigin)
+      const noEndpoint = passedThrough(landing, idpOrigin)
         ? undefined
         : noInitiationEndpoint(landing.response?.status, page);
       if (noEndpoint) return noEndpoint;

@@ -1,3 +1,4 @@
+import { lastIssuedIdToken } from '../facts.js';
 import type { Evidence } from '../types.js';
 import { defineCases } from '../types.js';
 
@@ -11,9 +12,7 @@ const FLAGS = ['email_verified', 'is_private_email'] as const;
  */
 const stringBooleansRead: Evidence = (log, { outcome }) => {
   if (!outcome.ok || !outcome.claims) return undefined;
-  const issued = log
-    .flatMap((r) => (r.route === 'token' && r.status === 200 ? (r.tokens ?? []) : []))
-    .findLast((t) => t.kind === 'id_token')?.claims;
+  const issued = lastIssuedIdToken(log);
   if (!issued) return undefined;
   for (const flag of FLAGS) {
     const sent = issued[flag];
