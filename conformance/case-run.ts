@@ -5,7 +5,7 @@ import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
 import { type CaseFacts, caseFacts, isKeySetRequest, isLogoutRequest, lastIssuedIdToken } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
-import { type Judgement, judge } from './judge.js';
+import { type Judgement, judge, MISS } from './judge.js';
 import type { Lane } from './lane.js';
 import { mintLogoutToken } from './logout-token.js';
 import { type Registration, registerClient } from './registration.js';
@@ -45,6 +45,12 @@ export interface CaseRunOptions {
   armIssuerCases?: boolean | undefined;
   /** How long after the client's last JWKS request a rotation reaches it (RunOptions.jwksRefetchIntervalMs). */
   jwksRefetchIntervalMs?: number | undefined;
+  /**
+   * Given with a fixed client: when the run began, on the clock and in the issuer's request log. What the client did
+   * before, the kit cannot see: an app that a run just before this one showed the same fixed keys may still hold
+   * them, its refetch allowance counting from as late as this run's start.
+   */
+  runStart?: { at: number; requestId: number } | undefined;
   /** The client's declared clock tolerance (RunOptions.clockToleranceSeconds). */
   clockToleranceSeconds: number;
   /**
@@ -313,6 +319,24 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
 }
 
 /**
+ * Why a miss of a case armed on a fixed client only where the issuer publishes one key of the type it signs with says
+ * nothing, or undefined when it says something: a client that fetched no JWKS in the run may hold the keys of a run
+ * before this one (a rotation there leaves two of the type), so one key was never shown to fit.
+ */
+function whyKeysUnshown(options: CaseRunOptions, testCase: ConformanceCase, delivery: Delivery): string | undefined {
+  const { runStart } = options;
+  if (!delivery.armedInstead || testCase.armedAs?.onlyIf !== 'one-key-of-the-signing-type' || !runStart) return;
+  const fetched = options.idp.requests
+    .list({ issuer: options.issuerName, route: 'jwks', sinceId: runStart.requestId })
+    .some((r) => r.status === 200);
+  if (fetched) return;
+  return (
+    "the client fetched no JWKS in this run, so it may hold keys from before it (mock-idp's keys are fixed, and " +
+    'a rotation leaves two of the type): that one key fits was never shown to it'
+  );
+}
+
+/**
  * One case against one client: its own client registration, its scenario
  * armed for that client or served on its own scenario issuer instance, the
  * client's actions, and a verdict from the outcome and the request log.
@@ -417,7 +441,7 @@ async function playCase(
       idp,
       scenarioIssuerName ?? issuerName,
       intervalMs,
-      timing.rotation === 'after-allowance' ? timing.notBefore : undefined,
+      Math.max(timing.rotation === 'after-allowance' ? (timing.notBefore ?? 0) : 0, options.runStart?.at ?? 0),
     );
   // Close to the end of a wait the case takes its slot back and waits the rest holding it: a case in the
   // slot then could make the client fetch keys just as its allowance ends, and start the wait over.
@@ -485,7 +509,7 @@ async function playCase(
         jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
         thirdPartyLogin: context.thirdPartyLogin,
       });
-    const judgement = judge({
+    const judged = judge({
       testCase,
       outcome,
       evidence:
@@ -501,6 +525,10 @@ async function playCase(
       deliveredByKit,
       clockToleranceSeconds: options.clockToleranceSeconds,
     });
+    const unshown = judged.verdict === MISS[judged.level] && whyKeysUnshown(options, testCase, delivery);
+    const judgement: Judgement = unshown
+      ? { ...judged, verdict: 'skip', reason: `${unshown} (${judged.reason})` }
+      : judged;
     return {
       facts,
       result: resultOf(testCase, judgement, { outcome, log, durationMs: Math.round(performance.now() - started) }),

@@ -61,13 +61,13 @@ export const isTokenUse = (r: RequestRecord): boolean =>
 export const isLoginRequest = (r: RequestRecord): boolean =>
   r.route === 'pushed_authorization_request' || (r.route === 'authorization' && !param(r, 'request_uri'));
 
-/** A fetch of the issuer's keys: its JWKS, or the same keys in another form (Google's PEM certificates). */
 /** The claims of the last ID token the token endpoint gave in these records. */
 export const lastIssuedIdToken = (log: readonly RequestRecord[]): Record<string, unknown> | undefined =>
   log
     .flatMap((r) => (r.route === 'token' && r.status === 200 ? (r.tokens ?? []) : []))
     .findLast((t) => t.kind === 'id_token')?.claims;
 
+/** A fetch of the issuer's keys: its JWKS, or the same keys in another form (Google's PEM certificates). */
 export const isKeySetRequest = (r: RequestRecord): boolean => r.route === 'jwks' || r.route === 'certs';
 
 /**

@@ -14,8 +14,13 @@ import {
 interface RunFacts {
   /** It started a login somewhere in the run: what it set up or skipped can be told. */
   active: boolean;
-  fetchedKeys: boolean;
-  readJwks: boolean;
+  /**
+   * It verifies signatures with the issuer's keys: it fetched them in the run, or rejected a token whose one flaw was
+   * its signature, with keys it held from before the run (mock-idp's keys are fixed) or pinned in its configuration.
+   */
+  verifiesSignatures: boolean;
+  /** It took the issuer's keys from the JWKS in the run, or from no other form (PEM certificates) of them. */
+  readsJwks: boolean;
   usedAccessToken: boolean;
   /** A third party's request made it start a login (at whichever issuer) in some case of the run. */
   startedThirdPartyLogin: boolean;
@@ -41,14 +46,14 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       'the client never used an access token in the run (no userinfo or API call), so one it ' +
       'should not use proves nothing',
   },
-  'fetches-keys': {
-    holds: (f) => f.fetchedKeys,
+  'verifies-signatures': {
+    holds: (f) => f.verifiesSignatures,
     otherwise:
-      'the client never fetched keys in the run: it verifies no signatures, so where it would ' +
-      'take keys from says nothing',
+      'the client fetched no keys in the run and rejected no forged signature (run id-token-signature-corrupt with ' +
+      'this case): nothing shows it verifies signatures, so where it takes keys from says nothing',
   },
   'reads-jwks': {
-    holds: (f) => f.readJwks,
+    holds: (f) => f.readsJwks,
     otherwise:
       "the client reads the issuer's keys as certificates, never its JWKS, where this case's fault is served " +
       '(rotated keys too)',
@@ -73,7 +78,7 @@ const RUN_EVIDENCE: Record<RunEvidence, (facts: RunFacts) => string | undefined>
 };
 
 const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>> = {
-  'verifies-no-signatures': (f) => !f.fetchedKeys,
+  'verifies-no-signatures': (f) => !f.verifiesSignatures,
 };
 
 function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseResult {
@@ -121,6 +126,22 @@ function reusedLoneState(runs: readonly CaseRun[]): string | undefined {
 }
 
 /**
+ * A case whose token only a signature check tells from a valid one was rejected, while the run's valid login
+ * completed: the client verifies signatures with the issuer's keys, whether it fetched them in the run or not.
+ */
+function rejectedForgedSignature(
+  cases: readonly ConformanceCase[],
+  runs: readonly CaseRun[],
+  baseline: CaseRun | undefined,
+): boolean {
+  if (baseline?.result.outcome.ok !== true) return false;
+  return runs.some(
+    (run, index) =>
+      cases[index]!.rejectionShows === 'verifies-signatures' && run.result.verdict === 'pass' && !run.result.outcome.ok,
+  );
+}
+
+/**
  * The judgements that need the whole run: a case is judged on the client's
  * premises (does it use access tokens, does it fetch keys at all) as every
  * case, the baseline first, showed them.
@@ -131,10 +152,14 @@ export function settleRunWide(
   baseline: CaseRun | undefined,
 ): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
+  const fetchedKeys = all.some((run) => run.facts?.fetchedKeys === true);
+  const rejectedForged = rejectedForgedSignature(cases, runs, baseline);
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
-    fetchedKeys: all.some((run) => run.facts?.fetchedKeys === true),
-    readJwks: all.some((run) => run.facts?.readJwks === true),
+    verifiesSignatures: fetchedKeys || rejectedForged,
+    // A client that read keys in another form and never the JWKS takes them from there; one that read none in the
+    // run but verifies holds them from before it, and meets the JWKS's faults the moment it refetches.
+    readsJwks: all.some((run) => run.facts?.readJwks === true) || (!fetchedKeys && rejectedForged),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
     startedThirdPartyLogin: runs.some(
       (run, index) => cases[index]!.thirdPartyLogin !== undefined && run.facts?.authorization !== undefined,

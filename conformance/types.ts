@@ -97,16 +97,22 @@ export type Premise =
   | 'state-varies'
   /** It uses access tokens: it called userinfo or an API with one in some case of the run. */
   | 'uses-access-token'
-  /** It fetched the issuer's keys in some case of the run: it verifies signatures. */
-  | 'fetches-keys'
-  /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
+  /**
+   * It verifies signatures with the issuer's keys: it fetched them in some case of the run, or rejected a token only
+   * a signature check refuses (a case with `rejectionShows`), with keys held from before the run or pinned.
+   */
+  | 'verifies-signatures'
+  /** It takes the keys from the JWKS document, not in another form (PEM certificates) it read in the run. */
   | 'reads-jwks'
   /** A third party's request made it start a login in some case of the run: its initiation endpoint works. */
   | 'starts-third-party-logins';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
-  /** It never fetched a JWKS in the run: it relies on TLS for token-endpoint ID tokens (OIDC Core 3.1.3.7 (6)). */
+  /**
+   * Nothing in the run shows it verifies signatures (the premise verifies-signatures fails): it relies on TLS for
+   * token-endpoint ID tokens (OIDC Core 3.1.3.7 (6)).
+   */
   | 'verifies-no-signatures'
   /** A confidential client that sent no PKCE: RFC 9700 2.1.1 recommends it, and lets a nonce stand in. */
   | 'confidential-without-pkce'
@@ -232,6 +238,11 @@ export interface ConformanceCase {
   judgedBy?: 'evidence';
   /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
   runEvidence?: RunEvidence;
+  /**
+   * What a rejection of this case's fault shows of the client for the whole run: only a signature check tells a
+   * corrupt signature from a valid one, so rejecting it shows the client verifies signatures, keys fetched or not.
+   */
+  rejectionShows?: Extract<Premise, 'verifies-signatures'>;
 }
 
 /**

@@ -21,7 +21,7 @@ const GOOGLE_PUBLISHES_AHEAD =
 export default defineCases(
   {
     id: 'key-rotation-nth-login',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     except: { google: GOOGLE_PUBLISHES_AHEAD },
     aliases: ['rp-key-rotation-op-sign-key', 'oidcc-client-test-signing-key-rotation'],
     title: 'Follows a signing key rotation on the 2nd login (refetches the JWKS)',
@@ -38,7 +38,7 @@ export default defineCases(
   },
   {
     id: 'key-rotation-before-signing',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     except: { google: GOOGLE_PUBLISHES_AHEAD },
     aliases: ['rp-key-rotation-op-sign-key-native', 'oidcc-client-test-signing-key-rotation-just-before-signing'],
     title: 'Follows a key rotated between authorization and token request',
@@ -55,7 +55,7 @@ export default defineCases(
   },
   {
     id: 'key-rotation-old-key-retired',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     except: { google: GOOGLE_PUBLISHES_AHEAD },
     aliases: [],
     title: 'Follows a rotation that retires the old key at once',
@@ -71,7 +71,7 @@ export default defineCases(
   },
   {
     id: 'jwks-refetch-limited',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Does not refetch the JWKS for every token with an unknown kid',
     area: 'keys',
@@ -87,7 +87,7 @@ export default defineCases(
   },
   {
     id: 'jwks-duplicate-kid',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: ['fapi2-rp-decoy-keys'],
     title: "Copes with a decoy key under the signing key's kid",
     area: 'keys',
@@ -99,7 +99,7 @@ export default defineCases(
   },
   {
     id: 'jwks-slow',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Waits for a JWKS that answers in 2 s',
     area: 'transport',
@@ -111,7 +111,7 @@ export default defineCases(
   },
   {
     id: 'jwks-kid-absent-single',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: ['rp-id_token-kid-absent-single-jwks'],
     title: 'Accepts a token without kid when one key fits',
     area: 'keys',
@@ -124,7 +124,7 @@ export default defineCases(
   },
   {
     id: 'jwks-kid-absent-multiple',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: ['rp-id_token-kid-absent-multiple-jwks'],
     title: 'Rejects, or tries each key, when several keys fit and there is no kid',
     area: 'keys',
@@ -136,7 +136,7 @@ export default defineCases(
   },
   {
     id: 'jwks-use-enc',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Does not verify with keys published for encryption',
     area: 'signature',
@@ -150,7 +150,7 @@ export default defineCases(
   {
     id: 'jwks-unavailable',
     relaxed: { when: 'verifies-no-signatures', level: 'SHOULD', because: 'it verifies no signature at all' },
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Fails closed when the JWKS cannot be fetched',
     area: 'signature',
@@ -198,7 +198,7 @@ export default defineCases(
   },
   {
     id: 'discovery-jwks-uri',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: ['rp-discovery-jwks_uri-keys', 'rp-discovery-openid-configuration'],
     title: 'Takes the keys from the jwks_uri discovery advertises (a path of this run only)',
     area: 'discovery',
@@ -235,7 +235,7 @@ export default defineCases(
   },
   {
     id: 'jwks-cache-max-age',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Keeps a JWKS served with max-age=600 instead of fetching it every login',
     area: 'keys',
@@ -250,7 +250,7 @@ export default defineCases(
   },
   {
     id: 'jwks-no-store',
-    premises: ['fetches-keys', 'reads-jwks'],
+    premises: ['verifies-signatures', 'reads-jwks'],
     aliases: [],
     title: 'Logs in with a JWKS served no-store (refetching it is allowed)',
     area: 'keys',
