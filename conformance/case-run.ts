@@ -46,11 +46,11 @@ export interface CaseRunOptions {
   /** How long after the client's last JWKS request a rotation reaches it (RunOptions.jwksRefetchIntervalMs). */
   jwksRefetchIntervalMs?: number | undefined;
   /**
-   * Given with a fixed client: when the run began, on the clock and in the issuer's request log. What the client did
-   * before, the kit cannot see: an app that a run just before this one showed the same fixed keys may still hold
-   * them, its refetch allowance counting from as late as this run's start.
+   * Given with a fixed client: when the run began. An app that fetched keys from an IdP before this one (a run just
+   * before, against the same fixed keys) holds them where the issuer's log cannot show it, its refetch allowance
+   * counting from as late as the run's start.
    */
-  runStart?: { at: number; requestId: number } | undefined;
+  runStartedAt?: number | undefined;
   /** The client's declared clock tolerance (RunOptions.clockToleranceSeconds). */
   clockToleranceSeconds: number;
   /**
@@ -223,9 +223,9 @@ const KEYS_DELIVERY_MS = 500;
  * rotation would, so the case judges the rotation, not the kit's own pace.
  * This is when that is, in ms since the epoch.
  */
-function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0): number {
+function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0, unseenBefore = 0): number {
   const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
-  const received = last ? Date.parse(last.time) + (last.durationMs ?? 0) + KEYS_DELIVERY_MS : 0;
+  const received = last ? Date.parse(last.time) + (last.durationMs ?? 0) + KEYS_DELIVERY_MS : unseenBefore;
   return Math.max(received, notBefore) + intervalMs;
 }
 
@@ -320,19 +320,24 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
 
 /**
  * Why a miss of a case armed on a fixed client only where the issuer publishes one key of the type it signs with says
- * nothing, or undefined when it says something: a client that fetched no JWKS in the run may hold the keys of a run
- * before this one (a rotation there leaves two of the type), so one key was never shown to fit.
+ * nothing, or undefined when it says something: the keys the client last fetched were not that one key alone.
  */
 function whyKeysUnshown(options: CaseRunOptions, testCase: ConformanceCase, delivery: Delivery): string | undefined {
-  const { runStart } = options;
-  if (!delivery.armedInstead || testCase.armedAs?.onlyIf !== 'one-key-of-the-signing-type' || !runStart) return;
-  const fetched = options.idp.requests
-    .list({ issuer: options.issuerName, route: 'jwks', sinceId: runStart.requestId })
-    .some((r) => r.status === 200);
-  if (fetched) return;
+  if (!delivery.armedInstead || testCase.armedAs?.onlyIf !== 'one-key-of-the-signing-type') return;
+  const last = options.idp.requests
+    .list({ issuer: options.issuerName, route: 'jwks' })
+    .findLast((r) => r.status === 200);
+  if (!last) {
+    return (
+      "the issuer served the client no JWKS, so it holds keys from elsewhere (mock-idp's keys are fixed: an " +
+      "earlier run's IdP, whose rotation may have left it two of the type): that one key fits was never shown to it"
+    );
+  }
+  if (!last.faults?.length) return;
+  // A rotation armed earlier (another run on this IdP) published a second key beside the issuer's own.
   return (
-    "the client fetched no JWKS in this run, so it may hold keys from before it (mock-idp's keys are fixed, and " +
-    'a rotation leaves two of the type): that one key fits was never shown to it'
+    'the last JWKS the issuer served held more than its own key (a rotation), so the client may hold two of the ' +
+    'type: that one key fits was never shown to it'
   );
 }
 
@@ -441,7 +446,8 @@ async function playCase(
       idp,
       scenarioIssuerName ?? issuerName,
       intervalMs,
-      Math.max(timing.rotation === 'after-allowance' ? (timing.notBefore ?? 0) : 0, options.runStart?.at ?? 0),
+      timing.rotation === 'after-allowance' ? timing.notBefore : undefined,
+      options.runStartedAt,
     );
   // Close to the end of a wait the case takes its slot back and waits the rest holding it: a case in the
   // slot then could make the client fetch keys just as its allowance ends, and start the wait over.

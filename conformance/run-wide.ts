@@ -19,8 +19,7 @@ interface RunFacts {
    * its signature, with keys it held from before the run (mock-idp's keys are fixed) or pinned in its configuration.
    */
   verifiesSignatures: boolean;
-  /** It took the issuer's keys from the JWKS in the run, or from no other form (PEM certificates) of them. */
-  readsJwks: boolean;
+  readJwks: boolean;
   usedAccessToken: boolean;
   /** A third party's request made it start a login (at whichever issuer) in some case of the run. */
   startedThirdPartyLogin: boolean;
@@ -53,10 +52,10 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       'this case): nothing shows it verifies signatures, so where it takes keys from says nothing',
   },
   'reads-jwks': {
-    holds: (f) => f.readsJwks,
+    holds: (f) => f.readJwks,
     otherwise:
-      "the client reads the issuer's keys as certificates, never its JWKS, where this case's fault is served " +
-      '(rotated keys too)',
+      "the client read the issuer's JWKS in no case of the run (it reads the keys in another form, such as PEM " +
+      "certificates, or holds them from before the run), so this case's fault, served in the JWKS, never reached it",
   },
   'starts-third-party-logins': {
     holds: (f) => f.startedThirdPartyLogin,
@@ -135,9 +134,13 @@ function rejectedForgedSignature(
   baseline: CaseRun | undefined,
 ): boolean {
   if (baseline?.result.outcome.ok !== true) return false;
+  // A timeout passes a case that expects a rejection, but shows no check of anything.
   return runs.some(
     (run, index) =>
-      cases[index]!.rejectionShows === 'verifies-signatures' && run.result.verdict === 'pass' && !run.result.outcome.ok,
+      cases[index]!.rejectionShows === 'verifies-signatures' &&
+      run.result.verdict === 'pass' &&
+      !run.result.outcome.ok &&
+      run.result.outcome.code !== 'timeout',
   );
 }
 
@@ -152,14 +155,11 @@ export function settleRunWide(
   baseline: CaseRun | undefined,
 ): CaseResult[] {
   const all = [...runs, ...(baseline ? [baseline] : [])];
-  const fetchedKeys = all.some((run) => run.facts?.fetchedKeys === true);
-  const rejectedForged = rejectedForgedSignature(cases, runs, baseline);
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
-    verifiesSignatures: fetchedKeys || rejectedForged,
-    // A client that read keys in another form and never the JWKS takes them from there; one that read none in the
-    // run but verifies holds them from before it, and meets the JWKS's faults the moment it refetches.
-    readsJwks: all.some((run) => run.facts?.readJwks === true) || (!fetchedKeys && rejectedForged),
+    verifiesSignatures:
+      all.some((run) => run.facts?.fetchedKeys === true) || rejectedForgedSignature(cases, runs, baseline),
+    readJwks: all.some((run) => run.facts?.readJwks === true),
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
     startedThirdPartyLogin: runs.some(
       (run, index) => cases[index]!.thirdPartyLogin !== undefined && run.facts?.authorization !== undefined,

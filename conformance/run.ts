@@ -186,7 +186,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     fixedClient: options.client,
     armIssuerCases: !capabilities.has('issuer-url'),
     jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 10_000,
-    runStart: options.client ? { at: Date.now(), requestId: options.idp.requests.lastId } : undefined,
+    runStartedAt: options.client ? Date.now() : undefined,
     clockToleranceSeconds: options.clockToleranceSeconds ?? 60,
   };
   if (options.client) await registerFixedClient(options.idp, issuerName, options.client);

@@ -102,7 +102,7 @@ export type Premise =
    * a signature check refuses (a case with `rejectionShows`), with keys held from before the run or pinned.
    */
   | 'verifies-signatures'
-  /** It takes the keys from the JWKS document, not in another form (PEM certificates) it read in the run. */
+  /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
   | 'reads-jwks'
   /** A third party's request made it start a login in some case of the run: its initiation endpoint works. */
   | 'starts-third-party-logins';
@@ -239,8 +239,9 @@ export interface ConformanceCase {
   /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
   runEvidence?: RunEvidence;
   /**
-   * What a rejection of this case's fault shows of the client for the whole run: only a signature check tells a
-   * corrupt signature from a valid one, so rejecting it shows the client verifies signatures, keys fetched or not.
+   * What a rejection of this case's fault shows of the client for the whole run: only a signature check tells the
+   * token from a valid one (same alg, same kid), so rejecting it shows the client verifies signatures, keys fetched
+   * in the run or not.
    */
   rejectionShows?: Extract<Premise, 'verifies-signatures'>;
 }

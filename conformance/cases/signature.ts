@@ -56,7 +56,6 @@ export default defineCases(
   {
     id: 'id-token-bad-sig-es256',
     relaxed: tlsAllowed,
-    rejectionShows: 'verifies-signatures',
     aliases: ['rp-id_token-bad-sig-es256', 'oidcc-client-test-invalid-sig-es256'],
     title: 'Rejects a corrupt ES256 signature (client registered ES256)',
     area: 'signature',

@@ -1,6 +1,14 @@
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from 'jose';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
+  type CaseContext,
   type ClientAdapter,
   type ConformanceReport,
   referenceClientAdapter,
@@ -70,7 +78,7 @@ describe('keys a fixed client held before the run', () => {
     expect(resultOf(secondRun, 'happy-path').calls).not.toContain('jwks');
     // The first run's rotation left it two RS256 keys, so the kid-less token was ambiguous to it.
     expect(resultOf(secondRun, 'jwks-kid-absent-single').reason).toMatch(
-      /^the client fetched no JWKS in this run, so it may hold keys from before it .*\(failed a valid flow: .*ambig/,
+      /^the issuer served the client no JWKS, so it holds keys from elsewhere .*\(failed a valid flow: .*ambig/,
     );
     for (const id of ROTATIONS) {
       const calls = resultOf(secondRun, id).calls;
@@ -78,26 +86,25 @@ describe('keys a fixed client held before the run', () => {
     }
   }, 30_000);
 
-  describe('a client whose keys are pinned in its configuration', () => {
+  describe('clients that verify the ID token their own way', () => {
     const idp = useIdp({ profiles: ['generic'] });
+    const FIXED = { clientId: 'own-way', clientSecret: 'own-way-secret', redirectUris: [REDIRECT_URI] };
 
-    /** Verifies every ID token with the issuer's keys as they were before the run, and never fetches any. */
-    async function pinnedClient(): Promise<ClientAdapter> {
-      const issuer = idp().issuers.generic!;
-      const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
-        jwks_uri: string;
-      };
-      const pinned = createLocalJWKSet((await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
+    /** A client that logs in, then judges the ID token with `check` (which throws to reject it). */
+    function idTokenClient(
+      name: string,
+      capabilities: NonNullable<ClientAdapter['capabilities']>,
+      check: (idToken: string, context: CaseContext) => Promise<JWTPayload>,
+    ): ClientAdapter {
       return {
-        name: 'keys pinned in its configuration',
-        capabilities: ['persistent'],
+        name,
+        capabilities,
         async run(context) {
           const { token } = await rawCodeLogin(context);
           if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
           const { id_token: idToken } = (await token.json()) as { id_token: string };
           try {
-            const { payload } = await jwtVerify(idToken, pinned, { issuer, audience: context.clientId });
-            return { ok: true, claims: payload };
+            return { ok: true, claims: await check(idToken, context) };
           } catch (error) {
             return { ok: false, code: (error as { code?: string }).code, message: (error as Error).message };
           }
@@ -105,17 +112,30 @@ describe('keys a fixed client held before the run', () => {
       };
     }
 
-    const judged = async (only: string[]) =>
-      runConformance({
-        idp: idp(),
-        only,
-        adapter: await pinnedClient(),
-        ...FAST_ROTATION,
-        client: { clientId: 'pinned-keys', clientSecret: 'pinned-keys-secret', redirectUris: [REDIRECT_URI] },
-      });
+    /** The issuer's keys as they were before the run: a client that never fetches any verifies with these. */
+    async function keysBeforeTheRun(): Promise<ReturnType<typeof createLocalJWKSet>> {
+      const discovery = (await (await fetch(`${idp().issuers.generic}/.well-known/openid-configuration`)).json()) as {
+        jwks_uri: string;
+      };
+      return createLocalJWKSet((await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
+    }
 
-    it('fails its rotation once it rejected a forged signature: it verifies, with keys it never renews', async () => {
-      const report = await judged(['happy-path', 'id-token-signature-corrupt', 'key-rotation-nth-login']);
+    async function pinnedClient(capabilities: NonNullable<ClientAdapter['capabilities']>) {
+      const pinned = await keysBeforeTheRun();
+      return idTokenClient('keys pinned in its configuration', capabilities, async (idToken, { issuer, clientId }) => {
+        return (await jwtVerify(idToken, pinned, { issuer, audience: clientId })).payload;
+      });
+    }
+
+    const judged = (adapter: ClientAdapter, only: string[], fixed = true) =>
+      runConformance({ idp: idp(), only, adapter, ...FAST_ROTATION, ...(fixed ? { client: FIXED } : {}) });
+
+    it('fails pinned keys on rotation once they rejected a forged signature: they verify, never renewed', async () => {
+      const report = await judged(await pinnedClient(['persistent']), [
+        'happy-path',
+        'id-token-signature-corrupt',
+        'key-rotation-nth-login',
+      ]);
       expect(verdicts(report), reasons(report)).toEqual({
         'happy-path': 'pass',
         'id-token-signature-corrupt': 'pass',
@@ -126,12 +146,63 @@ describe('keys a fixed client held before the run', () => {
       for (const r of report.results) expect(r.calls, r.id).not.toContain('jwks');
     });
 
-    it('skips its rotation when nothing shows it checks signatures, naming the case that would', async () => {
-      const report = await judged(['happy-path', 'key-rotation-nth-login']);
+    it('skips pinned keys on rotation when nothing shows a signature check, naming the case that would', async () => {
+      const report = await judged(await pinnedClient(['persistent']), ['happy-path', 'key-rotation-nth-login']);
       expect(verdicts(report), reasons(report)).toEqual({ 'happy-path': 'pass', 'key-rotation-nth-login': 'skip' });
       expect(resultOf(report, 'key-rotation-nth-login').reason).toMatch(
         /^the client fetched no keys in the run and rejected no forged signature \(run id-token-signature-corrupt/,
       );
+    });
+
+    it('skips pinned keys on a fault served in the JWKS, never read, yet fails them on rotation', async () => {
+      const report = await judged(
+        await pinnedClient(['issuer-url', 'persistent']),
+        ['happy-path', 'id-token-signature-corrupt', 'key-rotation-old-key-retired', 'jwks-use-enc'],
+        false,
+      );
+      expect(verdicts(report), reasons(report)).toEqual({
+        'happy-path': 'pass',
+        'id-token-signature-corrupt': 'pass',
+        'key-rotation-old-key-retired': 'fail',
+        'jwks-use-enc': 'skip',
+      });
+      expect(resultOf(report, 'jwks-use-enc').reason).toMatch(
+        /^the client read the issuer's JWKS in no case of the run/,
+      );
+    });
+
+    it('takes no proof of a signature check from a timeout', async () => {
+      // Checks no signature, and never answers the corrupt one: a timeout passes a case that expects a rejection.
+      const silent = idTokenClient('no signature check', ['persistent'], async (idToken, context) => {
+        if (context.caseId === 'id-token-signature-corrupt') await new Promise(() => {});
+        return decodeJwt(idToken);
+      });
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path', 'id-token-signature-corrupt', 'key-rotation-nth-login', 'id-token-unpublished-key'],
+        adapter: silent,
+        ...FAST_ROTATION,
+        client: FIXED,
+        timeoutMs: 500,
+      });
+      expect(verdicts(report), reasons(report)).toEqual({
+        'happy-path': 'pass',
+        'id-token-signature-corrupt': 'pass',
+        'key-rotation-nth-login': 'skip',
+        // Relaxed to a SHOULD: nothing shows it verifies signatures.
+        'id-token-unpublished-key': 'warn',
+      });
+      expect(resultOf(report, 'id-token-signature-corrupt').outcome).toMatchObject({ code: 'timeout' });
+    });
+
+    it('still warns a client that fetched the one key in the run and refuses a token without kid', async () => {
+      const strict = idTokenClient('a kid required', ['persistent'], async (idToken, { issuer, clientId }) => {
+        if (decodeProtectedHeader(idToken).kid === undefined) throw new Error('the ID token names no kid');
+        const keys = createLocalJWKSet((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet);
+        return (await jwtVerify(idToken, keys, { issuer, audience: clientId })).payload;
+      });
+      const report = await judged(strict, ['happy-path', 'jwks-kid-absent-single']);
+      expect(verdicts(report), reasons(report)).toEqual({ 'happy-path': 'pass', 'jwks-kid-absent-single': 'warn' });
     });
   });
 });

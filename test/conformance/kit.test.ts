@@ -547,7 +547,7 @@ describe('the conformance kit', () => {
         ['discovery-jwks-uri', 'skip', 'MUST'],
       ]);
       for (const r of report.results.filter((x) => x.verdict === 'skip'))
-        expect(r.reason).toMatch(/^the client reads the issuer's keys as certificates, never its JWKS/);
+        expect(r.reason).toMatch(/^the client read the issuer's JWKS in no case of the run \(it reads the keys in/);
     } finally {
       await google.close();
     }
