@@ -46,9 +46,10 @@ export interface CaseRunOptions {
   /** How long after the client's last JWKS request a rotation reaches it (RunOptions.jwksRefetchIntervalMs). */
   jwksRefetchIntervalMs?: number | undefined;
   /**
-   * Given with a fixed client: when the run began. An app that fetched keys from an IdP before this one (a run just
-   * before, against the same fixed keys) holds them where the issuer's log cannot show it, its refetch allowance
-   * counting from as late as the run's start.
+   * Given with a fixed client: when the run began. Its last JWKS request before the run is out of the kit's sight: it
+   * may have come from an IdP before this one (a run just before, against the same fixed keys), and the issuer's
+   * JWKS requests name no client, so one in the log may be another's. Its refetch allowance counts from as late as
+   * the run's start.
    */
   runStartedAt?: number | undefined;
   /** The client's declared clock tolerance (RunOptions.clockToleranceSeconds). */
@@ -223,9 +224,9 @@ const KEYS_DELIVERY_MS = 500;
  * rotation would, so the case judges the rotation, not the kit's own pace.
  * This is when that is, in ms since the epoch.
  */
-function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0, unseenBefore = 0): number {
+function rotationDue(idp: MockIdp, issuerName: string, intervalMs: number, notBefore = 0): number {
   const last = idp.requests.list({ issuer: issuerName, route: 'jwks' }).at(-1);
-  const received = last ? Date.parse(last.time) + (last.durationMs ?? 0) + KEYS_DELIVERY_MS : unseenBefore;
+  const received = last ? Date.parse(last.time) + (last.durationMs ?? 0) + KEYS_DELIVERY_MS : 0;
   return Math.max(received, notBefore) + intervalMs;
 }
 
@@ -323,13 +324,14 @@ function whyNotPlayable(options: CaseRunOptions, testCase: ConformanceCase, deli
  * nothing, or undefined when it says something: the keys the client last fetched were not that one key alone.
  */
 function whyKeysUnshown(options: CaseRunOptions, testCase: ConformanceCase, delivery: Delivery): string | undefined {
-  if (!delivery.armedInstead || testCase.armedAs?.onlyIf !== 'one-key-of-the-signing-type') return;
+  const { fixedClient } = options;
+  if (!fixedClient || !delivery.armedInstead || testCase.armedAs?.onlyIf !== 'one-key-of-the-signing-type') return;
   const last = options.idp.requests
     .list({ issuer: options.issuerName, route: 'jwks' })
     .findLast((r) => r.status === 200);
   if (!last) {
     return (
-      "the issuer served the client no JWKS, so it holds keys from elsewhere (mock-idp's keys are fixed: an " +
+      "the issuer served no JWKS, so the client holds keys from elsewhere (mock-idp's keys are fixed: an " +
       "earlier run's IdP, whose rotation may have left it two of the type): that one key fits was never shown to it"
     );
   }
@@ -446,8 +448,7 @@ async function playCase(
       idp,
       scenarioIssuerName ?? issuerName,
       intervalMs,
-      timing.rotation === 'after-allowance' ? timing.notBefore : undefined,
-      options.runStartedAt,
+      Math.max(timing.rotation === 'after-allowance' ? (timing.notBefore ?? 0) : 0, options.runStartedAt ?? 0),
     );
   // Close to the end of a wait the case takes its slot back and waits the rest holding it: a case in the
   // slot then could make the client fetch keys just as its allowance ends, and start the wait over.

@@ -239,9 +239,8 @@ export interface ConformanceCase {
   /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
   runEvidence?: RunEvidence;
   /**
-   * What a rejection of this case's fault shows of the client for the whole run: only a signature check tells the
-   * token from a valid one (same alg, same kid), so rejecting it shows the client verifies signatures, keys fetched
-   * in the run or not.
+   * What a rejection of this case's fault shows of the client for the whole run: its token is a valid one with a
+   * byte of its signature flipped, so only a signature check refuses it, with keys fetched in the run or not.
    */
   rejectionShows?: Extract<Premise, 'verifies-signatures'>;
 }

@@ -106,7 +106,6 @@ export default defineCases(
   {
     id: 'id-token-unpublished-key-same-kid',
     relaxed: tlsAllowed,
-    rejectionShows: 'verifies-signatures',
     aliases: [],
     title: 'Rejects a signature by an unpublished key under the published kid',
     area: 'signature',
