@@ -28,6 +28,8 @@ async function openLogin(): Promise<{ page: Page; verifier: string; state: strin
   const callback = page
     .waitForRequest((request) => request.url().startsWith(REDIRECT_URI), { timeout: 0 })
     .then((request) => new URL(request.url()));
+  // A test that never reaches the callback closes the page under the wait; one that awaits it still sees why.
+  callback.catch(() => undefined);
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(config, {
