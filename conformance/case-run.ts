@@ -163,9 +163,7 @@ async function performScript(
     const issuer = issuerAccess(options.idp, options.issuerName);
     // The session the issuer gave the client first: a web app's pages may show no sid, and a token without one ends
     // every session of the user, the other cases' too.
-    const issued = lastIssuedIdToken(
-      options.idp.requests.list({ sinceId }).filter((r) => r.clientId === context.clientId),
-    );
+    const issued = lastIssuedIdToken(options.idp.requests.list({ sinceId, clientId: context.clientId }));
     const claims = loggedIn?.ok ? loggedIn.claims : undefined;
     const nested = claims?.claims as Record<string, unknown> | undefined;
     const sub = [issued?.sub, claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find(

@@ -17,7 +17,7 @@ import {
 import { FAST_ROTATION } from '../../fixtures/clients/flawed/flawed-client.js';
 import type { MockIdp } from '../../mock-idp/index.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
-import { rawCodeLogin } from '../helpers/login.js';
+import { discoveryDocument, rawCodeLogin } from '../helpers/login.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 const ROTATIONS = ['key-rotation-nth-login', 'key-rotation-before-signing'];
@@ -119,17 +119,17 @@ describe('keys a fixed client held before the run', () => {
     function idTokenClient(
       name: string,
       capabilities: NonNullable<ClientAdapter['capabilities']>,
-      check: (idToken: string, context: CaseContext) => Promise<JWTPayload>,
+      check: (idToken: string, context: CaseContext & { jwksUri: string }) => Promise<JWTPayload>,
     ): ClientAdapter {
       return {
         name,
         capabilities,
         async run(context) {
-          const { token } = await rawCodeLogin(context);
+          const { token, jwksUri } = await rawCodeLogin(context);
           if (token.status !== 200) return { ok: false, message: `token endpoint answered ${token.status}` };
           const { id_token: idToken } = (await token.json()) as { id_token: string };
           try {
-            return { ok: true, claims: await check(idToken, context) };
+            return { ok: true, claims: await check(idToken, { ...context, jwksUri }) };
           } catch (error) {
             return { ok: false, code: (error as { code?: string }).code, message: (error as Error).message };
           }
@@ -137,16 +137,16 @@ describe('keys a fixed client held before the run', () => {
       };
     }
 
+    const fetchKeys = async (jwksUri: string) => (await (await fetch(jwksUri)).json()) as JSONWebKeySet;
+
     /** The issuer's keys as they were before the run: a client that never fetches any verifies with these. */
-    async function keysBeforeTheRun(): Promise<ReturnType<typeof createLocalJWKSet>> {
-      const discovery = (await (await fetch(`${idp().issuers.generic}/.well-known/openid-configuration`)).json()) as {
-        jwks_uri: string;
-      };
-      return createLocalJWKSet((await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet);
+    async function keysBeforeTheRun(): Promise<JSONWebKeySet> {
+      const { jwks_uri: jwksUri } = await discoveryDocument(idp().issuers.generic!);
+      return fetchKeys(String(jwksUri));
     }
 
     async function pinnedClient(capabilities: NonNullable<ClientAdapter['capabilities']>) {
-      const pinned = await keysBeforeTheRun();
+      const pinned = createLocalJWKSet(await keysBeforeTheRun());
       return idTokenClient('keys pinned in its configuration', capabilities, async (idToken, { issuer, clientId }) => {
         return (await jwtVerify(idToken, pinned, { issuer, audience: clientId })).payload;
       });
@@ -222,12 +222,11 @@ describe('keys a fixed client held before the run', () => {
 
     it('still warns a client that took the one key before the run and refuses a token without kid', async () => {
       // Fetched when it started, before the run: what the issuer served then is what it holds.
-      let keys = (await (await fetch(`${idp().issuers.generic}/jwks`)).json()) as JSONWebKeySet;
-      const strict = idTokenClient('a kid required', ['persistent'], async (idToken, { issuer, clientId }) => {
+      let keys = await keysBeforeTheRun();
+      const strict = idTokenClient('a kid required', ['persistent'], async (idToken, { issuer, clientId, jwksUri }) => {
         const { kid } = decodeProtectedHeader(idToken);
         if (kid === undefined) throw new Error('the ID token names no kid');
-        if (!keys.keys.some((k) => k.kid === kid))
-          keys = (await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet;
+        if (!keys.keys.some((k) => k.kid === kid)) keys = await fetchKeys(jwksUri);
         return (await jwtVerify(idToken, createLocalJWKSet(keys), { issuer, audience: clientId })).payload;
       });
       const report = await judged(strict, ['happy-path', 'jwks-kid-absent-single', 'key-rotation-nth-login']);
