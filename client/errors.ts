@@ -33,12 +33,13 @@ export class ClientCredentialError extends RelyingPartyError {
   }
 }
 
-export type StateMismatchReason = 'no_pending_authorization' | 'missing' | 'mismatch';
+export type StateMismatchReason = 'no_pending_authorization' | 'no_pending_logout' | 'missing' | 'mismatch';
 
 /**
  * The callback's `state` is absent, differs from the one saved at start(), or
  * there is no pending authorization for this user (expired, already used, or
- * a callback the user never started: login CSRF).
+ * a callback the user never started: login CSRF). The same for the redirect
+ * back after RP-initiated logout (finishLogout).
  */
 export class StateMismatchError extends RelyingPartyError {
   declare readonly code: 'state_mismatch';

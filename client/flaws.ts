@@ -28,7 +28,8 @@ export type Flaw =
   | 'tenantid-any-tenant'
   | 'keycloak-roles-any-client'
   | 'drop-login-hint'
-  | 'follow-any-target-link';
+  | 'follow-any-target-link'
+  | 'no-logout-state-check';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

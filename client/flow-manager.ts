@@ -21,6 +21,7 @@ import { DEFAULT_MAX_TOKEN_LENGTH, type IdTokenValidation, validateIdToken } fro
 import { JwksCache } from './jwks-cache.js';
 import { type LogoutUrlBuilder, rpInitiatedLogout } from './logout.js';
 import { MemoryStateStore } from './memory-state-store.js';
+import { checkPostLogoutRedirect } from './post-logout-redirect.js';
 import { type ExplicitEndpoints, isLoopback, ProviderMetadata, type ServerMetadata } from './provider-metadata.js';
 import { type Clock, type StateStore, systemClock } from './state-store.js';
 import { readThirdPartyLogin } from './third-party-login.js';
@@ -148,6 +149,7 @@ interface SessionRecord {
 }
 
 const pendingKey = (userKey: string) => `pending:${userKey}`;
+const pendingLogoutKey = (userKey: string) => `logout:${userKey}`;
 const sessionKey = (userKey: string) => `session:${userKey}`;
 
 function scopeList(scope: string | readonly string[] | undefined, fallback: readonly string[]): string[] {
@@ -602,27 +604,50 @@ export class FlowManager {
 
   /**
    * Ends the session here and returns where to send the browser to end it at
-   * the provider, when the provider offers that.
+   * the provider, when the provider offers that. With a post-logout redirect
+   * URI the request carries a state (a fresh one unless given), kept until
+   * finishLogout() checks the browser brought it back.
    */
   async logout(
     userKey: string,
     options: { postLogoutRedirectUri?: string; state?: string } = {},
-  ): Promise<{ url: URL | undefined }> {
+  ): Promise<{ url: URL | undefined; state: string | undefined }> {
     checkUserKey(userKey);
     const core = this.#core;
     const session = await this.#store.get<SessionRecord>(sessionKey(userKey));
     await this.#store.delete(sessionKey(userKey));
     await this.#store.delete(pendingKey(userKey));
+    await this.#store.delete(pendingLogoutKey(userKey));
     const metadata = await core.metadata.get();
     const build = core.options.logoutUrl ?? rpInitiatedLogout;
+    const wanted = options.state ?? (options.postLogoutRedirectUri ? oidc.randomState() : undefined);
     const url = build({
       metadata,
       clientId: core.options.clientId,
       idToken: session?.tokens.idToken,
       postLogoutRedirectUri: options.postLogoutRedirectUri,
-      state: options.state,
+      state: wanted,
     });
-    return { url };
+    // Only a state the request really carries can come back: Auth0's /v2/logout takes none.
+    const state = wanted !== undefined && url?.searchParams.get('state') === wanted ? wanted : undefined;
+    if (state !== undefined && options.postLogoutRedirectUri)
+      await this.#store.set(pendingLogoutKey(userKey), { state }, core.options.pendingTtlSeconds ?? 600);
+    return { url, state };
+  }
+
+  /**
+   * Checks the redirect back from the provider after logout (the page at the
+   * post-logout redirect URI): it must carry the state logout() sent, once.
+   * Throws StateMismatchError otherwise: a forged link to that page, or a
+   * provider that changed or dropped the state.
+   */
+  async finishLogout(userKey: string, callback: string | URL): Promise<void> {
+    checkUserKey(userKey);
+    const key = pendingLogoutKey(userKey);
+    const pending = await this.#store.get<{ state: string }>(key);
+    // Single use, before anything can fail.
+    await this.#store.delete(key);
+    checkPostLogoutRedirect(callback, pending?.state, this.#core.flaws);
   }
 
   #saveSession(userKey: string, session: SessionRecord): Promise<void> {

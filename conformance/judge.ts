@@ -1,6 +1,6 @@
 import type { RequestRecord } from '../mock-idp/index.js';
 import type { CaseFacts } from './facts.js';
-import { describeRefusal } from './facts.js';
+import { describeRefusal, param } from './facts.js';
 import type { ClientOutcome, ConformanceCase, JudgedOnCall, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
@@ -67,6 +67,13 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
     otherwise:
       'the client sent no nonce, so there is none to check; code injection protection is judged ' +
       'by code-injection-nonce-or-pkce',
+  },
+  'sent-logout-state': {
+    // A client that never asked the issuer to sign out is judgedOnCall's to skip, with its own reason.
+    holds: (f) => f.endSession === undefined || param(f.endSession, 'state') !== undefined,
+    otherwise:
+      'the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there is none ' +
+      'to come back',
   },
   'state-varies': {
     holds: (f) => f.states.length < 2 || new Set(f.states.map((s) => s.state)).size > 1,
@@ -270,12 +277,15 @@ function judgeOnLog(input: OnTheLog): Judgement {
       `${outcome.ok || outcome.status === undefined ? 'no answer' : `a server error (HTTP ${outcome.status})`} ` +
         `instead of a clean rejection: ${rejection(outcome)}`,
     );
+  // Its sign-out answered the redirect back from the issuer as a success and then kept its session: it took that
+  // redirect, faulty or not; the session it kept is rp-logout's miss.
+  const tookIt = outcome.ok || outcome.code === 'still-signed-in';
   if (testCase.expect === 'either') {
-    if (evidenceFailure) return miss(`${outcome.ok ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
-    if (outcome.ok) return done('pass', 'accepted (allowed)');
+    if (evidenceFailure) return miss(`${tookIt ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
+    if (tookIt) return done('pass', 'accepted (allowed)');
     return unclean ? crashed() : done('pass', `rejected (allowed): ${rejection(outcome)}`);
   }
-  if (outcome.ok) return miss(accepted(testCase, input.clockToleranceSeconds));
+  if (tookIt) return miss(accepted(testCase, input.clockToleranceSeconds));
   // Its login went where the faulty answer pointed: that is using the fault, whatever happened next.
   if (outcome.code === 'left-issuer') return miss(`followed it: ${outcome.message}`);
   if (evidenceFailure) return miss(`rejected, but ${evidenceFailure}`);

@@ -47,6 +47,13 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       "a hint about the End-User's current authenticated session with the Client.",
     url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout',
   },
+  'OIDC RP-Initiated Logout 1.0 2 (state)': {
+    quote:
+      'Opaque value used by the RP to maintain state between the logout request and the callback to the endpoint ' +
+      'specified by the post_logout_redirect_uri parameter. If included in the logout request, the OP passes this ' +
+      'value back to the RP using the state parameter when redirecting the User Agent back to the RP.',
+    url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout',
+  },
   'OIDC Back-Channel Logout 1.0 2.6': {
     quote:
       'Upon receiving a logout request at the back-channel logout URI, the RP MUST validate the ' +

@@ -93,6 +93,8 @@ export type Premise =
   | 'sent-state'
   /** Its authorization request carried a nonce. */
   | 'sent-nonce'
+  /** Its RP-initiated logout request carried a state (or it made none, which the case's optional call judges). */
+  | 'sent-logout-state'
   /** No state it sent in the case was sent twice: a replayed state differs from the one it sent. */
   | 'state-varies'
   /** It uses access tokens: it called userinfo or an API with one in some case of the run. */

@@ -103,9 +103,17 @@ export async function startExampleApp(
     const store = cookies.fromCookieHeader(ctx.get('cookie'));
     const session = flows.withStore(store);
     const sendCookies = () => ctx.set('set-cookie', store.setCookieHeaders());
+    let signingOut = false;
     try {
       switch (ctx.path) {
         case '/':
+          // This page is also the post-logout redirect URI: back from the provider's logout, the browser must bring
+          // the state /logout sent (a forged link to this page brings another, or one with no logout pending).
+          if (ctx.query.state !== undefined) {
+            signingOut = true;
+            await session.finishLogout(USER, `${url}${ctx.url}`);
+            sendCookies();
+          }
           ctx.body = page(
             'Example app',
             '<h1>Example app</h1><p><a href="/login">Log in</a> · <a href="/login?return_to=/me">Log ' +
@@ -206,9 +214,10 @@ export async function startExampleApp(
       sendCookies();
       ctx.status = error instanceof RelyingPartyError ? 400 : 500;
       const code = error instanceof RelyingPartyError ? error.code : 'internal_error';
+      const title = signingOut ? 'Logout not confirmed' : 'Login failed';
       ctx.body = page(
-        'Login failed',
-        `<h1>Login failed</h1><p><code>${escapeHtml(code)}</code>: ` +
+        title,
+        `<h1>${title}</h1><p><code>${escapeHtml(code)}</code>: ` +
           `${escapeHtml((error as Error).message)}</p><p><a href="/login">Try again</a></p>`,
       );
     }

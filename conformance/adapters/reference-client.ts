@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { FLAWS, NO_FLAWS } from '../../client/flaws.js';
 import type { Tokens } from '../../client/index.js';
 import {
@@ -142,24 +141,18 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
     },
     async logout(context) {
       try {
-        const state = randomBytes(16).toString('base64url');
         const { postLogoutRedirectUri } = context;
-        const { url } = await flowsFor(context).logout(USER, {
-          ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
-          state,
-        });
+        const flows = flowsFor(context);
+        const { url, state } = await flows.logout(USER, postLogoutRedirectUri ? { postLogoutRedirectUri } : {});
         // No end_session_endpoint: the session here is over, and that is all the provider offers.
         if (!url) return { ok: true };
         // Without a post-logout redirect URI the issuer's own signed-out page is where the browser stops.
         const back = await context.userAgent.navigate(url, {
           ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
         });
-        if (!postLogoutRedirectUri) return { ok: true, finalUrl: back.url.href };
-        // A provider's own logout URL (Auth0's /v2/logout) may carry no state to come back.
-        const sentState = url.searchParams.get('state') === state;
-        return !sentState || back.url.searchParams.get('state') === state
-          ? { ok: true, finalUrl: back.url.href }
-          : { ok: false, code: 'state_mismatch', message: 'the post-logout redirect carried another state' };
+        // A provider's own logout URL (Auth0's /v2/logout) carries no state to come back.
+        if (postLogoutRedirectUri && state !== undefined) await flows.finishLogout(USER, back.url);
+        return { ok: true, finalUrl: back.url.href };
       } catch (error) {
         return failure(error);
       }

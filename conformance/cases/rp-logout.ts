@@ -81,6 +81,14 @@ const namesTheSession: Evidence = (log) => {
         'another one)';
 };
 
+/** The issuer brings the browser back with the state faulted: what the client makes of the redirect is the case. */
+const STATE_COMES_BACK: Pick<ConformanceCase, 'premises' | 'refs' | 'level'> = {
+  premises: ['sent-logout-state'],
+  refs: [`${RPIL} 2 (state)`],
+  // The spec says what state is for, and sets the client no rule for checking it: a miss is a warning.
+  level: 'SHOULD',
+};
+
 export default defineCases(
   {
     id: 'rp-logout',
@@ -100,5 +108,25 @@ export default defineCases(
     ...SIGNS_OUT,
     evidence: namesTheSession,
     judgedBy: 'evidence',
+  },
+  {
+    id: 'rp-logout-other-state',
+    aliases: ['rp-init-logout-other-state', 'oidcc-client-test-rp-init-logout-other-state'],
+    title: 'Refuses a post-logout redirect that carries another state than its logout request sent',
+    ...SIGNS_OUT,
+    ...STATE_COMES_BACK,
+    scenario: 'post-logout-state-altered',
+    expect: 'reject',
+  },
+  {
+    id: 'rp-logout-no-state',
+    aliases: ['rp-init-logout-no-state', 'oidcc-client-test-rp-init-logout-no-state'],
+    title:
+      'Answers a post-logout redirect without the state it sent with a page of its own or a refusal, never a server ' +
+      'error',
+    ...SIGNS_OUT,
+    ...STATE_COMES_BACK,
+    scenario: 'post-logout-state-missing',
+    expect: 'either',
   },
 );

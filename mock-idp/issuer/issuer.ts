@@ -196,6 +196,7 @@ export class Issuer {
       signsUserinfo: config?.features?.jwtUserinfo?.enabled === true,
       userinfo: config?.features?.userinfo?.enabled !== false,
       issParameter: this.profile.issParameter !== false,
+      rpInitiatedLogout: config?.features?.rpInitiatedLogout?.enabled !== false,
       armedOnClient,
     });
   }

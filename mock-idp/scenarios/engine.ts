@@ -8,6 +8,7 @@ import { publicJwk } from '../keys/key-set.js';
 import { basicClientId } from '../log/mask.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
 import { applyIdTokenFault, attackerPublicJwk, flipSignatureByte } from './id-token.js';
+import { applyPostLogoutRedirectFaults } from './post-logout-redirect.js';
 import type { ScenarioRun } from './run.js';
 import { servedFault } from './served.js';
 import type { DiscoveryFault, Fault, JwksFault, TokenResponseFault, UserinfoFault } from './types.js';
@@ -248,6 +249,14 @@ const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[
     {
       applies: (_koa, route) => route === 'authorization' || route === 'resume',
       apply: (koa, run) => applyAuthorizationResponseFaults(koa, run, run.faults('authorization_response')),
+    },
+  ],
+  [
+    'post_logout_redirect',
+    {
+      // The confirmation ends the session and sends the browser back; a profile's own logout route is end_session.
+      applies: (_koa, route) => route === 'end_session_confirm' || route === 'end_session',
+      apply: (koa, run) => applyPostLogoutRedirectFaults(koa, run.faults('post_logout_redirect')),
     },
   ],
   [

@@ -14,6 +14,8 @@ export interface ScenarioHostFacts {
   userinfo?: boolean | undefined;
   /** False where the provider sends no RFC 9207 iss with the authorization response: none to remove. */
   issParameter?: boolean | undefined;
+  /** False where the issuer offers no RP-initiated logout (GitLab, Google): no post-logout redirect to fault. */
+  rpInitiatedLogout?: boolean | undefined;
   /** Armed on one client, not served on a scenario issuer URL: JWKS and discovery requests name no client. */
   armedOnClient: boolean;
 }
@@ -47,6 +49,11 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
     return (
       `scenario "${scenario.name}" removes the iss parameter, which this issuer never sends with ` +
       `its authorization response`
+    );
+  if (host.rpInitiatedLogout === false && faults.some((fault) => fault.target === 'post_logout_redirect'))
+    return (
+      `scenario "${scenario.name}" faults the redirect back after RP-initiated logout, which this issuer does not ` +
+      'offer'
     );
   const signingAlg = host.keys[0]?.alg;
   const needsOtherAlg = faults.some((fault) => fault.target === 'id_token' && fault.sign === 'other-alg');

@@ -50,7 +50,7 @@ export function servedFault(target: string, koa: KoaContextWithOIDC): ServedFaul
   ) {
     return { target, token: decoded((body as { id_token: string }).id_token) };
   }
-  if (target === 'authorization_response') {
+  if (target === 'authorization_response' || target === 'post_logout_redirect') {
     const location = koa.response.get('location');
     return { target, values: location ? maskParams(Object.fromEntries(new URL(location, koa.href).searchParams)) : {} };
   }

@@ -69,6 +69,16 @@ export interface AuthorizationResponseFault {
   inQuery?: boolean;
 }
 
+/**
+ * The redirect back to the client's post_logout_redirect_uri at the end of RP-initiated logout (OIDC RP-Initiated
+ * Logout 1.0 3): the issuer's session is ended as usual, only what the browser carries back changes.
+ */
+export interface PostLogoutRedirectFault {
+  target: 'post_logout_redirect';
+  /** Parameters of the redirect to change; null removes one. */
+  set?: Readonly<Record<string, string | null>>;
+}
+
 /** The token endpoint's JSON answer, changed after it was produced. */
 export interface TokenResponseFault {
   target: 'token_response';
@@ -166,6 +176,7 @@ export type Fault =
   | ClockFault
   | IdTokenFault
   | AuthorizationResponseFault
+  | PostLogoutRedirectFault
   | TokenResponseFault
   | TransportFault
   | UserinfoFault

@@ -43,8 +43,25 @@ describe('the example web app', () => {
     });
 
     const out = await agent.navigate(`${app.url}/logout`);
-    expect(out.url.href).toBe(`${app.url}/`);
+    // Back on the home page, its post-logout redirect URI, with the state /logout sent.
+    expect(`${out.url.origin}${out.url.pathname}`).toBe(`${app.url}/`);
+    expect(out.url.searchParams.get('state')).toMatch(/^[\w-]{32,}$/);
+    expect(out.response!.status).toBe(200);
     expect((await agent.request(`${app.url}/me`)).status).toBe(401);
+  });
+
+  it('refuses a post-logout redirect whose state its own logout never sent', async () => {
+    const agent = new UserAgent();
+    await agent.navigate(`${app.url}/login`);
+    const logout = await agent.navigate(`${app.url}/logout`, { until: (u) => u.origin !== app.url });
+    expect(logout.url.searchParams.get('state')).toMatch(/^[\w-]{32,}$/);
+    const forged = await agent.request(`${app.url}/?state=not-the-state`);
+    expect(forged.status).toBe(400);
+    const page = await forged.text();
+    expect(page).toContain('Logout not confirmed');
+    expect(page).toContain('state_mismatch');
+    // The home page itself, without state, is just the home page.
+    expect((await agent.request(`${app.url}/`)).status).toBe(200);
   });
 
   it("refuses a forged callback with the client's error code", async () => {

@@ -222,6 +222,52 @@ describe('sessions', () => {
     await expect(flows.userinfo('user-1')).rejects.toBeInstanceOf(SessionError);
   });
 
+  it('sends a fresh state with a post-logout redirect URI, and takes back only that state, once', async () => {
+    const flows = basicFlows();
+    const { agent } = await login(flows);
+    const { url, state } = await flows.logout('user-1', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
+    expect(state).toMatch(/^[\w-]{32,}$/);
+    expect(url!.searchParams.get('state')).toBe(state);
+    const { url: back } = await agent.navigate(url!, { until: (u) => u.origin === 'http://127.0.0.1:3000' });
+    await expect(flows.finishLogout('user-1', back)).resolves.toBeUndefined();
+    // Single use: the same redirect again finds no logout pending.
+    await expect(flows.finishLogout('user-1', back)).rejects.toMatchObject({
+      code: 'state_mismatch',
+      reason: 'no_pending_logout',
+    });
+  });
+
+  it.each([
+    [
+      'another state',
+      '?state=not-the-one',
+      'mismatch',
+      'the post-logout redirect state is not the one this logout sent',
+    ],
+    ['no state', '', 'missing', 'the post-logout redirect has no state'],
+    ['the state twice', '?state={state}&state={state}', 'mismatch', 'the post-logout redirect state is not the one'],
+  ])('refuses a post-logout redirect with %s (StateMismatchError)', async (_label, query, reason, message) => {
+    const flows = basicFlows();
+    await login(flows);
+    const { state } = await flows.logout('user-1', { postLogoutRedirectUri: 'http://127.0.0.1:3000/' });
+    const error = await flows
+      .finishLogout('user-1', `http://127.0.0.1:3000/${query.replaceAll('{state}', state!)}`)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateMismatchError);
+    expect(error).toMatchObject({ reason, message: expect.stringContaining(message) });
+  });
+
+  it('keeps no logout state without a post-logout redirect URI: the browser never comes back', async () => {
+    const flows = basicFlows();
+    await login(flows);
+    const { url, state } = await flows.logout('user-1');
+    expect(state).toBeUndefined();
+    expect(url!.searchParams.has('state')).toBe(false);
+    await expect(flows.finishLogout('user-1', 'http://127.0.0.1:3000/?state=x')).rejects.toMatchObject({
+      reason: 'no_pending_logout',
+    });
+  });
+
   it('keeps state and session in encrypted cookies, one Cookie header to the next', async () => {
     const cookies = new EncryptedCookieStore({ secret: new Uint8Array(32).fill(7), secure: false });
     const flows = basicFlows();

@@ -162,6 +162,7 @@ describe('the web app adapter (black box)', () => {
             'backchannel-logout-aud-wrong',
             'rp-logout',
             'rp-logout-id-token-hint',
+            'rp-logout-other-state',
             'third-party-login',
             'third-party-login-post',
             'third-party-login-target-link-foreign',
@@ -187,6 +188,8 @@ describe('the web app adapter (black box)', () => {
           'rp-logout': 'fail',
           // It named the session it signed out of: its kept session is rp-logout's miss, not this case's.
           'rp-logout-id-token-hint': 'pass',
+          // Its sign-out took the redirect back whatever its state; keeping its session is no refusal of it.
+          'rp-logout-other-state': 'warn',
           'third-party-login': 'pass',
           'third-party-login-post': 'fail',
           'third-party-login-target-link-foreign': 'fail',
@@ -208,6 +211,7 @@ describe('the web app adapter (black box)', () => {
             'still answers as signed in (200)',
         );
         expect(byId['rp-logout']!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
+        expect(byId['rp-logout-other-state']!.reason).toBe('accepted a response it must reject');
         // It throws on the bad nonce and answers 500: it took no bad token, but a crash is not a rejection.
         expect(byId['id-token-nonce-wrong']!.reason).toMatch(/^a server error \(HTTP 500\)/);
         expect(report.passed).toBe(false);

@@ -30,6 +30,11 @@ interface SignOut {
   method?: 'GET' | 'POST';
   /** Sends the browser to the logout endpoint and no further: the issuer's confirmation is never submitted. */
   stopAtIssuer?: boolean;
+  /**
+   * What it does with the state the browser brings back: checks it (default), takes any, sends none, or answers a
+   * redirect without one as a crashing post-logout page would (a 500).
+   */
+  state?: 'checked' | 'ignored' | 'not-sent' | 'crash-when-missing';
 }
 
 /**
@@ -60,6 +65,7 @@ function openidClient(options: SignOut = {}): ClientAdapter {
         options.postLogoutRedirectUri === null
           ? undefined
           : (options.postLogoutRedirectUri ?? context.postLogoutRedirectUri!);
+      const stateRule = options.state ?? 'checked';
       const state = client.randomState();
       const hint = {
         session: session.idTokens.at(-1)!,
@@ -69,7 +75,8 @@ function openidClient(options: SignOut = {}): ClientAdapter {
         'earlier-login': session.idTokens[0]!,
       }[options.hint ?? 'session'];
       const params: Record<string, string> = {
-        ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri, state } : {}),
+        ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri } : {}),
+        ...(postLogoutRedirectUri && stateRule !== 'not-sent' ? { state } : {}),
         ...(hint !== undefined ? { id_token_hint: hint } : {}),
       };
       const url = client.buildEndSessionUrl(session.config, params);
@@ -83,8 +90,11 @@ function openidClient(options: SignOut = {}): ClientAdapter {
         ...(post ? { form: url.searchParams } : {}),
         ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
       });
-      if (!postLogoutRedirectUri) return { ok: true };
-      return back.url.searchParams.get('state') === state
+      if (!postLogoutRedirectUri || stateRule === 'ignored' || stateRule === 'not-sent') return { ok: true };
+      const cameBack = back.url.searchParams.get('state');
+      if (cameBack === null && stateRule === 'crash-when-missing')
+        return { ok: false, status: 500, message: 'Internal Server Error' };
+      return cameBack === state
         ? { ok: true }
         : { ok: false, message: 'the post-logout redirect carried another state' };
     },
@@ -222,5 +232,80 @@ describe('RP-initiated logout cases', () => {
       'rp-logout': 'skip: the issuer does not advertise end_session_endpoint',
       'rp-logout-id-token-hint': 'skip: the issuer does not advertise end_session_endpoint',
     });
+  });
+});
+
+describe('the state a post-logout redirect brings back (rp-init-logout-other-state, -no-state)', () => {
+  const STATE_CASES = ['rp-logout', 'rp-logout-other-state', 'rp-logout-no-state'];
+  const runStateCases = (adapter: ClientAdapter, issuer = 'generic') =>
+    runConformance({ idp: idp(), issuer, adapter, only: STATE_CASES, jwksRefetchIntervalMs: 0 });
+
+  it('pass the reference client, whose finishLogout takes back only the state its logout sent', async () => {
+    for (const issuer of ['generic', 'keycloak']) {
+      expect(verdicts(await runStateCases(fastReferenceClient(), issuer)), issuer).toEqual({
+        'rp-logout': 'pass: completed the flow',
+        'rp-logout-other-state':
+          'pass: rejected: (state_mismatch) the post-logout redirect state is not the one this logout sent',
+        'rp-logout-no-state': 'pass: rejected (allowed): (state_mismatch) the post-logout redirect has no state',
+      });
+    }
+  });
+
+  it("serve each fault on the redirect back, after the issuer's session ended", async () => {
+    const report = await runStateCases(fastReferenceClient());
+    for (const id of ['rp-logout-other-state', 'rp-logout-no-state']) {
+      const result = report.results.find((r) => r.id === id)!;
+      expect(result.calls, id).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
+      const faulted = result.requests!.filter((r) => r.faults?.length);
+      expect(
+        faulted.map((r) => [r.route, r.faults]),
+        id,
+      ).toEqual([['end_session_confirm', ['post_logout_redirect']]]);
+      const served = result.served!.find((f) => f.target === 'post_logout_redirect')!.values!;
+      expect(served.state, id).toBe(id === 'rp-logout-other-state' ? 'altered-logout-state' : undefined);
+    }
+  });
+
+  it('warn openid-client 6 used with a state it never checks, and pass it when it checks', async () => {
+    expect(verdicts(await runStateCases(openidClient({ state: 'ignored' })))).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-other-state': 'warn: accepted a response it must reject',
+      'rp-logout-no-state': 'pass: accepted (allowed)',
+    });
+    const checked = await runStateCases(openidClient());
+    expect(checked.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['rp-logout', 'pass'],
+      ['rp-logout-other-state', 'pass'],
+      ['rp-logout-no-state', 'pass'],
+    ]);
+    expect(checked.passed).toBe(true);
+  });
+
+  it('skip a client that sends no state with its logout request: the spec leaves it optional', async () => {
+    const report = await runStateCases(openidClient({ state: 'not-sent' }));
+    expect(verdicts(report)).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-other-state':
+        'skip: the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there ' +
+        'is none to come back',
+      'rp-logout-no-state':
+        'skip: the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there ' +
+        'is none to come back',
+    });
+  });
+
+  it('warn a post-logout page that answers a redirect without state with a server error', async () => {
+    const report = await runStateCases(openidClient({ state: 'crash-when-missing' }));
+    expect(verdicts(report)['rp-logout-no-state']).toBe(
+      'warn: a server error (HTTP 500) instead of a clean rejection: Internal Server Error',
+    );
+  });
+
+  it('skip both where the issuer offers no RP-initiated logout, and refuse to arm their scenarios there', async () => {
+    const report = await runStateCases(fastReferenceClient(), 'gitlab');
+    for (const result of report.results) expect(result.verdict).toBe('skip');
+    expect(() => idp().admin.arm('gitlab', 'gitlab-app', 'post-logout-state-altered')).toThrow(
+      /faults the redirect back after RP-initiated logout, which this issuer does not offer/,
+    );
   });
 });

@@ -68,6 +68,16 @@ export default defineScenarios(
     ],
   },
   {
+    name: 'post-logout-state-altered',
+    description: 'RP-initiated logout brings the browser back with another state than the client sent',
+    faults: [{ target: 'post_logout_redirect', set: { state: 'altered-logout-state' } }],
+  },
+  {
+    name: 'post-logout-state-missing',
+    description: 'RP-initiated logout brings the browser back without the state the client sent',
+    faults: [{ target: 'post_logout_redirect', set: { state: null } }],
+  },
+  {
     name: 'userinfo-sub-mismatch',
     description: 'userinfo names another subject than the ID token',
     faults: [{ target: 'userinfo', set: { sub: 'someone-else' } }],

@@ -49,6 +49,8 @@ const PROFILES: readonly ProfileName[] = loginProfileNames();
  */
 const POOL = 8;
 const FLOW_HEADER = 'x-scenario-delivery-flow';
+/** Where RP-initiated logout brings the browser back: registered for every fixture client that signs out. */
+const SIGNED_OUT = 'http://127.0.0.1:3000/';
 
 const STITCH_PEM = fixtureText('keys/clients/stitch-client-certificate.pem');
 // As Stitch's samples do: the kid is the PEM's localKeyID, in uppercase hex.
@@ -67,6 +69,8 @@ interface ProfileDriver {
   pkce: boolean;
   /** What the client sends as client_secret when it is not the registered one (Apple's team-signed JWT). */
   clientSecret?: (client: ClientFixture) => Promise<string>;
+  /** Its RP-initiated logout endpoint, relative to the issuer, where discovery does not advertise it (Auth0's). */
+  endSession?: string;
   /** The provider's own authorization parameters (Google's access_type). */
   authorizationParams?: Record<string, string>;
   /** Endpoint paths relative to the issuer (without its trailing slash) where discovery does not say. */
@@ -120,6 +124,7 @@ const DRIVERS: Record<ProfileName, ProfileDriver> = {
     openid: true,
     refresh: true,
     pkce: true,
+    endSession: '/oidc/logout',
   },
   keycloak: {
     client: clientOf('keycloak'),
@@ -213,6 +218,7 @@ const loginsFor = (s: Scenario) =>
 const rotates = (s: Scenario) => (s.steps ?? []).some((step) => step.rotateSigningKey);
 const wantsFormPost = (s: Scenario) => allFaults(s).some((f) => f.target === 'authorization_response' && f.inQuery);
 const wantsSignedUserinfo = (s: Scenario) => allFaults(s).some((f) => f.target === 'userinfo' && f.corruptSignature);
+const signsOut = (s: Scenario) => allFaults(s).some((f) => f.target === 'post_logout_redirect');
 
 // ---------------------------------------------------------------------------------------------------------------
 // The raw driver
@@ -237,6 +243,8 @@ interface Flow {
   callbacks: { params: URLSearchParams; mode: 'query' | 'form_post' }[];
   /** The JWKS as served after the last login (rotated keys included). */
   jwksAfter: JSONWebKeySet | undefined;
+  /** Where RP-initiated logout brought the browser back, and the state the flow sent with it. */
+  signedOut?: { url: URL; state: string };
   exercised: {
     discovery: boolean;
     jwks: boolean;
@@ -244,6 +252,7 @@ interface Flow {
     token: boolean;
     userinfo: boolean;
     refresh: boolean;
+    logout: boolean;
   };
   records: RequestRecord[];
 }
@@ -253,6 +262,7 @@ interface Endpoints {
   token: string;
   userinfo?: string | undefined;
   jwks?: string | undefined;
+  endSession?: string | undefined;
 }
 
 function parseTokenAnswer(status: number, contentType: string, text: string): TokenAnswer {
@@ -317,6 +327,7 @@ class Driver {
       ...this.#driver.client,
       client_id: `${base}-delivery-${scenario.name}${tag}`,
       ...(wantsSignedUserinfo(scenario) ? { userinfo_signed_response_alg: 'RS256' } : {}),
+      ...(signsOut(scenario) ? { post_logout_redirect_uris: [SIGNED_OUT] } : {}),
     };
   }
 
@@ -356,7 +367,15 @@ class Driver {
       callbacks: [],
       jwksAfter: undefined,
       records: [],
-      exercised: { discovery: false, jwks: false, authorization: false, token: false, userinfo: false, refresh: false },
+      exercised: {
+        discovery: false,
+        jwks: false,
+        authorization: false,
+        token: false,
+        userinfo: false,
+        refresh: false,
+        logout: false,
+      },
     };
     try {
       const endpoints = await this.#endpoints(base, tagged, flow);
@@ -388,6 +407,9 @@ class Driver {
         flow.exercised.refresh = true;
         flow.tokens.push({ grant: 'refresh_token', answer });
       }
+      const idToken = flow.tokens.findLast((t) => typeof t.answer.body?.id_token === 'string')?.answer.body?.id_token;
+      if (signsOut(scenario) && endpoints.endSession && typeof idToken === 'string')
+        await this.#logout(endpoints.endSession, clientId, idToken, tagged, flow);
     } finally {
       if (!onScenarioIssuer) idp.admin.disarm(profile, clientId);
       flow.records = idp.requests.list({ sinceId: since }).filter((r) => r.headers[FLOW_HEADER] === flowId);
@@ -433,7 +455,24 @@ class Driver {
       token: pick('token_endpoint')!,
       userinfo: pick('userinfo_endpoint'),
       jwks: pick('jwks_uri'),
+      endSession: this.#driver.endSession ? `${under}${this.#driver.endSession}` : pick('end_session_endpoint'),
     };
+  }
+
+  /** RP-initiated logout as a client sends it: the session's ID token, its client_id, where to come back, a state. */
+  async #logout(endpoint: string, clientId: string, idToken: string, tagged: typeof fetch, flow: Flow): Promise<void> {
+    const state = b64url(16);
+    const params = new URLSearchParams({
+      id_token_hint: idToken,
+      client_id: clientId,
+      post_logout_redirect_uri: SIGNED_OUT,
+      state,
+    });
+    const { url } = await new UserAgent({ fetch: tagged }).navigate(`${endpoint}?${params}`, {
+      until: (u) => u.href.startsWith(SIGNED_OUT),
+    });
+    flow.exercised.logout = true;
+    flow.signedOut = { url, state };
   }
 
   async #login(
@@ -585,6 +624,9 @@ function expectedTargets(scenario: Scenario, flow: Flow): Set<string> {
       case 'jwks':
       case 'discovery':
         if (flow.exercised[fault.target]) expected.add(fault.target);
+        break;
+      case 'post_logout_redirect':
+        if (flow.exercised.logout) expected.add(fault.target);
         break;
       case 'transport': {
         const reached = {
@@ -746,6 +788,19 @@ function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, basel
       expect(served.params.get(name), label).toBe(flow.callbacks[0]!.params.get(name));
     for (const name of fault.duplicate ?? []) expect(served.params.getAll(name), label).toHaveLength(2);
     if (fault.inQuery) expect(served.mode, label).toBe('query');
+  }
+}
+
+/** The redirect back after logout carries exactly the parameters the faults set, and drops those they remove. */
+function expectPostLogoutRedirectFaults(scenario: Scenario, flow: Flow): void {
+  const { url, state } = flow.signedOut!;
+  expect(url.href.startsWith(SIGNED_OUT), url.href).toBe(true);
+  for (const fault of allFaults(scenario)) {
+    if (fault.target !== 'post_logout_redirect') continue;
+    for (const [name, value] of Object.entries(fault.set ?? {})) {
+      if (name === 'state') expect(value, 'a fault that changes the state').not.toBe(state);
+      expect(url.searchParams.get(name), `${scenario.name}: ${name}`).toBe(value);
+    }
   }
 }
 
@@ -1016,5 +1071,6 @@ describe.each(PROFILES)('scenario delivery on %s', (profile) => {
     if (expected.has('id_token')) await expectIdTokenFaults(scenario, flow, published, baseline);
     if (expected.has('token_response')) expectTokenResponseFaults(scenario, flow, baseline);
     if (expected.has('authorization_response')) expectAuthorizationResponseFaults(scenario, flow, baseline);
+    if (expected.has('post_logout_redirect')) expectPostLogoutRedirectFaults(scenario, flow);
   });
 });
