@@ -263,6 +263,12 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (testCase.judgedBy === 'evidence')
     return evidenceFailure ? miss(evidenceFailure) : done('pass', 'what it sent the issuer meets the rule');
   if (testCase.expect === 'accept') {
+    // Its session ended and it refused only the redirect back: the sign-out is done; whether it refuses every such
+    // redirect is the state cases' question (takes-post-logout-redirect).
+    if (!outcome.ok && outcome.code === 'post-logout-refused')
+      return evidenceFailure
+        ? miss(`completed, but ${evidenceFailure}`)
+        : done('pass', `completed the flow; ${outcome.message}`);
     if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
     return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');
   }

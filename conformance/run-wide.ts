@@ -23,6 +23,8 @@ interface RunFacts {
   usedAccessToken: boolean;
   /** A third party's request made it start a login (at whichever issuer) in some case of the run. */
   startedThirdPartyLogin: boolean;
+  /** It took the redirect back from a sign-out no fault touched, in some case of the run. */
+  tookPostLogoutRedirect: boolean;
   /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
   reusedLoneState: string | undefined;
 }
@@ -35,6 +37,8 @@ interface RunPremise {
    * shows (a redirect to the attacker's page) stands without it.
    */
   keepsShownFlaws?: boolean;
+  /** Sets aside only a pass by refusal: what the premise leaves unproven is that the refusal was of the fault. */
+  provesRefusalsOnly?: boolean;
 }
 
 /** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
@@ -64,6 +68,13 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       "a third party's request never made the client start a login in the run (run third-party-login with this " +
       'case; it says why), so how it answered this one proves nothing',
   },
+  'takes-post-logout-redirect': {
+    holds: (f) => f.tookPostLogoutRedirect,
+    provesRefusalsOnly: true,
+    otherwise:
+      'the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; it says ' +
+      'how that one ended), so refusing this one proves no check of its state',
+  },
 };
 
 /** Why the run contradicts a pass, or undefined when it does not. */
@@ -89,7 +100,9 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
   for (const premise of testCase.premises ?? []) {
     const check = RUN_PREMISES[premise];
     const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
-    if (check && !check.holds(facts) && !shown) return { ...result, verdict: 'skip', reason: check.otherwise };
+    const refused = result.verdict === 'pass' && !result.outcome.ok;
+    const standing = shown || (check?.provesRefusalsOnly && !refused);
+    if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
   const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
   if (contradiction && result.verdict === 'pass')
@@ -163,6 +176,12 @@ export function settleRunWide(
     usedAccessToken: all.some((run) => run.facts?.usedAccessToken === true),
     startedThirdPartyLogin: runs.some(
       (run, index) => cases[index]!.thirdPartyLogin !== undefined && run.facts?.authorization !== undefined,
+    ),
+    tookPostLogoutRedirect: runs.some(
+      (run, index) =>
+        cases[index]!.script?.includes('logout') === true &&
+        cases[index]!.scenario === undefined &&
+        run.result.outcome.ok,
     ),
     reusedLoneState: reusedLoneState(all),
   };

@@ -107,7 +107,9 @@ export type Premise =
   /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
   | 'reads-jwks'
   /** A third party's request made it start a login in some case of the run: its initiation endpoint works. */
-  | 'starts-third-party-logins';
+  | 'starts-third-party-logins'
+  /** It took the redirect back from a valid RP-initiated logout in some case of the run: refusing one shows a check. */
+  | 'takes-post-logout-redirect';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
@@ -382,7 +384,9 @@ export interface ClientAdapter {
   /**
    * Signs the user of the case's last login out, as the user would ask the client to (its sign-out button), in the
    * same browser (context.userAgent holds that login's cookies): ok once the client's session is over and the browser
-   * is back with the client, wherever its sign-out took it (the issuer's end_session_endpoint, or nowhere).
+   * is back with the client, wherever its sign-out took it (the issuer's end_session_endpoint, or nowhere). Not ok
+   * with code `post-logout-refused` when its session is over but it refused the redirect back (a state it never
+   * sent), and with code `still-signed-in` when its session outlived the sign-out.
    */
   logout?(context: CaseContext): Promise<ClientOutcome>;
   /**

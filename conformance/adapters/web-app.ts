@@ -287,18 +287,6 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
               status,
               message: `the sign-out ended at ${landing.url.pathname} (${status}): "${readable(page ?? '')}"`,
             };
-          // Back from the issuer, the app refused what the browser brought (a state it never sent): its answer to the
-          // post-logout redirect, as a 4xx is its answer to a faulty login callback.
-          if (status !== undefined && status >= 400 && reachedIssuer && landing.url.origin === base.origin)
-            return {
-              ok: false,
-              finalUrl,
-              page,
-              status,
-              message:
-                `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}: ` +
-                `"${readable(page ?? '')}"`,
-            };
           if (whoami) {
             const { answer, miss } = await askWhoami(browser, whoami);
             if (miss === undefined)
@@ -312,6 +300,19 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
                   `answers as signed in (${answer.status})`,
               };
           }
+          // Back from the issuer, the app refused what the browser brought (a state it never sent): its answer to the
+          // post-logout redirect, as a 4xx is its answer to a faulty login callback. Its session is over all the same.
+          if (status !== undefined && status >= 400 && reachedIssuer && landing.url.origin === base.origin)
+            return {
+              ok: false,
+              code: 'post-logout-refused',
+              finalUrl,
+              page,
+              status,
+              message:
+                `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}: ` +
+                `"${readable(page ?? '')}"`,
+            };
           return { ok: true, finalUrl, page };
         };
 

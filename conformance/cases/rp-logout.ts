@@ -115,6 +115,8 @@ export default defineCases(
     title: 'Refuses a post-logout redirect that carries another state than its logout request sent',
     ...SIGNS_OUT,
     ...STATE_COMES_BACK,
+    // A refusal shows a check only from a client that takes the valid redirect back.
+    premises: ['sent-logout-state', 'takes-post-logout-redirect'],
     scenario: 'post-logout-state-altered',
     expect: 'reject',
   },

@@ -6,7 +6,9 @@ import {
   type ClientAdapter,
   type ConformanceReport,
   runConformance,
+  webAppAdapter,
 } from '../../conformance/index.js';
+import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
 import { fastReferenceClient } from '../../fixtures/clients/flawed/flawed-client.js';
 import { useIdp } from '../helpers/idp.js';
 import { codeFlow, discover } from '../helpers/login.js';
@@ -352,6 +354,63 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
     expect(verdicts(report)['rp-logout-no-state']).toBe(
       'warn: a server error (HTTP 500) instead of a clean rejection: Internal Server Error',
     );
+  });
+
+  it("call a refusal no check of the state when the app's post-logout page refuses everyone", async () => {
+    // Its home page, the post-logout redirect URI, answers 401 to anyone signed out: every redirect back is refused.
+    const app = await startTestWebApp(
+      { issuer: idp().issuers.generic!, clientId: 'signed-in-home', clientSecret: 'signed-in-home-secret' },
+      'home',
+      async ({ ctx, session, setCookies, url }) => {
+        if (ctx.path === '/login') ctx.redirect((await session.start('browser')).href);
+        else if (ctx.path === '/callback') {
+          await session.finish('browser', `${url}${ctx.url}`);
+          ctx.redirect('/me');
+        } else if (ctx.path === '/logout')
+          ctx.redirect((await session.logout('browser', { postLogoutRedirectUri: `${url}/` })).url!.href);
+        else {
+          ctx.status = 401;
+          ctx.body = 'Sign in to continue';
+        }
+        ctx.set('set-cookie', setCookies());
+      },
+    );
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        only: STATE_CASES,
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', logoutPath: '/logout' }),
+        client: {
+          clientId: 'signed-in-home',
+          clientSecret: 'signed-in-home-secret',
+          redirectUris: [`${app.url}/callback`],
+          postLogoutRedirectUris: [`${app.url}/`],
+        },
+      });
+      expect(verdicts(report)).toEqual({
+        // Its session ended: the sign-out is done, whatever its page then says.
+        'rp-logout':
+          'pass: completed the flow; the app answered the post-logout redirect at / with 401: "Sign in to continue"',
+        'rp-logout-other-state':
+          'skip: the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; ' +
+          'it says how that one ended), so refusing this one proves no check of its state',
+        'rp-logout-no-state':
+          'pass: rejected (allowed): (post-logout-refused) the app answered the post-logout redirect at / with 401: ' +
+          '"Sign in to continue"',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keep the miss of a client that takes another state, even with no valid redirect taken in the run', async () => {
+    const report = await runConformance({
+      idp: idp(),
+      adapter: openidClient({ state: 'ignored' }),
+      only: ['rp-logout-other-state'],
+      jwksRefetchIntervalMs: 0,
+    });
+    expect(verdicts(report)).toEqual({ 'rp-logout-other-state': 'warn: accepted a response it must reject' });
   });
 
   it('skip both where the issuer offers no RP-initiated logout, and refuse to arm their scenarios there', async () => {
