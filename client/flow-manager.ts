@@ -628,9 +628,11 @@ export class FlowManager {
       postLogoutRedirectUri: options.postLogoutRedirectUri,
       state: wanted,
     });
-    // Only a state the request really carries can come back: Auth0's /v2/logout takes none.
-    const state = wanted !== undefined && url?.searchParams.get('state') === wanted ? wanted : undefined;
-    if (state !== undefined && options.postLogoutRedirectUri)
+    // Only a state the request really carries can come back (Auth0's /v2/logout takes none), and only to a post-logout
+    // redirect URI: that state is kept, and returned.
+    const carried = wanted !== undefined && url?.searchParams.get('state') === wanted;
+    const state = carried && options.postLogoutRedirectUri ? wanted : undefined;
+    if (state !== undefined)
       await this.#store.set(pendingLogoutKey(userKey), { state }, core.options.pendingTtlSeconds ?? 600);
     return { url, state };
   }

@@ -18,7 +18,8 @@ export function checkPostLogoutRedirect(
       'no logout is pending for this user (expired, already finished, or never started)',
     );
   if (flaws?.has('no-logout-state-check')) return;
-  const state = new URL(callback).searchParams.getAll('state');
+  // Only the query matters: a request's own path (req.url) will do.
+  const state = new URL(callback, 'http://localhost').searchParams.getAll('state');
   if (state.length === 0 || state[0] === '')
     throw new StateMismatchError('missing', 'the post-logout redirect has no state');
   if (state.length > 1 || !sameString(state[0]!, expectedState))

@@ -69,11 +69,15 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
       'by code-injection-nonce-or-pkce',
   },
   'sent-logout-state': {
-    // A client that never asked the issuer to sign out is judgedOnCall's to skip, with its own reason.
-    holds: (f) => f.endSession === undefined || param(f.endSession, 'state') !== undefined,
+    // A client that never asked the issuer to sign out is judgedOnCall's to skip, with its own reason. The issuer sends
+    // the browser back only to a post_logout_redirect_uri it can check against a client the request names.
+    holds: (f) =>
+      f.endSession === undefined ||
+      (['state', 'post_logout_redirect_uri'].every((name) => param(f.endSession, name) !== undefined) &&
+        ['id_token_hint', 'client_id'].some((name) => param(f.endSession, name) !== undefined)),
     otherwise:
-      'the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there is none ' +
-      'to come back',
+      'the client asked for no state to come back: its logout request lacks a state, a post_logout_redirect_uri, or ' +
+      'an id_token_hint or client_id naming it, all of which RP-Initiated Logout leaves optional',
   },
   'state-varies': {
     holds: (f) => f.states.length < 2 || new Set(f.states.map((s) => s.state)).size > 1,
@@ -284,8 +288,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
         `instead of a clean rejection: ${rejection(outcome)}`,
     );
   // Its sign-out answered the redirect back from the issuer as a success and then kept its session: it took that
-  // redirect, faulty or not; the session it kept is rp-logout's miss.
-  const tookIt = outcome.ok || outcome.code === 'still-signed-in';
+  // redirect, faulty or not; the session it kept is rp-logout's miss. Answered with a 4xx, it refused it.
+  const tookIt = outcome.ok || (outcome.code === 'still-signed-in' && (outcome.status ?? 0) < 400);
   if (testCase.expect === 'either') {
     if (evidenceFailure) return miss(`${tookIt ? 'accepted' : 'rejected'}, but ${evidenceFailure}`);
     if (tookIt) return done('pass', 'accepted (allowed)');

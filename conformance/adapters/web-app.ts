@@ -287,22 +287,31 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
               status,
               message: `the sign-out ended at ${landing.url.pathname} (${status}): "${readable(page ?? '')}"`,
             };
+          // Back from the issuer, the app refused what the browser brought (a state it never sent): its answer to the
+          // post-logout redirect, as a 4xx is its answer to a faulty login callback.
+          const refusedRedirect =
+            status !== undefined && status >= 400 && reachedIssuer && landing.url.origin === base.origin;
+          const refusal = refusedRedirect
+            ? `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}, and `
+            : '';
           if (whoami) {
             const { answer, miss } = await askWhoami(browser, whoami);
+            // An app may end its session only once the redirect back checks out: with the redirect refused, the
+            // status says so, and the kept session is the sign-out's failure, not a redirect taken.
             if (miss === undefined)
               return {
                 ok: false,
                 code: 'still-signed-in',
                 finalUrl,
                 page,
+                ...(refusedRedirect ? { status } : {}),
                 message:
-                  `the app's own session outlived its sign-out: after ${start.pathname}, ${whoami.pathname} still ` +
-                  `answers as signed in (${answer.status})`,
+                  `${refusal}the app's own session outlived its sign-out: after ${start.pathname}, ` +
+                  `${whoami.pathname} still answers as signed in (${answer.status})`,
               };
           }
-          // Back from the issuer, the app refused what the browser brought (a state it never sent): its answer to the
-          // post-logout redirect, as a 4xx is its answer to a faulty login callback. Its session is over all the same.
-          if (status !== undefined && status >= 400 && reachedIssuer && landing.url.origin === base.origin)
+          // With a who-am-I page its session is known to be over; without one, the app's word for it is all there is.
+          if (refusedRedirect)
             return {
               ok: false,
               code: 'post-logout-refused',

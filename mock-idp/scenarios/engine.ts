@@ -254,8 +254,9 @@ const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[
   [
     'post_logout_redirect',
     {
-      // The confirmation ends the session and sends the browser back; a profile's own logout route is end_session.
-      applies: (_koa, route) => route === 'end_session_confirm' || route === 'end_session',
+      // The confirmation ends the session and sends the browser back. (Auth0's /v2/logout, a quirk's route outside
+      // oidc-provider's, takes no state to fault.)
+      applies: (_koa, route) => route === 'end_session_confirm',
       apply: (koa, run) => applyPostLogoutRedirectFaults(koa, run.faults('post_logout_redirect')),
     },
   ],

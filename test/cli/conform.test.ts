@@ -107,7 +107,7 @@ describe('mock-idp conform', () => {
         whoami: '/me',
         logout: '/logout',
         port: String(port),
-        cases: 'rp-logout,rp-logout-id-token-hint',
+        cases: 'rp-logout,rp-logout-id-token-hint,rp-logout-other-state,rp-logout-no-state',
         report: join(dir, 'results.json'),
       }),
     );
@@ -121,8 +121,14 @@ describe('mock-idp conform', () => {
     expect(json.results.map((r) => [r.id, r.verdict])).toEqual([
       ['rp-logout', 'pass'],
       ['rp-logout-id-token-hint', 'pass'],
+      ['rp-logout-other-state', 'pass'],
+      ['rp-logout-no-state', 'pass'],
     ]);
     expect(json.results[0]!.calls).toEqual(expect.arrayContaining(['end_session', 'end_session_confirm']));
+    // The example app answers a state its /logout never sent with a 400 on its home page, its post-logout URI.
+    expect(result.stdout).toMatch(
+      /PASS\s+SHOULD\s+rp-logout-other-state\s+.*rejected: \(post-logout-refused\) the app answered the post-/,
+    );
   }, 40_000);
 
   it("judges a web app's login initiation endpoint with --initiate-login: the third-party login cases", async () => {

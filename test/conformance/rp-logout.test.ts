@@ -34,10 +34,11 @@ interface SignOut {
   /** Sends the browser to the logout endpoint and no further: the issuer's confirmation is never submitted. */
   stopAtIssuer?: boolean;
   /**
-   * What it does with the state the browser brings back: checks it (default), takes any, sends none, or answers a
-   * redirect without one as a crashing post-logout page would (a 500).
+   * What it does with the state the browser brings back: checks it (default), takes any, sends none, sends one with
+   * no post-logout redirect URI for it to come back to, or answers a redirect without one as a crashing post-logout
+   * page would (a 500).
    */
-  state?: 'checked' | 'ignored' | 'not-sent' | 'crash-when-missing';
+  state?: 'checked' | 'ignored' | 'not-sent' | 'sent-alone' | 'crash-when-missing';
 }
 
 /**
@@ -79,7 +80,7 @@ function openidClient(options: SignOut = {}): ClientAdapter {
       }[options.hint ?? 'session'];
       const params: Record<string, string> = {
         ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri } : {}),
-        ...(postLogoutRedirectUri && stateRule !== 'not-sent' ? { state } : {}),
+        ...((postLogoutRedirectUri && stateRule !== 'not-sent') || stateRule === 'sent-alone' ? { state } : {}),
         ...(hint !== undefined ? { id_token_hint: hint } : {}),
       };
       const url = client.buildEndSessionUrl(session.config, params);
@@ -283,8 +284,24 @@ function oidcClientTs(): ClientAdapter {
 
 describe('the state a post-logout redirect brings back (rp-init-logout-other-state, -no-state)', () => {
   const STATE_CASES = ['rp-logout', 'rp-logout-other-state', 'rp-logout-no-state'];
+  const NO_STATE_ASKED =
+    'skip: the client asked for no state to come back: its logout request lacks a state, a post_logout_redirect_uri, ' +
+    'or an id_token_hint or client_id naming it, all of which RP-Initiated Logout leaves optional';
   const runStateCases = (adapter: ClientAdapter, issuer = 'generic') =>
     runConformance({ idp: idp(), issuer, adapter, only: STATE_CASES, jwksRefetchIntervalMs: 0 });
+  /** A test web app black-box, its client registered with the secret `<clientId>-secret` and `/` to come back to. */
+  const runStateCasesOnWebApp = (url: string, clientId: string) =>
+    runConformance({
+      idp: idp(),
+      only: STATE_CASES,
+      adapter: webAppAdapter({ url, whoami: '/me', logoutPath: '/logout' }),
+      client: {
+        clientId,
+        clientSecret: `${clientId}-secret`,
+        redirectUris: [`${url}/callback`],
+        postLogoutRedirectUris: [`${url}/`],
+      },
+    });
 
   it('pass the reference client, whose finishLogout takes back only the state its logout sent', async () => {
     for (const issuer of ['generic', 'keycloak']) {
@@ -340,13 +357,22 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
     const report = await runStateCases(openidClient({ state: 'not-sent' }));
     expect(verdicts(report)).toEqual({
       'rp-logout': 'pass: completed the flow',
-      'rp-logout-other-state':
-        'skip: the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there ' +
-        'is none to come back',
-      'rp-logout-no-state':
-        'skip: the client sent no state with its logout request, which RP-Initiated Logout leaves optional: there ' +
-        'is none to come back',
+      'rp-logout-other-state': NO_STATE_ASKED,
+      'rp-logout-no-state': NO_STATE_ASKED,
     });
+  });
+
+  it('skip a client whose logout request names nowhere for the state to come back to', async () => {
+    const report = await runStateCases(openidClient({ state: 'sent-alone', postLogoutRedirectUri: null }));
+    expect(verdicts(report)).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-other-state': NO_STATE_ASKED,
+      'rp-logout-no-state': NO_STATE_ASKED,
+    });
+    // A state and a post-logout redirect URI, but no client named: the issuer has nothing to check the URI against.
+    const unnamed = await runStateCases(openidClient({ hint: 'none', clientId: false }));
+    expect(verdicts(unnamed)['rp-logout-other-state']).toBe(NO_STATE_ASKED);
+    expect(verdicts(unnamed)['rp-logout-no-state']).toBe(NO_STATE_ASKED);
   });
 
   it('warn a post-logout page that answers a redirect without state with a server error', async () => {
@@ -376,17 +402,7 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
       },
     );
     try {
-      const report = await runConformance({
-        idp: idp(),
-        only: STATE_CASES,
-        adapter: webAppAdapter({ url: app.url, whoami: '/me', logoutPath: '/logout' }),
-        client: {
-          clientId: 'signed-in-home',
-          clientSecret: 'signed-in-home-secret',
-          redirectUris: [`${app.url}/callback`],
-          postLogoutRedirectUris: [`${app.url}/`],
-        },
-      });
+      const report = await runStateCasesOnWebApp(app.url, 'signed-in-home');
       expect(verdicts(report)).toEqual({
         // Its session ended: the sign-out is done, whatever its page then says.
         'rp-logout':
@@ -397,6 +413,54 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
         'rp-logout-no-state':
           'pass: rejected (allowed): (post-logout-refused) the app answered the post-logout redirect at / with 401: ' +
           '"Sign in to continue"',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('pass an app that refuses another state and ends its own session only once the state checks out', async () => {
+    // Its sign-out keeps the app's session until the redirect back brings the state /logout sent.
+    const app = await startTestWebApp(
+      { issuer: idp().issuers.generic!, clientId: 'careful-logout', clientSecret: 'careful-logout-secret' },
+      'careful',
+      async ({ ctx, session, setCookies, url }) => {
+        // Only what is set, never what is cleared: the session cookie stays until the logout is confirmed.
+        const keepSession = () => setCookies().filter((cookie) => !/max-age=0/i.test(cookie));
+        if (ctx.path === '/login') {
+          ctx.redirect((await session.start('browser')).href);
+          ctx.set('set-cookie', setCookies());
+        } else if (ctx.path === '/callback') {
+          await session.finish('browser', `${url}${ctx.url}`);
+          ctx.redirect('/me');
+          ctx.set('set-cookie', setCookies());
+        } else if (ctx.path === '/logout') {
+          const current = await session.session('browser');
+          const { url: logoutUrl } = await session.logout('browser', { postLogoutRedirectUri: `${url}/` });
+          ctx.redirect(logoutUrl!.href);
+          ctx.set('set-cookie', current ? keepSession() : setCookies());
+        } else if (ctx.query.state !== undefined) {
+          try {
+            await session.finishLogout('browser', `${url}${ctx.url}`);
+            await session.logout('browser');
+            ctx.body = 'Signed out';
+            ctx.set('set-cookie', setCookies());
+          } catch {
+            ctx.status = 400;
+            ctx.body = 'That sign-out was not yours';
+          }
+        } else ctx.body = 'Home';
+      },
+    );
+    try {
+      const report = await runStateCasesOnWebApp(app.url, 'careful-logout');
+      expect(verdicts(report)).toEqual({
+        'rp-logout': 'pass: completed the flow',
+        'rp-logout-other-state':
+          'pass: rejected: (still-signed-in) the app answered the post-logout redirect at / with 400, and the ' +
+          "app's own session outlived its sign-out: after /logout, /me still answers as signed in (200)",
+        // It took the redirect as no sign-out at all: its session stays, which is allowed here.
+        'rp-logout-no-state': 'pass: accepted (allowed)',
       });
     } finally {
       await app.close();
