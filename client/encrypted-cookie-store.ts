@@ -21,9 +21,12 @@ export interface EncryptedCookieStoreOptions {
   clock?: Clock;
 }
 
-// Browsers drop cookies over 4096 bytes (name, value and attributes) silently:
-// failing loudly at set() time is better than a login that never finishes.
+// Browsers drop cookies over 4096 bytes (name, value and attributes) silently: a larger value (a Keycloak or Entra
+// session, whose tokens run to kilobytes) is split over numbered cookies. Past MAX_CHUNKS set() fails loudly, which
+// beats a login that never finishes: all of them ride in every request, within the 16 KiB of headers Node's server
+// (and most others) accept.
 const MAX_COOKIE_BYTES = 4096;
+const MAX_CHUNKS = 3;
 
 const DECRYPT_OPTIONS = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] };
 
@@ -98,8 +101,14 @@ export class EncryptedCookieStore {
     return `${this.#prefix}.${base64url.encode(key)}`;
   }
 
-  /** @internal */
-  async seal(key: string, value: unknown, ttlSeconds: number): Promise<{ cookie: string; maxAge: number }> {
+  /** @internal Every cookie name a key's value may occupy: whole, or split in numbered chunks. */
+  cookieNames(key: string): string[] {
+    const name = this.cookieName(key);
+    return [name, ...Array.from({ length: MAX_CHUNKS }, (_, index) => `${name}.${index}`)];
+  }
+
+  /** @internal The Set-Cookie values that hold the value: one cookie, or its chunks in order. */
+  async seal(key: string, value: unknown, ttlSeconds: number): Promise<{ name: string; cookie: string }[]> {
     const now = Math.floor(this.#clock() / 1000);
     const maxAge = Math.max(1, Math.min(Math.floor(ttlSeconds), this.#maxTtl));
     // The key is sealed in, so a cookie cannot be replayed under another name.
@@ -108,15 +117,38 @@ export class EncryptedCookieStore {
       .setIssuedAt(now)
       .setExpirationTime(now + maxAge)
       .encrypt(this.#secrets[0]!);
-    const cookie = `${this.cookieName(key)}=${jwt}; Max-Age=${maxAge}; ${this.#attributes}`;
-    if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
+    const name = this.cookieName(key);
+    const attributes = `; Max-Age=${maxAge}; ${this.#attributes}`;
+    const whole = `${name}=${jwt}${attributes}`;
+    if (Buffer.byteLength(whole) <= MAX_COOKIE_BYTES) return [{ name, cookie: whole }];
+    // A compact JWE is ASCII: its length is its byte count.
+    const room = MAX_COOKIE_BYTES - Buffer.byteLength(`${name}.${MAX_CHUNKS - 1}=${attributes}`);
+    const chunks = Math.ceil(jwt.length / room);
+    if (chunks > MAX_CHUNKS)
       throw new CookieStoreError(
         'cookie_too_large',
-        `the "${key}" cookie would be ${Buffer.byteLength(cookie)} bytes; browsers drop cookies ` +
-          `over ${MAX_COOKIE_BYTES}`,
+        `the "${key}" value would take ${chunks} cookies of ${MAX_COOKIE_BYTES} bytes (${jwt.length} bytes sealed); ` +
+          `at most ${MAX_CHUNKS} fit in a request's headers: keep it in a server-side StateStore`,
       );
+    return Array.from({ length: chunks }, (_, index) => ({
+      name: `${name}.${index}`,
+      cookie: `${name}.${index}=${jwt.slice(index * room, (index + 1) * room)}${attributes}`,
+    }));
+  }
+
+  /** @internal The sealed value as the request carried it, whole or joined from its chunks. */
+  sealedIn(cookies: ReadonlyMap<string, string>, key: string): string | undefined {
+    const [whole, ...chunkNames] = this.cookieNames(key);
+    const single = cookies.get(whole!);
+    if (single) return single;
+    const chunks: string[] = [];
+    for (const name of chunkNames) {
+      const chunk = cookies.get(name);
+      if (!chunk) break;
+      chunks.push(chunk);
     }
-    return { cookie, maxAge };
+    // A chunk missing or out of place leaves a JWE that no longer decrypts: the value is absent.
+    return chunks.length ? chunks.join('') : undefined;
   }
 
   /** @internal Undefined for anything not sealed by us, for this key, and still fresh. */
@@ -139,8 +171,8 @@ export class EncryptedCookieStore {
   }
 
   /** @internal */
-  expiredCookie(key: string): string {
-    return `${this.cookieName(key)}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${this.#attributes}`;
+  expiredCookie(name: string): string {
+    return `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${this.#attributes}`;
   }
 }
 
@@ -148,8 +180,8 @@ export class EncryptedCookieStore {
 export class CookieStateStore implements StateStore {
   readonly #owner: EncryptedCookieStore;
   readonly #incoming: Map<string, string>;
-  // What this request changed: a value (set), or null (deleted). Reads see these first.
-  readonly #changes = new Map<string, { value: unknown; cookie: string } | null>();
+  // What this request changed: a value and the cookies that hold it (set), or null (deleted). Reads see these first.
+  readonly #changes = new Map<string, { value: unknown; cookies: { name: string; cookie: string }[] } | null>();
 
   constructor(owner: EncryptedCookieStore, incoming: Map<string, string>) {
     this.#owner = owner;
@@ -159,24 +191,32 @@ export class CookieStateStore implements StateStore {
   async get<T = unknown>(key: string): Promise<T | undefined> {
     const change = this.#changes.get(key);
     if (change !== undefined) return change === null ? undefined : (structuredClone(change.value) as T);
-    const sealed = this.#incoming.get(this.#owner.cookieName(key));
+    const sealed = this.#owner.sealedIn(this.#incoming, key);
     if (!sealed) return undefined;
     return (await this.#owner.open(key, sealed)) as T | undefined;
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    const { cookie } = await this.#owner.seal(key, value, ttlSeconds);
-    this.#changes.set(key, { value: JSON.parse(JSON.stringify(value)) as unknown, cookie });
+    const cookies = await this.#owner.seal(key, value, ttlSeconds);
+    this.#changes.set(key, { value: JSON.parse(JSON.stringify(value)) as unknown, cookies });
   }
 
   async delete(key: string): Promise<void> {
     this.#changes.set(key, null);
   }
 
-  /** Set-Cookie header values for everything this request set or deleted. */
+  /**
+   * Set-Cookie header values for everything this request set or deleted. The cookies a key's value held when the
+   * request came and holds no longer (a session that shrank from two chunks to one) are expired with it.
+   */
   setCookieHeaders(): string[] {
-    return [...this.#changes].map(([key, change]) =>
-      change === null ? this.#owner.expiredCookie(key) : change.cookie,
-    );
+    return [...this.#changes].flatMap(([key, change]) => {
+      const [whole, ...chunks] = this.#owner.cookieNames(key);
+      const written = change?.cookies ?? [];
+      const held = (change === null ? [whole!] : []).concat(
+        [whole!, ...chunks].filter((name) => this.#incoming.has(name) && !written.some((c) => c.name === name)),
+      );
+      return [...written.map((c) => c.cookie), ...[...new Set(held)].map((name) => this.#owner.expiredCookie(name))];
+    });
   }
 }

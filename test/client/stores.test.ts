@@ -88,6 +88,48 @@ describe('EncryptedCookieStore', () => {
     expect(() => new EncryptedCookieStore({ secret: 'dG9vIHNob3J0' })).toThrow(ConfigurationError);
     expect(() => new EncryptedCookieStore({ secret, sameSite: 'None', secure: false })).toThrow(ConfigurationError);
     const store = new EncryptedCookieStore({ secret }).fromCookieHeader('');
-    await expect(store.set('big', 'x'.repeat(5000), 60)).rejects.toBeInstanceOf(CookieStoreError);
+    const error = await store.set('big', 'x'.repeat(12_000), 60).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CookieStoreError);
+    expect((error as Error).message).toMatch(/would take \d cookies .* at most 3 fit in a request's headers/);
+  });
+
+  it('splits a value too large for one cookie over numbered cookies, each within 4096 bytes', async () => {
+    const cookies = new EncryptedCookieStore({ secret });
+    // A Keycloak session's size: JWT access and refresh tokens with roles.
+    const session = { tokens: { accessToken: 'a'.repeat(2500), refreshToken: 'r'.repeat(2500) }, claims: { sub: 'k' } };
+    const first = cookies.fromCookieHeader(undefined);
+    await first.set('session:browser', session, 600);
+    const set = first.setCookieHeaders();
+    const name = cookies.cookieName('session:browser');
+    expect(set.map((c) => c.split('=')[0])).toEqual([`${name}.0`, `${name}.1`]);
+    for (const cookie of set) expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+    expect(await cookies.fromCookieHeader(`other=1; ${cookieHeader(set)}`).get('session:browser')).toEqual(session);
+
+    // Shrunk to one cookie: the chunks it held are expired with it.
+    const next = cookies.fromCookieHeader(cookieHeader(set));
+    await next.set('session:browser', { claims: { sub: 'k' } }, 600);
+    const shrunk = next.setCookieHeaders();
+    expect(shrunk.map((c) => c.split(';')[0]!.split('=')[0])).toEqual([name, `${name}.0`, `${name}.1`]);
+    expect(shrunk.slice(1).every((c) => c.includes('=; Max-Age=0;'))).toBe(true);
+    expect(await cookies.fromCookieHeader(cookieHeader(shrunk.slice(0, 1))).get('session:browser')).toEqual({
+      claims: { sub: 'k' },
+    });
+
+    // Deleted: every cookie it held is expired.
+    const last = cookies.fromCookieHeader(cookieHeader(set));
+    await last.delete('session:browser');
+    expect(last.setCookieHeaders().map((c) => c.split(';')[0])).toEqual([`${name}=`, `${name}.0=`, `${name}.1=`]);
+  });
+
+  it('treats a chunked value with a chunk missing or out of order as absent', async () => {
+    const cookies = new EncryptedCookieStore({ secret });
+    const store = cookies.fromCookieHeader('');
+    await store.set('session:browser', 'x'.repeat(5000), 60);
+    const [zero, one] = store.setCookieHeaders().map((c) => c.split(';')[0]!) as [string, string];
+    expect(await cookies.fromCookieHeader(`${zero}; ${one}`).get('session:browser')).toBe('x'.repeat(5000));
+    expect(await cookies.fromCookieHeader(one).get('session:browser')).toBeUndefined();
+    expect(await cookies.fromCookieHeader(zero).get('session:browser')).toBeUndefined();
+    const swapped = `${zero.split('=')[0]}=${one.split('=')[1]}; ${one.split('=')[0]}=${zero.split('=')[1]}`;
+    expect(await cookies.fromCookieHeader(swapped).get('session:browser')).toBeUndefined();
   });
 });

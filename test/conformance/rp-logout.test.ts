@@ -1,6 +1,7 @@
 import { InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
+import { startExampleApp } from '../../client/examples/web-app.js';
 import {
   type CaseContext,
   type ClientAdapter,
@@ -380,6 +381,29 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
     expect(verdicts(report)['rp-logout-no-state']).toBe(
       'warn: a server error (HTTP 500) instead of a clean rejection: Internal Server Error',
     );
+  });
+
+  it('pass the example app black-box on Keycloak too, whose logout rules its request meets', async () => {
+    const client = { clientId: 'example-on-keycloak', clientSecret: 'example-on-keycloak-secret' };
+    const app = await startExampleApp({ issuer: idp().issuers.keycloak!, ...client, port: 0 });
+    try {
+      const report = await runConformance({
+        idp: idp(),
+        issuer: 'keycloak',
+        only: STATE_CASES,
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', logoutPath: '/logout' }),
+        client: { ...client, redirectUris: [`${app.url}/callback`], postLogoutRedirectUris: [`${app.url}/`] },
+      });
+      expect(verdicts(report)).toEqual({
+        'rp-logout': 'pass: completed the flow',
+        'rp-logout-other-state': expect.stringMatching(
+          /^pass: rejected: \(post-logout-refused\) the app answered the post-logout redirect at \/ with 400/,
+        ),
+        'rp-logout-no-state': 'pass: accepted (allowed)',
+      });
+    } finally {
+      await app.close();
+    }
   });
 
   it("call a refusal no check of the state when the app's post-logout page refuses everyone", async () => {
