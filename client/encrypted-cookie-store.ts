@@ -206,17 +206,22 @@ export class CookieStateStore implements StateStore {
   }
 
   /**
-   * Set-Cookie header values for everything this request set or deleted. The cookies a key's value held when the
-   * request came and holds no longer (a session that shrank from two chunks to one) are expired with it.
+   * Set-Cookie header values for everything this request set or deleted, each key's stale cookies expired with it.
+   * A chunked value expires every other name of its key, whether this request carried it or not: a response to a
+   * concurrent request may have left the browser a whole cookie, which reads first, or a chunk past this value's
+   * last. A whole cookie reads first, so it needs to expire only the chunks the request carried.
    */
   setCookieHeaders(): string[] {
     return [...this.#changes].flatMap(([key, change]) => {
       const [whole, ...chunks] = this.#owner.cookieNames(key);
       const written = change?.cookies ?? [];
-      const held = (change === null ? [whole!] : []).concat(
-        [whole!, ...chunks].filter((name) => this.#incoming.has(name) && !written.some((c) => c.name === name)),
+      const chunked = written.length > 1;
+      const stale = [whole!, ...chunks].filter(
+        (name) =>
+          !written.some((c) => c.name === name) &&
+          (this.#incoming.has(name) || (name === whole && change === null) || chunked),
       );
-      return [...written.map((c) => c.cookie), ...[...new Set(held)].map((name) => this.#owner.expiredCookie(name))];
+      return [...written.map((c) => c.cookie), ...stale.map((name) => this.#owner.expiredCookie(name))];
     });
   }
 }

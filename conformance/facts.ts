@@ -33,6 +33,8 @@ export interface CaseFacts {
   usedAccessToken: boolean;
   /** Its first request to the end_session_endpoint (RP-initiated logout), where it named the session to end. */
   endSession: RequestRecord | undefined;
+  /** Its last request to the end_session_endpoint the issuer took: the one a redirect back answers. */
+  acceptedEndSession: RequestRecord | undefined;
   /** A request of its RP-initiated logout that the issuer refused, whatever came before it. */
   logoutRefusal: RequestRecord | undefined;
 }
@@ -80,9 +82,17 @@ export const isLogoutRequest = (r: RequestRecord): boolean => r.route?.startsWit
 export const firstLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
   log.find((r) => r.route === 'end_session');
 
-/** A request of its RP-initiated logout that the issuer refused (no fault of the kit's made it fail). */
-export const refusedLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
-  log.find((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length);
+/**
+ * A request of its RP-initiated logout that the issuer refused (no fault of the kit's made it fail), unless the client
+ * sent the logout request again and the issuer took that one: a refusal it got past ended nothing.
+ */
+export const refusedLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined => {
+  const refused = log.findLast((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length);
+  const retaken = log.some(
+    (r) => r.id > (refused?.id ?? Infinity) && r.route === 'end_session' && (r.status ?? 500) < 400,
+  );
+  return retaken ? undefined : refused;
+};
 
 /** A nonce only protects where an ID token comes back to carry it: with scope openid. */
 export const sendsCheckableNonce = (r: RequestRecord | undefined): boolean =>
@@ -134,6 +144,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
     endSession: firstLogoutRequest(log),
+    acceptedEndSession: log.findLast((r) => r.route === 'end_session' && (r.status ?? 500) < 400),
     logoutRefusal: refusedLogoutRequest(log),
   };
 }

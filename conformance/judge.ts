@@ -71,10 +71,15 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
   'sent-logout-state': {
     // A client that never asked the issuer to sign out is judgedOnCall's to skip, with its own reason. The issuer sends
     // the browser back only to a post_logout_redirect_uri it can check against a client the request names.
-    holds: (f) =>
-      f.endSession === undefined ||
-      (['state', 'post_logout_redirect_uri'].every((name) => param(f.endSession, name) !== undefined) &&
-        ['id_token_hint', 'client_id'].some((name) => param(f.endSession, name) !== undefined)),
+    holds: (f) => {
+      // A request the issuer refused and the client then sent again: the one taken is what a redirect back answers.
+      const request = f.acceptedEndSession ?? f.endSession;
+      return (
+        request === undefined ||
+        (['state', 'post_logout_redirect_uri'].every((name) => param(request, name) !== undefined) &&
+          ['id_token_hint', 'client_id'].some((name) => param(request, name) !== undefined))
+      );
+    },
     otherwise:
       'the client asked for no state to come back: its logout request lacks a state, a post_logout_redirect_uri, or ' +
       'an id_token_hint or client_id naming it, all of which RP-Initiated Logout leaves optional',

@@ -386,7 +386,8 @@ export interface ClientAdapter {
    * same browser (context.userAgent holds that login's cookies): ok once the client's session is over and the browser
    * is back with the client, wherever its sign-out took it (the issuer's end_session_endpoint, or nowhere). Not ok
    * with code `post-logout-refused` when its session is over but it refused the redirect back (a state it never
-   * sent), and with code `still-signed-in` when its session outlived the sign-out.
+   * sent), and with code `still-signed-in` when its session outlived the sign-out; give that one the status it
+   * answered the redirect back with when it refused it (4xx), and no status when it took it.
    */
   logout?(context: CaseContext): Promise<ClientOutcome>;
   /**

@@ -99,10 +99,13 @@ describe('EncryptedCookieStore', () => {
     const session = { tokens: { accessToken: 'a'.repeat(2500), refreshToken: 'r'.repeat(2500) }, claims: { sub: 'k' } };
     const first = cookies.fromCookieHeader(undefined);
     await first.set('session:browser', session, 600);
-    const set = first.setCookieHeaders();
+    const written = first.setCookieHeaders();
     const name = cookies.cookieName('session:browser');
-    expect(set.map((c) => c.split('=')[0])).toEqual([`${name}.0`, `${name}.1`]);
-    for (const cookie of set) expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+    // The chunks, then every other name of the key expired: a concurrent response may have left one behind.
+    expect(written.map((c) => c.split('=')[0])).toEqual([`${name}.0`, `${name}.1`, name, `${name}.2`]);
+    expect(written.slice(2).every((c) => c.includes('=; Max-Age=0;'))).toBe(true);
+    for (const cookie of written) expect(Buffer.byteLength(cookie)).toBeLessThanOrEqual(4096);
+    const set = written.slice(0, 2);
     expect(await cookies.fromCookieHeader(`other=1; ${cookieHeader(set)}`).get('session:browser')).toEqual(session);
 
     // Shrunk to one cookie: the chunks it held are expired with it.
@@ -121,11 +124,42 @@ describe('EncryptedCookieStore', () => {
     expect(last.setCookieHeaders().map((c) => c.split(';')[0])).toEqual([`${name}=`, `${name}.0=`, `${name}.1=`]);
   });
 
+  it('leaves no stale cookie to shadow or corrupt a value when two responses race', async () => {
+    const cookies = new EncryptedCookieStore({ secret });
+    const jar = new Map<string, string>();
+    const apply = (setCookies: string[]) => {
+      for (const cookie of setCookies) {
+        const [pair] = cookie.split(';');
+        const [name, value] = pair!.split('=') as [string, string];
+        if (value === '') jar.delete(name);
+        else jar.set(name, value);
+      }
+    };
+    const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    const seed = cookies.fromCookieHeader('');
+    await seed.set('session:browser', 'small', 600);
+    apply(seed.setCookieHeaders());
+    // Two requests left with the whole cookie; the one writing three chunks answers first, then the one writing two.
+    const [three, two] = [cookies.fromCookieHeader(header()), cookies.fromCookieHeader(header())];
+    await three.set('session:browser', 'y'.repeat(7000), 600);
+    await two.set('session:browser', 'z'.repeat(5000), 600);
+    apply(three.setCookieHeaders());
+    apply(two.setCookieHeaders());
+    expect(await cookies.fromCookieHeader(header()).get('session:browser')).toBe('z'.repeat(5000));
+    // And the other way round: the whole cookie written last wins over the chunks.
+    const [chunked, whole] = [cookies.fromCookieHeader(header()), cookies.fromCookieHeader(header())];
+    await chunked.set('session:browser', 'w'.repeat(6000), 600);
+    await whole.set('session:browser', 'last', 600);
+    apply(chunked.setCookieHeaders());
+    apply(whole.setCookieHeaders());
+    expect(await cookies.fromCookieHeader(header()).get('session:browser')).toBe('last');
+  });
+
   it('treats a chunked value with a chunk missing or out of order as absent', async () => {
     const cookies = new EncryptedCookieStore({ secret });
     const store = cookies.fromCookieHeader('');
     await store.set('session:browser', 'x'.repeat(5000), 60);
-    const [zero, one] = store.setCookieHeaders().map((c) => c.split(';')[0]!) as [string, string];
+    const [zero, one] = store.setCookieHeaders().map((c) => c.split(';')[0]!) as [string, string, ...string[]];
     expect(await cookies.fromCookieHeader(`${zero}; ${one}`).get('session:browser')).toBe('x'.repeat(5000));
     expect(await cookies.fromCookieHeader(one).get('session:browser')).toBeUndefined();
     expect(await cookies.fromCookieHeader(zero).get('session:browser')).toBeUndefined();

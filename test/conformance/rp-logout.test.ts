@@ -34,6 +34,8 @@ interface SignOut {
   method?: 'GET' | 'POST';
   /** Sends the browser to the logout endpoint and no further: the issuer's confirmation is never submitted. */
   stopAtIssuer?: boolean;
+  /** First sends a logout request naming no client, which Keycloak refuses, then the real one. */
+  retryAfterRefusal?: boolean;
   /**
    * What it does with the state the browser brings back: checks it (default), takes any, sends none, sends one with
    * no post-logout redirect URI for it to come back to, or answers a redirect without one as a crashing post-logout
@@ -85,6 +87,12 @@ function openidClient(options: SignOut = {}): ClientAdapter {
         ...(hint !== undefined ? { id_token_hint: hint } : {}),
       };
       const url = client.buildEndSessionUrl(session.config, params);
+      if (options.retryAfterRefusal) {
+        const unnamed = new URL(url);
+        for (const name of ['client_id', 'id_token_hint']) unnamed.searchParams.delete(name);
+        const refused = await context.userAgent.navigate(unnamed);
+        if (refused.response?.status !== 400) return { ok: false, message: 'the first request was not refused' };
+      }
       if (options.clientId === false) url.searchParams.delete('client_id');
       if (options.stopAtIssuer) {
         await context.userAgent.navigate(url, { until: (u) => u.pathname.endsWith('/confirm') });
@@ -360,6 +368,16 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
       'rp-logout': 'pass: completed the flow',
       'rp-logout-other-state': NO_STATE_ASKED,
       'rp-logout-no-state': NO_STATE_ASKED,
+    });
+  });
+
+  it('judge a client that sends its logout request again after a refusal on the request the issuer took', async () => {
+    const report = await runStateCases(openidClient({ retryAfterRefusal: true }), 'keycloak');
+    expect(verdicts(report)).toEqual({
+      // The request the issuer took ended its session: the refusal it got past ended nothing.
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-other-state': 'pass: rejected: the post-logout redirect carried another state',
+      'rp-logout-no-state': 'pass: rejected (allowed): the post-logout redirect carried another state',
     });
   });
 
