@@ -35,7 +35,7 @@ export interface CaseFacts {
   endSession: RequestRecord | undefined;
   /** Its last request to the end_session_endpoint the issuer took: the one a redirect back answers. */
   acceptedEndSession: RequestRecord | undefined;
-  /** A request of its RP-initiated logout that the issuer refused, whatever came before it. */
+  /** A request of its RP-initiated logout the issuer refused, which no logout request it took since made good. */
   logoutRefusal: RequestRecord | undefined;
 }
 

@@ -93,7 +93,10 @@ export type Premise =
   | 'sent-state'
   /** Its authorization request carried a nonce. */
   | 'sent-nonce'
-  /** Its RP-initiated logout request carried a state (or it made none, which the case's optional call judges). */
+  /**
+   * Its RP-initiated logout request asked for a state to come back: a state, a post_logout_redirect_uri, and a hint or
+   * client_id naming the client (or it made none, which the case's optional call judges).
+   */
   | 'sent-logout-state'
   /** No state it sent in the case was sent twice: a replayed state differs from the one it sent. */
   | 'state-varies'

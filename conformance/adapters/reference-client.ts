@@ -151,7 +151,7 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
           ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
         });
         // A provider's own logout URL (Auth0's /v2/logout) carries no state to come back.
-        if (postLogoutRedirectUri && state !== undefined) await flows.finishLogout(USER, back.url);
+        if (state !== undefined) await flows.finishLogout(USER, back.url);
         return { ok: true, finalUrl: back.url.href };
       } catch (error) {
         return failure(error);
