@@ -46,6 +46,15 @@ export const param = (record: RequestRecord | undefined, name: string): string |
 };
 
 /**
+ * A parameter of a logout request as the issuer read it: a POSTed one's from its form alone (RP-Initiated Logout 1.0
+ * §2), not from the query of the URL it was posted to.
+ */
+export const logoutParam = (record: RequestRecord | undefined, name: string): string | undefined => {
+  const value = record?.method === 'POST' ? record.body[name] : record?.query[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
  * A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a
  * parameter).
  */

@@ -1,6 +1,6 @@
 import type { RequestRecord } from '../mock-idp/index.js';
 import type { CaseFacts } from './facts.js';
-import { describeRefusal, param } from './facts.js';
+import { describeRefusal, logoutParam } from './facts.js';
 import type { ClientOutcome, ConformanceCase, JudgedOnCall, Level, Premise, Relaxation, Verdict } from './types.js';
 
 export interface Judgement {
@@ -76,8 +76,8 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
       const request = f.acceptedEndSession ?? f.endSession;
       return (
         request === undefined ||
-        (['state', 'post_logout_redirect_uri'].every((name) => param(request, name) !== undefined) &&
-          ['id_token_hint', 'client_id'].some((name) => param(request, name) !== undefined))
+        (['state', 'post_logout_redirect_uri'].every((name) => logoutParam(request, name) !== undefined) &&
+          ['id_token_hint', 'client_id'].some((name) => logoutParam(request, name) !== undefined))
       );
     },
     otherwise:

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { firstLogoutRequest, param, refusedLogoutRequest } from '../facts.js';
+import { firstLogoutRequest, logoutParam, param, refusedLogoutRequest } from '../facts.js';
 import { type ConformanceCase, defineCases, type Evidence } from '../types.js';
 
 const RPIL = 'OIDC RP-Initiated Logout 1.0';
@@ -62,7 +62,7 @@ const endedAtIssuer: Evidence = (log) => {
 const namesTheSession: Evidence = (log) => {
   const logout = firstLogoutRequest(log);
   if (!logout) return undefined;
-  if (param(logout, 'id_token_hint') === undefined)
+  if (logoutParam(logout, 'id_token_hint') === undefined)
     return 'its logout request carried no id_token_hint, so the issuer cannot tell which session to end';
   const refused = refusedForWhatItSent(log);
   if (refused) return `the issuer refused the logout request for its id_token_hint (${refused})`;

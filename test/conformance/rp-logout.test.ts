@@ -36,6 +36,8 @@ interface SignOut {
   stopAtIssuer?: boolean;
   /** First sends a logout request naming no client, which Keycloak refuses, then the real one. */
   retryAfterRefusal?: boolean;
+  /** With method POST, puts state in the query of the URL it posts to, where the issuer does not read it. */
+  stateInPostUrl?: boolean;
   /**
    * What it does with the state the browser brings back: checks it (default), takes any, sends none, sends one with
    * no post-logout redirect URI for it to come back to, or answers a redirect without one as a crashing post-logout
@@ -99,8 +101,14 @@ function openidClient(options: SignOut = {}): ClientAdapter {
         return { ok: true };
       }
       const post = options.method === 'POST';
-      const back = await context.userAgent.navigate(post ? new URL(url.pathname, url) : url, {
-        ...(post ? { form: url.searchParams } : {}),
+      const form = new URLSearchParams(url.searchParams);
+      const target = new URL(url.pathname, url);
+      if (options.stateInPostUrl) {
+        target.searchParams.set('state', form.get('state')!);
+        form.delete('state');
+      }
+      const back = await context.userAgent.navigate(post ? target : url, {
+        ...(post ? { form } : {}),
         ...(postLogoutRedirectUri ? { until: (u: URL) => u.href.startsWith(postLogoutRedirectUri) } : {}),
       });
       if (!postLogoutRedirectUri || stateRule === 'ignored' || stateRule === 'not-sent') return { ok: true };
@@ -379,6 +387,22 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
       'rp-logout-other-state': 'pass: rejected: the post-logout redirect carried another state',
       'rp-logout-no-state': 'pass: rejected (allowed): the post-logout redirect carried another state',
     });
+  });
+
+  it("read a POSTed logout request's state from its form, as the issuer does, not from the URL's query", async () => {
+    const report = await runStateCases(openidClient({ method: 'POST', stateInPostUrl: true }));
+    expect(verdicts(report)).toEqual({
+      // The issuer never read that state, so none came back, and the client's own check refused its sign-out.
+      'rp-logout': 'fail: failed a valid flow: the post-logout redirect carried another state',
+      'rp-logout-other-state': NO_STATE_ASKED,
+      'rp-logout-no-state': NO_STATE_ASKED,
+    });
+    const posted = await runStateCases(openidClient({ method: 'POST' }));
+    expect(posted.results.map((r) => [r.id, r.verdict])).toEqual([
+      ['rp-logout', 'pass'],
+      ['rp-logout-other-state', 'pass'],
+      ['rp-logout-no-state', 'pass'],
+    ]);
   });
 
   it('skip a client whose logout request names nowhere for the state to come back to', async () => {
