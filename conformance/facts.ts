@@ -39,20 +39,19 @@ export interface CaseFacts {
   logoutRefusal: RequestRecord | undefined;
 }
 
+/** The first of a repeated parameter. */
+const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
 /** A request parameter, from the body or the query; the first of a repeated one. */
-export const param = (record: RequestRecord | undefined, name: string): string | undefined => {
-  const value = record?.body[name] ?? record?.query[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+export const param = (record: RequestRecord | undefined, name: string): string | undefined =>
+  first(record?.body[name] ?? record?.query[name]);
 
 /**
  * A parameter of a logout request as the issuer read it: a POSTed one's from its form alone (RP-Initiated Logout 1.0
  * §2), not from the query of the URL it was posted to.
  */
-export const logoutParam = (record: RequestRecord | undefined, name: string): string | undefined => {
-  const value = record?.method === 'POST' ? record.body[name] : record?.query[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+export const logoutParam = (record: RequestRecord | undefined, name: string): string | undefined =>
+  first(record?.method === 'POST' ? record.body[name] : record?.query[name]);
 
 /**
  * A request presenting an access token: userinfo, or a profile's own API (a bearer header, or the token as a
@@ -91,15 +90,17 @@ export const isLogoutRequest = (r: RequestRecord): boolean => r.route?.startsWit
 export const firstLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
   log.find((r) => r.route === 'end_session');
 
+/** The client's last request to the end_session_endpoint that the issuer took: the one a redirect back answers. */
+export const acceptedLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined =>
+  log.findLast((r) => r.route === 'end_session' && (r.status ?? 500) < 400);
+
 /**
  * A request of its RP-initiated logout that the issuer refused (no fault of the kit's made it fail), unless the client
  * sent the logout request again and the issuer took that one: a refusal it got past ended nothing.
  */
 export const refusedLogoutRequest = (log: readonly RequestRecord[]): RequestRecord | undefined => {
   const refused = log.findLast((r) => isLogoutRequest(r) && (r.status ?? 0) >= 400 && !r.faults?.length);
-  const retaken = log.some(
-    (r) => r.id > (refused?.id ?? Infinity) && r.route === 'end_session' && (r.status ?? 500) < 400,
-  );
+  const retaken = refused && (acceptedLogoutRequest(log)?.id ?? -Infinity) > refused.id;
   return retaken ? undefined : refused;
 };
 
@@ -153,7 +154,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     usedAccessToken: log.some(isTokenUse),
     endSession: firstLogoutRequest(log),
-    acceptedEndSession: log.findLast((r) => r.route === 'end_session' && (r.status ?? 500) < 400),
+    acceptedEndSession: acceptedLogoutRequest(log),
     logoutRefusal: refusedLogoutRequest(log),
   };
 }

@@ -274,12 +274,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (testCase.expect === 'accept') {
     // Its session ended and it refused only the redirect back: the sign-out is done; whether it refuses every such
     // redirect is the state cases' question (takes-post-logout-redirect).
-    if (!outcome.ok && outcome.code === 'post-logout-refused')
-      return evidenceFailure
-        ? miss(`completed, but ${evidenceFailure}`)
-        : done('pass', `completed the flow; ${outcome.message}`);
-    if (!outcome.ok) return miss(`failed a valid flow: ${rejection(outcome)}`);
-    return evidenceFailure ? miss(`completed, but ${evidenceFailure}`) : done('pass', 'completed the flow');
+    if (!outcome.ok && outcome.code !== 'post-logout-refused')
+      return miss(`failed a valid flow: ${rejection(outcome)}`);
+    if (evidenceFailure) return miss(`completed, but ${evidenceFailure}`);
+    return done('pass', `completed the flow${outcome.ok ? '' : `; ${outcome.message}`}`);
   }
   // It did not take the fault, but a server error is no answer to give a user, where rejecting is allowed or due;
   // on a MAY case no worse than missing it. Black-box, a crash and an error page served as a 5xx look alike: the

@@ -2,6 +2,7 @@ import type { CaseRun } from './case-run.js';
 import { MISS } from './judge.js';
 import {
   type CaseResult,
+  type ClientOutcome,
   type ConformanceCase,
   type Premise,
   type Relaxation,
@@ -91,6 +92,10 @@ const RUN_RELAXATIONS: Partial<Record<Relaxation, (facts: RunFacts) => boolean>>
   'verifies-no-signatures': (f) => !f.verifiesSignatures,
 };
 
+/** The client's refusal the case passed by (a timeout included), if it passed by one. */
+const refusalPassed = (result: CaseResult): Extract<ClientOutcome, { ok: false }> | undefined =>
+  result.verdict === 'pass' && !result.outcome.ok ? result.outcome : undefined;
+
 function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseResult {
   const { result } = run;
   if (result.verdict === 'skip') return result;
@@ -100,8 +105,7 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
   for (const premise of testCase.premises ?? []) {
     const check = RUN_PREMISES[premise];
     const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
-    const refused = result.verdict === 'pass' && !result.outcome.ok;
-    const standing = shown || (check?.provesRefusalsOnly && !refused);
+    const standing = shown || (check?.provesRefusalsOnly && !refusalPassed(result));
     if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
   const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
@@ -148,13 +152,10 @@ function rejectedForgedSignature(
 ): boolean {
   if (baseline?.result.outcome.ok !== true) return false;
   // A timeout passes a case that expects a rejection, but shows no check of anything.
-  return runs.some(
-    (run, index) =>
-      cases[index]!.rejectionShows === 'verifies-signatures' &&
-      run.result.verdict === 'pass' &&
-      !run.result.outcome.ok &&
-      run.result.outcome.code !== 'timeout',
-  );
+  return runs.some((run, index) => {
+    const refusal = cases[index]!.rejectionShows === 'verifies-signatures' ? refusalPassed(run.result) : undefined;
+    return refusal !== undefined && refusal.code !== 'timeout';
+  });
 }
 
 /**

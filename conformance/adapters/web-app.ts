@@ -291,9 +291,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
           // post-logout redirect, as a 4xx is its answer to a faulty login callback.
           const refusedRedirect =
             status !== undefined && status >= 400 && reachedIssuer && landing.url.origin === base.origin;
-          const refusal = refusedRedirect
-            ? `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}, and `
-            : '';
+          const refusal = `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}`;
           if (whoami) {
             const { answer, miss } = await askWhoami(browser, whoami);
             // An app may end its session only once the redirect back checks out: with the redirect refused, the
@@ -306,8 +304,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
                 page,
                 ...(refusedRedirect ? { status } : {}),
                 message:
-                  `${refusal}the app's own session outlived its sign-out: after ${start.pathname}, ` +
-                  `${whoami.pathname} still answers as signed in (${answer.status})`,
+                  `${refusedRedirect ? `${refusal}, and ` : ''}the app's own session outlived its sign-out: after ` +
+                  `${start.pathname}, ${whoami.pathname} still answers as signed in (${answer.status})`,
               };
           }
           // With a who-am-I page its session is known to be over; without one, the app's word for it is all there is.
@@ -318,9 +316,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
               finalUrl,
               page,
               status,
-              message:
-                `the app answered the post-logout redirect at ${landing.url.pathname} with ${status}: ` +
-                `"${readable(page ?? '')}"`,
+              message: `${refusal}: "${readable(page ?? '')}"`,
             };
           return { ok: true, finalUrl, page };
         };

@@ -38,6 +38,14 @@ function read(koa: KoaContextWithOIDC): AuthorizationResponse | undefined {
   return { redirectUri: new URL(action), mode: 'form_post', params };
 }
 
+/** Sets each named parameter of a redirect; null removes it. */
+export function setParams(params: URLSearchParams, set: Readonly<Record<string, string | null>> = {}): void {
+  for (const [name, value] of Object.entries(set)) {
+    if (value === null) params.delete(name);
+    else params.set(name, value);
+  }
+}
+
 function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
   if (response.mode === 'query') {
     const url = new URL(response.redirectUri);
@@ -90,10 +98,7 @@ export function applyAuthorizationResponseFaults(
       params.set('error', fault.error.error);
       if (fault.error.error_description) params.set('error_description', fault.error.error_description);
     }
-    for (const [name, value] of Object.entries(fault.set ?? {})) {
-      if (value === null) params.delete(name);
-      else params.set(name, value);
-    }
+    setParams(params, fault.set);
     for (const name of fault.replay ?? []) {
       const old = previous?.get(name);
       if (old !== null && old !== undefined) params.set(name, old);

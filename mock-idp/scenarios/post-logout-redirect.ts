@@ -1,14 +1,11 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { setParams } from './authorization-response.js';
 import type { PostLogoutRedirectFault } from './types.js';
 
 /** The issuer's own signed-out page, where a logout without post_logout_redirect_uri ends: not the client's. */
 function isIssuersOwnPage(koa: KoaContextWithOIDC, url: URL): boolean {
-  try {
-    const success = new URL(koa.oidc.urlFor('end_session_success'));
-    return url.origin === success.origin && url.pathname === success.pathname;
-  } catch {
-    return url.origin === koa.origin;
-  }
+  const success = new URL(koa.oidc.urlFor('end_session_success'));
+  return url.origin === success.origin && url.pathname === success.pathname;
 }
 
 /**
@@ -24,12 +21,7 @@ export function applyPostLogoutRedirectFaults(
   const url = new URL(location, koa.href);
   if (isIssuersOwnPage(koa, url)) return false;
   const before = url.search;
-  for (const fault of faults) {
-    for (const [name, value] of Object.entries(fault.set ?? {})) {
-      if (value === null) url.searchParams.delete(name);
-      else url.searchParams.set(name, value);
-    }
-  }
+  for (const fault of faults) setParams(url.searchParams, fault.set);
   if (url.search === before) return false;
   koa.redirect(url.href);
   return true;

@@ -306,19 +306,29 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
     'or an id_token_hint or client_id naming it, all of which RP-Initiated Logout leaves optional';
   const runStateCases = (adapter: ClientAdapter, issuer = 'generic') =>
     runConformance({ idp: idp(), issuer, adapter, only: STATE_CASES, jwksRefetchIntervalMs: 0 });
-  /** A test web app black-box, its client registered with the secret `<clientId>-secret` and `/` to come back to. */
-  const runStateCasesOnWebApp = (url: string, clientId: string) =>
-    runConformance({
-      idp: idp(),
-      only: STATE_CASES,
-      adapter: webAppAdapter({ url, whoami: '/me', logoutPath: '/logout' }),
-      client: {
-        clientId,
-        clientSecret: `${clientId}-secret`,
-        redirectUris: [`${url}/callback`],
-        postLogoutRedirectUris: [`${url}/`],
-      },
-    });
+  /**
+   * A test web app with these routes, judged black-box and closed: its client registered with the secret
+   * `<clientId>-secret` and `/` to come back to.
+   */
+  const runStateCasesOnTestApp = async (clientId: string, route: Parameters<typeof startTestWebApp>[2]) => {
+    const clientSecret = `${clientId}-secret`;
+    const app = await startTestWebApp({ issuer: idp().issuers.generic!, clientId, clientSecret }, clientId, route);
+    try {
+      return await runConformance({
+        idp: idp(),
+        only: STATE_CASES,
+        adapter: webAppAdapter({ url: app.url, whoami: '/me', logoutPath: '/logout' }),
+        client: {
+          clientId,
+          clientSecret,
+          redirectUris: [`${app.url}/callback`],
+          postLogoutRedirectUris: [`${app.url}/`],
+        },
+      });
+    } finally {
+      await app.close();
+    }
+  };
 
   it('pass the reference client, whose finishLogout takes back only the state its logout sent', async () => {
     for (const issuer of ['generic', 'keycloak']) {
@@ -450,87 +460,69 @@ describe('the state a post-logout redirect brings back (rp-init-logout-other-sta
 
   it("call a refusal no check of the state when the app's post-logout page refuses everyone", async () => {
     // Its home page, the post-logout redirect URI, answers 401 to anyone signed out: every redirect back is refused.
-    const app = await startTestWebApp(
-      { issuer: idp().issuers.generic!, clientId: 'signed-in-home', clientSecret: 'signed-in-home-secret' },
-      'home',
-      async ({ ctx, session, setCookies, url }) => {
-        if (ctx.path === '/login') ctx.redirect((await session.start('browser')).href);
-        else if (ctx.path === '/callback') {
-          await session.finish('browser', `${url}${ctx.url}`);
-          ctx.redirect('/me');
-        } else if (ctx.path === '/logout')
-          ctx.redirect((await session.logout('browser', { postLogoutRedirectUri: `${url}/` })).url!.href);
-        else {
-          ctx.status = 401;
-          ctx.body = 'Sign in to continue';
-        }
-        ctx.set('set-cookie', setCookies());
-      },
-    );
-    try {
-      const report = await runStateCasesOnWebApp(app.url, 'signed-in-home');
-      expect(verdicts(report)).toEqual({
-        // Its session ended: the sign-out is done, whatever its page then says.
-        'rp-logout':
-          'pass: completed the flow; the app answered the post-logout redirect at / with 401: "Sign in to continue"',
-        'rp-logout-other-state':
-          'skip: the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; ' +
-          'it says how that one ended), so refusing this one proves no check of its state',
-        'rp-logout-no-state':
-          'pass: rejected (allowed): (post-logout-refused) the app answered the post-logout redirect at / with 401: ' +
-          '"Sign in to continue"',
-      });
-    } finally {
-      await app.close();
-    }
+    const report = await runStateCasesOnTestApp('signed-in-home', async ({ ctx, session, setCookies, url }) => {
+      if (ctx.path === '/login') ctx.redirect((await session.start('browser')).href);
+      else if (ctx.path === '/callback') {
+        await session.finish('browser', `${url}${ctx.url}`);
+        ctx.redirect('/me');
+      } else if (ctx.path === '/logout')
+        ctx.redirect((await session.logout('browser', { postLogoutRedirectUri: `${url}/` })).url!.href);
+      else {
+        ctx.status = 401;
+        ctx.body = 'Sign in to continue';
+      }
+      ctx.set('set-cookie', setCookies());
+    });
+    expect(verdicts(report)).toEqual({
+      // Its session ended: the sign-out is done, whatever its page then says.
+      'rp-logout':
+        'pass: completed the flow; the app answered the post-logout redirect at / with 401: "Sign in to continue"',
+      'rp-logout-other-state':
+        'skip: the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; ' +
+        'it says how that one ended), so refusing this one proves no check of its state',
+      'rp-logout-no-state':
+        'pass: rejected (allowed): (post-logout-refused) the app answered the post-logout redirect at / with 401: ' +
+        '"Sign in to continue"',
+    });
   });
 
   it('pass an app that refuses another state and ends its own session only once the state checks out', async () => {
     // Its sign-out keeps the app's session until the redirect back brings the state /logout sent.
-    const app = await startTestWebApp(
-      { issuer: idp().issuers.generic!, clientId: 'careful-logout', clientSecret: 'careful-logout-secret' },
-      'careful',
-      async ({ ctx, session, setCookies, url }) => {
-        // Only what is set, never what is cleared: the session cookie stays until the logout is confirmed.
-        const keepSession = () => setCookies().filter((cookie) => !/max-age=0/i.test(cookie));
-        if (ctx.path === '/login') {
-          ctx.redirect((await session.start('browser')).href);
+    const report = await runStateCasesOnTestApp('careful-logout', async ({ ctx, session, setCookies, url }) => {
+      // Only what is set, never what is cleared: the session cookie stays until the logout is confirmed.
+      const keepSession = () => setCookies().filter((cookie) => !/max-age=0/i.test(cookie));
+      if (ctx.path === '/login') {
+        ctx.redirect((await session.start('browser')).href);
+        ctx.set('set-cookie', setCookies());
+      } else if (ctx.path === '/callback') {
+        await session.finish('browser', `${url}${ctx.url}`);
+        ctx.redirect('/me');
+        ctx.set('set-cookie', setCookies());
+      } else if (ctx.path === '/logout') {
+        const current = await session.session('browser');
+        const { url: logoutUrl } = await session.logout('browser', { postLogoutRedirectUri: `${url}/` });
+        ctx.redirect(logoutUrl!.href);
+        ctx.set('set-cookie', current ? keepSession() : setCookies());
+      } else if (ctx.query.state !== undefined) {
+        try {
+          await session.finishLogout('browser', `${url}${ctx.url}`);
+          await session.logout('browser');
+          ctx.body = 'Signed out';
           ctx.set('set-cookie', setCookies());
-        } else if (ctx.path === '/callback') {
-          await session.finish('browser', `${url}${ctx.url}`);
-          ctx.redirect('/me');
-          ctx.set('set-cookie', setCookies());
-        } else if (ctx.path === '/logout') {
-          const current = await session.session('browser');
-          const { url: logoutUrl } = await session.logout('browser', { postLogoutRedirectUri: `${url}/` });
-          ctx.redirect(logoutUrl!.href);
-          ctx.set('set-cookie', current ? keepSession() : setCookies());
-        } else if (ctx.query.state !== undefined) {
-          try {
-            await session.finishLogout('browser', `${url}${ctx.url}`);
-            await session.logout('browser');
-            ctx.body = 'Signed out';
-            ctx.set('set-cookie', setCookies());
-          } catch {
-            ctx.status = 400;
-            ctx.body = 'That sign-out was not yours';
-          }
-        } else ctx.body = 'Home';
-      },
-    );
-    try {
-      const report = await runStateCasesOnWebApp(app.url, 'careful-logout');
-      expect(verdicts(report)).toEqual({
-        'rp-logout': 'pass: completed the flow',
-        'rp-logout-other-state':
-          'pass: rejected: (still-signed-in) the app answered the post-logout redirect at / with 400, and the ' +
-          "app's own session outlived its sign-out: after /logout, /me still answers as signed in (200)",
-        // It took the redirect as no sign-out at all: its session stays, which is allowed here.
-        'rp-logout-no-state': 'pass: accepted (allowed)',
-      });
-    } finally {
-      await app.close();
-    }
+        } catch {
+          ctx.status = 400;
+          ctx.body = 'That sign-out was not yours';
+        }
+      } else ctx.body = 'Home';
+    });
+    expect(verdicts(report)).toEqual({
+      'rp-logout': 'pass: completed the flow',
+      'rp-logout-other-state':
+        'pass: rejected: (still-signed-in) the app answered the post-logout redirect at / with 400, and the ' +
+        "app's own session outlived its sign-out: after /logout, /me still answers as signed in (200)",
+      // It took the redirect as no sign-out at all: its session stays, which is allowed here.
+      'rp-logout-no-state': 'pass: accepted (allowed)',
+    });
   });
 
   it('keep the miss of a client that takes another state, even with no valid redirect taken in the run', async () => {
