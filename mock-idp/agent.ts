@@ -1,5 +1,6 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { CookieJar } from 'tough-cookie';
+import { navigationDispatcher, navigationHeaders } from './navigation.js';
 
 export interface NavigateOptions {
   /**
@@ -132,10 +133,20 @@ export class UserAgent {
       init = { ...init, headers };
     }
     let form: NavigateResult['form'] = options.form ? { method: 'POST', body: options.form } : undefined;
+    // The navigation under way, for its Fetch Metadata: its redirect chain so far, and who started it.
+    let chain: URL[] = [];
+    let initiator = options.referer;
+    let userActivated = true;
     for (let hop = 0; hop < maxHops; hop++) {
       if (options.until?.(url, form?.body)) return { url, hops, form };
       hops.push(url);
-      const response = await this.request(url, init);
+      const sent = navigationHeaders({ url, before: chain, initiator, userActivated });
+      const headers = new Headers(sent.headers);
+      for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
+      // undici's own option, which the DOM's RequestInit does not declare.
+      const navigation = { ...init, headers, dispatcher: navigationDispatcher(sent.fetchMetadata) };
+      const response = await this.request(url, navigation as RequestInit);
+      chain.push(url);
       init = {};
       form = undefined;
       const location = response.headers.get('location');
@@ -149,9 +160,14 @@ export class UserAgent {
         const html = await response.text();
         const submitted = autoSubmitForm(html, url);
         if (submitted) {
+          // The page's script submits the form: a new navigation, started by that page and by no person.
+          initiator = url;
+          chain = [];
+          userActivated = false;
           url = submitted.action;
           form = { method: 'POST', body: submitted.body };
-          init = postForm(submitted.body);
+          // A browser names the posting page's origin on every form POST.
+          init = postForm(submitted.body, { origin: initiator.origin });
           continue;
         }
         if (stopsOnError(options, response.status)) throw new NavigationError(url, response.status, quote(html, true));
@@ -165,8 +181,8 @@ export class UserAgent {
   }
 }
 
-function postForm(body: URLSearchParams): RequestInit {
-  return { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+function postForm(body: URLSearchParams, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } };
 }
 
 function stopsOnError(options: NavigateOptions, status: number): boolean {

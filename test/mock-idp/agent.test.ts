@@ -1,5 +1,9 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { NavigationError, UserAgent } from '../../mock-idp/index.js';
+import { navigationHeaders } from '../../mock-idp/navigation.js';
 import { mockIdp } from '../../mock-idp/vitest.js';
 import { REDIRECT_URI } from '../helpers/idp.js';
 
@@ -19,6 +23,31 @@ const authorize = (redirectUri: string) => {
   });
   return `${issuer}/auth?${query}`;
 };
+
+/**
+ * A site on 127.0.0.1 that records each request's headers: / redirects to `to`, /form auto-posts to /posted,
+ * /json-error is a JSON 401.
+ */
+async function recordingSite(to?: () => string) {
+  const seen: { path: string; method: string; headers: Record<string, string | string[] | undefined> }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', method: req.method ?? '', headers: req.headers });
+    if (req.url === '/' && to) {
+      res.writeHead(302, { location: to() }).end();
+    } else if (req.url === '/form') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<form method="post" action="/posted" data-autosubmit><input name="a" value="1"></form>');
+    } else if (req.url === '/json-error') {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<p>done</p>');
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { seen, port, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
 describe('UserAgent.navigate stopped by an error page', () => {
   it('throws a NavigationError quoting the page when until never matches', async () => {
@@ -43,12 +72,17 @@ describe('UserAgent.navigate stopped by an error page', () => {
   });
 
   it('quotes a JSON error answer as sent', async () => {
-    const error = (await new UserAgent()
-      .navigate(`${issuer}/me`, { until: () => false })
-      .catch((e: unknown) => e)) as NavigationError;
-    expect(error).toBeInstanceOf(NavigationError);
-    expect(error.status).toBeGreaterThanOrEqual(400);
-    expect(error.page).toMatch(/"error":"invalid_(token|request)"/);
+    const site = await recordingSite();
+    try {
+      const error = (await new UserAgent()
+        .navigate(`http://127.0.0.1:${site.port}/json-error`, { until: () => false })
+        .catch((e: unknown) => e)) as NavigationError;
+      expect(error).toBeInstanceOf(NavigationError);
+      expect(error.status).toBe(401);
+      expect(error.page).toBe('{"error":"invalid_token"}');
+    } finally {
+      await site.close();
+    }
   });
 
   it('returns the page instead with throwOnError: false, or without until', async () => {
@@ -67,5 +101,75 @@ describe('UserAgent.navigate stopped by an error page', () => {
       until: (u) => u.href.startsWith(REDIRECT_URI),
     });
     expect(url.searchParams.get('code')).toBeTruthy();
+  });
+});
+
+describe('UserAgent.navigate sends what a browser sends with a navigation', () => {
+  it('marks each hop as a navigation, with the site relation of its redirect chain', async () => {
+    const target = await recordingSite();
+    // localhost and 127.0.0.1 are different sites: the redirect chain crosses sites.
+    const start = await recordingSite(() => `http://localhost:${target.port}/form`);
+    try {
+      await new UserAgent().navigate(`http://127.0.0.1:${start.port}/`);
+      const [first] = start.seen;
+      expect(first?.headers['sec-fetch-mode']).toBe('navigate');
+      expect(first?.headers['sec-fetch-dest']).toBe('document');
+      expect(first?.headers['sec-fetch-site']).toBe('none');
+      expect(first?.headers['sec-fetch-user']).toBe('?1');
+      expect(first?.headers.accept).toMatch(/^text\/html,/);
+      const [form, posted] = target.seen;
+      // A navigation a person started stays 'none' through every redirect, whatever sites it crosses.
+      expect(form?.headers['sec-fetch-site']).toBe('none');
+      expect(form?.headers['sec-fetch-user']).toBe('?1');
+      // The page's own script posts its form: a new navigation from that page, no person's action.
+      expect(posted?.method).toBe('POST');
+      expect(posted?.headers['sec-fetch-mode']).toBe('navigate');
+      expect(posted?.headers['sec-fetch-site']).toBe('same-origin');
+      expect(posted?.headers['sec-fetch-user']).toBeUndefined();
+      expect(posted?.headers.origin).toBe(`http://localhost:${target.port}`);
+    } finally {
+      await start.close();
+      await target.close();
+    }
+  });
+
+  it("relates each hop of a page's navigation to that page and to the redirects before it", async () => {
+    const target = await recordingSite();
+    // The same host on another port is another origin of the same site.
+    const start = await recordingSite(() => `http://127.0.0.1:${target.port}/page`);
+    try {
+      const referer = new URL(`http://127.0.0.1:${start.port}/links`);
+      await new UserAgent().navigate(`http://127.0.0.1:${start.port}/`, { referer });
+      expect(start.seen[0]?.headers['sec-fetch-site']).toBe('same-origin');
+      expect(start.seen[0]?.headers.referer).toBe(referer.href);
+      expect(target.seen[0]?.headers['sec-fetch-site']).toBe('same-site');
+      const crossing = new URL('http://localhost/links');
+      await new UserAgent().navigate(`http://127.0.0.1:${target.port}/page`, { referer: crossing });
+      expect(target.seen[1]?.headers['sec-fetch-site']).toBe('cross-site');
+    } finally {
+      await start.close();
+      await target.close();
+    }
+  });
+
+  it('sends no Fetch Metadata to a URL that is not potentially trustworthy (plain http off loopback)', () => {
+    const hop = { before: [], userActivated: true };
+    const docker = navigationHeaders({ ...hop, url: new URL('http://app:8080/login') });
+    expect(docker.fetchMetadata).toBe(false);
+    expect(Object.keys(docker.headers).filter((name) => name.startsWith('sec-fetch-'))).toEqual([]);
+    expect(docker.headers.accept).toMatch(/^text\/html,/);
+    for (const url of ['https://app.example/login', 'http://localhost:8080/', 'http://[::1]:8080/'])
+      expect(navigationHeaders({ ...hop, url: new URL(url) }).fetchMetadata, url).toBe(true);
+  });
+
+  it('leaves request(), a script-like call, as fetch sends it', async () => {
+    const site = await recordingSite();
+    try {
+      await new UserAgent().request(`http://127.0.0.1:${site.port}/page`);
+      expect(site.seen[0]?.headers['sec-fetch-mode']).toBe('cors');
+      expect(site.seen[0]?.headers['sec-fetch-dest']).toBeUndefined();
+    } finally {
+      await site.close();
+    }
   });
 });
