@@ -66,6 +66,10 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
       'validated, with the following refinements.',
     url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
   },
+  'OIDC Back-Channel Logout 1.0 2.6 (3) (alg)': {
+    quote: 'Validate the alg (algorithm) Header Parameter in the same way it is validated for ID Tokens.',
+    url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
+  },
   'OIDC Back-Channel Logout 1.0 2.6 (3)': {
     quote: 'Additionally, an alg with the value none MUST NOT be used for Logout Tokens.',
     url: 'https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation',
