@@ -9,6 +9,7 @@ import { type Judgement, judge, MISS } from './judge.js';
 import type { Lane } from './lane.js';
 import { mintLogoutToken } from './logout-token.js';
 import { type Registration, registerClient } from './registration.js';
+import { sessionClaim } from './session-claims.js';
 import { specQuotes } from './spec-quotes.js';
 import { foreignIssuerFor, thirdPartyLoginRequest, whyNoThirdPartyRequest } from './third-party-login.js';
 import type {
@@ -164,12 +165,10 @@ async function performScript(
     // The session the issuer gave the client first: a web app's pages may show no sid, and a token without one ends
     // every session of the user, the other cases' too.
     const issued = lastIssuedIdToken(options.idp.requests.list({ sinceId, clientId: context.clientId }));
-    const claims = loggedIn?.ok ? loggedIn.claims : undefined;
-    const nested = claims?.claims as Record<string, unknown> | undefined;
-    const sub = [issued?.sub, claims?.sub, nested?.sub, issuer.users.defaultUser()?.sub].find(
+    const sub = [issued?.sub, sessionClaim(loggedIn, 'sub'), issuer.users.defaultUser()?.sub].find(
       (v) => typeof v === 'string',
-    ) as string | undefined;
-    const sid = [issued?.sid, claims?.sid, nested?.sid].find((v) => typeof v === 'string') as string | undefined;
+    );
+    const sid = [issued?.sid, sessionClaim(loggedIn, 'sid')].find((v) => typeof v === 'string');
     lastLogoutToken = await mintLogoutToken({
       issuer: context.issuer,
       clientId: context.clientId,

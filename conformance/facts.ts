@@ -30,6 +30,8 @@ export interface CaseFacts {
   /** It fetched the issuer's JWKS document itself, where key set faults and rotated keys are served. */
   readJwks: boolean;
   calledUserinfo: boolean;
+  /** The claims of the last ID token the token endpoint gave the client: whom its session should name. */
+  idTokenClaims: Readonly<Record<string, unknown>> | undefined;
   usedAccessToken: boolean;
   /** Its first request to the end_session_endpoint (RP-initiated logout), where it named the session to end. */
   endSession: RequestRecord | undefined;
@@ -152,6 +154,7 @@ export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
     fetchedKeys: log.some((r) => isKeySetRequest(r) && r.status === 200),
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
+    idTokenClaims: lastIssuedIdToken(log),
     usedAccessToken: log.some(isTokenUse),
     endSession: firstLogoutRequest(log),
     acceptedEndSession: acceptedLogoutRequest(log),

@@ -298,6 +298,11 @@ function judgeOnLog(input: OnTheLog): Judgement {
     if (tookIt) return done('pass', 'accepted (allowed)');
     return unclean ? crashed() : done('pass', `rejected (allowed): ${rejection(outcome)}`);
   }
+  if (outcome.ok && testCase.mayBeSetAside) {
+    const read = testCase.mayBeSetAside(outcome, facts);
+    if (!read) return done('skip', NOTHING_SHOWS_USE);
+    return 'used' in read ? miss(`signed in and used it: ${read.used}`) : done('pass', `signed in, ${read.setAside}`);
+  }
   if (tookIt) return miss(accepted(testCase, input.clockToleranceSeconds));
   // Its login went where the faulty answer pointed: that is using the fault, whatever happened next.
   if (outcome.code === 'left-issuer') return miss(`followed it: ${outcome.message}`);
@@ -305,6 +310,10 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (unclean) return crashed();
   return done('pass', `rejected: ${rejection(outcome)}`);
 }
+
+const NOTHING_SHOWS_USE =
+  'signed in, and nothing its session shows tells whether it used the faulty response (a miss) or set it aside ' +
+  'and signed in on the ID token alone (allowed)';
 
 /**
  * Why taking a response it must reject is a miss. A clock fault is one only beyond the tolerance the client was

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { RequestRecord, ServedFault, UserAgent } from '../mock-idp/index.js';
+import type { CaseFacts } from './facts.js';
 import type { LogoutTokenFault } from './logout-token.js';
 
 /** What a conforming client does with the scenario's response. */
@@ -250,6 +251,12 @@ export interface ConformanceCase {
    * byte of its signature flipped, so only a signature check refuses it, with keys fetched in the run or not.
    */
   rejectionShows?: Extract<Premise, 'verifies-signatures'>;
+  /**
+   * The spec forbids using the faulty response, not finishing the login (OIDC Core 5.3.2: userinfo for another
+   * subject "MUST NOT be used"): a client may sign in on what it can trust and set the response aside. For a login
+   * that completed, what its session shows: the response used, set aside, or undefined when nothing shows which.
+   */
+  mayBeSetAside?: (outcome: ClientOutcome, facts: CaseFacts) => { used: string } | { setAside: string } | undefined;
 }
 
 /**

@@ -118,13 +118,16 @@ export function referenceClientAdapter(options: ReferenceClientAdapterOptions = 
           until: (u) => u.href.startsWith(context.redirectUri),
         });
         const { claims, tokens, targetLinkUri } = await manager.finish(USER, form ? { url, ...form } : url);
-        if ((await manager.metadata()).userinfo_endpoint && claims) await manager.userinfo(USER);
-        else if (identityApis[context.profile]) await manager.identity(USER);
+        // What an app's session would hold: the ID token's claims, with what userinfo adds (a client that believes
+        // userinfo for another subject shows that subject).
+        const userinfo =
+          (await manager.metadata()).userinfo_endpoint && claims ? await manager.userinfo(USER) : undefined;
+        if (!userinfo && identityApis[context.profile]) await manager.identity(USER);
         const concluded = conclusions[context.profile]?.(tokens, context, options);
         // Where an app would send the browser next: the checked target_link_uri of a third-party login.
         return {
           ok: true,
-          claims: concluded ? { ...claims, ...concluded } : claims,
+          claims: claims || userinfo || concluded ? { ...claims, ...userinfo, ...concluded } : undefined,
           ...(targetLinkUri ? { finalUrl: targetLinkUri } : {}),
         };
       } catch (error) {

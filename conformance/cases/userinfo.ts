@@ -1,5 +1,28 @@
-import { defineCases } from '../types.js';
+import { sessionClaim } from '../session-claims.js';
+import { type ConformanceCase, defineCases } from '../types.js';
 import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter, signedUserinfoServed } from './evidence.js';
+
+/**
+ * What the signed-in session shows of the faulty userinfo response, which names another subject: any of its claims
+ * that differ from the ID token's is that response used; the ID token's sub, and none of them, is it set aside.
+ * Claims the session does not show are not judged.
+ */
+const anotherSubjectShown: ConformanceCase['mayBeSetAside'] = (outcome, facts) => {
+  const served = facts.delivery?.served?.find((s) => s.target === 'userinfo')?.values ?? {};
+  const own = facts.idTokenClaims ?? {};
+  const used = Object.entries(served).filter(
+    ([name, value]) => typeof value === 'string' && value !== own[name] && sessionClaim(outcome, name) === value,
+  );
+  if (used.length > 0) {
+    const shown = used.map(([name, value]) => `${name} ${String(value)}`).join(', ');
+    return { used: `its session shows the userinfo response's ${shown}, not the ID token's` };
+  }
+  const sub = sessionClaim(outcome, 'sub');
+  if (sub === undefined || sub !== own.sub) return undefined;
+  return {
+    setAside: `as the ID token's subject (${sub}), with none of the claims of the userinfo response about another`,
+  };
+};
 
 /** UserInfo: whose claims they are, and how the access token is sent. */
 export default defineCases(
@@ -13,6 +36,7 @@ export default defineCases(
     scenario: 'userinfo-sub-mismatch',
     judgedOnCall: 'userinfo',
     expect: 'reject',
+    mayBeSetAside: anotherSubjectShown,
   },
   {
     id: 'userinfo-sub-missing',
@@ -24,6 +48,8 @@ export default defineCases(
     scenario: 'userinfo-sub-missing',
     judgedOnCall: 'userinfo',
     expect: 'reject',
+    // Its other claims are the user's own, as the ID token's are: no session shows whether it used them.
+    mayBeSetAside: () => undefined,
   },
   {
     id: 'userinfo-bearer',

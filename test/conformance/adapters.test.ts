@@ -17,6 +17,7 @@ import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
 import { startCarelessWebApp } from '../../fixtures/apps/careless-web-app.js';
 import { startTestWebApp } from '../../fixtures/apps/reference-web-app.js';
 import { startRetryingWebApp } from '../../fixtures/apps/retrying-web-app.js';
+import { startUserinfoWebApp, type UserinfoUse } from '../../fixtures/apps/userinfo-web-app.js';
 import { CLI } from '../helpers/cli.js';
 import { startTestIdp, useIdp } from '../helpers/idp.js';
 import { codeRequestUrl } from '../helpers/login.js';
@@ -572,4 +573,45 @@ describe('a client the IdP turns away', () => {
       }
     },
   );
+});
+
+describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2)', () => {
+  const CASES = ['userinfo-sub-mismatch', 'userinfo-sub-missing'];
+  const judged = async (use: UserinfoUse, only = CASES) => {
+    const app = await opened(startUserinfoWebApp({ ...APP_CLIENT_OPTIONS(), use }));
+    return judgeWebApp(app.url, only, { whoami: '/whoami' });
+  };
+
+  it('passes an app that signs in on the ID token alone, read from its who-am-I JSON', async () => {
+    const report = await judged('set-aside');
+    expect(verdicts(report)).toEqual({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'skip' });
+    expect(report.results[0]!.reason).toBe(
+      "signed in, as the ID token's subject (alice), with none of the claims of the userinfo response about another",
+    );
+    // A response without sub leaves the session looking the same whether its claims were used or not.
+    expect(report.results[1]!.reason).toMatch(/^signed in, and nothing its session shows tells whether it used/);
+  });
+
+  it("fails an app whose session shows the other subject's claims, its sub or only the rest", async () => {
+    const believing = await judged('believe');
+    expect(verdicts(believing)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'skip' });
+    expect(believing.results[0]!.reason).toBe(
+      "signed in and used it: its session shows the userinfo response's sub someone-else, name Someone Else, " +
+        "email someone-else@example.invalid, not the ID token's",
+    );
+    const merging = await judged('merge');
+    expect(verdicts(merging)['userinfo-sub-mismatch']).toBe('fail');
+    expect(merging.results[0]!.reason).toMatch(
+      /shows the userinfo response's name Someone Else, email someone-else@example\.invalid, not the ID token's$/,
+    );
+  });
+
+  it('skips, never fails, an app whose who-am-I page shows no claims', async () => {
+    const report = await judged('silent', ['happy-path', ...CASES]);
+    expect(verdicts(report)).toEqual({
+      'happy-path': 'pass',
+      'userinfo-sub-mismatch': 'skip',
+      'userinfo-sub-missing': 'skip',
+    });
+  });
 });

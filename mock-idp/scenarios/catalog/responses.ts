@@ -79,8 +79,13 @@ export default defineScenarios(
   },
   {
     name: 'userinfo-sub-mismatch',
-    description: 'userinfo names another subject than the ID token',
-    faults: [{ target: 'userinfo', set: { sub: 'someone-else' } }],
+    description: "userinfo about another subject than the ID token's: their sub, email and name",
+    faults: [
+      {
+        target: 'userinfo',
+        set: { sub: 'someone-else', email: 'someone-else@example.invalid', name: 'Someone Else' },
+      },
+    ],
   },
   {
     name: 'userinfo-sub-missing',
