@@ -49,7 +49,7 @@ function fetchSite({ url, before, initiator }: NavigationHop): string {
 function potentiallyTrustworthy(url: URL): boolean {
   if (url.protocol === 'https:') return true;
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1';
 }
 
 /**

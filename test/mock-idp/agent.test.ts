@@ -156,6 +156,8 @@ describe('UserAgent.navigate sends what a browser sends with a navigation', () =
     const hop = { before: [], userActivated: true };
     const docker = navigationHeaders({ ...hop, url: new URL('http://app:8080/login') });
     expect(docker.fetchMetadata).toBe(false);
+    // A DNS name that starts like a loopback address is no loopback address.
+    expect(navigationHeaders({ ...hop, url: new URL('http://127.example.com/') }).fetchMetadata).toBe(false);
     expect(Object.keys(docker.headers).filter((name) => name.startsWith('sec-fetch-'))).toEqual([]);
     expect(docker.headers.accept).toMatch(/^text\/html,/);
     for (const url of ['https://app.example/login', 'http://localhost:8080/', 'http://[::1]:8080/'])
