@@ -7,3 +7,4 @@ export { AdminInputError } from './issuer/issuer-admin.js';
 export { publicJwk, type SigningKey } from './keys/key-set.js';
 export { fixturePath, fixturesDir } from './paths.js';
 export type { BuiltinProfileName } from './profiles/index.js';
+export { findScenario } from './scenarios/index.js';

@@ -1,28 +1,41 @@
+import { findScenario } from '../../mock-idp/helpers.js';
 import { sessionClaim } from '../session-claims.js';
 import { type ConformanceCase, defineCases } from '../types.js';
 import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter, signedUserinfoServed } from './evidence.js';
 
-/**
- * What the signed-in session shows of the faulty userinfo response, which names another subject: any of its claims
- * that differ from the ID token's is that response used; the ID token's sub, and none of them, is it set aside.
- * Claims the session does not show are not judged.
- */
-const anotherSubjectShown: ConformanceCase['mayBeSetAside'] = (outcome, facts) => {
-  const served = facts.delivery?.served?.find((s) => s.target === 'userinfo')?.values ?? {};
-  const own = facts.idTokenClaims ?? {};
-  const used = Object.entries(served).filter(
-    ([name, value]) => typeof value === 'string' && value !== own[name] && sessionClaim(outcome, name) === value,
+/** The claims a scenario's userinfo fault plants: not the user's, so a session that shows one used the response. */
+function plantedClaims(scenario: string): string[] {
+  return (findScenario(scenario)?.faults ?? []).flatMap((f) =>
+    f.target === 'userinfo' ? Object.keys(f.set ?? {}) : [],
   );
-  if (used.length > 0) {
-    const shown = used.map(([name, value]) => `${name} ${String(value)}`).join(', ');
-    return { used: `its session shows the userinfo response's ${shown}, not the ID token's` };
-  }
-  const sub = sessionClaim(outcome, 'sub');
-  if (sub === undefined || sub !== own.sub) return undefined;
-  return {
-    setAside: `as the ID token's subject (${sub}), with none of the claims of the userinfo response about another`,
+}
+
+/**
+ * What the signed-in session shows of a faulty userinfo response: any claim it planted, with its value, is the response
+ * used; the ID token's sub and a planted claim with the user's own value is it set aside. A session that shows no
+ * planted claim besides sub says nothing of the rest, so nothing is judged.
+ */
+function faultyUserinfoShown(scenario: string): NonNullable<ConformanceCase['mayBeSetAside']> {
+  const planted = plantedClaims(scenario);
+  return (outcome, facts) => {
+    const record = facts.delivery?.route === 'userinfo' ? facts.delivery : undefined;
+    const served = record?.served?.find((s) => s.target === 'userinfo')?.values ?? {};
+    const shown = planted.flatMap((name) => {
+      const value = sessionClaim(outcome, name);
+      return value ? [{ name, value, faulty: value === served[name] }] : [];
+    });
+    const used = shown.filter((claim) => claim.faulty);
+    if (used.length > 0) {
+      return {
+        used: `its session shows the userinfo response's ${used.map((c) => `${c.name} ${c.value}`).join(', ')}`,
+      };
+    }
+    const sub = sessionClaim(outcome, 'sub');
+    const others = shown.filter((claim) => claim.name !== 'sub').map((claim) => claim.name);
+    if (sub === undefined || sub !== facts.idTokenClaims?.sub || others.length === 0) return undefined;
+    return { setAside: `as the ID token's subject (${sub}), its ${others.join(' and ')} not the userinfo response's` };
   };
-};
+}
 
 /** UserInfo: whose claims they are, and how the access token is sent. */
 export default defineCases(
@@ -36,7 +49,7 @@ export default defineCases(
     scenario: 'userinfo-sub-mismatch',
     judgedOnCall: 'userinfo',
     expect: 'reject',
-    mayBeSetAside: anotherSubjectShown,
+    mayBeSetAside: faultyUserinfoShown('userinfo-sub-mismatch'),
   },
   {
     id: 'userinfo-sub-missing',
@@ -48,8 +61,7 @@ export default defineCases(
     scenario: 'userinfo-sub-missing',
     judgedOnCall: 'userinfo',
     expect: 'reject',
-    // Its other claims are the user's own, as the ID token's are: no session shows whether it used them.
-    mayBeSetAside: () => undefined,
+    mayBeSetAside: faultyUserinfoShown('userinfo-sub-missing'),
   },
   {
     id: 'userinfo-bearer',

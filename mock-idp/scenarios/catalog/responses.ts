@@ -89,8 +89,14 @@ export default defineScenarios(
   },
   {
     name: 'userinfo-sub-missing',
-    description: 'userinfo without sub',
-    faults: [{ target: 'userinfo', remove: ['sub'] }],
+    description: "userinfo without sub, with an email and a name that are not the user's",
+    faults: [
+      {
+        target: 'userinfo',
+        remove: ['sub'],
+        set: { email: 'nobody-known@example.invalid', name: 'Nobody Known' },
+      },
+    ],
   },
   {
     name: 'userinfo-signature-corrupt',
