@@ -5,9 +5,9 @@ import { renderBanner, renderBannerJson } from '../mock-idp/banner.js';
 // mock-idp's modules one by one, not its index, which loads them all: each
 // command loads what it runs, and `--help`, `login` and `schema` never load oidc-provider.
 import { ConfigError, ENV_VARS } from '../mock-idp/config/load.js';
+import { isLoopbackName } from '../mock-idp/loopback.js';
 import { packageRoot } from '../mock-idp/paths.js';
 import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
-import { isLoopbackName } from '../mock-idp/server/admin-guard.js';
 import type { StartOptions } from '../mock-idp/server/start.js';
 import { asArgument, parsePort, parseSeconds } from './arguments.js';
 import { addLoginCommand } from './login.js';

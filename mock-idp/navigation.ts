@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici-types';
+import { isLoopbackName } from './loopback.js';
 
 /**
  * What a browser sends with a top-level navigation, which `UserAgent.navigate` is. Apps tell a page load from a
@@ -47,9 +48,7 @@ function fetchSite({ url, before, initiator }: NavigationHop): string {
 
 /** Browsers send Fetch Metadata only to potentially trustworthy URLs: https, and loopback over http. */
 function potentiallyTrustworthy(url: URL): boolean {
-  if (url.protocol === 'https:') return true;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1';
+  return url.protocol === 'https:' || isLoopbackName(url.hostname.replace(/^\[|\]$/g, ''));
 }
 
 /**

@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 
 /** mock-idp/'s layers, lowest first: a file may import its own layer or lower ones, never higher. */
 const LAYERS = [
-  ['paths.ts', 'config', 'log', 'keys', 'users', 'clients', 'store', 'agent.ts', 'navigation.ts'],
+  ['paths.ts', 'config', 'log', 'keys', 'users', 'clients', 'store', 'agent.ts', 'navigation.ts', 'loopback.ts'],
   ['kernel'],
   ['quirks', 'scenarios'],
   ['profiles'],

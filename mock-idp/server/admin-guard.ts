@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackName } from '../loopback.js';
 
 /** A host name as the Host and Origin headers carry it, without port or IPv6 brackets, lowercased. */
 export function hostName(hostHeader: string): string | undefined {
@@ -7,15 +8,6 @@ export function hostName(hostHeader: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isLoopbackName(name: string): boolean {
-  return (
-    name === 'localhost' ||
-    name.endsWith('.localhost') ||
-    name === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
-  );
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

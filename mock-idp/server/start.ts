@@ -20,13 +20,14 @@ import {
 import { AdminInputError } from '../kernel/admin-input-error.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { RequestLog, type RequestLogFilter, type RequestRecord } from '../log/request-log.js';
+import { isLoopbackName } from '../loopback.js';
 import type { BuiltinProfileName } from '../profiles/index.js';
 import { connectRedis } from '../store/connect.js';
 import { RedisModelStore } from '../store/redis-store.js';
 import { SharedRequestLog } from '../store/shared-request-log.js';
 import { SharedState } from '../store/shared-state.js';
 import type { User } from '../users/user-store.js';
-import { hostName, isLoopbackName } from './admin-guard.js';
+import { hostName } from './admin-guard.js';
 import { buildIssuers } from './build-issuers.js';
 import { createDispatcher } from './dispatcher.js';
 import { sendJson } from './respond.js';
