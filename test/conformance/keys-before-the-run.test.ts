@@ -208,7 +208,9 @@ describe('keys a fixed client held before the run', () => {
         adapter: silent,
         ...FAST_ROTATION,
         client: FIXED,
-        timeoutMs: 500,
+        // Long enough for the other cases' whole logins on a loaded CI machine (500 ms once was not, on Node 24); the
+        // hanging case still meets it.
+        timeoutMs: 3000,
       });
       expect(verdicts(report), reasons(report)).toEqual({
         'happy-path': 'pass',
