@@ -502,7 +502,7 @@ async function playCase(
             )
             // A fixed client is every case's: only what came while this case held it is this case's.
             .filter((r) => options.fixedClient === undefined || inWindow(r.id));
-    const facts = log && caseFacts(log);
+    const facts = log && caseFacts(log, testCase.deliveredIn);
     const shownFlaw =
       log &&
       testCase.evidence?.(log, {

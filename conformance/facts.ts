@@ -126,9 +126,12 @@ function logins(log: readonly RequestRecord[]): RequestRecord[] {
   return found;
 }
 
-export function caseFacts(log: readonly RequestRecord[]): CaseFacts {
+/** `deliveredIn`: the one fault target that delivers the case (ConformanceCase.deliveredIn); default any. */
+export function caseFacts(log: readonly RequestRecord[], deliveredIn?: string): CaseFacts {
   const authorization = log.findLast(isLoginRequest);
-  const deliveryIndex = log.findIndex((r) => (r.faults?.length ?? 0) > 0);
+  const deliveryIndex = log.findIndex((r) =>
+    deliveredIn === undefined ? (r.faults?.length ?? 0) > 0 : r.faults?.includes(deliveredIn) === true,
+  );
   const beforeDelivery = deliveryIndex === -1 ? log : log.slice(0, deliveryIndex);
   const tokenRequests = log.filter((r) => r.route === 'token');
   return {

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import type { RequestRecord, ServedFault, UserAgent } from '../mock-idp/index.js';
+import type { Fault, RequestRecord, ServedFault, UserAgent } from '../mock-idp/index.js';
 import type { CaseFacts } from './facts.js';
 import type { LogoutTokenFault } from './logout-token.js';
 
@@ -184,8 +184,16 @@ export interface ConformanceCase {
   armable?: boolean;
   /** What the client is asked to do; default one login. Every action but the last must succeed... */
   script?: readonly Action[];
-  /** ...unless the fault hits every action (a flood of bad tokens): then each may fail. */
+  /**
+   * ...unless a fault hits every action (a flood of bad tokens, or an earlier login the issuer refuses to set the case
+   * up): then each may fail.
+   */
   everyStepFaulty?: boolean;
+  /**
+   * The fault target whose serving delivers the case, where faults served before it only set the case up (an earlier
+   * login refused): until a response of this target is faulted, the case's fault has not reached the client.
+   */
+  deliveredIn?: Fault['target'];
   /** Capabilities the client needs; without them the case is skipped. */
   requires?: readonly Capability[];
   /**

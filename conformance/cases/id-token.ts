@@ -189,6 +189,24 @@ export default defineCases(
     expect: 'reject',
     evidence: noUserinfoAfterToken,
   },
+  // A nonce kept app-wide (any pending login's will do) does not bind the token to this login: a code stolen from a
+  // victim's unfinished login and injected into the attacker's own is taken (RFC 9700 4.5).
+  {
+    id: 'id-token-nonce-other-login',
+    premises: ['sent-nonce'],
+    aliases: [],
+    title: 'Rejects an ID token with the nonce of another of its logins, one still pending',
+    area: 'id-token',
+    refs: [core('11'), 'RFC 9700 4.5'],
+    level: 'MUST',
+    scenario: 'id-token-nonce-other-login',
+    // The first login is refused at the issuer (access_denied), so its nonce is never used up: it sets the case up.
+    script: ['login', 'login'],
+    everyStepFaulty: true,
+    deliveredIn: 'id_token',
+    expect: 'reject',
+    evidence: noUserinfoAfterToken,
+  },
   {
     id: 'id-token-at-hash-wrong',
     aliases: ['rp-id_token-bad-at_hash'],

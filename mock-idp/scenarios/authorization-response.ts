@@ -93,6 +93,7 @@ export function applyAuthorizationResponseFaults(
   if (faults.length === 0) return false;
   const { params } = response;
   for (const fault of faults) {
+    if (!run.consume(fault)) continue;
     if (fault.error) {
       params.delete('code');
       params.set('error', fault.error.error);

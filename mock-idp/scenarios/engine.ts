@@ -7,7 +7,7 @@ import type { SigningKey } from '../keys/key-set.js';
 import { publicJwk } from '../keys/key-set.js';
 import { basicClientId } from '../log/mask.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
-import { applyIdTokenFault, attackerPublicJwk, flipSignatureByte } from './id-token.js';
+import { applyIdTokenFault, attackerPublicJwk, flipSignatureByte, withReplayedClaims } from './id-token.js';
 import { applyPostLogoutRedirectFaults } from './post-logout-redirect.js';
 import type { ScenarioRun } from './run.js';
 import { servedFault } from './served.js';
@@ -221,8 +221,10 @@ const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[
       async apply(koa, run, { host, grant }) {
         const body = koa.body as Record<string, unknown>;
         let faulted = false;
-        for (const fault of run.faults('id_token')) {
-          if (typeof body.id_token !== 'string' || (fault.grant && fault.grant !== grant)) continue;
+        for (const listed of run.faults('id_token')) {
+          if (typeof body.id_token !== 'string' || (listed.grant && listed.grant !== grant)) continue;
+          const fault = withReplayedClaims(listed, body.id_token, (current) => run.otherLoginNonce(current));
+          if (!fault) continue;
           body.id_token = await applyIdTokenFault(
             body.id_token,
             fault,
@@ -320,7 +322,10 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     const grant = String(koa.oidc.params?.grant_type ?? '');
     // A run counts logins and token exchanges (key rotation steps) before its faults apply.
     const signingAlg = String(host.keys()[0]?.alg ?? 'RS256');
-    if (route === 'authorization') run.observe('authorization', signingAlg);
+    if (route === 'authorization') {
+      run.observe('authorization', signingAlg);
+      run.noteLoginNonce(koa.oidc.params?.nonce);
+    }
     if (onToken(koa, route) && grant === 'authorization_code') run.observe('token', signingAlg);
     for (const [target, applier] of APPLIERS) {
       if (applier.applies(koa, route)) served(target, await applier.apply(koa, run, { host, route, grant }));

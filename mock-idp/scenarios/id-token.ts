@@ -13,7 +13,7 @@ import {
 import type { SigningKey } from '../keys/key-set.js';
 import { publicJwk } from '../keys/key-set.js';
 import { fixturePath } from '../paths.js';
-import type { IdTokenFault } from './types.js';
+import type { IdTokenFault, ValueSpec } from './types.js';
 import { evaluate } from './values.js';
 
 const attackerKey = (
@@ -47,6 +47,26 @@ export function flipSignatureByte(jwt: string): string {
   const bytes = Buffer.from(signature, 'base64url');
   bytes[0] = bytes[0]! ^ 0x5a;
   return `${head}.${body}.${bytes.toString('base64url')}`;
+}
+
+/**
+ * The fault with its replayed claims filled in from another login of the client's (`otherLogin` finds it from the
+ * token's own value), or undefined when there is nothing to replay: no other login, or one that sent the same value.
+ */
+export function withReplayedClaims(
+  fault: IdTokenFault,
+  idToken: string,
+  otherLogin: (current: unknown) => string | undefined,
+): IdTokenFault | undefined {
+  if (!fault.replay?.length) return fault;
+  const claims = decodeJwt(idToken);
+  const set: Record<string, ValueSpec> = { ...fault.set };
+  for (const name of fault.replay) {
+    const other = otherLogin(claims[name]);
+    if (other === undefined) return undefined;
+    set[name] = other;
+  }
+  return { ...fault, set };
 }
 
 /**

@@ -26,6 +26,8 @@ export class ScenarioRun {
   rotatedKey: SigningKey | undefined;
   /** The parameters of the last authorization response sent to this client. */
   previousResponse: URLSearchParams | undefined;
+  // The nonces of the client's latest logins, newest last: a few, since only "another login's" is ever asked for.
+  readonly #nonces: string[] = [];
 
   constructor(readonly scenario: Scenario) {
     this.#active = scenario.faults;
@@ -44,6 +46,18 @@ export class ScenarioRun {
       }
       this.#active = [...this.#active, ...(step.faults ?? [])];
     });
+  }
+
+  /** Notes the nonce a login of this client sent (an authorization request's). */
+  noteLoginNonce(nonce: unknown): void {
+    if (typeof nonce !== 'string' || nonce === this.#nonces.at(-1)) return;
+    this.#nonces.push(nonce);
+    if (this.#nonces.length > 4) this.#nonces.shift();
+  }
+
+  /** The nonce of this client's latest login other than the one that sent `current`, if it sent one. */
+  otherLoginNonce(current: unknown): string | undefined {
+    return this.#nonces.findLast((nonce) => nonce !== current);
   }
 
   /** The faults in force now: the scenario's own plus those of every fired step. */

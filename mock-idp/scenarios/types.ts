@@ -52,6 +52,11 @@ export interface IdTokenFault {
   set?: Readonly<Record<string, ValueSpec>>;
   remove?: readonly string[];
   header?: { set?: Readonly<Record<string, ValueSpec>>; remove?: readonly string[] };
+  /**
+   * These claims carry the value this client sent with another of its logins, its latest before the one being
+   * answered (a nonce of a login it started earlier). With no such login, or the same value, the token is not faulted.
+   */
+  replay?: readonly 'nonce'[];
   sign?: SignatureFault;
 }
 
@@ -67,6 +72,8 @@ export interface AuthorizationResponseFault {
   duplicate?: readonly string[];
   /** A response_mode=form_post answer is sent as a plain redirect with the parameters in the query. */
   inQuery?: boolean;
+  /** Only the first this many successful responses of the run; default all. */
+  times?: number;
 }
 
 /**

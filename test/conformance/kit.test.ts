@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../../client/index.js';
@@ -465,6 +465,51 @@ describe('the conformance kit', () => {
         'state-altered': 'pass',
         'state-replayed': 'pass',
       });
+  });
+
+  it("fails a nonce checked against every pending login's, passes one bound to its login", async () => {
+    // Keeps the nonces of the logins it started in one table for the whole app, as python-social-auth's OpenID
+    // Connect backend does, and takes an ID token whose nonce is any of them.
+    const nonceClient = (name: string, check: 'own' | 'any-pending', nonce = () => randomBytes(16).toString('hex')) => {
+      const pending = new Set<string>();
+      const adapter: ClientAdapter = {
+        name,
+        capabilities: ['issuer-url'],
+        async run(context) {
+          const sent = nonce();
+          pending.add(sent);
+          const { callback, verifier, tokenEndpoint } = await rawAuthorization(context, { nonce: sent });
+          if (!callback.searchParams.has('code'))
+            return { ok: false, message: `${callback.searchParams.get('error')}` };
+          const token = await redeemCode(tokenEndpoint, { ...context, callback, ...(verifier ? { verifier } : {}) });
+          const { id_token: idToken } = (await token.json()) as { id_token: string };
+          const got = String(decodeJwt(idToken).nonce);
+          const taken = check === 'own' ? got === sent : pending.has(got);
+          pending.delete(got);
+          return taken ? { ok: true } : { ok: false, message: 'the nonce is not one this app sent' };
+        },
+      };
+      return adapter;
+    };
+    const only = ['id-token-nonce-wrong', 'id-token-nonce-other-login'];
+    const appWide = await runConformance({ idp: idp(), adapter: nonceClient('app-wide nonces', 'any-pending'), only });
+    expect(verdicts(appWide)).toEqual({ 'id-token-nonce-wrong': 'pass', 'id-token-nonce-other-login': 'fail' });
+    expect(appWide.results[1]!.reason).toBe('accepted a response it must reject');
+    const bound = await runConformance({ idp: idp(), adapter: nonceClient('bound nonce', 'own'), only });
+    expect(verdicts(bound)).toEqual({ 'id-token-nonce-wrong': 'pass', 'id-token-nonce-other-login': 'pass' });
+    // The same nonce in every login: the first login's is this one's, so there is no other login's to send.
+    const constant = await runConformance({
+      idp: idp(),
+      adapter: nonceClient('constant nonce', 'any-pending', () => 'the-same-nonce'),
+      only: ['id-token-nonce-other-login'],
+    });
+    expect(constant.results.map((r) => [r.verdict, r.reason])).toEqual([
+      [
+        'not-delivered',
+        'the fault was never served: the client never made the request the fault is served on, or the ' +
+          "issuer's answer had nothing for the fault to change",
+      ],
+    ]);
   });
 
   it('judges a PAR login on its pushed request, and counts it once where the front channel repeats state', async () => {

@@ -131,7 +131,7 @@ interface RawClientContext {
  */
 export async function rawAuthorization(
   context: RawClientContext,
-  options: { state?: string; pkce?: boolean } = {},
+  options: { state?: string; pkce?: boolean; nonce?: string } = {},
 ): Promise<{ callback: URL; verifier?: string; tokenEndpoint: string; jwksUri: string }> {
   const { issuer, clientId, redirectUri, userAgent } = context;
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
@@ -147,6 +147,7 @@ export async function rawAuthorization(
     scope: 'openid',
     redirect_uri: redirectUri,
     ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
     ...(verifier
       ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }
       : {}),

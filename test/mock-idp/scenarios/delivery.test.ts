@@ -765,10 +765,13 @@ function expectTokenResponseFaults(scenario: Scenario, flow: Flow, baseline: Bas
 }
 
 function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, baseline: Baseline): void {
-  const served = flow.callbacks.at(-1)!;
   for (const fault of activeFaults(scenario, flow)) {
     if (fault.target !== 'authorization_response') continue;
     const label = `${scenario.name}: ${JSON.stringify(fault)}`;
+    // A fault for the first logins only: the last of those carries it, and every later login is answered as issued.
+    const served = fault.times === undefined ? flow.callbacks.at(-1)! : flow.callbacks[fault.times - 1]!;
+    for (const later of flow.callbacks.slice(fault.times ?? flow.callbacks.length))
+      expect(later.params.has('code'), `${label}: a login after the first ${fault.times}`).toBe(true);
     for (const [name, value] of Object.entries(fault.set ?? {})) {
       if (value === null) {
         expect(baseline.callback.has(name), `${label}: a valid response has no ${name} to remove`).toBe(true);
@@ -840,6 +843,13 @@ async function expectIdTokenFaults(
     for (const [name, spec] of Object.entries(fault.set ?? {}))
       expectSetValue(claims[name], spec, flow, `${label} claim ${name}`, unfaultedIss(flow, baseline));
     for (const name of fault.remove ?? []) expect(claims, `${label} claim ${name}`).not.toHaveProperty(name);
+    // A replayed claim is the value the flow's first login sent, which the later login it answers did not send.
+    const sent = flow.records.filter((r) => r.route === 'authorization').map((r) => r.query);
+    for (const name of fault.replay ?? []) {
+      expect(sent.length, `${label}: logins`).toBeGreaterThan(1);
+      expect(claims[name], `${label} claim ${name}`).toBe(sent[0]![name]);
+      expect(claims[name], `${label} claim ${name}`).not.toBe(sent.at(-1)![name]);
+    }
     const publishedKids = published.keys.map((k) => k.kid);
     switch (fault.sign ?? 'issuer') {
       case 'none':
