@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../mock-idp/index.js';
+import type { Fault, RequestRecord } from '../mock-idp/index.js';
 
 /**
  * What a case's request log shows the client set up and what mock-idp served:
@@ -17,6 +17,8 @@ export interface CaseFacts {
    * client's baseline is its first case's) and whether PKCE or a nonce came with it.
    */
   states: readonly { request: number; state: string; alone: boolean }[];
+  /** The nonce each login of the case sent, in order, for the logins that sent one. */
+  nonces: readonly string[];
   /** It authenticated at the token endpoint (confidential), as far as the log shows. */
   confidential: boolean;
   /** It redeemed an authorization code at the token endpoint: without that, no code flow login was completed. */
@@ -127,7 +129,7 @@ function logins(log: readonly RequestRecord[]): RequestRecord[] {
 }
 
 /** `deliveredIn`: the one fault target that delivers the case (ConformanceCase.deliveredIn); default any. */
-export function caseFacts(log: readonly RequestRecord[], deliveredIn?: string): CaseFacts {
+export function caseFacts(log: readonly RequestRecord[], deliveredIn?: Fault['target']): CaseFacts {
   const authorization = log.findLast(isLoginRequest);
   const deliveryIndex = log.findIndex((r) =>
     deliveredIn === undefined ? (r.faults?.length ?? 0) > 0 : r.faults?.includes(deliveredIn) === true,
@@ -145,6 +147,7 @@ export function caseFacts(log: readonly RequestRecord[], deliveredIn?: string): 
       const alone = param(r, 'code_challenge') === undefined && !sendsCheckableNonce(r);
       return [{ request: r.id, state, alone }];
     }),
+    nonces: logins(log).flatMap((r) => param(r, 'nonce') ?? []),
     // Only credentials the issuer took: a refused request's method says what was tried, not what the client is.
     confidential: tokenRequests.some(
       (r) => (r.status ?? 500) < 400 && r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none',

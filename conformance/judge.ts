@@ -95,6 +95,18 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
           'told apart (RFC 6749 10.12: a non-guessable value)'
         : undefined,
   },
+  'nonce-varies': {
+    holds: (f) => f.nonces.length < 2 || new Set(f.nonces).size > 1,
+    otherwise:
+      "the client sent the same nonce in both logins, so another login's nonce is the one it sent; PKCE protects it " +
+      'from a code injected from another login (code-injection-nonce-or-pkce)',
+    missedWhen: (f) =>
+      f.sentPkce
+        ? undefined
+        : 'it sent the same nonce in both logins, without PKCE: a code injected from another login brings the ' +
+          'nonce this one expects (RFC 9700 2.1.1: it must prevent code injection; OIDC Core 15.5.2: a nonce ' +
+          'holds per-session state)',
+  },
 };
 
 interface OptionalCall {

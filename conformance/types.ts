@@ -101,6 +101,8 @@ export type Premise =
   | 'sent-logout-state'
   /** No state it sent in the case was sent twice: a replayed state differs from the one it sent. */
   | 'state-varies'
+  /** No nonce it sent in the case was sent twice: another login's nonce differs from the one it sent. */
+  | 'nonce-varies'
   /** It uses access tokens: it called userinfo or an API with one in some case of the run. */
   | 'uses-access-token'
   /**

@@ -193,14 +193,14 @@ export default defineCases(
   // victim's unfinished login and injected into the attacker's own is taken (RFC 9700 4.5).
   {
     id: 'id-token-nonce-other-login',
-    premises: ['sent-nonce'],
+    premises: ['sent-nonce', 'nonce-varies'],
     aliases: [],
     title: 'Rejects an ID token with the nonce of another of its logins, one still pending',
     area: 'id-token',
     refs: [core('11'), 'RFC 9700 4.5'],
     level: 'MUST',
     scenario: 'id-token-nonce-other-login',
-    // The first login is refused at the issuer (access_denied), so its nonce is never used up: it sets the case up.
+    // The first login is left at the issuer's page, so its nonce stays pending at the client: it sets the case up.
     script: ['login', 'login'],
     everyStepFaulty: true,
     deliveredIn: 'id_token',

@@ -73,6 +73,16 @@ function write(koa: KoaContextWithOIDC, response: AuthorizationResponse): void {
 </html>`;
 }
 
+/** The issuer's own page where a login is left: no redirect, no form, nothing that reaches the client. */
+function writeAbandoned(koa: KoaContextWithOIDC): void {
+  koa.remove('location');
+  koa.status = 200;
+  koa.type = 'html';
+  koa.body =
+    '<!DOCTYPE html><html><head><title>Login left here</title></head><body><p>This login ends at the identity ' +
+    'provider (a mock-idp scenario): the browser is not sent back to the client.</p></body></html>';
+}
+
 /**
  * Applies authorization response faults to a redirect or a form_post page.
  * The run remembers each response as it really was, so the next login can
@@ -94,6 +104,10 @@ export function applyAuthorizationResponseFaults(
   const { params } = response;
   for (const fault of faults) {
     if (!run.consume(fault)) continue;
+    if (fault.abandon) {
+      writeAbandoned(koa);
+      return true;
+    }
     if (fault.error) {
       params.delete('code');
       params.set('error', fault.error.error);

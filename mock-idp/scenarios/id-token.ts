@@ -50,19 +50,19 @@ export function flipSignatureByte(jwt: string): string {
 }
 
 /**
- * The fault with its replayed claims filled in from another login of the client's (`otherLogin` finds it from the
- * token's own value), or undefined when there is nothing to replay: no other login, or one that sent the same value.
+ * The fault with its replayed nonce filled in from another login of the client's (`otherLoginNonce` finds it from the
+ * token's own), or undefined when there is nothing to replay: no other login, or one that sent the same nonce.
  */
 export function withReplayedClaims(
   fault: IdTokenFault,
   idToken: string,
-  otherLogin: (current: unknown) => string | undefined,
+  otherLoginNonce: (current: unknown) => string | undefined,
 ): IdTokenFault | undefined {
   if (!fault.replay?.length) return fault;
   const claims = decodeJwt(idToken);
   const set: Record<string, ValueSpec> = { ...fault.set };
   for (const name of fault.replay) {
-    const other = otherLogin(claims[name]);
+    const other = otherLoginNonce(claims[name]);
     if (other === undefined) return undefined;
     set[name] = other;
   }

@@ -20,13 +20,13 @@ const rotationKeys = (JSON.parse(readFileSync(fixturePath('keys', 'rotation.json
 export class ScenarioRun {
   readonly #counts = new Map<StepRoute, number>();
   readonly #fired = new Set<number>();
-  readonly #transportHits = new Map<Fault, number>();
+  readonly #hits = new Map<Fault, number>();
   #active: readonly Fault[];
   /** The key a fired rotation step signs with. */
   rotatedKey: SigningKey | undefined;
   /** The parameters of the last authorization response sent to this client. */
   previousResponse: URLSearchParams | undefined;
-  // The nonces of the client's latest logins, newest last: a few, since only "another login's" is ever asked for.
+  /** The nonces of the client's latest logins, newest last: a few, since only "another login's" is ever asked for. */
   readonly #nonces: string[] = [];
 
   constructor(readonly scenario: Scenario) {
@@ -68,9 +68,9 @@ export class ScenarioRun {
   /** True while a fault limited to `times` requests still has some left; counts this one. */
   consume(fault: Fault & { times?: number }): boolean {
     if (fault.times === undefined) return true;
-    const hits = this.#transportHits.get(fault) ?? 0;
+    const hits = this.#hits.get(fault) ?? 0;
     if (hits >= fault.times) return false;
-    this.#transportHits.set(fault, hits + 1);
+    this.#hits.set(fault, hits + 1);
     return true;
   }
 }

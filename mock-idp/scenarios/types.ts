@@ -53,8 +53,9 @@ export interface IdTokenFault {
   remove?: readonly string[];
   header?: { set?: Readonly<Record<string, ValueSpec>>; remove?: readonly string[] };
   /**
-   * These claims carry the value this client sent with another of its logins, its latest before the one being
-   * answered (a nonce of a login it started earlier). With no such login, or the same value, the token is not faulted.
+   * These claims carry the value this client sent with another of its logins: the latest one it noted whose value
+   * differs from the token's (on a scenario issuer URL, any client's of that instance). With none, the token is not
+   * faulted.
    */
   replay?: readonly 'nonce'[];
   sign?: SignatureFault;
@@ -72,6 +73,11 @@ export interface AuthorizationResponseFault {
   duplicate?: readonly string[];
   /** A response_mode=form_post answer is sent as a plain redirect with the parameters in the query. */
   inQuery?: boolean;
+  /**
+   * The browser is never sent back: the issuer answers with a page of its own, where the person closes the tab (or an
+   * attacker took the code). The client never hears of that login, so whatever it keeps for it stays pending.
+   */
+  abandon?: boolean;
   /** Only the first this many successful responses of the run; default all. */
   times?: number;
 }

@@ -470,7 +470,12 @@ describe('the conformance kit', () => {
   it("fails a nonce checked against every pending login's, passes one bound to its login", async () => {
     // Keeps the nonces of the logins it started in one table for the whole app, as python-social-auth's OpenID
     // Connect backend does, and takes an ID token whose nonce is any of them.
-    const nonceClient = (name: string, check: 'own' | 'any-pending', nonce = () => randomBytes(16).toString('hex')) => {
+    const nonceClient = (
+      name: string,
+      check: 'own' | 'any-pending',
+      nonce = () => randomBytes(16).toString('hex'),
+      pkce = true,
+    ) => {
       const pending = new Set<string>();
       const adapter: ClientAdapter = {
         name,
@@ -478,7 +483,7 @@ describe('the conformance kit', () => {
         async run(context) {
           const sent = nonce();
           pending.add(sent);
-          const { callback, verifier, tokenEndpoint } = await rawAuthorization(context, { nonce: sent });
+          const { callback, verifier, tokenEndpoint } = await rawAuthorization(context, { nonce: sent, pkce });
           if (!callback.searchParams.has('code'))
             return { ok: false, message: `${callback.searchParams.get('error')}` };
           const token = await redeemCode(tokenEndpoint, { ...context, callback, ...(verifier ? { verifier } : {}) });
@@ -497,19 +502,24 @@ describe('the conformance kit', () => {
     expect(appWide.results[1]!.reason).toBe('accepted a response it must reject');
     const bound = await runConformance({ idp: idp(), adapter: nonceClient('bound nonce', 'own'), only });
     expect(verdicts(bound)).toEqual({ 'id-token-nonce-wrong': 'pass', 'id-token-nonce-other-login': 'pass' });
-    // The same nonce in every login: the first login's is this one's, so there is no other login's to send.
-    const constant = await runConformance({
-      idp: idp(),
-      adapter: nonceClient('constant nonce', 'any-pending', () => 'the-same-nonce'),
-      only: ['id-token-nonce-other-login'],
-    });
-    expect(constant.results.map((r) => [r.verdict, r.reason])).toEqual([
+    // The same nonce in every login: with PKCE an injected code is refused anyway, so the case says nothing; without
+    // it, the constant nonce is the flaw.
+    const constant = (pkce: boolean) =>
+      runConformance({
+        idp: idp(),
+        adapter: nonceClient(`constant nonce${pkce ? ', PKCE' : ''}`, 'own', () => 'the-same-nonce', pkce),
+        only: ['id-token-nonce-other-login'],
+      });
+    expect((await constant(true)).results.map((r) => [r.verdict, r.reason])).toEqual([
       [
-        'not-delivered',
-        'the fault was never served: the client never made the request the fault is served on, or the ' +
-          "issuer's answer had nothing for the fault to change",
+        'skip',
+        "the client sent the same nonce in both logins, so another login's nonce is the one it sent; PKCE protects " +
+          'it from a code injected from another login (code-injection-nonce-or-pkce)',
       ],
     ]);
+    const [unprotected] = (await constant(false)).results;
+    expect(unprotected).toMatchObject({ verdict: 'fail' });
+    expect(unprotected!.reason).toMatch(/^it sent the same nonce in both logins, without PKCE/);
   });
 
   it('judges a PAR login on its pushed request, and counts it once where the front channel repeats state', async () => {

@@ -72,19 +72,20 @@ export default defineScenarios(
     faults: [{ target: 'id_token', set: { nonce: 'not-the-nonce-you-sent' } }],
   },
   { name: 'id-token-nonce-missing', description: 'nonce removed', faults: [{ target: 'id_token', remove: ['nonce'] }] },
-  // The victim's login the attacker cut short leaves its nonce pending at the client; a code stolen from it and
-  // injected into another login brings that nonce back (RFC 9700 4.5). Only a nonce bound to the login catches it.
+  // A victim's login whose code an attacker took never comes back to the client, so its nonce stays pending there; the
+  // code injected into another login brings that nonce back (RFC 9700 4.5). Only a nonce bound to the login catches it.
   {
     name: 'id-token-nonce-other-login',
-    description: "the 1st login is refused (access_denied); the 2nd login's ID token carries the 1st login's nonce",
-    faults: [
+    description:
+      "the 1st login never returns to the client (left at the issuer's page); the 2nd login's ID token carries the " +
+      "1st login's nonce",
+    faults: [{ target: 'authorization_response', times: 1, abandon: true }],
+    steps: [
       {
-        target: 'authorization_response',
-        times: 1,
-        error: { error: 'access_denied', error_description: 'The resource owner denied the request' },
+        when: { route: 'authorization', nth: 2 },
+        faults: [{ target: 'id_token', grant: 'authorization_code', replay: ['nonce'] }],
       },
     ],
-    steps: [{ when: { route: 'authorization', nth: 2 }, faults: [{ target: 'id_token', replay: ['nonce'] }] }],
   },
   {
     name: 'id-token-at-hash-wrong',

@@ -240,7 +240,8 @@ interface Flow {
   /** Token responses in order, with the grant each was for. */
   tokens: { grant: 'authorization_code' | 'refresh_token'; answer: TokenAnswer }[];
   /** Each login's authorization response as the client received it, and how. */
-  callbacks: { params: URLSearchParams; mode: 'query' | 'form_post' }[];
+  /** Where each login's browser ended (the redirect URI, or a page it was left on), with what it carried there. */
+  callbacks: { params: URLSearchParams; mode: 'query' | 'form_post'; at: string }[];
   /** The JWKS as served after the last login (rotated keys included). */
   jwksAfter: JSONWebKeySet | undefined;
   /** Where RP-initiated logout brought the browser back, and the state the flow sent with it. */
@@ -498,7 +499,7 @@ class Driver {
     });
     flow.exercised.authorization = true;
     const callback = form?.body ?? url.searchParams;
-    flow.callbacks.push({ params: callback, mode: form ? 'form_post' : 'query' });
+    flow.callbacks.push({ params: callback, mode: form ? 'form_post' : 'query', at: `${url.origin}${url.pathname}` });
     const code = callback.get('code');
     if (!code) return undefined;
     flow.exercised.token = true;
@@ -786,6 +787,11 @@ function expectAuthorizationResponseFaults(scenario: Scenario, flow: Flow, basel
     if (fault.error) {
       expect(served.params.get('error'), label).toBe(fault.error.error);
       expect(served.params.has('code'), label).toBe(false);
+    }
+    // Left at the issuer's page: the browser never reached the redirect URI, with a code or an error.
+    if (fault.abandon) {
+      expect(served.at, label).not.toBe(REDIRECT_URI);
+      expect([served.params.has('code'), served.params.has('error')], label).toEqual([false, false]);
     }
     for (const name of fault.replay ?? [])
       expect(served.params.get(name), label).toBe(flow.callbacks[0]!.params.get(name));
