@@ -187,13 +187,14 @@ export interface ConformanceCase {
   /** What the client is asked to do; default one login. Every action but the last must succeed... */
   script?: readonly Action[];
   /**
-   * ...unless a fault hits every action (a flood of bad tokens, or an earlier login the issuer refuses to set the case
-   * up): then each may fail.
+   * ...unless a fault hits every action (a flood of bad tokens, or an earlier login left at the issuer's page to set
+   * the case up): then each may fail.
    */
   everyStepFaulty?: boolean;
   /**
    * The fault target whose serving delivers the case, where faults served before it only set the case up (an earlier
-   * login refused): until a response of this target is faulted, the case's fault has not reached the client.
+   * login left at the issuer's page): until a response of this target is faulted, the case's fault has not reached
+   * the client.
    */
   deliveredIn?: Fault['target'];
   /** Capabilities the client needs; without them the case is skipped. */
