@@ -136,18 +136,19 @@ export function caseFacts(log: readonly RequestRecord[], deliveredIn?: Fault['ta
   );
   const beforeDelivery = deliveryIndex === -1 ? log : log.slice(0, deliveryIndex);
   const tokenRequests = log.filter((r) => r.route === 'token');
+  const loginRequests = logins(log);
   return {
     authorization,
     sentState: param(authorization, 'state') !== undefined,
     sentNonce: sendsCheckableNonce(authorization),
     sentPkce: param(authorization, 'code_challenge') !== undefined,
-    states: logins(log).flatMap((r) => {
+    states: loginRequests.flatMap((r) => {
       const state = param(r, 'state');
       if (state === undefined) return [];
       const alone = param(r, 'code_challenge') === undefined && !sendsCheckableNonce(r);
       return [{ request: r.id, state, alone }];
     }),
-    nonces: logins(log).flatMap((r) => param(r, 'nonce') ?? []),
+    nonces: loginRequests.flatMap((r) => param(r, 'nonce') ?? []),
     // Only credentials the issuer took: a refused request's method says what was tried, not what the client is.
     confidential: tokenRequests.some(
       (r) => (r.status ?? 500) < 400 && r.clientAuth?.method !== undefined && r.clientAuth.method !== 'none',

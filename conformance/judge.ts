@@ -55,6 +55,9 @@ interface CasePremise {
 }
 
 /** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
+/** The value each login sent is not the same every time (or there was one login at most). */
+const varies = (values: readonly string[]) => values.length < 2 || new Set(values).size > 1;
+
 const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
   'sent-state': {
     holds: (f) => f.sentState,
@@ -85,7 +88,7 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
       'an id_token_hint or client_id naming it, all of which RP-Initiated Logout leaves optional',
   },
   'state-varies': {
-    holds: (f) => f.states.length < 2 || new Set(f.states.map((s) => s.state)).size > 1,
+    holds: (f) => varies(f.states.map((s) => s.state)),
     otherwise:
       'the client sent the same state in both logins, so a replayed state is the one it sent: its state ' +
       "carries the app's own data, not a one-time value; csrf-protection judges what protects the redirect",
@@ -96,7 +99,7 @@ const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
         : undefined,
   },
   'nonce-varies': {
-    holds: (f) => f.nonces.length < 2 || new Set(f.nonces).size > 1,
+    holds: (f) => varies(f.nonces),
     otherwise:
       "the client sent the same nonce in both logins, so another login's nonce is the one it sent; PKCE protects it " +
       'from a code injected from another login (code-injection-nonce-or-pkce)',
