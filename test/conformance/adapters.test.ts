@@ -597,13 +597,23 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
     expect(verdicts(believing)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
     expect(believing.results[0]!.reason).toBe(
       "signed in and used it: its session shows the userinfo response's sub someone-else, email " +
-        'someone-else@example.invalid, name Someone Else',
+        'someone-else@example.invalid, name Someone Else, picture https://someone-else.example.invalid/picture.png',
     );
     const merging = await judged('merge');
     expect(verdicts(merging)['userinfo-sub-mismatch']).toBe('fail');
     expect(merging.results[0]!.reason).toBe(
       "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
-        'Someone Else',
+        'Someone Else, picture https://someone-else.example.invalid/picture.png',
+    );
+  });
+
+  it("fails an app that takes what the ID token lacks from another subject's userinfo", async () => {
+    // As GitLab's OmniAuth strategy does: sub, email and name are the ID token's, the picture only userinfo has.
+    const underlaying = await judged('underlay');
+    expect(verdicts(underlaying)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
+    expect(underlaying.results[0]!.reason).toBe(
+      "signed in and used it: its session shows the userinfo response's picture " +
+        'https://someone-else.example.invalid/picture.png',
     );
   });
 

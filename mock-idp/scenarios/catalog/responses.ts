@@ -79,22 +79,33 @@ export default defineScenarios(
   },
   {
     name: 'userinfo-sub-mismatch',
-    description: "userinfo about another subject than the ID token's: their sub, email and name",
+    // The picture is one the users' ID tokens lack: a client that lets the ID token's claims win over userinfo's
+    // still shows it, so its session names what it took from the other subject's answer.
+    description: "userinfo about another subject than the ID token's: their sub, email, name and picture",
     faults: [
       {
         target: 'userinfo',
-        set: { sub: 'someone-else', email: 'someone-else@example.invalid', name: 'Someone Else' },
+        set: {
+          sub: 'someone-else',
+          email: 'someone-else@example.invalid',
+          name: 'Someone Else',
+          picture: 'https://someone-else.example.invalid/picture.png',
+        },
       },
     ],
   },
   {
     name: 'userinfo-sub-missing',
-    description: "userinfo without sub, with an email and a name that are not the user's",
+    description: "userinfo without sub, with an email, a name and a picture that are not the user's",
     faults: [
       {
         target: 'userinfo',
         remove: ['sub'],
-        set: { email: 'nobody-known@example.invalid', name: 'Nobody Known' },
+        set: {
+          email: 'nobody-known@example.invalid',
+          name: 'Nobody Known',
+          picture: 'https://nobody-known.example.invalid/picture.png',
+        },
       },
     ],
   },
