@@ -1,3 +1,4 @@
+import { getPublicSuffix } from 'tough-cookie';
 import type { Dispatcher } from 'undici-types';
 import { isLoopbackName } from './loopback.js';
 
@@ -22,15 +23,19 @@ export interface NavigationHop {
   userActivated: boolean;
 }
 
-/** Same site: the scheme and host alike (a registrable domain would need the public suffix list; ports never count). */
+/** Same site: the scheme and the registrable domain alike (ports never count). */
 function sameSite(a: URL, b: URL): boolean {
   return a.protocol === b.protocol && siteOf(a.hostname) === siteOf(b.hostname);
 }
 
-/** The last two labels of a DNS name, an IP address whole: enough for loopback and the hosts tests use. */
+/**
+ * A host's registrable domain by the public suffix list, its private entries included as browsers use them
+ * (`a.github.io` and `b.github.io` are two sites, `app.example.co.uk` and `idp.example.co.uk` one); an IP address, or
+ * a name the list gives no domain (`localhost`), is its own site.
+ */
 function siteOf(hostname: string): string {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return hostname;
-  return hostname.split('.').slice(-2).join('.');
+  return getPublicSuffix(hostname, { allowSpecialUseDomain: true, ignoreError: true }) ?? hostname;
 }
 
 /**

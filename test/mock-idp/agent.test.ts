@@ -152,6 +152,20 @@ describe('UserAgent.navigate sends what a browser sends with a navigation', () =
     }
   });
 
+  it('tells sites apart by the public suffix list, as a browser does', () => {
+    const site = (from: string, to: string) =>
+      navigationHeaders({ url: new URL(to), before: [], initiator: new URL(from), userActivated: false }).headers[
+        'sec-fetch-site'
+      ];
+    expect(site('https://app.example.co.uk/', 'https://idp.example.co.uk/')).toBe('same-site');
+    expect(site('https://app.example.co.uk/', 'https://idp.other.co.uk/')).toBe('cross-site');
+    // github.io is a private suffix: each user's pages are a site of their own.
+    expect(site('https://alice.github.io/', 'https://bob.github.io/')).toBe('cross-site');
+    expect(site('https://app.acme.okta.com/', 'https://acme.okta.com/')).toBe('same-site');
+    expect(site('http://app.localhost:3000/', 'http://localhost:9400/')).toBe('cross-site');
+    expect(site('http://a.app.localhost/', 'http://b.app.localhost/')).toBe('same-site');
+  });
+
   it('sends no Fetch Metadata to a URL that is not potentially trustworthy (plain http off loopback)', () => {
     const hop = { before: [], userActivated: true };
     const docker = navigationHeaders({ ...hop, url: new URL('http://app:8080/login') });
