@@ -1,5 +1,6 @@
 import type { CaseRun } from './case-run.js';
 import { MISS } from './judge.js';
+import { sessionClaim, sessionPageReader } from './session-claims.js';
 import {
   type CaseResult,
   type ClientOutcome,
@@ -28,6 +29,8 @@ interface RunFacts {
   tookPostLogoutRedirect: boolean;
   /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
   reusedLoneState: string | undefined;
+  /** Its session showed the user's email or name after the run's valid login. */
+  showedUserClaims: boolean;
 }
 
 interface RunPremise {
@@ -40,6 +43,8 @@ interface RunPremise {
   keepsShownFlaws?: boolean;
   /** Sets aside only a pass by refusal: what the premise leaves unproven is that the refusal was of the fault. */
   provesRefusalsOnly?: boolean;
+  /** Sets aside only a pass by signing in: what the premise leaves unproven is that the session would show a use. */
+  provesSignInsOnly?: boolean;
 }
 
 /** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
@@ -76,6 +81,13 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       'the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; it says ' +
       'how that one ended), so refusing this one proves no check of its state',
   },
+  'shows-user-claims': {
+    holds: (f) => f.showedUserClaims,
+    provesSignInsOnly: true,
+    otherwise:
+      "signed in, but the client's session showed no email or name after the run's valid login either (give its " +
+      "who-am-I page that shows them), so showing none of the userinfo response's proves nothing",
+  },
 };
 
 /** Why the run contradicts a pass, or undefined when it does not. */
@@ -105,7 +117,10 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
   for (const premise of testCase.premises ?? []) {
     const check = RUN_PREMISES[premise];
     const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
-    const standing = shown || (check?.provesRefusalsOnly && !refusalPassed(result));
+    const standing =
+      shown ||
+      (check?.provesRefusalsOnly && !refusalPassed(result)) ||
+      (check?.provesSignInsOnly && !(result.verdict === 'pass' && result.outcome.ok));
     if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
   const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
@@ -158,6 +173,19 @@ function rejectedForgedSignature(
   });
 }
 
+/** The claims the userinfo cases plant besides sub: a session that shows one of the user's shows the others' too. */
+const USER_CLAIMS = ['email', 'name', 'picture'];
+
+/** The run's valid login ended in a session that shows the user's email, name or picture: as JSON, or on its page. */
+function showedUserClaims(baseline: CaseRun | undefined): boolean {
+  const outcome = baseline?.result.outcome;
+  if (!outcome?.ok) return false;
+  if (outcome.claims !== undefined) return USER_CLAIMS.some((name) => sessionClaim(outcome, name) !== undefined);
+  const shows = sessionPageReader(outcome);
+  const issued = baseline?.facts?.idTokenClaims;
+  return shows !== undefined && USER_CLAIMS.some((name) => typeof issued?.[name] === 'string' && shows(issued[name]));
+}
+
 /**
  * The judgements that need the whole run: a case is judged on the client's
  * premises (does it use access tokens, does it fetch keys at all) as every
@@ -185,6 +213,7 @@ export function settleRunWide(
         run.result.outcome.ok,
     ),
     reusedLoneState: reusedLoneState(all),
+    showedUserClaims: showedUserClaims(baseline),
   };
   return runs.map((run, index) => settle(cases[index]!, run, facts));
 }

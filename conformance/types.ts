@@ -115,7 +115,12 @@ export type Premise =
   /** A third party's request made it start a login in some case of the run: its initiation endpoint works. */
   | 'starts-third-party-logins'
   /** It took the redirect back from a valid RP-initiated logout in some case of the run: refusing one shows a check. */
-  | 'takes-post-logout-redirect';
+  | 'takes-post-logout-redirect'
+  /**
+   * Its session showed the user's email or name after the run's valid login (as JSON, or on its page): a session
+   * that then shows none of another's claims shows it did not take them.
+   */
+  | 'shows-user-claims';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
@@ -375,7 +380,15 @@ interface Landing {
 }
 
 export type ClientOutcome =
-  | ({ ok: true; claims?: Record<string, unknown> | undefined } & Landing)
+  | ({
+      ok: true;
+      claims?: Record<string, unknown> | undefined;
+      /**
+       * The who-am-I page the session was read from, when it is not `page` (the landing page) and answered no JSON:
+       * its HTML, whose text and attributes may still show the session's claims.
+       */
+      sessionPage?: string | undefined;
+    } & Landing)
   | ({
       ok: false;
       code?: string | undefined;

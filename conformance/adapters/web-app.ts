@@ -29,7 +29,8 @@ export interface WebAppAdapterOptions {
   /**
    * A page that answers 2xx only with a session, e.g. /me: asked after each
    * login with the browser's cookies. The surest rule; when given, `success`
-   * applies to its response.
+   * applies to its response. Its JSON (or HTML showing the user's name or email)
+   * tells the userinfo cases whose session it is.
    */
   whoami?: string;
   success?: WebAppSuccessRule;
@@ -106,6 +107,12 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
   } catch {
     return undefined;
   }
+}
+
+/** What a who-am-I page asked after the login shows of the session: its claims as JSON, else the page itself. */
+function sessionShown(response: Response, body: string): { claims?: Record<string, unknown>; sessionPage?: string } {
+  const claims = claimsFrom(response, body);
+  return claims ? { claims } : { sessionPage: body };
 }
 
 /**
@@ -400,7 +407,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
         if (!whoami) return { ok: false, code: 'login-restarted', finalUrl: landing.url.href, message: restarted };
         // An app may log the user in and then authorize again (step-up, another API's consent): its session says.
         const { answer, body, miss } = await askWhoami(browser, whoami);
-        if (miss === undefined) return { ok: true, claims: claimsFrom(answer, body), finalUrl: landing.url.href };
+        if (miss === undefined) return { ok: true, ...sessionShown(answer, body), finalUrl: landing.url.href };
         return {
           ok: false,
           code: 'login-restarted',
@@ -435,7 +442,12 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
             }
           : await askWhoami(browser, whoami);
         return miss === undefined
-          ? { ok: true, claims: claimsFrom(answer, body), finalUrl, page }
+          ? {
+              ok: true,
+              ...(landedThere ? { claims: claimsFrom(answer, body) } : sessionShown(answer, body)),
+              finalUrl,
+              page,
+            }
           : {
               ok: false,
               finalUrl,

@@ -1,6 +1,6 @@
 import { findScenario } from '../../mock-idp/helpers.js';
-import { sessionClaim } from '../session-claims.js';
-import { type ConformanceCase, defineCases } from '../types.js';
+import { sessionClaim, sessionPageReader } from '../session-claims.js';
+import { type ClientOutcome, type ConformanceCase, defineCases } from '../types.js';
 import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter, signedUserinfoServed } from './evidence.js';
 
 /** The claims a scenario's userinfo fault plants: not the user's, so a session that shows one used the response. */
@@ -11,29 +11,42 @@ function plantedClaims(scenario: string): string[] {
 }
 
 /**
- * What the signed-in session shows of a faulty userinfo response: any claim it planted, with its value, is the response
- * used; the ID token's sub and a planted claim with the user's own value is it set aside. A session that shows no
- * planted claim besides sub says nothing of the rest, so nothing is judged.
+ * Which of these claims' values the signed-in session shows, as "name value": by name from its JSON claims, or else
+ * anywhere on its page (there a value found only inside a longer one found, the sub someone-else in
+ * someone-else@example.invalid, is that one's). Undefined when it shows neither.
+ */
+function shownValues(outcome: ClientOutcome, values: Record<string, unknown>, names: readonly string[]) {
+  const expected = names.flatMap((name) => (typeof values[name] === 'string' ? [{ name, value: values[name] }] : []));
+  const listed = (found: typeof expected) => found.map(({ name, value }) => `${name} ${value}`);
+  if (outcome.ok && outcome.claims !== undefined)
+    return listed(expected.filter(({ name, value }) => sessionClaim(outcome, name) === value));
+  const shows = sessionPageReader(outcome);
+  if (!shows) return undefined;
+  const found = expected.filter(({ value }) => shows(value));
+  return listed(
+    found.filter(({ value }) => !found.some((other) => other.value !== value && other.value.includes(value))),
+  );
+}
+
+/** "a, b or c" */
+const alternatives = (names: readonly string[]) =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+
+/**
+ * What the signed-in session shows of a faulty userinfo response, whose claims the login's ID token lacks: any
+ * planted value is the response used; none is it set aside, which counts only where the run's valid login showed the
+ * user's email or name (the premise shows-user-claims): a session that shows no claims shows nothing.
  */
 function faultyUserinfoShown(scenario: string): NonNullable<ConformanceCase['mayBeSetAside']> {
   const planted = plantedClaims(scenario);
   return (outcome, facts) => {
     const record = facts.delivery?.route === 'userinfo' ? facts.delivery : undefined;
     const served = record?.served?.find((s) => s.target === 'userinfo')?.values ?? {};
-    const shown = planted.flatMap((name) => {
-      const value = sessionClaim(outcome, name);
-      return value ? [{ name, value, faulty: value === served[name] }] : [];
-    });
-    const used = shown.filter((claim) => claim.faulty);
-    if (used.length > 0) {
-      return {
-        used: `its session shows the userinfo response's ${used.map((c) => `${c.name} ${c.value}`).join(', ')}`,
-      };
-    }
-    const sub = sessionClaim(outcome, 'sub');
-    const others = shown.filter((claim) => claim.name !== 'sub').map((claim) => claim.name);
-    if (sub === undefined || sub !== facts.idTokenClaims?.sub || others.length === 0) return undefined;
-    return { setAside: `as the ID token's subject (${sub}), its ${others.join(' and ')} not the userinfo response's` };
+    const used = shownValues(outcome, served, planted);
+    if (used === undefined) return undefined;
+    const where = outcome.ok && outcome.claims !== undefined ? 'its session' : 'its page';
+    if (used.length > 0) return { used: `${where} shows the userinfo response's ${used.join(', ')}` };
+    return { setAside: `without the userinfo response's claims: ${where} shows none of its ${alternatives(planted)}` };
   };
 }
 
@@ -47,9 +60,12 @@ export default defineCases(
     refs: ['OIDC Core 5.3.2'],
     level: 'MUST',
     scenario: 'userinfo-sub-mismatch',
+    // The ID token the scenario also trims only sets the case up.
+    deliveredIn: 'userinfo',
     judgedOnCall: 'userinfo',
     expect: 'reject',
     mayBeSetAside: faultyUserinfoShown('userinfo-sub-mismatch'),
+    premises: ['shows-user-claims'],
   },
   {
     id: 'userinfo-sub-missing',
@@ -59,9 +75,12 @@ export default defineCases(
     refs: ['OIDC Core 5.3.2'],
     level: 'MUST',
     scenario: 'userinfo-sub-missing',
+    // The ID token the scenario also trims only sets the case up.
+    deliveredIn: 'userinfo',
     judgedOnCall: 'userinfo',
     expect: 'reject',
     mayBeSetAside: faultyUserinfoShown('userinfo-sub-missing'),
+    premises: ['shows-user-claims'],
   },
   {
     id: 'userinfo-bearer',

@@ -577,17 +577,18 @@ describe('a client the IdP turns away', () => {
 
 describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2)', () => {
   const CASES = ['userinfo-sub-mismatch', 'userinfo-sub-missing'];
-  const judged = async (use: UserinfoUse, only = CASES) => {
-    const app = await opened(startUserinfoWebApp({ ...APP_CLIENT_OPTIONS(), use }));
+  const judged = async (use: UserinfoUse, only = CASES, page: 'json' | 'html' = 'json') => {
+    const app = await opened(startUserinfoWebApp({ ...APP_CLIENT_OPTIONS(), use, page }));
     return judgeWebApp(app.url, only, { whoami: '/whoami' });
   };
 
   it('passes an app that signs in on the ID token alone, read from its who-am-I JSON', async () => {
+    // The ID token of these logins carries no email, name or picture; the valid login's session showed the user's.
     const report = await judged('set-aside');
     expect(verdicts(report)).toEqual({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'pass' });
     expect(report.results.map((r) => r.reason)).toEqual([
-      "signed in, as the ID token's subject (alice), its email and name not the userinfo response's",
-      "signed in, as the ID token's subject (alice), its email and name not the userinfo response's",
+      "signed in, without the userinfo response's claims: its session shows none of its sub, email, name or picture",
+      "signed in, without the userinfo response's claims: its session shows none of its email, name or picture",
     ]);
   });
 
@@ -608,12 +609,13 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
   });
 
   it("fails an app that takes what the ID token lacks from another subject's userinfo", async () => {
-    // As GitLab's OmniAuth strategy does: sub, email and name are the ID token's, the picture only userinfo has.
+    // As GitLab's OmniAuth strategy does: the ID token's claims win, and it has no email, name or picture here. (Its
+    // userinfo-sub-missing passes only because the reference client refuses userinfo without sub even with the flaw.)
     const underlaying = await judged('underlay');
     expect(verdicts(underlaying)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
     expect(underlaying.results[0]!.reason).toBe(
-      "signed in and used it: its session shows the userinfo response's picture " +
-        'https://someone-else.example.invalid/picture.png',
+      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
+        'Someone Else, picture https://someone-else.example.invalid/picture.png',
     );
   });
 
@@ -624,8 +626,32 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
       'userinfo-sub-mismatch': 'skip',
       'userinfo-sub-missing': 'skip',
     });
-    // The right sub, and nothing to show whether it took the response's email and name.
+    // The right sub, and nothing to show whether it took the response's email and name: its valid login showed none.
     const subOnly = await judged('sub-only');
     expect(verdicts(subOnly)).toEqual({ 'userinfo-sub-mismatch': 'skip', 'userinfo-sub-missing': 'skip' });
+    expect(subOnly.results[0]!.reason).toMatch(/^signed in, but the client's session showed no email or name after/);
+  });
+
+  it('reads a who-am-I page that answers HTML for the values it shows, in its text and attributes', async () => {
+    const setAside = await judged('set-aside', CASES, 'html');
+    expect(verdicts(setAside)).toEqual({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'pass' });
+    expect(setAside.results[0]!.reason).toBe(
+      "signed in, without the userinfo response's claims: its page shows none of its sub, email, name or picture",
+    );
+    // The app landed on its who-am-I page, which the outcome holds once; the valid login's showed the user.
+    const { outcome } = setAside.results[0]!;
+    expect(outcome.page).toContain('Signed in as <b></b> ()');
+    expect(outcome.ok && outcome.sessionPage).toBeUndefined();
+    const believing = await judged('believe', CASES, 'html');
+    expect(verdicts(believing)['userinfo-sub-mismatch']).toBe('fail');
+    // Its sub is part of its email and picture, which are what the page shows.
+    expect(believing.results[0]!.reason).toBe(
+      "signed in and used it: its page shows the userinfo response's email someone-else@example.invalid, name " +
+        'Someone Else, picture https://someone-else.example.invalid/picture.png',
+    );
+    // Only an image's src shows the picture.
+    const underlaying = await judged('underlay', CASES, 'html');
+    expect(verdicts(underlaying)['userinfo-sub-mismatch']).toBe('fail');
+    expect(underlaying.results[0]!.reason).toMatch(/picture https:\/\/someone-else\.example\.invalid\/picture\.png$/);
   });
 });

@@ -1,5 +1,8 @@
 import { defineScenarios } from '../types.js';
 
+/** The claims the userinfo faults plant, which the ID token of their login then lacks. */
+const USERINFO_PLANTED = ['email', 'name', 'picture'] as const;
+
 /** Authorization response and userinfo faults. */
 export default defineScenarios(
   // Valid responses on an issuer instance of the run's own: a baseline whose JWKS and discovery requests are one
@@ -79,10 +82,13 @@ export default defineScenarios(
   },
   {
     name: 'userinfo-sub-mismatch',
-    // The picture is one the users' ID tokens lack: a client that lets the ID token's claims win over userinfo's
-    // still shows it, so its session names what it took from the other subject's answer.
-    description: "userinfo about another subject than the ID token's: their sub, email, name and picture",
+    // The ID token carries none of the claims userinfo names: a session that shows one took it from userinfo, even in a
+    // client that lets the ID token's claims win over userinfo's.
+    description:
+      "userinfo about another subject than the ID token's: their sub, email, name and picture, none of which the ID " +
+      'token carries',
     faults: [
+      { target: 'id_token', grant: 'authorization_code', remove: [...USERINFO_PLANTED] },
       {
         target: 'userinfo',
         set: {
@@ -96,8 +102,11 @@ export default defineScenarios(
   },
   {
     name: 'userinfo-sub-missing',
-    description: "userinfo without sub, with an email, a name and a picture that are not the user's",
+    description:
+      "userinfo without sub, with an email, a name and a picture that are not the user's, none of which the ID token " +
+      'carries',
     faults: [
+      { target: 'id_token', grant: 'authorization_code', remove: [...USERINFO_PLANTED] },
       {
         target: 'userinfo',
         remove: ['sub'],

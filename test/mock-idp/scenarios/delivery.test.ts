@@ -839,7 +839,11 @@ async function expectIdTokenFaults(
       changes(baseline.idTokenClaims ?? {}, fault.set, fault.remove),
       changes(baseline.idTokenHeader ?? {}, fault.header?.set, fault.header?.remove),
     ];
-    if (!fault.sign && changed.some((c) => c !== undefined))
+    // Removals that only make sure the ID token lacks what a userinfo fault plants may find nothing to remove (Stitch's
+    // ID tokens carry no email or name); every other fault must change the token.
+    const setsUpUserinfo =
+      fault.set === undefined && fault.header === undefined && scenario.faults.some((f) => f.target === 'userinfo');
+    if (!fault.sign && !setsUpUserinfo && changed.some((c) => c !== undefined))
       expect(changed.some(Boolean), `${label}: changes nothing in a valid ID token`).toBe(true);
     const header = decodeProtectedHeader(served);
     const claims = decodeJwt(served) as Json;
