@@ -35,6 +35,7 @@ function sameSite(a: URL, b: URL): boolean {
  */
 function siteOf(hostname: string): string {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return hostname;
+  // Despite its name, tough-cookie's getPublicSuffix answers the registrable domain (tldts' getDomain).
   return getPublicSuffix(hostname, { allowSpecialUseDomain: true, ignoreError: true }) ?? hostname;
 }
 
