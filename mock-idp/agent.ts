@@ -16,7 +16,11 @@ export interface NavigateOptions {
    * returned as `response` for the caller to judge.
    */
   throwOnError?: boolean;
-  /** Posts this form body to `start` as the first request, as a person pressing a form's button would. */
+  /**
+   * Posts this form body to `start` as the first request, as a person pressing a form's button would. Without
+   * `referer`, the form is taken to be on a page of `start`'s own origin, as an app's own sign-in button is: its
+   * Origin and Sec-Fetch-Site say so, since a browser never posts a form from nowhere.
+   */
   form?: URLSearchParams;
   /**
    * The page the first request comes from, sent as Referer and, with `form`, its origin as Origin, as a browser
@@ -125,17 +129,17 @@ export class UserAgent {
     const maxHops = options.maxHops ?? 20;
     const hops: URL[] = [];
     let url = new URL(start);
-    let init: RequestInit = options.form ? postForm(options.form) : {};
+    // The navigation under way, for its Fetch Metadata: its redirect chain so far, and who started it.
+    let chain: URL[] = [];
+    let initiator = options.referer ?? (options.form ? new URL(url.origin) : undefined);
+    // A browser names the posting page's origin on every form POST.
+    let init: RequestInit = options.form && initiator ? postForm(options.form, { origin: initiator.origin }) : {};
     if (options.referer) {
       const headers = new Headers(init.headers);
       headers.set('referer', options.referer.href);
-      if (options.form) headers.set('origin', options.referer.origin);
       init = { ...init, headers };
     }
     let form: NavigateResult['form'] = options.form ? { method: 'POST', body: options.form } : undefined;
-    // The navigation under way, for its Fetch Metadata: its redirect chain so far, and who started it.
-    let chain: URL[] = [];
-    let initiator = options.referer;
     let userActivated = true;
     for (let hop = 0; hop < maxHops; hop++) {
       if (options.until?.(url, form?.body)) return { url, hops, form };
@@ -166,7 +170,6 @@ export class UserAgent {
           userActivated = false;
           url = submitted.action;
           form = { method: 'POST', body: submitted.body };
-          // A browser names the posting page's origin on every form POST.
           init = postForm(submitted.body, { origin: initiator.origin });
           continue;
         }

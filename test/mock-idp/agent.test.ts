@@ -152,6 +152,22 @@ describe('UserAgent.navigate sends what a browser sends with a navigation', () =
     }
   });
 
+  it("posts a form given without its page as one of the target's own origin, never from nowhere", async () => {
+    const site = await recordingSite();
+    try {
+      await new UserAgent().navigate(`http://127.0.0.1:${site.port}/signin`, { form: new URLSearchParams({ a: '1' }) });
+      const [posted] = site.seen;
+      expect(posted?.method).toBe('POST');
+      expect(posted?.headers.origin).toBe(`http://127.0.0.1:${site.port}`);
+      expect(posted?.headers['sec-fetch-site']).toBe('same-origin');
+      // A person pressed its button; no page URL is known to send as Referer.
+      expect(posted?.headers['sec-fetch-user']).toBe('?1');
+      expect(posted?.headers.referer).toBeUndefined();
+    } finally {
+      await site.close();
+    }
+  });
+
   it('tells sites apart by the public suffix list, as a browser does', () => {
     const site = (from: string, to: string) =>
       navigationHeaders({ url: new URL(to), before: [], initiator: new URL(from), userActivated: false }).headers[
