@@ -1,6 +1,7 @@
 import type { CaseRun } from './case-run.js';
+import { LEAN_ID_TOKEN_CASE, PLANTED_USER_CLAIMS } from './cases/userinfo.js';
 import { MISS } from './judge.js';
-import { sessionClaim, sessionPageReader } from './session-claims.js';
+import { sessionShows } from './session-claims.js';
 import {
   type CaseResult,
   type ClientOutcome,
@@ -29,8 +30,10 @@ interface RunFacts {
   tookPostLogoutRedirect: boolean;
   /** A state sent, with neither PKCE nor a nonce, that another login of the run sent too. */
   reusedLoneState: string | undefined;
-  /** Its session showed the user's email or name after the run's valid login. */
+  /** Its session showed the user's profile or email claims after the run's valid login. */
   showedUserClaims: boolean;
+  /** It signed in on an ID token that left the profile and email claims to userinfo. */
+  acceptedLeanIdToken: boolean;
 }
 
 interface RunPremise {
@@ -41,9 +44,14 @@ interface RunPremise {
    * shows (a redirect to the attacker's page) stands without it.
    */
   keepsShownFlaws?: boolean;
-  /** Sets aside only a pass by refusal: what the premise leaves unproven is that the refusal was of the fault. */
+  /** Turns only a pass by refusal into a skip: what it leaves unproven is that the refusal was of the fault. */
   provesRefusalsOnly?: boolean;
-  /** Sets aside only a pass by signing in: what the premise leaves unproven is that the session would show a use. */
+  /**
+   * With provesRefusalsOnly: a fault never delivered too, since the client may have stopped before it for the same
+   * reason as it would refuse.
+   */
+  andUndelivered?: boolean;
+  /** Turns into a skip only a pass by signing in: what the premise leaves unproven is that the session shows a use. */
   provesSignInsOnly?: boolean;
 }
 
@@ -81,12 +89,22 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       'the client took the redirect back from no valid sign-out in the run (run rp-logout with this case; it says ' +
       'how that one ended), so refusing this one proves no check of its state',
   },
+  'accepts-lean-id-token': {
+    holds: (f) => f.acceptedLeanIdToken,
+    provesRefusalsOnly: true,
+    andUndelivered: true,
+    otherwise:
+      `the client did not sign in on an ID token that leaves the profile and email claims to userinfo (run ` +
+      `${LEAN_ID_TOKEN_CASE} with this case; it says how that login ended), and this case's ID token leaves them ` +
+      'too: its refusal may be of that, not of the userinfo response',
+  },
   'shows-user-claims': {
     holds: (f) => f.showedUserClaims,
     provesSignInsOnly: true,
     otherwise:
-      "signed in, but the client's session showed no email or name after the run's valid login either (give its " +
-      "who-am-I page that shows them), so showing none of the userinfo response's proves nothing",
+      "signed in, but the run's valid login did not end in a session that shows the user's profile or email claims " +
+      '(give the client a who-am-I page that shows them), so a session that shows none of the userinfo ' +
+      "response's proves nothing",
   },
 };
 
@@ -119,7 +137,9 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
     const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
     const standing =
       shown ||
-      (check?.provesRefusalsOnly && !refusalPassed(result)) ||
+      (check?.provesRefusalsOnly &&
+        !refusalPassed(result) &&
+        !(check.andUndelivered && result.verdict === 'not-delivered')) ||
       (check?.provesSignInsOnly && !(result.verdict === 'pass' && result.outcome.ok));
     if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
@@ -173,17 +193,17 @@ function rejectedForgedSignature(
   });
 }
 
-/** The claims the userinfo cases plant besides sub: a session that shows one of the user's shows the others' too. */
-const USER_CLAIMS = ['email', 'name', 'picture'];
-
-/** The run's valid login ended in a session that shows the user's email, name or picture: as JSON, or on its page. */
+/**
+ * The run's valid login ended in a session that shows the user's profile or email claims (the values its ID token
+ * carried), as JSON or on its who-am-I page.
+ */
 function showedUserClaims(baseline: CaseRun | undefined): boolean {
-  const outcome = baseline?.result.outcome;
-  if (!outcome?.ok) return false;
-  if (outcome.claims !== undefined) return USER_CLAIMS.some((name) => sessionClaim(outcome, name) !== undefined);
-  const shows = sessionPageReader(outcome);
+  const shows = sessionShows(baseline?.result.outcome);
   const issued = baseline?.facts?.idTokenClaims;
-  return shows !== undefined && USER_CLAIMS.some((name) => typeof issued?.[name] === 'string' && shows(issued[name]));
+  return (
+    shows !== undefined &&
+    PLANTED_USER_CLAIMS.some((name) => typeof issued?.[name] === 'string' && shows(issued[name] as string))
+  );
 }
 
 /**
@@ -214,6 +234,7 @@ export function settleRunWide(
     ),
     reusedLoneState: reusedLoneState(all),
     showedUserClaims: showedUserClaims(baseline),
+    acceptedLeanIdToken: runs.some((run, index) => cases[index]!.id === LEAN_ID_TOKEN_CASE && run.result.outcome.ok),
   };
   return runs.map((run, index) => settle(cases[index]!, run, facts));
 }

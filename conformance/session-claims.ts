@@ -15,27 +15,39 @@ export function sessionClaim(outcome: ClientOutcome | undefined, name: string): 
 const PAGE_LIMIT = 64 * 1024;
 
 /**
- * A shorter value could be part of anything a page says ("Al" of "Alpha"): only one this long names a claim's value
- * with some certainty.
+ * A shorter value could be part of anything a session shows ("Al" of "Alpha"): only one this long names a claim's
+ * value with some certainty.
  */
 const MIN_VALUE_LENGTH = 6;
 
-/**
- * Whether the page a signed-in session was read from shows a value, when it answered no JSON (the who-am-I page, or the
- * landing page without one): in its text or in an attribute (an `<img src>` shows a picture), entities decoded.
- * Undefined when the outcome has claims or no page.
- */
-export function sessionPageReader(outcome: ClientOutcome | undefined): ((value: string) => boolean) | undefined {
-  const html = outcome?.ok && outcome.claims === undefined ? (outcome.sessionPage ?? outcome.page) : undefined;
-  if (html === undefined) return undefined;
-  let shown: string;
+/** Every string in a JSON value, at any depth, under whatever name the app gave it. */
+function jsonStrings(value: unknown, depth = 0): string[] {
+  if (typeof value === 'string') return [value];
+  if (depth > 8 || value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap((item) => jsonStrings(item, depth + 1));
+}
+
+/** Every text and attribute value of a page, entities decoded: an `<img src>` shows a picture. */
+function pageStrings(html: string): string[] {
   try {
     const root = parseHtml(html.slice(0, PAGE_LIMIT));
-    const attributes = root.querySelectorAll('*').flatMap((element) => Object.values(element.attributes));
-    shown = [root.textContent, ...attributes].join('\n');
+    return [root.textContent, ...root.querySelectorAll('*').flatMap((element) => Object.values(element.attributes))];
   } catch {
     // Nesting deeper than the parser's recursion: the raw page still holds what it shows.
-    shown = html.slice(0, PAGE_LIMIT);
+    return [html.slice(0, PAGE_LIMIT)];
   }
-  return (value) => value.length >= MIN_VALUE_LENGTH && shown.includes(value);
+}
+
+/**
+ * Whether what the client shows of its session holds a value: anywhere in its claims (the who-am-I page's JSON), or
+ * else in the text or attributes of its who-am-I page. Undefined when it shows neither: a landing page is not read,
+ * since a refusal can come as a 200 page that quotes what it refused.
+ */
+export function sessionShows(outcome: ClientOutcome | undefined): ((value: string) => boolean) | undefined {
+  if (!outcome?.ok) return undefined;
+  const { claims, sessionPage } = outcome;
+  const shown = claims ? jsonStrings(claims) : sessionPage !== undefined ? pageStrings(sessionPage) : undefined;
+  if (!shown) return undefined;
+  const text = shown.join('\n');
+  return (value) => value.length >= MIN_VALUE_LENGTH && text.includes(value);
 }

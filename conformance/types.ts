@@ -117,10 +117,15 @@ export type Premise =
   /** It took the redirect back from a valid RP-initiated logout in some case of the run: refusing one shows a check. */
   | 'takes-post-logout-redirect'
   /**
-   * Its session showed the user's email or name after the run's valid login (as JSON, or on its page): a session
-   * that then shows none of another's claims shows it did not take them.
+   * Its session showed the user's profile or email claims after the run's valid login (as JSON, or on its who-am-I
+   * page): a session that then shows none of another's shows it did not take them.
    */
-  | 'shows-user-claims';
+  | 'shows-user-claims'
+  /**
+   * It signed in on an ID token without the profile and email claims (the case userinfo-claims-only): refusing one
+   * that has them only from userinfo then shows a check of userinfo, not a need of the ID token's.
+   */
+  | 'accepts-lean-id-token';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
@@ -384,8 +389,8 @@ export type ClientOutcome =
       ok: true;
       claims?: Record<string, unknown> | undefined;
       /**
-       * The who-am-I page the session was read from, when it is not `page` (the landing page) and answered no JSON:
-       * its HTML, whose text and attributes may still show the session's claims.
+       * The who-am-I page the session was read from, when it answered no JSON: its HTML, whose text and attributes may
+       * still show the session's claims.
        */
       sessionPage?: string | undefined;
     } & Landing)

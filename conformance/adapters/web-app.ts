@@ -109,7 +109,7 @@ function claimsFrom(response: Response, body: string): Record<string, unknown> |
   }
 }
 
-/** What a who-am-I page asked after the login shows of the session: its claims as JSON, else the page itself. */
+/** What the who-am-I page shows of the session: its claims as JSON, else the page itself. */
 function sessionShown(response: Response, body: string): { claims?: Record<string, unknown>; sessionPage?: string } {
   const claims = claimsFrom(response, body);
   return claims ? { claims } : { sessionPage: body };
@@ -442,12 +442,7 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
             }
           : await askWhoami(browser, whoami);
         return miss === undefined
-          ? {
-              ok: true,
-              ...(landedThere ? { claims: claimsFrom(answer, body) } : sessionShown(answer, body)),
-              finalUrl,
-              page,
-            }
+          ? { ok: true, ...sessionShown(answer, body), finalUrl, page }
           : {
               ok: false,
               finalUrl,

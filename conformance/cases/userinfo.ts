@@ -1,5 +1,5 @@
 import { findScenario } from '../../mock-idp/helpers.js';
-import { sessionClaim, sessionPageReader } from '../session-claims.js';
+import { sessionShows } from '../session-claims.js';
 import { type ClientOutcome, type ConformanceCase, defineCases } from '../types.js';
 import { askedForClaimScopes, bearerHeaderOnly, respectsRetryAfter, signedUserinfoServed } from './evidence.js';
 
@@ -10,22 +10,26 @@ function plantedClaims(scenario: string): string[] {
   );
 }
 
+/** The profile and email claims the userinfo cases plant, which their login's ID token lacks. */
+export const PLANTED_USER_CLAIMS = plantedClaims('userinfo-sub-mismatch').filter((name) => name !== 'sub');
+
+/** The case whose ID token leaves those claims to userinfo, with nothing else wrong. */
+export const LEAN_ID_TOKEN_CASE = 'userinfo-claims-only';
+
 /**
- * Which of these claims' values the signed-in session shows, as "name value": by name from its JSON claims, or else
- * anywhere on its page (there a value found only inside a longer one found, the sub someone-else in
- * someone-else@example.invalid, is that one's). Undefined when it shows neither.
+ * The values of these claims the session shows, as "name value"; a value found only inside a longer one found (the
+ * sub someone-else in someone-else@example.invalid) is that one's. Undefined when the session shows nothing to read.
  */
 function shownValues(outcome: ClientOutcome, values: Record<string, unknown>, names: readonly string[]) {
-  const expected = names.flatMap((name) => (typeof values[name] === 'string' ? [{ name, value: values[name] }] : []));
-  const listed = (found: typeof expected) => found.map(({ name, value }) => `${name} ${value}`);
-  if (outcome.ok && outcome.claims !== undefined)
-    return listed(expected.filter(({ name, value }) => sessionClaim(outcome, name) === value));
-  const shows = sessionPageReader(outcome);
+  const shows = sessionShows(outcome);
   if (!shows) return undefined;
-  const found = expected.filter(({ value }) => shows(value));
-  return listed(
-    found.filter(({ value }) => !found.some((other) => other.value !== value && other.value.includes(value))),
-  );
+  const found = names.flatMap((name) => {
+    const value = values[name];
+    return typeof value === 'string' && shows(value) ? [{ name, value }] : [];
+  });
+  return found
+    .filter(({ value }) => !found.some((other) => other.value.length > value.length && other.value.includes(value)))
+    .map(({ name, value }) => `${name} ${value}`);
 }
 
 /** "a, b or c" */
@@ -35,7 +39,7 @@ const alternatives = (names: readonly string[]) =>
 /**
  * What the signed-in session shows of a faulty userinfo response, whose claims the login's ID token lacks: any
  * planted value is the response used; none is it set aside, which counts only where the run's valid login showed the
- * user's email or name (the premise shows-user-claims): a session that shows no claims shows nothing.
+ * user's (the premise shows-user-claims): a session that never shows such claims shows nothing.
  */
 function faultyUserinfoShown(scenario: string): NonNullable<ConformanceCase['mayBeSetAside']> {
   const planted = plantedClaims(scenario);
@@ -44,14 +48,27 @@ function faultyUserinfoShown(scenario: string): NonNullable<ConformanceCase['may
     const served = record?.served?.find((s) => s.target === 'userinfo')?.values ?? {};
     const used = shownValues(outcome, served, planted);
     if (used === undefined) return undefined;
-    const where = outcome.ok && outcome.claims !== undefined ? 'its session' : 'its page';
-    if (used.length > 0) return { used: `${where} shows the userinfo response's ${used.join(', ')}` };
-    return { setAside: `without the userinfo response's claims: ${where} shows none of its ${alternatives(planted)}` };
+    if (used.length > 0) return { used: `its session shows the userinfo response's ${used.join(', ')}` };
+    return {
+      setAside: `without the userinfo response's claims: its session shows none of its ${alternatives(planted)}`,
+    };
   };
 }
 
 /** UserInfo: whose claims they are, and how the access token is sent. */
 export default defineCases(
+  {
+    id: LEAN_ID_TOKEN_CASE,
+    aliases: [],
+    title: 'Signs in on an ID token that leaves the profile and email claims to userinfo',
+    area: 'userinfo',
+    // An OP may return the claims of the profile and email scopes from userinfo only in the code flow (5.4); the ID
+    // token's own required claims are iss, sub, aud, exp and iat (2).
+    refs: ['OIDC Core 5.4', 'OIDC Core 2'],
+    level: 'SHOULD',
+    scenario: 'id-token-claims-in-userinfo-only',
+    expect: 'accept',
+  },
   {
     id: 'userinfo-sub-mismatch',
     aliases: ['rp-userinfo-bad-sub-claim', 'oidcc-client-test-userinfo-invalid-sub'],
@@ -65,7 +82,7 @@ export default defineCases(
     judgedOnCall: 'userinfo',
     expect: 'reject',
     mayBeSetAside: faultyUserinfoShown('userinfo-sub-mismatch'),
-    premises: ['shows-user-claims'],
+    premises: ['accepts-lean-id-token', 'shows-user-claims'],
   },
   {
     id: 'userinfo-sub-missing',
@@ -80,7 +97,7 @@ export default defineCases(
     judgedOnCall: 'userinfo',
     expect: 'reject',
     mayBeSetAside: faultyUserinfoShown('userinfo-sub-missing'),
-    premises: ['shows-user-claims'],
+    premises: ['accepts-lean-id-token', 'shows-user-claims'],
   },
   {
     id: 'userinfo-bearer',

@@ -576,82 +576,100 @@ describe('a client the IdP turns away', () => {
 });
 
 describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2)', () => {
-  const CASES = ['userinfo-sub-mismatch', 'userinfo-sub-missing'];
-  const judged = async (use: UserinfoUse, only = CASES, page: 'json' | 'html' = 'json') => {
-    const app = await opened(startUserinfoWebApp({ ...APP_CLIENT_OPTIONS(), use, page }));
-    return judgeWebApp(app.url, only, { whoami: '/whoami' });
+  // With the case whose ID token leaves the same claims to userinfo and nothing else wrong: a refusal then shows one.
+  const CASES = ['userinfo-claims-only', 'userinfo-sub-mismatch', 'userinfo-sub-missing'];
+  const judged = async (
+    use: UserinfoUse,
+    { only = CASES, ...app }: { only?: string[] } & Partial<Parameters<typeof startUserinfoWebApp>[0]> = {},
+  ) => {
+    const started = await opened(startUserinfoWebApp({ ...APP_CLIENT_OPTIONS(), use, ...app }));
+    return judgeWebApp(started.url, only, { whoami: '/whoami' });
   };
+  const reason = (report: ConformanceReport, id: string) => report.results.find((r) => r.id === id)?.reason;
 
   it('passes an app that signs in on the ID token alone, read from its who-am-I JSON', async () => {
-    // The ID token of these logins carries no email, name or picture; the valid login's session showed the user's.
+    // The ID token of these logins carries no profile or email claims; the valid login's session showed the user's.
     const report = await judged('set-aside');
-    expect(verdicts(report)).toEqual({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'pass' });
-    expect(report.results.map((r) => r.reason)).toEqual([
-      "signed in, without the userinfo response's claims: its session shows none of its sub, email, name or picture",
-      "signed in, without the userinfo response's claims: its session shows none of its email, name or picture",
-    ]);
+    expect(verdicts(report)).toEqual({
+      'userinfo-claims-only': 'pass',
+      'userinfo-sub-mismatch': 'pass',
+      'userinfo-sub-missing': 'pass',
+    });
+    expect(reason(report, 'userinfo-sub-mismatch')).toBe(
+      "signed in, without the userinfo response's claims: its session shows none of its sub, email, name, " +
+        'given_name, family_name, preferred_username or picture',
+    );
   });
 
   it("fails an app whose session shows the other subject's claims, its sub or only the rest", async () => {
     const believing = await judged('believe');
     // The reference client refuses a userinfo response without sub even with this flaw: the app set it aside.
-    expect(verdicts(believing)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
-    expect(believing.results[0]!.reason).toBe(
-      "signed in and used it: its session shows the userinfo response's sub someone-else, email " +
-        'someone-else@example.invalid, name Someone Else, picture https://someone-else.example.invalid/picture.png',
+    expect(verdicts(believing)).toMatchObject({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
+    expect(reason(believing, 'userinfo-sub-mismatch')).toBe(
+      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
+        'Someone Else, family_name Else-Entirely, picture https://someone-else.example.invalid/picture.png',
     );
     const merging = await judged('merge');
     expect(verdicts(merging)['userinfo-sub-mismatch']).toBe('fail');
-    expect(merging.results[0]!.reason).toBe(
-      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
-        'Someone Else, picture https://someone-else.example.invalid/picture.png',
-    );
   });
 
   it("fails an app that takes what the ID token lacks from another subject's userinfo", async () => {
-    // As GitLab's OmniAuth strategy does: the ID token's claims win, and it has no email, name or picture here. (Its
+    // As GitLab's OmniAuth strategy does: the ID token's claims win, and it has no profile or email claims here. (Its
     // userinfo-sub-missing passes only because the reference client refuses userinfo without sub even with the flaw.)
     const underlaying = await judged('underlay');
-    expect(verdicts(underlaying)).toEqual({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
-    expect(underlaying.results[0]!.reason).toBe(
-      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
-        'Someone Else, picture https://someone-else.example.invalid/picture.png',
+    expect(verdicts(underlaying)).toMatchObject({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
+    expect(reason(underlaying, 'userinfo-sub-mismatch')).toMatch(
+      /^signed in and used it: its session shows the userinf/,
     );
   });
 
   it('skips, never fails, an app whose who-am-I page shows no claims, or the sub alone', async () => {
-    const silent = await judged('silent', ['happy-path', ...CASES]);
+    const silent = await judged('silent', { only: ['happy-path', ...CASES] });
     expect(verdicts(silent)).toEqual({
       'happy-path': 'pass',
+      'userinfo-claims-only': 'pass',
       'userinfo-sub-mismatch': 'skip',
       'userinfo-sub-missing': 'skip',
     });
-    // The right sub, and nothing to show whether it took the response's email and name: its valid login showed none.
+    // The right sub, and nothing to show whether it took the response's claims: its valid login showed none.
     const subOnly = await judged('sub-only');
-    expect(verdicts(subOnly)).toEqual({ 'userinfo-sub-mismatch': 'skip', 'userinfo-sub-missing': 'skip' });
-    expect(subOnly.results[0]!.reason).toMatch(/^signed in, but the client's session showed no email or name after/);
+    expect(verdicts(subOnly)).toMatchObject({ 'userinfo-sub-mismatch': 'skip', 'userinfo-sub-missing': 'skip' });
+    expect(reason(subOnly, 'userinfo-sub-mismatch')).toMatch(/^signed in, but the run's valid login did not end in/);
+  });
+
+  it("keeps a used response a failure when nothing shows the valid login's claims", async () => {
+    // Only userinfo's picture, which the valid login's user has none of: that session showed nothing of hers.
+    const avatar = await judged('avatar', { only: ['userinfo-sub-mismatch'] });
+    expect(verdicts(avatar)).toEqual({ 'userinfo-sub-mismatch': 'fail' });
+  });
+
+  it('skips a refusal by an app that needs an email in the ID token, which these ID tokens lack', async () => {
+    const needy = await judged('set-aside', { needsIdTokenEmail: true });
+    expect(verdicts(needy)).toEqual({
+      'userinfo-claims-only': 'warn',
+      'userinfo-sub-mismatch': 'skip',
+      'userinfo-sub-missing': 'skip',
+    });
+    expect(reason(needy, 'userinfo-sub-mismatch')).toMatch(
+      /^the client did not sign in on an ID token that leaves the profile and email claims to userinfo/,
+    );
   });
 
   it('reads a who-am-I page that answers HTML for the values it shows, in its text and attributes', async () => {
-    const setAside = await judged('set-aside', CASES, 'html');
-    expect(verdicts(setAside)).toEqual({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'pass' });
-    expect(setAside.results[0]!.reason).toBe(
-      "signed in, without the userinfo response's claims: its page shows none of its sub, email, name or picture",
-    );
-    // The app landed on its who-am-I page, which the outcome holds once; the valid login's showed the user.
-    const { outcome } = setAside.results[0]!;
-    expect(outcome.page).toContain('Signed in as <b></b> ()');
-    expect(outcome.ok && outcome.sessionPage).toBeUndefined();
-    const believing = await judged('believe', CASES, 'html');
-    expect(verdicts(believing)['userinfo-sub-mismatch']).toBe('fail');
+    const setAside = await judged('set-aside', { page: 'html' });
+    expect(verdicts(setAside)).toMatchObject({ 'userinfo-sub-mismatch': 'pass', 'userinfo-sub-missing': 'pass' });
+    expect(reason(setAside, 'userinfo-sub-mismatch')).toMatch(/^signed in, without the userinfo response's claims/);
     // Its sub is part of its email and picture, which are what the page shows.
-    expect(believing.results[0]!.reason).toBe(
-      "signed in and used it: its page shows the userinfo response's email someone-else@example.invalid, name " +
+    const believing = await judged('believe', { page: 'html' });
+    expect(reason(believing, 'userinfo-sub-mismatch')).toBe(
+      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
         'Someone Else, picture https://someone-else.example.invalid/picture.png',
     );
-    // Only an image's src shows the picture.
-    const underlaying = await judged('underlay', CASES, 'html');
+    // Landing on a home page, after which the kit asks the who-am-I page; only an image's src shows the picture.
+    const underlaying = await judged('underlay', { page: 'html', landing: '/' });
     expect(verdicts(underlaying)['userinfo-sub-mismatch']).toBe('fail');
-    expect(underlaying.results[0]!.reason).toMatch(/picture https:\/\/someone-else\.example\.invalid\/picture\.png$/);
+    expect(reason(underlaying, 'userinfo-sub-mismatch')).toMatch(
+      /picture https:\/\/someone-else\.example\.invalid\/picture\.png$/,
+    );
   });
 });

@@ -1,7 +1,19 @@
 import { defineScenarios } from '../types.js';
 
-/** The claims the userinfo faults plant, which the ID token of their login then lacks. */
-const USERINFO_PLANTED = ['email', 'name', 'picture'] as const;
+/**
+ * The profile and email claims the userinfo faults plant: the ID token of their login lacks them (and email_verified),
+ * as an OP may leave them to userinfo (OIDC Core 5.4), so a session that shows one took it from userinfo.
+ */
+const TRIMMED_FROM_ID_TOKEN = [
+  'email',
+  'email_verified',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'picture',
+];
+const trimmedIdToken = { target: 'id_token', grant: 'authorization_code', remove: TRIMMED_FROM_ID_TOKEN } as const;
 
 /** Authorization response and userinfo faults. */
 export default defineScenarios(
@@ -81,20 +93,27 @@ export default defineScenarios(
     faults: [{ target: 'post_logout_redirect', set: { state: null } }],
   },
   {
-    name: 'userinfo-sub-mismatch',
-    // The ID token carries none of the claims userinfo names: a session that shows one took it from userinfo, even in a
-    // client that lets the ID token's claims win over userinfo's.
+    name: 'id-token-claims-in-userinfo-only',
     description:
-      "userinfo about another subject than the ID token's: their sub, email, name and picture, none of which the ID " +
-      'token carries',
+      'the ID token carries no profile or email claims (name, email, picture...): only userinfo has them, valid',
+    faults: [trimmedIdToken],
+  },
+  {
+    name: 'userinfo-sub-mismatch',
+    description:
+      "userinfo about another subject than the ID token's: their sub, email, names and picture; the ID token carries " +
+      'no profile or email claims',
     faults: [
-      { target: 'id_token', grant: 'authorization_code', remove: [...USERINFO_PLANTED] },
+      trimmedIdToken,
       {
         target: 'userinfo',
         set: {
           sub: 'someone-else',
           email: 'someone-else@example.invalid',
           name: 'Someone Else',
+          given_name: 'Someone',
+          family_name: 'Else-Entirely',
+          preferred_username: 'someone-else',
           picture: 'https://someone-else.example.invalid/picture.png',
         },
       },
@@ -103,16 +122,19 @@ export default defineScenarios(
   {
     name: 'userinfo-sub-missing',
     description:
-      "userinfo without sub, with an email, a name and a picture that are not the user's, none of which the ID token " +
-      'carries',
+      "userinfo without sub, with an email, names and a picture that are not the user's; the ID token carries no " +
+      'profile or email claims',
     faults: [
-      { target: 'id_token', grant: 'authorization_code', remove: [...USERINFO_PLANTED] },
+      trimmedIdToken,
       {
         target: 'userinfo',
         remove: ['sub'],
         set: {
           email: 'nobody-known@example.invalid',
           name: 'Nobody Known',
+          given_name: 'Nobody',
+          family_name: 'Known-At-All',
+          preferred_username: 'nobody-known',
           picture: 'https://nobody-known.example.invalid/picture.png',
         },
       },

@@ -819,6 +819,13 @@ function unfaultedIss(flow: Flow, baseline: Baseline): string {
   return flow.issuerTemplate && typeof tid === 'string' ? flow.issuerTemplate.replace('{tenantid}', tid) : flow.issuer;
 }
 
+/** The profile and email claims (OIDC Core 5.4), which the scenario that leaves them to userinfo removes. */
+const PROFILE_CLAIMS = new Set(
+  scenarios
+    .get('id-token-claims-in-userinfo-only')
+    ?.faults.flatMap((f) => (f.target === 'id_token' ? (f.remove ?? []) : [])),
+);
+
 /** The served ID token differs from a valid one exactly in the way each active ID token fault names. */
 async function expectIdTokenFaults(
   scenario: Scenario,
@@ -839,11 +846,11 @@ async function expectIdTokenFaults(
       changes(baseline.idTokenClaims ?? {}, fault.set, fault.remove),
       changes(baseline.idTokenHeader ?? {}, fault.header?.set, fault.header?.remove),
     ];
-    // Removals that only make sure the ID token lacks what a userinfo fault plants may find nothing to remove (Stitch's
-    // ID tokens carry no email or name); every other fault must change the token.
-    const setsUpUserinfo =
-      fault.set === undefined && fault.header === undefined && scenario.faults.some((f) => f.target === 'userinfo');
-    if (!fault.sign && !setsUpUserinfo && changed.some((c) => c !== undefined))
+    // Removing the profile and email claims, which an ID token may leave to userinfo, may find nothing to remove
+    // (Stitch's ID tokens carry none); every other fault must change the token.
+    const trimsProfile =
+      fault.set === undefined && fault.header === undefined && (fault.remove ?? []).every((c) => PROFILE_CLAIMS.has(c));
+    if (!fault.sign && !trimsProfile && changed.some((c) => c !== undefined))
       expect(changed.some(Boolean), `${label}: changes nothing in a valid ID token`).toBe(true);
     const header = decodeProtectedHeader(served);
     const claims = decodeJwt(served) as Json;
