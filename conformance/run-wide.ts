@@ -1,7 +1,6 @@
 import type { CaseRun } from './case-run.js';
-import { LEAN_ID_TOKEN_CASE, PLANTED_USER_CLAIMS } from './cases/userinfo.js';
 import { MISS } from './judge.js';
-import { sessionShows } from './session-claims.js';
+import { PROFILE_CLAIMS, sessionShows } from './session-claims.js';
 import {
   type CaseResult,
   type ClientOutcome,
@@ -47,10 +46,10 @@ interface RunPremise {
   /** Turns only a pass by refusal into a skip: what it leaves unproven is that the refusal was of the fault. */
   provesRefusalsOnly?: boolean;
   /**
-   * With provesRefusalsOnly: a fault never delivered too, since the client may have stopped before it for the same
-   * reason as it would refuse.
+   * Leaves only a verdict on a sign-in standing: a refusal, a crash or a fault never reached may all come from what the
+   * premise is about, not from the case's fault.
    */
-  andUndelivered?: boolean;
+  onlySignInsStand?: boolean;
   /** Turns into a skip only a pass by signing in: what the premise leaves unproven is that the session shows a use. */
   provesSignInsOnly?: boolean;
 }
@@ -91,12 +90,11 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
   },
   'accepts-lean-id-token': {
     holds: (f) => f.acceptedLeanIdToken,
-    provesRefusalsOnly: true,
-    andUndelivered: true,
+    onlySignInsStand: true,
     otherwise:
-      `the client did not sign in on an ID token that leaves the profile and email claims to userinfo (run ` +
-      `${LEAN_ID_TOKEN_CASE} with this case; it says how that login ended), and this case's ID token leaves them ` +
-      'too: its refusal may be of that, not of the userinfo response',
+      'the client did not sign in on an ID token that leaves the profile and email claims to userinfo (run ' +
+      "userinfo-claims-only with this case; it says how that login ended), and this case's ID token leaves them " +
+      'too: how it ended may be because of that, not of the userinfo response',
   },
   'shows-user-claims': {
     holds: (f) => f.showedUserClaims,
@@ -137,9 +135,8 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
     const shown = check?.keepsShownFlaws && run.shownFlaw !== undefined && result.verdict === MISS[result.level];
     const standing =
       shown ||
-      (check?.provesRefusalsOnly &&
-        !refusalPassed(result) &&
-        !(check.andUndelivered && result.verdict === 'not-delivered')) ||
+      (check?.provesRefusalsOnly && !refusalPassed(result)) ||
+      (check?.onlySignInsStand && result.outcome.ok) ||
       (check?.provesSignInsOnly && !(result.verdict === 'pass' && result.outcome.ok));
     if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
@@ -202,7 +199,7 @@ function showedUserClaims(baseline: CaseRun | undefined): boolean {
   const issued = baseline?.facts?.idTokenClaims;
   return (
     shows !== undefined &&
-    PLANTED_USER_CLAIMS.some((name) => typeof issued?.[name] === 'string' && shows(issued[name] as string))
+    PROFILE_CLAIMS.some((name) => typeof issued?.[name] === 'string' && shows(issued[name] as string))
   );
 }
 
@@ -234,7 +231,9 @@ export function settleRunWide(
     ),
     reusedLoneState: reusedLoneState(all),
     showedUserClaims: showedUserClaims(baseline),
-    acceptedLeanIdToken: runs.some((run, index) => cases[index]!.id === LEAN_ID_TOKEN_CASE && run.result.outcome.ok),
+    acceptedLeanIdToken: runs.some(
+      (run, index) => cases[index]!.acceptanceShows === 'accepts-lean-id-token' && run.result.outcome.ok,
+    ),
   };
   return runs.map((run, index) => settle(cases[index]!, run, facts));
 }

@@ -1,5 +1,14 @@
 import { parse as parseHtml } from 'node-html-parser';
+import { findScenario } from '../mock-idp/helpers.js';
 import type { ClientOutcome } from './types.js';
+
+/**
+ * The profile and email claims the userinfo cases plant, which the ID token of their login lacks: what the scenario
+ * that leaves them to userinfo removes from it.
+ */
+export const PROFILE_CLAIMS: readonly string[] = (
+  findScenario('id-token-claims-in-userinfo-only')?.faults ?? []
+).flatMap((fault) => (fault.target === 'id_token' ? (fault.remove ?? []) : []));
 
 /**
  * A claim of the client's session as its outcome shows it: at the top of its claims, or under `claims`, where a
@@ -39,9 +48,10 @@ function pageStrings(html: string): string[] {
 }
 
 /**
- * Whether what the client shows of its session holds a value: anywhere in its claims (the who-am-I page's JSON), or
- * else in the text or attributes of its who-am-I page. Undefined when it shows neither: a landing page is not read,
- * since a refusal can come as a 200 page that quotes what it refused.
+ * Whether what the client shows of its session holds a value: anywhere in its claims (JSON from its who-am-I page or,
+ * without one, the page its login lands on; a command client's output), or else in the text or attributes of its
+ * who-am-I page. Undefined when it shows neither: a landing page in HTML is not read, since a refusal can come as a
+ * 200 page that quotes what it refused.
  */
 export function sessionShows(outcome: ClientOutcome | undefined): ((value: string) => boolean) | undefined {
   if (!outcome?.ok) return undefined;

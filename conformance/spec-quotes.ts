@@ -273,6 +273,13 @@ export const specQuotes: Readonly<Record<string, { quote: string; url: string }>
     quote: 'If the response was signed, the Client SHOULD validate the signature according to JWS [JWS].',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponseValidation',
   },
+  'OIDC Core 5.4 (userinfo)': {
+    quote:
+      'The Claims requested by the profile, email, address, and phone scope values are returned from the UserInfo ' +
+      'Endpoint, as described in Section 5.3.2, when a response_type value is used that results in an Access Token ' +
+      'being issued.',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims',
+  },
   'OIDC Core 5.4': {
     quote:
       'For OpenID Connect, scopes can be used to request that specific sets of information be ' +

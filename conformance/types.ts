@@ -273,6 +273,11 @@ export interface ConformanceCase {
    */
   rejectionShows?: Extract<Premise, 'verifies-signatures'>;
   /**
+   * What the client signing in on this case's response shows for the whole run: its ID token leaves the profile and
+   * email claims to userinfo, and nothing else is wrong, so other cases' refusals of such a token are of their faults.
+   */
+  acceptanceShows?: Extract<Premise, 'accepts-lean-id-token'>;
+  /**
    * The spec forbids using the faulty response, not finishing the login (OIDC Core 5.3.2: userinfo for another
    * subject "MUST NOT be used"): a client may sign in on what it can trust and set the response aside. For a login
    * that completed, what its session shows: the response used, set aside, or undefined when nothing shows which.

@@ -606,8 +606,9 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
     // The reference client refuses a userinfo response without sub even with this flaw: the app set it aside.
     expect(verdicts(believing)).toMatchObject({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
     expect(reason(believing, 'userinfo-sub-mismatch')).toBe(
-      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
-        'Someone Else, family_name Else-Entirely, picture https://someone-else.example.invalid/picture.png',
+      "signed in and used it: its session shows the userinfo response's sub someone-else, email " +
+        'someone-else@example.invalid, name Someone Else, family_name Else-Entirely, preferred_username ' +
+        'another-person, picture https://someone-else.example.invalid/picture.png',
     );
     const merging = await judged('merge');
     expect(verdicts(merging)['userinfo-sub-mismatch']).toBe('fail');

@@ -95,7 +95,8 @@ export default defineScenarios(
   {
     name: 'id-token-claims-in-userinfo-only',
     description:
-      'the ID token carries no profile or email claims (name, email, picture...): only userinfo has them, valid',
+      'the ID token carries no profile or email claims (name, email, picture...), which userinfo has; everything ' +
+      'else is valid',
     faults: [trimmedIdToken],
   },
   {
@@ -113,7 +114,7 @@ export default defineScenarios(
           name: 'Someone Else',
           given_name: 'Someone',
           family_name: 'Else-Entirely',
-          preferred_username: 'someone-else',
+          preferred_username: 'another-person',
           picture: 'https://someone-else.example.invalid/picture.png',
         },
       },
