@@ -92,8 +92,8 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
     holds: (f) => f.acceptedLeanIdToken,
     onlySignInsStand: true,
     otherwise:
-      'the client did not sign in on an ID token that leaves the profile and email claims to userinfo (run ' +
-      "userinfo-claims-only with this case; it says how that login ended), and this case's ID token leaves them " +
+      'the client did not sign in on an ID token that leaves the profile and email claims to userinfo (the case ' +
+      "userinfo-claims-only, run beside this one, says how that login ended), and this case's ID token leaves them " +
       'too: how it ended may be because of that, not of the userinfo response',
   },
   'shows-user-claims': {
@@ -212,7 +212,9 @@ export function settleRunWide(
   cases: readonly ConformanceCase[],
   runs: readonly CaseRun[],
   baseline: CaseRun | undefined,
+  unreported: readonly { testCase: ConformanceCase; run: CaseRun }[] = [],
 ): CaseResult[] {
+  const played = [...runs.map((run, index) => ({ testCase: cases[index]!, run })), ...unreported];
   const all = [...runs, ...(baseline ? [baseline] : [])];
   const facts: RunFacts = {
     active: all.some((run) => run.facts?.authorization !== undefined),
@@ -231,8 +233,8 @@ export function settleRunWide(
     ),
     reusedLoneState: reusedLoneState(all),
     showedUserClaims: showedUserClaims(baseline),
-    acceptedLeanIdToken: runs.some(
-      (run, index) => cases[index]!.acceptanceShows === 'accepts-lean-id-token' && run.result.outcome.ok,
+    acceptedLeanIdToken: played.some(
+      ({ testCase, run }) => testCase.acceptanceShows === 'accepts-lean-id-token' && run.result.outcome.ok,
     ),
   };
   return runs.map((run, index) => settle(cases[index]!, run, facts));

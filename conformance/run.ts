@@ -236,14 +236,28 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const rank = (c: ConformanceCase) =>
     c.armedAs?.onlyIf && caseOptions.armIssuerCases ? 2 : c.rotationStep !== undefined ? 1 : 0;
   order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
+  // A case whose acceptance shows what selected cases' premises need runs unreported when not selected itself, as the
+  // baseline does: a run of the userinfo cases alone judges them as the whole catalog would.
+  const needed = new Set(selected.flatMap((c) => c.premises ?? []));
+  const showing = catalog.filter(
+    (c) =>
+      c.acceptanceShows !== undefined &&
+      needed.has(c.acceptanceShows) &&
+      !selected.includes(c) &&
+      !skipReason(c, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults),
+  );
+  const unreported: { testCase: ConformanceCase; run: CaseRun }[] = [];
   // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
   try {
-    await Promise.all(order.map(async (index) => report(index, await runOne(index))));
+    await Promise.all([
+      ...order.map(async (index) => report(index, await runOne(index))),
+      ...showing.map(async (testCase) => unreported.push({ testCase, run: await play(testCase) })),
+    ]);
   } finally {
     // Also when a case threw: the adapter's hold on the fixed client (a command still running, say) is let go.
     await releaseFixedClient?.();
   }
-  const results = settleRunWide(selected, runs, baselineRun);
+  const results = settleRunWide(selected, runs, baselineRun, unreported);
   const summary = summarize(results);
   return {
     client: options.adapter.name,

@@ -654,6 +654,9 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
     expect(reason(needy, 'userinfo-sub-mismatch')).toMatch(
       /^the client did not sign in on an ID token that leaves the profile and email claims to userinfo/,
     );
+    // Selected alone, the case still meets the lean ID token: the kit runs userinfo-claims-only unreported.
+    const alone = await judged('set-aside', { needsIdTokenEmail: true, only: ['userinfo-sub-mismatch'] });
+    expect(verdicts(alone)).toEqual({ 'userinfo-sub-mismatch': 'skip' });
   });
 
   it('reads a who-am-I page that answers HTML for the values it shows, in its text and attributes', async () => {
