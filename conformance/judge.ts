@@ -54,10 +54,10 @@ interface CasePremise {
   missedWhen?: (facts: CaseFacts) => string | undefined;
 }
 
-/** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
 /** The value each login sent is not the same every time (or there was one login at most). */
 const varies = (values: readonly string[]) => values.length < 2 || new Set(values).size > 1;
 
+/** Premises the case's own log can settle; the run-wide ones are settled when the run is over. */
 const CASE_PREMISES: Partial<Record<Premise, CasePremise>> = {
   'sent-state': {
     holds: (f) => f.sentState,

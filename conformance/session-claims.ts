@@ -20,8 +20,8 @@ export function sessionClaim(outcome: ClientOutcome | undefined, name: string): 
   return [claims?.[name], nested?.[name]].find((v): v is string => typeof v === 'string');
 }
 
-/** As much of a page as the web adapter reads: parsing is superlinear in nesting. */
-const PAGE_LIMIT = 64 * 1024;
+/** As much of a page as the kit reads: enough for what a person reads first, and parsing is superlinear in nesting. */
+export const PAGE_LIMIT = 64 * 1024;
 
 /**
  * A shorter value could be part of anything a session shows ("Al" of "Alpha"): only one this long names a claim's

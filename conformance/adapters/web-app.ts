@@ -1,5 +1,6 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
+import { PAGE_LIMIT } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 import { readLoginForm } from './login-form.js';
 import { loginRestartWatch } from './login-restart.js';
@@ -59,12 +60,9 @@ export interface WebAppAdapterOptions {
 
 const SNIPPET = 240;
 
-/** Enough of a page to find what a person reads first; parsing is superlinear in nesting, so no more. */
-const READ_LIMIT = 64 * 1024;
-
 /** What a person would read on the page: its text, briefly. */
 function readable(html: string): string {
-  const head = html.slice(0, READ_LIMIT);
+  const head = html.slice(0, PAGE_LIMIT);
   let text: string;
   try {
     // A <pre> is parsed as markup: error pages (Express's among them) put <br> in theirs.

@@ -21,13 +21,13 @@ function shownValues(outcome: ClientOutcome, values: Record<string, unknown>, na
     const value = values[name];
     if (typeof value !== 'string') return [];
     // The sub only by its name: an app's message that quotes the sub it refused is no session of that subject.
-    if (name === 'sub') return sessionClaim(outcome, 'sub') === value ? [{ name, value, inside: false }] : [];
-    return shows(value) ? [{ name, value, inside: true }] : [];
+    if (name === 'sub') return sessionClaim(outcome, 'sub') === value ? [{ name, value, byValue: false }] : [];
+    return shows(value) ? [{ name, value, byValue: true }] : [];
   });
   return found
     .filter(
-      ({ value, inside }) =>
-        !inside || !found.some((other) => other.value.length > value.length && other.value.includes(value)),
+      ({ value, byValue }) =>
+        !byValue || !found.some((other) => other.value.length > value.length && other.value.includes(value)),
     )
     .map(({ name, value }) => `${name} ${value}`);
 }
