@@ -12,6 +12,7 @@ export type Flaw =
   | 'no-signature-check'
   | 'accept-alg-none'
   | 'hs256-with-jwks-key'
+  | 'first-jwks-key'
   | 'no-time-checks'
   | 'jwks-cached-forever'
   | 'ignore-iss-param'

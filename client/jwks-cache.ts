@@ -63,6 +63,11 @@ export class JwksCache {
     return found;
   }
 
+  /** @internal The 'first-jwks-key' flaw: the keys as the provider lists them, with no selection. */
+  async listed(): Promise<readonly JWK[]> {
+    return (await this.#current()).keys;
+  }
+
   async #current(): Promise<Snapshot> {
     const snapshot = this.#snapshot;
     if (snapshot && this.#clock() - snapshot.fetchedAt < this.#maxAge) return snapshot;

@@ -58,12 +58,13 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
       return true;
     }
     const body = koa.body as { keys: Record<string, unknown>[] };
-    // Signing keys come first in each issuer's key set (the same order the issuer signs with).
+    // Signing keys come first in each issuer's key set (the same order the issuer signs with). Served last here, so
+    // that only a client that selects a key (by type, or by trying each) signs in: taking the first key fails.
     if (fault.oneKeyPerType)
-      body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index);
+      body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index).reverse();
     const signingRsa = body.keys.find((k) => k.kty === 'RSA');
     if (fault.addDecoyRsaKey) {
-      body.keys.push({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });
+      body.keys.unshift({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });
     }
     for (const key of body.keys) {
       if (fault.removeKids) delete key.kid;

@@ -7,7 +7,7 @@ import { defineScenarios } from '../types.js';
 export default defineScenarios(
   {
     name: 'jwks-kid-absent-single',
-    description: 'one key per type, published and used without kid',
+    description: 'one key per type, published and used without kid; the signing key listed last',
     faults: [
       { target: 'jwks', oneKeyPerType: true, removeKids: true },
       { target: 'id_token', header: { remove: ['kid'] } },
@@ -15,7 +15,7 @@ export default defineScenarios(
   },
   {
     name: 'jwks-kid-absent-multiple',
-    description: 'two RSA keys without kid; the ID token has none either',
+    description: 'two RSA keys without kid, the decoy listed first; the ID token has none either',
     faults: [
       { target: 'jwks', removeKids: true, addDecoyRsaKey: true },
       { target: 'id_token', header: { remove: ['kid'] } },
@@ -23,7 +23,7 @@ export default defineScenarios(
   },
   {
     name: 'jwks-duplicate-kid',
-    description: "a decoy RSA key published under the signing key's kid",
+    description: "a decoy RSA key published first, under the signing key's kid",
     faults: [{ target: 'jwks', addDecoyRsaKey: true, decoyReusesKid: true }],
   },
   {

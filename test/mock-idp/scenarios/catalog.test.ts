@@ -326,8 +326,11 @@ describe('composed scenarios', () => {
       };
       expect(discovery.issuer).toBe('https://attacker.example');
       const keys = (await (await fetch(`${base}/jwks`)).json()) as JSONWebKeySet;
-      expect(keys.keys.length).toBeGreaterThan(0);
       expect(keys.keys.every((k) => k.kid === undefined)).toBe(true);
+      // One key per type, the signing key (the issuer's first) last: taking the first key does not sign in.
+      const own = ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys;
+      expect(keys.keys.map((k) => k.kty)).toEqual([...new Set(own.map((k) => k.kty))].reverse());
+      expect(keys.keys.at(-1)?.n).toBe(own[0]?.n);
     },
   );
 
@@ -366,6 +369,10 @@ describe('scenario issuer URLs', () => {
     const faulty = (await (await fetch(discovery.jwks_uri)).json()) as JSONWebKeySet;
     expect(faulty.keys.filter((k) => k.kty === 'RSA')).toHaveLength(2);
     expect(faulty.keys.every((k) => k.kid === undefined)).toBe(true);
+    // The decoy first: only a client that tries each key, not one that takes the first, signs in.
+    const own = ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys;
+    expect(faulty.keys[0]?.n).not.toBe(own[0]?.n);
+    expect(faulty.keys[1]?.n).toBe(own[0]?.n);
     expect(
       ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys.every((k) => typeof k.kid === 'string'),
     ).toBe(true);
