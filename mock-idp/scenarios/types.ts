@@ -17,7 +17,10 @@ export type ValueSpec =
   | { $now: number }
   /** The current value as an array, with this appended. */
   | { $append: unknown }
-  /** A string with {iss}, {sub} and {client_id} filled in from the token. */
+  /**
+   * A string with {iss}, {iss_without_scheme}, {sub}, {client_id} and {email_domain} (of its email; example.invalid
+   * without one) filled in from the token or answer.
+   */
   | { $template: string }
   /** The attacker's public key (fixtures/keys/attacker.json) as a JWK. */
   | { $attackerJwk: true }

@@ -28,6 +28,11 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
       iss_without_scheme: String(ctx.claims.iss ?? ctx.claims.issuer ?? '').replace(/^https?:\/\//, ''),
       sub: ctx.claims.sub,
       client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud),
+      // The user's own email domain: an app that admits only its company's domain takes an address in it.
+      email_domain:
+        typeof ctx.claims.email === 'string' && ctx.claims.email.includes('@')
+          ? ctx.claims.email.slice(ctx.claims.email.lastIndexOf('@') + 1)
+          : 'example.invalid',
     };
     return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) => String(fields[name] ?? ''));
   }

@@ -607,11 +607,18 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
     expect(verdicts(believing)).toMatchObject({ 'userinfo-sub-mismatch': 'fail', 'userinfo-sub-missing': 'pass' });
     expect(reason(believing, 'userinfo-sub-mismatch')).toBe(
       "signed in and used it: its session shows the userinfo response's sub someone-else, email " +
-        'someone-else@example.invalid, name Someone Else, family_name Else-Entirely, preferred_username ' +
+        'someone-else@example.com, name Someone Else, family_name Else-Entirely, preferred_username ' +
         'another-person, picture https://someone-else.example.invalid/picture.png',
     );
     const merging = await judged('merge');
     expect(verdicts(merging)['userinfo-sub-mismatch']).toBe('fail');
+  });
+
+  it('fails an app that believes userinfo and admits only its own email domain, which the other shares', async () => {
+    // An address outside the user's domain would be refused for that, and the refusal taken for a check of sub.
+    const company = await judged('believe', { emailDomain: 'example.com', only: ['userinfo-sub-mismatch'] });
+    expect(verdicts(company)).toEqual({ 'userinfo-sub-mismatch': 'fail' });
+    expect(reason(company, 'userinfo-sub-mismatch')).toMatch(/email someone-else@example\.com,/);
   });
 
   it("fails an app that takes what the ID token lacks from another subject's userinfo", async () => {
@@ -666,7 +673,7 @@ describe('userinfo about someone else, which "MUST NOT be used" (OIDC Core 5.3.2
     // Its sub is part of its email and picture, which are what the page shows.
     const believing = await judged('believe', { page: 'html' });
     expect(reason(believing, 'userinfo-sub-mismatch')).toBe(
-      "signed in and used it: its session shows the userinfo response's email someone-else@example.invalid, name " +
+      "signed in and used it: its session shows the userinfo response's email someone-else@example.com, name " +
         'Someone Else, picture https://someone-else.example.invalid/picture.png',
     );
     // Landing on a home page, after which the kit asks the who-am-I page; only an image's src shows the picture.

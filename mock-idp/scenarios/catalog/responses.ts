@@ -102,15 +102,15 @@ export default defineScenarios(
   {
     name: 'userinfo-sub-mismatch',
     description:
-      "userinfo about another subject than the ID token's: their sub, email, names and picture; the ID token carries " +
-      'no profile or email claims',
+      "userinfo about another subject than the ID token's: their sub, email (in the user's domain), names and " +
+      'picture; the ID token carries no profile or email claims',
     faults: [
       trimmedIdToken,
       {
         target: 'userinfo',
         set: {
           sub: 'someone-else',
-          email: 'someone-else@example.invalid',
+          email: { $template: 'someone-else@{email_domain}' },
           name: 'Someone Else',
           given_name: 'Someone',
           family_name: 'Else-Entirely',
@@ -123,15 +123,15 @@ export default defineScenarios(
   {
     name: 'userinfo-sub-missing',
     description:
-      "userinfo without sub, with an email, names and a picture that are not the user's; the ID token carries no " +
-      'profile or email claims',
+      "userinfo without sub, with an email (in the user's domain), names and a picture that are not the user's; the " +
+      'ID token carries no profile or email claims',
     faults: [
       trimmedIdToken,
       {
         target: 'userinfo',
         remove: ['sub'],
         set: {
-          email: 'nobody-known@example.invalid',
+          email: { $template: 'nobody-known@{email_domain}' },
           name: 'Nobody Known',
           given_name: 'Nobody',
           family_name: 'Known-At-All',
