@@ -34,6 +34,9 @@ export type Flaw =
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 
+/** A JWKS cache's keys as the provider lists them, with no selection: for the 'first-jwks-key' flaw only. */
+export const LISTED: unique symbol = Symbol('mock-idp.client.jwks-listed');
+
 export type Flaws = ReadonlySet<Flaw>;
 
 export const NO_FLAWS: Flaws = new Set();

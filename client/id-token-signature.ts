@@ -9,7 +9,7 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import { IdTokenValidationError, RelyingPartyError } from './errors.js';
-import type { Flaws } from './flaws.js';
+import { type Flaws, LISTED } from './flaws.js';
 import type { JwksCache } from './jwks-cache.js';
 
 export interface SignaturePolicy {
@@ -81,7 +81,10 @@ async function verificationKey(
     return { key: new TextEncoder().encode(policy.clientSecret), jwk: undefined };
   }
   if (!policy.jwks) throw new IdTokenValidationError('id_token_no_matching_key', 'the provider publishes no jwks_uri');
-  const candidates = await policy.jwks.candidates({ alg, kid });
+  const candidates =
+    policy.flaws?.has('first-jwks-key') && kid === undefined
+      ? (await policy.jwks[LISTED]()).slice(0, 1)
+      : await policy.jwks.candidates({ alg, kid });
   if (candidates.length === 0) {
     if (kid !== undefined)
       throw new IdTokenValidationError(
@@ -128,46 +131,17 @@ function flawedVerification(
       const [rsa] = await policy.jwks!.candidates({ alg: 'RS256' });
       if (!rsa) throw new IdTokenValidationError('id_token_no_matching_key', 'no RSA key to (mis)use');
       const pem = await exportSPKI((await importJWK(rsa, 'RS256', { extractable: true })) as CryptoKey);
-      return {
-        header,
-        payload: await verifiedPayload(token, new TextEncoder().encode(pem), header.alg),
-        jwk: undefined,
-      };
-    })();
-  }
-  if (flaws.has('first-jwks-key') && header.kid === undefined && policy.jwks) {
-    return (async () => {
-      const [first] = await policy.jwks!.listed();
-      if (!first) throw new IdTokenValidationError('id_token_no_matching_key', 'the provider publishes no keys');
-      const key = await importJWK(first, header.alg).catch((cause: unknown) => {
-        throw new IdTokenValidationError(
-          'id_token_no_matching_key',
-          `the JWKS's first key cannot verify ${header.alg}`,
-          {
+      const { payload } = await compactVerify(token, new TextEncoder().encode(pem), { algorithms: [header.alg] }).catch(
+        (cause: unknown) => {
+          throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', {
             cause,
-            claim: 'kid',
-          },
-        );
-      });
-      return { header, payload: await verifiedPayload(token, key, header.alg), jwk: first };
+          });
+        },
+      );
+      return { header, payload, jwk: undefined };
     })();
   }
   return undefined;
-}
-
-function verifiedPayload(
-  token: string,
-  key: Awaited<ReturnType<typeof importJWK>> | Uint8Array,
-  alg: string,
-): Promise<Uint8Array> {
-  return compactVerify(token, key, { algorithms: [alg] }).then(
-    ({ payload }) => payload,
-    (cause: unknown) => {
-      throw new IdTokenValidationError('id_token_invalid_signature', 'the ID token signature does not verify', {
-        cause,
-      });
-    },
-  );
 }
 
 /** The signature check, always done: a token endpoint's ID token is not trusted for arriving over TLS. */

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { JwksError } from './errors.js';
+import { LISTED } from './flaws.js';
 import { bodyText, type Http } from './http.js';
 import { selectVerificationKeys } from './jwk-selection.js';
 import { type Clock, systemClock } from './state-store.js';
@@ -63,8 +64,7 @@ export class JwksCache {
     return found;
   }
 
-  /** @internal The 'first-jwks-key' flaw: the keys as the provider lists them, with no selection. */
-  async listed(): Promise<readonly JWK[]> {
+  async [LISTED](): Promise<readonly JWK[]> {
     return (await this.#current()).keys;
   }
 

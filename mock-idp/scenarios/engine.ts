@@ -45,34 +45,34 @@ function applyUserinfoFaults(body: Record<string, unknown>, faults: UserinfoFaul
 /** True when the JWKS served differs from the issuer's own: a fault, or a rotated key published beside it. */
 function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: readonly SigningKey[]): boolean {
   if (faults.length === 0 && rotated.length === 0) return false;
-  const published = koa.body as { keys: Record<string, unknown>[] };
-  // oidc-provider answers every JWKS request with the same array and key objects: this answer gets copies.
-  published.keys = published.keys.map((key) => ({ ...key }));
-  if (faults.some((f) => f.retireOriginal) && rotated.length > 0) published.keys = [];
-  published.keys.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
-  for (const fault of faults) {
-    if (fault.status) {
-      koa.status = fault.status;
-      koa.type = 'html';
-      koa.body = `<!DOCTYPE html><html><body><h1>${fault.status} Service Unavailable</h1></body></html>`;
-      return true;
-    }
-    const body = koa.body as { keys: Record<string, unknown>[] };
-    // Signing keys come first in each issuer's key set (the same order the issuer signs with). Served last here, so
-    // that only a client that selects a key (by type, or by trying each) signs in: taking the first key fails.
-    if (fault.oneKeyPerType)
-      body.keys = body.keys.filter((key, index) => body.keys.findIndex((k) => k.kty === key.kty) === index).reverse();
-    const signingRsa = body.keys.find((k) => k.kty === 'RSA');
-    if (fault.addDecoyRsaKey) {
-      body.keys.unshift({ ...attackerPublicJwk, kid: fault.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid });
-    }
-    for (const key of body.keys) {
-      if (fault.removeKids) delete key.kid;
-      if (fault.useEnc) key.use = 'enc';
-    }
-    if (fault.cacheControl) koa.set('cache-control', fault.cacheControl);
+  const unavailable = faults.find((fault) => fault.status);
+  if (unavailable?.status) {
+    koa.status = unavailable.status;
+    koa.type = 'html';
+    koa.body = `<!DOCTYPE html><html><body><h1>${unavailable.status} Service Unavailable</h1></body></html>`;
+    return true;
   }
-  return faults.length > 0 || rotated.length > 0;
+  const body = koa.body as { keys: Record<string, unknown>[] };
+  // oidc-provider answers every JWKS request with the same array and key objects: this answer gets copies.
+  let own = body.keys.map((key) => ({ ...key }));
+  if (faults.some((f) => f.retireOriginal) && rotated.length > 0) own = [];
+  own.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
+  const signingRsa = own.find((k) => k.kty === 'RSA');
+  // Signing keys come first in each issuer's key set (the same order the issuer signs with). With one key per type,
+  // the one of the issuer's default alg (RS256) is served last and decoys first, so that a client that takes the first
+  // key, not one that fits, does not sign in.
+  if (faults.some((f) => f.oneKeyPerType))
+    own = own.filter((key, index) => own.findIndex((k) => k.kty === key.kty) === index).reverse();
+  const decoys = faults
+    .filter((f) => f.addDecoyRsaKey)
+    .map((f) => ({ ...attackerPublicJwk, kid: f.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid }));
+  body.keys = [...decoys, ...own];
+  for (const key of body.keys) {
+    if (faults.some((f) => f.removeKids)) delete key.kid;
+    if (faults.some((f) => f.useEnc)) key.use = 'enc';
+  }
+  for (const fault of faults) if (fault.cacheControl) koa.set('cache-control', fault.cacheControl);
+  return true;
 }
 
 function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFault[]): boolean {

@@ -153,6 +153,7 @@ export interface JwksFault {
   removeKids?: boolean;
   /**
    * Publish one key per key type, the one signed with: an issuer that publishes a next key too has a single key again.
+   * The issuer's first (RS256) is listed last.
    */
   oneKeyPerType?: boolean;
   /** Add an RSA key the issuer does not sign with (a decoy), so several keys share a type. */

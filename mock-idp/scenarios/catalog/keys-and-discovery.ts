@@ -7,7 +7,7 @@ import { defineScenarios } from '../types.js';
 export default defineScenarios(
   {
     name: 'jwks-kid-absent-single',
-    description: 'one key per type, published and used without kid; the signing key listed last',
+    description: 'one key per type, published and used without kid; the RS256 key listed last',
     faults: [
       { target: 'jwks', oneKeyPerType: true, removeKids: true },
       { target: 'id_token', header: { remove: ['kid'] } },

@@ -334,6 +334,23 @@ describe('composed scenarios', () => {
     },
   );
 
+  it('keep the signing key in a JWKS whose parts add a decoy and keep one key per type, in either order', async () => {
+    const own = ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys;
+    for (const name of [
+      'jwks-kid-absent-multiple+jwks-kid-absent-single',
+      'jwks-kid-absent-single+jwks-duplicate-kid',
+    ]) {
+      const { keys } = (await (await fetch(`${issuer}/s/${name}/jwks`)).json()) as JSONWebKeySet;
+      // The decoy first, then one of the issuer's own keys per type, the one that signs last.
+      expect(
+        keys.map((k) => k.kty),
+        name,
+      ).toEqual(['RSA', ...[...new Set(own.map((k) => k.kty))].reverse()]);
+      expect(keys[0]?.n, name).not.toBe(own[0]?.n);
+      expect(keys.at(-1)?.n, name).toBe(own[0]?.n);
+    }
+  });
+
   it(
     'refuse an unknown part, a part named twice and more than four parts, as a 404 on the URL ' +
       'and a 400 on the admin path',
