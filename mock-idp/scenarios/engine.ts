@@ -323,6 +323,7 @@ export function scenarioMiddleware(host: ScenarioHost): Middleware {
     const grant = String(koa.oidc.params?.grant_type ?? '');
     // A run counts logins and token exchanges (key rotation steps) before its faults apply.
     const signingAlg = String(host.keys()[0]?.alg ?? 'RS256');
+    if (route === 'discovery') run.observe('discovery', signingAlg);
     if (route === 'authorization') {
       run.observe('authorization', signingAlg);
       run.noteLoginNonce(koa.oidc.params?.nonce);

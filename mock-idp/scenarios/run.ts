@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SigningKey } from '../keys/key-set.js';
 import { fixturePath } from '../paths.js';
-import type { Fault, Scenario } from './types.js';
+import type { Fault, Scenario, ScenarioStep } from './types.js';
 
-type StepRoute = 'authorization' | 'token';
+type StepRoute = ScenarioStep['when']['route'];
 
 // A fixed key, not a generated one: RSA generation costs tens of ms, and what a
 // rotation test needs is a kid the client has never seen, which a fresh kid gives.

@@ -205,8 +205,11 @@ export type Fault =
  * its trigger fires, for the rest of the run, its faults apply too.
  */
 export interface ScenarioStep {
-  /** The nth request of this route in the run: an authorization request starts a login, a token request redeems it. */
-  when: { route: 'authorization' | 'token'; nth: number };
+  /**
+   * The nth request of this route in the run: an authorization request starts a login, a token request redeems it.
+   * Discovery names no client, so it counts only on a scenario issuer URL, whose run is the instance's.
+   */
+  when: { route: 'discovery' | 'authorization' | 'token'; nth: number };
   /** A new signing key (new kid) comes into use and is published in the JWKS. */
   rotateSigningKey?: boolean;
   faults?: readonly Fault[];

@@ -60,7 +60,9 @@ export default defineScenarios(
     faults: [],
     steps: [
       {
-        when: { route: 'authorization', nth: 1 },
+        // At the first discovery, before any JWKS is served: a client that fetches its keys at start-up holds the new
+        // key too, and only one that takes them from anywhere but the advertised jwks_uri lacks it.
+        when: { route: 'discovery', nth: 1 },
         rotateSigningKey: true,
         faults: [{ target: 'id_token', sign: 'rotated' }],
       },
