@@ -168,6 +168,21 @@ export default defineCases(
     evidence: noUserinfoAfterToken,
   },
   {
+    id: 'jwks-forbidden',
+    relaxed: { when: 'verifies-no-signatures', level: 'SHOULD', because: 'it verifies no signature at all' },
+    premises: ['verifies-signatures', 'reads-jwks'],
+    aliases: [],
+    // An access error is no empty key set: a client that reads 401 or 403 as "no keys" skips the check it does.
+    title: 'Fails closed when the JWKS answers 403',
+    area: 'signature',
+    refs: ['OIDC Core 3.1.3.7 (6)'],
+    level: 'MUST',
+    scenario: 'jwks-forbidden',
+    via: 'issuer',
+    expect: 'reject',
+    evidence: noUserinfoAfterToken,
+  },
+  {
     id: 'discovery-issuer-mismatch',
     aliases: ['rp-discovery-issuer-not-matching-config', 'oidcc-client-test-discovery-issuer-mismatch'],
     title: 'Stops when discovery names another issuer',

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { setRequestClockOffset, setRequestClockResolver } from '../kernel/clock.js';
 import { recordOf } from '../kernel/evidence.js';
@@ -49,7 +50,8 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
   if (unavailable?.status) {
     koa.status = unavailable.status;
     koa.type = 'html';
-    koa.body = `<!DOCTYPE html><html><body><h1>${unavailable.status} Service Unavailable</h1></body></html>`;
+    const title = `${unavailable.status} ${STATUS_CODES[unavailable.status]}`;
+    koa.body = `<!DOCTYPE html><html><body><h1>${title}</h1></body></html>`;
     return true;
   }
   const body = koa.body as { keys: Record<string, unknown>[] };

@@ -37,6 +37,11 @@ export default defineScenarios(
     faults: [{ target: 'jwks', status: 503 }],
   },
   {
+    name: 'jwks-forbidden',
+    description: 'the JWKS endpoint answers 403 with an HTML page, as a proxy or firewall that blocks it does',
+    faults: [{ target: 'jwks', status: 403 }],
+  },
+  {
     name: 'jwks-slow',
     description: 'the JWKS endpoint answers after 2 s',
     faults: [{ target: 'transport', route: 'jwks', delayMs: 2000 }],

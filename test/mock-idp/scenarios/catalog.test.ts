@@ -397,6 +397,9 @@ describe('scenario issuer URLs', () => {
     const unavailable = await fetch(`${issuer}/s/jwks-unavailable/jwks`);
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('content-type')).toContain('text/html');
+    const forbidden = await fetch(`${issuer}/s/jwks-forbidden/jwks`);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.text()).toContain('<h1>403 Forbidden</h1>');
     const mismatch = (await (
       await fetch(`${issuer}/s/discovery-issuer-mismatch/.well-known/openid-configuration`)
     ).json()) as { issuer: string };
