@@ -30,7 +30,13 @@ export type Flaw =
   | 'keycloak-roles-any-client'
   | 'drop-login-hint'
   | 'follow-any-target-link'
-  | 'no-logout-state-check';
+  | 'no-logout-state-check'
+  | 'no-checks-without-keys'
+  /**
+   * Not a defect: with no keys to be had, the ID token's signature goes unchecked (TLS stands in for it, as OIDC Core
+   * 3.1.3.7 (6) allows a client of the token endpoint) and its claims are checked. The kit must not fail it.
+   */
+  | 'tls-without-keys';
 
 export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 

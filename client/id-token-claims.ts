@@ -46,7 +46,7 @@ function fail(code: ConstructorParameters<typeof IdTokenValidationError>[0], mes
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-function parsePayload(payload: Uint8Array): Record<string, unknown> {
+export function parsePayload(payload: Uint8Array): Record<string, unknown> {
   let claims: unknown;
   try {
     claims = JSON.parse(new TextDecoder().decode(payload));

@@ -1,6 +1,6 @@
-import { IdTokenValidationError } from './errors.js';
-import { type ClaimExpectations, checkIdTokenClaims, type IdTokenClaims } from './id-token-claims.js';
-import { type SignaturePolicy, verifyIdTokenSignature } from './id-token-signature.js';
+import { IdTokenValidationError, JwksError } from './errors.js';
+import { type ClaimExpectations, checkIdTokenClaims, type IdTokenClaims, parsePayload } from './id-token-claims.js';
+import { type SignaturePolicy, unverifiedJws, verifyIdTokenSignature } from './id-token-signature.js';
 
 export const DEFAULT_MAX_TOKEN_LENGTH = 64 * 1024;
 
@@ -18,6 +18,16 @@ export async function validateIdToken(token: unknown, validation: IdTokenValidat
       'id_token_too_large',
       `the ID token is ${token.length} characters; the limit is ${max}`,
     );
-  const { header, payload, jwk } = await verifyIdTokenSignature(token, validation);
+  let keyless = false;
+  const { header, payload, jwk } = await verifyIdTokenSignature(token, validation).catch((cause: unknown) => {
+    // A test client's behaviour when the keys cannot be fetched (client/flaws.ts): the signature unchecked, as OIDC
+    // Core 3.1.3.7 (6) allows a client of the token endpoint, and with the flaw the claims too.
+    const flaws = validation.flaws;
+    if (!(cause instanceof JwksError) || !(flaws?.has('tls-without-keys') || flaws?.has('no-checks-without-keys')))
+      throw cause;
+    keyless = true;
+    return unverifiedJws(token);
+  });
+  if (keyless && validation.flaws?.has('no-checks-without-keys')) return parsePayload(payload) as IdTokenClaims;
   return checkIdTokenClaims(payload, { ...validation, alg: header.alg, crv: jwk?.crv });
 }

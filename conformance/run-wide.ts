@@ -33,6 +33,7 @@ interface RunFacts {
   showedUserClaims: boolean;
   /** It signed in on an ID token that left the profile and email claims to userinfo. */
   acceptedLeanIdToken: boolean;
+  refusedExpiredIdToken: boolean;
 }
 
 interface RunPremise {
@@ -52,6 +53,8 @@ interface RunPremise {
   onlySignInsStand?: boolean;
   /** Turns into a skip only a pass by signing in: what the premise leaves unproven is that the session shows a use. */
   provesSignInsOnly?: boolean;
+  /** Leaves only a verdict on a refusal standing: a sign-in may come from a check the client never makes. */
+  onlyRefusalsStand?: boolean;
 }
 
 /** Premises only the whole run settles: a client shows that it uses tokens or keys somewhere, not in every case. */
@@ -96,6 +99,14 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       "userinfo-claims-only, run beside this one, says how that login ended), and this case's ID token leaves them " +
       'too: how it ended may be because of that, not of the userinfo response',
   },
+  'refuses-expired-id-token': {
+    holds: (f) => f.refusedExpiredIdToken,
+    onlyRefusalsStand: true,
+    otherwise:
+      'the client did not refuse an ID token expired 15 minutes ago when it had the keys (the case ' +
+      "id-token-exp-past, run beside this one, says how that login ended), and this case's ID token is expired too: " +
+      'signing in on it shows no check left out for want of keys',
+  },
   'shows-user-claims': {
     holds: (f) => f.showedUserClaims,
     provesSignInsOnly: true,
@@ -137,6 +148,7 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
       shown ||
       (check?.provesRefusalsOnly && !refusalPassed(result)) ||
       (check?.onlySignInsStand && result.outcome.ok) ||
+      (check?.onlyRefusalsStand && !result.outcome.ok) ||
       (check?.provesSignInsOnly && !(result.verdict === 'pass' && result.outcome.ok));
     if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
@@ -182,10 +194,23 @@ function rejectedForgedSignature(
   runs: readonly CaseRun[],
   baseline: CaseRun | undefined,
 ): boolean {
+  return refusedShowing(
+    'verifies-signatures',
+    runs.map((run, index) => ({ testCase: cases[index]!, run })),
+    baseline,
+  );
+}
+
+/** A case whose refusal shows the premise passed by refusing, after a valid login showed the client can sign in. */
+function refusedShowing(
+  premise: NonNullable<ConformanceCase['rejectionShows']>,
+  played: readonly { testCase: ConformanceCase; run: CaseRun }[],
+  baseline: CaseRun | undefined,
+): boolean {
   if (baseline?.result.outcome.ok !== true) return false;
   // A timeout passes a case that expects a rejection, but shows no check of anything.
-  return runs.some((run, index) => {
-    const refusal = cases[index]!.rejectionShows === 'verifies-signatures' ? refusalPassed(run.result) : undefined;
+  return played.some(({ testCase, run }) => {
+    const refusal = testCase.rejectionShows === premise ? refusalPassed(run.result) : undefined;
     return refusal !== undefined && refusal.code !== 'timeout';
   });
 }
@@ -236,6 +261,7 @@ export function settleRunWide(
     acceptedLeanIdToken: played.some(
       ({ testCase, run }) => testCase.acceptanceShows === 'accepts-lean-id-token' && run.result.outcome.ok,
     ),
+    refusedExpiredIdToken: refusedShowing('refuses-expired-id-token', played, baseline),
   };
   return runs.map((run, index) => settle(cases[index]!, run, facts));
 }

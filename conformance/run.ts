@@ -241,8 +241,10 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const needed = new Set(selected.flatMap((c) => c.premises ?? []));
   const showing = catalog.filter(
     (c) =>
-      c.acceptanceShows !== undefined &&
-      needed.has(c.acceptanceShows) &&
+      // Not verifies-signatures: a fetch of the keys shows it as well, and its premise names the case to run with.
+      [c.acceptanceShows, c.rejectionShows === 'refuses-expired-id-token' ? c.rejectionShows : undefined].some(
+        (shown) => shown !== undefined && needed.has(shown),
+      ) &&
       !selected.includes(c) &&
       !skipReason(c, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults),
   );

@@ -125,7 +125,12 @@ export type Premise =
    * It signed in on an ID token without the profile and email claims (the case userinfo-claims-only): refusing one
    * that has them only from userinfo then shows a check of userinfo, not a need of the ID token's.
    */
-  | 'accepts-lean-id-token';
+  | 'accepts-lean-id-token'
+  /**
+   * It refused an ID token expired 15 minutes ago (the case id-token-exp-past) after the run's valid login: taking
+   * another such token then shows a check left out, not a check it never makes.
+   */
+  | 'refuses-expired-id-token';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =
@@ -268,10 +273,11 @@ export interface ConformanceCase {
   /** Evidence only the whole run shows (a state sent in more than one login): a pass it contradicts is a miss. */
   runEvidence?: RunEvidence;
   /**
-   * What a rejection of this case's fault shows of the client for the whole run: its token is a valid one with a
-   * byte of its signature flipped, so only a signature check refuses it, with keys fetched in the run or not.
+   * What a rejection of this case's fault shows of the client for the whole run: a token that is valid but for a
+   * byte of its signature flipped is refused only by a signature check, with keys fetched in the run or not; one that
+   * is valid but for its exp, 15 minutes past, only by a check of exp.
    */
-  rejectionShows?: Extract<Premise, 'verifies-signatures'>;
+  rejectionShows?: Extract<Premise, 'verifies-signatures' | 'refuses-expired-id-token'>;
   /**
    * What the client signing in on this case's response shows for the whole run: its ID token leaves the profile and
    * email claims to userinfo, and nothing else is wrong, so other cases' refusals of such a token are of their faults.

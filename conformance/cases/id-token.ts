@@ -142,6 +142,7 @@ export default defineCases(
     scenario: 'id-token-exp-past',
     expect: 'reject',
     evidence: noUserinfoAfterToken,
+    rejectionShows: 'refuses-expired-id-token',
   },
   {
     id: 'id-token-exp-missing',

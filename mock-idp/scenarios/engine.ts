@@ -50,7 +50,7 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
   if (unavailable?.status) {
     koa.status = unavailable.status;
     koa.type = 'html';
-    const title = `${unavailable.status} ${STATUS_CODES[unavailable.status]}`;
+    const title = `${unavailable.status} ${STATUS_CODES[unavailable.status] ?? 'Error'}`;
     koa.body = `<!DOCTYPE html><html><body><h1>${title}</h1></body></html>`;
     return true;
   }
@@ -59,12 +59,15 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
   let own = body.keys.map((key) => ({ ...key }));
   if (faults.some((f) => f.retireOriginal) && rotated.length > 0) own = [];
   own.push(...rotated.map((key) => publicJwk(key) as Record<string, unknown>));
-  const signingRsa = own.find((k) => k.kty === 'RSA');
-  // Signing keys come first in each issuer's key set (the same order the issuer signs with). With one key per type,
-  // the one of the issuer's default alg (RS256) is served last and decoys first, so that a client that takes the first
-  // key, not one that fits, does not sign in.
+  // Signing keys come first in each issuer's key set (the same order the issuer signs with); once a rotation has
+  // fired, its newest key signs instead, for its type.
+  const signer = rotated.length > 0 ? own.at(-1) : undefined;
+  const signing = (kty: unknown) => (signer?.kty === kty ? signer : own.find((k) => k.kty === kty));
+  const signingRsa = signing('RSA');
+  // With one key per type, the one of the issuer's default alg (RS256) is served last and decoys first, so that a
+  // client that takes the first key, not one that fits, does not sign in.
   if (faults.some((f) => f.oneKeyPerType))
-    own = own.filter((key, index) => own.findIndex((k) => k.kty === key.kty) === index).reverse();
+    own = [...new Set(own.map((k) => k.kty))].map((kty) => signing(kty)!).reverse();
   const decoys = faults
     .filter((f) => f.addDecoyRsaKey)
     .map((f) => ({ ...attackerPublicJwk, kid: f.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid }));

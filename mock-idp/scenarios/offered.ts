@@ -77,7 +77,9 @@ export function whyNotOffered(scenario: Scenario, host: ScenarioHostFacts): stri
       fault.target === 'discovery' ||
       (fault.target === 'transport' && (fault.route === 'jwks' || fault.route === 'discovery')),
   );
-  if (host.armedOnClient && (clientless || scenario.jwksPath)) {
+  // A step at discovery too: discovery requests name no client, so only a scenario issuer's own run counts them.
+  const atDiscovery = scenario.steps?.some((step) => step.when.route === 'discovery');
+  if (host.armedOnClient && (clientless || scenario.jwksPath || atDiscovery)) {
     return (
       `scenario "${scenario.name}" faults the JWKS or discovery, which no client_id selects: ` +
       `serve it at <issuer>/s/${scenario.name}`

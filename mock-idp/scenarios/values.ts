@@ -12,6 +12,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): no mail to them reaches anyone. */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/i;
+
+/**
+ * The user's own email domain, so that an app that admits only its company's domain takes an address planted in it;
+ * example.invalid where it is no reserved one, since an app under test may send mail to what it is given.
+ */
+function emailDomain(email: unknown): string {
+  const domain = typeof email === 'string' ? email.slice(email.lastIndexOf('@') + 1) : '';
+  return typeof email === 'string' && email.includes('@') && RESERVED_DOMAIN.test(domain) ? domain : 'example.invalid';
+}
+
 /** Evaluates a ValueSpec against the token being changed. */
 export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
   if (!isObject(spec)) return spec;
@@ -28,11 +40,7 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
       iss_without_scheme: String(ctx.claims.iss ?? ctx.claims.issuer ?? '').replace(/^https?:\/\//, ''),
       sub: ctx.claims.sub,
       client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud),
-      // The user's own email domain: an app that admits only its company's domain takes an address in it.
-      email_domain:
-        typeof ctx.claims.email === 'string' && ctx.claims.email.includes('@')
-          ? ctx.claims.email.slice(ctx.claims.email.lastIndexOf('@') + 1)
-          : 'example.invalid',
+      email_domain: emailDomain(ctx.claims.email),
     };
     return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) => String(fields[name] ?? ''));
   }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
+import { FLAWS, type Flaw } from '../../client/flaws.js';
 import { clientSecretBasic, clientSecretPost, FlowManager, presets, privateKeyJwt } from '../../client/index.js';
 import {
   type ClientAdapter,
@@ -606,6 +607,35 @@ describe('the conformance kit', () => {
     } finally {
       await google.close();
     }
+  });
+
+  it('passes a client that trusts TLS without keys, checking claims; skips one taking expired tokens', async () => {
+    const keyless = (flaws: Flaw[]) =>
+      referenceClientAdapter({ name: flaws.join(', '), flowOptions: { [FLAWS]: new Set(flaws) } });
+    const only = ['id-token-exp-past', 'jwks-unavailable', 'jwks-forbidden'];
+    const judged = async (flaws: Flaw[], cases = only) =>
+      Object.fromEntries(
+        (await runConformance({ idp: idp(), adapter: keyless(flaws), only: cases })).results.map((r) => [
+          r.id,
+          [r.verdict, r.reason],
+        ]),
+      );
+    // OIDC Core 3.1.3.7 (6): over TLS from the token endpoint the signature may go unchecked, the claims may not.
+    const tls = await judged(['tls-without-keys']);
+    expect(Object.values(tls).map(([verdict]) => verdict)).toEqual(['pass', 'pass', 'pass']);
+    // Nothing checked without keys: the expired token is taken.
+    const unchecked = await judged(['no-checks-without-keys']);
+    expect(unchecked['jwks-forbidden']).toEqual(['fail', expect.stringMatching(/^accepted a response it must reject/)]);
+    // A client that takes expired tokens with its keys too shows nothing by taking this one.
+    const timeless = await judged(['no-checks-without-keys', 'no-time-checks']);
+    expect(timeless['id-token-exp-past']?.[0]).toBe('fail');
+    expect(timeless['jwks-forbidden']).toEqual([
+      'skip',
+      expect.stringMatching(/^the client did not refuse an ID token/),
+    ]);
+    // Selected alone, the case still knows: the kit runs id-token-exp-past unreported.
+    const alone = await judged(['no-checks-without-keys', 'no-time-checks'], ['jwks-forbidden']);
+    expect(alone).toEqual({ 'jwks-forbidden': ['skip', expect.stringMatching(/^the client did not refuse/)] });
   });
 
   it('fails a client that fails the valid login before the fault, not calling the fault undelivered', async () => {

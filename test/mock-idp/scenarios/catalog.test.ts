@@ -57,7 +57,7 @@ function authorizeUrl(params: Record<string, string>): URL {
 }
 
 /** Runs a login for an armed client and returns the raw token response, without openid-client's checks. */
-async function rawLogin(clientIndex: number, scenario: string) {
+async function rawLogin(clientIndex: number, scenario: string, params: Record<string, string> = {}) {
   const { client_id, client_secret } = CLIENTS[clientIndex]!;
   idp().admin.arm('generic', client_id, scenario);
   const verifier = client.randomPKCECodeVerifier();
@@ -65,6 +65,7 @@ async function rawLogin(clientIndex: number, scenario: string) {
     client_id,
     nonce: 'the-nonce',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    ...params,
   });
   const { url: callback } = await new UserAgent().navigate(url, { until: (u) => u.href.startsWith(REDIRECT_URI) });
   const code = callback.searchParams.get('code');
@@ -174,6 +175,23 @@ describe('signature faults in the alg the client registered', () => {
       });
     },
   );
+});
+
+describe('userinfo about someone else', () => {
+  it("plants an email in the user's own domain, where that domain is one reserved for examples", async () => {
+    idp().admin.upsertUser('generic', { sub: 'planted-gmail', claims: { email: 'planted@gmail.com' } });
+    const plantedEmail = async (login_hint: string) => {
+      const { client_id } = CLIENTS[0]!;
+      const { tokens } = await rawLogin(0, 'userinfo-sub-mismatch', { scope: 'openid email', login_hint });
+      idp().admin.arm('generic', client_id, 'userinfo-sub-mismatch');
+      const me = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${tokens!.access_token}` } });
+      idp().admin.disarm('generic', client_id);
+      return ((await me.json()) as { email?: string }).email;
+    };
+    expect(await plantedEmail('alice')).toBe('someone-else@example.com');
+    // A real domain would have an app under test send mail to a real mailbox.
+    expect(await plantedEmail('planted-gmail')).toBe('someone-else@example.invalid');
+  });
 });
 
 describe('signed userinfo', () => {
@@ -333,6 +351,18 @@ describe('composed scenarios', () => {
       expect(keys.keys.at(-1)?.n).toBe(own[0]?.n);
     },
   );
+
+  it('keep the rotated key that signs when a part keeps one key per type', async () => {
+    const base = `${issuer}/s/jwks-kid-absent-single+jwks-uri-per-instance~r1`;
+    const { jwks_uri } = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as {
+      jwks_uri: string;
+    };
+    const { keys } = (await (await fetch(jwks_uri)).json()) as JSONWebKeySet;
+    const own = ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys;
+    // The key the first discovery brought in signs from then on: it is the RSA key served, last.
+    expect(keys.map((k) => k.kty)).toEqual(['EC', 'RSA']);
+    expect(own.map((k) => k.n)).not.toContain(keys.at(-1)?.n);
+  });
 
   it('keep the signing key in a JWKS whose parts add a decoy and keep one key per type, in either order', async () => {
     const own = ((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet).keys;
