@@ -37,7 +37,8 @@ interface RunFacts {
 }
 
 interface RunPremise {
-  holds: (facts: RunFacts) => boolean;
+  /** Whether it holds: for the whole run, or (a premise about the case's own login) for this run of the case. */
+  holds: (facts: RunFacts, run: CaseRun) => boolean;
   otherwise: string;
   /**
    * Sets aside only what the premise makes unproven (a refusal, a failure to start): a flaw the case's own evidence
@@ -107,6 +108,14 @@ const RUN_PREMISES: Partial<Record<Premise, RunPremise>> = {
       "id-token-exp-past, run beside this one, says how that login ended), and this case's ID token is expired too: " +
       'signing in on it shows no check left out for want of keys',
   },
+  // Settled here, after the run-wide ones before it: a client that fetches no keys at all is told that first.
+  'meets-jwks-fault': {
+    // An answer mock-idp refused stays not delivered, with its reason.
+    holds: (_facts, run) => run.facts?.delivery !== undefined || run.facts?.refusal !== undefined,
+    otherwise:
+      'the login ended before the client asked for the keys (one that checks the claims first refuses the expired ID ' +
+      'token then), so what it does without them is not shown',
+  },
   'shows-user-claims': {
     holds: (f) => f.showedUserClaims,
     provesSignInsOnly: true,
@@ -150,7 +159,7 @@ function settle(testCase: ConformanceCase, run: CaseRun, facts: RunFacts): CaseR
       (check?.onlySignInsStand && result.outcome.ok) ||
       (check?.onlyRefusalsStand && !result.outcome.ok) ||
       (check?.provesSignInsOnly && !(result.verdict === 'pass' && result.outcome.ok));
-    if (check && !check.holds(facts) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
+    if (check && !check.holds(facts, run) && !standing) return { ...result, verdict: 'skip', reason: check.otherwise };
   }
   const contradiction = testCase.runEvidence && RUN_EVIDENCE[testCase.runEvidence](facts);
   if (contradiction && result.verdict === 'pass')
@@ -201,16 +210,27 @@ function rejectedForgedSignature(
   );
 }
 
-/** A case whose refusal shows the premise passed by refusing, after a valid login showed the client can sign in. */
+/**
+ * A case whose refusal shows the premise ended in one, after a valid login showed the client can sign in: for
+ * verifies-signatures a refusal the case passed by; for refuses-expired-id-token any refusal of the delivered token, an
+ * error page included, since its exp is all that differs from the valid login's.
+ */
 function refusedShowing(
   premise: NonNullable<ConformanceCase['rejectionShows']>,
   played: readonly { testCase: ConformanceCase; run: CaseRun }[],
   baseline: CaseRun | undefined,
 ): boolean {
   if (baseline?.result.outcome.ok !== true) return false;
-  // A timeout passes a case that expects a rejection, but shows no check of anything.
   return played.some(({ testCase, run }) => {
-    const refusal = testCase.rejectionShows === premise ? refusalPassed(run.result) : undefined;
+    if (testCase.rejectionShows !== premise) return false;
+    const { verdict, outcome } = run.result;
+    const refusal =
+      premise === 'verifies-signatures'
+        ? refusalPassed(run.result)
+        : !outcome.ok && verdict !== 'skip' && verdict !== 'not-delivered'
+          ? outcome
+          : undefined;
+    // A timeout passes a case that expects a rejection, but shows no check of anything.
     return refusal !== undefined && refusal.code !== 'timeout';
   });
 }

@@ -107,7 +107,8 @@ export type Premise =
   | 'uses-access-token'
   /**
    * It verifies signatures with the issuer's keys: it fetched them in some case of the run, or rejected a token only
-   * a signature check refuses (a case with `rejectionShows`), with keys held from before the run or pinned.
+   * a signature check refuses (a case with `rejectionShows: 'verifies-signatures'`), with keys held from before the run
+   * or pinned.
    */
   | 'verifies-signatures'
   /** It read the JWKS document in some case of the run, not only the keys in another form (PEM certificates). */
@@ -130,7 +131,12 @@ export type Premise =
    * It refused an ID token expired 15 minutes ago (the case id-token-exp-past) after the run's valid login: taking
    * another such token then shows a check left out, not a check it never makes.
    */
-  | 'refuses-expired-id-token';
+  | 'refuses-expired-id-token'
+  /**
+   * The case's JWKS fault reached it: it asked for the keys in this case's login. One that checks the claims before the
+   * signature ends a login whose ID token is also faulty before it asks.
+   */
+  | 'meets-jwks-fault';
 
 /** A condition under which the spec asks less of the client, read from what it did. */
 export type Relaxation =

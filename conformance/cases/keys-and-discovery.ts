@@ -26,21 +26,23 @@ const ROTATION_PREMISES = ['verifies-signatures'] as const;
 /**
  * The JWKS answers an HTML error page, and the ID token is expired too. OIDC Core 3.1.3.7 (6) lets a client of the
  * token endpoint trust TLS in place of the signature, but no step lets it skip the claims: it fails closed or refuses
- * the token's exp. A client that takes expired tokens anyway shows nothing here (premise refuses-expired-id-token).
+ * the token's exp. A client that takes expired tokens anyway, or within its clock tolerance, shows nothing by signing
+ * in here (premise refuses-expired-id-token), so the case declares no skew of its own.
  */
 function jwksUnanswered(status: 503 | 403): ConformanceCase {
   const [id, why] = status === 503 ? ['jwks-unavailable', '503'] : ['jwks-forbidden', '403, as a blocking proxy does'];
   return {
     id,
-    premises: ['verifies-signatures', 'reads-jwks', 'refuses-expired-id-token'],
+    premises: ['verifies-signatures', 'reads-jwks', 'refuses-expired-id-token', 'meets-jwks-fault'],
     aliases: [],
     title: `Fails closed, or still checks the claims, when the JWKS answers ${why}`,
     area: 'signature',
     refs: ['OIDC Core 3.1.3.7 (6)', 'OIDC Core 3.1.3.7 (9)'],
     level: 'MUST',
-    skewSeconds: 900,
     scenario: `${id}+id-token-exp-past`,
     via: 'issuer',
+    // Until the JWKS answers, the case's fault has not reached the client: the expired token only sets it up.
+    deliveredIn: 'jwks',
     expect: 'reject',
     evidence: noUserinfoAfterToken,
   };

@@ -12,8 +12,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Domains reserved for examples and tests (RFC 2606, RFC 6761): no mail to them reaches anyone. */
-const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/i;
+/**
+ * Domains reserved for examples and tests (RFC 2606, RFC 6761) that no mail reaches; not localhost, whose mail the
+ * app's own host may deliver.
+ */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid)$/i;
 
 /**
  * The user's own email domain, so that an app that admits only its company's domain takes an address planted in it;

@@ -623,9 +623,24 @@ describe('the conformance kit', () => {
     // OIDC Core 3.1.3.7 (6): over TLS from the token endpoint the signature may go unchecked, the claims may not.
     const tls = await judged(['tls-without-keys']);
     expect(Object.values(tls).map(([verdict]) => verdict)).toEqual(['pass', 'pass', 'pass']);
+    // Refused for its exp, with no keys: not failed closed, which the reference client alone does.
+    for (const id of ['jwks-unavailable', 'jwks-forbidden']) expect(tls[id]?.[1]).toMatch(/id_token_expired/);
     // Nothing checked without keys: the expired token is taken.
     const unchecked = await judged(['no-checks-without-keys']);
     expect(unchecked['jwks-forbidden']).toEqual(['fail', expect.stringMatching(/^accepted a response it must reject/)]);
+    // Refusing the expired token with a crash (500) shows the check as well as a clean refusal does.
+    const crashing = keyless(['no-checks-without-keys']);
+    const crashy: ClientAdapter = {
+      ...crashing,
+      run: async (context) => {
+        const outcome = await crashing.run(context);
+        return outcome.ok ? outcome : { ok: false, status: 500, message: `500: ${outcome.message}` };
+      },
+    };
+    const crashed = Object.fromEntries(
+      (await runConformance({ idp: idp(), adapter: crashy, only })).results.map((r) => [r.id, r.verdict]),
+    );
+    expect(crashed).toMatchObject({ 'id-token-exp-past': 'warn', 'jwks-forbidden': 'fail' });
     // A client that takes expired tokens with its keys too shows nothing by taking this one.
     const timeless = await judged(['no-checks-without-keys', 'no-time-checks']);
     expect(timeless['id-token-exp-past']?.[0]).toBe('fail');
