@@ -242,8 +242,8 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const showing = catalog.filter(
     (c) =>
       // Not verifies-signatures: a fetch of the keys shows it as well, and its premise names the case to run with.
-      [c.acceptanceShows, c.rejectionShows === 'refuses-expired-id-token' ? c.rejectionShows : undefined].some(
-        (shown) => shown !== undefined && needed.has(shown),
+      [c.acceptanceShows, c.rejectionShows].some(
+        (shown) => shown !== undefined && shown !== 'verifies-signatures' && needed.has(shown),
       ) &&
       !selected.includes(c) &&
       !skipReason(c, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults),

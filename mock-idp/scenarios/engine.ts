@@ -72,9 +72,11 @@ function applyJwksFaults(koa: KoaContextWithOIDC, faults: JwksFault[], rotated: 
     .filter((f) => f.addDecoyRsaKey)
     .map((f) => ({ ...attackerPublicJwk, kid: f.decoyReusesKid ? signingRsa?.kid : attackerPublicJwk.kid }));
   body.keys = [...decoys, ...own];
+  const removeKids = faults.some((f) => f.removeKids);
+  const useEnc = faults.some((f) => f.useEnc);
   for (const key of body.keys) {
-    if (faults.some((f) => f.removeKids)) delete key.kid;
-    if (faults.some((f) => f.useEnc)) key.use = 'enc';
+    if (removeKids) delete key.kid;
+    if (useEnc) key.use = 'enc';
   }
   for (const fault of faults) if (fault.cacheControl) koa.set('cache-control', fault.cacheControl);
   return true;

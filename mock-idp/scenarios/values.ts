@@ -23,8 +23,9 @@ const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid)$/i;
  * example.invalid where it is no reserved one, since an app under test may send mail to what it is given.
  */
 function emailDomain(email: unknown): string {
-  const domain = typeof email === 'string' ? email.slice(email.lastIndexOf('@') + 1) : '';
-  return typeof email === 'string' && email.includes('@') && RESERVED_DOMAIN.test(domain) ? domain : 'example.invalid';
+  if (typeof email !== 'string' || !email.includes('@')) return 'example.invalid';
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  return RESERVED_DOMAIN.test(domain) ? domain : 'example.invalid';
 }
 
 /** Evaluates a ValueSpec against the token being changed. */
