@@ -32,6 +32,7 @@ export type Flaw =
   | 'follow-any-target-link'
   | 'no-logout-state-check'
   | 'no-checks-without-keys'
+  | 'trusts-header-key-urls'
   /**
    * Not a defect: with no keys to be had, the ID token's signature goes unchecked (TLS stands in for it, as OIDC Core
    * 3.1.3.7 (6) allows a client of the token endpoint) and its claims are checked. The kit must not fail it.
@@ -42,6 +43,9 @@ export const FLAWS: unique symbol = Symbol('mock-idp.client.flaws');
 
 /** A JWKS cache's keys as the provider lists them, with no selection: for the 'first-jwks-key' flaw only. */
 export const LISTED: unique symbol = Symbol('mock-idp.client.jwks-listed');
+
+/** A JWKS cache's own HTTP, for any URL: for the 'trusts-header-key-urls' flaw only. */
+export const FETCH_ANY: unique symbol = Symbol('mock-idp.client.jwks-fetch-any');
 
 export type Flaws = ReadonlySet<Flaw>;
 

@@ -5,11 +5,14 @@ import {
   errors,
   exportSPKI,
   importJWK,
+  importX509,
   type JWK,
   type ProtectedHeaderParameters,
 } from 'jose';
 import { IdTokenValidationError, RelyingPartyError } from './errors.js';
-import { type Flaws, LISTED } from './flaws.js';
+import { FETCH_ANY, type Flaws, LISTED } from './flaws.js';
+import { bodyText } from './http.js';
+import { selectVerificationKeys } from './jwk-selection.js';
 import type { JwksCache } from './jwks-cache.js';
 
 export interface SignaturePolicy {
@@ -121,6 +124,25 @@ export function unverifiedJws(token: string, header = readHeader(token)): Verifi
   return { header, payload: base64url.decode(token.split('.')[1]!), jwk: undefined };
 }
 
+/** The 'trusts-header-key-urls' flaw: the key comes from wherever the token's own jku or x5u points. */
+async function headerKeyVerification(
+  token: string,
+  header: ProtectedHeaderParameters & { alg: string },
+  jwks: JwksCache,
+): Promise<VerifiedJws> {
+  const url = String(header.jku ?? header.x5u);
+  try {
+    const text = bodyText(await jwks[FETCH_ANY](url));
+    const key = header.jku
+      ? await importJWK(selectVerificationKeys((JSON.parse(text) as { keys: JWK[] }).keys, header)[0]!, header.alg)
+      : await importX509(text, header.alg);
+    const { payload } = await compactVerify(token, key, { algorithms: [header.alg] });
+    return { header, payload, jwk: undefined };
+  } catch (cause) {
+    throw new IdTokenValidationError('id_token_invalid_signature', `no key at ${url} verifies the ID token`, { cause });
+  }
+}
+
 /** The deliberate defects of flawed clients (client/flaws.ts), in one place. */
 function flawedVerification(
   token: string,
@@ -131,6 +153,9 @@ function flawedVerification(
   if (!flaws?.size) return undefined;
   if (flaws.has('no-signature-check') || (flaws.has('accept-alg-none') && header.alg === 'none'))
     return unverifiedJws(token, header);
+  const keyUrl = header.jku ?? header.x5u;
+  if (flaws.has('trusts-header-key-urls') && keyUrl && policy.jwks && policy.allowedAlgs.includes(header.alg))
+    return headerKeyVerification(token, header, policy.jwks);
   if (flaws.has('hs256-with-jwks-key') && header.alg.startsWith('HS') && policy.jwks) {
     return (async () => {
       const [rsa] = await policy.jwks!.candidates({ alg: 'RS256' });

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { JwksError } from './errors.js';
-import { LISTED } from './flaws.js';
-import { bodyText, type Http } from './http.js';
+import { FETCH_ANY, LISTED } from './flaws.js';
+import { type BufferedResponse, bodyText, type Http } from './http.js';
 import { selectVerificationKeys } from './jwk-selection.js';
 import { type Clock, systemClock } from './state-store.js';
 
@@ -66,6 +66,11 @@ export class JwksCache {
 
   async [LISTED](): Promise<readonly JWK[]> {
     return (await this.#current()).keys;
+  }
+
+  /** Whatever a URL answers, through the cache's bounded HTTP. */
+  [FETCH_ANY](url: string): Promise<BufferedResponse> {
+    return this.#options.http.request(url);
   }
 
   async #current(): Promise<Snapshot> {

@@ -158,7 +158,8 @@ export function caseFacts(log: readonly RequestRecord[], deliveredIn?: Fault['ta
     delivery: deliveryIndex === -1 ? undefined : log[deliveryIndex],
     // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
     refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),
-    fetchedKeys: log.some((r) => isKeySetRequest(r) && r.status === 200),
+    // A client that took a key from where a token's own header pointed checks signatures too, with the wrong key.
+    fetchedKeys: log.some((r) => (isKeySetRequest(r) || r.route === 'foreign_keys') && r.status === 200),
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     idTokenClaims: lastIssuedIdToken(log),

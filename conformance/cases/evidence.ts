@@ -43,6 +43,27 @@ export const noTokenRequest: Evidence = (log) => {
     : undefined;
 };
 
+/**
+ * RFC 8725 3.10: a jku or x5u in a token's own header is the sender's to choose, so a client that fetches it lets the
+ * attacker pick the key (and reach hosts of its choice). mock-idp serves that URL under another name for its host and
+ * logs the fetch as route foreign_keys, with the client_id the URL carries.
+ */
+export const noHeaderKeyUrlFetched: Evidence = (log) => {
+  const fetched = log.find((r) => r.route === 'foreign_keys');
+  return fetched ? `fetched the key the token's own header pointed at (${fetched.path})` : undefined;
+};
+
+/** The first failure any of the evidences shows. */
+export function firstShownOf(...evidences: readonly Evidence[]): Evidence {
+  return (log, context) => {
+    for (const evidence of evidences) {
+      const failure = evidence(log, context);
+      if (failure !== undefined) return failure;
+    }
+    return undefined;
+  };
+}
+
 /** A client must stop at a discovery document that names another issuer, before sending anyone anywhere. */
 export const noAuthorization: Evidence = (log) =>
   log.some((r) => r.route === 'authorization' || r.route === 'pushed_authorization_request' || r.route === 'token')

@@ -1,5 +1,5 @@
 import { type ConformanceCase, defineCases } from '../types.js';
-import { noUserinfoAfterToken } from './evidence.js';
+import { firstShownOf, noHeaderKeyUrlFetched, noUserinfoAfterToken } from './evidence.js';
 
 /**
  * JOSE checks. Against the token endpoint OIDC Core 3.1.3.7 (6) lets a client
@@ -16,6 +16,9 @@ const tlsAllowed: ConformanceCase['relaxed'] = {
     'it verifies no ID token signature at all (it fetched no keys and rejected no forged signature in the run); ' +
     'OIDC Core 3.1.3.7 (6) lets a client of the token endpoint rely on TLS',
 };
+
+/** A jku or x5u case: the key URL the token names is never fetched, and the token it signs never used. */
+const neverUsedTheHeaderKey = firstShownOf(noHeaderKeyUrlFetched, noUserinfoAfterToken);
 
 export default defineCases(
   {
@@ -126,7 +129,7 @@ export default defineCases(
     level: 'MUST',
     scenario: 'id-token-jku-injected',
     expect: 'reject',
-    evidence: noUserinfoAfterToken,
+    evidence: neverUsedTheHeaderKey,
   },
   {
     id: 'id-token-x5u-injected',
@@ -138,7 +141,7 @@ export default defineCases(
     level: 'MUST',
     scenario: 'id-token-x5u-injected',
     expect: 'reject',
-    evidence: noUserinfoAfterToken,
+    evidence: neverUsedTheHeaderKey,
   },
   {
     id: 'id-token-crit-unknown',

@@ -399,6 +399,7 @@ export class Issuer {
         loginMode: () => this.loginMode,
         quirkContext,
         scenarios: {
+          issuer: this.issuer,
           keys: () => this.keys,
           runFor: (clientId) => this.runFor(clientId),
           rotatedKeys: () => this.#rotatedKeys(),

@@ -7,6 +7,7 @@ import { type ScenarioHost, scenarioMiddleware } from '../scenarios/engine.js';
 import type { UserStore } from '../users/user-store.js';
 import { withoutAuthorizationResponseIss } from './authorization-response-iss.js';
 import { guarded } from './error-boundary.js';
+import { foreignKeys } from './foreign-keys.js';
 import { frontChannelMiddleware } from './front-channel.js';
 import { headlessLogin } from './headless-login.js';
 import { interactionRoutes } from './interactions.js';
@@ -77,6 +78,9 @@ export const PIPELINE: readonly Step[] = [
     guarded: true,
     use: (i) => (i.tokens.shared ? prefetchPresentedTokens(i.tokens) : undefined),
   },
+  // Ahead of the faults: what it answers is the attacker's, not the issuer's, and takes none. Unguarded, as it cannot
+  // throw: the boundary's promise would cost every request.
+  { name: "the attacker's keys", guarded: false, use: (i) => foreignKeys(i.scenarios.issuer, i.mountPath) },
   { name: 'scenario faults', guarded: true, use: (i) => scenarioMiddleware(i.scenarios) },
   // Outside the quirks, so that a provider's logout rules (Keycloak's, Entra's hints) meet one shape of request.
   {

@@ -16,6 +16,8 @@ import type { DiscoveryFault, Fault, JwksFault, TokenResponseFault, UserinfoFaul
 import { evaluate } from './values.js';
 
 export interface ScenarioHost {
+  /** The issuer's own URL (not its `iss` template): the jku and x5u scenarios name its server under another host. */
+  issuer: string;
   keys(): readonly SigningKey[];
   /** The run of the scenario bound to this client on this issuer (or to the whole issuer), if any. */
   runFor(clientId: string | undefined): ScenarioRun | undefined;
@@ -233,13 +235,12 @@ const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[
           if (typeof body.id_token !== 'string' || (listed.grant && listed.grant !== grant)) continue;
           const fault = withReplayedClaims(listed, body.id_token, (current) => run.otherLoginNonce(current));
           if (!fault) continue;
-          body.id_token = await applyIdTokenFault(
-            body.id_token,
-            fault,
-            host.keys(),
-            run.rotatedKey,
-            koa.oidc.client?.clientSecret,
-          );
+          body.id_token = await applyIdTokenFault(body.id_token, fault, {
+            issuer: host.issuer,
+            keys: host.keys(),
+            rotatedKey: run.rotatedKey,
+            clientSecret: koa.oidc.client?.clientSecret,
+          });
           faulted = true;
         }
         return faulted;

@@ -74,23 +74,28 @@ export function withReplayedClaims(
  * signed as it says (by default re-signed with the issuer's own key, so only the
  * named defect differs from a valid token).
  */
-export async function applyIdTokenFault(
-  idToken: string,
-  fault: IdTokenFault,
-  issuerKeys: readonly SigningKey[],
-  rotatedKey?: SigningKey,
-  clientSecret?: string,
-): Promise<string> {
+export interface IdTokenSigner {
+  /** The issuer's own URL: the attacker's jku and x5u name its server under another host name. */
+  issuer: string;
+  keys: readonly SigningKey[];
+  /** The key a rotation step brought in, once it has fired. */
+  rotatedKey?: SigningKey | undefined;
+  /** An HS* ID token is keyed with the client's secret. */
+  clientSecret?: string | undefined;
+}
+
+export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, signer: IdTokenSigner): Promise<string> {
+  const { issuer, keys: issuerKeys, rotatedKey, clientSecret } = signer;
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
   const original = decodeProtectedHeader(idToken);
   const header: Record<string, unknown> = { ...original };
   const claimsBefore = { ...payload };
   for (const [name, spec] of Object.entries(fault.set ?? {}))
-    payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk });
+    payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk, issuer });
   for (const name of fault.remove ?? []) delete payload[name];
   for (const [name, spec] of Object.entries(fault.header?.set ?? {}))
-    header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk });
+    header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk, issuer });
   for (const name of fault.header?.remove ?? []) delete header[name];
 
   const alg = String(original.alg);

@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import { FOREIGN_CERT_FILE, FOREIGN_JWKS_FILE, foreignKeysUrl } from './foreign-host.js';
 import type { ValueSpec } from './types.js';
 
 export interface ValueContext {
@@ -6,6 +7,8 @@ export interface ValueContext {
   current: unknown;
   claims: Record<string, unknown>;
   attackerJwk: JWK;
+  /** The issuer's own URL, where a token's `iss` may be another (Entra's tenant); the claims' iss when absent. */
+  issuer?: string | undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -38,15 +41,27 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
   }
   if ('$template' in spec && typeof spec.$template === 'string') {
     const aud = ctx.claims.aud;
-    const fields: Record<string, unknown> = {
-      iss: ctx.claims.iss ?? ctx.claims.issuer,
+    const iss = ctx.claims.iss ?? ctx.claims.issuer;
+    const clientId = ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud);
+    // The attacker's URLs name the issuer's server under another host name: worked out only where a template asks.
+    const server = ctx.issuer ?? iss;
+    const attackerUrl = (file: string) => () =>
+      typeof server === 'string' && URL.canParse(server)
+        ? foreignKeysUrl(server, String(clientId ?? ''), file)
+        : undefined;
+    const fields: Record<string, () => unknown> = {
+      iss: () => iss,
       // The issuer without its scheme: Google's legacy iss form (accounts.google.com).
-      iss_without_scheme: String(ctx.claims.iss ?? ctx.claims.issuer ?? '').replace(/^https?:\/\//, ''),
-      sub: ctx.claims.sub,
-      client_id: ctx.claims.azp ?? (Array.isArray(aud) ? aud[0] : aud),
-      email_domain: emailDomain(ctx.claims.email),
+      iss_without_scheme: () => String(iss ?? '').replace(/^https?:\/\//, ''),
+      sub: () => ctx.claims.sub,
+      client_id: () => clientId,
+      email_domain: () => emailDomain(ctx.claims.email),
+      attacker_jwks_url: attackerUrl(FOREIGN_JWKS_FILE),
+      attacker_cert_url: attackerUrl(FOREIGN_CERT_FILE),
     };
-    return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) => String(fields[name] ?? ''));
+    return spec.$template.replace(/\{(\w+)\}/g, (_m, name: string) =>
+      String((Object.hasOwn(fields, name) ? fields[name]!() : undefined) ?? ''),
+    );
   }
   if ('$attackerJwk' in spec) return ctx.attackerJwk;
   if ('$filler' in spec && typeof spec.$filler === 'number') return 'x'.repeat(spec.$filler);

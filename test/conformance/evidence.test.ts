@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { csrfProtected, injectionProtected, noUnknownTokenTypeUse } from '../../conformance/cases/evidence.js';
+import {
+  csrfProtected,
+  firstShownOf,
+  injectionProtected,
+  noHeaderKeyUrlFetched,
+  noUnknownTokenTypeUse,
+  noUserinfoAfterToken,
+} from '../../conformance/cases/evidence.js';
 import type { RequestRecord } from '../../mock-idp/index.js';
 
 /** An authorization request as the request log records it, with these query parameters. */
@@ -38,5 +45,19 @@ describe('evidence read from the request log', () => {
     ).toBeUndefined();
     expect(used(request(2, { route: 'discovery' }))).toBeUndefined();
     expect(noUnknownTokenTypeUse([request(2, { route: 'userinfo' }), token], context)).toBeUndefined();
+  });
+
+  it("fails a client that fetched the key a token's header pointed at, even when it then refused the token", () => {
+    const token = request(1, { route: 'token', method: 'POST', status: 200 });
+    const keyFetch = request(2, { route: 'foreign_keys', status: 200, path: '/generic/attacker-keys/c/jwks.json' });
+    const userinfo = request(3, { route: 'userinfo', status: 200 });
+    const neverUsed = firstShownOf(noHeaderKeyUrlFetched, noUserinfoAfterToken);
+    expect(neverUsed([token, keyFetch], context)).toBe(
+      "fetched the key the token's own header pointed at (/generic/attacker-keys/c/jwks.json)",
+    );
+    // The first failure shown, in the order given.
+    expect(neverUsed([token, keyFetch, userinfo], context)).toMatch(/^fetched the key/);
+    expect(neverUsed([token, userinfo], context)).toMatch(/^called userinfo/);
+    expect(neverUsed([token, request(2, { route: 'jwks', status: 200 })], context)).toBeUndefined();
   });
 });

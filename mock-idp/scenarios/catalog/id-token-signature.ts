@@ -45,16 +45,17 @@ export default defineScenarios(
   },
   {
     name: 'id-token-jku-injected',
-    description: 'jku points at an attacker JWKS, signed by the attacker key',
+    description: 'jku points at an attacker JWKS (served under another name for the host), signed by the attacker key',
     faults: [
-      { target: 'id_token', header: { set: { jku: 'https://attacker.example/jwks.json' } }, sign: 'unpublished-key' },
+      { target: 'id_token', header: { set: { jku: { $template: '{attacker_jwks_url}' } } }, sign: 'unpublished-key' },
     ],
   },
   {
     name: 'id-token-x5u-injected',
-    description: 'x5u points at an attacker certificate, signed by the attacker key',
+    description:
+      'x5u points at an attacker certificate (served under another name for the host), signed by the attacker key',
     faults: [
-      { target: 'id_token', header: { set: { x5u: 'https://attacker.example/cert.pem' } }, sign: 'unpublished-key' },
+      { target: 'id_token', header: { set: { x5u: { $template: '{attacker_cert_url}' } } }, sign: 'unpublished-key' },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importX509, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarios, UserAgent } from '../../../mock-idp/index.js';
@@ -142,6 +142,90 @@ describe('ID token faults', () => {
       expect(JSON.stringify(decodeProtectedHeader(embedded.tokens!.id_token).jwk)).not.toContain('"d"');
     },
   );
+});
+
+describe("the attacker's key URLs (jku, x5u)", () => {
+  it('name a key set and a certificate served under another name for the host, never at its own', async () => {
+    const { tokens } = await rawLogin(5, 'id-token-jku-injected');
+    const jku = new URL(decodeProtectedHeader(tokens!.id_token).jku!);
+    // 127.0.0.1 and localhost: the same server under another host name, so a client that follows the URL reaches it.
+    const { hostname, port, pathname } = new URL(issuer);
+    expect(hostname).toBe('127.0.0.1');
+    expect([jku.hostname, jku.port, jku.pathname, jku.search]).toEqual([
+      'localhost',
+      port,
+      `${pathname}/attacker-keys/scenario-5/jwks.json`,
+      '',
+    ]);
+    const attackerKeys = (await (await fetch(jku)).json()) as JSONWebKeySet;
+    expect(attackerKeys.keys.map((k) => k.kid)).not.toEqual(expect.arrayContaining(jwks.keys.map((k) => k.kid)));
+    // Signed by the key it names: a client that takes keys from the header accepts the token.
+    await expect(jwtVerify(tokens!.id_token, createLocalJWKSet(attackerKeys))).resolves.toBeDefined();
+    await expect(jwtVerify(tokens!.id_token, createLocalJWKSet(jwks))).rejects.toThrow();
+    // Not at the issuer's own host, not for another method, not for a path of another shape.
+    const ownHost = new URL(jku);
+    ownHost.hostname = '127.0.0.1';
+    const notHere = await fetch(ownHost);
+    expect([notHere.status, ((await notHere.json()) as { error: string }).error]).toEqual([404, 'not_found']);
+    expect((await fetch(jku, { method: 'POST' })).status).toBe(404);
+    for (const path of [
+      '/attacker-keys/jwks.json',
+      '/attacker-keys/a/b/jwks.json',
+      '/attacker-keys/%E0%A4%A/jwks.json',
+    ])
+      expect((await fetch(`http://localhost:${port}${pathname}${path}`)).status, path).toBe(404);
+    const fetched = idp()
+      .requests.list({ issuer: 'generic' })
+      .filter((r) => r.path.endsWith('/attacker-keys/scenario-5/jwks.json'));
+    expect(fetched.map((r) => [r.route, r.clientId, r.status])).toEqual([
+      ['foreign_keys', 'scenario-5', 200],
+      [undefined, undefined, 404],
+      [undefined, undefined, 404],
+    ]);
+
+    const x5u = await rawLogin(5, 'id-token-x5u-injected');
+    const certUrl = new URL(decodeProtectedHeader(x5u.tokens!.id_token).x5u!);
+    expect([certUrl.hostname, certUrl.pathname]).toEqual([
+      'localhost',
+      `${pathname}/attacker-keys/scenario-5/cert.pem`,
+    ]);
+    const pem = await (await fetch(certUrl)).text();
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    await expect(jwtVerify(x5u.tokens!.id_token, await importX509(pem, 'RS256'))).resolves.toBeDefined();
+  });
+
+  it("are served by a scenario's own issuer URL too, under its path", async () => {
+    const instance = `${issuer}/s/id-token-jku-injected~catalog`;
+    const { client_id, client_secret } = CLIENTS[6]!;
+    const verifier = client.randomPKCECodeVerifier();
+    const authorize = new URL(`${instance}/auth`);
+    authorize.search = authorizeUrl({
+      client_id,
+      nonce: 'the-nonce',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    }).search;
+    const { url: callback } = await new UserAgent().navigate(authorize, {
+      until: (u) => u.href.startsWith(REDIRECT_URI),
+    });
+    const answer = await fetch(`${instance}/token`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(client_id, client_secret) },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }),
+    });
+    const { id_token } = (await answer.json()) as { id_token: string };
+    const jku = new URL(decodeProtectedHeader(id_token).jku!);
+    expect(jku.pathname).toBe(`${new URL(instance).pathname}/attacker-keys/scenario-6/jwks.json`);
+    expect(((await (await fetch(jku)).json()) as JSONWebKeySet).keys).toHaveLength(1);
+    const [record] = idp()
+      .requests.list({ issuer: 'generic~id-token-jku-injected~catalog' })
+      .filter((r) => r.route === 'foreign_keys');
+    expect(record).toMatchObject({ clientId: 'scenario-6', status: 200 });
+  });
 });
 
 /** The signature of a corrupt-signature fault with its flipped byte flipped back: the token as issued. */

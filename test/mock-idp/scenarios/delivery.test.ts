@@ -648,6 +648,14 @@ const describeRecord = (r: RequestRecord) =>
   `#${r.id} ${r.method} ${r.path} route=${r.route ?? '-'} status=${r.status ?? '-'} ` +
   `faults=${(r.faults ?? []).join(',') || '-'}${r.error ? ` error=${r.error}` : ''}`;
 
+/** Where the jku and x5u scenarios say the attacker's files are: the issuer's server as localhost, not 127.0.0.1. */
+function attackerUrl(iss: string, clientId: string, file: string): string {
+  const url = new URL(iss);
+  expect(url.hostname).toBe('127.0.0.1');
+  const path = `${url.pathname.replace(/\/$/, '')}/attacker-keys/${encodeURIComponent(clientId)}/${file}`;
+  return `http://localhost:${url.port}${path}`;
+}
+
 /** The claim value a `set` fault writes, checked where it is cheap to compute; undefined: only presence is checked. */
 function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: string, iss = flow.issuer): void {
   const now = Math.floor(Date.now() / 1000);
@@ -666,7 +674,9 @@ function expectSetValue(actual: unknown, spec: ValueSpec, flow: Flow, label: str
           template
             .replace('{iss_without_scheme}', iss.replace(/^https?:\/\//, ''))
             .replace('{iss}', iss)
-            .replace('{client_id}', flow.clientId),
+            .replace('{client_id}', flow.clientId)
+            .replace('{attacker_jwks_url}', attackerUrl(iss, flow.clientId, 'jwks.json'))
+            .replace('{attacker_cert_url}', attackerUrl(iss, flow.clientId, 'cert.pem')),
         );
     } else if ('$filler' in spec) {
       expect((actual as string).length, label).toBe(spec.$filler);
@@ -857,6 +867,14 @@ async function expectIdTokenFaults(
     for (const [name, spec] of Object.entries(fault.header?.set ?? {}))
       expectSetValue(header[name], spec, flow, `${label} header ${name}`);
     for (const name of fault.header?.remove ?? []) expect(header, `${label} header ${name}`).not.toHaveProperty(name);
+    // The attacker's key URL answers, on every profile: a client that follows it gets the key that signed the token.
+    for (const name of ['jku', 'x5u'] as const) {
+      const url = header[name];
+      if (typeof url !== 'string') continue;
+      const answer = await fetch(url);
+      expect(answer.status, `${label}: ${name} ${url}`).toBe(200);
+      expect(await answer.text(), label).toContain(name === 'jku' ? ATTACKER_KID : '-----BEGIN CERTIFICATE-----');
+    }
     for (const [name, spec] of Object.entries(fault.set ?? {}))
       expectSetValue(claims[name], spec, flow, `${label} claim ${name}`, unfaultedIss(flow, baseline));
     for (const name of fault.remove ?? []) expect(claims, `${label} claim ${name}`).not.toHaveProperty(name);
