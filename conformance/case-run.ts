@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminInputError, UserAgent } from '../mock-idp/helpers.js';
 import type { MockIdp, RequestRecord } from '../mock-idp/index.js';
+import { CaseBrowser } from './case-browser.js';
 import { type CaseFacts, caseFacts, isKeySetRequest, isLogoutRequest, lastIssuedIdToken } from './facts.js';
 import { issuerAccess } from './issuer-access.js';
 import { type Judgement, judge, MISS } from './judge.js';
@@ -154,7 +155,7 @@ async function performScript(
   let outcome: ClientOutcome = { ok: false, message: 'no action ran' };
   let loggedIn: ClientOutcome | undefined;
   // A user signs out in the browser they signed in with: the one of the case's last login, with its cookies.
-  let browser = new UserAgent();
+  let browser = new CaseBrowser(context);
   let lastLogoutToken: string | undefined;
   let deliveredByKit = false;
   // The issuer's back channel, played by the kit: a token about the user of the case's last login.
@@ -181,14 +182,13 @@ async function performScript(
   };
   for (const [step, action] of script.entries()) {
     await beforeStep(step);
-    if (action === 'login') browser = new UserAgent();
-    outcome = await perform(
-      options.adapter,
-      action,
-      { ...context, step, userAgent: action === 'login' || action === 'logout' ? browser : new UserAgent() },
-      options.timeoutMs,
-      logoutToken,
-    );
+    if (action === 'login') browser = new CaseBrowser(context);
+    const userAgent = action === 'login' || action === 'logout' ? browser : new CaseBrowser(context);
+    // A logout in the login's browser is judged on what it did itself.
+    userAgent.leftIssuer = undefined;
+    outcome = await perform(options.adapter, action, { ...context, step, userAgent }, options.timeoutMs, logoutToken);
+    // However the client reported the failed navigation, it went where the faulty answer pointed.
+    if (!outcome.ok && userAgent.leftIssuer) outcome = userAgent.leftIssuer;
     if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {

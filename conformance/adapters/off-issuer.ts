@@ -9,7 +9,7 @@ export function offIssuerAuthorization(
   target: URL,
   context: Pick<CaseContext, 'issuer' | 'clientId'>,
   who = 'it',
-): ClientOutcome | undefined {
+): Extract<ClientOutcome, { ok: false }> | undefined {
   if (target.origin === new URL(context.issuer).origin) return undefined;
   if (target.searchParams.get('client_id') !== context.clientId) return undefined;
   return {

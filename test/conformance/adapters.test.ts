@@ -1,10 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import {
+  type CaseContext,
+  type ClientAdapter,
+  type ClientOutcome,
   type ConformanceReport,
   cases,
   commandAdapter,
@@ -461,6 +466,49 @@ describe('the command adapter', () => {
       adapter: referenceClientAdapter(),
     });
     expect(strict.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: false, code: 'insecure_endpoint' } });
+  }, 30_000);
+
+  it("fails a Node client that sends the kit's browser to the plain-http endpoint, whatever it reports", async () => {
+    // Its own page redirects to whatever authorization endpoint discovery named, as a web app's login route does.
+    let endpoint = '';
+    const page = createServer((_req, res) => res.writeHead(302, { location: endpoint }).end());
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => page.close(() => resolve())));
+    const naive = (viaOwnPage: boolean) =>
+      ({
+        name: 'naive node client',
+        capabilities: ['issuer-url'],
+        async run(context: CaseContext): Promise<ClientOutcome> {
+          const discovery = (await (await fetch(`${context.issuer}/.well-known/openid-configuration`)).json()) as {
+            authorization_endpoint: string;
+          };
+          const url = new URL(discovery.authorization_endpoint);
+          url.search = new URLSearchParams({ response_type: 'code', client_id: context.clientId }).toString();
+          endpoint = url.href;
+          const start = viaOwnPage ? `http://127.0.0.1:${(page.address() as AddressInfo).port}/login` : url;
+          try {
+            await context.userAgent.navigate(start, { until: (u) => u.href.startsWith(context.redirectUri) });
+            return { ok: true };
+          } catch {
+            // It reports only that the login failed.
+            return { ok: false, message: 'the login failed' };
+          }
+        },
+      }) satisfies ClientAdapter;
+    for (const viaOwnPage of [false, true]) {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['discovery-http-endpoints'],
+        adapter: naive(viaOwnPage),
+      });
+      expect(report.results[0], `via its own page: ${viaOwnPage}`).toMatchObject({
+        verdict: 'warn',
+        outcome: { ok: false, code: 'left-issuer' },
+      });
+      expect(report.results[0]!.reason).toMatch(
+        /^followed it: the client sent the browser to authorize at http:\/\/attacker\.example:\d+\//,
+      );
+    }
   }, 30_000);
 
   it('is the browser of a command that launches one through $BROWSER', async () => {
