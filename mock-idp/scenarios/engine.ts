@@ -8,6 +8,7 @@ import type { SigningKey } from '../keys/key-set.js';
 import { publicJwk } from '../keys/key-set.js';
 import { basicClientId } from '../log/mask.js';
 import { applyAuthorizationResponseFaults } from './authorization-response.js';
+import { foreignHostname } from './foreign-host.js';
 import { applyIdTokenFault, attackerPublicJwk, flipSignatureByte, withReplayedClaims } from './id-token.js';
 import { applyPostLogoutRedirectFaults } from './post-logout-redirect.js';
 import type { ScenarioRun } from './run.js';
@@ -94,8 +95,10 @@ function applyDiscoveryFaults(body: Record<string, unknown>, faults: DiscoveryFa
       for (const [name, value] of Object.entries(body)) {
         if (typeof value !== 'string' || !(name.endsWith('_endpoint') || name === 'jwks_uri')) continue;
         const url = new URL(value);
+        const keysHost = name === 'jwks_uri' && fault.jwksUriOnOtherName ? foreignHostname(value) : undefined;
         if (fault.httpEndpoints) url.protocol = 'http:';
-        if (fault.endpointsHost) url.host = fault.endpointsHost;
+        if (keysHost) url.hostname = keysHost;
+        else if (fault.endpointsHost) url.host = fault.endpointsHost;
         body[name] = url.href;
       }
     }

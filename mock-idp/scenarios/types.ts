@@ -177,6 +177,12 @@ export interface DiscoveryFault {
   httpEndpoints?: boolean;
   /** Every endpoint URL moved to another host. */
   endpointsHost?: string;
+  /**
+   * With endpointsHost: the jwks_uri goes to the issuer's host under its other loopback name instead
+   * (scenarios/foreign-host.ts), where it has one. A client that fetches its keys at discovery then gets them and goes
+   * on to the endpoints the case judges, instead of failing on a host that resolves nowhere.
+   */
+  jwksUriOnOtherName?: boolean;
 }
 
 /**

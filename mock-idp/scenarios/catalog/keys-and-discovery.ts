@@ -143,8 +143,10 @@ export default defineScenarios(
   },
   {
     name: 'discovery-http-endpoints',
-    description: 'every endpoint in discovery is plain http on another host',
-    faults: [{ target: 'discovery', httpEndpoints: true, endpointsHost: 'attacker.example' }],
+    description:
+      'every endpoint in discovery is plain http on another host (the jwks_uri on the issuer host under its other ' +
+      'loopback name, so a client that fetches keys at discovery goes on to the authorization endpoint)',
+    faults: [{ target: 'discovery', httpEndpoints: true, endpointsHost: 'attacker.example', jwksUriOnOtherName: true }],
   },
   {
     name: 'discovery-endpoints-foreign-host',

@@ -521,6 +521,21 @@ describe('scenario issuer URLs', () => {
     expect((await fetch(`${issuer}/s/no-such-scenario/jwks`)).status).toBe(404);
   });
 
+  it("name plain-http endpoints on another host, the keys still within reach under the host's other name", async () => {
+    const base = `${issuer}/s/discovery-http-endpoints`;
+    const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    const { port, pathname } = new URL(base);
+    expect(discovery.authorization_endpoint).toBe(`http://attacker.example:${port}${pathname}/auth`);
+    expect(discovery.token_endpoint).toBe(`http://attacker.example:${port}${pathname}/token`);
+    // A client that fetches its keys as it reads discovery gets them, and goes on to the authorization endpoint.
+    expect(discovery.jwks_uri).toBe(`http://localhost:${port}${pathname}/jwks`);
+    const keys = (await (await fetch(discovery.jwks_uri!)).json()) as JSONWebKeySet;
+    expect(keys.keys.map((k) => k.kid)).toEqual(jwks.keys.map((k) => k.kid));
+  });
+
   it('move the JWKS to a path of each instance only, advertised by discovery, with the usual path gone', async () => {
     const [one, two] = await Promise.all(
       ['a1', 'b2'].map(async (instance) => {
