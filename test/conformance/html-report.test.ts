@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ConformanceReport, runConformance, toHtml, toJUnit } from '../../conformance/index.js';
 import { flawedClients } from '../../fixtures/clients/flawed/index.js';
-import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT } from '../helpers/browser.js';
+import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT, screenshot } from '../helpers/browser.js';
 import { useIdp } from '../helpers/idp.js';
 
 vi.setConfig(BROWSER_TIMEOUTS);
@@ -100,7 +100,7 @@ describe('the HTML conformance report', () => {
         ).toBe(true);
         const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(background, scheme).toBe(scheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
-        await page.screenshot({ path: join(OUTPUT, `report-${scheme}-${width}.png`), fullPage: false });
+        await screenshot(page, { path: join(OUTPUT, `report-${scheme}-${width}.png`), fullPage: false });
         await page.close();
       }
     },

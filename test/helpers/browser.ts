@@ -27,3 +27,22 @@ export function launchChromium(): Promise<Browser> {
  */
 export const BROWSER_TIMEOUTS = { testTimeout: 90_000, hookTimeout: 90_000 } as const;
 export const SCREENSHOTS_TIMEOUT = 240_000;
+
+/**
+ * A screenshot kept as a test artifact. Headless Chromium on a loaded two-core machine now and then has no frame to
+ * give ("Unable to capture screenshot"): that one error is tried again, a little later, twice at most.
+ */
+export async function screenshot(
+  target: { screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown> },
+  options: { path: string; fullPage?: boolean },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.screenshot(options);
+      return;
+    } catch (error) {
+      if (attempt === 3 || !/Unable to capture screenshot/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MockIdp } from '../../mock-idp/index.js';
-import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT } from '../helpers/browser.js';
+import { BROWSER_TIMEOUTS, launchChromium, SCREENSHOTS_TIMEOUT, screenshot } from '../helpers/browser.js';
 import { startTestIdp } from '../helpers/idp.js';
 
 vi.setConfig(BROWSER_TIMEOUTS);
@@ -59,7 +59,7 @@ describe('the web console in Chromium', () => {
     expect(await idToken.locator('li.ok', { hasText: 'signature' }).count()).toBe(1);
     expect(await idToken.locator('li.bad').count()).toBe(0);
     expect(await page.locator('pre.json', { hasText: '"sub"' }).count()).toBeGreaterThan(0);
-    await page.screenshot({ path: `${OUTPUT}/console-login-light-1280.png`, fullPage: true });
+    await screenshot(page, { path: `${OUTPUT}/console-login-light-1280.png`, fullPage: true });
     // The console's callback is registered by an explicit admin call, next to the client's own URIs.
     const uris = idp
       .describe()
@@ -137,7 +137,7 @@ describe('the web console in Chromium', () => {
     expect(await token.locator('.jwt').count()).toBe(1);
     // The sticky header would cover the top of an element screenshot.
     await page.addStyleTag({ content: 'header.top{position:static}' });
-    await token.screenshot({ path: `${OUTPUT}/console-request-light-1280.png` });
+    await screenshot(token, { path: `${OUTPUT}/console-request-light-1280.png` });
 
     await page.locator('#s-issuer').selectOption('generic');
     await page.locator('#s-client').selectOption('generic-post');
@@ -217,11 +217,11 @@ describe('the web console in Chromium', () => {
         ] as const) {
           const { context, page } = await consolePage({ colorScheme, width, height });
           await page.locator('#logins .diagram').first().waitFor();
-          await page.screenshot({ path: `${OUTPUT}/console-${colorScheme}-${width}.png` });
+          await screenshot(page, { path: `${OUTPUT}/console-${colorScheme}-${width}.png` });
           await page.locator('#log').scrollIntoViewIfNeeded();
           await page.evaluate(() => document.getElementById('log')!.scrollIntoView());
-          await page.screenshot({ path: `${OUTPUT}/console-log-${colorScheme}-${width}.png` });
-          await page.screenshot({ path: `${OUTPUT}/console-full-${colorScheme}-${width}.png`, fullPage: true });
+          await screenshot(page, { path: `${OUTPUT}/console-log-${colorScheme}-${width}.png` });
+          await screenshot(page, { path: `${OUTPUT}/console-full-${colorScheme}-${width}.png`, fullPage: true });
           expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
           await context.close();
         }

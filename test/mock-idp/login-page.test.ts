@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BROWSER_TIMEOUTS, launchChromium } from '../helpers/browser.js';
+import { BROWSER_TIMEOUTS, launchChromium, screenshot } from '../helpers/browser.js';
 import { REDIRECT_URI, useIdp } from '../helpers/idp.js';
 import { discoverGenericBasic } from '../helpers/login.js';
 
@@ -88,7 +88,7 @@ describe('the login page in Chromium', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('Claims are not valid JSON');
     expect(await page.getByLabel('Subject (sub)').inputValue()).toBe('dave');
-    await page.screenshot({ path: 'test/output/login-page-error.png', fullPage: true });
+    await screenshot(page, { path: 'test/output/login-page-error.png', fullPage: true });
     await page.context().close();
   });
 
@@ -122,7 +122,7 @@ describe('the login page in Chromium', () => {
     await page.getByText('Someone else').click();
     expect(await page.getByRole('radio', { name: /Someone else/ }).isChecked()).toBe(true);
     expect(await page.getByRole('group', { name: 'Someone else' }).getByLabel('Subject (sub)').isVisible()).toBe(true);
-    await page.screenshot({ path: 'test/output/login-page-someone-else.png', fullPage: true });
+    await screenshot(page, { path: 'test/output/login-page-someone-else.png', fullPage: true });
     await page.getByText('Bob Brown').click();
     expect(await page.getByLabel('Subject (sub)').isVisible()).toBe(false);
     await page.context().close();
@@ -146,7 +146,7 @@ describe('the login page in Chromium', () => {
     const text = await alice.textContent();
     expect(text).not.toContain('@alice@example.com');
     expect(text!.match(/alice@example\.com/g)).toHaveLength(1);
-    await page.screenshot({ path: 'test/output/login-page-okta.png', fullPage: true });
+    await screenshot(page, { path: 'test/output/login-page-okta.png', fullPage: true });
     await context.close();
   });
 
@@ -186,7 +186,7 @@ describe('the error pages in Chromium', () => {
       );
       // The snippets scroll inside the card rather than widening the page.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      await page.screenshot({ path: 'test/output/error-redirect-uri.png', fullPage: true });
+      await screenshot(page, { path: 'test/output/error-redirect-uri.png', fullPage: true });
       await context.close();
     },
   );
