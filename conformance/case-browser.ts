@@ -9,8 +9,7 @@ import type { CaseContext, ClientOutcome } from './types.js';
  */
 export class CaseBrowser extends UserAgent {
   readonly #context: Pick<CaseContext, 'issuer' | 'clientId'>;
-  /** Set once the client sent this browser to authorize off the issuer: the case's outcome, whatever it reports. */
-  leftIssuer: Extract<ClientOutcome, { ok: false }> | undefined;
+  #leftIssuer: Extract<ClientOutcome, { ok: false }> | undefined;
 
   constructor(context: Pick<CaseContext, 'issuer' | 'clientId'>) {
     super();
@@ -22,7 +21,17 @@ export class CaseBrowser extends UserAgent {
     const target = URL.canParse(url) ? new URL(url) : undefined;
     const left = target && offIssuerAuthorization(target, this.#context, 'the client');
     if (!left) return super.request(url, init);
-    this.leftIssuer = left;
+    this.#leftIssuer = left;
     return Promise.reject(Object.assign(new Error(left.message), { code: left.code }));
+  }
+
+  /**
+   * The outcome of the client having sent this browser to authorize off the issuer since the last call, whatever the
+   * client reported: each action of a case (a login, then a logout in the same browser) is judged on its own.
+   */
+  takeLeftIssuer(): Extract<ClientOutcome, { ok: false }> | undefined {
+    const left = this.#leftIssuer;
+    this.#leftIssuer = undefined;
+    return left;
   }
 }

@@ -184,11 +184,10 @@ async function performScript(
     await beforeStep(step);
     if (action === 'login') browser = new CaseBrowser(context);
     const userAgent = action === 'login' || action === 'logout' ? browser : new CaseBrowser(context);
-    // A logout in the login's browser is judged on what it did itself.
-    userAgent.leftIssuer = undefined;
     outcome = await perform(options.adapter, action, { ...context, step, userAgent }, options.timeoutMs, logoutToken);
     // However the client reported the failed navigation, it went where the faulty answer pointed.
-    if (!outcome.ok && userAgent.leftIssuer) outcome = userAgent.leftIssuer;
+    const left = userAgent.takeLeftIssuer();
+    if (!outcome.ok && left) outcome = left;
     if (action === 'login') loggedIn = outcome;
     const last = step === script.length - 1;
     if (!outcome.ok && !last && !testCase.everyStepFaulty) {

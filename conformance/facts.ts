@@ -84,6 +84,9 @@ export const lastIssuedIdToken = (log: readonly RequestRecord[]): Record<string,
 /** A fetch of the issuer's keys: its JWKS, or the same keys in another form (Google's PEM certificates). */
 export const isKeySetRequest = (r: RequestRecord): boolean => r.route === 'jwks' || r.route === 'certs';
 
+/** A fetch of the key a token's own jku or x5u header pointed at, which mock-idp answers as the attacker. */
+export const isHeaderKeyFetch = (r: RequestRecord): boolean => r.route === 'foreign_keys';
+
 /**
  * A request of RP-initiated logout: to the end_session_endpoint, or the confirmation that follows it. oidc-provider
  * names them end_session and end_session_confirm; a profile that serves its own logout route names its record so.
@@ -159,7 +162,7 @@ export function caseFacts(log: readonly RequestRecord[], deliveredIn?: Fault['ta
     // Only the IdP's answers to its own routes: a client that guesses a path gets a 404 of its own making.
     refusal: beforeDelivery.find((r) => r.route !== undefined && (r.status ?? 0) >= 400 && !r.faults?.length),
     // A client that took a key from where a token's own header pointed checks signatures too, with the wrong key.
-    fetchedKeys: log.some((r) => (isKeySetRequest(r) || r.route === 'foreign_keys') && r.status === 200),
+    fetchedKeys: log.some((r) => (isKeySetRequest(r) || isHeaderKeyFetch(r)) && r.status === 200),
     readJwks: log.some((r) => r.route === 'jwks' && r.status === 200),
     calledUserinfo: log.some((r) => r.route === 'userinfo'),
     idTokenClaims: lastIssuedIdToken(log),

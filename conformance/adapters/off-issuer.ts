@@ -12,6 +12,8 @@ export function offIssuerAuthorization(
 ): Extract<ClientOutcome, { ok: false }> | undefined {
   if (target.origin === new URL(context.issuer).origin) return undefined;
   if (target.searchParams.get('client_id') !== context.clientId) return undefined;
+  // An authorization request, not a page of the client's own that names its client_id.
+  if (!target.searchParams.has('response_type') && !target.searchParams.has('request_uri')) return undefined;
   return {
     ok: false,
     code: 'left-issuer',

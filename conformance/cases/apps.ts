@@ -1,5 +1,5 @@
 import { defineCases } from '../types.js';
-import { errorDescriptionEscaped, loopbackRedirect, noOpenRedirect, noTokenRequest } from './evidence.js';
+import { errorDescriptionEscaped, firstShownOf, loopbackRedirect, noOpenRedirect, noTokenRequest } from './evidence.js';
 
 /** What only a whole application shows: its pages, its redirects, its redirect URI. */
 export default defineCases(
@@ -29,7 +29,7 @@ export default defineCases(
     requires: ['web'],
     scenario: 'authorization-error-markup',
     expect: 'reject',
-    evidence: (log, context) => errorDescriptionEscaped(log, context) ?? noTokenRequest(log, context),
+    evidence: firstShownOf(errorDescriptionEscaped, noTokenRequest),
   },
   {
     id: 'native-loopback-redirect',

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../mock-idp/index.js';
-import { isLoginRequest, isTokenUse, param, sendsCheckableNonce } from '../facts.js';
+import { isHeaderKeyFetch, isLoginRequest, isTokenUse, param, sendsCheckableNonce } from '../facts.js';
 import type { Evidence, EvidenceContext } from '../types.js';
 
 /**
@@ -49,7 +49,7 @@ export const noTokenRequest: Evidence = (log) => {
  * logs the fetch as route foreign_keys, with the client_id the URL carries.
  */
 export const noHeaderKeyUrlFetched: Evidence = (log) => {
-  const fetched = log.find((r) => r.route === 'foreign_keys');
+  const fetched = log.find(isHeaderKeyFetch);
   return fetched ? `fetched the key the token's own header pointed at (${fetched.path})` : undefined;
 };
 

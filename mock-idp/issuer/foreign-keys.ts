@@ -7,15 +7,20 @@ import { attackerPublicJwk } from '../scenarios/id-token.js';
 
 let certificate: string | undefined;
 
-/** The committed self-signed certificate of the attacker's RSA key (fixtures/keys/x509/attacker.json). */
+/** The committed self-signed certificate of the attacker's RSA key (fixtures/keys/x509/attacker.json), by its kid. */
 function attackerCertificate(): string {
-  certificate ??= Object.values(
-    JSON.parse(readFileSync(fixturePath('keys', 'x509', 'attacker.json'), 'utf8')) as Record<string, string>,
-  )[0]!;
+  if (certificate === undefined) {
+    const byKid = JSON.parse(readFileSync(fixturePath('keys', 'x509', 'attacker.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const pem = byKid[attackerPublicJwk.kid ?? ''];
+    if (!pem) throw new Error(`no certificate for the attacker's key ${attackerPublicJwk.kid}`);
+    certificate = pem;
+  }
   return certificate;
 }
 
-/** The attacker's files, by name. */
 const FILES = new Map<string, { type: string; body: () => unknown }>([
   [FOREIGN_JWKS_FILE, { type: 'application/json', body: () => ({ keys: [attackerPublicJwk] }) }],
   [FOREIGN_CERT_FILE, { type: 'application/pem-certificate-chain', body: attackerCertificate }],

@@ -242,6 +242,7 @@ const APPLIERS: readonly (readonly [Exclude<Fault['target'], 'jwks'>, Applier])[
             issuer: host.issuer,
             keys: host.keys(),
             rotatedKey: run.rotatedKey,
+            clientId: koa.oidc.client?.clientId,
             clientSecret: koa.oidc.client?.clientSecret,
           });
           faulted = true;

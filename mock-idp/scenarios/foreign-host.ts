@@ -23,7 +23,7 @@ export const FOREIGN_CERT_FILE = 'cert.pem';
  */
 export function foreignHostname(issuer: string): string | undefined {
   const url = new URL(issuer);
-  return url.protocol === 'http:' ? OTHER_LOOPBACK_NAME.get(url.hostname.toLowerCase()) : undefined;
+  return url.protocol === 'http:' ? OTHER_LOOPBACK_NAME.get(url.hostname) : undefined;
 }
 
 /**

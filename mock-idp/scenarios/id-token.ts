@@ -80,22 +80,31 @@ export interface IdTokenSigner {
   keys: readonly SigningKey[];
   /** The key a rotation step brought in, once it has fired. */
   rotatedKey?: SigningKey | undefined;
+  /** The client the token is for, whatever a fault does to its aud and azp. */
+  clientId?: string | undefined;
   /** An HS* ID token is keyed with the client's secret. */
   clientSecret?: string | undefined;
 }
 
 export async function applyIdTokenFault(idToken: string, fault: IdTokenFault, signer: IdTokenSigner): Promise<string> {
-  const { issuer, keys: issuerKeys, rotatedKey, clientSecret } = signer;
+  const { issuer, clientId, keys: issuerKeys, rotatedKey, clientSecret } = signer;
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = { ...decodeJwt(idToken) };
   const original = decodeProtectedHeader(idToken);
   const header: Record<string, unknown> = { ...original };
   const claimsBefore = { ...payload };
   for (const [name, spec] of Object.entries(fault.set ?? {}))
-    payload[name] = evaluate(spec, { now, current: payload[name], claims: claimsBefore, attackerJwk, issuer });
+    payload[name] = evaluate(spec, {
+      now,
+      current: payload[name],
+      claims: claimsBefore,
+      attackerJwk,
+      issuer,
+      clientId,
+    });
   for (const name of fault.remove ?? []) delete payload[name];
   for (const [name, spec] of Object.entries(fault.header?.set ?? {}))
-    header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk, issuer });
+    header[name] = evaluate(spec, { now, current: header[name], claims: claimsBefore, attackerJwk, issuer, clientId });
   for (const name of fault.header?.remove ?? []) delete header[name];
 
   const alg = String(original.alg);

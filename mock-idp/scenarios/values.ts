@@ -9,6 +9,8 @@ export interface ValueContext {
   attackerJwk: JWK;
   /** The issuer's own URL, where a token's `iss` may be another (Entra's tenant); the claims' iss when absent. */
   issuer?: string | undefined;
+  /** The client the answer is for, where a fault may remove or change aud and azp; taken from them when absent. */
+  clientId?: string | undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -47,7 +49,7 @@ export function evaluate(spec: ValueSpec, ctx: ValueContext): unknown {
     const server = ctx.issuer ?? iss;
     const attackerUrl = (file: string) => () =>
       typeof server === 'string' && URL.canParse(server)
-        ? foreignKeysUrl(server, String(clientId ?? ''), file)
+        ? foreignKeysUrl(server, String(ctx.clientId ?? clientId ?? ''), file)
         : undefined;
     const fields: Record<string, () => unknown> = {
       iss: () => iss,
