@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { recordOf } from '../kernel/evidence.js';
 import type { Middleware } from '../kernel/plugin-types.js';
-import { fixturePath } from '../paths.js';
-import { FOREIGN_CERT_FILE, FOREIGN_JWKS_FILE, FOREIGN_KEYS_PATH, foreignHostname } from '../scenarios/foreign-host.js';
+import { committedCertificates } from '../keys/certificates.js';
+import { FOREIGN_CERT_FILE, FOREIGN_JWKS_FILE, foreignHostname, foreignKeysPath } from '../scenarios/foreign-host.js';
 import { attackerPublicJwk } from '../scenarios/id-token.js';
 
-let certificate: string | undefined;
-
-/** The committed self-signed certificate of the attacker's RSA key (fixtures/keys/x509/attacker.json), by its kid. */
+/** The committed self-signed certificate of the attacker's RSA key, by its kid. */
 function attackerCertificate(): string {
-  if (certificate === undefined) {
-    const byKid = JSON.parse(readFileSync(fixturePath('keys', 'x509', 'attacker.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
-    const pem = byKid[attackerPublicJwk.kid ?? ''];
-    if (!pem) throw new Error(`no certificate for the attacker's key ${attackerPublicJwk.kid}`);
-    certificate = pem;
-  }
-  return certificate;
+  const pem = committedCertificates('attacker')[attackerPublicJwk.kid ?? ''];
+  if (!pem) throw new Error(`no certificate for the attacker's key ${attackerPublicJwk.kid}`);
+  return pem;
 }
 
 const FILES = new Map<string, { type: string; body: () => unknown }>([
@@ -48,7 +38,7 @@ export function foreignKeys(issuer: string, mountPath: string): Middleware | und
   const foreignHost = foreignHostname(issuer);
   if (foreignHost === undefined) return undefined;
   // Paths inside the issuer's app are the mount's: a profile's issuer may go on past it (Entra's /v2.0).
-  const base = `${new URL(issuer).pathname.replace(/\/$/, '').slice(mountPath.length)}${FOREIGN_KEYS_PATH}/`;
+  const base = `${foreignKeysPath(issuer).slice(mountPath.length)}/`;
   return (ctx, next) => {
     const named = clientSegment(ctx.path, base);
     const file = named && FILES.get(named.file);

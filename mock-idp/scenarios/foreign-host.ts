@@ -12,7 +12,7 @@ const OTHER_LOOPBACK_NAME = new Map([
 const UNREACHABLE_ORIGIN = 'https://attacker.example';
 
 /** Where the attacker's key set and certificate are served, below the issuer's path. */
-export const FOREIGN_KEYS_PATH = '/attacker-keys';
+const FOREIGN_KEYS_PATH = '/attacker-keys';
 export const FOREIGN_JWKS_FILE = 'jwks.json';
 export const FOREIGN_CERT_FILE = 'cert.pem';
 
@@ -26,6 +26,11 @@ export function foreignHostname(issuer: string): string | undefined {
   return url.protocol === 'http:' ? OTHER_LOOPBACK_NAME.get(url.hostname) : undefined;
 }
 
+/** The path below which the attacker's files of this issuer are served: `<issuer path>/attacker-keys`. */
+export function foreignKeysPath(issuer: string): string {
+  return `${new URL(issuer).pathname.replace(/\/$/, '')}${FOREIGN_KEYS_PATH}`;
+}
+
 /**
  * The URL of one of the attacker's files for a token of this issuer and client. The client_id is a path segment,
  * kept by any client that fetches the URL: the request log files the fetch under that client, which is how a case
@@ -36,5 +41,5 @@ export function foreignKeysUrl(issuer: string, clientId: string, file: string): 
   const other = foreignHostname(issuer);
   const origin =
     other === undefined ? UNREACHABLE_ORIGIN : `${url.protocol}//${other}${url.port ? `:${url.port}` : ''}`;
-  return `${origin}${url.pathname.replace(/\/$/, '')}${FOREIGN_KEYS_PATH}/${encodeURIComponent(clientId)}/${file}`;
+  return `${origin}${foreignKeysPath(issuer)}/${encodeURIComponent(clientId)}/${file}`;
 }

@@ -178,10 +178,10 @@ export interface DiscoveryFault {
   /** Every endpoint URL moved to another host. */
   endpointsHost?: string;
   /**
-   * The jwks_uri goes to the issuer's host under its other loopback name (scenarios/foreign-host.ts), plain http, and
-   * not to endpointsHost. A client that fetches its keys at discovery then gets them and goes on to the endpoints the
-   * case judges, instead of failing on a host that resolves nowhere. Where the host has no other name (https, a real
-   * host name, [::1]) it is left to the other rules.
+   * With httpEndpoints or endpointsHost: the jwks_uri goes to the issuer's host under its other loopback name
+   * (scenarios/foreign-host.ts), plain http, and not to endpointsHost. A client that fetches its keys at discovery
+   * then gets them and goes on to the endpoints the case judges, instead of failing on a host that resolves nowhere.
+   * Where the host has no other name (https, a real host name, [::1]) it is left to the other rules.
    */
   jwksUriOnOtherName?: boolean;
 }

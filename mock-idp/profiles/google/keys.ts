@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { importX509 } from 'jose';
 import { recordOf } from '../../kernel/evidence.js';
 import type { Quirk } from '../../kernel/plugin-types.js';
-import { fixturePath } from '../../paths.js';
+import { committedCertificates } from '../../keys/certificates.js';
 
 /** Where google-auth-library in Node reads Google's keys: a map of kid to an X.509 PEM certificate. */
 export const V1_CERTS_PATH = '/oauth2/v1/certs';
@@ -14,15 +13,9 @@ export const V1_CERTS_PATH = '/oauth2/v1/certs';
  */
 export const KEYS_CACHE_CONTROL = 'public, max-age=21600, must-revalidate, no-transform';
 
-let certificates: Readonly<Record<string, string>> | undefined;
-
 /** The committed certificates of the google key set (fixtures/keys/x509/google.json), by kid. */
 export function googleCertificates(): Readonly<Record<string, string>> {
-  certificates ??= JSON.parse(readFileSync(fixturePath('keys', 'x509', 'google.json'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  return certificates;
+  return committedCertificates('google');
 }
 
 const imported = new Map<string, Promise<CryptoKey>>();
