@@ -66,10 +66,38 @@ runWithCodeCache(root);
  * flags when it is set at run time, so all three are set. node:v8 is loaded here only: it costs a server's start 4 ms.
  */
 function keepWebAssemblyOnBaselineTier(): void {
+  loadLoginBuiltins();
   const v8: typeof import('node:v8') = require('node:v8');
   const flags = ['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
   for (const flag of flags) v8.setFlagsFromString(flag);
   debug('v8 flags %s', flags.join(' '));
+  if (debug.enabled) reportBuiltinsCompiledUnderFlags();
+}
+
+/**
+ * Node's own modules come with a code cache in its binary, which V8 keys by its flags as it does ours: one first
+ * loaded after the flags above are set is compiled from source. So the built-ins a login uses are loaded before
+ * them: what the login bundle requires, undici with all it requires (the global Response loads it; fetch uses it),
+ * WebCrypto (jose), and what a listening socket and a host name lookup load. The first RSA key import still loads
+ * two small ones.
+ */
+function loadLoginBuiltins(): void {
+  for (const id of ['crypto', 'http', 'child_process', 'process', 'cluster', 'dns', 'fs/promises'])
+    require(`node:${id}`);
+  void globalThis.Response;
+  void globalThis.crypto.subtle;
+  // Node 21+: openid-client and oauth4webapi read navigator.userAgent to pick their User-Agent header.
+  void (globalThis as { navigator?: unknown }).navigator;
+}
+
+/** For the startup test: which built-ins the login still compiled from source (moduleLoadList is Node's own list). */
+function reportBuiltinsCompiledUnderFlags(): void {
+  const loaded = (process as { moduleLoadList?: string[] }).moduleLoadList ?? [];
+  const before = loaded.length;
+  process.once('exit', () => {
+    const builtins = loaded.slice(before).filter((entry) => entry.startsWith('NativeModule '));
+    debug('built-ins compiled under the v8 flags: %s', builtins.map((entry) => entry.slice(13)).join(' ') || 'none');
+  });
 }
 
 /** A bundle built without scripts/build-bin.mjs: named after its date, which a rebuild changes. */

@@ -209,6 +209,23 @@ describe('the npm package', () => {
       expect(run(bin, cacheDir).stderr).not.toMatch(/v8 flags/);
     });
 
+    it("loads a login's built-in modules before its WebAssembly flags, so that Node's own code cache holds", () => {
+      // Nothing listens on port 1: discovery fails at once, after fetch has loaded undici.
+      const login = run(bin, cacheFolder(), flags, [
+        'login',
+        '--issuer',
+        'http://127.0.0.1:1/generic',
+        '--client-id',
+        'x',
+      ]);
+      expect(login.status).toBe(1);
+      expect(login.stderr).toMatch(/\[discovery_failed\]/);
+      const compiled = /built-ins compiled under the v8 flags: (.*)/.exec(login.stderr)?.[1]?.split(' ');
+      expect(compiled).toBeDefined();
+      for (const heavy of ['internal/deps/undici/undici', 'http', 'net', 'tls', 'http2', 'crypto', 'child_process'])
+        expect(compiled).not.toContain(heavy);
+    });
+
     it.runIf(compileCache)("keeps the on-demand library bundles in Node's own compile cache (Node 22.1+)", () => {
       const cacheDir = cacheFolder();
       const config = join(cacheDir, 'broken.yaml');
