@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { Capability, CaseContext, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
+import { offIssuerAuthorization } from './off-issuer.js';
 
 export interface CommandAdapterOptions {
   /**
@@ -127,6 +128,8 @@ function standInBrowser(): string {
 }
 
 interface Login {
+  /** The case it logs in for: where the browser may go, and whose authorization requests are its own. */
+  context: Pick<CaseContext, 'issuer' | 'clientId'>;
   child: ChildProcess;
   browser: UserAgent;
   /** Authorization URLs already opened: a command that prints the URL and launches a browser opens it once. */
@@ -157,21 +160,23 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
   if (options.capabilities?.includes('third-party-login'))
     throw new TypeError('commandAdapter: a command has no login initiation endpoint (third-party-login)');
   const logins = new Map<string, Login>();
-  const inboxes = new Map<string, Login & { issuer: string }>();
+  const inboxes = new Map<string, Login>();
   let inbox: Promise<{ server: Server; url: string }> | undefined;
 
-  async function open(login: Login, issuer: string, href: string): Promise<void> {
+  async function open(login: Login, href: string): Promise<void> {
     if (login.opened.has(href)) return;
     login.opened.add(href);
-    const idpOrigin = new URL(issuer).origin;
+    const idpOrigin = new URL(login.context.issuer).origin;
+    if (!URL.canParse(href)) {
+      login.note(`it handed the browser ${JSON.stringify(href.slice(0, 100))}, which is no URL`);
+      return;
+    }
     const target = new URL(href);
-    // Where the case's discovery sent it (plain http on another host): no browser of the kit's goes there,
-    // and the command would wait for a callback that never comes.
     if (target.origin !== idpOrigin) {
-      login.leave(
-        `it sent the browser to authorize at ${target.origin}${target.pathname}, not at the issuer; ` +
-          "the kit's browser stops there",
-      );
+      // Where the case's discovery sent it (plain http on another host): no browser of the kit's goes there,
+      // and the command would wait for a callback that never comes. Any other page elsewhere is not the login's.
+      const left = offIssuerAuthorization(target, login.context);
+      if (left) login.leave(`${left.message}; the kit's browser stops there`);
       return;
     }
     try {
@@ -212,7 +217,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         });
         req.on('end', () => {
           res.writeHead(target ? 204 : 404).end();
-          if (target) void open(target, target.issuer, body.trim());
+          if (target) void open(target, body.trim());
         });
       });
       server.listen(0, '127.0.0.1', () => {
@@ -262,6 +267,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       let left: string | undefined;
       let browserNote: string | undefined;
       const login: Login = {
+        context,
         child,
         browser: new UserAgent(),
         opened: new Set(),
@@ -278,7 +284,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         },
       };
       logins.set(context.clientId, login);
-      inboxes.set(token, { ...login, issuer: context.issuer });
+      inboxes.set(token, login);
 
       const authorizationUrls = /https?:\/\/[^\s"'<>]+/g;
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
@@ -289,13 +295,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         for (const [href] of line.matchAll(authorizationUrls)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
           if (!/[?&](response_type|request_uri)=/.test(href)) continue;
-          const offIssuer = !href.startsWith(`${issuerOrigin}/`);
-          // Its own request at another origin: discovery named an authorization endpoint elsewhere.
-          if (
-            href.startsWith(issuerPrefix) ||
-            (offIssuer && href.includes(`client_id=${encodeURIComponent(context.clientId)}`))
-          )
-            void open(login, context.issuer, href);
+          // At another origin, open() takes only the command's own request (discovery named an endpoint there).
+          if (href.startsWith(issuerPrefix) || !href.startsWith(`${issuerOrigin}/`)) void open(login, href);
         }
       };
       // Whole lines, since a URL may arrive split across two chunks; a last line without its

@@ -522,6 +522,31 @@ describe('the command adapter', () => {
     expect(report.summary.pass).toBe(3);
   }, 30_000);
 
+  it('survives a command that hands $BROWSER no URL, and says so when the command then fails', async () => {
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: commandAdapter({ command: '"$BROWSER" "not a url"; echo "no login" >&2; exit 3' }),
+    });
+    expect(report.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3' } });
+    expect(report.results[0]!.reason).toMatch(/no login \(it handed the browser "not a url", which is no URL\)/);
+  }, 30_000);
+
+  it("opens no authorization URL elsewhere but the command's own, nor one whose client_id only starts so", async () => {
+    // Another client's request at another origin, as a command may print an example: not the case's login.
+    const report = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: commandAdapter({
+        command:
+          'echo "see http://127.0.0.2:9/authorize?response_type=code&client_id=$MOCK_IDP_CLIENT_ID-other"; ' +
+          'sleep 0.3; echo "no login" >&2; exit 3',
+      }),
+    });
+    expect(report.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'exit-3' } });
+    expect(report.results[0]!.reason).not.toMatch(/not at the issuer/);
+  }, 30_000);
+
   it('reads an authorization URL printed without a newline, as a prompt that waits', async () => {
     const script = fileURLToPath(new URL('../../fixtures/apps/browser-cli.mjs', import.meta.url));
     const report = await runConformance({
