@@ -79,24 +79,32 @@ function keepWebAssemblyOnBaselineTier(): void {
  * loaded after the flags above are set is compiled from source. So the built-ins a login uses are loaded before
  * them: what the login bundle requires, undici with all it requires (the global Response loads it; fetch uses it),
  * WebCrypto (jose), and what a listening socket and a host name lookup load. The first RSA key import still loads
- * two small ones.
+ * two small ones. The flags must follow in the same synchronous step: on Node 20 and 22, loading undici starts
+ * compiling its WebAssembly parser, and a compilation that began without them is optimized as before.
  */
 function loadLoginBuiltins(): void {
   for (const id of ['crypto', 'http', 'child_process', 'process', 'cluster', 'dns', 'fs/promises'])
     require(`node:${id}`);
   void globalThis.Response;
-  void globalThis.crypto.subtle;
+  // Absent under --no-experimental-global-webcrypto (Node 20, 22); the login then fails with its own error.
+  void globalThis.crypto?.subtle;
   // Node 21+: openid-client and oauth4webapi read navigator.userAgent to pick their User-Agent header.
   void (globalThis as { navigator?: unknown }).navigator;
 }
 
-/** For the startup test: which built-ins the login still compiled from source (moduleLoadList is Node's own list). */
+/**
+ * For the startup test: which built-ins the login still compiled from source. moduleLoadList is Node's own,
+ * undocumented list; without it the answer is "unknown", never an empty list that would pass for a good one.
+ */
 function reportBuiltinsCompiledUnderFlags(): void {
-  const loaded = (process as { moduleLoadList?: string[] }).moduleLoadList ?? [];
-  const before = loaded.length;
+  const loaded = (process as { moduleLoadList?: string[] }).moduleLoadList;
+  const before = loaded?.length ?? 0;
+  const builtin = 'NativeModule ';
   process.once('exit', () => {
-    const builtins = loaded.slice(before).filter((entry) => entry.startsWith('NativeModule '));
-    debug('built-ins compiled under the v8 flags: %s', builtins.map((entry) => entry.slice(13)).join(' ') || 'none');
+    const names = loaded
+      ?.slice(before)
+      .flatMap((entry) => (entry.startsWith(builtin) ? [entry.slice(builtin.length)] : []));
+    debug('built-ins compiled under the v8 flags: %s', names ? names.join(' ') || 'none' : 'unknown');
   });
 }
 

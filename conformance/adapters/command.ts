@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { Capability, CaseContext, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
 import { offIssuerAuthorization } from './off-issuer.js';
+import { urlsIn } from './printed-urls.js';
 
 export interface CommandAdapterOptions {
   /**
@@ -163,12 +164,13 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
   const inboxes = new Map<string, Login>();
   let inbox: Promise<{ server: Server; url: string }> | undefined;
 
-  async function open(login: Login, href: string): Promise<void> {
+  /** `via`: how the command showed the URL, for the note when it is none. */
+  async function open(login: Login, href: string, via: 'printed' | 'handed the browser'): Promise<void> {
     if (login.opened.has(href)) return;
     login.opened.add(href);
     const idpOrigin = new URL(login.context.issuer).origin;
     if (!URL.canParse(href)) {
-      login.note(`it handed the browser ${JSON.stringify(href.slice(0, 100))}, which is no URL`);
+      login.note(`it ${via} ${JSON.stringify(href.slice(0, 100))}, which is no URL`);
       return;
     }
     const target = new URL(href);
@@ -217,7 +219,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         });
         req.on('end', () => {
           res.writeHead(target ? 204 : 404).end();
-          if (target) void open(target, body.trim());
+          if (target) void open(target, body.trim(), 'handed the browser');
         });
       });
       server.listen(0, '127.0.0.1', () => {
@@ -286,17 +288,16 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       logins.set(context.clientId, login);
       inboxes.set(token, login);
 
-      const authorizationUrls = /https?:\/\/[^\s"'<>]+/g;
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
       const issuerOrigin = new URL(context.issuer).origin;
       let stdout = '';
       let stderr = '';
       const scan = (line: string) => {
-        for (const [href] of line.matchAll(authorizationUrls)) {
+        for (const href of urlsIn(line)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
-          if (!/[?&](response_type|request_uri)=/.test(href)) continue;
+          if (!/[?&](response_type|request_uri|request)=/.test(href)) continue;
           // At another origin, open() takes only the command's own request (discovery named an endpoint there).
-          if (href.startsWith(issuerPrefix) || !href.startsWith(`${issuerOrigin}/`)) void open(login, href);
+          if (href.startsWith(issuerPrefix) || !href.startsWith(`${issuerOrigin}/`)) void open(login, href, 'printed');
         }
       };
       // Whole lines, since a URL may arrive split across two chunks; a last line without its

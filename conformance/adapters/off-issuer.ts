@@ -12,8 +12,9 @@ export function offIssuerAuthorization(
 ): Extract<ClientOutcome, { ok: false }> | undefined {
   if (target.origin === new URL(context.issuer).origin) return undefined;
   if (target.searchParams.get('client_id') !== context.clientId) return undefined;
-  // An authorization request, not a page of the client's own that names its client_id.
-  if (!target.searchParams.has('response_type') && !target.searchParams.has('request_uri')) return undefined;
+  // An authorization request, not a page of the client's own that names its client_id. A request object, by value or
+  // by reference (RFC 9101, RFC 9126), may carry response_type inside it.
+  if (!['response_type', 'request', 'request_uri'].some((name) => target.searchParams.has(name))) return undefined;
   return {
     ok: false,
     code: 'left-issuer',

@@ -444,21 +444,29 @@ describe('the command adapter', () => {
   }, 60_000);
 
   it('fails a command that sends the browser to the plain-http endpoint discovery names on another host', async () => {
-    // A naive client: it takes whatever authorization endpoint discovery names, prints it and waits.
-    const naive =
-      'const e=process.env;fetch(e.MOCK_IDP_ISSUER+"/.well-known/openid-configuration").then(r=>r.json())' +
-      '.then(d=>{console.log(d.authorization_endpoint+"?response_type=code&client_id="+' +
-      'encodeURIComponent(e.MOCK_IDP_CLIENT_ID)+"&redirect_uri="+encodeURIComponent(e.MOCK_IDP_REDIRECT_URI));' +
-      'setTimeout(()=>{},20000)})';
-    const report = await runConformance({
-      idp: idp(),
-      only: ['discovery-http-endpoints'],
-      adapter: commandAdapter({ command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(naive)}` }),
-    });
+    // A naive client: it takes whatever authorization endpoint discovery names, prints it (`print` makes the line
+    // from the URL `u`) and waits.
+    const naive = (print: string) =>
+      runConformance({
+        idp: idp(),
+        only: ['discovery-http-endpoints'],
+        adapter: commandAdapter({
+          command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(
+            'const e=process.env;fetch(e.MOCK_IDP_ISSUER+"/.well-known/openid-configuration").then(r=>r.json())' +
+              '.then(d=>{const u=d.authorization_endpoint+"?response_type=code&redirect_uri="+' +
+              'encodeURIComponent(e.MOCK_IDP_REDIRECT_URI)+"&client_id="+encodeURIComponent(e.MOCK_IDP_CLIENT_ID);' +
+              `console.log(${print});setTimeout(()=>{},20000)})`,
+          )}`,
+        }),
+      });
+    const report = await naive('u');
     expect(report.results[0]).toMatchObject({ verdict: 'warn', outcome: { ok: false, code: 'left-issuer' } });
     expect(report.results[0]!.reason).toMatch(
       /^followed it: it sent the browser to authorize at http:\/\/attacker\.example/,
     );
+    // The same request in a sentence, its client_id last: "Open (URL)." is still the command's own.
+    const sentence = await naive('"Open ("+u+")."');
+    expect(sentence.results[0]).toMatchObject({ verdict: 'warn', outcome: { ok: false, code: 'left-issuer' } });
     // The reference client refuses the document before sending anyone anywhere.
     const strict = await runConformance({
       idp: idp(),
@@ -466,7 +474,7 @@ describe('the command adapter', () => {
       adapter: referenceClientAdapter(),
     });
     expect(strict.results[0]).toMatchObject({ verdict: 'pass', outcome: { ok: false, code: 'insecure_endpoint' } });
-  }, 30_000);
+  }, 60_000);
 
   it("fails a Node client that sends the kit's browser to the plain-http endpoint, whatever it reports", async () => {
     // Its own page redirects to whatever authorization endpoint discovery named, as a web app's login route does.
