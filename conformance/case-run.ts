@@ -95,13 +95,18 @@ export interface CaseRun {
   shownFlaw?: string;
 }
 
-function withTimeout(promise: Promise<ClientOutcome>, ms: number): Promise<ClientOutcome> {
+function withTimeout(
+  promise: Promise<ClientOutcome>,
+  ms: number,
+  why: () => string | undefined,
+): Promise<ClientOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ClientOutcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms` }),
-      ms,
-    );
+    timer = setTimeout(() => {
+      const hint = why();
+      const message = `the client did not finish within ${ms} ms${hint ? ` (${hint})` : ''}`;
+      resolve({ ok: false, code: 'timeout', message });
+    }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -129,6 +134,7 @@ function perform(
         message: error.message,
       })),
     timeoutMs,
+    () => (action === 'login' ? adapter.unfinished?.(context) : undefined),
   );
 }
 

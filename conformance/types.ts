@@ -453,6 +453,11 @@ export interface ClientAdapter {
    */
   backchannelLogout?(context: CaseContext, logoutToken: string): Promise<ClientOutcome>;
   /**
+   * Asked when a login did not finish in time: what the adapter saw that may say why ("it showed no authorization
+   * URL"), added to the timeout's reason. Only the adapter knows, since the client never answered.
+   */
+  unfinished?(context: CaseContext): string | undefined;
+  /**
    * Called when a case is over: drop what was kept for this clientId. With a fixed client (RunOptions.client),
    * whose client_id every case shares, it is called once, when the run is over.
    */

@@ -139,8 +139,12 @@ interface Login {
   abandon(message: string): void;
   /** Ends the login early: the command sent the browser to authorize somewhere other than the issuer. */
   leave(message: string): void;
-  /** Something the browser could not do; part of the reason only if the command then fails. */
+  /** Something the browser could not do; part of the reason only if the command then fails or hangs. */
   note(message: string): void;
+  /** What the kit's browser did last for this login, for the reason of one that did not finish in time. */
+  progress: 'nothing opened' | 'at the issuer' | 'redirect delivered';
+  /** The first note(). */
+  browserNote?: string;
 }
 
 /** Keeps the last `limit` characters: what a chatty command said last is what matters. */
@@ -181,6 +185,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       if (left) login.leave(`${left.message}; the kit's browser stops there`);
       return;
     }
+    login.progress = 'at the issuer';
     try {
       const stop = await login.browser.navigate(href, {
         until: (url) => url.origin !== idpOrigin,
@@ -202,6 +207,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           : {},
       );
       await callback.arrayBuffer();
+      login.progress = 'redirect delivered';
     } catch (error) {
       // A command that got its callback may close its listener before answering: its exit code says more.
       login.note(`the browser could not deliver the redirect: ${(error as Error).message}`);
@@ -267,7 +273,6 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       });
       let abandoned: string | undefined;
       let left: string | undefined;
-      let browserNote: string | undefined;
       const login: Login = {
         context,
         child,
@@ -282,8 +287,9 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           killGroup(child, 'SIGTERM');
         },
         note(message) {
-          browserNote ??= message;
+          login.browserNote ??= message;
         },
+        progress: 'nothing opened',
       };
       logins.set(context.clientId, login);
       inboxes.set(token, login);
@@ -338,11 +344,21 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         return {
           ok: false,
           code: signal ? `signal-${signal}` : `exit-${code}`,
-          message: `${how}${said ? `: ${said}` : ''}${browserNote ? ` (${browserNote})` : ''}`,
+          message: `${how}${said ? `: ${said}` : ''}${login.browserNote ? ` (${login.browserNote})` : ''}`,
         };
       } finally {
         inboxes.delete(token);
       }
+    },
+    unfinished(context) {
+      const login = logins.get(context.clientId);
+      if (!login) return undefined;
+      if (login.browserNote) return login.browserNote;
+      if (login.progress === 'nothing opened')
+        return 'it showed no authorization request at the issuer: none on stdout or stderr, none handed to $BROWSER';
+      if (login.progress === 'redirect delivered')
+        return "the kit's browser delivered the redirect to its loopback listener, and it did not exit";
+      return undefined;
     },
     release(context) {
       // A command still waiting for its callback (the case timed out) is not left behind.

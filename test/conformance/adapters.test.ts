@@ -585,9 +585,36 @@ describe('the command adapter', () => {
       adapter: commandAdapter({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }),
     });
     expect(hanging.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
+    expect(hanging.results[0]!.reason).toMatch(/\(it showed no authorization request at the issuer: none on stdout/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await expect.poll(() => running(pid), { timeout: 3000 }).toBe(false);
   });
+
+  it('says why a command that never finished did not: its redirect was delivered, or it showed no URL', async () => {
+    // Its listener takes the callback, then the command waits forever.
+    const deaf =
+      'const h=require("node:http"),e=process.env;const s=h.createServer((q,r)=>r.end("ok")).listen(0,"127.0.0.1",' +
+      '()=>console.log(e.MOCK_IDP_ISSUER+"/auth?response_type=code&scope=openid&client_id="+e.MOCK_IDP_CLIENT_ID+' +
+      '"&redirect_uri="+encodeURIComponent("http://127.0.0.1:"+s.address().port+"/callback")))';
+    const reasons = [];
+    for (const command of [
+      `${JSON.stringify(process.execPath)} -e ${JSON.stringify(deaf)}`,
+      '"$BROWSER" "no"; sleep 30',
+    ]) {
+      const report = await runConformance({
+        idp: idp(),
+        only: ['happy-path'],
+        timeoutMs: 3_000,
+        adapter: commandAdapter({ command }),
+      });
+      expect(report.results[0]).toMatchObject({ verdict: 'fail', outcome: { ok: false, code: 'timeout' } });
+      reasons.push(report.results[0]!.reason);
+    }
+    expect(reasons[0]).toMatch(
+      /\(the kit's browser delivered the redirect to its loopback listener, and it did not exit\)/,
+    );
+    expect(reasons[1]).toMatch(/\(it handed the browser "no", which is no URL\)/);
+  }, 30_000);
 });
 
 describe('judging on the request log', () => {
