@@ -23,6 +23,7 @@ import type {
   ConformanceCase,
   FixedClient,
 } from './types.js';
+import { waitingHint } from './waiting.js';
 
 /** The scenario of a valid login on an issuer instance of its own. */
 const NO_FAULT = 'no-fault';
@@ -103,9 +104,15 @@ function withTimeout(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ClientOutcome>((resolve) => {
     timer = setTimeout(() => {
-      const hint = why();
-      const message = `the client did not finish within ${ms} ms${hint ? ` (${hint})` : ''}`;
-      resolve({ ok: false, code: 'timeout', message });
+      // An adapter's own hook: whatever it does, the timeout still settles the action.
+      let hint: unknown;
+      try {
+        hint = why();
+      } catch (error) {
+        hint = `unfinished() threw: ${(error as Error).message}`;
+      }
+      const because = typeof hint === 'string' && hint ? ` (${hint})` : '';
+      resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms${because}` });
     }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -134,7 +141,7 @@ function perform(
         message: error.message,
       })),
     timeoutMs,
-    () => (action === 'login' ? adapter.unfinished?.(context) : undefined),
+    () => (action === 'login' ? adapter.unfinished?.(context) : undefined) ?? waitingHint(context.userAgent),
   );
 }
 

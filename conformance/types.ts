@@ -453,8 +453,8 @@ export interface ClientAdapter {
    */
   backchannelLogout?(context: CaseContext, logoutToken: string): Promise<ClientOutcome>;
   /**
-   * Asked when a login did not finish in time: what the adapter saw that may say why ("it showed no authorization
-   * URL"), added to the timeout's reason. Only the adapter knows, since the client never answered.
+   * Asked when a login did not finish in time: what the adapter saw that may say why ("the callback never came"),
+   * added to the timeout's reason, since the client itself never answered. Synchronous: the timeout does not wait.
    */
   unfinished?(context: CaseContext): string | undefined;
   /**

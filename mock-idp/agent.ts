@@ -106,9 +106,19 @@ export interface NavigateResult {
 export class UserAgent {
   readonly jar = new CookieJar();
   readonly #fetch: typeof fetch;
+  /** Requests sent and not yet answered, oldest first. */
+  readonly #inFlight: { label: string }[] = [];
 
   constructor(options: { fetch?: typeof fetch } = {}) {
     this.#fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /**
+   * The oldest request this agent sent that has not been answered yet, as `GET <url>`: where a login that never
+   * finished is stuck.
+   */
+  waitingFor(): string | undefined {
+    return this.#inFlight[0]?.label;
   }
 
   /** One request with this agent's cookies; redirects are not followed. */
@@ -117,7 +127,14 @@ export class UserAgent {
     const headers = new Headers(init.headers);
     const cookie = await this.jar.getCookieString(target.href);
     if (cookie) headers.set('cookie', cookie);
-    const response = await this.#fetch(target, { ...init, headers, redirect: 'manual' });
+    const sent = { label: `${init.method ?? 'GET'} ${target.href}` };
+    this.#inFlight.push(sent);
+    let response: Response;
+    try {
+      response = await this.#fetch(target, { ...init, headers, redirect: 'manual' });
+    } finally {
+      this.#inFlight.splice(this.#inFlight.indexOf(sent), 1);
+    }
     for (const setCookie of response.headers.getSetCookie()) {
       await this.jar.setCookie(setCookie, target.href, { ignoreError: true });
     }

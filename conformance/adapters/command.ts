@@ -141,10 +141,28 @@ interface Login {
   leave(message: string): void;
   /** Something the browser could not do; part of the reason only if the command then fails or hangs. */
   note(message: string): void;
-  /** What the kit's browser did last for this login, for the reason of one that did not finish in time. */
-  progress: 'nothing opened' | 'at the issuer' | 'redirect delivered';
-  /** The first note(). */
+  /**
+   * How far the kit's browser got, and what the command showed that it did not follow: the reason of a login that
+   * did not finish in time says so, since the command itself never said anything.
+   */
+  progress: 'nothing opened' | 'at the issuer' | { redirectSentTo: string } | { redirectDeliveredTo: string };
   browserNote?: string;
+  /** The first authorization request the command showed that was not the case's: another issuer, another client. */
+  notFollowed?: string;
+}
+
+/** What the kit saw of a login that never finished, for its reason. */
+function whyUnfinished(login: Login): string | undefined {
+  if (login.browserNote) return login.browserNote;
+  const { progress } = login;
+  if (progress === 'nothing opened')
+    return login.notFollowed
+      ? `it showed no authorization request for this case at its issuer, only ${login.notFollowed.slice(0, 200)}`
+      : 'it showed no authorization request at the issuer: none on stdout or stderr, none handed to $BROWSER';
+  if (progress === 'at the issuer') return undefined;
+  if ('redirectSentTo' in progress)
+    return `the kit's browser sent the redirect to ${progress.redirectSentTo} and got no answer`;
+  return `the kit's browser delivered the redirect to ${progress.redirectDeliveredTo}, and it did not exit`;
 }
 
 /** Keeps the last `limit` characters: what a chatty command said last is what matters. */
@@ -164,7 +182,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
   // The command never sees a third party's parameters: the cases would pass on what it was never shown.
   if (options.capabilities?.includes('third-party-login'))
     throw new TypeError('commandAdapter: a command has no login initiation endpoint (third-party-login)');
-  const logins = new Map<string, Login>();
+  // Every login of a client still to release, the last one last: a case may log in more than once.
+  const logins = new Map<string, Login[]>();
   const inboxes = new Map<string, Login>();
   let inbox: Promise<{ server: Server; url: string }> | undefined;
 
@@ -183,6 +202,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       // and the command would wait for a callback that never comes. Any other page elsewhere is not the login's.
       const left = offIssuerAuthorization(target, login.context);
       if (left) login.leave(`${left.message}; the kit's browser stops there`);
+      else login.notFollowed ??= href;
       return;
     }
     login.progress = 'at the issuer';
@@ -200,6 +220,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         login.abandon(`the login stopped at the identity provider (${stop.response.status}): ${page}`);
         return;
       }
+      login.progress = { redirectSentTo: stop.url.origin };
       const callback = await login.browser.request(
         stop.url,
         stop.form
@@ -207,7 +228,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           : {},
       );
       await callback.arrayBuffer();
-      login.progress = 'redirect delivered';
+      login.progress = { redirectDeliveredTo: stop.url.origin };
     } catch (error) {
       // A command that got its callback may close its listener before answering: its exit code says more.
       login.note(`the browser could not deliver the redirect: ${(error as Error).message}`);
@@ -273,6 +294,11 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       });
       let abandoned: string | undefined;
       let left: string | undefined;
+      // Resolved when the kit stops the login itself: its verdict stands even if the command ignores SIGTERM.
+      let stopped!: () => void;
+      const stoppedByKit = new Promise<void>((resolve) => {
+        stopped = resolve;
+      });
       const login: Login = {
         context,
         child,
@@ -281,17 +307,19 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         abandon(message) {
           abandoned ??= message;
           killGroup(child, 'SIGTERM');
+          stopped();
         },
         leave(message) {
           left ??= message;
           killGroup(child, 'SIGTERM');
+          stopped();
         },
         note(message) {
           login.browserNote ??= message;
         },
         progress: 'nothing opened',
       };
-      logins.set(context.clientId, login);
+      logins.set(context.clientId, [...(logins.get(context.clientId) ?? []), login]);
       inboxes.set(token, login);
 
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
@@ -304,6 +332,7 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           if (!/[?&](response_type|request_uri|request)=/.test(href)) continue;
           // At another origin, open() takes only the command's own request (discovery named an endpoint there).
           if (href.startsWith(issuerPrefix) || !href.startsWith(`${issuerOrigin}/`)) void open(login, href, 'printed');
+          else login.notFollowed ??= href;
         }
       };
       // Whole lines, since a URL may arrive split across two chunks; a last line without its
@@ -331,10 +360,13 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       });
 
       try {
-        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-          child.once('error', () => resolve([127, null]));
-          child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-        });
+        const [code, signal] = await Promise.race([
+          new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+            child.once('error', () => resolve([127, null]));
+            child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+          }),
+          stoppedByKit.then((): [null, 'SIGTERM'] => [null, 'SIGTERM']),
+        ]);
         // Abandoned only at a page of mock-idp's own: it refused the command's request, so no fault reached it.
         if (abandoned !== undefined) return { ok: false, code: 'abandoned', refusedByIdp: true, message: abandoned };
         if (left !== undefined) return { ok: false, code: 'left-issuer', message: left };
@@ -351,19 +383,12 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       }
     },
     unfinished(context) {
-      const login = logins.get(context.clientId);
-      if (!login) return undefined;
-      if (login.browserNote) return login.browserNote;
-      if (login.progress === 'nothing opened')
-        return 'it showed no authorization request at the issuer: none on stdout or stderr, none handed to $BROWSER';
-      if (login.progress === 'redirect delivered')
-        return "the kit's browser delivered the redirect to its loopback listener, and it did not exit";
-      return undefined;
+      const login = logins.get(context.clientId)?.at(-1);
+      return login && whyUnfinished(login);
     },
     release(context) {
-      // A command still waiting for its callback (the case timed out) is not left behind.
-      const login = logins.get(context.clientId);
-      if (login) killGroup(login.child, 'SIGKILL');
+      // A command still waiting for its callback (the case timed out) is not left behind, nor an earlier login's.
+      for (const login of logins.get(context.clientId) ?? []) killGroup(login.child, 'SIGKILL');
       logins.delete(context.clientId);
     },
   };

@@ -1,15 +1,20 @@
-/** http(s) URLs as a command prints them: up to whitespace, a quote or an angle bracket. */
-const URL_IN_TEXT = /https?:\/\/[^\s"'<>]+/g;
+/** http(s) URLs as a command prints them: up to whitespace, a quote, a backtick or an angle bracket. */
+const URL_IN_TEXT = /https?:\/\/[^\s"'`<>]+/g;
+/** Terminal colours and styles (SGR): a coloured URL carries them at both ends. */
+const ANSI_STYLE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const SENTENCE_END = '.,;:!?';
 const CLOSING = { ')': '(', ']': '[', '}': '{' } as const;
 
 /**
  * The URLs in one line of a command's output, read as a terminal's linkifier reads them: "Open (URL)." ends the URL
  * before its closing bracket and full stop, and an HTML-escaped `&amp;` is an `&`. Otherwise the last parameter,
- * often the client_id, would carry the punctuation, and the command's own request would not be recognized.
+ * often the client_id, would carry the punctuation, and the command's own request would not be recognized. A last
+ * parameter that really ends so (an unsigned request object's final dot) loses it: the rule needs only its name.
  */
 export function urlsIn(line: string): string[] {
-  return [...line.matchAll(URL_IN_TEXT)].map(([match]) => trimTrailingPunctuation(match.replaceAll('&amp;', '&')));
+  return [...line.replace(ANSI_STYLE, '').matchAll(URL_IN_TEXT)].map(([match]) =>
+    trimTrailingPunctuation(match.replaceAll('&amp;', '&')),
+  );
 }
 
 function trimTrailingPunctuation(href: string): string {

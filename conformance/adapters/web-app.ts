@@ -2,6 +2,7 @@ import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import { PAGE_LIMIT } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
+import { waitingHint } from '../waiting.js';
 import { readLoginForm } from './login-form.js';
 import { loginRestartWatch } from './login-restart.js';
 import { offIssuerAuthorization } from './off-issuer.js';
@@ -237,6 +238,8 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   // signed in. A case holds its client from its login to its sign-out (a fixed client runs one case at a time).
   const browsers = new Map<string, UserAgent>();
   const browserKey = (context: CaseContext) => context.clientId;
+  // Each client's login in progress, for the reason of one that never finished.
+  const logins = new Map<string, UserAgent>();
   const logoutPath = options.logoutPath;
   const logout =
     logoutPath === undefined
@@ -329,18 +332,17 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   return {
     name: options.name ?? `web app at ${base.origin}`,
     ...(backchannelLogout ? { backchannelLogout } : {}),
-    ...(logout
-      ? {
-          logout,
-          release(context: CaseContext) {
-            browsers.delete(browserKey(context));
-          },
-        }
-      : {}),
+    ...(logout ? { logout } : {}),
+    unfinished: (context) => waitingHint(logins.get(browserKey(context))),
+    release(context: CaseContext) {
+      browsers.delete(browserKey(context));
+      logins.delete(browserKey(context));
+    },
     capabilities: ['web', 'persistent', ...(options.initiateLoginPath ? (['third-party-login'] as const) : [])],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
       const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});
+      logins.set(browserKey(context), browser);
       if (logout) browsers.set(browserKey(context), browser);
       const idpOrigin = new URL(context.issuer).origin;
       const initiatePath = context.thirdPartyLogin ? options.initiateLoginPath : undefined;

@@ -17,6 +17,12 @@ describe("the URLs in a command's output", () => {
     expect(urlsIn(`<a href=${request.replace('&', '&amp;')}>log in</a>`)).toEqual([request]);
   });
 
+  it('come without the colours a terminal program wraps them in, and end at a backtick', () => {
+    const esc = String.fromCharCode(27);
+    expect(urlsIn(`Open ${esc}[4m${esc}[36m${request}${esc}[39m${esc}[24m to log in`)).toEqual([request]);
+    expect(urlsIn(`run \`${request}\``)).toEqual([request]);
+  });
+
   it('are each found on a line with several, quoted or not', () => {
     expect(urlsIn(`issuer "http://127.0.0.1:9400/generic", login at ${request}`)).toEqual([
       'http://127.0.0.1:9400/generic',
