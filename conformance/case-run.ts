@@ -96,23 +96,30 @@ export interface CaseRun {
   shownFlaw?: string;
 }
 
-function withTimeout(
-  promise: Promise<ClientOutcome>,
-  ms: number,
-  why: () => string | undefined,
-): Promise<ClientOutcome> {
+/**
+ * What the adapter saw of a login that ran out of time, else the page the case's browser still waits for. The
+ * adapter's hook is the user's code: whatever it does (throws, answers no string), the timeout still settles.
+ */
+function whyUnfinished(adapter: ClientAdapter, action: Action, context: CaseContext): string | undefined {
+  let seen: unknown;
+  try {
+    seen = action === 'login' ? adapter.unfinished?.(context) : undefined;
+  } catch (error) {
+    return `unfinished() threw: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return typeof seen === 'string' && seen ? seen : waitingHint(context.userAgent);
+}
+
+function withTimeout(promise: Promise<ClientOutcome>, ms: number, why: () => string | undefined) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ClientOutcome>((resolve) => {
     timer = setTimeout(() => {
-      // An adapter's own hook: whatever it does, the timeout still settles the action.
-      let hint: unknown;
-      try {
-        hint = why();
-      } catch (error) {
-        hint = `unfinished() threw: ${(error as Error).message}`;
-      }
-      const because = typeof hint === 'string' && hint ? ` (${hint})` : '';
-      resolve({ ok: false, code: 'timeout', message: `the client did not finish within ${ms} ms${because}` });
+      const hint = why();
+      resolve({
+        ok: false,
+        code: 'timeout',
+        message: `the client did not finish within ${ms} ms${hint ? ` (${hint})` : ''}`,
+      });
     }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -141,7 +148,7 @@ function perform(
         message: error.message,
       })),
     timeoutMs,
-    () => (action === 'login' ? adapter.unfinished?.(context) : undefined) ?? waitingHint(context.userAgent),
+    () => whyUnfinished(adapter, action, context),
   );
 }
 

@@ -114,8 +114,8 @@ export class UserAgent {
   }
 
   /**
-   * The oldest request this agent sent that has not been answered yet, as `GET <url>`: where a login that never
-   * finished is stuck.
+   * The oldest request this agent sent that has not been answered yet (its status and headers), as `<METHOD> <url>`:
+   * where a login that never finished is stuck.
    */
   waitingFor(): string | undefined {
     return this.#inFlight[0]?.label;

@@ -5,8 +5,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserAgent } from '../../mock-idp/helpers.js';
 import type { Capability, CaseContext, ClientAdapter, ClientDefaults, ClientOutcome } from '../types.js';
+import { waitingHint } from '../waiting.js';
 import { offIssuerAuthorization } from './off-issuer.js';
 import { urlsIn } from './printed-urls.js';
 
@@ -142,14 +144,20 @@ interface Login {
   /** Something the browser could not do; part of the reason only if the command then fails or hangs. */
   note(message: string): void;
   /**
-   * How far the kit's browser got, and what the command showed that it did not follow: the reason of a login that
-   * did not finish in time says so, since the command itself never said anything.
+   * How far the kit's browser got: the reason of a login that did not finish in time says so, since the command
+   * itself never said anything.
    */
   progress: 'nothing opened' | 'at the issuer' | { redirectSentTo: string } | { redirectDeliveredTo: string };
+  /** The first note, the likeliest cause of what followed. */
   browserNote?: string;
   /** The first authorization request the command showed that was not the case's: another issuer, another client. */
   notFollowed?: string;
+  /** Its outcome is settled: what the command does after that is not followed. */
+  judged?: boolean;
 }
+
+/** How long a command the kit stopped (SIGTERM) may take to clean up before its verdict is given without it. */
+const STOP_GRACE_MS = 1_000;
 
 /** What the kit saw of a login that never finished, for its reason. */
 function whyUnfinished(login: Login): string | undefined {
@@ -159,7 +167,7 @@ function whyUnfinished(login: Login): string | undefined {
     return login.notFollowed
       ? `it showed no authorization request for this case at its issuer, only ${login.notFollowed.slice(0, 200)}`
       : 'it showed no authorization request at the issuer: none on stdout or stderr, none handed to $BROWSER';
-  if (progress === 'at the issuer') return undefined;
+  if (progress === 'at the issuer') return waitingHint(login.browser);
   if ('redirectSentTo' in progress)
     return `the kit's browser sent the redirect to ${progress.redirectSentTo} and got no answer`;
   return `the kit's browser delivered the redirect to ${progress.redirectDeliveredTo}, and it did not exit`;
@@ -189,7 +197,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
 
   /** `via`: how the command showed the URL, for the note when it is none. */
   async function open(login: Login, href: string, via: 'printed' | 'handed the browser'): Promise<void> {
-    if (login.opened.has(href)) return;
+    // A command judged already (one deaf to SIGTERM may still print) must not act in a later case's name.
+    if (login.judged || login.opened.has(href)) return;
     login.opened.add(href);
     const idpOrigin = new URL(login.context.issuer).origin;
     if (!URL.canParse(href)) {
@@ -319,13 +328,21 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         },
         progress: 'nothing opened',
       };
-      logins.set(context.clientId, [...(logins.get(context.clientId) ?? []), login]);
+      // Logins that are over hold their output and browser: only those still running wait for release().
+      const running = (logins.get(context.clientId) ?? []).filter(
+        (earlier) => earlier.child.exitCode === null && earlier.child.signalCode === null,
+      );
+      logins.set(context.clientId, [...running, login]);
       inboxes.set(token, login);
 
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
       const issuerOrigin = new URL(context.issuer).origin;
       let stdout = '';
       let stderr = '';
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+        child.once('error', () => resolve([127, null]));
+        child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+      });
       const scan = (line: string) => {
         for (const href of urlsIn(line)) {
           // Only the authorization request: a command may print its issuer and other URLs too.
@@ -361,11 +378,10 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
 
       try {
         const [code, signal] = await Promise.race([
-          new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-            child.once('error', () => resolve([127, null]));
-            child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
-          }),
-          stoppedByKit.then((): [null, 'SIGTERM'] => [null, 'SIGTERM']),
+          exited,
+          // A command stopped by the kit gets a moment to clean up, then its verdict (abandoned or left) stands
+          // whether it exited or not: the signal here is never read, since those two are judged first.
+          stoppedByKit.then(() => Promise.race([exited, sleep(STOP_GRACE_MS).then(() => [null, 'SIGTERM'] as const)])),
         ]);
         // Abandoned only at a page of mock-idp's own: it refused the command's request, so no fault reached it.
         if (abandoned !== undefined) return { ok: false, code: 'abandoned', refusedByIdp: true, message: abandoned };
@@ -379,7 +395,10 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
           message: `${how}${said ? `: ${said}` : ''}${login.browserNote ? ` (${login.browserNote})` : ''}`,
         };
       } finally {
+        login.judged = true;
         inboxes.delete(token);
+        // Still running after the grace: no later case meets it.
+        if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
       }
     },
     unfinished(context) {

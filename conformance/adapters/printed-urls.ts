@@ -1,7 +1,8 @@
-/** http(s) URLs as a command prints them: up to whitespace, a quote, a backtick or an angle bracket. */
-const URL_IN_TEXT = /https?:\/\/[^\s"'`<>]+/g;
-/** Terminal colours and styles (SGR): a coloured URL carries them at both ends. */
-const ANSI_STYLE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+/**
+ * http(s) URLs as a command prints them: up to whitespace, a quote, a backtick, an angle bracket or a control
+ * character, which starts the terminal codes (colours, erase-line, OSC 8 hyperlinks) a coloured URL ends with.
+ */
+const URL_IN_TEXT = /https?:\/\/[^\s"'`<>\p{Cc}]+/gu;
 const SENTENCE_END = '.,;:!?';
 const CLOSING = { ')': '(', ']': '[', '}': '{' } as const;
 
@@ -12,9 +13,7 @@ const CLOSING = { ')': '(', ']': '[', '}': '{' } as const;
  * parameter that really ends so (an unsigned request object's final dot) loses it: the rule needs only its name.
  */
 export function urlsIn(line: string): string[] {
-  return [...line.replace(ANSI_STYLE, '').matchAll(URL_IN_TEXT)].map(([match]) =>
-    trimTrailingPunctuation(match.replaceAll('&amp;', '&')),
-  );
+  return [...line.matchAll(URL_IN_TEXT)].map(([match]) => trimTrailingPunctuation(match.replaceAll('&amp;', '&')));
 }
 
 function trimTrailingPunctuation(href: string): string {

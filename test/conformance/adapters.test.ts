@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -445,6 +445,27 @@ describe('the web app adapter (black box)', () => {
     });
     expect(own.results[0]!.reason).toMatch(`(the browser was still waiting for the answer to GET ${url}/start)`);
   });
+
+  it("settles a timed-out login whatever the adapter's own unfinished() does", async () => {
+    const stuck = (unfinished: () => unknown) =>
+      runConformance({
+        idp: idp(),
+        only: ['happy-path'],
+        timeoutMs: 500,
+        adapter: {
+          name: 'stuck',
+          run: () => new Promise<ClientOutcome>(() => {}),
+          unfinished: unfinished as () => string | undefined,
+        },
+      });
+    const threw = await stuck(() => {
+      throw new Error('boom');
+    });
+    expect(threw.results[0]!.reason).toMatch(/did not finish within 500 ms \(unfinished\(\) threw: boom\)/);
+    // Not a string (an async hook): no hint rather than "[object Promise]".
+    const promised = await stuck(async () => 'too late');
+    expect(promised.results[0]!.reason).toMatch(/did not finish within 500 ms$/);
+  });
 });
 
 const COMMAND_CASES = [
@@ -644,7 +665,10 @@ describe('the command adapter', () => {
     expect(await timedOut(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(deaf)}`, 8_000)).toMatch(
       /\(the kit's browser delivered the redirect to http:\/\/127\.0\.0\.1:\d+, and it did not exit\)/,
     );
-    expect(await timedOut('"$BROWSER" "no"; sleep 30')).toMatch(/\(it handed the browser "no", which is no URL\)/);
+    // The stand-in $BROWSER is a Node process too.
+    expect(await timedOut('"$BROWSER" "no"; sleep 30', 6_000)).toMatch(
+      /\(it handed the browser "no", which is no URL\)/,
+    );
     // A request at the issuer's host but not under its path: another issuer's.
     expect(
       await timedOut(
@@ -654,6 +678,19 @@ describe('the command adapter', () => {
   }, 60_000);
 
   it('judges a command it stopped at once, even one deaf to SIGTERM, and names a printed non-URL', async () => {
+    // One that cleans up on SIGTERM gets the moment it needs.
+    const cleanedUp = join(mkdtempSync(join(tmpdir(), 'mock-idp-test-')), 'cleaned-up');
+    const tidy = await runConformance({
+      idp: idp(),
+      only: ['happy-path'],
+      adapter: commandAdapter({
+        command:
+          `trap 'sleep 0.2; touch ${cleanedUp}; exit 1' TERM; ` +
+          'echo "http://127.0.0.2:9/authorize?response_type=code&client_id=$MOCK_IDP_CLIENT_ID"; sleep 30 & wait',
+      }),
+    });
+    expect(tidy.results[0]).toMatchObject({ outcome: { ok: false, code: 'left-issuer' } });
+    expect(existsSync(cleanedUp)).toBe(true);
     // A request object by value (RFC 9101) at another host: the command's own authorization request, off the issuer.
     const stubborn = await runConformance({
       idp: idp(),

@@ -17,9 +17,12 @@ describe("the URLs in a command's output", () => {
     expect(urlsIn(`<a href=${request.replace('&', '&amp;')}>log in</a>`)).toEqual([request]);
   });
 
-  it('come without the colours a terminal program wraps them in, and end at a backtick', () => {
+  it('come without the terminal codes a program wraps them in, and end at a backtick', () => {
     const esc = String.fromCharCode(27);
     expect(urlsIn(`Open ${esc}[4m${esc}[36m${request}${esc}[39m${esc}[24m to log in`)).toEqual([request]);
+    expect(urlsIn(`${request}${esc}[K`)).toEqual([request]);
+    // An OSC 8 hyperlink: the URL, then the text shown for it.
+    expect(urlsIn(`${esc}]8;;${request}${esc}\\Open the login page${esc}]8;;${esc}\\`)).toEqual([request]);
     expect(urlsIn(`run \`${request}\``)).toEqual([request]);
   });
 
