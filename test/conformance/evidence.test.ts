@@ -3,6 +3,7 @@ import {
   csrfProtected,
   firstShownOf,
   injectionProtected,
+  jwksRefetchLimited,
   noHeaderKeyUrlFetched,
   noUnknownTokenTypeUse,
   noUserinfoAfterToken,
@@ -45,6 +46,20 @@ describe('evidence read from the request log', () => {
     ).toBeUndefined();
     expect(used(request(2, { route: 'discovery' }))).toBeUndefined();
     expect(noUnknownTokenTypeUse([request(2, { route: 'userinfo' }), token], context)).toBeUndefined();
+  });
+
+  it('fails a client that refetches the JWKS per unknown kid, not one whose refetch arrived a little early', () => {
+    const fetches = (...ms: number[]) =>
+      ms.map((at, i) => request(i + 1, { route: 'jwks', status: 200, time: new Date(at).toISOString() }));
+    const allowance = { ...context, jwksRefetchIntervalMs: 2_000 } as typeof context;
+    // One refetch per token: every login brings a JWKS request at once.
+    expect(jwksRefetchLimited(fetches(0, 40, 80), allowance)).toBe(
+      'fetched the JWKS 3 times for the same unknown kid, 1 of them within 2000 ms of the one before',
+    );
+    expect(jwksRefetchLimited(fetches(0, 40, 1_000), allowance)).toMatch(/1 of them within 2000 ms/);
+    // It waited its 2 s, but the refetch before reached the issuer 300 ms late on a loaded machine.
+    expect(jwksRefetchLimited(fetches(0, 340, 2_040), allowance)).toBeUndefined();
+    expect(jwksRefetchLimited(fetches(0, 40, 2_100), allowance)).toBeUndefined();
   });
 
   it("fails a client that fetched the key a token's header pointed at, even when it then refused the token", () => {
