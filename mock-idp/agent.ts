@@ -107,7 +107,7 @@ export class UserAgent {
   readonly jar = new CookieJar();
   readonly #fetch: typeof fetch;
   /** Requests sent and not yet answered, oldest first. */
-  readonly #inFlight: { label: string }[] = [];
+  readonly #inFlight: { method: string; url: URL }[] = [];
 
   constructor(options: { fetch?: typeof fetch } = {}) {
     this.#fetch = options.fetch ?? globalThis.fetch;
@@ -118,7 +118,8 @@ export class UserAgent {
    * where a login that never finished is stuck.
    */
   waitingFor(): string | undefined {
-    return this.#inFlight[0]?.label;
+    const oldest = this.#inFlight[0];
+    return oldest && `${oldest.method} ${oldest.url.href}`;
   }
 
   /** One request with this agent's cookies; redirects are not followed. */
@@ -127,7 +128,7 @@ export class UserAgent {
     const headers = new Headers(init.headers);
     const cookie = await this.jar.getCookieString(target.href);
     if (cookie) headers.set('cookie', cookie);
-    const sent = { label: `${init.method ?? 'GET'} ${target.href}` };
+    const sent = { method: init.method ?? 'GET', url: target };
     this.#inFlight.push(sent);
     let response: Response;
     try {

@@ -97,8 +97,12 @@ function claimsFrom(stdout: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined || !running(child)) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -160,7 +164,7 @@ interface Login {
 const STOP_GRACE_MS = 1_000;
 
 /** What the kit saw of a login that never finished, for its reason. */
-function whyUnfinished(login: Login): string | undefined {
+function unfinishedReason(login: Login): string | undefined {
   if (login.browserNote) return login.browserNote;
   const { progress } = login;
   if (progress === 'nothing opened')
@@ -308,6 +312,10 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
       const stoppedByKit = new Promise<void>((resolve) => {
         stopped = resolve;
       });
+      const stop = () => {
+        killGroup(child, 'SIGTERM');
+        stopped();
+      };
       const login: Login = {
         context,
         child,
@@ -315,13 +323,11 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         opened: new Set(),
         abandon(message) {
           abandoned ??= message;
-          killGroup(child, 'SIGTERM');
-          stopped();
+          stop();
         },
         leave(message) {
           left ??= message;
-          killGroup(child, 'SIGTERM');
-          stopped();
+          stop();
         },
         note(message) {
           login.browserNote ??= message;
@@ -329,10 +335,8 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         progress: 'nothing opened',
       };
       // Logins that are over hold their output and browser: only those still running wait for release().
-      const running = (logins.get(context.clientId) ?? []).filter(
-        (earlier) => earlier.child.exitCode === null && earlier.child.signalCode === null,
-      );
-      logins.set(context.clientId, [...running, login]);
+      const earlier = (logins.get(context.clientId) ?? []).filter((other) => running(other.child));
+      logins.set(context.clientId, [...earlier, login]);
       inboxes.set(token, login);
 
       const issuerPrefix = context.issuer.replace(/\/?$/, '/');
@@ -398,12 +402,12 @@ export function commandAdapter(options: CommandAdapterOptions): ClientAdapter {
         login.judged = true;
         inboxes.delete(token);
         // Still running after the grace: no later case meets it.
-        if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+        killGroup(child, 'SIGKILL');
       }
     },
     unfinished(context) {
       const login = logins.get(context.clientId)?.at(-1);
-      return login && whyUnfinished(login);
+      return login && unfinishedReason(login);
     },
     release(context) {
       // A command still waiting for its callback (the case timed out) is not left behind, nor an earlier login's.

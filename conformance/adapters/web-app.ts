@@ -238,8 +238,6 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
   // signed in. A case holds its client from its login to its sign-out (a fixed client runs one case at a time).
   const browsers = new Map<string, UserAgent>();
   const browserKey = (context: CaseContext) => context.clientId;
-  // Each client's login in progress, for the reason of one that never finished.
-  const logins = new Map<string, UserAgent>();
   const logoutPath = options.logoutPath;
   const logout =
     logoutPath === undefined
@@ -333,17 +331,16 @@ export function webAppAdapter(options: WebAppAdapterOptions): ClientAdapter {
     name: options.name ?? `web app at ${base.origin}`,
     ...(backchannelLogout ? { backchannelLogout } : {}),
     ...(logout ? { logout } : {}),
-    unfinished: (context) => waitingHint(logins.get(browserKey(context))),
+    // The login in progress is the last one's browser: the page it waits for says why it never finished.
+    unfinished: (context) => waitingHint(browsers.get(browserKey(context))),
     release(context: CaseContext) {
       browsers.delete(browserKey(context));
-      logins.delete(browserKey(context));
     },
     capabilities: ['web', 'persistent', ...(options.initiateLoginPath ? (['third-party-login'] as const) : [])],
     async run(context): Promise<ClientOutcome> {
       // A fresh browser for each login: the app's session from an earlier login must not vouch for this one.
       const browser = new UserAgent(options.fetch ? { fetch: options.fetch } : {});
-      logins.set(browserKey(context), browser);
-      if (logout) browsers.set(browserKey(context), browser);
+      browsers.set(browserKey(context), browser);
       const idpOrigin = new URL(context.issuer).origin;
       const initiatePath = context.thirdPartyLogin ? options.initiateLoginPath : undefined;
       const login = new URL(initiatePath ?? options.loginPath ?? '/login', base);
