@@ -7,6 +7,7 @@
 
 export { type CommandAdapterOptions, commandAdapter, NATIVE_CLIENT } from './adapters/command.js';
 export { type ReferenceClientAdapterOptions, referenceClientAdapter } from './adapters/reference-client.js';
+export { type SpaAdapterOptions, type SpaBrowserOptions, spaAdapter } from './adapters/spa.js';
 export { type WebAppAdapterOptions, type WebAppSuccessRule, webAppAdapter } from './adapters/web-app.js';
 export { cases } from './cases/index.js';
 export { catalogListing, progressLine, type SummaryOptions, summaryTable } from './console.js';

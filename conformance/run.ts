@@ -226,31 +226,31 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const baseline = catalog.find((c) => c.id === BASELINE)!;
   const baselineIndex = selected.indexOf(baseline);
   const hiddenSkip = skipReason(baseline, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults);
-  const baselineRun =
-    baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await play(baseline);
-  if (baselineIndex !== -1) report(baselineIndex, baselineRun!);
-  const order = selected.map((_, index) => index).filter((index) => index !== baselineIndex);
-  // Rotations next, so that their waits overlap the other cases; for a fixed client, the first rotation before
-  // any case has shown it an unknown kid, so that it needs no wait.
-  // Before them, a fixed client's single-key case: it needs the issuer's JWKS as the client first saw it.
-  const rank = (c: ConformanceCase) =>
-    c.armedAs?.onlyIf && caseOptions.armIssuerCases ? 2 : c.rotationStep !== undefined ? 1 : 0;
-  order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
-  // A case whose acceptance shows what selected cases' premises need runs unreported when not selected itself, as the
-  // baseline does: a run of the userinfo cases alone judges them as the whole catalog would.
-  const needed = new Set(selected.flatMap((c) => c.premises ?? []));
-  const showing = catalog.filter(
-    (c) =>
-      // Not verifies-signatures: a fetch of the keys shows it as well, and its premise names the case to run with.
-      [c.acceptanceShows, c.rejectionShows].some(
-        (shown) => shown !== undefined && shown !== 'verifies-signatures' && needed.has(shown),
-      ) &&
-      !selected.includes(c) &&
-      !skipReason(c, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults),
-  );
+  let baselineRun: CaseRun | undefined;
   const unreported: { testCase: ConformanceCase; run: CaseRun }[] = [];
-  // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
   try {
+    baselineRun = baselineIndex !== -1 ? await runOne(baselineIndex) : hiddenSkip ? undefined : await play(baseline);
+    if (baselineIndex !== -1) report(baselineIndex, baselineRun!);
+    const order = selected.map((_, index) => index).filter((index) => index !== baselineIndex);
+    // Rotations next, so that their waits overlap the other cases; for a fixed client, the first rotation before
+    // any case has shown it an unknown kid, so that it needs no wait.
+    // Before them, a fixed client's single-key case: it needs the issuer's JWKS as the client first saw it.
+    const rank = (c: ConformanceCase) =>
+      c.armedAs?.onlyIf && caseOptions.armIssuerCases ? 2 : c.rotationStep !== undefined ? 1 : 0;
+    order.sort((a, b) => rank(selected[b]!) - rank(selected[a]!));
+    // A case whose acceptance shows what selected cases' premises need runs unreported when not selected itself, as the
+    // baseline does: a run of the userinfo cases alone judges them as the whole catalog would.
+    const needed = new Set(selected.flatMap((c) => c.premises ?? []));
+    const showing = catalog.filter(
+      (c) =>
+        // Not verifies-signatures: a fetch of the keys shows it as well, and its premise names the case to run with.
+        [c.acceptanceShows, c.rejectionShows].some(
+          (shown) => shown !== undefined && shown !== 'verifies-signatures' && needed.has(shown),
+        ) &&
+        !selected.includes(c) &&
+        !skipReason(c, facts, capabilities, options.client?.clientId, caseOptions.clientDefaults),
+    );
+    // Every case queues for a slot now, in this order; a rotation gives its slot back while it waits.
     await Promise.all([
       ...order.map(async (index) => report(index, await runOne(index))),
       ...showing.map(async (testCase) => unreported.push({ testCase, run: await play(testCase) })),
@@ -258,6 +258,8 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   } finally {
     // Also when a case threw: the adapter's hold on the fixed client (a command still running, say) is let go.
     await releaseFixedClient?.();
+    // Every case is over: what the adapter holds for the whole run (a browser) can go.
+    await options.adapter.close?.();
   }
   const results = settleRunWide(selected, runs, baselineRun, unreported);
   const summary = summarize(results);

@@ -20,6 +20,18 @@ export function sessionClaim(outcome: ClientOutcome | undefined, name: string): 
   return [claims?.[name], nested?.[name]].find((v): v is string => typeof v === 'string');
 }
 
+/** A session shown as JSON: its claims when the text is a JSON object, else nothing. */
+export function claimsOf(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** As much of a page as the kit reads: enough for what a person reads first, and parsing is superlinear in nesting. */
 export const PAGE_LIMIT = 64 * 1024;
 

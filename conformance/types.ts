@@ -462,6 +462,8 @@ export interface ClientAdapter {
    * whose client_id every case shares, it is called once, when the run is over.
    */
   release?(context: CaseContext): void | Promise<void>;
+  /** Called once when the run is over, however it ended: let go of what the adapter holds for it (a browser). */
+  close?(): void | Promise<void>;
 }
 
 /**

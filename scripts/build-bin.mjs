@@ -29,6 +29,8 @@ const common = {
   keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  // The spa adapter's browser driver: the user's own install, loaded only when that adapter runs.
+  external: ['playwright-core'],
   // import() of an on-demand library becomes require(): Node 20 runs the bundle through vm.Script, where
   // import() has no loader, and require() also skips starting Node's ES module loader.
   supported: { 'dynamic-import': false },

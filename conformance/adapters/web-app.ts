@@ -1,6 +1,6 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
-import { PAGE_LIMIT } from '../session-claims.js';
+import { claimsOf, PAGE_LIMIT } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 import { waitingHint } from '../waiting.js';
 import { readLoginForm } from './login-form.js';
@@ -97,15 +97,7 @@ function ruleMiss(rule: WebAppSuccessRule, status: number, url: URL, page: strin
 }
 
 function claimsFrom(response: Response, body: string): Record<string, unknown> | undefined {
-  if (!(response.headers.get('content-type') ?? '').includes('json')) return undefined;
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return (response.headers.get('content-type') ?? '').includes('json') ? claimsOf(body) : undefined;
 }
 
 /** What the who-am-I page shows of the session: its claims as JSON, else the page itself. */

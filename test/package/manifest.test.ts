@@ -59,13 +59,21 @@ describe('the npm package', () => {
     expect(mod).toBeTypeOf('object');
   });
 
-  it('accepts vitest 4 or 5 and msw 2.10+ or 3 as optional peers', () => {
+  it('accepts vitest 4 or 5, msw 2.10+ or 3, and playwright-core for the spa adapter as optional peers', () => {
     const full = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<
       string,
       Record<string, unknown>
     >;
-    expect(full.peerDependencies).toEqual({ msw: '^2.10.0 || ^3.0.0', vitest: '^4.0.0 || ^5.0.0' });
-    expect(full.peerDependenciesMeta).toEqual({ msw: { optional: true }, vitest: { optional: true } });
+    expect(full.peerDependencies).toEqual({
+      msw: '^2.10.0 || ^3.0.0',
+      'playwright-core': '>=1.40.0',
+      vitest: '^4.0.0 || ^5.0.0',
+    });
+    expect(full.peerDependenciesMeta).toEqual({
+      msw: { optional: true },
+      'playwright-core': { optional: true },
+      vitest: { optional: true },
+    });
   });
 
   it('says where it comes from, under the MIT license it ships', () => {

@@ -1,0 +1,120 @@
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import {
+  type ClientAdapter,
+  type ConformanceReport,
+  runConformance,
+  type SpaAdapterOptions,
+  spaAdapter,
+} from '../../conformance/index.js';
+import { type SpaFlavor, startTestSpa } from '../../fixtures/apps/spa/server.js';
+import { BROWSER_TIMEOUTS, CHROMIUM } from '../helpers/browser.js';
+import { useIdp } from '../helpers/idp.js';
+
+vi.setConfig(BROWSER_TIMEOUTS);
+
+const idp = useIdp({ profiles: ['generic'] });
+const CLIENT_ID = 'spa-under-test';
+const SELECTORS = { signIn: '#sign-in', session: '#session', failure: '#error' } as const;
+
+const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
+
+/** One of the test single-page apps, judged in Chromium on these cases, registered as a public client with PKCE. */
+async function judgeSpa(
+  flavor: SpaFlavor,
+  only: string[],
+  adapter: Partial<SpaAdapterOptions> = {},
+): Promise<ConformanceReport> {
+  const app = await startTestSpa({ issuer: idp().issuers.generic!, clientId: CLIENT_ID, flavor });
+  onTestFinished(() => app.close());
+  return runConformance({
+    idp: idp(),
+    only,
+    adapter: spaAdapter({ url: app.url, ...SELECTORS, browser: { executablePath: CHROMIUM }, ...adapter }),
+    client: { clientId: CLIENT_ID, tokenEndpointAuthMethod: 'none', redirectUris: [`${app.url}/callback`] },
+  });
+}
+
+describe('the spa adapter judges a single-page app in a real Chromium', () => {
+  it('gives oidc-client-ts 3 the verdicts its code calls for', async () => {
+    const report = await judgeSpa('oidc-client-ts', [
+      'happy-path',
+      'state-altered',
+      'id-token-sub-missing',
+      'userinfo-sub-mismatch',
+      'id-token-aud-wrong',
+      'id-token-iss-wrong',
+      'id-token-signature-corrupt',
+      'id-token-nonce-wrong',
+      'open-redirect-return-to',
+    ]);
+    expect(verdicts(report)).toEqual({
+      'happy-path': 'pass',
+      // ResponseValidator: "No matching state found in storage", "ID Token is missing a subject claim", and "subject
+      // from UserInfo response does not match subject in ID Token" (loadUserInfo).
+      'state-altered': 'pass',
+      'id-token-sub-missing': 'pass',
+      'userinfo-sub-mismatch': 'pass',
+      // _validateIdTokenAttributes reads the ID token with JwtUtils.decode and checks sub and nonce only: no iss, no
+      // aud (OIDC Core 3.1.3.7 steps 2 and 3 are MUSTs), no signature (step 6 lets the code flow rely on TLS).
+      'id-token-aud-wrong': 'fail',
+      'id-token-iss-wrong': 'fail',
+      'id-token-signature-corrupt': 'warn',
+      // signinRedirect sends no nonce in the code flow: PKCE protects the code.
+      'id-token-nonce-wrong': 'skip',
+      'open-redirect-return-to': 'pass',
+    });
+    const rejected = report.results.find((r) => r.id === 'state-altered')!;
+    expect(rejected.reason).toContain('No matching state found in storage');
+  });
+
+  it("catches a hand-written app's flaws in the browser, a redirect after the session shows included", async () => {
+    const report = await judgeSpa('careless', [
+      'happy-path',
+      'state-altered',
+      'id-token-sub-missing',
+      'error-description-escaped',
+      'open-redirect-return-to',
+    ]);
+    expect(verdicts(report)).toEqual({
+      'happy-path': 'pass',
+      // It never checks state; its PKCE is the CSRF protection RFC 9700 2.1 accepts, so a SHOULD.
+      'state-altered': 'warn',
+      'id-token-sub-missing': 'fail',
+      'error-description-escaped': 'fail',
+      // It goes to return_to 150 ms after showing the session: the kit waits for the app to be quiet.
+      'open-redirect-return-to': 'fail',
+    });
+    const redirected = report.results.find((r) => r.id === 'open-redirect-return-to')!;
+    expect(redirected.reason).toContain('https://attacker.example/landing');
+  });
+
+  it('never passes a case it could not run: no Chromium, or no sign-in button', async () => {
+    const cases = ['happy-path', 'state-altered', 'id-token-aud-wrong'];
+    const noBrowser = await judgeSpa('oidc-client-ts', cases, {
+      browser: { executablePath: '/nonexistent/chromium' },
+    });
+    expect(verdicts(noBrowser)).toEqual(Object.fromEntries(cases.map((id) => [id, 'not-delivered'])));
+    expect(noBrowser.results[0]!.reason).toContain('/nonexistent/chromium');
+    const noButton = await judgeSpa('oidc-client-ts', cases, { signIn: '#no-such-button' });
+    expect(verdicts(noButton)).toEqual(Object.fromEntries(cases.map((id) => [id, 'not-delivered'])));
+    expect(noButton.results[0]!.reason).toContain('#no-such-button');
+  });
+});
+
+describe('the runner', () => {
+  it("closes the adapter once the run is over, even when a case's client throws", async () => {
+    const closed: string[] = [];
+    const adapter: ClientAdapter = {
+      name: 'throws',
+      run: async () => {
+        throw new Error('boom');
+      },
+      close: () => {
+        closed.push('closed');
+      },
+    };
+    const report = await runConformance({ idp: idp(), only: ['happy-path', 'state-altered'], adapter });
+    expect(report.results).toHaveLength(2);
+    expect(closed).toEqual(['closed']);
+  });
+});
