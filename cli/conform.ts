@@ -11,6 +11,7 @@ import {
   progressLine,
   type ReportLinks,
   runConformance,
+  spaAdapter,
   summaryTable,
   type TokenEndpointAuthMethod,
   toHtml,
@@ -23,7 +24,7 @@ import { loginProfileNames, profileNames } from '../mock-idp/profiles/index.js';
 
 /** The options of `mock-idp conform`, as commander parsed them. */
 export interface ConformOptions {
-  adapter: 'web' | 'command';
+  adapter: 'web' | 'spa' | 'command';
   url?: string;
   login: string;
   /** Press a sign-in form on the login page: its CSS selector, or true for the page's only POST form. */
@@ -44,6 +45,14 @@ export interface ConformOptions {
   redirectUri?: string;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   command?: string;
+  /** spa: the sign-in button to click, what shows only when signed in, and the app's error message (CSS selectors). */
+  signIn?: string;
+  session?: string;
+  failure?: string;
+  /** spa: how long the app must be quiet before it is judged, in ms. */
+  settle?: number;
+  /** spa: the Chromium binary. */
+  chromium?: string;
   profile: string;
   cases?: string[];
   concurrency?: number;
@@ -82,9 +91,47 @@ const WRITERS: Record<string, (report: ConformanceReport, links: ReportLinks) =>
   '.html': toHtml,
 };
 
+/** The options only one adapter takes, by their camelCase names. */
+const ADAPTER_OPTIONS = {
+  web: [
+    'loginForm',
+    'whoami',
+    'clientSecret',
+    'successStatus',
+    'successText',
+    'successUrl',
+    'backchannelLogout',
+    'logout',
+    'logoutMethod',
+    'postLogoutRedirectUri',
+    'initiateLogin',
+  ],
+  spa: ['signIn', 'session', 'failure', 'settle', 'chromium'],
+  // A client the kit reaches through a browser, a web app's or a single-page app's.
+  browser: ['url', 'clientId', 'redirectUri', 'tokenEndpointAuthMethod'],
+} as const satisfies Record<string, readonly (keyof ConformOptions)[]>;
+
+/** Options given that the adapter does not take: a usage error naming them and who takes them. */
+function refuseOthers(options: ConformOptions, groups: readonly (keyof typeof ADAPTER_OPTIONS)[], forWhom: string) {
+  const given = groups.flatMap((group) => ADAPTER_OPTIONS[group]).filter((o) => options[o] !== undefined);
+  if (given.length)
+    throw new UsageError(
+      `--${given.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: only for ${forWhom}`,
+    );
+}
+
 function checkUsage(options: ConformOptions): void {
-  if (options.adapter === 'web') {
+  if (options.adapter === 'spa') {
+    if (!options.url) throw new UsageError("--adapter spa needs --url, the app's page that starts a login");
+    if (!options.session)
+      throw new UsageError('--adapter spa needs --session, a CSS selector the app shows only when signed in');
+    if (options.command) throw new UsageError('--command is for --adapter command');
+    refuseOthers(options, ['web'], '--adapter web');
+    httpUrl('--url', options.url);
+    httpUrl('--redirect-uri', options.redirectUri);
+  } else if (options.adapter === 'web') {
     if (!options.url) throw new UsageError("--adapter web needs --url, the app's base URL");
+    refuseOthers(options, ['spa'], '--adapter spa');
     if (!options.clientId && (options.clientSecret !== undefined || options.tokenEndpointAuthMethod)) {
       throw new UsageError(
         '--client-secret and --token-endpoint-auth-method describe your --client-id: give it too ' +
@@ -105,29 +152,9 @@ function checkUsage(options: ConformOptions): void {
       httpUrl('--success-url', options.successUrl);
   } else {
     if (!options.command) throw new UsageError('--adapter command needs --command, the command line that logs in');
-    const webOnly = (
-      [
-        'url',
-        'loginForm',
-        'whoami',
-        'clientId',
-        'clientSecret',
-        'redirectUri',
-        'successStatus',
-        'successText',
-        'successUrl',
-        'backchannelLogout',
-        'logout',
-        'logoutMethod',
-        'postLogoutRedirectUri',
-        'initiateLogin',
-      ] as const
-    ).filter((o) => options[o] !== undefined);
-    if (webOnly.length)
-      throw new UsageError(
-        `--${webOnly.map((o) => o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')}: ` +
-          `only for --adapter web`,
-      );
+    refuseOthers(options, ['browser'], '--adapter web or spa');
+    refuseOthers(options, ['web'], '--adapter web');
+    refuseOthers(options, ['spa'], '--adapter spa');
   }
   if (!profileNames().includes(options.profile))
     throw new UsageError(`unknown profile "${options.profile}" (profiles: ${loginProfileNames().join(', ')})`);
@@ -169,11 +196,15 @@ async function waitForApp(url: string, seconds: number): Promise<void> {
  * from fixtures/clients/<profile>.json): what an app is set up with after
  * `docker compose up`, so `--client-id` can be left out.
  */
-function defaultWebClient(clients: readonly ClientMetadata[]): ClientMetadata | undefined {
+function defaultWebClient(clients: readonly ClientMetadata[], publicClient = false): ClientMetadata | undefined {
   return clients.find(
     (c) =>
-      typeof c.client_secret === 'string' &&
-      ['client_secret_basic', 'client_secret_post'].includes(c.token_endpoint_auth_method ?? 'client_secret_basic') &&
+      (publicClient
+        ? c.token_endpoint_auth_method === 'none'
+        : typeof c.client_secret === 'string' &&
+          ['client_secret_basic', 'client_secret_post'].includes(
+            c.token_endpoint_auth_method ?? 'client_secret_basic',
+          )) &&
       c.application_type !== 'native' &&
       (c.grant_types ?? ['authorization_code']).includes('authorization_code') &&
       (c.redirect_uris ?? []).length > 0,
@@ -191,6 +222,22 @@ function adapterFor(
 ): { adapter: ClientAdapter; client?: FixedClient } {
   if (options.adapter === 'command') return { adapter: commandAdapter({ command: options.command! }) };
   const url = options.url!;
+  if (options.adapter === 'spa')
+    return {
+      adapter: spaAdapter({
+        url,
+        session: options.session!,
+        ...(options.signIn ? { signIn: options.signIn } : {}),
+        ...(options.failure ? { failure: options.failure } : {}),
+        ...(options.settle !== undefined ? { settleMs: options.settle } : {}),
+        ...(options.chromium ? { browser: { executablePath: options.chromium } } : {}),
+      }),
+      client: {
+        clientId: options.clientId!,
+        tokenEndpointAuthMethod: options.tokenEndpointAuthMethod ?? 'none',
+        redirectUris: [...new Set([options.redirectUri ?? new URL('/callback', url).href, ...alsoRedirectUris])],
+      },
+    };
   const success = {
     ...(options.successStatus !== undefined ? { status: options.successStatus } : {}),
     ...(options.successText !== undefined ? { text: options.successText } : {}),
@@ -243,11 +290,14 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
   try {
     const issuer = idp.issuers[options.profile]!;
     let assumed: ClientMetadata | undefined;
-    if (options.adapter === 'web' && !options.clientId) {
-      assumed = defaultWebClient(idp.issuer(options.profile).clients);
+    if (options.adapter !== 'command' && !options.clientId) {
+      // A single-page app is a public client; a web app keeps a secret.
+      const spa = options.adapter === 'spa';
+      assumed = defaultWebClient(idp.issuer(options.profile).clients, spa);
       if (!assumed)
         throw new UsageError(
-          `the ${options.profile} profile has no confidential web client to assume: give --client-id`,
+          `the ${options.profile} profile has no ${spa ? 'public' : 'confidential web'} client to assume: ` +
+            'give --client-id',
         );
     }
     const { adapter, client } = adapterFor(
@@ -255,7 +305,7 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
         ? {
             ...options,
             clientId: assumed.client_id,
-            clientSecret: String(assumed.client_secret),
+            ...(assumed.client_secret === undefined ? {} : { clientSecret: String(assumed.client_secret) }),
             tokenEndpointAuthMethod: (assumed.token_endpoint_auth_method ??
               'client_secret_basic') as TokenEndpointAuthMethod,
           }
@@ -265,8 +315,9 @@ export async function conform(options: ConformOptions, io: ConformIo = process):
     io.stderr.write(`mock-idp conform: ${adapter.name} against ${issuer}\n`);
     if (assumed) {
       io.stderr.write(
-        `  no --client-id: assuming the ${options.profile} profile's web client ` +
-          `${assumed.client_id} (secret ${String(assumed.client_secret)}, ` +
+        `  no --client-id: assuming the ${options.profile} profile's ${options.adapter === 'spa' ? 'public' : 'web'} ` +
+          `client ${assumed.client_id} (` +
+          `${assumed.client_secret === undefined ? '' : `secret ${String(assumed.client_secret)}, `}` +
           `${assumed.token_endpoint_auth_method ?? 'client_secret_basic'}), from ` +
           `fixtures/clients/${options.profile}.json\n`,
       );

@@ -151,10 +151,24 @@ program
   .addOption(
     new Option(
       '--adapter <kind>',
-      'how to drive the client: web (the kit is the browser) or command (the kit runs it)',
-    ).choices(['web', 'command']),
+      'how to drive the client: web (the kit is the browser), spa (a single-page app, in Chromium) or command ' +
+        '(the kit runs it)',
+    ).choices(['web', 'spa', 'command']),
   )
-  .option('--url <url>', "web: the app's base URL, e.g. http://127.0.0.1:3000")
+  .option(
+    '--url <url>',
+    "web: the app's base URL, e.g. http://127.0.0.1:3000; spa: the page that starts a login, e.g. " +
+      'http://127.0.0.1:5173/',
+  )
+  .option('--sign-in <selector>', 'spa: the sign-in button to click (a CSS selector); none if the page logs in itself')
+  .option('--session <selector>', 'spa: what the app shows only when signed in, e.g. #user (a CSS selector)')
+  .option('--failure <selector>', "spa: the app's error message (a CSS selector): a refusal is judged at once")
+  .addOption(
+    new Option('--settle <ms>', 'spa: how long the app must be quiet before it is judged (default 500)').argParser(
+      asArgument(parseMilliseconds),
+    ),
+  )
+  .option('--chromium <path>', "spa: the Chromium binary, e.g. /usr/bin/chromium (default: playwright-core's)")
   .option('--login <path>', 'web: the path that starts a login', '/login')
   .option(
     '--login-form [selector]',
@@ -272,6 +286,8 @@ Examples:
   $ mock-idp conform --adapter web --url http://127.0.0.1:3000 --login /login --whoami /me \\
       --client-id my-app --client-secret my-secret --report junit.xml --report conformance.md
   $ mock-idp conform --adapter web --url http://localhost:3000 --login /login --profile okta   # the app uses okta-web
+  $ mock-idp conform --adapter spa --url http://127.0.0.1:5173/ --sign-in '#login' --session '#user' \\
+      --chromium /usr/bin/chromium                        # the app uses generic-spa, a public client
   $ mock-idp conform --adapter command --command 'my-cli login --issuer {issuer} --client-id {client_id}'
   $ mock-idp conform --list`,
   )
@@ -316,6 +332,12 @@ function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || count < 1 || count > 64)
     throw new InvalidArgumentError('expected a whole number from 1 to 64');
   return count;
+}
+
+function parseMilliseconds(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 60_000)
+    throw new InvalidArgumentError('expected a whole number of milliseconds from 1 to 60000');
+  return Number(value);
 }
 
 function parseSecondsOrZero(value: string): number {

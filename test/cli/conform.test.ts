@@ -5,6 +5,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startExampleApp } from '../../client/examples/web-app.js';
 import { type CaseResult, type ConformanceReport, cases, summaryTable } from '../../conformance/index.js';
 import { startButtonWebApp } from '../../fixtures/apps/button-web-app.js';
+import { startTestSpa } from '../../fixtures/apps/spa/server.js';
+import { CHROMIUM } from '../helpers/browser.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/http.js';
 
@@ -425,6 +427,38 @@ describe('mock-idp conform', () => {
     expect(named.stdout).toMatch(/why: failed a valid flow: the app showed "Not Found" at \/search \(404\)/);
   }, 30_000);
 
+  it("tests a single-page app in Chromium with --adapter spa, the profile's public client assumed", async () => {
+    const port = await freePort();
+    const app = await startTestSpa({
+      issuer: `http://127.0.0.1:${port}/generic`,
+      clientId: 'generic-spa',
+      flavor: 'oidc-client-ts',
+    });
+    onTestFinished(() => app.close());
+    const result = await runCli(
+      conform({
+        adapter: 'spa',
+        url: `${app.url}/`,
+        'sign-in': '#sign-in',
+        session: '#session',
+        failure: '#error',
+        chromium: CHROMIUM,
+        port: String(port),
+        cases: 'happy-path,state-altered,id-token-aud-wrong',
+      }),
+    );
+    // oidc-client-ts checks state but not aud (see test/conformance/spa.test.ts): one MUST failed, exit 1.
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
+    expect(result.stderr).toContain(
+      "no --client-id: assuming the generic profile's public client generic-spa (none), from fixtures/clients/",
+    );
+    expect(result.stderr).toContain(`redirect URI ${app.url}/callback or http://127.0.0.1:3000/callback`);
+    expect(result.stdout).toMatch(/PASS\s+MUST\s+happy-path\s/);
+    // With PKCE, the state check is a SHOULD (RFC 9700 2.1).
+    expect(result.stdout).toMatch(/PASS\s+SHOULD\s+state-altered\s+RFC 6749 10.12.*No matching state/);
+    expect(result.stdout).toMatch(/FAIL\s+MUST\s+id-token-aud-wrong\s.*accepted a response it must reject/);
+  }, 60_000);
+
   it.each([
     [['conform'], /required option '--adapter <kind>'/],
     [['conform', '--adapter', 'web', '--client-id', 'x'], /--adapter web needs --url/],
@@ -480,6 +514,21 @@ describe('mock-idp conform', () => {
     [['conform', '--adapter', 'command', '--command', 'true', '--cases', 'happy-path,nope'], /unknown case\(s\): nope/],
     [['conform', '--adapter', 'command', '--command', 'true', '--profile', 'nope'], /unknown profile "nope"/],
     [['conform', '--adapter', 'telnet'], /argument 'telnet' is invalid/],
+    [['conform', '--adapter', 'spa', '--session', '#user'], /--adapter spa needs --url/],
+    [['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/'], /--adapter spa needs --session/],
+    [
+      ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--whoami', '/me'],
+      /--whoami: only for --adapter web/,
+    ],
+    [
+      ['conform', '--adapter', 'web', '--url', 'http://127.0.0.1:3000', '--session', '#u', '--chromium', '/x'],
+      /--session, --chromium: only for --adapter spa/,
+    ],
+    [['conform', '--adapter', 'command', '--command', 'true', '--sign-in', '#b'], /--sign-in: only for --adapter spa/],
+    [
+      ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--settle', 'soon'],
+      /whole number of milliseconds/,
+    ],
     [['conform', '--adapter', 'command', '--command', 'true', '--concurrency', '0'], /whole number from 1 to 64/],
   ])('exits 2 on a usage error: %j', async (args, message) => {
     const result = await runCli(args);
