@@ -125,6 +125,15 @@ function checkUsage(options: ConformOptions): void {
     if (!options.url) throw new UsageError("--adapter spa needs --url, the app's page that starts a login");
     if (!options.session)
       throw new UsageError('--adapter spa needs --session, a CSS selector the app shows only when signed in');
+    for (const option of ['signIn', 'failure'] as const)
+      if (options[option] === '')
+        throw new UsageError(`--${option === 'signIn' ? 'sign-in' : option} takes a CSS selector, not nothing`);
+    if (options.tokenEndpointAuthMethod !== undefined && options.tokenEndpointAuthMethod !== 'none')
+      throw new UsageError('--adapter spa tests a public client: its --token-endpoint-auth-method is none');
+    if (options.settle !== undefined && options.settle >= options.timeout * 1000)
+      throw new UsageError(
+        `--settle ${options.settle} leaves the app no time within --timeout ${options.timeout}: raise --timeout`,
+      );
     if (options.command) throw new UsageError('--command is for --adapter command');
     refuseOthers(options, ['web'], '--adapter web');
     httpUrl('--url', options.url);

@@ -145,7 +145,7 @@ addLoginCommand(program);
 program
   .command('conform')
   .description(
-    'test a client with the conformance kit: a web app (black box) or a command-line client, ' +
+    'test a client with the conformance kit: a web app or a single-page app (black box), or a command-line client, ' +
       'against every case of the catalog',
   )
   .addOption(
@@ -208,14 +208,15 @@ program
   )
   .option(
     '--client-id <id>',
-    "web: the client_id the app is configured with (default: the profile's web client, e.g. generic-basic)",
+    "web, spa: the client_id the app is configured with (default: the profile's web client, e.g. generic-basic; " +
+      'for spa its public client, e.g. generic-spa)',
   )
   .option('--client-secret <secret>', 'web: its client secret (omit for a public client)')
-  .option('--redirect-uri <uri>', 'web: its redirect URI (default: <url>/callback)')
+  .option('--redirect-uri <uri>', 'web, spa: its redirect URI (default: <url origin>/callback)')
   .addOption(
     new Option(
       '--token-endpoint-auth-method <method>',
-      'web: how the app authenticates (default: client_secret_basic with a secret, none without)',
+      'web: how the app authenticates (default: client_secret_basic with a secret, none without); spa: none',
     ).choices(['client_secret_basic', 'client_secret_post', 'none']),
   )
   .option(
@@ -272,7 +273,7 @@ program
       .argParser(parsePort),
   )
   .addOption(
-    new Option('--wait <seconds>', 'web: wait this long for the app to answer before starting')
+    new Option('--wait <seconds>', 'web, spa: wait this long for the app to answer before starting')
       .default(30)
       .argParser(parseSeconds),
   )
@@ -301,7 +302,15 @@ Examples:
       return;
     }
     if (!opts.adapter)
-      this.error("error: required option '--adapter <kind>' not specified (web or command)", { exitCode: 2 });
+      this.error("error: required option '--adapter <kind>' not specified (web, spa or command)", { exitCode: 2 });
+    // --login has a default, so only where it came from tells a --login given to another adapter.
+    if (opts.adapter !== 'web' && this.getOptionValueSource('login') === 'cli')
+      this.error(
+        `error: --login: only for --adapter web${
+          opts.adapter === 'spa' ? ' (spa: --url is the page that starts a login)' : ''
+        }`,
+        { exitCode: 2 },
+      );
     try {
       process.exitCode = await conform({ ...opts, adapter: opts.adapter });
     } catch (error) {
@@ -316,7 +325,7 @@ Examples:
   });
 
 type ConformCliOptions = Omit<import('./conform.js').ConformOptions, 'adapter'> & {
-  adapter?: 'web' | 'command';
+  adapter?: 'web' | 'spa' | 'command';
   list?: boolean;
 };
 

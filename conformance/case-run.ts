@@ -455,6 +455,7 @@ async function playCase(
     loginParams: testCase.loginParams,
     thirdPartyLogin: thirdPartyLoginRequest(testCase, issuer, issuerAccess(idp, issuerName), foreign),
     thirdPartyLoginMethod: testCase.thirdPartyLogin?.method,
+    timeoutMs: options.timeoutMs,
   };
   let isArmed = false;
   let rotatedEarly = false;

@@ -256,10 +256,13 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
       ...showing.map(async (testCase) => unreported.push({ testCase, run: await play(testCase) })),
     ]);
   } finally {
-    // Also when a case threw: the adapter's hold on the fixed client (a command still running, say) is let go.
-    await releaseFixedClient?.();
-    // Every case is over: what the adapter holds for the whole run (a browser) can go.
-    await options.adapter.close?.();
+    try {
+      // Also when a case threw: the adapter's hold on the fixed client (a command still running, say) is let go.
+      await releaseFixedClient?.();
+    } finally {
+      // Every case is over: what the adapter holds for the whole run (a browser) can go.
+      await options.adapter.close?.();
+    }
   }
   const results = settleRunWide(selected, runs, baselineRun, unreported);
   const summary = summarize(results);

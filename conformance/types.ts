@@ -386,6 +386,11 @@ export interface CaseContext {
   /** Which action of the case's script this is, from 0. */
   step: number;
   /**
+   * How long the kit waits for this action, in ms: past it, the action is judged timed out. An adapter that watches
+   * the client for its answer (the spa adapter) decides before then.
+   */
+  timeoutMs: number;
+  /**
    * A headless browser for this action (a cookie jar, redirects followed,
    * mock-idp's login done without a page): follow your authorization URL
    * with userAgent.navigate(url, { until: (u) => u.href.startsWith(redirectUri) }).

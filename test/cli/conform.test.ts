@@ -529,6 +529,32 @@ describe('mock-idp conform', () => {
       ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--settle', 'soon'],
       /whole number of milliseconds/,
     ],
+    [
+      ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--settle', '10000'],
+      /--settle 10000 leaves the app no time within --timeout 10/,
+    ],
+    [
+      ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--sign-in', ''],
+      /--sign-in takes a CSS selector/,
+    ],
+    [
+      [
+        'conform',
+        '--adapter',
+        'spa',
+        '--url',
+        'http://x/',
+        '--session',
+        '#u',
+        '--token-endpoint-auth-method',
+        'client_secret_post',
+      ],
+      /--adapter spa tests a public client/,
+    ],
+    [
+      ['conform', '--adapter', 'spa', '--url', 'http://127.0.0.1:5173/', '--session', '#u', '--login', '/login'],
+      /--login: only for --adapter web \(spa: --url is the page that starts a login\)/,
+    ],
     [['conform', '--adapter', 'command', '--command', 'true', '--concurrency', '0'], /whole number from 1 to 64/],
   ])('exits 2 on a usage error: %j', async (args, message) => {
     const result = await runCli(args);

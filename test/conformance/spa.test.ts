@@ -6,6 +6,7 @@ import {
   type SpaAdapterOptions,
   spaAdapter,
 } from '../../conformance/index.js';
+import type { SpaBehaviour } from '../../fixtures/apps/spa/page.js';
 import { type SpaFlavor, startTestSpa } from '../../fixtures/apps/spa/server.js';
 import { BROWSER_TIMEOUTS, CHROMIUM } from '../helpers/browser.js';
 import { useIdp } from '../helpers/idp.js';
@@ -18,19 +19,32 @@ const SELECTORS = { signIn: '#sign-in', session: '#session', failure: '#error' }
 
 const verdicts = (report: ConformanceReport) => Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
 
+/** How a test's adapter differs from the usual: `failure: null` for none. */
+type AdapterChanges = Omit<Partial<SpaAdapterOptions>, 'failure'> & { failure?: string | null };
+
 /** One of the test single-page apps, judged in Chromium on these cases, registered as a public client with PKCE. */
 async function judgeSpa(
   flavor: SpaFlavor,
   only: string[],
-  adapter: Partial<SpaAdapterOptions> = {},
+  { failure = SELECTORS.failure, ...adapter }: AdapterChanges = {},
+  behaviour: SpaBehaviour = {},
+  timeoutMs?: number,
 ): Promise<ConformanceReport> {
-  const app = await startTestSpa({ issuer: idp().issuers.generic!, clientId: CLIENT_ID, flavor });
+  const app = await startTestSpa({ issuer: idp().issuers.generic!, clientId: CLIENT_ID, flavor, ...behaviour });
   onTestFinished(() => app.close());
   return runConformance({
     idp: idp(),
     only,
-    adapter: spaAdapter({ url: app.url, ...SELECTORS, browser: { executablePath: CHROMIUM }, ...adapter }),
+    adapter: spaAdapter({
+      url: app.url,
+      signIn: SELECTORS.signIn,
+      session: SELECTORS.session,
+      ...(failure === null ? {} : { failure }),
+      browser: { executablePath: CHROMIUM },
+      ...adapter,
+    }),
     client: { clientId: CLIENT_ID, tokenEndpointAuthMethod: 'none', redirectUris: [`${app.url}/callback`] },
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
 }
 
@@ -86,6 +100,54 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
     });
     const redirected = report.results.find((r) => r.id === 'open-redirect-return-to')!;
     expect(redirected.reason).toContain('https://attacker.example/landing');
+  });
+
+  it('stops an app that answers a refused response by logging in again, where the issuer redirected it', async () => {
+    // The issuer's response comes by a redirect, which Playwright does not route: the kit sees it all the same.
+    const report = await judgeSpa(
+      'oidc-client-ts',
+      ['happy-path', 'state-altered', 'id-token-sub-missing'],
+      {},
+      {
+        retry: true,
+      },
+    );
+    expect(verdicts(report)).toEqual({ 'happy-path': 'pass', 'state-altered': 'pass', 'id-token-sub-missing': 'pass' });
+    for (const id of ['state-altered', 'id-token-sub-missing'])
+      expect(report.results.find((r) => r.id === id)!.reason).toContain(
+        "the app answered the identity provider's response at /callback by sending the browser to log in again",
+      );
+  });
+
+  it('judges an app once it has settled, however it gets there', async () => {
+    const cases = ['happy-path', 'id-token-aud-wrong'];
+    const signedIn = { 'happy-path': 'pass', 'id-token-aud-wrong': 'fail' };
+    // It keeps asking its server for news after the session shows: signed in all the same, never "no answer".
+    expect(verdicts(await judgeSpa('careless', cases, {}, { poll: true }))).toEqual(signedIn);
+    // It pauses with nothing in flight before the session shows: with an error selector, the kit waits for one of them.
+    expect(verdicts(await judgeSpa('careless', cases, {}, { pauseMs: 800 }))).toEqual(signedIn);
+    // An error element hidden in the page from the start is no refusal: the kit waits for what the app shows.
+    const hidden = await judgeSpa('careless', ['happy-path', 'state-altered'], {}, { hiddenError: true });
+    expect(verdicts(hidden)).toEqual({ 'happy-path': 'pass', 'state-altered': 'warn' });
+  });
+
+  it('calls an answer it cannot see "not delivered": a popup, a session selector that is wrong', async () => {
+    const cases = ['happy-path', 'id-token-sub-missing'];
+    const unseen = Object.fromEntries(cases.map((id) => [id, 'not-delivered']));
+    const popup = await judgeSpa('careless', cases, {}, { popup: true });
+    expect(verdicts(popup)).toEqual(unseen);
+    expect(popup.results[0]!.reason).toContain('the app opened a window of its own');
+    // Without an error selector, a refusal is the session's absence, which no login of this run has shown yet.
+    const unmatched = await judgeSpa('oidc-client-ts', cases, { session: '#nope', failure: null });
+    expect(verdicts(unmatched)).toEqual(unseen);
+    expect(unmatched.results[0]!.reason).toContain('no login of this run has shown #nope yet');
+    // With one, an app that shows neither by the login's deadline has not answered; its error is a refusal.
+    const neither = await judgeSpa('oidc-client-ts', cases, { session: '#nope' }, {}, 6_000);
+    expect(verdicts(neither)).toEqual({ 'happy-path': 'not-delivered', 'id-token-sub-missing': 'pass' });
+    expect(neither.results[0]!.reason).toMatch(/the app did not settle within \d+ ms: .*, neither #nope nor #error/);
+    const broken = await judgeSpa('careless', cases, { session: '#session[' });
+    expect(verdicts(broken)).toEqual(unseen);
+    expect(broken.results[0]!.reason).toContain('while parsing css selector "#session["');
   });
 
   it('never passes a case it could not run: no Chromium, or no sign-in button', async () => {

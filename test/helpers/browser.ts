@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../conformance/adapters/spa.js';
+import { CHROMIUM_FLAGS } from '../../conformance/adapters/spa-browser.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 

@@ -66,7 +66,7 @@ describe('the npm package', () => {
     >;
     expect(full.peerDependencies).toEqual({
       msw: '^2.10.0 || ^3.0.0',
-      'playwright-core': '>=1.40.0',
+      'playwright-core': '>=1.51.0',
       vitest: '^4.0.0 || ^5.0.0',
     });
     expect(full.peerDependenciesMeta).toEqual({
