@@ -1,10 +1,11 @@
 import type { Browser } from 'playwright-core';
 
-/** The Chromium the kit launches: a path, and flags beyond the headless ones it always passes. */
-export interface SpaBrowserOptions {
-  /** The Chromium (or Chrome) binary, e.g. /usr/bin/chromium; default: playwright-core's own lookup. */
+/**
+ * Which Chromium to launch, and with what more flags (the spa adapter's SpaBrowserOptions, declared there: a public
+ * type must not lead a user's type-check to this file, whose declarations need playwright-core's).
+ */
+interface LaunchChoice {
   executablePath?: string;
-  /** More command-line flags. */
   args?: readonly string[];
 }
 
@@ -23,7 +24,7 @@ export const CHROMIUM_FLAGS = [
  * One Chromium for a run, started at its first use. A browser that went away (it crashed, or was closed) is started
  * again at the next use, so one crash costs the cases it was in, not the rest of the run.
  */
-export function lazyChromium(options: SpaBrowserOptions | undefined) {
+export function lazyChromium(options: LaunchChoice | undefined) {
   let browser: Promise<Browser> | undefined;
   return {
     get(): Promise<Browser> {
@@ -44,7 +45,7 @@ export function lazyChromium(options: SpaBrowserOptions | undefined) {
   };
 }
 
-async function launch(options: SpaBrowserOptions | undefined): Promise<Browser> {
+async function launch(options: LaunchChoice | undefined): Promise<Browser> {
   let chromium: typeof import('playwright-core').chromium;
   try {
     ({ chromium } = await import('playwright-core'));

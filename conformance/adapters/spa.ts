@@ -1,10 +1,16 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { claimsOf } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
-import { lazyChromium, type SpaBrowserOptions } from './spa-browser.js';
+import { lazyChromium } from './spa-browser.js';
 import { type Ending, LoginWatch } from './spa-watch.js';
 
-export type { SpaBrowserOptions } from './spa-browser.js';
+/** The Chromium the kit launches: a path, and flags beyond the headless ones it always passes. */
+export interface SpaBrowserOptions {
+  /** The Chromium (or Chrome) binary, e.g. /usr/bin/chromium; default: playwright-core's own lookup. */
+  executablePath?: string;
+  /** More command-line flags. */
+  args?: readonly string[];
+}
 
 export interface SpaAdapterOptions {
   /** The app's page that starts a login, e.g. http://127.0.0.1:5173/; its origin is the app's. */
