@@ -130,9 +130,12 @@ function checkUsage(options: ConformOptions): void {
         throw new UsageError(`--${option === 'signIn' ? 'sign-in' : option} takes a CSS selector, not nothing`);
     if (options.tokenEndpointAuthMethod !== undefined && options.tokenEndpointAuthMethod !== 'none')
       throw new UsageError('--adapter spa tests a public client: its --token-endpoint-auth-method is none');
-    if (options.settle !== undefined && options.settle >= options.timeout * 1000)
+    // The adapter answers 2.5 s before the timeout (at the latest at half of it), so that it can say what it saw.
+    const answerBy = Math.max(options.timeout * 1000 - 2_500, options.timeout * 500);
+    if (options.settle !== undefined && options.settle * 2 >= answerBy)
       throw new UsageError(
-        `--settle ${options.settle} leaves the app no time within --timeout ${options.timeout}: raise --timeout`,
+        `--settle ${options.settle} leaves the app no time to log in within --timeout ${options.timeout}: ` +
+          'raise --timeout',
       );
     if (options.command) throw new UsageError('--command is for --adapter command');
     refuseOthers(options, ['web'], '--adapter web');

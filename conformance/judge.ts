@@ -236,6 +236,11 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // The kit could not start the action at all (a sign-out or login initiation path the app answered 4xx or lacks):
   // how the app would answer, unknown.
   if (!outcome.ok && outcome.code === 'action-refused') return notDelivered(refused ?? rejection(outcome));
+  // The kit's browser could not read the app's answer (its headers overflowed the browser's limit, the page crashed or
+  // never settled): what the app made of the case is unknown, unless the request log already shows it, and unknown is
+  // neither a pass nor a miss, whatever the case waits for.
+  if (!outcome.ok && outcome.code === 'unreadable' && !evidenceFailure)
+    return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
   const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
   if (call && !call.made(facts)) {
@@ -277,10 +282,6 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (!outcome.ok && outcome.code === 'valid-step-failed')
     return refused && !facts.delivery ? notDelivered(refused) : miss(outcome.message);
 
-  // The kit's browser could not read the app's answer (its headers overflowed the browser's limit): what the app made
-  // of the case is unknown, unless the request log already shows it, and unknown is neither a pass nor a miss.
-  if (!outcome.ok && outcome.code === 'unreadable' && !evidenceFailure)
-    return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
   // A code flow login ends with the code redeemed: a success without that is a claim the log does not back.
   const unredeemed = outcome.ok && testCase.expect !== 'reject' && !facts.redeemedCode && !facts.delivery;
   if (unredeemed) return miss('reported a login, but never redeemed the authorization code at the token endpoint');

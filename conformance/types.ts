@@ -389,7 +389,7 @@ export interface CaseContext {
    * How long the kit waits for this action, in ms: past it, the action is judged timed out. An adapter that watches
    * the client for its answer (the spa adapter) decides before then.
    */
-  timeoutMs: number;
+  timeoutMs?: number;
   /**
    * A headless browser for this action (a cookie jar, redirects followed,
    * mock-idp's login done without a page): follow your authorization URL

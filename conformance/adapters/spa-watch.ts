@@ -1,4 +1,4 @@
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import type { CaseContext, ClientOutcome } from '../types.js';
 import { loginRestartWatch } from './login-restart.js';
 import { offIssuerAuthorization } from './off-issuer.js';
@@ -11,13 +11,13 @@ const STREAMS = new Set(['eventsource', 'websocket']);
 export type Ending =
   /** The browser was stopped before a navigation the app must not make. */
   | 'stopped'
-  /** The issuer refused a request of the app's, and the browser is still on its error page. */
+  /** The issuer refused a request of the app's before the app got its answer, and the browser is still on its page. */
   | 'refused'
-  /** The app shows its error message. */
+  /** The app has shown its error message for the quiet time, quiet itself. */
   | 'failure'
-  /** The app has shown its signed-in element for the quiet time, with no navigation. */
+  /** The app has shown its signed-in element for the quiet time, with no navigation and nothing asked of the issuer. */
   | 'session'
-  /** The app is back from the issuer and quiet, showing neither. */
+  /** Without an error selector: the app is back from the issuer and quiet, showing no signed-in element. */
   | 'quiet'
   /** The time for the login is up, and the app never settled. */
   | 'deadline'
@@ -25,12 +25,20 @@ export type Ending =
   | 'lost';
 
 export interface WatchOptions {
-  /** The app's page; its origin is the app's, as is its redirect URI's. */
+  /** The app's page; its origin is the app's, as is the origin of any redirect URI it names. */
   start: URL;
   session: string;
   failure?: string | undefined;
   settleMs: number;
 }
+
+const originOf = (href: string) => {
+  try {
+    return new URL(href).origin;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * What one login's browser sees, from the page the kit opens to where the app ends: the navigations the app must not
@@ -41,14 +49,19 @@ export class LoginWatch {
   readonly page: Page;
   readonly #context: CaseContext;
   readonly #options: WatchOptions;
-  readonly #appOrigins: ReadonlySet<string>;
+  // The app's origins: its page's, and those of the redirect URIs its authorization requests name.
+  readonly #appOrigins: Set<string>;
+  readonly #issuerOrigin: string;
   readonly #issuerPrefix: string;
-  readonly #restart: ReturnType<typeof loginRestartWatch>;
+  #restart: ReturnType<typeof loginRestartWatch>;
   readonly inFlight = new Set<Request>();
   #lastActivity = Date.now();
   #navigatedAt = Date.now();
   #sessionSince: number | undefined;
+  #failureSince: number | undefined;
   visitedIssuer = false;
+  /** The browser came back to the app after the issuer: from now on the app's page is its answer. */
+  returned = false;
   /** The first navigation the kit stopped: to a foreign origin, an authorization request off the issuer, a restart. */
   stopped: { url: URL; outcome?: Extract<ClientOutcome, { ok: false }> } | undefined;
   /** The issuer's own error page, when it refused a request of the app's (status 4xx or 5xx). */
@@ -65,6 +78,7 @@ export class LoginWatch {
     this.#context = context;
     this.#options = options;
     this.#appOrigins = new Set([options.start.origin, new URL(context.redirectUri).origin]);
+    this.#issuerOrigin = new URL(context.issuer).origin;
     this.#issuerPrefix = `${context.issuer.replace(/\/$/, '')}/`;
     this.#restart = loginRestartWatch(options.start.origin, context.issuer, context.clientId);
   }
@@ -96,7 +110,8 @@ export class LoginWatch {
       const request = response.request();
       if (!this.#topLevel(request)) return;
       const url = new URL(response.url());
-      if (url.href.startsWith(this.#issuerPrefix) && response.status() >= 400)
+      // Only before the app had its answer: an issuer page it goes to later is no refusal of the login.
+      if (!this.returned && url.href.startsWith(this.#issuerPrefix) && response.status() >= 400)
         this.refusal ??= { url, status: response.status() };
       if (this.#appOrigins.has(url.origin)) this.appStatus = response.status();
     });
@@ -119,17 +134,42 @@ export class LoginWatch {
       this.lost ??= 'the app opened a window of its own; the spa adapter follows the main page only';
       void other.close().catch(() => undefined);
     });
-    // Every navigation the page starts itself is checked before the browser makes it.
-    await page.route('**/*', (route) =>
-      (this.#topLevel(route.request()) && this.#forbidden(route.request())
-        ? route.abort('blockedbyclient')
-        : route.continue()
-      ).catch(() => undefined),
-    );
+    // Every navigation, in any frame or window, is checked before the browser makes it.
+    await browserContext.route('**/*', (route) => this.#guard(route));
+  }
+
+  async #guard(route: Route): Promise<void> {
+    const request = route.request();
+    let blocked: boolean;
+    try {
+      blocked = this.#topLevel(request)
+        ? this.#forbidden(request)
+        : // A frame or a window of the app's: kept off foreign origins too, though not judged.
+          request.isNavigationRequest() && this.#foreign(request.url());
+    } catch (error) {
+      // A route handler that throws would take the kit's process down: the login is judged unknown instead.
+      this.lost ??= `the kit could not check a navigation to ${request.url()}: ${String(error)}`;
+      blocked = true;
+    }
+    // 'aborted' leaves the page where it was: what it showed is still there to judge.
+    await (blocked ? route.abort('aborted') : route.continue()).catch(() => undefined);
   }
 
   #topLevel(request: Request): boolean {
-    return request.isNavigationRequest() && request.frame() === this.page.mainFrame();
+    if (!request.isNavigationRequest()) return false;
+    try {
+      return request.frame() === this.page.mainFrame();
+    } catch {
+      // A window's first navigation comes before its frame exists (Playwright throws): another page's, not this one's.
+      return false;
+    }
+  }
+
+  #foreign(href: string): boolean {
+    const origin = originOf(href);
+    // about:blank, data: and the like load nothing from anywhere.
+    if (origin === undefined || origin === 'null') return false;
+    return !this.#appOrigins.has(origin) && origin !== this.#issuerOrigin;
   }
 
   /**
@@ -143,19 +183,29 @@ export class LoginWatch {
     const restarted = this.#restart.restarts(url, form);
     if (restarted) this.restartedAt = this.#restart.restartedAt;
     const offIssuer = offIssuerAuthorization(url, this.#context, 'the app');
-    const foreign = !this.#appOrigins.has(url.origin) && url.origin !== new URL(this.#context.issuer).origin;
-    if (offIssuer || restarted || foreign) {
+    if (offIssuer || restarted || this.#foreign(url.href)) {
       this.stopped ??= { url, ...(offIssuer ? { outcome: offIssuer } : {}) };
       return true;
     }
-    if (url.href.startsWith(this.#issuerPrefix)) this.visitedIssuer = true;
+    if (url.href.startsWith(this.#issuerPrefix)) {
+      this.visitedIssuer = true;
+      // The issuer sends its answer to the redirect URI the request names, one it has registered for the client.
+      const redirectUri = url.searchParams.get('redirect_uri');
+      const origin =
+        redirectUri && url.searchParams.get('client_id') === this.#context.clientId && originOf(redirectUri);
+      if (origin) this.#appOrigins.add(origin);
+    } else if (this.visitedIssuer && this.#appOrigins.has(url.origin)) {
+      this.returned = true;
+    }
     return false;
   }
 
   /** From now on: what the app did before (a silent login check when its page loaded) is not the login's answer. */
   restart(): void {
     this.visitedIssuer = false;
+    this.returned = false;
     this.refusal = undefined;
+    this.#restart = loginRestartWatch(this.#options.start.origin, this.#context.issuer, this.#context.clientId);
     this.#lastActivity = Date.now();
   }
 
@@ -164,10 +214,16 @@ export class LoginWatch {
     return (await this.page.locator(selector).filter({ visible: true }).count()) > 0;
   }
 
+  /** Whether the page shows a visible element this selector matches, with something written in it. */
+  async #says(selector: string): Promise<boolean> {
+    return (await this.page.locator(selector).filter({ visible: true, hasText: /\S/ }).count()) > 0;
+  }
+
   /**
-   * Waits until the app has answered: it shows its error, or it has shown its signed-in element for the quiet time
-   * with no navigation (what it does next, a userinfo check or a redirect, is part of its answer), or it is quiet
-   * showing neither (only without an error selector: with one, the app is taken at its word), or the time is up.
+   * Waits until the app has answered, once it is back from the issuer: it has shown its signed-in element for the
+   * quiet time, with no navigation and nothing asked of the issuer (what it does in that time, a userinfo check or a
+   * redirect, is part of its answer); or it has shown its error message for the quiet time, quiet itself; or, without
+   * an error selector, it is quiet showing neither. Or the time is up.
    */
   async settled(deadline: number): Promise<Ending> {
     const { session, failure, settleMs } = this.#options;
@@ -177,15 +233,21 @@ export class LoginWatch {
       const url = new URL(this.page.url());
       if (this.refusal && url.href.startsWith(this.#issuerPrefix)) return 'refused';
       const now = Date.now();
-      if (this.visitedIssuer && this.#appOrigins.has(url.origin)) {
-        if (failure !== undefined && (await this.shows(failure))) return 'failure';
+      if (this.returned && this.#appOrigins.has(url.origin)) {
+        const quietFor = this.inFlight.size === 0 ? now - this.#lastActivity : 0;
         if (await this.shows(session)) {
+          this.#failureSince = undefined;
           this.#sessionSince ??= now;
-          if (now - Math.max(this.#sessionSince, this.#navigatedAt) >= settleMs) return 'session';
+          const askingIssuer = [...this.inFlight].some((request) => originOf(request.url()) === this.#issuerOrigin);
+          if (!askingIssuer && now - Math.max(this.#sessionSince, this.#navigatedAt) >= settleMs) return 'session';
+        } else if (failure !== undefined && (await this.#says(failure))) {
+          this.#sessionSince = undefined;
+          this.#failureSince ??= now;
+          if (quietFor >= settleMs && now - this.#failureSince >= settleMs) return 'failure';
         } else {
           this.#sessionSince = undefined;
-          const quiet = this.inFlight.size === 0 && now - this.#lastActivity >= settleMs;
-          if (quiet && failure === undefined) return 'quiet';
+          this.#failureSince = undefined;
+          if (failure === undefined && quietFor >= settleMs) return 'quiet';
         }
       }
       if (now >= deadline) return 'deadline';

@@ -38,8 +38,18 @@ export interface SpaAdapterOptions {
 }
 
 const SNIPPET = 240;
-// Before the runner's own timeout, so that the adapter answers with what it saw.
+// Before the runner's own timeout, so that the adapter answers with what it saw; reading the page after it, a second.
 const DEADLINE_MARGIN_MS = 1_500;
+const READING_MS = 1_000;
+// CaseContext.timeoutMs for a context that does not say, the runner's default.
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** One login's browser: gone once the login is over, or abandoned when it timed out. */
+interface Login {
+  browserContext?: BrowserContext;
+  watch?: LoginWatch;
+  abandoned: boolean;
+}
 
 const briefly = (text: string) => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -81,6 +91,20 @@ async function content(page: Page): Promise<string> {
 /** An error's first line: Playwright's go on with the browser's whole log. */
 const firstLine = (error: unknown) => String(error instanceof Error ? error.message : error).split('\n')[0];
 
+/** The promise's value, or undefined when it has none by this time. */
+async function raceTo<T>(until: number, promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, until - Date.now()));
+  });
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What the kit cannot judge: the app's answer is unknown, which is never a pass. */
 const unknown = (message: string, finalUrl?: string): ClientOutcome => ({
   ok: false,
@@ -104,15 +128,18 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
   const settleMs = options.settleMs ?? 500;
   const chromium = lazyChromium(options.browser);
   // The login in progress of each client: a fixed client runs one case at a time.
-  const logins = new Map<string, { browserContext: BrowserContext; watch?: LoginWatch }>();
-  // Without an error selector, "not signed in" is read from the session element's absence, which proves a refusal
-  // only once a login of the run has shown that element: a selector that matches nothing would read as refusals.
-  let sessionShownInRun = false;
+  const logins = new Map<string, Login>();
+  // Without an error selector, "not signed in" is read from the session element's absence, which proves a refusal only
+  // when the run's first login, its valid one (the runner plays it first, alone), ended showing that element: a
+  // selector that matches nothing, or an app that goes quiet before it answers, would read as refusals.
+  let firstLogin: 'signed-in' | 'not-signed-in' | undefined;
 
   const endLogin = async (clientId: string) => {
     const login = logins.get(clientId);
     logins.delete(clientId);
-    await login?.browserContext.close().catch(() => undefined);
+    if (!login) return;
+    login.abandoned = true;
+    await login.browserContext?.close().catch(() => undefined);
   };
 
   async function judge(watch: LoginWatch, ending: Ending, waitedMs: number): Promise<ClientOutcome> {
@@ -125,7 +152,6 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
     const signedIn = await watch.shows(options.session);
     const status = watch.appStatus === undefined ? {} : { status: watch.appStatus };
     const signedInOutcome = async (): Promise<ClientOutcome> => {
-      sessionShownInRun = true;
       const element = page.locator(options.session).filter({ visible: true }).first();
       const claims = claimsOf((await element.textContent()) ?? '');
       return claims
@@ -157,20 +183,21 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
                 `the app answered the identity provider's response at ${watch.restartedAt.pathname} by sending the ` +
                 'browser to log in again',
             };
-      // Sent on to a foreign origin after the login: where it sent the browser is the evidence.
-      if (watch.visitedIssuer) return { ok: true, finalUrl };
+      // Sent on to a foreign origin once it had the issuer's answer: where it sent the browser is the evidence.
+      if (watch.returned) return { ok: true, finalUrl };
       return { ok: false, code: 'action-refused', finalUrl, message: `the app sent the browser to ${finalUrl} first` };
     }
     if (signedIn) return signedInOutcome();
     const errors = watch.errors.length ? `; the page threw: ${briefly(watch.errors.join(' | '))}` : '';
     const shown = `the app showed "${briefly(await text(page))}" at ${new URL(finalUrl).pathname}`;
     if (ending === 'failure') return { ok: false, finalUrl, page: html, ...status, message: `${shown}${errors}` };
-    if (ending === 'quiet' && sessionShownInRun)
+    if (ending === 'quiet' && firstLogin === 'signed-in')
       return { ok: false, finalUrl, page: html, ...status, message: `${shown} without ${options.session}${errors}` };
     if (ending === 'quiet')
       return unknown(
-        `${shown}, and no login of this run has shown ${options.session} yet: a refusal cannot be told from a ` +
-          `selector that matches nothing (check --session, or give --failure)${errors}`,
+        `${shown}, and the run's valid login did not end showing ${options.session}: a refusal cannot be told ` +
+          `from a selector that matches nothing, or from an app that goes quiet before it answers (check --session, ` +
+          `or give --failure)${errors}`,
         finalUrl,
       );
     return unknown(
@@ -202,10 +229,11 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
         message: `the browser could not open ${place(login.href)}: ${firstLine(error)}`,
       };
     }
-    await watch.page.waitForLoadState('load').catch(() => undefined);
+    const left = () => Math.max(1, deadline - Date.now());
+    await watch.page.waitForLoadState('load', { timeout: left() }).catch(() => undefined);
     if (!options.signIn || watch.stopped) return undefined;
     const button = watch.page.locator(options.signIn).filter({ visible: true }).first();
-    const waitMs = Math.max(0, Math.min(2_000, deadline - Date.now()));
+    const waitMs = Math.min(2_000, left());
     await button.waitFor({ timeout: waitMs }).catch(() => undefined);
     // The kit never got to start the login: how the app would answer the case is unknown.
     if (!(await watch.shows(options.signIn)))
@@ -216,7 +244,7 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
       };
     watch.restart();
     try {
-      await button.click({ timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
+      await button.click({ timeout: Math.min(5_000, left()) });
     } catch (error) {
       return {
         ok: false,
@@ -233,34 +261,44 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
     async run(context): Promise<ClientOutcome> {
       // A fixed client's next case begins only when the last one is over: one that timed out may still be going.
       await endLogin(context.clientId);
-      const begun = Date.now();
-      const deadline = begun + Math.max(context.timeoutMs - DEADLINE_MARGIN_MS, context.timeoutMs / 2);
-      let browserContext: BrowserContext;
-      try {
-        // No service worker: one would answer requests the kit then never sees.
-        browserContext = await (await chromium.get()).newContext({ serviceWorkers: 'block' });
-      } catch (error) {
-        return unknown(`the kit could not start its browser: ${firstLine(error)}`);
-      }
-      const login: { browserContext: BrowserContext; watch?: LoginWatch } = { browserContext };
+      const login: Login = { abandoned: false };
       logins.set(context.clientId, login);
+      const begun = Date.now();
+      const timeoutMs = context.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const deadline = begun + Math.max(timeoutMs - DEADLINE_MARGIN_MS - READING_MS, timeoutMs / 2);
       try {
-        login.watch = await LoginWatch.open(browserContext, context, {
+        try {
+          // No service worker: one would answer requests the kit then never sees.
+          login.browserContext = await (await chromium.get()).newContext({ serviceWorkers: 'block' });
+        } catch (error) {
+          return unknown(`the kit could not start its browser: ${firstLine(error)}`);
+        }
+        // Timed out while the browser started: the login is over, and must make no request under the next case.
+        if (login.abandoned) return unknown('the kit could not start its browser in time');
+        const watch = await LoginWatch.open(login.browserContext, context, {
           start,
           session: options.session,
           failure: options.failure,
           settleMs,
         });
-        const refused = await startLogin(login.watch, context, deadline);
+        login.watch = watch;
+        const refused = await startLogin(watch, context, deadline);
         if (refused) return refused;
-        const ending = await login.watch.settled(deadline);
-        return await judge(login.watch, ending, Date.now() - begun);
+        // A page whose script never lets go (a loop on its main thread) answers no question of the kit's.
+        const outcome = await raceTo(
+          deadline + READING_MS,
+          (async () => judge(watch, await watch.settled(deadline), Date.now() - begun))(),
+        );
+        if (outcome === undefined)
+          return unknown(`the app's page did not answer the kit within ${Date.now() - begun} ms (a busy script?)`);
+        if (firstLogin === undefined) firstLogin = outcome.ok && !watch.stopped ? 'signed-in' : 'not-signed-in';
+        return outcome;
       } catch (error) {
         // The kit's browser failed it (a selector that does not parse, a page gone mid-read): the answer is unknown.
         return unknown(`the kit could not read the app: ${firstLine(error)}`);
       } finally {
         if (logins.get(context.clientId) === login) logins.delete(context.clientId);
-        await browserContext.close().catch(() => undefined);
+        await login.browserContext?.close().catch(() => undefined);
       }
     },
     unfinished(context) {
@@ -278,7 +316,7 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
       await endLogin(context.clientId);
     },
     async close() {
-      sessionShownInRun = false;
+      firstLogin = undefined;
       await Promise.all([...logins.keys()].map(endLogin));
       await chromium.close();
     },
