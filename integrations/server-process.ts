@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
@@ -72,6 +73,18 @@ function plannedIssuers(env: NodeJS.ProcessEnv): ((url: string) => Record<string
   return (url) => Object.fromEntries(chosen.map((issuer) => [issuer.name, `${url}${issuer.path}`]));
 }
 
+/** Whether nothing listens on this loopback port any more: a connection to it is refused. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: Error & { code?: string }) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
 /** The port the server process bound before loading the bin, or why it could not. */
 function earlyPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -115,9 +128,11 @@ export async function setup(project: {
   ready.catch(() => undefined);
   let failure: Error | undefined;
   let stopping = false;
+  let boundEarly: number | undefined;
   try {
     if (planned) {
-      const url = `http://127.0.0.1:${await earlyPort(child)}`;
+      boundEarly = await earlyPort(child);
+      const url = `http://127.0.0.1:${boundEarly}`;
       const issuers = planned(url);
       project.provide('mockIdp', { url, issuers, adminToken: await adminToken() });
       ready.then(
@@ -151,6 +166,10 @@ export async function setup(project: {
     throw error;
   }
   return async () => {
+    // A server that failed to start closes its port on its way out: signalled then, it would seem stopped by us, its
+    // failure lost. It is given a moment to exit on its own, with its exit code.
+    if (boundEarly !== undefined && child.exitCode === null && (await refused(boundEarly)))
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     // As a signal to the bin does: requests in flight are answered, then it exits.
     stopping = true;
     child.kill('SIGTERM');

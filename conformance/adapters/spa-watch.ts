@@ -13,7 +13,7 @@ export type Ending =
   | 'stopped'
   /** The issuer refused a request of the app's before the app got its answer, and the browser is still on its page. */
   | 'refused'
-  /** The app has shown its error message for the quiet time, quiet itself. */
+  /** The app has shown its error message for the quiet time, and asked nothing of the issuer in that time. */
   | 'failure'
   /** The app has shown its signed-in element for the quiet time, with no navigation and nothing asked of the issuer. */
   | 'session'
@@ -56,6 +56,7 @@ export class LoginWatch {
   #restart: ReturnType<typeof loginRestartWatch>;
   readonly inFlight = new Set<Request>();
   #lastActivity = Date.now();
+  #lastIssuerActivity = Date.now();
   #navigatedAt = Date.now();
   #sessionSince: number | undefined;
   #failureSince: number | undefined;
@@ -97,6 +98,7 @@ export class LoginWatch {
       if (started) this.inFlight.add(request);
       else this.inFlight.delete(request);
       this.#lastActivity = Date.now();
+      if (originOf(request.url()) === this.#issuerOrigin) this.#lastIssuerActivity = this.#lastActivity;
     };
     page.on('request', (request) => {
       busy(request, true);
@@ -222,8 +224,8 @@ export class LoginWatch {
   /**
    * Waits until the app has answered, once it is back from the issuer: it has shown its signed-in element for the
    * quiet time, with no navigation and nothing asked of the issuer (what it does in that time, a userinfo check or a
-   * redirect, is part of its answer); or it has shown its error message for the quiet time, quiet itself; or, without
-   * an error selector, it is quiet showing neither. Or the time is up.
+   * redirect, is part of its answer); or it has shown its error message for the quiet time, asking nothing of the
+   * issuer in that time; or, without an error selector, it is quiet showing neither. Or the time is up.
    */
   async settled(deadline: number): Promise<Ending> {
     const { session, failure, settleMs } = this.#options;
@@ -235,15 +237,17 @@ export class LoginWatch {
       const now = Date.now();
       if (this.returned && this.#appOrigins.has(url.origin)) {
         const quietFor = this.inFlight.size === 0 ? now - this.#lastActivity : 0;
+        const askingIssuer = [...this.inFlight].some((request) => originOf(request.url()) === this.#issuerOrigin);
         if (await this.shows(session)) {
           this.#failureSince = undefined;
           this.#sessionSince ??= now;
-          const askingIssuer = [...this.inFlight].some((request) => originOf(request.url()) === this.#issuerOrigin);
           if (!askingIssuer && now - Math.max(this.#sessionSince, this.#navigatedAt) >= settleMs) return 'session';
         } else if (failure !== undefined && (await this.#says(failure))) {
           this.#sessionSince = undefined;
           this.#failureSince ??= now;
-          if (quietFor >= settleMs && now - this.#failureSince >= settleMs) return 'failure';
+          // Done with the issuer, whatever else it polls: what it tries there next (the same code again) is evidence.
+          const issuerQuietFor = askingIssuer ? 0 : now - this.#lastIssuerActivity;
+          if (issuerQuietFor >= settleMs && now - this.#failureSince >= settleMs) return 'failure';
         } else {
           this.#sessionSince = undefined;
           this.#failureSince = undefined;

@@ -123,8 +123,9 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
   it('judges an app once it has settled, however it gets there', async () => {
     const cases = ['happy-path', 'id-token-aud-wrong'];
     const signedIn = { 'happy-path': 'pass', 'id-token-aud-wrong': 'fail' };
-    // It keeps asking its server for news after the session shows: signed in all the same, never "no answer".
-    expect(verdicts(await judgeSpa('careless', cases, {}, { poll: true }))).toEqual(signedIn);
+    // It keeps asking its server for news: signed in all the same, and its error a refusal, never "no answer".
+    const polling = await judgeSpa('careless', [...cases, 'token-error-invalid-grant'], {}, { poll: true });
+    expect(verdicts(polling)).toEqual({ ...signedIn, 'token-error-invalid-grant': 'pass' });
     // It pauses with nothing in flight before the session shows: with an error selector, the kit waits for one of them.
     expect(verdicts(await judgeSpa('careless', cases, {}, { pauseMs: 800 }))).toEqual(signedIn);
     // An error element hidden in the page from the start is no refusal: the kit waits for what the app shows.
