@@ -6,13 +6,13 @@ import { expect, it } from 'vitest';
 
 const LAUNCHER = fileURLToPath(new URL('../../fixtures/apps/mod-auth-openidc/run.mjs', import.meta.url));
 
-/** Whether anything still answers HTTP at this URL. */
+/**
+ * Whether this Apache still serves its signed-out page at this URL. By the page, not by any answer: once Apache is
+ * gone, another test's server may take the freed port.
+ */
 const answers = (url: string) =>
   fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-    async (response) => {
-      await response.arrayBuffer();
-      return true;
-    },
+    async (response) => (await response.text()).includes('<title>Signed out</title>'),
     () => false,
   );
 
@@ -56,8 +56,9 @@ it('stops Apache and removes its directory when its launcher is killed with SIGK
     launcher.kill('SIGKILL');
     await once(launcher, 'exit');
     const until = Date.now() + 10_000;
-    while (Date.now() < until && (await answers(`${url}/logged-out.html`)))
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    const alive = () => processesWith(`MOA_PORT=${new URL(url).port}`).length > 0;
+    while (Date.now() < until && alive()) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive(), 'Apache still runs after its launcher died').toBe(false);
     expect(await answers(`${url}/logged-out.html`), 'Apache still answers after its launcher died').toBe(false);
     while (Date.now() < until && existsSync(runDir)) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(existsSync(runDir), `${runDir} is left behind`).toBe(false);
