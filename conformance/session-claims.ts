@@ -32,6 +32,14 @@ export function claimsOf(text: string): Record<string, unknown> | undefined {
   }
 }
 
+const SNIPPET = 240;
+
+/** Text a page shows, for a reason: its runs of white space as one space, and its first 240 characters. */
+export function briefly(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET)}…` : flat;
+}
+
 /** As much of a page as the kit reads: enough for what a person reads first, and parsing is superlinear in nesting. */
 export const PAGE_LIMIT = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { claimsOf } from '../session-claims.js';
+import { briefly, claimsOf } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 import { lazyChromium } from './spa-browser.js';
 import { type Ending, LoginWatch } from './spa-watch.js';
@@ -37,7 +37,6 @@ export interface SpaAdapterOptions {
   name?: string;
 }
 
-const SNIPPET = 240;
 // Before the runner's own timeout, so that the adapter answers with what it saw; reading the page after it, a second.
 const DEADLINE_MARGIN_MS = 1_500;
 const READING_MS = 1_000;
@@ -50,11 +49,6 @@ interface Login {
   watch?: LoginWatch;
   abandoned: boolean;
 }
-
-const briefly = (text: string) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET)}…` : flat;
-};
 
 /** Where, without the query: a callback's carries the code. */
 const place = (href: string) => {

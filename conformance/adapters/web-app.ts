@@ -1,6 +1,6 @@
 import { parse as parseHtml } from 'node-html-parser';
 import { UserAgent } from '../../mock-idp/helpers.js';
-import { claimsOf, PAGE_LIMIT } from '../session-claims.js';
+import { briefly, claimsOf, PAGE_LIMIT } from '../session-claims.js';
 import type { CaseContext, ClientAdapter, ClientOutcome } from '../types.js';
 import { waitingHint } from '../waiting.js';
 import { readLoginForm } from './login-form.js';
@@ -59,8 +59,6 @@ export interface WebAppAdapterOptions {
   fetch?: typeof fetch;
 }
 
-const SNIPPET = 240;
-
 /** What a person would read on the page: its text, briefly. */
 function readable(html: string): string {
   const head = html.slice(0, PAGE_LIMIT);
@@ -77,8 +75,7 @@ function readable(html: string): string {
     // Nesting deeper than the parser's recursion: the bare text, tags dropped, is still what the page says.
     text = head.replace(/<[^>]*>/g, ' ');
   }
-  text = text.replace(/\s+/g, ' ').trim();
-  return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
+  return briefly(text);
 }
 
 function matchesUrl(rule: string | RegExp, url: URL): boolean {
