@@ -110,6 +110,9 @@ export class LoginWatch {
     page.on('requestfailed', (request) => busy(request, false));
     page.on('response', (response) => {
       const request = response.request();
+      // Answered once its headers are in: an app that gives up on a response there (a Content-Type it does not take)
+      // never reads the body, and Chromium then never finishes the request.
+      busy(request, false);
       if (!this.#topLevel(request)) return;
       const url = new URL(response.url());
       // Only before the app had its answer: an issuer page it goes to later is no refusal of the login.
