@@ -254,9 +254,9 @@ function judgeOnLog(input: OnTheLog): Judgement {
     // What it would have sent is the case: a failure before sending it is another case's miss.
     if (testCase.judgedBy === 'evidence')
       return done('skip', `nothing to judge: ${call.failedBefore}: ${rejection(outcome)}`);
-    return input.hasFault
-      ? notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`)
-      : miss(`${call.failedBefore}: ${rejection(outcome)}`);
+    if (input.hasFault) return notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`);
+    // What its requests already showed is the miss; the failure after them may be no answer at all (unreadable).
+    return miss(`${evidenceFailure ? `${evidenceFailure}; ` : ''}${call.failedBefore}: ${rejection(outcome)}`);
   }
   const callRefused = call?.refusal?.(facts);
   if (callRefused && !evidenceFailure) return notDelivered(describeRefusal(callRefused));

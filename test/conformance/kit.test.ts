@@ -672,6 +672,37 @@ describe('the conformance kit', () => {
     ]);
   });
 
+  it('calls an answer it could not read "not delivered", also where the client may skip the call', async () => {
+    // It logs in and redeems the code, never calls userinfo, and then its answer cannot be read (a crashed page).
+    const unreadable: ClientAdapter = {
+      name: 'answer unreadable',
+      capabilities: ['issuer-url'],
+      async run(context) {
+        const state = randomBytes(8).toString('hex');
+        const { callback, verifier, tokenEndpoint } = await rawAuthorization(context, { state, pkce: true });
+        await redeemCode(tokenEndpoint, { ...context, callback, ...(verifier ? { verifier } : {}) });
+        return context.caseId === 'happy-path'
+          ? { ok: true }
+          : { ok: false, code: 'unreadable', message: 'the page crashed' };
+      },
+    };
+    const only = ['happy-path', 'userinfo-bearer', 'scope-userinfo-claims', 'id-token-aud-wrong'];
+    const report = await runConformance({ idp: idp(), adapter: unreadable, only });
+    // Without a userinfo call, userinfo-bearer was judged as a client that failed before calling it. What the log shows
+    // stands whatever the answer: it asked for no claim scope (a SHOULD), and the reason says that first.
+    const unknown = ['not-delivered', "the client's answer is unknown: (unreadable) the page crashed"];
+    expect(Object.fromEntries(report.results.map((r) => [r.id, [r.verdict, r.reason]]))).toEqual({
+      'happy-path': ['pass', expect.any(String)],
+      'userinfo-bearer': unknown,
+      'scope-userinfo-claims': [
+        'warn',
+        'asked for scope "openid": none of profile, email, address, phone; ' +
+          'failed before calling userinfo: (unreadable) the page crashed',
+      ],
+      'id-token-aud-wrong': unknown,
+    });
+  });
+
   it('fails a client that reports a login without redeeming the code', async () => {
     const halfway: ClientAdapter = {
       name: 'stops at the callback',
