@@ -128,6 +128,9 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
       expect(report.results.find((r) => r.id === id)!.reason).toContain(
         "the app answered the identity provider's response at /callback by sending the browser to log in again",
       );
+    // One that shows its session and then authorizes again (a step-up) has signed in: the faulty token was taken.
+    const stepUp = await judgeSpa('careless', ['happy-path', 'id-token-aud-wrong'], {}, { stepUp: true });
+    expect(verdicts(stepUp)).toEqual({ 'happy-path': 'pass', 'id-token-aud-wrong': 'fail' });
   });
 
   it('judges an app once it has settled, however it gets there', async () => {
@@ -141,6 +144,8 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
     // An error element hidden in the page from the start is no refusal: the kit waits for what the app shows.
     const hidden = await judgeSpa('careless', ['happy-path', 'state-altered'], {}, { hiddenError: true });
     expect(verdicts(hidden)).toEqual({ 'happy-path': 'pass', 'state-altered': 'warn' });
+    // Nor is one that shows but says nothing, while the app pauses before its session.
+    expect(verdicts(await judgeSpa('careless', cases, {}, { pauseMs: 800, emptyError: true }))).toEqual(signedIn);
   });
 
   it('calls an answer it cannot see "not delivered": a popup, a session selector that is wrong', async () => {
