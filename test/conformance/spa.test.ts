@@ -162,6 +162,10 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
     const neither = await judgeSpa('oidc-client-ts', cases, { session: '#nope' }, {}, 8_000);
     expect(verdicts(neither)).toEqual({ 'happy-path': 'not-delivered', 'id-token-sub-missing': 'pass' });
     expect(neither.results[0]!.reason).toMatch(/the app did not settle within \d+ ms: .*, neither #nope nor #error/);
+    // A page whose script never lets go answers none of the kit's questions: the login ends at its deadline.
+    const busy = await judgeSpa('careless', ['happy-path'], {}, { busy: true }, 8_000);
+    expect(verdicts(busy)).toEqual({ 'happy-path': 'not-delivered' });
+    expect(busy.results[0]!.reason).toMatch(/the app's page did not answer the kit within \d+ ms \(a busy script\?\)/);
     const broken = await judgeSpa('careless', cases, { session: '#session[' });
     expect(verdicts(broken)).toEqual(unseen);
     expect(broken.results[0]!.reason).toContain('while parsing css selector "#session["');
