@@ -246,6 +246,8 @@ function judgeOnLog(input: OnTheLog): Judgement {
   if (call && !call.made(facts)) {
     if (outcome.ok) return done('skip', call.skip);
     if (refused) return notDelivered(refused);
+    // Unread, it may have been a success, which is a skip here whatever its requests showed: unknown.
+    if (outcome.code === 'unreadable') return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
     // The login before it failed: that step's own message says so.
     if (outcome.code === 'valid-step-failed' && facts.authorization)
       return testCase.judgedBy === 'evidence'
@@ -255,7 +257,7 @@ function judgeOnLog(input: OnTheLog): Judgement {
     if (testCase.judgedBy === 'evidence')
       return done('skip', `nothing to judge: ${call.failedBefore}: ${rejection(outcome)}`);
     if (input.hasFault) return notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`);
-    // What its requests already showed is the miss; the failure after them may be no answer at all (unreadable).
+    // What its requests already showed comes first: it is a miss of its own, the failure after it another case's.
     return miss(`${evidenceFailure ? `${evidenceFailure}; ` : ''}${call.failedBefore}: ${rejection(outcome)}`);
   }
   const callRefused = call?.refusal?.(facts);
