@@ -55,6 +55,8 @@ export class LoginWatch {
   readonly #issuerPrefix: string;
   #restart: ReturnType<typeof loginRestartWatch>;
   readonly inFlight = new Set<Request>();
+  // When each request in flight had its response headers: see #dropUnread().
+  readonly #answeredAt = new Map<Request, number>();
   #lastActivity = Date.now();
   #lastIssuerActivity = Date.now();
   #navigatedAt = Date.now();
@@ -97,6 +99,7 @@ export class LoginWatch {
       if (STREAMS.has(request.resourceType())) return;
       if (started) this.inFlight.add(request);
       else this.inFlight.delete(request);
+      this.#answeredAt.delete(request);
       this.#lastActivity = Date.now();
       if (originOf(request.url()) === this.#issuerOrigin) this.#lastIssuerActivity = this.#lastActivity;
     };
@@ -110,9 +113,7 @@ export class LoginWatch {
     page.on('requestfailed', (request) => busy(request, false));
     page.on('response', (response) => {
       const request = response.request();
-      // Answered once its headers are in: an app that gives up on a response there (a Content-Type it does not take)
-      // never reads the body, and Chromium then never finishes the request.
-      busy(request, false);
+      if (this.inFlight.has(request)) this.#answeredAt.set(request, Date.now());
       if (!this.#topLevel(request)) return;
       const url = new URL(response.url());
       // Only before the app had its answer: an issuer page it goes to later is no refusal of the login.
@@ -214,6 +215,19 @@ export class LoginWatch {
     this.#lastActivity = Date.now();
   }
 
+  /**
+   * Forgets the requests whose headers came the quiet time ago and whose body was never read: an app that gives up on
+   * a response there (a Content-Type it does not take) leaves it unread, and Chromium never finishes it. Until then it
+   * counts as in flight, since an app that reads the body (a userinfo check) answers only once it has.
+   */
+  #dropUnread(now: number): void {
+    for (const [request, at] of this.#answeredAt) {
+      if (now - at < this.#options.settleMs) continue;
+      this.inFlight.delete(request);
+      this.#answeredAt.delete(request);
+    }
+  }
+
   /** Whether the page shows a visible element this selector matches; a selector that does not parse throws. */
   async shows(selector: string): Promise<boolean> {
     return (await this.page.locator(selector).filter({ visible: true }).count()) > 0;
@@ -238,6 +252,7 @@ export class LoginWatch {
       const url = new URL(this.page.url());
       if (this.refusal && url.href.startsWith(this.#issuerPrefix)) return 'refused';
       const now = Date.now();
+      this.#dropUnread(now);
       if (this.returned && this.#appOrigins.has(url.origin)) {
         const quietFor = this.inFlight.size === 0 ? now - this.#lastActivity : 0;
         const askingIssuer = [...this.inFlight].some((request) => originOf(request.url()) === this.#issuerOrigin);

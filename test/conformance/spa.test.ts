@@ -81,8 +81,8 @@ describe('the spa adapter judges a single-page app in a real Chromium', () => {
       // signinRedirect sends no nonce in the code flow: PKCE protects the code.
       'id-token-nonce-wrong': 'skip',
       'open-redirect-return-to': 'pass',
-      // "Invalid response Content-Type": JsonService throws on the headers and never reads the body, so Chromium never
-      // finishes the request. The kit counts it answered at its headers; before, all four waited out the deadline.
+      // "Invalid response Content-Type": JsonService throws on the headers and never reads the body, and Chromium
+      // never finishes such a request; the kit counts it answered the quiet time after its headers.
       'token-error-text-plain': 'pass',
       'token-html-error': 'pass',
       'userinfo-throttled': 'pass',
