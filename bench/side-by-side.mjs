@@ -80,6 +80,18 @@ const servers = {
 };
 const OURS = 'mock-idp';
 const PEERS = Object.keys(servers).filter((name) => name !== OURS);
+// What no Node server can start faster than: node:http answering every request with `{}`. Started in the same rounds
+// as the servers, it shows how much of the start-up target is left for anything a server does.
+const emptyServerFile = join(mkdtempSync(join(tmpdir(), 'mock-idp-bench-')), 'empty-server.cjs');
+writeFileSync(
+  emptyServerFile,
+  "require('node:http').createServer((q, s) => s.setHeader('content-type', 'application/json').end('{}'))" +
+    ".listen(Number(process.argv[2]), '127.0.0.1');\n",
+);
+const EMPTY_SERVER = {
+  command: (port) => [emptyServerFile, String(port)],
+  issuer: (port) => `http://127.0.0.1:${port}`,
+};
 
 function freePort() {
   return new Promise((resolve) => {
@@ -170,6 +182,13 @@ async function codeFlow(server, issuer) {
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
 }
 
+/** User + system CPU of a process so far (ms), from /proc: a server's crypto on libuv's threads counts too. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime, in clock ticks of 10 ms on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -189,9 +208,16 @@ async function throughput(server) {
   if (tokens) await drive(WARM_UP, () => clientCredentials(server, issuer));
   await drive(WARM_UP, () => codeFlow(server, issuer));
   const tokensPerSecond = tokens ? await drive(TOKEN_REQUESTS, () => clientCredentials(server, issuer)) : undefined;
+  const driverBefore = process.cpuUsage();
+  const serverBefore = cpuMs(child.pid);
   const flowsPerSecond = await drive(FLOWS, () => codeFlow(server, issuer));
+  const driverCpu = process.cpuUsage(driverBefore);
+  const cpuPerFlow = {
+    driver: (driverCpu.user + driverCpu.system) / 1000 / FLOWS,
+    server: (cpuMs(child.pid) - serverBefore) / FLOWS,
+  };
   await stop(child);
-  return { tokensPerSecond, flowsPerSecond, freshFlowsPerSecond };
+  return { tokensPerSecond, flowsPerSecond, freshFlowsPerSecond, cpuPerFlow };
 }
 
 /**
@@ -228,8 +254,9 @@ async function residentMemory(name) {
 // percent over minutes, and measuring one server after the other put the drift in the ratio.
 const names = Object.keys(servers);
 const results = Object.fromEntries(
-  names.map((name) => [name, { startups: [], tokens: [], flows: [], freshFlows: [] }]),
+  names.map((name) => [name, { startups: [], tokens: [], flows: [], freshFlows: [], driverCpu: [], serverCpu: [] }]),
 );
+const emptyServerStartups = [];
 // The bin keeps compiled code per user and runtime (Node's compile cache on 22+, V8's
 // code cache on 20). One untimed start writes it, as a user's very first start does;
 // the timed starts are the ones every later start is like.
@@ -241,11 +268,16 @@ for (let i = 0; i < STARTUP_RUNS; i++) {
     results[name].startups.push(run.readyMs);
     await stop(run.child);
   }
+  const empty = await spawnServer(EMPTY_SERVER);
+  emptyServerStartups.push(empty.readyMs);
+  await stop(empty.child);
 }
 for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
   for (const name of names) {
     process.stderr.write(`throughput round ${round + 1}/${THROUGHPUT_ROUNDS}: ${name}...\n`);
-    const { tokensPerSecond, flowsPerSecond, freshFlowsPerSecond } = await throughput(servers[name]);
+    const { tokensPerSecond, flowsPerSecond, freshFlowsPerSecond, cpuPerFlow } = await throughput(servers[name]);
+    results[name].driverCpu.push(cpuPerFlow.driver);
+    results[name].serverCpu.push(cpuPerFlow.server);
     results[name].tokens.push(tokensPerSecond);
     results[name].flows.push(flowsPerSecond);
     results[name].freshFlows.push(freshFlowsPerSecond);
@@ -374,5 +406,29 @@ for (const [key, what] of [
   );
 }
 console.log(`mock-idp's first start on this build, untimed in the table: ${fmt(firstStart.readyMs)} ms`);
+
+// The floors under the first two rows, from this run's own figures.
+const fastestStart = Math.min(...PEERS.map((name) => median(results[name].startups)));
+const emptyStart = median(emptyServerStartups);
+console.log(
+  `\nFloor under the start-up row: an empty node:http server answers its first request in ${fmt(emptyStart)} ms ` +
+    `(median; ${emptyServerStartups.map((v) => fmt(v)).join(', ')}), ${fmt(emptyStart / fastestStart, 2)} x the ` +
+    `faster peer. The 0.6 x target (${fmt(0.6 * fastestStart)} ms) leaves ${fmt(0.6 * fastestStart - emptyStart)} ms ` +
+    'over it for everything else a server does at start-up.',
+);
+const perFlow = (name, key) => fmt(median(results[name][key]), 2);
+console.log(
+  `CPU per settled flow (ms, median of rounds), driver / server: ${names
+    .map((name) => `${name} ${perFlow(name, 'driverCpu')} / ${perFlow(name, 'serverCpu')}`)
+    .join('; ')}`,
+);
+const fastestFlows = Math.max(...PEERS.map((name) => median(results[name].flows)));
+const budget = (cpus().length * 1000) / (1.5 * fastestFlows);
+console.log(
+  `Floor under the flows row: at 1.5 x the faster peer (${fmt(1.5 * fastestFlows)} flows/s) this machine's ` +
+    `${cpus().length} cores give ${fmt(budget, 2)} ms of CPU a flow, driver and server together; mock-idp's driver ` +
+    `took ${perFlow(OURS, 'driverCpu')}, which leaves ${fmt(budget - median(ours.driverCpu), 2)} ms for the server ` +
+    `against its ${perFlow(OURS, 'serverCpu')}.`,
+);
 console.log('The rows for vitest globalSetup and the conformance catalog come from npm run bench:conformance.');
 process.exit(0);
