@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { bannerUrl } from './banner.mjs';
 import { driver } from './http-driver.mjs';
 import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
+import { cpuMs } from './process-stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 1000);
@@ -93,9 +94,9 @@ async function takeProfile() {
   const issuer = `${url}/generic`;
   const task = { flows: () => flow(issuer), tokens: () => token(issuer), jwks: () => jwks(issuer) }[TASK];
   await drive(WARM_UP, task);
-  const usageBefore = await cpuOf(child.pid);
+  const usageBefore = cpuMs(child.pid);
   await drive(FLOWS, task);
-  const usageAfter = await cpuOf(child.pid);
+  const usageAfter = cpuMs(child.pid);
   await new Promise((resolve) => {
     child.once('exit', resolve);
     child.kill('SIGTERM');
@@ -106,15 +107,9 @@ async function takeProfile() {
   );
   process.stdout.write(
     `server CPU over the measured ${FLOWS} ${TASK} (utime+stime): ` +
-      `${(((usageAfter - usageBefore) * 1000) / FLOWS).toFixed(3)} ms each\nprofile: ${file}\n`,
+      `${((usageAfter - usageBefore) / FLOWS).toFixed(3)} ms each\nprofile: ${file}\n`,
   );
   return file;
-}
-
-/** User plus system CPU seconds of a process so far, from /proc. */
-async function cpuOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function packageOf(url) {

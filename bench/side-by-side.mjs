@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { issuerTargets, targetFlow } from './all-issuers.mjs';
 import { driver } from './http-driver.mjs';
 import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
+import { cpuMs, rssMb } from './process-stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CONCURRENCY = 8;
@@ -180,20 +181,6 @@ async function codeFlow(server, issuer) {
     }),
   );
   if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
-}
-
-/** User + system CPU of a process so far (ms), from /proc: a server's crypto on libuv's threads counts too. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After the command name, which may hold spaces and parentheses of its own.
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  // utime and stime, in clock ticks of 10 ms on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
 /**

@@ -6,7 +6,7 @@
 // MOCK_IDP_SOAK_STORE_SIZE (2000 entries per issuer) change the run.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { bannerUrl } from './banner.mjs';
 import { driver } from './http-driver.mjs';
 import { pkceAuthorization, REDIRECT_URI } from './pkce-request.mjs';
+import { rssMb } from './process-stats.mjs';
 
 const SECONDS = Number(process.env.MOCK_IDP_SOAK_SECONDS ?? 60);
 const ATTACK_SECONDS = Number(process.env.MOCK_IDP_SOAK_ATTACK_SECONDS ?? 20);
@@ -78,10 +79,7 @@ child.stderr.on('data', (d) => {
   stderr += d;
 });
 const url = await bannerUrl(child, () => stderr);
-const rss = () =>
-  exitCode === undefined
-    ? Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024)
-    : 0;
+const rss = () => (exitCode === undefined ? Math.round(rssMb(child.pid)) : 0);
 
 const { issuers } = await (await fetch(`${url}/_admin/issuers`)).json();
 const endpoints = [];
