@@ -236,18 +236,18 @@ function judgeOnLog(input: OnTheLog): Judgement {
   // The kit could not start the action at all (a sign-out or login initiation path the app answered 4xx or lacks):
   // how the app would answer, unknown.
   if (!outcome.ok && outcome.code === 'action-refused') return notDelivered(refused ?? rejection(outcome));
+  const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
+  const skippedCall = call && !call.made(facts) ? call : undefined;
   // The kit's browser could not read the app's answer (its headers overflowed the browser's limit, the page crashed or
-  // never settled): what the app made of the case is unknown, unless the request log already shows it, and unknown is
-  // neither a pass nor a miss, whatever the case waits for.
-  if (!outcome.ok && outcome.code === 'unreadable' && !evidenceFailure)
+  // never settled): what the app made of the case is unknown, and unknown is neither a pass nor a miss, whatever the
+  // case waits for. Unless the request log already shows a miss; but not where the client skipped the case's call,
+  // since an unread success is then a skip.
+  if (!outcome.ok && outcome.code === 'unreadable' && (!evidenceFailure || skippedCall))
     return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
   // Never asked for what the fault is in: a success says nothing, a failure was about something valid.
-  const call = testCase.judgedOnCall && OPTIONAL_CALLS[testCase.judgedOnCall];
-  if (call && !call.made(facts)) {
-    if (outcome.ok) return done('skip', call.skip);
+  if (skippedCall) {
+    if (outcome.ok) return done('skip', skippedCall.skip);
     if (refused) return notDelivered(refused);
-    // Unread, it may have been a success, which is a skip here whatever its requests showed: unknown.
-    if (outcome.code === 'unreadable') return notDelivered(`the client's answer is unknown: ${rejection(outcome)}`);
     // The login before it failed: that step's own message says so.
     if (outcome.code === 'valid-step-failed' && facts.authorization)
       return testCase.judgedBy === 'evidence'
@@ -255,10 +255,11 @@ function judgeOnLog(input: OnTheLog): Judgement {
         : miss(outcome.message);
     // What it would have sent is the case: a failure before sending it is another case's miss.
     if (testCase.judgedBy === 'evidence')
-      return done('skip', `nothing to judge: ${call.failedBefore}: ${rejection(outcome)}`);
-    if (input.hasFault) return notDelivered(`the fault was never served: ${call.failedBefore}, where the fault is`);
+      return done('skip', `nothing to judge: ${skippedCall.failedBefore}: ${rejection(outcome)}`);
+    if (input.hasFault)
+      return notDelivered(`the fault was never served: ${skippedCall.failedBefore}, where the fault is`);
     // What its requests already showed comes first: it is a miss of its own, the failure after it another case's.
-    return miss(`${evidenceFailure ? `${evidenceFailure}; ` : ''}${call.failedBefore}: ${rejection(outcome)}`);
+    return miss(`${evidenceFailure ? `${evidenceFailure}; ` : ''}${skippedCall.failedBefore}: ${rejection(outcome)}`);
   }
   const callRefused = call?.refusal?.(facts);
   if (callRefused && !evidenceFailure) return notDelivered(describeRefusal(callRefused));
