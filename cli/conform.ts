@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
+import { loginWindowMs } from '../conformance/adapters/spa.js';
 import {
   type ClientAdapter,
   type ConformanceReport,
@@ -130,9 +131,7 @@ function checkUsage(options: ConformOptions): void {
         throw new UsageError(`--${option === 'signIn' ? 'sign-in' : option} takes a CSS selector, not nothing`);
     if (options.tokenEndpointAuthMethod !== undefined && options.tokenEndpointAuthMethod !== 'none')
       throw new UsageError('--adapter spa tests a public client: its --token-endpoint-auth-method is none');
-    // The adapter answers 2.5 s before the timeout (at the latest at half of it), so that it can say what it saw.
-    const answerBy = Math.max(options.timeout * 1000 - 2_500, options.timeout * 500);
-    if (options.settle !== undefined && options.settle * 2 >= answerBy)
+    if (options.settle !== undefined && options.settle * 2 >= loginWindowMs(options.timeout * 1000))
       throw new UsageError(
         `--settle ${options.settle} leaves the app no time to log in within --timeout ${options.timeout}: ` +
           'raise --timeout',

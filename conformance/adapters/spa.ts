@@ -43,6 +43,11 @@ const READING_MS = 1_000;
 // CaseContext.timeoutMs for a context that does not say, the runner's default.
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** How long a login has to settle, of the action's timeout: what is left once the adapter has read the page. */
+export function loginWindowMs(timeoutMs: number): number {
+  return Math.max(timeoutMs - DEADLINE_MARGIN_MS - READING_MS, timeoutMs / 2);
+}
+
 /** One login's browser: gone once the login is over, or abandoned when it timed out. */
 interface Login {
   browserContext?: BrowserContext;
@@ -259,7 +264,7 @@ export function spaAdapter(options: SpaAdapterOptions): ClientAdapter & { close(
       logins.set(context.clientId, login);
       const begun = Date.now();
       const timeoutMs = context.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const deadline = begun + Math.max(timeoutMs - DEADLINE_MARGIN_MS - READING_MS, timeoutMs / 2);
+      const deadline = begun + loginWindowMs(timeoutMs);
       try {
         try {
           // No service worker: one would answer requests the kit then never sees.
